@@ -1,0 +1,75 @@
+"""The in-memory shape of a question bank, shared by the loader, the graders, the exam builder and the exports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+AREAS = {
+    "vm-and-containers": "Virtual machines and containers",
+    "iaas-elements": "Elements of an IaaS cloud",
+    "clone-unique-properties": "What to change when cloning",
+    "images-deployment": "Images and deployment",
+    "guest-integration": "Guest drivers, tools and cloud-init",
+}
+
+TERMS = {
+    "virtual-machine": "Virtual machine",
+    "linux-container": "Linux container",
+    "application-container": "Application container",
+    "guest-drivers": "Guest drivers",
+    "ssh-host-keys": "SSH host keys",
+    "dbus-machine-id": "D-Bus machine id",
+}
+
+TYPES = ("single", "multiple", "fill", "lab")
+
+
+@dataclass(frozen=True)
+class Option:
+    id: str
+    text: str
+    correct: bool
+    explanation: str
+
+
+@dataclass(frozen=True)
+class FillAnswer:
+    """Accepted answers for a `fill` question: exact strings and regular expressions, after normalisation."""
+
+    exact: tuple[str, ...] = ()
+    patterns: tuple[str, ...] = ()
+    case_sensitive: bool = True
+    optional_sudo: bool = False
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    type: str
+    area: str
+    stem: str
+    explanation: str
+    terms: tuple[str, ...] = ()
+    difficulty: int = 2
+    author: str = "GuestLab contributors"
+    licence: str = "CC-BY-SA-4.0"
+    options: tuple[Option, ...] = ()
+    choose: int = 1
+    fill: FillAnswer | None = None
+    scenario: str | None = None
+    checks: tuple[str, ...] = ()
+    source_file: str = ""
+
+    @property
+    def correct_option_ids(self) -> frozenset[str]:
+        return frozenset(o.id for o in self.options if o.correct)
+
+
+@dataclass
+class Bank:
+    """All loaded questions, by id, in file order."""
+
+    questions: dict[str, Question] = field(default_factory=dict)
+
+    def by_area(self, area: str) -> list[Question]:
+        return [q for q in self.questions.values() if q.area == area]
