@@ -1,0 +1,445 @@
+"""The virtual filesystem: a flat dict of absolute paths to plain-data nodes.
+
+A flat dict keeps lookups O(1) and makes the whole tree JSON-serialisable as it is; a child index,
+rebuilt on load, keeps listing a directory cheap. Generated nodes (/proc, /sys) store no content: reading
+one calls `fs.generate(name)`, a hook the machine sets, so what they show is always computed from the model.
+Permissions follow Linux: root bypasses read/write checks, others need the owner, group or other bits,
+and every directory on the way needs search (x) permission.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, fields
+
+KINDS = ("file", "dir", "symlink", "chardev", "blockdev")
+MAX_SYMLINKS = 40
+MAX_FILE_SIZE = 1 << 20
+DEFAULT_EPOCH = 1732701600
+
+STRERROR = {
+    "ENOENT": "No such file or directory",
+    "EACCES": "Permission denied",
+    "EEXIST": "File exists",
+    "ENOTDIR": "Not a directory",
+    "EISDIR": "Is a directory",
+    "ENOTEMPTY": "Directory not empty",
+    "ELOOP": "Too many levels of symbolic links",
+    "EPERM": "Operation not permitted",
+    "EINVAL": "Invalid argument",
+    "EBUSY": "Device or resource busy",
+    "EFBIG": "File too large",
+}
+
+
+class FsError(Exception):
+    """A failed filesystem call, carrying the errno name and the strerror text commands print."""
+
+    def __init__(self, errno: str, path: str):
+        super().__init__(f"{path}: {STRERROR[errno]}")
+        self.errno = errno
+        self.path = path
+        self.message = STRERROR[errno]
+
+
+@dataclass
+class Node:
+    """One inode. Which fields matter depends on `kind`; the rest keep their defaults."""
+
+    kind: str
+    mode: int = 0o644
+    uid: int = 0
+    gid: int = 0
+    content: str = ""
+    target: str = ""
+    major: int = 0
+    minor: int = 0
+    mtime: int = 0
+    generator: str | None = None
+
+    def to_dict(self) -> dict:
+        return {k: v for k, v in asdict(self).items() if k == "kind" or v != _NODE_DEFAULTS[k]}
+
+    @property
+    def size(self) -> int:
+        """The size `stat` reports: bytes of content, 4096 for a directory, target length for a link."""
+        if self.kind == "dir":
+            return 4096
+        if self.kind == "symlink":
+            return len(self.target.encode())
+        return len(self.content.encode())
+
+
+_NODE_DEFAULTS = {f.name: f.default for f in fields(Node) if f.name != "kind"}
+
+
+def _no_generator(name: str) -> str:
+    return ""
+
+
+def _fixed_clock() -> int:
+    return DEFAULT_EPOCH
+
+
+def _own_group(uid: int) -> tuple[int, ...]:
+    return (uid,)
+
+
+class FileSystem:
+    """A whole machine's tree. Paths may be relative to `cwd`; `uid` is who asks (0 = root).
+
+    Run-time hooks, not serialised: `generate(name) -> str` computes generated files, `now() -> int`
+    gives the clock, `groups(uid) -> gids` tells group membership (default: the group with gid == uid,
+    the user-private-group convention of Debian, Ubuntu and Fedora).
+    """
+
+    def __init__(self):
+        self.nodes: dict[str, Node] = {}
+        self.children: dict[str, set[str]] = {}
+        self.generate: Callable[[str], str] = _no_generator
+        self.now: Callable[[], int] = _fixed_clock
+        self.groups: Callable[[int], tuple[int, ...]] = _own_group
+        self._put("/", Node("dir", mode=0o755, mtime=DEFAULT_EPOCH))
+
+    def to_dict(self) -> dict:
+        return {"nodes": {path: node.to_dict() for path, node in self.nodes.items()}}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> FileSystem:
+        fs = cls()
+        for path, node in data["nodes"].items():
+            fs._put(path, Node(**node))
+        return fs
+
+    def _put(self, path: str, node: Node) -> None:
+        self.nodes[path] = node
+        if node.kind == "dir":
+            self.children.setdefault(path, set())
+        if path != "/":
+            parent, name = posixpath.split(path)
+            self.children.setdefault(parent, set()).add(name)
+
+    def _drop(self, path: str) -> None:
+        for sub in self.walk(path):
+            del self.nodes[sub]
+            self.children.pop(sub, None)
+        parent, name = posixpath.split(path)
+        self.children[parent].discard(name)
+
+    def _allowed(self, node: Node, uid: int, bit: int) -> bool:
+        """Whether `uid` has permission `bit` (4 read, 2 write, 1 execute/search) on `node`."""
+        if uid == 0:
+            return bit != 1 or node.kind == "dir" or bool(node.mode & 0o111)
+        if node.uid == uid:
+            return bool((node.mode >> 6) & bit)
+        if node.gid in self.groups(uid):
+            return bool((node.mode >> 3) & bit)
+        return bool(node.mode & bit)
+
+    def resolve(self, path: str, cwd: str = "/", follow: bool = True, uid: int = 0) -> str:
+        """The canonical absolute path, following symlinks (also in intermediate components).
+
+        The last component may be missing (so callers can create it); a missing or non-directory
+        intermediate component raises ENOENT or ENOTDIR. A trailing slash always follows the last link.
+        """
+        if path == "":
+            raise FsError("ENOENT", path)
+        pending = deque(p for p in path.split("/") if p)
+        if path.endswith("/") and pending:
+            pending[-1] += "/"
+        current = "/" if path.startswith("/") else posixpath.normpath(posixpath.join("/", cwd))
+        hops = 0
+        while pending:
+            name = pending.popleft()
+            slash = name.endswith("/")
+            name = name.rstrip("/")
+            dirnode = self.nodes[current]
+            if dirnode.kind != "dir":
+                raise FsError("ENOTDIR", path)
+            if not self._allowed(dirnode, uid, 1):
+                raise FsError("EACCES", path)
+            if name == ".":
+                continue
+            if name == "..":
+                current = posixpath.dirname(current)
+                continue
+            candidate = posixpath.join(current, name)
+            node = self.nodes.get(candidate)
+            if node is None:
+                if pending:
+                    raise FsError("ENOENT", path)
+                return candidate
+            if node.kind == "symlink" and (pending or follow or slash):
+                hops += 1
+                if hops > MAX_SYMLINKS:
+                    raise FsError("ELOOP", path)
+                parts = [p for p in node.target.split("/") if p]
+                if slash and parts:
+                    parts[-1] += "/"
+                pending.extendleft(reversed(parts))
+                if node.target.startswith("/"):
+                    current = "/"
+                continue
+            if slash and not pending and node.kind != "dir":
+                raise FsError("ENOTDIR", path)
+            current = candidate
+        return current
+
+    def _existing(self, path: str, cwd: str, follow: bool, uid: int) -> tuple[str, Node]:
+        real = self.resolve(path, cwd, follow, uid)
+        node = self.nodes.get(real)
+        if node is None:
+            raise FsError("ENOENT", path)
+        return real, node
+
+    def _parent_for_change(self, real: str, path: str, uid: int) -> Node:
+        """The parent directory of `real`, checked for the write+search permission a change needs."""
+        parent = self.nodes.get(posixpath.dirname(real))
+        if parent is None:
+            raise FsError("ENOENT", path)
+        if parent.kind != "dir":
+            raise FsError("ENOTDIR", path)
+        if not (self._allowed(parent, uid, 2) and self._allowed(parent, uid, 1)):
+            raise FsError("EACCES", path)
+        return parent
+
+    def _check_sticky(self, parent: Node, node: Node, path: str, uid: int) -> None:
+        if uid and parent.mode & 0o1000 and uid not in (node.uid, parent.uid):
+            raise FsError("EPERM", path)
+
+    def exists(self, path: str, cwd: str = "/", uid: int = 0) -> bool:
+        try:
+            return self.resolve(path, cwd, uid=uid) in self.nodes
+        except FsError:
+            return False
+
+    def is_dir(self, path: str, cwd: str = "/", uid: int = 0) -> bool:
+        try:
+            return self._existing(path, cwd, True, uid)[1].kind == "dir"
+        except FsError:
+            return False
+
+    def is_file(self, path: str, cwd: str = "/", uid: int = 0) -> bool:
+        try:
+            return self._existing(path, cwd, True, uid)[1].kind == "file"
+        except FsError:
+            return False
+
+    def lstat(self, path: str, cwd: str = "/", uid: int = 0) -> Node:
+        """The node itself (a symlink stays a symlink). It is the live node: change it through methods."""
+        return self._existing(path, cwd, False, uid)[1]
+
+    def stat(self, path: str, cwd: str = "/", uid: int = 0) -> Node:
+        return self._existing(path, cwd, True, uid)[1]
+
+    def read(self, path: str, cwd: str = "/", uid: int = 0) -> str:
+        _, node = self._existing(path, cwd, True, uid)
+        if node.kind == "dir":
+            raise FsError("EISDIR", path)
+        if not self._allowed(node, uid, 4):
+            raise FsError("EACCES", path)
+        if node.generator is not None:
+            return self.generate(node.generator)
+        return node.content
+
+    def write(
+        self,
+        path: str,
+        data: str,
+        cwd: str = "/",
+        uid: int = 0,
+        append: bool = False,
+        mode: int = 0o644,
+        gid: int | None = None,
+    ) -> None:
+        """Write (or append to) a file, creating it owned by uid:gid (gid defaults to uid) if needed."""
+        real = self.resolve(path, cwd, uid=uid)
+        node = self.nodes.get(real)
+        if node is None:
+            self._parent_for_change(real, path, uid)
+            if len(data) > MAX_FILE_SIZE:
+                raise FsError("EFBIG", path)
+            self._put(real, Node("file", mode, uid, uid if gid is None else gid, data, mtime=self.now()))
+            return
+        if node.kind == "dir":
+            raise FsError("EISDIR", path)
+        if node.generator is not None or not self._allowed(node, uid, 2):
+            raise FsError("EACCES", path)
+        if node.kind != "file":
+            return
+        content = node.content + data if append else data
+        if len(content) > MAX_FILE_SIZE:
+            raise FsError("EFBIG", path)
+        node.content = content
+        node.mtime = self.now()
+
+    def touch(self, path: str, cwd: str = "/", uid: int = 0) -> None:
+        """Create an empty file or bump the modification time, as touch(1) does."""
+        real = self.resolve(path, cwd, uid=uid)
+        node = self.nodes.get(real)
+        if node is None:
+            self.write(path, "", cwd, uid)
+        elif uid and uid != node.uid and not self._allowed(node, uid, 2):
+            raise FsError("EACCES", path)
+        else:
+            node.mtime = self.now()
+
+    def mkdir(
+        self, path: str, cwd: str = "/", uid: int = 0, parents: bool = False, mode: int = 0o755
+    ) -> None:
+        if parents:
+            real = "/" if path.startswith("/") else posixpath.normpath(posixpath.join("/", cwd))
+            for name in path.split("/"):
+                if name:
+                    try:
+                        parent, real = real, self.resolve(name, real, uid=uid)
+                        if real not in self.nodes:
+                            self.mkdir(name, parent, uid=uid, mode=mode)
+                    except FsError as error:
+                        raise FsError(error.errno, path) from None
+            if self.nodes[real].kind != "dir":
+                raise FsError("EEXIST", path)
+            return
+        real = self.resolve(path, cwd, uid=uid)
+        if real in self.nodes:
+            raise FsError("EEXIST", path)
+        self._parent_for_change(real, path, uid)
+        self._put(real, Node("dir", mode, uid, uid, mtime=self.now()))
+
+    def listdir(self, path: str, cwd: str = "/", uid: int = 0) -> list[str]:
+        """Names in a directory, in C-locale (code point) order, without . and .."""
+        real, node = self._existing(path, cwd, True, uid)
+        if node.kind != "dir":
+            raise FsError("ENOTDIR", path)
+        if not self._allowed(node, uid, 4):
+            raise FsError("EACCES", path)
+        return sorted(self.children[real])
+
+    def walk(self, path: str) -> Iterator[str]:
+        """Every path in the subtree at the canonical `path`, parents before children, sorted."""
+        stack = [path]
+        while stack:
+            current = stack.pop()
+            yield current
+            names = sorted(self.children.get(current, ()), reverse=True)
+            stack.extend(posixpath.join(current, name) for name in names)
+
+    def remove(self, path: str, cwd: str = "/", uid: int = 0, recursive: bool = False) -> None:
+        """Unlink a file or link; with `recursive`, a whole directory tree. A link is never followed."""
+        real, node = self._existing(path, cwd, False, uid)
+        if real == "/":
+            raise FsError("EBUSY", path)
+        if node.kind == "dir" and not recursive:
+            raise FsError("EISDIR", path)
+        parent = self._parent_for_change(real, path, uid)
+        self._check_sticky(parent, node, path, uid)
+        for sub in self.walk(real):
+            subnode = self.nodes[sub]
+            if subnode.generator is not None or sub.startswith(("/proc/", "/sys/")):
+                raise FsError("EPERM", path)
+            if subnode.kind == "dir" and self.children[sub]:
+                if not all(self._allowed(subnode, uid, bit) for bit in (4, 2, 1)):
+                    raise FsError("EACCES", path)
+        self._drop(real)
+
+    def rmdir(self, path: str, cwd: str = "/", uid: int = 0) -> None:
+        real, node = self._existing(path, cwd, False, uid)
+        if node.kind != "dir":
+            raise FsError("ENOTDIR", path)
+        if real == "/":
+            raise FsError("EBUSY", path)
+        if self.children[real]:
+            raise FsError("ENOTEMPTY", path)
+        parent = self._parent_for_change(real, path, uid)
+        self._check_sticky(parent, node, path, uid)
+        self._drop(real)
+
+    def symlink(self, target: str, linkpath: str, cwd: str = "/", uid: int = 0) -> None:
+        real = self.resolve(linkpath, cwd, follow=False, uid=uid)
+        if real in self.nodes:
+            raise FsError("EEXIST", linkpath)
+        self._parent_for_change(real, linkpath, uid)
+        self._put(real, Node("symlink", 0o777, uid, uid, target=target, mtime=self.now()))
+
+    def mknod(
+        self, path: str, kind: str, major: int, minor: int, mode: int, uid: int = 0, gid: int = 0
+    ) -> None:
+        """Create a device node (a builder call: parents are created, no permission checks)."""
+        if kind not in ("chardev", "blockdev"):
+            raise FsError("EINVAL", path)
+        self.add_dir(posixpath.dirname(path))
+        self._put(path, Node(kind, mode, uid, gid, major=major, minor=minor, mtime=self.now()))
+
+    def rename(self, src: str, dst: str, cwd: str = "/", uid: int = 0) -> None:
+        """rename(2): replace `dst` atomically; a directory may only replace an empty directory."""
+        real_src, node = self._existing(src, cwd, False, uid)
+        real_dst = self.resolve(dst, cwd, follow=False, uid=uid)
+        if real_src == real_dst:
+            return
+        if real_src == "/" or real_dst.startswith(real_src.rstrip("/") + "/"):
+            raise FsError("EINVAL", src if real_src == "/" else dst)
+        src_parent = self._parent_for_change(real_src, src, uid)
+        self._check_sticky(src_parent, node, src, uid)
+        self._parent_for_change(real_dst, dst, uid)
+        old = self.nodes.get(real_dst)
+        if old is not None:
+            if old.kind == "dir" and node.kind != "dir":
+                raise FsError("EISDIR", dst)
+            if old.kind != "dir" and node.kind == "dir":
+                raise FsError("ENOTDIR", dst)
+            if old.kind == "dir" and self.children[real_dst]:
+                raise FsError("ENOTEMPTY", dst)
+            self._drop(real_dst)
+        moved = [(sub, self.nodes[sub]) for sub in self.walk(real_src)]
+        self._drop(real_src)
+        for sub, subnode in moved:
+            self._put(real_dst + sub[len(real_src) :], subnode)
+
+    def chmod(self, path: str, mode: int, cwd: str = "/", uid: int = 0) -> None:
+        _, node = self._existing(path, cwd, True, uid)
+        if uid and uid != node.uid:
+            raise FsError("EPERM", path)
+        node.mode = mode & 0o7777
+
+    def chown(self, path: str, owner: int | None, group: int | None, cwd: str = "/", uid: int = 0) -> None:
+        """Change owner and/or group (None keeps it). Only root may give files away."""
+        _, node = self._existing(path, cwd, True, uid)
+        if uid:
+            gives_away = owner not in (None, node.uid)
+            foreign_group = group is not None and group not in self.groups(uid)
+            if gives_away or foreign_group or uid != node.uid:
+                raise FsError("EPERM", path)
+        if owner is not None:
+            node.uid = owner
+        if group is not None:
+            node.gid = group
+
+    def add_dir(self, path: str, mode: int = 0o755, uid: int = 0, gid: int = 0) -> Node:
+        """Builder: make sure a directory exists (parents too) and return it."""
+        node = self.nodes.get(path)
+        if node is None:
+            self.add_dir(posixpath.dirname(path))
+            node = Node("dir", mode, uid, gid, mtime=self.now())
+            self._put(path, node)
+        return node
+
+    def add_file(self, path: str, content: str = "", mode: int = 0o644, uid: int = 0, gid: int = 0) -> Node:
+        """Builder: create or replace a file, creating parent directories."""
+        self.add_dir(posixpath.dirname(path))
+        node = Node("file", mode, uid, gid, content, mtime=self.now())
+        self._put(path, node)
+        return node
+
+    def add_generated(self, path: str, generator: str, mode: int = 0o444) -> Node:
+        """Builder: a read-only file whose content is `generate(generator)` at every read."""
+        node = self.add_file(path, mode=mode)
+        node.generator = generator
+        return node
+
+    def add_symlink(self, path: str, target: str) -> Node:
+        self.add_dir(posixpath.dirname(path))
+        node = Node("symlink", 0o777, target=target, mtime=self.now())
+        self._put(path, node)
+        return node
