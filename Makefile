@@ -1,0 +1,49 @@
+# The two commands a newcomer needs: `make run` and `make test`. Each sets itself up on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+WORKERS ?= 3
+
+.PHONY: run dev test lint format bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.run-deps: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.test-deps: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@ $(VENV)/.run-deps
+
+run: $(VENV)/.run-deps
+	$(BIN)/flask --app app init-db
+	$(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --access-logfile - "app:create_app()"
+
+dev: $(VENV)/.run-deps
+	$(BIN)/flask --app app --debug run --port $(PORT)
+
+# Playwright drives Debian's /usr/bin/chromium when it is there; otherwise it needs its own browser.
+chromium: $(VENV)/.test-deps
+	@if [ -x /usr/bin/chromium ]; then echo "Using /usr/bin/chromium"; \
+	else $(BIN)/playwright install chromium; fi
+
+lint: $(VENV)/.test-deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.test-deps
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: lint chromium
+	$(BIN)/pytest -q
+
+bench: $(VENV)/.run-deps
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,53 @@
+"""GuestLab: the application factory. Wiring only; behaviour lives in web/, simulator/ and quiz/."""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+
+def _secret_key(instance_path: str) -> str:
+    """A key made once per installation and kept in the instance folder, so sessions survive restarts."""
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(
+        DATABASE=os.path.join(app.instance_path, "guestlab.sqlite"),
+        INSTRUCTOR_INVITE_CODE=None,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=False,
+        PERMANENT_SESSION_LIFETIME=timedelta(days=30),
+        WTF_CSRF_TIME_LIMIT=None,
+        MAX_CONTENT_LENGTH=1024 * 1024,
+        TRUST_PROXY=False,
+    )
+    app.config.from_pyfile("config.py", silent=True)
+    # GUESTLAB_DATABASE, GUESTLAB_SECRET_KEY, GUESTLAB_INSTRUCTOR_INVITE_CODE, ... override the defaults.
+    app.config.from_prefixed_env("GUESTLAB")
+    if test_config:
+        app.config.update(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _secret_key(app.instance_path)
+    if app.config["TRUST_PROXY"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
+
+    from web import auth, classes, cli, cloud, db, errors, home, labs, quizzes, security
+
+    db.init_app(app)
+    db.migrate(app.config["DATABASE"])
+    security.init_app(app)
+    for blueprint in (home.bp, auth.bp, labs.bp, quizzes.bp, cloud.bp, classes.bp, errors.bp, cli.bp):
+        app.register_blueprint(blueprint)
+    return app

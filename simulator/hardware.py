@@ -1,0 +1,407 @@
+"""The hardware catalog: CPUs, the platforms a Linux system can run on, and the kernel modules it can load.
+
+Everything here is read-only data, so that a machine's state only names catalog entries ("cpu": "intel-i7")
+and every generated view stays consistent with the catalog. Sources are the ones cited in
+/work/shared/domain/facts.md (util-linux lscpu dumps, systemd virt.c, QEMU/VirtualBox/VMware DMI captures).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+INTEL_FLAGS = (
+    "fpu vme de pse tsc msr pae mce cx8 apic sep mtrr pge mca cmov pat pse36 clflush dts acpi mmx fxsr sse "
+    "sse2 ss ht tm pbe syscall nx pdpe1gb rdtscp lm constant_tsc art arch_perfmon pebs bts rep_good nopl "
+    "xtopology nonstop_tsc cpuid aperfmperf tsc_known_freq pni pclmulqdq dtes64 monitor ds_cpl vmx est tm2 "
+    "ssse3 sdbg fma cx16 xtpr pdcm pcid sse4_1 sse4_2 x2apic movbe popcnt tsc_deadline_timer aes xsave avx "
+    "f16c rdrand lahf_lm abm 3dnowprefetch cpuid_fault epb cat_l2 invpcid_single cdp_l2 ssbd ibrs ibpb stibp "
+    "ibrs_enhanced tpr_shadow vnmi flexpriority ept vpid ept_ad fsgsbase tsc_adjust bmi1 avx2 smep bmi2 erms "
+    "invpcid rdt_a avx512f avx512dq rdseed adx smap avx512ifma clflushopt clwb intel_pt avx512cd sha_ni "
+    "avx512bw avx512vl xsaveopt xsavec xgetbv1 xsaves split_lock_detect dtherm ida arat pln pts hwp "
+    "hwp_notify hwp_act_window hwp_epp hwp_pkg_req avx512vbmi umip pku ospke avx512_vbmi2 gfni vaes "
+    "vpclmulqdq avx512_vnni avx512_bitalg avx512_vpopcntdq rdpid movdiri movdir64b fsrm avx512_vp2intersect "
+    "md_clear ibt flush_l1d arch_capabilities"
+)
+
+AMD_FLAGS = (
+    "fpu vme de pse tsc msr pae mce cx8 apic sep mtrr pge mca cmov pat pse36 clflush mmx fxsr sse sse2 ht "
+    "syscall nx mmxext fxsr_opt pdpe1gb rdtscp lm constant_tsc rep_good nopl nonstop_tsc cpuid extd_apicid "
+    "amd_dcm aperfmperf rapl pni pclmulqdq monitor ssse3 fma cx16 sse4_1 sse4_2 movbe popcnt aes xsave avx "
+    "f16c rdrand lahf_lm cmp_legacy svm extapic cr8_legacy abm sse4a misalignsse 3dnowprefetch osvw skinit "
+    "wdt tce topoext perfctr_core perfctr_nb bpext perfctr_llc mwaitx cpb hw_pstate ssbd ibpb vmmcall "
+    "fsgsbase bmi1 avx2 smep bmi2 rdseed adx smap clflushopt sha_ni xsaveopt xsavec xgetbv1 xsaves clzero "
+    "irperf xsaveerptr arat npt lbrv svm_lock nrip_save tsc_scale vmcb_clean flushbyasid decodeassists "
+    "pausefilter pfthreshold avic v_vmsave_vmload vgif overflow_recov succor smca sev"
+)
+
+# Host-only features a hypervisor does not pass to its guests (thermal/power management, VMX/SVM sub-features).
+HOST_ONLY_FLAGS = frozenset(
+    "dts acpi tm pbe art pebs bts aperfmperf dtes64 monitor ds_cpl est tm2 sdbg xtpr pdcm epb cat_l2 cdp_l2 "
+    "tpr_shadow vnmi flexpriority ept vpid ept_ad intel_pt split_lock_detect dtherm ida pln pts hwp hwp_notify "
+    "hwp_act_window hwp_epp hwp_pkg_req rdt_a invpcid_single amd_dcm rapl skinit wdt tce perfctr_nb bpext "
+    "perfctr_llc mwaitx cpb hw_pstate irperf npt lbrv svm_lock nrip_save tsc_scale vmcb_clean flushbyasid "
+    "decodeassists pausefilter pfthreshold avic v_vmsave_vmload vgif overflow_recov succor smca sev".split()
+)
+
+# The util-linux VirtualBox guest dump: a short list and, surprisingly, no `hypervisor` flag.
+VIRTUALBOX_FLAGS = (
+    "fpu vme de pse tsc msr pae mce cx8 apic sep mtrr pge mca cmov pat pse36 clflush mmx fxsr sse sse2 ht "
+    "syscall nx rdtscp lm constant_tsc rep_good nopl xtopology nonstop_tsc cpuid tsc_known_freq pni pclmulqdq "
+    "ssse3 cx16 pcid sse4_1 sse4_2 x2apic movbe popcnt aes xsave avx rdrand lahf_lm abm 3dnowprefetch "
+    "fsgsbase bmi1 avx2 bmi2 invpcid rdseed clflushopt md_clear flush_l1d arch_capabilities"
+)
+
+
+@dataclass(frozen=True)
+class Cpu:
+    vendor_id: str
+    family: int
+    model: int
+    model_name: str
+    stepping: int
+    microcode: str
+    mhz: str
+    max_mhz: str
+    min_mhz: str
+    cache_kb: int
+    cores: int
+    threads_per_core: int
+    cpuid_level: int
+    bogomips: str
+    address_sizes: str
+    flags: str
+    bugs: str
+    vmx_flags: str = ""
+    tlb_size: int = 0
+    power_management: str = ""
+    caches: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def vendor(self) -> str:
+        return "intel" if self.vendor_id == "GenuineIntel" else "amd"
+
+    @property
+    def virt_flag(self) -> str:
+        return "vmx" if self.vendor == "intel" else "svm"
+
+
+CPUS: dict[str, Cpu] = {
+    "intel-i7-1165g7": Cpu(
+        vendor_id="GenuineIntel",
+        family=6,
+        model=140,
+        model_name="11th Gen Intel(R) Core(TM) i7-1165G7 @ 2.80GHz",
+        stepping=1,
+        microcode="0xb8",
+        mhz="2800.000",
+        max_mhz="4700.0000",
+        min_mhz="400.0000",
+        cache_kb=12288,
+        cores=4,
+        threads_per_core=2,
+        cpuid_level=27,
+        bogomips="5606.40",
+        address_sizes="39 bits physical, 48 bits virtual",
+        flags=INTEL_FLAGS,
+        vmx_flags=(
+            "vnmi preemption_timer posted_intr invvpid ept_x_only ept_ad ept_1gb flexpriority apicv "
+            "tsc_offset vtpr mtf vapic ept vpid unrestricted_guest vapic_reg vid ple pml ept_mode_based_exec "
+            "tsc_scaling"
+        ),
+        bugs="spectre_v1 spectre_v2 spec_store_bypass swapgs eibrs_pbrsb gds bhi",
+        caches=(("L1d", "192 KiB (4 instances)"), ("L1i", "128 KiB (4 instances)"),
+                ("L2", "5 MiB (4 instances)"), ("L3", "12 MiB (1 instance)")),
+    ),
+    "amd-epyc-7451": Cpu(
+        vendor_id="AuthenticAMD",
+        family=23,
+        model=1,
+        model_name="AMD EPYC 7451 24-Core Processor",
+        stepping=2,
+        microcode="0x8001250",
+        mhz="2300.000",
+        max_mhz="2300.0000",
+        min_mhz="1200.0000",
+        cache_kb=512,
+        cores=24,
+        threads_per_core=2,
+        cpuid_level=13,
+        bogomips="4590.83",
+        address_sizes="48 bits physical, 48 bits virtual",
+        flags=AMD_FLAGS,
+        bugs="sysret_ss_attrs null_seg spectre_v1 spectre_v2 spec_store_bypass retbleed smt_rsb div0",
+        tlb_size=2560,
+        power_management="ts ttp tm hwpstate cpb eff_freq_ro [13] [14]",
+        caches=(("L1d", "768 KiB (24 instances)"), ("L1i", "1.5 MiB (24 instances)"),
+                ("L2", "12 MiB (24 instances)"), ("L3", "64 MiB (8 instances)")),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Platform:
+    """Where a Linux system runs: bare metal, a hypervisor, or a container runtime."""
+
+    id: str  # the systemd-detect-virt identifier ("none" for bare metal)
+    kind: str  # metal | vm | container
+    name: str
+    dmi: dict[str, str] = field(default_factory=dict)
+    lscpu_vendor: str = ""  # lscpu "Hypervisor vendor:" (CPUID leaf 0x40000000 or DMI)
+    dmesg_name: str = ""  # kernel "Hypervisor detected: %s"
+    virt_what: tuple[str, ...] = ()
+    oui: str = ""
+    nic: str = "eth0"
+    disk: str = "sda"
+    modules: tuple[str, ...] = ()
+    agent: str = ""  # the guest-agent service
+    chassis: str = "vm"
+    dmi_handles: tuple[int, int] = (0x0000, 0x0001)  # handles of the BIOS (type 0) and system (type 1) records
+    bios_bytes: int = 24
+
+
+PLATFORMS: dict[str, Platform] = {
+    "metal": Platform(id="none", kind="metal", name="bare metal", chassis="laptop"),
+    "kvm": Platform(
+        id="kvm",
+        kind="vm",
+        name="KVM",
+        dmi={
+            "sys_vendor": "QEMU",
+            "product_name": "Standard PC (Q35 + ICH9, 2009)",
+            "product_version": "pc-q35-8.2",
+            "product_family": "",
+            "bios_vendor": "SeaBIOS",
+            "bios_version": "1.16.3-debian-1.16.3-2",
+            "bios_date": "04/01/2014",
+            "board_vendor": "",
+            "board_name": "",
+            "chassis_vendor": "QEMU",
+            "chassis_type": "1",
+            "chassis_version": "pc-q35-8.2",
+        },
+        lscpu_vendor="KVM",
+        dmesg_name="KVM",
+        virt_what=("kvm",),
+        oui="52:54:00",
+        nic="enp1s0",
+        disk="vda",
+        modules=("virtio_net", "virtio_blk", "virtio_balloon", "virtio_console", "virtio_rng"),
+        agent="qemu-guest-agent",
+        dmi_handles=(0x0000, 0x0100),
+    ),
+    "oracle": Platform(
+        id="oracle",
+        kind="vm",
+        name="VirtualBox",
+        dmi={
+            "sys_vendor": "innotek GmbH",
+            "product_name": "VirtualBox",
+            "product_version": "1.2",
+            "product_family": "Virtual Machine",
+            "bios_vendor": "innotek GmbH",
+            "bios_version": "VirtualBox",
+            "bios_date": "12/01/2006",
+            "board_vendor": "Oracle Corporation",
+            "board_name": "VirtualBox",
+            "chassis_vendor": "Oracle Corporation",
+            "chassis_type": "1",
+            "chassis_version": "",
+        },
+        lscpu_vendor="Oracle",
+        virt_what=("virtualbox",),
+        oui="08:00:27",
+        nic="enp0s3",
+        disk="sda",
+        modules=("vboxguest", "vboxsf", "vboxvideo", "e1000"),
+        agent="vboxadd-service",
+        bios_bytes=20,
+    ),
+    "vmware": Platform(
+        id="vmware",
+        kind="vm",
+        name="VMware",
+        dmi={
+            "sys_vendor": "VMware, Inc.",
+            "product_name": "VMware Virtual Platform",
+            "product_version": "None",
+            "product_family": "",
+            "bios_vendor": "Phoenix Technologies LTD",
+            "bios_version": "6.00",
+            "bios_date": "11/12/2020",
+            "board_vendor": "Intel Corporation",
+            "board_name": "440BX Desktop Reference Platform",
+            "chassis_vendor": "No Enclosure",
+            "chassis_type": "1",
+            "chassis_version": "N/A",
+        },
+        lscpu_vendor="VMware",
+        dmesg_name="VMware",
+        virt_what=("vmware",),
+        oui="00:0c:29",
+        nic="ens33",
+        disk="sda",
+        modules=("vmw_balloon", "vmw_vmci", "vmxnet3", "vmw_pvscsi", "vmwgfx"),
+        agent="open-vm-tools",
+    ),
+    "microsoft": Platform(
+        id="microsoft",
+        kind="vm",
+        name="Hyper-V",
+        dmi={
+            "sys_vendor": "Microsoft Corporation",
+            "product_name": "Virtual Machine",
+            "product_version": "Hyper-V UEFI Release v4.1",
+            "product_family": "Virtual Machine",
+            "bios_vendor": "Microsoft Corporation",
+            "bios_version": "Hyper-V UEFI Release v4.1",
+            "bios_date": "08/23/2024",
+            "board_vendor": "Microsoft Corporation",
+            "board_name": "Virtual Machine",
+            "chassis_vendor": "Microsoft Corporation",
+            "chassis_type": "3",
+            "chassis_version": "Hyper-V UEFI Release v4.1",
+            "chassis_asset_tag": "7783-7084-3265-9085-8269-3286-77",
+        },
+        lscpu_vendor="Microsoft",
+        dmesg_name="Microsoft Hyper-V",
+        virt_what=("hyperv",),
+        oui="00:15:5d",
+        nic="eth0",
+        disk="sda",
+        modules=("hv_vmbus", "hv_netvsc", "hv_storvsc", "hv_utils", "hv_balloon", "hyperv_keyboard"),
+        agent="hv-kvp-daemon",
+        bios_bytes=26,
+    ),
+    "xen": Platform(
+        id="xen",
+        kind="vm",
+        name="Xen",
+        dmi={
+            "sys_vendor": "Xen",
+            "product_name": "HVM domU",
+            "product_version": "4.17.3",
+            "product_family": "",
+            "bios_vendor": "Xen",
+            "bios_version": "4.17.3",
+            "bios_date": "06/23/2023",
+            "board_vendor": "",
+            "board_name": "",
+            "chassis_vendor": "Xen",
+            "chassis_type": "1",
+            "chassis_version": "",
+        },
+        lscpu_vendor="Xen",
+        dmesg_name="Xen HVM",
+        virt_what=("xen", "xen-hvm"),
+        oui="00:16:3e",
+        nic="eth0",
+        disk="xvda",
+        modules=("xen_netfront", "xen_blkfront"),
+        dmi_handles=(0x0000, 0x0100),
+    ),
+    "lxc": Platform(id="lxc", kind="container", name="LXC", virt_what=("lxc",), oui="00:16:3e", chassis="container"),
+    "docker": Platform(
+        id="docker", kind="container", name="Docker", virt_what=("docker",), oui="02:42:ac", chassis="container"
+    ),
+}
+
+# The physical machine behind a bare-metal host (and behind a container) for each CPU.
+METAL_DMI: dict[str, dict[str, str]] = {
+    "intel": {
+        "sys_vendor": "Dell Inc.",
+        "product_name": "Latitude 5420",
+        "product_version": "",
+        "product_family": "Latitude",
+        "bios_vendor": "Dell Inc.",
+        "bios_version": "1.36.1",
+        "bios_date": "06/11/2024",
+        "board_vendor": "Dell Inc.",
+        "board_name": "0K0DNP",
+        "chassis_vendor": "Dell Inc.",
+        "chassis_type": "10",
+        "chassis_version": "",
+        "chassis": "laptop",
+    },
+    "amd": {
+        "sys_vendor": "Supermicro",
+        "product_name": "AS -1023US-TR4",
+        "product_version": "0123456789",
+        "product_family": "Family",
+        "bios_vendor": "American Megatrends Inc.",
+        "bios_version": "2.3",
+        "bios_date": "03/24/2022",
+        "board_vendor": "Supermicro",
+        "board_name": "H11DSU-iN",
+        "chassis_vendor": "Supermicro",
+        "chassis_type": "17",
+        "chassis_version": "0123456789",
+        "chassis": "server",
+    },
+}
+
+# Modelled after Ubuntu 24.04 (kernel 6.8, kmod 31): name -> size in /proc/modules, dependencies, file under
+# /lib/modules/<release>/kernel/, description, author, licence.
+@dataclass(frozen=True)
+class Module:
+    size: int
+    path: str
+    depends: tuple[str, ...] = ()
+    description: str = ""
+    author: str = ""
+    license: str = "GPL"
+
+
+MODULES: dict[str, Module] = {
+    "irqbypass": Module(12288, "virt/lib/irqbypass.ko.zst", (), "IRQ bypass manager utility module",
+                        "Alex Williamson <alex.williamson@redhat.com>", "GPL v2"),
+    "kvm": Module(1409024, "arch/x86/kvm/kvm.ko.zst", ("irqbypass",), "", "Qumranet"),
+    "kvm_intel": Module(487424, "arch/x86/kvm/kvm-intel.ko.zst", ("kvm",), "", "Qumranet"),
+    "ccp": Module(143360, "drivers/crypto/ccp/ccp.ko.zst", (), "AMD Secure Processor driver",
+                  "Tom Lendacky <thomas.lendacky@amd.com>", "GPL"),
+    "kvm_amd": Module(208896, "arch/x86/kvm/kvm-amd.ko.zst", ("kvm", "ccp"), "", "Qumranet"),
+    "failover": Module(12288, "net/core/failover.ko.zst", (), "Generic failover infrastructure/interface",
+                       "", "GPL v2"),
+    "net_failover": Module(24576, "drivers/net/net_failover.ko.zst", ("failover",),
+                           "Failover driver for Paravirtual drivers", "", "GPL v2"),
+    "virtio_net": Module(77824, "drivers/net/virtio_net.ko.zst", ("net_failover",), "Virtio network driver"),
+    "virtio_blk": Module(32768, "drivers/block/virtio_blk.ko.zst", (), "Virtio block driver"),
+    "virtio_balloon": Module(28672, "drivers/virtio/virtio_balloon.ko.zst", (), "Virtio balloon driver"),
+    "virtio_console": Module(45056, "drivers/char/virtio_console.ko.zst", (), "Virtio console driver"),
+    "virtio_rng": Module(12288, "drivers/char/hw_random/virtio-rng.ko.zst", (),
+                         "Virtio random number driver"),
+    "vboxguest": Module(57344, "drivers/virt/vboxguest/vboxguest.ko.zst", (),
+                        "Oracle VM VirtualBox Guest Additions for Linux Module", "Oracle Corporation",
+                        "Dual MIT/GPL"),
+    "vboxsf": Module(40960, "fs/vboxsf/vboxsf.ko.zst", ("vboxguest",),
+                     "Oracle VM VirtualBox Module for Host File System Access", "Oracle Corporation", "GPL v2"),
+    "vboxvideo": Module(53248, "drivers/gpu/drm/vboxvideo/vboxvideo.ko.zst", (), "", "Oracle Corporation",
+                        "GPL and additional rights"),
+    "e1000": Module(180224, "drivers/net/ethernet/intel/e1000/e1000.ko.zst", (),
+                    "Intel(R) PRO/1000 Network Driver", "Intel Corporation, <linux.nics@intel.com>", "GPL v2"),
+    "vmw_balloon": Module(28672, "drivers/misc/vmw_balloon.ko.zst", (), "VMware Memory Control (Balloon) Driver",
+                          "VMware, Inc.", "GPL"),
+    "vmw_vmci": Module(106496, "drivers/misc/vmw_vmci/vmw_vmci.ko.zst", (),
+                       "VMware Virtual Machine Communication Interface.", "VMware, Inc.", "GPL v2"),
+    "vmxnet3": Module(90112, "drivers/net/vmxnet3/vmxnet3.ko.zst", (), "VMware vmxnet3 virtual NIC driver",
+                      "VMware, Inc.", "GPL v2"),
+    "vmw_pvscsi": Module(28672, "drivers/scsi/vmw_pvscsi.ko.zst", (), "VMware PVSCSI driver", "VMware, Inc.",
+                         "GPL"),
+    "vmwgfx": Module(446464, "drivers/gpu/drm/vmwgfx/vmwgfx.ko.zst", (),
+                     "Standalone drm driver for the VMware SVGA device", "VMware Inc. and others",
+                     "GPL and additional rights"),
+    "hv_vmbus": Module(135168, "drivers/hv/hv_vmbus.ko.zst", (), "Microsoft Hyper-V VMBus Driver", "",
+                       "GPL"),
+    "hv_netvsc": Module(114688, "drivers/net/hyperv/hv_netvsc.ko.zst", ("hv_vmbus",),
+                        "Microsoft Hyper-V network driver"),
+    "hv_storvsc": Module(28672, "drivers/scsi/hv_storvsc.ko.zst", ("hv_vmbus",),
+                         "Microsoft Hyper-V virtual storage driver"),
+    "hv_utils": Module(53248, "drivers/hv/hv_utils.ko.zst", ("hv_vmbus",), "Hyper-V Utilities"),
+    "hv_balloon": Module(32768, "drivers/hv/hv_balloon.ko.zst", ("hv_vmbus",),
+                         "Hyper-V Balloon", "", "GPL"),
+    "hyperv_keyboard": Module(12288, "drivers/input/serio/hyperv-keyboard.ko.zst", ("hv_vmbus",),
+                              "Microsoft Hyper-V Synthetic Keyboard Driver"),
+    "xen_netfront": Module(69632, "drivers/net/xen-netfront.ko.zst", (), "Xen virtual network device frontend"),
+    "xen_blkfront": Module(65536, "drivers/block/xen-blkfront.ko.zst", (), "Xen virtual block device frontend"),
+}
+
+GUEST_DRIVERS = frozenset(m for p in PLATFORMS.values() for m in p.modules) - {"e1000"}

@@ -1,0 +1,83 @@
+"""Browser tests drive the real app, served from a thread, in Chromium: Debian's when present."""
+
+import os
+import threading
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from werkzeug.serving import make_server
+
+from app import create_app
+
+SYSTEM_CHROMIUM = "/usr/bin/chromium"
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    args = {
+        **browser_type_launch_args,
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    }
+    if os.path.exists(SYSTEM_CHROMIUM):
+        args["executable_path"] = SYSTEM_CHROMIUM
+    return args
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """The whole app, CSRF and all, on a free port for the session."""
+    path = tmp_path_factory.mktemp("live") / "live.sqlite"
+    app = create_app(
+        {"SECRET_KEY": "browser-tests", "DATABASE": str(path), "INSTRUCTOR_INVITE_CODE": "teach-102"}
+    )
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server):
+    return live_server
+
+
+@pytest.fixture
+def page(page):
+    """Every page a test visits must run with no Content-Security-Policy violation."""
+    violations = []
+    page.on(
+        "console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None
+    )
+    yield page
+    assert not violations, violations
+
+
+_axe = Axe()
+
+
+def assert_accessible(page):
+    """Fail on any serious or critical axe-core violation, with axe's own report."""
+    results = _axe.run(page)
+    bad = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert not bad, results.generate_report()
+
+
+@pytest.fixture
+def signed_up(page):
+    """A fresh learner account, logged in; returns the user name."""
+    import uuid
+
+    name = f"learner-{uuid.uuid4().hex[:8]}"
+    page.goto("/signup")
+    page.get_by_label("User name").fill(name)
+    page.get_by_label("Password").fill("a long enough passphrase")
+    page.get_by_role("button", name="Create account").click()
+    page.get_by_text(f"Welcome, {name}").wait_for()
+    return name

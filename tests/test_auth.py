@@ -1,0 +1,143 @@
+from web import accounts
+from web.db import connect
+
+
+def test_signup_logs_the_new_learner_in(client, auth):
+    response = auth.signup()
+    assert response.status_code == 303
+    page = client.get("/").get_data(as_text=True)
+    assert "ada" in page and "Log out" in page
+
+
+def test_password_is_stored_as_an_argon2id_hash(app, auth):
+    auth.signup()
+    db = connect(app.config["DATABASE"])
+    stored = db["users"].get(1)["password_hash"]
+    assert stored.startswith("$argon2id$") and "correct horse" not in stored
+
+
+def test_signup_refuses_a_short_password_with_422(auth):
+    response = auth.signup(password="short")
+    assert response.status_code == 422
+    assert "at least 10 characters" in response.get_data(as_text=True)
+
+
+def test_signup_refuses_a_taken_name_whatever_its_case(auth):
+    auth.signup()
+    auth.logout()
+    response = auth.signup(username="ADA")
+    assert response.status_code == 422
+    assert "taken" in response.get_data(as_text=True)
+
+
+def test_login_with_the_right_password_and_logout(client, auth):
+    auth.signup()
+    auth.logout()
+    assert "Log in" in client.get("/").get_data(as_text=True)
+    response = auth.login()
+    assert response.status_code == 303
+    assert "Log out" in client.get("/").get_data(as_text=True)
+
+
+def test_login_with_a_wrong_password_says_so_without_naming_which_part(auth):
+    auth.signup()
+    auth.logout()
+    wrong_password = auth.login(password="not the password")
+    unknown_user = auth.login(username="nobody")
+    assert wrong_password.status_code == unknown_user.status_code == 401
+    message = "That user name and password do not match an account."
+    assert message in wrong_password.get_data(as_text=True)
+    assert message in unknown_user.get_data(as_text=True)
+
+
+def test_login_is_rate_limited_after_five_failures_with_a_clear_message(auth):
+    auth.signup()
+    auth.logout()
+    for _ in range(5):
+        assert auth.login(password="wrong password!").status_code == 401
+    response = auth.login()
+    assert response.status_code == 429
+    assert "Too many failed log-in attempts" in response.get_data(as_text=True)
+    assert int(response.headers["Retry-After"]) > 0
+
+
+def test_login_redirects_only_to_local_next_pages(client, auth):
+    auth.signup()
+    auth.logout()
+    response = client.post(
+        "/login", data={"username": "ada", "password": "correct horse battery", "next": "//evil.example/"}
+    )
+    assert response.headers["Location"] == "/"
+    auth.logout()
+    response = client.post(
+        "/login", data={"username": "ada", "password": "correct horse battery", "next": "/labs/"}
+    )
+    assert response.headers["Location"] == "/labs/"
+
+
+def test_change_password_needs_the_current_one(client, auth):
+    auth.signup()
+    response = client.post("/account/password", data={"current": "wrong", "new": "a brand new secret"})
+    assert response.status_code == 422
+    response = client.post(
+        "/account/password", data={"current": "correct horse battery", "new": "a brand new secret"}
+    )
+    assert response.status_code == 303
+    auth.logout()
+    assert auth.login().status_code == 401
+    assert auth.login(password="a brand new secret").status_code == 303
+
+
+def test_change_password_logs_out_other_sessions(app, auth):
+    auth.signup()
+    other = app.test_client()
+    other.post("/login", data={"username": "ada", "password": "correct horse battery"})
+    assert "Log out" in other.get("/").get_data(as_text=True)
+    auth.client.post(
+        "/account/password", data={"current": "correct horse battery", "new": "a brand new secret"}
+    )
+    assert "Log out" not in other.get("/").get_data(as_text=True)
+
+
+def test_change_password_page_needs_an_account(client):
+    response = client.get("/account/password")
+    assert response.status_code == 303
+    assert response.headers["Location"].startswith("/login?next=")
+
+
+def test_signup_with_the_invite_code_makes_an_instructor(app, auth):
+    auth.signup(username="grace", invite="teach-102")
+    db = connect(app.config["DATABASE"])
+    assert db["users"].get(1)["role"] == "instructor"
+
+
+def test_signup_with_a_wrong_invite_code_is_refused(auth):
+    response = auth.signup(username="mallory", invite="guess")
+    assert response.status_code == 422
+    assert "invite code is not valid" in response.get_data(as_text=True)
+
+
+def test_plain_signup_makes_a_learner(app, auth):
+    auth.signup()
+    db = connect(app.config["DATABASE"])
+    assert db["users"].get(1)["role"] == "learner"
+
+
+def test_create_instructor_command(app, runner):
+    result = runner.invoke(args=["create-instructor", "grace", "--password", "a long enough secret"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        db = connect(app.config["DATABASE"])
+        user = accounts.authenticate(db, "grace", "a long enough secret")
+    assert user is not None and user.is_instructor
+
+
+def test_guest_work_is_kept_when_the_guest_signs_up(app, client, auth):
+    guest = accounts.create_guest(connect(app.config["DATABASE"]))
+    with client.session_transaction() as session:
+        session["uid"] = guest.id
+        session["sv"] = 0
+    auth.signup()
+    db = connect(app.config["DATABASE"])
+    user = db["users"].get(guest.id)
+    assert user["username"] == "ada" and user["role"] == "learner"

@@ -1,0 +1,66 @@
+import pytest
+
+from app import create_app
+
+
+@pytest.fixture
+def csrf_client(tmp_path):
+    app = create_app({"TESTING": True, "SECRET_KEY": "t", "DATABASE": str(tmp_path / "db.sqlite")})
+    return app.test_client()
+
+
+def test_post_to_login_without_csrf_token_is_refused_with_400(csrf_client):
+    response = csrf_client.post("/login", data={"username": "ada", "password": "whatever it is"})
+    assert response.status_code == 400
+    assert "Reload the page" in response.get_data(as_text=True)
+
+
+def test_htmx_post_with_the_token_in_a_header_is_accepted(csrf_client):
+    page = csrf_client.get("/login").get_data(as_text=True)
+    token = page.split('name="csrf-token" content="')[1].split('"')[0]
+    response = csrf_client.post(
+        "/login",
+        data={"username": "ada", "password": "whatever it is"},
+        headers={"X-CSRFToken": token, "HX-Request": "true", "HX-Request-Type": "partial"},
+    )
+    assert response.status_code == 401
+
+
+def test_every_page_has_the_security_headers(client):
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert "HX-Request-Type" in response.headers["Vary"]
+
+
+def test_session_cookie_is_httponly_and_lax_and_secure_over_https(client, auth):
+    response = auth.signup()
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+    https = client.post(
+        "/login",
+        data={"username": "ada", "password": "correct horse battery"},
+        base_url="https://localhost",
+    )
+    assert "Secure" in https.headers["Set-Cookie"]
+
+
+def test_unknown_page_is_a_404_in_the_layout(client):
+    response = client.get("/no/such/page")
+    assert response.status_code == 404
+    page = response.get_data(as_text=True)
+    assert "Page not found" in page and 'aria-label="Main"' in page
+
+
+def test_htmx_partial_request_gets_only_the_fragment(htmx):
+    response = htmx.get("/login")
+    page = response.get_data(as_text=True)
+    assert "<html" not in page and 'id="login"' in page
+
+
+def test_no_inline_script_in_pages(client):
+    for path in ("/", "/login", "/signup", "/labs/", "/quizzes/", "/cloud/", "/classes/"):
+        page = client.get(path).get_data(as_text=True)
+        assert "<script>" not in page and " on" + "click=" not in page, path

@@ -1,0 +1,137 @@
+"""Users: guests who have not signed up yet, learners and instructors. Passwords are hashed with argon2id."""
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlite_utils import Database
+
+ROLES = ("guest", "learner", "instructor")
+USERNAME_RE = re.compile(r"[A-Za-z0-9_.-]{3,32}")
+MIN_PASSWORD = 10
+MAX_PASSWORD = 256
+
+_hasher = PasswordHasher()
+# Verifying against this keeps a log-in for an unknown name as slow as one for a known name.
+_DUMMY_HASH = _hasher.hash("guestlab-timing-equaliser")
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    username: str | None
+    role: str
+    session_version: int
+
+    @property
+    def is_guest(self) -> bool:
+        return self.role == "guest"
+
+    @property
+    def is_instructor(self) -> bool:
+        return self.role == "instructor"
+
+
+class AccountError(ValueError):
+    """A sign-up or password change that cannot be accepted, with a message for the person."""
+
+
+def _now() -> str:
+    return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+
+
+def _user(row) -> User:
+    return User(row["id"], row["username"], row["role"], row["session_version"])
+
+
+def get_user(db: Database, user_id: int) -> User | None:
+    rows = list(db["users"].rows_where("id = ?", [user_id]))
+    return _user(rows[0]) if rows else None
+
+
+def create_guest(db: Database) -> User:
+    """A visitor who starts a lab or a quiz gets a guest row, so their work has an owner from the start."""
+    user_id = db["users"].insert({"role": "guest", "created_at": _now(), "session_version": 0}).last_pk
+    return get_user(db, user_id)
+
+
+def validate_credentials(username: str, password: str) -> None:
+    if not USERNAME_RE.fullmatch(username or ""):
+        raise AccountError("Choose a user name of 3 to 32 letters, digits, dots, dashes or underscores.")
+    validate_password(password)
+
+
+def validate_password(password: str) -> None:
+    if len(password or "") < MIN_PASSWORD:
+        raise AccountError(f"Choose a password of at least {MIN_PASSWORD} characters.")
+    if len(password) > MAX_PASSWORD:
+        raise AccountError(f"Passwords can be at most {MAX_PASSWORD} characters long.")
+
+
+def sign_up(db: Database, username: str, password: str, role: str, guest: User | None = None) -> User:
+    """Create an account; a guest's row is upgraded in place so everything they did stays theirs."""
+    validate_credentials(username, password)
+    if role not in ("learner", "instructor"):
+        raise AccountError("Unknown role.")
+    taken = db["users"].count_where("username = ? COLLATE NOCASE", [username])
+    if taken:
+        raise AccountError("That user name is taken; choose another.")
+    values = {"username": username, "password_hash": _hasher.hash(password), "role": role}
+    with db.atomic():
+        if guest is not None and guest.is_guest:
+            db["users"].update(guest.id, values)
+            user_id = guest.id
+        else:
+            user_id = db["users"].insert({**values, "created_at": _now(), "session_version": 0}).last_pk
+    return get_user(db, user_id)
+
+
+def authenticate(db: Database, username: str, password: str) -> User | None:
+    rows = list(db["users"].rows_where("username = ? COLLATE NOCASE", [username or ""]))
+    stored = rows[0]["password_hash"] if rows else _DUMMY_HASH
+    try:
+        _hasher.verify(stored, (password or "")[:MAX_PASSWORD])
+    except (VerificationError, InvalidHashError):
+        return None
+    if not rows:
+        return None
+    if _hasher.check_needs_rehash(stored):
+        db["users"].update(rows[0]["id"], {"password_hash": _hasher.hash(password)})
+    return _user(rows[0])
+
+
+def change_password(db: Database, user: User, current: str, new: str) -> User:
+    """Changing the password also ends every other session of this account."""
+    if authenticate(db, user.username or "", current) is None:
+        raise AccountError("Your current password is not right.")
+    validate_password(new)
+    db["users"].update(
+        user.id, {"password_hash": _hasher.hash(new), "session_version": user.session_version + 1}
+    )
+    return get_user(db, user.id)
+
+
+OWNED_TABLES: list[str] = []
+
+
+def adopt_guest_work(db: Database, guest: User, user: User) -> None:
+    """Logging in to an existing account after working as a guest moves the guest's work to the account."""
+    if guest.id == user.id or not guest.is_guest:
+        return
+    with db.atomic():
+        for table in OWNED_TABLES:
+            if db[table].exists():
+                db.execute(f"UPDATE [{table}] SET user_id = ? WHERE user_id = ?", [user.id, guest.id])
+        db["users"].delete(guest.id)
+
+
+def set_role(db: Database, username: str, role: str) -> User:
+    if role not in ROLES:
+        raise AccountError(f"Unknown role {role!r}.")
+    rows = list(db["users"].rows_where("username = ?", [username]))
+    if not rows:
+        raise AccountError(f"No user named {username!r}.")
+    db["users"].update(rows[0]["id"], {"role": role})
+    return get_user(db, rows[0]["id"])

@@ -1,0 +1,33 @@
+"""Account commands for whoever runs the server: instructors are made here or by an invite code."""
+
+import click
+from flask import Blueprint
+
+from web import accounts
+from web.db import get_db
+
+bp = Blueprint("accounts_cli", __name__, cli_group=None)
+
+
+@bp.cli.command("create-instructor")
+@click.argument("username")
+@click.password_option(help="The new instructor's password (asked for when not given).")
+def create_instructor(username, password):
+    """Create an instructor account."""
+    try:
+        user = accounts.sign_up(get_db(), username, password, "instructor")
+    except accounts.AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Instructor {user.username} created.")
+
+
+@bp.cli.command("set-role")
+@click.argument("username")
+@click.argument("role", type=click.Choice(["learner", "instructor"]))
+def set_role(username, role):
+    """Make an existing account a learner or an instructor."""
+    try:
+        user = accounts.set_role(get_db(), username, role)
+    except accounts.AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{user.username} is now {user.role}.")

@@ -1,0 +1,46 @@
+"""Error pages in the site's layout; htmx 4 swaps error bodies, so each also works as a fragment."""
+
+from flask import Blueprint
+from flask_wtf.csrf import CSRFError
+
+from web.render import render
+
+bp = Blueprint("errors", __name__)
+
+MESSAGES = {
+    400: ("Bad request", "The request could not be understood."),
+    403: ("Not allowed", "This page is not open to your account."),
+    404: (
+        "Page not found",
+        "There is no page at this address. It may have moved, or the link may be mistyped.",
+    ),
+    405: ("Not allowed", "This address does not accept that kind of request."),
+    413: ("Too large", "What you sent is larger than this site accepts."),
+    500: ("Something went wrong", "An error on our side stopped this page. Your saved work is safe."),
+}
+
+
+def _page(status: int, detail: str | None = None):
+    title, message = MESSAGES.get(status, (f"Error {status}", "The request did not succeed."))
+    return render(
+        "errors/error.html", "errors/_error.html", status=status, title=title, message=detail or message
+    ), status
+
+
+@bp.app_errorhandler(CSRFError)
+def csrf_error(exc):
+    return _page(400, "The form had expired or was not sent from this site. Reload the page and try again.")
+
+
+@bp.app_errorhandler(400)
+@bp.app_errorhandler(403)
+@bp.app_errorhandler(404)
+@bp.app_errorhandler(405)
+@bp.app_errorhandler(413)
+def http_error(exc):
+    return _page(exc.code)
+
+
+@bp.app_errorhandler(500)
+def server_error(exc):
+    return _page(500)
