@@ -34,21 +34,22 @@ AMD_FLAGS = (
     "pausefilter pfthreshold avic v_vmsave_vmload vgif overflow_recov succor smca sev"
 )
 
-# Host-only features a hypervisor does not pass to its guests (thermal/power management, VMX/SVM sub-features).
+# Host-only features a hypervisor hides from its guests (power management, VMX/SVM sub-features).
 HOST_ONLY_FLAGS = frozenset(
     "dts acpi tm pbe art pebs bts aperfmperf dtes64 monitor ds_cpl est tm2 sdbg xtpr pdcm epb cat_l2 cdp_l2 "
-    "tpr_shadow vnmi flexpriority ept vpid ept_ad intel_pt split_lock_detect dtherm ida pln pts hwp hwp_notify "
-    "hwp_act_window hwp_epp hwp_pkg_req rdt_a invpcid_single amd_dcm rapl skinit wdt tce perfctr_nb bpext "
-    "perfctr_llc mwaitx cpb hw_pstate irperf npt lbrv svm_lock nrip_save tsc_scale vmcb_clean flushbyasid "
-    "decodeassists pausefilter pfthreshold avic v_vmsave_vmload vgif overflow_recov succor smca sev".split()
+    "tpr_shadow vnmi flexpriority ept vpid ept_ad intel_pt split_lock_detect dtherm ida pln pts hwp "
+    "hwp_notify hwp_act_window hwp_epp hwp_pkg_req rdt_a invpcid_single amd_dcm rapl skinit wdt tce "
+    "perfctr_nb bpext perfctr_llc mwaitx cpb hw_pstate irperf npt lbrv svm_lock nrip_save tsc_scale "
+    "vmcb_clean flushbyasid decodeassists pausefilter pfthreshold avic v_vmsave_vmload vgif overflow_recov "
+    "succor smca sev".split()
 )
 
 # The util-linux VirtualBox guest dump: a short list and, surprisingly, no `hypervisor` flag.
 VIRTUALBOX_FLAGS = (
     "fpu vme de pse tsc msr pae mce cx8 apic sep mtrr pge mca cmov pat pse36 clflush mmx fxsr sse sse2 ht "
-    "syscall nx rdtscp lm constant_tsc rep_good nopl xtopology nonstop_tsc cpuid tsc_known_freq pni pclmulqdq "
-    "ssse3 cx16 pcid sse4_1 sse4_2 x2apic movbe popcnt aes xsave avx rdrand lahf_lm abm 3dnowprefetch "
-    "fsgsbase bmi1 avx2 bmi2 invpcid rdseed clflushopt md_clear flush_l1d arch_capabilities"
+    "syscall nx rdtscp lm constant_tsc rep_good nopl xtopology nonstop_tsc cpuid tsc_known_freq pni "
+    "pclmulqdq ssse3 cx16 pcid sse4_1 sse4_2 x2apic movbe popcnt aes xsave avx rdrand lahf_lm abm "
+    "3dnowprefetch fsgsbase bmi1 avx2 bmi2 invpcid rdseed clflushopt md_clear flush_l1d arch_capabilities"
 )
 
 
@@ -109,8 +110,12 @@ CPUS: dict[str, Cpu] = {
             "tsc_scaling"
         ),
         bugs="spectre_v1 spectre_v2 spec_store_bypass swapgs eibrs_pbrsb gds bhi",
-        caches=(("L1d", "192 KiB (4 instances)"), ("L1i", "128 KiB (4 instances)"),
-                ("L2", "5 MiB (4 instances)"), ("L3", "12 MiB (1 instance)")),
+        caches=(
+            ("L1d", "192 KiB (4 instances)"),
+            ("L1i", "128 KiB (4 instances)"),
+            ("L2", "5 MiB (4 instances)"),
+            ("L3", "12 MiB (1 instance)"),
+        ),
     ),
     "amd-epyc-7451": Cpu(
         vendor_id="AuthenticAMD",
@@ -132,8 +137,12 @@ CPUS: dict[str, Cpu] = {
         bugs="sysret_ss_attrs null_seg spectre_v1 spectre_v2 spec_store_bypass retbleed smt_rsb div0",
         tlb_size=2560,
         power_management="ts ttp tm hwpstate cpb eff_freq_ro [13] [14]",
-        caches=(("L1d", "768 KiB (24 instances)"), ("L1i", "1.5 MiB (24 instances)"),
-                ("L2", "12 MiB (24 instances)"), ("L3", "64 MiB (8 instances)")),
+        caches=(
+            ("L1d", "768 KiB (24 instances)"),
+            ("L1i", "1.5 MiB (24 instances)"),
+            ("L2", "12 MiB (24 instances)"),
+            ("L3", "64 MiB (8 instances)"),
+        ),
     ),
 }
 
@@ -155,7 +164,10 @@ class Platform:
     modules: tuple[str, ...] = ()
     agent: str = ""  # the guest-agent service
     chassis: str = "vm"
-    dmi_handles: tuple[int, int] = (0x0000, 0x0001)  # handles of the BIOS (type 0) and system (type 1) records
+    dmi_handles: tuple[int, int] = (
+        0x0000,
+        0x0001,
+    )  # handles of the BIOS (type 0) and system (type 1) records
     bios_bytes: int = 24
 
 
@@ -299,45 +311,77 @@ PLATFORMS: dict[str, Platform] = {
         modules=("xen_netfront", "xen_blkfront"),
         dmi_handles=(0x0000, 0x0100),
     ),
-    "lxc": Platform(id="lxc", kind="container", name="LXC", virt_what=("lxc",), oui="00:16:3e", chassis="container"),
+    "lxc": Platform(
+        id="lxc", kind="container", name="LXC", virt_what=("lxc",), oui="00:16:3e", chassis="container"
+    ),
     "docker": Platform(
-        id="docker", kind="container", name="Docker", virt_what=("docker",), oui="02:42:ac", chassis="container"
+        id="docker",
+        kind="container",
+        name="Docker",
+        virt_what=("docker",),
+        oui="02:42:ac",
+        chassis="container",
     ),
 }
 
-# The physical machine behind a bare-metal host (and behind a container) for each CPU.
-METAL_DMI: dict[str, dict[str, str]] = {
-    "intel": {
-        "sys_vendor": "Dell Inc.",
-        "product_name": "Latitude 5420",
-        "product_version": "",
-        "product_family": "Latitude",
-        "bios_vendor": "Dell Inc.",
-        "bios_version": "1.36.1",
-        "bios_date": "06/11/2024",
-        "board_vendor": "Dell Inc.",
-        "board_name": "0K0DNP",
-        "chassis_vendor": "Dell Inc.",
-        "chassis_type": "10",
-        "chassis_version": "",
-        "chassis": "laptop",
-    },
-    "amd": {
-        "sys_vendor": "Supermicro",
-        "product_name": "AS -1023US-TR4",
-        "product_version": "0123456789",
-        "product_family": "Family",
-        "bios_vendor": "American Megatrends Inc.",
-        "bios_version": "2.3",
-        "bios_date": "03/24/2022",
-        "board_vendor": "Supermicro",
-        "board_name": "H11DSU-iN",
-        "chassis_vendor": "Supermicro",
-        "chassis_type": "17",
-        "chassis_version": "0123456789",
-        "chassis": "server",
-    },
+
+@dataclass(frozen=True)
+class Metal:
+    """The physical machine behind a bare-metal host (and behind a container) for a CPU vendor."""
+
+    dmi: dict[str, str]
+    chassis: str
+    nic: str
+    oui: str
+    disk: str
+    disk_gib: int
+
+
+METAL: dict[str, Metal] = {
+    "intel": Metal(
+        dmi={
+            "sys_vendor": "Dell Inc.",
+            "product_name": "Latitude 5420",
+            "product_version": "",
+            "product_family": "Latitude",
+            "bios_vendor": "Dell Inc.",
+            "bios_version": "1.36.1",
+            "bios_date": "06/11/2024",
+            "board_vendor": "Dell Inc.",
+            "board_name": "0K0DNP",
+            "chassis_vendor": "Dell Inc.",
+            "chassis_type": "10",
+            "chassis_version": "",
+        },
+        chassis="laptop",
+        nic="enp0s31f6",
+        oui="8c:47:be",
+        disk="nvme0n1",
+        disk_gib=512,
+    ),
+    "amd": Metal(
+        dmi={
+            "sys_vendor": "Supermicro",
+            "product_name": "AS -1023US-TR4",
+            "product_version": "0123456789",
+            "product_family": "Family",
+            "bios_vendor": "American Megatrends Inc.",
+            "bios_version": "2.3",
+            "bios_date": "03/24/2022",
+            "board_vendor": "Supermicro",
+            "board_name": "H11DSU-iN",
+            "chassis_vendor": "Supermicro",
+            "chassis_type": "17",
+            "chassis_version": "0123456789",
+        },
+        chassis="server",
+        nic="eno1",
+        oui="ac:1f:6b",
+        disk="sda",
+        disk_gib=960,
+    ),
 }
+
 
 # Modelled after Ubuntu 24.04 (kernel 6.8, kmod 31): name -> size in /proc/modules, dependencies, file under
 # /lib/modules/<release>/kernel/, description, author, licence.
@@ -352,56 +396,131 @@ class Module:
 
 
 MODULES: dict[str, Module] = {
-    "irqbypass": Module(12288, "virt/lib/irqbypass.ko.zst", (), "IRQ bypass manager utility module",
-                        "Alex Williamson <alex.williamson@redhat.com>", "GPL v2"),
+    "irqbypass": Module(
+        12288,
+        "virt/lib/irqbypass.ko.zst",
+        (),
+        "IRQ bypass manager utility module",
+        "Alex Williamson <alex.williamson@redhat.com>",
+        "GPL v2",
+    ),
     "kvm": Module(1409024, "arch/x86/kvm/kvm.ko.zst", ("irqbypass",), "", "Qumranet"),
     "kvm_intel": Module(487424, "arch/x86/kvm/kvm-intel.ko.zst", ("kvm",), "", "Qumranet"),
-    "ccp": Module(143360, "drivers/crypto/ccp/ccp.ko.zst", (), "AMD Secure Processor driver",
-                  "Tom Lendacky <thomas.lendacky@amd.com>", "GPL"),
+    "ccp": Module(
+        143360,
+        "drivers/crypto/ccp/ccp.ko.zst",
+        (),
+        "AMD Secure Processor driver",
+        "Tom Lendacky <thomas.lendacky@amd.com>",
+        "GPL",
+    ),
     "kvm_amd": Module(208896, "arch/x86/kvm/kvm-amd.ko.zst", ("kvm", "ccp"), "", "Qumranet"),
-    "failover": Module(12288, "net/core/failover.ko.zst", (), "Generic failover infrastructure/interface",
-                       "", "GPL v2"),
-    "net_failover": Module(24576, "drivers/net/net_failover.ko.zst", ("failover",),
-                           "Failover driver for Paravirtual drivers", "", "GPL v2"),
+    "failover": Module(
+        12288, "net/core/failover.ko.zst", (), "Generic failover infrastructure/interface", "", "GPL v2"
+    ),
+    "net_failover": Module(
+        24576,
+        "drivers/net/net_failover.ko.zst",
+        ("failover",),
+        "Failover driver for Paravirtual drivers",
+        "",
+        "GPL v2",
+    ),
     "virtio_net": Module(77824, "drivers/net/virtio_net.ko.zst", ("net_failover",), "Virtio network driver"),
     "virtio_blk": Module(32768, "drivers/block/virtio_blk.ko.zst", (), "Virtio block driver"),
     "virtio_balloon": Module(28672, "drivers/virtio/virtio_balloon.ko.zst", (), "Virtio balloon driver"),
     "virtio_console": Module(45056, "drivers/char/virtio_console.ko.zst", (), "Virtio console driver"),
-    "virtio_rng": Module(12288, "drivers/char/hw_random/virtio-rng.ko.zst", (),
-                         "Virtio random number driver"),
-    "vboxguest": Module(57344, "drivers/virt/vboxguest/vboxguest.ko.zst", (),
-                        "Oracle VM VirtualBox Guest Additions for Linux Module", "Oracle Corporation",
-                        "Dual MIT/GPL"),
-    "vboxsf": Module(40960, "fs/vboxsf/vboxsf.ko.zst", ("vboxguest",),
-                     "Oracle VM VirtualBox Module for Host File System Access", "Oracle Corporation", "GPL v2"),
-    "vboxvideo": Module(53248, "drivers/gpu/drm/vboxvideo/vboxvideo.ko.zst", (), "", "Oracle Corporation",
-                        "GPL and additional rights"),
-    "e1000": Module(180224, "drivers/net/ethernet/intel/e1000/e1000.ko.zst", (),
-                    "Intel(R) PRO/1000 Network Driver", "Intel Corporation, <linux.nics@intel.com>", "GPL v2"),
-    "vmw_balloon": Module(28672, "drivers/misc/vmw_balloon.ko.zst", (), "VMware Memory Control (Balloon) Driver",
-                          "VMware, Inc.", "GPL"),
-    "vmw_vmci": Module(106496, "drivers/misc/vmw_vmci/vmw_vmci.ko.zst", (),
-                       "VMware Virtual Machine Communication Interface.", "VMware, Inc.", "GPL v2"),
-    "vmxnet3": Module(90112, "drivers/net/vmxnet3/vmxnet3.ko.zst", (), "VMware vmxnet3 virtual NIC driver",
-                      "VMware, Inc.", "GPL v2"),
-    "vmw_pvscsi": Module(28672, "drivers/scsi/vmw_pvscsi.ko.zst", (), "VMware PVSCSI driver", "VMware, Inc.",
-                         "GPL"),
-    "vmwgfx": Module(446464, "drivers/gpu/drm/vmwgfx/vmwgfx.ko.zst", (),
-                     "Standalone drm driver for the VMware SVGA device", "VMware Inc. and others",
-                     "GPL and additional rights"),
-    "hv_vmbus": Module(135168, "drivers/hv/hv_vmbus.ko.zst", (), "Microsoft Hyper-V VMBus Driver", "",
-                       "GPL"),
-    "hv_netvsc": Module(114688, "drivers/net/hyperv/hv_netvsc.ko.zst", ("hv_vmbus",),
-                        "Microsoft Hyper-V network driver"),
-    "hv_storvsc": Module(28672, "drivers/scsi/hv_storvsc.ko.zst", ("hv_vmbus",),
-                         "Microsoft Hyper-V virtual storage driver"),
+    "virtio_rng": Module(
+        12288, "drivers/char/hw_random/virtio-rng.ko.zst", (), "Virtio random number driver"
+    ),
+    "vboxguest": Module(
+        57344,
+        "drivers/virt/vboxguest/vboxguest.ko.zst",
+        (),
+        "Oracle VM VirtualBox Guest Additions for Linux Module",
+        "Oracle Corporation",
+        "Dual MIT/GPL",
+    ),
+    "vboxsf": Module(
+        40960,
+        "fs/vboxsf/vboxsf.ko.zst",
+        ("vboxguest",),
+        "Oracle VM VirtualBox Module for Host File System Access",
+        "Oracle Corporation",
+        "GPL v2",
+    ),
+    "vboxvideo": Module(
+        53248,
+        "drivers/gpu/drm/vboxvideo/vboxvideo.ko.zst",
+        (),
+        "",
+        "Oracle Corporation",
+        "GPL and additional rights",
+    ),
+    "e1000": Module(
+        180224,
+        "drivers/net/ethernet/intel/e1000/e1000.ko.zst",
+        (),
+        "Intel(R) PRO/1000 Network Driver",
+        "Intel Corporation, <linux.nics@intel.com>",
+        "GPL v2",
+    ),
+    "vmw_balloon": Module(
+        28672,
+        "drivers/misc/vmw_balloon.ko.zst",
+        (),
+        "VMware Memory Control (Balloon) Driver",
+        "VMware, Inc.",
+        "GPL",
+    ),
+    "vmw_vmci": Module(
+        106496,
+        "drivers/misc/vmw_vmci/vmw_vmci.ko.zst",
+        (),
+        "VMware Virtual Machine Communication Interface.",
+        "VMware, Inc.",
+        "GPL v2",
+    ),
+    "vmxnet3": Module(
+        90112,
+        "drivers/net/vmxnet3/vmxnet3.ko.zst",
+        (),
+        "VMware vmxnet3 virtual NIC driver",
+        "VMware, Inc.",
+        "GPL v2",
+    ),
+    "vmw_pvscsi": Module(
+        28672, "drivers/scsi/vmw_pvscsi.ko.zst", (), "VMware PVSCSI driver", "VMware, Inc.", "GPL"
+    ),
+    "vmwgfx": Module(
+        446464,
+        "drivers/gpu/drm/vmwgfx/vmwgfx.ko.zst",
+        (),
+        "Standalone drm driver for the VMware SVGA device",
+        "VMware Inc. and others",
+        "GPL and additional rights",
+    ),
+    "hv_vmbus": Module(135168, "drivers/hv/hv_vmbus.ko.zst", (), "Microsoft Hyper-V VMBus Driver", "", "GPL"),
+    "hv_netvsc": Module(
+        114688, "drivers/net/hyperv/hv_netvsc.ko.zst", ("hv_vmbus",), "Microsoft Hyper-V network driver"
+    ),
+    "hv_storvsc": Module(
+        28672, "drivers/scsi/hv_storvsc.ko.zst", ("hv_vmbus",), "Microsoft Hyper-V virtual storage driver"
+    ),
     "hv_utils": Module(53248, "drivers/hv/hv_utils.ko.zst", ("hv_vmbus",), "Hyper-V Utilities"),
-    "hv_balloon": Module(32768, "drivers/hv/hv_balloon.ko.zst", ("hv_vmbus",),
-                         "Hyper-V Balloon", "", "GPL"),
-    "hyperv_keyboard": Module(12288, "drivers/input/serio/hyperv-keyboard.ko.zst", ("hv_vmbus",),
-                              "Microsoft Hyper-V Synthetic Keyboard Driver"),
-    "xen_netfront": Module(69632, "drivers/net/xen-netfront.ko.zst", (), "Xen virtual network device frontend"),
-    "xen_blkfront": Module(65536, "drivers/block/xen-blkfront.ko.zst", (), "Xen virtual block device frontend"),
+    "hv_balloon": Module(32768, "drivers/hv/hv_balloon.ko.zst", ("hv_vmbus",), "Hyper-V Balloon", "", "GPL"),
+    "hyperv_keyboard": Module(
+        12288,
+        "drivers/input/serio/hyperv-keyboard.ko.zst",
+        ("hv_vmbus",),
+        "Microsoft Hyper-V Synthetic Keyboard Driver",
+    ),
+    "xen_netfront": Module(
+        69632, "drivers/net/xen-netfront.ko.zst", (), "Xen virtual network device frontend"
+    ),
+    "xen_blkfront": Module(
+        65536, "drivers/block/xen-blkfront.ko.zst", (), "Xen virtual block device frontend"
+    ),
 }
 
 GUEST_DRIVERS = frozenset(m for p in PLATFORMS.values() for m in p.modules) - {"e1000"}

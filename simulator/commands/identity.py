@@ -1,0 +1,395 @@
+"""What makes one installed system distinct from its clones: hostname, machine-id, SSH host keys.
+
+Modelled on hostname 3.23, systemd 255 (hostnamectl, systemd-machine-id-setup), dbus 1.14 (dbus-uuidgen) and
+OpenSSH 9.6 (ssh-keygen).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from datetime import UTC, datetime
+
+from simulator.commands import Context, command
+from simulator.filesystem import FsError
+from simulator.hardware import METAL
+from simulator.keys import (
+    KEY_LABELS,
+    KEY_NAMES,
+    MACHINE_ID,
+    fingerprint,
+    key_bits,
+    new_machine_id,
+    parse_key,
+    ssh_keypair,
+)
+from simulator.layout import OS_PRETTY, RELEASE
+
+HOSTNAME = re.compile(
+    r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*"
+)
+NO_SYSTEMD = "System has not been booted with systemd as init system (PID 1). Can't operate.\n"
+
+
+def _home(ctx: Context) -> str:
+    return ctx.machine.users.get(ctx.user, {}).get("home", "/")
+
+
+@command(
+    "hostname",
+    man="""
+hostname - show or set the system's host name
+
+  hostname            print the kernel (transient) host name
+  hostname -s | -f    short name / fully qualified name
+  hostname -I         all IPv4 addresses of the host
+  hostname NAME       set the kernel host name (root only; not persistent: /etc/hostname is not changed)
+
+The name survives a reboot only if it is also in /etc/hostname (hostnamectl set-hostname does both).
+""",
+)
+def hostname(ctx: Context, argv: list[str]) -> int:
+    machine = ctx.machine
+    args = argv[1:]
+    if not args or args in (["-s"], ["--short"]):
+        ctx.out(machine.hostname.split(".")[0] + "\n")
+        return 0
+    if args in (["-f"], ["--fqdn"], ["--long"], ["-A"]):
+        ctx.out(machine.hostname + ("\n" if args != ["-A"] else " \n"))
+        return 0
+    if args in (["-I"], ["--all-ip-addresses"]):
+        ctx.out("".join(f"{nic['ipv4']} " for nic in machine.nics) + "\n")
+        return 0
+    if args in (["-i"], ["--ip-address"]):
+        ctx.out("127.0.1.1\n")
+        return 0
+    if len(args) == 1 and not args[0].startswith("-"):
+        if not ctx.is_root:
+            ctx.err("hostname: you must be root to change the host name\n")
+            return 1
+        machine.hostname = args[0]
+        return 0
+    ctx.err(
+        "Usage: hostname [-b] {hostname|-F file}         set host name (from file)\n"
+        "       hostname [-a|-A|-d|-f|-i|-I|-s|-y]       display formatted name\n"
+        "       hostname                                 display host name\n"
+    )
+    return 1
+
+
+GLYPHS = {"vm": "🖴", "container": "☐", "laptop": "💻", "server": "🖳", "desktop": "🖥️"}
+
+
+def _age(then: datetime, now: datetime) -> str:
+    """systemd's format_timespan() down to days: 10y 7month 3w 5d."""
+    days = (now - then).days
+    parts = []
+    for unit, length in (("y", 365.25), ("month", 30.44), ("w", 7), ("d", 1)):
+        count = int(days // length)
+        if count:
+            parts.append(f"{count}{unit}")
+            days -= count * length
+    return " ".join(parts) or "0d"
+
+
+def status_rows(machine) -> list[tuple[str, str]]:
+    static = machine.fs.read("/etc/hostname").strip() if machine.fs.exists("/etc/hostname") else ""
+    chassis = METAL[machine.cpu.vendor].chassis if machine.kind == "metal" else machine.platform.chassis
+    rows = [("Static hostname", static or "n/a")]
+    if machine.hostname != static:
+        rows.append(("Transient hostname", machine.hostname))
+    rows += [("Icon name", f"computer-{chassis}"), ("Chassis", f"{chassis} {GLYPHS[chassis]}")]
+    if machine.machine_id():
+        rows.append(("Machine ID", machine.machine_id()))
+    rows.append(("Boot ID", machine.boot_id))
+    if machine.platform.id != "none":
+        rows.append(("Virtualization", machine.platform.id))
+    rows += [("Operating System", OS_PRETTY), ("Kernel", f"Linux {RELEASE}"), ("Architecture", "x86-64")]
+    if machine.kind != "container":
+        dmi = machine.dmi
+        rows += [
+            ("Hardware Vendor", dmi["sys_vendor"]),
+            ("Hardware Model", re.sub(r"[^A-Za-z0-9 ,.+-]", "_", dmi["product_name"])),
+            ("Firmware Version", dmi["bios_version"]),
+        ]
+        date = datetime.strptime(dmi["bios_date"], "%m/%d/%Y").replace(tzinfo=UTC)
+        rows += [
+            ("Firmware Date", date.strftime("%a %Y-%m-%d")),
+            ("Firmware Age", _age(date, datetime.fromtimestamp(machine.now(), UTC))),
+        ]
+    return rows
+
+
+@command(
+    "hostnamectl",
+    man="""
+hostnamectl - query and change the system host name (systemd)
+
+  hostnamectl [status]          static/transient name, chassis, machine ID, boot ID, virtualization,
+                                operating system, kernel, hardware vendor and model, firmware
+  hostnamectl hostname [NAME]   print, or set, the host name
+  hostnamectl set-hostname NAME set the static name (/etc/hostname) and the transient (kernel) name
+
+Setting needs root (or polkit authorisation).
+""",
+)
+def hostnamectl(ctx: Context, argv: list[str]) -> int:
+    machine = ctx.machine
+    args = [a for a in argv[1:] if a not in ("--static", "--transient", "--pretty")]
+    if machine.spec["platform"] == "docker":
+        ctx.err(NO_SYSTEMD + "Failed to connect to bus: Host is down\n")
+        return 1
+    if not args or args == ["status"]:
+        rows = status_rows(machine)
+        width = max(len(label) for label, _ in rows)
+        ctx.out("".join(f"{label:>{width}}: {value}\n" for label, value in rows))
+        return 0
+    if args == ["hostname"]:
+        ctx.out(machine.hostname + "\n")
+        return 0
+    if len(args) == 2 and args[0] in ("set-hostname", "hostname"):
+        name = args[1]
+        if not ctx.is_root:
+            ctx.err("Could not set static hostname: Access denied\n")
+            return 1
+        if not HOSTNAME.fullmatch(name) or len(name) > 64:
+            ctx.err(f"Invalid static hostname '{name}'\n")
+            return 1
+        machine.fs.write("/etc/hostname", name + "\n")
+        machine.hostname = name
+        return 0
+    ctx.err(f"Unknown command verb '{args[0]}'.\n" if args else "")
+    return 1
+
+
+def _valid_id(machine, path: str) -> str:
+    try:
+        text = machine.fs.read(path).strip()
+    except FsError:
+        return ""
+    return text if MACHINE_ID.fullmatch(text) else ""
+
+
+def _write_id(ctx: Context, path: str, value: str) -> bool:
+    """Write an id file the way dbus does: a new file renamed over the old one (a symlink is replaced)."""
+    fs = ctx.machine.fs
+    try:
+        parent = fs.resolve(posixpath.dirname(path) or "/", ctx.cwd, uid=ctx.uid)
+        real = posixpath.join(parent, posixpath.basename(path))
+        if fs.exists(real) or real in fs.nodes:
+            fs.remove(real, uid=ctx.uid)
+        fs.write(real, value + "\n", uid=ctx.uid, mode=0o444)
+    except FsError as e:
+        ctx.err(f'Failed to open "{path}": {e.message}\n')
+        return False
+    return True
+
+
+@command(
+    "dbus-uuidgen",
+    man="""
+dbus-uuidgen - generate or read a D-Bus universally unique id (the D-Bus machine id)
+
+  dbus-uuidgen                 print a new random id (32 hex digits)
+  dbus-uuidgen --ensure[=FILE] make sure FILE (default /var/lib/dbus/machine-id) holds an id;
+                               an existing valid id is NEVER overwritten: delete it first when cloning
+  dbus-uuidgen --get[=FILE]    print the id from FILE (default: the machine id)
+
+On Ubuntu /var/lib/dbus/machine-id is a symlink to /etc/machine-id, the systemd machine id.
+Clone fix: rm -f /etc/machine-id /var/lib/dbus/machine-id && dbus-uuidgen --ensure=/etc/machine-id
+""",
+)
+def dbus_uuidgen(ctx: Context, argv: list[str]) -> int:
+    machine = ctx.machine
+    args = argv[1:]
+    fresh = machine.rng().randbytes(12).hex() + f"{machine.now():08x}"
+    if not args:
+        ctx.out(fresh + "\n")
+        return 0
+    option, _, path = args[0].partition("=")
+    if option == "--get":
+        value = (
+            _valid_id(machine, path)
+            if path
+            else (_valid_id(machine, "/var/lib/dbus/machine-id") or _valid_id(machine, "/etc/machine-id"))
+        )
+        if not value:
+            ctx.err(f"Failed to read the machine uuid from {path or '/var/lib/dbus/machine-id'}\n")
+            return 1
+        ctx.out(value + "\n")
+        return 0
+    if option == "--ensure":
+        if path:
+            if _valid_id(machine, path):
+                return 0
+            return 0 if _write_id(ctx, path, fresh) else 1
+        if _valid_id(machine, "/var/lib/dbus/machine-id") or _valid_id(machine, "/etc/machine-id"):
+            return 0
+        return 0 if _write_id(ctx, "/var/lib/dbus/machine-id", fresh) else 1
+    ctx.err(
+        f"dbus-uuidgen: option {args[0]} not understood\n"
+        if args[0].startswith("-")
+        else "dbus-uuidgen [--ensure[=FILENAME]] [--get[=FILENAME]]\n"
+    )
+    return 1
+
+
+@command(
+    "systemd-machine-id-setup",
+    man="""
+systemd-machine-id-setup - initialize /etc/machine-id (root only)
+
+If /etc/machine-id is missing, empty or "uninitialized", writes a new id taken, in order, from the
+D-Bus machine id (/var/lib/dbus/machine-id), the KVM VM UUID, or the random generator. A valid id is
+left alone. --print prints the id.
+""",
+)
+def machine_id_setup(ctx: Context, argv: list[str]) -> int:
+    machine = ctx.machine
+    if _valid_id(machine, "/etc/machine-id"):
+        if "--print" in argv:
+            ctx.out(machine.machine_id() + "\n")
+        return 0
+    if not ctx.is_root:
+        ctx.err("Cannot open /etc/machine-id: Permission denied\n")
+        return 1
+    value = _valid_id(machine, "/var/lib/dbus/machine-id")
+    if not value and machine.platform.id == "kvm":
+        value = machine.product_uuid.replace("-", "")
+        ctx.err("Initializing machine ID from KVM UUID.\n")
+    if not value:
+        value = new_machine_id(machine.rng())
+        ctx.err("Initializing machine ID from random generator.\n")
+    machine.fs.add_file("/etc/machine-id", mode=0o444)
+    machine.fs.write("/etc/machine-id", value + "\n", mode=0o444)
+    if "--print" in argv:
+        ctx.out(value + "\n")
+    return 0
+
+
+def _temp_suffix(machine) -> str:
+    rng = machine.rng()
+    return "".join(
+        rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") for _ in range(10)
+    )
+
+
+def _generate_host_keys(ctx: Context) -> int:
+    """ssh-keygen -A: create each missing or empty host key, announcing them on one line."""
+    machine = ctx.machine
+    fs = machine.fs
+    generated, failed = [], False
+    for kind in KEY_NAMES:
+        path = f"/etc/ssh/ssh_host_{kind}_key"
+        if fs.exists(path) and fs.stat(path).size:
+            continue
+        generated.append(kind.upper())
+        if not ctx.is_root:
+            ctx.err(f"Could not save your private key in {path}.{_temp_suffix(machine)}: Permission denied\n")
+            failed = True
+            continue
+        private, public = ssh_keypair(machine.rng(), kind, f"{ctx.user}@{machine.hostname}")
+        fs.add_file(path, private, mode=0o600)
+        fs.add_file(path + ".pub", public, mode=0o644)
+    if generated:
+        ctx.out("ssh-keygen: generating new host keys: " + "".join(f"{k} " for k in generated) + "\n")
+    return 1 if failed else 0
+
+
+def _print_fingerprint(ctx: Context, path: str) -> int:
+    fs = ctx.machine.fs
+    candidates = [path] if path.endswith(".pub") else [path, path + ".pub"]
+    for candidate in candidates:
+        try:
+            parsed = parse_key(fs.read(candidate, ctx.cwd, ctx.uid))
+        except FsError as e:
+            if candidate == candidates[-1]:
+                ctx.err(f"{path}: {e.message}\n")
+                return 255
+            continue
+        if parsed:
+            blob, comment, name = parsed
+            if not comment and candidate != candidates[-1]:
+                continue
+            ctx.out(f"{key_bits(blob)} {fingerprint(blob)} {comment or 'no comment'} ({KEY_LABELS[name]})\n")
+            return 0
+    ctx.err(f"{path} is not a public key file.\n")
+    return 255
+
+
+def _forget_host(ctx: Context, host: str, path: str) -> int:
+    fs = ctx.machine.fs
+    path = path or f"{_home(ctx)}/.ssh/known_hosts"
+    try:
+        lines = fs.read(path, ctx.cwd, ctx.uid).splitlines(keepends=True)
+    except FsError as e:
+        ctx.err(f"do_known_hosts: hostkeys_foreach failed for {path}: {e.message}\n")
+        return 255
+    kept = []
+    for number, line in enumerate(lines, 1):
+        if host in line.split(" ", 1)[0].split(","):
+            ctx.out(f"# Host {host} found: line {number}\n")
+        else:
+            kept.append(line)
+    if len(kept) == len(lines):
+        ctx.err(f"Host {host} not found in {path}\n")
+        return 0
+    fs.write(path + ".old", "".join(lines), ctx.cwd, ctx.uid, mode=0o600)
+    fs.write(path, "".join(kept), ctx.cwd, ctx.uid)
+    ctx.out(f"{path} updated.\nOriginal contents retained as {path}.old\n")
+    return 0
+
+
+@command(
+    "ssh-keygen",
+    man="""
+ssh-keygen - OpenSSH key generation and management (the parts about host keys)
+
+  ssh-keygen -A           generate every missing (or empty) host key type: RSA, ECDSA, ED25519,
+                          in /etc/ssh/ssh_host_<type>_key (+ .pub); existing keys are kept (root only)
+  ssh-keygen -l -f FILE   show the key's size, SHA256 fingerprint, comment and type
+  ssh-keygen -R HOST      remove HOST's entries from ~/.ssh/known_hosts (-f to name another file)
+
+A clone keeps its template's host keys: delete /etc/ssh/ssh_host_* and run ssh-keygen -A.
+""",
+)
+def ssh_keygen(ctx: Context, argv: list[str]) -> int:
+    args = argv[1:]
+    flags, path, host = set(), "", ""
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg in ("-f", "-R") and i + 1 < len(args):
+            path, host = (args[i + 1], host) if arg == "-f" else (path, args[i + 1])
+            flags.add(arg[1])
+            i += 2
+            continue
+        if arg.startswith("-") and len(arg) > 1:
+            for j, letter in enumerate(arg[1:]):
+                if letter == "f" and j == len(arg) - 2 and i + 1 < len(args):
+                    path = args[i + 1]
+                    i += 1
+                flags.add(letter)
+            i += 1
+            continue
+        ctx.err("Too many arguments.\n")
+        return 255
+    if "A" in flags:
+        return _generate_host_keys(ctx)
+    if "l" in flags:
+        if not path:
+            ctx.err("ssh-keygen -l needs a key file: use -f FILE\n")
+            return 255
+        return _print_fingerprint(ctx, path)
+    if "R" in flags:
+        return _forget_host(ctx, host, path)
+    ctx.err(
+        "usage: ssh-keygen [-q] [-a rounds] [-b bits] [-C comment] [-f output_keyfile] [-m format]\n"
+        "                  [-N new_passphrase] [-O option]\n"
+        "                  [-t dsa | ecdsa | ecdsa-sk | ed25519 | ed25519-sk | rsa]\n"
+        "                  [-w provider] [-Z cipher]\n"
+        "       ssh-keygen -A [-a rounds] [-f prefix_path]\n"
+        "       ssh-keygen -l [-v] [-E fingerprint_hash] [-f input_keyfile]\n"
+        "       ssh-keygen -R hostname [-f known_hosts_file]\n"
+    )
+    return 1

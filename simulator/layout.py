@@ -1,0 +1,414 @@
+"""What an installed Ubuntu 24.04 system holds on disk, and what its kernel says while it boots.
+
+`install` lays down the image once (files, users, identifiers, disks, NICs); `boot_log` and `boot_modules`
+are replayed on every boot. Generated views (/proc, /sys) are registered here but computed in procfs.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from simulator.commands import COMMANDS
+from simulator.hardware import METAL, MODULES
+from simulator.keys import new_machine_id
+
+RELEASE = "6.8.0-49-generic"
+KERNEL_VERSION = "#49-Ubuntu SMP PREEMPT_DYNAMIC Mon Nov  4 02:06:24 UTC 2024"
+KERNEL_BANNER = (
+    f"Linux version {RELEASE} (buildd@lcy02-amd64-103) (x86_64-linux-gnu-gcc-13 (Ubuntu 13.2.0-23ubuntu4) "
+    f"13.2.0, GNU ld (GNU Binutils for Ubuntu) 2.42) {KERNEL_VERSION}"
+)
+OS_PRETTY = "Ubuntu 24.04.1 LTS"
+OS_RELEASE = f"""PRETTY_NAME="{OS_PRETTY}"
+NAME="Ubuntu"
+VERSION_ID="24.04"
+VERSION="24.04.1 LTS (Noble Numbat)"
+VERSION_CODENAME=noble
+ID=ubuntu
+ID_LIKE=debian
+HOME_URL="https://www.ubuntu.com/"
+SUPPORT_URL="https://help.ubuntu.com/"
+BUG_REPORT_URL="https://bugs.launchpad.net/ubuntu/"
+PRIVACY_POLICY_URL="https://www.ubuntu.com/legal/terms-and-policies/privacy-policy"
+UBUNTU_CODENAME=noble
+LOGO=ubuntu-logo
+"""
+USERS = {
+    "root": {"uid": 0, "gid": 0, "home": "/root", "shell": "/bin/bash"},
+    "learner": {"uid": 1000, "gid": 1000, "home": "/home/learner", "shell": "/bin/bash"},
+}
+GROUPS = [
+    ("root", 0, ""),
+    ("adm", 4, "learner"),
+    ("disk", 6, ""),
+    ("kmem", 15, ""),
+    ("sudo", 27, "learner"),
+    ("shadow", 42, ""),
+    ("kvm", 993, ""),
+    ("learner", 1000, ""),
+]
+KVM_GID = 993
+SBIN = {"modprobe", "lsmod", "modinfo", "insmod", "rmmod", "dmidecode", "virt-what", "reboot", "ip", "blkid"}
+SHELL_ONLY = {"cd", "history", "help", "exit", "export", "alias", "unset", "type", "source", "clear"}
+SSH_KEY_TYPES = ("rsa", "ecdsa", "ed25519")
+GIB = 1 << 30
+MIB = 1 << 20
+
+# Guest networks as the hypervisors' default NAT/bridge setups hand them out: address, prefix, gateway.
+NETWORKS = {
+    "kvm": ("192.168.122.{}", 24, "192.168.122.1"),
+    "oracle": ("10.0.2.15", 24, "10.0.2.2"),
+    "vmware": ("192.168.142.{}", 24, "192.168.142.2"),
+    "microsoft": ("172.23.{}.{}", 20, "172.23.16.1"),
+    "xen": ("10.0.0.{}", 24, "10.0.0.1"),
+    "metal": ("192.168.1.{}", 24, "192.168.1.1"),
+    "lxc": ("10.143.27.{}", 24, "10.143.27.1"),
+    "docker": ("172.17.0.2", 16, "172.17.0.1"),
+}
+
+
+def install(machine) -> None:
+    fs = machine.fs
+    spec = machine.spec
+    rng = machine.rng()
+    for path, target in (
+        ("/bin", "usr/bin"),
+        ("/sbin", "usr/sbin"),
+        ("/lib", "usr/lib"),
+        ("/lib64", "usr/lib64"),
+    ):
+        fs.add_symlink(path, target)
+    for path in (
+        "/usr/bin",
+        "/usr/sbin",
+        "/usr/lib",
+        "/etc/ssh",
+        "/etc/modprobe.d",
+        "/etc/modules-load.d",
+        "/var/lib/dbus",
+        "/var/log",
+        "/run",
+        "/proc",
+        "/sys",
+        "/dev",
+        "/boot",
+        "/mnt",
+        "/opt",
+        "/srv",
+    ):
+        fs.add_dir(path)
+    fs.add_dir("/tmp", mode=0o1777)
+    fs.add_dir("/root", mode=0o700)
+    fs.add_dir("/home/learner", mode=0o750, uid=1000, gid=1000)
+    fs.add_file(
+        "/home/learner/.profile",
+        "# ~/.profile: executed by the command interpreter for login shells.\n",
+        uid=1000,
+        gid=1000,
+    )
+    fs.add_file("/usr/lib/os-release", OS_RELEASE)
+    fs.add_symlink("/etc/os-release", "../usr/lib/os-release")
+    fs.add_file("/etc/hostname", spec["hostname"] + "\n")
+    fs.add_file(
+        "/etc/hosts",
+        f"127.0.0.1 localhost\n127.0.1.1 {spec['hostname']}\n\n"
+        "::1 ip6-localhost ip6-loopback\nff02::1 ip6-allnodes\nff02::2 ip6-allrouters\n",
+    )
+    fs.add_file(
+        "/etc/passwd",
+        "".join(
+            f"{name}:x:{u['uid']}:{u['gid']}:{name if u['uid'] else 'root'}:{u['home']}:{u['shell']}\n"
+            for name, u in USERS.items()
+        ),
+    )
+    fs.add_file("/etc/group", "".join(f"{name}:x:{gid}:{members}\n" for name, gid, members in GROUPS))
+    fs.add_file(
+        "/etc/shadow", "root:*:20050:0:99999:7:::\nlearner:!:20050:0:99999:7:::\n", mode=0o640, gid=42
+    )
+    fs.add_file(
+        "/etc/sudoers.d/90-cloud-init-users",
+        "# Created by cloud-init v. 24.3.1 on Wed, 27 Nov 2024 09:58:12 +0000\n\n"
+        "# User rules for learner\nlearner ALL=(ALL) NOPASSWD:ALL\n",
+        mode=0o440,
+    )
+    fs.add_file(
+        "/etc/modules",
+        "# /etc/modules is obsolete and has been replaced by /etc/modules-load.d/.\n"
+        "# Please see modules-load.d(5) and modprobe.d(5) for details.\n#\n"
+        "# Updating this file still works, but it is undocumented and unsupported.\n\n",
+    )
+    for name in COMMANDS:
+        if name not in SHELL_ONLY:
+            fs.add_file(f"/usr/{'sbin' if name in SBIN else 'bin'}/{name}", mode=0o755)
+    _install_identity(machine, rng)
+    _install_hardware(machine, rng)
+    _install_views(machine)
+
+
+def _install_identity(machine, rng) -> None:
+    fs = machine.fs
+    spec = machine.spec
+    if machine.kind == "container" and machine.spec["platform"] == "docker":
+        fs.add_file("/.dockerenv", "", mode=0o755)
+        return
+    fs.add_file("/etc/machine-id", spec.get("machine_id", new_machine_id(rng)) + "\n", mode=0o444)
+    fs.add_symlink("/var/lib/dbus/machine-id", "/etc/machine-id")
+    keys = spec.get("ssh_keys") or {}
+    for kind in SSH_KEY_TYPES:
+        private, public = keys.get(kind) or machine.ssh_keypair(kind)
+        fs.add_file(f"/etc/ssh/ssh_host_{kind}_key", private, mode=0o600)
+        fs.add_file(f"/etc/ssh/ssh_host_{kind}_key.pub", public, mode=0o644)
+    fs.add_file(
+        "/etc/ssh/sshd_config",
+        "Include /etc/ssh/sshd_config.d/*.conf\nKbdInteractiveAuthentication no\n"
+        "UsePAM yes\nX11Forwarding yes\nPrintMotd no\nAcceptEnv LANG LC_*\n"
+        "Subsystem\tsftp\t/usr/lib/openssh/sftp-server\n",
+    )
+    if machine.kind == "container":
+        fs.add_file("/run/systemd/container", "lxc\n")
+
+
+def _disk_layout(machine) -> tuple[str, list[tuple[int, int, str, str, str, str | None]]]:
+    """The boot disk and its partitions (number, size, fstype, fsver, label, mountpoint)."""
+    platform = machine.spec["platform"]
+    if machine.kind == "vm" and platform in ("kvm", "microsoft", "xen"):
+        root = 25 * GIB - 4 * MIB - 106 * MIB - 913 * MIB - 2 * MIB
+        parts = [
+            (1, root, "ext4", "1.0", "cloudimg-rootfs", "/"),
+            (14, 4 * MIB, "", "", "", None),
+            (15, 106 * MIB, "vfat", "FAT32", "UEFI", "/boot/efi"),
+            (16, 913 * MIB, "ext4", "1.0", "BOOT", "/boot"),
+        ]
+        return machine.platform.disk, parts
+    metal = METAL[machine.cpu.vendor]
+    disk = machine.platform.disk if machine.kind == "vm" else metal.disk
+    size = 25 * GIB if machine.kind == "vm" else metal.disk_gib * GIB
+    return disk, [
+        (1, GIB, "vfat", "FAT32", "", "/boot/efi"),
+        (2, size - GIB - 2 * MIB, "ext4", "1.0", "", "/"),
+    ]
+
+
+FSTAB_HEADER = (
+    "# /etc/fstab: static file system information.\n#\n"
+    "# <file system> <mount point>   <type>  <options>       <dump>  <pass>\n"
+)
+
+
+def _fstab_line(part: dict) -> str:
+    options = (
+        "errors=remount-ro"
+        if part["mount"] == "/"
+        else "umask=0077"
+        if part["fstype"] == "vfat"
+        else "defaults"
+    )
+    check = 1 if part["mount"] in ("/", "/boot/efi") else 2
+    return f"UUID={part['uuid']} {part['mount']:<15} {part['fstype']:<7} {options:<15} 0       {check}\n"
+
+
+def _major_minor(disk: str, number: int) -> tuple[int, int]:
+    if disk.startswith("nvme"):
+        return 259, number
+    major, per_disk = {"vda": (253, 16), "xvda": (202, 16)}.get(disk, (8, 16))
+    return (259, number - per_disk) if number >= per_disk else (major, number)
+
+
+def _install_hardware(machine, rng) -> None:
+    fs = machine.fs
+    disk, parts = _disk_layout(machine)
+    sep = "p" if disk.startswith("nvme") else ""
+    major, _ = _major_minor(disk, 0)
+    size = sum(p[1] for p in parts) + 2 * MIB
+    entries = []
+    for number, psize, fstype, fsver, label, mount in parts:
+        uid = (
+            f"{rng.getrandbits(16):04X}-{rng.getrandbits(16):04X}"
+            if fstype == "vfat"
+            else str(uuid.UUID(int=rng.getrandbits(128), version=4))
+            if fstype
+            else ""
+        )
+        maj, minor = _major_minor(disk, number)
+        entries.append(
+            {
+                "name": f"{disk}{sep}{number}",
+                "major": maj,
+                "minor": minor,
+                "size": psize,
+                "fstype": fstype,
+                "fsver": fsver,
+                "label": label,
+                "uuid": uid,
+                "partuuid": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                "mount": None if machine.kind == "container" else mount,
+            }
+        )
+    machine.disks = [
+        {
+            "name": disk,
+            "major": major,
+            "minor": 0,
+            "size": size,
+            "pttype": "gpt",
+            "ptuuid": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+            "parts": entries,
+        }
+    ]
+    fs.mknod(f"/dev/{disk}", "blockdev", major, 0, 0o660, 0, 6)
+    for part in entries:
+        fs.mknod(f"/dev/{part['name']}", "blockdev", part["major"], part["minor"], 0o660, 0, 6)
+    if machine.kind != "container":
+        fs.add_file("/etc/fstab", FSTAB_HEADER + "".join(_fstab_line(p) for p in entries if p["mount"]))
+    platform = machine.spec["platform"]
+    metal = METAL[machine.cpu.vendor]
+    name = metal.nic if machine.kind == "metal" else machine.platform.nic
+    oui = metal.oui if machine.kind == "metal" else machine.platform.oui
+    mac = machine.spec.get("mac") or oui + "".join(f":{rng.randrange(256):02x}" for _ in range(3))
+    address, prefix, gateway = NETWORKS[platform]
+    address = address.format(*(rng.randrange(20, 240) for _ in range(address.count("{}"))))
+    machine.nics = [
+        {
+            "name": name,
+            "mac": mac,
+            "ipv4": address,
+            "prefix": prefix,
+            "gateway": gateway,
+            "dhcp": platform not in ("docker",),
+        }
+    ]
+
+
+def _install_views(machine) -> None:
+    fs = machine.fs
+    for name in ("cpuinfo", "meminfo", "modules", "uptime", "version", "cmdline", "loadavg", "partitions"):
+        fs.add_generated(f"/proc/{name}", name)
+    fs.add_generated("/proc/1/cgroup", "cgroup")
+    fs.add_generated("/proc/sys/kernel/hostname", "hostname", mode=0o644)
+    fs.add_dir("/proc/sys/kernel/random")
+    fs.add_generated("/proc/sys/kernel/random/boot_id", "boot_id")
+    fs.mknod("/dev/null", "chardev", 1, 3, 0o666)
+    fs.mknod("/dev/zero", "chardev", 1, 5, 0o666)
+    fs.mknod("/dev/mem", "chardev", 1, 1, 0o640, 0, 15)
+    for nic in machine.nics:
+        fs.add_generated(f"/sys/class/net/{nic['name']}/address", f"mac:{nic['name']}")
+    fs.add_generated("/sys/class/net/lo/address", "mac:lo")
+    if machine.kind == "container":
+        return
+    for key in machine.dmi:
+        fs.add_generated(f"/sys/class/dmi/id/{key}", f"dmi:{key}")
+    fs.add_generated("/sys/class/dmi/id/product_uuid", "dmi:product_uuid", mode=0o400)
+    fs.add_generated("/sys/class/dmi/id/product_serial", "dmi:product_serial", mode=0o400)
+    fs.add_file("/sys/firmware/dmi/tables/smbios_entry_point", mode=0o400)
+    fs.add_file("/sys/firmware/dmi/tables/DMI", mode=0o400)
+    if machine.spec["firmware"] == "uefi":
+        fs.add_dir("/sys/firmware/efi")
+    if machine.spec["platform"] == "xen":
+        fs.add_file("/sys/hypervisor/type", "xen\n")
+    for module in MODULES.values():
+        fs.add_file(f"/lib/modules/{RELEASE}/kernel/{module.path}", mode=0o644)
+
+
+def boot_modules(machine) -> list[str]:
+    """Modules loaded at boot: the platform's drivers (by udev), then /etc/modules and modules-load.d."""
+    if machine.kind == "container":
+        return list(machine.spec.get("host_modules", ()))
+    wanted = list(machine.platform.modules)
+    if machine.cpu.vendor == "amd" and machine.kind == "metal":
+        wanted.append("ccp")
+    fs = machine.fs
+    files = ["/etc/modules"] + [
+        f"/etc/modules-load.d/{n}" for n in fs.listdir("/etc/modules-load.d") if n.endswith(".conf")
+    ]
+    for path in files:
+        if fs.is_file(path):
+            for line in fs.read(path).splitlines():
+                name = line.split("#")[0].strip().replace("-", "_")
+                if name in MODULES and name not in wanted:
+                    wanted.append(name)
+    return wanted
+
+
+def boot_log(machine) -> None:
+    """The kernel ring buffer of a fresh boot (excerpts of a real Ubuntu 24.04 boot, 6.8 kernel)."""
+    if machine.kind == "container":
+        return
+    dmi = machine.dmi
+    root = next(p for d in machine.disks for p in d["parts"] if p["mount"] == "/")
+    lines = [
+        (0.0, f"{KERNEL_BANNER} (Ubuntu 6.8.0-49.49-generic 6.8.12)"),
+        (0.0, f"Command line: {cmdline(machine)}"),
+        (0.0, "KERNEL supported cpus:"),
+        (0.0, "  Intel GenuineIntel"),
+        (0.0, "  AMD AuthenticAMD"),
+        (
+            0.0,
+            f"DMI: {dmi['sys_vendor']} {dmi['product_name']}, BIOS {dmi['bios_version']} {dmi['bios_date']}",
+        ),
+    ]
+    if machine.platform.dmesg_name:
+        lines.append((0.0, f"Hypervisor detected: {machine.platform.dmesg_name}"))
+    if machine.spec["platform"] == "kvm":
+        lines.append((0.0, "kvm-clock: Using msrs 4b564d01 and 4b564d00"))
+    lines.append((0.000005, f"tsc: Detected {machine.cpu.mhz} MHz processor"))
+    if not machine.virt_enabled and machine.kind == "metal" and machine.cpu.vendor == "intel":
+        lines.append((0.021403, "x86/cpu: VMX (outside TXT) disabled by BIOS"))
+    lines.append(
+        (
+            0.087312,
+            f"smpboot: CPU0: {machine.cpu.model_name} (family: {machine.cpu.family:#x}, "
+            f"model: {machine.cpu.model:#x}, stepping: {machine.cpu.stepping:#x})",
+        )
+    )
+    disk = machine.disks[0]
+    if disk["name"] == "vda":
+        lines.append(
+            (
+                1.183020,
+                f"virtio_blk virtio2: [vda] {disk['size'] // 512} 512-byte logical blocks "
+                f"({disk['size'] / 1e9:.1f} GB/{disk['size'] / GIB:.1f} GiB)",
+            )
+        )
+    lines.append(
+        (
+            1.842214,
+            f"EXT4-fs ({root['name']}): mounted filesystem {root['uuid']} ro with ordered data mode. "
+            "Quota mode: none.",
+        )
+    )
+    lines.append(
+        (
+            2.914406,
+            "systemd[1]: systemd 255.4-1ubuntu8.4 running in system mode (+PAM +AUDIT +SELINUX "
+            "+APPARMOR +IMA +SMACK +SECCOMP +GCRYPT -GNUTLS +OPENSSL +ACL +BLKID +CURL +ELFUTILS "
+            "+FIDO2 +IDN2 -IDN +IPTC +KMOD +LIBCRYPTSETUP +LIBFDISK +PCRE2 -PWQUALITY +P11KIT "
+            "+QRENCODE +TPM2 +BZIP2 +LZ4 +XZ +ZLIB +ZSTD -BPF_FRAMEWORK -XKBCOMMON +UTMP +SYSVINIT "
+            "default-hierarchy=unified)",
+        )
+    )
+    if machine.is_guest:
+        lines.append((2.914437, f"systemd[1]: Detected virtualization {machine.platform.id}."))
+    lines.append((2.914441, "systemd[1]: Detected architecture x86-64."))
+    lines.append((2.917783, f"systemd[1]: Hostname set to <{machine.hostname}>."))
+    if machine.nics[0]["name"] != "eth0" and machine.kind == "vm":
+        driver = {
+            "kvm": "virtio_net virtio0",
+            "oracle": "e1000 0000:00:03.0",
+            "vmware": "vmxnet3 0000:02:01.0",
+        }
+        lines.append(
+            (
+                3.612901,
+                f"{driver.get(machine.spec['platform'], 'eth')} {machine.nics[0]['name']}: renamed from eth0",
+            )
+        )
+    lines.append((4.218810, f"EXT4-fs ({root['name']}): re-mounted {root['uuid']} r/w. Quota mode: none."))
+    machine.dmesg.extend(lines)
+
+
+def cmdline(machine) -> str:
+    root = next((p for d in machine.disks for p in d["parts"] if p["mount"] == "/"), None)
+    device = f"UUID={root['uuid']}" if root else "/dev/sda2"
+    if machine.kind == "vm":
+        return f"BOOT_IMAGE=/vmlinuz-{RELEASE} root={device} ro console=tty1 console=ttyS0"
+    return f"BOOT_IMAGE=/boot/vmlinuz-{RELEASE} root={device} ro quiet splash vt.handoff=7"

@@ -1,0 +1,241 @@
+"""The Machine: one Linux system as plain data, and what happens when it is installed and booted.
+
+The state is what a real system would keep (files, loaded modules, the kernel log, firmware settings);
+everything else (/proc, /sys, /dev/kvm, command output) is derived from it, so nothing can go stale.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+
+from simulator import layout, procfs
+from simulator.filesystem import DEFAULT_EPOCH, FileSystem, FsError
+from simulator.hardware import (
+    CPUS,
+    HOST_ONLY_FLAGS,
+    METAL,
+    MODULES,
+    PLATFORMS,
+    VIRTUALBOX_FLAGS,
+    Cpu,
+    Platform,
+)
+from simulator.keys import new_machine_id, ssh_keypair
+
+BOOT_SECONDS = 30  # uptime when the first prompt appears after a boot
+
+
+class Machine:
+    """One system. `spec` is what the scenario chose and never changes; the rest is the running state."""
+
+    def __init__(self, spec: dict, fs: FileSystem | None = None):
+        self.spec = {
+            "platform": "kvm",
+            "cpu": "intel-i7-1165g7",
+            "firmware": "uefi",
+            "nested": False,
+            "memory_mb": 4096,
+            "cpus": 2,
+            "hostname": "ubuntu",
+            "seed": 0,
+            **spec,
+        }
+        self.platform: Platform = PLATFORMS[self.spec["platform"]]
+        self.cpu: Cpu = CPUS[self.spec["cpu"]]
+        self.fs = fs or FileSystem()
+        self.users = layout.USERS
+        self.hostname = self.spec["hostname"]
+        self.virt_enabled = self.spec.get("virt_enabled", True)  # the firmware's VT-x / AMD-V switch
+        self.draws = 0
+        self.clock = 0
+        self.boot_clock = 0
+        self.boot_id = ""
+        self.modules: list[str] = []
+        self.dmesg: list[tuple[float, str]] = []
+        self.nics: list[dict] = []
+        self.disks: list[dict] = []
+        self._hook()
+
+    # Randomness and time: a counter-keyed generator and a counter clock keep the state tiny and replayable.
+    def rng(self) -> random.Random:
+        self.draws += 1
+        return random.Random(f"{self.spec['seed']}/{self.draws}")
+
+    def now(self) -> int:
+        return DEFAULT_EPOCH + self.clock
+
+    def uptime(self) -> float:
+        return BOOT_SECONDS + self.clock - self.boot_clock + 0.37
+
+    def tick(self, seconds: int = 3) -> None:
+        self.clock += seconds
+
+    def _hook(self) -> None:
+        self.fs.generate = lambda name: procfs.generate(self, name)
+        self.fs.now = self.now
+        self.fs.groups = self.groups
+
+    def groups(self, uid: int) -> tuple[int, ...]:
+        name = next((n for n, u in self.users.items() if u["uid"] == uid), "")
+        return (uid, *(gid for _, gid, members in layout.GROUPS if name and name in members.split(",")))
+
+    @property
+    def kind(self) -> str:
+        return self.platform.kind
+
+    @property
+    def is_guest(self) -> bool:
+        return self.platform.kind == "vm"
+
+    @property
+    def dmi(self) -> dict[str, str]:
+        if self.platform.kind == "vm":
+            return self.platform.dmi
+        return METAL[self.cpu.vendor].dmi
+
+    @property
+    def product_uuid(self) -> str:
+        return str(uuid.UUID(int=random.Random(f"{self.spec['seed']}/dmi").getrandbits(128), version=4))
+
+    def cpu_flags(self) -> list[str]:
+        """The flags the running kernel shows: VMX hidden when the firmware disabled it, guests filtered."""
+        if self.spec["platform"] == "oracle":
+            return VIRTUALBOX_FLAGS.split()
+        flags = self.cpu.flags.split()
+        if self.is_guest:
+            flags = [f for f in flags if f not in HOST_ONLY_FLAGS]
+            if not self.spec["nested"]:
+                flags.remove(self.cpu.virt_flag)
+            flags.insert(flags.index("rdrand") + 1, "hypervisor")
+        elif not self.virt_enabled and self.cpu.vendor == "intel":
+            flags.remove("vmx")
+        return flags
+
+    @property
+    def has_kvm_device(self) -> bool:
+        return "kvm_intel" in self.modules or "kvm_amd" in self.modules
+
+    def log(self, text: str, at: float | None = None) -> None:
+        self.dmesg.append((self.uptime() if at is None else at, text))
+
+    def machine_id(self) -> str:
+        try:
+            return self.fs.read("/etc/machine-id").strip()
+        except FsError:
+            return ""
+
+    def insert_module(self, name: str) -> str | None:
+        """Load one module (dependencies already loaded); the errno name when its init fails."""
+        reason = self._init_failure(name)
+        if reason:
+            self.log(reason)
+            return "EOPNOTSUPP"
+        if name not in self.modules:
+            self.modules.insert(0, name)
+        if name in ("kvm_intel", "kvm_amd"):
+            self.fs.mknod("/dev/kvm", "chardev", 10, 232, 0o660, 0, 993)
+        return None
+
+    def remove_module(self, name: str) -> None:
+        self.modules.remove(name)
+        if name in ("kvm_intel", "kvm_amd") and not self.has_kvm_device:
+            self.fs.remove("/dev/kvm")
+
+    def _init_failure(self, name: str) -> str:
+        # Messages of kvm_intel / kvm_amd init in Linux 6.8 (arch/x86/kvm/vmx/vmx.c, svm/svm.c).
+        flags = self.cpu_flags()
+        if name == "kvm_intel":
+            if "vmx" in flags:
+                return ""
+            if self.cpu.vendor == "intel" and not self.is_guest:
+                return "kvm_intel: VMX not enabled (by BIOS) in MSR_IA32_FEAT_CTL on CPU 0"
+            return "kvm_intel: VMX not supported by CPU 0"
+        if name == "kvm_amd":
+            if self.cpu.vendor != "amd":
+                return "kvm_amd: SVM not supported by CPU 0, not amd or hygon"
+            if "svm" not in flags:
+                return "kvm_amd: SVM not supported by CPU 0"
+            if not self.virt_enabled and not self.is_guest:
+                return "kvm_amd: SVM disabled (by BIOS) in MSR_VM_CR on CPU 0"
+        return ""
+
+    def holders(self, name: str) -> list[str]:
+        return [m for m in self.modules if name in MODULES[m].depends]
+
+    def install(self) -> None:
+        """Lay down the installed system: what a fresh image of this platform holds on its disk."""
+        layout.install(self)
+        self.boot(first=True)
+
+    def boot(self, first: bool = False) -> None:
+        """What every boot does: a new kernel log and boot id, boot-time modules, machine-id if missing."""
+        self.boot_clock = self.clock
+        self.boot_id = uuid.UUID(int=self.rng().getrandbits(128), version=4).hex
+        self.hostname = (
+            self.fs.read("/etc/hostname").strip() if self.fs.exists("/etc/hostname") else "localhost"
+        )
+        if self.fs.exists("/dev/kvm"):
+            self.fs.remove("/dev/kvm")
+        self.modules = []
+        self.dmesg = []
+        layout.boot_log(self)
+        if self.spec["platform"] != "docker" and self.machine_id() in ("", "uninitialized"):
+            self.fs.add_file("/etc/machine-id", new_machine_id(self.rng()) + "\n", mode=0o444)
+        for name in layout.boot_modules(self):
+            self.load_with_dependencies(name, quiet=True)
+
+    def load_with_dependencies(self, name: str, quiet: bool = False) -> str | None:
+        """modprobe's order: dependencies first (depth first), then the module itself."""
+        for dep in MODULES[name].depends:
+            if dep not in self.modules:
+                error = self.load_with_dependencies(dep, quiet)
+                if error:
+                    return error
+        if name in self.modules:
+            return None
+        return self.insert_module(name)
+
+    def reboot(self) -> None:
+        self.tick(40)
+        self.boot()
+
+    def to_dict(self) -> dict:
+        return {
+            "spec": self.spec,
+            "hostname": self.hostname,
+            "virt_enabled": self.virt_enabled,
+            "draws": self.draws,
+            "clock": self.clock,
+            "boot_clock": self.boot_clock,
+            "boot_id": self.boot_id,
+            "modules": list(self.modules),
+            "dmesg": [list(line) for line in self.dmesg],
+            "nics": self.nics,
+            "disks": self.disks,
+            "fs": self.fs.to_dict(),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Machine:
+        machine = cls(data["spec"], FileSystem.from_dict(data["fs"]))
+        machine.hostname = data["hostname"]
+        machine.virt_enabled = data["virt_enabled"]
+        machine.draws = data["draws"]
+        machine.clock = data["clock"]
+        machine.boot_clock = data["boot_clock"]
+        machine.boot_id = data["boot_id"]
+        machine.modules = list(data["modules"])
+        machine.dmesg = [(at, text) for at, text in data["dmesg"]]
+        machine.nics = data["nics"]
+        machine.disks = data["disks"]
+        return machine
+
+    @classmethod
+    def create(cls, spec: dict) -> Machine:
+        machine = cls(spec)
+        machine.install()
+        return machine
+
+    def ssh_keypair(self, kind: str) -> tuple[str, str]:
+        return ssh_keypair(self.rng(), kind, f"root@{self.hostname}")

@@ -1,0 +1,218 @@
+"""Generated files (/proc, /sys): computed from the machine at every read, as the kernel does.
+
+Formats follow Linux 6.8: arch/x86/kernel/cpu/proc.c (/proc/cpuinfo), kernel/module/procfs.c (/proc/modules),
+fs/proc/meminfo.c, and the sysfs DMI attributes (drivers/firmware/dmi-id.c).
+"""
+
+from __future__ import annotations
+
+from simulator import layout
+from simulator.hardware import MODULES
+
+
+def cpu_count(machine) -> int:
+    if machine.kind == "metal":
+        return machine.cpu.cores * machine.cpu.threads_per_core
+    return machine.spec["cpus"]
+
+
+def cpuinfo(machine) -> str:
+    cpu = machine.cpu
+    flags = machine.cpu_flags()
+    count = cpu_count(machine)
+    vm = machine.kind == "vm"
+    blocks = []
+    for n in range(count):
+        if vm:
+            package, siblings, core, cores, apic = n, 1, 0, 1, n
+        else:
+            package, siblings, core, cores = 0, count, n % cpu.cores, cpu.cores
+            apic = core * cpu.threads_per_core + n // cpu.cores
+        lines = [
+            f"processor\t: {n}",
+            f"vendor_id\t: {cpu.vendor_id}",
+            f"cpu family\t: {cpu.family}",
+            f"model\t\t: {cpu.model}",
+            f"model name\t: {cpu.model_name}",
+            f"stepping\t: {cpu.stepping}",
+        ]
+        if not vm:
+            lines.append(f"microcode\t: {cpu.microcode}")
+        lines += [
+            f"cpu MHz\t\t: {cpu.mhz}",
+            f"cache size\t: {cpu.cache_kb} KB",
+            f"physical id\t: {package}",
+            f"siblings\t: {siblings}",
+            f"core id\t\t: {core}",
+            f"cpu cores\t: {cores}",
+            f"apicid\t\t: {apic}",
+            f"initial apicid\t: {apic}",
+            "fpu\t\t: yes",
+            "fpu_exception\t: yes",
+            f"cpuid level\t: {cpu.cpuid_level}",
+            "wp\t\t: yes",
+            f"flags\t\t: {' '.join(flags)}",
+        ]
+        if "vmx" in flags and cpu.vmx_flags:
+            lines.append(f"vmx flags\t: {cpu.vmx_flags}")
+        lines += [f"bugs\t\t: {cpu.bugs}", f"bogomips\t: {cpu.bogomips}"]
+        if cpu.tlb_size:
+            lines.append(f"TLB size\t: {cpu.tlb_size} 4K pages")
+        lines += [
+            "clflush size\t: 64",
+            "cache_alignment\t: 64",
+            f"address sizes\t: {cpu.address_sizes}",
+            f"power management:{cpu.power_management if not vm else ''}",
+        ]
+        blocks.append("\n".join(lines) + "\n\n")
+    return "".join(blocks)
+
+
+def refcount(machine, name: str) -> int:
+    return len(machine.holders(name))
+
+
+def modules(machine) -> str:
+    """One line per module, newest first; addresses read as zero without CAP_SYSLOG (kptr_restrict)."""
+    lines = []
+    for name in machine.modules:
+        holders = "".join(f"{h}," for h in machine.holders(name)) or "-"
+        lines.append(
+            f"{name} {MODULES[name].size} {refcount(machine, name)} {holders} Live 0x0000000000000000\n"
+        )
+    return "".join(lines)
+
+
+def memory(machine) -> dict[str, int]:
+    """The few meminfo figures free(1) reads, in kB, derived from the machine's RAM and boot modules."""
+    total = machine.spec["memory_mb"] * 1024 * 97 // 100
+    used = 412_000 + 1024 * len(machine.modules) * 3
+    buffers = total // 60
+    cached = total // 7
+    reclaimable = total // 40
+    free = total - used - buffers - cached - reclaimable
+    return {
+        "MemTotal": total,
+        "MemFree": free,
+        "MemAvailable": free + buffers + cached + reclaimable - total // 100,
+        "Buffers": buffers,
+        "Cached": cached,
+        "SwapCached": 0,
+        "Shmem": 1_436 + total // 400,
+        "SReclaimable": reclaimable,
+        "SwapTotal": 0,
+        "SwapFree": 0,
+    }
+
+
+def meminfo(machine) -> str:
+    m = memory(machine)
+    rows = [
+        ("MemTotal", m["MemTotal"]),
+        ("MemFree", m["MemFree"]),
+        ("MemAvailable", m["MemAvailable"]),
+        ("Buffers", m["Buffers"]),
+        ("Cached", m["Cached"]),
+        ("SwapCached", 0),
+        ("Active", m["Cached"] // 2),
+        ("Inactive", m["Cached"] // 2 + m["Buffers"]),
+        ("SwapTotal", 0),
+        ("SwapFree", 0),
+        ("Dirty", 48),
+        ("Writeback", 0),
+        ("Shmem", m["Shmem"]),
+        ("KReclaimable", m["SReclaimable"]),
+        ("Slab", m["SReclaimable"] * 2),
+        ("SReclaimable", m["SReclaimable"]),
+        ("SUnreclaim", m["SReclaimable"]),
+        ("CommitLimit", m["MemTotal"] // 2),
+        ("Committed_AS", m["MemTotal"] // 5),
+        ("VmallocTotal", 34359738367),
+        ("HugePages_Total", -1),
+        ("Hugepagesize", 2048),
+    ]
+    out = []
+    for key, value in rows:
+        if key == "HugePages_Total":
+            out.append(f"{'HugePages_Total:':<16}{0:>8}\n")
+        else:
+            out.append(f"{key + ':':<16}{value:>8} kB\n")
+    return "".join(out)
+
+
+def uptime(machine) -> str:
+    up = machine.uptime()
+    return f"{up:.2f} {up * cpu_count(machine) * 0.97:.2f}\n"
+
+
+def version(machine) -> str:
+    return layout.KERNEL_BANNER + "\n"
+
+
+def cmdline(machine) -> str:
+    return layout.cmdline(machine) + "\n"
+
+
+def loadavg(machine) -> str:
+    return f"0.{machine.clock % 9:02d} 0.03 0.00 1/{180 + len(machine.modules)} {1400 + machine.clock // 3}\n"
+
+
+def partitions(machine) -> str:
+    rows = ["major minor  #blocks  name", ""]
+    for disk in machine.disks:
+        for dev in [disk, *disk["parts"]]:
+            rows.append(f"{dev['major']:>4} {dev['minor']:>7} {dev['size'] // 1024:>10} {dev['name']}")
+    return "\n".join(rows) + "\n"
+
+
+def cgroup(machine) -> str:
+    """cgroup v2: PID 1 sits in init.scope under systemd; a private cgroup namespace (Docker) shows just /."""
+    return "0::/\n" if machine.spec["platform"] == "docker" else "0::/init.scope\n"
+
+
+def dmi_value(machine, key: str) -> str:
+    if key == "product_uuid":
+        return machine.product_uuid
+    if key == "product_serial":
+        return serial_number(machine)
+    return machine.dmi.get(key, "")
+
+
+def serial_number(machine) -> str:
+    """VMware derives the serial from the UUID ("VMware-56 4d ..."); QEMU and Xen leave it unset."""
+    platform = machine.spec["platform"]
+    if platform == "vmware":
+        hexes = machine.product_uuid.replace("-", "")
+        pairs = [hexes[i : i + 2] for i in range(0, 32, 2)]
+        return f"VMware-{' '.join(pairs[:8])}-{' '.join(pairs[8:])}"
+    if platform in ("kvm", "xen", "oracle"):
+        return ""
+    return "0000-0002-6217-9471-3914-7551-45" if platform == "microsoft" else "7XKQ2G3"
+
+
+def generate(machine, name: str) -> str:
+    kind, _, arg = name.partition(":")
+    if kind == "dmi":
+        return dmi_value(machine, arg) + "\n"
+    if kind == "mac":
+        nic = next((n for n in machine.nics if n["name"] == arg), None)
+        return (nic["mac"] if nic else "00:00:00:00:00:00") + "\n"
+    if kind == "hostname":
+        return machine.hostname + "\n"
+    if kind == "boot_id":
+        b = machine.boot_id
+        return f"{b[:8]}-{b[8:12]}-{b[12:16]}-{b[16:20]}-{b[20:]}\n"
+    return GENERATORS[kind](machine)
+
+
+GENERATORS = {
+    "cpuinfo": cpuinfo,
+    "modules": modules,
+    "meminfo": meminfo,
+    "uptime": uptime,
+    "version": version,
+    "cmdline": cmdline,
+    "loadavg": loadavg,
+    "partitions": partitions,
+    "cgroup": cgroup,
+}
