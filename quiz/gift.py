@@ -48,20 +48,23 @@ def _gift_text(text: str) -> str:
     return ("[markdown]" if text.startswith("[") else "") + escape_gift(text)
 
 
-def _weight(share: float) -> str:
-    return f"{share:.5f}".rstrip("0").rstrip(".")
+def right_share(question: Question) -> str:
+    """Each right option's percentage in Moodle multiple choice: 100 split evenly, as Moodle writes it."""
+    return f"{100 / max(1, len(question.correct_option_ids)):.5f}".rstrip("0").rstrip(".")
 
 
-def _moodle_answer(answer: str) -> str:
-    """Moodle short answers treat `*` as a wildcard; `\\*` is a literal asterisk."""
-    return escape_gift(answer.replace("*", "\\*"))
+def moodle_short_answers(fill: FillAnswer) -> list[str]:
+    """The exact answers as Moodle short answers: `*` (a Moodle wildcard) escaped as `\\*`, and a
+    `sudo ` variant of each when sudo is optional."""
+    answers = list(fill.exact) + ([f"sudo {a}" for a in fill.exact] if fill.optional_sudo else [])
+    return [a.replace("*", "\\*") for a in answers]
 
 
 def _export_question(question: Question) -> str | None:
     head = f"::{escape_gift(question.id)}::[markdown]{escape_gift(question.stem)}{{\n"
     tail = f"\t####{escape_gift(question.explanation)}\n}}" if question.explanation else "}"
     if question.type in ("single", "multiple"):
-        share = _weight(100 / max(1, len(question.correct_option_ids)))
+        share = right_share(question)
         lines = []
         for option in question.options:
             if question.type == "single":
@@ -72,10 +75,8 @@ def _export_question(question: Question) -> str | None:
             lines.append(f"\t{mark}{_gift_text(option.text)}{feedback}\n")
         return head + "".join(lines) + tail
     if question.type == "fill" and question.fill and question.fill.exact:
-        answers = list(question.fill.exact)
-        if question.fill.optional_sudo:
-            answers += [f"sudo {a}" for a in answers]
-        return head + "".join(f"\t={_moodle_answer(a)}\n" for a in answers) + tail
+        answers = moodle_short_answers(question.fill)
+        return head + "".join(f"\t={escape_gift(a)}\n" for a in answers) + tail
     return None
 
 

@@ -9,6 +9,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 
+from quiz.gift import moodle_short_answers, right_share
 from quiz.model import Question
 
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -23,10 +24,6 @@ def _text(parent: ET.Element, tag: str, text: str, markdown: bool = True) -> ET.
     element = ET.SubElement(parent, tag, {"format": "markdown"} if markdown else {})
     ET.SubElement(element, "text").text = _xml_safe(text)
     return element
-
-
-def _fraction(share: float) -> str:
-    return f"{share:.5f}".rstrip("0").rstrip(".")
 
 
 def _answer(parent: ET.Element, fraction: str, text: str, feedback: str = "") -> None:
@@ -63,18 +60,15 @@ def export_moodle_xml(questions: Iterable[Question]) -> str:
             ET.SubElement(element, "single").text = "true" if single else "false"
             ET.SubElement(element, "shuffleanswers").text = "true"
             ET.SubElement(element, "answernumbering").text = "abc"
-            right = _fraction(100 / max(1, len(question.correct_option_ids)))
+            right = right_share(question)
             for option in question.options:
                 wrong = "0" if single else "-100"
                 _answer(element, right if option.correct else wrong, option.text, option.explanation)
         elif question.type == "fill" and question.fill and question.fill.exact:
             element = _question(quiz, question, "shortanswer")
             ET.SubElement(element, "usecase").text = "1" if question.fill.case_sensitive else "0"
-            answers = list(question.fill.exact)
-            if question.fill.optional_sudo:
-                answers += [f"sudo {a}" for a in answers]
-            for answer in answers:
-                _answer(element, "100", answer.replace("*", "\\*"))
+            for answer in moodle_short_answers(question.fill):
+                _answer(element, "100", answer)
         else:
             note = f"{question.type} question {question.id} skipped: cannot be expressed"
             quiz.append(ET.Comment(" " + _xml_safe(note).replace("--", "- -") + " "))
