@@ -14,6 +14,7 @@ from typing import Any
 import jsonschema
 import yaml
 
+from quiz.grading import normalise_fill
 from quiz.model import AREAS, TERMS, TYPES, Bank, FillAnswer, Option, Question
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "questions" / "schema.json"
@@ -100,27 +101,6 @@ def summary(bank: Bank) -> dict[str, Any]:
         "by_area": {a: sum(q.area == a for q in questions) for a in AREAS},
         "by_term": {t: sum(t in q.terms for q in questions) for t in TERMS},
     }
-
-
-def normalise_fill_answer(text: str, fill: FillAnswer) -> str:
-    """The form in which typed and accepted answers are compared (see questions/README.md)."""
-    text = re.sub(r"\s+", " ", text.strip())
-    if fill.optional_sudo and text.startswith("sudo "):
-        text = text[len("sudo ") :]
-    if not fill.case_sensitive:
-        text = text.casefold()
-    return text
-
-
-def fill_accepts(fill: FillAnswer, answer: str) -> bool:
-    """True when `answer` equals an exact answer or fully matches a pattern, both after normalisation."""
-    given = normalise_fill_answer(answer, fill)
-    if not given:
-        return False
-    if any(given == normalise_fill_answer(exact, fill) for exact in fill.exact):
-        return True
-    flags = 0 if fill.case_sensitive else re.IGNORECASE
-    return any(re.fullmatch(pattern, given, flags) for pattern in fill.patterns)
 
 
 @cache
@@ -264,7 +244,7 @@ def _fill_problems(fill: FillAnswer) -> list[str]:
     if not fill.exact and not fill.patterns:
         problems.append("a fill question needs at least one exact answer or pattern")
     for exact in fill.exact:
-        if not normalise_fill_answer(exact, fill):
+        if not normalise_fill(exact, fill):
             problems.append(f"exact answer {exact!r} is empty after normalisation")
     flags = 0 if fill.case_sensitive else re.IGNORECASE
     for pattern in fill.patterns:

@@ -110,11 +110,17 @@ def fill_matches(answer: str, fill: FillAnswer) -> bool:
     return False
 
 
+def fill_accepts(fill: FillAnswer, response: str) -> bool:
+    """Whether a typed answer, normalised, is one of the accepted answers (see questions/README.md)."""
+    answer = normalise_fill(response, fill)
+    return bool(answer) and fill_matches(answer, fill)
+
+
 def grade_fill(question: Question, response: Any) -> Grade:
     if not isinstance(response, str) or len(response) > MAX_FILL_LENGTH or question.fill is None:
         return WRONG
     answer = normalise_fill(response, question.fill)
-    correct = bool(answer) and fill_matches(answer, question.fill)
+    correct = fill_accepts(question.fill, response)
     return Grade(correct=correct, score=1.0 if correct else 0.0, chosen=(answer,))
 
 

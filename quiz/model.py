@@ -1,4 +1,4 @@
-"""The in-memory shape of a question bank, shared by the loader, the graders, the exam builder and the exports."""
+"""The in-memory shape of a question bank: shared by the loader, graders, exam builder and exports."""
 
 from __future__ import annotations
 

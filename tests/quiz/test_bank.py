@@ -9,11 +9,10 @@ from quiz.bank import (
     BankError,
     BankInvalid,
     check_banks,
-    fill_accepts,
     load_bank,
-    normalise_fill_answer,
     summary,
 )
+from quiz.grading import fill_accepts, normalise_fill
 from quiz.model import AREAS, TERMS, FillAnswer
 
 GOOD_BANK = {
@@ -361,4 +360,4 @@ def test_case_insensitive_fill_answers():
     )
     assert fill_accepts(fill, "/ETC/machine-id")
     assert fill_accepts(fill, "xfs_admin -U generate /dev/vdb1")
-    assert normalise_fill_answer("sudo  X", fill) == "sudo x"
+    assert normalise_fill("sudo  X", fill) == "sudo x"

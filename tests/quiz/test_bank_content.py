@@ -2,7 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from quiz.bank import KNOWN_SCENARIO_CHECKS, check_banks, fill_accepts, summary
+from quiz.bank import KNOWN_SCENARIO_CHECKS, check_banks, summary
+from quiz.grading import fill_accepts
 from quiz.model import AREAS, TERMS
 
 QUESTIONS_DIR = Path(__file__).resolve().parents[2] / "questions"
