@@ -155,7 +155,9 @@ class FileSystem:
             name = pending.popleft()
             slash = name.endswith("/")
             name = name.rstrip("/")
-            dirnode = self.nodes[current]
+            dirnode = self.nodes.get(current)
+            if dirnode is None:
+                raise FsError("ENOENT", path)
             if dirnode.kind != "dir":
                 raise FsError("ENOTDIR", path)
             if not self._allowed(dirnode, uid, 1):
@@ -214,6 +216,23 @@ class FileSystem:
             return self.resolve(path, cwd, uid=uid) in self.nodes
         except FsError:
             return False
+
+    def lexists(self, path: str, cwd: str = "/", uid: int = 0) -> bool:
+        """Whether `path` itself exists (a dangling symlink counts, as for lstat)."""
+        try:
+            self.lstat(path, cwd, uid)
+            return True
+        except FsError:
+            return False
+
+    def access(self, path: str, want: str, cwd: str = "/", uid: int = 0) -> bool:
+        """access(2): may `uid` use `path` for all of `want` ("r", "w", "x", combined like "rx")?"""
+        try:
+            _, node = self._existing(path, cwd, True, uid)
+        except FsError:
+            return False
+        writable = "w" not in want or node.generator is None
+        return writable and all(self._allowed(node, uid, {"r": 4, "w": 2, "x": 1}[bit]) for bit in want)
 
     def is_dir(self, path: str, cwd: str = "/", uid: int = 0) -> bool:
         try:

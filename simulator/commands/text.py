@@ -1,0 +1,702 @@
+"""Text filters as GNU grep 3.11 and GNU coreutils 9.4 print them: grep, head, tail, wc, sort, uniq, cut,
+tee, tr.
+
+Each reads its FILE operands through the FileSystem with the caller's uid, or standard input when there
+are none (or for "-"). grep's basic and extended regular expressions are translated to Python's `re`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from simulator.commands import Context, command
+from simulator.commands.options import Options, gnu
+from simulator.filesystem import FsError
+
+COREUTILS = "(GNU coreutils) 9.4"
+STDIN_NAME = "(standard input)"
+BRACKET_CLASSES = {
+    "alpha": "a-zA-Z",
+    "digit": "0-9",
+    "alnum": "a-zA-Z0-9",
+    "upper": "A-Z",
+    "lower": "a-z",
+    "space": r" \t\n\r\f\v",
+    "blank": r" \t",
+    "xdigit": "0-9A-Fa-f",
+    "punct": r"!-/:-@\[-`{-~",
+    "cntrl": r"\x00-\x1f\x7f",
+    "print": r" -~",
+    "graph": r"!-~",
+}
+
+
+def _read_inputs(ctx: Context, prog: str, operands: list[str], open_message: str = "{name}"):
+    """Yield (name, text) per operand, stdin for none or "-"; report failures and yield (name, None)."""
+    for operand in operands or ["-"]:
+        if operand == "-":
+            yield operand, ctx.stdin
+            continue
+        try:
+            yield operand, ctx.machine.fs.read(operand, ctx.cwd, ctx.uid)
+        except FsError as error:
+            ctx.err(f"{prog}: {open_message.format(name=operand)}: {error.message}\n")
+            yield operand, None
+
+
+def translate_regex(pattern: str, extended: bool) -> str:
+    """POSIX basic (extended=False) or extended regular expression, with GNU extensions, to Python re."""
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\" and i + 1 < len(pattern):
+            n = pattern[i + 1]
+            if n in "(){}|+?":
+                out.append(n if not extended else "\\" + n)
+            elif n == "<":
+                out.append(r"\b(?=\w)")
+            elif n == ">":
+                out.append(r"\b(?<=\w)")
+            elif n in "wWsSbB" or n.isdigit():
+                out.append("\\" + n)
+            else:
+                out.append(re.escape(n))
+            i += 2
+            continue
+        if c == "[":
+            bracket = _bracket_expression(pattern, i)
+            if bracket is None:
+                raise re.error("unterminated character set")
+            text, i = bracket
+            out.append(text)
+            continue
+        if c in "(){}|+?" and not extended:
+            out.append("\\" + c)
+        elif c == "*" and (not out or out[-1] in ("^", "(", "|")):
+            out.append(r"\*")
+        elif c == "{" and extended and not re.match(r"\{\d*(,\d*)?\}", pattern[i:]):
+            out.append(r"\{")
+        else:
+            out.append(c)
+        i += 1
+    return "".join(out)
+
+
+def _bracket_expression(pattern: str, i: int) -> tuple[str, int] | None:
+    j = i + 1
+    negate = pattern[j : j + 1] == "^"
+    j += negate
+    body = []
+    first = True
+    while j < len(pattern) and (pattern[j] != "]" or first):
+        first = False
+        match = re.match(r"\[:([a-z]+):\]", pattern[j:])
+        if match and match.group(1) in BRACKET_CLASSES:
+            body.append(BRACKET_CLASSES[match.group(1)])
+            j += match.end()
+            continue
+        body.append("-" if pattern[j] == "-" else re.escape(pattern[j]))
+        j += 1
+    if j >= len(pattern):
+        return None
+    return "[" + ("^" if negate else "") + "".join(body) + "]", j + 1
+
+
+def _regex_error(error: re.error) -> str:
+    text = str(error)
+    if "missing )" in text or "unterminated subpattern" in text:
+        return "Unmatched ( or \\("
+    if "unbalanced parenthesis" in text:
+        return "Unmatched ) or \\)"
+    if "character set" in text:
+        return "Unmatched [, [^, [:, [., or [="
+    return "Invalid regular expression"
+
+
+@command(
+    "grep",
+    man="""
+NAME
+       grep - print lines that match patterns
+
+SYNOPSIS
+       grep [OPTION]... PATTERNS [FILE]...
+
+DESCRIPTION
+       Print lines of each FILE (or standard input) that match a basic regular expression.
+       -E     extended regular expressions (+ ? | ( ) { } are special)   -F   fixed strings
+       -i     ignore case          -v   select non-matching lines        -w   whole words only
+       -x     whole lines only     -c   print a count of matching lines  -n   prefix line numbers
+       -o     print only the matched parts   -l   print only names of files with matches
+       -q     quiet: exit status only (0 match, 1 none, 2 error)   -s   no messages about files
+       -m N   stop after N matching lines    -r   search directories recursively
+       -h/-H  never/always prefix the file name   -e PATTERN   use PATTERN (may repeat)
+       Example: grep -c -E 'vmx|svm' /proc/cpuinfo counts CPUs with hardware virtualization.
+""",
+)
+@gnu(
+    "EFGivwxcnoqslLhHrRm:e:",
+    {
+        "extended-regexp": "E",
+        "fixed-strings": "F",
+        "basic-regexp": "G",
+        "ignore-case": "i",
+        "invert-match": "v",
+        "word-regexp": "w",
+        "line-regexp": "x",
+        "count": "c",
+        "line-number": "n",
+        "only-matching": "o",
+        "quiet": "q",
+        "silent": "q",
+        "no-messages": "s",
+        "files-with-matches": "l",
+        "files-without-match": "L",
+        "no-filename": "h",
+        "with-filename": "H",
+        "recursive": "r",
+        "max-count=": "m",
+        "regexp=": "e",
+        "color=": "color",
+        "colour=": "color",
+    },
+    status=2,
+    version="(GNU grep) 3.11",
+)
+def grep(ctx: Context, opts: Options, operands: list[str]) -> int:
+    patterns = opts.all("e")
+    if not patterns:
+        if not operands:
+            ctx.err("Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n")
+            return 2
+        patterns = [operands.pop(0)]
+    patterns = [p for text in patterns for p in text.split("\n")]
+    mode = opts.last_of("E", "F", "G") or "G"
+    try:
+        pieces = [re.escape(p) if mode == "F" else translate_regex(p, mode == "E") for p in patterns]
+        regex = "|".join(f"(?:{p})" for p in pieces)
+        if "x" in opts:
+            regex = f"^(?:{regex})$"
+        elif "w" in opts:
+            regex = rf"(?<!\w)(?:{regex})(?!\w)"
+        compiled = re.compile(regex, re.IGNORECASE if "i" in opts else 0)
+    except re.error as error:
+        ctx.err(f"grep: {_regex_error(error)}\n")
+        return 2
+    max_count = opts.get("m")
+    if max_count is not None and not re.fullmatch(r"-?\d+", max_count):
+        ctx.err("grep: invalid max count\n")
+        return 2
+    recursive = "r" in opts or "R" in opts
+    targets = operands or (["."] if recursive else ["-"])
+    searcher = _Grep(ctx, opts, compiled, int(max_count) if max_count is not None else -1)
+    show_names = "H" in opts or (len(targets) > 1 or recursive) and "h" not in opts
+    for target in targets:
+        for name, text in _grep_inputs(ctx, opts, target, recursive, bool(operands)):
+            if searcher.search(name, text, show_names) and "q" in opts:
+                return 0
+    if searcher.error and not ("q" in opts and searcher.matched):
+        return 2
+    return 0 if searcher.matched else 1
+
+
+def _grep_inputs(ctx: Context, opts: Options, target: str, recursive: bool, named: bool):
+    fs = ctx.machine.fs
+    quiet = "s" in opts
+    if target == "-":
+        yield STDIN_NAME, ctx.stdin
+        return
+    paths = [target]
+    if recursive and fs.is_dir(target, ctx.cwd, ctx.uid):
+        real = fs.resolve(target, ctx.cwd)
+        prefix = "" if not named else target.rstrip("/") + "/"
+        paths = [
+            prefix + sub[len(real) + 1 :] if real != "/" else prefix + sub[1:]
+            for sub in fs.walk(real)
+            if sub != real and fs.nodes[sub].kind == "file"
+        ]
+    for path in paths:
+        try:
+            yield path, fs.read(path, ctx.cwd, ctx.uid)
+        except FsError as error:
+            if not quiet:
+                ctx.err(f"grep: {path}: {error.message}\n")
+            yield path, None
+
+
+class _Grep:
+    """One grep run over several inputs: counts what matched and whether any input failed."""
+
+    def __init__(self, ctx: Context, opts: Options, regex: re.Pattern, max_count: int):
+        self.ctx = ctx
+        self.opts = opts
+        self.regex = regex
+        self.max_count = max_count
+        self.matched = False
+        self.error = False
+
+    def search(self, name: str, text: str | None, show_names: bool) -> bool:
+        if text is None:
+            self.error = True
+            return False
+        ctx, opts = self.ctx, self.opts
+        invert = "v" in opts
+        selected = []
+        lines = text.split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()
+        for number, line in enumerate(lines, 1):
+            if self.max_count >= 0 and len(selected) >= self.max_count:
+                break
+            if bool(self.regex.search(line)) != invert:
+                selected.append((number, line))
+        if selected:
+            self.matched = True
+        if "q" in opts:
+            return bool(selected)
+        prefix = f"{name}:" if show_names else ""
+        if "l" in opts or "L" in opts:
+            if bool(selected) == ("l" in opts):
+                ctx.out(name + "\n")
+            return bool(selected)
+        if "c" in opts:
+            ctx.out(f"{prefix}{len(selected)}\n")
+            return bool(selected)
+        if "\0" in text and selected:
+            ctx.err(f"grep: {name}: binary file matches\n")
+            return True
+        out = []
+        for number, line in selected:
+            lead = prefix + (f"{number}:" if "n" in opts else "")
+            if "o" in opts and not invert:
+                out.extend(f"{lead}{m.group(0)}\n" for m in self.regex.finditer(line) if m.group(0))
+            else:
+                out.append(f"{lead}{line}\n")
+        ctx.out("".join(out))
+        return bool(selected)
+
+
+def _numeric_shorthand(argv: list[str]) -> list[str]:
+    """head -5 / tail -5 mean -n 5 (and tail +5 means -n +5), the historical syntax."""
+    out = [argv[0]]
+    for arg in argv[1:]:
+        if re.fullmatch(r"-\d+", arg):
+            out.extend(["-n", arg[1:]])
+        else:
+            out.append(arg)
+    return out
+
+
+def _head_tail(ctx: Context, prog: str, opts: Options, operands: list[str]) -> int:
+    by_bytes = opts.last_of("n", "c") == "c"
+    raw = opts.get("c" if by_bytes else "n", "10")
+    match = re.fullmatch(r"([-+]?)(\d+)", raw.strip())
+    if not match:
+        what = "bytes" if by_bytes else "lines"
+        ctx.err(f"{prog}: invalid number of {what}: '{raw}'\n")
+        return 1
+    sign, count = match.group(1), int(match.group(2))
+    status = 0
+    many = len(operands) > 1 and "q" not in opts or "v" in opts
+    blocks = []
+    for name, text in _read_inputs(ctx, prog, operands, "cannot open '{name}' for reading"):
+        if text is None:
+            status = 1
+            continue
+        if ctx.machine.fs.is_dir(name, ctx.cwd, ctx.uid) and name != "-":
+            ctx.err(f"{prog}: error reading '{name}': Is a directory\n")
+            status = 1
+            continue
+        units = list(text) if by_bytes else text.splitlines(keepends=True)
+        if prog == "head":
+            chosen = units[: len(units) - count] if sign == "-" else units[:count]
+        elif sign == "+":
+            chosen = units[max(count - 1, 0) :]
+        else:
+            chosen = units[len(units) - count :] if count else []
+        header = f"==> {STDIN_NAME if name == '-' else name} <==\n" if many else ""
+        blocks.append(header + "".join(chosen))
+    ctx.out("\n".join(blocks))
+    return status
+
+
+HEAD_TAIL_LONG = {"lines=": "n", "bytes=": "c", "quiet": "q", "silent": "q", "verbose": "v"}
+
+
+@command(
+    "head",
+    man="""
+NAME
+       head - output the first part of files
+
+SYNOPSIS
+       head [-n N | -N] [-c N] [FILE]...
+
+DESCRIPTION
+       Print the first 10 lines of each FILE; with several files, each gets a ==> FILE <== header.
+       -n N   the first N lines (-n -N: all but the last N)    -c N   the first N bytes
+""",
+)
+def head(ctx: Context, argv: list[str]) -> int:
+    return _head_tail_command("head", ctx, argv)
+
+
+@command(
+    "tail",
+    man="""
+NAME
+       tail - output the last part of files
+
+SYNOPSIS
+       tail [-n N | -N | -n +N] [-c N] [FILE]...
+
+DESCRIPTION
+       Print the last 10 lines of each FILE; with several files, each gets a ==> FILE <== header.
+       -n N   the last N lines (-n +N: from line N on)    -c N   the last N bytes
+       -f     (follow) is not available here: the file is printed once.
+""",
+)
+def tail(ctx: Context, argv: list[str]) -> int:
+    return _head_tail_command("tail", ctx, argv)
+
+
+def _head_tail_command(prog: str, ctx: Context, argv: list[str]) -> int:
+    long = dict(HEAD_TAIL_LONG, follow="f") if prog == "tail" else HEAD_TAIL_LONG
+    parse = gnu("n:c:qvf" if prog == "tail" else "n:c:qv", long, version=COREUTILS)
+    return parse(lambda c, o, a: _head_tail(c, prog, o, a))(ctx, _numeric_shorthand(argv))
+
+
+@command(
+    "wc",
+    man="""
+NAME
+       wc - print newline, word, and byte counts for each file
+
+SYNOPSIS
+       wc [-lwcm] [FILE]...
+
+DESCRIPTION
+       Print lines, words and bytes of each FILE (and a total line for several files).
+       -l     lines (newline characters)   -w   words   -c   bytes   -m   characters
+       `wc -l < file` prints just the number: with no FILE operand there is no name to print.
+""",
+)
+@gnu("lwcmL", {"lines": "l", "words": "w", "bytes": "c", "chars": "m"}, version=COREUTILS)
+def wc(ctx: Context, opts: Options, operands: list[str]) -> int:
+    chosen = [k for k in "lwmc" if k in opts] or ["l", "w", "c"]
+    fs = ctx.machine.fs
+    rows = []
+    status = 0
+    regular_bytes = 0
+    streaming = False
+    for name, text in _read_inputs(ctx, "wc", operands):
+        if name != "-" and fs.is_dir(name, ctx.cwd, ctx.uid):
+            ctx.err(f"wc: {name}: Is a directory\n")
+            rows.append(({k: 0 for k in chosen}, name))
+            status = 1
+            continue
+        if text is None:
+            status = 1
+            continue
+        data = text.encode()
+        counts = {"l": text.count("\n"), "w": len(text.split()), "c": len(data), "m": len(text)}
+        if name == "-":
+            streaming = True
+        else:
+            regular_bytes += len(data)
+        rows.append((counts, name if operands else ""))
+    if len(rows) > 1:
+        total = {k: sum(r[0][k] for r in rows) for k in chosen}
+        rows.append((total, "total"))
+    if len(chosen) == 1 and len(rows) == 1:
+        width = 1
+    else:
+        width = max(len(str(regular_bytes)), 7 if streaming else 1)
+    ctx.out(
+        "".join(
+            " ".join(f"{counts[k]:>{width}}" for k in chosen) + (f" {name}" if name else "") + "\n"
+            for counts, name in rows
+        )
+    )
+    return status
+
+
+def _sort_key(line: str, opts: Options):
+    key = line
+    spec = opts.get("k")
+    if spec:
+        match = re.fullmatch(r"(\d+)(?:\.\d+)?[a-z]*(?:,(\d+)(?:\.\d+)?[a-z]*)?", spec)
+        start, end = int(match.group(1)), int(match.group(2)) if match.group(2) else None
+        separator = opts.get("t")
+        fields = line.split(separator) if separator else re.findall(r"\s*\S+", line)
+        selected = fields[start - 1 : end]
+        key = (separator or "").join(selected).lstrip() if separator else "".join(selected).lstrip()
+    if "f" in opts:
+        key = key.upper()
+    if "n" in opts:
+        number = re.match(r"\s*(-?\d+(?:\.\d+)?)", key)
+        return (float(number.group(1)) if number else 0.0, line)
+    return (key, line)
+
+
+@command(
+    "sort",
+    man="""
+NAME
+       sort - sort lines of text files
+
+SYNOPSIS
+       sort [-rnufu] [-k F[,G]] [-t SEP] [FILE]...
+
+DESCRIPTION
+       Write the sorted lines of all FILEs (or standard input), in byte order (C.UTF-8 locale).
+       -r     reverse        -n   numeric (by leading number)    -u   only the first of equal lines
+       -f     ignore case    -k F[,G]   sort by fields F to G     -t SEP   fields are separated by SEP
+""",
+)
+@gnu(
+    "rnufk:t:",
+    {"reverse": "r", "numeric-sort": "n", "unique": "u", "ignore-case": "f", "key=": "k"}
+    | {"field-separator=": "t"},
+    status=2,
+    version=COREUTILS,
+)
+def sort(ctx: Context, opts: Options, operands: list[str]) -> int:
+    spec = opts.get("k")
+    if spec and not re.fullmatch(r"[1-9]\d*(?:\.\d+)?[a-z]*(?:,[1-9]\d*(?:\.\d+)?[a-z]*)?", spec):
+        ctx.err(f"sort: invalid number at field start: invalid count at start of '{spec}'\n")
+        return 2
+    if opts.get("t") is not None and len(opts.get("t")) != 1:
+        ctx.err("sort: multi-character tab '" + opts.get("t") + "'\n")
+        return 2
+    lines = []
+    for _, text in _read_inputs(ctx, "sort", operands, "cannot read: {name}"):
+        if text is None:
+            return 2
+        lines.extend(text.splitlines())
+    keyed = sorted(lines, key=lambda line: _sort_key(line, opts), reverse="r" in opts)
+    if "u" in opts:
+        unique, seen = [], set()
+        for line in keyed:
+            key = _sort_key(line, opts)[0]
+            if key not in seen:
+                seen.add(key)
+                unique.append(line)
+        keyed = unique
+    ctx.out("".join(line + "\n" for line in keyed))
+    return 0
+
+
+@command(
+    "uniq",
+    man="""
+NAME
+       uniq - report or omit repeated lines
+
+SYNOPSIS
+       uniq [-cdui] [INPUT]
+
+DESCRIPTION
+       Collapse ADJACENT equal lines into one (so usually: sort | uniq).
+       -c     prefix lines by the number of occurrences     -d   only print duplicated lines
+       -u     only print unique lines                       -i   ignore case
+""",
+)
+@gnu("cdui", {"count": "c", "repeated": "d", "unique": "u", "ignore-case": "i"}, version=COREUTILS)
+def uniq(ctx: Context, opts: Options, operands: list[str]) -> int:
+    if len(operands) > 1:
+        ctx.err(f"uniq: extra operand '{operands[1]}'\nTry 'uniq --help' for more information.\n")
+        return 1
+    name, text = next(_read_inputs(ctx, "uniq", operands[:1]))
+    if text is None:
+        return 1
+    groups: list[list[str]] = []
+    for line in text.splitlines():
+        same = groups and (groups[-1][0].lower() == line.lower() if "i" in opts else groups[-1][0] == line)
+        if same:
+            groups[-1].append(line)
+        else:
+            groups.append([line])
+    out = []
+    for group in groups:
+        if ("d" in opts and len(group) < 2) or ("u" in opts and len(group) > 1):
+            continue
+        out.append((f"{len(group):7d} " if "c" in opts else "") + group[0] + "\n")
+    ctx.out("".join(out))
+    return 0
+
+
+def _ranges(spec: str) -> list[tuple[int, int]] | None:
+    ranges = []
+    for part in spec.split(","):
+        match = re.fullmatch(r"(\d*)(-?)(\d*)", part)
+        if not match or part in ("", "-"):
+            return None
+        low, dash, high = match.groups()
+        start = int(low) if low else 1
+        end = (int(high) if high else 1 << 30) if dash else start
+        if start == 0:
+            return None
+        ranges.append((start, end))
+    return ranges
+
+
+@command(
+    "cut",
+    man="""
+NAME
+       cut - remove sections from each line of files
+
+SYNOPSIS
+       cut -f LIST [-d DELIM] [-s] [FILE]...
+       cut -c LIST [FILE]...
+
+DESCRIPTION
+       -f LIST   select fields (1,3 or 2-4 or 3-), separated by TAB or by -d DELIM (one character)
+       -c LIST   select characters             -s   skip lines that have no delimiter
+       Example: cut -d: -f1,7 /etc/passwd prints each user and their shell.
+""",
+)
+@gnu(
+    "b:c:d:f:s",
+    {"bytes=": "b", "characters=": "c", "delimiter=": "d", "fields=": "f", "only-delimited": "s"},
+    version=COREUTILS,
+)
+def cut(ctx: Context, opts: Options, operands: list[str]) -> int:
+    kind = opts.last_of("b", "c", "f")
+    if kind is None:
+        ctx.err("cut: you must specify a list of bytes, characters, or fields\n")
+        ctx.err("Try 'cut --help' for more information.\n")
+        return 1
+    ranges = _ranges(opts.get(kind))
+    if ranges is None:
+        ctx.err(f"cut: invalid field value '{opts.get(kind)}'\nTry 'cut --help' for more information.\n")
+        return 1
+    delimiter = opts.get("d", "\t")
+    if len(delimiter) != 1:
+        ctx.err("cut: the delimiter must be a single character\nTry 'cut --help' for more information.\n")
+        return 1
+
+    def chosen(items: list[str]) -> list[str]:
+        return [item for index, item in enumerate(items, 1) if any(a <= index <= b for a, b in ranges)]
+
+    status = 0
+    out = []
+    for _, text in _read_inputs(ctx, "cut", operands):
+        if text is None:
+            status = 1
+            continue
+        for line in text.splitlines():
+            if kind != "f":
+                out.append("".join(chosen(list(line))) + "\n")
+            elif delimiter not in line:
+                if "s" not in opts:
+                    out.append(line + "\n")
+            else:
+                out.append(delimiter.join(chosen(line.split(delimiter))) + "\n")
+    ctx.out("".join(out))
+    return status
+
+
+@command(
+    "tee",
+    man="""
+NAME
+       tee - read from standard input and write to standard output and files
+
+SYNOPSIS
+       tee [-a] [FILE]...
+
+DESCRIPTION
+       Copy standard input to each FILE and to standard output. -a appends instead of overwriting.
+       tee opens the files itself, so `echo text | sudo tee /etc/f` can write where your shell cannot.
+""",
+)
+@gnu("ai", {"append": "a", "ignore-interrupts": "i"}, version=COREUTILS)
+def tee(ctx: Context, opts: Options, operands: list[str]) -> int:
+    status = 0
+    for operand in operands:
+        try:
+            ctx.machine.fs.write(operand, ctx.stdin, ctx.cwd, ctx.uid, append="a" in opts)
+        except FsError as error:
+            ctx.err(f"tee: {operand}: {error.message}\n")
+            status = 1
+    ctx.out(ctx.stdin)
+    return status
+
+
+TR_CLASSES = {
+    "upper": "A-Z",
+    "lower": "a-z",
+    "digit": "0-9",
+    "alpha": "A-Za-z",
+    "alnum": "0-9A-Za-z",
+    "space": " \t\n\r\f\v",
+    "blank": " \t",
+}
+
+
+def _tr_set(text: str) -> str:
+    """Expand a tr SET: escapes, ranges a-z and classes like [:upper:]."""
+    text = re.sub(r"\\([ntr\\])", lambda m: {"n": "\n", "t": "\t", "r": "\r", "\\": "\\"}[m.group(1)], text)
+    out = []
+    i = 0
+    while i < len(text):
+        match = re.match(r"\[:([a-z]+):\]", text[i:])
+        if match and match.group(1) in BRACKET_CLASSES:
+            spec = TR_CLASSES.get(match.group(1), "")
+            out.append(_tr_set(spec) if "-" in spec else spec)
+            i += match.end()
+        elif i + 2 < len(text) and text[i + 1] == "-" and text[i] <= text[i + 2]:
+            out.append("".join(chr(c) for c in range(ord(text[i]), ord(text[i + 2]) + 1)))
+            i += 3
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
+
+
+@command(
+    "tr",
+    man="""
+NAME
+       tr - translate or delete characters
+
+SYNOPSIS
+       tr [-ds] SET1 [SET2]
+
+DESCRIPTION
+       Copy standard input to standard output, replacing characters of SET1 by those of SET2.
+       Sets may use ranges (a-z) and classes ([:upper:], [:lower:], [:digit:], [:space:]).
+       -d     delete characters in SET1      -s   squeeze repeats of the last set into one
+""",
+)
+@gnu("dsc", {"delete": "d", "squeeze-repeats": "s"}, version=COREUTILS)
+def tr(ctx: Context, opts: Options, operands: list[str]) -> int:
+    needed = 1 if "d" in opts or ("s" in opts and len(operands) == 1) else 2
+    if len(operands) < needed:
+        if not operands:
+            ctx.err("tr: missing operand\nTry 'tr --help' for more information.\n")
+        else:
+            ctx.err(f"tr: missing operand after '{operands[0]}'\n")
+            ctx.err("Two strings must be given when translating.\nTry 'tr --help' for more information.\n")
+        return 1
+    first = _tr_set(operands[0])
+    text = ctx.stdin
+    if "d" in opts:
+        text = "".join(c for c in text if c not in first)
+        squeeze = _tr_set(operands[1]) if len(operands) > 1 else ""
+    elif len(operands) > 1:
+        second = _tr_set(operands[1])
+        if second:
+            second = second + second[-1] * max(0, len(first) - len(second))
+            table = {ord(a): b for a, b in zip(first, second, strict=False)}
+            text = text.translate(table)
+        squeeze = second
+    else:
+        squeeze = first
+    if "s" in opts:
+        text = re.sub("([" + re.escape(squeeze) + "])\\1+", r"\1", text) if squeeze else text
+    ctx.out(text)
+    return 0
