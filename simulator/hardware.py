@@ -169,10 +169,11 @@ class Platform:
         0x0001,
     )  # handles of the BIOS (type 0) and system (type 1) records
     bios_bytes: int = 24
+    firmware: str = "bios"  # the default: SeaBIOS, VirtualBox and VMware BIOS; Hyper-V Gen2 and PCs are UEFI
 
 
 PLATFORMS: dict[str, Platform] = {
-    "metal": Platform(id="none", kind="metal", name="bare metal", chassis="laptop"),
+    "metal": Platform(id="none", kind="metal", name="bare metal", chassis="laptop", firmware="uefi"),
     "kvm": Platform(
         id="kvm",
         kind="vm",
@@ -283,6 +284,7 @@ PLATFORMS: dict[str, Platform] = {
         modules=("hv_vmbus", "hv_netvsc", "hv_storvsc", "hv_utils", "hv_balloon", "hyperv_keyboard"),
         agent="hv-kvp-daemon",
         bios_bytes=26,
+        firmware="uefi",
     ),
     "xen": Platform(
         id="xen",

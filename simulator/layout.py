@@ -6,6 +6,7 @@ are replayed on every boot. Generated views (/proc, /sys) are registered here bu
 
 from __future__ import annotations
 
+import copy
 import uuid
 
 from simulator.commands import COMMANDS
@@ -68,6 +69,9 @@ NETWORKS = {
 
 
 def install(machine) -> None:
+    from simulator.commands.registry_loader import load_all
+
+    load_all()
     fs = machine.fs
     spec = machine.spec
     rng = machine.rng()
@@ -214,50 +218,55 @@ def _major_minor(disk: str, number: int) -> tuple[int, int]:
     return (259, number - per_disk) if number >= per_disk else (major, number)
 
 
-def _install_hardware(machine, rng) -> None:
-    fs = machine.fs
+def _new_disks(machine, rng) -> list[dict]:
     disk, parts = _disk_layout(machine)
     sep = "p" if disk.startswith("nvme") else ""
     major, _ = _major_minor(disk, 0)
-    size = sum(p[1] for p in parts) + 2 * MIB
     entries = []
-    for number, psize, fstype, fsver, label, mount in parts:
-        uid = (
-            f"{rng.getrandbits(16):04X}-{rng.getrandbits(16):04X}"
-            if fstype == "vfat"
-            else str(uuid.UUID(int=rng.getrandbits(128), version=4))
-            if fstype
-            else ""
-        )
+    for number, size, fstype, fsver, label, mount in parts:
+        if fstype == "vfat":
+            fs_uuid = f"{rng.getrandbits(16):04X}-{rng.getrandbits(16):04X}"
+        else:
+            fs_uuid = str(uuid.UUID(int=rng.getrandbits(128), version=4)) if fstype else ""
         maj, minor = _major_minor(disk, number)
         entries.append(
             {
                 "name": f"{disk}{sep}{number}",
                 "major": maj,
                 "minor": minor,
-                "size": psize,
+                "size": size,
                 "fstype": fstype,
                 "fsver": fsver,
                 "label": label,
-                "uuid": uid,
+                "uuid": fs_uuid,
                 "partuuid": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
                 "mount": None if machine.kind == "container" else mount,
             }
         )
-    machine.disks = [
+    return [
         {
             "name": disk,
             "major": major,
             "minor": 0,
-            "size": size,
+            "size": sum(p[1] for p in parts) + 2 * MIB,
             "pttype": "gpt",
             "ptuuid": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
             "parts": entries,
         }
     ]
-    fs.mknod(f"/dev/{disk}", "blockdev", major, 0, 0o660, 0, 6)
-    for part in entries:
-        fs.mknod(f"/dev/{part['name']}", "blockdev", part["major"], part["minor"], 0o660, 0, 6)
+
+
+def _install_hardware(machine, rng) -> None:
+    """Disks (new, or the source's when the image was cloned) and the NIC the hypervisor gives."""
+    fs = machine.fs
+    machine.disks = (
+        copy.deepcopy(machine.spec["disks"]) if machine.spec.get("disks") else _new_disks(machine, rng)
+    )
+    for disk in machine.disks:
+        fs.mknod(f"/dev/{disk['name']}", "blockdev", disk["major"], 0, 0o660, 0, 6)
+        for part in disk["parts"]:
+            fs.mknod(f"/dev/{part['name']}", "blockdev", part["major"], part["minor"], 0o660, 0, 6)
+    entries = machine.disks[0]["parts"]
     if machine.kind != "container":
         fs.add_file("/etc/fstab", FSTAB_HEADER + "".join(_fstab_line(p) for p in entries if p["mount"]))
     platform = machine.spec["platform"]
@@ -306,7 +315,7 @@ def _install_views(machine) -> None:
     if machine.spec["platform"] == "xen":
         fs.add_file("/sys/hypervisor/type", "xen\n")
     for module in MODULES.values():
-        fs.add_file(f"/lib/modules/{RELEASE}/kernel/{module.path}", mode=0o644)
+        fs.add_file(f"/usr/lib/modules/{RELEASE}/kernel/{module.path}", mode=0o644)
 
 
 def boot_modules(machine) -> list[str]:

@@ -21,7 +21,7 @@ from simulator.hardware import (
     Cpu,
     Platform,
 )
-from simulator.keys import new_machine_id, ssh_keypair
+from simulator.keys import MACHINE_ID, new_machine_id, ssh_keypair
 
 BOOT_SECONDS = 30  # uptime when the first prompt appears after a boot
 
@@ -30,10 +30,11 @@ class Machine:
     """One system. `spec` is what the scenario chose and never changes; the rest is the running state."""
 
     def __init__(self, spec: dict, fs: FileSystem | None = None):
+        platform = PLATFORMS[spec.get("platform", "kvm")]
         self.spec = {
             "platform": "kvm",
             "cpu": "intel-i7-1165g7",
-            "firmware": "uefi",
+            "firmware": platform.firmware,
             "nested": False,
             "memory_mb": 4096,
             "cpus": 2,
@@ -41,7 +42,7 @@ class Machine:
             "seed": 0,
             **spec,
         }
-        self.platform: Platform = PLATFORMS[self.spec["platform"]]
+        self.platform: Platform = platform
         self.cpu: Cpu = CPUS[self.spec["cpu"]]
         self.fs = fs or FileSystem()
         self.users = layout.USERS
@@ -55,6 +56,7 @@ class Machine:
         self.dmesg: list[tuple[float, str]] = []
         self.nics: list[dict] = []
         self.disks: list[dict] = []
+        self.setup: dict | None = None  # the firmware setup screen, while open: its unsaved settings
         self._hook()
 
     # Randomness and time: a counter-keyed generator and a counter clock keep the state tiny and replayable.
@@ -179,11 +181,25 @@ class Machine:
             self.fs.remove("/dev/kvm")
         self.modules = []
         self.dmesg = []
+        for nic in self.nics:
+            nic["mac"] = nic.pop("hwmac", nic["mac"])
         layout.boot_log(self)
-        if self.spec["platform"] != "docker" and self.machine_id() in ("", "uninitialized"):
-            self.fs.add_file("/etc/machine-id", new_machine_id(self.rng()) + "\n", mode=0o444)
+        if self.spec["platform"] != "docker" and not MACHINE_ID.fullmatch(self.machine_id()):
+            self.fs.add_file("/etc/machine-id", self.initial_machine_id()[0] + "\n", mode=0o444)
         for name in layout.boot_modules(self):
             self.load_with_dependencies(name, quiet=True)
+
+    def initial_machine_id(self) -> tuple[str, str]:
+        """(id, origin) in systemd's order when /etc/machine-id is not valid: D-Bus id, KVM UUID, random."""
+        try:
+            dbus = self.fs.read("/var/lib/dbus/machine-id").strip()
+        except FsError:
+            dbus = ""
+        if MACHINE_ID.fullmatch(dbus):
+            return dbus, "D-Bus machine ID"
+        if self.platform.id == "kvm":
+            return self.product_uuid.replace("-", ""), "KVM UUID"
+        return new_machine_id(self.rng()), "random generator"
 
     def load_with_dependencies(self, name: str, quiet: bool = False) -> str | None:
         """modprobe's order: dependencies first (depth first), then the module itself."""
@@ -200,6 +216,18 @@ class Machine:
         self.tick(40)
         self.boot()
 
+    def enter_firmware(self) -> None:
+        """Reboot into the firmware setup screen: the system stays down until setup is left."""
+        self.tick(20)
+        self.setup = {"virt_enabled": self.virt_enabled}
+
+    def leave_firmware(self, save: bool) -> None:
+        if save:
+            self.virt_enabled = self.setup["virt_enabled"]
+        self.setup = None
+        self.tick(25)
+        self.boot()
+
     def to_dict(self) -> dict:
         return {
             "spec": self.spec,
@@ -213,6 +241,7 @@ class Machine:
             "dmesg": [list(line) for line in self.dmesg],
             "nics": self.nics,
             "disks": self.disks,
+            "setup": self.setup,
             "fs": self.fs.to_dict(),
         }
 
@@ -229,6 +258,7 @@ class Machine:
         machine.dmesg = [(at, text) for at, text in data["dmesg"]]
         machine.nics = data["nics"]
         machine.disks = data["disks"]
+        machine.setup = data["setup"]
         return machine
 
     @classmethod

@@ -19,7 +19,6 @@ from simulator.keys import (
     MACHINE_ID,
     fingerprint,
     key_bits,
-    new_machine_id,
     parse_key,
     ssh_keypair,
 )
@@ -223,7 +222,7 @@ def dbus_uuidgen(ctx: Context, argv: list[str]) -> int:
             if _valid_id(machine, path):
                 return 0
             return 0 if _write_id(ctx, path, fresh) else 1
-        if _valid_id(machine, "/var/lib/dbus/machine-id") or _valid_id(machine, "/etc/machine-id"):
+        if _valid_id(machine, "/var/lib/dbus/machine-id"):
             return 0
         return 0 if _write_id(ctx, "/var/lib/dbus/machine-id", fresh) else 1
     ctx.err(
@@ -241,7 +240,7 @@ systemd-machine-id-setup - initialize /etc/machine-id (root only)
 
 If /etc/machine-id is missing, empty or "uninitialized", writes a new id taken, in order, from the
 D-Bus machine id (/var/lib/dbus/machine-id), the KVM VM UUID, or the random generator. A valid id is
-left alone. --print prints the id.
+left alone. --print prints the id. Boot does the same when /etc/machine-id is missing or empty.
 """,
 )
 def machine_id_setup(ctx: Context, argv: list[str]) -> int:
@@ -253,13 +252,8 @@ def machine_id_setup(ctx: Context, argv: list[str]) -> int:
     if not ctx.is_root:
         ctx.err("Cannot open /etc/machine-id: Permission denied\n")
         return 1
-    value = _valid_id(machine, "/var/lib/dbus/machine-id")
-    if not value and machine.platform.id == "kvm":
-        value = machine.product_uuid.replace("-", "")
-        ctx.err("Initializing machine ID from KVM UUID.\n")
-    if not value:
-        value = new_machine_id(machine.rng())
-        ctx.err("Initializing machine ID from random generator.\n")
+    value, origin = machine.initial_machine_id()
+    ctx.err(f"Initializing machine ID from {origin}.\n")
     machine.fs.add_file("/etc/machine-id", mode=0o444)
     machine.fs.write("/etc/machine-id", value + "\n", mode=0o444)
     if "--print" in argv:

@@ -1,0 +1,173 @@
+"""Block devices: lsblk and blkid (util-linux 2.39.3), from the machine's disks and their filesystems.
+
+blkid is kept simple: it prints the same probe results for root and for other users (the real tool shows
+non-root users what its cache in /run/blkid holds, which after boot is the same information).
+"""
+
+from __future__ import annotations
+
+from simulator.commands import Context, command
+from simulator.commands.system import try_help
+
+
+def human_size(size: int) -> str:
+    """util-linux size_to_human_string() with one-letter suffixes: 25G, 913M, 23.9G."""
+    units = "BKMGTP"
+    exp = 0
+    value = float(size)
+    while value >= 1024 and exp < len(units) - 1:
+        value /= 1024
+        exp += 1
+    if exp == 0:
+        return f"{size}B"
+    whole, tenth = int(value), int(round((value - int(value)) * 10))
+    if tenth == 10:
+        whole, tenth = whole + 1, 0
+    return f"{whole}.{tenth}{units[exp]}" if tenth else f"{whole}{units[exp]}"
+
+
+def _table(header: list[str], rows: list[list[str]], right: set[int], minimum: dict[int, int]) -> str:
+    """libsmartcols: columns as wide as their widest cell (or lsblk's width hint), all but the last padded."""
+    widths = [max([minimum.get(i, 0)] + [len(row[i]) for row in [header, *rows]]) for i in range(len(header))]
+    lines = []
+    for row in [header, *rows]:
+        cells = []
+        for i, cell in enumerate(row):
+            if i == len(row) - 1:
+                cells.append(cell)
+            else:
+                cells.append(cell.rjust(widths[i]) if i in right else cell.ljust(widths[i]))
+        lines.append(" ".join(cells) + "\n")
+    return "".join(lines)
+
+
+def _tree(disk: dict) -> list[tuple[str, dict]]:
+    parts = disk["parts"]
+    return [(disk["name"], disk)] + [
+        (("└─" if i == len(parts) - 1 else "├─") + part["name"], part) for i, part in enumerate(parts)
+    ]
+
+
+def _usage(part: dict) -> tuple[str, str]:
+    if not part.get("mount"):
+        return "", ""
+    used = {"/": 9, "/boot": 10, "/boot/efi": 6}.get(part["mount"], 3)
+    return human_size(part["size"] * (100 - used) // 100 - 3 * 1024**2), f"{used}%"
+
+
+@command(
+    "lsblk",
+    man="""
+lsblk - list block devices
+
+  lsblk       NAME MAJ:MIN RM SIZE RO TYPE MOUNTPOINTS (vda = virtio disk, sda = SCSI/SATA, xvda = Xen,
+              nvme0n1 = NVMe)
+  lsblk -f    FSTYPE FSVER LABEL UUID FSAVAIL FSUSE% MOUNTPOINTS: the filesystem UUIDs that /etc/fstab uses
+""",
+)
+def lsblk(ctx: Context, argv: list[str]) -> int:
+    fs_mode = False
+    for arg in argv[1:]:
+        if arg in ("-f", "--fs"):
+            fs_mode = True
+        else:
+            return try_help(ctx, "lsblk", arg)
+    rows = []
+    for disk in ctx.machine.disks:
+        for name, dev in _tree(disk):
+            mount = dev.get("mount") or ""
+            if fs_mode:
+                avail, pct = _usage(dev)
+                rows.append(
+                    [
+                        name,
+                        dev.get("fstype", ""),
+                        dev.get("fsver", ""),
+                        dev.get("label", ""),
+                        dev.get("uuid", ""),
+                        avail,
+                        pct,
+                        mount,
+                    ]
+                )
+            else:
+                rows.append(
+                    [
+                        name,
+                        f"{dev['major']:3d}:{dev['minor']:<3d}",
+                        "0",
+                        human_size(dev["size"]),
+                        "0",
+                        "part" if dev is not disk else "disk",
+                        mount,
+                    ]
+                )
+    if fs_mode:
+        header = ["NAME", "FSTYPE", "FSVER", "LABEL", "UUID", "FSAVAIL", "FSUSE%", "MOUNTPOINTS"]
+        ctx.out(_table(header, rows, {5, 6}, {}))
+    else:
+        header = ["NAME", "MAJ:MIN", "RM", "SIZE", "RO", "TYPE", "MOUNTPOINTS"]
+        ctx.out(_table(header, rows, {2, 3, 4}, {3: 5}))
+    return 0
+
+
+def blkid_line(part: dict) -> str:
+    pairs = []
+    if part["fstype"] == "vfat" and part["label"]:
+        pairs.append(("LABEL_FATBOOT", part["label"]))
+    if part["label"]:
+        pairs.append(("LABEL", part["label"]))
+    if part["uuid"]:
+        pairs += [
+            ("UUID", part["uuid"]),
+            ("BLOCK_SIZE", "512" if part["fstype"] == "vfat" else "4096"),
+            ("TYPE", part["fstype"]),
+        ]
+    pairs.append(("PARTUUID", part["partuuid"]))
+    return f"/dev/{part['name']}: " + " ".join(f'{k}="{v}"' for k, v in pairs) + "\n"
+
+
+@command(
+    "blkid",
+    man="""
+blkid - locate/print block device attributes
+
+  blkid              every device: UUID, LABEL, TYPE, PARTUUID
+  blkid /dev/vda1    one device
+  blkid -s UUID -o value /dev/vda1    just the filesystem UUID
+Cloned disks carry the same filesystem UUIDs as their source.
+""",
+)
+def blkid(ctx: Context, argv: list[str]) -> int:
+    args = argv[1:]
+    tag, value_only, devices = "", False, []
+    while args:
+        arg = args.pop(0)
+        if arg == "-s" and args:
+            tag = args.pop(0)
+        elif arg == "-o" and args:
+            value_only = args.pop(0) == "value"
+        elif arg.startswith("-"):
+            return try_help(ctx, "blkid", arg)
+        else:
+            devices.append(arg)
+    parts = [p for d in ctx.machine.disks for p in d["parts"]]
+    disks = {f"/dev/{d['name']}": d for d in ctx.machine.disks}
+    chosen = [p for p in parts if not devices or f"/dev/{p['name']}" in devices]
+    out = []
+    for device in devices:
+        if device in disks:
+            d = disks[device]
+            out.append(f'{device}: PTUUID="{d["ptuuid"]}" PTTYPE="{d["pttype"]}"\n')
+    for part in chosen:
+        line = blkid_line(part)
+        if tag:
+            pairs = dict(item.split("=", 1) for item in line.split(": ", 1)[1].split())
+            if tag not in pairs:
+                continue
+            line = (
+                pairs[tag].strip('"') + "\n" if value_only else f"/dev/{part['name']}: {tag}={pairs[tag]}\n"
+            )
+        out.append(line)
+    ctx.out("".join(out))
+    return 0 if out else 2

@@ -1,0 +1,228 @@
+"""Kernel modules: lsmod, modprobe, rmmod, modinfo, as kmod 31 (Ubuntu 24.04) prints them.
+
+Modules are found through their files under /lib/modules/<release>/kernel, so a container, which has no
+/lib/modules of its own, cannot load anything, as in life.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from simulator.commands import Context, command
+from simulator.hardware import MODULES
+from simulator.layout import RELEASE
+
+PARAMETERS = {
+    "kvm_intel": ("nested:bool", "enable_apicv:bool", "ept:bool", "unrestricted_guest:bool"),
+    "kvm_amd": ("nested:int", "npt:int", "avic:bool", "sev:bool"),
+    "kvm": ("ignore_msrs:bool", "halt_poll_ns:uint", "enable_vmware_backdoor:bool"),
+}
+
+
+def module_file(name: str) -> str:
+    return f"/lib/modules/{RELEASE}/kernel/{MODULES[name].path}"
+
+
+def find_module(ctx: Context, name: str) -> str | None:
+    """The canonical name (dashes become underscores, as kmod does) if its file exists on this system."""
+    name = name.replace("-", "_")
+    if name in MODULES and ctx.machine.fs.exists(module_file(name)):
+        return name
+    return None
+
+
+@command(
+    "lsmod",
+    man="""
+lsmod - show the status of modules in the Linux kernel
+
+Formats /proc/modules: name, size in bytes, use count, and the modules using it ("Used by").
+  lsmod | grep kvm      is KVM loaded? (kvm plus kvm_intel or kvm_amd)
+""",
+)
+def lsmod(ctx: Context, argv: list[str]) -> int:
+    if len(argv) > 1:
+        ctx.err("Usage: lsmod\n")
+        return 1
+    machine = ctx.machine
+    lines = ["Module                  Size  Used by\n"]
+    for name in machine.modules:
+        holders = machine.holders(name)
+        used = f" {','.join(holders)}" if holders else ""
+        lines.append(f"{name:<19} {MODULES[name].size:>8}  {len(holders)}{used}\n")
+    ctx.out("".join(lines))
+    return 0
+
+
+def _remove(ctx: Context, name: str, verbose: bool) -> int:
+    machine = ctx.machine
+    if name not in machine.modules:
+        ctx.err(f"modprobe: FATAL: Module {name} is not in kernel.\n")
+        return 1
+    if machine.holders(name):
+        ctx.err(f"modprobe: FATAL: Module {name} is in use.\n")
+        return 1
+    if not ctx.is_root:
+        ctx.err(f"modprobe: ERROR: could not remove '{name}': Operation not permitted\n")
+        return 1
+    pending = [name]
+    while pending:
+        current = pending.pop(0)
+        if current in machine.modules and not machine.holders(current):
+            if verbose:
+                ctx.out(f"rmmod {current}\n")
+            machine.remove_module(current)
+            pending.extend(MODULES[current].depends)
+    return 0
+
+
+def _insert(ctx: Context, name: str, verbose: bool) -> int:
+    machine = ctx.machine
+    if name in machine.modules:
+        return 0
+    if not ctx.is_root:
+        ctx.err(f"modprobe: ERROR: could not insert '{name}': Operation not permitted\n")
+        return 1
+    order: list[str] = []
+
+    def visit(module: str) -> None:
+        for dep in MODULES[module].depends:
+            visit(dep)
+        if module not in order and module not in machine.modules:
+            order.append(module)
+
+    visit(name)
+    for module in order:
+        if verbose:
+            ctx.out(f"insmod {module_file(module)} \n")
+        if machine.insert_module(module):
+            ctx.err(f"modprobe: ERROR: could not insert '{name}': Operation not supported\n")
+            return 1
+    return 0
+
+
+@command(
+    "modprobe",
+    man="""
+modprobe - add or remove modules from the Linux kernel (root only)
+
+  modprobe kvm_intel    load KVM for Intel VT-x, after its dependencies (kvm, irqbypass)
+  modprobe kvm_amd      load KVM for AMD-V
+  modprobe -r kvm_intel remove it, and the dependencies nothing else uses
+  modprobe -v ...       show each insmod/rmmod
+
+When the CPU has no usable VT-x/AMD-V (switched off in the firmware, or a VM without nested
+virtualization) the load fails with "Operation not supported": read the reason with dmesg.
+""",
+)
+def modprobe(ctx: Context, argv: list[str]) -> int:
+    remove = verbose = False
+    names: list[str] = []
+    for arg in argv[1:]:
+        if arg in ("-r", "--remove"):
+            remove = True
+        elif arg in ("-v", "--verbose"):
+            verbose = True
+        elif arg in ("-rv", "-vr"):
+            remove = verbose = True
+        elif arg.startswith("-"):
+            ctx.err(f"modprobe: unrecognized option '{arg}'\n")
+            return 1
+        elif "=" not in arg or not names:
+            names.append(arg)
+    if not names:
+        ctx.err("modprobe: ERROR: missing parameters. See -h.\n")
+        return 1
+    name = find_module(ctx, names[0])
+    if name is None:
+        if remove:
+            ctx.err(f"modprobe: FATAL: Module {names[0]} not found.\n")
+        else:
+            ctx.err(f"modprobe: FATAL: Module {names[0]} not found in directory /lib/modules/{RELEASE}\n")
+        return 1
+    return _remove(ctx, name, verbose) if remove else _insert(ctx, name, verbose)
+
+
+@command(
+    "rmmod",
+    man="""
+rmmod - remove a module from the Linux kernel (root only). Prefer modprobe -r, which also removes
+the dependencies nothing else uses.
+""",
+)
+def rmmod(ctx: Context, argv: list[str]) -> int:
+    names = [a for a in argv[1:] if not a.startswith("-")]
+    if not names:
+        ctx.err("rmmod: ERROR: missing module name.\n")
+        return 1
+    machine = ctx.machine
+    status = 0
+    for raw in names:
+        name = raw.replace("-", "_")
+        if name not in machine.modules:
+            ctx.err(f"rmmod: ERROR: Module {name} is not currently loaded\n")
+            status = 1
+        elif machine.holders(name):
+            ctx.err(f"rmmod: ERROR: Module {name} is in use by: {' '.join(machine.holders(name))}\n")
+            status = 1
+        elif not ctx.is_root:
+            ctx.err(f"rmmod: ERROR: could not remove module {name}: Operation not permitted\n")
+            status = 1
+        else:
+            machine.remove_module(name)
+    return status
+
+
+def module_fields(name: str) -> list[tuple[str, str]]:
+    module = MODULES[name]
+    fields = [("filename", module_file(name))]
+    if module.description:
+        fields.append(("description", module.description))
+    if module.author:
+        fields.append(("author", module.author))
+    fields += [
+        ("license", module.license),
+        ("srcversion", hashlib.sha1(name.encode()).hexdigest()[:24].upper()),
+        ("depends", ",".join(module.depends)),
+        ("retpoline", "Y"),
+        ("intree", "Y"),
+        ("name", name),
+        ("vermagic", f"{RELEASE} SMP preempt mod_unload modversions "),
+    ]
+    fields += [("parm", parm) for parm in PARAMETERS.get(name, ())]
+    return fields
+
+
+@command(
+    "modinfo",
+    man="""
+modinfo - show information about a Linux kernel module
+
+  modinfo kvm_intel           file name, licence, author, dependencies, parameters...
+  modinfo -F depends kvm_amd  only one field (filename, license, description, author, depends, name,
+                              vermagic, parm...)
+""",
+)
+def modinfo(ctx: Context, argv: list[str]) -> int:
+    args = argv[1:]
+    field = ""
+    if args and args[0] in ("-F", "--field") and len(args) > 1:
+        field, args = args[1], args[2:]
+    elif args and args[0].startswith("--field="):
+        field, args = args[0].split("=", 1)[1], args[1:]
+    if not args:
+        ctx.err("modinfo: ERROR: missing module or filename.\n")
+        return 1
+    status = 0
+    for raw in args:
+        name = find_module(ctx, raw)
+        if name is None:
+            ctx.err(f"modinfo: ERROR: Module {raw} not found.\n")
+            status = 1
+            continue
+        for key, value in module_fields(name):
+            if not field:
+                ctx.out(f"{key + ':':<16}{value}\n")
+            elif key == field:
+                ctx.out(value + "\n")
+    return status

@@ -1,0 +1,222 @@
+"""ip (iproute2 6.1, Ubuntu 24.04): links, addresses and routes of the machine's NICs.
+
+Addresses come from DHCP through systemd-networkd (netplan on cloud images), hence `metric 100`, `dynamic`
+and `proto dhcp`; Docker's eth0 is a veth with a static address.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+
+from simulator.commands import Context, command
+
+OBJECTS = {
+    "link": ("l", "li", "lin", "link"),
+    "address": ("a", "ad", "add", "addr", "addre", "addres", "address"),
+    "route": ("r", "ro", "rou", "rout", "route"),
+}
+MAC = re.compile(r"[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}")
+LEASE = 3600
+
+
+def _link_local(mac: str) -> str:
+    octets = [int(x, 16) for x in mac.split(":")]
+    octets[0] ^= 2
+    eui = octets[:3] + [0xFF, 0xFE] + octets[3:]
+    groups = [f"{eui[i] << 8 | eui[i + 1]:x}" for i in range(0, 8, 2)]
+    return "fe80::" + ":".join(groups) + "/64"
+
+
+def _interfaces(machine) -> list[dict]:
+    veth = machine.kind == "container"
+    links = [
+        {
+            "index": 1,
+            "name": "lo",
+            "label": "lo",
+            "flags": "LOOPBACK,UP,LOWER_UP",
+            "mtu": 65536,
+            "qdisc": "noqueue",
+            "state": "UNKNOWN",
+            "qlen": " qlen 1000",
+            "mac": "00:00:00:00:00:00",
+            "kind": "loopback",
+            "brd": "00:00:00:00:00:00",
+        }
+    ]
+    for n, nic in enumerate(machine.nics, start=2):
+        links.append(
+            {
+                "index": n,
+                "name": nic["name"],
+                "label": nic["name"] + ("@if7" if veth else ""),
+                "flags": "BROADCAST,MULTICAST,UP,LOWER_UP",
+                "mtu": 1500,
+                "qdisc": "noqueue" if veth else "fq_codel",
+                "state": "UP",
+                "qlen": "" if veth else " qlen 1000",
+                "mac": nic["mac"],
+                "kind": "ether",
+                "brd": "ff:ff:ff:ff:ff:ff",
+                "nic": nic,
+            }
+        )
+    return links
+
+
+def _link_lines(link: dict, mode: bool) -> list[str]:
+    mode_text = " mode DEFAULT" if mode else ""
+    tail = " link-netnsid 0" if "@" in link["label"] else ""
+    return [
+        f"{link['index']}: {link['label']}: <{link['flags']}> mtu {link['mtu']} qdisc {link['qdisc']} "
+        f"state {link['state']}{mode_text} group default{link['qlen']}\n",
+        f"    link/{link['kind']} {link['mac']} brd {link['brd']}{tail}\n",
+    ]
+
+
+def _addresses(machine, link: dict, family: str) -> list[str]:
+    lines = []
+    nic = link.get("nic")
+    if family in ("", "4"):
+        if nic is None:
+            lines += ["    inet 127.0.0.1/8 scope host lo\n"]
+        else:
+            net = ipaddress.ip_interface(f"{nic['ipv4']}/{nic['prefix']}")
+            extra = " metric 100" if nic["dhcp"] else ""
+            dynamic = " dynamic" if nic["dhcp"] else ""
+            lines.append(
+                f"    inet {nic['ipv4']}/{nic['prefix']}{extra} brd {net.network.broadcast_address} "
+                f"scope global{dynamic} {nic['name']}\n"
+            )
+        left = LEASE - int(machine.uptime()) % LEASE
+        lft = f"{left}sec preferred_lft {left}sec" if nic and nic["dhcp"] else "forever preferred_lft forever"
+        lines.append(f"       valid_lft {lft}\n")
+    if family in ("", "6"):
+        address = (
+            "::1/128 scope host noprefixroute" if nic is None else f"{_link_local(nic['mac'])} scope link"
+        )
+        lines += [f"    inet6 {address} \n", "       valid_lft forever preferred_lft forever\n"]
+    return lines
+
+
+def _routes(machine) -> list[str]:
+    lines = []
+    for nic in machine.nics:
+        net = ipaddress.ip_interface(f"{nic['ipv4']}/{nic['prefix']}").network
+        if nic["dhcp"]:
+            lines += [
+                f"default via {nic['gateway']} dev {nic['name']} proto dhcp src {nic['ipv4']} metric 100 \n",
+                f"{net} dev {nic['name']} proto kernel scope link src {nic['ipv4']} metric 100 \n",
+                f"{nic['gateway']} dev {nic['name']} proto dhcp scope link src {nic['ipv4']} metric 100 \n",
+            ]
+        else:
+            lines += [
+                f"default via {nic['gateway']} dev {nic['name']} \n",
+                f"{net} dev {nic['name']} proto kernel scope link src {nic['ipv4']} \n",
+            ]
+    return lines
+
+
+def _brief(machine, links: list[dict], obj: str, family: str) -> list[str]:
+    lines = []
+    for link in links:
+        if obj == "link":
+            lines.append(f"{link['label']:<16} {link['state']:<14} {link['mac']} <{link['flags']}> \n")
+            continue
+        nic = link.get("nic")
+        addresses = []
+        if family in ("", "4"):
+            addresses.append(f"{nic['ipv4']}/{nic['prefix']}" if nic else "127.0.0.1/8")
+        if family in ("", "6"):
+            addresses.append(_link_local(nic["mac"]) if nic else "::1/128")
+        lines.append(f"{link['label']:<16} {link['state']:<14} " + "".join(a + " " for a in addresses) + "\n")
+    return lines
+
+
+def _set_link(ctx: Context, args: list[str]) -> int:
+    words = [a for a in args if a != "dev"]
+    if len(words) < 3 or words[1] != "address":
+        ctx.err('Command line is not complete. Try option "help"\n')
+        return 255
+    nic = next((n for n in ctx.machine.nics if n["name"] == words[0]), None)
+    if nic is None:
+        ctx.err(f'Cannot find device "{words[0]}"\n')
+        return 1
+    if not MAC.fullmatch(words[2]):
+        ctx.err(f'"{words[2]}" is invalid lladdr.\n')
+        return 1
+    if not ctx.is_root:
+        ctx.err("RTNETLINK answers: Operation not permitted\n")
+        return 2
+    nic.setdefault("hwmac", nic["mac"])
+    nic["mac"] = words[2].lower()
+    return 0
+
+
+@command(
+    "ip",
+    man="""
+ip - show / manipulate routing, network devices, interfaces (iproute2)
+
+  ip link (ip l)      interfaces and their MAC addresses (link/ether ...)
+  ip addr (ip a)      addresses: inet (IPv4) and inet6
+  ip route (ip r)     routing table, default gateway
+  -4 / -6 one family   -br brief one-line output   ip a show dev NAME
+  ip link set dev NAME address 52:54:00:xx:xx:xx   change a MAC (root; lost at reboot)
+The MAC's first three bytes (OUI) betray the hypervisor: 52:54:00 KVM/QEMU, 08:00:27 VirtualBox,
+00:0c:29 / 00:50:56 VMware, 00:15:5d Hyper-V, 00:16:3e Xen.
+""",
+)
+def ip(ctx: Context, argv: list[str]) -> int:
+    machine = ctx.machine
+    args = argv[1:]
+    family, brief = "", False
+    while args and args[0].startswith("-"):
+        option = args.pop(0)
+        if option in ("-4", "-6"):
+            family = option[1]
+        elif option in ("-br", "-brief", "--brief"):
+            brief = True
+        elif option not in ("-c", "-color", "--color=never", "-d", "-details"):
+            ctx.err(f'Option "{option}" is unknown, try "ip -help".\n')
+            return 255
+    if not args:
+        ctx.err(
+            "Usage: ip [ OPTIONS ] OBJECT { COMMAND | help }\n"
+            "where  OBJECT := { address | link | route | neighbor | netns | rule }\n"
+        )
+        return 255
+    obj = next((name for name, abbrevs in OBJECTS.items() if args[0] in abbrevs), None)
+    if obj is None:
+        ctx.err(f'Object "{args[0]}" is unknown, try "ip help".\n')
+        return 1
+    rest = args[1:]
+    if obj == "link" and rest[:1] == ["set"]:
+        return _set_link(ctx, rest[1:])
+    if rest and rest[0] in ("show", "list", "ls", "sh", "s", "lst"):
+        rest = rest[1:]
+    elif rest:
+        ctx.err(f'Command "{rest[0]}" is unknown, try "ip {obj} help".\n')
+        return 255
+    device = rest[1] if rest[:1] == ["dev"] and len(rest) > 1 else rest[0] if rest else ""
+    if obj == "route":
+        ctx.out("".join(_routes(machine)) if family != "6" else "")
+        return 0
+    links = _interfaces(machine)
+    if device:
+        links = [link for link in links if link["name"] == device]
+        if not links:
+            ctx.err(f'Device "{device}" does not exist.\n')
+            return 1
+    if brief:
+        ctx.out("".join(_brief(machine, links, obj, family)))
+        return 0
+    out = []
+    for link in links:
+        lines = _link_lines(link, obj == "link")
+        out += lines[:1] if obj == "address" and family else lines
+        if obj == "address":
+            out += _addresses(machine, link, family)
+    ctx.out("".join(out))
+    return 0

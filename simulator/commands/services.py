@@ -1,0 +1,230 @@
+"""systemctl and reboot (systemd 255): the services that matter in a guest, and rebooting the model.
+
+`reboot --firmware-setup` asks the firmware to open its setup screen at the next boot (UEFI only); the
+machine then waits in firmware setup (see simulator/firmware.py) instead of booting.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from simulator.commands import Context, command
+from simulator.commands.identity import NO_SYSTEMD
+
+
+@dataclass(frozen=True)
+class Service:
+    description: str
+    unit_file: str
+    preset: str  # enabled | static | disabled
+    command: str
+    pid: int
+    memory: str
+    docs: tuple[str, ...] = ()
+    state: str = "running"
+    triggered_by: str = ""
+
+
+SERVICES = {
+    "ssh": Service(
+        "OpenBSD Secure Shell server",
+        "/usr/lib/systemd/system/ssh.service",
+        "enabled",
+        '"sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups"',
+        1051,
+        "3.1M (peak: 4.0M)",
+        ("man:sshd(8)", "man:sshd_config(5)"),
+        triggered_by="ssh.socket",
+    ),
+    "systemd-journald": Service(
+        "Journal Service",
+        "/usr/lib/systemd/system/systemd-journald.service",
+        "static",
+        "/usr/lib/systemd/systemd-journald",
+        361,
+        "14.2M (peak: 15.0M)",
+        ("man:systemd-journald.service(8)", "man:journald.conf(5)"),
+        triggered_by="systemd-journald.socket",
+    ),
+    "cloud-init": Service(
+        "Cloud-init: Network Stage",
+        "/usr/lib/systemd/system/cloud-init.service",
+        "enabled",
+        "",
+        0,
+        "",
+        state="exited",
+    ),
+    "qemu-guest-agent": Service(
+        "QEMU Guest Agent",
+        "/usr/lib/systemd/system/qemu-guest-agent.service",
+        "static",
+        "/usr/sbin/qemu-ga",
+        702,
+        "1.6M (peak: 2.0M)",
+    ),
+    "open-vm-tools": Service(
+        "Service for virtual machines hosted on VMware",
+        "/usr/lib/systemd/system/open-vm-tools.service",
+        "enabled",
+        "/usr/bin/vmtoolsd",
+        688,
+        "6.3M (peak: 6.8M)",
+        ("http://open-vm-tools.sourceforge.net/about",),
+    ),
+    "vboxadd-service": Service(
+        "vboxadd-service.service",
+        "/lib/systemd/system/vboxadd-service.service",
+        "enabled",
+        "/usr/sbin/VBoxService --pidfile /var/run/vboxadd-service.sh",
+        731,
+        "2.4M (peak: 3.0M)",
+    ),
+    "hv-kvp-daemon": Service(
+        "Hyper-V KVP Protocol Daemon",
+        "/usr/lib/systemd/system/hv-kvp-daemon.service",
+        "enabled",
+        "/usr/sbin/hv_kvp_daemon -n",
+        640,
+        "1.1M (peak: 1.6M)",
+    ),
+}
+POLKIT_REFUSAL = (
+    "Failed to reboot system via logind: Interactive authentication required.\n"
+    "Failed to start reboot.target: Interactive authentication required.\n"
+    "See system logs and 'systemctl status reboot.target' for details.\n"
+)
+
+
+def installed(machine) -> list[str]:
+    names = ["ssh", "systemd-journald"]
+    if machine.kind == "vm":
+        names.append("cloud-init")
+    if machine.platform.agent:
+        names.append(machine.platform.agent)
+    return names
+
+
+def _ago(seconds: int) -> str:
+    minutes, secs = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours:
+        return f"{hours}h {minutes}min ago"
+    return f"{minutes}min {secs}s ago" if minutes else f"{secs}s ago"
+
+
+def status_text(machine, name: str) -> str:
+    service = SERVICES[name]
+    started = machine.now() - int(machine.uptime()) + 4
+    since = time.strftime("%a %Y-%m-%d %H:%M:%S UTC", time.gmtime(started))
+    lines = [
+        f"● {name}.service - {service.description}",
+        f"     Loaded: loaded ({service.unit_file}; {service.preset}; preset: enabled)",
+        f"     Active: active ({service.state}) since {since}; {_ago(machine.now() - started)}",
+    ]
+    if service.triggered_by:
+        lines.append(f"TriggeredBy: ● {service.triggered_by}")
+    for i, doc in enumerate(service.docs):
+        lines.append(("       Docs: " if i == 0 else "             ") + doc)
+    if service.state == "running":
+        binary = service.command.strip('"').split()[0].rsplit("/", 1)[-1].rstrip(":")
+        lines += [
+            f"   Main PID: {service.pid} ({binary})",
+            "      Tasks: 1 (limit: 4557)",
+            f"     Memory: {service.memory}",
+            "        CPU: 41ms",
+            f"     CGroup: /system.slice/{name}.service",
+            f"             └─{service.pid} {service.command}",
+        ]
+    else:
+        lines += ["   Main PID: 655 (code=exited, status=0/SUCCESS)", "        CPU: 512ms"]
+    return "\n".join(lines) + "\n"
+
+
+def reboot_machine(ctx: Context, firmware: bool) -> int:
+    machine = ctx.machine
+    if not ctx.is_root:
+        ctx.err(POLKIT_REFUSAL)
+        return 1
+    if firmware:
+        if machine.spec["firmware"] != "uefi" or machine.kind == "container":
+            ctx.err(
+                "Cannot indicate to EFI to boot into setup mode: Firmware does not support boot into "
+                "firmware.\n"
+            )
+            return 1
+        machine.enter_firmware()
+        return 0
+    machine.reboot()
+    return 0
+
+
+@command(
+    "systemctl",
+    man="""
+systemctl - control the systemd system and service manager
+
+  systemctl status ssh            state of a service (also qemu-guest-agent, open-vm-tools,
+                                  vboxadd-service, hv-kvp-daemon: the guest agents)
+  systemctl is-active NAME        active / inactive
+  systemctl reboot                reboot (root)
+  systemctl reboot --firmware-setup   reboot into the UEFI firmware setup (root)
+Not available in an application container: there, the app is PID 1, not systemd.
+""",
+)
+def systemctl(ctx: Context, argv: list[str]) -> int:
+    machine = ctx.machine
+    if machine.spec["platform"] == "docker":
+        ctx.err(NO_SYSTEMD + "Failed to connect to bus: Host is down\n")
+        return 1
+    args = [a for a in argv[1:] if a not in ("--no-pager", "-l", "--full")]
+    verb, units = (args[0], [u.removesuffix(".service") for u in args[1:]]) if args else ("list-units", [])
+    if verb == "reboot":
+        return reboot_machine(ctx, "--firmware-setup" in units)
+    if verb in ("status", "is-active"):
+        status = 0
+        for unit in units or ["ssh"]:
+            if unit not in installed(machine):
+                if verb == "status":
+                    ctx.err(f"Unit {unit}.service could not be found.\n")
+                else:
+                    ctx.out("inactive\n")
+                status = 4 if verb == "status" else 3
+            else:
+                ctx.out(status_text(machine, unit) if verb == "status" else "active\n")
+        return status
+    if verb in ("start", "stop", "restart", "enable", "disable"):
+        if not ctx.is_root:
+            ctx.err(
+                f"Failed to {verb} {units[0] if units else ''}.service: Interactive authentication "
+                "required.\nSee system logs and 'systemctl status "
+                + (units[0] if units else "")
+                + ".service' for details.\n"
+            )
+            return 1
+        return 0
+    if verb == "list-units":
+        ctx.out(
+            "".join(
+                f"  {name}.service loaded active {SERVICES[name].state} {SERVICES[name].description}\n"
+                for name in sorted(installed(machine))
+            )
+        )
+        return 0
+    ctx.err(f"Unknown command verb '{verb}'.\n")
+    return 1
+
+
+@command(
+    "reboot",
+    man="""
+reboot - reboot the machine (root)
+
+  reboot                   restart: the kernel log starts again, modules not configured in
+                           /etc/modules-load.d are gone, a missing machine-id is generated, uptime resets
+  reboot --firmware-setup  restart into the UEFI firmware setup (where VT-x/AMD-V is switched on or off)
+""",
+)
+def reboot(ctx: Context, argv: list[str]) -> int:
+    return reboot_machine(ctx, "--firmware-setup" in argv[1:])

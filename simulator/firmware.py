@@ -1,0 +1,82 @@
+"""The firmware setup screen, reached with `reboot --firmware-setup`: a tiny command language instead of
+arrow keys, so that it works in a line-oriented terminal and in transcripts.
+
+  show                 draw the screen again
+  set vtx on|off       Intel VT-x (on AMD: set svm on|off)
+  save                 save the changes and boot
+  exit                 discard the changes and boot
+"""
+
+from __future__ import annotations
+
+from simulator.result import Result
+
+SETTING_NAMES = {"intel": ("vtx", "vt-x", "vmx", "virtualization"), "amd": ("svm", "amd-v", "virtualization")}
+LABELS = {"intel": "Intel(R) Virtualization Technology (VT-x)", "amd": "SVM Mode (AMD-V)"}
+ON, OFF = ("on", "enable", "enabled", "1", "true", "yes"), ("off", "disable", "disabled", "0", "false", "no")
+RULE = "=" * 78 + "\n"
+
+
+def _state(enabled: bool) -> str:
+    return "[Enabled]" if enabled else "[Disabled]"
+
+
+def screen(machine) -> str:
+    vendor = machine.cpu.vendor
+    dmi = machine.dmi
+    pending = machine.setup["virt_enabled"]
+    changed = pending != machine.virt_enabled
+    label = LABELS[vendor]
+    keyword = SETTING_NAMES[vendor][0]
+    lines = [
+        RULE,
+        f" UEFI Firmware Setup{dmi['sys_vendor'] + ' ' + dmi['product_name']:>58}\n",
+        RULE,
+        " Main\n",
+        f"   {'Firmware Version':<44}{dmi['bios_version']}\n",
+        f"   {'Processor':<44}{machine.cpu.model_name}\n",
+        f"   {'Memory':<44}{machine.spec['memory_mb']} MB\n",
+        " Advanced > CPU Configuration\n",
+        f"   {label:<44}{_state(pending)}{' *' if changed else ''}\n",
+        RULE,
+        f" show   redraw this screen          set {keyword} on|off   switch {label.split(' (')[0]}\n",
+        " save   save changes and reboot     exit              discard changes and reboot\n",
+    ]
+    if changed:
+        lines.append(" * changed, not saved yet\n")
+    return "".join(lines)
+
+
+def run(machine, line: str) -> Result:
+    """Interpret one line typed at the setup screen."""
+    words = line.lower().split()
+    vendor = machine.cpu.vendor
+    if not words:
+        return Result()
+    if words[0] in ("show", "help", "?", "main", "advanced"):
+        return Result(screen(machine))
+    if words[0] == "set" and len(words) == 3:
+        name, value = words[1], words[2]
+        if name not in SETTING_NAMES[vendor]:
+            other = "AMD" if vendor == "intel" else "Intel"
+            return Result(
+                "",
+                f"Unknown setting '{name}': this is not an {other} machine. "
+                f"Try: set {SETTING_NAMES[vendor][0]} on\n",
+                1,
+            )
+        if value not in ON + OFF:
+            return Result("", f"Unknown value '{value}': use on or off\n", 1)
+        machine.setup["virt_enabled"] = value in ON
+        return Result(f"{LABELS[vendor]} set to {_state(value in ON)} (not saved yet: type save)\n")
+    if words[0] in ("save", "f10"):
+        machine.leave_firmware(save=True)
+        return Result("Saving configuration changes and resetting...\n")
+    if words[0] in ("exit", "quit", "discard", "esc"):
+        machine.leave_firmware(save=False)
+        return Result("Discarding changes and exiting setup...\n")
+    return Result(
+        "",
+        f"Unknown command '{words[0]}'. Commands: show, set {SETTING_NAMES[vendor][0]} on|off, save, exit\n",
+        1,
+    )
