@@ -569,7 +569,8 @@ class Shell:
                 quote = "" if quote == "'" else "'"
             elif c == '"' and quote != "'":
                 quote = "" if quote == '"' else '"'
-            if c != "!" or quote == "'":
+            after_dollar = line[i - 1 : i] == "$" or line[max(i - 2, 0) : i] == "${"
+            if c != "!" or quote == "'" or after_dollar:
                 result.append(c)
                 i += 1
                 continue
@@ -753,7 +754,7 @@ class Shell:
         if isinstance(found, tuple):
             message, status = found
             ctx.err(f"{caller}: {message}\n")
-            return status
+            return status if caller == NAME else 1
         if isinstance(found, str):
             return self._run_script(ctx, found, argv)
         try:
