@@ -1,0 +1,148 @@
+import pytest
+
+from simulator.result import Result
+
+CPU_FLAGS = "grep -c -E 'vmx|svm' /proc/cpuinfo"
+
+
+@pytest.fixture
+def sh(sh):
+    sh("echo -e 'b 2\\nA 10\\na 1\\nb 2\\nc 3' > data.txt")
+    return sh
+
+
+def test_grep_prints_matching_lines(sh):
+    assert sh("grep beta notes.txt") == Result("beta\n", "", 0)
+
+
+def test_grep_no_match_is_status_1(sh):
+    assert sh("grep delta notes.txt") == Result("", "", 1)
+
+
+def test_grep_missing_file_is_status_2(sh):
+    assert sh("grep x /nope") == Result("", "grep: /nope: No such file or directory\n", 2)
+
+
+def test_grep_counts_cpus_with_virtualization(sh):
+    assert sh(CPU_FLAGS).stdout == "2\n"
+    assert sh("grep -c hypervisor /proc/cpuinfo").stdout == "1\n"
+
+
+def test_grep_options(sh):
+    assert sh("grep -i ^a data.txt").stdout == "A 10\na 1\n"
+    assert sh("grep -v b data.txt").stdout == "A 10\na 1\nc 3\n"
+    assert sh("grep -n gamma notes.txt").stdout == "3:gamma\n"
+    assert sh("grep -o 'a[0-9]*' notes.txt").stdout == "a\na\na\na\na\n"
+    assert sh("grep -w a data.txt").stdout == "a 1\n"
+    assert sh("grep -x 'c 3' data.txt").stdout == "c 3\n"
+    assert sh("grep -m 1 b data.txt").stdout == "b 2\n"
+    assert sh("grep -q beta notes.txt") == Result("", "", 0)
+    assert sh("grep -F 'a.' notes.txt") == Result("", "", 1)
+
+
+def test_grep_several_files_prefix_names(sh):
+    assert sh("grep -c a notes.txt data.txt").stdout == "notes.txt:3\ndata.txt:1\n"
+    assert sh("grep -l gamma notes.txt data.txt").stdout == "notes.txt\n"
+    assert sh("grep -h gamma notes.txt data.txt").stdout == "gamma\n"
+
+
+def test_grep_basic_and_extended_regex(sh):
+    assert sh("grep 'b\\|c' data.txt").stdout == "b 2\nb 2\nc 3\n"
+    assert sh("grep -E 'b|c' data.txt").stdout == "b 2\nb 2\nc 3\n"
+    assert sh("grep 'a+' notes.txt") == Result("", "", 1)
+    assert sh("grep -E '^[[:upper:]]' data.txt").stdout == "A 10\n"
+    assert sh("grep -E 'l{2}' /etc/passwd") == Result("", "", 1)
+
+
+def test_grep_invalid_regex(sh):
+    assert sh("grep -E '(' notes.txt") == Result("", "grep: Unmatched ( or \\(\n", 2)
+    assert sh("grep '[' notes.txt") == Result("", "grep: Unmatched [, [^, [:, [., or [=\n", 2)
+
+
+def test_grep_stdin_and_usage(sh):
+    assert sh("cat notes.txt | grep -c a").stdout == "3\n"
+    assert sh("grep") == Result(
+        "", "Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n", 2
+    )
+
+
+def test_grep_directory_and_recursive(sh):
+    assert sh("grep x /etc") == Result("", "grep: /etc: Is a directory\n", 2)
+    assert sh("grep -r ^lab /etc") == Result(
+        "/etc/hostname:lab\n", "grep: /etc/ssh/ssh_host_ed25519_key: Permission denied\n", 2
+    )
+    assert (
+        sh("sudo grep -r root@ /etc").stdout
+        == "/etc/ssh/ssh_host_ed25519_key.pub:ssh-ed25519 AAAAC3Nz root@lab\n"
+    )
+
+
+def test_head_and_tail(sh):
+    assert sh("head -n 2 data.txt").stdout == "b 2\nA 10\n"
+    assert sh("head -2 data.txt").stdout == "b 2\nA 10\n"
+    assert sh("tail -n 1 data.txt").stdout == "c 3\n"
+    assert sh("tail -2 data.txt").stdout == "b 2\nc 3\n"
+    assert sh("tail -n +4 data.txt").stdout == "b 2\nc 3\n"
+    assert sh("head -c 3 notes.txt").stdout == "alp"
+    assert sh("cat data.txt | head -n 1").stdout == "b 2\n"
+
+
+def test_head_several_files_get_headers(sh):
+    assert sh("head -n 1 notes.txt data.txt").stdout == "==> notes.txt <==\nalpha\n\n==> data.txt <==\nb 2\n"
+
+
+def test_head_tail_errors(sh):
+    assert sh("head /nope") == Result(
+        "", "head: cannot open '/nope' for reading: No such file or directory\n", 1
+    )
+    assert sh("tail -n x notes.txt") == Result("", "tail: invalid number of lines: 'x'\n", 1)
+
+
+def test_wc_widths_like_gnu(sh):
+    assert sh("wc -l notes.txt") == Result("3 notes.txt\n", "", 0)
+    assert sh("wc notes.txt").stdout == " 3  3 17 notes.txt\n"
+    assert sh("wc -l < notes.txt").stdout == "3\n"
+    assert sh("cat notes.txt | wc").stdout == "      3       3      17\n"
+    assert sh("wc -l notes.txt data.txt").stdout == " 3 notes.txt\n 5 data.txt\n 8 total\n"
+    assert sh("wc -w /nope") == Result("", "wc: /nope: No such file or directory\n", 1)
+
+
+def test_sort_and_uniq(sh):
+    assert sh("sort data.txt").stdout == "A 10\na 1\nb 2\nb 2\nc 3\n"
+    assert sh("sort -r data.txt").stdout == "c 3\nb 2\nb 2\na 1\nA 10\n"
+    assert sh("sort -n -k 2 data.txt").stdout == "a 1\nb 2\nb 2\nc 3\nA 10\n"
+    assert sh("sort -u data.txt").stdout == "A 10\na 1\nb 2\nc 3\n"
+    assert sh("sort data.txt | uniq -c").stdout == "      1 A 10\n      1 a 1\n      2 b 2\n      1 c 3\n"
+    assert sh("sort data.txt | uniq -d").stdout == "b 2\n"
+    assert sh("sort /nope") == Result("", "sort: cannot read: /nope: No such file or directory\n", 2)
+
+
+def test_cut_fields_and_characters(sh):
+    assert sh("cut -d: -f1,7 /etc/passwd").stdout == "root:/bin/bash\nlearner:/bin/bash\n"
+    assert sh("cut -c 1-3 notes.txt").stdout == "alp\nbet\ngam\n"
+    assert sh("cut -d ' ' -f 2 data.txt").stdout == "2\n10\n1\n2\n3\n"
+    assert sh("cut notes.txt").stderr == (
+        "cut: you must specify a list of bytes, characters, or fields\n"
+        "Try 'cut --help' for more information.\n"
+    )
+
+
+def test_tee_writes_files_with_the_callers_rights(sh):
+    assert sh("echo hi | tee a.txt b.txt").stdout == "hi\n"
+    assert sh("cat a.txt b.txt").stdout == "hi\nhi\n"
+    assert sh("echo more | tee -a a.txt > /dev/null; cat a.txt").stdout == "hi\nmore\n"
+    assert sh("echo x | tee /etc/hostname") == Result("x\n", "tee: /etc/hostname: Permission denied\n", 1)
+
+
+def test_tr_translates_deletes_and_squeezes(sh):
+    assert sh("echo hello | tr a-z A-Z").stdout == "HELLO\n"
+    assert sh("echo hello | tr -d l").stdout == "heo\n"
+    assert sh("echo 'a    b' | tr -s ' '").stdout == "a b\n"
+    assert sh("echo hello | tr '[:lower:]' '[:upper:]'").stdout == "HELLO\n"
+
+
+def test_echo_options(sh):
+    assert sh("echo -n no newline").stdout == "no newline"
+    assert sh("echo -e 'a\\tb\\nc'").stdout == "a\tb\nc\n"
+    assert sh("echo 'a\\tb'").stdout == "a\\tb\n"
+    assert sh("echo -x").stdout == "-x\n"
