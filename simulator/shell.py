@@ -26,6 +26,7 @@ MAX_OUTPUT = 256 * 1024
 MAX_LINE_OUTPUT = 4 * 1024 * 1024
 MAX_COMMANDS = 256
 MAX_DEPTH = 8
+TOO_DEEP = "expression nested too deeply"
 HISTORY_SIZE = 1000
 CLEAR_SCREEN = "\x1b[H\x1b[2J\x1b[3J"
 HISTORY_USAGE = "history [-c] [-d offset] [n] or history -anrw [filename] or history -ps arg [arg...]"
@@ -158,6 +159,10 @@ def _skip_brace(text: str, i: int) -> int:
         c = text[i]
         if c == "\\":
             i += 2
+        elif c == "$" and text.startswith("{", i + 1):
+            i = _skip_brace(text, i + 2)
+        elif c == "$" and text.startswith("(", i + 1):
+            i = _skip_paren(text, i + 2)
         elif c == "'":
             i = _skip_quote(text, i + 1)
         elif c == '"':
@@ -658,6 +663,9 @@ class Shell:
         except ShellSyntaxError as error:
             streams.err.append(f"{NAME}: {error}\n")
             return 2
+        except RecursionError:
+            streams.err.append(f"{NAME}: {TOO_DEEP}\n")
+            return 2
         return self._run_list(run, items, streams)
 
     def _run_list(self, run: _Run, items: list[tuple[str, Pipeline]], streams: Streams) -> int:
@@ -695,8 +703,11 @@ class Shell:
             argv = [w for word in command.words for w in self._expand(run, word, streams)]
             assignments = [self._assignment(run, text, streams) for text in command.assignments]
             opened = self._open_redirects(run, command.redirects, stdin, streams)
-        except (ExpansionError, FsError) as error:
-            message = f"{error.path}: {error.message}" if isinstance(error, FsError) else str(error)
+        except (ExpansionError, ShellSyntaxError, FsError, RecursionError) as error:
+            if isinstance(error, FsError):
+                message = f"{error.path}: {error.message}"
+            else:
+                message = TOO_DEEP if isinstance(error, RecursionError) else str(error)
             streams.err.append(f"{NAME}: {message}\n")
             return 1
         stdin, out, err, sinks = opened
