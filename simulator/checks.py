@@ -47,8 +47,9 @@ RUNTIME_NAMES = {
     "lxc": ("lxc", "lxd", "incus", "linux containers"),
     "docker": ("docker", "moby", "docker engine"),
 }
-YES = ("yes", "y", "true", "supported", "capable", "vt-x", "vtx", "vmx", "svm", "amd-v", "amdv", "exposed")
-NO = ("no", "n", "false", "not", "none", "unsupported", "incapable", "absent", "hidden")
+YES = ("yes", "y", "true")
+LIKE_YES = ("supported", "capable", "vt-x", "vtx", "vmx", "svm", "amd-v", "amdv", "exposed", "present")
+NO = ("no", "n", "false", "not", "none", "unsupported", "incapable", "absent", "hidden", "missing")
 
 
 def check(check_id: str, title: str):
@@ -74,13 +75,16 @@ def mentioned(text: str, table: dict[str, tuple[str, ...]]) -> set[str]:
 
 
 def yes_or_no(text: str) -> bool | None:
+    """A clear yes, a clear no ("no, vmx is absent" is a no), or None when the answer says both or neither."""
     said_yes = any(mentions(text, w) for w in YES)
     said_no = any(mentions(text, w) for w in NO)
-    return None if said_yes == said_no else said_yes
+    if said_no:
+        return None if said_yes else False
+    return True if said_yes or any(mentions(text, w) for w in LIKE_YES) else None
 
 
-def _quoted(answer: str) -> str:
-    return f'"{answer.strip()}"' if answer.strip() else "no answer yet"
+def _read(answer: str) -> str:
+    return f'Read your answer "{answer.strip()}"' if answer.strip() else "There is no answer yet"
 
 
 def vendor_module(machine) -> str:
@@ -94,11 +98,11 @@ def answer_virtualization_capable(world, params, answer):
     capable = flag in machine.cpu_flags()
     said = yes_or_no(answer)
     if said is None:
-        return False, f"Read your answer {_quoted(answer)}: it does not clearly say yes or no."
+        return False, f"{_read(answer)}: it does not clearly say yes or no."
     if said != capable:
-        return False, f"Read your answer {_quoted(answer)}: it is not what the flags in /proc/cpuinfo show."
+        return False, f"{_read(answer)}: it is not what the flags in /proc/cpuinfo show."
     found = "include" if capable else "do not include"
-    return True, f"Read your answer {_quoted(answer)}: right, the flags in /proc/cpuinfo {found} {flag}."
+    return True, f"{_read(answer)}: right, the flags in /proc/cpuinfo {found} {flag}."
 
 
 @check("kvm-module-loaded", "The KVM module for this CPU is loaded")
@@ -121,11 +125,11 @@ def answer_cpu_flag(world, params, answer):
     if mentions(answer, flag) and not mentions(answer, other):
         return (
             True,
-            f"Read your answer {_quoted(answer)}: right, this CPU shows AMD-V/VT-x as the flag {flag}.",
+            f"{_read(answer)}: right, this CPU shows AMD-V/VT-x as the flag {flag}.",
         )
     return (
         False,
-        f"Read your answer {_quoted(answer)}: it does not name the flag this CPU uses (see /proc/cpuinfo).",
+        f"{_read(answer)}: it does not name the flag this CPU uses (see /proc/cpuinfo).",
     )
 
 
@@ -157,13 +161,12 @@ def answer_hypervisor(world, params, answer):
     actual = world.machine.platform.id
     said = mentioned(answer, HYPERVISOR_NAMES)
     if len(said) > 1:
-        return False, f"Read your answer {_quoted(answer)}: it names several hypervisors; name one."
+        return False, f"{_read(answer)}: it names several hypervisors; name one."
     if said != {actual}:
-        return False, f"Read your answer {_quoted(answer)}: it is not the hypervisor this guest runs on."
+        return False, f"{_read(answer)}: it is not the hypervisor this guest runs on."
     return (
         True,
-        f"Read your answer {_quoted(answer)}: right, {PLATFORMS[actual].name} "
-        f"(systemd-detect-virt: {actual}).",
+        f"{_read(answer)}: right, {PLATFORMS[actual].name} (systemd-detect-virt: {actual}).",
     )
 
 
@@ -174,9 +177,9 @@ def answer_guest_drivers(world, params, answer):
     words = set(normalise(answer).replace("-", "_").replace(",", " ").split())
     named = [m for m in drivers if m in words]
     if named:
-        return True, f"Read your answer {_quoted(answer)}: {', '.join(named)} is a loaded guest driver."
+        return True, f"{_read(answer)}: {', '.join(named)} is a loaded guest driver."
     return False, (
-        f"Read your answer {_quoted(answer)}: it names none of the guest driver modules loaded here "
+        f"{_read(answer)}: it names none of the guest driver modules loaded here "
         f"(lsmod shows {len(drivers)} of them)."
     )
 
@@ -188,13 +191,12 @@ def answer_cpu_virtualization(world, params, answer):
     exposed = flag in machine.cpu_flags()
     said = yes_or_no(answer)
     if said is None:
-        return False, f"Read your answer {_quoted(answer)}: it does not clearly say yes or no."
+        return False, f"{_read(answer)}: it does not clearly say yes or no."
     if said != exposed:
-        return False, f"Read your answer {_quoted(answer)}: it is not what this guest's /proc/cpuinfo shows."
+        return False, f"{_read(answer)}: it is not what this guest's /proc/cpuinfo shows."
     return (
         True,
-        f"Read your answer {_quoted(answer)}: right, the guest's flags "
-        f"{'include' if exposed else 'lack'} {flag}.",
+        f"{_read(answer)}: right, the guest's flags {'include' if exposed else 'lack'} {flag}.",
     )
 
 
@@ -205,14 +207,14 @@ def answer_container_kind(world, params, answer):
     if said != {actual}:
         return (
             False,
-            f"Read your answer {_quoted(answer)}: it is not the kind of container this is (what is PID 1?).",
+            f"{_read(answer)}: it is not the kind of container this is (what is PID 1?).",
         )
     evidence = (
         "systemd runs as PID 1 with a full set of services"
         if actual == "system"
         else "there is no init system: the application itself is the container's main process"
     )
-    return True, f"Read your answer {_quoted(answer)}: right, a {actual} container ({evidence})."
+    return True, f"{_read(answer)}: right, a {actual} container ({evidence})."
 
 
 @check("answer-container-runtime", "You named the container runtime")
@@ -222,9 +224,9 @@ def answer_container_runtime(world, params, answer):
     if said != {actual}:
         return (
             False,
-            f"Read your answer {_quoted(answer)}: it is not the runtime systemd-detect-virt -c reports.",
+            f"{_read(answer)}: it is not the runtime systemd-detect-virt -c reports.",
         )
-    return True, f"Read your answer {_quoted(answer)}: right, systemd-detect-virt -c says {actual}."
+    return True, f"{_read(answer)}: right, systemd-detect-virt -c says {actual}."
 
 
 def _static_hostname(machine) -> str:
@@ -293,8 +295,8 @@ def answer_mac_address(world, params, answer):
     nic = world.machine.nics[0]
     said = re.findall(r"[0-9a-f]{2}(?:[:-][0-9a-f]{2}){5}", answer.lower())
     if any(m.replace("-", ":") == nic["mac"] for m in said):
-        return True, f"Read your answer {_quoted(answer)}: right, the address of {nic['name']}."
+        return True, f"{_read(answer)}: right, the address of {nic['name']}."
     return (
         False,
-        f"Read your answer {_quoted(answer)}: it is not the address in /sys/class/net/{nic['name']}/address.",
+        f"{_read(answer)}: it is not the address in /sys/class/net/{nic['name']}/address.",
     )

@@ -276,6 +276,8 @@ def _install_hardware(machine, rng) -> None:
     mac = machine.spec.get("mac") or oui + "".join(f":{rng.randrange(256):02x}" for _ in range(3))
     address, prefix, gateway = NETWORKS[platform]
     address = address.format(*(rng.randrange(20, 240) for _ in range(address.count("{}"))))
+    if platform == "docker":  # Docker derives the MAC from the address: 02:42 + the four IPv4 bytes
+        mac = "02:42:" + ":".join(f"{int(b):02x}" for b in address.split("."))
     machine.nics = [
         {
             "name": name,

@@ -177,7 +177,7 @@ def _write_id(ctx: Context, path: str, value: str) -> bool:
         real = posixpath.join(parent, posixpath.basename(path))
         if fs.exists(real) or real in fs.nodes:
             fs.remove(real, uid=ctx.uid)
-        fs.write(real, value + "\n", uid=ctx.uid, mode=0o444)
+        fs.write(real, value + "\n", uid=ctx.uid, mode=0o644)
     except FsError as e:
         ctx.err(f'Failed to open "{path}": {e.message}\n')
         return False

@@ -1,0 +1,151 @@
+import base64
+import hashlib
+
+from simulator import Result, World
+from simulator.keys import MACHINE_ID
+
+
+def independent_fingerprint(pub_line: str) -> str:
+    blob = base64.b64decode(pub_line.split()[1])
+    return "SHA256:" + base64.b64encode(hashlib.sha256(blob).digest()).decode().rstrip("=")
+
+
+def test_host_key_files_use_the_openssh_wire_format():
+    world = World.new("kvm-guest")
+    for kind, name in (("ed25519", "ssh-ed25519"), ("ecdsa", "ecdsa-sha2-nistp256"), ("rsa", "ssh-rsa")):
+        pub = world.run(f"cat /etc/ssh/ssh_host_{kind}_key.pub").stdout
+        blob = base64.b64decode(pub.split()[1])
+        assert pub.startswith(name + " ") and pub.endswith(" root@web01\n")
+        assert blob[4 : 4 + len(name)] == name.encode()
+        private = world.run(f"sudo cat /etc/ssh/ssh_host_{kind}_key").stdout
+        assert private.startswith("-----BEGIN OPENSSH PRIVATE KEY-----\n")
+    assert world.run("cat /etc/ssh/ssh_host_rsa_key").stderr.endswith("Permission denied\n")
+
+
+def test_ssh_keygen_fingerprints_are_real_sha256():
+    world = World.new("kvm-guest")
+    pub = world.run("cat /etc/ssh/ssh_host_ed25519_key.pub").stdout
+    assert world.run("ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub") == Result(
+        f"256 {independent_fingerprint(pub)} root@web01 (ED25519)\n", "", 0
+    )
+    rsa = world.run("ssh-keygen -l -f /etc/ssh/ssh_host_rsa_key").stdout
+    assert rsa.startswith("3072 SHA256:") and rsa.endswith(" root@web01 (RSA)\n")
+    assert world.run("ssh-keygen -lf /etc/ssh/ssh_host_ecdsa_key.pub").stdout.startswith("256 SHA256:")
+    assert world.run("ssh-keygen -lf /nope").status == 255
+
+
+def test_ssh_keygen_A_generates_only_missing_or_empty_keys():
+    world = World.new("kvm-guest")
+    assert world.run("sudo ssh-keygen -A") == Result("", "", 0)
+    world.run("sudo rm /etc/ssh/ssh_host_rsa_key /etc/ssh/ssh_host_rsa_key.pub")
+    world.run("sudo cp /dev/null /etc/ssh/ssh_host_ed25519_key")
+    assert world.run("sudo ssh-keygen -A") == Result(
+        "ssh-keygen: generating new host keys: RSA ED25519 \n", "", 0
+    )
+    assert world.run("ls /etc/ssh/ssh_host_rsa_key.pub").status == 0
+
+
+def test_ssh_keygen_A_as_learner_cannot_save():
+    world = World.new("kvm-guest")
+    world.run("sudo rm /etc/ssh/ssh_host_ecdsa_key")
+    result = world.run("ssh-keygen -A")
+    assert result.stdout == "ssh-keygen: generating new host keys: ECDSA \n" and result.status == 1
+    assert result.stderr.startswith("Could not save your private key in /etc/ssh/ssh_host_ecdsa_key.")
+    assert result.stderr.endswith(": Permission denied\n")
+
+
+def test_ssh_keygen_R_forgets_a_host():
+    world = World.new("kvm-guest")
+    world.run("mkdir ~/.ssh")
+    world.run("echo '192.168.122.50 ssh-ed25519 AAAAC3Nza' > ~/.ssh/known_hosts")
+    assert world.run("ssh-keygen -R 192.168.122.50") == Result(
+        "# Host 192.168.122.50 found: line 1\n/home/learner/.ssh/known_hosts updated.\n"
+        "Original contents retained as /home/learner/.ssh/known_hosts.old\n",
+        "",
+        0,
+    )
+    assert world.run("cat ~/.ssh/known_hosts").stdout == ""
+
+
+def test_hostname_prints_and_only_root_sets_it():
+    world = World.new("kvm-guest")
+    assert world.run("hostname") == Result("web01\n", "", 0)
+    assert world.run("hostname web02") == Result(
+        "", "hostname: you must be root to change the host name\n", 1
+    )
+    assert world.run("sudo hostname web02") == Result("", "", 0)
+    assert world.run("cat /etc/hostname").stdout == "web01\n"
+    assert world.run("hostname -I").stdout == world.machine.nics[0]["ipv4"] + " \n"
+
+
+def test_hostnamectl_status_block():
+    world = World.new("hyperv-guest")
+    lines = world.run("hostnamectl").stdout.splitlines()
+    assert lines[:3] == [
+        " Static hostname: files02",
+        "       Icon name: computer-vm",
+        "         Chassis: vm 🖴",
+    ]
+    assert f"      Machine ID: {world.machine.machine_id()}" in lines
+    assert "  Virtualization: microsoft" in lines
+    assert " Hardware Vendor: Microsoft Corporation" in lines
+    assert "  Hardware Model: Virtual Machine" in lines
+    assert "Firmware Version: Hyper-V UEFI Release v4.1" in lines
+
+
+def test_hostnamectl_shows_a_transient_name_that_differs():
+    world = World.new("kvm-guest")
+    world.run("sudo hostname temp")
+    assert world.run("hostnamectl").stdout.startswith("   Static hostname: web01\nTransient hostname: temp\n")
+
+
+def test_hostnamectl_set_hostname_needs_root_and_persists():
+    world = World.new("kvm-guest")
+    assert world.run("hostnamectl set-hostname web02") == Result(
+        "", "Could not set static hostname: Access denied\n", 1
+    )
+    assert world.run("sudo hostnamectl set-hostname web02") == Result("", "", 0)
+    assert world.run("cat /etc/hostname").stdout == "web02\n"
+    world.run("sudo reboot")
+    assert world.run("hostname").stdout == "web02\n"
+
+
+def test_dbus_uuidgen_prints_a_new_id_and_never_overwrites():
+    world = World.new("kvm-guest")
+    new = world.run("dbus-uuidgen").stdout.strip()
+    assert MACHINE_ID.fullmatch(new) and new != world.machine.machine_id()
+    before = world.machine.machine_id()
+    assert world.run("sudo dbus-uuidgen --ensure=/etc/machine-id") == Result("", "", 0)
+    assert world.machine.machine_id() == before
+    assert world.run("dbus-uuidgen --get").stdout == before + "\n"
+
+
+def test_dbus_uuidgen_ensure_replaces_a_dangling_link_by_a_file():
+    world = World.new("kvm-guest")
+    world.run("sudo rm /etc/machine-id")
+    world.run("sudo dbus-uuidgen --ensure")
+    assert world.machine.fs.lstat("/var/lib/dbus/machine-id").kind == "file"
+    assert not world.machine.fs.exists("/etc/machine-id")
+
+
+def test_systemd_machine_id_setup():
+    world = World.new("vmware-guest")
+    old = world.machine.machine_id()
+    assert world.run("sudo systemd-machine-id-setup") == Result("", "", 0)
+    world.run("sudo rm /etc/machine-id")
+    assert world.run("systemd-machine-id-setup") == Result(
+        "", "Cannot open /etc/machine-id: Permission denied\n", 1
+    )
+    assert world.run("sudo systemd-machine-id-setup") == Result(
+        "", "Initializing machine ID from random generator.\n", 0
+    )
+    assert MACHINE_ID.fullmatch(world.machine.machine_id()) and world.machine.machine_id() != old
+    assert world.run("cat /var/lib/dbus/machine-id").stdout == world.machine.machine_id() + "\n"
+
+
+def test_systemd_machine_id_setup_uses_the_kvm_uuid():
+    world = World.new("kvm-guest")
+    world.run("sudo rm /etc/machine-id")
+    assert world.run("sudo systemd-machine-id-setup --print") == Result(
+        world.machine.product_uuid.replace("-", "") + "\n", "Initializing machine ID from KVM UUID.\n", 0
+    )

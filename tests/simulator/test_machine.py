@@ -1,0 +1,211 @@
+import json
+
+import pytest
+
+from simulator import World
+from simulator.hardware import PLATFORMS
+from simulator.machine import Machine
+
+
+@pytest.mark.parametrize("platform", sorted(PLATFORMS))
+def test_every_platform_round_trips_through_json(platform):
+    machine = Machine.create({"platform": platform, "seed": 3})
+    data = json.loads(json.dumps(machine.to_dict()))
+    assert Machine.from_dict(data).to_dict() == machine.to_dict()
+
+
+def test_world_round_trips_in_the_middle_of_a_session():
+    world = World.new("vtx-disabled-host")
+    world.run("sudo modprobe kvm_intel")
+    world.run("cd /etc")
+    world.answer("firmware", "anything")
+    copy = World.from_dict(json.loads(json.dumps(world.to_dict())))
+    assert copy.to_dict() == world.to_dict()
+    assert copy.run("pwd").stdout == "/etc\n"
+    assert copy.run("sudo systemctl reboot --firmware-setup").status == 0
+    assert copy.mode == "firmware"
+    again = World.from_dict(json.loads(json.dumps(copy.to_dict())))
+    assert again.mode == "firmware"
+    assert again.run("set vtx on").status == 0
+
+
+def transcript(seed):
+    world = World.new("clone-identifiers", seed=seed)
+    lines = [
+        "cat /etc/machine-id",
+        "ip link",
+        "dbus-uuidgen",
+        "sudo rm /etc/ssh/ssh_host_rsa_key",
+        "sudo ssh-keygen -A",
+        "ssh-keygen -lf /etc/ssh/ssh_host_rsa_key.pub",
+        "sudo dmesg",
+        "uptime",
+    ]
+    return [world.run(line) for line in lines]
+
+
+def test_same_seed_same_transcript():
+    assert transcript(5) == transcript(5)
+
+
+def test_another_seed_gives_other_identifiers():
+    assert transcript(5)[1] != transcript(6)[1]
+
+
+def test_cpuinfo_uses_the_kernel_tab_layout():
+    machine = Machine.create({"platform": "metal", "cpu": "intel-i7-1165g7"})
+    block = machine.fs.read("/proc/cpuinfo").split("\n\n")[0]
+    assert block.splitlines()[:5] == [
+        "processor\t: 0",
+        "vendor_id\t: GenuineIntel",
+        "cpu family\t: 6",
+        "model\t\t: 140",
+        "model name\t: 11th Gen Intel(R) Core(TM) i7-1165G7 @ 2.80GHz",
+    ]
+    assert "\nvmx flags\t: vnmi preemption_timer" in block
+    assert block.endswith("power management:")
+    assert machine.fs.read("/proc/cpuinfo").count("processor\t:") == 8
+
+
+def test_vmx_disappears_when_the_firmware_disables_it():
+    machine = Machine.create({"platform": "metal", "virt_enabled": False})
+    cpuinfo = machine.fs.read("/proc/cpuinfo")
+    assert " vmx " not in cpuinfo and "vmx flags" not in cpuinfo
+    assert "x86/cpu: VMX (outside TXT) disabled by BIOS" in [text for _, text in machine.dmesg]
+
+
+def test_amd_shows_svm_and_no_vmx_flags_line():
+    cpuinfo = Machine.create({"platform": "metal", "cpu": "amd-epyc-7451"}).fs.read("/proc/cpuinfo")
+    assert " svm " in cpuinfo and "vmx" not in cpuinfo and "TLB size\t: 2560 4K pages" in cpuinfo
+
+
+def test_kvm_guest_has_the_hypervisor_flag_and_no_vmx_without_nesting():
+    flags = Machine.create({"platform": "kvm"}).cpu_flags()
+    assert "hypervisor" in flags and "vmx" not in flags
+    assert "vmx" in Machine.create({"platform": "kvm", "nested": True}).cpu_flags()
+
+
+def test_virtualbox_guest_lacks_the_hypervisor_flag_as_in_the_util_linux_dump():
+    assert "hypervisor" not in Machine.create({"platform": "oracle"}).cpu_flags()
+
+
+def test_guest_drivers_are_loaded_at_boot():
+    machine = Machine.create({"platform": "microsoft"})
+    assert (
+        machine.fs.read("/proc/modules").splitlines()[-1]
+        == "hv_vmbus 135168 5 "
+        + "".join(f"{m}," for m in machine.holders("hv_vmbus"))
+        + " Live 0x0000000000000000"
+    )
+
+
+@pytest.mark.parametrize(
+    ("platform", "nic", "oui"),
+    [
+        ("kvm", "enp1s0", "52:54:00"),
+        ("oracle", "enp0s3", "08:00:27"),
+        ("vmware", "ens33", "00:0c:29"),
+        ("microsoft", "eth0", "00:15:5d"),
+        ("xen", "eth0", "00:16:3e"),
+    ],
+)
+def test_nics_are_named_and_addressed_like_the_hypervisor_does(platform, nic, oui):
+    machine = Machine.create({"platform": platform})
+    assert machine.fs.read(f"/sys/class/net/{nic}/address").startswith(oui)
+
+
+def test_dmi_files_and_their_permissions():
+    machine = Machine.create({"platform": "oracle"})
+    assert machine.fs.read("/sys/class/dmi/id/sys_vendor") == "innotek GmbH\n"
+    assert machine.fs.read("/sys/class/dmi/id/product_name", uid=1000) == "VirtualBox\n"
+    assert machine.fs.stat("/sys/class/dmi/id/product_uuid").mode == 0o400
+
+
+def test_xen_guest_has_sys_hypervisor_type():
+    assert Machine.create({"platform": "xen"}).fs.read("/sys/hypervisor/type") == "xen\n"
+
+
+def test_containers_mark_themselves():
+    docker = Machine.create({"platform": "docker"})
+    assert docker.fs.exists("/.dockerenv") and not docker.fs.exists("/etc/machine-id")
+    assert docker.fs.read("/proc/1/cgroup") == "0::/\n"
+    lxc = Machine.create({"platform": "lxc"})
+    assert lxc.fs.read("/run/systemd/container") == "lxc\n"
+
+
+def test_ubuntu_links_the_dbus_machine_id_to_etc():
+    machine = Machine.create({"platform": "kvm"})
+    assert machine.fs.lstat("/var/lib/dbus/machine-id").target == "/etc/machine-id"
+    assert len(machine.machine_id()) == 32
+
+
+def test_fstab_names_filesystems_by_uuid():
+    machine = Machine.create({"platform": "kvm"})
+    root = machine.disks[0]["parts"][0]
+    assert f"UUID={root['uuid']} /               ext4    errors=remount-ro 0       1\n" in machine.fs.read(
+        "/etc/fstab"
+    )
+
+
+def test_commands_have_entries_in_usr_bin_and_usr_sbin():
+    world = World.new("kvm-guest")
+    assert world.run("ls /usr/sbin/modprobe").stdout == "/usr/sbin/modprobe\n"
+    assert world.run("ls /usr/bin/lscpu").stdout == "/usr/bin/lscpu\n"
+
+
+def test_dev_kvm_appears_with_the_vendor_module_and_goes_at_reboot():
+    world = World.new("intel-vtx-host")
+    world.run("sudo modprobe kvm")
+    assert world.run("ls /dev/kvm").status == 2
+    world.run("sudo modprobe kvm_intel")
+    assert world.run("ls -l /dev/kvm").stdout.startswith("crw-rw---- 1 root kvm 10, 232 ")
+    world.run("sudo reboot")
+    assert world.run("ls /dev/kvm").status == 2
+    assert "kvm" not in world.run("lsmod").stdout
+
+
+def test_reboot_rewrites_dmesg_and_resets_uptime():
+    world = World.new("intel-vtx-host")
+    for _ in range(30):
+        world.run("true")
+    world.run("sudo modprobe kvm_intel")
+    before = world.machine.uptime()
+    world.run("sudo reboot")
+    assert world.machine.uptime() < before
+    log = world.run("sudo dmesg").stdout
+    assert log.startswith("[    0.000000] Linux version 6.8.0-49-generic")
+    assert "kvm" not in log.lower().replace("kvm-clock", "")
+    assert world.run("uptime").stdout.split(" up ")[1].startswith("0 min,  1 user,  load average: ")
+
+
+def test_modules_listed_in_modules_load_d_come_back_after_reboot():
+    world = World.new("intel-vtx-host")
+    world.run("echo kvm_intel | sudo tee /etc/modules-load.d/kvm.conf")
+    world.run("sudo reboot")
+    assert world.machine.modules[:3] == ["kvm_intel", "kvm", "irqbypass"]
+
+
+def test_boot_fills_an_empty_machine_id_from_the_kvm_uuid():
+    world = World.new("kvm-guest")
+    world.run("sudo cp /dev/null /etc/machine-id")
+    assert world.run("cat /etc/machine-id").stdout == ""
+    world.run("sudo reboot")
+    assert world.machine.machine_id() == world.machine.product_uuid.replace("-", "")
+
+
+def test_boot_takes_the_dbus_id_when_etc_machine_id_is_missing():
+    world = World.new("hyperv-guest")
+    world.run("sudo rm /etc/machine-id /var/lib/dbus/machine-id")
+    world.run("sudo dbus-uuidgen --ensure")
+    dbus = world.run("cat /var/lib/dbus/machine-id").stdout
+    world.run("sudo reboot")
+    assert world.run("cat /etc/machine-id").stdout == dbus
+
+
+def test_a_changed_mac_is_lost_at_reboot():
+    world = World.new("kvm-guest")
+    original = world.machine.nics[0]["mac"]
+    assert world.run("sudo ip link set dev enp1s0 address 52:54:00:aa:bb:cc").status == 0
+    assert "52:54:00:aa:bb:cc" in world.run("ip link").stdout
+    world.run("sudo reboot")
+    assert world.machine.nics[0]["mac"] == original

@@ -1,0 +1,125 @@
+from simulator import Result, World
+
+
+def test_lsmod_formats_proc_modules_like_kmod():
+    world = World.new("intel-vtx-host")
+    world.run("sudo modprobe kvm_intel")
+    assert world.run("lsmod").stdout == (
+        "Module                  Size  Used by\n"
+        "kvm_intel             487424  0\n"
+        "kvm                  1409024  1 kvm_intel\n"
+        "irqbypass              12288  1 kvm\n"
+    )
+    assert world.run("cat /proc/modules").stdout.splitlines()[1] == (
+        "kvm 1409024 1 kvm_intel, Live 0x0000000000000000"
+    )
+
+
+def test_modprobe_loads_dependencies_first():
+    world = World.new("intel-vtx-host")
+    assert world.run("sudo modprobe -v kvm-intel") == Result(
+        "insmod /lib/modules/6.8.0-49-generic/kernel/virt/lib/irqbypass.ko.zst \n"
+        "insmod /lib/modules/6.8.0-49-generic/kernel/arch/x86/kvm/kvm.ko.zst \n"
+        "insmod /lib/modules/6.8.0-49-generic/kernel/arch/x86/kvm/kvm-intel.ko.zst \n",
+        "",
+        0,
+    )
+    assert world.run("sudo modprobe kvm_intel") == Result("", "", 0)
+
+
+def test_modprobe_as_learner_is_not_permitted():
+    assert World.new("intel-vtx-host").run("modprobe kvm_intel") == Result(
+        "", "modprobe: ERROR: could not insert 'kvm_intel': Operation not permitted\n", 1
+    )
+
+
+def test_modprobe_unknown_module():
+    assert World.new("intel-vtx-host").run("sudo modprobe foo") == Result(
+        "", "modprobe: FATAL: Module foo not found in directory /lib/modules/6.8.0-49-generic\n", 1
+    )
+
+
+def test_modprobe_kvm_intel_fails_when_vtx_is_disabled_in_firmware():
+    world = World.new("vtx-disabled-host")
+    assert world.run("sudo modprobe kvm_intel") == Result(
+        "", "modprobe: ERROR: could not insert 'kvm_intel': Operation not supported\n", 1
+    )
+    assert world.run("sudo dmesg | tail -1").stdout.endswith(
+        "] kvm_intel: VMX not enabled (by BIOS) in MSR_IA32_FEAT_CTL on CPU 0\n"
+    )
+    assert world.machine.modules == ["kvm", "irqbypass"]
+    assert not world.machine.fs.exists("/dev/kvm")
+
+
+def test_modprobe_kvm_intel_fails_on_amd():
+    world = World.new("amd-v-host")
+    assert world.run("sudo modprobe kvm_intel").stderr.endswith("Operation not supported\n")
+    assert world.run("sudo dmesg | tail -1").stdout.endswith("] kvm_intel: VMX not supported by CPU 0\n")
+    assert world.run("sudo modprobe kvm_amd").status == 0
+    assert "kvm_amd" in world.run("lsmod").stdout and world.machine.holders("ccp") == ["kvm_amd"]
+
+
+def test_modprobe_kvm_amd_fails_on_intel():
+    world = World.new("intel-vtx-host")
+    assert world.run("sudo modprobe kvm_amd").status == 1
+    assert world.run("sudo dmesg | tail -1").stdout.endswith(
+        "] kvm_amd: SVM not supported by CPU 0, not amd or hygon\n"
+    )
+
+
+def test_kvm_intel_in_a_guest_without_nested_virtualization():
+    world = World.new("kvm-guest")
+    world.run("sudo modprobe kvm_intel")
+    assert world.run("sudo dmesg | tail -1").stdout.endswith("] kvm_intel: VMX not supported by CPU 0\n")
+
+
+def test_modprobe_remove():
+    world = World.new("intel-vtx-host")
+    world.run("sudo modprobe kvm_intel")
+    assert world.run("sudo modprobe -r kvm") == Result("", "modprobe: FATAL: Module kvm is in use.\n", 1)
+    assert world.run("modprobe -r kvm_intel") == Result(
+        "", "modprobe: ERROR: could not remove 'kvm_intel': Operation not permitted\n", 1
+    )
+    assert world.run("sudo modprobe -r kvm_intel") == Result("", "", 0)
+    assert world.machine.modules == []
+    assert world.run("sudo modprobe -r kvm_intel") == Result(
+        "", "modprobe: FATAL: Module kvm_intel is not in kernel.\n", 1
+    )
+
+
+def test_rmmod_refuses_a_module_in_use():
+    world = World.new("intel-vtx-host")
+    world.run("sudo modprobe kvm_intel")
+    assert world.run("sudo rmmod kvm") == Result("", "rmmod: ERROR: Module kvm is in use by: kvm_intel\n", 1)
+    assert world.run("sudo rmmod kvm_intel") == Result("", "", 0)
+
+
+def test_modinfo_fields_and_field_option():
+    world = World.new("intel-vtx-host")
+    lines = world.run("modinfo kvm_intel").stdout.splitlines()
+    assert lines[0] == "filename:       /lib/modules/6.8.0-49-generic/kernel/arch/x86/kvm/kvm-intel.ko.zst"
+    assert "depends:        kvm" in lines and "name:           kvm_intel" in lines
+    assert "parm:           nested:bool" in lines
+    assert world.run("modinfo -F depends kvm_amd") == Result("kvm,ccp\n", "", 0)
+    assert world.run("modinfo -F license irqbypass").stdout == "GPL v2\n"
+    assert world.run("modinfo nope") == Result("", "modinfo: ERROR: Module nope not found.\n", 1)
+
+
+def test_containers_have_no_modules_to_load():
+    world = World.new("lxc-container")
+    assert world.run("sudo modprobe kvm").stderr == (
+        "modprobe: FATAL: Module kvm not found in directory /lib/modules/6.8.0-49-generic\n"
+    )
+    assert world.run("modinfo kvm").status == 1
+
+
+def test_guest_driver_modules_per_hypervisor():
+    expected = {
+        "kvm-guest": "virtio_net",
+        "virtualbox-guest": "vboxguest",
+        "vmware-guest": "vmw_balloon",
+        "hyperv-guest": "hv_vmbus",
+        "xen-guest": "xen_netfront",
+    }
+    for scenario, module in expected.items():
+        assert f"\n{module} " in World.new(scenario).run("lsmod").stdout

@@ -1,0 +1,171 @@
+import pytest
+
+from simulator import World, list_scenarios, load_scenario
+from simulator.checks import CHECKS
+
+REQUIRED = {
+    "intel-vtx-host": {"answer-virtualization-capable", "kvm-module-loaded"},
+    "amd-v-host": {"answer-cpu-flag", "kvm-module-loaded"},
+    "vtx-disabled-host": {"vtx-enabled-in-firmware", "kvm-module-loaded", "dev-kvm-present"},
+    "kvm-guest": {"answer-hypervisor", "answer-guest-drivers", "answer-cpu-virtualization"},
+    "virtualbox-guest": {"answer-hypervisor", "answer-guest-drivers"},
+    "vmware-guest": {"answer-hypervisor", "answer-guest-drivers"},
+    "hyperv-guest": {"answer-hypervisor", "answer-guest-drivers"},
+    "xen-guest": {"answer-hypervisor", "answer-guest-drivers"},
+    "lxc-container": {"answer-container-kind", "answer-container-runtime"},
+    "docker-container": {"answer-container-kind", "answer-container-runtime"},
+    "clone-identifiers": {
+        "hostname-changed",
+        "machine-id-regenerated",
+        "ssh-host-keys-regenerated",
+        "answer-mac-address",
+    },
+}
+
+
+def test_the_required_scenarios_and_check_ids_exist():
+    ids = [s["id"] for s in list_scenarios()]
+    assert set(REQUIRED) <= set(ids)
+    for scenario_id, checks in REQUIRED.items():
+        used = {c["id"] for task in load_scenario(scenario_id)["tasks"] for c in task["checks"]}
+        assert checks <= used, scenario_id
+
+
+@pytest.mark.parametrize("scenario_id", sorted(REQUIRED))
+def test_every_scenario_starts_and_grades_to_a_low_score(scenario_id):
+    world = World.new(scenario_id)
+    grade = world.grade()
+    assert grade["max_score"] > 0 and grade["score"] < grade["max_score"]
+    assert all(
+        set(c) == {"id", "task", "title", "passed", "detail", "points", "max_points"} for c in grade["checks"]
+    )
+    assert all(c["id"] in CHECKS and c["detail"] for c in grade["checks"])
+    assert world.story and world.prompt.endswith("$ ")
+
+
+def test_answers_hints_and_scores():
+    world = World.new("intel-vtx-host")
+    world.answer("capable", "yes, vmx")
+    world.run("sudo modprobe kvm_intel")
+    assert world.grade()["score"] == 5
+    assert world.take_hint("load-kvm").startswith("lsmod | grep kvm")
+    assert world.take_hint("load-kvm").startswith("On Intel the module is kvm_intel")
+    grade = world.grade()
+    assert grade["score"] == 3 and grade["tasks"][1] == {
+        "id": "load-kvm",
+        "title": "Load KVM for this CPU",
+        "points": 1.0,
+        "max_points": 3,
+        "hints_taken": 2,
+    }
+    world.take_hint("load-kvm")
+    assert world.take_hint("load-kvm") == "sudo modprobe kvm_intel"
+    assert world.grade()["tasks"][1]["points"] == 0
+
+
+def test_partial_credit_per_check():
+    world = World.new("vtx-disabled-host")
+    for line in (
+        "sudo reboot --firmware-setup",
+        "set vtx on",
+        "save",
+        "sudo modprobe kvm_intel",
+        "sudo modprobe -r kvm_intel",
+    ):
+        world.run(line)
+    world.machine.fs.mknod("/dev/kvm", "chardev", 10, 232, 0o660)
+    grade = world.grade()
+    assert [c["passed"] for c in grade["checks"]] == [True, False, True]
+    assert grade["score"] == 6 and grade["max_score"] == 8
+
+
+def test_unknown_task_is_refused():
+    with pytest.raises(KeyError):
+        World.new("kvm-guest").answer("nope", "x")
+
+
+def test_run_never_raises():
+    world = World.new("kvm-guest")
+    for line in [
+        "",
+        "   ",
+        "'",
+        "$(",
+        "nonexistent-command",
+        "\x00",
+        "a" * 5000,
+        "ip",
+        "dmidecode -t",
+        "ssh-keygen -l",
+        "modinfo -F",
+        "systemd-detect-virt extra",
+    ]:
+        assert world.run(line).status is not None
+
+
+def test_firmware_flow_for_the_vtx_disabled_host():
+    world = World.new("vtx-disabled-host")
+    assert world.run("sudo modprobe kvm_intel").stderr == (
+        "modprobe: ERROR: could not insert 'kvm_intel': Operation not supported\n"
+    )
+    entered = world.run("sudo systemctl reboot --firmware-setup")
+    assert world.mode == "firmware" and world.prompt == "Setup> "
+    assert "Intel(R) Virtualization Technology (VT-x)   [Disabled]" in entered.stdout
+    assert world.run("set vtx on").stdout.startswith(
+        "Intel(R) Virtualization Technology (VT-x) set to [Enabled]"
+    )
+    assert "[Enabled] *" in world.run("show").stdout
+    assert world.run("save").stdout == "Saving configuration changes and resetting...\n"
+    assert world.mode == "shell"
+    assert " vmx " in world.run("cat /proc/cpuinfo").stdout
+    assert world.run("grep -c 'vmx flags' /proc/cpuinfo").stdout == "8\n"
+    assert "VMX (outside TXT) disabled by BIOS" not in world.run("sudo dmesg").stdout
+    assert world.run("sudo modprobe kvm_intel").status == 0
+    assert world.run("ls -l /dev/kvm").stdout.startswith("crw-rw---- 1 root kvm 10, 232")
+    assert world.grade()["score"] == world.grade()["max_score"]
+
+
+def test_firmware_exit_discards_and_wrong_vendor_setting_is_refused():
+    world = World.new("vtx-disabled-host")
+    world.run("sudo reboot --firmware-setup")
+    assert world.run("set svm on").status == 1
+    world.run("set vtx on")
+    assert world.run("exit").stdout == "Discarding changes and exiting setup...\n"
+    assert world.mode == "shell" and not world.machine.virt_enabled
+
+
+def test_amd_firmware_uses_svm_mode():
+    world = World.new("amd-v-host")
+    assert "SVM Mode (AMD-V)" in world.run("sudo systemctl reboot --firmware-setup").stdout
+    world.run("set svm off")
+    world.run("save")
+    assert world.run("sudo modprobe kvm_amd").status == 1
+    assert world.run("sudo dmesg | tail -1").stdout.endswith(
+        "kvm_amd: SVM disabled (by BIOS) in MSR_VM_CR on CPU 0\n"
+    )
+
+
+def test_clone_story_names_the_source_identifiers():
+    world = World.new("clone-identifiers")
+    assert world.source.machine_id() in world.story and "web01" in world.story
+    assert world.machine.machine_id() == world.source.machine_id()
+    assert world.run("cat /etc/ssh/ssh_host_ed25519_key.pub").stdout == world.source.fs.read(
+        "/etc/ssh/ssh_host_ed25519_key.pub"
+    )
+    assert world.machine.disks == world.source.disks
+    assert world.machine.nics[0]["mac"] != world.source.nics[0]["mac"]
+
+
+def test_full_clone_workflow_scores_everything():
+    world = World.new("clone-identifiers")
+    for line in (
+        "sudo hostnamectl set-hostname web02",
+        "sudo rm /etc/machine-id",
+        "sudo systemd-machine-id-setup",
+        "sudo rm /etc/ssh/ssh_host_rsa_key /etc/ssh/ssh_host_ecdsa_key /etc/ssh/ssh_host_ed25519_key",
+        "sudo ssh-keygen -A",
+    ):
+        world.run(line)
+    world.answer("mac", world.run("cat /sys/class/net/enp1s0/address").stdout)
+    grade = world.grade()
+    assert grade["score"] == grade["max_score"] == 9
