@@ -4,7 +4,12 @@ One line in, one Result out: the line is tokenised, parsed into a list of pipeli
 (tilde, parameters, command substitution, word splitting, globbing against the virtual filesystem, quote
 removal) and each simple command runs as a shell builtin or a handler from the command registry.
 Messages are bash's own, with the "bash: " prefix of an interactive non-login shell (bash over ssh, a
-login shell, would say "-bash: "). Nothing raises out of `Shell.run`: the terminal must always answer.
+login shell, would say "-bash: "; Ubuntu's command-not-found hook would drop the prefix). "command not
+found" with status 127 is bash's fallback when no command_not_found_handle exists (bash manual, "Command
+Search and Execution"). An unterminated quote is reported as interactive bash 5.2 does when input ends
+(the prompt would otherwise wait for more): "unexpected EOF while looking for matching `\"'", status 2.
+`exit` leaves a shell entered with sudo -i/-s, su or bash; at the top it sets `exited` (the world may
+close an ssh session) and the lab terminal stays open. Nothing raises out of `Shell.run`.
 """
 
 from __future__ import annotations
@@ -494,7 +499,7 @@ class Shell:
     status: int = 0
     login: bool = True
     stack: list[dict] = field(default_factory=list)
-    positional: list[str] = field(default_factory=list)
+    positional: list[str] = field(default_factory=list)  # $0 $1 ...: empty means just $0 = bash
     exited: bool = field(default=False, compare=False)
 
     @classmethod
@@ -810,7 +815,7 @@ class Shell:
             ctx.err(f"{NAME}: {path}: {error.message}\n")
             return 126
         child = self._fork()
-        child.positional = argv[1:]
+        child.positional = [path, *argv[1:]]
         return child.run_nested(ctx, text)
 
     def run_nested(self, ctx: Context, text: str) -> int:
@@ -1002,14 +1007,13 @@ class Shell:
             return str(self.status)
         if name == "$":
             return str(PID)
+        argv = self.positional or [NAME]
         if name == "#":
-            return str(len(self.positional))
+            return str(len(argv) - 1)
         if name in "@*":
-            return " ".join(self.positional)
-        if name == "0":
-            return NAME
+            return " ".join(argv[1:])
         if name.isdigit():
-            return self.positional[int(name) - 1] if int(name) <= len(self.positional) else ""
+            return argv[int(name)] if int(name) < len(argv) else ""
         return "" if name == "!" else "himBHs"
 
     def lookup(self, name: str) -> str:

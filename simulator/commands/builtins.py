@@ -483,7 +483,7 @@ def bash(ctx: Context, argv: list[str]) -> int:
         if len(args) < 2:
             ctx.err(f"{name}: -c: option requires an argument\n")
             return 2
-        child.positional = args[3:]
+        child.positional = args[2:]
         return child.run_nested(ctx, args[1])
     if args:
         try:
@@ -491,7 +491,7 @@ def bash(ctx: Context, argv: list[str]) -> int:
         except FsError as error:
             ctx.err(f"{name}: {args[0]}: {error.message}\n")
             return 127
-        child.positional = args[1:]
+        child.positional = list(args)
         return child.run_nested(ctx, text)
     return _start_shell(ctx, ctx.user, login=False)
 

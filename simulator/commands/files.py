@@ -245,23 +245,29 @@ def _render(ctx: Context, opts: Options, entries: list, long: bool, tty: bool, t
 
 
 def columns(names: list[str], width: int = 80) -> str:
-    """GNU ls's vertical columns: the most columns whose rows fit in `width`, filled top to bottom."""
+    """GNU ls's vertical columns: the most columns whose rows stay under `width`, filled top to bottom.
+
+    As in ls.c, every column but the last counts two separating spaces, even when it ends up empty.
+    """
     if not names:
         return ""
-    best = [max(map(len, names))]
-    rows = len(names)
-    for count in range(2, len(names) + 1):
-        nrows = math.ceil(len(names) / count)
-        widths = [max(len(n) for n in names[c * nrows : (c + 1) * nrows] or [""]) for c in range(count)]
-        if any(not names[c * nrows : (c + 1) * nrows] for c in range(count)):
-            continue
-        if sum(widths) + 2 * (count - 1) >= width:
+    count = 1
+    widths = [max(map(len, names))]
+    for cols in range(min(max(1, width // 3), len(names)), 1, -1):
+        rows = math.ceil(len(names) / cols)
+        trial = [0] * cols
+        for index, name in enumerate(names):
+            column = index // rows
+            trial[column] = max(trial[column], len(name) + (0 if column == cols - 1 else 2))
+        if sum(trial) < width:
+            count, widths = cols, trial
             break
-        best, rows = widths, nrows
+    rows = math.ceil(len(names) / count)
     lines = []
-    for r in range(rows):
-        cells = [names[c * rows + r] for c in range(len(best)) if c * rows + r < len(names)]
-        lines.append("".join(cell.ljust(best[c] + 2) for c, cell in enumerate(cells[:-1])) + cells[-1])
+    for row in range(rows):
+        cells = names[row::rows]
+        padded = [cell.ljust(widths[column]) for column, cell in enumerate(cells[:-1])]
+        lines.append("".join(padded) + cells[-1])
     return "\n".join(lines) + "\n"
 
 

@@ -261,8 +261,10 @@ def test_a_shell_script_can_be_written_and_run(sh):
     sh("echo 'echo hello from $0 with $1' > hello.sh")
     assert sh("./hello.sh x").stderr == "bash: ./hello.sh: Permission denied\n"
     sh("chmod +x hello.sh")
-    assert sh("./hello.sh world").stdout == "hello from bash with world\n"
-    assert sh("bash hello.sh again").stdout == "hello from bash with again\n"
+    assert sh("./hello.sh world").stdout == "hello from ./hello.sh with world\n"
+    assert sh("bash hello.sh again").stdout == "hello from hello.sh with again\n"
+    assert sh("bash -c 'echo $0 $1 $#' name one").stdout == "name one 1\n"
+    assert sh("echo $0 $# [$1]").stdout == "bash 0 []\n"
 
 
 def test_syntax_errors_have_status_2(sh):
