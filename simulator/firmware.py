@@ -36,6 +36,16 @@ def screen(machine) -> str:
         f"   {'Firmware Version':<44}{dmi['bios_version']}\n",
         f"   {'Processor':<44}{machine.cpu.model_name}\n",
         f"   {'Memory':<44}{machine.spec['memory_mb']} MB\n",
+    ]
+    if machine.is_guest:
+        lines += [
+            " (virtual firmware: nested virtualization is switched on the host, not here)\n",
+            RULE,
+            " show   redraw this screen\n",
+            " save   save changes and reboot     exit   discard changes and reboot\n",
+        ]
+        return "".join(lines)
+    lines += [
         " Advanced > CPU Configuration\n",
         f"   {label:<44}{_state(pending)}{' *' if changed else ''}\n",
         RULE,
@@ -57,6 +67,13 @@ def run(machine, line: str) -> Result:
         return Result(screen(machine))
     if words[0] == "set" and len(words) == 3:
         name, value = words[1], words[2]
+        if machine.is_guest:
+            return Result(
+                "",
+                f"Unknown setting '{name}': a VM's firmware has no such switch; the host decides "
+                "whether the guest sees VT-x/AMD-V (nested virtualization)\n",
+                1,
+            )
         if name not in SETTING_NAMES[vendor]:
             other = "AMD" if vendor == "intel" else "Intel"
             return Result(

@@ -169,3 +169,12 @@ def test_full_clone_workflow_scores_everything():
     world.answer("mac", world.run("cat /sys/class/net/enp1s0/address").stdout)
     grade = world.grade()
     assert grade["score"] == grade["max_score"] == 9
+
+
+def test_a_vm_firmware_has_no_vtx_switch():
+    world = World.new("hyperv-guest")
+    screen = world.run("sudo systemctl reboot --firmware-setup").stdout
+    assert "Microsoft Corporation Virtual Machine" in screen and "VT-x" not in screen
+    assert world.run("set vtx on").status == 1
+    world.run("save")
+    assert world.mode == "shell" and "vmx" not in world.machine.cpu_flags()
