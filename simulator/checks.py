@@ -173,7 +173,7 @@ def answer_hypervisor(world, params, answer):
 @check("answer-guest-drivers", "You named a guest driver module loaded on this machine")
 def answer_guest_drivers(world, params, answer):
     machine = world.machine
-    drivers = [m for m in machine.platform.modules if m in machine.modules and m != "e1000"]
+    drivers = [m for m in machine.platform.modules if m in machine.modules]
     words = set(normalise(answer).replace("-", "_").replace(",", " ").split())
     named = [m for m in drivers if m in words]
     if named:

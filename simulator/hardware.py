@@ -161,7 +161,8 @@ class Platform:
     oui: str = ""
     nic: str = "eth0"
     disk: str = "sda"
-    modules: tuple[str, ...] = ()
+    modules: tuple[str, ...] = ()  # the guest drivers udev loads at boot
+    emulated: tuple[str, ...] = ()  # drivers for emulated real hardware (not guest drivers)
     agent: str = ""  # the guest-agent service
     chassis: str = "vm"
     dmi_handles: tuple[int, int] = (
@@ -225,7 +226,8 @@ PLATFORMS: dict[str, Platform] = {
         oui="08:00:27",
         nic="enp0s3",
         disk="sda",
-        modules=("vboxguest", "vboxsf", "vboxvideo", "e1000"),
+        modules=("vboxguest", "vboxsf", "vboxvideo"),
+        emulated=("e1000",),
         agent="vboxadd-service",
         bios_bytes=20,
     ),
@@ -524,5 +526,3 @@ MODULES: dict[str, Module] = {
         65536, "drivers/block/xen-blkfront.ko.zst", (), "Xen virtual block device frontend"
     ),
 }
-
-GUEST_DRIVERS = frozenset(m for p in PLATFORMS.values() for m in p.modules) - {"e1000"}

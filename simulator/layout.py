@@ -11,7 +11,7 @@ import uuid
 
 from simulator.commands import COMMANDS
 from simulator.hardware import METAL, MODULES
-from simulator.keys import new_machine_id
+from simulator.keys import new_machine_id, ssh_keypair
 
 RELEASE = "6.8.0-49-generic"
 KERNEL_VERSION = "#49-Ubuntu SMP PREEMPT_DYNAMIC Mon Nov  4 02:06:24 UTC 2024"
@@ -159,7 +159,7 @@ def _install_identity(machine, rng) -> None:
     fs.add_symlink("/var/lib/dbus/machine-id", "/etc/machine-id")
     keys = spec.get("ssh_keys") or {}
     for kind in SSH_KEY_TYPES:
-        private, public = keys.get(kind) or machine.ssh_keypair(kind)
+        private, public = keys.get(kind) or ssh_keypair(machine.rng(), kind, f"root@{machine.hostname}")
         fs.add_file(f"/etc/ssh/ssh_host_{kind}_key", private, mode=0o600)
         fs.add_file(f"/etc/ssh/ssh_host_{kind}_key.pub", public, mode=0o644)
     fs.add_file(
@@ -324,7 +324,7 @@ def boot_modules(machine) -> list[str]:
     """Modules loaded at boot: the platform's drivers (by udev), then /etc/modules and modules-load.d."""
     if machine.kind == "container":
         return list(machine.spec.get("host_modules", ()))
-    wanted = list(machine.platform.modules)
+    wanted = list(machine.platform.emulated + machine.platform.modules)
     if machine.cpu.vendor == "amd" and machine.kind == "metal":
         wanted.append("ccp")
     fs = machine.fs

@@ -21,7 +21,7 @@ from simulator.hardware import (
     Cpu,
     Platform,
 )
-from simulator.keys import MACHINE_ID, new_machine_id, ssh_keypair
+from simulator.keys import MACHINE_ID, new_machine_id
 
 BOOT_SECONDS = 30  # uptime when the first prompt appears after a boot
 
@@ -168,9 +168,9 @@ class Machine:
     def install(self) -> None:
         """Lay down the installed system: what a fresh image of this platform holds on its disk."""
         layout.install(self)
-        self.boot(first=True)
+        self.boot()
 
-    def boot(self, first: bool = False) -> None:
+    def boot(self) -> None:
         """What every boot does: a new kernel log and boot id, boot-time modules, machine-id if missing."""
         self.boot_clock = self.clock
         self.boot_id = uuid.UUID(int=self.rng().getrandbits(128), version=4).hex
@@ -187,7 +187,7 @@ class Machine:
         if self.spec["platform"] != "docker" and not MACHINE_ID.fullmatch(self.machine_id()):
             self.fs.add_file("/etc/machine-id", self.initial_machine_id()[0] + "\n", mode=0o444)
         for name in layout.boot_modules(self):
-            self.load_with_dependencies(name, quiet=True)
+            self.load_with_dependencies(name)
 
     def initial_machine_id(self) -> tuple[str, str]:
         """(id, origin) in systemd's order when /etc/machine-id is not valid: D-Bus id, KVM UUID, random."""
@@ -201,11 +201,11 @@ class Machine:
             return self.product_uuid.replace("-", ""), "KVM UUID"
         return new_machine_id(self.rng()), "random generator"
 
-    def load_with_dependencies(self, name: str, quiet: bool = False) -> str | None:
+    def load_with_dependencies(self, name: str) -> str | None:
         """modprobe's order: dependencies first (depth first), then the module itself."""
         for dep in MODULES[name].depends:
             if dep not in self.modules:
-                error = self.load_with_dependencies(dep, quiet)
+                error = self.load_with_dependencies(dep)
                 if error:
                     return error
         if name in self.modules:
@@ -266,6 +266,3 @@ class Machine:
         machine = cls(spec)
         machine.install()
         return machine
-
-    def ssh_keypair(self, kind: str) -> tuple[str, str]:
-        return ssh_keypair(self.rng(), kind, f"root@{self.hostname}")

@@ -68,18 +68,13 @@ def cpuinfo(machine) -> str:
     return "".join(blocks)
 
 
-def refcount(machine, name: str) -> int:
-    return len(machine.holders(name))
-
-
 def modules(machine) -> str:
     """One line per module, newest first; addresses read as zero without CAP_SYSLOG (kptr_restrict)."""
     lines = []
     for name in machine.modules:
-        holders = "".join(f"{h}," for h in machine.holders(name)) or "-"
-        lines.append(
-            f"{name} {MODULES[name].size} {refcount(machine, name)} {holders} Live 0x0000000000000000\n"
-        )
+        users = machine.holders(name)
+        holders = "".join(f"{h}," for h in users) or "-"
+        lines.append(f"{name} {MODULES[name].size} {len(users)} {holders} Live 0x0000000000000000\n")
     return "".join(lines)
 
 
