@@ -295,6 +295,8 @@ def _install_views(machine) -> None:
     for name in ("cpuinfo", "meminfo", "modules", "uptime", "version", "cmdline", "loadavg", "partitions"):
         fs.add_generated(f"/proc/{name}", name)
     fs.add_generated("/proc/1/cgroup", "cgroup")
+    fs.add_generated("/proc/1/comm", "pid1:comm")
+    fs.add_generated("/proc/1/cmdline", "pid1:cmdline")
     fs.add_generated("/proc/sys/kernel/hostname", "hostname", mode=0o644)
     fs.add_dir("/proc/sys/kernel/random")
     fs.add_generated("/proc/sys/kernel/random/boot_id", "boot_id")

@@ -160,6 +160,13 @@ def partitions(machine) -> str:
     return "\n".join(rows) + "\n"
 
 
+def pid1(machine) -> tuple[str, str]:
+    """(comm, argv joined by NUL) of PID 1: the app itself in Docker, systemd (as /sbin/init) elsewhere."""
+    if machine.spec["platform"] == "docker":
+        return "python3", "python3\0app.py\0"
+    return "systemd", "/sbin/init\0"
+
+
 def cgroup(machine) -> str:
     """cgroup v2: PID 1 sits in init.scope under systemd; a private cgroup namespace (Docker) shows just /."""
     return "0::/\n" if machine.spec["platform"] == "docker" else "0::/init.scope\n"
@@ -194,6 +201,9 @@ def generate(machine, name: str) -> str:
         return (nic["mac"] if nic else "00:00:00:00:00:00") + "\n"
     if kind == "hostname":
         return machine.hostname + "\n"
+    if kind == "pid1":
+        comm, argv = pid1(machine)
+        return comm + "\n" if arg == "comm" else argv
     if kind == "boot_id":
         b = machine.boot_id
         return f"{b[:8]}-{b[8:12]}-{b[12:16]}-{b[16:20]}-{b[20:]}\n"

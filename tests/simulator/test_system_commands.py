@@ -345,3 +345,19 @@ def test_reboot_needs_root():
 def test_firmware_setup_needs_uefi():
     result = World.new("kvm-guest").run("sudo systemctl reboot --firmware-setup")
     assert result.status == 1 and result.stderr.startswith("Cannot indicate to EFI to boot into setup mode")
+
+
+def test_ps_shows_what_pid_1_is(worlds):
+    assert worlds["lxc"].run("ps -p 1 -o comm=") == Result("systemd\n", "", 0)
+    assert worlds["docker"].run("ps -p 1") == Result(
+        "    PID TTY          TIME CMD\n      1 ?        00:00:01 python3\n", "", 0
+    )
+    assert worlds["docker"].run("cat /proc/1/comm").stdout == "python3\n"
+    full = worlds["kvm"].run("ps -ef").stdout.splitlines()
+    assert full[0] == "UID          PID    PPID  C STIME TTY          TIME CMD"
+    assert full[1].startswith("root           1       0  0 ") and full[1].endswith(" /sbin/init")
+    assert any(line.endswith(" /usr/sbin/qemu-ga") for line in full)
+    bsd = worlds["none"].run("ps aux").stdout.splitlines()
+    assert bsd[0] == "USER         PID %CPU %MEM    VSZ   RSS TTY      STAT START   TIME COMMAND"
+    assert worlds["kvm"].run("ps -p 99999").status == 1
+    assert worlds["kvm"].run("ps -Z").stderr.startswith("error: unsupported SysV option\n")

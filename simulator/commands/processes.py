@@ -1,0 +1,161 @@
+"""Processes: ps (procps-ng 4.0.4) over the machine's process table, which follows from where it runs.
+
+What PID 1 is tells a system container (systemd, a whole OS) from an application container (the app itself).
+The table is derived from the platform, never stored: only the shell of the session is "really" running.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from simulator import procfs
+from simulator.commands import Context, command
+
+SHELL_PID = 4242  # the session's bash, as $$ in simulator/shell.py
+
+
+@dataclass(frozen=True)
+class Proc:
+    pid: int
+    ppid: int
+    user: str
+    args: str
+    comm: str
+    tty: str = "?"
+    stat: str = "Ss"
+    rss: int = 5120
+    vsz: int = 17000
+
+
+AGENTS = {
+    "qemu-guest-agent": ("/usr/sbin/qemu-ga", "qemu-ga"),
+    "open-vm-tools": ("/usr/bin/vmtoolsd", "vmtoolsd"),
+    "vboxadd-service": ("/usr/sbin/VBoxService --pidfile /var/run/vboxadd-service.sh", "VBoxService"),
+    "hv-kvp-daemon": ("/usr/sbin/hv_kvp_daemon -n", "hv_kvp_daemon"),
+}
+
+
+def processes(machine, user: str) -> list[Proc]:
+    comm, argv = procfs.pid1(machine)
+    if machine.spec["platform"] == "docker":
+        return [
+            Proc(1, 0, "root", argv.replace("\0", " ").strip(), comm, stat="Ss", rss=24576, vsz=31000),
+            Proc(SHELL_PID, 0, user, "bash", "bash", "pts/0", "Ss", 4096, 4600),
+        ]
+    table = [Proc(1, 0, "root", argv.replace("\0", " ").strip(), comm, rss=13120, vsz=22012)]
+    if machine.kind != "container":
+        table.append(Proc(2, 0, "root", "[kthreadd]", "kthreadd", stat="S", rss=0, vsz=0))
+    table.append(Proc(361, 1, "root", "/usr/lib/systemd/systemd-journald", "systemd-journal", rss=15360))
+    if machine.platform.agent in AGENTS:
+        args, comm = AGENTS[machine.platform.agent]
+        table.append(Proc(702, 1, "root", args, comm, stat="Ssl", rss=3840))
+    table += [
+        Proc(1051, 1, "root", "sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups", "sshd", rss=8192),
+        Proc(4200, 1051, "root", f"sshd: {user} [priv]", "sshd", rss=10240),
+        Proc(4241, 4200, user, f"sshd: {user}@pts/0", "sshd", stat="S", rss=6912),
+        Proc(SHELL_PID, 4241, user, "-bash", "bash", "pts/0", "Ss", 5248, 8756),
+    ]
+    return table
+
+
+def _cputime(proc: Proc, bsd: bool = False) -> str:
+    seconds = 1 if proc.pid == 1 else 0
+    return f"0:{seconds:02d}" if bsd else f"00:00:{seconds:02d}"
+
+
+@command(
+    "ps",
+    man="""
+ps - report a snapshot of the current processes
+
+  ps            processes of this terminal        ps -e / -A   every process
+  ps -ef        full format (UID PID PPID ... CMD) ps aux       BSD format with %CPU %MEM
+  ps -p 1       one process      ps -p 1 -o comm=    just the name of PID 1
+PID 1 tells what kind of system this is: systemd (a whole OS: host, VM or system container) or the
+application itself (an application container).
+""",
+)
+def ps(ctx: Context, argv: list[str]) -> int:
+    machine = ctx.machine
+    args = argv[1:]
+    table = processes(machine, ctx.user if ctx.user != "root" else "learner")
+    me = Proc(
+        4300 + machine.clock % 500, SHELL_PID, ctx.user, " ".join(argv), "ps", "pts/0", "R+", 4352, 11336
+    )
+    table.append(me)
+    pids, fmt, columns = None, "default", ""
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg in ("-e", "-A", "ax", "-ax"):
+            pids = "all"
+        elif arg in ("-ef", "-eF", "-fe"):
+            pids, fmt = "all", "full"
+        elif arg == "-f":
+            fmt = "full"
+        elif arg in ("aux", "-aux", "auxww", "axu"):
+            pids, fmt = "all", "bsd"
+        elif arg in ("-p", "--pid", "-o", "-q") and i + 1 < len(args):
+            if arg == "-o":
+                columns = args[i + 1]
+            else:
+                pids = {int(p) for p in args[i + 1].split(",") if p.isdigit()}
+            i += 1
+        elif arg.isdigit():
+            pids = {int(arg)}
+        else:
+            return _unknown(ctx, "SysV option" if arg.startswith("-") else "option (BSD syntax)")
+        i += 1
+    if pids is None:
+        shown = [p for p in table if p.tty == "pts/0"]
+    elif pids == "all":
+        shown = table
+    else:
+        shown = [p for p in table if p.pid in pids]
+    start = time.strftime("%H:%M", time.gmtime(machine.now() - int(machine.uptime())))
+    out = []
+    if columns:
+        header = columns.rstrip("=")
+        if not columns.endswith("="):
+            out.append(
+                f"{header.upper():<15}\n" if header in ("comm", "cmd", "args") else f"{header.upper()}\n"
+            )
+        for proc in shown:
+            value = {
+                "comm": proc.comm,
+                "cmd": proc.args,
+                "args": proc.args,
+                "pid": f"{proc.pid:>7}",
+                "user": proc.user,
+            }.get(header, "")
+            out.append(value + "\n")
+    elif fmt == "full":
+        out.append("UID          PID    PPID  C STIME TTY          TIME CMD\n")
+        out += [
+            f"{p.user:<8} {p.pid:>7} {p.ppid:>7}  0 {start} {p.tty:<8} {_cputime(p)} {p.args}\n"
+            for p in shown
+        ]
+    elif fmt == "bsd":
+        out.append("USER         PID %CPU %MEM    VSZ   RSS TTY      STAT START   TIME COMMAND\n")
+        memory = machine.spec["memory_mb"] * 1024
+        for p in shown:
+            cpu, mem = "0.1" if p.pid == 1 else "0.0", p.rss * 100 / memory
+            out.append(
+                f"{p.user:<8} {p.pid:>7} {cpu:>4} {mem:4.1f} {p.vsz:>6} {p.rss:>5} {p.tty:<8} {p.stat:<4} "
+                f"{start} {_cputime(p, bsd=True):>6} {p.args}\n"
+            )
+    else:
+        out.append("    PID TTY          TIME CMD\n")
+        out += [f"{p.pid:>7} {p.tty:<8} {_cputime(p)} {p.comm}\n" for p in shown]
+    ctx.out("".join(out))
+    return 0 if shown else 1
+
+
+def _unknown(ctx: Context, what: str) -> int:
+    ctx.err(
+        f"error: unsupported {what}\n\nUsage:\n ps [options]\n\n"
+        " Try 'ps --help <simple|list|output|threads|misc|all>'\n  or 'ps --help <s|l|o|t|m|a>'\n"
+        " for additional help text.\n\nFor more details see ps(1).\n"
+    )
+    return 1
