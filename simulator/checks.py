@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from simulator.filesystem import FsError
 from simulator.hardware import PLATFORMS
-from simulator.keys import MACHINE_ID, host_key_fingerprints
+from simulator.keys import KEY_NAMES, MACHINE_ID, host_key_fingerprints
 
 CHECKS: dict[str, Callable] = {}
 TITLES: dict[str, str] = {}
@@ -277,7 +277,7 @@ def ssh_host_keys_regenerated(world, params, answer):
     current = host_key_fingerprints(world.machine.fs)
     old = host_key_fingerprints(world.source.fs)
     problems = []
-    for kind in ("rsa", "ecdsa", "ed25519"):
+    for kind in KEY_NAMES:
         if kind not in current or not world.machine.fs.exists(f"/etc/ssh/ssh_host_{kind}_key"):
             problems.append(f"{kind} missing")
         elif current[kind] == old.get(kind):

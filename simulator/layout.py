@@ -11,7 +11,7 @@ import uuid
 
 from simulator.commands import COMMANDS
 from simulator.hardware import METAL, MODULES
-from simulator.keys import new_machine_id, ssh_keypair
+from simulator.keys import KEY_NAMES, new_machine_id, ssh_keypair
 
 RELEASE = "6.8.0-49-generic"
 KERNEL_VERSION = "#49-Ubuntu SMP PREEMPT_DYNAMIC Mon Nov  4 02:06:24 UTC 2024"
@@ -51,7 +51,6 @@ GROUPS = [
 KVM_GID = 993
 SBIN = {"modprobe", "lsmod", "modinfo", "insmod", "rmmod", "dmidecode", "virt-what", "reboot", "ip", "blkid"}
 SHELL_ONLY = {"cd", "history", "help", "exit", "export", "alias", "unset", "type", "source", "clear"}
-SSH_KEY_TYPES = ("rsa", "ecdsa", "ed25519")
 GIB = 1 << 30
 MIB = 1 << 20
 
@@ -158,7 +157,7 @@ def _install_identity(machine, rng) -> None:
     fs.add_file("/etc/machine-id", spec.get("machine_id", new_machine_id(rng)) + "\n", mode=0o444)
     fs.add_symlink("/var/lib/dbus/machine-id", "/etc/machine-id")
     keys = spec.get("ssh_keys") or {}
-    for kind in SSH_KEY_TYPES:
+    for kind in KEY_NAMES:
         private, public = keys.get(kind) or ssh_keypair(machine.rng(), kind, f"root@{machine.hostname}")
         fs.add_file(f"/etc/ssh/ssh_host_{kind}_key", private, mode=0o600)
         fs.add_file(f"/etc/ssh/ssh_host_{kind}_key.pub", public, mode=0o644)

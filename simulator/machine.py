@@ -136,7 +136,7 @@ class Machine:
         if name not in self.modules:
             self.modules.insert(0, name)
         if name in ("kvm_intel", "kvm_amd"):
-            self.fs.mknod("/dev/kvm", "chardev", 10, 232, 0o660, 0, 993)
+            self.fs.mknod("/dev/kvm", "chardev", 10, 232, 0o660, 0, layout.KVM_GID)
         return None
 
     def remove_module(self, name: str) -> None:

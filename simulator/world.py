@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from simulator import firmware
 from simulator.checks import CHECKS, TITLES
-from simulator.keys import host_key_fingerprints
+from simulator.keys import KEY_NAMES, host_key_fingerprints
 from simulator.machine import Machine
 from simulator.result import Result
 from simulator.scenarios import load_scenario
@@ -18,7 +18,7 @@ from simulator.shell import Shell
 def clone_identity(source: Machine) -> dict:
     """What a disk-image copy carries over: host name, machine-id, SSH host keys, filesystem UUIDs."""
     keys = {}
-    for kind in ("rsa", "ecdsa", "ed25519"):
+    for kind in KEY_NAMES:
         path = f"/etc/ssh/ssh_host_{kind}_key"
         keys[kind] = [source.fs.read(path), source.fs.read(path + ".pub")]
     return {
