@@ -32,6 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,
         MAX_CONTENT_LENGTH=1024 * 1024,
         TRUST_PROXY=False,
+        QUESTIONS_DIR=os.path.join(os.path.dirname(os.path.abspath(__file__)), "questions"),
     )
     app.config.from_pyfile("config.py", silent=True)
     # GUESTLAB_DATABASE, GUESTLAB_SECRET_KEY, GUESTLAB_INSTRUCTOR_INVITE_CODE, ... override the defaults.
@@ -43,11 +44,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     if app.config["TRUST_PROXY"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
 
-    from web import auth, classes, cli, cloud, db, errors, home, labs, quizzes, security
+    from web import auth, banks, classes, cli, cloud, db, errors, home, labs, quizzes, security
 
     db.init_app(app)
     db.migrate(app.config["DATABASE"])
     security.init_app(app)
+    banks.init_app(app)
     for blueprint in (home.bp, auth.bp, labs.bp, quizzes.bp, cloud.bp, classes.bp, errors.bp, cli.bp):
         app.register_blueprint(blueprint)
     return app

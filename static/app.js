@@ -8,9 +8,109 @@ document.addEventListener("htmx:config:request", (event) => {
 });
 
 // After a swap, move focus to what the new content asks for, so keyboard and screen reader users follow it.
-document.addEventListener("htmx:after:swap", (event) => {
-  const root = event.detail.ctx && event.detail.ctx.target;
-  if (!root || !root.querySelector) return;
-  const wanted = root.matches("[data-focus-after-swap]") ? root : root.querySelector("[data-focus-after-swap]");
-  if (wanted) wanted.focus();
+document.addEventListener("htmx:after:swap", () => {
+  const wanted = document.querySelector("[data-focus-after-swap]");
+  if (!wanted) return;
+  wanted.removeAttribute("data-focus-after-swap");
+  wanted.focus();
 });
+
+function announce(text) {
+  const region = document.getElementById("question-status");
+  if (region) region.textContent = text;
+}
+
+// The exam clock: the server enforces the deadline; this only shows what is left and reloads at zero.
+function startExamTimer() {
+  const timer = document.getElementById("exam-timer");
+  if (!timer || timer.dataset.running) return;
+  timer.dataset.running = "yes";
+  const deadline = Date.parse(timer.dataset.deadline);
+  const tick = () => {
+    const left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
+    const minutes = Math.floor(left / 60);
+    const seconds = String(left % 60).padStart(2, "0");
+    timer.textContent = `${minutes}:${seconds}`;
+    if (left === 0) { window.location.reload(); return; }
+    if (left === 300 || left === 60) announce(`${minutes} minute${minutes === 1 ? "" : "s"} left in the exam.`);
+    setTimeout(tick, 1000);
+  };
+  tick();
+}
+document.addEventListener("DOMContentLoaded", startExamTimer);
+document.addEventListener("htmx:after:swap", startExamTimer);
+
+// The lab terminal: Enter runs (htmx posts the form), Up/Down recall history, Tab completes.
+function setUpTerminal() {
+  const form = document.getElementById("command-form");
+  if (!form || form.dataset.ready) return;
+  form.dataset.ready = "yes";
+  const input = document.getElementById("command-line");
+  const output = document.getElementById("terminal-output");
+  const history = JSON.parse(form.dataset.history || "[]");
+  let position = history.length;
+  let draft = "";
+  output.scrollTop = output.scrollHeight;
+
+  form.addEventListener("htmx:before:request", () => {
+    if (input.value.trim()) history.push(input.value);
+    position = history.length;
+  });
+  form.addEventListener("htmx:after:request", () => {
+    input.value = "";
+    draft = "";
+    input.focus();
+  });
+  document.addEventListener("htmx:after:swap", () => { output.scrollTop = output.scrollHeight; });
+
+  input.addEventListener("keydown", async (event) => {
+    if (event.key === "ArrowUp" && position > 0) {
+      if (position === history.length) draft = input.value;
+      position -= 1;
+      input.value = history[position];
+      event.preventDefault();
+    } else if (event.key === "ArrowDown" && position < history.length) {
+      position += 1;
+      input.value = position === history.length ? draft : history[position];
+      event.preventDefault();
+    } else if (event.key === "Tab" && !event.shiftKey && input.value.trim() !== "") {
+      // Tab on an empty line moves focus on as usual, so the terminal never traps keyboard users.
+      event.preventDefault();
+      await complete(form, input, output);
+    } else if (event.key === "l" && event.ctrlKey) {
+      event.preventDefault();
+      output.replaceChildren();
+    }
+  });
+}
+
+async function complete(form, input, output) {
+  const url = `${form.dataset.completeUrl}?line=${encodeURIComponent(input.value)}`;
+  const response = await fetch(url, { headers: { Accept: "application/json" } });
+  if (!response.ok) return;
+  const { completions } = await response.json();
+  if (completions.length === 0) return;
+  const words = input.value.split(" ");
+  const current = words[words.length - 1];
+  const prefix = completions.reduce((common, word) => {
+    let i = 0;
+    while (i < common.length && common[i] === word[i]) i += 1;
+    return common.slice(0, i);
+  });
+  if (completions.length === 1) {
+    const done = completions[0];
+    words[words.length - 1] = done.endsWith("/") ? done : `${done} `;
+  } else if (prefix.length > current.length) {
+    words[words.length - 1] = prefix;
+  } else {
+    const listing = document.createElement("pre");
+    listing.className = "entry completions";
+    listing.textContent = completions.join("  ");
+    output.append(listing);
+    output.scrollTop = output.scrollHeight;
+  }
+  input.value = words.join(" ");
+}
+
+document.addEventListener("DOMContentLoaded", setUpTerminal);
+document.addEventListener("htmx:after:swap", setUpTerminal);

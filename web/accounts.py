@@ -113,7 +113,8 @@ def change_password(db: Database, user: User, current: str, new: str) -> User:
     return get_user(db, user.id)
 
 
-OWNED_TABLES: list[str] = []
+# Tables whose rows belong to a user; a guest's rows move to the account they log in to.
+OWNED_TABLES = ["labs", "attempts", "cards"]
 
 
 def adopt_guest_work(db: Database, guest: User, user: User) -> None:
@@ -123,7 +124,10 @@ def adopt_guest_work(db: Database, guest: User, user: User) -> None:
     with db.atomic():
         for table in OWNED_TABLES:
             if db[table].exists():
-                db.execute(f"UPDATE [{table}] SET user_id = ? WHERE user_id = ?", [user.id, guest.id])
+                # OR REPLACE: where both have a row for the same key (a card), the guest's newer one wins.
+                db.execute(
+                    f"UPDATE OR REPLACE [{table}] SET user_id = ? WHERE user_id = ?", [user.id, guest.id]
+                )
         db["users"].delete(guest.id)
 
 

@@ -1,5 +1,6 @@
 """One sqlite-utils Database per request, and the schema as versioned migrations applied at start."""
 
+import contextlib
 import fcntl
 import sqlite3
 from pathlib import Path
@@ -32,6 +33,18 @@ def close_db(_exc=None) -> None:
     db = g.pop("db", None)
     if db is not None:
         db.close()
+
+
+@contextlib.contextmanager
+def write_transaction(db: Database):
+    """BEGIN IMMEDIATE: a read-modify-write (a lab command from two tabs at once) runs one after the other."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
 
 
 def migrate(path: str) -> None:
@@ -81,3 +94,79 @@ def create_users(db):
 def create_login_failures(db):
     db["login_failures"].create({"id": int, "key": str, "at": float}, pk="id", not_null={"key", "at"})
     db["login_failures"].create_index(["key", "at"])
+
+
+@migrations(name="0003_create_labs")
+def create_labs(db):
+    db["labs"].create(
+        {
+            "id": int,
+            "user_id": int,
+            "scenario_id": str,
+            "state": str,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        not_null={"user_id", "scenario_id", "state", "created_at", "updated_at"},
+        foreign_keys=[("user_id", "users", "id")],
+    )
+    db["labs"].create_index(["user_id", "scenario_id", "updated_at"])
+    db["lab_commands"].create(
+        {
+            "id": int,
+            "lab_id": int,
+            "prompt": str,
+            "line": str,
+            "stdout": str,
+            "stderr": str,
+            "status": int,
+            "at": str,
+        },
+        pk="id",
+        not_null={"lab_id", "prompt", "line", "stdout", "stderr", "status", "at"},
+        foreign_keys=[("lab_id", "labs", "id")],
+    )
+    db["lab_commands"].create_index(["lab_id", "id"])
+
+
+@migrations(name="0004_create_quiz_tables")
+def create_quiz_tables(db):
+    db["users"].add_column("exam_date", str)
+    db["attempts"].create(
+        {
+            "id": int,
+            "user_id": int,
+            "kind": str,
+            "title": str,
+            "question_ids": str,
+            "started_at": str,
+            "deadline": str,
+            "submitted_at": str,
+            "result": str,
+        },
+        pk="id",
+        not_null={"user_id", "kind", "title", "question_ids", "started_at"},
+        foreign_keys=[("user_id", "users", "id")],
+    )
+    db["attempts"].create_index(["user_id", "started_at"])
+    db["answers"].create(
+        {
+            "attempt_id": int,
+            "question_id": str,
+            "response": str,
+            "correct": int,
+            "flagged": int,
+            "answered_at": str,
+        },
+        pk=("attempt_id", "question_id"),
+        not_null={"attempt_id", "question_id"},
+        defaults={"flagged": 0},
+        foreign_keys=[("attempt_id", "attempts", "id")],
+    )
+    db["cards"].create(
+        {"user_id": int, "question_id": str, "card": str, "updated_at": str},
+        pk=("user_id", "question_id"),
+        not_null={"user_id", "question_id", "card"},
+        foreign_keys=[("user_id", "users", "id")],
+    )

@@ -1,17 +1,154 @@
-"""Labs: Simulated hosts, guests and containers in your browser."""
+"""Labs: the scenario list, and a lab page with its terminal, tasks, checks, hints and reset."""
 
-from flask import Blueprint
+import re
 
-from web.render import render
+from flask import Blueprint, abort, g, jsonify, redirect, request, url_for
+
+from simulator import list_scenarios, load_scenario
+from simulator.completion import complete as complete_line
+from web import lab_store
+from web.auth import current_owner
+from web.db import get_db
+from web.render import is_partial, render
 
 bp = Blueprint("labs", __name__, url_prefix="/labs")
+
+MAX_LINE = 4096
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
+
+
+@bp.app_template_filter("points")
+def points(value: float) -> str:
+    """4.0 -> "4", 1.5 -> "1.5": scores as a person writes them."""
+    return f"{value:g}" if value == round(value, 1) else f"{value:.1f}"
+
+
+@bp.app_template_filter("terminal_text")
+def terminal_text(text: str) -> str:
+    """Output without escape sequences (the browser shows no colours or cursor moves); Jinja escapes it."""
+    return ANSI_ESCAPE.sub("", text)
+
+
+def _scenario_or_404(scenario_id: str):
+    try:
+        return load_scenario(scenario_id)
+    except KeyError:
+        abort(404)
+
+
+def _owned_lab(scenario_id: str) -> dict:
+    lab = lab_store.find_lab(get_db(), g.user.id, scenario_id) if g.user else None
+    if lab is None:
+        abort(404)
+    return lab
 
 
 @bp.get("/")
 def index():
+    labs = lab_store.labs_by_scenario(get_db(), g.user.id) if g.user else {}
+    rows = []
+    for listed in list_scenarios():
+        scenario = load_scenario(listed["id"])
+        lab = labs.get(scenario["id"])
+        grade = lab_store.load_world(lab).grade() if lab else None
+        rows.append({"scenario": scenario, "grade": grade})
+    return render("labs/index.html", "labs/_list.html", rows=rows)
+
+
+@bp.get("/<scenario_id>")
+def show(scenario_id):
+    scenario = _scenario_or_404(scenario_id)
+    lab = lab_store.find_lab(get_db(), g.user.id, scenario_id) if g.user else None
+    if lab is None:
+        return render("labs/intro.html", "labs/_intro.html", scenario=scenario)
+    return render("labs/lab.html", "labs/_lab.html", **_lab_context(scenario, lab))
+
+
+def _lab_context(scenario, lab, world=None) -> dict:
+    db = get_db()
+    world = world or lab_store.load_world(lab)
+    return {
+        "scenario": scenario,
+        "world": world,
+        "grade": world.grade(),
+        "log": lab_store.command_log(db, lab["id"]),
+        "history": lab_store.history(db, lab["id"]),
+    }
+
+
+@bp.post("/<scenario_id>/start")
+def start(scenario_id):
+    _scenario_or_404(scenario_id)
+    owner = current_owner()
+    lab_store.start_lab(get_db(), owner.id, scenario_id)
+    return redirect(url_for("labs.show", scenario_id=scenario_id, _anchor="command-line"), 303)
+
+
+@bp.post("/<scenario_id>/run")
+def run(scenario_id):
+    scenario = _scenario_or_404(scenario_id)
+    lab = _owned_lab(scenario_id)
+    line = request.form.get("line", "")
+    if len(line) > MAX_LINE:
+        line = line[:MAX_LINE] + "…"
+    entry, world = lab_store.run_command(get_db(), lab["id"], line)
+    if not is_partial():
+        return redirect(url_for("labs.show", scenario_id=scenario_id, _anchor="command-line"), 303)
     return render(
-        "coming.html",
-        "_coming.html",
-        title="Labs",
-        blurb="Simulated hosts, guests and containers in your browser.",
+        "labs/lab.html",
+        "labs/_run.html",
+        scenario=scenario,
+        world=world,
+        grade=world.grade(),
+        entry={
+            "id": entry.id,
+            "prompt": entry.prompt,
+            "line": entry.line,
+            "stdout": entry.result.stdout,
+            "stderr": entry.result.stderr,
+            "status": entry.result.status,
+        },
+        cleared=lab_store.CLEAR_SEQUENCE in entry.result.stdout,
     )
+
+
+@bp.post("/<scenario_id>/answer/<task_id>")
+def answer(scenario_id, task_id):
+    scenario = _scenario_or_404(scenario_id)
+    lab = _owned_lab(scenario_id)
+    text = request.form.get("answer", "")[:500]
+    _, world = lab_store.act(get_db(), lab["id"], lambda w: w.answer(task_id, text))
+    return _tasks_response(scenario, lab, world, focus=f"task-{task_id}")
+
+
+@bp.post("/<scenario_id>/hint/<task_id>")
+def hint(scenario_id, task_id):
+    scenario = _scenario_or_404(scenario_id)
+    lab = _owned_lab(scenario_id)
+    _, world = lab_store.act(get_db(), lab["id"], lambda w: w.take_hint(task_id))
+    return _tasks_response(scenario, lab, world, focus=f"hints-{task_id}")
+
+
+@bp.post("/<scenario_id>/reset")
+def reset(scenario_id):
+    _scenario_or_404(scenario_id)
+    lab = _owned_lab(scenario_id)
+    lab_store.reset_lab(get_db(), lab["id"], scenario_id)
+    return redirect(url_for("labs.show", scenario_id=scenario_id, _anchor="command-line"), 303)
+
+
+def _tasks_response(scenario, lab, world, focus: str):
+    if not is_partial():
+        return redirect(url_for("labs.show", scenario_id=scenario["id"], _anchor=focus), 303)
+    return render(
+        "labs/lab.html", "labs/_tasks.html", scenario=scenario, world=world, grade=world.grade(), focus=focus
+    )
+
+
+@bp.get("/<scenario_id>/complete")
+def complete(scenario_id):
+    """Tab completion: what the shell would offer for the line as typed so far."""
+    _scenario_or_404(scenario_id)
+    lab = _owned_lab(scenario_id)
+    line = request.args.get("line", "")[:MAX_LINE]
+    return jsonify(completions=complete_line(lab_store.load_world(lab), line))

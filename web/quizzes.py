@@ -1,17 +1,357 @@
-"""Quizzes: Practice questions and timed exams on objective 102.6."""
+"""Quizzes: practice with instant feedback, timed exams scored like LPI's, reviews, due cards and mastery."""
 
-from flask import Blueprint
+import datetime
+import json
+import random
+from pathlib import Path
 
-from web.render import render
+import click
+from flask import Blueprint, Response, abort, current_app, flash, g, redirect, request, url_for
+from markupsafe import Markup
 
-bp = Blueprint("quizzes", __name__, url_prefix="/quizzes")
+from quiz import exam as exams
+from quiz import schedule
+from quiz.bank import check_banks, summary
+from quiz.grading import grade
+from quiz.mastery import mastery, mastery_svg
+from quiz.model import AREAS, TERMS, TYPES
+from quiz.render import markdown_to_html
+from web import quiz_store
+from web.auth import current_owner
+from web.banks import bank, lab_check_results, scenario_checks
+from web.db import get_db
+from web.render import is_partial, render
+
+bp = Blueprint("quizzes", __name__, url_prefix="/quizzes", cli_group="bank")
+
+PRACTICE_SIZES = (5, 10, 20)
+GRACE_SECONDS = 5
+
+
+@bp.app_template_filter("markdown")
+def markdown_filter(text: str) -> Markup:
+    """Bank text is Markdown rendered through an allow-list sanitiser (quiz.render), so it is safe HTML."""
+    return Markup(markdown_to_html(text or ""))
 
 
 @bp.get("/")
 def index():
+    db = get_db()
+    context = {
+        "areas": AREAS,
+        "terms": TERMS,
+        "types": TYPES,
+        "sizes": PRACTICE_SIZES,
+        "counts": summary(bank()),
+    }
+    if g.user is None:
+        return render("quizzes/index.html", "quizzes/_dashboard.html", **context)
+    cards = quiz_store.cards(db, g.user.id)
+    exam_date = quiz_store.exam_date(db, g.user.id)
+    due = [qid for qid in schedule.due(cards, quiz_store.now_utc(), exam_date) if qid in bank().questions]
     return render(
-        "coming.html",
-        "_coming.html",
-        title="Quizzes",
-        blurb="Practice questions and timed exams on objective 102.6.",
+        "quizzes/index.html",
+        "quizzes/_dashboard.html",
+        **context,
+        attempts=quiz_store.list_attempts(db, g.user.id),
+        open_exam=quiz_store.open_exam(db, g.user.id),
+        due_count=len(due),
+        exam_date=exam_date,
+        mastery_chart=Markup(mastery_svg(_mastery(db, g.user.id))),
     )
+
+
+def _mastery(db, user_id: int) -> dict:
+    questions = bank().questions
+    events = [
+        {
+            "question_id": row["question_id"],
+            "area": questions[row["question_id"]].area,
+            "terms": questions[row["question_id"]].terms,
+            "correct": bool(row["correct"]),
+            "at": row["answered_at"],
+        }
+        for row in quiz_store.answer_events(db, user_id)
+        if row["question_id"] in questions
+    ]
+    return mastery(events)
+
+
+@bp.post("/practice")
+def start_practice():
+    owner = current_owner()
+    db = get_db()
+    mode = request.form.get("mode", "all")
+    areas = set(request.form.getlist("area")) & set(AREAS)
+    terms = set(request.form.getlist("term")) & set(TERMS)
+    types = set(request.form.getlist("type")) & set(TYPES)
+    size = request.form.get("size", type=int)
+    size = size if size in PRACTICE_SIZES else PRACTICE_SIZES[1]
+    candidates = [
+        q
+        for q in bank().questions.values()
+        if (not areas or q.area in areas)
+        and (not types or q.type in types)
+        and (not terms or set(q.terms) & terms)
+    ]
+    if mode == "wrong":
+        missed = set(quiz_store.missed_question_ids(db, owner.id))
+        candidates = [q for q in candidates if q.id in missed]
+        title = "What I got wrong"
+    elif mode == "due":
+        cards = quiz_store.cards(db, owner.id)
+        order = schedule.due(cards, quiz_store.now_utc(), quiz_store.exam_date(db, owner.id))
+        chosen = set(order)
+        candidates = sorted((q for q in candidates if q.id in chosen), key=lambda q: order.index(q.id))
+        title = "Due for review"
+    else:
+        random.shuffle(candidates)
+        title = "Practice"
+    if not candidates:
+        flash("No question matches that choice yet. Try other areas or types.")
+        return redirect(url_for("quizzes.index"), 303)
+    question_ids = [q.id for q in candidates[:size]]
+    attempt_id = quiz_store.create_attempt(db, owner.id, "practice", title, question_ids)
+    return redirect(url_for("quizzes.question", attempt_id=attempt_id, number=1), 303)
+
+
+@bp.post("/exam")
+def start_exam():
+    owner = current_owner()
+    db = get_db()
+    running = quiz_store.open_exam(db, owner.id)
+    if running is not None:
+        return redirect(url_for("quizzes.question", attempt_id=running["id"], number=1), 303)
+    question_ids = exams.build_exam(bank(), random.Random())
+    started = quiz_store.now_utc()
+    attempt_id = quiz_store.create_attempt(
+        db, owner.id, "exam", "Exam 102.6", question_ids, deadline=exams.deadline(started, exams.EXAM_MINUTES)
+    )
+    return redirect(url_for("quizzes.question", attempt_id=attempt_id, number=1), 303)
+
+
+def _attempt_or_404(attempt_id: int) -> dict:
+    attempt = quiz_store.get_attempt(get_db(), g.user.id, attempt_id) if g.user else None
+    if attempt is None:
+        abort(404)
+    return attempt
+
+
+def _expired(attempt: dict) -> bool:
+    deadline = quiz_store.parse_time(attempt["deadline"])
+    return deadline is not None and quiz_store.now_utc().timestamp() > deadline.timestamp() + GRACE_SECONDS
+
+
+def _submit(attempt: dict) -> None:
+    """Score an exam once; the timer and a second submit both land here, and only the first one counts."""
+    db = get_db()
+    if attempt["submitted_at"]:
+        return
+    questions = [bank().questions[qid] for qid in attempt["question_ids"] if qid in bank().questions]
+    saved = quiz_store.answers(db, attempt["id"])
+    responses = {qid: row["response"] for qid, row in saved.items()}
+    result = exams.score_attempt(questions, responses)
+    with db.atomic():
+        for question in questions:
+            correct = result.grades[question.id].correct
+            if question.id in saved and saved[question.id]["response"] is not None:
+                quiz_store.save_answer(db, attempt["id"], question.id, responses[question.id], correct)
+                quiz_store.review_card(db, attempt["user_id"], question.id, correct)
+        quiz_store.finish(
+            db,
+            attempt["id"],
+            {
+                "correct": result.correct,
+                "total": result.total,
+                "percent": result.percent,
+                "scaled": result.scaled,
+                "passed": result.passed,
+                "areas": {area: vars(r) for area, r in result.areas.items()},
+            },
+        )
+
+
+def _question_context(attempt: dict, number: int) -> dict:
+    ids = attempt["question_ids"]
+    if not 1 <= number <= len(ids) or ids[number - 1] not in bank().questions:
+        abort(404)
+    question = bank().questions[ids[number - 1]]
+    saved = quiz_store.answers(get_db(), attempt["id"])
+    row = saved.get(question.id)
+    show_feedback = attempt["kind"] == "practice" and row is not None and row["correct"] is not None
+    feedback = grade(question, row["response"]) if show_feedback else None
+    return {
+        "attempt": attempt,
+        "number": number,
+        "total": len(ids),
+        "question": question,
+        "saved": row,
+        "feedback": feedback,
+        "answered": {qid for qid, r in saved.items() if r["response"] is not None},
+        "flagged": {qid for qid, r in saved.items() if r["flagged"]},
+        "lab_checks": lab_check_results(g.user.id, question) if question.type == "lab" else None,
+    }
+
+
+@bp.get("/attempts/<int:attempt_id>/<int:number>")
+def question(attempt_id, number):
+    attempt = _attempt_or_404(attempt_id)
+    if attempt["kind"] == "exam" and not attempt["submitted_at"] and _expired(attempt):
+        _submit(attempt)
+        flash("Time is up. Your exam has been submitted with the answers you saved.")
+        return redirect(url_for("quizzes.review", attempt_id=attempt_id), 303)
+    if attempt["submitted_at"] and attempt["kind"] == "exam":
+        return redirect(url_for("quizzes.review", attempt_id=attempt_id), 303)
+    return render("quizzes/question.html", "quizzes/_question.html", **_question_context(attempt, number))
+
+
+def _response_from_form(question) -> object:
+    if question.type == "single":
+        return request.form.get("option")
+    if question.type == "multiple":
+        return sorted(set(request.form.getlist("option")))
+    if question.type == "fill":
+        return request.form.get("answer", "")[:1000]
+    return None
+
+
+@bp.post("/attempts/<int:attempt_id>/<int:number>")
+def answer(attempt_id, number):
+    attempt = _attempt_or_404(attempt_id)
+    db = get_db()
+    context = _question_context(attempt, number)
+    question = context["question"]
+    if attempt["kind"] == "exam":
+        if attempt["submitted_at"] or _expired(attempt):
+            _submit(attempt)
+            flash("Time is up. Your exam has been submitted with the answers you saved.")
+            return redirect(url_for("quizzes.review", attempt_id=attempt_id), 303)
+        quiz_store.save_answer(db, attempt_id, question.id, _response_from_form(question), None)
+        if request.form.get("go") == "next" and number < context["total"]:
+            return redirect(url_for("quizzes.question", attempt_id=attempt_id, number=number + 1), 303)
+        if request.form.get("go") == "summary":
+            return redirect(url_for("quizzes.summary_page", attempt_id=attempt_id), 303)
+        return _question_response(attempt, number, status="Answer saved.")
+    if context["saved"] is None or context["saved"]["correct"] is None:
+        if question.type == "lab":
+            response = lab_check_results(g.user.id, question)
+        else:
+            response = _response_from_form(question)
+        result = grade(question, response)
+        with db.atomic():
+            quiz_store.save_answer(db, attempt_id, question.id, response, result.correct)
+            quiz_store.review_card(db, g.user.id, question.id, result.correct)
+            if len(quiz_store.answers(db, attempt_id)) == context["total"]:
+                quiz_store.finish(db, attempt_id, {})
+    return _question_response(attempt, number)
+
+
+def _question_response(attempt, number, status=None):
+    if not is_partial():
+        return redirect(url_for("quizzes.question", attempt_id=attempt["id"], number=number), 303)
+    return render(
+        "quizzes/question.html", "quizzes/_question.html", **_question_context(attempt, number), status=status
+    )
+
+
+@bp.post("/attempts/<int:attempt_id>/<int:number>/flag")
+def flag(attempt_id, number):
+    attempt = _attempt_or_404(attempt_id)
+    context = _question_context(attempt, number)
+    if attempt["kind"] != "exam" or attempt["submitted_at"]:
+        abort(400)
+    flagged = context["question"].id not in context["flagged"]
+    quiz_store.set_flag(get_db(), attempt_id, context["question"].id, flagged)
+    return _question_response(attempt, number, status="Flagged for review." if flagged else "Flag removed.")
+
+
+@bp.get("/attempts/<int:attempt_id>/summary")
+def summary_page(attempt_id):
+    attempt = _attempt_or_404(attempt_id)
+    if attempt["submitted_at"]:
+        return redirect(url_for("quizzes.review", attempt_id=attempt_id), 303)
+    saved = quiz_store.answers(get_db(), attempt_id)
+    return render("quizzes/summary.html", "quizzes/_summary.html", attempt=attempt, saved=saved)
+
+
+@bp.post("/attempts/<int:attempt_id>/submit")
+def submit(attempt_id):
+    attempt = _attempt_or_404(attempt_id)
+    if attempt["kind"] == "exam":
+        _submit(attempt)
+    else:
+        quiz_store.finish(get_db(), attempt_id, {})
+    return redirect(url_for("quizzes.review", attempt_id=attempt_id), 303)
+
+
+@bp.get("/attempts/<int:attempt_id>/review")
+def review(attempt_id):
+    attempt = _attempt_or_404(attempt_id)
+    if attempt["kind"] == "exam" and not attempt["submitted_at"]:
+        if not _expired(attempt):
+            flash("Submit the exam to see its review.")
+            return redirect(url_for("quizzes.summary_page", attempt_id=attempt_id), 303)
+        _submit(attempt)
+        attempt = _attempt_or_404(attempt_id)
+    saved = quiz_store.answers(get_db(), attempt_id)
+    items = []
+    for qid in attempt["question_ids"]:
+        question = bank().questions.get(qid)
+        if question is None:
+            continue
+        row = saved.get(qid)
+        response = row["response"] if row else None
+        items.append({"question": question, "row": row, "grade": grade(question, response) if row else None})
+    return render("quizzes/review.html", "quizzes/_review.html", attempt=attempt, items=items, areas=AREAS)
+
+
+@bp.post("/exam-date")
+def set_exam_date():
+    owner = current_owner()
+    value = request.form.get("exam_date", "").strip()
+    try:
+        parsed = datetime.date.fromisoformat(value) if value else None
+    except ValueError:
+        flash("That is not a date. Use the date picker, or the form YYYY-MM-DD.")
+        return redirect(url_for("quizzes.index"), 303)
+    quiz_store.set_exam_date(get_db(), owner.id, parsed.isoformat() if parsed else None)
+    flash(f"Exam date set to {parsed.isoformat()}." if parsed else "Exam date cleared.")
+    return redirect(url_for("quizzes.index"), 303)
+
+
+@bp.get("/export.<fmt>")
+def export(fmt):
+    from quiz.gift import export_gift
+    from quiz.moodle_xml import export_moodle_xml
+
+    questions = list(bank().questions.values())
+    if fmt == "gift":
+        return Response(
+            export_gift(questions),
+            mimetype="text/plain",
+            headers={"Content-Disposition": "attachment; filename=guestlab-102.6.gift.txt"},
+        )
+    if fmt == "xml":
+        return Response(
+            export_moodle_xml(questions),
+            mimetype="application/xml",
+            headers={"Content-Disposition": "attachment; filename=guestlab-102.6.moodle.xml"},
+        )
+    abort(404)
+
+
+@bp.cli.command("check")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print counts by type, area and term as JSON.")
+def check_command(path, as_json):
+    """Validate every question bank under PATH (default: questions/)."""
+    path = path or Path(current_app.config["QUESTIONS_DIR"])
+    loaded, errors = check_banks(path, scenario_checks())
+    for error in errors:
+        click.echo(str(error), err=True)
+    if errors:
+        raise SystemExit(1)
+    if as_json:
+        click.echo(json.dumps(summary(loaded), indent=2))
+    else:
+        click.echo(f"{len(loaded.questions)} questions: all valid.")

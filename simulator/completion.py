@@ -1,0 +1,57 @@
+"""Tab completion as bash offers it by default: command names for the first word, file names after it."""
+
+from __future__ import annotations
+
+import posixpath
+
+from simulator.commands import COMMANDS
+from simulator.filesystem import FsError
+from simulator.shell import BASH_BUILTINS, BUILTINS, load_commands
+
+# Words after which a new command starts, so its name is completed rather than a file name.
+COMMAND_POSITION = {"|", "||", "&&", ";", "sudo", "then", "do", "!"}
+MAX_CANDIDATES = 200
+
+
+def complete(world, line: str) -> list[str]:
+    """Candidates for the last word of `line`, each a full replacement for that word."""
+    if world.mode != "shell":
+        return []
+    words = line.split(" ")
+    word = words[-1]
+    before = [w for w in words[:-1] if w]
+    if not before or before[-1] in COMMAND_POSITION:
+        if "/" not in word:
+            return _commands(word)
+    return _files(world, word)
+
+
+def _commands(prefix: str) -> list[str]:
+    load_commands()
+    names = set(COMMANDS) | set(BUILTINS) | BASH_BUILTINS
+    return sorted(name for name in names if name.startswith(prefix))[:MAX_CANDIDATES]
+
+
+def _files(world, word: str) -> list[str]:
+    machine, shell = world.machine, world.shell
+    home = shell.env.get("HOME", "/")
+    typed_dir, _, stem = word.rpartition("/")
+    if word.startswith("/") and not typed_dir:
+        typed_dir = "/"
+    shown_dir = typed_dir + "/" if typed_dir and typed_dir != "/" else typed_dir
+    directory = typed_dir or "."
+    if directory == "~" or directory.startswith("~/"):
+        directory = home + directory[1:]
+    uid = shell.uid(machine)
+    try:
+        names = machine.fs.listdir(directory, shell.cwd, uid)
+    except FsError:
+        return []
+    candidates = []
+    for name in names:
+        if not name.startswith(stem) or (name.startswith(".") and not stem.startswith(".")):
+            continue
+        path = posixpath.join(directory, name)
+        suffix = "/" if machine.fs.is_dir(path, shell.cwd) else ""
+        candidates.append(f"{shown_dir}{name}{suffix}")
+    return candidates[:MAX_CANDIDATES]

@@ -1,0 +1,161 @@
+import json
+
+import pytest
+
+from web.db import connect
+
+
+@pytest.fixture
+def db(app):
+    return connect(app.config["DATABASE"])
+
+
+def _start(client, scenario="intel-vtx-host"):
+    response = client.post(f"/labs/{scenario}/start")
+    assert response.status_code == 303
+    return f"/labs/{scenario}"
+
+
+def test_lab_list_shows_every_scenario_not_started(client):
+    page = client.get("/labs/").get_data(as_text=True)
+    for title in ("VT-x is switched off in the firmware", "A cloud VM of unknown origin"):
+        assert title in page
+    assert "Not started" in page
+
+
+def test_unknown_scenario_is_a_404(client):
+    assert client.get("/labs/no-such-lab").status_code == 404
+    assert client.post("/labs/no-such-lab/start").status_code == 404
+
+
+def test_lab_page_before_start_offers_to_start(client):
+    page = client.get("/labs/kvm-guest").get_data(as_text=True)
+    assert "Start this lab" in page and "command-line" not in page
+
+
+def test_command_runs_and_output_is_appended_as_a_fragment(client, htmx):
+    url = _start(client)
+    response = htmx.post(url + "/run", data={"line": "grep -c vmx /proc/cpuinfo"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<html" not in page
+    assert "grep -c vmx /proc/cpuinfo" in page
+    assert '<hx-partial hx-target="#lab-tasks"' in page
+
+
+def test_lab_state_and_log_survive_a_reload_and_a_restart(client, htmx, tmp_path):
+    url = _start(client)
+    htmx.post(url + "/run", data={"line": "sudo modprobe kvm_intel"})
+    htmx.post(url + "/run", data={"line": "lsmod | grep kvm"})
+    page = client.get(url).get_data(as_text=True)
+    assert "sudo modprobe kvm_intel" in page and "kvm_intel" in page
+    from app import create_app
+
+    restarted = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "DATABASE": client.application.config["DATABASE"],
+            "WTF_CSRF_ENABLED": False,
+        }
+    ).test_client()
+    with client.session_transaction() as session:
+        cookie_session = dict(session)
+    with restarted.session_transaction() as session:
+        session.update(cookie_session)
+    page = restarted.get(url).get_data(as_text=True)
+    assert "lsmod | grep kvm" in page
+    assert "Passed" in page
+
+
+def test_check_passes_when_the_module_is_loaded(client, htmx, db):
+    url = _start(client)
+    assert "<strong>Passed:</strong>" not in client.get(url).get_data(as_text=True)
+    page = htmx.post(url + "/run", data={"line": "sudo modprobe kvm_intel"}).get_data(as_text=True)
+    assert "<strong>Passed:</strong>" in page
+    state = json.loads(db["labs"].get(1)["state"])
+    assert state["shell"]["history"][-1] == "sudo modprobe kvm_intel"
+
+
+def test_written_answer_is_saved_and_graded(client, htmx):
+    url = _start(client, "kvm-guest")
+    page = htmx.post(url + "/answer/hypervisor", data={"answer": "KVM"}).get_data(as_text=True)
+    assert 'value="KVM"' in page
+    assert "Passed" in page
+
+
+def test_hint_is_shown_and_costs_a_point(client, htmx):
+    url = _start(client, "kvm-guest")
+    before = client.get(url).get_data(as_text=True)
+    assert "Hint 1:" not in before
+    page = htmx.post(url + "/hint/hypervisor").get_data(as_text=True)
+    assert "Hint 1:" in page and "costs 1 point" in page
+
+
+def test_reset_gives_a_fresh_machine_and_clears_the_log(client, htmx):
+    url = _start(client)
+    htmx.post(url + "/run", data={"line": "sudo modprobe kvm_intel"})
+    client.post(url + "/reset")
+    page = client.get(url).get_data(as_text=True)
+    assert "<kbd>sudo modprobe kvm_intel</kbd>" not in page
+
+
+def test_clear_empties_the_terminal(client, htmx):
+    url = _start(client)
+    htmx.post(url + "/run", data={"line": "uname -r"})
+    page = htmx.post(url + "/run", data={"line": "clear"}).get_data(as_text=True)
+    assert 'hx-target="#terminal-output" hx-swap="innerHTML"' in page
+    assert "<kbd>uname -r</kbd>" not in client.get(url).get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "x" * 10_000,
+        "\x00\x01\x1b[31m",
+        'echo "unterminated',
+        "$(" * 500,
+        "🙂" * 100,
+        "cat /dev/zero | head -c 5",
+    ],
+)
+def test_strange_input_never_500s_and_keeps_state(client, htmx, line):
+    url = _start(client)
+    htmx.post(url + "/run", data={"line": "touch /tmp/kept"})
+    response = htmx.post(url + "/run", data={"line": line})
+    assert response.status_code == 200
+    assert "kept" in htmx.post(url + "/run", data={"line": "ls /tmp"}).get_data(as_text=True)
+
+
+def test_escape_sequences_are_not_sent_to_the_browser(client, htmx):
+    url = _start(client)
+    page = htmx.post(url + "/run", data={"line": "printf '\\033[31mred'"}).get_data(as_text=True)
+    assert "\x1b" not in page
+
+
+def test_terminal_output_is_escaped(client, htmx):
+    url = _start(client)
+    page = htmx.post(url + "/run", data={"line": "echo '<script>alert(1)</script>'"}).get_data(as_text=True)
+    assert "<script>alert(1)" not in page and "&lt;script&gt;" in page
+
+
+def test_tab_completion_offers_commands_and_files(client):
+    url = _start(client)
+    assert "modprobe" in client.get(url + "/complete?line=modp").get_json()["completions"]
+    assert "/proc/cpuinfo" in client.get(url + "/complete?line=cat /proc/cpui").get_json()["completions"]
+    assert client.get(url + "/complete?line=cat /nope/x").get_json()["completions"] == []
+
+
+def test_another_visitor_cannot_reach_my_lab(app, client, htmx):
+    url = _start(client)
+    htmx.post(url + "/run", data={"line": "touch /tmp/mine"})
+    stranger = app.test_client()
+    assert "Start this lab" in stranger.get(url).get_data(as_text=True)
+    assert stranger.post(url + "/run", data={"line": "ls /tmp"}).status_code == 404
+
+
+def test_guest_lab_is_kept_when_the_guest_signs_up(client, htmx, auth, db):
+    url = _start(client)
+    htmx.post(url + "/run", data={"line": "sudo modprobe kvm_intel"})
+    auth.signup()
+    assert db["labs"].count == 1 and db["labs"].get(1)["user_id"] == 1
+    assert "sudo modprobe kvm_intel" in client.get(url).get_data(as_text=True)

@@ -1,0 +1,220 @@
+import datetime
+import json
+
+import pytest
+
+from quiz.render import markdown_to_html
+from web.db import connect
+
+
+@pytest.fixture
+def db(app):
+    return connect(app.config["DATABASE"])
+
+
+def _start_practice(client, **form):
+    response = client.post("/quizzes/practice", data={"size": "5", **form})
+    assert response.status_code == 303, response.get_data(as_text=True)
+    return response.headers["Location"]
+
+
+def _attempt(db, attempt_id=1):
+    row = db["attempts"].get(attempt_id)
+    return {**row, "question_ids": json.loads(row["question_ids"])}
+
+
+def _question(app, qid):
+    return app.extensions["guestlab.bank"].questions[qid]
+
+
+def _right_form(question):
+    if question.type == "single":
+        return {"option": sorted(question.correct_option_ids)[0]}
+    if question.type == "multiple":
+        return {"option": sorted(question.correct_option_ids)}
+    return {"answer": question.fill.exact[0]}
+
+
+def _wrong_form(question):
+    if question.type == "fill":
+        return {"answer": "definitely not it"}
+    wrong = [o.id for o in question.options if not o.correct]
+    return {"option": wrong[0]}
+
+
+def test_dashboard_lists_practice_and_exam_for_a_visitor(client):
+    page = client.get("/quizzes/").get_data(as_text=True)
+    assert "Start practice" in page and "Start an exam" in page
+
+
+def test_practice_question_page_does_not_leak_the_answer(app, client, db):
+    url = _start_practice(client, type="single")
+    page = client.get(url).get_data(as_text=True)
+    question = _question(app, _attempt(db)["question_ids"][0])
+    assert markdown_to_html(question.options[0].text) in page
+    for option in question.options:
+        assert markdown_to_html(option.explanation) not in page
+    assert markdown_to_html(question.explanation) not in page
+    assert 'class="option right"' not in page
+
+
+def test_practice_answer_gives_feedback_with_the_explanations(app, client, db, htmx):
+    url = _start_practice(client, type="single")
+    question = _question(app, _attempt(db)["question_ids"][0])
+    response = htmx.post(url, data=_wrong_form(question))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<html" not in page
+    assert "Not quite." in page and "You chose this; it is wrong." in page
+    assert db["answers"].count == 1 and db["cards"].count == 1
+
+
+def test_practice_first_answer_stands_and_a_second_submit_is_idempotent(app, client, db):
+    url = _start_practice(client, type="single")
+    question = _question(app, _attempt(db)["question_ids"][0])
+    client.post(url, data=_wrong_form(question))
+    client.post(url, data=_right_form(question))
+    assert db["answers"].get((1, question.id))["correct"] == 0
+    assert "You chose this; it is wrong." in client.get(url).get_data(as_text=True)
+
+
+def test_fill_answer_accepts_optional_sudo_where_the_bank_allows_it(app, client, db):
+    bank = app.extensions["guestlab.bank"]
+    question = next(
+        q for q in bank.questions.values() if q.type == "fill" and q.fill.optional_sudo and q.fill.exact
+    )
+    url = _start_practice(client, type="fill")
+    attempt = _attempt(db)
+    number = (
+        attempt["question_ids"].index(question.id) + 1 if question.id in attempt["question_ids"] else None
+    )
+    if number is None:
+        db["attempts"].update(1, {"question_ids": json.dumps([question.id])})
+        number = 1
+    client.post(
+        url.rsplit("/", 1)[0] + f"/{number}", data={"answer": "  sudo   " + question.fill.exact[0] + " "}
+    )
+    assert db["answers"].get((1, question.id))["correct"] == 1
+
+
+def test_what_i_got_wrong_offers_only_missed_questions(app, client, db):
+    url = _start_practice(client, type="single")
+    ids = _attempt(db)["question_ids"]
+    client.post(url, data=_wrong_form(_question(app, ids[0])))
+    client.post(url[:-1] + "2", data=_right_form(_question(app, ids[1])))
+    _start_practice(client, mode="wrong")
+    assert _attempt(db, 2)["question_ids"] == [ids[0]]
+
+
+def test_learner_cannot_open_another_learners_attempt(app, client, auth):
+    auth.signup()
+    _start_practice(client)
+    auth.logout()
+    other = app.test_client()
+    other.post("/signup", data={"username": "eve", "password": "correct horse battery", "invite": ""})
+    assert other.get("/quizzes/attempts/1/1").status_code == 404
+    assert other.post("/quizzes/attempts/1/1", data={"option": "a"}).status_code == 404
+    assert other.get("/quizzes/attempts/1/review").status_code == 404
+
+
+def _start_exam(client):
+    response = client.post("/quizzes/exam")
+    assert response.status_code == 303
+    return response.headers["Location"]
+
+
+def test_exam_has_sixty_questions_and_no_feedback_before_submit(app, client, db, htmx):
+    url = _start_exam(client)
+    attempt = _attempt(db)
+    assert len(attempt["question_ids"]) == 60
+    assert all(_question(app, q).type != "lab" for q in attempt["question_ids"])
+    question = _question(app, attempt["question_ids"][0])
+    page = htmx.post(url, data={**_right_form(question), "go": "save"}).get_data(as_text=True)
+    assert "Answer saved." in page and "Correct." not in page
+    assert client.get(f"/quizzes/attempts/{attempt['id']}/review").status_code == 303
+
+
+def test_exam_resumes_where_it_was_and_submits_once(app, client, db):
+    url = _start_exam(client)
+    attempt = _attempt(db)
+    first = _question(app, attempt["question_ids"][0])
+    client.post(url, data={**_right_form(first), "go": "next"})
+    assert _start_exam(client) == url
+    assert "checked" in client.get(url).get_data(as_text=True) or first.type == "fill"
+    client.post(f"/quizzes/attempts/{attempt['id']}/submit")
+    result = json.loads(db["attempts"].get(attempt["id"])["result"])
+    assert result["correct"] == 1 and result["total"] == 60 and 200 <= result["scaled"] < 500
+    client.post(f"/quizzes/attempts/{attempt['id']}/submit")
+    assert json.loads(db["attempts"].get(attempt["id"])["result"]) == result
+
+
+def test_exam_answers_after_the_deadline_are_refused_and_the_exam_submitted(app, client, db):
+    url = _start_exam(client)
+    past = (datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=1)).isoformat(timespec="seconds")
+    db["attempts"].update(1, {"deadline": past})
+    question = _question(app, _attempt(db)["question_ids"][0])
+    response = client.post(url, data=_right_form(question))
+    assert response.status_code == 303 and response.headers["Location"].endswith("/review")
+    assert db["answers"].count == 0
+    assert db["attempts"].get(1)["submitted_at"] is not None
+
+
+def test_exam_flag_for_review_shows_in_the_summary(client, db, htmx):
+    url = _start_exam(client)
+    page = htmx.post(url + "/flag").get_data(as_text=True)
+    assert "Flagged for review." in page
+    summary = client.get("/quizzes/attempts/1/summary").get_data(as_text=True)
+    assert "flagged for review" in summary
+
+
+def test_review_shows_choices_and_explanations_after_submit(app, client, db):
+    url = _start_practice(client, type="single")
+    question = _question(app, _attempt(db)["question_ids"][0])
+    client.post(url, data=_wrong_form(question))
+    page = client.get("/quizzes/attempts/1/review").get_data(as_text=True)
+    assert "Your choice, wrong" in page and "Right" in page
+
+
+def test_guest_practice_is_kept_when_they_log_in(app, client, db, auth):
+    other = app.test_client()
+    other.post("/signup", data={"username": "ada", "password": "correct horse battery", "invite": ""})
+    url = _start_practice(client, type="single")
+    question = _question(app, _attempt(db)["question_ids"][0])
+    client.post(url, data=_wrong_form(question))
+    auth.login()
+    ada = next(db["users"].rows_where("username = 'ada'"))
+    assert db["attempts"].get(1)["user_id"] == ada["id"]
+    assert db["cards"].count_where("user_id = ?", [ada["id"]]) == 1
+    assert "in progress" in client.get("/quizzes/").get_data(as_text=True)
+
+
+def test_exam_date_is_saved(client, auth, db):
+    auth.signup()
+    client.post("/quizzes/exam-date", data={"exam_date": "2027-01-15"})
+    assert db["users"].get(1)["exam_date"] == "2027-01-15"
+    response = client.post("/quizzes/exam-date", data={"exam_date": "not a date"})
+    assert response.status_code == 303
+    assert db["users"].get(1)["exam_date"] == "2027-01-15"
+
+
+def test_bank_check_json_meets_the_counts(runner):
+    result = runner.invoke(args=["bank", "check", "--json"])
+    assert result.exit_code == 0, result.output
+    counts = json.loads(result.output)
+    assert counts["questions"] >= 150
+
+
+def test_bank_check_refuses_a_corrupted_bank_naming_the_file(runner, tmp_path):
+    (tmp_path / "broken.yaml").write_text(
+        "area: vm-and-containers\nquestions:\n  - id: x\n    type: single\n  stem: ["
+    )
+    result = runner.invoke(args=["bank", "check", str(tmp_path)])
+    assert result.exit_code != 0
+    assert "broken.yaml" in result.output
+
+
+def test_exports_are_downloads(client):
+    gift = client.get("/quizzes/export.gift")
+    assert gift.status_code == 200 and "attachment" in gift.headers["Content-Disposition"]
+    assert "::" in gift.get_data(as_text=True)
+    xml = client.get("/quizzes/export.xml")
+    assert xml.get_data(as_text=True).lstrip().startswith("<?xml") or "<quiz>" in xml.get_data(as_text=True)

@@ -1,0 +1,48 @@
+"""The question banks, loaded and validated once at start, and what lab questions need from the simulator."""
+
+from pathlib import Path
+
+from flask import current_app
+
+from quiz.bank import load_bank
+from quiz.model import Bank, Question
+from simulator import list_scenarios, load_scenario
+from web import lab_store
+from web.db import get_db
+
+
+def scenario_checks() -> dict[str, set[str]]:
+    """Every scenario's check ids, so a lab question naming a missing check is refused at load time."""
+    checks = {}
+    for listed in list_scenarios():
+        tasks = load_scenario(listed["id"])["tasks"]
+        checks[listed["id"]] = {check["id"] for task in tasks for check in task["checks"]}
+    return checks
+
+
+def init_app(app) -> None:
+    path = Path(app.config["QUESTIONS_DIR"])
+    app.extensions["guestlab.bank"] = load_bank(path, scenario_checks())
+
+
+def bank() -> Bank:
+    return current_app.extensions["guestlab.bank"]
+
+
+def lab_check_results(user_id: int, question: Question) -> list[dict]:
+    """The question's checks as they stand on the learner's own lab (none has passed in a lab not started)."""
+    lab = lab_store.find_lab(get_db(), user_id, question.scenario)
+    if lab is None:
+        return [
+            {"id": check, "passed": False, "detail": "You have not started this lab yet."}
+            for check in question.checks
+        ]
+    results = {c["id"]: c for c in lab_store.load_world(lab).grade()["checks"]}
+    return [
+        {
+            "id": check,
+            "passed": bool(results.get(check, {}).get("passed")),
+            "detail": results.get(check, {}).get("detail", ""),
+        }
+        for check in question.checks
+    ]

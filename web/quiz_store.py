@@ -1,0 +1,170 @@
+"""Quiz attempts, answers and review cards in SQLite. Every answer is saved the moment it is given."""
+
+import datetime
+import json
+
+from sqlite_utils import Database
+
+from quiz import schedule
+
+
+def now_utc() -> datetime.datetime:
+    return datetime.datetime.now(datetime.UTC)
+
+
+def _iso(moment: datetime.datetime | None) -> str | None:
+    return moment.isoformat(timespec="seconds") if moment else None
+
+
+def parse_time(text: str | None) -> datetime.datetime | None:
+    return datetime.datetime.fromisoformat(text) if text else None
+
+
+def create_attempt(
+    db: Database, user_id: int, kind: str, title: str, question_ids: list[str], deadline=None
+) -> int:
+    return (
+        db["attempts"]
+        .insert(
+            {
+                "user_id": user_id,
+                "kind": kind,
+                "title": title,
+                "question_ids": json.dumps(question_ids),
+                "started_at": _iso(now_utc()),
+                "deadline": _iso(deadline),
+            }
+        )
+        .last_pk
+    )
+
+
+def get_attempt(db: Database, user_id: int, attempt_id: int) -> dict | None:
+    """An attempt only ever comes back to its owner; anyone else gets nothing, as if it did not exist."""
+    rows = list(db["attempts"].rows_where("id = ? AND user_id = ?", [attempt_id, user_id]))
+    if not rows:
+        return None
+    attempt = rows[0]
+    attempt["question_ids"] = json.loads(attempt["question_ids"])
+    attempt["result"] = json.loads(attempt["result"]) if attempt["result"] else None
+    return attempt
+
+
+def list_attempts(db: Database, user_id: int) -> list[dict]:
+    rows = list(
+        db["attempts"].rows_where("user_id = ?", [user_id], order_by="started_at DESC, id DESC", limit=50)
+    )
+    for row in rows:
+        row["result"] = json.loads(row["result"]) if row["result"] else None
+    return rows
+
+
+def open_exam(db: Database, user_id: int) -> dict | None:
+    rows = list(
+        db["attempts"].rows_where(
+            "user_id = ? AND kind = 'exam' AND submitted_at IS NULL", [user_id], order_by="id DESC", limit=1
+        )
+    )
+    return rows[0] if rows else None
+
+
+def answers(db: Database, attempt_id: int) -> dict[str, dict]:
+    found = {}
+    for row in db["answers"].rows_where("attempt_id = ?", [attempt_id]):
+        row["response"] = json.loads(row["response"]) if row["response"] is not None else None
+        found[row["question_id"]] = row
+    return found
+
+
+def save_answer(db: Database, attempt_id: int, question_id: str, response, correct: bool | None) -> None:
+    with db.atomic():
+        db["answers"].upsert(
+            {
+                "attempt_id": attempt_id,
+                "question_id": question_id,
+                "response": json.dumps(response),
+                "correct": None if correct is None else int(correct),
+                "answered_at": _iso(now_utc()),
+            },
+            pk=("attempt_id", "question_id"),
+        )
+
+
+def set_flag(db: Database, attempt_id: int, question_id: str, flagged: bool) -> None:
+    existing = db.execute(
+        "SELECT 1 FROM answers WHERE attempt_id = ? AND question_id = ?", [attempt_id, question_id]
+    ).fetchone()
+    if existing:
+        db["answers"].update((attempt_id, question_id), {"flagged": int(flagged)})
+    else:
+        db["answers"].insert({"attempt_id": attempt_id, "question_id": question_id, "flagged": int(flagged)})
+
+
+def finish(db: Database, attempt_id: int, result: dict) -> None:
+    db.execute(
+        "UPDATE attempts SET submitted_at = ?, result = ? WHERE id = ? AND submitted_at IS NULL",
+        [_iso(now_utc()), json.dumps(result), attempt_id],
+    )
+
+
+def cards(db: Database, user_id: int) -> dict[str, dict]:
+    return {
+        row["question_id"]: json.loads(row["card"])
+        for row in db["cards"].rows_where("user_id = ?", [user_id])
+    }
+
+
+def review_card(db: Database, user_id: int, question_id: str, correct: bool) -> None:
+    """Spaced repetition: every graded answer moves that question's card (FSRS)."""
+    now = now_utc()
+    existing = cards_for(db, user_id, [question_id]).get(question_id) or schedule.new_card(question_id, now)
+    card = schedule.review(existing, correct, now)
+    db["cards"].upsert(
+        {
+            "user_id": user_id,
+            "question_id": question_id,
+            "card": json.dumps(card, default=str),
+            "updated_at": _iso(now),
+        },
+        pk=("user_id", "question_id"),
+    )
+
+
+def cards_for(db: Database, user_id: int, question_ids: list[str]) -> dict[str, dict]:
+    marks = ",".join("?" for _ in question_ids)
+    rows = db.query(
+        f"SELECT question_id, card FROM cards WHERE user_id = ? AND question_id IN ({marks})",
+        [user_id, *question_ids],
+    )
+    return {row["question_id"]: json.loads(row["card"]) for row in rows}
+
+
+def missed_question_ids(db: Database, user_id: int) -> list[str]:
+    """Questions whose latest graded answer was wrong: "what I got wrong"."""
+    rows = db.query(
+        """SELECT a.question_id, a.correct FROM answers a JOIN attempts t ON t.id = a.attempt_id
+           WHERE t.user_id = ? AND a.correct IS NOT NULL ORDER BY a.answered_at""",
+        [user_id],
+    )
+    latest = {row["question_id"]: row["correct"] for row in rows}
+    return [qid for qid, correct in latest.items() if not correct]
+
+
+def answer_events(db: Database, user_id: int) -> list[dict]:
+    return list(
+        db.query(
+            """SELECT a.question_id, a.correct, a.answered_at
+               FROM answers a JOIN attempts t ON t.id = a.attempt_id
+               WHERE t.user_id = ? AND a.correct IS NOT NULL ORDER BY a.answered_at""",
+            [user_id],
+        )
+    )
+
+
+def set_exam_date(db: Database, user_id: int, exam_date: str | None) -> None:
+    db["users"].update(user_id, {"exam_date": exam_date})
+
+
+def exam_date(db: Database, user_id: int) -> datetime.date | None:
+    row = db.execute("SELECT exam_date FROM users WHERE id = ?", [user_id]).fetchone()
+    return datetime.date.fromisoformat(row[0]) if row and row[0] else None
