@@ -7,9 +7,11 @@ are replayed on every boot. Generated views (/proc, /sys) are registered here bu
 from __future__ import annotations
 
 import copy
+import functools
 import uuid
 
 from simulator.commands import COMMANDS
+from simulator.filesystem import FileSystem, Node
 from simulator.hardware import METAL, MODULES
 from simulator.keys import KEY_NAMES, new_machine_id, ssh_keypair
 
@@ -67,10 +69,27 @@ NETWORKS = {
 }
 
 
-def install(machine) -> None:
+@functools.cache
+def base_tree(with_modules: bool) -> dict[str, Node]:
+    """What every image holds alike: a program file per command, and (outside containers) the module files.
+
+    Built once from the registries; machines share it as their filesystem's `base`, so saved states
+    carry only their own changes. Never modify these nodes: filesystems hold copies.
+    """
     from simulator.commands.registry_loader import load_all
 
     load_all()
+    fs = FileSystem()
+    for name in sorted(COMMANDS):
+        if name not in SHELL_ONLY:
+            fs.add_file(f"/usr/{'sbin' if name in SBIN else 'bin'}/{name}", mode=0o755)
+    if with_modules:
+        for module in MODULES.values():
+            fs.add_file(f"/usr/lib/modules/{RELEASE}/kernel/{module.path}", mode=0o644)
+    return {path: node for path, node in fs.nodes.items() if path != "/"}
+
+
+def install(machine) -> None:
     fs = machine.fs
     spec = machine.spec
     rng = machine.rng()
@@ -140,9 +159,7 @@ def install(machine) -> None:
         "# Please see modules-load.d(5) and modprobe.d(5) for details.\n#\n"
         "# Updating this file still works, but it is undocumented and unsupported.\n\n",
     )
-    for name in COMMANDS:
-        if name not in SHELL_ONLY:
-            fs.add_file(f"/usr/{'sbin' if name in SBIN else 'bin'}/{name}", mode=0o755)
+    fs.add_base()
     _install_identity(machine, rng)
     _install_hardware(machine, rng)
     _install_views(machine)
@@ -317,8 +334,6 @@ def _install_views(machine) -> None:
         fs.add_dir("/sys/firmware/efi")
     if machine.spec["platform"] == "xen":
         fs.add_file("/sys/hypervisor/type", "xen\n")
-    for module in MODULES.values():
-        fs.add_file(f"/usr/lib/modules/{RELEASE}/kernel/{module.path}", mode=0o644)
 
 
 def boot_modules(machine) -> list[str]:

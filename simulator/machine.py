@@ -6,6 +6,7 @@ everything else (/proc, /sys, /dev/kvm, command output) is derived from it, so n
 
 from __future__ import annotations
 
+import functools
 import random
 import uuid
 
@@ -26,6 +27,13 @@ from simulator.keys import MACHINE_ID, new_machine_id
 BOOT_SECONDS = 30  # uptime when the first prompt appears after a boot
 
 
+@functools.cache
+def _groups(uid: int) -> tuple[int, ...]:
+    """The user-private group and the supplementary groups /etc/group gives (every image has the same)."""
+    name = next((n for n, u in layout.USERS.items() if u["uid"] == uid), "")
+    return (uid, *(gid for _, gid, members in layout.GROUPS if name and name in members.split(",")))
+
+
 class Machine:
     """One system. `spec` is what the scenario chose and never changes; the rest is the running state."""
 
@@ -44,7 +52,7 @@ class Machine:
         }
         self.platform: Platform = platform
         self.cpu: Cpu = CPUS[self.spec["cpu"]]
-        self.fs = fs or FileSystem()
+        self.fs = fs or FileSystem(layout.base_tree(platform.kind != "container"))
         self.users = layout.USERS
         self.hostname = self.spec["hostname"]
         self.virt_enabled = self.spec.get("virt_enabled", True)  # the firmware's VT-x / AMD-V switch
@@ -79,8 +87,7 @@ class Machine:
         self.fs.groups = self.groups
 
     def groups(self, uid: int) -> tuple[int, ...]:
-        name = next((n for n, u in self.users.items() if u["uid"] == uid), "")
-        return (uid, *(gid for _, gid, members in layout.GROUPS if name and name in members.split(",")))
+        return _groups(uid)
 
     @property
     def kind(self) -> str:
@@ -239,15 +246,18 @@ class Machine:
             "boot_id": self.boot_id,
             "modules": list(self.modules),
             "dmesg": [list(line) for line in self.dmesg],
-            "nics": self.nics,
-            "disks": self.disks,
-            "setup": self.setup,
+            "nics": [dict(nic) for nic in self.nics],
+            "disks": [{**disk, "parts": [dict(part) for part in disk["parts"]]} for disk in self.disks],
+            "setup": dict(self.setup) if self.setup is not None else None,
             "fs": self.fs.to_dict(),
         }
 
     @classmethod
     def from_dict(cls, data: dict) -> Machine:
-        machine = cls(data["spec"], FileSystem.from_dict(data["fs"]))
+        platform = PLATFORMS[data["spec"].get("platform", "kvm")]
+        machine = cls(
+            data["spec"], FileSystem.from_dict(data["fs"], layout.base_tree(platform.kind != "container"))
+        )
         machine.hostname = data["hostname"]
         machine.virt_enabled = data["virt_enabled"]
         machine.draws = data["draws"]

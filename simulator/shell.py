@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from simulator.commands import COMMANDS, MAN_PAGES, Context
 from simulator.commands.registry_loader import load_all
 from simulator.filesystem import FsError
+from simulator.layout import SHELL_ONLY
 from simulator.result import Result
 
 NAME = "bash"
@@ -509,9 +510,20 @@ class Shell:
         return cls(user=user, cwd=home, env=login_env(machine, user), vars=shell_vars(machine, user))
 
     def to_dict(self) -> dict:
-        data = asdict(self)
-        del data["exited"]
-        return data
+        return {
+            "user": self.user,
+            "cwd": self.cwd,
+            "env": dict(self.env),
+            "vars": dict(self.vars),
+            "history": list(self.history),
+            "history_base": self.history_base,
+            "status": self.status,
+            "login": self.login,
+            "stack": [
+                {**frame, "env": dict(frame["env"]), "vars": dict(frame["vars"])} for frame in self.stack
+            ],
+            "positional": list(self.positional),
+        }
 
     @classmethod
     def from_dict(cls, data: dict) -> Shell:
@@ -784,12 +796,19 @@ class Shell:
         """A handler, a script path, or (message, status) when bash cannot run `name`."""
         fs = ctx.machine.fs
         if "/" not in name:
-            if name in COMMANDS:
+            if (name in BASH_BUILTINS or name in SHELL_ONLY) and name in COMMANDS:
                 return COMMANDS[name]
+            # bash's search_for_command: the first executable file on $PATH; failing that, the first
+            # file found at all, which then fails to execute ("Permission denied").
+            not_executable = None
             for directory in ctx.env.get("PATH", USER_PATH).split(":"):
                 path = posixpath.join(directory or ".", name)
-                if fs.is_file(path, ctx.cwd, ctx.uid) and fs.access(path, "x", ctx.cwd, ctx.uid):
-                    return self._lookup(ctx, path)
+                if fs.is_file(path, ctx.cwd, ctx.uid):
+                    if fs.access(path, "x", ctx.cwd, ctx.uid):
+                        return self._lookup(ctx, path)
+                    not_executable = not_executable or path
+            if not_executable:
+                return self._lookup(ctx, not_executable)
             return (f"{name}: command not found", 127)
         try:
             node = fs.stat(name, ctx.cwd, ctx.uid)

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from simulator.filesystem import FileSystem
+from simulator.layout import base_tree
 from simulator.shell import Shell
 
 USERS = {
@@ -12,14 +13,12 @@ USERS = {
     "learner": {"uid": 1000, "gid": 1000, "home": "/home/learner", "shell": "/bin/bash"},
 }
 CPUINFO = "processor\t: 0\nflags\t\t: fpu vmx hypervisor\n\nprocessor\t: 1\nflags\t\t: fpu vmx\n"
-BINARIES = ("ls", "cat", "grep", "echo", "sudo", "tee", "bash", "sh", "which", "head", "wc")
 
 
 def build_fs() -> FileSystem:
-    fs = FileSystem()
+    fs = FileSystem(base_tree(with_modules=False))
+    fs.add_base()
     fs.add_symlink("/bin", "usr/bin")
-    for name in BINARIES:
-        fs.add_file(f"/usr/bin/{name}", mode=0o755)
     fs.add_file(
         "/etc/passwd",
         "root:x:0:0:root:/root:/bin/bash\nlearner:x:1000:1000:learner:/home/learner:/bin/bash\n",

@@ -209,3 +209,45 @@ def test_a_changed_mac_is_lost_at_reboot():
     assert "52:54:00:aa:bb:cc" in world.run("ip link").stdout
     world.run("sudo reboot")
     assert world.machine.nics[0]["mac"] == original
+
+
+def reload(world: World) -> World:
+    return World.from_dict(json.loads(json.dumps(world.to_dict())))
+
+
+def test_saved_state_leaves_out_the_program_and_module_files_every_image_shares():
+    nodes = World.new("kvm-guest").to_dict()["machines"]["main"]["fs"]["nodes"]
+    assert "/usr/sbin/lsmod" not in nodes
+    assert not any(path.startswith("/usr/lib/modules/") for path in nodes)
+    assert "/etc/machine-id" in nodes
+
+
+def test_a_removed_program_stays_removed_after_a_reload():
+    world = World.new("intel-vtx-host")
+    assert world.run("sudo rm /usr/sbin/lsmod").status == 0
+    copy = reload(world)
+    assert copy.to_dict() == world.to_dict()
+    assert copy.run("ls /usr/sbin/lsmod").status == 2
+    assert copy.run("lsmod").stderr == "bash: lsmod: command not found\n"
+
+
+def test_a_changed_program_file_keeps_its_change_after_a_reload():
+    world = World.new("intel-vtx-host")
+    world.run("sudo chmod 700 /usr/bin/lscpu")
+    world.run("sudo mv /usr/bin/uname /tmp/uname")
+    copy = reload(world)
+    assert copy.to_dict() == world.to_dict()
+    assert copy.run("ls -l /usr/bin/lscpu").stdout.startswith("-rwx------ 1 root root 0 ")
+    assert copy.run("lscpu").stderr == "bash: /usr/bin/lscpu: Permission denied\n"
+    assert copy.run("ls /tmp/uname").stdout == "/tmp/uname\n"
+
+
+def test_a_state_saved_with_every_node_listed_still_loads():
+    world = World.new("kvm-guest")
+    world.run("sudo rm /usr/bin/uname")
+    state = world.to_dict()
+    fs = world.machine.fs
+    state["machines"]["main"]["fs"] = {"nodes": {path: node.to_dict() for path, node in fs.nodes.items()}}
+    copy = World.from_dict(state)
+    assert copy.to_dict() == world.to_dict()
+    assert copy.run("uname").status == 127
