@@ -1,7 +1,9 @@
 """Scenarios are data (simulator/scenarios/*.yaml); this module loads and validates them once.
 
-A scenario: id, title, story, `machine` (the spec Machine takes), optional `source` (the machine it was
-cloned from) and tasks, each with checks from simulator.checks, points and graduated hints.
+A scenario: id, title, summary (one sentence for the lab list and the lab's intro, known before any
+machine exists, so without {placeholders}), story, `machine` (the spec Machine takes), optional `source`
+(the machine it was cloned from) and tasks, each with checks from simulator.checks, points and graduated
+hints.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import yaml
 from simulator.checks import CHECKS
 
 DIRECTORY = Path(__file__).with_name("scenarios")
-REQUIRED = ("id", "title", "story", "machine", "tasks")
+REQUIRED = ("id", "title", "summary", "story", "machine", "tasks")
 TASK_REQUIRED = ("id", "title", "instructions", "checks", "points")
 
 
@@ -22,6 +24,9 @@ def _validate(scenario: dict, path: Path) -> dict:
     missing = [key for key in REQUIRED if key not in scenario]
     if missing:
         raise ValueError(f"{path.name}: missing {', '.join(missing)}")
+    summary = scenario["summary"]
+    if not isinstance(summary, str) or not summary.strip() or "{" in summary or "\n" in summary.strip():
+        raise ValueError(f"{path.name}: summary must be one line of text, without {{placeholders}}")
     if scenario["id"] != path.stem:
         raise ValueError(f"{path.name}: id {scenario['id']!r} does not match the file name")
     seen = set()
@@ -52,8 +57,8 @@ def _all() -> dict[str, dict]:
 
 
 def list_scenarios() -> list[dict]:
-    """Every scenario's id and title, in teaching order."""
-    return [{"id": s["id"], "title": s["title"]} for s in _all().values()]
+    """Every scenario's id, title and summary, in teaching order."""
+    return [{"id": s["id"], "title": s["title"], "summary": s["summary"]} for s in _all().values()]
 
 
 def load_scenario(scenario_id: str) -> dict:

@@ -1,7 +1,9 @@
 import pytest
+import yaml
 
 from simulator import World, list_scenarios, load_scenario
 from simulator.checks import CHECKS
+from simulator.scenarios import _validate
 
 REQUIRED = {
     "intel-vtx-host": {"answer-virtualization-capable", "kvm-module-loaded"},
@@ -178,3 +180,44 @@ def test_a_vm_firmware_has_no_vtx_switch():
     assert world.run("set vtx on").status == 1
     world.run("save")
     assert world.mode == "shell" and "vmx" not in world.machine.cpu_flags()
+
+
+@pytest.mark.parametrize("scenario", list_scenarios(), ids=lambda s: s["id"])
+def test_every_scenario_has_a_one_sentence_summary_without_placeholders(scenario):
+    summary = scenario["summary"]
+    assert summary == load_scenario(scenario["id"])["summary"]
+    assert summary[0].isupper() and summary.endswith(".") and summary.count(". ") == 0
+    assert "{" not in summary and "\n" not in summary and len(summary) <= 140
+
+
+def write_scenario(tmp_path, **changes):
+    scenario = {
+        "id": "demo",
+        "title": "Demo",
+        "summary": "A demo.",
+        "story": "Story.",
+        "machine": {"platform": "kvm"},
+        "tasks": [],
+        **changes,
+    }
+    path = tmp_path / "demo.yaml"
+    path.write_text(yaml.safe_dump({k: v for k, v in scenario.items() if v is not None}))
+    return path
+
+
+def test_the_loader_requires_a_summary(tmp_path):
+    path = write_scenario(tmp_path, summary=None)
+    with pytest.raises(ValueError, match="demo.yaml: missing summary"):
+        _validate(yaml.safe_load(path.read_text()), path)
+
+
+@pytest.mark.parametrize("summary", ["", "Clone of {source_hostname}.", "Two\nlines.", 42])
+def test_the_loader_refuses_a_summary_that_is_not_one_plain_line(tmp_path, summary):
+    path = write_scenario(tmp_path, summary=summary)
+    with pytest.raises(ValueError, match="summary must be one line"):
+        _validate(yaml.safe_load(path.read_text()), path)
+
+
+def test_a_plain_summary_loads(tmp_path):
+    path = write_scenario(tmp_path)
+    assert _validate(yaml.safe_load(path.read_text()), path)["summary"] == "A demo."
