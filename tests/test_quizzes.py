@@ -218,3 +218,27 @@ def test_exports_are_downloads(client):
     assert "::" in gift.get_data(as_text=True)
     xml = client.get("/quizzes/export.xml")
     assert xml.get_data(as_text=True).lstrip().startswith("<?xml") or "<quiz>" in xml.get_data(as_text=True)
+
+
+def test_mastery_counts_lab_checks_too(app, client, auth):
+    auth.signup()
+    before = client.get("/quizzes/").get_data(as_text=True)
+    client.post("/labs/intel-vtx-host/start")
+    client.post("/labs/intel-vtx-host/run", data={"line": "sudo modprobe kvm_intel"})
+    after = client.get("/quizzes/").get_data(as_text=True)
+    chart = after.split("<svg", 1)[1].split("</svg>", 1)[0]
+    assert chart != before.split("<svg", 1)[1].split("</svg>", 1)[0]
+    assert "Virtual machines and containers" in chart
+
+
+def test_lab_question_embeds_the_learners_terminal_and_is_graded_by_its_checks(app, client, db, htmx):
+    url = _start_practice(client, type="lab")
+    question = _question(app, _attempt(db)["question_ids"][0])
+    page = client.get(url).get_data(as_text=True)
+    assert "Start the lab for this question" in page
+    client.post(f"/labs/{question.scenario}/start", data={"next": url})
+    page = client.get(url).get_data(as_text=True)
+    assert 'id="terminal-output"' in page and 'id="command-line"' in page
+    response = htmx.post(url, data={})
+    assert "Not quite." in response.get_data(as_text=True)
+    assert db["answers"].get((1, question.id))["correct"] == 0

@@ -47,7 +47,7 @@ def _user(row) -> User:
 
 
 def get_user(db: Database, user_id: int) -> User | None:
-    rows = list(db["users"].rows_where("id = ?", [user_id]))
+    rows = list(db.query("SELECT id, username, role, session_version FROM users WHERE id = ?", [user_id]))
     return _user(rows[0]) if rows else None
 
 

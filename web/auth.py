@@ -62,7 +62,7 @@ def instructor_required(view):
     return wrapped
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     """Only same-site paths, so a crafted link cannot send someone elsewhere after logging in."""
     if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
         return target
@@ -128,7 +128,7 @@ def login():
             accounts.adopt_guest_work(db, g.user, user)
         _start_session(user)
         flash(f"Logged in as {user.username}.")
-        return redirect(_safe_next(next_url), 303)
+        return redirect(safe_next(next_url), 303)
     return render("auth/login.html", "auth/_login_form.html", username="", next=next_url, error=None)
 
 

@@ -46,3 +46,24 @@ def lab_check_results(user_id: int, question: Question) -> list[dict]:
         }
         for check in question.checks
     ]
+
+
+def lab_events(user_id: int, lab_questions: list[Question]) -> list[dict]:
+    """Lab work as mastery evidence: each lab question whose lab was started, right when its checks pass."""
+    labs = lab_store.labs_by_scenario(get_db(), user_id)
+    grades = {sid: lab_store.load_world(lab).grade() for sid, lab in labs.items()}
+    events = []
+    for question in lab_questions:
+        if question.scenario not in grades:
+            continue
+        passed = {c["id"] for c in grades[question.scenario]["checks"] if c["passed"]}
+        events.append(
+            {
+                "question_id": question.id,
+                "area": question.area,
+                "terms": question.terms,
+                "correct": set(question.checks) <= passed,
+                "at": labs[question.scenario]["updated_at"],
+            }
+        )
+    return events

@@ -18,11 +18,10 @@ def _now() -> str:
 
 def find_lab(db: Database, user_id: int, scenario_id: str) -> dict | None:
     """The owner's current lab for a scenario: labs are only ever found through their owner."""
-    rows = db["labs"].rows_where(
-        "user_id = ? AND scenario_id = ?",
+    rows = db.query(
+        """SELECT * FROM labs WHERE user_id = ? AND scenario_id = ?
+           ORDER BY updated_at DESC, id DESC LIMIT 1""",
         [user_id, scenario_id],
-        order_by="updated_at DESC, id DESC",
-        limit=1,
     )
     return next(iter(rows), None)
 
@@ -65,28 +64,24 @@ def act(db: Database, lab_id: int, action):
 
     The whole read-modify-write is one IMMEDIATE transaction, so two tabs cannot lose each other's commands.
     """
+    # Plain SQL on this path: it runs for every command typed, and sqlite-utils' table helpers would
+    # introspect the schema each time.
     with write_transaction(db):
-        lab = db["labs"].get(lab_id)
-        world = load_world(lab)
+        state = db.execute("SELECT state FROM labs WHERE id = ?", [lab_id]).fetchone()[0]
+        world = World.from_dict(json.loads(state))
         value = action(world)
         now = _now()
-        db["labs"].update(lab_id, {"state": json.dumps(world.to_dict()), "updated_at": now})
+        db.execute(
+            "UPDATE labs SET state = ?, updated_at = ? WHERE id = ?",
+            [json.dumps(world.to_dict()), now, lab_id],
+        )
         if isinstance(value, LoggedCommand):
-            value.id = (
-                db["lab_commands"]
-                .insert(
-                    {
-                        "lab_id": lab_id,
-                        "prompt": value.prompt,
-                        "line": value.line,
-                        "stdout": value.result.stdout,
-                        "stderr": value.result.stderr,
-                        "status": value.result.status,
-                        "at": now,
-                    }
-                )
-                .last_pk
-            )
+            result = value.result
+            value.id = db.execute(
+                """INSERT INTO lab_commands (lab_id, prompt, line, stdout, stderr, status, at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?)""",
+                [lab_id, value.prompt, value.line, result.stdout, result.stderr, result.status, now],
+            ).lastrowid
     return value, world
 
 
@@ -136,3 +131,15 @@ def history(db: Database, lab_id: int) -> list[str]:
 
 
 CLEAR_SEQUENCE = "\x1b[H\x1b[2J"
+
+
+def lab_context(db: Database, scenario: dict, lab: dict) -> dict:
+    """What a page showing a lab's terminal and tasks needs."""
+    world = load_world(lab)
+    return {
+        "scenario": scenario,
+        "world": world,
+        "grade": world.grade(),
+        "log": command_log(db, lab["id"]),
+        "history": history(db, lab["id"]),
+    }

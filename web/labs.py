@@ -7,7 +7,7 @@ from flask import Blueprint, abort, g, jsonify, redirect, request, url_for
 from simulator import list_scenarios, load_scenario
 from simulator.completion import complete as complete_line
 from web import lab_store
-from web.auth import current_owner
+from web.auth import current_owner, safe_next
 from web.db import get_db
 from web.render import is_partial, render
 
@@ -61,19 +61,7 @@ def show(scenario_id):
     lab = lab_store.find_lab(get_db(), g.user.id, scenario_id) if g.user else None
     if lab is None:
         return render("labs/intro.html", "labs/_intro.html", scenario=scenario)
-    return render("labs/lab.html", "labs/_lab.html", **_lab_context(scenario, lab))
-
-
-def _lab_context(scenario, lab, world=None) -> dict:
-    db = get_db()
-    world = world or lab_store.load_world(lab)
-    return {
-        "scenario": scenario,
-        "world": world,
-        "grade": world.grade(),
-        "log": lab_store.command_log(db, lab["id"]),
-        "history": lab_store.history(db, lab["id"]),
-    }
+    return render("labs/lab.html", "labs/_lab.html", **lab_store.lab_context(get_db(), scenario, lab))
 
 
 @bp.post("/<scenario_id>/start")
@@ -81,6 +69,8 @@ def start(scenario_id):
     _scenario_or_404(scenario_id)
     owner = current_owner()
     lab_store.start_lab(get_db(), owner.id, scenario_id)
+    if request.form.get("next"):
+        return redirect(safe_next(request.form["next"]), 303)
     return redirect(url_for("labs.show", scenario_id=scenario_id, _anchor="command-line"), 303)
 
 

@@ -16,9 +16,10 @@ from quiz.grading import grade
 from quiz.mastery import mastery, mastery_svg
 from quiz.model import AREAS, TERMS, TYPES
 from quiz.render import markdown_to_html
-from web import quiz_store
-from web.auth import current_owner
-from web.banks import bank, lab_check_results, scenario_checks
+from simulator import load_scenario
+from web import instructor_bank, lab_store, quiz_store
+from web.auth import current_owner, instructor_required
+from web.banks import bank, lab_check_results, lab_events, scenario_checks
 from web.db import get_db
 from web.render import is_partial, render
 
@@ -62,6 +63,7 @@ def index():
 
 
 def _mastery(db, user_id: int) -> dict:
+    """Mastery from quiz answers and from lab work: a lab question counts as answered by the lab's checks."""
     questions = bank().questions
     events = [
         {
@@ -74,6 +76,7 @@ def _mastery(db, user_id: int) -> dict:
         for row in quiz_store.answer_events(db, user_id)
         if row["question_id"] in questions
     ]
+    events += lab_events(user_id, [q for q in questions.values() if q.type == "lab"])
     return mastery(events)
 
 
@@ -190,7 +193,16 @@ def _question_context(attempt: dict, number: int) -> dict:
         "answered": {qid for qid, r in saved.items() if r["response"] is not None},
         "flagged": {qid for qid, r in saved.items() if r["flagged"]},
         "lab_checks": lab_check_results(g.user.id, question) if question.type == "lab" else None,
+        "lab": _embedded_lab(question) if question.type == "lab" else None,
     }
+
+
+def _embedded_lab(question) -> dict | None:
+    """A lab question shows the learner's own lab (terminal and tasks) inside the question."""
+    lab = lab_store.find_lab(get_db(), g.user.id, question.scenario)
+    if lab is None:
+        return None
+    return lab_store.lab_context(get_db(), load_scenario(question.scenario), lab)
 
 
 @bp.get("/attempts/<int:attempt_id>/<int:number>")
@@ -338,6 +350,45 @@ def export(fmt):
             headers={"Content-Disposition": "attachment; filename=guestlab-102.6.moodle.xml"},
         )
     abort(404)
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@instructor_required
+def import_gift_view():
+    """Instructors import Moodle GIFT into their own bank; the report says what was left out and why."""
+    report = None
+    form = {"area": next(iter(AREAS)), "text": ""}
+    if request.method == "POST":
+        form["area"] = request.form.get("area", "")
+        upload = request.files.get("file")
+        text = upload.read(instructor_bank.MAX_IMPORT_BYTES + 1) if upload and upload.filename else None
+        if text is None:
+            text = form["text"] = request.form.get("text", "")
+        accepted, rejected = instructor_bank.import_questions(
+            get_db(), g.user.id, text, form["area"], g.user.username, set(bank().questions)
+        )
+        report = {"accepted": accepted, "rejected": rejected}
+        status = 200 if accepted or not rejected else 422
+        return render(
+            "quizzes/import.html", "quizzes/_import.html", areas=AREAS, form=form, report=report
+        ), status
+    return render("quizzes/import.html", "quizzes/_import.html", areas=AREAS, form=form, report=report)
+
+
+@bp.get("/mine")
+@instructor_required
+def own_bank():
+    questions = instructor_bank.own_questions(get_db(), g.user.id)
+    return render("quizzes/mine.html", "quizzes/_mine.html", rows=questions, areas=AREAS)
+
+
+@bp.post("/mine/<int:row_id>/delete")
+@instructor_required
+def delete_own_question(row_id):
+    if not instructor_bank.delete_question(get_db(), g.user.id, row_id):
+        abort(404)
+    flash("Question deleted from your bank.")
+    return redirect(url_for("quizzes.own_bank"), 303)
 
 
 @bp.cli.command("check")

@@ -77,3 +77,18 @@ def test_exam_resumes_after_the_page_is_closed_and_can_be_reviewed(page, context
     expect(again.get_by_text(re.compile(r"\d+ / 800: not passed"))).to_be_visible()
     expect(again.get_by_role("table", name="By knowledge area")).to_be_visible()
     assert_accessible(again)
+
+
+def test_lab_question_is_done_in_the_embedded_terminal(page):
+    page.goto("/quizzes/")
+    page.get_by_role("checkbox", name="Do it in a lab").check()
+    page.get_by_role("button", name="Start practice").click()
+    page.get_by_role("button", name="Start the lab for this question").click()
+    terminal = page.get_by_role("textbox", name=re.compile(r"^(learner@|root@)"))
+    terminal.fill("uname -s")
+    terminal.press("Enter")
+    expect(page.get_by_role("log", name="Terminal output")).to_contain_text("Linux")
+    expect(terminal).to_be_focused()
+    assert_accessible(page)
+    page.get_by_role("button", name="Check my lab").click()
+    expect(page.get_by_role("heading", name=re.compile(r"^(Correct\.|Not quite\.)$"))).to_be_visible()
