@@ -77,7 +77,9 @@ def keep_open(path: str) -> None:
     request about a millisecond; with this one open, closing a request's connection is cheap.
     """
     if path not in _keepers:
-        _keepers[path] = sqlite3.connect(path, check_same_thread=False)
+        keeper = sqlite3.connect(path, check_same_thread=False)
+        keeper.execute("SELECT count(*) FROM sqlite_master").fetchall()  # a read opens the WAL index
+        _keepers[path] = keeper
 
 
 def init_app(app) -> None:
