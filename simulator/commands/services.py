@@ -118,9 +118,11 @@ def status_text(machine, name: str) -> str:
     service = SERVICES[name]
     started = machine.now() - int(machine.uptime()) + 4
     since = time.strftime("%a %Y-%m-%d %H:%M:%S UTC", time.gmtime(started))
+    # systemctl-show.c (systemd 255) prints no preset for static units (show_preset_for_state).
+    preset = "" if service.preset == "static" else "; preset: enabled"
     lines = [
         f"● {name}.service - {service.description}",
-        f"     Loaded: loaded ({service.unit_file}; {service.preset}; preset: enabled)",
+        f"     Loaded: loaded ({service.unit_file}; {service.preset}{preset})",
         f"     Active: active ({service.state}) since {since}; {_ago(machine.now() - started)}",
     ]
     if service.triggered_by:

@@ -203,10 +203,28 @@ Containers are not reported: lscpu only sees the (shared) CPU.
 def lscpu(ctx: Context, argv: list[str]) -> int:
     for arg in argv[1:]:
         return try_help(ctx, "lscpu", arg)
+    # util-linux 2.39 print_summary: a tree with section headers on a terminal; into a pipe (isatty() false)
+    # flat "Field: data" lines, headers dropped ("Don't print section lines without data on non-terminal
+    # output"), caches named "L1d cache:" and vulnerabilities "Vulnerability Mds:".
     rows = lscpu_rows(ctx.machine)
-    labels = ["  " * level + name + ":" for level, name, _ in rows]
+    if getattr(ctx, "tty", False):
+        labels = ["  " * level + name + ":" for level, name, _ in rows]
+        values = [value for _, _, value in rows]
+    else:
+        section = ""
+        labels, values = [], []
+        for level, name, value in rows:
+            if level == 0 and not value:
+                section = name
+                continue
+            if section == "Caches (sum of all)":
+                name += " cache"
+            elif section == "Vulnerabilities":
+                name = "Vulnerability " + name
+            labels.append(name + ":")
+            values.append(value)
     width = max(len(label) for label in labels) + 1
-    ctx.out("".join(f"{label:<{width}}{value}\n" for label, (_, _, value) in zip(labels, rows, strict=True)))
+    ctx.out("".join(f"{label:<{width}}{value}\n" for label, value in zip(labels, values, strict=True)))
     return 0
 
 
