@@ -19,22 +19,6 @@ from quiz.model import AREAS, TERMS, TYPES, Bank, FillAnswer, Option, Question
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "questions" / "schema.json"
 
-KNOWN_SCENARIO_CHECKS: dict[str, frozenset[str]] = {
-    "intel-vtx-host": frozenset({"answer-virtualization-capable", "kvm-module-loaded"}),
-    "amd-v-host": frozenset({"answer-cpu-flag", "kvm-module-loaded"}),
-    "vtx-disabled-host": frozenset({"vtx-enabled-in-firmware", "kvm-module-loaded", "dev-kvm-present"}),
-    "kvm-guest": frozenset({"answer-hypervisor", "answer-guest-drivers"}),
-    "virtualbox-guest": frozenset({"answer-hypervisor", "answer-guest-drivers"}),
-    "vmware-guest": frozenset({"answer-hypervisor", "answer-guest-drivers"}),
-    "hyperv-guest": frozenset({"answer-hypervisor", "answer-guest-drivers"}),
-    "xen-guest": frozenset({"answer-hypervisor", "answer-guest-drivers"}),
-    "lxc-container": frozenset({"answer-container-kind", "answer-container-runtime"}),
-    "docker-container": frozenset({"answer-container-kind", "answer-container-runtime"}),
-    "clone-identifiers": frozenset(
-        {"hostname-changed", "machine-id-regenerated", "ssh-host-keys-regenerated"}
-    ),
-}
-
 NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "2": 2, "3": 3, "4": 4, "5": 5}
 CHOOSE_STATEMENT = re.compile(r"\b(?:choose|select)\s+(two|three|four|five|[2-5])\b", re.IGNORECASE)
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

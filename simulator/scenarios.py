@@ -61,6 +61,14 @@ def list_scenarios() -> list[dict]:
     return [{"id": s["id"], "title": s["title"], "summary": s["summary"]} for s in _all().values()]
 
 
+def scenario_check_ids() -> dict[str, frozenset[str]]:
+    """Every scenario's check ids: what a lab question may name."""
+    return {
+        s["id"]: frozenset(check["id"] for task in s["tasks"] for check in task["checks"])
+        for s in _all().values()
+    }
+
+
 def load_scenario(scenario_id: str) -> dict:
     """The scenario as data (do not modify it: it is shared). KeyError for an unknown id."""
     return _all()[scenario_id]

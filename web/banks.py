@@ -6,23 +6,14 @@ from flask import current_app
 
 from quiz.bank import load_bank
 from quiz.model import Bank, Question
-from simulator import list_scenarios, load_scenario
+from simulator import scenario_check_ids
 from web import lab_store
 from web.db import get_db
 
 
-def scenario_checks() -> dict[str, set[str]]:
-    """Every scenario's check ids, so a lab question naming a missing check is refused at load time."""
-    checks = {}
-    for listed in list_scenarios():
-        tasks = load_scenario(listed["id"])["tasks"]
-        checks[listed["id"]] = {check["id"] for task in tasks for check in task["checks"]}
-    return checks
-
-
 def init_app(app) -> None:
     path = Path(app.config["QUESTIONS_DIR"])
-    app.extensions["guestlab.bank"] = load_bank(path, scenario_checks())
+    app.extensions["guestlab.bank"] = load_bank(path, scenario_check_ids())
 
 
 def bank() -> Bank:

@@ -16,10 +16,10 @@ from quiz.grading import grade
 from quiz.mastery import mastery, mastery_svg
 from quiz.model import AREAS, TERMS, TYPES
 from quiz.render import markdown_to_html
-from simulator import load_scenario
+from simulator import load_scenario, scenario_check_ids
 from web import instructor_bank, lab_store, quiz_store
 from web.auth import current_owner, instructor_required
-from web.banks import bank, lab_check_results, lab_events, scenario_checks
+from web.banks import bank, lab_check_results, lab_events
 from web.db import get_db
 from web.render import is_partial, render
 
@@ -397,7 +397,7 @@ def delete_own_question(row_id):
 def check_command(path, as_json):
     """Validate every question bank under PATH (default: questions/)."""
     path = path or Path(current_app.config["QUESTIONS_DIR"])
-    loaded, errors = check_banks(path, scenario_checks())
+    loaded, errors = check_banks(path, scenario_check_ids())
     for error in errors:
         click.echo(str(error), err=True)
     if errors:

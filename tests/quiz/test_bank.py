@@ -4,7 +4,6 @@ import pytest
 import yaml
 
 from quiz.bank import (
-    KNOWN_SCENARIO_CHECKS,
     SCHEMA_PATH,
     BankError,
     BankInvalid,
@@ -14,6 +13,23 @@ from quiz.bank import (
 )
 from quiz.grading import fill_accepts, normalise_fill
 from quiz.model import AREAS, TERMS, FillAnswer
+
+# A small stand-in for the simulator's scenarios, so the loader is tested on its own.
+KNOWN_SCENARIO_CHECKS: dict[str, frozenset[str]] = {
+    "intel-vtx-host": frozenset({"answer-virtualization-capable", "kvm-module-loaded"}),
+    "amd-v-host": frozenset({"answer-cpu-flag", "kvm-module-loaded"}),
+    "vtx-disabled-host": frozenset({"vtx-enabled-in-firmware", "kvm-module-loaded", "dev-kvm-present"}),
+    "kvm-guest": frozenset({"answer-hypervisor", "answer-guest-drivers"}),
+    "virtualbox-guest": frozenset({"answer-hypervisor", "answer-guest-drivers"}),
+    "vmware-guest": frozenset({"answer-hypervisor", "answer-guest-drivers"}),
+    "hyperv-guest": frozenset({"answer-hypervisor", "answer-guest-drivers"}),
+    "xen-guest": frozenset({"answer-hypervisor", "answer-guest-drivers"}),
+    "lxc-container": frozenset({"answer-container-kind", "answer-container-runtime"}),
+    "docker-container": frozenset({"answer-container-kind", "answer-container-runtime"}),
+    "clone-identifiers": frozenset(
+        {"hostname-changed", "machine-id-regenerated", "ssh-host-keys-regenerated"}
+    ),
+}
 
 GOOD_BANK = {
     "area": "vm-and-containers",

@@ -2,9 +2,10 @@ from pathlib import Path
 
 import pytest
 
-from quiz.bank import KNOWN_SCENARIO_CHECKS, check_banks, summary
+from quiz.bank import check_banks, summary
 from quiz.grading import fill_accepts
 from quiz.model import AREAS, TERMS
+from simulator import scenario_check_ids
 
 QUESTIONS_DIR = Path(__file__).resolve().parents[2] / "questions"
 MINIMUM_PER_TYPE = {"single": 45, "multiple": 28, "fill": 28, "lab": 17}
@@ -12,7 +13,7 @@ MINIMUM_PER_TYPE = {"single": 45, "multiple": 28, "fill": 28, "lab": 17}
 
 @pytest.fixture(scope="module")
 def bank():
-    loaded, errors = check_banks(QUESTIONS_DIR, KNOWN_SCENARIO_CHECKS)
+    loaded, errors = check_banks(QUESTIONS_DIR, scenario_check_ids())
     assert errors == [], "\n".join(str(e) for e in errors)
     return loaded
 
@@ -82,7 +83,7 @@ def test_fill_questions_accept_their_exact_answers(bank):
 
 def test_every_scenario_check_is_exercised_by_a_lab_question(bank):
     used = {(q.scenario, check) for q in bank.questions.values() if q.type == "lab" for check in q.checks}
-    expected = {(scenario, check) for scenario, checks in KNOWN_SCENARIO_CHECKS.items() for check in checks}
+    expected = {(scenario, check) for scenario, checks in scenario_check_ids().items() for check in checks}
     assert expected - used == set()
 
 
