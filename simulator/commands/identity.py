@@ -169,19 +169,70 @@ def _valid_id(machine, path: str) -> str:
     return text if MACHINE_ID.fullmatch(text) else ""
 
 
-def _write_id(ctx: Context, path: str, value: str) -> bool:
-    """Write an id file the way dbus does: a new file renamed over the old one (a symlink is replaced)."""
+def _read_uuid_file(ctx: Context, path: str) -> tuple[str, str, bool]:
+    """dbus's _dbus_read_uuid_file_without_creating: (id, error, the file exists but holds junk)."""
+    try:
+        text = ctx.machine.fs.read(path, ctx.cwd, ctx.uid)
+    except FsError as e:
+        return "", f'Failed to open "{path}": {e.message}', False
+    text = text.strip()
+    if len(text) != 32:
+        return (
+            "",
+            f"UUID file '{path}' should contain a hex string of length 32, not length {len(text)}, "
+            "with no other text",
+            True,
+        )
+    if not re.fullmatch(r"[0-9a-fA-F]{32}", text):
+        return "", f"UUID file '{path}' contains invalid hex data", True
+    return text, "", False
+
+
+def _write_id(ctx: Context, path: str, value: str) -> str:
+    """_dbus_write_uuid_file: a new file (mode 0644) renamed over the old one, so a symlink is replaced.
+
+    Returns the error message, or "" when written.
+    """
     fs = ctx.machine.fs
     try:
         parent = fs.resolve(posixpath.dirname(path) or "/", ctx.cwd, uid=ctx.uid)
         real = posixpath.join(parent, posixpath.basename(path))
+        if not fs.access(parent, "w", uid=ctx.uid):
+            return f"Could not create {path}.{_temp_suffix(ctx.machine)}: Permission denied"
         if fs.exists(real) or real in fs.nodes:
             fs.remove(real, uid=ctx.uid)
         fs.write(real, value + "\n", uid=ctx.uid, mode=0o644)
     except FsError as e:
-        ctx.err(f'Failed to open "{path}": {e.message}\n')
-        return False
-    return True
+        return f"Could not create {path}.{_temp_suffix(ctx.machine)}: {e.message}"
+    return ""
+
+
+DBUS_FILE = "/var/lib/dbus/machine-id"
+
+
+def _local_machine_uuid(ctx: Context, create: bool) -> tuple[str, str]:
+    """_dbus_read_local_machine_uuid (dbus 1.14): D-Bus's file, else /etc/machine-id (copied into
+    D-Bus's file when creating), else, when creating, a new random id written to D-Bus's file only."""
+    value, our_error, _ = _read_uuid_file(ctx, DBUS_FILE)
+    if value:
+        return value, ""
+    value, etc_error, _ = _read_uuid_file(ctx, "/etc/machine-id")
+    if value:
+        if create:
+            _write_id(ctx, DBUS_FILE, value)
+        return value, ""
+    if not create:
+        return "", (
+            "D-Bus library appears to be incorrectly set up: see the manual page for dbus-uuidgen to "
+            f"correct this issue. ({our_error}; {etc_error})"
+        )
+    value = _new_dbus_uuid(ctx.machine)
+    return value, _write_id(ctx, DBUS_FILE, value)
+
+
+def _new_dbus_uuid(machine) -> str:
+    """_dbus_generate_uuid: 12 random bytes, then the time in seconds (not an RFC 4122 UUID)."""
+    return machine.rng().randbytes(12).hex() + f"{machine.now() & 0xFFFFFFFF:08x}"
 
 
 @command(
@@ -190,47 +241,61 @@ def _write_id(ctx: Context, path: str, value: str) -> bool:
 dbus-uuidgen - generate or read a D-Bus universally unique id (the D-Bus machine id)
 
   dbus-uuidgen                 print a new random id (32 hex digits)
-  dbus-uuidgen --ensure[=FILE] make sure FILE (default /var/lib/dbus/machine-id) holds an id;
-                               an existing valid id is NEVER overwritten: delete it first when cloning
-  dbus-uuidgen --get[=FILE]    print the id from FILE (default: the machine id)
+  dbus-uuidgen --ensure        make sure /var/lib/dbus/machine-id holds an id: kept if valid, else
+                               copied from /etc/machine-id if that is valid, else a new random one
+                               (written to /var/lib/dbus/machine-id only, never to /etc/machine-id)
+  dbus-uuidgen --ensure=FILE   make sure FILE holds an id: a missing FILE gets a new random one; an
+                               existing FILE is NEVER overwritten (an empty or invalid one is an error)
+  dbus-uuidgen --get[=FILE]    print the id from FILE (default: the D-Bus id, else /etc/machine-id)
 
 On Ubuntu /var/lib/dbus/machine-id is a symlink to /etc/machine-id, the systemd machine id.
 Clone fix: rm -f /etc/machine-id /var/lib/dbus/machine-id && dbus-uuidgen --ensure=/etc/machine-id
 """,
 )
 def dbus_uuidgen(ctx: Context, argv: list[str]) -> int:
-    machine = ctx.machine
-    args = argv[1:]
-    fresh = machine.rng().randbytes(12).hex() + f"{machine.now():08x}"
-    if not args:
-        ctx.out(fresh + "\n")
-        return 0
-    option, _, path = args[0].partition("=")
-    if option == "--get":
-        value = (
-            _valid_id(machine, path)
-            if path
-            else (_valid_id(machine, "/var/lib/dbus/machine-id") or _valid_id(machine, "/etc/machine-id"))
-        )
-        if not value:
-            ctx.err(f"Failed to read the machine uuid from {path or '/var/lib/dbus/machine-id'}\n")
-            return 1
-        ctx.out(value + "\n")
-        return 0
-    if option == "--ensure":
-        if path:
-            if _valid_id(machine, path):
+    # dbus 1.14 tools/dbus-uuidgen.c and dbus/dbus-internals.c (_dbus_get_uuid, _dbus_read_uuid_file).
+    ensure = get = False
+    path = ""
+    for arg in argv[1:]:
+        for option in ("--ensure", "--get"):
+            if arg.startswith(option):
+                rest = arg[len(option) :]
+                if rest[:1] not in ("=", " ", ""):
+                    ctx.err("Usage: dbus-uuidgen [--ensure[=FILENAME]] [--get[=FILENAME]]\n")
+                    return 1
+                path = rest.lstrip("=").lstrip(" ") or path
+                ensure, get = (True, get) if option == "--ensure" else (ensure, True)
+                break
+        else:
+            if arg == "--version":
+                ctx.out(
+                    "D-Bus UUID Generator 1.14.10\nCopyright (C) 2006 Red Hat, Inc.\n"
+                    "This is free software; see the source for copying conditions.\n"
+                    "There is NO warranty; not even for MERCHANTABILITY or FITNESS FOR A PARTICULAR "
+                    "PURPOSE.\n"
+                )
                 return 0
-            return 0 if _write_id(ctx, path, fresh) else 1
-        if _valid_id(machine, "/var/lib/dbus/machine-id"):
-            return 0
-        return 0 if _write_id(ctx, "/var/lib/dbus/machine-id", fresh) else 1
-    ctx.err(
-        f"dbus-uuidgen: option {args[0]} not understood\n"
-        if args[0].startswith("-")
-        else "dbus-uuidgen [--ensure[=FILENAME]] [--get[=FILENAME]]\n"
-    )
-    return 1
+            ctx.err(f"Usage: {argv[0]} [--ensure[=FILENAME]] [--get[=FILENAME]]\n")
+            return 0 if arg == "--help" else 1
+    if ensure and get:
+        ctx.err("Can't specify both --get and --ensure\n")
+        return 1
+    if not ensure and not get:
+        ctx.out(_new_dbus_uuid(ctx.machine) + "\n")
+        return 0
+    if not path:
+        value, error = _local_machine_uuid(ctx, create=ensure)
+    else:
+        value, error, junk = _read_uuid_file(ctx, path)
+        if not value and ensure and not junk:
+            value = _new_dbus_uuid(ctx.machine)
+            error = _write_id(ctx, path, value)
+    if error:
+        ctx.err(error + "\n")
+        return 1
+    if get:
+        ctx.out(value + "\n")
+    return 0
 
 
 @command(

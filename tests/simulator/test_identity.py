@@ -149,3 +149,48 @@ def test_systemd_machine_id_setup_uses_the_kvm_uuid():
     assert world.run("sudo systemd-machine-id-setup --print") == Result(
         world.machine.product_uuid.replace("-", "") + "\n", "Initializing machine ID from KVM UUID.\n", 0
     )
+
+
+def test_dbus_uuidgen_ensure_copies_the_systemd_id_into_a_missing_dbus_file():
+    world = World.new("kvm-guest")
+    machine_id = world.machine.machine_id()
+    world.run("sudo rm /var/lib/dbus/machine-id")
+    assert world.run("sudo dbus-uuidgen --ensure") == Result("", "", 0)
+    assert world.run("cat /var/lib/dbus/machine-id").stdout == machine_id + "\n"
+    assert world.machine.fs.lstat("/var/lib/dbus/machine-id").kind == "file"
+    assert world.machine.fs.lstat("/var/lib/dbus/machine-id").mode & 0o777 == 0o644
+
+
+def test_dbus_uuidgen_ensure_never_writes_etc_machine_id():
+    world = World.new("kvm-guest")
+    world.run("sudo rm -f /etc/machine-id /var/lib/dbus/machine-id")
+    assert world.run("sudo dbus-uuidgen --ensure") == Result("", "", 0)
+    new = world.run("cat /var/lib/dbus/machine-id").stdout.strip()
+    assert MACHINE_ID.fullmatch(new)
+    assert not world.machine.fs.exists("/etc/machine-id")
+
+
+def test_dbus_uuidgen_ensure_file_refuses_an_empty_file():
+    world = World.new("kvm-guest")
+    world.run("sudo rm /etc/machine-id")
+    world.run("sudo touch /etc/machine-id")
+    assert world.run("sudo dbus-uuidgen --ensure=/etc/machine-id") == Result(
+        "",
+        "UUID file '/etc/machine-id' should contain a hex string of length 32, not length 0, "
+        "with no other text\n",
+        1,
+    )
+
+
+def test_dbus_uuidgen_get_names_both_files_when_neither_holds_an_id():
+    world = World.new("kvm-guest")
+    world.run("sudo rm -f /etc/machine-id /var/lib/dbus/machine-id")
+    assert world.run("dbus-uuidgen --get") == Result(
+        "",
+        "D-Bus library appears to be incorrectly set up: see the manual page for dbus-uuidgen to correct "
+        'this issue. (Failed to open "/var/lib/dbus/machine-id": No such file or directory; '
+        'Failed to open "/etc/machine-id": No such file or directory)\n',
+        1,
+    )
+    both = world.run("dbus-uuidgen --get --ensure")
+    assert both == Result("", "Can't specify both --get and --ensure\n", 1)
