@@ -160,6 +160,8 @@ def install(machine) -> None:
         "# Updating this file still works, but it is undocumented and unsupported.\n\n",
     )
     fs.add_base()
+    for path, content in spec.get("files", {}).items():  # what the scenario's admins left behind
+        fs.add_file(path, content)
     _install_identity(machine, rng)
     _install_hardware(machine, rng)
     _install_views(machine)
@@ -336,14 +338,55 @@ def _install_views(machine) -> None:
         fs.add_file("/sys/hypervisor/type", "xen\n")
 
 
+def modprobe_config(fs) -> tuple[set[str], dict[str, str]]:
+    """The `blacklist NAME` and `install NAME COMMAND` lines of /etc/modprobe.d/*.conf (modprobe.d(5)).
+
+    kmod reads only files ending in .conf; `#` starts a comment line; names are normalised ('-' to '_').
+    """
+    blacklist: set[str] = set()
+    install: dict[str, str] = {}
+    directory = "/etc/modprobe.d"
+    if not fs.is_dir(directory):
+        return blacklist, install
+    for name in sorted(fs.listdir(directory)):
+        path = f"{directory}/{name}"
+        if not name.endswith(".conf") or not fs.is_file(path):
+            continue
+        for line in fs.read(path).splitlines():
+            words = line.split()
+            if not words or words[0].startswith("#") or len(words) < 2:
+                continue
+            module = words[1].replace("-", "_")
+            if words[0] == "blacklist":
+                blacklist.add(module)
+            elif words[0] == "install" and len(words) > 2:
+                install.setdefault(module, " ".join(words[2:]))
+    return blacklist, install
+
+
+def autoloaded(machine, name: str, install: dict[str, str]) -> bool:
+    """Would a load at boot succeed without an install command standing in for the module?"""
+    command = install.get(name)
+    return command is None or command.split()[0] not in ("/bin/false", "/usr/bin/false", "false")
+
+
 def boot_modules(machine) -> list[str]:
-    """Modules loaded at boot: the platform's drivers (by udev), then /etc/modules and modules-load.d."""
+    """Modules loaded at boot: the drivers udev loads through their aliases (the platform's guest
+    drivers; kvm_intel / kvm_amd when the CPU shows vmx / svm), then /etc/modules and modules-load.d.
+
+    A `blacklist` line only stops the alias-based (udev) loads; an `install NAME /bin/false` line stops
+    every load, by alias or by name (modprobe.d(5)).
+    """
     if machine.kind == "container":
         return list(machine.spec.get("host_modules", ()))
-    wanted = list(machine.platform.emulated + machine.platform.modules)
-    if machine.cpu.vendor == "amd" and machine.kind == "metal":
-        wanted.append("ccp")
     fs = machine.fs
+    blacklist, install = modprobe_config(fs)
+    udev = list(machine.platform.emulated + machine.platform.modules)
+    if machine.cpu.vendor == "amd" and machine.kind == "metal":
+        udev.append("ccp")
+    if machine.cpu.virt_flag in machine.cpu_flags():
+        udev.append("kvm_intel" if machine.cpu.virt_flag == "vmx" else "kvm_amd")
+    wanted = [n for n in udev if n not in blacklist and autoloaded(machine, n, install)]
     files = ["/etc/modules"] + [
         f"/etc/modules-load.d/{n}" for n in fs.listdir("/etc/modules-load.d") if n.endswith(".conf")
     ]
@@ -351,7 +394,7 @@ def boot_modules(machine) -> list[str]:
         if fs.is_file(path):
             for line in fs.read(path).splitlines():
                 name = line.split("#")[0].strip().replace("-", "_")
-                if name in MODULES and name not in wanted:
+                if name in MODULES and name not in wanted and autoloaded(machine, name, install):
                     wanted.append(name)
     return wanted
 

@@ -10,7 +10,7 @@ import hashlib
 
 from simulator.commands import Context, command
 from simulator.hardware import MODULES
-from simulator.layout import RELEASE
+from simulator.layout import RELEASE, modprobe_config
 
 PARAMETERS = {
     "kvm_intel": ("nested:bool", "enable_apicv:bool", "ept:bool", "unrestricted_guest:bool"),
@@ -76,10 +76,13 @@ def _remove(ctx: Context, name: str, verbose: bool) -> int:
     return 0
 
 
-def _insert(ctx: Context, name: str, verbose: bool) -> int:
+def _insert(ctx: Context, name: str, verbose: bool, use_blacklist: bool) -> int:
     machine = ctx.machine
     if name in machine.modules:
         return 0
+    blacklist, install = modprobe_config(machine.fs)
+    if use_blacklist and name in blacklist:
+        return 0  # kmod returns KMOD_PROBE_APPLY_BLACKLIST, which modprobe does not report
     if not ctx.is_root:
         ctx.err(f"modprobe: ERROR: could not insert '{name}': Operation not permitted\n")
         return 1
@@ -93,6 +96,19 @@ def _insert(ctx: Context, name: str, verbose: bool) -> int:
 
     visit(name)
     for module in order:
+        if module in install:
+            if verbose:
+                ctx.out(f"install {install[module]} \n")
+            if install[module].split()[0] in ("/bin/false", "/usr/bin/false", "false"):
+                # kmod 31 libkmod-module.c command_do(); the source line is the one an Ubuntu
+                # capture shows (UNVERIFIED for the 24.04 build).
+                ctx.err(
+                    "modprobe: ERROR: ../libkmod/libkmod-module.c:1072 command_do() Error running install "
+                    f"command '{install[module]}' for module {module}: retcode 1\n"
+                    f"modprobe: ERROR: could not insert '{name}': Invalid argument\n"
+                )
+                return 1
+            continue
         if verbose:
             ctx.out(f"insmod {module_file(module)} \n")
         if machine.insert_module(module):
@@ -110,26 +126,38 @@ modprobe - add or remove modules from the Linux kernel (root only)
   modprobe kvm_amd      load KVM for AMD-V
   modprobe -r kvm_intel remove it, and the dependencies nothing else uses
   modprobe -v ...       show each insmod/rmmod
+  modprobe -b NAME      honour the blacklist for NAME too (as udev's alias-based loads do)
+
+/etc/modprobe.d/*.conf: "blacklist NAME" stops only the automatic (udev, alias-based) load at boot;
+"modprobe NAME" by name still loads it. "install NAME /bin/false" makes every load fail.
 
 When the CPU has no usable VT-x/AMD-V (switched off in the firmware, or a VM without nested
 virtualization) the load fails with "Operation not supported": read the reason with dmesg.
 """,
 )
 def modprobe(ctx: Context, argv: list[str]) -> int:
-    remove = verbose = False
+    remove = verbose = use_blacklist = False
     names: list[str] = []
+    flags = {"r": "remove", "v": "verbose", "b": "use-blacklist"}
     for arg in argv[1:]:
-        if arg in ("-r", "--remove"):
-            remove = True
-        elif arg in ("-v", "--verbose"):
-            verbose = True
-        elif arg in ("-rv", "-vr"):
-            remove = verbose = True
+        if arg.startswith("--") and arg[2:] in flags.values():
+            letters = [k for k, v in flags.items() if v == arg[2:]]
+        elif arg.startswith("-") and len(arg) > 1 and not arg.startswith("--"):
+            letters = list(arg[1:])
         elif arg.startswith("-"):
             ctx.err(f"modprobe: unrecognized option '{arg}'\n")
             return 1
-        elif "=" not in arg or not names:
-            names.append(arg)
+        else:
+            if "=" not in arg or not names:
+                names.append(arg)
+            continue
+        for letter in letters:
+            if letter not in flags:
+                ctx.err(f"modprobe: invalid option -- '{letter}'\n")
+                return 1
+            remove |= letter == "r"
+            verbose |= letter == "v"
+            use_blacklist |= letter == "b"
     if not names:
         ctx.err("modprobe: ERROR: missing parameters. See -h.\n")
         return 1
@@ -140,7 +168,7 @@ def modprobe(ctx: Context, argv: list[str]) -> int:
         else:
             ctx.err(f"modprobe: FATAL: Module {names[0]} not found in directory /lib/modules/{RELEASE}\n")
         return 1
-    return _remove(ctx, name, verbose) if remove else _insert(ctx, name, verbose)
+    return _remove(ctx, name, verbose) if remove else _insert(ctx, name, verbose, use_blacklist)
 
 
 @command(

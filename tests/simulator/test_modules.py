@@ -139,3 +139,59 @@ def test_modinfo_shows_the_cpu_feature_alias_and_ubuntus_module_signature():
     assert re.fullmatch(r"signature:      ([0-9A-F]{2}:){20}", lines[start + 4])
     assert re.fullmatch(r" {16}([0-9A-F]{2}:){20}", lines[start + 5])
     assert world.run("modinfo -F alias kvm_amd").stdout == "cpu:type:x86,ven*fam*mod*:feature:*00C2*\n"
+
+
+def test_a_blacklisted_kvm_intel_stays_unloaded_at_boot_but_loads_by_name():
+    world = World.new("intel-vtx-host")
+    assert world.run("lsmod | grep kvm").status == 1
+    assert world.run("grep -r kvm_intel /etc/modprobe.d/").stdout.endswith(
+        "/etc/modprobe.d/blacklist-kvm.conf:blacklist kvm_intel\n"
+    )
+    assert world.run("sudo modprobe -b kvm_intel") == Result("", "", 0)
+    assert "kvm_intel" not in world.machine.modules
+    assert world.run("sudo modprobe kvm_intel") == Result("", "", 0)
+    world.run("sudo reboot")
+    assert "kvm_intel" not in world.machine.modules
+    world.run("sudo rm /etc/modprobe.d/blacklist-kvm.conf")
+    world.run("sudo reboot")
+    assert world.machine.modules[:3] == ["kvm_intel", "kvm", "irqbypass"]
+    assert world.run("ls /dev/kvm").status == 0
+
+
+def test_udev_loads_kvm_amd_at_boot_without_a_blacklist():
+    world = World.new("amd-v-host")
+    assert "kvm_amd" not in world.machine.modules
+    world.run("sudo rm /etc/modprobe.d/blacklist-kvm.conf")
+    world.run("sudo reboot")
+    assert "kvm_amd" in world.machine.modules
+
+
+def test_an_install_false_line_makes_every_load_fail():
+    world = World.new("intel-vtx-host")
+    world.run("echo 'install kvm_intel /bin/false' | sudo tee /etc/modprobe.d/no-kvm.conf")
+    assert world.run("sudo modprobe kvm_intel") == Result(
+        "",
+        "modprobe: ERROR: ../libkmod/libkmod-module.c:1072 command_do() Error running install command "
+        "'/bin/false' for module kvm_intel: retcode 1\n"
+        "modprobe: ERROR: could not insert 'kvm_intel': Invalid argument\n",
+        1,
+    )
+    assert "kvm_intel" not in world.machine.modules
+    world.run("echo kvm_intel | sudo tee /etc/modules-load.d/kvm.conf")
+    world.run("sudo rm /etc/modprobe.d/blacklist-kvm.conf")
+    world.run("sudo reboot")
+    assert "kvm_intel" not in world.machine.modules
+
+
+def test_enabling_vtx_in_the_firmware_lets_udev_load_kvm_intel():
+    world = World.new("vtx-disabled-host")
+    assert "kvm_intel" not in world.machine.modules
+    world.machine.virt_enabled = True
+    world.run("sudo reboot")
+    assert "kvm_intel" in world.machine.modules
+
+
+def test_guests_load_their_drivers_at_boot_and_no_kvm_without_nested_virtualization():
+    world = World.new("kvm-guest")
+    assert "virtio_net" in world.machine.modules
+    assert "kvm_intel" not in world.machine.modules

@@ -51,7 +51,7 @@ def test_answers_hints_and_scores():
     world.run("sudo modprobe kvm_intel")
     assert world.grade()["score"] == 5
     assert world.take_hint("load-kvm").startswith("lsmod | grep kvm")
-    assert world.take_hint("load-kvm").startswith("On Intel the module is kvm_intel")
+    assert world.take_hint("load-kvm").startswith("Files in /etc/modprobe.d/")
     grade = world.grade()
     assert grade["score"] == 3 and grade["tasks"][1] == {
         "id": "load-kvm",
@@ -60,6 +60,7 @@ def test_answers_hints_and_scores():
         "max_points": 3,
         "hints_taken": 2,
     }
+    world.take_hint("load-kvm")
     world.take_hint("load-kvm")
     assert world.take_hint("load-kvm") == "sudo modprobe kvm_intel"
     assert world.grade()["tasks"][1]["points"] == 0
