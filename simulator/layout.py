@@ -52,6 +52,25 @@ GROUPS = [
 ]
 KVM_GID = 993
 SBIN = {"modprobe", "lsmod", "modinfo", "insmod", "rmmod", "dmidecode", "virt-what", "reboot", "ip", "blkid"}
+# Programs that come with a package not every image has: command -> (package, directory).
+PACKAGED = {
+    "kvm-ok": ("cpu-checker", "sbin"),
+    "cloud-init": ("cloud-init", "bin"),
+    "lspci": ("pciutils", "bin"),
+}
+# What Ubuntu's command-not-found suggests for programs of this objective that an image may lack.
+SUGGESTIONS = {
+    **{name: package for name, (package, _) in PACKAGED.items()},
+    "virsh": "libvirt-clients",
+    "qemu-img": "qemu-utils",
+    "virt-sysprep": "guestfs-tools",
+    "virt-install": "virtinst",
+    "vmware-toolbox-cmd": "open-vm-tools",
+    "vmtoolsd": "open-vm-tools",
+    "qemu-ga": "qemu-guest-agent",
+    "VBoxControl": "virtualbox-guest-utils",
+    "rdmsr": "msr-tools",
+}
 SHELL_ONLY = {"cd", "history", "help", "exit", "export", "alias", "unset", "type", "source", "clear"}
 GIB = 1 << 30
 MIB = 1 << 20
@@ -81,7 +100,7 @@ def base_tree(with_modules: bool) -> dict[str, Node]:
     load_all()
     fs = FileSystem()
     for name in sorted(COMMANDS):
-        if name not in SHELL_ONLY:
+        if name not in SHELL_ONLY and name not in PACKAGED:
             fs.add_file(f"/usr/{'sbin' if name in SBIN else 'bin'}/{name}", mode=0o755)
     if with_modules:
         for module in MODULES.values():
@@ -160,11 +179,27 @@ def install(machine) -> None:
         "# Updating this file still works, but it is undocumented and unsupported.\n\n",
     )
     fs.add_base()
+    for name, (package, directory) in PACKAGED.items():
+        if package in installed_packages(machine):
+            fs.add_file(f"/usr/{directory}/{name}", mode=0o755)
+    if "command-not-found" in installed_packages(machine):
+        fs.add_file("/usr/lib/command-not-found", "#!/usr/bin/python3\n", mode=0o755)
     for path, content in spec.get("files", {}).items():  # what the scenario's admins left behind
         fs.add_file(path, content)
     _install_identity(machine, rng)
     _install_hardware(machine, rng)
     _install_views(machine)
+
+
+def installed_packages(machine) -> set[str]:
+    """Ubuntu's server and cloud images carry cloud-init, pciutils and command-not-found; the Docker
+    image carries none of them; a scenario adds more (`packages:`), such as cpu-checker for kvm-ok."""
+    packages = set(machine.spec.get("packages", ()))
+    if machine.spec["platform"] != "docker":
+        packages |= {"pciutils", "command-not-found"}
+    if machine.kind == "vm" or machine.spec["platform"] == "lxc":
+        packages.add("cloud-init")
+    return packages
 
 
 def _install_identity(machine, rng) -> None:

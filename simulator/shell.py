@@ -22,7 +22,7 @@ from typing import Any
 from simulator.commands import COMMANDS, MAN_PAGES, Context
 from simulator.commands.registry_loader import load_all
 from simulator.filesystem import FsError
-from simulator.layout import SHELL_ONLY
+from simulator.layout import SHELL_ONLY, SUGGESTIONS
 from simulator.result import Result
 
 NAME = "bash"
@@ -781,6 +781,8 @@ class Shell:
         found = self._lookup(ctx, argv[0])
         if isinstance(found, tuple):
             message, status = found
+            if status == 127 and caller == NAME and "/" not in argv[0] and self._interactive(ctx):
+                return _command_not_found(ctx, argv[0])
             ctx.err(f"{caller}: {message}\n")
             return status if caller == NAME else 1
         if isinstance(found, str):
@@ -791,6 +793,11 @@ class Shell:
             ctx.err(f"{argv[0]}: internal error ({type(error).__name__})\n")
             return 1
         return status & 255 if isinstance(status, int) else 0
+
+    def _interactive(self, ctx: Context) -> bool:
+        """Is this the login shell, which read /etc/bash.bashrc and so has command_not_found_handle?"""
+        run = getattr(ctx, "run", None)
+        return run is not None and run.depth == 0 and ctx.machine.fs.is_file("/usr/lib/command-not-found")
 
     def _lookup(self, ctx: Context, name: str):
         """A handler, a script path, or (message, status) when bash cannot run `name`."""
@@ -1527,3 +1534,20 @@ SYNOPSIS
 }
 for _name, _page in BUILTIN_MAN.items():
     MAN_PAGES.setdefault(_name, _page.strip("\n") + "\n")
+
+
+def _command_not_found(ctx: Context, name: str) -> int:
+    """Ubuntu's command_not_found_handle (command-not-found 23.04, CommandNotFound.py): the package to
+    install, with sudo for admins, "Please ask your administrator." for others; no "bash:" prefix."""
+    package = SUGGESTIONS.get(name)
+    if package is None:
+        ctx.err(f"{name}: command not found\n")
+        return 127
+    ctx.err(f"Command '{name}' not found, but can be installed with:\n")
+    if ctx.uid == 0:
+        ctx.err(f"apt install {package}\n")
+    elif 27 in ctx.machine.groups(ctx.uid):
+        ctx.err(f"sudo apt install {package}\n")
+    else:
+        ctx.err(f"apt install {package}\nPlease ask your administrator.\n")
+    return 127

@@ -228,7 +228,7 @@ def test_a_removed_program_stays_removed_after_a_reload():
     copy = reload(world)
     assert copy.to_dict() == world.to_dict()
     assert copy.run("ls /usr/sbin/lsmod").status == 2
-    assert copy.run("lsmod").stderr == "bash: lsmod: command not found\n"
+    assert copy.run("bash -c lsmod").stderr == "bash: lsmod: command not found\n"
 
 
 def test_a_changed_program_file_keeps_its_change_after_a_reload():
