@@ -56,9 +56,12 @@ function setUpTerminal() {
     if (input.value.trim()) history.push(input.value);
     position = history.length;
   });
-  form.addEventListener("htmx:after:request", () => {
-    input.value = "";
-    draft = "";
+  form.addEventListener("htmx:after:request", (event) => {
+    const response = event.detail.ctx && event.detail.ctx.response;
+    if (response && response.status < 400) {
+      input.value = "";
+      draft = "";
+    }
     input.focus();
   });
   document.addEventListener("htmx:after:swap", () => { output.scrollTop = output.scrollHeight; });
@@ -114,3 +117,18 @@ async function complete(form, input, output) {
 
 document.addEventListener("DOMContentLoaded", setUpTerminal);
 document.addEventListener("htmx:after:swap", setUpTerminal);
+
+// Exam answers are saved as they are given: every change posts the form quietly (go=autosave -> 204).
+document.addEventListener("change", (event) => {
+  const form = event.target.closest && event.target.closest("form[data-autosave]");
+  if (!form) return;
+  const data = new FormData(form);
+  data.set("go", "autosave");
+  const meta = document.querySelector('meta[name="csrf-token"]');
+  fetch(form.action, {
+    method: "POST",
+    body: data,
+    keepalive: true,
+    headers: meta ? { "X-CSRFToken": meta.content } : {},
+  }).then((response) => { if (response.ok) announce("Answer saved."); });
+});

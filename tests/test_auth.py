@@ -141,3 +141,10 @@ def test_guest_work_is_kept_when_the_guest_signs_up(app, client, auth):
     db = connect(app.config["DATABASE"])
     user = db["users"].get(guest.id)
     assert user["username"] == "ada" and user["role"] == "learner"
+
+
+def test_signup_reports_every_problem_at_once(auth):
+    response = auth.signup(username="x", password="short")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Choose a user name" in page and "at least 10 characters" in page

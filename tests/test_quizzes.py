@@ -160,7 +160,7 @@ def test_exam_answers_after_the_deadline_are_refused_and_the_exam_submitted(app,
 
 def test_exam_flag_for_review_shows_in_the_summary(client, db, htmx):
     url = _start_exam(client)
-    page = htmx.post(url + "/flag").get_data(as_text=True)
+    page = htmx.post(url, data={"go": "flag"}).get_data(as_text=True)
     assert "Flagged for review." in page
     summary = client.get("/quizzes/attempts/1/summary").get_data(as_text=True)
     assert "flagged for review" in summary
@@ -242,3 +242,40 @@ def test_lab_question_embeds_the_learners_terminal_and_is_graded_by_its_checks(a
     response = htmx.post(url, data={})
     assert "Not quite." in response.get_data(as_text=True)
     assert db["answers"].get((1, question.id))["correct"] == 0
+
+
+def test_flagging_keeps_the_chosen_answer(app, client, db, htmx):
+    url = _start_exam(client)
+    question = _question(app, _attempt(db)["question_ids"][0])
+    htmx.post(url, data={**_right_form(question), "go": "flag"})
+    row = db["answers"].get((1, question.id))
+    assert row["flagged"] == 1 and json.loads(row["response"]) is not None
+
+
+def test_an_empty_exam_answer_does_not_count_as_answered(app, client, db):
+    url = _start_exam(client)
+    client.post(url, data={"go": "save"})
+    summary = client.get("/quizzes/attempts/1/summary").get_data(as_text=True)
+    assert "You have answered 0 of 60 questions." in summary
+
+
+def test_exam_autosave_saves_without_a_page(app, client, db):
+    url = _start_exam(client)
+    question = _question(app, _attempt(db)["question_ids"][0])
+    response = client.post(url, data={**_right_form(question), "go": "autosave"})
+    assert response.status_code == 204
+    assert json.loads(db["answers"].get((1, question.id))["response"]) is not None
+
+
+def test_save_and_next_moves_on_with_the_new_address(app, client, db, htmx):
+    url = _start_exam(client)
+    question = _question(app, _attempt(db)["question_ids"][0])
+    response = htmx.post(url, data={**_right_form(question), "go": "next"})
+    assert response.headers["HX-Push-Url"].endswith("/quizzes/attempts/1/2")
+    assert "question 2 of 60" in response.get_data(as_text=True)
+
+
+def test_resume_returns_to_the_question_the_learner_was_on(client):
+    _start_exam(client)
+    client.get("/quizzes/attempts/1/7")
+    assert _start_exam(client).endswith("/quizzes/attempts/1/7")

@@ -12,7 +12,7 @@ def csrf_client(tmp_path):
 def test_post_to_login_without_csrf_token_is_refused_with_400(csrf_client):
     response = csrf_client.post("/login", data={"username": "ada", "password": "whatever it is"})
     assert response.status_code == 400
-    assert "Reload the page" in response.get_data(as_text=True)
+    assert "your session may have ended" in response.get_data(as_text=True)
 
 
 def test_htmx_post_with_the_token_in_a_header_is_accepted(csrf_client):
@@ -64,3 +64,15 @@ def test_no_inline_script_in_pages(client):
     for path in ("/", "/login", "/signup", "/labs/", "/quizzes/", "/cloud/", "/classes/"):
         page = client.get(path).get_data(as_text=True)
         assert "<script>" not in page and " on" + "click=" not in page, path
+
+
+def test_an_htmx_request_with_a_stale_token_gets_a_notice_not_a_page(csrf_client):
+    response = csrf_client.post(
+        "/labs/intel-vtx-host/run",
+        data={"line": "ls"},
+        headers={"X-CSRFToken": "stale", "HX-Request": "true", "HX-Request-Type": "partial"},
+    )
+    assert response.status_code == 400
+    assert response.headers["HX-Retarget"] == "#flash"
+    page = response.get_data(as_text=True)
+    assert "<h1" not in page and "your session may have ended" in page

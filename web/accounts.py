@@ -35,7 +35,11 @@ class User:
 
 
 class AccountError(ValueError):
-    """A sign-up or password change that cannot be accepted, with a message for the person."""
+    """A sign-up or password change that cannot be accepted, with a message per form field."""
+
+    def __init__(self, message: str, field: str = "", errors: dict[str, str] | None = None):
+        self.errors = errors or {field: message}
+        super().__init__(" ".join(self.errors.values()))
 
 
 def _now() -> str:
@@ -58,16 +62,23 @@ def create_guest(db: Database) -> User:
 
 
 def validate_credentials(username: str, password: str) -> None:
+    """Every problem at once, so a person fixes them in one go."""
+    errors = {}
     if not USERNAME_RE.fullmatch(username or ""):
-        raise AccountError("Choose a user name of 3 to 32 letters, digits, dots, dashes or underscores.")
-    validate_password(password)
+        errors["username"] = "Choose a user name of 3 to 32 letters, digits, dots, dashes or underscores."
+    try:
+        validate_password(password)
+    except AccountError as exc:
+        errors.update(exc.errors)
+    if errors:
+        raise AccountError("", errors=errors)
 
 
 def validate_password(password: str) -> None:
     if len(password or "") < MIN_PASSWORD:
-        raise AccountError(f"Choose a password of at least {MIN_PASSWORD} characters.")
+        raise AccountError(f"Choose a password of at least {MIN_PASSWORD} characters.", "password")
     if len(password) > MAX_PASSWORD:
-        raise AccountError(f"Passwords can be at most {MAX_PASSWORD} characters long.")
+        raise AccountError(f"Passwords can be at most {MAX_PASSWORD} characters long.", "password")
 
 
 def sign_up(db: Database, username: str, password: str, role: str, guest: User | None = None) -> User:
@@ -77,7 +88,7 @@ def sign_up(db: Database, username: str, password: str, role: str, guest: User |
         raise AccountError("Unknown role.")
     taken = db["users"].count_where("username = ? COLLATE NOCASE", [username])
     if taken:
-        raise AccountError("That user name is taken; choose another.")
+        raise AccountError("That user name is taken; choose another.", "username")
     values = {"username": username, "password_hash": _hasher.hash(password), "role": role}
     with db.atomic():
         if guest is not None and guest.is_guest:

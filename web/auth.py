@@ -72,30 +72,28 @@ def safe_next(target: str | None) -> str:
 @bp.route("/signup", methods=["GET", "POST"])
 def signup():
     form = {"username": "", "invite": ""}
-    if request.method == "POST":
-        form = {
-            "username": request.form.get("username", "").strip(),
-            "invite": request.form.get("invite", ""),
-        }
-        invite = current_app.config.get("INSTRUCTOR_INVITE_CODE")
-        role = "instructor" if invite and form["invite"] == invite else "learner"
-        error = None
-        if form["invite"] and role != "instructor":
-            error = "That instructor invite code is not valid. Leave it empty to sign up as a learner."
-        if error is None:
-            guest = g.user if g.user is not None and g.user.is_guest else None
-            try:
-                user = accounts.sign_up(
-                    get_db(), form["username"], request.form.get("password", ""), role, guest=guest
-                )
-            except accounts.AccountError as exc:
-                error = str(exc)
-        if error is None:
-            _start_session(user)
-            flash(f"Welcome, {user.username}. Your account is ready.")
-            return redirect(url_for("home.index"), 303)
-        return render("auth/signup.html", "auth/_signup_form.html", form=form, error=error), 422
-    return render("auth/signup.html", "auth/_signup_form.html", form=form, error=None)
+    if request.method != "POST":
+        return render("auth/signup.html", "auth/_signup_form.html", form=form, errors={})
+    form = {"username": request.form.get("username", "").strip(), "invite": request.form.get("invite", "")}
+    invite = current_app.config.get("INSTRUCTOR_INVITE_CODE")
+    role = "instructor" if invite and form["invite"] == invite else "learner"
+    errors = {}
+    if form["invite"] and role != "instructor":
+        errors["invite"] = "That instructor invite code is not valid. Leave it empty to sign up as a learner."
+    guest = g.user if g.user is not None and g.user.is_guest else None
+    try:
+        accounts.validate_credentials(form["username"], request.form.get("password", ""))
+        if not errors:
+            user = accounts.sign_up(
+                get_db(), form["username"], request.form.get("password", ""), role, guest=guest
+            )
+    except accounts.AccountError as exc:
+        errors.update(exc.errors)
+    if errors:
+        return render("auth/signup.html", "auth/_signup_form.html", form=form, errors=errors), 422
+    _start_session(user)
+    flash(f"Welcome, {user.username}. Your account is ready.")
+    return redirect(url_for("home.index"), 303)
 
 
 @bp.route("/login", methods=["GET", "POST"])

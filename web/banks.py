@@ -7,6 +7,7 @@ from flask import current_app
 from quiz.bank import load_bank
 from quiz.model import Bank, Question
 from simulator import scenario_check_ids
+from simulator.checks import TITLES
 from web import lab_store
 from web.db import get_db
 
@@ -25,13 +26,19 @@ def lab_check_results(user_id: int, question: Question) -> list[dict]:
     lab = lab_store.find_lab(get_db(), user_id, question.scenario)
     if lab is None:
         return [
-            {"id": check, "passed": False, "detail": "You have not started this lab yet."}
+            {
+                "id": check,
+                "title": TITLES[check],
+                "passed": False,
+                "detail": "You have not started this lab yet.",
+            }
             for check in question.checks
         ]
     results = {c["id"]: c for c in lab_store.load_world(lab).grade()["checks"]}
     return [
         {
             "id": check,
+            "title": TITLES[check],
             "passed": bool(results.get(check, {}).get("passed")),
             "detail": results.get(check, {}).get("detail", ""),
         }

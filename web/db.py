@@ -196,3 +196,8 @@ def create_bank_questions(db):
         foreign_keys=[("owner_id", "users", "id")],
     )
     db["bank_questions"].create_index(["owner_id", "question_id"], unique=True)
+
+
+@migrations(name="0006_add_attempts_position")
+def add_attempts_position(db):
+    db["attempts"].add_column("position", int, not_null_default=1)

@@ -1,9 +1,10 @@
-"""Error pages in the site's layout; htmx 4 swaps error bodies, so each also works as a fragment."""
+"""Error pages in the site's layout. An htmx swap gets a short notice in the status area instead, so an
+error never fills the terminal or a panel with a whole page."""
 
-from flask import Blueprint
+from flask import Blueprint, render_template
 from flask_wtf.csrf import CSRFError
 
-from web.render import render
+from web.render import is_partial, render
 
 bp = Blueprint("errors", __name__)
 
@@ -19,17 +20,26 @@ MESSAGES = {
     500: ("Something went wrong", "An error on our side stopped this page. Your saved work is safe."),
 }
 
+STALE_PAGE = (
+    "This page is out of date: your session may have ended (for example, you logged out in another tab). "
+    "Reload the page and try again."
+)
+
 
 def _page(status: int, detail: str | None = None):
     title, message = MESSAGES.get(status, (f"Error {status}", "The request did not succeed."))
+    message = detail or message
+    if is_partial():
+        notice = render_template("errors/_notice.html", title=title, message=message)
+        return notice, status, {"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"}
     return render(
-        "errors/error.html", "errors/_error.html", status=status, title=title, message=detail or message
+        "errors/error.html", "errors/_error.html", status=status, title=title, message=message
     ), status
 
 
 @bp.app_errorhandler(CSRFError)
 def csrf_error(exc):
-    return _page(400, "The form had expired or was not sent from this site. Reload the page and try again.")
+    return _page(400, STALE_PAGE)
 
 
 @bp.app_errorhandler(400)

@@ -6,7 +6,7 @@ import secrets
 
 from sqlite_utils import Database
 
-from simulator import World
+from simulator import World, list_scenarios
 from web.db import write_transaction
 
 LOG_LIMIT = 500
@@ -136,7 +136,10 @@ CLEAR_SEQUENCE = "\x1b[H\x1b[2J"
 def lab_context(db: Database, scenario: dict, lab: dict) -> dict:
     """What a page showing a lab's terminal and tasks needs."""
     world = load_world(lab)
+    order = [s["id"] for s in list_scenarios()]
+    following = order[order.index(scenario["id"]) + 1 :]
     return {
+        "next_lab": next((s for s in list_scenarios() if s["id"] in following[:1]), None),
         "scenario": scenario,
         "world": world,
         "grade": world.grade(),

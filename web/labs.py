@@ -5,6 +5,7 @@ import re
 from flask import Blueprint, abort, g, jsonify, redirect, request, url_for
 
 from simulator import list_scenarios, load_scenario
+from simulator.checks import TITLES
 from simulator.completion import complete as complete_line
 from web import lab_store
 from web.auth import current_owner, safe_next
@@ -21,6 +22,11 @@ ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
 def points(value: float) -> str:
     """4.0 -> "4", 1.5 -> "1.5": scores as a person writes them."""
     return f"{value:g}" if value == round(value, 1) else f"{value:.1f}"
+
+
+@bp.app_template_filter("check_title")
+def check_title(check_id: str) -> str:
+    return TITLES.get(check_id, check_id)
 
 
 @bp.app_template_filter("terminal_text")

@@ -68,6 +68,11 @@ def open_exam(db: Database, user_id: int) -> dict | None:
     return rows[0] if rows else None
 
 
+def set_position(db: Database, attempt_id: int, number: int) -> None:
+    """Where the learner is in the attempt, so "resume" returns to that question."""
+    db.execute("UPDATE attempts SET position = ? WHERE id = ?", [number, attempt_id])
+
+
 def answers(db: Database, attempt_id: int) -> dict[str, dict]:
     found = {}
     for row in db["answers"].rows_where("attempt_id = ?", [attempt_id]):

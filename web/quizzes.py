@@ -124,7 +124,9 @@ def start_exam():
     db = get_db()
     running = quiz_store.open_exam(db, owner.id)
     if running is not None:
-        return redirect(url_for("quizzes.question", attempt_id=running["id"], number=1), 303)
+        return redirect(
+            url_for("quizzes.question", attempt_id=running["id"], number=running["position"]), 303
+        )
     question_ids = exams.build_exam(bank(), random.Random())
     started = quiz_store.now_utc()
     attempt_id = quiz_store.create_attempt(
@@ -190,7 +192,7 @@ def _question_context(attempt: dict, number: int) -> dict:
         "question": question,
         "saved": row,
         "feedback": feedback,
-        "answered": {qid for qid, r in saved.items() if r["response"] is not None},
+        "answered": {qid for qid, r in saved.items() if r["response"]},
         "flagged": {qid for qid, r in saved.items() if r["flagged"]},
         "lab_checks": lab_check_results(g.user.id, question) if question.type == "lab" else None,
         "lab": _embedded_lab(question) if question.type == "lab" else None,
@@ -202,7 +204,11 @@ def _embedded_lab(question) -> dict | None:
     lab = lab_store.find_lab(get_db(), g.user.id, question.scenario)
     if lab is None:
         return None
-    return lab_store.lab_context(get_db(), load_scenario(question.scenario), lab)
+    scenario = load_scenario(question.scenario)
+    context = lab_store.lab_context(get_db(), scenario, lab)
+    wanted = set(question.checks)
+    context["only_tasks"] = {t["id"] for t in scenario["tasks"] if wanted & {c["id"] for c in t["checks"]}}
+    return context
 
 
 @bp.get("/attempts/<int:attempt_id>/<int:number>")
@@ -214,16 +220,19 @@ def question(attempt_id, number):
         return redirect(url_for("quizzes.review", attempt_id=attempt_id), 303)
     if attempt["submitted_at"] and attempt["kind"] == "exam":
         return redirect(url_for("quizzes.review", attempt_id=attempt_id), 303)
-    return render("quizzes/question.html", "quizzes/_question.html", **_question_context(attempt, number))
+    context = _question_context(attempt, number)
+    quiz_store.set_position(get_db(), attempt_id, number)
+    return render("quizzes/question.html", "quizzes/_question.html", **context)
 
 
 def _response_from_form(question) -> object:
+    """The answer as given; nothing chosen or typed is None, so it does not count as answered."""
     if question.type == "single":
-        return request.form.get("option")
+        return request.form.get("option") or None
     if question.type == "multiple":
-        return sorted(set(request.form.getlist("option")))
+        return sorted(set(request.form.getlist("option"))) or None
     if question.type == "fill":
-        return request.form.get("answer", "")[:1000]
+        return request.form.get("answer", "")[:1000].strip() or None
     return None
 
 
@@ -238,12 +247,7 @@ def answer(attempt_id, number):
             _submit(attempt)
             flash("Time is up. Your exam has been submitted with the answers you saved.")
             return redirect(url_for("quizzes.review", attempt_id=attempt_id), 303)
-        quiz_store.save_answer(db, attempt_id, question.id, _response_from_form(question), None)
-        if request.form.get("go") == "next" and number < context["total"]:
-            return redirect(url_for("quizzes.question", attempt_id=attempt_id, number=number + 1), 303)
-        if request.form.get("go") == "summary":
-            return redirect(url_for("quizzes.summary_page", attempt_id=attempt_id), 303)
-        return _question_response(attempt, number, status="Answer saved.")
+        return _save_exam_answer(attempt, number, context, request.form.get("go", "save"))
     if context["saved"] is None or context["saved"]["correct"] is None:
         if question.type == "lab":
             response = lab_check_results(g.user.id, question)
@@ -258,23 +262,39 @@ def answer(attempt_id, number):
     return _question_response(attempt, number)
 
 
-def _question_response(attempt, number, status=None):
+def _save_exam_answer(attempt: dict, number: int, context: dict, go: str):
+    """Exam answers are saved as they are given: on every change (autosave), and with each button."""
+    db = get_db()
+    question = context["question"]
+    quiz_store.save_answer(db, attempt["id"], question.id, _response_from_form(question), None)
+    if go == "autosave":
+        return "", 204
+    if go == "flag":
+        flagged = question.id not in context["flagged"]
+        quiz_store.set_flag(db, attempt["id"], question.id, flagged)
+        return _question_response(
+            attempt, number, status="Flagged for review." if flagged else "Flag removed."
+        )
+    if go == "summary":
+        target = url_for("quizzes.summary_page", attempt_id=attempt["id"])
+        if is_partial():
+            return "", 200, {"HX-Redirect": target}
+        return redirect(target, 303)
+    if go == "next" and number < context["total"]:
+        return _question_response(attempt, number + 1, status="Answer saved.", moved=True)
+    return _question_response(attempt, number, status="Answer saved.")
+
+
+def _question_response(attempt, number, status=None, moved=False):
+    """After an answer: the fragment for htmx (with the address if it moved on), else a redirect."""
+    url = url_for("quizzes.question", attempt_id=attempt["id"], number=number)
     if not is_partial():
-        return redirect(url_for("quizzes.question", attempt_id=attempt["id"], number=number), 303)
-    return render(
+        return redirect(url, 303)
+    quiz_store.set_position(get_db(), attempt["id"], number)
+    page = render(
         "quizzes/question.html", "quizzes/_question.html", **_question_context(attempt, number), status=status
     )
-
-
-@bp.post("/attempts/<int:attempt_id>/<int:number>/flag")
-def flag(attempt_id, number):
-    attempt = _attempt_or_404(attempt_id)
-    context = _question_context(attempt, number)
-    if attempt["kind"] != "exam" or attempt["submitted_at"]:
-        abort(400)
-    flagged = context["question"].id not in context["flagged"]
-    quiz_store.set_flag(get_db(), attempt_id, context["question"].id, flagged)
-    return _question_response(attempt, number, status="Flagged for review." if flagged else "Flag removed.")
+    return page, 200, {"HX-Push-Url": url} if moved else {}
 
 
 @bp.get("/attempts/<int:attempt_id>/summary")
@@ -325,6 +345,9 @@ def set_exam_date():
         parsed = datetime.date.fromisoformat(value) if value else None
     except ValueError:
         flash("That is not a date. Use the date picker, or the form YYYY-MM-DD.")
+        return redirect(url_for("quizzes.index"), 303)
+    if parsed and parsed < quiz_store.now_utc().date():
+        flash("That date has passed. Choose the date of an exam still ahead, or clear the field.")
         return redirect(url_for("quizzes.index"), 303)
     quiz_store.set_exam_date(get_db(), owner.id, parsed.isoformat() if parsed else None)
     flash(f"Exam date set to {parsed.isoformat()}." if parsed else "Exam date cleared.")

@@ -56,6 +56,7 @@ def test_exam_resumes_after_the_page_is_closed_and_can_be_reviewed(page, context
     else:
         target.fill("modprobe kvm")
     page.get_by_role("button", name="Save answer").press("Enter")
+    expect(page.get_by_role("heading", name="Exam 102.6: question 1 of 60")).to_be_focused()
     expect(page.get_by_role("status").filter(has_text="Answer saved.")).to_be_visible()
     page.get_by_role("button", name="Flag for review").press("Enter")
     expect(page.get_by_role("button", name="Unflag")).to_be_visible()
