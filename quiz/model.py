@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 AREAS = {
     "vm-and-containers": "Virtual machines and containers",
@@ -73,3 +73,21 @@ class Bank:
 
     def by_area(self, area: str) -> list[Question]:
         return [q for q in self.questions.values() if q.area == area]
+
+
+def question_to_dict(question: Question) -> dict:
+    """A JSON-able form of a question, for questions kept in the database (an instructor's imports)."""
+    return asdict(question)
+
+
+def question_from_dict(data: dict) -> Question:
+    fields = dict(data)
+    fields["options"] = tuple(Option(**o) for o in fields.get("options", ()))
+    fields["fill"] = (
+        FillAnswer(**{k: tuple(v) if isinstance(v, list) else v for k, v in fields["fill"].items()})
+        if fields.get("fill")
+        else None
+    )
+    for name in ("terms", "checks"):
+        fields[name] = tuple(fields.get(name, ()))
+    return Question(**fields)
