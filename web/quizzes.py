@@ -15,6 +15,7 @@ from quiz.bank import check_banks, summary
 from quiz.grading import grade
 from quiz.mastery import mastery, mastery_svg
 from quiz.model import AREAS, TERMS, TYPES
+from quiz.practice import choose_practice
 from quiz.render import markdown_to_html
 from simulator import load_scenario, scenario_check_ids
 from web import instructor_bank, lab_store, quiz_store
@@ -89,31 +90,25 @@ def start_practice():
     terms = set(request.form.getlist("term")) & set(TERMS)
     types = set(request.form.getlist("type")) & set(TYPES)
     size = request.form.get("size", type=int)
-    size = size if size in PRACTICE_SIZES else PRACTICE_SIZES[1]
-    candidates = [
-        q
-        for q in bank().questions.values()
-        if (not areas or q.area in areas)
-        and (not types or q.type in types)
-        and (not terms or set(q.terms) & terms)
-    ]
+    among, title = None, "Practice"
     if mode == "wrong":
-        missed = set(quiz_store.missed_question_ids(db, owner.id))
-        candidates = [q for q in candidates if q.id in missed]
-        title = "What I got wrong"
+        among, title = quiz_store.missed_question_ids(db, owner.id), "What I got wrong"
     elif mode == "due":
         cards = quiz_store.cards(db, owner.id)
-        order = schedule.due(cards, quiz_store.now_utc(), quiz_store.exam_date(db, owner.id))
-        chosen = set(order)
-        candidates = sorted((q for q in candidates if q.id in chosen), key=lambda q: order.index(q.id))
+        among = schedule.due(cards, quiz_store.now_utc(), quiz_store.exam_date(db, owner.id))
         title = "Due for review"
-    else:
-        random.shuffle(candidates)
-        title = "Practice"
-    if not candidates:
+    question_ids = choose_practice(
+        bank().questions.values(),
+        areas=areas,
+        terms=terms,
+        types=types,
+        size=size if size in PRACTICE_SIZES else PRACTICE_SIZES[1],
+        rng=random.Random(),
+        among=among,
+    )
+    if not question_ids:
         flash("No question matches that choice yet. Try other areas or types.")
         return redirect(url_for("quizzes.index"), 303)
-    question_ids = [q.id for q in candidates[:size]]
     attempt_id = quiz_store.create_attempt(db, owner.id, "practice", title, question_ids)
     return redirect(url_for("quizzes.question", attempt_id=attempt_id, number=1), 303)
 
