@@ -105,6 +105,11 @@ def set_flag(db: Database, attempt_id: int, question_id: str, flagged: bool) -> 
         db["answers"].insert({"attempt_id": attempt_id, "question_id": question_id, "flagged": int(flagged)})
 
 
+def is_submitted(db: Database, attempt_id: int) -> bool:
+    row = db.execute("SELECT submitted_at FROM attempts WHERE id = ?", [attempt_id]).fetchone()
+    return bool(row and row[0])
+
+
 def finish(db: Database, attempt_id: int, result: dict) -> None:
     db.execute(
         "UPDATE attempts SET submitted_at = ?, result = ? WHERE id = ? AND submitted_at IS NULL",

@@ -21,7 +21,7 @@ from simulator import load_scenario, scenario_check_ids
 from web import instructor_bank, lab_store, quiz_store
 from web.auth import current_owner, instructor_required
 from web.banks import bank, lab_check_results, lab_events
-from web.db import get_db
+from web.db import get_db, write_transaction
 from web.render import is_partial, render
 
 bp = Blueprint("quizzes", __name__, url_prefix="/quizzes", cli_group="bank")
@@ -145,13 +145,13 @@ def _expired(attempt: dict) -> bool:
 def _submit(attempt: dict) -> None:
     """Score an exam once; the timer and a second submit both land here, and only the first one counts."""
     db = get_db()
-    if attempt["submitted_at"]:
-        return
     questions = [bank().questions[qid] for qid in attempt["question_ids"] if qid in bank().questions]
-    saved = quiz_store.answers(db, attempt["id"])
-    responses = {qid: row["response"] for qid, row in saved.items()}
-    result = exams.score_attempt(questions, responses)
-    with db.atomic():
+    with write_transaction(db):
+        if quiz_store.is_submitted(db, attempt["id"]):
+            return
+        saved = quiz_store.answers(db, attempt["id"])
+        responses = {qid: row["response"] for qid, row in saved.items()}
+        result = exams.score_attempt(questions, responses)
         for question in questions:
             correct = result.grades[question.id].correct
             if question.id in saved and saved[question.id]["response"] is not None:
