@@ -96,9 +96,14 @@ class LoggedCommand:
 
 
 def run_command(db: Database, lab_id: int, line: str):
+    """Run one line; the entry says whether the checks changed, so the tasks panel is resent only then."""
+
     def run(world):
-        prompt = world.prompt
-        return LoggedCommand(prompt, line, world.run(line))
+        before, prompt = world.grade(), world.prompt
+        entry = LoggedCommand(prompt, line, world.run(line))
+        entry.grade = world.grade()
+        entry.grade_changed = entry.grade != before
+        return entry
 
     return act(db, lab_id, run)
 

@@ -95,7 +95,9 @@ def run(scenario_id):
         "labs/_run.html",
         scenario=scenario,
         world=world,
-        grade=world.grade(),
+        grade=entry.grade,
+        grade_changed=entry.grade_changed,
+        only_tasks=set(request.form.get("only_tasks", "").split(",")) - {""},
         entry={
             "id": entry.id,
             "prompt": entry.prompt,
