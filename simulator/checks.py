@@ -17,39 +17,70 @@ CHECKS: dict[str, Callable] = {}
 TITLES: dict[str, str] = {}
 
 HYPERVISOR_NAMES = {
-    "kvm": ("kvm", "qemu", "qemu/kvm", "kvm/qemu", "linux kvm", "libvirt", "proxmox"),
+    "kvm": ("kvm", "qemu", "qemu/kvm", "kvm/qemu", "qemu-kvm", "linux kvm", "libvirt", "proxmox"),
     "oracle": ("oracle", "virtualbox", "virtual box", "vbox", "innotek", "oracle vm virtualbox"),
-    "vmware": ("vmware", "esxi", "vsphere", "vmware workstation"),
-    "microsoft": ("microsoft", "hyper-v", "hyperv", "hyper v", "azure"),
+    "vmware": ("vmware", "esxi", "esx", "vsphere", "vmware workstation"),
+    "microsoft": ("microsoft", "hyper-v", "hyperv", "hyper v", "ms hyper-v", "azure"),
     "xen": ("xen", "xen hvm", "xenserver", "xcp-ng", "citrix hypervisor"),
 }
+OTHER_HYPERVISORS = ("parallels", "bhyve", "virtual pc", "acrn", "powervm", "z/vm", "qnx", "uml")
+CONTAINER_RUNTIMES = ("docker", "podman", "lxc", "lxd", "incus", "containerd", "systemd-nspawn", "openvz")
 CONTAINER_KINDS = {
     "system": (
-        "system",
         "system container",
+        "system containers",
+        "system-container",
         "os container",
         "operating system container",
         "full os",
+        "full operating system",
+        "whole operating system",
         "machine container",
-        "lxc-style",
     ),
     "application": (
-        "application",
         "application container",
-        "app",
+        "application containers",
+        "application-container",
         "app container",
         "process container",
         "single application",
         "single process",
+        "one application",
     ),
 }
+KIND_ALONE = {"system": ("system", "os"), "application": ("application", "app")}
+FILLER = {
+    "a",
+    "an",
+    "the",
+    "it",
+    "is",
+    "its",
+    "it's",
+    "this",
+    "one",
+    "kind",
+    "type",
+    "container",
+    "i",
+    "think",
+}
 RUNTIME_NAMES = {
-    "lxc": ("lxc", "lxd", "incus", "linux containers"),
-    "docker": ("docker", "moby", "docker engine"),
+    "lxc": ("lxc", "linux containers", "lxc/lxd", "lxd", "incus"),
+    "docker": ("docker", "moby", "docker engine", "dockerd"),
+    "other": ("podman", "containerd", "cri-o", "crio", "runc", "systemd-nspawn", "nspawn", "openvz", "rkt"),
 }
 YES = ("yes", "y", "true")
 LIKE_YES = ("supported", "capable", "vt-x", "vtx", "vmx", "svm", "amd-v", "amdv", "exposed", "present")
 NO = ("no", "n", "false", "not", "none", "unsupported", "incapable", "absent", "hidden", "missing")
+EXTENSIONS = {
+    "intel": ("vt-x", "vtx", "vmx", "intel vt", "intel virtualization technology"),
+    "amd": ("amd-v", "amdv", "svm", "secure virtual machine", "amd virtualization"),
+}
+NEGATED_CLAUSE = re.compile(
+    r"\b(?:but not|rather than|instead of|as opposed to|not|isn't|isnt|never)\b"
+    r"[^,.;:!?()]*?(?=[,.;:!?()]|\bbut\b|$)"
+)
 
 
 def check(check_id: str, title: str):
@@ -63,7 +94,9 @@ def check(check_id: str, title: str):
 
 def normalise(text: str) -> str:
     """Lower case, punctuation other than - / _ : turned into spaces, spaces collapsed."""
-    return " ".join(re.sub(r"[^a-z0-9\-/_:.]+", " ", text.lower()).replace(".", " ").split())
+    return " ".join(
+        re.sub(r"[^a-z0-9\-/_:.']+", " ", text.lower()).replace(".", " ").replace("'", "").split()
+    )
 
 
 def mentions(text: str, phrase: str) -> bool:
@@ -74,17 +107,39 @@ def mentioned(text: str, table: dict[str, tuple[str, ...]]) -> set[str]:
     return {key for key, names in table.items() if any(mentions(text, n) for n in names)}
 
 
+def affirmed(text: str) -> str:
+    """The answer without the clauses it negates: "KVM, not Xen" and "KVM rather than Xen" name KVM only."""
+    return NEGATED_CLAUSE.sub(" ", text.lower())
+
+
 def yes_or_no(text: str) -> bool | None:
-    """A clear yes, a clear no ("no, vmx is absent" is a no), or None when the answer says both or neither."""
+    """A clear yes, a clear no ("no, vmx is absent" is a no), or None when the answer says both or neither.
+
+    A yes that also says "not" counts when it stands once the negated clause is gone ("yes, not AMD-V")."""
     said_yes = any(mentions(text, w) for w in YES)
     said_no = any(mentions(text, w) for w in NO)
+    if said_no and said_yes:
+        rest = affirmed(text)
+        return yes_or_no(rest) if rest != text.lower() else None
     if said_no:
-        return None if said_yes else False
+        return False
     return True if said_yes or any(mentions(text, w) for w in LIKE_YES) else None
 
 
 def _read(answer: str) -> str:
-    return f'Read your answer "{answer.strip()}"' if answer.strip() else "There is no answer yet"
+    return f'Read your answer "{answer.strip()}"'
+
+
+def _unanswered(where: str) -> tuple[bool, str]:
+    return False, f"No answer has been given yet. {where}"
+
+
+def _listing(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
 
 
 def vendor_module(machine) -> str:
@@ -94,27 +149,49 @@ def vendor_module(machine) -> str:
 @check("answer-virtualization-capable", "You said whether this CPU can run hardware-accelerated VMs")
 def answer_virtualization_capable(world, params, answer):
     machine = world.machine
-    flag = machine.cpu.virt_flag
+    vendor, flag = machine.cpu.vendor, machine.cpu.virt_flag
     capable = flag in machine.cpu_flags()
+    if not answer.strip():
+        return _unanswered("The flags line of /proc/cpuinfo (or lscpu) tells.")
     said = yes_or_no(answer)
     if said is None:
         return False, f"{_read(answer)}: it does not clearly say yes or no."
     if said != capable:
-        return False, f"{_read(answer)}: it is not what the flags in /proc/cpuinfo show."
-    found = "include" if capable else "do not include"
-    return True, f"{_read(answer)}: right, the flags in /proc/cpuinfo {found} {flag}."
+        return False, f"{_read(answer)}: that is not what the flags in /proc/cpuinfo show."
+    if not capable:
+        return True, f"{_read(answer)}: right, the flags in /proc/cpuinfo do not include {flag}."
+    other = "amd" if vendor == "intel" else "intel"
+    text = affirmed(answer)
+    if any(mentions(text, name) for name in EXTENSIONS[other]):
+        return (
+            False,
+            f"{_read(answer)}: yes is right, but the extension it names belongs to the other CPU maker.",
+        )
+    if not any(mentions(text, name) for name in EXTENSIONS[vendor]):
+        return False, (
+            f"{_read(answer)}: yes is right, but the question also asks for the extension's name "
+            "(/proc/cpuinfo shows it as a flag)."
+        )
+    extension = "VT-x" if vendor == "intel" else "AMD-V"
+    return True, f"{_read(answer)}: right, the flags in /proc/cpuinfo include {flag}, that is {extension}."
 
 
 @check("kvm-module-loaded", "The KVM module for this CPU is loaded")
 def kvm_module_loaded(world, params, answer):
     machine = world.machine
     module = params.get("module") or vendor_module(machine)
-    loaded = module in machine.modules
-    others = [m for m in ("kvm", "irqbypass") if m in machine.modules]
-    extra = f" (with {', '.join(others)})" if loaded and others else ""
-    return loaded, (
-        f"Looked for {module} in the loaded modules (/proc/modules): "
-        f"{'loaded' + extra if loaded else 'not loaded'}."
+    if module in machine.modules:
+        others = [m for m in ("kvm", "irqbypass") if m in machine.modules]
+        extra = f" (with {_listing(others)})" if others else ""
+        return True, f"Looked at the loaded modules (/proc/modules): {module} is loaded{extra}."
+    found = (
+        "kvm is loaded, but it is only the common part, and the module for this CPU's maker is not"
+        if "kvm" in machine.modules
+        else "no KVM module is loaded"
+    )
+    return (
+        False,
+        f"Looked at the loaded modules (/proc/modules) for the KVM module that fits this CPU: {found}.",
     )
 
 
@@ -122,15 +199,29 @@ def kvm_module_loaded(world, params, answer):
 def answer_cpu_flag(world, params, answer):
     flag = world.machine.cpu.virt_flag
     other = "vmx" if flag == "svm" else "svm"
-    if mentions(answer, flag) and not mentions(answer, other):
+    if not answer.strip():
+        return _unanswered("The flags line of /proc/cpuinfo shows it.")
+    text = affirmed(answer)
+    names_flag, names_other = mentions(text, flag), mentions(text, other)
+    if names_flag and names_other:
+        return False, f"{_read(answer)}: it names both vmx and svm; name only the one this CPU shows."
+    if names_flag:
+        extension = "AMD-V" if flag == "svm" else "VT-x"
         return (
             True,
-            f"{_read(answer)}: right, this CPU shows AMD-V/VT-x as the flag {flag}.",
+            f"{_read(answer)}: right, this CPU shows {extension} as the flag {flag} in /proc/cpuinfo.",
         )
-    return (
-        False,
-        f"{_read(answer)}: it does not name the flag this CPU uses (see /proc/cpuinfo).",
-    )
+    if names_other:
+        return (
+            False,
+            f"{_read(answer)}: {other} is the flag of the other CPU maker; this CPU does not show it.",
+        )
+    if any(mentions(text, name) for names in EXTENSIONS.values() for name in names):
+        return False, (
+            f"{_read(answer)}: that is the extension's name; the question asks for the flag as "
+            "/proc/cpuinfo spells it."
+        )
+    return False, f"{_read(answer)}: it names no virtualization flag from /proc/cpuinfo."
 
 
 @check("vtx-enabled-in-firmware", "Hardware virtualization is enabled in the firmware")
@@ -138,7 +229,10 @@ def vtx_enabled_in_firmware(world, params, answer):
     machine = world.machine
     label = "Intel Virtualization Technology (VT-x)" if machine.cpu.vendor == "intel" else "SVM Mode (AMD-V)"
     if machine.setup is not None:
-        return False, f"The machine is still in its firmware setup: save and boot for {label} to apply."
+        return False, (
+            f"The machine is still in its firmware setup: a change to {label} takes effect once it is saved "
+            "and the machine boots."
+        )
     state = "Enabled" if machine.virt_enabled else "Disabled"
     return machine.virt_enabled, f"Looked at the firmware setting {label}: {state}."
 
@@ -159,29 +253,46 @@ def dev_kvm_present(world, params, answer):
 @check("answer-hypervisor", "You named the hypervisor this guest runs on")
 def answer_hypervisor(world, params, answer):
     actual = world.machine.platform.id
-    said = mentioned(answer, HYPERVISOR_NAMES)
-    if len(said) > 1:
-        return False, f"{_read(answer)}: it names several hypervisors; name one."
-    if said != {actual}:
-        return False, f"{_read(answer)}: it is not the hypervisor this guest runs on."
-    return (
-        True,
-        f"{_read(answer)}: right, {PLATFORMS[actual].name} (systemd-detect-virt: {actual}).",
-    )
+    if not answer.strip():
+        return _unanswered("systemd-detect-virt, lscpu and the DMI strings in /sys/class/dmi/id/ tell.")
+    text = affirmed(answer)
+    said = mentioned(text, HYPERVISOR_NAMES)
+    others = [name for name in OTHER_HYPERVISORS if mentions(text, name)]
+    if len(said) + len(others) > 1:
+        return False, f"{_read(answer)}: it names several hypervisors; name only the one this guest runs on."
+    if said == {actual}:
+        return True, f"{_read(answer)}: right, {PLATFORMS[actual].name} (systemd-detect-virt: {actual})."
+    if said or others:
+        return False, f"{_read(answer)}: that is not the hypervisor this guest runs on."
+    if any(mentions(text, name) for name in CONTAINER_RUNTIMES):
+        return False, f"{_read(answer)}: that names a container runtime; this machine is a VM."
+    return False, f"{_read(answer)}: it names no hypervisor that the checker knows."
 
 
 @check("answer-guest-drivers", "You named a guest driver module loaded on this machine")
 def answer_guest_drivers(world, params, answer):
     machine = world.machine
+    if not answer.strip():
+        return _unanswered("lsmod lists the loaded modules.")
     drivers = [m for m in machine.platform.modules if m in machine.modules]
-    words = set(normalise(answer).replace("-", "_").replace(",", " ").split())
+    words = set(normalise(affirmed(answer)).replace("-", "_").replace(",", " ").split())
     named = [m for m in drivers if m in words]
-    if named:
-        return True, f"{_read(answer)}: {', '.join(named)} is a loaded guest driver."
-    return False, (
-        f"{_read(answer)}: it names none of the guest driver modules loaded here "
-        f"(lsmod shows {len(drivers)} of them)."
+    foreign = sorted(
+        m
+        for p in PLATFORMS.values()
+        if p.id != machine.platform.id
+        for m in p.modules
+        if m in words and m not in machine.platform.modules
     )
+    if foreign:
+        return False, (
+            f"{_read(answer)}: {_listing(foreign)} {'is a driver' if len(foreign) == 1 else 'are drivers'} "
+            "for another hypervisor's devices, not loaded here; name only drivers that lsmod shows."
+        )
+    if named:
+        verb = "is a guest driver" if len(named) == 1 else "are guest drivers"
+        return True, f"{_read(answer)}: right, {_listing(named)} {verb} loaded on this machine."
+    return False, f"{_read(answer)}: it names none of the guest driver modules that lsmod shows loaded here."
 
 
 @check("answer-cpu-virtualization", "You said whether this VM exposes VT-x/AMD-V to its own guests")
@@ -189,42 +300,68 @@ def answer_cpu_virtualization(world, params, answer):
     machine = world.machine
     flag = machine.cpu.virt_flag
     exposed = flag in machine.cpu_flags()
+    if not answer.strip():
+        return _unanswered("The flags line of this guest's /proc/cpuinfo tells.")
     said = yes_or_no(answer)
     if said is None:
         return False, f"{_read(answer)}: it does not clearly say yes or no."
     if said != exposed:
-        return False, f"{_read(answer)}: it is not what this guest's /proc/cpuinfo shows."
+        return False, f"{_read(answer)}: that is not what this guest's /proc/cpuinfo shows."
     return (
         True,
         f"{_read(answer)}: right, the guest's flags {'include' if exposed else 'lack'} {flag}.",
     )
 
 
+def container_kinds(answer: str) -> set[str]:
+    """The kinds an answer names once its negated clauses are gone; a bare "system" or "app" counts alone."""
+    text = affirmed(answer)
+    said = mentioned(text, CONTAINER_KINDS)
+    if not said:
+        words = [w for w in normalise(text).split() if w not in FILLER]
+        said = {kind for kind, names in KIND_ALONE.items() if len(words) == 1 and words[0] in names}
+    return said
+
+
 @check("answer-container-kind", "You said what kind of container this is")
 def answer_container_kind(world, params, answer):
     actual = "system" if world.machine.spec["platform"] == "lxc" else "application"
-    said = mentioned(answer, CONTAINER_KINDS)
+    if not answer.strip():
+        return _unanswered("What runs as PID 1 (ps -p 1) tells.")
+    said = container_kinds(answer)
+    if len(said) > 1:
+        return False, f"{_read(answer)}: it names both kinds; say which one this container is."
+    if not said:
+        return False, f"{_read(answer)}: it names neither a system container nor an application container."
     if said != {actual}:
-        return (
-            False,
-            f"{_read(answer)}: it is not the kind of container this is (what is PID 1?).",
-        )
+        return False, f"{_read(answer)}: that is not the kind of container this is (what is PID 1?)."
     evidence = (
         "systemd runs as PID 1 with a full set of services"
         if actual == "system"
         else "there is no init system: the application itself is the container's main process"
     )
-    return True, f"{_read(answer)}: right, a {actual} container ({evidence})."
+    return True, f"{_read(answer)}: right, {_article(actual)} {actual} container ({evidence})."
 
 
 @check("answer-container-runtime", "You named the container runtime")
 def answer_container_runtime(world, params, answer):
     actual = world.machine.platform.id
-    said = mentioned(answer, RUNTIME_NAMES)
-    if said != {actual}:
+    if not answer.strip():
+        return _unanswered("systemd-detect-virt -c tells.")
+    text = affirmed(answer)
+    said = mentioned(text, RUNTIME_NAMES)
+    if len(said) > 1:
         return (
             False,
-            f"{_read(answer)}: it is not the runtime systemd-detect-virt -c reports.",
+            f"{_read(answer)}: it names several runtimes; name only the one that runs this container.",
+        )
+    if said != {actual}:
+        return False, f"{_read(answer)}: that is not the runtime systemd-detect-virt -c reports."
+    if actual == "lxc" and any(mentions(text, n) for n in ("lxd", "incus")) and not mentions(text, "lxc"):
+        return True, (
+            f"{_read(answer)}: accepted: LXD and Incus manage containers that run on LXC, and LXC is what "
+            "systemd-detect-virt -c reports (lxc). Nothing here shows an LXD or Incus manager (there is no "
+            "/dev/lxd/sock), so LXC is the more precise answer."
         )
     return True, f"{_read(answer)}: right, systemd-detect-virt -c says {actual}."
 
@@ -241,25 +378,35 @@ def hostname_changed(world, params, answer):
     machine, source = world.machine, world.source
     static, running = _static_hostname(machine), machine.hostname
     old = source.hostname
-    if static == old or not static:
-        lost = f" (the running name is {running}, but it will not survive a reboot)" if running != old else ""
-        return False, f"Looked at /etc/hostname: {static or 'empty'}, the same as the source {old}{lost}."
+    lost = (
+        f" (the running host name is {running}, but it will not survive a reboot)" if running != old else ""
+    )
+    if not static:
+        return (
+            False,
+            f"Looked at /etc/hostname: it is missing or empty, so no name is set for the next boot{lost}.",
+        )
+    if static == old:
+        return False, f"Looked at /etc/hostname: {static}, the same as the source's{lost}."
     if running != static:
-        return False, f"/etc/hostname says {static} but the running host name is still {running}."
-    return True, f"Looked at /etc/hostname and the running host name: {static}; the source is {old}."
+        return False, f"Looked at /etc/hostname: {static}, but the running host name is {running}."
+    return True, f"Looked at /etc/hostname and the running host name: both {static}; the source's is {old}."
 
 
 @check("machine-id-regenerated", "The clone has a new machine ID, the same for systemd and D-Bus")
 def machine_id_regenerated(world, params, answer):
     machine, source = world.machine, world.source
     current, old = machine.machine_id(), source.machine_id()
-    if not MACHINE_ID.fullmatch(current):
+    if not current:
         return (
             False,
-            f"Looked at /etc/machine-id: {current or 'missing or empty'}, not 32 lowercase hex digits.",
+            "Looked at /etc/machine-id: it is missing or empty (a machine ID is 32 lowercase hex digits).",
         )
+    if not MACHINE_ID.fullmatch(current):
+        return False, f'Looked at /etc/machine-id: "{current}", which is not 32 lowercase hex digits.'
+
     if current == old:
-        return False, f"Looked at /etc/machine-id: {current}, still the source's id."
+        return False, f"Looked at /etc/machine-id: {current}, still the source's ID."
     try:
         dbus = machine.fs.read("/var/lib/dbus/machine-id").strip()
     except FsError:
@@ -269,7 +416,7 @@ def machine_id_regenerated(world, params, answer):
             f"/etc/machine-id is new ({current}) but /var/lib/dbus/machine-id "
             f"{'says ' + dbus if dbus else 'is missing'}: D-Bus and systemd disagree."
         )
-    return True, f"Looked at /etc/machine-id and /var/lib/dbus/machine-id: both {current}, new."
+    return True, f"Looked at /etc/machine-id and /var/lib/dbus/machine-id: both {current}, a new ID."
 
 
 @check("ssh-host-keys-regenerated", "The clone has new SSH host keys of every type")
@@ -293,10 +440,18 @@ def ssh_host_keys_regenerated(world, params, answer):
 @check("answer-mac-address", "You gave the MAC address of the clone's network interface")
 def answer_mac_address(world, params, answer):
     nic = world.machine.nics[0]
-    said = re.findall(r"[0-9a-f]{2}(?:[:-][0-9a-f]{2}){5}", answer.lower())
-    if any(m.replace("-", ":") == nic["mac"] for m in said):
+    if not answer.strip():
+        return _unanswered(f"ip link shows the addresses of the network interfaces, such as {nic['name']}.")
+    said = {m.replace("-", ":") for m in re.findall(r"[0-9a-f]{2}(?:[:-][0-9a-f]{2}){5}", answer.lower())}
+    if said == {nic["mac"]}:
         return True, f"{_read(answer)}: right, the address of {nic['name']}."
-    return (
-        False,
-        f"{_read(answer)}: it is not the address in /sys/class/net/{nic['name']}/address.",
-    )
+    if len(said) > 1:
+        return False, f"{_read(answer)}: it gives several MAC addresses; give only the clone's."
+    if world.source is not None and said == {world.source.nics[0]["mac"]}:
+        return False, f"{_read(answer)}: that is the source machine's address; the clone has a new one."
+    if not said:
+        return (
+            False,
+            f"{_read(answer)}: it contains no MAC address (six pairs of hex digits, like 52:54:00:…).",
+        )
+    return False, f"{_read(answer)}: it is not the address in /sys/class/net/{nic['name']}/address."
