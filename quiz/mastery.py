@@ -64,14 +64,16 @@ BAR_WIDTH = 260
 CHART_WIDTH = 420
 
 
-def mastery_svg(result: Mapping[str, Any]) -> str:
-    """An inline SVG bar chart of mastery per area: labelled, with text percentages, no script or links.
+def mastery_svg(result: Mapping[str, Any], group: str = "areas") -> str:
+    """An inline SVG bar chart of mastery per area (or per term): labelled, text percentages, no script.
 
-    Colours are presentation attributes, not `style`, so a strict Content-Security-Policy allows them.
+    Colours are presentation attributes, not `style`, so a strict Content-Security-Policy allows them;
+    text is `currentColor`, so it follows the page's light or dark scheme.
     """
-    areas = result.get("areas", {}) if isinstance(result, Mapping) else {}
+    names = TERMS if group == "terms" else AREAS
+    areas = result.get(group, {}) if isinstance(result, Mapping) else {}
     rows, summary = [], []
-    for index, (area, name) in enumerate(AREAS.items()):
+    for index, (area, name) in enumerate(names.items()):
         entry = areas.get(area, {}) if isinstance(areas, Mapping) else {}
         seen = entry.get("seen", 0) if isinstance(entry, Mapping) else 0
         score = entry.get("score", 0.0) if isinstance(entry, Mapping) else 0.0
@@ -82,17 +84,19 @@ def mastery_svg(result: Mapping[str, Any]) -> str:
         top = index * ROW_HEIGHT
         rows.append(
             f'<g class="mastery-row">'
-            f'<text x="0" y="{top + 14}" font-size="13" fill="#1a202c">{escape(name)}</text>'
+            f'<text x="0" y="{top + 14}" font-size="13" fill="currentColor">{escape(name)}</text>'
             f'<rect x="0" y="{top + 20}" width="{BAR_WIDTH}" height="14" rx="3" fill="#e2e8f0"/>'
             f'<rect x="0" y="{top + 20}" width="{round(BAR_WIDTH * score)}" height="14" rx="3" '
             f'fill="#2b6cb0"/>'
-            f'<text x="{BAR_WIDTH + 8}" y="{top + 32}" font-size="13" fill="#1a202c">{escape(value)}</text>'
+            f'<text x="{BAR_WIDTH + 8}" y="{top + 32}" font-size="13" fill="currentColor">'
+            f"{escape(value)}</text>"
             f"</g>"
         )
-    label = escape("Mastery by area. " + "; ".join(summary), quote=True)
-    height = len(AREAS) * ROW_HEIGHT
+    title = "Mastery by term. " if group == "terms" else "Mastery by area. "
+    label = escape(title + "; ".join(summary), quote=True)
+    height = len(names) * ROW_HEIGHT
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="mastery-chart" role="img" aria-label="{label}" '
         f'width="{CHART_WIDTH}" height="{height}" viewBox="0 0 {CHART_WIDTH} {height}">'
-        f"<title>{escape('Mastery by area')}</title>" + "".join(rows) + "</svg>"
+        f"<title>{escape(title.rstrip('. '))}</title>" + "".join(rows) + "</svg>"
     )

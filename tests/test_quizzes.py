@@ -212,7 +212,15 @@ def test_bank_check_refuses_a_corrupted_bank_naming_the_file(runner, tmp_path):
     assert "broken.yaml" in result.output
 
 
-def test_exports_are_downloads(client):
+def test_exports_are_for_instructors_only(client, auth):
+    assert client.get("/quizzes/export.gift").status_code == 303
+    auth.signup()
+    assert client.get("/quizzes/export.gift").status_code == 403
+    assert client.get("/quizzes/export.xml").status_code == 403
+
+
+def test_exports_are_downloads(client, auth):
+    auth.signup(username="grace", invite="teach-102")
     gift = client.get("/quizzes/export.gift")
     assert gift.status_code == 200 and "attachment" in gift.headers["Content-Disposition"]
     assert "::" in gift.get_data(as_text=True)

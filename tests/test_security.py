@@ -76,3 +76,18 @@ def test_an_htmx_request_with_a_stale_token_gets_a_notice_not_a_page(csrf_client
     assert response.headers["HX-Retarget"] == "#flash"
     page = response.get_data(as_text=True)
     assert "<h1" not in page and "your session may have ended" in page
+
+
+def test_a_server_error_is_a_500_page_in_the_layout(tmp_path):
+    app = create_app(
+        {"SECRET_KEY": "t", "DATABASE": str(tmp_path / "db.sqlite"), "PROPAGATE_EXCEPTIONS": False}
+    )
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("simulated failure")
+
+    response = app.test_client().get("/boom")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "Something went wrong" in page and 'aria-label="Main"' in page and "simulated failure" not in page

@@ -59,8 +59,13 @@ def index():
         open_exam=quiz_store.open_exam(db, g.user.id),
         due_count=len(due),
         exam_date=exam_date,
-        mastery_chart=Markup(mastery_svg(_mastery(db, g.user.id))),
+        mastery_charts=_mastery_charts(db, g.user.id),
     )
+
+
+def _mastery_charts(db, user_id: int) -> dict[str, Markup]:
+    result = _mastery(db, user_id)
+    return {group: Markup(mastery_svg(result, group)) for group in ("areas", "terms")}
 
 
 def _mastery(db, user_id: int) -> dict:
@@ -350,7 +355,9 @@ def set_exam_date():
 
 
 @bp.get("/export.<fmt>")
+@instructor_required
 def export(fmt):
+    """The banks with their answers: for instructors only, since learners must not read the keys."""
     from quiz.gift import export_gift
     from quiz.moodle_xml import export_moodle_xml
 

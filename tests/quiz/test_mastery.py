@@ -106,3 +106,9 @@ def test_mastery_svg_escapes_text(monkeypatch):
     svg = mastery_svg(mastery([]))
     assert "<b>" not in svg
     assert ET.fromstring(svg) is not None
+
+
+def test_mastery_chart_by_term_names_every_term_and_follows_the_page_colour():
+    svg = mastery_svg(mastery([]), "terms")
+    assert "Mastery by term" in svg and "D-Bus machine id" in svg and "Guest drivers" in svg
+    assert 'fill="currentColor"' in svg

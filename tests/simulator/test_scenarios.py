@@ -137,6 +137,47 @@ def test_firmware_exit_discards_and_wrong_vendor_setting_is_refused():
     assert world.mode == "shell" and not world.machine.virt_enabled
 
 
+@pytest.mark.parametrize(
+    ("line", "stderr"),
+    [
+        ("set", "Usage: set vtx on|off\n"),
+        ("set vtx", "Usage: set vtx on|off\n"),
+        ("set vtx on now", "Usage: set vtx on|off\n"),
+        ("set svm on", "Unknown setting 'svm': this is an Intel machine, whose switch is vtx\n"),
+        (
+            "set turbo on",
+            "Unknown setting 'turbo'. Settings: vtx (Intel(R) Virtualization Technology (VT-x))\n",
+        ),
+        ("set vtx maybe", "Unknown value 'maybe' for vtx: use on or off\n"),
+        ("boot", "Unknown command 'boot'. Commands: show, set vtx on|off, save, exit\n"),
+    ],
+)
+def test_firmware_setup_explains_its_mistakes(line, stderr):
+    world = World.new("vtx-disabled-host")
+    world.run("sudo reboot --firmware-setup")
+    result = world.run(line)
+    assert (result.stdout, result.stderr, result.status) == ("", stderr, 1)
+    assert world.mode == "firmware" and not world.machine.setup["virt_enabled"]
+
+
+def test_firmware_setup_of_a_vm_has_no_virtualization_switch():
+    world = World.new("hyperv-guest")
+    world.run("sudo reboot --firmware-setup")
+    assert world.run("set vtx on").stderr == (
+        "A VM's firmware has no virtualization switch: the host decides whether the guest sees "
+        "VT-x/AMD-V (nested virtualization)\n"
+    )
+    assert world.run("boot").stderr == "Unknown command 'boot'. Commands: show, save, exit\n"
+
+
+@pytest.mark.parametrize("scenario", [s["id"] for s in list_scenarios()])
+def test_task_instructions_state_the_goal_not_the_starting_state(scenario):
+    for task in load_scenario(scenario)["tasks"]:
+        text = " ".join(task["instructions"].split()).lower()
+        for phrase in ("not loaded yet", "is not loaded", "keeps it out", "yet here", "if you can"):
+            assert phrase not in text, (task["id"], phrase)
+
+
 def test_amd_firmware_uses_svm_mode():
     world = World.new("amd-v-host")
     assert "SVM Mode (AMD-V)" in world.run("sudo systemctl reboot --firmware-setup").stdout
