@@ -57,43 +57,52 @@ def screen(machine) -> str:
     return "".join(lines)
 
 
+def _commands(machine) -> str:
+    if machine.is_guest:
+        return "show, save, exit"
+    return f"show, set {SETTING_NAMES[machine.cpu.vendor][0]} on|off, save, exit"
+
+
+def _set(machine, words: list[str]) -> Result:
+    vendor = machine.cpu.vendor
+    keyword = SETTING_NAMES[vendor][0]
+    if machine.is_guest:
+        return Result(
+            "",
+            "A VM's firmware has no virtualization switch: the host decides whether the guest sees "
+            "VT-x/AMD-V (nested virtualization)\n",
+            1,
+        )
+    if len(words) != 3:
+        return Result("", f"Usage: set {keyword} on|off\n", 1)
+    name, value = words[1], words[2]
+    if name not in SETTING_NAMES[vendor]:
+        other = "amd" if vendor == "intel" else "intel"
+        if name in SETTING_NAMES[other]:
+            maker = "an Intel" if vendor == "intel" else "an AMD"
+            return Result(
+                "", f"Unknown setting '{name}': this is {maker} machine, whose switch is {keyword}\n", 1
+            )
+        return Result("", f"Unknown setting '{name}'. Settings: {keyword} ({LABELS[vendor]})\n", 1)
+    if value not in ON + OFF:
+        return Result("", f"Unknown value '{value}' for {keyword}: use on or off\n", 1)
+    machine.setup["virt_enabled"] = value in ON
+    return Result(f"{LABELS[vendor]} set to {_state(value in ON)} (not saved yet: type save)\n")
+
+
 def run(machine, line: str) -> Result:
     """Interpret one line typed at the setup screen."""
     words = line.lower().split()
-    vendor = machine.cpu.vendor
     if not words:
         return Result()
     if words[0] in ("show", "help", "?", "main", "advanced"):
         return Result(screen(machine))
-    if words[0] == "set" and len(words) == 3:
-        name, value = words[1], words[2]
-        if machine.is_guest:
-            return Result(
-                "",
-                f"Unknown setting '{name}': a VM's firmware has no such switch; the host decides "
-                "whether the guest sees VT-x/AMD-V (nested virtualization)\n",
-                1,
-            )
-        if name not in SETTING_NAMES[vendor]:
-            other = "AMD" if vendor == "intel" else "Intel"
-            return Result(
-                "",
-                f"Unknown setting '{name}': this is not an {other} machine. "
-                f"Try: set {SETTING_NAMES[vendor][0]} on\n",
-                1,
-            )
-        if value not in ON + OFF:
-            return Result("", f"Unknown value '{value}': use on or off\n", 1)
-        machine.setup["virt_enabled"] = value in ON
-        return Result(f"{LABELS[vendor]} set to {_state(value in ON)} (not saved yet: type save)\n")
+    if words[0] == "set":
+        return _set(machine, words)
     if words[0] in ("save", "f10"):
         machine.leave_firmware(save=True)
         return Result("Saving configuration changes and resetting...\n")
     if words[0] in ("exit", "quit", "discard", "esc"):
         machine.leave_firmware(save=False)
         return Result("Discarding changes and exiting setup...\n")
-    return Result(
-        "",
-        f"Unknown command '{words[0]}'. Commands: show, set {SETTING_NAMES[vendor][0]} on|off, save, exit\n",
-        1,
-    )
+    return Result("", f"Unknown command '{words[0]}'. Commands: {_commands(machine)}\n", 1)
