@@ -1,4 +1,5 @@
-"""Tab completion as bash offers it by default: command names for the first word, file names after it."""
+"""Tab completion as bash with Ubuntu's bash-completion offers it: command names for the first word, module
+names after modprobe, modinfo and rmmod, file names elsewhere."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import posixpath
 
 from simulator.commands import COMMANDS
 from simulator.filesystem import FsError
+from simulator.hardware import MODULES
 from simulator.shell import BASH_BUILTINS, BUILTINS, load_commands
 
 # Words after which a new command starts, so its name is completed rather than a file name.
@@ -23,7 +25,24 @@ def complete(world, line: str) -> list[str]:
     if not before or before[-1] in COMMAND_POSITION:
         if "/" not in word:
             return _commands(word)
+    command = _current_command(before)
+    if command in MODULE_COMMANDS and "/" not in word and not word.startswith("-"):
+        return _modules(world, word, loaded_only=command == "rmmod" or "-r" in before)
     return _files(world, word)
+
+
+MODULE_COMMANDS = {"modprobe", "modinfo", "rmmod"}
+
+
+def _current_command(before: list[str]) -> str:
+    """The command the word belongs to: the first word after the last command boundary (and sudo)."""
+    start = max((i + 1 for i, w in enumerate(before) if w in COMMAND_POSITION), default=0)
+    return before[start] if start < len(before) else ""
+
+
+def _modules(world, prefix: str, loaded_only: bool) -> list[str]:
+    names = world.machine.modules if loaded_only else MODULES
+    return sorted(name for name in names if name.startswith(prefix))[:MAX_CANDIDATES]
 
 
 def _commands(prefix: str) -> list[str]:

@@ -108,7 +108,8 @@ async function complete(form, input, output) {
   } else {
     const listing = document.createElement("pre");
     listing.className = "entry completions";
-    listing.textContent = completions.join("  ");
+    // Like bash, list the candidates by their last path component.
+    listing.textContent = completions.map((c) => c.replace(/^.*\/(?=.)/, "")).join("  ");
     output.append(listing);
     output.scrollTop = output.scrollHeight;
   }

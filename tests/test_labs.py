@@ -160,3 +160,9 @@ def test_guest_lab_is_kept_when_the_guest_signs_up(client, htmx, auth, db):
     auth.signup()
     assert db["labs"].count == 1 and db["labs"].get(1)["user_id"] == 1
     assert "sudo modprobe kvm_intel" in client.get(url).get_data(as_text=True)
+
+
+def test_tab_completion_offers_module_names_after_modprobe(client):
+    url = _start(client)
+    assert client.get(url + "/complete?line=sudo modprobe kvm_i").get_json()["completions"] == ["kvm_intel"]
+    assert client.get(url + "/complete?line=modprobe -r kvm_i").get_json()["completions"] == []
