@@ -506,6 +506,11 @@ class FileSystem:
         self._put(path, node)
         return node
 
+    def discard(self, path: str) -> None:
+        """Builder: drop a tree the kernel takes away itself (a module's /sys/module entry), if there."""
+        if path in self.nodes:
+            self._drop(path)
+
     def add_generated(self, path: str, generator: str, mode: int = 0o444) -> Node:
         """Builder: a read-only file whose content is `generate(generator)` at every read."""
         node = self.add_file(path, mode=mode)

@@ -525,4 +525,24 @@ MODULES: dict[str, Module] = {
     "xen_blkfront": Module(
         65536, "drivers/block/xen-blkfront.ko.zst", (), "Xen virtual block device frontend"
     ),
+    # What a container host loads for its container networks and storage (sizes from 6.x lsmod captures).
+    "llc": Module(16384, "net/llc/llc.ko.zst", ()),
+    "stp": Module(12288, "net/802/stp.ko.zst", ("llc",)),
+    "bridge": Module(425984, "net/bridge/bridge.ko.zst", ("stp", "llc"), "Ethernet bridge driver"),
+    "br_netfilter": Module(
+        32768, "net/bridge/br_netfilter.ko.zst", ("bridge",), "Linux ethernet netfilter firewall bridge"
+    ),
+    "veth": Module(40960, "drivers/net/veth.ko.zst", (), "Virtual Ethernet Tunnel", "", "GPL v2"),
+    "overlay": Module(
+        212992, "fs/overlayfs/overlay.ko.zst", (), "Overlay filesystem", "Miklos Szeredi <miklos@szeredi.hu>"
+    ),
 }
+# The host's modules a container sees in /proc/modules (containers share the host's kernel): Docker's
+# overlay storage and bridge network, LXD/LXC's bridge and veth pairs.
+CONTAINER_HOST_MODULES = {
+    "docker": ("overlay", "bridge", "br_netfilter", "veth"),
+    "lxc": ("bridge", "veth"),
+}
+# Parameters under /sys/module/NAME/parameters/: kvm_intel declares nested as bool (shown Y/N), kvm_amd
+# as int (shown 1/0) (arch/x86/kvm/vmx/vmx.c, svm/svm.c, Linux 6.8).
+MODULE_PARAMETERS = {"kvm_intel": {"nested": "Y"}, "kvm_amd": {"nested": "1"}}

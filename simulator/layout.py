@@ -12,7 +12,7 @@ import uuid
 
 from simulator.commands import COMMANDS
 from simulator.filesystem import FileSystem, Node
-from simulator.hardware import METAL, MODULES
+from simulator.hardware import CONTAINER_HOST_MODULES, METAL, MODULE_PARAMETERS, MODULES
 from simulator.keys import KEY_NAMES, new_machine_id, ssh_keypair
 
 RELEASE = "6.8.0-49-generic"
@@ -359,6 +359,7 @@ def _install_views(machine) -> None:
     for nic in machine.nics:
         fs.add_generated(f"/sys/class/net/{nic['name']}/address", f"mac:{nic['name']}")
     fs.add_generated("/sys/class/net/lo/address", "mac:lo")
+    fs.add_dir("/sys/module")
     if machine.kind == "container":
         return
     for key in machine.dmi:
@@ -371,6 +372,19 @@ def _install_views(machine) -> None:
         fs.add_dir("/sys/firmware/efi")
     if machine.spec["platform"] == "xen":
         fs.add_file("/sys/hypervisor/type", "xen\n")
+
+
+def module_sysfs(machine, name: str, loaded: bool) -> None:
+    """/sys/module/NAME and its parameters while the module is loaded (sysfs is the host's in a container)."""
+    fs = machine.fs
+    path = f"/sys/module/{name}"
+    if not loaded:
+        fs.discard(path)
+        return
+    fs.add_dir(path)
+    fs.add_file(f"{path}/initstate", "live\n", mode=0o444)
+    for parameter, value in MODULE_PARAMETERS.get(name, {}).items():
+        fs.add_file(f"{path}/parameters/{parameter}", value + "\n", mode=0o444)
 
 
 def modprobe_config(fs) -> tuple[set[str], dict[str, str]]:
@@ -413,7 +427,9 @@ def boot_modules(machine) -> list[str]:
     every load, by alias or by name (modprobe.d(5)).
     """
     if machine.kind == "container":
-        return list(machine.spec.get("host_modules", ()))
+        return list(
+            machine.spec.get("host_modules", CONTAINER_HOST_MODULES.get(machine.spec["platform"], ()))
+        )
     fs = machine.fs
     blacklist, install = modprobe_config(fs)
     udev = list(machine.platform.emulated + machine.platform.modules)

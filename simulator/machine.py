@@ -142,12 +142,14 @@ class Machine:
             return "EOPNOTSUPP"
         if name not in self.modules:
             self.modules.insert(0, name)
-        if name in ("kvm_intel", "kvm_amd"):
+            layout.module_sysfs(self, name, loaded=True)
+        if name in ("kvm_intel", "kvm_amd") and self.kind != "container":
             self.fs.mknod("/dev/kvm", "chardev", 10, 232, 0o660, 0, layout.KVM_GID)
         return None
 
     def remove_module(self, name: str) -> None:
         self.modules.remove(name)
+        layout.module_sysfs(self, name, loaded=False)
         if name in ("kvm_intel", "kvm_amd") and not self.has_kvm_device:
             self.fs.remove("/dev/kvm")
 
@@ -186,6 +188,8 @@ class Machine:
         )
         if self.fs.exists("/dev/kvm"):
             self.fs.remove("/dev/kvm")
+        for name in self.modules:
+            layout.module_sysfs(self, name, loaded=False)
         self.modules = []
         self.dmesg = []
         for nic in self.nics:

@@ -1,5 +1,7 @@
 import re
 
+import pytest
+
 from simulator import Result, World
 
 
@@ -195,3 +197,44 @@ def test_guests_load_their_drivers_at_boot_and_no_kvm_without_nested_virtualizat
     world = World.new("kvm-guest")
     assert "virtio_net" in world.machine.modules
     assert "kvm_intel" not in world.machine.modules
+
+
+@pytest.mark.parametrize(
+    ("scenario", "module", "value"),
+    [("intel-vtx-host", "kvm_intel", "Y\n"), ("amd-v-host", "kvm_amd", "1\n")],
+)
+def test_sys_module_shows_the_nested_parameter_while_loaded(scenario, module, value):
+    world = World.new(scenario)
+    path = f"/sys/module/{module}/parameters/nested"
+    assert world.run(f"cat {path}").stderr == f"cat: {path}: No such file or directory\n"
+    world.run(f"sudo modprobe {module}")
+    assert world.run(f"cat {path}").stdout == value
+    assert world.run(f"ls /sys/module/{module}").stdout == "initstate  parameters\n"
+    world.run(f"sudo modprobe -r {module}")
+    assert world.run(f"ls /sys/module/{module}").status == 2
+
+
+@pytest.mark.parametrize(
+    ("scenario", "modules"),
+    [
+        ("docker-container", ["veth", "br_netfilter", "bridge", "stp", "llc", "overlay"]),
+        ("lxc-container", ["veth", "bridge", "stp", "llc"]),
+    ],
+)
+def test_lsmod_in_a_container_lists_the_host_kernels_modules(scenario, modules):
+    world = World.new(scenario)
+    lines = world.run("lsmod").stdout.splitlines()
+    assert lines[0] == "Module                  Size  Used by"
+    assert [line.split()[0] for line in lines[1:]] == modules
+    assert "llc                    16384  2 bridge,stp" in lines
+    assert world.run("cat /proc/modules").stdout.startswith("veth 40960 0 - Live 0x")
+    assert not world.machine.fs.exists("/dev/kvm")
+
+
+def test_a_container_cannot_unload_the_hosts_modules():
+    world = World.new("docker-container")
+    assert (
+        world.run("sudo rmmod veth").stderr
+        == "rmmod: ERROR: could not remove module veth: Operation not permitted\n"
+    )
+    assert "veth" in world.run("lsmod").stdout
