@@ -289,6 +289,43 @@ def id_command(ctx: Context, argv: list[str]) -> int:
     return 0
 
 
+def _group_names(ctx: Context, user: str) -> list[str]:
+    gid = ctx.machine.users[user]["gid"]
+    others = [g for g, _, members in group_entries(ctx) if user in members and g != gid]
+    return [group_name(ctx, g) for g in [gid, *others]]
+
+
+@command(
+    "groups",
+    man="""
+NAME
+       groups - print the groups a user is in
+
+SYNOPSIS
+       groups [USER]...
+
+DESCRIPTION
+       Without USER: the groups of the current process, primary group first. With USERs: one line
+       per user, "USER : GROUP...". Membership of kvm (or libvirt) lets a user open /dev/kvm.
+""",
+)
+def groups(ctx: Context, argv: list[str]) -> int:
+    users = ctx.machine.users
+    names = argv[1:]
+    if not names:
+        user = next((n for n, u in users.items() if u["uid"] == ctx.uid), None)
+        ctx.out(" ".join(_group_names(ctx, user)) + "\n")
+        return 0
+    status = 0
+    for name in names:
+        if name not in users:
+            ctx.err(f"groups: '{name}': no such user\n")
+            status = 1
+            continue
+        ctx.out(f"{name} : {' '.join(_group_names(ctx, name))}\n")
+    return status
+
+
 def _may_sudo(ctx: Context) -> bool:
     if ctx.uid == 0:
         return True
@@ -375,6 +412,11 @@ def sudo(ctx: Context, argv: list[str]) -> int:
     if not _may_sudo(ctx):
         ctx.err(f"{ctx.user} is not in the sudoers file.\n")
         return 1
+    host = ctx.machine.hostname
+    if not _resolvable(ctx.machine.fs, host):
+        # sudoers' fqdn callback (Debian builds sudo --with-fqdn): getaddrinfo() fails when /etc/hosts no
+        # longer names the host, and sudo warns with gai_strerror(), then runs the command anyway.
+        ctx.err(f"sudo: unable to resolve host {host}: Name or service not known\n")
     env = _sudo_env(ctx, user, args)
     target = dataclasses.replace(ctx, user=user, uid=users[user]["uid"], env=env)
     if mode:
@@ -383,6 +425,17 @@ def sudo(ctx: Context, argv: list[str]) -> int:
         ctx.err(f"sudo: {args[0]}: command not found\n")
         return 1
     return Shell(user=user, cwd=ctx.cwd, env=env).execute(target, args, "sudo")
+
+
+def _resolvable(fs, host: str) -> bool:
+    """Whether /etc/hosts (the "files" source of getaddrinfo) names the host."""
+    if host in ("localhost", "localhost.localdomain"):
+        return True
+    try:
+        text = fs.read("/etc/hosts")
+    except FsError:
+        return False
+    return any(host in line.split("#")[0].split()[1:] for line in text.splitlines())
 
 
 def _sudo_list(ctx: Context) -> int:

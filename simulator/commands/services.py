@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from simulator.commands import Context, command
 from simulator.commands.identity import NO_SYSTEMD
+from simulator.commands.processes import SHELL_PID, processes
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,47 @@ def status_text(machine, name: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _quoted(args: str) -> str:
+    """systemd's cgroup tree quotes a command line whose first word holds spaces (a retitled process)."""
+    return f'"{args}"' if args.startswith("sshd:") else args
+
+
+def overview_text(ctx: Context, line: str) -> str:
+    """`systemctl status` without a unit: the manager's state and the cgroup tree (systemctl-show.c, 255)."""
+    machine = ctx.machine
+    booted = machine.now() - int(machine.uptime())
+    since = time.strftime("%a %Y-%m-%d %H:%M:%S UTC", time.gmtime(booted))
+    table = {proc.pid: proc for proc in processes(machine, ctx.user)}
+    services = [(name, table.get(SERVICES[name].pid)) for name in sorted(installed(machine))]
+    services = [(name, proc) for name, proc in services if proc is not None]
+    session = [p for pid, p in sorted(table.items()) if pid >= 4200]
+    tree = ["/", "├─init.scope", f"│ └─1 {table[1].args}", "├─system.slice"]
+    for i, (name, proc) in enumerate(services):
+        last = i == len(services) - 1
+        tree += [
+            f"│ {'└' if last else '├'}─{name}.service",
+            f"│ {' ' if last else '│'} └─{proc.pid} {_quoted(proc.args)}",
+        ]
+    tree += ["└─user.slice", f"  └─user-{machine.users[ctx.user]['uid']}.slice", "    └─session-1.scope"]
+    members = [f"{p.pid} {_quoted(p.args)}" for p in session] + [
+        f"{SHELL_PID + 1 + machine.clock % 500} {line}"
+    ]
+    tree += [f"      {'└' if i == len(members) - 1 else '├'}─{m}" for i, m in enumerate(members)]
+    units = 243 if machine.kind == "container" else 287
+    lines = [
+        f"● {machine.hostname}",
+        "    State: running",
+        f"    Units: {units} loaded (incl. loaded aliases)",
+        "     Jobs: 0 queued",
+        "   Failed: 0 units",
+        f"    Since: {since}; {_ago(machine.now() - booted)}",
+        "  systemd: 255.4-1ubuntu8.4",
+        f"   CGroup: {tree[0]}",
+        *(f"           {branch}" for branch in tree[1:]),
+    ]
+    return "\n".join(lines) + "\n"
+
+
 def reboot_machine(ctx: Context, firmware: bool) -> int:
     machine = ctx.machine
     if not ctx.is_root:
@@ -167,6 +209,7 @@ def reboot_machine(ctx: Context, firmware: bool) -> int:
     man="""
 systemctl - control the systemd system and service manager
 
+  systemctl status                the system: state, failed units, the cgroup tree of processes
   systemctl status ssh            state of a service (also qemu-guest-agent, open-vm-tools,
                                   vboxadd-service, hv-kvp-daemon: the guest agents)
   systemctl is-active NAME        active / inactive
@@ -184,9 +227,15 @@ def systemctl(ctx: Context, argv: list[str]) -> int:
     verb, units = (args[0], [u.removesuffix(".service") for u in args[1:]]) if args else ("list-units", [])
     if verb == "reboot":
         return reboot_machine(ctx, "--firmware-setup" in units)
+    if verb == "status" and not units:
+        ctx.out(overview_text(ctx, " ".join(argv)))
+        return 0
+    if verb == "is-active" and not units:
+        ctx.err("Too few arguments.\n")
+        return 1
     if verb in ("status", "is-active"):
         status = 0
-        for unit in units or ["ssh"]:
+        for unit in units:
             if unit not in installed(machine):
                 if verb == "status":
                     ctx.err(f"Unit {unit}.service could not be found.\n")

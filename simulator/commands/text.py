@@ -700,3 +700,21 @@ def tr(ctx: Context, opts: Options, operands: list[str]) -> int:
         text = re.sub("([" + re.escape(squeeze) + "])\\1+", r"\1", text) if squeeze else text
     ctx.out(text)
     return 0
+
+
+def _obsolescent_grep(option: str):
+    def run(ctx: Context, argv: list[str]) -> int:
+        # grep 3.8+ installs egrep and fgrep as scripts that warn, then exec grep -E / grep -F.
+        name = argv[0].rsplit("/", 1)[-1]
+        ctx.err(f"{name}: warning: {name} is obsolescent; using grep {option}\n")
+        return grep(ctx, ["grep", option, *argv[1:]])
+
+    return run
+
+
+command("egrep", man="NAME\n       egrep - obsolescent: grep -E, with a warning (GNU grep 3.8 and later)\n")(
+    _obsolescent_grep("-E")
+)
+command("fgrep", man="NAME\n       fgrep - obsolescent: grep -F, with a warning (GNU grep 3.8 and later)\n")(
+    _obsolescent_grep("-F")
+)

@@ -25,6 +25,7 @@ def build_fs() -> FileSystem:
     )
     fs.add_file("/etc/group", "root:x:0:\nsudo:x:27:learner\nkvm:x:993:\nlearner:x:1000:\n")
     fs.add_file("/etc/hostname", "lab\n")
+    fs.add_file("/etc/hosts", "127.0.0.1 localhost\n127.0.1.1 lab\n")
     fs.add_file("/etc/ssh/ssh_host_ed25519_key", "-----BEGIN OPENSSH PRIVATE KEY-----\n", mode=0o600)
     fs.add_file("/etc/ssh/ssh_host_ed25519_key.pub", "ssh-ed25519 AAAAC3Nz root@lab\n")
     fs.add_dir("/root", mode=0o700)

@@ -119,7 +119,7 @@ def test_rm_files_and_directories(sh):
 
 def test_rm_needs_permission(sh):
     assert sh("rm /etc/hostname").stderr == "rm: cannot remove '/etc/hostname': Permission denied\n"
-    assert sh("sudo rm /etc/hostname && ls /etc").stdout == "group  passwd  ssh\n"
+    assert sh("sudo rm /etc/hostname && ls /etc").stdout == "group  hosts  passwd  ssh\n"
 
 
 def test_rm_refuses_the_root_directory(sh):

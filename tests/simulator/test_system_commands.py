@@ -381,3 +381,36 @@ def test_ps_shows_what_pid_1_is(worlds):
     assert bsd[0] == "USER         PID %CPU %MEM    VSZ   RSS TTY      STAT START   TIME COMMAND"
     assert worlds["kvm"].run("ps -p 99999").status == 1
     assert worlds["kvm"].run("ps -Z").stderr.startswith("error: unsupported SysV option\n")
+
+
+def test_systemctl_status_without_a_unit_shows_the_system_overview():
+    world = World.new("kvm-guest")
+    lines = world.run("systemctl status").stdout.splitlines()
+    assert lines[:5] == [
+        "● web01",
+        "    State: running",
+        "    Units: 287 loaded (incl. loaded aliases)",
+        "     Jobs: 0 queued",
+        "   Failed: 0 units",
+    ]
+    assert lines[5].startswith("    Since: ") and lines[6] == "  systemd: 255.4-1ubuntu8.4"
+    assert lines[7:10] == ["   CGroup: /", "           ├─init.scope", "           │ └─1 /sbin/init"]
+    assert "           │ ├─qemu-guest-agent.service" in lines
+    assert '           │ │ └─1051 "sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups"' in lines
+    assert lines[-1].endswith("systemctl status")
+
+
+def test_systemctl_is_active_without_a_unit_wants_one():
+    result = World.new("kvm-guest").run("systemctl is-active")
+    assert (result.stderr, result.status) == ("Too few arguments.\n", 1)
+
+
+def test_sudo_warns_when_etc_hosts_no_longer_names_the_host():
+    world = World.new("clone-identifiers")
+    assert world.run("sudo true").stderr == ""
+    world.run("sudo hostnamectl set-hostname web02")
+    result = world.run("sudo cat /etc/hostname")
+    assert result.stderr == "sudo: unable to resolve host web02: Name or service not known\n"
+    assert (result.stdout, result.status) == ("web02\n", 0)
+    world.run("echo 127.0.1.1 web02 | sudo tee -a /etc/hosts")
+    assert world.run("sudo true").stderr == ""

@@ -146,3 +146,15 @@ def test_echo_options(sh):
     assert sh("echo -e 'a\\tb\\nc'").stdout == "a\tb\nc\n"
     assert sh("echo 'a\\tb'").stdout == "a\\tb\n"
     assert sh("echo -x").stdout == "-x\n"
+
+
+def test_egrep_and_fgrep_warn_then_work_as_grep_e_and_f(sh):
+    result = sh("egrep 'alpha|gamma' /home/learner/notes.txt")
+    assert result.stdout == "alpha\ngamma\n"
+    assert result.stderr == "egrep: warning: egrep is obsolescent; using grep -E\n"
+    result = sh("fgrep -c a.p /home/learner/notes.txt")
+    assert (result.stdout, result.stderr, result.status) == (
+        "0\n",
+        "fgrep: warning: fgrep is obsolescent; using grep -F\n",
+        1,
+    )
