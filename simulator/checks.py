@@ -152,7 +152,7 @@ def answer_virtualization_capable(world, params, answer):
     vendor, flag = machine.cpu.vendor, machine.cpu.virt_flag
     capable = flag in machine.cpu_flags()
     if not answer.strip():
-        return _unanswered("The flags line of /proc/cpuinfo (or lscpu) tells.")
+        return _unanswered("Look at the flags line of /proc/cpuinfo, or at lscpu.")
     said = yes_or_no(answer)
     if said is None:
         return False, f"{_read(answer)}: it does not clearly say yes or no."
@@ -200,7 +200,7 @@ def answer_cpu_flag(world, params, answer):
     flag = world.machine.cpu.virt_flag
     other = "vmx" if flag == "svm" else "svm"
     if not answer.strip():
-        return _unanswered("The flags line of /proc/cpuinfo shows it.")
+        return _unanswered("Look at the flags line of /proc/cpuinfo.")
     text = affirmed(answer)
     names_flag, names_other = mentions(text, flag), mentions(text, other)
     if names_flag and names_other:
@@ -254,7 +254,7 @@ def dev_kvm_present(world, params, answer):
 def answer_hypervisor(world, params, answer):
     actual = world.machine.platform.id
     if not answer.strip():
-        return _unanswered("systemd-detect-virt, lscpu and the DMI strings in /sys/class/dmi/id/ tell.")
+        return _unanswered("Look at systemd-detect-virt, lscpu and the DMI strings in /sys/class/dmi/id/.")
     text = affirmed(answer)
     said = mentioned(text, HYPERVISOR_NAMES)
     others = [name for name in OTHER_HYPERVISORS if mentions(text, name)]
@@ -301,7 +301,7 @@ def answer_cpu_virtualization(world, params, answer):
     flag = machine.cpu.virt_flag
     exposed = flag in machine.cpu_flags()
     if not answer.strip():
-        return _unanswered("The flags line of this guest's /proc/cpuinfo tells.")
+        return _unanswered("Look at the flags line of this guest's /proc/cpuinfo.")
     said = yes_or_no(answer)
     if said is None:
         return False, f"{_read(answer)}: it does not clearly say yes or no."
@@ -327,7 +327,7 @@ def container_kinds(answer: str) -> set[str]:
 def answer_container_kind(world, params, answer):
     actual = "system" if world.machine.spec["platform"] == "lxc" else "application"
     if not answer.strip():
-        return _unanswered("What runs as PID 1 (ps -p 1) tells.")
+        return _unanswered("Look at what runs as PID 1 (ps -p 1).")
     said = container_kinds(answer)
     if len(said) > 1:
         return False, f"{_read(answer)}: it names both kinds; say which one this container is."
@@ -347,7 +347,7 @@ def answer_container_kind(world, params, answer):
 def answer_container_runtime(world, params, answer):
     actual = world.machine.platform.id
     if not answer.strip():
-        return _unanswered("systemd-detect-virt -c tells.")
+        return _unanswered("Run systemd-detect-virt -c.")
     text = affirmed(answer)
     said = mentioned(text, RUNTIME_NAMES)
     if len(said) > 1:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from simulator import World
+from simulator import World, list_scenarios
 from simulator.checks import CHECKS
 
 
@@ -30,7 +30,7 @@ def test_answer_virtualization_capable_passes(text):
 @pytest.mark.parametrize(
     ("text", "detail"),
     [
-        ("", "No answer has been given yet. The flags line of /proc/cpuinfo (or lscpu) tells."),
+        ("", "No answer has been given yet. Look at the flags line of /proc/cpuinfo, or at lscpu."),
         ("no", 'Read your answer "no": that is not what the flags in /proc/cpuinfo show.'),
         ("yes and no", 'Read your answer "yes and no": it does not clearly say yes or no.'),
         (
@@ -131,7 +131,7 @@ def test_answer_cpu_flag_passes(text):
             'Read your answer "amd-v": that is the extension\'s name; the question asks for the flag as '
             "/proc/cpuinfo spells it.",
         ),
-        ("", "No answer has been given yet. The flags line of /proc/cpuinfo shows it."),
+        ("", "No answer has been given yet. Look at the flags line of /proc/cpuinfo."),
         ("lm", 'Read your answer "lm": it names no virtualization flag from /proc/cpuinfo.'),
     ],
 )
@@ -228,7 +228,7 @@ SEVERAL = ": it names several hypervisors; name only the one this guest runs on.
         (
             "",
             "No answer has been given yet. "
-            "systemd-detect-virt, lscpu and the DMI strings in /sys/class/dmi/id/ tell.",
+            "Look at systemd-detect-virt, lscpu and the DMI strings in /sys/class/dmi/id/.",
         ),
         ("vmware", 'Read your answer "vmware": that is not the hypervisor this guest runs on.'),
         (
@@ -315,7 +315,7 @@ def test_answer_cpu_virtualization_passes(text):
     ("text", "detail"),
     [
         ("yes", 'Read your answer "yes": that is not what this guest\'s /proc/cpuinfo shows.'),
-        ("", "No answer has been given yet. The flags line of this guest's /proc/cpuinfo tells."),
+        ("", "No answer has been given yet. Look at the flags line of this guest's /proc/cpuinfo."),
         ("maybe", 'Read your answer "maybe": it does not clearly say yes or no.'),
     ],
 )
@@ -395,7 +395,7 @@ def test_answer_container_kind_says_an_application_container():
             'Read your answer "system container or application container": it names both kinds; '
             "say which one this container is.",
         ),
-        ("docker-container", "", "No answer has been given yet. What runs as PID 1 (ps -p 1) tells."),
+        ("docker-container", "", "No answer has been given yet. Look at what runs as PID 1 (ps -p 1)."),
     ],
 )
 def test_answer_container_kind_fails(scenario, text, detail):
@@ -443,7 +443,7 @@ def test_answer_container_runtime_details():
     def detail(scenario, text):
         return verdict(answered(scenario, "runtime", text), "answer-container-runtime", "runtime")[1]
 
-    assert detail("docker-container", "") == "No answer has been given yet. systemd-detect-virt -c tells."
+    assert detail("docker-container", "") == "No answer has been given yet. Run systemd-detect-virt -c."
     assert detail("docker-container", "podman") == (
         'Read your answer "podman": that is not the runtime systemd-detect-virt -c reports.'
     )
@@ -619,3 +619,15 @@ def test_answer_mac_address_fails_with_several_addresses():
 )
 def test_answer_mac_address_fails_with_a_wrong_or_no_answer(text, detail):
     assert verdict(answered("clone-identifiers", "mac", text), "answer-mac-address", "mac") == (False, detail)
+
+
+@pytest.mark.parametrize("scenario", [s["id"] for s in list_scenarios()])
+def test_an_empty_answer_is_reported_only_as_missing(scenario):
+    world = World.new(scenario)
+    for task in world.scenario["tasks"]:
+        if "answer" not in task:
+            continue
+        for item in task["checks"]:
+            passed, detail = CHECKS[item["id"]](world, item["params"], "")
+            assert not passed and detail.startswith("No answer has been given yet. "), detail
+            assert " not " not in detail and "wrong" not in detail, detail
