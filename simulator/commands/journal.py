@@ -1,0 +1,207 @@
+"""journalctl (systemd 255): the journal as the kernel ring buffer plus a few boot-time service messages.
+
+Formats follow src/shared/logs-show.c: "short" is `%b %d %H:%M:%S HOST IDENTIFIER[PID]: MESSAGE`,
+"short-monotonic" is `[%5lu.%06lu] HOST ...`. Kernel entries come from the same ring buffer that dmesg
+prints; messages that userspace wrote to /dev/kmsg ("systemd[1]: ...") keep their own identifier, as
+journald-kmsg.c parses it. journald stamps the entries it reads from /dev/kmsg with the time it read them;
+the simulator uses boot time + the kernel offset instead (a few seconds apart for the earliest lines).
+Only the current boot is kept: the simulated journal does not outlive a reboot.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+from simulator.commands import Context, command
+from simulator.commands.options import gnu
+
+# journal-util.c journal_access_check(), systemd 255: the ACL on /var/log/journal (tmpfiles.d/systemd.conf)
+# names adm (and wheel, absent on Ubuntu), so the long form of the hint lists 'adm', 'systemd-journal'.
+ACCESS_HINT = (
+    "Hint: You are currently not seeing messages from other users and the system.\n"
+    "      Users in groups 'adm', 'systemd-journal' can see all messages.\n"
+    "      Pass -q to turn off this notice.\n"
+)
+READERS = {0, 4}  # root's group and adm; systemd-journal has no member in the images
+USER_MANAGER_PID = 1021
+OUTPUTS = ("short", "short-monotonic", "short-iso", "cat")
+BOOT_ARG = re.compile(r"[+-]?\d+|[0-9a-f]{32}")
+KMSG_IDENTIFIER = re.compile(r"(\S+)\[(\d+)\]: (.*)")
+
+
+def _system_entries(machine) -> list[tuple[float, str, str]]:
+    """(offset, identifier, message) of services started at boot, after the kernel hands over.
+
+    Plausible excerpts of an Ubuntu 24.04 boot (unit descriptions as systemd 255 prints them);
+    not copied from one real journal.
+    """
+    entries = [
+        (3.104512, "systemd-journald[312]", "Journal started"),
+        (3.201877, "systemd[1]", "Starting systemd-networkd.service - Network Configuration..."),
+        (3.442019, "systemd[1]", "Started systemd-networkd.service - Network Configuration."),
+    ]
+    if machine.kind == "vm":
+        entries.append((5.912233, "cloud-init[702]", "Cloud-init v. 24.3.1-0ubuntu0~24.04.2 finished"))
+    entries += [
+        (6.020114, "systemd[1]", "Started ssh.service - OpenBSD Secure Shell server."),
+        (6.351402, "systemd[1]", "Reached target multi-user.target - Multi-User System."),
+        (6.352019, "systemd[1]", "Startup finished in 1.874s (kernel) + 4.478s (userspace) = 6.352s."),
+    ]
+    return entries + _session_entries()
+
+
+def _session_entries() -> list[tuple[float, str, str]]:
+    """The learner's ssh login: what the user's own journal (user-1000.journal) holds."""
+    manager = f"systemd[{USER_MANAGER_PID}]"
+    return [
+        (21.118230, manager, "Queued start job for default target default.target."),
+        (21.131772, manager, "Created slice app.slice - User Application Slice."),
+        (21.140115, manager, "Reached target default.target - Main User Target."),
+        (21.140342, manager, "Startup finished in 98ms."),
+    ]
+
+
+def _kernel_entries(machine) -> list[tuple[float, str, str]]:
+    entries = []
+    for at, text in machine.dmesg:
+        match = KMSG_IDENTIFIER.fullmatch(text)
+        if match:
+            entries.append((at, f"{match.group(1)}[{match.group(2)}]", match.group(3)))
+        else:
+            entries.append((at, "kernel", text))
+    return entries
+
+
+def _line(machine, at: float, identifier: str, message: str, output: str, host: bool) -> str:
+    boot = machine.now() - machine.uptime()
+    if output == "cat":
+        return message + "\n"
+    if output == "short-monotonic":
+        stamp = f"[{int(at):5d}.{round((at - int(at)) * 1e6):06d}]"
+    elif output == "short-iso":
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(boot + at))
+    else:
+        stamp = time.strftime("%b %d %H:%M:%S", time.gmtime(boot + at))
+    source = f"{machine.hostname} {identifier}" if host else identifier
+    return f"{stamp} {source}: {message}\n"
+
+
+def _normalise(args: list[str]) -> list[str]:
+    """-b and -n take an optional argument that may be the next word (journalctl peeks at it)."""
+    out = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        following = args[i + 1] if i + 1 < len(args) else ""
+        if arg in ("-b", "--boot"):
+            if BOOT_ARG.fullmatch(following):
+                out.append(f"--boot={following}")
+                i += 1
+            else:
+                out.append("--boot=0")
+        elif arg in ("-n", "--lines"):
+            if following.lstrip("+").isdigit():
+                out.append(f"--lines={following}")
+                i += 1
+            else:
+                out.append("--lines=10")
+        else:
+            out.append(arg)
+        i += 1
+    return out
+
+
+@command(
+    "journalctl",
+    man="""
+journalctl - print log entries from the systemd journal
+
+  journalctl -k (--dmesg)      kernel messages of this boot: what dmesg shows, with wall-clock times
+  journalctl -b (-b 0)         this boot only        -n N    the last N entries
+  journalctl -g PATTERN        entries whose message matches (case-insensitive if all lowercase)
+  journalctl -o short-monotonic   seconds since boot, as dmesg   --no-pager  print without a pager
+Members of the adm and systemd-journal groups (and root) read the whole journal; other users see only
+their own messages and a hint. A Docker container has no journal.
+""",
+)
+def journalctl(ctx: Context, argv: list[str]) -> int:
+    return _journalctl(ctx, [argv[0], *_normalise(argv[1:])])
+
+
+@gnu(
+    "kb:n:g:o:qrmax",
+    {
+        "dmesg": "k",
+        "boot=": "b",
+        "lines=": "n",
+        "grep=": "g",
+        "output=": "o",
+        "quiet": "q",
+        "reverse": "r",
+        "no-pager": "no-pager",
+        "no-hostname": "no-hostname",
+        "merge": "m",
+        "all": "a",
+        "catalog": "x",
+        "pager-end": "e",
+    },
+)
+def _journalctl(ctx: Context, opts, operands: list[str]) -> int:
+    machine = ctx.machine
+    output = opts.get("o", "short")
+    if output not in OUTPUTS:
+        ctx.err(f"Unknown output format '{output}'.\n")
+        return 1
+    if operands:
+        ctx.err(f"Failed to add match '{operands[0]}': Invalid argument\n")
+        return 1
+    boot = opts.get("b", "0")
+    if boot not in ("0", "-0", "+0", machine.boot_id):
+        # Unverified wording; only the current boot is kept in the simulated journal.
+        ctx.err(f"Data from the specified boot ({boot}) is not available: No such boot ID in journal\n")
+        return 1
+    quiet = "q" in opts
+    if machine.spec["platform"] == "docker":
+        if not quiet:
+            ctx.err("No journal files were found.\n")
+        ctx.out("-- No entries --\n")
+        return 0
+    privileged = ctx.is_root or bool(READERS & set(machine.groups(ctx.uid)))
+    if not privileged and not quiet:
+        ctx.err(ACCESS_HINT)
+    entries = _kernel_entries(machine) if machine.kind != "container" else []
+    if "k" in opts:
+        entries = entries if privileged else []
+    elif privileged:
+        entries = sorted(entries + _system_entries(machine), key=lambda e: e[0])
+    else:
+        entries = _session_entries()
+    pattern = opts.get("g")
+    if pattern is not None:
+        flags = re.IGNORECASE if pattern == pattern.lower() else 0
+        try:
+            compiled = re.compile(pattern, flags)
+        except re.error:
+            ctx.err(f'Failed to compile pattern "{pattern}"\n')
+            return 1
+        entries = [e for e in entries if compiled.search(e[2])]
+    lines = opts.get("n")
+    if lines is not None:
+        if not lines.lstrip("+").isdigit():
+            ctx.err(f'Failed to parse lines "{lines}"\n')
+            return 1
+        entries = entries[-int(lines) :] if int(lines) else []
+    if "r" in opts:
+        entries.reverse()
+    ctx.out(
+        "".join(
+            _line(machine, at, ident, message, output, "no-hostname" not in opts)
+            for at, ident, message in entries
+        )
+    )
+    if not entries:
+        if not quiet:
+            ctx.out("-- No entries --\n")
+        return 1 if pattern is not None else 0
+    return 0
