@@ -246,22 +246,37 @@ def _disk_layout(machine) -> tuple[str, list[tuple[int, int, str, str, str, str 
     ]
 
 
-FSTAB_HEADER = (
+# Ubuntu 24.04 cloud images (the KVM, Hyper-V and Xen guests here) name filesystems by label, as captures of
+# the noble cloud image's /etc/fstab show (tab-separated, no header).
+CLOUD_FSTAB = (
+    "LABEL=cloudimg-rootfs\t/\t ext4\tdiscard,commit=30,errors=remount-ro\t0 1\n"
+    "LABEL=BOOT\t/boot\text4\tdefaults\t0 2\n"
+    "LABEL=UEFI\t/boot/efi\tvfat\tumask=0077\t0 1\n"
+)
+# What Ubuntu's installer (subiquity/curtin) writes on the hosts and installer-made VMs: each filesystem by
+# its UUID under /dev/disk/by-uuid, after a comment naming the partition it was on (captures of 24.04).
+INSTALLER_FSTAB_HEADER = (
     "# /etc/fstab: static file system information.\n#\n"
+    "# Use 'blkid' to print the universally unique identifier for a\n"
+    "# device; this may be used with UUID= as a more robust way to name devices\n"
+    "# that works even if disks are added and removed. See fstab(5).\n#\n"
     "# <file system> <mount point>   <type>  <options>       <dump>  <pass>\n"
 )
 
 
-def _fstab_line(part: dict) -> str:
-    options = (
-        "errors=remount-ro"
-        if part["mount"] == "/"
-        else "umask=0077"
-        if part["fstype"] == "vfat"
-        else "defaults"
-    )
-    check = 1 if part["mount"] in ("/", "/boot/efi") else 2
-    return f"UUID={part['uuid']} {part['mount']:<15} {part['fstype']:<7} {options:<15} 0       {check}\n"
+def is_cloud_image(machine) -> bool:
+    return any(p["label"] == "cloudimg-rootfs" for d in machine.disks for p in d["parts"])
+
+
+def fstab(machine) -> str:
+    if is_cloud_image(machine):
+        return CLOUD_FSTAB
+    lines = [INSTALLER_FSTAB_HEADER]
+    for part in sorted(machine.disks[0]["parts"], key=lambda p: p["mount"] != "/"):
+        if part["mount"]:
+            lines.append(f"# {part['mount']} was on /dev/{part['name']} during curtin installation\n")
+            lines.append(f"/dev/disk/by-uuid/{part['uuid']} {part['mount']} {part['fstype']} defaults 0 1\n")
+    return "".join(lines)
 
 
 def _major_minor(disk: str, number: int) -> tuple[int, int]:
@@ -319,9 +334,8 @@ def _install_hardware(machine, rng) -> None:
         fs.mknod(f"/dev/{disk['name']}", "blockdev", disk["major"], 0, 0o660, 0, 6)
         for part in disk["parts"]:
             fs.mknod(f"/dev/{part['name']}", "blockdev", part["major"], part["minor"], 0o660, 0, 6)
-    entries = machine.disks[0]["parts"]
     if machine.kind != "container":
-        fs.add_file("/etc/fstab", FSTAB_HEADER + "".join(_fstab_line(p) for p in entries if p["mount"]))
+        fs.add_file("/etc/fstab", fstab(machine))
     platform = machine.spec["platform"]
     metal = METAL[machine.cpu.vendor]
     name = metal.nic if machine.kind == "metal" else machine.platform.nic
@@ -530,6 +544,8 @@ def boot_log(machine) -> None:
 def cmdline(machine) -> str:
     root = next((p for d in machine.disks for p in d["parts"] if p["mount"] == "/"), None)
     device = f"UUID={root['uuid']}" if root else "/dev/sda2"
+    if is_cloud_image(machine):  # a 24.04 cloud image boots with an initrd and the root's label
+        device = "LABEL=cloudimg-rootfs"
     if machine.kind == "vm":
         return f"BOOT_IMAGE=/vmlinuz-{RELEASE} root={device} ro console=tty1 console=ttyS0"
     return f"BOOT_IMAGE=/boot/vmlinuz-{RELEASE} root={device} ro quiet splash vt.handoff=7"

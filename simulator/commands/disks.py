@@ -62,7 +62,7 @@ lsblk - list block devices
 
   lsblk       NAME MAJ:MIN RM SIZE RO TYPE MOUNTPOINTS (vda = virtio disk, sda = SCSI/SATA, xvda = Xen,
               nvme0n1 = NVMe)
-  lsblk -f    FSTYPE FSVER LABEL UUID FSAVAIL FSUSE% MOUNTPOINTS: the filesystem UUIDs that /etc/fstab uses
+  lsblk -f    FSTYPE FSVER LABEL UUID FSAVAIL FSUSE% MOUNTPOINTS: the labels or UUIDs /etc/fstab names
 """,
 )
 def lsblk(ctx: Context, argv: list[str]) -> int:

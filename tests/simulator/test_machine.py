@@ -139,12 +139,24 @@ def test_ubuntu_links_the_dbus_machine_id_to_etc():
     assert len(machine.machine_id()) == 32
 
 
-def test_fstab_names_filesystems_by_uuid():
-    machine = Machine.create({"platform": "kvm"})
-    root = machine.disks[0]["parts"][0]
-    assert f"UUID={root['uuid']} /               ext4    errors=remount-ro 0       1\n" in machine.fs.read(
-        "/etc/fstab"
+def test_installer_fstab_names_filesystems_by_uuid():
+    machine = Machine.create({"platform": "metal"})
+    root = next(p for p in machine.disks[0]["parts"] if p["mount"] == "/")
+    fstab = machine.fs.read("/etc/fstab")
+    assert f"# / was on /dev/{root['name']} during curtin installation\n" in fstab
+    assert f"/dev/disk/by-uuid/{root['uuid']} / ext4 defaults 0 1\n" in fstab
+
+
+def test_cloud_image_fstab_names_filesystems_by_label():
+    world = World.new("kvm-guest")
+    assert world.run("cat /etc/fstab").stdout == (
+        "LABEL=cloudimg-rootfs\t/\t ext4\tdiscard,commit=30,errors=remount-ro\t0 1\n"
+        "LABEL=BOOT\t/boot\text4\tdefaults\t0 2\n"
+        "LABEL=UEFI\t/boot/efi\tvfat\tumask=0077\t0 1\n"
     )
+    assert ' LABEL="cloudimg-rootfs" UUID="' in world.run("blkid /dev/vda1").stdout
+    assert "root=LABEL=cloudimg-rootfs ro" in world.run("cat /proc/cmdline").stdout
+    assert World.new("xen-guest").run("cat /etc/fstab").stdout.startswith("LABEL=cloudimg-rootfs\t/")
 
 
 def test_commands_have_entries_in_usr_bin_and_usr_sbin():
