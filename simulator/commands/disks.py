@@ -7,6 +7,7 @@ non-root users what its cache in /run/blkid holds, which after boot is the same 
 from __future__ import annotations
 
 from simulator.commands import Context, command
+from simulator.commands.mounts import fs_usage
 from simulator.commands.system import try_help
 
 
@@ -49,10 +50,11 @@ def _tree(disk: dict) -> list[tuple[str, dict]]:
 
 
 def _usage(part: dict) -> tuple[str, str]:
+    """lsblk's FSAVAIL (f_bavail, what df calls Available) and FSUSE% (used / f_blocks) of a mounted fs."""
     if not part.get("mount"):
         return "", ""
-    used = {"/": 9, "/boot": 10, "/boot/efi": 6}.get(part["mount"], 3)
-    return human_size(part["size"] * (100 - used) // 100 - 3 * 1024**2), f"{used}%"
+    blocks, used, avail = fs_usage(part)
+    return human_size(avail * 1024), f"{round(used * 100 / blocks)}%"
 
 
 @command(

@@ -1,0 +1,63 @@
+import pytest
+
+from simulator import Result, World
+
+
+@pytest.fixture(scope="module")
+def worlds():
+    return {
+        name: World.new(name) for name in ("kvm-guest", "docker-container", "intel-vtx-host", "lxc-container")
+    }
+
+
+def test_df_lists_the_disks_that_lsblk_and_fstab_name(worlds):
+    lines = worlds["kvm-guest"].run("df -h").stdout.splitlines()
+    assert lines[0] == "Filesystem      Size  Used Avail Use% Mounted on"
+    assert [line.split()[0] for line in lines[1:]] == [
+        "tmpfs",
+        "/dev/vda1",
+        "tmpfs",
+        "tmpfs",
+        "/dev/vda16",
+        "/dev/vda15",
+        "tmpfs",
+    ]
+    assert lines[2] == "/dev/vda1        24G  2.2G   21G  10% /"
+
+
+def test_df_type_column_and_excluded_types(worlds):
+    out = worlds["kvm-guest"].run("df -T -x tmpfs").stdout.splitlines()
+    assert out[0] == "Filesystem     Type 1K-blocks    Used Available Use% Mounted on"
+    assert [line.split()[1] for line in out[1:]] == ["ext4", "ext4", "vfat"]
+    assert (
+        worlds["intel-vtx-host"].run("df -h /boot/efi").stdout.splitlines()[1].startswith("/dev/nvme0n1p1 ")
+    )
+
+
+def test_docker_root_is_overlay_and_the_host_disk_shows_behind_etc_hosts(worlds):
+    docker = worlds["docker-container"]
+    lines = docker.run("df -h").stdout.splitlines()
+    assert lines[1].startswith("overlay ") and lines[1].endswith(" /")
+    assert lines[2] == "tmpfs            64M     0   64M   0% /dev"
+    assert lines[3] == "shm              64M     0   64M   0% /dev/shm"
+    assert lines[4].startswith("/dev/nvme0n1p2 ") and lines[4].endswith(" /etc/hosts")
+    assert docker.run("findmnt -n -o SOURCE /") == Result("overlay\n", "", 0)
+
+
+def test_mount_lists_sources_targets_types_and_options(worlds):
+    out = worlds["kvm-guest"].run("mount").stdout
+    assert "/dev/vda1 on / type ext4 (rw,relatime,discard,errors=remount-ro,commit=30)\n" in out
+    assert "proc on /proc type proc (rw,nosuid,nodev,noexec,relatime)\n" in out
+    assert worlds["kvm-guest"].run("mount -t vfat").stdout.startswith("/dev/vda15 on /boot/efi type vfat (")
+
+
+def test_findmnt_tree_and_root_source(worlds):
+    kvm = worlds["kvm-guest"]
+    tree = kvm.run("findmnt").stdout.splitlines()
+    assert tree[0].split() == ["TARGET", "SOURCE", "FSTYPE", "OPTIONS"]
+    assert tree[1].split()[:3] == ["/", "/dev/vda1", "ext4"]
+    assert any(line.startswith("│ ├─/sys/kernel/security ") for line in tree)
+    assert any(line.startswith("  └─/boot/efi ") for line in tree)
+    assert kvm.run("findmnt -n -o SOURCE /") == Result("/dev/vda1\n", "", 0)
+    lxc = worlds["lxc-container"].run("findmnt -n -o SOURCE /").stdout
+    assert lxc.startswith("/dev/nvme0n1p2[/var/snap/lxd/common/lxd/storage-pools/default/containers/")
