@@ -102,7 +102,7 @@ def _skip_double(text: str, i: int) -> int:
         elif c == '"':
             return i + 1
         elif c == "`":
-            i = _skip_backtick(text, i + 1)
+            i = _skip_escaped(text, i + 1, "`")
         elif c == "$" and text.startswith("(", i + 1):
             i = _skip_paren(text, i + 2)
         elif c == "$" and text.startswith("{", i + 1):
@@ -112,26 +112,16 @@ def _skip_double(text: str, i: int) -> int:
     raise _eof('"')
 
 
-def _skip_backtick(text: str, i: int) -> int:
+def _skip_escaped(text: str, i: int, close: str) -> int:
+    """Past the `close` that ends a `...` or $'...' word, where a backslash escapes the next character."""
     while i < len(text):
         if text[i] == "\\":
             i += 2
-        elif text[i] == "`":
+        elif text[i] == close:
             return i + 1
         else:
             i += 1
-    raise _eof("`")
-
-
-def _skip_ansi(text: str, i: int) -> int:
-    while i < len(text):
-        if text[i] == "\\":
-            i += 2
-        elif text[i] == "'":
-            return i + 1
-        else:
-            i += 1
-    raise _eof("'")
+    raise _eof(close)
 
 
 def _skip_paren(text: str, i: int) -> int:
@@ -148,7 +138,7 @@ def _skip_paren(text: str, i: int) -> int:
             i = _skip_double(text, i + 1)
             continue
         if c == "`":
-            i = _skip_backtick(text, i + 1)
+            i = _skip_escaped(text, i + 1, "`")
             continue
         if c == "(":
             depth += 1
@@ -190,13 +180,13 @@ def _skip_word(text: str, i: int) -> int:
         elif c == '"':
             i = _skip_double(text, i + 1)
         elif c == "`":
-            i = _skip_backtick(text, i + 1)
+            i = _skip_escaped(text, i + 1, "`")
         elif c == "$" and text.startswith("(", i + 1):
             i = _skip_paren(text, i + 2)
         elif c == "$" and text.startswith("{", i + 1):
             i = _skip_brace(text, i + 2)
         elif c == "$" and text.startswith("'", i + 1):
-            i = _skip_ansi(text, i + 2)
+            i = _skip_escaped(text, i + 2, "'")
         elif c in METACHARS:
             break
         else:
@@ -964,12 +954,12 @@ class Shell:
             elif c == '"':
                 i = self._expand_double(run, word, i + 1, fields, streams)
             elif c == "`":
-                end = _skip_backtick(word, i + 1)
+                end = _skip_escaped(word, i + 1, "`")
                 inner = re.sub(r"\\([$`\\])", r"\1", word[i + 1 : end - 1])
                 fields.expansion(self._substitute(run, inner, streams), split)
                 i = end
             elif c == "$" and word.startswith("'", i + 1):
-                end = _skip_ansi(word, i + 2)
+                end = _skip_escaped(word, i + 2, "'")
                 fields.quoted(ansi_c(word[i + 2 : end - 1]))
                 i = end
             elif c == "$":
@@ -998,7 +988,7 @@ class Shell:
                 fields.quoted(word[i + 1])
                 i += 2
             elif c == "`":
-                end = _skip_backtick(word, i + 1)
+                end = _skip_escaped(word, i + 1, "`")
                 fields.quoted(self._substitute(run, word[i + 1 : end - 1], streams))
                 i = end
             elif c == "$":

@@ -919,19 +919,28 @@ def chmod(ctx: Context, opts: Options, operands: list[str]) -> int:
         ctx.err(f"chmod: invalid mode: '{text}'\nTry 'chmod --help' for more information.\n")
         return 1
     fs = ctx.machine.fs
+
+    def change(path: str) -> None:
+        node = fs.stat(path, ctx.cwd)
+        fs.chmod(path, _parse_mode(text, node.mode, node.kind == "dir"), ctx.cwd, ctx.uid)
+
+    return _change_each(ctx, "chmod", files, "R" in opts, "changing permissions of", change)
+
+
+def _change_each(ctx: Context, tool: str, operands: list[str], recursive: bool, doing: str, change) -> int:
+    """chmod and chown: apply `change` to each operand (and, with -R, everything below it)."""
     status = 0
-    for operand in files:
+    for operand in operands:
         try:
-            paths = _each_path(ctx, operand, "R" in opts)
+            paths = _each_path(ctx, operand, recursive)
         except FsError as error:
-            status = _fail(ctx, "chmod", f"cannot access '{operand}'", error)
+            status = _fail(ctx, tool, f"cannot access '{operand}'", error)
             continue
         for path in paths:
-            node = fs.stat(path, ctx.cwd)
             try:
-                fs.chmod(path, _parse_mode(text, node.mode, node.kind == "dir"), ctx.cwd, ctx.uid)
+                change(path)
             except FsError as error:
-                status = _fail(ctx, "chmod", f"changing permissions of '{path}'", error)
+                status = _fail(ctx, tool, f"{doing} '{path}'", error)
     return status
 
 
@@ -966,19 +975,14 @@ def chown(ctx: Context, opts: Options, operands: list[str]) -> int:
         ctx.err(f"chown: invalid group: '{spec}'\n")
         return 1
     fs = ctx.machine.fs
-    status = 0
-    for operand in files:
-        try:
-            paths = _each_path(ctx, operand, "R" in opts)
-        except FsError as error:
-            status = _fail(ctx, "chown", f"cannot access '{operand}'", error)
-            continue
-        for path in paths:
-            try:
-                fs.chown(path, owner, group, ctx.cwd, ctx.uid)
-            except FsError as error:
-                status = _fail(ctx, "chown", f"changing ownership of '{path}'", error)
-    return status
+    return _change_each(
+        ctx,
+        "chown",
+        files,
+        "R" in opts,
+        "changing ownership of",
+        lambda path: fs.chown(path, owner, group, ctx.cwd, ctx.uid),
+    )
 
 
 def _lookup_id(ctx: Context, text: str, table: str) -> int | None:

@@ -500,9 +500,12 @@ def dmi_records(machine) -> dict[int, tuple[int, int, list[str]]]:
         f"Family: {d('product_family')}",
     ]
     records = {0: (bios_handle, machine.platform.bios_bytes, bios), 1: (system_handle, 27, system)}
+    # QEMU (hw/smbios/smbios.c T0_BASE..T4_BASE) and Xen's hvmloader number records by type: 0x0000,
+    # 0x0100, 0x0300; other firmware counts up: 0x0000, 0x0001, 0x0002, 0x0003.
+    handle = (lambda n: n << 8) if system_handle == 0x0100 else (lambda n: n)  # noqa: E731
     if machine.dmi.get("board_vendor"):
         records[2] = (
-            0x0002 if bios_handle == 0 else 0x0200,
+            handle(2),
             15,
             [
                 f"Manufacturer: {d('board_vendor')}",
@@ -517,7 +520,7 @@ def dmi_records(machine) -> dict[int, tuple[int, int, list[str]]]:
             ],
         )
     records[3] = (
-        0x0003 if bios_handle == 0 else 0x0300,
+        handle(3),
         22,
         [
             f"Manufacturer: {d('chassis_vendor')}",

@@ -414,3 +414,8 @@ def test_sudo_warns_when_etc_hosts_no_longer_names_the_host():
     assert (result.stdout, result.status) == ("web02\n", 0)
     world.run("echo 127.0.1.1 web02 | sudo tee -a /etc/hosts")
     assert world.run("sudo true").stderr == ""
+
+
+def test_dmidecode_handles_follow_the_firmware_numbering(worlds):
+    assert "Handle 0x0300, DMI type 3, 22 bytes\n" in worlds["kvm"].run("sudo dmidecode -t chassis").stdout
+    assert "Handle 0x0003, DMI type 3, 22 bytes\n" in worlds["vmware"].run("sudo dmidecode -t 3").stdout
