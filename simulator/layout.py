@@ -72,6 +72,7 @@ SUGGESTIONS = {
     "rdmsr": "msr-tools",
 }
 SHELL_ONLY = {"cd", "history", "help", "exit", "export", "alias", "unset", "type", "source", "clear"}
+CLOUD_IMAGES = {"kvm", "microsoft", "xen"}  # guests made from Ubuntu's cloud images, not the installer
 GIB = 1 << 30
 MIB = 1 << 20
 
@@ -221,14 +222,46 @@ def _install_identity(machine, rng) -> None:
         "UsePAM yes\nX11Forwarding yes\nPrintMotd no\nAcceptEnv LANG LC_*\n"
         "Subsystem\tsftp\t/usr/lib/openssh/sftp-server\n",
     )
+    _install_ssh_config(machine)
     if machine.kind == "container":
         fs.add_file("/run/systemd/container", "lxc\n")
+
+
+SSH_IMPORT_ID = """{
+\t"_comment_": "This file is JSON syntax and will be loaded by ssh-import-id to obtain the URL string, \
+which defaults to launchpad.net.  The following URL *must* be an https address with a valid, signed \
+certificate!!!  %s is the variable that will be filled by the ssh-import-id utility.",
+\t"URL": "https://launchpad.net/~%s/+sshkeys"
+}
+"""
+
+
+def _install_ssh_config(machine) -> None:
+    """The rest of /etc/ssh on Ubuntu 24.04 (openssh-client, openssh-server, ssh-import-id packages).
+
+    File names and modes as the packages install them; the contents are shortened (the real moduli holds
+    about half a megabyte of prime lines), so sizes in ls -l differ from a real system.
+    """
+    fs = machine.fs
+    fs.add_file("/etc/ssh/moduli", "#    $OpenBSD: moduli,v 1.37 2024/03/01 00:28:37 dtucker Exp $\n")
+    fs.add_file(
+        "/etc/ssh/ssh_config",
+        "# This is the ssh client system-wide configuration file.  See\n"
+        "# ssh_config(5) for more information.\n\n"
+        "Include /etc/ssh/ssh_config.d/*.conf\n\nHost *\n    SendEnv LANG LC_*\n    HashKnownHosts yes\n"
+        "    GSSAPIAuthentication yes\n",
+    )
+    fs.add_dir("/etc/ssh/ssh_config.d")
+    fs.add_dir("/etc/ssh/sshd_config.d")
+    if machine.spec["platform"] in CLOUD_IMAGES:  # the cloud images turn password logins off
+        fs.add_file("/etc/ssh/sshd_config.d/60-cloudimg-settings.conf", "PasswordAuthentication no\n")
+    fs.add_file("/etc/ssh/ssh_import_id", SSH_IMPORT_ID)
 
 
 def _disk_layout(machine) -> tuple[str, list[tuple[int, int, str, str, str, str | None]]]:
     """The boot disk and its partitions (number, size, fstype, fsver, label, mountpoint)."""
     platform = machine.spec["platform"]
-    if machine.kind == "vm" and platform in ("kvm", "microsoft", "xen"):
+    if machine.kind == "vm" and platform in CLOUD_IMAGES:
         root = 25 * GIB - 4 * MIB - 106 * MIB - 913 * MIB - 2 * MIB
         parts = [
             (1, root, "ext4", "1.0", "cloudimg-rootfs", "/"),

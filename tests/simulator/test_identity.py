@@ -202,3 +202,16 @@ def test_groups_lists_group_names_for_the_session_and_for_named_users():
     result = world.run("groups root learner nobody")
     assert result.stdout == "root : root\nlearner : learner adm sudo\n"
     assert (result.stderr, result.status) == ("groups: 'nobody': no such user\n", 1)
+
+
+def test_etc_ssh_holds_the_configuration_beside_the_host_keys():
+    world = World.new("kvm-guest")
+    names = world.run("ls /etc/ssh").stdout.split()
+    for name in ("moduli", "ssh_config", "ssh_config.d", "sshd_config", "sshd_config.d", "ssh_import_id"):
+        assert name in names
+    listing = world.run("ls -l /etc/ssh").stdout
+    assert "-rw------- 1 root root" in listing and "drwxr-xr-x 2 root root 4096" in listing
+    assert (
+        world.run("cat /etc/ssh/sshd_config.d/60-cloudimg-settings.conf").stdout
+        == "PasswordAuthentication no\n"
+    )
