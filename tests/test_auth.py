@@ -133,14 +133,30 @@ def test_create_instructor_command(app, runner):
 
 
 def test_guest_work_is_kept_when_the_guest_signs_up(app, client, auth):
-    guest = accounts.create_guest(connect(app.config["DATABASE"]))
-    with client.session_transaction() as session:
-        session["uid"] = guest.id
-        session["sv"] = 0
+    client.post("/labs/intel-vtx-host/start")
     auth.signup()
     db = connect(app.config["DATABASE"])
-    user = db["users"].get(guest.id)
+    user = db["users"].get(1)
     assert user["username"] == "ada" and user["role"] == "learner"
+    assert db["labs"].get(1)["user_id"] == 1
+
+
+def test_the_guest_cookie_is_worthless_once_the_guest_signs_up(app, client, auth):
+    client.post("/labs/intel-vtx-host/start")
+    guest_cookie = client.get_cookie("session").value
+    auth.signup()
+    stolen = app.test_client()
+    stolen.set_cookie("session", guest_cookie)
+    assert stolen.get("/account/password").status_code == 303
+
+
+def test_logout_ends_the_session_on_the_server(app, client, auth):
+    auth.signup()
+    cookie = client.get_cookie("session").value
+    auth.logout()
+    replay = app.test_client()
+    replay.set_cookie("session", cookie)
+    assert replay.get("/account/password").status_code == 303
 
 
 def test_signup_reports_every_problem_at_once(auth):

@@ -23,7 +23,6 @@ class User:
     id: int
     username: str | None
     role: str
-    session_version: int
 
     @property
     def is_guest(self) -> bool:
@@ -47,17 +46,26 @@ def _now() -> str:
 
 
 def _user(row) -> User:
-    return User(row["id"], row["username"], row["role"], row["session_version"])
+    return User(row["id"], row["username"], row["role"])
 
 
 def get_user(db: Database, user_id: int) -> User | None:
-    rows = list(db.query("SELECT id, username, role, session_version FROM users WHERE id = ?", [user_id]))
+    rows = list(db.query("SELECT id, username, role FROM users WHERE id = ?", [user_id]))
     return _user(rows[0]) if rows else None
 
 
 def create_guest(db: Database) -> User:
     """A visitor who starts a lab or a quiz gets a guest row, so their work has an owner from the start."""
-    user_id = db["users"].insert({"role": "guest", "created_at": _now(), "session_version": 0}).last_pk
+    user_id = (
+        db["users"]
+        .insert(
+            {
+                "role": "guest",
+                "created_at": _now(),
+            }
+        )
+        .last_pk
+    )
     return get_user(db, user_id)
 
 
@@ -95,7 +103,16 @@ def sign_up(db: Database, username: str, password: str, role: str, guest: User |
             db["users"].update(guest.id, values)
             user_id = guest.id
         else:
-            user_id = db["users"].insert({**values, "created_at": _now(), "session_version": 0}).last_pk
+            user_id = (
+                db["users"]
+                .insert(
+                    {
+                        **values,
+                        "created_at": _now(),
+                    }
+                )
+                .last_pk
+            )
     return get_user(db, user_id)
 
 
@@ -114,13 +131,11 @@ def authenticate(db: Database, username: str, password: str) -> User | None:
 
 
 def change_password(db: Database, user: User, current: str, new: str) -> User:
-    """Changing the password also ends every other session of this account."""
+    """Check the current password and store the new one (the caller ends the account's other sessions)."""
     if authenticate(db, user.username or "", current) is None:
         raise AccountError("Your current password is not right.")
     validate_password(new)
-    db["users"].update(
-        user.id, {"password_hash": _hasher.hash(new), "session_version": user.session_version + 1}
-    )
+    db["users"].update(user.id, {"password_hash": _hasher.hash(new)})
     return get_user(db, user.id)
 
 
@@ -139,6 +154,7 @@ def adopt_guest_work(db: Database, guest: User, user: User) -> None:
                 db.execute(
                     f"UPDATE OR REPLACE [{table}] SET user_id = ? WHERE user_id = ?", [user.id, guest.id]
                 )
+        db.execute("DELETE FROM sessions WHERE user_id = ?", [guest.id])
         db["users"].delete(guest.id)
 
 

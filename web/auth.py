@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, request, session, url_for
 
-from web import accounts, throttle
+from web import accounts, sessions, throttle
 from web.db import get_db
 from web.render import render
 
@@ -14,22 +14,19 @@ bp = Blueprint("auth", __name__)
 
 @bp.before_app_request
 def load_user() -> None:
-    g.user = None
-    user_id = session.get("uid")
-    if user_id is None:
-        return
-    user = accounts.get_user(get_db(), user_id)
-    if user is None or user.session_version != session.get("sv"):
+    token = session.get("sid")
+    g.user = sessions.user_for(get_db(), token) if token else None
+    if token and g.user is None:
         session.clear()
-        return
-    g.user = user
 
 
 def _start_session(user: accounts.User) -> None:
+    """A new session token at every log-in and sign-up; the one it replaces is ended."""
+    db = get_db()
+    sessions.end(db, session.get("sid"))
     session.clear()
     session.permanent = True
-    session["uid"] = user.id
-    session["sv"] = user.session_version
+    session["sid"] = sessions.start(db, user.id)
     g.user = user
 
 
@@ -132,6 +129,7 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    sessions.end(get_db(), session.get("sid"))
     session.clear()
     flash("You are logged out.")
     return redirect(url_for("home.index"), 303)
@@ -148,6 +146,7 @@ def change_password():
         except accounts.AccountError as exc:
             return render("auth/password.html", "auth/_password_form.html", error=str(exc)), 422
         _start_session(user)
+        sessions.end_others(get_db(), user.id, keep=session["sid"])
         flash("Your password is changed. Other sessions of this account have been logged out.")
         return redirect(url_for("home.index"), 303)
     return render("auth/password.html", "auth/_password_form.html", error=None)

@@ -201,3 +201,15 @@ def create_bank_questions(db):
 @migrations(name="0006_add_attempts_position")
 def add_attempts_position(db):
     db["attempts"].add_column("position", int, not_null_default=1)
+
+
+@migrations(name="0007_create_sessions")
+def create_sessions(db):
+    db["sessions"].create(
+        {"id": str, "user_id": int, "created_at": str},
+        pk="id",
+        not_null={"user_id", "created_at"},
+        foreign_keys=[("user_id", "users", "id")],
+    )
+    db["sessions"].create_index(["user_id"])
+    db["labs"].add_column("revision", int, not_null_default=0)
