@@ -166,3 +166,51 @@ def test_tab_completion_offers_module_names_after_modprobe(client):
     url = _start(client)
     assert client.get(url + "/complete?line=sudo modprobe kvm_i").get_json()["completions"] == ["kvm_intel"]
     assert client.get(url + "/complete?line=modprobe -r kvm_i").get_json()["completions"] == []
+
+
+def test_unknown_task_is_a_404(client):
+    url = _start(client)
+    assert client.post(url + "/answer/nope", data={"answer": "x"}).status_code == 404
+    assert client.post(url + "/hint/%00").status_code == 404
+
+
+def test_the_log_keeps_only_the_last_commands(client, htmx, db, monkeypatch):
+    from web import lab_store
+
+    monkeypatch.setattr(lab_store, "KEEP_COMMANDS", 5)
+    url = _start(client)
+    other = _start(client, "kvm-guest")
+    for n in range(8):
+        htmx.post(url + "/run", data={"line": f"echo {n}"})
+        htmx.post(other + "/run", data={"line": f"echo other {n}"})
+    lines = [row["line"] for row in db["lab_commands"].rows_where("lab_id = 1", order_by="id")]
+    assert lines == [f"echo {n}" for n in range(3, 8)]
+
+
+def test_a_command_that_would_bloat_the_lab_is_refused_and_nothing_is_lost(client, htmx, db, monkeypatch):
+    from web import lab_store
+
+    url = _start(client)
+    htmx.post(url + "/run", data={"line": "touch /tmp/kept"})
+    monkeypatch.setattr(lab_store, "MAX_STATE_BYTES", len(db["labs"].get(1)["state"]) + 500)
+    page = htmx.post(url + "/run", data={"line": "echo " + "x" * 2000 + " > /tmp/big"}).get_data(as_text=True)
+    assert "larger than 2 MiB" in page
+    listing = htmx.post(url + "/run", data={"line": "ls /tmp"}).get_data(as_text=True)
+    assert "kept" in listing and "big" not in listing
+
+
+def test_a_save_that_loses_a_race_runs_again_on_the_newer_state(client, htmx, db):
+    from web import lab_store
+
+    url = _start(client)
+    calls = []
+
+    def meanwhile_another_tab_types(world):
+        if not calls:
+            htmx.post(url + "/run", data={"line": "touch /tmp/from-the-other-tab"})
+        calls.append(world.run("touch /tmp/from-this-tab"))
+
+    lab_store.act(db, 1, meanwhile_another_tab_types)
+    listing = htmx.post(url + "/run", data={"line": "ls /tmp"}).get_data(as_text=True)
+    assert len(calls) == 2
+    assert "from-the-other-tab" in listing and "from-this-tab" in listing

@@ -287,3 +287,9 @@ def test_resume_returns_to_the_question_the_learner_was_on(client):
     _start_exam(client)
     client.get("/quizzes/attempts/1/7")
     assert _start_exam(client).endswith("/quizzes/attempts/1/7")
+
+
+def test_a_huge_attempt_number_is_a_404_not_a_500(client):
+    _start_practice(client)
+    assert client.get("/quizzes/attempts/999999999999999999999999999999/1").status_code == 404
+    assert client.post("/quizzes/attempts/999999999999999999999999999999/submit").status_code == 404

@@ -8,10 +8,18 @@ from pathlib import Path
 import click
 from flask import current_app, g
 from sqlite_utils import Database, Migrations
+from werkzeug.routing import IntegerConverter
 
 migrations = Migrations("guestlab")
 
 BUSY_TIMEOUT_MS = 5000
+
+
+class RowIdConverter(IntegerConverter):
+    """`<id:name>` in routes: a positive integer SQLite can store, so a huge one is a 404, not a 500."""
+
+    def __init__(self, url_map):
+        super().__init__(url_map, min=1, max=2**63 - 1)
 
 
 def connect(path: str) -> Database:
@@ -83,6 +91,7 @@ def keep_open(path: str) -> None:
 
 
 def init_app(app) -> None:
+    app.url_map.converters["id"] = RowIdConverter
     app.teardown_appcontext(close_db)
     app.cli.add_command(init_db_command)
 

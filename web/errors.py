@@ -4,6 +4,7 @@ error never fills the terminal or a panel with a whole page."""
 from flask import Blueprint, render_template
 from flask_wtf.csrf import CSRFError
 
+from web.lab_store import LabBusy
 from web.render import is_partial, render
 
 bp = Blueprint("errors", __name__)
@@ -16,6 +17,7 @@ MESSAGES = {
         "There is no page at this address. It may have moved, or the link may be mistyped.",
     ),
     405: ("Not allowed", "This address does not accept that kind of request."),
+    409: ("Busy", "Too many commands reached this lab at once. Try again."),
     413: ("Too large", "What you sent is larger than this site accepts."),
     500: ("Something went wrong", "An error on our side stopped this page. Your saved work is safe."),
 }
@@ -49,6 +51,11 @@ def csrf_error(exc):
 @bp.app_errorhandler(413)
 def http_error(exc):
     return _page(exc.code)
+
+
+@bp.app_errorhandler(LabBusy)
+def lab_busy(exc):
+    return _page(409)
 
 
 @bp.app_errorhandler(500)

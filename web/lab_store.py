@@ -1,15 +1,19 @@
 """A learner's labs in SQLite: the world's state as JSON and a log of every command, saved as each runs."""
 
+from __future__ import annotations
+
 import datetime
 import json
 import secrets
 
 from sqlite_utils import Database
 
-from simulator import World, list_scenarios
+from simulator import Result, World, list_scenarios
 from web.db import write_transaction
 
-LOG_LIMIT = 500
+LOG_LIMIT = 100
+SHOWN_BYTES = 256 * 1024
+RECALL = 200
 
 
 def _now() -> str:
@@ -60,29 +64,63 @@ def load_world(lab: dict) -> World:
 
 
 def act(db: Database, lab_id: int, action):
-    """Load the world, apply `action(world)`, save world and its log together; returns the action's value.
+    """Load the world, apply `action(world)`, save world and log together; returns (action's value, world).
 
-    The whole read-modify-write is one IMMEDIATE transaction, so two tabs cannot lose each other's commands.
+    The simulator runs outside any lock; the save succeeds only if nobody saved the lab meanwhile (its
+    revision is unchanged), else the action runs again on the newer state. So two tabs never lose each
+    other's commands, and a slow command never holds the database's write lock.
     """
     # Plain SQL on this path: it runs for every command typed, and sqlite-utils' table helpers would
     # introspect the schema each time.
-    with write_transaction(db):
-        state = db.execute("SELECT state FROM labs WHERE id = ?", [lab_id]).fetchone()[0]
+    for _ in range(MAX_RETRIES):
+        state, revision = db.execute("SELECT state, revision FROM labs WHERE id = ?", [lab_id]).fetchone()
         world = World.from_dict(json.loads(state))
         value = action(world)
+        new_state = json.dumps(world.to_dict())
+        if len(new_state) > MAX_STATE_BYTES:
+            world, new_state = World.from_dict(json.loads(state)), None
+            if isinstance(value, LoggedCommand):
+                value.refuse(TOO_LARGE)
         now = _now()
-        db.execute(
-            "UPDATE labs SET state = ?, updated_at = ? WHERE id = ?",
-            [json.dumps(world.to_dict()), now, lab_id],
-        )
-        if isinstance(value, LoggedCommand):
-            result = value.result
-            value.id = db.execute(
-                """INSERT INTO lab_commands (lab_id, prompt, line, stdout, stderr, status, at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?)""",
-                [lab_id, value.prompt, value.line, result.stdout, result.stderr, result.status, now],
-            ).lastrowid
-    return value, world
+        with write_transaction(db):
+            if new_state is not None:
+                saved = db.execute(
+                    """UPDATE labs SET state = ?, revision = revision + 1, updated_at = ?
+                       WHERE id = ? AND revision = ?""",
+                    [new_state, now, lab_id, revision],
+                ).rowcount
+                if not saved:
+                    continue
+            if isinstance(value, LoggedCommand):
+                value.id = _log(db, lab_id, value, now)
+        return value, world
+    raise LabBusy(lab_id)
+
+
+class LabBusy(RuntimeError):
+    """The lab changed under every retry: too many commands at once for one lab."""
+
+
+MAX_RETRIES = 5
+MAX_STATE_BYTES = 2 * 1024 * 1024
+TOO_LARGE = "simulator: this command would make the lab larger than 2 MiB, so it was not saved\n"
+KEEP_COMMANDS = 300
+
+
+def _log(db: Database, lab_id: int, entry: LoggedCommand, now: str) -> int:
+    """Append to the lab's log, keeping only its last KEEP_COMMANDS commands, as a terminal's scrollback."""
+    result = entry.result
+    entry_id = db.execute(
+        """INSERT INTO lab_commands (lab_id, prompt, line, stdout, stderr, status, at)
+           VALUES (?, ?, ?, ?, ?, ?, ?)""",
+        [lab_id, entry.prompt, entry.line, result.stdout, result.stderr, result.status, now],
+    ).lastrowid
+    db.execute(
+        """DELETE FROM lab_commands WHERE lab_id = ? AND id < (
+               SELECT id FROM lab_commands WHERE lab_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?)""",
+        [lab_id, lab_id, KEEP_COMMANDS - 1],
+    )
+    return entry_id
 
 
 class LoggedCommand:
@@ -93,6 +131,11 @@ class LoggedCommand:
         self.prompt = prompt
         self.line = line
         self.result = result
+
+    def refuse(self, message: str) -> None:
+        """The command's effects were not kept: say so instead of showing its output."""
+        self.result = Result("", message, 1)
+        self.grade_changed = False
 
 
 def run_command(db: Database, lab_id: int, line: str):
@@ -113,26 +156,31 @@ def reset_lab(db: Database, lab_id: int, scenario_id: str) -> None:
     world = World.new(scenario_id, seed=secrets.randbelow(2**31))
     with write_transaction(db):
         db.execute("DELETE FROM lab_commands WHERE lab_id = ?", [lab_id])
-        db["labs"].update(lab_id, {"state": json.dumps(world.to_dict()), "updated_at": _now()})
+        db.execute(
+            "UPDATE labs SET state = ?, revision = revision + 1, updated_at = ? WHERE id = ?",
+            [json.dumps(world.to_dict()), _now(), lab_id],
+        )
 
 
 def command_log(db: Database, lab_id: int) -> list[dict]:
-    """The commands shown in the terminal: the latest ones since the last `clear`."""
-    rows = list(
-        db.query(
-            """SELECT * FROM (SELECT * FROM lab_commands WHERE lab_id = ? ORDER BY id DESC LIMIT ?)
-               ORDER BY id""",
-            [lab_id, LOG_LIMIT],
-        )
-    )
-    for index in range(len(rows) - 1, -1, -1):
-        if CLEAR_SEQUENCE in rows[index]["stdout"]:
-            return rows[index + 1 :]
-    return rows
+    """The commands shown in the terminal: the latest ones since the last `clear`, within a page's worth."""
+    shown, size = [], 0
+    for row in db.query(
+        "SELECT * FROM lab_commands WHERE lab_id = ? ORDER BY id DESC LIMIT ?", [lab_id, LOG_LIMIT]
+    ):
+        size += len(row["stdout"]) + len(row["stderr"]) + len(row["line"])
+        if CLEAR_SEQUENCE in row["stdout"] or (shown and size > SHOWN_BYTES):
+            break
+        shown.append(row)
+    return shown[::-1]
 
 
 def history(db: Database, lab_id: int) -> list[str]:
-    return [row["line"] for row in db["lab_commands"].rows_where("lab_id = ?", [lab_id], order_by="id")]
+    """The lines Up and Down recall, oldest first."""
+    rows = db.query(
+        "SELECT line FROM lab_commands WHERE lab_id = ? ORDER BY id DESC LIMIT ?", [lab_id, RECALL]
+    )
+    return [row["line"] for row in rows][::-1]
 
 
 CLEAR_SEQUENCE = "\x1b[H\x1b[2J"

@@ -42,6 +42,11 @@ def _scenario_or_404(scenario_id: str):
         abort(404)
 
 
+def _task_or_404(scenario: dict, task_id: str) -> None:
+    if task_id not in {task["id"] for task in scenario["tasks"]}:
+        abort(404)
+
+
 def _owned_lab(scenario_id: str) -> dict:
     lab = lab_store.find_lab(get_db(), g.user.id, scenario_id) if g.user else None
     if lab is None:
@@ -113,6 +118,7 @@ def run(scenario_id):
 @bp.post("/<scenario_id>/answer/<task_id>")
 def answer(scenario_id, task_id):
     scenario = _scenario_or_404(scenario_id)
+    _task_or_404(scenario, task_id)
     lab = _owned_lab(scenario_id)
     text = request.form.get("answer", "")[:500]
     _, world = lab_store.act(get_db(), lab["id"], lambda w: w.answer(task_id, text))
@@ -122,6 +128,7 @@ def answer(scenario_id, task_id):
 @bp.post("/<scenario_id>/hint/<task_id>")
 def hint(scenario_id, task_id):
     scenario = _scenario_or_404(scenario_id)
+    _task_or_404(scenario, task_id)
     lab = _owned_lab(scenario_id)
     _, world = lab_store.act(get_db(), lab["id"], lambda w: w.take_hint(task_id))
     return _tasks_response(scenario, lab, world, focus=f"hints-{task_id}")

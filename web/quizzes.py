@@ -211,7 +211,7 @@ def _embedded_lab(question) -> dict | None:
     return context
 
 
-@bp.get("/attempts/<int:attempt_id>/<int:number>")
+@bp.get("/attempts/<id:attempt_id>/<id:number>")
 def question(attempt_id, number):
     attempt = _attempt_or_404(attempt_id)
     if attempt["kind"] == "exam" and not attempt["submitted_at"] and _expired(attempt):
@@ -236,7 +236,7 @@ def _response_from_form(question) -> object:
     return None
 
 
-@bp.post("/attempts/<int:attempt_id>/<int:number>")
+@bp.post("/attempts/<id:attempt_id>/<id:number>")
 def answer(attempt_id, number):
     attempt = _attempt_or_404(attempt_id)
     db = get_db()
@@ -297,7 +297,7 @@ def _question_response(attempt, number, status=None, moved=False):
     return page, 200, {"HX-Push-Url": url} if moved else {}
 
 
-@bp.get("/attempts/<int:attempt_id>/summary")
+@bp.get("/attempts/<id:attempt_id>/summary")
 def summary_page(attempt_id):
     attempt = _attempt_or_404(attempt_id)
     if attempt["submitted_at"]:
@@ -306,7 +306,7 @@ def summary_page(attempt_id):
     return render("quizzes/summary.html", "quizzes/_summary.html", attempt=attempt, saved=saved)
 
 
-@bp.post("/attempts/<int:attempt_id>/submit")
+@bp.post("/attempts/<id:attempt_id>/submit")
 def submit(attempt_id):
     attempt = _attempt_or_404(attempt_id)
     if attempt["kind"] == "exam":
@@ -316,7 +316,7 @@ def submit(attempt_id):
     return redirect(url_for("quizzes.review", attempt_id=attempt_id), 303)
 
 
-@bp.get("/attempts/<int:attempt_id>/review")
+@bp.get("/attempts/<id:attempt_id>/review")
 def review(attempt_id):
     attempt = _attempt_or_404(attempt_id)
     if attempt["kind"] == "exam" and not attempt["submitted_at"]:
@@ -407,7 +407,7 @@ def own_bank():
     return render("quizzes/mine.html", "quizzes/_mine.html", rows=questions, areas=AREAS)
 
 
-@bp.post("/mine/<int:row_id>/delete")
+@bp.post("/mine/<id:row_id>/delete")
 @instructor_required
 def delete_own_question(row_id):
     if not instructor_bank.delete_question(get_db(), g.user.id, row_id):
