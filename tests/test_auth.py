@@ -61,6 +61,28 @@ def test_login_is_rate_limited_after_five_failures_with_a_clear_message(auth):
     assert int(response.headers["Retry-After"]) > 0
 
 
+def test_failures_from_one_address_do_not_lock_the_owner_out_elsewhere(app, auth):
+    auth.signup()
+    auth.logout()
+    attacker = app.test_client()
+    for _ in range(6):
+        attacker.post(
+            "/login",
+            data={"username": "ada", "password": "a wrong guess"},
+            environ_base={"REMOTE_ADDR": "127.0.0.66"},
+        )
+    assert auth.login().status_code == 303
+
+
+def test_wrong_invite_codes_are_throttled(auth):
+    for n in range(10):
+        assert "invite code is not valid" in auth.signup(username=f"m{n}xx", invite=f"guess{n}").get_data(
+            as_text=True
+        )
+    page = auth.signup(username="mallory", invite="teach-102").get_data(as_text=True)
+    assert "Too many wrong invite codes" in page
+
+
 def test_login_redirects_only_to_local_next_pages(client, auth):
     auth.signup()
     auth.logout()
@@ -164,3 +186,21 @@ def test_signup_reports_every_problem_at_once(auth):
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Choose a user name" in page and "at least 10 characters" in page
+
+
+def test_purge_guests_deletes_idle_guests_and_their_work_only(app, client, auth, runner):
+    client.post("/labs/intel-vtx-host/start")
+    client.post("/labs/intel-vtx-host/run", data={"line": "ls"})
+    client.post("/quizzes/practice", data={"size": "5"})
+    db = connect(app.config["DATABASE"])
+    long_ago = "2020-01-01T00:00:00+00:00"
+    db.execute("UPDATE users SET created_at = ?", [long_ago])
+    db.execute("UPDATE labs SET updated_at = ?", [long_ago])
+    db.execute("UPDATE attempts SET started_at = ?", [long_ago])
+    db.execute("UPDATE sessions SET created_at = ?", [long_ago])
+    other = app.test_client()
+    other.post("/signup", data={"username": "ada", "password": "correct horse battery", "invite": ""})
+    result = runner.invoke(args=["purge-guests", "--days", "30"])
+    assert "1 idle guests deleted." in result.output
+    assert db["users"].count == 1 and db["labs"].count == 0 and db["lab_commands"].count == 0
+    assert db["attempts"].count == 0

@@ -214,3 +214,11 @@ def test_a_save_that_loses_a_race_runs_again_on_the_newer_state(client, htmx, db
     listing = htmx.post(url + "/run", data={"line": "ls /tmp"}).get_data(as_text=True)
     assert len(calls) == 2
     assert "from-the-other-tab" in listing and "from-this-tab" in listing
+
+
+def test_one_address_cannot_create_guests_without_end(app, monkeypatch):
+    from web import throttle
+
+    monkeypatch.setattr(throttle, "guest_rules", lambda address: [throttle.Rule(f"guest:{address}", 3)])
+    statuses = [app.test_client().post("/labs/kvm-guest/start").status_code for _ in range(4)]
+    assert statuses == [303, 303, 303, 429]

@@ -158,6 +158,34 @@ def adopt_guest_work(db: Database, guest: User, user: User) -> None:
         db["users"].delete(guest.id)
 
 
+def purge_guests(db: Database, idle_days: int) -> int:
+    """Delete guests (never signed up) idle for `idle_days`, with everything they did; returns how many."""
+    cutoff = (datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=idle_days)).isoformat()
+    idle = [
+        row["id"]
+        for row in db.query(
+            """SELECT u.id FROM users u WHERE u.role = 'guest' AND u.created_at < :cutoff
+               AND NOT EXISTS (SELECT 1 FROM labs WHERE user_id = u.id AND updated_at >= :cutoff)
+               AND NOT EXISTS (SELECT 1 FROM attempts WHERE user_id = u.id AND started_at >= :cutoff)
+               AND NOT EXISTS (SELECT 1 FROM sessions WHERE user_id = u.id AND created_at >= :cutoff)""",
+            {"cutoff": cutoff},
+        )
+    ]
+    with db.atomic():
+        for user_id in idle:
+            db.execute(
+                "DELETE FROM lab_commands WHERE lab_id IN (SELECT id FROM labs WHERE user_id = ?)", [user_id]
+            )
+            db.execute(
+                "DELETE FROM answers WHERE attempt_id IN (SELECT id FROM attempts WHERE user_id = ?)",
+                [user_id],
+            )
+            for table in ("labs", "attempts", "cards", "sessions"):
+                db.execute(f"DELETE FROM [{table}] WHERE user_id = ?", [user_id])
+            db.execute("DELETE FROM users WHERE id = ?", [user_id])
+    return len(idle)
+
+
 def set_role(db: Database, username: str, role: str) -> User:
     if role not in ROLES:
         raise AccountError(f"Unknown role {role!r}.")

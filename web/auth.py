@@ -1,6 +1,7 @@
 """Sign up, log in, log out, change password; who the current visitor is; who may see what."""
 
 import functools
+import hmac
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, request, session, url_for
@@ -33,8 +34,25 @@ def _start_session(user: accounts.User) -> None:
 def current_owner() -> accounts.User:
     """The visitor who owns what is being done: the account, or a guest row made on first use."""
     if g.user is None:
-        _start_session(accounts.create_guest(get_db()))
+        db = get_db()
+        rules = throttle.guest_rules(_address())
+        wait = throttle.retry_after(db, rules)
+        if wait:
+            abort(
+                429, f"Too many new visitors from your address. Sign up or log in, or wait {_minutes(wait)}."
+            )
+        throttle.record(db, rules)
+        _start_session(accounts.create_guest(db))
     return g.user
+
+
+def _address() -> str:
+    return request.remote_addr or "unknown"
+
+
+def _minutes(seconds: int) -> str:
+    minutes = max(1, round(seconds / 60))
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
 
 
 def login_required(view):
@@ -66,17 +84,31 @@ def safe_next(target: str | None) -> str:
     return url_for("home.index")
 
 
+def _check_invite(given: str) -> tuple[str, dict]:
+    """An instructor invite code, compared in constant time; wrong guesses are throttled per address."""
+    db = get_db()
+    rules = throttle.invite_rules(_address())
+    if throttle.retry_after(db, rules):
+        return "learner", {"invite": "Too many wrong invite codes from your address. Try again later."}
+    code = current_app.config.get("INSTRUCTOR_INVITE_CODE") or ""
+    if code and hmac.compare_digest(given.encode(), code.encode()):
+        return "instructor", {}
+    throttle.record(db, rules)
+    return "learner", {
+        "invite": "That instructor invite code is not valid. Leave it empty to sign up as a learner."
+    }
+
+
 @bp.route("/signup", methods=["GET", "POST"])
 def signup():
     form = {"username": "", "invite": ""}
     if request.method != "POST":
         return render("auth/signup.html", "auth/_signup_form.html", form=form, errors={})
     form = {"username": request.form.get("username", "").strip(), "invite": request.form.get("invite", "")}
-    invite = current_app.config.get("INSTRUCTOR_INVITE_CODE")
-    role = "instructor" if invite and form["invite"] == invite else "learner"
     errors = {}
-    if form["invite"] and role != "instructor":
-        errors["invite"] = "That instructor invite code is not valid. Leave it empty to sign up as a learner."
+    role = "learner"
+    if form["invite"]:
+        role, errors = _check_invite(form["invite"])
     guest = g.user if g.user is not None and g.user.is_guest else None
     try:
         accounts.validate_credentials(form["username"], request.form.get("password", ""))
@@ -99,26 +131,22 @@ def login():
     if request.method == "POST":
         db = get_db()
         username = request.form.get("username", "").strip()
-        address = request.remote_addr or "unknown"
-        wait = throttle.retry_after(db, username, address)
+        rules = throttle.login_rules(username, _address())
+        wait = throttle.retry_after(db, rules)
         if wait:
-            minutes = max(1, round(wait / 60))
-            error = (
-                f"Too many failed log-in attempts. Please wait {minutes} minute{'s' if minutes != 1 else ''} "
-                "and try again."
-            )
+            error = f"Too many failed log-in attempts. Please wait {_minutes(wait)} and try again."
             response = render(
                 "auth/login.html", "auth/_login_form.html", username=username, next=next_url, error=error
             )
             return response, 429, {"Retry-After": str(wait)}
         user = accounts.authenticate(db, username, request.form.get("password", ""))
         if user is None:
-            throttle.record_failure(db, username, address)
+            throttle.record(db, rules)
             error = "That user name and password do not match an account."
             return render(
                 "auth/login.html", "auth/_login_form.html", username=username, next=next_url, error=error
             ), 401
-        throttle.clear(db, username)
+        throttle.clear(db, rules[:1])
         if g.user is not None and g.user.is_guest:
             accounts.adopt_guest_work(db, g.user, user)
         _start_session(user)

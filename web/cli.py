@@ -31,3 +31,10 @@ def set_role(username, role):
     except accounts.AccountError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"{user.username} is now {user.role}.")
+
+
+@bp.cli.command("purge-guests")
+@click.option("--days", default=30, show_default=True, help="Delete guests idle for this many days.")
+def purge_guests(days):
+    """Delete visitors who never signed up and have been idle, with their labs and answers."""
+    click.echo(f"{accounts.purge_guests(get_db(), days)} idle guests deleted.")

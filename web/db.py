@@ -222,3 +222,8 @@ def create_sessions(db):
     )
     db["sessions"].create_index(["user_id"])
     db["labs"].add_column("revision", int, not_null_default=0)
+
+
+@migrations(name="0008_rename_login_failures_to_throttle_events")
+def rename_login_failures(db):
+    db.rename_table("login_failures", "throttle_events")

@@ -19,6 +19,7 @@ MESSAGES = {
     405: ("Not allowed", "This address does not accept that kind of request."),
     409: ("Busy", "Too many commands reached this lab at once. Try again."),
     413: ("Too large", "What you sent is larger than this site accepts."),
+    429: ("Too many requests", "Please wait a little and try again."),
     500: ("Something went wrong", "An error on our side stopped this page. Your saved work is safe."),
 }
 
@@ -49,8 +50,11 @@ def csrf_error(exc):
 @bp.app_errorhandler(404)
 @bp.app_errorhandler(405)
 @bp.app_errorhandler(413)
+@bp.app_errorhandler(429)
 def http_error(exc):
-    return _page(exc.code)
+    """Our own abort(code, message) messages are shown; Werkzeug's stock descriptions are not."""
+    own = exc.description if exc.description != type(exc).description else None
+    return _page(exc.code, own)
 
 
 @bp.app_errorhandler(LabBusy)
