@@ -17,6 +17,11 @@ from dataclasses import dataclass
 KINDS = ("file", "dir", "symlink", "chardev", "blockdev")
 MAX_SYMLINKS = 40
 MAX_FILE_SIZE = 1 << 20
+# The whole tree's file contents and node count: a full disk answers ENOSPC, as ext4 does when it runs
+# out of blocks or inodes. Machines start far below both (a few KiB, a few hundred nodes); the caps keep
+# a saved lab state small however many files a learner writes.
+MAX_TOTAL_SIZE = 8 << 20
+MAX_NODES = 20_000
 DEFAULT_EPOCH = 1732701600
 
 STRERROR = {
@@ -31,6 +36,7 @@ STRERROR = {
     "EINVAL": "Invalid argument",
     "EBUSY": "Device or resource busy",
     "EFBIG": "File too large",
+    "ENOSPC": "No space left on device",
 }
 
 
@@ -133,6 +139,7 @@ class FileSystem:
         self.generate: Callable[[str], str] = _no_generator
         self.now: Callable[[], int] = _fixed_clock
         self.groups: Callable[[int], tuple[int, ...]] = _own_group
+        self.used = 0  # characters of file content in the tree
         self._put("/", Node("dir", mode=0o755, mtime=DEFAULT_EPOCH))
 
     def to_dict(self) -> dict:
@@ -164,6 +171,8 @@ class FileSystem:
         return fs
 
     def _put(self, path: str, node: Node) -> None:
+        old = self.nodes.get(path)
+        self.used += len(node.content) - (len(old.content) if old is not None else 0)
         self.nodes[path] = node
         if node.kind == "dir":
             self.children.setdefault(path, set())
@@ -173,7 +182,7 @@ class FileSystem:
 
     def _drop(self, path: str) -> None:
         for sub in self.walk(path):
-            del self.nodes[sub]
+            self.used -= len(self.nodes.pop(sub).content)
             self.children.pop(sub, None)
         parent, name = posixpath.split(path)
         self.children[parent].discard(name)
@@ -330,6 +339,7 @@ class FileSystem:
             self._parent_for_change(real, path, uid)
             if len(data) > MAX_FILE_SIZE:
                 raise FsError("EFBIG", path)
+            self._check_space(path, len(data), 1)
             self._put(real, Node("file", mode, uid, uid if gid is None else gid, data, mtime=self.now()))
             return
         if node.kind == "dir":
@@ -341,8 +351,14 @@ class FileSystem:
         content = node.content + data if append else data
         if len(content) > MAX_FILE_SIZE:
             raise FsError("EFBIG", path)
+        self._check_space(path, len(content) - len(node.content), 0)
+        self.used += len(content) - len(node.content)
         node.content = content
         node.mtime = self.now()
+
+    def _check_space(self, path: str, growth: int, new_nodes: int) -> None:
+        if (growth > 0 and self.used + growth > MAX_TOTAL_SIZE) or len(self.nodes) + new_nodes > MAX_NODES:
+            raise FsError("ENOSPC", path)
 
     def touch(self, path: str, cwd: str = "/", uid: int = 0) -> None:
         """Create an empty file or bump the modification time, as touch(1) does."""
@@ -375,6 +391,7 @@ class FileSystem:
         if real in self.nodes:
             raise FsError("EEXIST", path)
         self._parent_for_change(real, path, uid)
+        self._check_space(path, 0, 1)
         self._put(real, Node("dir", mode, uid, uid, mtime=self.now()))
 
     def listdir(self, path: str, cwd: str = "/", uid: int = 0) -> list[str]:
@@ -430,6 +447,7 @@ class FileSystem:
         if real in self.nodes:
             raise FsError("EEXIST", linkpath)
         self._parent_for_change(real, linkpath, uid)
+        self._check_space(linkpath, 0, 1)
         self._put(real, Node("symlink", 0o777, uid, uid, target=target, mtime=self.now()))
 
     def mknod(

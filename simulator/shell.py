@@ -23,6 +23,7 @@ from simulator.commands import COMMANDS, MAN_PAGES, Context
 from simulator.commands.registry_loader import load_all
 from simulator.filesystem import FsError
 from simulator.layout import SHELL_ONLY, SUGGESTIONS
+from simulator.patterns import Budget, Glob, PatternTooCostly
 from simulator.result import Result
 
 NAME = "bash"
@@ -32,6 +33,14 @@ MAX_OUTPUT = 256 * 1024
 MAX_LINE_OUTPUT = 4 * 1024 * 1024
 MAX_COMMANDS = 256
 MAX_DEPTH = 8
+# Memory: bash grows strings until malloc fails, then dies with "bash: xrealloc: cannot allocate N bytes"
+# (lib/malloc/xmalloc.c). We stop at fixed sizes instead and fail the line with that message, naming
+# the limit: one expanded word or variable value, all variables of the shell (with the outer shells of
+# sudo -i/su/bash), and all words expanded in one line. Nothing is ever silently truncated.
+MAX_VALUE = 64 * 1024
+MAX_VARIABLES = 1024 * 1024
+MAX_LINE_EXPANSION = 192 * 1024
+MAX_GLOB_TESTS = 20_000  # directory entries one line may test against glob patterns
 TOO_DEEP = "expression nested too deeply"
 HISTORY_SIZE = 1000
 CLEAR_SCREEN = "\x1b[H\x1b[2J\x1b[3J"
@@ -52,17 +61,6 @@ OPERATORS = sorted(
 )
 REDIRECTIONS = {">", ">>", ">|", ">&", "<", "<<<", "<<", "<&", "<>", "&>", "&>>"}
 METACHARS = frozenset(" \t\n;&|<>()")
-POSIX_CLASSES = {
-    "alpha": "a-zA-Z",
-    "digit": "0-9",
-    "alnum": "a-zA-Z0-9",
-    "upper": "A-Z",
-    "lower": "a-z",
-    "space": r"\s",
-    "blank": r" \t",
-    "xdigit": "0-9A-Fa-f",
-    "punct": r"!-/:-@\[-`{-~",
-}
 
 
 class ShellSyntaxError(Exception):
@@ -349,18 +347,30 @@ class Parser:
 class _Fields:
     """Expanded characters of one word, remembering which may glob and which fields must survive empty."""
 
-    def __init__(self):
+    def __init__(self, run: _Run):
         self.fields: list[list[tuple[str, bool]]] = [[]]
         self.keep = [False]
+        self.run = run
+        self.size = 0
+
+    def _grow(self, text: str) -> None:
+        """Refuse a word (or the line's words) past its limit before building it."""
+        self.size += len(text)
+        if self.size > MAX_VALUE:
+            raise _no_memory(self.size, f"{MAX_VALUE // 1024} KiB per value")
+        self.run.expand(len(text))
 
     def literal(self, text: str) -> None:
+        self._grow(text)
         self.fields[-1].extend((c, c in "*?[") for c in text)
 
     def quoted(self, text: str) -> None:
+        self._grow(text)
         self.keep[-1] = True
         self.fields[-1].extend((c, False) for c in text)
 
     def expansion(self, text: str, split: bool) -> None:
+        self._grow(text)
         if not split:
             self.fields[-1].extend((c, c in "*?[") for c in text)
             return
@@ -376,62 +386,32 @@ class _Fields:
         return [f for f, keep in zip(self.fields, self.keep, strict=True) if f or keep]
 
 
-def pattern_regex(chars: list[tuple[str, bool]]) -> str:
-    """Translate a glob pattern (characters flagged active or quoted) into a Python regex."""
-    out = []
-    i = 0
-    while i < len(chars):
-        c, active = chars[i]
-        if active and c == "*":
-            out.append(".*")
-        elif active and c == "?":
-            out.append(".")
-        elif active and c == "[":
-            bracket = _bracket(chars, i + 1)
-            if bracket:
-                regex, i = bracket
-                out.append(regex)
-                continue
-            out.append(re.escape(c))
-        else:
-            out.append(re.escape(c))
-        i += 1
-    return "".join(out)
-
-
-def _bracket(chars: list[tuple[str, bool]], i: int) -> tuple[str, int] | None:
-    text = "".join(c for c, _ in chars)
-    negate = text[i : i + 1] in ("!", "^")
-    j = i + negate
-    body = []
-    first = True
-    while j < len(text) and (text[j] != "]" or first):
-        first = False
-        match = re.match(r"\[:([a-z]+):\]", text[j:])
-        if match and match.group(1) in POSIX_CLASSES:
-            body.append(POSIX_CLASSES[match.group(1)])
-            j += match.end()
-            continue
-        body.append(text[j] if text[j] == "-" else re.escape(text[j]))
-        j += 1
-    if j >= len(text):
-        return None
-    regex = "[" + ("^" if negate else "") + "".join(body) + "]"
-    try:
-        re.compile(regex)
-    except re.error:
-        return None
-    return regex, j + 1
+def _no_memory(size: int, limit: str) -> LineAborted:
+    return LineAborted(f"xrealloc: cannot allocate {size} bytes (limit {limit})")
 
 
 @dataclass
 class _Run:
-    """What one top-level line shares across its commands: the machine and its resource budgets."""
+    """What one top-level line shares across its commands: the machine and its resource budgets.
+
+    The budgets bound a line's work whatever it says (there are no loops; scripts and $( ) nest at most
+    MAX_DEPTH deep): MAX_COMMANDS simple commands, MAX_LINE_OUTPUT characters of output,
+    MAX_LINE_EXPANSION characters of expanded words, MAX_GLOB_TESTS file names tried against globs,
+    and `patterns`, the matching work of globs, ${var#pat}-style operators and grep/journalctl regexes.
+    """
 
     machine: Any
     budget: int = MAX_LINE_OUTPUT
     commands: int = 0
     depth: int = 0
+    expanded: int = 0
+    glob_tests: int = 0
+    patterns: Budget = field(default_factory=Budget)
+
+    def expand(self, size: int) -> None:
+        self.expanded += size
+        if self.expanded > MAX_LINE_EXPANSION:
+            raise _no_memory(self.expanded, f"{MAX_LINE_EXPANSION // 1024} KiB of expanded words per line")
 
 
 @dataclass
@@ -544,14 +524,20 @@ class Shell:
         except ShellSyntaxError as error:
             self.status = 1
             return Result(stderr=f"{NAME}: {error}\n", status=1)
+        if len(line) > MAX_LINE:
+            # bash would run an expanded line of any length; we hold it to the typed line's limit
+            self.status = 2
+            return Result(stderr=f"{NAME}: line too long (max {MAX_LINE} characters)\n", status=2)
         if not line.strip():
             return Result(stdout="".join(out), status=self.status)
         self._remember(line)
+        run = _Run(machine)
+        run.budget -= sum(len(text) for text in out)  # the echoed expansion is output of this line
         try:
-            self.status = self._execute(_Run(machine), line, Streams(out, err, tty=True))
+            self.status = self._execute(run, line, Streams(out, err, tty=True))
         except ShellExit as leaving:
             self.status = self._leave(leaving.status, err)
-        except LineAborted as error:
+        except (LineAborted, PatternTooCostly) as error:
             err.append(f"{NAME}: {error}\n")
             self.status = 1
         except Exception as error:  # a bug in a command must never take the terminal down
@@ -741,7 +727,7 @@ class Shell:
             if name in READONLY:
                 streams.err.append(f"{NAME}: {name}: readonly variable\n")
                 return 1
-            (self.env if name in self.env else self.vars)[name] = value
+            self.assign(name, value)
         return self._substitution_status or 0
 
     def _context(self, run: _Run, env: dict[str, str], stdin: str, streams: Streams) -> ShellContext:
@@ -845,7 +831,7 @@ class Shell:
             return self._execute(run, text, Streams(ctx.stdout, ctx.stderr))
         except ShellExit as leaving:
             return leaving.status
-        except LineAborted as error:
+        except (LineAborted, PatternTooCostly) as error:
             ctx.err(f"{NAME}: {error}\n")
             return 1
         finally:
@@ -937,7 +923,7 @@ class Shell:
         """Expand one word into zero or more fields, as bash does for command arguments."""
         if word.startswith("~"):
             word = self._tilde(run, word)
-        fields = _Fields()
+        fields = _Fields(run)
         i = 0
         while i < len(word):
             c = word[i]
@@ -1066,25 +1052,42 @@ class Shell:
             if operator.endswith("?"):
                 raise ExpansionError(f"{name}: {word or 'parameter null or not set'}")
             if operator.endswith("="):
-                (self.env if name in self.env else self.vars)[name] = word
+                self.assign(name, word)
             return word
         if operator.startswith("/"):
             pattern, _, replacement = word.partition("/")
-            regex = pattern_regex([(c, True) for c in pattern])
-            return (
-                re.sub(regex, lambda _: replacement, value, count=0 if operator == "//" else 1)
-                if pattern
-                else value
-            )
-        regex = pattern_regex([(c, True) for c in word])
-        greedy = len(operator) == 2
-        candidates = range(len(value), -1, -1) if greedy else range(len(value) + 1)
-        for cut in candidates:
-            if operator.startswith("#") and re.fullmatch(regex, value[:cut], re.S):
-                return value[cut:]
-            if operator.startswith("%") and re.fullmatch(regex, value[len(value) - cut :], re.S):
-                return value[: len(value) - cut]
-        return value
+            if not pattern:
+                return value
+            glob = Glob([(c, True) for c in pattern], run.patterns)
+            try:
+                return glob.replace(value, replacement, operator == "//", MAX_VALUE)
+            except ValueError as error:
+                raise _no_memory(error.args[0], f"{MAX_VALUE // 1024} KiB per value") from None
+        glob = Glob([(c, True) for c in word], run.patterns)
+        longest = len(operator) == 2
+        if operator.startswith("#"):
+            cut = glob.prefix(value, longest)
+            return value if cut is None else value[cut:]
+        cut = glob.suffix(value, longest)
+        return value if cut is None else value[: len(value) - cut]
+
+    def variables_size(self, extra: int = 0) -> int:
+        """Characters held in variables by this shell and the outer shells it will return to."""
+        frames = [(self.env, self.vars)] + [(f["env"], f["vars"]) for f in self.stack]
+        return extra + sum(len(k) + len(v) for pair in frames for d in pair for k, v in d.items())
+
+    def assign(self, name: str, value: str, exported: bool | None = None) -> None:
+        """Set a variable (in the environment if it is exported there), within the memory limits."""
+        if len(value) > MAX_VALUE:
+            raise _no_memory(len(value), f"{MAX_VALUE // 1024} KiB per value")
+        target = self.env if (name in self.env if exported is None else exported) else self.vars
+        old = target.get(name)
+        growth = len(value) - (len(old) if old is not None else -len(name))
+        if growth > 0 and self.variables_size(growth) > MAX_VARIABLES:
+            raise _no_memory(self.variables_size(growth), f"{MAX_VARIABLES // 1024} KiB for all variables")
+        if exported:
+            self.vars.pop(name, None)
+        target[name] = value
 
     def _arithmetic(self, run: _Run, expression: str, streams: Streams) -> str:
         text = "".join(self._expand(run, expression, streams, split=False, glob=False))
@@ -1125,7 +1128,7 @@ class Shell:
             if not any(active for _, active in component):
                 candidates = [_join(prefix, name) for prefix in candidates]
                 continue
-            regex = re.compile(pattern_regex(component), re.S)
+            glob = Glob(component, run.patterns)
             explicit_dot = name.startswith(".")
             matched = []
             for prefix in candidates:
@@ -1133,10 +1136,13 @@ class Shell:
                     names = fs.listdir(prefix or ".", self.cwd, uid)
                 except FsError:
                     continue
+                run.glob_tests += len(names)
+                if run.glob_tests > MAX_GLOB_TESTS:
+                    raise LineAborted(f"too many file names matched against patterns (max {MAX_GLOB_TESTS})")
                 matched.extend(
                     _join(prefix, entry)
                     for entry in names
-                    if (explicit_dot or not entry.startswith(".")) and regex.fullmatch(entry)
+                    if (explicit_dot or not entry.startswith(".")) and glob.fullmatch(entry)
                 )
             candidates = matched
         results = []
@@ -1358,8 +1364,7 @@ def _export(shell: Shell, ctx: ShellContext, argv: list[str]) -> int:
     for arg in valid:
         name, has_value, value = arg.partition("=")
         if has_value:
-            shell.vars.pop(name, None)
-            shell.env[name] = value
+            shell.assign(name, value, exported=True)
         elif name in shell.vars:
             shell.env[name] = shell.vars.pop(name)
     return 0 if len(valid) == len(args) else 1

@@ -2,7 +2,9 @@
 tee, tr.
 
 Each reads its FILE operands through the FileSystem with the caller's uid, or standard input when there
-are none (or for "-"). grep's basic and extended regular expressions are translated to Python's `re`.
+are none (or for "-"). grep's basic and extended regular expressions are translated to Python's `re`
+syntax and run by simulator.patterns in bounded time (RE2, or a time-limited backtracker for
+backreferences).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import re
 from simulator.commands import Context, command
 from simulator.commands.options import Options, gnu
 from simulator.filesystem import FsError
+from simulator.patterns import PatternTooCostly, Regex, line_budget
 
 COREUTILS = "(GNU coreutils) 9.4"
 STDIN_NAME = "(standard input)"
@@ -180,7 +183,7 @@ def grep(ctx: Context, opts: Options, operands: list[str]) -> int:
             regex = f"^(?:{regex})$"
         elif "w" in opts:
             regex = rf"(?<!\w)(?:{regex})(?!\w)"
-        compiled = re.compile(regex, re.IGNORECASE if "i" in opts else 0)
+        compiled = Regex(regex, "i" in opts, longest=True, budget=line_budget(ctx))
     except re.error as error:
         ctx.err(f"grep: {_regex_error(error)}\n")
         return 2
@@ -192,10 +195,16 @@ def grep(ctx: Context, opts: Options, operands: list[str]) -> int:
     targets = operands or (["."] if recursive else ["-"])
     searcher = _Grep(ctx, opts, compiled, int(max_count) if max_count is not None else -1)
     show_names = "H" in opts or (len(targets) > 1 or recursive) and "h" not in opts
-    for target in targets:
-        for name, text in _grep_inputs(ctx, opts, target, recursive, bool(operands)):
-            if searcher.search(name, text, show_names) and "q" in opts:
-                return 0
+    try:
+        for target in targets:
+            for name, text in _grep_inputs(ctx, opts, target, recursive, bool(operands)):
+                if searcher.search(name, text, show_names) and "q" in opts:
+                    return 0
+    except PatternTooCostly:
+        # GNU grep's answer when its matcher runs out of memory, as a backreference pattern that needs
+        # exponential backtracking makes it do (dfa.c/regexec.c: xalloc_die): "grep: memory exhausted".
+        ctx.err("grep: memory exhausted\n")
+        return 2
     if searcher.error and not ("q" in opts and searcher.matched):
         return 2
     return 0 if searcher.matched else 1
@@ -228,7 +237,7 @@ def _grep_inputs(ctx: Context, opts: Options, target: str, recursive: bool, name
 class _Grep:
     """One grep run over several inputs: counts what matched and whether any input failed."""
 
-    def __init__(self, ctx: Context, opts: Options, regex: re.Pattern, max_count: int):
+    def __init__(self, ctx: Context, opts: Options, regex: Regex, max_count: int):
         self.ctx = ctx
         self.opts = opts
         self.regex = regex
@@ -270,7 +279,7 @@ class _Grep:
         for number, line in selected:
             lead = prefix + (f"{number}:" if "n" in opts else "")
             if "o" in opts and not invert:
-                out.extend(f"{lead}{m.group(0)}\n" for m in self.regex.finditer(line) if m.group(0))
+                out.extend(f"{lead}{found}\n" for found in self.regex.findall(line) if found)
             else:
                 out.append(f"{lead}{line}\n")
         ctx.out("".join(out))
