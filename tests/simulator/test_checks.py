@@ -30,7 +30,7 @@ def test_answer_virtualization_capable_passes(text):
 @pytest.mark.parametrize(
     ("text", "detail"),
     [
-        ("", "No answer has been given yet. Look at the flags line of /proc/cpuinfo, or at lscpu."),
+        ("", "No answer has been given yet."),
         ("no", 'Read your answer "no": that is not what the flags in /proc/cpuinfo show.'),
         ("yes and no", 'Read your answer "yes and no": it does not clearly say yes or no.'),
         (
@@ -131,7 +131,7 @@ def test_answer_cpu_flag_passes(text):
             'Read your answer "amd-v": that is the extension\'s name; the question asks for the flag as '
             "/proc/cpuinfo spells it.",
         ),
-        ("", "No answer has been given yet. Look at the flags line of /proc/cpuinfo."),
+        ("", "No answer has been given yet."),
         ("lm", 'Read your answer "lm": it names no virtualization flag from /proc/cpuinfo.'),
     ],
 )
@@ -227,8 +227,7 @@ SEVERAL = ": it names several hypervisors; name only the one this guest runs on.
     [
         (
             "",
-            "No answer has been given yet. "
-            "Look at systemd-detect-virt, lscpu and the DMI strings in /sys/class/dmi/id/.",
+            "No answer has been given yet.",
         ),
         ("vmware", 'Read your answer "vmware": that is not the hypervisor this guest runs on.'),
         (
@@ -288,7 +287,7 @@ def test_answer_guest_drivers_details():
     def detail(text):
         return verdict(answered("kvm-guest", "drivers", text), "answer-guest-drivers", "drivers")[1]
 
-    assert detail("") == "No answer has been given yet. lsmod lists the loaded modules."
+    assert detail("") == "No answer has been given yet."
     assert detail("virtio_net and virtio_blk") == (
         'Read your answer "virtio_net and virtio_blk": right, virtio_net and virtio_blk are guest drivers '
         "loaded on this machine."
@@ -315,7 +314,7 @@ def test_answer_cpu_virtualization_passes(text):
     ("text", "detail"),
     [
         ("yes", 'Read your answer "yes": that is not what this guest\'s /proc/cpuinfo shows.'),
-        ("", "No answer has been given yet. Look at the flags line of this guest's /proc/cpuinfo."),
+        ("", "No answer has been given yet."),
         ("maybe", 'Read your answer "maybe": it does not clearly say yes or no.'),
     ],
 )
@@ -395,7 +394,7 @@ def test_answer_container_kind_says_an_application_container():
             'Read your answer "system container or application container": it names both kinds; '
             "say which one this container is.",
         ),
-        ("docker-container", "", "No answer has been given yet. Look at what runs as PID 1 (ps -p 1)."),
+        ("docker-container", "", "No answer has been given yet."),
     ],
 )
 def test_answer_container_kind_fails(scenario, text, detail):
@@ -443,7 +442,7 @@ def test_answer_container_runtime_details():
     def detail(scenario, text):
         return verdict(answered(scenario, "runtime", text), "answer-container-runtime", "runtime")[1]
 
-    assert detail("docker-container", "") == "No answer has been given yet. Run systemd-detect-virt -c."
+    assert detail("docker-container", "") == "No answer has been given yet."
     assert detail("docker-container", "podman") == (
         'Read your answer "podman": that is not the runtime systemd-detect-virt -c reports.'
     )
@@ -608,8 +607,7 @@ def test_answer_mac_address_fails_with_several_addresses():
     [
         (
             "",
-            "No answer has been given yet. "
-            "ip link shows the addresses of the network interfaces, such as enp1s0.",
+            "No answer has been given yet.",
         ),
         (
             "52:54:00:00:00:01",
@@ -629,5 +627,5 @@ def test_an_empty_answer_is_reported_only_as_missing(scenario):
             continue
         for item in task["checks"]:
             passed, detail = CHECKS[item["id"]](world, item["params"], "")
-            assert not passed and detail.startswith("No answer has been given yet. "), detail
+            assert (passed, detail) == (False, "No answer has been given yet."), detail
             assert " not " not in detail and "wrong" not in detail, detail
