@@ -7,13 +7,16 @@ document.addEventListener("htmx:config:request", (event) => {
   if (meta) event.detail.ctx.request.headers["X-CSRFToken"] = meta.content;
 });
 
-// After a swap, move focus to what the new content asks for, so keyboard and screen reader users follow it.
-document.addEventListener("htmx:after:swap", () => {
+// After a swap (or a full page load after a form), move focus to what the new content asks for, so
+// keyboard and screen reader users follow it.
+function focusWanted() {
   const wanted = document.querySelector("[data-focus-after-swap]");
   if (!wanted) return;
   wanted.removeAttribute("data-focus-after-swap");
   wanted.focus();
-});
+}
+document.addEventListener("htmx:after:swap", focusWanted);
+document.addEventListener("DOMContentLoaded", focusWanted);
 
 function announce(text) {
   const region = document.getElementById("question-status");
@@ -131,5 +134,15 @@ document.addEventListener("change", (event) => {
     body: data,
     keepalive: true,
     headers: meta ? { "X-CSRFToken": meta.content } : {},
-  }).then((response) => { if (response.ok) announce("Answer saved."); });
+  }).then((response) => {
+    if (!response.ok) return;
+    const answered = [...data.entries()].some(([name, value]) => (name === "option" || name === "answer") && value.trim());
+    const current = document.querySelector('.question-nav a[aria-current="step"]');
+    if (current) {
+      current.classList.toggle("answered", answered);
+      const label = current.getAttribute("aria-label").replace(", answered", "");
+      current.setAttribute("aria-label", answered ? label.replace(/^(Question \d+)/, "$1, answered") : label);
+    }
+    announce(answered ? "Answer saved." : "Answer cleared.");
+  });
 });

@@ -80,3 +80,8 @@ def test_an_instructor_cannot_delete_another_instructors_question(app, instructo
     assert connect(app.config["DATABASE"])["bank_questions"].count == 2
     assert instructor.post("/quizzes/mine/1/delete").status_code == 303
     assert connect(app.config["DATABASE"])["bank_questions"].count == 1
+
+
+def test_an_instructors_export_includes_their_own_questions(instructor):
+    instructor.post("/quizzes/import", data={"area": "vm-and-containers", "text": GIFT})
+    assert "::kvm-module::" in instructor.get("/quizzes/export.gift").get_data(as_text=True)

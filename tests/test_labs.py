@@ -222,3 +222,19 @@ def test_one_address_cannot_create_guests_without_end(app, monkeypatch):
     monkeypatch.setattr(throttle, "guest_rules", lambda address: [throttle.Rule(f"guest:{address}", 3)])
     statuses = [app.test_client().post("/labs/kvm-guest/start").status_code for _ in range(4)]
     assert statuses == [303, 303, 303, 429]
+
+
+def test_an_embedded_lab_keeps_showing_only_its_tasks_after_an_answer(client, htmx):
+    url = _start(client, "kvm-guest")
+    page = htmx.post(url + "/answer/hypervisor", data={"answer": "KVM", "only_tasks": "hypervisor"}).get_data(
+        as_text=True
+    )
+    assert 'id="task-hypervisor"' in page and 'id="task-drivers"' not in page
+    assert "3 of 3 points" in page
+
+
+def test_finishing_a_lab_by_command_offers_the_next_lab(client, htmx):
+    url = _start(client)
+    htmx.post(url + "/answer/capable", data={"answer": "yes, VT-x"})
+    page = htmx.post(url + "/run", data={"line": "sudo modprobe kvm_intel"}).get_data(as_text=True)
+    assert "Lab complete" in page and "Next: <a" in page

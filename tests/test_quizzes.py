@@ -293,3 +293,9 @@ def test_a_huge_attempt_number_is_a_404_not_a_500(client):
     _start_practice(client)
     assert client.get("/quizzes/attempts/999999999999999999999999999999/1").status_code == 404
     assert client.post("/quizzes/attempts/999999999999999999999999999999/submit").status_code == 404
+
+
+def test_saving_an_empty_exam_answer_says_so(client, htmx):
+    url = _start_exam(client)
+    page = htmx.post(url, data={"go": "save"}).get_data(as_text=True)
+    assert "No answer given to that question." in page and "Answer saved." not in page

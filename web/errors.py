@@ -29,9 +29,9 @@ STALE_PAGE = (
 )
 
 
-def _page(status: int, detail: str | None = None):
+def _page(status: int, detail: str | None = None, heading: str | None = None):
     title, message = MESSAGES.get(status, (f"Error {status}", "The request did not succeed."))
-    message = detail or message
+    title, message = heading or title, detail or message
     if is_partial():
         notice = render_template("errors/_notice.html", title=title, message=message)
         return notice, status, {"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"}
@@ -42,7 +42,7 @@ def _page(status: int, detail: str | None = None):
 
 @bp.app_errorhandler(CSRFError)
 def csrf_error(exc):
-    return _page(400, STALE_PAGE)
+    return _page(400, STALE_PAGE, heading="Page out of date")
 
 
 @bp.app_errorhandler(400)

@@ -186,13 +186,19 @@ def history(db: Database, lab_id: int) -> list[str]:
 CLEAR_SEQUENCE = "\x1b[H\x1b[2J"
 
 
+def next_lab(scenario_id: str) -> dict | None:
+    """The scenario after this one in teaching order, offered when a lab is complete."""
+    order = list_scenarios()
+    ids = [s["id"] for s in order]
+    position = ids.index(scenario_id) + 1
+    return order[position] if position < len(order) else None
+
+
 def lab_context(db: Database, scenario: dict, lab: dict) -> dict:
     """What a page showing a lab's terminal and tasks needs."""
     world = load_world(lab)
-    order = [s["id"] for s in list_scenarios()]
-    following = order[order.index(scenario["id"]) + 1 :]
     return {
-        "next_lab": next((s for s in list_scenarios() if s["id"] in following[:1]), None),
+        "next_lab": next_lab(scenario["id"]),
         "scenario": scenario,
         "world": world,
         "grade": world.grade(),

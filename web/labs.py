@@ -24,6 +24,11 @@ def points(value: float) -> str:
     return f"{value:g}" if value == round(value, 1) else f"{value:.1f}"
 
 
+@bp.app_template_filter("scenario_title")
+def scenario_title(scenario_id: str) -> str:
+    return load_scenario(scenario_id)["title"]
+
+
 @bp.app_template_filter("check_title")
 def check_title(check_id: str) -> str:
     return TITLES.get(check_id, check_id)
@@ -102,7 +107,8 @@ def run(scenario_id):
         world=world,
         grade=entry.grade,
         grade_changed=entry.grade_changed,
-        only_tasks=set(request.form.get("only_tasks", "").split(",")) - {""},
+        only_tasks=_shown_tasks(),
+        next_lab=lab_store.next_lab(scenario["id"]),
         entry={
             "id": entry.id,
             "prompt": entry.prompt,
@@ -142,11 +148,23 @@ def reset(scenario_id):
     return redirect(url_for("labs.show", scenario_id=scenario_id, _anchor="command-line"), 303)
 
 
+def _shown_tasks() -> set[str]:
+    """The tasks a lab embedded in a quiz question shows (sent back by its forms); empty means all."""
+    return set(request.form.get("only_tasks", "").split(",")) - {""}
+
+
 def _tasks_response(scenario, lab, world, focus: str):
     if not is_partial():
         return redirect(url_for("labs.show", scenario_id=scenario["id"], _anchor=focus), 303)
     return render(
-        "labs/lab.html", "labs/_tasks.html", scenario=scenario, world=world, grade=world.grade(), focus=focus
+        "labs/lab.html",
+        "labs/_tasks.html",
+        scenario=scenario,
+        world=world,
+        grade=world.grade(),
+        focus=focus,
+        only_tasks=_shown_tasks(),
+        next_lab=lab_store.next_lab(scenario["id"]),
     )
 
 

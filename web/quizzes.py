@@ -12,9 +12,11 @@ from markupsafe import Markup
 from quiz import exam as exams
 from quiz import schedule
 from quiz.bank import check_banks, summary
+from quiz.gift import export_gift
 from quiz.grading import grade
 from quiz.mastery import mastery, mastery_svg
 from quiz.model import AREAS, TERMS, TYPES
+from quiz.moodle_xml import export_moodle_xml
 from quiz.practice import choose_practice
 from quiz.render import markdown_to_html
 from simulator import load_scenario, scenario_check_ids
@@ -266,7 +268,9 @@ def _save_exam_answer(attempt: dict, number: int, context: dict, go: str):
     """Exam answers are saved as they are given: on every change (autosave), and with each button."""
     db = get_db()
     question = context["question"]
-    quiz_store.save_answer(db, attempt["id"], question.id, _response_from_form(question), None)
+    response = _response_from_form(question)
+    quiz_store.save_answer(db, attempt["id"], question.id, response, None)
+    saved = "Answer saved." if response is not None else "No answer given to that question."
     if go == "autosave":
         return "", 204
     if go == "flag":
@@ -281,8 +285,8 @@ def _save_exam_answer(attempt: dict, number: int, context: dict, go: str):
             return "", 200, {"HX-Redirect": target}
         return redirect(target, 303)
     if go == "next" and number < context["total"]:
-        return _question_response(attempt, number + 1, status="Answer saved.", moved=True)
-    return _question_response(attempt, number, status="Answer saved.")
+        return _question_response(attempt, number + 1, status=saved, moved=True)
+    return _question_response(attempt, number, status=saved)
 
 
 def _question_response(attempt, number, status=None, moved=False):
@@ -357,11 +361,9 @@ def set_exam_date():
 @bp.get("/export.<fmt>")
 @instructor_required
 def export(fmt):
-    """The banks with their answers: for instructors only, since learners must not read the keys."""
-    from quiz.gift import export_gift
-    from quiz.moodle_xml import export_moodle_xml
-
-    questions = list(bank().questions.values())
+    """The banks and the instructor's own questions, with their answers: learners must not read the keys."""
+    own = [row["question"] for row in instructor_bank.own_questions(get_db(), g.user.id)]
+    questions = list(bank().questions.values()) + own
     if fmt == "gift":
         return Response(
             export_gift(questions),
