@@ -21,6 +21,18 @@ def _state(enabled: bool) -> str:
     return "[Enabled]" if enabled else "[Disabled]"
 
 
+WIDTH = 80  # the setup screen is drawn for an 80-column console: no line may be longer
+LABEL = 22  # the Main page's label column
+
+
+def _row(label: str, value: str) -> str:
+    return f"   {label:<{LABEL}}{value}"
+
+
+def _fit(line: str) -> str:
+    return (line if len(line) <= WIDTH else line[: WIDTH - 3] + "...") + "\n"
+
+
 def screen(machine) -> str:
     vendor = machine.cpu.vendor
     dmi = machine.dmi
@@ -28,33 +40,38 @@ def screen(machine) -> str:
     changed = pending != machine.virt_enabled
     label = LABELS[vendor]
     keyword = SETTING_NAMES[vendor][0]
+    rule = RULE.rstrip("\n")
     lines = [
-        RULE,
-        f" UEFI Firmware Setup{dmi['sys_vendor'] + ' ' + dmi['product_name']:>58}\n",
-        RULE,
-        " Main\n",
-        f"   {'Firmware Version':<44}{dmi['bios_version']}\n",
-        f"   {'Processor':<44}{machine.cpu.model_name}\n",
-        f"   {'Memory':<44}{machine.spec['memory_mb']} MB\n",
+        rule,
+        f" UEFI Firmware Setup{dmi['sys_vendor'] + ' ' + dmi['product_name']:>{len(rule) - 20}}",
+        rule,
+        " Main",
+        _row("Firmware Version", dmi["bios_version"]),
+        _row("Processor", machine.cpu.model_name),
+        _row("Memory", f"{machine.spec['memory_mb']} MB"),
     ]
     if machine.is_guest:
         lines += [
-            " (virtual firmware: nested virtualization is switched on the host, not here)\n",
-            RULE,
-            " show   redraw this screen\n",
-            " save   save changes and reboot     exit   discard changes and reboot\n",
+            " (virtual firmware: nested virtualization is switched on the host, not here)",
+            rule,
+            " show   redraw this screen",
+            " save   save changes and reboot",
+            " exit   discard changes and reboot",
         ]
-        return "".join(lines)
+        return "".join(_fit(line) for line in lines)
+    command = f"set {keyword} on|off"
     lines += [
-        " Advanced > CPU Configuration\n",
-        f"   {label:<44}{_state(pending)}{' *' if changed else ''}\n",
-        RULE,
-        f" show   redraw this screen          set {keyword} on|off   switch {label.split(' (')[0]}\n",
-        " save   save changes and reboot     exit              discard changes and reboot\n",
+        " Advanced > CPU Configuration",
+        f"   {label}   {_state(pending)}{' *' if changed else ''}",
+        rule,
+        f" {'show':<{len(command)}}   redraw this screen",
+        f" {command}   switch {label.split(' (')[0]}",
+        f" {'save':<{len(command)}}   save changes and reboot",
+        f" {'exit':<{len(command)}}   discard changes and reboot",
     ]
     if changed:
-        lines.append(" * changed, not saved yet\n")
-    return "".join(lines)
+        lines.append(" * changed, not saved yet")
+    return "".join(_fit(line) for line in lines)
 
 
 def _commands(machine) -> str:

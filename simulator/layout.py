@@ -43,6 +43,7 @@ USERS = {
 GROUPS = [
     ("root", 0, ""),
     ("adm", 4, "learner"),
+    ("tty", 5, ""),
     ("disk", 6, ""),
     ("kmem", 15, ""),
     ("sudo", 27, "learner"),
@@ -190,6 +191,10 @@ def install(machine) -> None:
     _install_identity(machine, rng)
     _install_hardware(machine, rng)
     _install_views(machine)
+    if "cloud-init" in installed_packages(machine):
+        from simulator.commands.guest import install_cloud_init
+
+        install_cloud_init(machine)
 
 
 def installed_packages(machine) -> set[str]:
@@ -363,10 +368,11 @@ def _install_hardware(machine, rng) -> None:
     machine.disks = (
         copy.deepcopy(machine.spec["disks"]) if machine.spec.get("disks") else _new_disks(machine, rng)
     )
-    for disk in machine.disks:
-        fs.mknod(f"/dev/{disk['name']}", "blockdev", disk["major"], 0, 0o660, 0, 6)
-        for part in disk["parts"]:
-            fs.mknod(f"/dev/{part['name']}", "blockdev", part["major"], part["minor"], 0o660, 0, 6)
+    if machine.kind != "container":  # a container's /dev is its runtime's tmpfs: no host disks in it
+        for disk in machine.disks:
+            fs.mknod(f"/dev/{disk['name']}", "blockdev", disk["major"], 0, 0o660, 0, 6)
+            for part in disk["parts"]:
+                fs.mknod(f"/dev/{part['name']}", "blockdev", part["major"], part["minor"], 0o660, 0, 6)
     if machine.kind != "container":
         fs.add_file("/etc/fstab", fstab(machine))
     platform = machine.spec["platform"]
@@ -400,25 +406,91 @@ def _install_views(machine) -> None:
     fs.add_generated("/proc/sys/kernel/hostname", "hostname", mode=0o644)
     fs.add_dir("/proc/sys/kernel/random")
     fs.add_generated("/proc/sys/kernel/random/boot_id", "boot_id")
-    fs.mknod("/dev/null", "chardev", 1, 3, 0o666)
-    fs.mknod("/dev/zero", "chardev", 1, 5, 0o666)
-    fs.mknod("/dev/mem", "chardev", 1, 1, 0o640, 0, 15)
+    fs.add_generated("/proc/1/environ", "pid1:environ", mode=0o400)
+    if machine.kind == "container":
+        _install_container_dev(machine)
+    else:
+        fs.mknod("/dev/null", "chardev", 1, 3, 0o666)
+        fs.mknod("/dev/zero", "chardev", 1, 5, 0o666)
+        fs.mknod("/dev/mem", "chardev", 1, 1, 0o640, 0, 15)
     for nic in machine.nics:
         fs.add_generated(f"/sys/class/net/{nic['name']}/address", f"mac:{nic['name']}")
     fs.add_generated("/sys/class/net/lo/address", "mac:lo")
     fs.add_dir("/sys/module")
-    if machine.kind == "container":
-        return
+    # sysfs is the host's kernel's: inside a container /sys/class/dmi/id names the host's hardware
     for key in machine.dmi:
         fs.add_generated(f"/sys/class/dmi/id/{key}", f"dmi:{key}")
     fs.add_generated("/sys/class/dmi/id/product_uuid", "dmi:product_uuid", mode=0o400)
     fs.add_generated("/sys/class/dmi/id/product_serial", "dmi:product_serial", mode=0o400)
+    if machine.kind == "container":  # Docker masks /sys/firmware; LXC leaves the host's, unreadable
+        return
     fs.add_file("/sys/firmware/dmi/tables/smbios_entry_point", mode=0o400)
     fs.add_file("/sys/firmware/dmi/tables/DMI", mode=0o400)
     if machine.spec["firmware"] == "uefi":
         fs.add_dir("/sys/firmware/efi")
     if machine.spec["platform"] == "xen":
         fs.add_file("/sys/hypervisor/type", "xen\n")
+
+
+# What a container runtime puts in the container's own /dev (a small tmpfs): character devices
+# (name, major, minor) bound from the host, and symlinks (name, target).
+# runc (Docker): libcontainer/specconv AllowedDevices (null, random, full, tty, zero, urandom, all 0666),
+# setupDevSymlinks (fd, stdin, stdout, stderr, and core when /proc/kcore exists), setupPtmx (ptmx ->
+# pts/ptmx); /dev/console only when the container was started with a terminal (-t), which a detached web
+# app was not; pts, mqueue and shm are mount points.
+# LXC: conf.c lxc_devices (full, null, random, tty, urandom, zero) and dev_symlinks (fd, stdin, stdout,
+# stderr), the console (a pty bound on /dev/console), ptmx (pts/ptmx); LXD's container-environment doc
+# lists the same plus /dev/log, which systemd-journald's dev-log socket provides, and /dev/mqueue.
+CONTAINER_DEVICES = {
+    "docker": [
+        ("full", 1, 7),
+        ("null", 1, 3),
+        ("random", 1, 8),
+        ("tty", 5, 0),
+        ("urandom", 1, 9),
+        ("zero", 1, 5),
+    ],
+    "lxc": [
+        ("full", 1, 7),
+        ("null", 1, 3),
+        ("random", 1, 8),
+        ("tty", 5, 0),
+        ("urandom", 1, 9),
+        ("zero", 1, 5),
+    ],
+}
+CONTAINER_DEV_LINKS = {
+    "docker": [
+        ("core", "/proc/kcore"),
+        ("fd", "/proc/self/fd"),
+        ("ptmx", "pts/ptmx"),
+        ("stderr", "/proc/self/fd/2"),
+        ("stdin", "/proc/self/fd/0"),
+        ("stdout", "/proc/self/fd/1"),
+    ],
+    "lxc": [
+        ("fd", "/proc/self/fd"),
+        ("log", "/run/systemd/journal/dev-log"),
+        ("ptmx", "pts/ptmx"),
+        ("stderr", "/proc/self/fd/2"),
+        ("stdin", "/proc/self/fd/0"),
+        ("stdout", "/proc/self/fd/1"),
+    ],
+}
+
+
+def _install_container_dev(machine) -> None:
+    fs = machine.fs
+    platform = machine.spec["platform"]
+    for name, major, minor in CONTAINER_DEVICES[platform]:
+        fs.mknod(f"/dev/{name}", "chardev", major, minor, 0o666)
+    for name, target in CONTAINER_DEV_LINKS[platform]:
+        fs.add_symlink(f"/dev/{name}", target)
+    if platform == "lxc":
+        fs.mknod("/dev/console", "chardev", 136, 0, 0o620, 0, 5)  # the pty LXC binds on /dev/console
+    fs.add_dir("/dev/pts")
+    fs.add_dir("/dev/mqueue", mode=0o1777)
+    fs.add_dir("/dev/shm", mode=0o1777)
 
 
 def module_sysfs(machine, name: str, loaded: bool) -> None:

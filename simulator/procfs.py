@@ -167,6 +167,41 @@ def pid1(machine) -> tuple[str, str]:
     return "systemd", "/sbin/init\0"
 
 
+def pid1_environ(machine) -> str:
+    """PID 1's initial environment, NUL-separated as in /proc/1/environ.
+
+    Docker (moby container.CreateDaemonEnvironment) passes PATH and HOSTNAME, then the image's ENV
+    (ubuntu:24.04 sets only PATH, which replaces the default in place); runc adds HOME from /etc/passwd
+    when it is missing. Docker sets no `container=`. LXC/LXD start init with an environment that is
+    blank except for container=lxc (LXD's container-environment documentation).
+    """
+    if machine.spec["platform"] == "docker":
+        variables = [
+            "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+            f"HOSTNAME={machine.spec['hostname']}",
+            "HOME=/root",
+        ]
+    elif machine.spec["platform"] == "lxc":
+        variables = ["container=lxc"]
+    else:
+        # the kernel's HOME=/ and TERM=linux (init/main.c envp_init) plus the unknown boot parameter
+        # BOOT_IMAGE, then what initramfs-tools' init exports before it runs /sbin/init [from memory of
+        # Ubuntu captures, unverified]
+        boot_image = layout.cmdline(machine).split()[0].split("=", 1)[1]
+        variables = [
+            "HOME=/",
+            "init=/sbin/init",
+            "NETWORK_SKIP_ENSLAVED=",
+            "TERM=linux",
+            f"BOOT_IMAGE={boot_image}",
+            "drop_caps=",
+            "PATH=/sbin:/usr/sbin:/bin:/usr/bin",
+            "PWD=/",
+            "rootmnt=/root",
+        ]
+    return "".join(v + "\0" for v in variables)
+
+
 def cgroup(machine) -> str:
     """cgroup v2: PID 1 sits in init.scope under systemd; a private cgroup namespace (Docker) shows just /."""
     return "0::/\n" if machine.spec["platform"] == "docker" else "0::/init.scope\n"
@@ -202,6 +237,8 @@ def generate(machine, name: str) -> str:
     if kind == "hostname":
         return machine.hostname + "\n"
     if kind == "pid1":
+        if arg == "environ":
+            return pid1_environ(machine)
         comm, argv = pid1(machine)
         return comm + "\n" if arg == "comm" else argv
     if kind == "boot_id":

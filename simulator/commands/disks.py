@@ -153,8 +153,12 @@ def blkid(ctx: Context, argv: list[str]) -> int:
             return try_help(ctx, "blkid", arg)
         else:
             devices.append(arg)
-    parts = [p for d in ctx.machine.disks for p in d["parts"]]
-    disks = {f"/dev/{d['name']}": d for d in ctx.machine.disks}
+    # blkid probes the /dev node of each device /proc/partitions lists: inside a container the host's
+    # disks are listed there (and in /sys/block, which is why lsblk shows them) but have no node in the
+    # container's /dev, so nothing is found
+    fs = ctx.machine.fs
+    parts = [p for d in ctx.machine.disks for p in d["parts"] if fs.exists(f"/dev/{p['name']}")]
+    disks = {f"/dev/{d['name']}": d for d in ctx.machine.disks if fs.exists(f"/dev/{d['name']}")}
     chosen = [p for p in parts if not devices or f"/dev/{p['name']}" in devices]
     out = []
     for device in devices:

@@ -648,7 +648,13 @@ TR_CLASSES = {
 
 def _tr_set(text: str) -> str:
     """Expand a tr SET: escapes, ranges a-z and classes like [:upper:]."""
-    text = re.sub(r"\\([ntr\\])", lambda m: {"n": "\n", "t": "\t", "r": "\r", "\\": "\\"}[m.group(1)], text)
+    # GNU tr's escapes: \NNN (one to three octal digits), \\, \a \b \f \n \r \t \v
+    escapes = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", "a": "\a", "b": "\b", "f": "\f", "v": "\v"}
+    text = re.sub(
+        r"\\([0-7]{1,3}|[ntr\\abfv])",
+        lambda m: escapes[m.group(1)] if m.group(1) in escapes else chr(int(m.group(1), 8) & 0xFF),
+        text,
+    )
     out = []
     i = 0
     while i < len(text):
