@@ -20,7 +20,8 @@ DATASOURCES = {
     "oracle": "DataSourceNone",
     "vmware": "DataSourceNone",
     "microsoft": "DataSourceNone",
-    "lxc": "DataSourceLXD",
+    # Plain LXC seeds cloud-init through NoCloud files in the container (no LXD, no /dev/lxd/sock).
+    "lxc": "DataSourceNoCloud [seed=/var/lib/cloud/seed/nocloud-net][dsmode=net]",
 }
 CLOUD_NAMES = {"DataSourceNoCloud": "nocloud", "DataSourceNone": "none", "DataSourceLXD": "lxd"}
 STAGES = ("init", "init-local", "modules-config", "modules-final")

@@ -109,7 +109,8 @@ def mount_table(machine) -> list[Mount]:
             _tmpfs("/sys/firmware", ram // 2, masked),
         ]
     if machine.spec["platform"] == "lxc":
-        rootfs = f"/var/snap/lxd/common/lxd/storage-pools/default/containers/{machine.hostname}/rootfs"
+        # A plain LXC container (lxc-create), as the scenario and its checks say: not LXD's storage pool.
+        rootfs = f"/var/lib/lxc/{machine.hostname}/rootfs"
         return [
             Mount(host_disk[0], "/", "ext4", "rw,relatime,idmapped", *host_disk[1:], root=rootfs),
             Mount(

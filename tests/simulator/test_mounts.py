@@ -60,4 +60,4 @@ def test_findmnt_tree_and_root_source(worlds):
     assert any(line.startswith("  └─/boot/efi ") for line in tree)
     assert kvm.run("findmnt -n -o SOURCE /") == Result("/dev/vda1\n", "", 0)
     lxc = worlds["lxc-container"].run("findmnt -n -o SOURCE /").stdout
-    assert lxc.startswith("/dev/nvme0n1p2[/var/snap/lxd/common/lxd/storage-pools/default/containers/")
+    assert lxc == "/dev/nvme0n1p2[/var/lib/lxc/build-lxc/rootfs]\n"
