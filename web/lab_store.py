@@ -1,4 +1,4 @@
-"""A learner's labs in SQLite: the world's state as JSON and a log of every command, saved as each runs."""
+"""A learner's labs in SQLite: the world's state as JSON and its latest commands, saved as each one runs."""
 
 from __future__ import annotations
 
@@ -11,9 +11,16 @@ from sqlite_utils import Database
 from simulator import Result, World, list_scenarios
 from web.db import write_transaction
 
-LOG_LIMIT = 100
+# The terminal shows the latest SHOWN_COMMANDS within about SHOWN_BYTES; Up and Down recall RECALL lines;
+# the log keeps KEEP_COMMANDS, as a terminal's scrollback does.
+SHOWN_COMMANDS = 100
 SHOWN_BYTES = 256 * 1024
 RECALL = 200
+KEEP_COMMANDS = 300
+MAX_RETRIES = 5
+MAX_STATE_BYTES = 2 * 1024 * 1024
+TOO_LARGE = "simulator: this command would make the lab larger than 2 MiB, so it was not saved\n"
+CLEAR_SEQUENCE = "\x1b[H\x1b[2J"
 
 
 def _now() -> str:
@@ -63,6 +70,27 @@ def load_world(lab: dict) -> World:
     return World.from_dict(json.loads(lab["state"]))
 
 
+class LabBusy(RuntimeError):
+    """The lab changed under every retry: too many commands at once for one lab."""
+
+
+class LoggedCommand:
+    """A command line and what it printed, kept in the lab's log."""
+
+    def __init__(self, prompt, line, result):
+        self.id = None
+        self.prompt = prompt
+        self.line = line
+        self.result = result
+        self.grade = None
+        self.grade_changed = False
+
+    def refuse(self, message: str) -> None:
+        """The command's effects were not kept: say so instead of showing its output."""
+        self.result = Result("", message, 1)
+        self.grade_changed = False
+
+
 def act(db: Database, lab_id: int, action):
     """Load the world, apply `action(world)`, save world and log together; returns (action's value, world).
 
@@ -97,16 +125,6 @@ def act(db: Database, lab_id: int, action):
     raise LabBusy(lab_id)
 
 
-class LabBusy(RuntimeError):
-    """The lab changed under every retry: too many commands at once for one lab."""
-
-
-MAX_RETRIES = 5
-MAX_STATE_BYTES = 2 * 1024 * 1024
-TOO_LARGE = "simulator: this command would make the lab larger than 2 MiB, so it was not saved\n"
-KEEP_COMMANDS = 300
-
-
 def _log(db: Database, lab_id: int, entry: LoggedCommand, now: str) -> int:
     """Append to the lab's log, keeping only its last KEEP_COMMANDS commands, as a terminal's scrollback."""
     result = entry.result
@@ -121,21 +139,6 @@ def _log(db: Database, lab_id: int, entry: LoggedCommand, now: str) -> int:
         [lab_id, lab_id, KEEP_COMMANDS - 1],
     )
     return entry_id
-
-
-class LoggedCommand:
-    """A command line and what it printed, kept in the lab's log."""
-
-    def __init__(self, prompt, line, result):
-        self.id = None
-        self.prompt = prompt
-        self.line = line
-        self.result = result
-
-    def refuse(self, message: str) -> None:
-        """The command's effects were not kept: say so instead of showing its output."""
-        self.result = Result("", message, 1)
-        self.grade_changed = False
 
 
 def run_command(db: Database, lab_id: int, line: str):
@@ -166,7 +169,7 @@ def command_log(db: Database, lab_id: int) -> list[dict]:
     """The commands shown in the terminal: the latest ones since the last `clear`, within a page's worth."""
     shown, size = [], 0
     for row in db.query(
-        "SELECT * FROM lab_commands WHERE lab_id = ? ORDER BY id DESC LIMIT ?", [lab_id, LOG_LIMIT]
+        "SELECT * FROM lab_commands WHERE lab_id = ? ORDER BY id DESC LIMIT ?", [lab_id, SHOWN_COMMANDS]
     ):
         size += len(row["stdout"]) + len(row["stderr"]) + len(row["line"])
         if CLEAR_SEQUENCE in row["stdout"] or (shown and size > SHOWN_BYTES):
@@ -181,9 +184,6 @@ def history(db: Database, lab_id: int) -> list[str]:
         "SELECT line FROM lab_commands WHERE lab_id = ? ORDER BY id DESC LIMIT ?", [lab_id, RECALL]
     )
     return [row["line"] for row in rows][::-1]
-
-
-CLEAR_SEQUENCE = "\x1b[H\x1b[2J"
 
 
 def next_lab(scenario_id: str) -> dict | None:

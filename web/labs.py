@@ -63,8 +63,7 @@ def _owned_lab(scenario_id: str) -> dict:
 def index():
     labs = lab_store.labs_by_scenario(get_db(), g.user.id) if g.user else {}
     rows = []
-    for listed in list_scenarios():
-        scenario = load_scenario(listed["id"])
+    for scenario in list_scenarios():
         lab = labs.get(scenario["id"])
         grade = lab_store.load_world(lab).grade() if lab else None
         rows.append({"scenario": scenario, "grade": grade})

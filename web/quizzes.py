@@ -187,7 +187,7 @@ def _question_context(attempt: dict, number: int) -> dict:
     row = saved.get(question.id)
     show_feedback = attempt["kind"] == "practice" and row is not None and row["correct"] is not None
     feedback = grade(question, row["response"]) if show_feedback else None
-    return {
+    context = {
         "attempt": attempt,
         "number": number,
         "total": len(ids),
@@ -196,21 +196,25 @@ def _question_context(attempt: dict, number: int) -> dict:
         "feedback": feedback,
         "answered": {qid for qid, r in saved.items() if r["response"]},
         "flagged": {qid for qid, r in saved.items() if r["flagged"]},
-        "lab_checks": lab_check_results(g.user.id, question) if question.type == "lab" else None,
-        "lab": _embedded_lab(question) if question.type == "lab" else None,
+        "lab": None,
+        "lab_checks": None,
     }
+    if question.type == "lab":
+        context.update(_lab_question_context(question))
+    return context
 
 
-def _embedded_lab(question) -> dict | None:
-    """A lab question shows the learner's own lab (terminal and tasks) inside the question."""
+def _lab_question_context(question) -> dict:
+    """A lab question shows the learner's own lab (terminal and tasks) inside the question, and where its
+    checks stand; the lab's world is loaded once for both."""
     lab = lab_store.find_lab(get_db(), g.user.id, question.scenario)
     if lab is None:
-        return None
+        return {"lab": None, "lab_checks": lab_check_results(question, None)}
     scenario = load_scenario(question.scenario)
     context = lab_store.lab_context(get_db(), scenario, lab)
     wanted = set(question.checks)
     context["only_tasks"] = {t["id"] for t in scenario["tasks"] if wanted & {c["id"] for c in t["checks"]}}
-    return context
+    return {"lab": context, "lab_checks": lab_check_results(question, context["grade"])}
 
 
 @bp.get("/attempts/<id:attempt_id>/<id:number>")
@@ -251,10 +255,7 @@ def answer(attempt_id, number):
             return redirect(url_for("quizzes.review", attempt_id=attempt_id), 303)
         return _save_exam_answer(attempt, number, context, request.form.get("go", "save"))
     if context["saved"] is None or context["saved"]["correct"] is None:
-        if question.type == "lab":
-            response = lab_check_results(g.user.id, question)
-        else:
-            response = _response_from_form(question)
+        response = context["lab_checks"] if question.type == "lab" else _response_from_form(question)
         result = grade(question, response)
         with db.atomic():
             quiz_store.save_answer(db, attempt_id, question.id, response, result.correct)
