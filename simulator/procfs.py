@@ -216,13 +216,16 @@ def dmi_value(machine, key: str) -> str:
 
 
 def serial_number(machine) -> str:
-    """VMware derives the serial from the UUID ("VMware-56 4d ..."); QEMU and Xen leave it unset."""
+    """VMware derives the serial from the UUID ("VMware-56 4d ..."), Xen's hvmloader writes the UUID itself
+    (capture of dmidecode on a Xen HVM guest: "Serial Number: ec2c3dea-666a-..."); QEMU leaves it unset."""
     platform = machine.spec["platform"]
+    if platform == "xen":
+        return machine.product_uuid.lower()
     if platform == "vmware":
         hexes = machine.product_uuid.replace("-", "")
         pairs = [hexes[i : i + 2] for i in range(0, 32, 2)]
         return f"VMware-{' '.join(pairs[:8])}-{' '.join(pairs[8:])}"
-    if platform in ("kvm", "xen", "oracle"):
+    if platform in ("kvm", "oracle"):
         return ""
     return "0000-0002-6217-9471-3914-7551-45" if platform == "microsoft" else "7XKQ2G3"
 

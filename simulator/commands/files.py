@@ -810,11 +810,22 @@ def _canonical_missing(ctx: Context, operand: str) -> str:
     return posixpath.join("/", *reversed(tail))
 
 
-def _device_of(path: str) -> str:
+def _device_of(machine, path: str) -> str:
+    """The st_dev of the file system holding PATH, as coreutils 9.4 stat prints it ("%Hd,%Ld"): the
+    partition mounted at the longest matching mount point, so that it agrees with lsblk's MAJ:MIN."""
     for prefix, device in (("/proc", "0,22"), ("/sys", "0,23"), ("/dev", "0,5"), ("/run", "0,25")):
         if path == prefix or path.startswith(prefix + "/"):
             return device
-    return "252,1"
+    mounted = [
+        part
+        for disk in getattr(machine, "disks", ())
+        for part in disk["parts"]
+        if part["mount"] and (path == part["mount"] or path.startswith(part["mount"].rstrip("/") + "/"))
+    ]
+    if not mounted:
+        return "252,1"
+    part = max(mounted, key=lambda p: len(p["mount"]))
+    return f"{part['major']},{part['minor']}"
 
 
 def _stamp(seconds: int) -> str:
@@ -867,7 +878,7 @@ def _stat_block(ctx: Context, operand: str, path: str, node: Node) -> str:
     name = f"{operand} -> {node.target}" if node.kind == "symlink" else operand
     inode = zlib.crc32(path.encode()) % 3_000_000 + 2 if path != "/" else 2
     links = str(links_of(ctx, path, node))
-    device = f"Device: {_device_of(path)}\tInode: {inode:<11} Links: "
+    device = f"Device: {_device_of(ctx.machine, path)}\tInode: {inode:<11} Links: "
     if node.kind in ("chardev", "blockdev"):
         device += f"{links:<5} Device type: {node.major},{node.minor}"
     else:

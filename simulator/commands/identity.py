@@ -334,7 +334,11 @@ def _temp_suffix(machine) -> str:
 
 
 def _generate_host_keys(ctx: Context) -> int:
-    """ssh-keygen -A: create each missing or empty host key, announcing them on one line."""
+    """ssh-keygen -A: create each missing or empty host key, announcing them on one line.
+
+    Errors go through OpenSSH's log.c, which ends a line written to stderr with "\\r\\n" (do_log,
+    openssh-portable 9.6); so do ssh-keygen's fatal() messages below.
+    """
     machine = ctx.machine
     fs = machine.fs
     generated, failed = [], False
@@ -344,7 +348,8 @@ def _generate_host_keys(ctx: Context) -> int:
             continue
         generated.append(kind.upper())
         if not ctx.is_root:
-            ctx.err(f"Could not save your private key in {path}.{_temp_suffix(machine)}: Permission denied\n")
+            temp = f"{path}.{_temp_suffix(machine)}"
+            ctx.err(f"Could not save your private key in {temp}: Permission denied\r\n")
             failed = True
             continue
         private, public = ssh_keypair(machine.rng(), kind, f"{ctx.user}@{machine.hostname}")
@@ -356,15 +361,19 @@ def _generate_host_keys(ctx: Context) -> int:
 
 
 def _print_fingerprint(ctx: Context, path: str) -> int:
+    """do_fingerprint (openssh-portable 9.6): a missing FILE is fatal; otherwise the key (or FILE.pub's,
+    with its comment) is printed, and a file holding no key is "not a public key file"."""
     fs = ctx.machine.fs
+    try:
+        fs.stat(path, ctx.cwd, ctx.uid)
+    except FsError as e:
+        ctx.err(f"{path}: {e.message}\r\n")
+        return 255
     candidates = [path] if path.endswith(".pub") else [path, path + ".pub"]
     for candidate in candidates:
         try:
             parsed = parse_key(fs.read(candidate, ctx.cwd, ctx.uid))
-        except FsError as e:
-            if candidate == candidates[-1]:
-                ctx.err(f"{path}: {e.message}\n")
-                return 255
+        except FsError:
             continue
         if parsed:
             blob, comment, name = parsed
@@ -372,7 +381,7 @@ def _print_fingerprint(ctx: Context, path: str) -> int:
                 continue
             ctx.out(f"{key_bits(blob)} {fingerprint(blob)} {comment or 'no comment'} ({KEY_LABELS[name]})\n")
             return 0
-    ctx.err(f"{path} is not a public key file.\n")
+    ctx.err(f"{path} is not a public key file.\r\n")
     return 255
 
 

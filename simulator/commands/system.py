@@ -463,7 +463,21 @@ def dmi_records(machine) -> dict[int, tuple[int, int, list[str]]]:
     bios_handle, system_handle = machine.platform.dmi_handles if machine.kind == "vm" else (0x0000, 0x0001)
     legacy = machine.spec["firmware"] == "bios"
     bios = [f"Vendor: {d('bios_vendor')}", f"Version: {d('bios_version')}", f"Release Date: {d('bios_date')}"]
-    if machine.spec["platform"] == "kvm":
+    if machine.spec["platform"] == "xen":
+        # Xen's hvmloader (tools/firmware/hvmloader/smbios.c smbios_type_0_init): segment 0xE800, PCI and
+        # EDD characteristics, targeted content distribution, BIOS release = the Xen major.minor version
+        # (capture, dmidecode on a Xen 4.2 HVM guest).
+        bios += [
+            "Address: 0xE8000",
+            "Runtime Size: 96 kB",
+            "ROM Size: 64 kB",
+            "Characteristics:",
+            "\tPCI is supported",
+            "\tEDD is supported",
+            "\tTargeted content distribution is supported",
+            f"BIOS Revision: {'.'.join(d('bios_version').split('.')[:2])}",
+        ]
+    elif machine.spec["platform"] == "kvm":
         bios += [
             "Address: 0xE8000",
             "Runtime Size: 96 kB",
@@ -621,7 +635,8 @@ def dmidecode(ctx: Context, argv: list[str]) -> int:
             sockets = procfs.cpu_count(machine) if machine.kind == "vm" else 1
             ctx.out((_processor(machine)[key] + "\n") * sockets)
         elif record == 0 and key in ("bios_revision", "firmware_revision"):
-            ctx.out("0.0\n" if machine.spec["platform"] == "kvm" else "4.6\n")
+            revision = next(line for line in dmi_records(machine)[0][2] if line.startswith("BIOS Revision"))
+            ctx.out(revision.split(": ")[1] + "\n")
         else:
             ctx.out(_dmi(machine, key) + "\n")
         return 0
@@ -634,10 +649,15 @@ def dmidecode(ctx: Context, argv: list[str]) -> int:
         else ["# dmidecode 3.5\n", "Getting SMBIOS data from sysfs.\n", f"SMBIOS {version} present.\n"]
     )
     if not quiet and not types:
-        size = sum(
-            length + 2 + sum(len(line) for line in lines) // 3 for _, length, lines in records.values()
-        )
-        out += [f"{len(records) + 1} structures occupying {size} bytes.\n", "Table at 0x000F5A40.\n"]
+        # dmidecode 3.5 dmi_table(): "%u structures occupying %u bytes." only when the entry point counts
+        # its structures; an SMBIOS 3 (64-bit, "_SM3_") entry point does not, so only "Table at" follows
+        # (capture: "SMBIOS 3.0.0 present.\nTable at 0x13F550000.").
+        if _smbios(machine) < (3,):
+            size = sum(
+                length + 2 + sum(len(line) for line in lines) // 3 for _, length, lines in records.values()
+            )
+            out.append(f"{len(records) + 1} structures occupying {size} bytes.\n")
+        out.append("Table at 0x000F5A40.\n")
     if not quiet:
         out.append("\n")
     for record_type in shown:

@@ -1,3 +1,4 @@
+from simulator import World
 from simulator.result import Result
 
 LONG_HOME = """total 4
@@ -209,6 +210,14 @@ def test_stat_regular_file(sh):
     assert out[3] == "Access: (0644/-rw-r--r--)  Uid: (    0/    root)   Gid: (    0/    root)"
     assert out[4] == "Access: 2024-11-27 10:00:00.000000000 +0000"
     assert out[7] == " Birth: 2024-11-27 10:00:00.000000000 +0000"
+
+
+def test_stat_device_is_the_partition_lsblk_shows():
+    world = World.new("clone-identifiers")
+    assert "\nDevice: 253,1\tInode: " in world.run("stat /etc/machine-id").stdout
+    assert "├─vda1  253:1 " in world.run("lsblk").stdout
+    host = World.new("intel-vtx-host")
+    assert "\nDevice: 259,2\tInode: " in host.run("stat /etc/hostname").stdout
 
 
 def test_stat_device_and_symlink(sh):

@@ -51,7 +51,15 @@ def test_ssh_keygen_A_as_learner_cannot_save():
     result = world.run("ssh-keygen -A")
     assert result.stdout == "ssh-keygen: generating new host keys: ECDSA \n" and result.status == 1
     assert result.stderr.startswith("Could not save your private key in /etc/ssh/ssh_host_ecdsa_key.")
-    assert result.stderr.endswith(": Permission denied\n")
+    assert result.stderr.endswith(": Permission denied\r\n")
+
+
+def test_ssh_keygen_errors_end_in_crlf_like_openssh_log():
+    world = World.new("kvm-guest")
+    assert world.run("ssh-keygen -lf /x") == Result("", "/x: No such file or directory\r\n", 255)
+    assert world.run("ssh-keygen -lf /etc/hostname") == Result(
+        "", "/etc/hostname is not a public key file.\r\n", 255
+    )
 
 
 def test_ssh_keygen_R_forgets_a_host():

@@ -163,6 +163,29 @@ def test_dmidecode_type_system_block(worlds):
     assert "\t\tSystem is a virtual machine\n" in bios
 
 
+def test_dmidecode_full_dump_header_depends_on_the_entry_point(worlds):
+    smbios3 = worlds["kvm"].run("sudo dmidecode").stdout
+    assert smbios3.startswith(
+        "# dmidecode 3.5\nGetting SMBIOS data from sysfs.\nSMBIOS 3.0.0 present.\nTable at 0x000F5A40.\n\n"
+    )
+    legacy = worlds["xen"].run("sudo dmidecode").stdout.splitlines()
+    assert legacy[2:5] == ["SMBIOS 2.4 present.", legacy[3], "Table at 0x000F5A40."]
+    assert re.fullmatch(r"\d+ structures occupying \d+ bytes\.", legacy[3])
+
+
+def test_dmidecode_xen_hvmloader_bios_and_serial(worlds):
+    world = worlds["xen"]
+    assert world.run("sudo dmidecode -t bios").stdout.endswith(
+        "BIOS Information\n\tVendor: Xen\n\tVersion: 4.17.3\n\tRelease Date: 06/23/2023\n"
+        "\tAddress: 0xE8000\n\tRuntime Size: 96 kB\n\tROM Size: 64 kB\n\tCharacteristics:\n"
+        "\t\tPCI is supported\n\t\tEDD is supported\n\t\tTargeted content distribution is supported\n"
+        "\tBIOS Revision: 4.17\n\n"
+    )
+    uuid = world.run("sudo dmidecode -s system-uuid").stdout
+    assert uuid == uuid.upper()
+    assert world.run("sudo dmidecode -s system-serial-number").stdout == uuid.lower()
+
+
 def test_dmidecode_rejects_unknown_keywords(worlds):
     result = worlds["kvm"].run("sudo dmidecode -s cpu")
     assert result.status == 2 and result.stderr.startswith(
