@@ -75,6 +75,42 @@ def _link_lines(link: dict, mode: bool) -> list[str]:
     ]
 
 
+def _counters(machine, link: dict) -> tuple[list[int], list[int]]:
+    """RX (bytes packets errors dropped missed mcast) and TX (bytes packets errors dropped carrier
+    collsns) counters, growing with the uptime; the loopback receives exactly what it sends."""
+    up = int(machine.uptime())
+    if "nic" not in link:
+        packets = 120 + up // 10
+        return [packets * 84, packets, 0, 0, 0, 0], [packets * 84, packets, 0, 0, 0, 0]
+    rx, tx = 1800 + up * 3, 950 + up * 2
+    return [rx * 1174, rx, 0, 0, 0, 0], [tx * 163, tx, 0, 0, 0, 0]
+
+
+def _stats_lines(machine, link: dict) -> list[str]:
+    """print_stats64() in iproute2 6.1 ip/ipaddress.c: columns start as wide as "*X errors:", "packets",
+    "errors", "dropped", "heartbt", "overrun", "compressed" and grow to fit the numbers; each number is
+    printed "%*llu " (so a line ends in a space) and each heading ends in an empty compressed column."""
+    rx, tx = _counters(machine, link)
+    cols = [len("*X errors:"), len("packets"), len("errors"), len("dropped"), len("heartbt"), len("overrun")]
+    for values in (rx, tx):
+        cols = [max(width, len(str(value))) for width, value in zip(cols, values, strict=True)]
+    compressed = " " * len("compressed")
+
+    def heading(label: str, names: tuple[str, ...]) -> str:
+        cells = [f"{'bytes':>{cols[0] - 4}}"] + [f"{n:>{w}}" for n, w in zip(names, cols[1:], strict=True)]
+        return f"    {label}: " + " ".join(cells) + f" {compressed}\n"
+
+    def numbers(values: list[int]) -> str:
+        return "    " + "".join(f"{v:>{w}} " for v, w in zip(values, cols, strict=True)) + "\n"
+
+    return [
+        heading("RX", ("packets", "errors", "dropped", "missed", "mcast")),
+        numbers(rx),
+        heading("TX", ("packets", "errors", "dropped", "carrier", "collsns")),
+        numbers(tx),
+    ]
+
+
 def _addresses(machine, link: dict, family: str) -> list[str]:
     lines = []
     nic = link.get("nic")
@@ -162,7 +198,7 @@ ip - show / manipulate routing, network devices, interfaces (iproute2)
   ip link (ip l)      interfaces and their MAC addresses (link/ether ...)
   ip addr (ip a)      addresses: inet (IPv4) and inet6
   ip route (ip r)     routing table, default gateway
-  -4 / -6 one family   -br brief one-line output   ip a show dev NAME
+  -4 / -6 one family   -br brief one-line output   ip a show dev NAME   ip -s link  RX/TX counters
   ip link set dev NAME address 52:54:00:xx:xx:xx   change a MAC (root; lost at reboot)
 The MAC's first three bytes (OUI) betray the hypervisor: 52:54:00 KVM/QEMU, 08:00:27 VirtualBox,
 00:0c:29 / 00:50:56 VMware, 00:15:5d Hyper-V, 00:16:3e Xen.
@@ -171,11 +207,13 @@ The MAC's first three bytes (OUI) betray the hypervisor: 52:54:00 KVM/QEMU, 08:0
 def ip(ctx: Context, argv: list[str]) -> int:
     machine = ctx.machine
     args = argv[1:]
-    family, brief = "", False
+    family, brief, stats = "", False, False
     while args and args[0].startswith("-"):
         option = args.pop(0)
         if option in ("-4", "-6"):
             family = option[1]
+        elif option in ("-s", "-stats", "-statistics") and not stats:
+            stats = True
         elif option in ("-br", "-brief", "--brief"):
             brief = True
         elif option not in ("-c", "-color", "--color=never", "-d", "-details"):
@@ -216,6 +254,8 @@ def ip(ctx: Context, argv: list[str]) -> int:
     for link in links:
         lines = _link_lines(link, obj == "link")
         out += lines[:1] if obj == "address" and family else lines
+        if stats and obj == "link":
+            out += _stats_lines(machine, link)
         if obj == "address":
             out += _addresses(machine, link, family)
     ctx.out("".join(out))

@@ -442,3 +442,15 @@ def test_sudo_warns_when_etc_hosts_no_longer_names_the_host():
 def test_dmidecode_handles_follow_the_firmware_numbering(worlds):
     assert "Handle 0x0300, DMI type 3, 22 bytes\n" in worlds["kvm"].run("sudo dmidecode -t chassis").stdout
     assert "Handle 0x0003, DMI type 3, 22 bytes\n" in worlds["vmware"].run("sudo dmidecode -t 3").stdout
+
+
+def test_ip_s_link_prints_iproute2_6_1_counter_tables(worlds):
+    out = worlds["kvm"].run("ip -s link show lo").stdout.splitlines(keepends=True)
+    assert out[2:] == [
+        "    RX:  bytes packets errors dropped  missed   mcast           \n",
+        out[3],
+        "    TX:  bytes packets errors dropped carrier collsns           \n",
+        out[3],
+    ]
+    assert re.fullmatch(r"    {1,10}\d+ +\d+      0       0       0       0 \n", out[3])
+    assert len(out[3]) == len("    RX:  bytes packets errors dropped  missed   mcast ") + 1
