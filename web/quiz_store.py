@@ -5,7 +5,10 @@ import json
 
 from sqlite_utils import Database
 
+from quiz import exam as exams
 from quiz import schedule
+from quiz.model import Question
+from web.db import write_transaction
 
 
 def now_utc() -> datetime.datetime:
@@ -117,6 +120,46 @@ def finish(db: Database, attempt_id: int, result: dict) -> None:
     )
 
 
+def save_practice_answer(db: Database, attempt: dict, question_id: str, response, correct: bool) -> None:
+    """A practice answer is graded once: saved with its verdict, its review card moved, and the attempt
+    finished when that was its last unanswered question."""
+    with db.atomic():
+        save_answer(db, attempt["id"], question_id, response, correct)
+        review_card(db, attempt["user_id"], question_id, correct)
+        if len(answers(db, attempt["id"])) == len(attempt["question_ids"]):
+            finish(db, attempt["id"], {})
+
+
+def submit_exam(db: Database, attempt: dict, questions: list[Question]) -> None:
+    """Score an exam once; the timer and a second submit both land here, and only the first one counts.
+
+    Every answer given is saved with its verdict and moves that question's review card.
+    """
+    with write_transaction(db):
+        if is_submitted(db, attempt["id"]):
+            return
+        saved = answers(db, attempt["id"])
+        responses = {qid: row["response"] for qid, row in saved.items()}
+        result = exams.score_attempt(questions, responses)
+        for question in questions:
+            correct = result.grades[question.id].correct
+            if question.id in saved and saved[question.id]["response"] is not None:
+                save_answer(db, attempt["id"], question.id, responses[question.id], correct)
+                review_card(db, attempt["user_id"], question.id, correct)
+        finish(
+            db,
+            attempt["id"],
+            {
+                "correct": result.correct,
+                "total": result.total,
+                "percent": result.percent,
+                "scaled": result.scaled,
+                "passed": result.passed,
+                "areas": {area: vars(r) for area, r in result.areas.items()},
+            },
+        )
+
+
 def cards(db: Database, user_id: int) -> dict[str, dict]:
     return {
         row["question_id"]: json.loads(row["card"])
@@ -147,6 +190,11 @@ def cards_for(db: Database, user_id: int, question_ids: list[str]) -> dict[str, 
         [user_id, *question_ids],
     )
     return {row["question_id"]: json.loads(row["card"]) for row in rows}
+
+
+def due_question_ids(db: Database, user_id: int) -> list[str]:
+    """Questions due for review now, most overdue first, brought forward before the learner's exam date."""
+    return schedule.due(cards(db, user_id), now_utc(), exam_date(db, user_id))
 
 
 def missed_question_ids(db: Database, user_id: int) -> list[str]:

@@ -10,7 +10,6 @@ from flask import Blueprint, Response, abort, current_app, flash, g, redirect, r
 from markupsafe import Markup
 
 from quiz import exam as exams
-from quiz import schedule
 from quiz.bank import check_banks, summary
 from quiz.gift import export_gift
 from quiz.grading import grade
@@ -23,7 +22,7 @@ from simulator import load_scenario, scenario_check_ids
 from web import instructor_bank, lab_store, quiz_store
 from web.auth import current_owner, instructor_required
 from web.banks import bank, lab_check_results, lab_events
-from web.db import get_db, write_transaction
+from web.db import get_db
 from web.render import is_partial, render
 
 bp = Blueprint("quizzes", __name__, url_prefix="/quizzes", cli_group="bank")
@@ -50,9 +49,8 @@ def index():
     }
     if g.user is None:
         return render("quizzes/index.html", "quizzes/_dashboard.html", **context)
-    cards = quiz_store.cards(db, g.user.id)
     exam_date = quiz_store.exam_date(db, g.user.id)
-    due = [qid for qid in schedule.due(cards, quiz_store.now_utc(), exam_date) if qid in bank().questions]
+    due = [qid for qid in quiz_store.due_question_ids(db, g.user.id) if qid in bank().questions]
     return render(
         "quizzes/index.html",
         "quizzes/_dashboard.html",
@@ -101,9 +99,7 @@ def start_practice():
     if mode == "wrong":
         among, title = quiz_store.missed_question_ids(db, owner.id), "What I got wrong"
     elif mode == "due":
-        cards = quiz_store.cards(db, owner.id)
-        among = schedule.due(cards, quiz_store.now_utc(), quiz_store.exam_date(db, owner.id))
-        title = "Due for review"
+        among, title = quiz_store.due_question_ids(db, owner.id), "Due for review"
     question_ids = choose_practice(
         bank().questions.values(),
         areas=areas,
@@ -150,32 +146,14 @@ def _expired(attempt: dict) -> bool:
 
 
 def _submit(attempt: dict) -> None:
-    """Score an exam once; the timer and a second submit both land here, and only the first one counts."""
-    db = get_db()
     questions = [bank().questions[qid] for qid in attempt["question_ids"] if qid in bank().questions]
-    with write_transaction(db):
-        if quiz_store.is_submitted(db, attempt["id"]):
-            return
-        saved = quiz_store.answers(db, attempt["id"])
-        responses = {qid: row["response"] for qid, row in saved.items()}
-        result = exams.score_attempt(questions, responses)
-        for question in questions:
-            correct = result.grades[question.id].correct
-            if question.id in saved and saved[question.id]["response"] is not None:
-                quiz_store.save_answer(db, attempt["id"], question.id, responses[question.id], correct)
-                quiz_store.review_card(db, attempt["user_id"], question.id, correct)
-        quiz_store.finish(
-            db,
-            attempt["id"],
-            {
-                "correct": result.correct,
-                "total": result.total,
-                "percent": result.percent,
-                "scaled": result.scaled,
-                "passed": result.passed,
-                "areas": {area: vars(r) for area, r in result.areas.items()},
-            },
-        )
+    quiz_store.submit_exam(get_db(), attempt, questions)
+
+
+def _time_is_up(attempt: dict):
+    _submit(attempt)
+    flash("Time is up. Your exam has been submitted with the answers you saved.")
+    return redirect(url_for("quizzes.review", attempt_id=attempt["id"]), 303)
 
 
 def _question_context(attempt: dict, number: int) -> dict:
@@ -221,9 +199,7 @@ def _lab_question_context(question) -> dict:
 def question(attempt_id, number):
     attempt = _attempt_or_404(attempt_id)
     if attempt["kind"] == "exam" and not attempt["submitted_at"] and _expired(attempt):
-        _submit(attempt)
-        flash("Time is up. Your exam has been submitted with the answers you saved.")
-        return redirect(url_for("quizzes.review", attempt_id=attempt_id), 303)
+        return _time_is_up(attempt)
     if attempt["submitted_at"] and attempt["kind"] == "exam":
         return redirect(url_for("quizzes.review", attempt_id=attempt_id), 303)
     context = _question_context(attempt, number)
@@ -245,23 +221,17 @@ def _response_from_form(question) -> object:
 @bp.post("/attempts/<id:attempt_id>/<id:number>")
 def answer(attempt_id, number):
     attempt = _attempt_or_404(attempt_id)
-    db = get_db()
     context = _question_context(attempt, number)
     question = context["question"]
     if attempt["kind"] == "exam":
         if attempt["submitted_at"] or _expired(attempt):
-            _submit(attempt)
-            flash("Time is up. Your exam has been submitted with the answers you saved.")
-            return redirect(url_for("quizzes.review", attempt_id=attempt_id), 303)
+            return _time_is_up(attempt)
         return _save_exam_answer(attempt, number, context, request.form.get("go", "save"))
     if context["saved"] is None or context["saved"]["correct"] is None:
         response = context["lab_checks"] if question.type == "lab" else _response_from_form(question)
-        result = grade(question, response)
-        with db.atomic():
-            quiz_store.save_answer(db, attempt_id, question.id, response, result.correct)
-            quiz_store.review_card(db, g.user.id, question.id, result.correct)
-            if len(quiz_store.answers(db, attempt_id)) == context["total"]:
-                quiz_store.finish(db, attempt_id, {})
+        quiz_store.save_practice_answer(
+            get_db(), attempt, question.id, response, grade(question, response).correct
+        )
     return _question_response(attempt, number)
 
 
