@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 WORKERS ?= 3
 
-.PHONY: run dev test lint format bench clean
+.PHONY: run dev chromium test lint format bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

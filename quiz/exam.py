@@ -18,9 +18,6 @@ EXAM_QUESTIONS = 60
 EXAM_MINUTES = 90
 MIN_SCALED, MAX_SCALED, PASS_SCALED = 200, 800, 500
 
-# LPI does not publish how raw answers map to the 200-800 scale (its items carry different difficulties),
-# so we use an honest straight line: 0% -> 200, 100% -> 800, hence 50% -> 500, the pass mark.
-PASS_PERCENT = 50
 
 # Objective 102.6 does not weight its five Key Knowledge Areas, so we derive the emphasis from its own
 # text: one point for each area, plus one for each of the objective's six Terms that belongs to it
@@ -81,6 +78,8 @@ def build_exam(
     return chosen
 
 
+# LPI does not publish how raw answers map to the 200-800 scale (its items carry different difficulties),
+# so we use an honest straight line: 0% -> 200, 100% -> 800, hence 50% -> 500, the pass mark.
 def scaled_score(correct: int, total: int) -> int:
     """Map a raw result linearly onto 200-800 (0% -> 200, 50% -> 500, 100% -> 800), rounding down."""
     if total <= 0:

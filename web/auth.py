@@ -66,10 +66,9 @@ def login_required(view):
 
 
 def instructor_required(view):
+    @login_required
     @functools.wraps(view)
     def wrapped(**kwargs):
-        if g.user is None or g.user.is_guest:
-            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")), 303)
         if not g.user.is_instructor:
             abort(403)
         return view(**kwargs)
