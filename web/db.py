@@ -227,3 +227,9 @@ def create_sessions(db):
 @migrations(name="0008_rename_login_failures_to_throttle_events")
 def rename_login_failures(db):
     db.rename_table("login_failures", "throttle_events")
+
+
+@migrations(name="0009_drop_users_session_version")
+def drop_users_session_version(db):
+    """Server-side sessions (0007) replaced the per-user session counter."""
+    db["users"].transform(drop={"session_version"})
