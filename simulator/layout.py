@@ -53,6 +53,7 @@ GROUPS = [
 ]
 KVM_GID = 993
 SBIN = {"modprobe", "lsmod", "modinfo", "insmod", "rmmod", "dmidecode", "virt-what", "reboot", "ip", "blkid"}
+SBIN |= {"swapon", "swapoff"}
 # Programs that come with a package not every image has: command -> (package, directory).
 PACKAGED = {
     "kvm-ok": ("cpu-checker", "sbin"),
@@ -314,7 +315,80 @@ def fstab(machine) -> str:
         if part["mount"]:
             lines.append(f"# {part['mount']} was on /dev/{part['name']} during curtin installation\n")
             lines.append(f"/dev/disk/by-uuid/{part['uuid']} {part['mount']} {part['fstype']} defaults 0 1\n")
+    if machine.fs.exists(SWAP_FILE):  # curtin's setup_swapfile appends it, its fields joined by tabs
+        lines.append("\t".join([SWAP_FILE, "none", "swap", "sw", "0", "0"]) + "\n")
     return "".join(lines)
+
+
+# The swap file Ubuntu's installer creates: curtin/swap.py (setup_swapfile) makes /swap.img under umask
+# 0066 (mode 0600) with fallocate and mkswap, sized by suggested_swapsize from the installer's MemTotal and
+# the target's free space. Cloud images and containers have no swap.
+SWAP_FILE = "/swap.img"
+GIB_SWAP_FORMULAS = (
+    (1, lambda mem: mem * 2),
+    (2, lambda mem: 2 * GIB),
+    (4, lambda mem: mem),
+    (16, lambda mem: 4 * GIB),
+    (64, lambda mem: mem / 2),
+)
+
+
+def swap_file_bytes(machine) -> int:
+    """curtin's suggested_swapsize(fsys=target): a step formula on memory, at most a quarter of the free
+    space and 8 GiB, none when that is below half the memory and 4 GiB; written in whole MiB."""
+    from simulator import procfs
+    from simulator.commands.mounts import fs_usage
+
+    if machine.kind == "container" or is_cloud_image(machine):
+        return 0
+    memsize = procfs.memory(machine)["MemTotal"] * 1024
+    root = next(p for d in machine.disks for p in d["parts"] if p["mount"] == "/")
+    maxsize = min(fs_usage(root)[2] * 1024 // 4, 8 * GIB)
+    size = maxsize
+    for top, formula in GIB_SWAP_FORMULAS:
+        if memsize <= top * GIB:
+            size = min(formula(memsize), maxsize)
+            if size < memsize / 2 and size < 4 * GIB:
+                return 0
+            break
+    return int(size / MIB) * MIB
+
+
+def allocated_bytes(node) -> int | None:
+    """The length of a file whose content is not modelled (a swap file), from its generator name."""
+    if node.generator and node.generator.startswith("allocated:"):
+        return int(node.generator.partition(":")[2])
+    return None
+
+
+def fstab_swap_entries(machine) -> list[str]:
+    """The swap lines of /etc/fstab that swapon -a and systemd's fstab generator take: not noauto."""
+    fs = machine.fs
+    if not fs.is_file("/etc/fstab"):
+        return []
+    found = []
+    for line in fs.read("/etc/fstab").splitlines():
+        fields = line.split()
+        if len(fields) < 3 or fields[0].startswith("#") or fields[2] != "swap":
+            continue
+        if "noauto" not in (fields[3].split(",") if len(fields) > 3 else []) and fields[0] not in found:
+            found.append(fields[0])
+    return found
+
+
+def fstab_swaps(machine) -> list[str]:
+    """The swap areas a boot activates: the fstab entries that hold a swap area."""
+    return [path for path in fstab_swap_entries(machine) if is_swap_area(machine, path)]
+
+
+def is_swap_area(machine, path: str) -> bool:
+    fs = machine.fs
+    return fs.exists(path) and allocated_bytes(fs.nodes.get(path)) is not None
+
+
+def swap_kib(machine, path: str) -> int:
+    """What the kernel counts of a swap area (Size in /proc/swaps): every 4 KiB page but the header."""
+    return (allocated_bytes(machine.fs.nodes[path]) // 4096 - 1) * 4
 
 
 def _major_minor(disk: str, number: int) -> tuple[int, int]:
@@ -374,6 +448,9 @@ def _install_hardware(machine, rng) -> None:
             for part in disk["parts"]:
                 fs.mknod(f"/dev/{part['name']}", "blockdev", part["major"], part["minor"], 0o660, 0, 6)
     if machine.kind != "container":
+        size = swap_file_bytes(machine)
+        if size:
+            fs.add_generated(SWAP_FILE, f"allocated:{size}", mode=0o600)
         fs.add_file("/etc/fstab", fstab(machine))
     platform = machine.spec["platform"]
     metal = METAL[machine.cpu.vendor]
@@ -398,7 +475,17 @@ def _install_hardware(machine, rng) -> None:
 
 def _install_views(machine) -> None:
     fs = machine.fs
-    for name in ("cpuinfo", "meminfo", "modules", "uptime", "version", "cmdline", "loadavg", "partitions"):
+    for name in (
+        "cpuinfo",
+        "meminfo",
+        "modules",
+        "uptime",
+        "version",
+        "cmdline",
+        "loadavg",
+        "partitions",
+        "swaps",
+    ):
         fs.add_generated(f"/proc/{name}", name)
     fs.add_generated("/proc/1/cgroup", "cgroup")
     fs.add_generated("/proc/1/comm", "pid1:comm")

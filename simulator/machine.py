@@ -64,6 +64,7 @@ class Machine:
         self.dmesg: list[tuple[float, str]] = []
         self.nics: list[dict] = []
         self.disks: list[dict] = []
+        self.swaps: list[str] = []  # the active swap areas, in the order they were turned on
         self.setup: dict | None = None  # the firmware setup screen, while open: its unsaved settings
         self._hook()
 
@@ -195,6 +196,7 @@ class Machine:
         for nic in self.nics:
             nic["mac"] = nic.pop("hwmac", nic["mac"])
         layout.boot_log(self)
+        self.swaps = layout.fstab_swaps(self)
         if self.spec["platform"] != "docker" and not MACHINE_ID.fullmatch(self.machine_id()):
             self.fs.add_file("/etc/machine-id", self.initial_machine_id()[0] + "\n", mode=0o444)
         for name in layout.boot_modules(self):
@@ -252,6 +254,7 @@ class Machine:
             "dmesg": [list(line) for line in self.dmesg],
             "nics": [dict(nic) for nic in self.nics],
             "disks": [{**disk, "parts": [dict(part) for part in disk["parts"]]} for disk in self.disks],
+            "swaps": list(self.swaps),
             "setup": dict(self.setup) if self.setup is not None else None,
             "fs": self.fs.to_dict(),
         }
@@ -272,6 +275,7 @@ class Machine:
         machine.dmesg = [(at, text) for at, text in data["dmesg"]]
         machine.nics = data["nics"]
         machine.disks = data["disks"]
+        machine.swaps = list(data.get("swaps", []))
         machine.setup = data["setup"]
         return machine
 

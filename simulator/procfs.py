@@ -86,6 +86,7 @@ def memory(machine) -> dict[str, int]:
     cached = total // 7
     reclaimable = total // 40
     free = total - used - buffers - cached - reclaimable
+    swap = sum(layout.swap_kib(machine, path) for path in getattr(machine, "swaps", ()))
     return {
         "MemTotal": total,
         "MemFree": free,
@@ -95,8 +96,8 @@ def memory(machine) -> dict[str, int]:
         "SwapCached": 0,
         "Shmem": 1_436 + total // 400,
         "SReclaimable": reclaimable,
-        "SwapTotal": 0,
-        "SwapFree": 0,
+        "SwapTotal": swap,
+        "SwapFree": swap,
     }
 
 
@@ -111,8 +112,8 @@ def meminfo(machine) -> str:
         ("SwapCached", 0),
         ("Active", m["Cached"] // 2),
         ("Inactive", m["Cached"] // 2 + m["Buffers"]),
-        ("SwapTotal", 0),
-        ("SwapFree", 0),
+        ("SwapTotal", m["SwapTotal"]),
+        ("SwapFree", m["SwapFree"]),
         ("Dirty", 48),
         ("Writeback", 0),
         ("Shmem", m["Shmem"]),
@@ -120,7 +121,7 @@ def meminfo(machine) -> str:
         ("Slab", m["SReclaimable"] * 2),
         ("SReclaimable", m["SReclaimable"]),
         ("SUnreclaim", m["SReclaimable"]),
-        ("CommitLimit", m["MemTotal"] // 2),
+        ("CommitLimit", m["MemTotal"] // 2 + m["SwapTotal"]),  # vm_commit_limit(): half the RAM + swap
         ("Committed_AS", m["MemTotal"] // 5),
         ("VmallocTotal", 34359738367),
         ("HugePages_Total", -1),
@@ -133,6 +134,19 @@ def meminfo(machine) -> str:
         else:
             out.append(f"{key + ':':<16}{value:>8} kB\n")
     return "".join(out)
+
+
+def swaps(machine) -> str:
+    """/proc/swaps as Linux 6.8 mm/swapfile.c swap_show() prints it: the path padded to 40 columns, tabs
+    between the rest (two when a number is below 10000000). Nothing is swapped out; the first area gets
+    priority -2 (least_priority starts at -1 and each swapon without a priority takes --least_priority)."""
+    rows = ["Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n"]
+    for n, path in enumerate(getattr(machine, "swaps", ())):
+        size, used = layout.swap_kib(machine, path), 0
+        pad = " " * (40 - len(path) if len(path) < 40 else 1)
+        tab = "\t" if size < 10_000_000 else ""
+        rows.append(f"{path}{pad}file\t\t{size}\t{tab}{used}\t\t{-2 - n}\n")
+    return "".join(rows)
 
 
 def uptime(machine) -> str:
@@ -247,6 +261,8 @@ def generate(machine, name: str) -> str:
     if kind == "boot_id":
         b = machine.boot_id
         return f"{b[:8]}-{b[8:12]}-{b[12:16]}-{b[16:20]}-{b[20:]}\n"
+    if kind == "allocated":  # a file whose bytes are not modelled (a swap area)
+        return ""
     return GENERATORS[kind](machine)
 
 
@@ -254,6 +270,7 @@ GENERATORS = {
     "cpuinfo": cpuinfo,
     "modules": modules,
     "meminfo": meminfo,
+    "swaps": swaps,
     "uptime": uptime,
     "version": version,
     "cmdline": cmdline,

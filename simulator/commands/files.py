@@ -14,6 +14,7 @@ import re
 import time
 import zlib
 
+from simulator import layout
 from simulator.commands import Context, command
 from simulator.commands.options import Options, gnu
 from simulator.filesystem import FsError, Node
@@ -89,6 +90,9 @@ def human(size: int) -> str:
 
 
 def size_of(path: str, node: Node) -> int:
+    allocated = layout.allocated_bytes(node)
+    if allocated is not None:
+        return allocated
     if node.generator is not None:
         return 4096 if path.startswith("/sys/") else 0
     return node.size
@@ -98,9 +102,9 @@ def blocks_of(path: str, node: Node) -> int:
     """Allocated size in KiB, as ls -s and the "total" line count it (4 KiB blocks)."""
     if node.kind == "dir":
         return 4
-    if node.kind != "file" or node.generator is not None:
+    if node.kind != "file" or (node.generator is not None and layout.allocated_bytes(node) is None):
         return 0
-    return math.ceil(node.size / 4096) * 4
+    return math.ceil(size_of(path, node) / 4096) * 4
 
 
 def links_of(ctx: Context, path: str, node: Node) -> int:

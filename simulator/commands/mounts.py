@@ -14,8 +14,9 @@ import random
 import string
 from dataclasses import dataclass
 
-from simulator.commands import Context, command
-from simulator.commands.options import gnu
+from simulator import layout
+from simulator.commands import MAN_PAGES, Context, command
+from simulator.commands.options import UsageError, gnu, parse
 
 EXT4_OVERHEAD = 0.984  # share of the partition left as data blocks after ext4's inode tables and journal
 USED_PERCENT = {"/": 9, "/boot": 10, "/boot/efi": 6}
@@ -395,3 +396,174 @@ def findmnt(ctx: Context, opts, operands: list[str]) -> int:
         )
     )
     return 0
+
+
+def _swap_size(nbytes: int) -> str:
+    """util-linux size_to_human_string(SIZE_SUFFIX_1LETTER): powers of 1024, one rounded decimal."""
+    exp = 0
+    while exp < 60 and nbytes >= 1 << (exp + 10):
+        exp += 10
+    whole, frac = nbytes >> exp, nbytes & ((1 << exp) - 1)
+    tenths = ((frac * 1000 // (1 << exp) + 50) // 100) if exp else 0
+    if tenths == 10:
+        whole, tenths = whole + 1, 0
+    suffix = "BKMGTPE"[exp // 10]
+    return f"{whole}.{tenths}{suffix}" if tenths else f"{whole}{suffix}"
+
+
+SWAPON_COLUMNS = ("NAME", "TYPE", "SIZE", "USED", "PRIO")
+
+
+def _swap_rows(machine, in_bytes: bool) -> list[dict[str, str]]:
+    size = str if in_bytes else _swap_size
+    return [
+        {
+            "NAME": path,
+            "TYPE": "file",
+            "SIZE": size(layout.swap_kib(machine, path) * 1024),
+            "USED": size(0),
+            "PRIO": str(-2 - n),
+        }
+        for n, path in enumerate(machine.swaps)
+    ]
+
+
+def _swapon_table(machine, columns: list[str], headings: bool, in_bytes: bool) -> str:
+    """libsmartcols as swapon --show uses it: NAME and TYPE left-aligned, the numbers right-aligned, one
+    space between columns, no trailing blanks, each column at least as wide as its header (even with
+    --noheadings: calculate.c count_column_width); an empty table prints nothing, not even the header."""
+    rows = _swap_rows(machine, in_bytes)
+    if not rows:
+        return ""
+    header = dict(zip(columns, columns, strict=True))
+    lines = ([header] if headings else []) + rows
+    widths = {c: max(len(line[c]) for line in [header, *rows]) for c in columns}
+    out = []
+    for line in lines:
+        cells = [
+            line[c].rjust(widths[c])
+            if c in ("SIZE", "USED", "PRIO")
+            else line[c]
+            if c == columns[-1]
+            else line[c].ljust(widths[c])
+            for c in columns
+        ]
+        out.append(" ".join(cells) + "\n")
+    return "".join(out)
+
+
+def _swapon_file(ctx: Context, path: str, quiet_if_active: bool) -> int:
+    """do_swapon(): open and check the area, then swapon(2); -1 (exit status 255) when it fails."""
+    machine = ctx.machine
+    fs = machine.fs
+    if not fs.exists(path):
+        ctx.err(f"swapon: cannot open {path}: No such file or directory\n")
+        return -1
+    if quiet_if_active and path in machine.swaps:
+        return 0
+    node = fs.stat(path)
+    if not ctx.is_root and not fs.access(path, "r", uid=ctx.uid):
+        ctx.err(f"swapon: cannot open {path}: Permission denied\n")
+        return -1
+    if node.kind == "file" and node.mode & 0o7077:
+        ctx.err(f"swapon: {path}: insecure permissions {node.mode & 0o7777:04o}, 0600 suggested.\n")
+    if node.kind == "file" and node.uid != 0:
+        ctx.err(f"swapon: {path}: insecure file owner {node.uid}, 0 (root) suggested.\n")
+    if not layout.is_swap_area(machine, path):
+        ctx.err(f"swapon: {path}: read swap header failed\n")
+        return -1
+    if not ctx.is_root:
+        ctx.err(f"swapon: {path}: swapon failed: Operation not permitted\n")
+        return -1
+    if path in machine.swaps:
+        ctx.err(f"swapon: {path}: swapon failed: Device or resource busy\n")
+        return -1
+    machine.swaps.append(path)
+    return 0
+
+
+@command(
+    "swapon",
+    man="""
+swapon - enable devices and files for paging and swapping (util-linux 2.39)
+
+  swapon                  the same as swapon --show
+  swapon --show           the active swap areas: NAME TYPE SIZE USED PRIO (from /proc/swaps)
+  swapon --show=NAME,SIZE choose columns   --noheadings  --bytes (sizes in bytes)
+  swapon -s               the old summary (deprecated), like cat /proc/swaps
+  swapon -a               turn on every swap area in /etc/fstab (root); active ones are skipped
+  swapon FILE             turn on one swap file or partition (root)
+Ubuntu's installer makes a swap file, /swap.img (mode 0600), and lists it in /etc/fstab; cloud images
+have no swap.
+""",
+)
+def swapon(ctx: Context, argv: list[str]) -> int:
+    columns = list(SWAPON_COLUMNS)
+    args = []
+    for arg in argv[1:]:
+        if arg.startswith("--show="):
+            columns = [c.strip().upper() for c in arg.partition("=")[2].split(",")]
+            unknown = [c for c in columns if c not in SWAPON_COLUMNS]
+            if unknown:
+                ctx.err(f"swapon: unknown column: {unknown[0]}\n")
+                return 1
+            arg = "--show"
+        args.append(arg)
+    long = {"all": "a", "summary": "s", "verbose": "v", "show": "show", "noheadings": "n", "bytes": "b"}
+    try:
+        opts, operands = parse(args, "asv", long)
+    except UsageError as error:
+        ctx.err(f"swapon: {error}\nTry 'swapon --help' for more information.\n")
+        return 1
+    if "help" in opts:
+        ctx.out(MAN_PAGES["swapon"])
+        return 0
+    machine = ctx.machine
+    if "s" in opts:
+        if machine.swaps:
+            ctx.out("Filename\t\t\t\tType\t\tSize\tUsed\tPriority\n")
+            for n, path in enumerate(machine.swaps):
+                ctx.out(f"{path:<39}\t{'file':<8}\t{layout.swap_kib(machine, path)}\t0\t{-2 - n}\n")
+        return 0
+    if "show" in opts or ("a" not in opts and not operands):
+        ctx.out(_swapon_table(machine, columns, "n" not in opts, "b" in opts))
+        return 0
+    status = 0
+    if "a" in opts:
+        for path in layout.fstab_swap_entries(machine):
+            status |= _swapon_file(ctx, path, quiet_if_active=True)
+    for path in operands:
+        status |= _swapon_file(ctx, path, quiet_if_active=False)
+    return status & 0xFF  # main() returns do_swapon's -1: the shell sees 255
+
+
+@command(
+    "swapoff",
+    man="""
+swapoff - disable devices and files for paging and swapping (util-linux 2.39)
+
+  swapoff -a              turn off every active swap area (root)
+  swapoff FILE            turn off one (root)
+Exit status: 0 done, 4 swapoff(2) failed, 16 usage or permission error, 32 all failed with -a.
+""",
+)
+@gnu("av", {"all": "a", "verbose": "v"}, status=16)
+def swapoff(ctx: Context, opts, operands: list[str]) -> int:
+    machine = ctx.machine
+    if "a" not in opts and not operands:
+        ctx.err("swapoff: bad usage\nTry 'swapoff --help' for more information.\n")
+        return 16
+    if not ctx.is_root and (operands or machine.swaps or layout.fstab_swap_entries(machine)):
+        ctx.err("swapoff: Not superuser.\n")
+        return 16
+    status = 0
+    for path in operands:
+        if path in machine.swaps:
+            machine.swaps.remove(path)
+            continue
+        reason = "Invalid argument" if machine.fs.exists(path) else "No such file or directory"
+        ctx.err(f"swapoff: {path}: swapoff failed: {reason}\n")
+        status |= 4
+    if "a" in opts:
+        machine.swaps.clear()
+    return status
