@@ -59,6 +59,7 @@ PACKAGED = {
     "kvm-ok": ("cpu-checker", "sbin"),
     "cloud-init": ("cloud-init", "bin"),
     "lspci": ("pciutils", "bin"),
+    "networkctl": ("systemd", "bin"),
 }
 # What Ubuntu's command-not-found suggests for programs of this objective that an image may lack.
 SUGGESTIONS = {
@@ -199,11 +200,11 @@ def install(machine) -> None:
 
 
 def installed_packages(machine) -> set[str]:
-    """Ubuntu's server and cloud images carry cloud-init, pciutils and command-not-found; the Docker
+    """Ubuntu's server and cloud images carry systemd, cloud-init, pciutils and command-not-found; the Docker
     image carries none of them; a scenario adds more (`packages:`), such as cpu-checker for kvm-ok."""
     packages = set(machine.spec.get("packages", ()))
     if machine.spec["platform"] != "docker":
-        packages |= {"pciutils", "command-not-found"}
+        packages |= {"pciutils", "command-not-found", "systemd"}
     if machine.kind == "vm" or machine.spec["platform"] == "lxc":
         packages.add("cloud-init")
     return packages

@@ -10,6 +10,7 @@ import json
 import time
 
 from simulator.commands import Context, command
+from simulator.layout import CLOUD_IMAGES
 from simulator.procfs import cpu_count
 
 # cloud-init's datasource per platform, as the scenarios' machines were deployed: the hosting providers
@@ -60,6 +61,23 @@ def instance_id(machine) -> str:
         return "iid-" + machine.hostname if cloud != "none" else "iid-datasource-none"
 
 
+def netplan_yaml(machine) -> str:
+    """/etc/netplan/50-cloud-init.yaml on a 24.04 cloud image.
+
+    cloud-init 24.3 (cloudinit/net/__init__.py generate_fallback_config) falls back to DHCP on the first
+    NIC, matched by MAC and renamed to its own name, and hands it to netplan's Python API
+    (net/netplan.py netplan_api_write_yaml_file). netplan 1.0's emitter (src/netplan.c) rewrites it: key
+    order match, dhcp4, dhcp6, set-name; strings double-quoted, booleans plain; libyaml's 2-space indent;
+    cloud-init's header comment is not kept. The file comes from mkstemp: mode 0600.
+    """
+    nic = machine.nics[0]
+    return (
+        f"network:\n  version: 2\n  ethernets:\n    {nic['name']}:\n      match:\n"
+        f'        macaddress: "{nic["mac"]}"\n      dhcp4: true\n      dhcp6: true\n'
+        f'      set-name: "{nic["name"]}"\n'
+    )
+
+
 def install_cloud_init(machine) -> None:
     """What cloud-init leaves after the first boot (doc/rtd/reference/... internal_files, helpers.Paths):
     /var/lib/cloud/instance -> instances/<instance-id>, data/, the logs, and /run/cloud-init.
@@ -68,6 +86,8 @@ def install_cloud_init(machine) -> None:
     status_wrapper). Contents are shortened: the real logs run to thousands of lines.
     """
     fs = machine.fs
+    if machine.spec["platform"] in CLOUD_IMAGES:
+        fs.add_file("/etc/netplan/50-cloud-init.yaml", netplan_yaml(machine), mode=0o600)
     detail = DATASOURCES[machine.spec["platform"]]
     cloud = CLOUD_NAMES[detail.split()[0]]
     iid = "iid-" + machine.hostname if cloud != "none" else "iid-datasource-none"

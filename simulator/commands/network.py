@@ -260,3 +260,46 @@ def ip(ctx: Context, argv: list[str]) -> int:
             out += _addresses(machine, link, family)
     ctx.out("".join(out))
     return 0
+
+
+@command(
+    "networkctl",
+    man="""
+networkctl - query the status of network links (systemd 255)
+
+  networkctl              the same as networkctl list
+  networkctl list         every link: IDX LINK TYPE OPERATIONAL SETUP, as systemd-networkd sees it
+  --no-legend             without the header and the "N links listed." line
+SETUP "configured" means systemd-networkd set the link up from a .network file (netplan writes them
+from /etc/netplan/*.yaml); "unmanaged" means no configuration matched it (the loopback, here).
+""",
+)
+def networkctl(ctx: Context, argv: list[str]) -> int:
+    args = [a for a in argv[1:] if a not in ("--no-pager", "-a", "--all")]
+    legend = "--no-legend" not in args
+    args = [a for a in args if a != "--no-legend"]
+    if args not in ([], ["list"]):
+        ctx.err(f"Unknown command verb '{args[0]}'.\n")
+        return 1
+    # networkctl-list.c: table_new("idx", "link", "type", "operational", "setup"), headers upper-cased,
+    # IDX right-aligned at least 3 wide, one space between columns, the last column not padded
+    # (format-table.c drops its trailing blanks); then "\n%i links listed.\n".
+    rows = [["IDX", "LINK", "TYPE", "OPERATIONAL", "SETUP"]] if legend else []
+    for link in _interfaces(ctx.machine):
+        loopback = link["kind"] == "loopback"
+        rows.append(
+            [
+                str(link["index"]),
+                link["name"],
+                link["kind"],
+                "carrier" if loopback else "routable",
+                "unmanaged" if loopback else "configured",
+            ]
+        )
+    widths = [max(3, *(len(r[0]) for r in rows))] + [max(len(r[i]) for r in rows) for i in range(1, 4)]
+    for row in rows:
+        cells = [row[0].rjust(widths[0])] + [row[i].ljust(widths[i]) for i in range(1, 4)] + [row[4]]
+        ctx.out(" ".join(cells) + "\n")
+    if legend:
+        ctx.out(f"\n{len(rows) - 1} links listed.\n")
+    return 0

@@ -47,6 +47,8 @@ def processes(machine, user: str) -> list[Proc]:
     if machine.kind != "container":
         table.append(Proc(2, 0, "root", "[kthreadd]", "kthreadd", stat="S", rss=0, vsz=0))
     table.append(Proc(361, 1, "root", "/usr/lib/systemd/systemd-journald", "systemd-journal", rss=15360))
+    # ps cuts a user name longer than its 8-column field (systemd-network) to 7 characters and a "+"
+    table.append(Proc(598, 1, "systemd+", "/usr/lib/systemd/systemd-networkd", "systemd-network", rss=8960))
     if machine.platform.agent in AGENTS:
         args, comm = AGENTS[machine.platform.agent]
         table.append(Proc(702, 1, "root", args, comm, stat="Ssl", rss=3840))

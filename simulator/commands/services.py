@@ -25,6 +25,7 @@ class Service:
     docs: tuple[str, ...] = ()
     state: str = "running"
     triggered_by: str = ""
+    status: str = ""  # what the daemon last told systemd (sd_notify STATUS=)
 
 
 SERVICES = {
@@ -47,6 +48,20 @@ SERVICES = {
         "14.2M (peak: 15.0M)",
         ("man:systemd-journald.service(8)", "man:journald.conf(5)"),
         triggered_by="systemd-journald.socket",
+        status="Processing requests...",
+    ),
+    # units/systemd-networkd.service.in (Description, both Documentation= lines, Also=...socket); the daemon
+    # reports READY=1 with STATUS=Processing requests... (src/network/networkd.c)
+    "systemd-networkd": Service(
+        "Network Configuration",
+        "/usr/lib/systemd/system/systemd-networkd.service",
+        "enabled",
+        "/usr/lib/systemd/systemd-networkd",
+        598,
+        "2.9M (peak: 3.4M)",
+        ("man:systemd-networkd.service(8)", "man:org.freedesktop.network1(5)"),
+        triggered_by="systemd-networkd.socket",
+        status="Processing requests...",
     ),
     "cloud-init": Service(
         "Cloud-init: Network Stage",
@@ -100,11 +115,19 @@ POLKIT_REFUSAL = (
 
 def installed(machine) -> list[str]:
     names = ["ssh", "systemd-journald"]
+    if networkd_runs(machine):
+        names.append("systemd-networkd")
     if machine.kind == "vm":
         names.append("cloud-init")
     if machine.platform.agent:
         names.append(machine.platform.agent)
     return names
+
+
+def networkd_runs(machine) -> bool:
+    """Ubuntu's server, cloud and container images hand their netplan configuration to systemd-networkd;
+    NetworkManager is a desktop package and none of these systems has it."""
+    return machine.spec["platform"] != "docker"
 
 
 def _ago(seconds: int) -> str:
@@ -131,9 +154,12 @@ def status_text(machine, name: str) -> str:
     for i, doc in enumerate(service.docs):
         lines.append(("       Docs: " if i == 0 else "             ") + doc)
     if service.state == "running":
-        binary = service.command.strip('"').split()[0].rsplit("/", 1)[-1].rstrip(":")
+        # the process's comm, which the kernel cuts to 15 characters (TASK_COMM_LEN)
+        binary = service.command.strip('"').split()[0].rsplit("/", 1)[-1].rstrip(":")[:15]
+        lines.append(f"   Main PID: {service.pid} ({binary})")
+        if service.status:
+            lines.append(f'     Status: "{service.status}"')
         lines += [
-            f"   Main PID: {service.pid} ({binary})",
             "      Tasks: 1 (limit: 4557)",
             f"     Memory: {service.memory}",
             "        CPU: 41ms",
