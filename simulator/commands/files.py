@@ -814,9 +814,37 @@ def _canonical_missing(ctx: Context, operand: str) -> str:
     return posixpath.join("/", *reversed(tail))
 
 
+# overlayfs takes an anonymous device (major 0) when Docker mounts a container's root; with every layer on
+# one file system it reports that device for files too, not the layers' disk (moby/moby#43512 shows
+# `stat /bin/cat` in a container giving "Device: 92h/146d", major 0). The minor depends on how many
+# anonymous mounts the host made before: this one is plausible, not taken from a capture.
+OVERLAY_DEVICE = "0,52"
+
+
+def _container_device(machine, path: str) -> str | None:
+    """In a container, the mount holding PATH decides: the overlay root, or the host's disk behind a bind
+    mount (Docker's /etc/hosts, hostname, resolv.conf; LXC's whole root), as df and mount show them."""
+    from simulator.commands.mounts import mount_table
+
+    covering = [
+        m
+        for m in mount_table(machine)
+        if m.target == "/" or path == m.target or path.startswith(m.target + "/")
+    ]
+    mount = max(covering, key=lambda m: len(m.target))
+    if mount.fstype == "overlay":
+        return OVERLAY_DEVICE
+    part = next((p for d in machine.disks for p in d["parts"] if f"/dev/{p['name']}" == mount.source), None)
+    return f"{part['major']},{part['minor']}" if part else None
+
+
 def _device_of(machine, path: str) -> str:
     """The st_dev of the file system holding PATH, as coreutils 9.4 stat prints it ("%Hd,%Ld"): the
     partition mounted at the longest matching mount point, so that it agrees with lsblk's MAJ:MIN."""
+    if getattr(machine, "kind", "") == "container":
+        device = _container_device(machine, path)
+        if device:
+            return device
     for prefix, device in (("/proc", "0,22"), ("/sys", "0,23"), ("/dev", "0,5"), ("/run", "0,25")):
         if path == prefix or path.startswith(prefix + "/"):
             return device

@@ -61,3 +61,19 @@ def test_findmnt_tree_and_root_source(worlds):
     assert kvm.run("findmnt -n -o SOURCE /") == Result("/dev/vda1\n", "", 0)
     lxc = worlds["lxc-container"].run("findmnt -n -o SOURCE /").stdout
     assert lxc == "/dev/nvme0n1p2[/var/lib/lxc/build-lxc/rootfs]\n"
+
+
+def test_stat_in_docker_shows_the_overlay_device_and_the_host_disk_behind_bind_mounts():
+    world = World.new("docker-container")
+    root = next(p for d in world.machine.disks for p in d["parts"] if p["fstype"] == "ext4")
+    assert world.run("stat /").stdout.splitlines()[2] == "Device: 0,52\tInode: 2           Links: 16"
+    assert world.run("stat /usr/bin/ls").stdout.splitlines()[2].startswith("Device: 0,52\t")
+    host = f"Device: {root['major']},{root['minor']}\t"
+    assert world.run("stat /etc/hosts").stdout.splitlines()[2].startswith(host)
+    assert world.run("df / /etc/hosts").stdout.splitlines()[1].startswith("overlay ")
+
+
+def test_stat_in_lxc_shows_the_host_disk_its_root_is_bound_from():
+    world = World.new("lxc-container")
+    root = next(p for d in world.machine.disks for p in d["parts"] if p["fstype"] == "ext4")
+    assert world.run("stat /").stdout.splitlines()[2].startswith(f"Device: {root['major']},{root['minor']}\t")
