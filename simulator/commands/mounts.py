@@ -1,4 +1,5 @@
-"""What is mounted where: df (coreutils 9.4), mount and findmnt (util-linux 2.39.3), as on Ubuntu 24.04.
+"""What is mounted where: df (coreutils 9.4), mount and findmnt (util-linux 2.39.3), as on Ubuntu 24.04;
+and the swap areas in use: swapon and swapoff (util-linux 2.39.3, sys-utils/swapon.c and swapoff.c).
 
 All three read one table, `mount_table`, in /proc/self/mounts order: the disk partitions from the machine's
 disks (the same ones lsblk, blkid and /etc/fstab name) among the pseudo filesystems systemd mounts at boot.
