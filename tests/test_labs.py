@@ -238,3 +238,19 @@ def test_finishing_a_lab_by_command_offers_the_next_lab(client, htmx):
     htmx.post(url + "/answer/capable", data={"answer": "yes, VT-x"})
     page = htmx.post(url + "/run", data={"line": "sudo modprobe kvm_intel"}).get_data(as_text=True)
     assert "Lab complete" in page and "Next: <a" in page
+
+
+def test_a_lab_changed_by_another_worker_is_reloaded_not_served_from_memory(app, client, htmx):
+    from app import create_app
+
+    url = _start(client)
+    htmx.post(url + "/run", data={"line": "touch /tmp/first"})
+    other_worker = create_app({**app.config, "TESTING": True}).test_client()
+    with client.session_transaction() as mine:
+        cookie = dict(mine)
+    with other_worker.session_transaction() as theirs:
+        theirs.update(cookie)
+    headers = {"HX-Request": "true", "HX-Request-Type": "partial"}
+    other_worker.post(url + "/run", data={"line": "touch /tmp/second"}, headers=headers)
+    listing = htmx.post(url + "/run", data={"line": "ls /tmp"}).get_data(as_text=True)
+    assert "first" in listing and "second" in listing

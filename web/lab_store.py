@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 import json
 import secrets
+import threading
+from collections import OrderedDict
 
 from sqlite_utils import Database
 
@@ -100,13 +102,16 @@ def act(db: Database, lab_id: int, action):
     """
     # Plain SQL on this path: it runs for every command typed, and sqlite-utils' table helpers would
     # introspect the schema each time.
+    key = (db.execute("PRAGMA database_list").fetchone()[2], lab_id)
     for _ in range(MAX_RETRIES):
-        state, revision = db.execute("SELECT state, revision FROM labs WHERE id = ?", [lab_id]).fetchone()
-        world = World.from_dict(json.loads(state))
+        revision = db.execute("SELECT revision FROM labs WHERE id = ?", [lab_id]).fetchone()[0]
+        world = _recent_worlds().pop(key)[1] if _is_recent(key, revision) else None
+        if world is None:
+            world = World.from_dict(json.loads(_state(db, lab_id)))
         value = action(world)
         new_state = json.dumps(world.to_dict())
         if len(new_state) > MAX_STATE_BYTES:
-            world, new_state = World.from_dict(json.loads(state)), None
+            world, new_state = World.from_dict(json.loads(_state(db, lab_id))), None
             if isinstance(value, LoggedCommand):
                 value.refuse(TOO_LARGE)
         now = _now()
@@ -121,8 +126,40 @@ def act(db: Database, lab_id: int, action):
                     continue
             if isinstance(value, LoggedCommand):
                 value.id = _log(db, lab_id, value, now)
+        if new_state is not None:
+            _remember(key, revision + 1, world)
         return value, world
     raise LabBusy(lab_id)
+
+
+def _state(db: Database, lab_id: int) -> str:
+    return db.execute("SELECT state FROM labs WHERE id = ?", [lab_id]).fetchone()[0]
+
+
+# The worlds this thread saved last, by database file and lab: the next command on a lab finds its world
+# here, unchanged since its revision, and skips parsing and rebuilding it (the larger part of a command's
+# time). Per thread, so no two requests ever share one; the revision check keeps every process correct.
+_local = threading.local()
+RECENT_WORLDS = 32
+
+
+def _recent_worlds() -> OrderedDict:
+    if not hasattr(_local, "worlds"):
+        _local.worlds = OrderedDict()
+    return _local.worlds
+
+
+def _is_recent(key: tuple, revision: int) -> bool:
+    entry = _recent_worlds().get(key)
+    return entry is not None and entry[0] == revision
+
+
+def _remember(key: tuple, revision: int, world: World) -> None:
+    worlds = _recent_worlds()
+    worlds[key] = (revision, world)
+    worlds.move_to_end(key)
+    while len(worlds) > RECENT_WORLDS:
+        worlds.popitem(last=False)
 
 
 def _log(db: Database, lab_id: int, entry: LoggedCommand, now: str) -> int:
