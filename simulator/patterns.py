@@ -36,7 +36,7 @@ POSIX_CLASSES = {
     "alnum": "a-zA-Z0-9",
     "upper": "A-Z",
     "lower": "a-z",
-    "space": r"\s",
+    "space": r" \t\n\r\f\v",
     "blank": r" \t",
     "xdigit": "0-9A-Fa-f",
     "punct": r"!-/:-@\[-`{-~",
@@ -127,9 +127,10 @@ class Regex:
 # Globs
 
 
-def _bracket(text: str, i: int) -> tuple[str, int] | None:
-    """The [...] expression opening at text[i-1], as a regex character class, and the index past it."""
-    negate = text[i : i + 1] in ("!", "^")
+def bracket_expression(text: str, i: int, negators: str = "^") -> tuple[str, int] | None:
+    """The [...] expression whose body starts at text[i], as a regex character class, and the index past
+    its "]"; None when it is not closed. grep negates with ^, the shell with ! or ^."""
+    negate = text[i : i + 1] != "" and text[i] in negators
     j = i + negate
     body = []
     first = True
@@ -144,12 +145,19 @@ def _bracket(text: str, i: int) -> tuple[str, int] | None:
         j += 1
     if j >= len(text):
         return None
-    regex_text = "[" + ("^" if negate else "") + "".join(body) + "]"
+    return "[" + ("^" if negate else "") + "".join(body) + "]", j + 1
+
+
+def _glob_bracket(text: str, i: int) -> tuple[str, int] | None:
+    """A glob's [...]: one that is not a valid class (say [z-a]) is no bracket, and matches literally."""
+    bracket = bracket_expression(text, i, negators="!^")
+    if bracket is None:
+        return None
     try:
-        re.compile(regex_text)
+        re.compile(bracket[0])
     except re.error:
         return None
-    return regex_text, j + 1
+    return bracket
 
 
 STAR = object()  # the token of an active *; a quoted * is the literal "*"
@@ -187,7 +195,7 @@ class Glob:
                     tokens.append(STAR)
             elif active and c == "?":
                 tokens.append(None)  # any one character
-            elif active and c == "[" and (bracket := _bracket(text, i + 1)):
+            elif active and c == "[" and (bracket := _glob_bracket(text, i + 1)):
                 tokens.append(re.compile(bracket[0], re.S))
                 i = bracket[1]
                 continue

@@ -14,24 +14,10 @@ import re
 from simulator.commands import Context, command
 from simulator.commands.options import Options, gnu
 from simulator.filesystem import FsError
-from simulator.patterns import PatternTooCostly, Regex, line_budget
+from simulator.patterns import POSIX_CLASSES, PatternTooCostly, Regex, bracket_expression, line_budget
 
 COREUTILS = "(GNU coreutils) 9.4"
 STDIN_NAME = "(standard input)"
-BRACKET_CLASSES = {
-    "alpha": "a-zA-Z",
-    "digit": "0-9",
-    "alnum": "a-zA-Z0-9",
-    "upper": "A-Z",
-    "lower": "a-z",
-    "space": r" \t\n\r\f\v",
-    "blank": r" \t",
-    "xdigit": "0-9A-Fa-f",
-    "punct": r"!-/:-@\[-`{-~",
-    "cntrl": r"\x00-\x1f\x7f",
-    "print": r" -~",
-    "graph": r"!-~",
-}
 
 
 def _read_inputs(ctx: Context, prog: str, operands: list[str], open_message: str = "{name}"):
@@ -68,7 +54,7 @@ def translate_regex(pattern: str, extended: bool) -> str:
             i += 2
             continue
         if c == "[":
-            bracket = _bracket_expression(pattern, i)
+            bracket = bracket_expression(pattern, i + 1)
             if bracket is None:
                 raise re.error("unterminated character set")
             text, i = bracket
@@ -84,26 +70,6 @@ def translate_regex(pattern: str, extended: bool) -> str:
             out.append(c)
         i += 1
     return "".join(out)
-
-
-def _bracket_expression(pattern: str, i: int) -> tuple[str, int] | None:
-    j = i + 1
-    negate = pattern[j : j + 1] == "^"
-    j += negate
-    body = []
-    first = True
-    while j < len(pattern) and (pattern[j] != "]" or first):
-        first = False
-        match = re.match(r"\[:([a-z]+):\]", pattern[j:])
-        if match and match.group(1) in BRACKET_CLASSES:
-            body.append(BRACKET_CLASSES[match.group(1)])
-            j += match.end()
-            continue
-        body.append("-" if pattern[j] == "-" else re.escape(pattern[j]))
-        j += 1
-    if j >= len(pattern):
-        return None
-    return "[" + ("^" if negate else "") + "".join(body) + "]", j + 1
 
 
 def _regex_error(error: re.error) -> str:
@@ -659,7 +625,7 @@ def _tr_set(text: str) -> str:
     i = 0
     while i < len(text):
         match = re.match(r"\[:([a-z]+):\]", text[i:])
-        if match and match.group(1) in BRACKET_CLASSES:
+        if match and match.group(1) in POSIX_CLASSES:
             spec = TR_CLASSES.get(match.group(1), "")
             out.append(_tr_set(spec) if "-" in spec else spec)
             i += match.end()
