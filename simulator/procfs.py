@@ -62,7 +62,8 @@ def cpuinfo(machine) -> str:
             "clflush size\t: 64",
             "cache_alignment\t: 64",
             f"address sizes\t: {cpu.address_sizes}",
-            f"power management:{cpu.power_management if not vm else ''}",
+            # show_cpuinfo prints each power flag as " %s": "power management: ts ttp ..."
+            "power management:" + ("".join(" " + f for f in cpu.power_management.split()) if not vm else ""),
         ]
         blocks.append("\n".join(lines) + "\n\n")
     return "".join(blocks)

@@ -160,6 +160,12 @@ def lscpu_rows(machine) -> list[tuple[int, str, str]]:
         (2, "Stepping", str(cpu.stepping)),
     ]
     if not vm:
+        # print_summary_cputype: "Frequency boost" where cpufreq/boost exists (acpi-cpufreq on these AMD
+        # parts; intel_pstate has none), then "CPU(s) scaling MHz" = cpu MHz / max MHz, "%.0f%%".
+        if cpu.vendor == "amd":
+            rows.append((2, "Frequency boost", "enabled"))
+        scaling = float(cpu.mhz) / float(cpu.max_mhz) * 100
+        rows += [(2, "CPU(s) scaling MHz", f"{scaling:.0f}%")]
         rows += [(2, "CPU max MHz", cpu.max_mhz), (2, "CPU min MHz", cpu.min_mhz)]
     rows += [(2, "BogoMIPS", cpu.bogomips), (2, "Flags", " ".join(flags))]
     virt = (
