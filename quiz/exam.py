@@ -149,11 +149,10 @@ def deadline(started_at: datetime, minutes: int = EXAM_MINUTES) -> datetime:
     return started_at + timedelta(minutes=minutes)
 
 
-def is_expired(
-    started_at: datetime, now: datetime, minutes: int = EXAM_MINUTES, grace_seconds: int = 0
-) -> bool:
+def is_expired(deadline_at: datetime, now: datetime, grace_seconds: int = 0) -> bool:
     """Whether the time is up; `grace_seconds` lets an answer sent as the clock ran out still count.
 
-    Both datetimes must be of the same kind (both aware, or both naive UTC).
+    Takes the deadline an attempt stored when it began, so a later change of EXAM_MINUTES does not move
+    it. Both datetimes must be of the same kind (both aware, or both naive UTC).
     """
-    return now >= deadline(started_at, minutes) + timedelta(seconds=grace_seconds)
+    return now >= deadline_at + timedelta(seconds=grace_seconds)

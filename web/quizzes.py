@@ -142,7 +142,7 @@ def _attempt_or_404(attempt_id: int) -> dict:
 
 def _expired(attempt: dict) -> bool:
     deadline = quiz_store.parse_time(attempt["deadline"])
-    return deadline is not None and quiz_store.now_utc().timestamp() > deadline.timestamp() + GRACE_SECONDS
+    return deadline is not None and exams.is_expired(deadline, quiz_store.now_utc(), GRACE_SECONDS)
 
 
 def _submit(attempt: dict) -> None:

@@ -138,10 +138,10 @@ def test_exam_time_is_90_minutes():
 
 def test_exam_expires_at_the_deadline():
     start = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
-    assert not is_expired(start, start + timedelta(minutes=89, seconds=59))
-    assert is_expired(start, start + timedelta(minutes=90))
+    assert not is_expired(deadline(start), start + timedelta(minutes=89, seconds=59))
+    assert is_expired(deadline(start), start + timedelta(minutes=90))
 
 
 def test_exam_grace_lets_a_late_answer_count():
     start = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
-    assert not is_expired(start, start + timedelta(minutes=90, seconds=5), grace_seconds=10)
+    assert not is_expired(deadline(start), start + timedelta(minutes=90, seconds=5), grace_seconds=10)
