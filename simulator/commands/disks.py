@@ -113,7 +113,7 @@ def lsblk(ctx: Context, argv: list[str]) -> int:
     return 0
 
 
-def blkid_line(part: dict) -> str:
+def blkid_pairs(part: dict) -> list[tuple[str, str]]:
     pairs = []
     if part["fstype"] == "vfat" and part["label"]:
         pairs.append(("LABEL_FATBOOT", part["label"]))
@@ -126,7 +126,35 @@ def blkid_line(part: dict) -> str:
             ("TYPE", part["fstype"]),
         ]
     pairs.append(("PARTUUID", part["partuuid"]))
-    return f"/dev/{part['name']}: " + " ".join(f'{k}="{v}"' for k, v in pairs) + "\n"
+    return pairs
+
+
+def blkid_line(part: dict) -> str:
+    return f"/dev/{part['name']}: " + " ".join(f'{k}="{v}"' for k, v in blkid_pairs(part)) + "\n"
+
+
+BLKID_FORMATS = ("full", "value", "device", "export", "udev")
+
+
+def _blkid_format(device: str, pairs: list[tuple[str, str]], output: str, first: bool) -> str:
+    """blkid.c print_tags/print_value for one device: -o full|value|device|export|udev."""
+    if output == "device":
+        return device + "\n"
+    if output == "value":
+        return "".join(v + "\n" for _, v in pairs)
+    if output == "full":
+        return f"{device}: " + " ".join(f'{k}="{v}"' for k, v in pairs) + "\n"
+    lines = [] if first else [""]  # a blank line between devices
+    if output == "export":  # safe_print puts a backslash before each of: space \ " ' $ ` < >
+        lines.append(f"DEVNAME={device}")
+        lines += [f"{k}=" + "".join("\\" + c if c in " \\\"'$`<>" else c for c in v) for k, v in pairs]
+    else:  # udev (print_udev_format): UUID and LABEL also blkid_encode_string'd as _ENC ("\x20" for a space)
+        for k, v in pairs:
+            lines.append(f"ID_FS_{k}={v.replace(' ', '_')}")
+            if k in ("UUID", "LABEL", "UUID_SUB"):
+                enc = "".join(c if c.isalnum() or c in "#+-.:=@_" else f"\\x{ord(c):02x}" for c in v)
+                lines.append(f"ID_FS_{k}_ENC={enc}")
+    return "".join(line + "\n" for line in lines)
 
 
 @command(
@@ -142,13 +170,16 @@ Cloned disks carry the same filesystem UUIDs as their source.
 )
 def blkid(ctx: Context, argv: list[str]) -> int:
     args = argv[1:]
-    tag, value_only, devices = "", False, []
+    show, output, devices = [], "full", []
     while args:
         arg = args.pop(0)
         if arg == "-s" and args:
-            tag = args.pop(0)
+            show.append(args.pop(0))
         elif arg == "-o" and args:
-            value_only = args.pop(0) == "value"
+            output = args.pop(0)
+            if output not in BLKID_FORMATS:
+                ctx.err(f"blkid: unsupported output format {output}\n")
+                return 4
         elif arg.startswith("-"):
             return try_help(ctx, "blkid", arg)
         else:
@@ -164,16 +195,16 @@ def blkid(ctx: Context, argv: list[str]) -> int:
     for device in devices:
         if device in disks:
             d = disks[device]
-            out.append(f'{device}: PTUUID="{d["ptuuid"]}" PTTYPE="{d["pttype"]}"\n')
+            pairs = [
+                (k, v) for k, v in (("PTUUID", d["ptuuid"]), ("PTTYPE", d["pttype"])) if not show or k in show
+            ]
+            if pairs:
+                out.append(_blkid_format(device, pairs, output, first=not out))
     for part in chosen:
-        line = blkid_line(part)
-        if tag:
-            pairs = dict(item.split("=", 1) for item in line.split(": ", 1)[1].split())
-            if tag not in pairs:
-                continue
-            line = (
-                pairs[tag].strip('"') + "\n" if value_only else f"/dev/{part['name']}: {tag}={pairs[tag]}\n"
-            )
-        out.append(line)
+        device = f"/dev/{part['name']}"
+        pairs = [(k, v) for k, v in blkid_pairs(part) if not show or k in show]
+        if not pairs:
+            continue
+        out.append(_blkid_format(device, pairs, output, first=not out))
     ctx.out("".join(out))
     return 0 if out else 2

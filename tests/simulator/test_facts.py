@@ -588,3 +588,16 @@ def test_8_proc_1_cgroup():
     assert world("docker-container").run("cat /proc/1/cgroup").stdout == "0::/\n"
     assert world("lxc-container").run("cat /proc/1/cgroup").stdout == "0::/init.scope\n"
     assert world("intel-vtx-host").run("cat /proc/1/cgroup").stdout == "0::/init.scope\n"
+
+
+def test_5_4_blkid_export_and_udev_formats():
+    w = world("clone-identifiers")
+    root = w.run("sudo blkid -s UUID -o value /dev/vda1").stdout.strip()
+    assert w.run("sudo blkid -o export /dev/vda1 /dev/vda16").stdout.startswith(
+        f"DEVNAME=/dev/vda1\nLABEL=cloudimg-rootfs\nUUID={root}\nBLOCK_SIZE=4096\nTYPE=ext4\nPARTUUID="
+    )
+    assert "\n\nDEVNAME=/dev/vda16\nLABEL=BOOT\n" in w.run("sudo blkid -o export /dev/vda1 /dev/vda16").stdout
+    udev = w.run("sudo blkid -o udev /dev/vda1").stdout.splitlines()
+    assert f"ID_FS_UUID={root}" in udev and f"ID_FS_UUID_ENC={root}" in udev and "ID_FS_TYPE=ext4" in udev
+    assert w.run("sudo blkid -o device").stdout.splitlines()[0] == "/dev/vda1"
+    assert w.run("blkid -o bogus") == Result("", "blkid: unsupported output format bogus\n", 4)
