@@ -327,7 +327,7 @@ def groups(ctx: Context, argv: list[str]) -> int:
 
 
 def _may_sudo(ctx: Context) -> bool:
-    if ctx.uid == 0:
+    if ctx.is_root:
         return True
     entries = group_entries(ctx)
     return not entries or any(name in ("sudo", "admin", "wheel") and ctx.user in m for _, name, m in entries)
@@ -498,7 +498,7 @@ def su(ctx: Context, argv: list[str]) -> int:
         missing = "does not exist or the user entry does not contain all the required fields"
         ctx.err(f"su: user {user} {missing}\n")
         return 1
-    if ctx.uid != 0:
+    if not ctx.is_root:
         ctx.out("Password: \n")
         ctx.err("su: Authentication failure\n")
         return 1

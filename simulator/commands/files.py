@@ -647,7 +647,7 @@ def _copy_tree(ctx: Context, opts: Options, source: str, target: str, preserve: 
         if preserve:
             copied = fs.lstat(dest, ctx.cwd)
             copied.mode, copied.mtime = node.mode, node.mtime
-            if ctx.uid == 0:
+            if ctx.is_root:
                 copied.uid, copied.gid = node.uid, node.gid
         if "v" in opts:
             ctx.out(f"'{path}' -> '{dest}'\n")
