@@ -601,3 +601,11 @@ def test_5_4_blkid_export_and_udev_formats():
     assert f"ID_FS_UUID={root}" in udev and f"ID_FS_UUID_ENC={root}" in udev and "ID_FS_TYPE=ext4" in udev
     assert w.run("sudo blkid -o device").stdout.splitlines()[0] == "/dev/vda1"
     assert w.run("blkid -o bogus") == Result("", "blkid: unsupported output format bogus\n", 4)
+
+
+def test_5_1_machine_id_setup_takes_the_kvm_uuid_when_the_file_is_missing():
+    w = world("clone-identifiers")  # a KVM guest; /var/lib/dbus/machine-id is a symlink left dangling
+    uuid = w.run("sudo cat /sys/class/dmi/id/product_uuid").stdout.strip()
+    w.run("sudo rm /etc/machine-id")
+    assert w.run("sudo systemd-machine-id-setup") == Result("", "Initializing machine ID from KVM UUID.\n", 0)
+    assert w.run("cat /etc/machine-id").stdout == uuid.replace("-", "") + "\n"
