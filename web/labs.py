@@ -7,6 +7,7 @@ from flask import Blueprint, abort, g, jsonify, redirect, request, url_for
 from simulator import list_scenarios, load_scenario
 from simulator.checks import TITLES
 from simulator.completion import complete as complete_line
+from simulator.shell import MAX_LINE
 from web import lab_store
 from web.auth import current_owner, safe_next
 from web.db import get_db
@@ -14,7 +15,6 @@ from web.render import is_partial, render
 
 bp = Blueprint("labs", __name__, url_prefix="/labs")
 
-MAX_LINE = 4096
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
 
 
@@ -95,6 +95,7 @@ def run(scenario_id):
     lab = _owned_lab(scenario_id)
     line = request.form.get("line", "")
     if len(line) > MAX_LINE:
+        # Kept short for the log; still over the shell's limit, so the shell answers "line too long".
         line = line[:MAX_LINE] + "…"
     entry, world = lab_store.run_command(get_db(), lab["id"], line)
     if not is_partial():
