@@ -591,7 +591,7 @@ class Shell:
         if spec == "!" and history:
             found = history[-1]
         elif spec == "$" and history:
-            words = [t.text for t in tokenize(history[-1]) if t.kind == "word"] if history else []
+            words = [t.text for t in tokenize(history[-1]) if t.kind == "word"]
             found = words[-1] if words else ""
         elif re.fullmatch(r"-?\d+", spec):
             number = int(spec)
@@ -897,8 +897,6 @@ class Shell:
 
     def _assignment(self, run: _Run, text: str, streams: Streams) -> tuple[str, str]:
         name, value = text.split("=", 1)
-        if value.startswith("~"):
-            value = self._tilde(run, value)
         return name, "".join(self._expand(run, value, streams, split=False, glob=False) or [""])
 
     def _tilde(self, run: _Run, word: str) -> str:
