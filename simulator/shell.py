@@ -61,6 +61,7 @@ OPERATORS = sorted(
 )
 REDIRECTIONS = {">", ">>", ">|", ">&", "<", "<<<", "<<", "<&", "<>", "&>", "&>>"}
 METACHARS = frozenset(" \t\n;&|<>()")
+OPENERS = frozenset("\\'\"`$")  # where a quoted string or a substitution may start
 
 
 class ShellSyntaxError(Exception):
@@ -92,21 +93,34 @@ def _skip_quote(text: str, i: int) -> int:
     return j + 1
 
 
+def _skip_part(text: str, i: int) -> int:
+    """Past the backslash escape, quoted string or substitution starting at text[i], else past text[i]."""
+    c = text[i]
+    if c == "\\":
+        return i + 2
+    if c == "'":
+        return _skip_quote(text, i + 1)
+    if c == '"':
+        return _skip_double(text, i + 1)
+    if c == "`":
+        return _skip_escaped(text, i + 1, "`")
+    if c == "$":
+        following = text[i + 1 : i + 2]
+        if following == "(":
+            return _skip_paren(text, i + 2)
+        if following == "{":
+            return _skip_brace(text, i + 2)
+        if following == "'":
+            return _skip_escaped(text, i + 2, "'")
+    return i + 1
+
+
 def _skip_double(text: str, i: int) -> int:
     while i < len(text):
-        c = text[i]
-        if c == "\\":
-            i += 2
-        elif c == '"':
+        if text[i] == '"':
             return i + 1
-        elif c == "`":
-            i = _skip_escaped(text, i + 1, "`")
-        elif c == "$" and text.startswith("(", i + 1):
-            i = _skip_paren(text, i + 2)
-        elif c == "$" and text.startswith("{", i + 1):
-            i = _skip_brace(text, i + 2)
-        else:
-            i += 1
+        # inside double quotes ' and $' are plain characters
+        i = i + 1 if text[i] == "'" or text.startswith("$'", i) else _skip_part(text, i)
     raise _eof('"')
 
 
@@ -126,69 +140,28 @@ def _skip_paren(text: str, i: int) -> int:
     depth = 1
     while i < len(text):
         c = text[i]
-        if c == "\\":
-            i += 2
-            continue
-        if c == "'":
-            i = _skip_quote(text, i + 1)
-            continue
-        if c == '"':
-            i = _skip_double(text, i + 1)
-            continue
-        if c == "`":
-            i = _skip_escaped(text, i + 1, "`")
-            continue
         if c == "(":
             depth += 1
         elif c == ")":
             depth -= 1
             if depth == 0:
                 return i + 1
-        i += 1
+        i = _skip_part(text, i) if c in OPENERS else i + 1
     raise _eof(")")
 
 
 def _skip_brace(text: str, i: int) -> int:
     while i < len(text):
         c = text[i]
-        if c == "\\":
-            i += 2
-        elif c == "$" and text.startswith("{", i + 1):
-            i = _skip_brace(text, i + 2)
-        elif c == "$" and text.startswith("(", i + 1):
-            i = _skip_paren(text, i + 2)
-        elif c == "'":
-            i = _skip_quote(text, i + 1)
-        elif c == '"':
-            i = _skip_double(text, i + 1)
-        elif c == "}":
+        if c == "}":
             return i + 1
-        else:
-            i += 1
+        i = _skip_part(text, i) if c in OPENERS else i + 1
     raise _eof("}")
 
 
 def _skip_word(text: str, i: int) -> int:
-    while i < len(text):
-        c = text[i]
-        if c == "\\":
-            i += 2
-        elif c == "'":
-            i = _skip_quote(text, i + 1)
-        elif c == '"':
-            i = _skip_double(text, i + 1)
-        elif c == "`":
-            i = _skip_escaped(text, i + 1, "`")
-        elif c == "$" and text.startswith("(", i + 1):
-            i = _skip_paren(text, i + 2)
-        elif c == "$" and text.startswith("{", i + 1):
-            i = _skip_brace(text, i + 2)
-        elif c == "$" and text.startswith("'", i + 1):
-            i = _skip_escaped(text, i + 2, "'")
-        elif c in METACHARS:
-            break
-        else:
-            i += 1
+    while i < len(text) and text[i] not in METACHARS:
+        i = _skip_part(text, i) if text[i] in OPENERS else i + 1
     return min(i, len(text))
 
 

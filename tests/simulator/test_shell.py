@@ -78,6 +78,13 @@ def test_command_substitution(sh):
     assert sh("echo `whoami`").stdout == "learner\n"
 
 
+def test_quotes_and_substitutions_nest_inside_each_other_as_in_bash(sh):
+    assert sh("echo ${x:-`echo }`}").stdout == "}\n"
+    assert sh("echo $(echo ${x:-)})").stdout == ")\n"
+    assert sh("echo $(echo $'it\\'s')").stdout == "it's\n"
+    assert sh("echo ${x:-$'a}b'}").stdout == "a}b\n"
+
+
 def test_arithmetic_expansion(sh):
     assert sh("echo $((2 + 3 * 4)) $(( (7 - 1) / 4 ))").stdout == "14 1\n"
 
