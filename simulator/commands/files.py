@@ -17,6 +17,7 @@ import zlib
 from simulator import layout
 from simulator.commands import Context, command
 from simulator.commands.options import Options, gnu
+from simulator.commands.text import read_inputs
 from simulator.filesystem import FsError, Node
 
 COREUTILS = "(GNU coreutils) 9.4"
@@ -323,17 +324,9 @@ DESCRIPTION
 )
 @gnu("nE", {"number": "n", "show-ends": "E"}, version=COREUTILS)
 def cat(ctx: Context, opts: Options, operands: list[str]) -> int:
-    status = 0
-    chunks = []
-    for operand in operands or ["-"]:
-        if operand == "-":
-            chunks.append(ctx.stdin)
-            continue
-        try:
-            chunks.append(ctx.machine.fs.read(operand, ctx.cwd, ctx.uid))
-        except FsError as error:
-            status = _fail(ctx, "cat", operand, error)
-    text = "".join(chunks)
+    inputs = [text for _, text in read_inputs(ctx, "cat", operands)]
+    status = 1 if None in inputs else 0
+    text = "".join(t for t in inputs if t is not None)
     if "E" in opts:
         text = re.sub(r"\n", "$\n", text)
     if "n" in opts:

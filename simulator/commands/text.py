@@ -20,7 +20,7 @@ COREUTILS = "(GNU coreutils) 9.4"
 STDIN_NAME = "(standard input)"
 
 
-def _read_inputs(ctx: Context, prog: str, operands: list[str], open_message: str = "{name}"):
+def read_inputs(ctx: Context, prog: str, operands: list[str], open_message: str = "{name}"):
     """Yield (name, text) per operand, stdin for none or "-"; report failures and yield (name, None)."""
     for operand in operands or ["-"]:
         if operand == "-":
@@ -275,7 +275,7 @@ def _head_tail(ctx: Context, prog: str, opts: Options, operands: list[str]) -> i
     status = 0
     many = len(operands) > 1 and "q" not in opts or "v" in opts
     blocks = []
-    for name, text in _read_inputs(ctx, prog, operands, "cannot open '{name}' for reading"):
+    for name, text in read_inputs(ctx, prog, operands, "cannot open '{name}' for reading"):
         if text is None:
             status = 1
             continue
@@ -365,7 +365,7 @@ def wc(ctx: Context, opts: Options, operands: list[str]) -> int:
     status = 0
     regular_bytes = 0
     streaming = False
-    for name, text in _read_inputs(ctx, "wc", operands):
+    for name, text in read_inputs(ctx, "wc", operands):
         if name != "-" and fs.is_dir(name, ctx.cwd, ctx.uid):
             ctx.err(f"wc: {name}: Is a directory\n")
             rows.append(({k: 0 for k in chosen}, name))
@@ -446,7 +446,7 @@ def sort(ctx: Context, opts: Options, operands: list[str]) -> int:
         ctx.err("sort: multi-character tab '" + opts.get("t") + "'\n")
         return 2
     lines = []
-    for _, text in _read_inputs(ctx, "sort", operands, "cannot read: {name}"):
+    for _, text in read_inputs(ctx, "sort", operands, "cannot read: {name}"):
         if text is None:
             return 2
         lines.extend(text.splitlines())
@@ -483,7 +483,7 @@ def uniq(ctx: Context, opts: Options, operands: list[str]) -> int:
     if len(operands) > 1:
         ctx.err(f"uniq: extra operand '{operands[1]}'\nTry 'uniq --help' for more information.\n")
         return 1
-    name, text = next(_read_inputs(ctx, "uniq", operands[:1]))
+    name, text = next(read_inputs(ctx, "uniq", operands[:1]))
     if text is None:
         return 1
     groups: list[list[str]] = []
@@ -558,7 +558,7 @@ def cut(ctx: Context, opts: Options, operands: list[str]) -> int:
 
     status = 0
     out = []
-    for _, text in _read_inputs(ctx, "cut", operands):
+    for _, text in read_inputs(ctx, "cut", operands):
         if text is None:
             status = 1
             continue
