@@ -620,7 +620,7 @@ def modprobe_config(fs) -> tuple[set[str], dict[str, str]]:
     return blacklist, install
 
 
-def autoloaded(machine, name: str, install: dict[str, str]) -> bool:
+def autoloaded(name: str, install: dict[str, str]) -> bool:
     """Would a load at boot succeed without an install command standing in for the module?"""
     command = install.get(name)
     return command is None or command.split()[0] not in ("/bin/false", "/usr/bin/false", "false")
@@ -644,7 +644,7 @@ def boot_modules(machine) -> list[str]:
         udev.append("ccp")
     if machine.cpu.virt_flag in machine.cpu_flags():
         udev.append("kvm_intel" if machine.cpu.virt_flag == "vmx" else "kvm_amd")
-    wanted = [n for n in udev if n not in blacklist and autoloaded(machine, n, install)]
+    wanted = [n for n in udev if n not in blacklist and autoloaded(n, install)]
     files = ["/etc/modules"] + [
         f"/etc/modules-load.d/{n}" for n in fs.listdir("/etc/modules-load.d") if n.endswith(".conf")
     ]
@@ -652,7 +652,7 @@ def boot_modules(machine) -> list[str]:
         if fs.is_file(path):
             for line in fs.read(path).splitlines():
                 name = line.split("#")[0].strip().replace("-", "_")
-                if name in MODULES and name not in wanted and autoloaded(machine, name, install):
+                if name in MODULES and name not in wanted and autoloaded(name, install):
                     wanted.append(name)
     return wanted
 
