@@ -267,12 +267,12 @@ def id_command(ctx: Context, argv: list[str]) -> int:
     flags = "".join(a[1:] for a in argv[1:] if a.startswith("-"))
     names = [a for a in argv[1:] if not a.startswith("-")]
     users = ctx.machine.users
-    user = names[0] if names else next((n for n, u in users.items() if u["uid"] == ctx.uid), None)
+    user = names[0] if names else _own_name(ctx)
     if user not in users:
         ctx.err(f"id: '{names[0]}': no such user\n")
         return 1
     uid, gid = users[user]["uid"], users[user]["gid"]
-    groups = [gid] + [g for g, _, members in group_entries(ctx) if user in members and g != gid]
+    groups = _group_ids(ctx, user)
 
     def show(number: int, name: str) -> str:
         return name if "n" in flags else str(number)
@@ -289,10 +289,18 @@ def id_command(ctx: Context, argv: list[str]) -> int:
     return 0
 
 
-def _group_names(ctx: Context, user: str) -> list[str]:
+def _own_name(ctx: Context) -> str | None:
+    return next((n for n, u in ctx.machine.users.items() if u["uid"] == ctx.uid), None)
+
+
+def _group_ids(ctx: Context, user: str) -> list[int]:
+    """The user's primary group first, then every /etc/group entry that lists the user."""
     gid = ctx.machine.users[user]["gid"]
-    others = [g for g, _, members in group_entries(ctx) if user in members and g != gid]
-    return [group_name(ctx, g) for g in [gid, *others]]
+    return [gid] + [g for g, _, members in group_entries(ctx) if user in members and g != gid]
+
+
+def _group_names(ctx: Context, user: str) -> list[str]:
+    return [group_name(ctx, g) for g in _group_ids(ctx, user)]
 
 
 @command(
@@ -313,8 +321,7 @@ def groups(ctx: Context, argv: list[str]) -> int:
     users = ctx.machine.users
     names = argv[1:]
     if not names:
-        user = next((n for n, u in users.items() if u["uid"] == ctx.uid), None)
-        ctx.out(" ".join(_group_names(ctx, user)) + "\n")
+        ctx.out(" ".join(_group_names(ctx, _own_name(ctx))) + "\n")
         return 0
     status = 0
     for name in names:
