@@ -183,17 +183,18 @@ def install(machine) -> None:
         "# Updating this file still works, but it is undocumented and unsupported.\n\n",
     )
     fs.add_base()
+    packages = installed_packages(machine)
     for name, (package, directory) in PACKAGED.items():
-        if package in installed_packages(machine):
+        if package in packages:
             fs.add_file(f"/usr/{directory}/{name}", mode=0o755)
-    if "command-not-found" in installed_packages(machine):
+    if "command-not-found" in packages:
         fs.add_file("/usr/lib/command-not-found", "#!/usr/bin/python3\n", mode=0o755)
     for path, content in spec.get("files", {}).items():  # what the scenario's admins left behind
         fs.add_file(path, content)
     _install_identity(machine, rng)
     _install_hardware(machine, rng)
     _install_views(machine)
-    if "cloud-init" in installed_packages(machine):
+    if "cloud-init" in packages:
         from simulator.commands.guest import install_cloud_init
 
         install_cloud_init(machine)
@@ -213,7 +214,7 @@ def installed_packages(machine) -> set[str]:
 def _install_identity(machine, rng) -> None:
     fs = machine.fs
     spec = machine.spec
-    if machine.kind == "container" and machine.spec["platform"] == "docker":
+    if machine.spec["platform"] == "docker":
         fs.add_file("/.dockerenv", "", mode=0o755)
         return
     fs.add_file("/etc/machine-id", spec.get("machine_id", new_machine_id(rng)) + "\n", mode=0o444)
@@ -443,12 +444,12 @@ def _install_hardware(machine, rng) -> None:
     machine.disks = (
         copy.deepcopy(machine.spec["disks"]) if machine.spec.get("disks") else _new_disks(machine, rng)
     )
-    if machine.kind != "container":  # a container's /dev is its runtime's tmpfs: no host disks in it
+    # a container's /dev is its runtime's tmpfs (no host disks in it), and it has no swap file or fstab
+    if machine.kind != "container":
         for disk in machine.disks:
             fs.mknod(f"/dev/{disk['name']}", "blockdev", disk["major"], 0, 0o660, 0, 6)
             for part in disk["parts"]:
                 fs.mknod(f"/dev/{part['name']}", "blockdev", part["major"], part["minor"], 0o660, 0, 6)
-    if machine.kind != "container":
         size = swap_file_bytes(machine)
         if size:
             fs.add_generated(SWAP_FILE, f"allocated:{size}", mode=0o600)
