@@ -538,8 +538,13 @@ def _remove(ctx: Context, opts: Options, operand: str, node: Node, recursive: bo
     return 0
 
 
-def _target(ctx: Context, prog: str, operands: list[str]) -> tuple[list[str], str, bool] | None:
-    """Split operands into sources and destination, and whether the destination is a directory."""
+def _in_directory(directory: str, source: str) -> str:
+    """Where SOURCE lands when copied, moved or linked into DIRECTORY."""
+    return posixpath.join(directory, posixpath.basename(source.rstrip("/")))
+
+
+def _destinations(ctx: Context, prog: str, operands: list[str]) -> list[tuple[str, str]] | None:
+    """Pair each source with where it goes: into the last operand when that is a directory, else onto it."""
     fs = ctx.machine.fs
     if not operands:
         _missing_operand(ctx, prog, "file operand")
@@ -553,7 +558,7 @@ def _target(ctx: Context, prog: str, operands: list[str]) -> tuple[list[str], st
     if len(sources) > 1 and not into:
         ctx.err(f"{prog}: target '{destination}' is not a directory\n")
         return None
-    return sources, destination, into
+    return [(source, _in_directory(destination, source) if into else destination) for source in sources]
 
 
 @command(
@@ -575,16 +580,14 @@ DESCRIPTION
 )
 @gnu("rRapvfi", {"recursive": "r", "archive": "a", "verbose": "v", "force": "f"}, version=COREUTILS)
 def cp(ctx: Context, opts: Options, operands: list[str]) -> int:
-    parsed = _target(ctx, "cp", operands)
-    if parsed is None:
+    pairs = _destinations(ctx, "cp", operands)
+    if pairs is None:
         return 1
-    sources, destination, into = parsed
     fs = ctx.machine.fs
     recursive = bool({"r", "R", "a"} & set(opts.order))
     preserve = "a" in opts or "p" in opts
     status = 0
-    for source in sources:
-        target = posixpath.join(destination, posixpath.basename(source.rstrip("/"))) if into else destination
+    for source, target in pairs:
         try:
             node = fs.lstat(source, ctx.cwd, ctx.uid) if recursive else fs.stat(source, ctx.cwd, ctx.uid)
         except FsError as error:
@@ -664,14 +667,12 @@ DESCRIPTION
 )
 @gnu("fvin", {"force": "f", "verbose": "v"}, version=COREUTILS)
 def mv(ctx: Context, opts: Options, operands: list[str]) -> int:
-    parsed = _target(ctx, "mv", operands)
-    if parsed is None:
+    pairs = _destinations(ctx, "mv", operands)
+    if pairs is None:
         return 1
-    sources, destination, into = parsed
     fs = ctx.machine.fs
     status = 0
-    for source in sources:
-        target = posixpath.join(destination, posixpath.basename(source.rstrip("/"))) if into else destination
+    for source, target in pairs:
         try:
             fs.lstat(source, ctx.cwd, ctx.uid)
         except FsError as error:
@@ -722,7 +723,7 @@ def ln(ctx: Context, opts: Options, operands: list[str]) -> int:
     status = 0
     kind = "symbolic link" if "s" in opts else "hard link"
     for target in targets:
-        link = posixpath.join(last, posixpath.basename(target.rstrip("/"))) if into else last
+        link = _in_directory(last, target) if into else last
         try:
             if "s" not in opts:
                 source = fs.stat(target, ctx.cwd, ctx.uid)
