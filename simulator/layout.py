@@ -522,7 +522,7 @@ def _install_views(machine) -> None:
 
 
 # What a container runtime puts in the container's own /dev (a small tmpfs): character devices
-# (name, major, minor) bound from the host, and symlinks (name, target).
+# (name, major, minor) bound from the host, the same six in both runtimes, and symlinks (name, target).
 # runc (Docker): libcontainer/specconv AllowedDevices (null, random, full, tty, zero, urandom, all 0666),
 # setupDevSymlinks (fd, stdin, stdout, stderr, and core when /proc/kcore exists), setupPtmx (ptmx ->
 # pts/ptmx); /dev/console only when the container was started with a terminal (-t), which a detached web
@@ -530,24 +530,14 @@ def _install_views(machine) -> None:
 # LXC: conf.c lxc_devices (full, null, random, tty, urandom, zero) and dev_symlinks (fd, stdin, stdout,
 # stderr), the console (a pty bound on /dev/console), ptmx (pts/ptmx); LXD's container-environment doc
 # lists the same plus /dev/log, which systemd-journald's dev-log socket provides, and /dev/mqueue.
-CONTAINER_DEVICES = {
-    "docker": [
-        ("full", 1, 7),
-        ("null", 1, 3),
-        ("random", 1, 8),
-        ("tty", 5, 0),
-        ("urandom", 1, 9),
-        ("zero", 1, 5),
-    ],
-    "lxc": [
-        ("full", 1, 7),
-        ("null", 1, 3),
-        ("random", 1, 8),
-        ("tty", 5, 0),
-        ("urandom", 1, 9),
-        ("zero", 1, 5),
-    ],
-}
+CONTAINER_DEVICES = [
+    ("full", 1, 7),
+    ("null", 1, 3),
+    ("random", 1, 8),
+    ("tty", 5, 0),
+    ("urandom", 1, 9),
+    ("zero", 1, 5),
+]
 CONTAINER_DEV_LINKS = {
     "docker": [
         ("core", "/proc/kcore"),
@@ -571,7 +561,7 @@ CONTAINER_DEV_LINKS = {
 def _install_container_dev(machine) -> None:
     fs = machine.fs
     platform = machine.spec["platform"]
-    for name, major, minor in CONTAINER_DEVICES[platform]:
+    for name, major, minor in CONTAINER_DEVICES:
         fs.mknod(f"/dev/{name}", "chardev", major, minor, 0o666)
     for name, target in CONTAINER_DEV_LINKS[platform]:
         fs.add_symlink(f"/dev/{name}", target)
