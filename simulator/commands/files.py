@@ -948,9 +948,7 @@ DESCRIPTION
 @gnu("Rv", {"recursive": "R", "verbose": "v"}, version=COREUTILS)
 def chmod(ctx: Context, opts: Options, operands: list[str]) -> int:
     if len(operands) < 2:
-        if operands:
-            return _missing_operand(ctx, "chmod", f"operand after '{operands[0]}'")
-        return _missing_operand(ctx, "chmod")
+        return _missing_operand(ctx, "chmod", f"operand after '{operands[0]}'" if operands else "operand")
     text, *files = operands
     if _parse_mode(text, 0) is None:
         ctx.err(f"chmod: invalid mode: '{text}'\nTry 'chmod --help' for more information.\n")
@@ -998,9 +996,7 @@ DESCRIPTION
 @gnu("Rv", {"recursive": "R", "verbose": "v"}, version=COREUTILS)
 def chown(ctx: Context, opts: Options, operands: list[str]) -> int:
     if len(operands) < 2:
-        if operands:
-            return _missing_operand(ctx, "chown", f"operand after '{operands[0]}'")
-        return _missing_operand(ctx, "chown")
+        return _missing_operand(ctx, "chown", f"operand after '{operands[0]}'" if operands else "operand")
     spec, *files = operands
     owner_text, _, group_text = spec.partition(":")
     owner = _lookup_id(ctx, owner_text, "/etc/passwd") if owner_text else None
