@@ -305,6 +305,11 @@ INSTALLER_FSTAB_HEADER = (
 )
 
 
+def root_partition(machine) -> dict | None:
+    """The partition mounted on / (None in a container, whose disks are its host's)."""
+    return next((p for d in machine.disks for p in d["parts"] if p["mount"] == "/"), None)
+
+
 def is_cloud_image(machine) -> bool:
     return any(p["label"] == "cloudimg-rootfs" for d in machine.disks for p in d["parts"])
 
@@ -344,7 +349,7 @@ def swap_file_bytes(machine) -> int:
     if machine.kind == "container" or is_cloud_image(machine):
         return 0
     memsize = procfs.memory(machine)["MemTotal"] * 1024
-    root = next(p for d in machine.disks for p in d["parts"] if p["mount"] == "/")
+    root = root_partition(machine)
     maxsize = min(fs_usage(root)[2] * 1024 // 4, 8 * GIB)
     size = maxsize
     for top, formula in GIB_SWAP_FORMULAS:
@@ -653,7 +658,7 @@ def boot_log(machine) -> None:
     if machine.kind == "container":
         return
     dmi = machine.dmi
-    root = next(p for d in machine.disks for p in d["parts"] if p["mount"] == "/")
+    root = root_partition(machine)
     lines = [
         (0.0, f"{KERNEL_BANNER} (Ubuntu 6.8.0-49.49-generic 6.8.12)"),
         (0.0, f"Command line: {cmdline(machine)}"),
@@ -726,7 +731,7 @@ def boot_log(machine) -> None:
 
 
 def cmdline(machine) -> str:
-    root = next((p for d in machine.disks for p in d["parts"] if p["mount"] == "/"), None)
+    root = root_partition(machine)
     device = f"UUID={root['uuid']}" if root else "/dev/sda2"
     if is_cloud_image(machine):  # a 24.04 cloud image boots with an initrd and the root's label
         device = "LABEL=cloudimg-rootfs"
