@@ -129,10 +129,6 @@ def blkid_pairs(part: dict) -> list[tuple[str, str]]:
     return pairs
 
 
-def blkid_line(part: dict) -> str:
-    return f"/dev/{part['name']}: " + " ".join(f'{k}="{v}"' for k, v in blkid_pairs(part)) + "\n"
-
-
 BLKID_FORMATS = ("full", "value", "device", "export", "udev")
 
 

@@ -25,7 +25,6 @@ DATASOURCES = {
     "lxc": "DataSourceNoCloud [seed=/var/lib/cloud/seed/nocloud-net][dsmode=net]",
 }
 CLOUD_NAMES = {"DataSourceNoCloud": "nocloud", "DataSourceNone": "none", "DataSourceLXD": "lxd"}
-STAGES = ("init", "init-local", "modules-config", "modules-final")
 
 
 def _finished(machine) -> int:
