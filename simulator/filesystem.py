@@ -14,7 +14,6 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-KINDS = ("file", "dir", "symlink", "chardev", "blockdev")
 MAX_SYMLINKS = 40
 MAX_FILE_SIZE = 1 << 20
 # The whole tree's file contents and node count: a full disk answers ENOSPC, as ext4 does when it runs

@@ -87,7 +87,7 @@ def memory(machine) -> dict[str, int]:
     cached = total // 7
     reclaimable = total // 40
     free = total - used - buffers - cached - reclaimable
-    swap = sum(layout.swap_kib(machine, path) for path in getattr(machine, "swaps", ()))
+    swap = sum(layout.swap_kib(machine, path) for path in machine.swaps)
     return {
         "MemTotal": total,
         "MemFree": free,
@@ -142,7 +142,7 @@ def swaps(machine) -> str:
     between the rest (two when a number is below 10000000). Nothing is swapped out; the first area gets
     priority -2 (least_priority starts at -1 and each swapon without a priority takes --least_priority)."""
     rows = ["Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n"]
-    for n, path in enumerate(getattr(machine, "swaps", ())):
+    for n, path in enumerate(machine.swaps):
         size, used = layout.swap_kib(machine, path), 0
         pad = " " * (40 - len(path) if len(path) < 40 else 1)
         tab = "\t" if size < 10_000_000 else ""
