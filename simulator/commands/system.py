@@ -10,6 +10,7 @@ import time
 
 from simulator import procfs
 from simulator.commands import Context, command
+from simulator.commands.options import Options, gnu
 from simulator.layout import KERNEL_VERSION, RELEASE
 
 SYSTEMD_VERSION = (
@@ -40,7 +41,25 @@ uname - print system information
 A container shares its host's kernel, so uname -r there shows the host's kernel release.
 """,
 )
-def uname(ctx: Context, argv: list[str]) -> int:
+@gnu(
+    "snrvmpioa",
+    {
+        "kernel-name": "s",
+        "nodename": "n",
+        "kernel-release": "r",
+        "kernel-version": "v",
+        "machine": "m",
+        "processor": "p",
+        "hardware-platform": "i",
+        "operating-system": "o",
+        "all": "a",
+    },
+    version="(GNU coreutils) 9.4",
+)
+def uname(ctx: Context, opts: Options, operands: list[str]) -> int:
+    if operands:
+        ctx.err(f"uname: extra operand '{operands[0]}'\nTry 'uname --help' for more information.\n")
+        return 1
     machine = ctx.machine
     values = {
         "s": "Linux",
@@ -52,31 +71,7 @@ def uname(ctx: Context, argv: list[str]) -> int:
         "i": "x86_64",
         "o": "GNU/Linux",
     }
-    long_names = {
-        "--kernel-name": "s",
-        "--nodename": "n",
-        "--kernel-release": "r",
-        "--kernel-version": "v",
-        "--machine": "m",
-        "--processor": "p",
-        "--hardware-platform": "i",
-        "--operating-system": "o",
-        "--all": "a",
-    }
-    chosen: set[str] = set()
-    for arg in argv[1:]:
-        if arg in long_names:
-            chosen.add(long_names[arg])
-        elif arg.startswith("-") and len(arg) > 1 and not arg.startswith("--"):
-            for letter in arg[1:]:
-                if letter not in "asnrvmpio":
-                    return try_help(ctx, "uname", f"-{letter}")
-                chosen.add(letter)
-        elif arg.startswith("-"):
-            return try_help(ctx, "uname", arg)
-        else:
-            ctx.err(f"uname: extra operand '{arg}'\nTry 'uname --help' for more information.\n")
-            return 1
+    chosen = set(opts.order)
     if "a" in chosen:
         chosen = set("snrvmpio")
     ctx.out(" ".join(values[k] for k in "snrvmpio" if k in (chosen or {"s"})) + "\n")
