@@ -53,6 +53,7 @@ BASH_BUILTINS = {"echo", "pwd", "true", "false", "kill", "printf", "test", "["}
 READONLY = {"UID", "EUID", "PPID"}
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 ASSIGNMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=")
+HISTORY_EVENT = re.compile(r"!(!|-?\d+|\$|[^\s=(\"'!;&|<>]+)")  # !!, !n, !-n, !$, !prefix
 OPERATORS = sorted(
     ["&&", "||", ";;", "|&", "&>>", "&>", ">>", ">|", ">&", "<<<", "<<", "<&", "<>", ">", "<", "|", ";", "&"]
     + ["(", ")", "\n"],
@@ -545,14 +546,14 @@ class Shell:
                 result.append(c)
                 i += 1
                 continue
-            match = re.match(r"!(!|-?\d+|\$|[^\s=(\"'!;&|<>]+)", line[i:])
+            match = HISTORY_EVENT.match(line, i)
             if not match:
                 result.append(c)
                 i += 1
                 continue
             result.append(self._history_event(match.group(0), match.group(1)))
             changed = True
-            i += match.end()
+            i = match.end()
         expanded = "".join(result)
         if changed:
             out.append(expanded + "\n")
@@ -1137,25 +1138,29 @@ def _join(prefix: str, name: str) -> str:
     return prefix + name if prefix.endswith("/") else f"{prefix}/{name}"
 
 
+ANSI_C_ESCAPES = {
+    "n": "\n",
+    "t": "\t",
+    "r": "\r",
+    "a": "\a",
+    "b": "\b",
+    "f": "\f",
+    "v": "\v",
+    "e": "\x1b",
+    "E": "\x1b",
+    "\\": "\\",
+    "'": "'",
+    '"': '"',
+}
+
+
 def ansi_c(text: str) -> str:
     """Backslash escapes of $'...' and echo -e: \\n \\t \\\\ \\e \\xHH \\0NNN and friends."""
-    simple = {
-        "n": "\n",
-        "t": "\t",
-        "r": "\r",
-        "a": "\a",
-        "b": "\b",
-        "f": "\f",
-        "v": "\v",
-        "e": "\x1b",
-        "E": "\x1b",
-    }
-    simple.update({"\\": "\\", "'": "'", '"': '"'})
 
     def replace(match: re.Match) -> str:
         body = match.group(1)
-        if body in simple:
-            return simple[body]
+        if body in ANSI_C_ESCAPES:
+            return ANSI_C_ESCAPES[body]
         if body[0] == "x" and len(body) > 1:
             return chr(int(body[1:], 16))
         if body[0] in "01234567":
