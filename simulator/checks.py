@@ -6,6 +6,7 @@ valid way to reach the goal passes, and its detail says in plain words what it l
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 
@@ -77,6 +78,7 @@ EXTENSIONS = {
     "intel": ("vt-x", "vtx", "vmx", "intel vt", "intel virtualization technology"),
     "amd": ("amd-v", "amdv", "svm", "secure virtual machine", "amd virtualization"),
 }
+NO_ANSWER = "No answer has been given yet."
 NEGATED_CLAUSE = re.compile(
     r"\b(?:but not|rather than|instead of|as opposed to|not|isn't|isnt|never)\b"
     r"[^,.;:!?()]*?(?=[,.;:!?()]|\bbut\b|$)"
@@ -88,6 +90,22 @@ def check(check_id: str, title: str):
         CHECKS[check_id] = fn
         TITLES[check_id] = title
         return fn
+
+    return register
+
+
+def answer_check(check_id: str, title: str):
+    """Register a check of the written answer; an empty one fails with NO_ANSWER and only that (where to
+    look is what the task's hints are for, and hints cost points)."""
+
+    def register(fn):
+        @functools.wraps(fn)
+        def judge(world, params, answer):
+            if not answer.strip():
+                return False, NO_ANSWER
+            return fn(world, params, answer)
+
+        return check(check_id, title)(judge)
 
     return register
 
@@ -130,14 +148,6 @@ def _read(answer: str) -> str:
     return f'Read your answer "{answer.strip()}"'
 
 
-def _unanswered() -> tuple[bool, str]:
-    """Only that: where to look is what the task's hints are for, and hints cost points."""
-    return False, NO_ANSWER
-
-
-NO_ANSWER = "No answer has been given yet."
-
-
 def _listing(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
@@ -150,13 +160,11 @@ def vendor_module(machine) -> str:
     return "kvm_intel" if machine.cpu.vendor == "intel" else "kvm_amd"
 
 
-@check("answer-virtualization-capable", "You said whether this CPU can run hardware-accelerated VMs")
+@answer_check("answer-virtualization-capable", "You said whether this CPU can run hardware-accelerated VMs")
 def answer_virtualization_capable(world, params, answer):
     machine = world.machine
     vendor, flag = machine.cpu.vendor, machine.cpu.virt_flag
     capable = flag in machine.cpu_flags()
-    if not answer.strip():
-        return _unanswered()
     said = yes_or_no(answer)
     if said is None:
         return False, f"{_read(answer)}: it does not clearly say yes or no."
@@ -199,12 +207,10 @@ def kvm_module_loaded(world, params, answer):
     )
 
 
-@check("answer-cpu-flag", "You named the CPU flag that shows hardware virtualization support")
+@answer_check("answer-cpu-flag", "You named the CPU flag that shows hardware virtualization support")
 def answer_cpu_flag(world, params, answer):
     flag = world.machine.cpu.virt_flag
     other = "vmx" if flag == "svm" else "svm"
-    if not answer.strip():
-        return _unanswered()
     text = affirmed(answer)
     names_flag, names_other = mentions(text, flag), mentions(text, other)
     if names_flag and names_other:
@@ -254,11 +260,9 @@ def dev_kvm_present(world, params, answer):
     return ok, f"Looked at /dev/kvm: {'character device 10, 232' if ok else 'not the KVM character device'}."
 
 
-@check("answer-hypervisor", "You named the hypervisor this guest runs on")
+@answer_check("answer-hypervisor", "You named the hypervisor this guest runs on")
 def answer_hypervisor(world, params, answer):
     actual = world.machine.platform.id
-    if not answer.strip():
-        return _unanswered()
     text = affirmed(answer)
     said = mentioned(text, HYPERVISOR_NAMES)
     others = [name for name in OTHER_HYPERVISORS if mentions(text, name)]
@@ -273,11 +277,9 @@ def answer_hypervisor(world, params, answer):
     return False, f"{_read(answer)}: it names no hypervisor that the checker knows."
 
 
-@check("answer-guest-drivers", "You named a guest driver module loaded on this machine")
+@answer_check("answer-guest-drivers", "You named a guest driver module loaded on this machine")
 def answer_guest_drivers(world, params, answer):
     machine = world.machine
-    if not answer.strip():
-        return _unanswered()
     drivers = [m for m in machine.platform.modules if m in machine.modules]
     words = set(normalise(affirmed(answer)).replace("-", "_").replace(",", " ").split())
     named = [m for m in drivers if m in words]
@@ -299,13 +301,11 @@ def answer_guest_drivers(world, params, answer):
     return False, f"{_read(answer)}: it names none of the guest driver modules that lsmod shows loaded here."
 
 
-@check("answer-cpu-virtualization", "You said whether this VM exposes VT-x/AMD-V to its own guests")
+@answer_check("answer-cpu-virtualization", "You said whether this VM exposes VT-x/AMD-V to its own guests")
 def answer_cpu_virtualization(world, params, answer):
     machine = world.machine
     flag = machine.cpu.virt_flag
     exposed = flag in machine.cpu_flags()
-    if not answer.strip():
-        return _unanswered()
     said = yes_or_no(answer)
     if said is None:
         return False, f"{_read(answer)}: it does not clearly say yes or no."
@@ -327,11 +327,9 @@ def container_kinds(answer: str) -> set[str]:
     return said
 
 
-@check("answer-container-kind", "You said what kind of container this is")
+@answer_check("answer-container-kind", "You said what kind of container this is")
 def answer_container_kind(world, params, answer):
     actual = "system" if world.machine.spec["platform"] == "lxc" else "application"
-    if not answer.strip():
-        return _unanswered()
     said = container_kinds(answer)
     if len(said) > 1:
         return False, f"{_read(answer)}: it names both kinds; say which one this container is."
@@ -347,11 +345,9 @@ def answer_container_kind(world, params, answer):
     return True, f"{_read(answer)}: right, {_article(actual)} {actual} container ({evidence})."
 
 
-@check("answer-container-runtime", "You named the container runtime")
+@answer_check("answer-container-runtime", "You named the container runtime")
 def answer_container_runtime(world, params, answer):
     actual = world.machine.platform.id
-    if not answer.strip():
-        return _unanswered()
     text = affirmed(answer)
     said = mentioned(text, RUNTIME_NAMES)
     if len(said) > 1:
@@ -441,11 +437,9 @@ def ssh_host_keys_regenerated(world, params, answer):
     )
 
 
-@check("answer-mac-address", "You gave the MAC address of the clone's network interface")
+@answer_check("answer-mac-address", "You gave the MAC address of the clone's network interface")
 def answer_mac_address(world, params, answer):
     nic = world.machine.nics[0]
-    if not answer.strip():
-        return _unanswered()
     said = {m.replace("-", ":") for m in re.findall(r"[0-9a-f]{2}(?:[:-][0-9a-f]{2}){5}", answer.lower())}
     if said == {nic["mac"]}:
         return True, f"{_read(answer)}: right, the address of {nic['name']}."
