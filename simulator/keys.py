@@ -28,6 +28,13 @@ def _string(data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + data
 
 
+def _read_string(data: bytes, offset: int) -> tuple[bytes, int]:
+    """The string `_string` wrote at `offset`, and the offset past it."""
+    start = offset + 4
+    end = start + struct.unpack(">I", data[offset:start])[0]
+    return data[start:end], end
+
+
 def key_blob(rng, kind: str) -> bytes:
     name = KEY_NAMES[kind].encode()
     if kind == "ed25519":
@@ -69,20 +76,17 @@ def public_from_private(text: str) -> bytes | None:
     if not data.startswith(b"openssh-key-v1\x00"):
         return None
     offset = 15
-    for _ in range(3):
-        offset += 4 + struct.unpack(">I", data[offset : offset + 4])[0]
-    offset += 4
-    length = struct.unpack(">I", data[offset : offset + 4])[0]
-    return data[offset + 4 : offset + 4 + length]
+    for _ in range(3):  # cipher, kdf and kdf options
+        _, offset = _read_string(data, offset)
+    return _read_string(data, offset + 4)[0]  # past the number of keys, the first public key
 
 
 def key_bits(blob: bytes) -> int:
-    name_len = struct.unpack(">I", blob[:4])[0]
-    if blob[4 : 4 + name_len] != b"ssh-rsa":
+    name, offset = _read_string(blob, 0)
+    if name != b"ssh-rsa":
         return 256
-    offset = 4 + name_len
-    offset += 4 + struct.unpack(">I", blob[offset : offset + 4])[0]
-    modulus = blob[offset + 4 : offset + 4 + struct.unpack(">I", blob[offset : offset + 4])[0]]
+    _, offset = _read_string(blob, offset)  # the public exponent
+    modulus, _ = _read_string(blob, offset)
     return int.from_bytes(modulus, "big").bit_length()
 
 
@@ -95,7 +99,7 @@ def parse_key(text: str) -> tuple[bytes, str, str] | None:
     """(blob, comment, key type name) from a public key line or an OpenSSH private key."""
     blob = public_from_private(text) if "PRIVATE KEY" in text else None
     if blob is not None:
-        name = blob[4 : 4 + struct.unpack(">I", blob[:4])[0]].decode()
+        name = _read_string(blob, 0)[0].decode()
         return blob, "", name
     parts = text.strip().split(None, 2)
     if len(parts) < 2 or parts[0] not in KEY_LABELS:
