@@ -835,7 +835,7 @@ def _container_device(machine, path: str) -> str | None:
 def _device_of(machine, path: str) -> str:
     """The st_dev of the file system holding PATH, as coreutils 9.4 stat prints it ("%Hd,%Ld"): the
     partition mounted at the longest matching mount point, so that it agrees with lsblk's MAJ:MIN."""
-    if getattr(machine, "kind", "") == "container":
+    if machine.kind == "container":
         device = _container_device(machine, path)
         if device:
             return device
@@ -844,7 +844,7 @@ def _device_of(machine, path: str) -> str:
             return device
     mounted = [
         part
-        for disk in getattr(machine, "disks", ())
+        for disk in machine.disks
         for part in disk["parts"]
         if part["mount"] and (path == part["mount"] or path.startswith(part["mount"].rstrip("/") + "/"))
     ]

@@ -45,6 +45,8 @@ class FakeMachine:
     fs: FileSystem = field(default_factory=build_fs)
     hostname: str = "lab"
     users: dict = field(default_factory=lambda: USERS)
+    kind: str = "vm"
+    disks: list = field(default_factory=list)
 
 
 @pytest.fixture
