@@ -10,6 +10,7 @@ import json
 import time
 
 from simulator.commands import Context, command
+from simulator.filesystem import FsError
 from simulator.layout import CLOUD_IMAGES
 from simulator.procfs import cpu_count
 
@@ -55,7 +56,7 @@ def _json(data) -> str:
 def instance_id(machine) -> str:
     try:
         return machine.fs.read("/var/lib/cloud/data/instance-id").strip()
-    except Exception:
+    except FsError:
         cloud = CLOUD_NAMES[DATASOURCES[machine.spec["platform"]].split()[0]]
         return "iid-" + machine.hostname if cloud != "none" else "iid-datasource-none"
 
