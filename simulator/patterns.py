@@ -287,5 +287,4 @@ class Glob:
 def line_budget(ctx) -> Budget:
     """The running line's budget when a command runs under the shell, else a fresh one."""
     run = getattr(ctx, "run", None)
-    budget = getattr(run, "patterns", None)
-    return budget if isinstance(budget, Budget) else Budget()
+    return run.patterns if run is not None else Budget()
