@@ -38,6 +38,7 @@ MAX_DEPTH = 8
 # the limit: one expanded word or variable value, all variables of the shell (with the outer shells of
 # sudo -i/su/bash), and all words expanded in one line. Nothing is ever silently truncated.
 MAX_VALUE = 64 * 1024
+PER_VALUE = f"{MAX_VALUE // 1024} KiB per value"
 MAX_VARIABLES = 1024 * 1024
 MAX_LINE_EXPANSION = 192 * 1024
 MAX_GLOB_TESTS = 20_000  # directory entries one line may test against glob patterns
@@ -331,7 +332,7 @@ class _Fields:
         """Refuse a word (or the line's words) past its limit before building it."""
         self.size += len(text)
         if self.size > MAX_VALUE:
-            raise _no_memory(self.size, f"{MAX_VALUE // 1024} KiB per value")
+            raise _no_memory(self.size, PER_VALUE)
         self.run.expand(len(text))
 
     def literal(self, text: str) -> None:
@@ -489,8 +490,7 @@ class Shell:
         self.exited = False
         load_commands()
         if len(line) > MAX_LINE:
-            self.status = 2
-            return Result(stderr=f"{NAME}: line too long (max {MAX_LINE} characters)\n", status=2)
+            return self._line_too_long()
         out: list[str] = []
         err: list[str] = []
         try:
@@ -500,8 +500,7 @@ class Shell:
             return Result(stderr=f"{NAME}: {error}\n", status=1)
         if len(line) > MAX_LINE:
             # bash would run an expanded line of any length; we hold it to the typed line's limit
-            self.status = 2
-            return Result(stderr=f"{NAME}: line too long (max {MAX_LINE} characters)\n", status=2)
+            return self._line_too_long()
         if not line.strip():
             return Result(stdout="".join(out), status=self.status)
         self._remember(line)
@@ -518,6 +517,10 @@ class Shell:
             err.append(f"{NAME}: internal error ({type(error).__name__})\n")
             self.status = 1
         return Result("".join(out), "".join(err), self.status)
+
+    def _line_too_long(self) -> Result:
+        self.status = 2
+        return Result(stderr=f"{NAME}: line too long (max {MAX_LINE} characters)\n", status=2)
 
     def _remember(self, line: str) -> None:
         self.history.append(line)
@@ -1034,7 +1037,7 @@ class Shell:
             try:
                 return glob.replace(value, replacement, operator == "//", MAX_VALUE)
             except ValueError as error:
-                raise _no_memory(error.args[0], f"{MAX_VALUE // 1024} KiB per value") from None
+                raise _no_memory(error.args[0], PER_VALUE) from None
         glob = Glob([(c, True) for c in word], run.patterns)
         longest = len(operator) == 2
         if operator.startswith("#"):
@@ -1051,7 +1054,7 @@ class Shell:
     def assign(self, name: str, value: str, exported: bool | None = None) -> None:
         """Set a variable (in the environment if it is exported there), within the memory limits."""
         if len(value) > MAX_VALUE:
-            raise _no_memory(len(value), f"{MAX_VALUE // 1024} KiB per value")
+            raise _no_memory(len(value), PER_VALUE)
         target = self.env if (name in self.env if exported is None else exported) else self.vars
         old = target.get(name)
         growth = len(value) - (len(old) if old is not None else -len(name))
