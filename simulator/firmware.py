@@ -14,7 +14,7 @@ from simulator.result import Result
 SETTING_NAMES = {"intel": ("vtx", "vt-x", "vmx", "virtualization"), "amd": ("svm", "amd-v", "virtualization")}
 LABELS = {"intel": "Intel(R) Virtualization Technology (VT-x)", "amd": "SVM Mode (AMD-V)"}
 ON, OFF = ("on", "enable", "enabled", "1", "true", "yes"), ("off", "disable", "disabled", "0", "false", "no")
-RULE = "=" * 78 + "\n"
+RULE = "=" * 78
 
 
 def _state(enabled: bool) -> str:
@@ -40,11 +40,10 @@ def screen(machine) -> str:
     changed = pending != machine.virt_enabled
     label = LABELS[vendor]
     keyword = SETTING_NAMES[vendor][0]
-    rule = RULE.rstrip("\n")
     lines = [
-        rule,
-        f" UEFI Firmware Setup{dmi['sys_vendor'] + ' ' + dmi['product_name']:>{len(rule) - 20}}",
-        rule,
+        RULE,
+        f" UEFI Firmware Setup{dmi['sys_vendor'] + ' ' + dmi['product_name']:>{len(RULE) - 20}}",
+        RULE,
         " Main",
         _row("Firmware Version", dmi["bios_version"]),
         _row("Processor", machine.cpu.model_name),
@@ -53,7 +52,7 @@ def screen(machine) -> str:
     if machine.is_guest:
         lines += [
             " (virtual firmware: nested virtualization is switched on the host, not here)",
-            rule,
+            RULE,
             " show   redraw this screen",
             " save   save changes and reboot",
             " exit   discard changes and reboot",
@@ -63,7 +62,7 @@ def screen(machine) -> str:
     lines += [
         " Advanced > CPU Configuration",
         f"   {label}   {_state(pending)}{' *' if changed else ''}",
-        rule,
+        RULE,
         f" {'show':<{len(command)}}   redraw this screen",
         f" {command}   switch {label.split(' (')[0]}",
         f" {'save':<{len(command)}}   save changes and reboot",
