@@ -63,10 +63,6 @@ class Budget:
             raise PatternTooCostly("pattern matching too costly")
 
 
-# ---------------------------------------------------------------------------------------------------
-# Regular expressions
-
-
 def _re2_options(ignore_case: bool, longest: bool) -> re2.Options:
     options = re2.Options()
     options.log_errors = False
@@ -121,10 +117,6 @@ class Regex:
         return self._timed(
             lambda seconds: [m.group(0) for m in self.fallback.finditer(text, timeout=seconds)]
         )
-
-
-# ---------------------------------------------------------------------------------------------------
-# Globs
 
 
 def bracket_expression(text: str, i: int, negators: str = "^") -> tuple[str, int] | None:
