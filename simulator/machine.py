@@ -35,9 +35,10 @@ def _groups(uid: int) -> tuple[int, ...]:
 
 
 class Machine:
-    """One system. `spec` is what the scenario chose and never changes; the rest is the running state."""
+    """One system. `spec` is what the scenario chose and never changes; the rest is the running state
+    (`saved_fs`, when given, is the filesystem as `to_dict` saved it)."""
 
-    def __init__(self, spec: dict, fs: FileSystem | None = None):
+    def __init__(self, spec: dict, saved_fs: dict | None = None):
         platform = PLATFORMS[spec.get("platform", "kvm")]
         self.spec = {
             "platform": "kvm",
@@ -52,7 +53,8 @@ class Machine:
         }
         self.platform: Platform = platform
         self.cpu: Cpu = CPUS[self.spec["cpu"]]
-        self.fs = fs or FileSystem(layout.base_tree(platform.kind != "container"))
+        base = layout.base_tree(platform.kind != "container")
+        self.fs = FileSystem(base) if saved_fs is None else FileSystem.from_dict(saved_fs, base)
         self.users = layout.USERS
         self.hostname = self.spec["hostname"]
         self.virt_enabled = self.spec.get("virt_enabled", True)  # the firmware's VT-x / AMD-V switch
@@ -261,10 +263,7 @@ class Machine:
 
     @classmethod
     def from_dict(cls, data: dict) -> Machine:
-        platform = PLATFORMS[data["spec"].get("platform", "kvm")]
-        machine = cls(
-            data["spec"], FileSystem.from_dict(data["fs"], layout.base_tree(platform.kind != "container"))
-        )
+        machine = cls(data["spec"], data["fs"])
         machine.hostname = data["hostname"]
         machine.virt_enabled = data["virt_enabled"]
         machine.draws = data["draws"]
