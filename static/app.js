@@ -123,26 +123,83 @@ document.addEventListener("DOMContentLoaded", setUpTerminal);
 document.addEventListener("htmx:after:swap", setUpTerminal);
 
 // Exam answers are saved as they are given: every change posts the form quietly (go=autosave -> 204).
+// A save that fails (no connection, a server error) is retried with a growing pause until it lands, and the
+// learner is told plainly, in the status region and by a warning before leaving the page, that the answer
+// is not saved yet. Only the newest answer of a question is sent: a retry never overwrites a later choice.
+const RETRY_SECONDS = [1, 2, 4, 8, 15, 30];
+const autosaves = new Map(); // form action -> { data, saving, failures }
+
+function markAnswered(data) {
+  const answered = [...data.entries()].some(([name, value]) => (name === "option" || name === "answer") && value.trim());
+  const current = document.querySelector('.question-nav a[aria-current="step"]');
+  if (current) {
+    current.classList.toggle("answered", answered);
+    const label = current.getAttribute("aria-label").replace(", answered", "");
+    current.setAttribute("aria-label", answered ? label.replace(/^(Question \d+)/, "$1, answered") : label);
+  }
+  return answered;
+}
+
+async function sendAutosave(action) {
+  const save = autosaves.get(action);
+  if (!save || save.saving) return;
+  save.saving = true;
+  const data = save.data;
+  const meta = document.querySelector('meta[name="csrf-token"]');
+  let response = null;
+  try {
+    response = await fetch(action, {
+      method: "POST",
+      body: data,
+      keepalive: true,
+      headers: meta ? { "X-CSRFToken": meta.content } : {},
+    });
+  } catch (error) {
+    response = null; // offline or the server unreachable: retried below
+  }
+  save.saving = false;
+  if (response && response.ok) {
+    if (save.data === data) {
+      autosaves.delete(action);
+      const answered = action === currentAction() ? markAnswered(data) : true;
+      announce(save.failures ? "Your answer is saved now." : answered ? "Answer saved." : "Answer cleared.");
+    } else {
+      sendAutosave(action); // the learner changed the answer meanwhile: send the newest
+    }
+    return;
+  }
+  if (response && response.status === 409) {
+    autosaves.delete(action); // the exam is over: the server says why
+    announce(await response.text());
+    return;
+  }
+  if (response && response.status < 500 && response.status !== 429) {
+    autosaves.delete(action);
+    announce(`Your answer is not saved (error ${response.status}). Reload the page, then answer again.`);
+    return;
+  }
+  const wait = RETRY_SECONDS[Math.min(save.failures, RETRY_SECONDS.length - 1)];
+  save.failures += 1;
+  announce(`Your answer is not saved yet: the server cannot be reached. Trying again in ${wait} second${wait === 1 ? "" : "s"}…`);
+  setTimeout(() => sendAutosave(action), wait * 1000);
+}
+
+function currentAction() {
+  const form = document.querySelector("form[data-autosave]");
+  return form ? form.action : null;
+}
+
 document.addEventListener("change", (event) => {
   const form = event.target.closest && event.target.closest("form[data-autosave]");
   if (!form) return;
   const data = new FormData(form);
   data.set("go", "autosave");
-  const meta = document.querySelector('meta[name="csrf-token"]');
-  fetch(form.action, {
-    method: "POST",
-    body: data,
-    keepalive: true,
-    headers: meta ? { "X-CSRFToken": meta.content } : {},
-  }).then((response) => {
-    if (!response.ok) return;
-    const answered = [...data.entries()].some(([name, value]) => (name === "option" || name === "answer") && value.trim());
-    const current = document.querySelector('.question-nav a[aria-current="step"]');
-    if (current) {
-      current.classList.toggle("answered", answered);
-      const label = current.getAttribute("aria-label").replace(", answered", "");
-      current.setAttribute("aria-label", answered ? label.replace(/^(Question \d+)/, "$1, answered") : label);
-    }
-    announce(answered ? "Answer saved." : "Answer cleared.");
-  });
+  const save = autosaves.get(form.action) || { saving: false, failures: 0 };
+  save.data = data;
+  autosaves.set(form.action, save);
+  sendAutosave(form.action);
+});
+
+window.addEventListener("beforeunload", (event) => {
+  if (autosaves.size) event.preventDefault(); // the browser asks "Leave site?": an answer is not saved yet
 });

@@ -204,3 +204,18 @@ def test_purge_guests_deletes_idle_guests_and_their_work_only(app, client, auth,
     assert "1 idle guests deleted." in result.output
     assert db["users"].count == 1 and db["labs"].count == 0 and db["lab_commands"].count == 0
     assert db["attempts"].count == 0
+
+
+def test_logging_in_after_a_guest_lab_keeps_the_lab_worked_on_last(app, client, auth):
+    """The account and the guest both have a lab of one scenario: one lab each scenario, the latest wins."""
+    auth.signup()
+    client.post("/labs/intel-vtx-host/start")
+    client.post("/labs/intel-vtx-host/run", data={"line": "echo from the account"})
+    auth.logout()
+    client.post("/labs/intel-vtx-host/start")
+    client.post("/labs/intel-vtx-host/run", data={"line": "echo from the guest"})
+    assert auth.login().status_code == 303
+    db = connect(app.config["DATABASE"])
+    labs = list(db["labs"].rows)
+    assert len(labs) == 1 and labs[0]["user_id"] == 1
+    assert [row["line"] for row in db["lab_commands"].rows] == ["echo from the guest"]

@@ -275,6 +275,50 @@ def test_exam_autosave_saves_without_a_page(app, client, db):
     assert json.loads(db["answers"].get((1, question.id))["response"]) is not None
 
 
+def test_an_autosave_after_the_deadline_is_refused_in_words_not_acknowledged(app, client, db):
+    url = _start_exam(client)
+    past = (datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=1)).isoformat(timespec="seconds")
+    db["attempts"].update(1, {"deadline": past})
+    question = _question(app, _attempt(db)["question_ids"][0])
+    response = client.post(url, data={**_right_form(question), "go": "autosave"})
+    assert response.status_code == 409
+    assert "Time is up" in response.get_data(as_text=True)
+    assert db["answers"].count == 0 and db["attempts"].get(1)["submitted_at"] is not None
+
+
+def test_an_exam_submitted_in_another_tab_refuses_this_tabs_answers_and_flags(app, client, db, htmx):
+    url = _start_exam(client)
+    question = _question(app, _attempt(db)["question_ids"][0])
+    client.post("/quizzes/attempts/1/submit")
+    autosave = client.post(url, data={**_right_form(question), "go": "autosave"})
+    assert autosave.status_code == 409 and "already" not in autosave.get_data(as_text=True)
+    assert "has been submitted" in autosave.get_data(as_text=True)
+    flag = htmx.post(url, data={"go": "flag"})
+    assert flag.headers["HX-Redirect"].endswith("/quizzes/attempts/1/review")
+    assert db["answers"].count == 0
+
+
+def test_an_answer_racing_the_submit_is_not_stored_after_it(app, client, db):
+    """The store itself refuses: the view checked the attempt was open, then another request submitted it."""
+    from web import quiz_store
+
+    _start_exam(client)
+    question_id = _attempt(db)["question_ids"][0]
+    client.post("/quizzes/attempts/1/submit")
+    assert quiz_store.save_answer(db, 1, question_id, "a", None) is False
+    assert quiz_store.set_flag(db, 1, question_id, True) is False
+    assert db["answers"].count == 0
+
+
+def test_starting_the_exam_twice_at_once_gives_one_exam(app, client, db):
+    from web import quiz_store
+
+    _start_exam(client)
+    user_id = db["attempts"].get(1)["user_id"]
+    again = quiz_store.start_exam(db, user_id, "Exam 102.6", ["x"], None)
+    assert again == 1 and db["attempts"].count == 1
+
+
 def test_save_and_next_moves_on_with_the_new_address(app, client, db, htmx):
     url = _start_exam(client)
     question = _question(app, _attempt(db)["question_ids"][0])

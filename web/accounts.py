@@ -8,6 +8,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlite_utils import Database
 
+from web.db import write_transaction
+
 ROLES = ("guest", "learner", "instructor")
 USERNAME_RE = re.compile(r"[A-Za-z0-9_.-]{3,32}")
 MIN_PASSWORD = 10
@@ -98,7 +100,7 @@ def sign_up(db: Database, username: str, password: str, role: str, guest: User |
     if taken:
         raise AccountError("That user name is taken; choose another.", "username")
     values = {"username": username, "password_hash": _hasher.hash(password), "role": role}
-    with db.atomic():
+    with write_transaction(db):
         if guest is not None and guest.is_guest:
             db["users"].update(guest.id, values)
             user_id = guest.id
@@ -147,7 +149,8 @@ def adopt_guest_work(db: Database, guest: User, user: User) -> None:
     """Logging in to an existing account after working as a guest moves the guest's work to the account."""
     if guest.id == user.id or not guest.is_guest:
         return
-    with db.atomic():
+    with write_transaction(db):
+        _drop_older_of_twin_labs(db, guest.id, user.id)
         for table in OWNED_TABLES:
             if db[table].exists():
                 # OR REPLACE: where both have a row for the same key (a card), the guest's newer one wins.
@@ -156,6 +159,18 @@ def adopt_guest_work(db: Database, guest: User, user: User) -> None:
                 )
         db.execute("DELETE FROM sessions WHERE user_id = ?", [guest.id])
         db["users"].delete(guest.id)
+
+
+def _drop_older_of_twin_labs(db: Database, first: int, second: int) -> None:
+    """Where both users have a lab of the same scenario, the one worked on last is kept (one lab per
+    scenario and user); the other goes with its command log."""
+    older = """SELECT l.id FROM labs l JOIN labs twin ON twin.scenario_id = l.scenario_id
+               WHERE l.user_id IN (:first, :second) AND twin.user_id IN (:first, :second)
+               AND twin.user_id != l.user_id
+               AND (twin.updated_at > l.updated_at OR (twin.updated_at = l.updated_at AND twin.id > l.id))"""
+    ids = {"first": first, "second": second}
+    db.execute(f"DELETE FROM lab_commands WHERE lab_id IN ({older})", ids)
+    db.execute(f"DELETE FROM labs WHERE id IN ({older})", ids)
 
 
 def purge_guests(db: Database, idle_days: int) -> int:
@@ -171,7 +186,7 @@ def purge_guests(db: Database, idle_days: int) -> int:
             {"cutoff": cutoff},
         )
     ]
-    with db.atomic():
+    with write_transaction(db):
         for user_id in idle:
             db.execute(
                 "DELETE FROM lab_commands WHERE lab_id IN (SELECT id FROM labs WHERE user_id = ?)", [user_id]

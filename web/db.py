@@ -23,7 +23,8 @@ class RowIdConverter(IntegerConverter):
 
 
 def connect(path: str) -> Database:
-    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+    """A connection whose transactions take the write lock when they begin (see write_transaction)."""
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level="IMMEDIATE")
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA synchronous = NORMAL")
@@ -45,14 +46,24 @@ def close_db(_exc=None) -> None:
 
 @contextlib.contextmanager
 def write_transaction(db: Database):
-    """BEGIN IMMEDIATE: a read-modify-write (a lab command from two tabs at once) runs one after the other."""
+    """Every write that reads first, or writes more than once, runs inside this: BEGIN IMMEDIATE.
+
+    A deferred transaction that reads and then writes cannot wait for the lock: when another connection
+    wrote in between, SQLite refuses the upgrade at once with "database is locked", whatever the busy
+    timeout. IMMEDIATE takes the write lock first, waiting up to the timeout, so concurrent writers queue.
+    Nested inside another transaction it becomes a savepoint.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
     db.execute("BEGIN IMMEDIATE")
     try:
         yield db
+        db.execute("COMMIT")
     except BaseException:
-        db.execute("ROLLBACK")
+        db.rollback()  # a no-op when the error already ended the transaction
         raise
-    db.execute("COMMIT")
 
 
 def migrate(path: str) -> None:
@@ -233,3 +244,16 @@ def rename_login_failures(db):
 def drop_users_session_version(db):
     """Server-side sessions (0007) replaced the per-user session counter."""
     db["users"].transform(drop={"session_version"})
+
+
+@migrations(name="0010_one_lab_per_scenario")
+def one_lab_per_scenario(db):
+    """A learner has one lab per scenario; parallel starts once made several. The newest of each is kept."""
+    stale = """SELECT id FROM labs l WHERE EXISTS (
+                   SELECT 1 FROM labs newer WHERE newer.user_id = l.user_id
+                   AND newer.scenario_id = l.scenario_id
+                   AND (newer.updated_at > l.updated_at
+                        OR (newer.updated_at = l.updated_at AND newer.id > l.id)))"""
+    db.execute(f"DELETE FROM lab_commands WHERE lab_id IN ({stale})")
+    db.execute(f"DELETE FROM labs WHERE id IN ({stale})")
+    db["labs"].create_index(["user_id", "scenario_id"], unique=True, index_name="labs_one_per_scenario")

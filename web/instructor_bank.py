@@ -7,6 +7,7 @@ from sqlite_utils import Database
 
 from quiz.gift import Rejected, import_gift
 from quiz.model import Question, question_from_dict, question_to_dict
+from web.db import write_transaction
 
 MAX_IMPORT_BYTES = 200_000
 MAX_IMPORT_QUESTIONS = 500
@@ -22,7 +23,7 @@ def import_questions(
     mine = {row["question_id"] for row in db["bank_questions"].rows_where("owner_id = ?", [owner_id])}
     accepted = []
     now = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
-    with db.atomic():
+    with write_transaction(db):
         for question in questions:
             if question.id in taken_ids or question.id in mine:
                 rejected.append(

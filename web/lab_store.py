@@ -31,41 +31,27 @@ def _now() -> str:
 
 def find_lab(db: Database, user_id: int, scenario_id: str) -> dict | None:
     """The owner's current lab for a scenario: labs are only ever found through their owner."""
-    rows = db.query(
-        """SELECT * FROM labs WHERE user_id = ? AND scenario_id = ?
-           ORDER BY updated_at DESC, id DESC LIMIT 1""",
-        [user_id, scenario_id],
-    )
+    rows = db.query("SELECT * FROM labs WHERE user_id = ? AND scenario_id = ?", [user_id, scenario_id])
     return next(iter(rows), None)
 
 
 def labs_by_scenario(db: Database, user_id: int) -> dict[str, dict]:
-    latest = {}
-    for row in db["labs"].rows_where("user_id = ?", [user_id], order_by="updated_at ASC, id ASC"):
-        latest[row["scenario_id"]] = row
-    return latest
+    return {row["scenario_id"]: row for row in db["labs"].rows_where("user_id = ?", [user_id])}
 
 
 def start_lab(db: Database, user_id: int, scenario_id: str) -> dict:
+    """The owner's lab for the scenario, made on first start; two starts at once still make one lab."""
     existing = find_lab(db, user_id, scenario_id)
     if existing is not None:
         return existing
     world = World.new(scenario_id, seed=secrets.randbelow(2**31))
     now = _now()
-    lab_id = (
-        db["labs"]
-        .insert(
-            {
-                "user_id": user_id,
-                "scenario_id": scenario_id,
-                "state": json.dumps(world.to_dict()),
-                "created_at": now,
-                "updated_at": now,
-            }
-        )
-        .last_pk
+    db.execute(
+        """INSERT INTO labs (user_id, scenario_id, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT (user_id, scenario_id) DO NOTHING""",
+        [user_id, scenario_id, json.dumps(world.to_dict()), now, now],
     )
-    return db["labs"].get(lab_id)
+    return find_lab(db, user_id, scenario_id)
 
 
 def load_world(lab: dict) -> World:

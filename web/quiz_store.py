@@ -42,6 +42,16 @@ def create_attempt(
     )
 
 
+def start_exam(db: Database, user_id: int, title: str, question_ids: list[str], deadline) -> int:
+    """The learner's open exam, or a new one: checked and created under the write lock, so two clicks on
+    "Start" (or two tabs) give one exam, never two running side by side."""
+    with write_transaction(db):
+        running = open_exam(db, user_id)
+        if running is not None:
+            return running["id"]
+        return create_attempt(db, user_id, "exam", title, question_ids, deadline)
+
+
 def get_attempt(db: Database, user_id: int, attempt_id: int) -> dict | None:
     """An attempt only ever comes back to its owner; anyone else gets nothing, as if it did not exist."""
     rows = list(db["attempts"].rows_where("id = ? AND user_id = ?", [attempt_id, user_id]))
@@ -84,28 +94,40 @@ def answers(db: Database, attempt_id: int) -> dict[str, dict]:
     return found
 
 
-def save_answer(db: Database, attempt_id: int, question_id: str, response, correct: bool | None) -> None:
-    with db.atomic():
-        db["answers"].upsert(
-            {
-                "attempt_id": attempt_id,
-                "question_id": question_id,
-                "response": json.dumps(response),
-                "correct": None if correct is None else int(correct),
-                "answered_at": _iso(now_utc()),
-            },
-            pk=("attempt_id", "question_id"),
-        )
+def save_answer(db: Database, attempt_id: int, question_id: str, response, correct: bool | None) -> bool:
+    """Store an answer while its attempt is open, in one statement (so it waits its turn for the write
+    lock); False, with nothing stored, once the attempt has been submitted."""
+    return (
+        db.execute(
+            """INSERT INTO answers (attempt_id, question_id, response, correct, answered_at)
+               SELECT ?, ?, ?, ?, ?
+               WHERE EXISTS (SELECT 1 FROM attempts WHERE id = ? AND submitted_at IS NULL)
+               ON CONFLICT (attempt_id, question_id) DO UPDATE SET response = excluded.response,
+                   correct = excluded.correct, answered_at = excluded.answered_at""",
+            [
+                attempt_id,
+                question_id,
+                json.dumps(response),
+                None if correct is None else int(correct),
+                _iso(now_utc()),
+                attempt_id,
+            ],
+        ).rowcount
+        == 1
+    )
 
 
-def set_flag(db: Database, attempt_id: int, question_id: str, flagged: bool) -> None:
-    existing = db.execute(
-        "SELECT 1 FROM answers WHERE attempt_id = ? AND question_id = ?", [attempt_id, question_id]
-    ).fetchone()
-    if existing:
-        db["answers"].update((attempt_id, question_id), {"flagged": int(flagged)})
-    else:
-        db["answers"].insert({"attempt_id": attempt_id, "question_id": question_id, "flagged": int(flagged)})
+def set_flag(db: Database, attempt_id: int, question_id: str, flagged: bool) -> bool:
+    """Flag a question for review while its attempt is open; False once the attempt has been submitted."""
+    return (
+        db.execute(
+            """INSERT INTO answers (attempt_id, question_id, flagged)
+               SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM attempts WHERE id = ? AND submitted_at IS NULL)
+               ON CONFLICT (attempt_id, question_id) DO UPDATE SET flagged = excluded.flagged""",
+            [attempt_id, question_id, int(flagged), attempt_id],
+        ).rowcount
+        == 1
+    )
 
 
 def is_submitted(db: Database, attempt_id: int) -> bool:
@@ -120,14 +142,16 @@ def finish(db: Database, attempt_id: int, result: dict) -> None:
     )
 
 
-def save_practice_answer(db: Database, attempt: dict, question_id: str, response, correct: bool) -> None:
+def save_practice_answer(db: Database, attempt: dict, question_id: str, response, correct: bool) -> bool:
     """A practice answer is graded once: saved with its verdict, its review card moved, and the attempt
-    finished when that was its last unanswered question."""
-    with db.atomic():
-        save_answer(db, attempt["id"], question_id, response, correct)
+    finished when that was its last unanswered question. False once the practice was submitted."""
+    with write_transaction(db):
+        if not save_answer(db, attempt["id"], question_id, response, correct):
+            return False
         review_card(db, attempt["user_id"], question_id, correct)
         if len(answers(db, attempt["id"])) == len(attempt["question_ids"]):
             finish(db, attempt["id"], {})
+    return True
 
 
 def submit_exam(db: Database, attempt: dict, questions: list[Question]) -> None:

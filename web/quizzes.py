@@ -121,16 +121,12 @@ def start_exam():
     owner = current_owner()
     db = get_db()
     running = quiz_store.open_exam(db, owner.id)
-    if running is not None:
-        return redirect(
-            url_for("quizzes.question", attempt_id=running["id"], number=running["position"]), 303
-        )
-    question_ids = exams.build_exam(bank(), random.Random())
-    started = quiz_store.now_utc()
-    attempt_id = quiz_store.create_attempt(
-        db, owner.id, "exam", "Exam 102.6", question_ids, deadline=exams.deadline(started, exams.EXAM_MINUTES)
-    )
-    return redirect(url_for("quizzes.question", attempt_id=attempt_id, number=1), 303)
+    if running is None:
+        deadline = exams.deadline(quiz_store.now_utc(), exams.EXAM_MINUTES)
+        question_ids = exams.build_exam(bank(), random.Random())
+        quiz_store.start_exam(db, owner.id, "Exam 102.6", question_ids, deadline)
+        running = quiz_store.open_exam(db, owner.id)
+    return redirect(url_for("quizzes.question", attempt_id=running["id"], number=running["position"]), 303)
 
 
 def _attempt_or_404(attempt_id: int) -> dict:
@@ -224,9 +220,10 @@ def answer(attempt_id, number):
     context = _question_context(attempt, number)
     question = context["question"]
     if attempt["kind"] == "exam":
+        go = request.form.get("go", "save")
         if attempt["submitted_at"] or _expired(attempt):
-            return _time_is_up(attempt)
-        return _save_exam_answer(attempt, number, context, request.form.get("go", "save"))
+            return _exam_closed(attempt, go)
+        return _save_exam_answer(attempt, number, context, go)
     if context["saved"] is None or context["saved"]["correct"] is None:
         response = context["lab_checks"] if question.type == "lab" else _response_from_form(question)
         quiz_store.save_practice_answer(
@@ -235,18 +232,40 @@ def answer(attempt_id, number):
     return _question_response(attempt, number)
 
 
+def _exam_closed(attempt: dict, go: str):
+    """An answer that came after the exam ended (by the clock, or submitted from another tab) is refused
+    in words: an autosave must never look saved when it was not."""
+    expired = not attempt["submitted_at"]
+    if expired:
+        _submit(attempt)
+    message = (
+        "Time is up. Your exam has been submitted with the answers you saved."
+        if expired
+        else "This exam has been submitted, so its answers can no longer change."
+    )
+    if go == "autosave":
+        return message, 409, {"Content-Type": "text/plain; charset=utf-8"}
+    flash(message)
+    target = url_for("quizzes.review", attempt_id=attempt["id"])
+    if is_partial():
+        return "", 200, {"HX-Redirect": target}
+    return redirect(target, 303)
+
+
 def _save_exam_answer(attempt: dict, number: int, context: dict, go: str):
     """Exam answers are saved as they are given: on every change (autosave), and with each button."""
     db = get_db()
     question = context["question"]
     response = _response_from_form(question)
-    quiz_store.save_answer(db, attempt["id"], question.id, response, None)
+    if not quiz_store.save_answer(db, attempt["id"], question.id, response, None):
+        return _exam_closed(quiz_store.get_attempt(db, g.user.id, attempt["id"]), go)
     saved = "Answer saved." if response is not None else "No answer given to that question."
     if go == "autosave":
         return "", 204
     if go == "flag":
         flagged = question.id not in context["flagged"]
-        quiz_store.set_flag(db, attempt["id"], question.id, flagged)
+        if not quiz_store.set_flag(db, attempt["id"], question.id, flagged):
+            return _exam_closed(quiz_store.get_attempt(db, g.user.id, attempt["id"]), go)
         return _question_response(
             attempt, number, status="Flagged for review." if flagged else "Flag removed."
         )

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
+from web.db import write_transaction
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -57,7 +59,7 @@ def retry_after(db: Database, rules: list[Rule], now: float | None = None) -> in
 def record(db: Database, rules: list[Rule], now: float | None = None) -> None:
     now = time.time() if now is None else now
     longest = max(rule.window for rule in rules)
-    with db.atomic():
+    with write_transaction(db):
         for rule in rules:
             db.execute("INSERT INTO throttle_events (key, at) VALUES (?, ?)", [rule.key, now])
         db.execute("DELETE FROM throttle_events WHERE at < ?", [now - longest])

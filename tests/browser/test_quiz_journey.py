@@ -93,3 +93,32 @@ def test_lab_question_is_done_in_the_embedded_terminal(page):
     assert_accessible(page)
     page.get_by_role("button", name="Check my lab").click()
     expect(page.get_by_role("heading", name=re.compile(r"^(Correct\.|Not quite\.)$"))).to_be_visible()
+
+
+def test_an_exam_answer_that_fails_to_save_says_so_and_is_saved_on_retry(page):
+    page.goto("/quizzes/")
+    page.get_by_role("button", name="Start an exam").click()
+    expect(page.get_by_role("heading", name="Exam 102.6: question 1 of 60")).to_be_visible()
+    failures = []
+
+    def fail_the_first_autosave(route):
+        if route.request.method == "POST" and "autosave" in (route.request.post_data or "") and not failures:
+            failures.append(route.request.url)
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    page.route(re.compile(r"/quizzes/attempts/\d+/1$"), fail_the_first_autosave)
+    status = page.locator("#question-status")
+    answer = page.get_by_role("radio").or_(page.get_by_role("checkbox")).or_(page.get_by_label("Your answer"))
+    target = answer.first
+    if target.get_attribute("type") in ("radio", "checkbox"):
+        target.check()
+    else:
+        target.fill("modprobe kvm")
+        target.press("Tab")
+    expect(status).to_have_text(re.compile("Your answer is not saved yet"))
+    expect(status).to_have_text("Your answer is saved now.", timeout=10_000)
+    assert len(failures) == 1
+    page.reload()
+    expect(page.get_by_role("link", name="Question 1, answered")).to_be_visible()
