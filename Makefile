@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 WORKERS ?= 3
+empty :=
+# static/a.css:static/b.js, the list form that the debug server's --extra-files takes.
+STATIC_FILES := $(subst $(empty) ,:,$(wildcard static/*))
 
 .PHONY: run dev chromium test lint format bench clean
 
@@ -24,8 +27,9 @@ run: $(VENV)/.run-deps
 	$(BIN)/flask --app app purge-guests --days 30
 	$(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --access-logfile - "app:create_app()"
 
+# A change in static/ restarts the debug server too, and each start builds the assets it lacks.
 dev: $(VENV)/.run-deps
-	$(BIN)/flask --app app --debug run --port $(PORT)
+	$(BIN)/flask --app app --debug run --port $(PORT) --extra-files $(STATIC_FILES)
 
 # Playwright drives Debian's /usr/bin/chromium when it is there; otherwise it needs its own browser.
 chromium: $(VENV)/.test-deps
@@ -47,4 +51,4 @@ bench: $(VENV)/.run-deps
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) build .pytest_cache .ruff_cache .hypothesis

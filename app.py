@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
+from whitenoise import WhiteNoise
 
 
 def _secret_key(instance_path: str) -> str:
@@ -21,7 +22,8 @@ def _secret_key(instance_path: str) -> str:
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+    # static/ is the source; the build (web/assets.py) is what /static/ serves.
+    app = Flask(__name__, static_folder="build/static", instance_relative_config=True)
     app.config.from_mapping(
         DATABASE=os.path.join(app.instance_path, "guestlab.sqlite"),
         INSTRUCTOR_INVITE_CODE=None,
@@ -41,10 +43,19 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(app.instance_path)
+
+    from web import assets, auth, banks, classes, cli, cloud, db, errors, home, labs, quizzes, security
+
+    assets.init_app(app)
+    # Static files are answered before Flask sees the request: no session, no cookie, precompressed.
+    app.wsgi_app = WhiteNoise(
+        app.wsgi_app,
+        root=app.static_folder,
+        prefix=app.static_url_path,
+        add_headers_function=assets.add_headers,
+    )
     if app.config["TRUST_PROXY"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
-
-    from web import auth, banks, classes, cli, cloud, db, errors, home, labs, quizzes, security
 
     db.init_app(app)
     db.migrate(app.config["DATABASE"])
