@@ -59,7 +59,6 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     db.init_app(app)
     db.migrate(app.config["DATABASE"])
-    db.keep_open(app.config["DATABASE"])
     security.init_app(app)
     banks.init_app(app)
     for blueprint in (home.bp, auth.bp, labs.bp, quizzes.bp, cloud.bp, classes.bp, errors.bp, cli.bp):

@@ -2,6 +2,7 @@
 
 import contextlib
 import fcntl
+import os
 import sqlite3
 from pathlib import Path
 
@@ -34,6 +35,7 @@ def connect(path: str) -> Database:
 def get_db() -> Database:
     """The request's connection, opened on first use and closed at teardown."""
     if "db" not in g:
+        keep_open(current_app.config["DATABASE"])
         g.db = connect(current_app.config["DATABASE"])
     return g.db
 
@@ -86,25 +88,61 @@ def init_db_command():
     click.echo(f"Database ready: {current_app.config['DATABASE']}")
 
 
-_keepers: dict[str, sqlite3.Connection] = {}
+def backup(path: str, target: str) -> None:
+    """A consistent copy of the live database at `target`, through SQLite's online backup API.
+
+    The copy is one read transaction's snapshot, taken while the server keeps running; it is written
+    beside the target and moved into place whole, so a failed backup never leaves a half-written file.
+    """
+    destination = Path(target).resolve()
+    if destination == Path(path).resolve():
+        raise click.ClickException("The backup must go to another file than the database itself.")
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    partial = destination.with_name(f".{destination.name}.partial")
+    try:
+        with contextlib.closing(sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)) as source:
+            with contextlib.closing(sqlite3.connect(partial)) as copy:
+                source.backup(copy)
+                copy.execute("PRAGMA journal_mode = DELETE")  # one self-contained file, no -wal beside it
+                if copy.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+                    raise click.ClickException("The copy failed SQLite's integrity check; nothing was kept.")
+        os.chmod(partial, 0o600)
+        os.replace(partial, destination)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+@click.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False))
+def backup_command(target):
+    """Copy the database to TARGET while the server runs (see README, "Backup and restore")."""
+    backup(current_app.config["DATABASE"], target)
+    click.echo(f"Backup written: {target}")
+
+
+_keepers: dict[tuple[int, str], sqlite3.Connection] = {}
 
 
 def keep_open(path: str) -> None:
-    """Hold one idle connection for the life of the process.
+    """Hold one idle connection for the life of the worker process.
 
     In WAL mode the last connection to close checkpoints the log and deletes it, which would cost every
-    request about a millisecond; with this one open, closing a request's connection is cheap.
+    request about a millisecond; with this one open, closing a request's connection is cheap. It is opened
+    by each process on its first request, never before gunicorn forks its workers: SQLite connections must
+    not cross a fork.
     """
-    if path not in _keepers:
+    key = (os.getpid(), path)
+    if key not in _keepers:
         keeper = sqlite3.connect(path, check_same_thread=False)
         keeper.execute("SELECT count(*) FROM sqlite_master").fetchall()  # a read opens the WAL index
-        _keepers[path] = keeper
+        _keepers[key] = keeper
 
 
 def init_app(app) -> None:
     app.url_map.converters["id"] = RowIdConverter
     app.teardown_appcontext(close_db)
     app.cli.add_command(init_db_command)
+    app.cli.add_command(backup_command)
 
 
 @migrations(name="0001_create_users")
