@@ -194,7 +194,7 @@ def test_a_command_that_would_bloat_the_lab_is_refused_and_nothing_is_lost(clien
     htmx.post(url + "/run", data={"line": "touch /tmp/kept"})
     monkeypatch.setattr(lab_store, "MAX_STATE_BYTES", len(db["labs"].get(1)["state"]) + 500)
     page = htmx.post(url + "/run", data={"line": "echo " + "x" * 2000 + " > /tmp/big"}).get_data(as_text=True)
-    assert "larger than 2 MiB" in page
+    assert "larger than 512 KiB, so it was undone" in page
     listing = htmx.post(url + "/run", data={"line": "ls /tmp"}).get_data(as_text=True)
     assert "kept" in listing and "big" not in listing
 
