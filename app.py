@@ -31,6 +31,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=False,
         PERMANENT_SESSION_LIFETIME=timedelta(days=30),
+        # The server ends sessions 30 days after log-in (web.sessions): re-sending the cookie on every
+        # response would extend nothing, and costs a signature per request.
+        SESSION_REFRESH_EACH_REQUEST=False,
         WTF_CSRF_TIME_LIMIT=None,
         MAX_CONTENT_LENGTH=1024 * 1024,
         TRUST_PROXY=False,

@@ -91,3 +91,10 @@ def test_a_server_error_is_a_500_page_in_the_layout(tmp_path):
     page = response.get_data(as_text=True)
     assert response.status_code == 500
     assert "Something went wrong" in page and 'aria-label="Main"' in page and "simulated failure" not in page
+
+
+def test_a_logged_in_page_view_sends_no_new_session_cookie(client, auth):
+    """The session lives on the server; re-signing the cookie on every response would only cost time."""
+    auth.signup()
+    client.get("/quizzes/")
+    assert "Set-Cookie" not in client.get("/quizzes/").headers
