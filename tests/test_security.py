@@ -98,3 +98,56 @@ def test_a_logged_in_page_view_sends_no_new_session_cookie(client, auth):
     auth.signup()
     client.get("/quizzes/")
     assert "Set-Cookie" not in client.get("/quizzes/").headers
+
+
+ROUTE_ARGUMENTS = {
+    "scenario_id": "intel-vtx-host",
+    "task_id": "capable",
+    "attempt_id": 1,
+    "number": 1,
+    "row_id": 1,
+}
+
+
+def _walked_requests(app):
+    """Every method of every route but static files, logging out last so the rest run logged in."""
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.endpoint == "auth.logout"):
+        if rule.endpoint == "static":
+            continue
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            formats = ("gift", "xml") if "fmt" in rule.arguments else (None,)
+            for fmt in formats:
+                values = {**ROUTE_ARGUMENTS, "fmt": fmt}
+                path = rule.build({name: values[name] for name in rule.arguments})[1]
+                yield rule.endpoint, method, path
+
+
+def test_every_dynamic_response_is_no_store_whatever_its_type(app, client, auth, htmx):
+    auth.signup(username="grace", invite="teach-102")
+    client.post("/labs/intel-vtx-host/start")
+    client.post("/quizzes/practice", data={"size": "5"})
+    client.post("/quizzes/import", data={"area": "vm-and-containers", "text": "::q::Which?{=a ~b}"})
+    walked = set()
+    for endpoint, method, path in _walked_requests(app):
+        for asker in (client, htmx):
+            response = getattr(asker, method.lower())(path)
+            assert response.headers.get("Cache-Control") == "no-store", (method, path, response.status)
+        walked.add(endpoint)
+    assert {"quizzes.export", "labs.complete", "labs.run", "auth.logout"} <= walked
+    assert client.get("/no/such/page").headers["Cache-Control"] == "no-store"
+
+
+def test_a_server_error_is_no_store_too(tmp_path):
+    app = create_app(
+        {"SECRET_KEY": "t", "DATABASE": str(tmp_path / "db.sqlite"), "PROPAGATE_EXCEPTIONS": False}
+    )
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("simulated failure")
+
+    assert app.test_client().get("/boom").headers["Cache-Control"] == "no-store"
+
+
+def test_static_files_stay_cacheable(client):
+    assert client.get("/static/app.js").headers.get("Cache-Control") != "no-store"

@@ -42,7 +42,9 @@ def add_headers(response):
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     response.vary.add("HX-Request-Type")
-    if response.mimetype == "text/html":
+    if request.endpoint != "static":
+        # Any answer of ours may carry private data (a learner's work, answer keys in an export or a
+        # review, a redirect to an attempt), whatever its type: no browser or proxy may keep a copy.
         response.headers.setdefault("Cache-Control", "no-store")
     return response
 
