@@ -343,3 +343,75 @@ def test_saving_an_empty_exam_answer_says_so(client, htmx):
     url = _start_exam(client)
     page = htmx.post(url, data={"go": "save"}).get_data(as_text=True)
     assert "No answer given to that question." in page and "Answer saved." not in page
+
+
+def _keys_of(question):
+    """What gives a question's answer away on a page: its explanations."""
+    return [markdown_to_html(o.explanation) for o in question.options if o.explanation] + [
+        markdown_to_html(question.explanation)
+    ]
+
+
+def test_practice_review_shows_keys_only_for_questions_answered(app, client, db):
+    url = _start_practice(client, type="single")
+    answered, unanswered = (_question(app, qid) for qid in _attempt(db)["question_ids"][:2])
+    client.post(url, data=_wrong_form(answered))
+    page = client.get("/quizzes/attempts/1/review").get_data(as_text=True)
+    assert all(key in page for key in _keys_of(answered))
+    assert not any(key in page for key in _keys_of(unanswered))
+    assert "Answer question 2</a> to see its explanation." in page
+
+
+def test_a_finished_practice_refuses_answers_and_stores_nothing(app, client, db, htmx):
+    url = _start_practice(client, type="single")
+    question = _question(app, _attempt(db)["question_ids"][0])
+    client.post("/quizzes/attempts/1/submit")
+    fragment = htmx.post(url, data=_right_form(question))
+    page = client.post(url, data=_right_form(question))
+    assert fragment.status_code == page.status_code == 409
+    assert "<html" not in fragment.get_data(as_text=True)
+    for response in (fragment, page):
+        assert "This practice is finished, so it takes no more answers." in response.get_data(as_text=True)
+    assert db["answers"].count == 0 and db["cards"].count == 0
+    review = client.get("/quizzes/attempts/1/review").get_data(as_text=True)
+    assert not any(key in review for key in _keys_of(question))
+
+
+def test_practice_cannot_start_while_an_exam_is_running(client, db):
+    exam_url = _start_exam(client)
+    response = client.post("/quizzes/practice", data={"size": "5"})
+    assert response.status_code == 303 and response.headers["Location"] == exam_url
+    assert "Practice shows answers, so it opens again once you submit the exam." in client.get(
+        exam_url
+    ).get_data(as_text=True)
+    assert db["attempts"].count == 1
+
+
+def test_practice_starts_once_a_timed_out_exam_is_submitted(client, db):
+    _start_exam(client)
+    past = (datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=1)).isoformat(timespec="seconds")
+    db["attempts"].update(1, {"deadline": past})
+    assert "/quizzes/attempts/2/1" in _start_practice(client)
+    assert db["attempts"].get(1)["submitted_at"] is not None
+
+
+def test_an_open_practice_keeps_back_the_keys_of_the_running_exam(app, client, db, htmx):
+    url = _start_practice(client, type="single")
+    seen, unseen = (_question(app, qid) for qid in _attempt(db)["question_ids"][:2])
+    client.post(url, data=_wrong_form(seen))
+    _start_exam(client)
+    exam_ids = _attempt(db, 2)["question_ids"]
+    db["attempts"].update(2, {"question_ids": json.dumps([seen.id, unseen.id, *exam_ids[2:]])})
+
+    refused = htmx.post(url[:-1] + "2", data=_right_form(unseen))
+    assert refused.status_code == 409
+    assert "its answer stays hidden until you submit the exam" in refused.get_data(as_text=True)
+    assert db["answers"].count_where("attempt_id = 1") == 1
+    for page in (client.get(url), client.get("/quizzes/attempts/1/review")):
+        text = page.get_data(as_text=True)
+        assert not any(key in text for key in _keys_of(seen) + _keys_of(unseen))
+        assert "You chose this; it is wrong." not in text and "Your choice, wrong" not in text
+
+    client.post("/quizzes/attempts/2/submit")
+    review = client.get("/quizzes/attempts/1/review").get_data(as_text=True)
+    assert all(key in review for key in _keys_of(seen))

@@ -29,6 +29,13 @@ bp = Blueprint("quizzes", __name__, url_prefix="/quizzes", cli_group="bank")
 
 PRACTICE_SIZES = (5, 10, 20)
 GRACE_SECONDS = 5
+PRACTICE_FINISHED = (
+    "This practice is finished, so it takes no more answers. Start a new practice to try again."
+)
+KEY_KEPT_FOR_EXAM = (
+    "This question is in your exam in progress, so its answer stays hidden until you submit the exam."
+)
+EXAM_FIRST = "Your exam is in progress. Practice shows answers, so it opens again once you submit the exam."
 
 
 @bp.app_template_filter("markdown")
@@ -90,6 +97,10 @@ def _mastery(db, user_id: int) -> dict:
 def start_practice():
     owner = current_owner()
     db = get_db()
+    exam = _exam_in_progress()
+    if exam is not None:
+        flash(EXAM_FIRST)
+        return redirect(url_for("quizzes.question", attempt_id=exam["id"], number=exam["position"]), 303)
     mode = request.form.get("mode", "all")
     areas = set(request.form.getlist("area")) & set(AREAS)
     terms = set(request.form.getlist("term")) & set(TERMS)
@@ -146,6 +157,24 @@ def _submit(attempt: dict) -> None:
     quiz_store.submit_exam(get_db(), attempt, questions)
 
 
+def _exam_in_progress() -> dict | None:
+    """The learner's exam still running; one whose time ran out is submitted here, as on any visit to it."""
+    running = quiz_store.open_exam(get_db(), g.user.id) if g.user else None
+    exam = quiz_store.get_attempt(get_db(), g.user.id, running["id"]) if running else None
+    if exam is not None and _expired(exam):
+        _submit(exam)
+        return None
+    return exam
+
+
+def _withheld_keys(attempt: dict) -> set[str]:
+    """Questions whose answers this attempt must not show: those of the learner's exam still running."""
+    exam = _exam_in_progress()
+    if exam is None or exam["id"] == attempt["id"]:
+        return set()
+    return set(exam["question_ids"])
+
+
 def _time_is_up(attempt: dict):
     _submit(attempt)
     flash("Time is up. Your exam has been submitted with the answers you saved.")
@@ -159,10 +188,13 @@ def _question_context(attempt: dict, number: int) -> dict:
     question = bank().questions[ids[number - 1]]
     saved = quiz_store.answers(get_db(), attempt["id"])
     row = saved.get(question.id)
-    show_feedback = attempt["kind"] == "practice" and row is not None and row["correct"] is not None
+    withheld = attempt["kind"] == "practice" and question.id in _withheld_keys(attempt)
+    graded = row is not None and row["correct"] is not None
+    show_feedback = attempt["kind"] == "practice" and graded and not withheld
     feedback = grade(question, row["response"]) if show_feedback else None
     context = {
         "attempt": attempt,
+        "withheld": withheld,
         "number": number,
         "total": len(ids),
         "question": question,
@@ -224,6 +256,10 @@ def answer(attempt_id, number):
         if attempt["submitted_at"] or _expired(attempt):
             return _exam_closed(attempt, go)
         return _save_exam_answer(attempt, number, context, go)
+    if attempt["submitted_at"]:
+        return _refused(attempt, number, PRACTICE_FINISHED)
+    if context["withheld"]:
+        return _refused(attempt, number, KEY_KEPT_FOR_EXAM)
     if context["saved"] is None or context["saved"]["correct"] is None:
         response = context["lab_checks"] if question.type == "lab" else _response_from_form(question)
         quiz_store.save_practice_answer(
@@ -291,6 +327,14 @@ def _question_response(attempt, number, status=None, moved=False):
     return page, 200, {"HX-Push-Url": url} if moved else {}
 
 
+def _refused(attempt, number, reason: str):
+    """A practice answer that is not taken: the question again, saying why, and nothing stored."""
+    page = render(
+        "quizzes/question.html", "quizzes/_question.html", **_question_context(attempt, number), status=reason
+    )
+    return page, 409
+
+
 @bp.get("/attempts/<id:attempt_id>/summary")
 def summary_page(attempt_id):
     attempt = _attempt_or_404(attempt_id)
@@ -319,16 +363,33 @@ def review(attempt_id):
             return redirect(url_for("quizzes.summary_page", attempt_id=attempt_id), 303)
         _submit(attempt)
         attempt = _attempt_or_404(attempt_id)
-    saved = quiz_store.answers(get_db(), attempt_id)
+    items = _review_items(attempt)
+    return render("quizzes/review.html", "quizzes/_review.html", attempt=attempt, items=items, areas=AREAS)
+
+
+def _review_items(attempt: dict) -> list[dict]:
+    """Each question with the learner's answer and whether its key may be shown: a submitted exam shows
+    every key; a practice only those of questions answered, so reading the review cannot come first; and
+    no review shows the key of a question in the exam still running."""
+    saved = quiz_store.answers(get_db(), attempt["id"])
+    withheld = _withheld_keys(attempt)
     items = []
     for qid in attempt["question_ids"]:
         question = bank().questions.get(qid)
         if question is None:
             continue
         row = saved.get(qid)
-        response = row["response"] if row else None
-        items.append({"question": question, "row": row, "grade": grade(question, response) if row else None})
-    return render("quizzes/review.html", "quizzes/_review.html", attempt=attempt, items=items, areas=AREAS)
+        graded = row is not None and row["correct"] is not None
+        items.append(
+            {
+                "question": question,
+                "row": row,
+                "grade": grade(question, row["response"]) if graded and qid not in withheld else None,
+                "withheld": qid in withheld,
+                "show_key": qid not in withheld and (attempt["kind"] == "exam" or graded),
+            }
+        )
+    return items
 
 
 @bp.post("/exam-date")
