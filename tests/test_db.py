@@ -68,3 +68,19 @@ def test_a_write_transaction_inside_another_rolls_back_alone(tmp_path):
             db.execute("INSERT INTO users (role, created_at) VALUES ('guest', 'undone')")
             raise RuntimeError("the inner step failed")
     assert [row["created_at"] for row in db["users"].rows] == ["kept"]
+
+
+def test_upgrading_measures_the_commands_already_logged(tmp_path):
+    path = str(tmp_path / "old.sqlite")
+    db = connect(path)
+    migrations.apply(db, stop_before="0020_add_lab_commands_size")
+    db["users"].insert({"role": "learner", "username": "ada", "created_at": "x"})
+    db["labs"].insert(
+        {"user_id": 1, "scenario_id": "kvm-guest", "state": "{}", "created_at": "x", "updated_at": "x"}
+    )
+    db["lab_commands"].insert(
+        {"lab_id": 1, "prompt": "$ ", "line": "echo é", "stdout": "é\n", "stderr": "", "status": 0, "at": "x"}
+    )
+    db.close()
+    migrate(path)
+    assert connect(path)["lab_commands"].get(1)["size"] == len("$ echo é".encode()) + len("é\n".encode())

@@ -254,3 +254,50 @@ def test_a_lab_changed_by_another_worker_is_reloaded_not_served_from_memory(app,
     other_worker.post(url + "/run", data={"line": "touch /tmp/second"}, headers=headers)
     listing = htmx.post(url + "/run", data={"line": "ls /tmp"}).get_data(as_text=True)
     assert "first" in listing and "second" in listing
+
+
+def _stored(db, lab_id):
+    return list(db["lab_commands"].rows_where("lab_id = ?", [lab_id], order_by="id"))
+
+
+def test_a_giant_output_is_shown_whole_but_kept_cut_with_a_marker(client, htmx, db, monkeypatch):
+    from web import lab_store
+
+    monkeypatch.setattr(lab_store, "KEEP_OUTPUT_BYTES", 100)
+    url = _start(client)
+    shown = htmx.post(url + "/run", data={"line": "echo " + "x" * 300}).get_data(as_text=True)
+    assert "x" * 300 in shown
+    assert _stored(db, 1)[0]["stdout"] == "x" * 100 + "\n[output truncated: 201 bytes not kept]\n"
+    page = client.get(url).get_data(as_text=True)
+    assert "<samp>" + "x" * 100 + "\n[output truncated: 201 bytes not kept]" in page
+
+
+def test_a_labs_log_keeps_its_newest_commands_within_its_bytes(client, htmx, db, monkeypatch):
+    from web import lab_store
+
+    monkeypatch.setattr(lab_store, "LAB_LOG_BYTES", 1000)
+    url = _start(client)
+    for n in range(6):
+        htmx.post(url + "/run", data={"line": f"echo {n}" + "y" * 200})
+    rows = _stored(db, 1)
+    assert [row["line"][5] for row in rows] == ["4", "5"]
+    assert sum(row["size"] for row in rows) <= 1000
+    assert "echo 5" in client.get(url).get_data(as_text=True)
+
+
+def test_when_a_learners_logs_are_full_the_terminal_says_so_and_keeps_no_output(
+    client, htmx, db, monkeypatch
+):
+    from web import lab_store
+
+    monkeypatch.setattr(lab_store, "LAB_LOG_BYTES", 1000)
+    monkeypatch.setattr(lab_store, "USER_LOG_BYTES", 1000)
+    first, second = _start(client), _start(client, "kvm-guest")
+    for n in range(3):
+        htmx.post(first + "/run", data={"line": f"echo {n}" + "y" * 200})
+    page = htmx.post(second + "/run", data={"line": "echo " + "z" * 200}).get_data(as_text=True)
+    assert "z" * 200 in page and "saved terminal logs are full" in page
+    [row] = _stored(db, 2)
+    assert row["line"] == "echo " + "z" * 200 and row["stdout"] == ""
+    assert len(_stored(db, 1)) == 2
+    assert "saved terminal logs are full" in client.get(second).get_data(as_text=True)

@@ -295,3 +295,16 @@ def one_lab_per_scenario(db):
     db.execute(f"DELETE FROM lab_commands WHERE lab_id IN ({stale})")
     db.execute(f"DELETE FROM labs WHERE id IN ({stale})")
     db["labs"].create_index(["user_id", "scenario_id"], unique=True, index_name="labs_one_per_scenario")
+
+
+@migrations(name="0020_add_lab_commands_size")
+def add_lab_commands_size(db):
+    """Each logged command's size in bytes, in an index with its lab, so the log's limits are summed
+    without reading the output itself."""
+    db["lab_commands"].add_column("size", int, not_null_default=0)
+    db.execute(
+        """UPDATE lab_commands SET size = length(CAST(prompt AS BLOB)) + length(CAST(line AS BLOB))
+                                         + length(CAST(stdout AS BLOB)) + length(CAST(stderr AS BLOB))"""
+    )
+    db["lab_commands"].create_index(["lab_id", "id", "size"])
+    db.execute("DROP INDEX idx_lab_commands_lab_id_id")

@@ -19,6 +19,18 @@ SHOWN_COMMANDS = 100
 SHOWN_BYTES = 256 * 1024
 RECALL = 200
 KEEP_COMMANDS = 300
+# What the log stores (a command's whole output is shown when it runs; this bounds what is kept for later).
+# 64 KiB of each output is about a thousand lines, more than anyone scrolls back through after a reload.
+# A lab keeps 1 MiB, four terminal pages (SHOWN_BYTES), so a reload always finds a full page.
+# A learner keeps 8 MiB over all labs: room for eight labs' full logs (there are 11 labs, and most logs
+# are far smaller), while a thousand learners cost at most 8 GB of disk.
+KEEP_OUTPUT_BYTES = 64 * 1024
+LAB_LOG_BYTES = 1024 * 1024
+USER_LOG_BYTES = 8 * 1024 * 1024
+LOG_FULL = (
+    "guestlab: your labs' saved terminal logs are full (8 MiB in all), so this output was shown but not "
+    "saved. Resetting a lab you have finished frees its log.\n"
+)
 MAX_RETRIES = 5
 # A lab's state is read and written whole by every command: at 512 KiB a command still costs ~10 ms of the
 # server (a typical lab is 30 KiB and 1-2 ms; at 2 MiB it was 85 ms, slowing the whole class).
@@ -154,19 +166,65 @@ def _remember(key: tuple, revision: int, world: World) -> None:
 
 
 def _log(db: Database, lab_id: int, entry: LoggedCommand, now: str) -> int:
-    """Append to the lab's log, keeping only its last KEEP_COMMANDS commands, as a terminal's scrollback."""
+    """Append to the lab's log, keeping its last KEEP_COMMANDS commands within its budget of bytes, as a
+    terminal's scrollback; when the owner's labs have no room left, the output is not kept, and the
+    terminal says so."""
     result = entry.result
+    budget = _log_budget(db, lab_id)
+    stdout, stderr = _kept(result.stdout), _kept(result.stderr)
+    if _size(entry.prompt, entry.line, stdout, stderr) > budget:
+        stdout, stderr = "", LOG_FULL
+        entry.result = Result(result.stdout, result.stderr + LOG_FULL, result.status)
     entry_id = db.execute(
-        """INSERT INTO lab_commands (lab_id, prompt, line, stdout, stderr, status, at)
-           VALUES (?, ?, ?, ?, ?, ?, ?)""",
-        [lab_id, entry.prompt, entry.line, result.stdout, result.stderr, result.status, now],
+        """INSERT INTO lab_commands (lab_id, prompt, line, stdout, stderr, status, at, size)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+        [
+            lab_id,
+            entry.prompt,
+            entry.line,
+            stdout,
+            stderr,
+            result.status,
+            now,
+            _size(entry.prompt, entry.line, stdout, stderr),
+        ],
     ).lastrowid
     db.execute(
         """DELETE FROM lab_commands WHERE lab_id = ? AND id < (
                SELECT id FROM lab_commands WHERE lab_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?)""",
         [lab_id, lab_id, KEEP_COMMANDS - 1],
     )
+    db.execute(
+        """DELETE FROM lab_commands WHERE lab_id = ? AND id < ? AND id IN (
+               SELECT id FROM (SELECT id, SUM(size) OVER (ORDER BY id DESC) AS newer
+                               FROM lab_commands WHERE lab_id = ?)
+               WHERE newer > ?)""",
+        [lab_id, entry_id, lab_id, budget],
+    )
     return entry_id
+
+
+def _log_budget(db: Database, lab_id: int) -> int:
+    """The bytes this lab's log may keep: its own limit, or what the owner's other labs leave of theirs."""
+    others = db.execute(
+        """SELECT COALESCE(SUM(c.size), 0) FROM lab_commands c JOIN labs l ON l.id = c.lab_id
+           WHERE l.user_id = (SELECT user_id FROM labs WHERE id = ?) AND c.lab_id != ?""",
+        [lab_id, lab_id],
+    ).fetchone()[0]
+    return min(LAB_LOG_BYTES, USER_LOG_BYTES - others)
+
+
+def _kept(output: str) -> str:
+    """One command's output as the log keeps it: at most KEEP_OUTPUT_BYTES, the cut marked."""
+    data = output.encode()
+    if len(data) <= KEEP_OUTPUT_BYTES:
+        return output
+    kept = data[:KEEP_OUTPUT_BYTES].decode(errors="ignore")
+    return f"{kept}\n[output truncated: {len(data) - len(kept.encode())} bytes not kept]\n"
+
+
+def _size(*texts: str) -> int:
+    return sum(len(text.encode()) for text in texts)
 
 
 def run_command(db: Database, lab_id: int, line: str):
