@@ -47,7 +47,21 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(app.instance_path)
 
-    from web import assets, auth, banks, classes, cli, cloud, db, errors, home, labs, quizzes, security
+    from web import (
+        assets,
+        auth,
+        banks,
+        classes,
+        cli,
+        cloud,
+        db,
+        errors,
+        home,
+        labs,
+        quizzes,
+        security,
+        utf8_forms,
+    )
 
     assets.init_app(app)
     # Static files are answered before Flask sees the request: no session, no cookie, precompressed.
@@ -63,6 +77,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     db.migrate(app.config["DATABASE"])
     security.init_app(app)
+    utf8_forms.init_app(app)
     banks.init_app(app)
     for blueprint in (home.bp, auth.bp, labs.bp, quizzes.bp, cloud.bp, classes.bp, errors.bp, cli.bp):
         app.register_blueprint(blueprint)

@@ -11,11 +11,14 @@ from simulator.shell import MAX_LINE
 from web import lab_store
 from web.auth import current_owner, safe_next
 from web.db import get_db
+from web.errors import http_error
 from web.render import is_partial, render
+from web.utf8_forms import FormNotUTF8
 
 bp = Blueprint("labs", __name__, url_prefix="/labs")
 
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
+LINE_NOT_UTF8 = "guestlab: this line did not arrive as UTF-8 text, so it was not run. Type it again.\n"
 
 
 @bp.app_template_filter("points")
@@ -119,6 +122,15 @@ def run(scenario_id):
         },
         cleared=lab_store.CLEAR_SEQUENCE in entry.result.stdout,
     )
+
+
+@bp.errorhandler(FormNotUTF8)
+def line_not_utf8(exc):
+    """A command line that is not UTF-8 is refused in the terminal, where the learner is looking."""
+    if request.endpoint != "labs.run" or not is_partial():
+        return http_error(exc)
+    entry = {"id": None, "prompt": "", "line": "", "stdout": "", "stderr": LINE_NOT_UTF8}
+    return render("labs/lab.html", "labs/_entry.html", entry=entry), 422
 
 
 @bp.post("/<scenario_id>/answer/<task_id>")
