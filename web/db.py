@@ -295,3 +295,35 @@ def one_lab_per_scenario(db):
     db.execute(f"DELETE FROM lab_commands WHERE lab_id IN ({stale})")
     db.execute(f"DELETE FROM labs WHERE id IN ({stale})")
     db["labs"].create_index(["user_id", "scenario_id"], unique=True, index_name="labs_one_per_scenario")
+
+
+@migrations(name="0030_create_throttle_buckets")
+def create_throttle_buckets(db):
+    db["throttle_buckets"].create({"key": str, "full_at": float}, pk="key", not_null={"full_at"})
+
+
+@migrations(name="0031_add_users_browser_key")
+def add_users_browser_key(db):
+    """One guest per browser: the key its signed session carries from the first page view."""
+    db["users"].add_column("browser_key", str)
+    db["users"].create_index(["browser_key"], unique=True)
+
+
+@migrations(name="0032_create_invites")
+def create_invites(db):
+    db["invites"].create(
+        {
+            "id": int,
+            "code_hash": str,
+            "created_by": int,
+            "created_at": str,
+            "expires_at": str,
+            "used_by": int,
+            "used_at": str,
+        },
+        pk="id",
+        not_null={"code_hash", "created_at", "expires_at"},
+        foreign_keys=[("created_by", "users", "id"), ("used_by", "users", "id")],
+    )
+    db["invites"].create_index(["code_hash"], unique=True)
+    db["invites"].create_index(["created_by", "expires_at"])

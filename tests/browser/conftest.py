@@ -33,9 +33,7 @@ def browser_type_launch_args(browser_type_launch_args):
 def live_server(tmp_path_factory):
     """The whole app, CSRF and all, on a free port for the session."""
     path = tmp_path_factory.mktemp("live") / "live.sqlite"
-    app = create_app(
-        {"SECRET_KEY": "browser-tests", "DATABASE": str(path), "INSTRUCTOR_INVITE_CODE": "teach-102"}
-    )
+    app = create_app({"SECRET_KEY": "browser-tests", "DATABASE": str(path)})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
