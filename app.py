@@ -9,12 +9,14 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 from whitenoise import WhiteNoise
 
+from web.db import private_dir
+
 
 def _secret_key(instance_path: str) -> str:
     """A key made once per installation and kept in the instance folder, so sessions survive restarts."""
+    private_dir(instance_path)
     path = Path(instance_path) / "secret_key"
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_hex(32))

@@ -68,10 +68,28 @@ def write_transaction(db: Database):
         raise
 
 
+def private_dir(path: str | Path) -> None:
+    """Create a folder only its owner can enter (or close an existing one): it holds secrets."""
+    Path(path).mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(path, 0o700)
+
+
+def _private_file(path: str) -> None:
+    """The database holds password hashes: only its owner may read it. SQLite gives the -wal and -shm
+    files it makes the database file's mode, so making this one private makes them private too."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    for name in (path, f"{path}-wal", f"{path}-shm"):
+        if os.path.exists(name):
+            os.chmod(name, 0o600)
+
+
 def migrate(path: str) -> None:
     """Apply pending migrations. A file lock keeps several starting workers from racing each other."""
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    with open(f"{path}.lock", "w") as lock:
+    folder = Path(path).parent
+    if not folder.exists():
+        private_dir(folder)
+    _private_file(path)
+    with open(os.open(f"{path}.lock", os.O_WRONLY | os.O_CREAT, 0o600), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         db = Database(sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000))
         try:
