@@ -5,6 +5,7 @@ import secrets
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, g, redirect, request, session, url_for
+from sqlite_utils import Database
 
 from web import accounts, sessions, throttle
 from web.db import get_db, write_transaction
@@ -44,7 +45,7 @@ def current_owner() -> accounts.User:
     return g.user
 
 
-def _admit_stranger(db, browser_key: str) -> accounts.User:
+def _admit_stranger(db: Database, browser_key: str) -> accounts.User:
     """This browser's guest, made if it has none yet. New guests from one address are limited, so a script
     cannot fill the database; a learner joining a class by its code is no stranger and will get their row
     from accounts.create_guest directly, never from here."""
