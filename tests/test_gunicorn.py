@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-GUNICORN = Path(sys.executable).parent / "gunicorn"
+GUNICORN = [sys.executable, "-m", "gunicorn"]
 
 
 @pytest.fixture
@@ -19,7 +19,7 @@ def serve(tmp_path):
     started = []
 
     def start(**env):
-        command = [GUNICORN, "-c", "gunicorn.conf.py", "--bind", "127.0.0.1:0", "--workers", "1"]
+        command = [*GUNICORN, "-c", "gunicorn.conf.py", "--bind", "127.0.0.1:0", "--workers", "1"]
         command += ["--control-socket", str(tmp_path / "ctl"), "app:create_app()"]
         environment = {**os.environ, "GUESTLAB_DATABASE": str(tmp_path / "db.sqlite"), **env}
         process = subprocess.Popen(command, cwd=ROOT, env=environment, stderr=subprocess.PIPE, text=True)
@@ -52,7 +52,7 @@ def test_a_trusted_proxys_forwarded_https_is_believed(serve):
 
 def test_the_control_socket_is_this_installations_own(tmp_path):
     printed = subprocess.run(
-        [GUNICORN, "-c", "gunicorn.conf.py", "--print-config", "app:create_app()"],
+        [*GUNICORN, "-c", "gunicorn.conf.py", "--print-config", "app:create_app()"],
         cwd=ROOT,
         env={**os.environ, "GUESTLAB_SECRET_KEY": "k", "GUESTLAB_DATABASE": str(tmp_path / "db.sqlite")},
         capture_output=True,
