@@ -25,7 +25,7 @@ $(VENV)/.test-deps: pyproject.toml | $(BIN)/python
 run: $(VENV)/.run-deps
 	$(BIN)/flask --app app init-db
 	$(BIN)/flask --app app purge-guests --days 30
-	$(BIN)/gunicorn --preload --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --access-logfile - "app:create_app()"
+	$(BIN)/gunicorn -c gunicorn.conf.py --preload --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --access-logfile - "app:create_app()"
 
 # A change in static/ restarts the debug server too, and each start builds the assets it lacks.
 dev: $(VENV)/.run-deps

@@ -9,12 +9,14 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 from whitenoise import WhiteNoise
 
+from web.db import private_dir
+
 
 def _secret_key(instance_path: str) -> str:
     """A key made once per installation and kept in the instance folder, so sessions survive restarts."""
+    private_dir(instance_path)
     path = Path(instance_path) / "secret_key"
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_hex(32))
@@ -26,7 +28,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, static_folder="build/static", instance_relative_config=True)
     app.config.from_mapping(
         DATABASE=os.path.join(app.instance_path, "guestlab.sqlite"),
-        INSTRUCTOR_INVITE_CODE=None,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=False,
@@ -40,10 +41,15 @@ def create_app(test_config: dict | None = None) -> Flask:
         QUESTIONS_DIR=os.path.join(os.path.dirname(os.path.abspath(__file__)), "questions"),
     )
     app.config.from_pyfile("config.py", silent=True)
-    # GUESTLAB_DATABASE, GUESTLAB_SECRET_KEY, GUESTLAB_INSTRUCTOR_INVITE_CODE, ... override the defaults.
+    # GUESTLAB_DATABASE, GUESTLAB_SECRET_KEY, GUESTLAB_TRUST_PROXY, ... override the defaults.
     app.config.from_prefixed_env("GUESTLAB")
     if test_config:
         app.config.update(test_config)
+    if "INSTRUCTOR_INVITE_CODE" in app.config:
+        app.logger.warning(
+            "GUESTLAB_INSTRUCTOR_INVITE_CODE is no longer read: make single-use invites with "
+            "`flask --app app create-invite` or on the Invites page of an instructor account."
+        )
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(app.instance_path)
 
@@ -57,6 +63,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         db,
         errors,
         home,
+        invites,
         labs,
         quizzes,
         security,
@@ -79,6 +86,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)
     utf8_forms.init_app(app)
     banks.init_app(app)
-    for blueprint in (home.bp, auth.bp, labs.bp, quizzes.bp, cloud.bp, classes.bp, errors.bp, cli.bp):
+    for blueprint in (
+        home.bp,
+        auth.bp,
+        invites.bp,
+        labs.bp,
+        quizzes.bp,
+        cloud.bp,
+        classes.bp,
+        errors.bp,
+        cli.bp,
+    ):
         app.register_blueprint(blueprint)
     return app

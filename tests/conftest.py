@@ -1,6 +1,11 @@
+import threading
+
 import pytest
+from werkzeug.serving import make_server
 
 from app import create_app
+from web import invite_store
+from web.db import connect
 
 
 @pytest.fixture
@@ -11,9 +16,14 @@ def app(tmp_path):
             "SECRET_KEY": "test",
             "DATABASE": str(tmp_path / "test.sqlite"),
             "WTF_CSRF_ENABLED": False,
-            "INSTRUCTOR_INVITE_CODE": "teach-102",
         }
     )
+
+
+@pytest.fixture
+def invite_code(app):
+    """A fresh instructor invite, as `flask --app app create-invite` makes one."""
+    return invite_store.create(connect(app.config["DATABASE"]), None)
 
 
 @pytest.fixture
@@ -61,3 +71,14 @@ def htmx(client):
             return client.post(url, headers=self.headers, **kw)
 
     return Htmx()
+
+
+@pytest.fixture
+def server(app):
+    """The app on a real threaded server, for tests of what parallel requests do."""
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+    thread.join()

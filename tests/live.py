@@ -42,7 +42,8 @@ class LiveServer:
             "PYTHONUNBUFFERED": "1",
         }
         command = [sys.executable, "-m", "gunicorn", "--preload", "--workers", str(workers)]
-        command += ["--bind", f"127.0.0.1:{self.port}", "app:create_app()"]
+        command += ["--bind", f"127.0.0.1:{self.port}", "--control-socket", str(folder / "gunicorn.ctl")]
+        command += ["app:create_app()"]
         self.log = open(folder / "gunicorn.log", "w")  # noqa: SIM115 (closed in stop)
         self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=self.log, stderr=self.log)
         self.wait_until_up(workers)

@@ -1,4 +1,6 @@
-from web import accounts
+import pytest
+
+from web import accounts, throttle
 from web.db import connect
 
 
@@ -74,12 +76,117 @@ def test_failures_from_one_address_do_not_lock_the_owner_out_elsewhere(app, auth
     assert auth.login().status_code == 303
 
 
-def test_wrong_invite_codes_are_throttled(auth):
+def test_an_attacker_spraying_many_addresses_cannot_lock_the_owner_out(app, auth):
+    auth.signup()
+    auth.logout()
+    attacker = app.test_client()
+    for address in range(11):
+        for _ in range(5):
+            response = attacker.post(
+                "/login",
+                data={"username": "ada", "password": "a wrong guess"},
+                environ_base={"REMOTE_ADDR": f"198.51.100.{address}"},
+            )
+            assert response.status_code in (401, 429)
+    assert auth.login().status_code == 303
+
+
+def test_an_address_failing_on_a_name_under_attack_is_slowed_more_and_more(app):
+    db = connect(app.config["DATABASE"])
+    for address in range(10):
+        throttle.record(db, throttle.login_rules("ada", f"198.51.100.{address}"), now=1000)
+    attacker = throttle.login_rules("ada", "198.51.100.1")
+    waits, now = [], 2000
+    for _ in range(5):
+        throttle.record(db, attacker, now=now)
+        waits.append(throttle.retry_after(db, attacker, now=now))
+        now += waits[-1]
+    assert waits == [128, 256, 512, 900, 900]
+    assert throttle.retry_after(db, throttle.login_rules("ada", "203.0.113.7"), now=now) == 0
+
+
+def test_an_owner_who_mistyped_during_an_attack_waits_at_most_fifteen_minutes(app):
+    db = connect(app.config["DATABASE"])
+    for n in range(200):
+        throttle.record(db, throttle.login_rules("ada", f"198.51.{n // 200}.{n % 200}"), now=1000 + n)
+    owner = throttle.login_rules("ada", "203.0.113.7")
+    throttle.record(db, owner, now=1300)
+    assert 0 < throttle.retry_after(db, owner, now=1301) <= 15 * 60
+    assert throttle.retry_after(db, owner, now=1300 + 15 * 60) == 0
+
+
+def test_wrong_current_passwords_are_throttled(client, auth):
+    auth.signup()
+    for _ in range(5):
+        response = client.post("/account/password", data={"current": "a wrong guess", "new": "x"})
+        assert response.status_code == 422
+    response = client.post(
+        "/account/password", data={"current": "correct horse battery", "new": "a brand new secret"}
+    )
+    assert response.status_code == 429
+    assert "Too many wrong current passwords" in response.get_data(as_text=True)
+    assert int(response.headers["Retry-After"]) > 0
+
+
+def test_signups_from_one_address_are_limited(app, monkeypatch):
+    monkeypatch.setattr(
+        throttle, "signup_bucket", lambda address: throttle.Bucket(f"signup:{address}", 2, 60)
+    )
+    statuses = [
+        app.test_client()
+        .post("/signup", data={"username": f"pupil{n}", "password": "correct horse battery"})
+        .status_code
+        for n in range(3)
+    ]
+    assert statuses == [303, 303, 422]
+    page = app.test_client().post("/signup", data={"username": "pupil9", "password": "correct horse battery"})
+    assert "Too many sign-ups from your address" in page.get_data(as_text=True)
+
+
+def test_a_whole_class_can_sign_up_from_one_address(app):
+    db = connect(app.config["DATABASE"])
+    waits = [throttle.take(db, throttle.signup_bucket("192.0.2.1"), now=1000 + n) for n in range(40)]
+    assert waits == [0] * 40
+
+
+@pytest.mark.parametrize(
+    "password, message",
+    [
+        ("password123", "too easy to guess"),
+        ("qwertyuiop", "too easy to guess"),
+        ("ada-correct-horse-battery", "does not contain your user name"),
+        ("my name is ADA and hi", "does not contain your user name"),
+    ],
+)
+def test_signup_refuses_guessable_passwords_with_a_clear_message(auth, password, message):
+    response = auth.signup(password=password)
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+
+
+def test_long_passphrases_of_any_characters_are_welcome(auth):
+    passphrase = "seven purple hypervisors dream of paravirtualised guests ünd tea " * 3
+    assert len(passphrase) > 64
+    assert auth.signup(password=passphrase).status_code == 303
+    auth.logout()
+    assert auth.login(password=passphrase).status_code == 303
+
+
+def test_change_password_refuses_a_guessable_new_password(client, auth):
+    auth.signup()
+    response = client.post(
+        "/account/password", data={"current": "correct horse battery", "new": "password123"}
+    )
+    assert response.status_code == 422
+    assert "too easy to guess" in response.get_data(as_text=True)
+
+
+def test_wrong_invite_codes_are_throttled(auth, invite_code):
     for n in range(10):
         assert "invite code is not valid" in auth.signup(username=f"m{n}xx", invite=f"guess{n}").get_data(
             as_text=True
         )
-    page = auth.signup(username="mallory", invite="teach-102").get_data(as_text=True)
+    page = auth.signup(username="mallory", invite=invite_code).get_data(as_text=True)
     assert "Too many wrong invite codes" in page
 
 
@@ -127,8 +234,8 @@ def test_change_password_page_needs_an_account(client):
     assert response.headers["Location"].startswith("/login?next=")
 
 
-def test_signup_with_the_invite_code_makes_an_instructor(app, auth):
-    auth.signup(username="grace", invite="teach-102")
+def test_signup_with_an_invite_code_makes_an_instructor(app, auth, invite_code):
+    auth.signup(username="grace", invite=invite_code)
     db = connect(app.config["DATABASE"])
     assert db["users"].get(1)["role"] == "instructor"
 

@@ -2,6 +2,7 @@ import io
 
 import pytest
 
+from web import invite_store
 from web.db import connect
 
 GIFT = """::kvm-module::Which module loads KVM on an Intel CPU?{
@@ -15,8 +16,8 @@ GIFT = """::kvm-module::Which module loads KVM on an Intel CPU?{
 
 
 @pytest.fixture
-def instructor(client, auth):
-    auth.signup(username="grace", invite="teach-102")
+def instructor(client, auth, invite_code):
+    auth.signup(username="grace", invite=invite_code)
     return client
 
 
@@ -71,10 +72,11 @@ def test_visitors_are_sent_to_log_in(client):
 
 
 def test_an_instructor_cannot_delete_another_instructors_question(app, instructor):
+    second_invite = invite_store.create(connect(app.config["DATABASE"]), None)
     instructor.post("/quizzes/import", data={"area": "vm-and-containers", "text": GIFT})
     other = app.test_client()
     other.post(
-        "/signup", data={"username": "alan", "password": "correct horse battery", "invite": "teach-102"}
+        "/signup", data={"username": "alan", "password": "correct horse battery", "invite": second_invite}
     )
     assert other.post("/quizzes/mine/1/delete").status_code == 404
     assert connect(app.config["DATABASE"])["bank_questions"].count == 2

@@ -216,14 +216,6 @@ def test_a_save_that_loses_a_race_runs_again_on_the_newer_state(client, htmx, db
     assert "from-the-other-tab" in listing and "from-this-tab" in listing
 
 
-def test_one_address_cannot_create_guests_without_end(app, monkeypatch):
-    from web import throttle
-
-    monkeypatch.setattr(throttle, "guest_rules", lambda address: [throttle.Rule(f"guest:{address}", 3)])
-    statuses = [app.test_client().post("/labs/kvm-guest/start").status_code for _ in range(4)]
-    assert statuses == [303, 303, 303, 429]
-
-
 def test_an_embedded_lab_keeps_showing_only_its_tasks_after_an_answer(client, htmx):
     url = _start(client, "kvm-guest")
     page = htmx.post(url + "/answer/hypervisor", data={"answer": "KVM", "only_tasks": "hypervisor"}).get_data(

@@ -219,8 +219,8 @@ def test_exports_are_for_instructors_only(client, auth):
     assert client.get("/quizzes/export.xml").status_code == 403
 
 
-def test_exports_are_downloads(client, auth):
-    auth.signup(username="grace", invite="teach-102")
+def test_exports_are_downloads(client, auth, invite_code):
+    auth.signup(username="grace", invite=invite_code)
     gift = client.get("/quizzes/export.gift")
     assert gift.status_code == 200 and "attachment" in gift.headers["Content-Disposition"]
     assert "::" in gift.get_data(as_text=True)

@@ -106,6 +106,7 @@ ROUTE_ARGUMENTS = {
     "attempt_id": 1,
     "number": 1,
     "row_id": 1,
+    "invite_id": 1,
 }
 
 
@@ -122,8 +123,8 @@ def _walked_requests(app):
                 yield rule.endpoint, method, path
 
 
-def test_every_dynamic_response_is_no_store_whatever_its_type(app, client, auth, htmx):
-    auth.signup(username="grace", invite="teach-102")
+def test_every_dynamic_response_is_no_store_whatever_its_type(app, client, auth, htmx, invite_code):
+    auth.signup(username="grace", invite=invite_code)
     client.post("/labs/intel-vtx-host/start")
     client.post("/quizzes/practice", data={"size": "5"})
     client.post("/quizzes/import", data={"area": "vm-and-containers", "text": "::q::Which?{=a ~b}"})

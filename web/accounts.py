@@ -7,13 +7,19 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlite_utils import Database
+from zxcvbn import zxcvbn
 
+from web import invite_store
 from web.db import write_transaction
 
 ROLES = ("guest", "learner", "instructor")
 USERNAME_RE = re.compile(r"[A-Za-z0-9_.-]{3,32}")
 MIN_PASSWORD = 10
 MAX_PASSWORD = 256
+# zxcvbn's "safely unguessable" score: about 10^8 guesses or more.
+MIN_STRENGTH = 3
+# zxcvbn refuses longer input; a password whose first 72 characters are strong is strong.
+STRENGTH_CHECKED = 72
 
 _hasher = PasswordHasher()
 # Verifying against this keeps a log-in for an unknown name as slow as one for a known name.
@@ -43,6 +49,10 @@ class AccountError(ValueError):
         super().__init__(" ".join(self.errors.values()))
 
 
+class WrongPassword(AccountError):
+    """The current password given to change it is not right; the caller throttles these."""
+
+
 def _now() -> str:
     return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
 
@@ -56,19 +66,25 @@ def get_user(db: Database, user_id: int) -> User | None:
     return _user(rows[0]) if rows else None
 
 
-def create_guest(db: Database) -> User:
-    """A visitor who starts a lab or a quiz gets a guest row, so their work has an owner from the start."""
-    user_id = (
-        db["users"]
-        .insert(
-            {
-                "role": "guest",
-                "created_at": _now(),
-            }
-        )
-        .last_pk
+def guest_for_browser(db: Database, browser_key: str) -> User | None:
+    row = db.execute(
+        "SELECT id, username, role FROM users WHERE browser_key = ? AND role = 'guest'", [browser_key]
+    ).fetchone()
+    return User(*row) if row else None
+
+
+def create_guest(db: Database, browser_key: str) -> User:
+    """A visitor who starts a lab or a quiz gets a guest row, so their work has an owner from the start.
+
+    One per browser: parallel first requests from one browser carry the same key, and whichever insert
+    comes second does nothing, so they all find the same row.
+    """
+    db.execute(
+        """INSERT INTO users (role, created_at, browser_key) VALUES ('guest', ?, ?)
+           ON CONFLICT (browser_key) DO NOTHING""",
+        [_now(), browser_key],
     )
-    return get_user(db, user_id)
+    return guest_for_browser(db, browser_key)
 
 
 def validate_credentials(username: str, password: str) -> None:
@@ -77,44 +93,67 @@ def validate_credentials(username: str, password: str) -> None:
     if not USERNAME_RE.fullmatch(username or ""):
         errors["username"] = "Choose a user name of 3 to 32 letters, digits, dots, dashes or underscores."
     try:
-        validate_password(password)
+        validate_password(password, username)
     except AccountError as exc:
         errors.update(exc.errors)
     if errors:
         raise AccountError("", errors=errors)
 
 
-def validate_password(password: str) -> None:
-    if len(password or "") < MIN_PASSWORD:
+def validate_password(password: str, username: str) -> None:
+    """Long enough and hard to guess; no rules about kinds of characters (ASVS 6.2), so passphrases work."""
+    password = password or ""
+    if len(password) < MIN_PASSWORD:
         raise AccountError(f"Choose a password of at least {MIN_PASSWORD} characters.", "password")
     if len(password) > MAX_PASSWORD:
         raise AccountError(f"Passwords can be at most {MAX_PASSWORD} characters long.", "password")
+    if username and len(username) >= 3 and username.casefold() in password.casefold():
+        raise AccountError("Choose a password that does not contain your user name.", "password")
+    estimate = zxcvbn(password[:STRENGTH_CHECKED], user_inputs=[username or "", "guestlab", "lpic"])
+    if estimate["score"] < MIN_STRENGTH:
+        feedback = estimate["feedback"]
+        reason = feedback["warning"] or "It would be easy to guess."
+        hint = " ".join(feedback["suggestions"][:1]) or "A few uncommon words together make a good one."
+        raise AccountError(f"That password is too easy to guess. {reason} {hint}", "password")
 
 
-def sign_up(db: Database, username: str, password: str, role: str, guest: User | None = None) -> User:
-    """Create an account; a guest's row is upgraded in place so everything they did stays theirs."""
+INVITE_REFUSED = (
+    "That instructor invite code is not valid: it may be mistyped, used already or expired. "
+    "Leave it empty to sign up as a learner."
+)
+
+
+def sign_up(
+    db: Database,
+    username: str,
+    password: str,
+    role: str = "learner",
+    guest: User | None = None,
+    invite: str | None = None,
+) -> User:
+    """Create an account; a guest's row is upgraded in place so everything they did stays theirs.
+
+    An invite code makes the account an instructor and is used up in the same transaction, so of two
+    sign-ups with one code exactly one succeeds, and a sign-up that fails does not spend the code.
+    """
     validate_credentials(username, password)
     if role not in ("learner", "instructor"):
         raise AccountError("Unknown role.")
-    taken = db["users"].count_where("username = ? COLLATE NOCASE", [username])
-    if taken:
-        raise AccountError("That user name is taken; choose another.", "username")
-    values = {"username": username, "password_hash": _hasher.hash(password), "role": role}
+    if invite:
+        role = "instructor"
+    password_hash = _hasher.hash(password)
     with write_transaction(db):
+        taken = db["users"].count_where("username = ? COLLATE NOCASE", [username])
+        if taken:
+            raise AccountError("That user name is taken; choose another.", "username")
+        values = {"username": username, "password_hash": password_hash, "role": role, "browser_key": None}
         if guest is not None and guest.is_guest:
             db["users"].update(guest.id, values)
             user_id = guest.id
         else:
-            user_id = (
-                db["users"]
-                .insert(
-                    {
-                        **values,
-                        "created_at": _now(),
-                    }
-                )
-                .last_pk
-            )
+            user_id = db["users"].insert({**values, "created_at": _now()}).last_pk
+        if invite and not invite_store.redeem(db, invite, user_id):
+            raise AccountError(INVITE_REFUSED, "invite")
     return get_user(db, user_id)
 
 
@@ -135,8 +174,8 @@ def authenticate(db: Database, username: str, password: str) -> User | None:
 def change_password(db: Database, user: User, current: str, new: str) -> User:
     """Check the current password and store the new one (the caller ends the account's other sessions)."""
     if authenticate(db, user.username or "", current) is None:
-        raise AccountError("Your current password is not right.")
-    validate_password(new)
+        raise WrongPassword("Your current password is not right.")
+    validate_password(new, user.username or "")
     db["users"].update(user.id, {"password_hash": _hasher.hash(new)})
     return get_user(db, user.id)
 

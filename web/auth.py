@@ -1,13 +1,14 @@
 """Sign up, log in, log out, change password; who the current visitor is; who may see what."""
 
 import functools
-import hmac
+import secrets
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, request, session, url_for
+from flask import Blueprint, abort, flash, g, redirect, request, session, url_for
+from sqlite_utils import Database
 
 from web import accounts, sessions, throttle
-from web.db import get_db
+from web.db import get_db, write_transaction
 from web.render import render
 
 bp = Blueprint("auth", __name__)
@@ -19,39 +20,56 @@ def load_user() -> None:
     g.user = sessions.user_for(get_db(), token) if token else None
     if token and g.user is None:
         session.clear()
+    if g.user is None and "browser" not in session and request.endpoint != "static":
+        # Given on the first page view, so the parallel requests that page then makes share one guest.
+        session["browser"] = secrets.token_urlsafe(16)
 
 
 def _start_session(user: accounts.User) -> None:
     """A new session token at every log-in and sign-up; the one it replaces is ended."""
     db = get_db()
+    browser = session.get("browser")
     sessions.end(db, session.get("sid"))
     session.clear()
     session.permanent = True
     session["sid"] = sessions.start(db, user.id)
+    if user.is_guest:
+        session["browser"] = browser
     g.user = user
 
 
 def current_owner() -> accounts.User:
-    """The visitor who owns what is being done: the account, or a guest row made on first use."""
+    """The visitor who owns what is being done: the account, or this browser's guest row."""
     if g.user is None:
-        db = get_db()
-        rules = throttle.guest_rules(_address())
-        wait = throttle.retry_after(db, rules)
-        if wait:
-            abort(
-                429, f"Too many new visitors from your address. Sign up or log in, or wait {_minutes(wait)}."
-            )
-        throttle.record(db, rules)
-        _start_session(accounts.create_guest(db))
+        _start_session(_admit_stranger(get_db(), session["browser"]))
     return g.user
+
+
+def _admit_stranger(db: Database, browser_key: str) -> accounts.User:
+    """This browser's guest, made if it has none yet. New guests from one address are limited, so a script
+    cannot fill the database; a learner joining a class by its code is no stranger and will get their row
+    from accounts.create_guest directly, never from here."""
+    with write_transaction(db):
+        guest = accounts.guest_for_browser(db, browser_key)
+        if guest is None:
+            wait = throttle.take(db, throttle.guest_bucket(_address()))
+            if wait:
+                abort(
+                    429,
+                    f"Too many new visitors from your address. Sign up or log in, or wait {_duration(wait)}.",
+                )
+            guest = accounts.create_guest(db, browser_key)
+    return guest
 
 
 def _address() -> str:
     return request.remote_addr or "unknown"
 
 
-def _minutes(seconds: int) -> str:
-    minutes = max(1, round(seconds / 60))
+def _duration(seconds: int) -> str:
+    if seconds < 60:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = round(seconds / 60)
     return f"{minutes} minute{'s' if minutes != 1 else ''}"
 
 
@@ -83,45 +101,49 @@ def safe_next(target: str | None) -> str:
     return url_for("home.index")
 
 
-def _check_invite(given: str) -> tuple[str, dict]:
-    """An instructor invite code, compared in constant time; wrong guesses are throttled per address."""
-    db = get_db()
-    rules = throttle.invite_rules(_address())
-    if throttle.retry_after(db, rules):
-        return "learner", {"invite": "Too many wrong invite codes from your address. Try again later."}
-    code = current_app.config.get("INSTRUCTOR_INVITE_CODE") or ""
-    if code and hmac.compare_digest(given.encode(), code.encode()):
-        return "instructor", {}
-    throttle.record(db, rules)
-    return "learner", {
-        "invite": "That instructor invite code is not valid. Leave it empty to sign up as a learner."
-    }
+def _invite_throttled() -> dict:
+    if throttle.retry_after(get_db(), throttle.invite_rules(_address())):
+        return {"invite": "Too many wrong invite codes from your address. Try again later."}
+    return {}
 
 
 @bp.route("/signup", methods=["GET", "POST"])
 def signup():
-    form = {"username": "", "invite": ""}
     if request.method != "POST":
+        form = {"username": "", "invite": request.args.get("invite", "")}
         return render("auth/signup.html", "auth/_signup_form.html", form=form, errors={})
+    db = get_db()
     form = {"username": request.form.get("username", "").strip(), "invite": request.form.get("invite", "")}
-    errors = {}
-    role = "learner"
-    if form["invite"]:
-        role, errors = _check_invite(form["invite"])
-    guest = g.user if g.user is not None and g.user.is_guest else None
+    password = request.form.get("password", "")
+    errors = _invite_throttled() if form["invite"] else {}
     try:
-        accounts.validate_credentials(form["username"], request.form.get("password", ""))
-        if not errors:
-            user = accounts.sign_up(
-                get_db(), form["username"], request.form.get("password", ""), role, guest=guest
-            )
+        accounts.validate_credentials(form["username"], password)
     except accounts.AccountError as exc:
         errors.update(exc.errors)
+    if not errors:
+        wait = throttle.take(db, throttle.signup_bucket(_address()))
+        if wait:
+            errors["form"] = (
+                f"Too many sign-ups from your address. Please wait {_duration(wait)} and try again."
+            )
+    if not errors:
+        guest = g.user if g.user is not None and g.user.is_guest else None
+        try:
+            user = accounts.sign_up(db, form["username"], password, guest=guest, invite=form["invite"])
+        except accounts.AccountError as exc:
+            errors.update(exc.errors)
+            if "invite" in exc.errors:
+                throttle.record(db, throttle.invite_rules(_address()))
     if errors:
         return render("auth/signup.html", "auth/_signup_form.html", form=form, errors=errors), 422
     _start_session(user)
     flash(f"Welcome, {user.username}. Your account is ready.")
     return redirect(url_for("home.index"), 303)
+
+
+def _too_many(template: str, fragment: str, wait: int, what: str, **context):
+    error = f"Too many {what}. Please wait {_duration(wait)} and try again."
+    return render(template, fragment, error=error, **context), 429, {"Retry-After": str(wait)}
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -133,11 +155,14 @@ def login():
         rules = throttle.login_rules(username, _address())
         wait = throttle.retry_after(db, rules)
         if wait:
-            error = f"Too many failed log-in attempts. Please wait {_minutes(wait)} and try again."
-            response = render(
-                "auth/login.html", "auth/_login_form.html", username=username, next=next_url, error=error
+            return _too_many(
+                "auth/login.html",
+                "auth/_login_form.html",
+                wait,
+                "failed log-in attempts",
+                username=username,
+                next=next_url,
             )
-            return response, 429, {"Retry-After": str(wait)}
         user = accounts.authenticate(db, username, request.form.get("password", ""))
         if user is None:
             throttle.record(db, rules)
@@ -166,14 +191,25 @@ def logout():
 @login_required
 def change_password():
     if request.method == "POST":
+        db = get_db()
+        rules = throttle.password_rules(g.user.id)
+        wait = throttle.retry_after(db, rules)
+        if wait:
+            return _too_many(
+                "auth/password.html", "auth/_password_form.html", wait, "wrong current passwords"
+            )
         try:
             user = accounts.change_password(
-                get_db(), g.user, request.form.get("current", ""), request.form.get("new", "")
+                db, g.user, request.form.get("current", ""), request.form.get("new", "")
             )
+        except accounts.WrongPassword as exc:
+            throttle.record(db, rules)
+            return render("auth/password.html", "auth/_password_form.html", error=str(exc)), 422
         except accounts.AccountError as exc:
             return render("auth/password.html", "auth/_password_form.html", error=str(exc)), 422
+        throttle.clear(db, rules)
         _start_session(user)
-        sessions.end_others(get_db(), user.id, keep=session["sid"])
+        sessions.end_others(db, user.id, keep=session["sid"])
         flash("Your password is changed. Other sessions of this account have been logged out.")
         return redirect(url_for("home.index"), 303)
     return render("auth/password.html", "auth/_password_form.html", error=None)

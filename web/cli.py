@@ -3,7 +3,7 @@
 import click
 from flask import Blueprint
 
-from web import accounts
+from web import accounts, invite_store
 from web.db import get_db
 
 bp = Blueprint("accounts_cli", __name__, cli_group=None)
@@ -19,6 +19,20 @@ def create_instructor(username, password):
     except accounts.AccountError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Instructor {user.username} created.")
+
+
+@bp.cli.command("create-invite")
+@click.option(
+    "--days",
+    default=invite_store.DEFAULT_DAYS,
+    show_default=True,
+    type=click.IntRange(1, invite_store.MAX_DAYS),
+    help="How long the invite can be used.",
+)
+def create_invite(days):
+    """Print a single-use code that lets one person sign up as an instructor."""
+    code = invite_store.create(get_db(), None, days)
+    click.echo(f"Instructor invite, valid {days} days, usable once: {code}")
 
 
 @bp.cli.command("set-role")

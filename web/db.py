@@ -68,10 +68,28 @@ def write_transaction(db: Database):
         raise
 
 
+def private_dir(path: str | Path) -> None:
+    """Create a folder only its owner can enter (or close an existing one): it holds secrets."""
+    Path(path).mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(path, 0o700)
+
+
+def _private_file(path: str) -> None:
+    """The database holds password hashes: only its owner may read it. SQLite gives the -wal and -shm
+    files it makes the database file's mode, so making this one private makes them private too."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    for name in (path, f"{path}-wal", f"{path}-shm"):
+        if os.path.exists(name):
+            os.chmod(name, 0o600)
+
+
 def migrate(path: str) -> None:
     """Apply pending migrations. A file lock keeps several starting workers from racing each other."""
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    with open(f"{path}.lock", "w") as lock:
+    folder = Path(path).parent
+    if not folder.exists():
+        private_dir(folder)
+    _private_file(path)
+    with open(os.open(f"{path}.lock", os.O_WRONLY | os.O_CREAT, 0o600), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         db = Database(sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000))
         try:
@@ -308,3 +326,35 @@ def add_lab_commands_size(db):
     )
     db["lab_commands"].create_index(["lab_id", "id", "size"])
     db.execute("DROP INDEX idx_lab_commands_lab_id_id")
+
+
+@migrations(name="0030_create_throttle_buckets")
+def create_throttle_buckets(db):
+    db["throttle_buckets"].create({"key": str, "full_at": float}, pk="key", not_null={"full_at"})
+
+
+@migrations(name="0031_add_users_browser_key")
+def add_users_browser_key(db):
+    """One guest per browser: the key its signed session carries from the first page view."""
+    db["users"].add_column("browser_key", str)
+    db["users"].create_index(["browser_key"], unique=True)
+
+
+@migrations(name="0032_create_invites")
+def create_invites(db):
+    db["invites"].create(
+        {
+            "id": int,
+            "code_hash": str,
+            "created_by": int,
+            "created_at": str,
+            "expires_at": str,
+            "used_by": int,
+            "used_at": str,
+        },
+        pk="id",
+        not_null={"code_hash", "created_at", "expires_at"},
+        foreign_keys=[("created_by", "users", "id"), ("used_by", "users", "id")],
+    )
+    db["invites"].create_index(["code_hash"], unique=True)
+    db["invites"].create_index(["created_by", "expires_at"])

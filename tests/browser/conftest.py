@@ -30,12 +30,15 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    """The whole app, CSRF and all, on a free port for the session."""
+def live_app(tmp_path_factory):
     path = tmp_path_factory.mktemp("live") / "live.sqlite"
-    app = create_app(
-        {"SECRET_KEY": "browser-tests", "DATABASE": str(path), "INSTRUCTOR_INVITE_CODE": "teach-102"}
-    )
+    return create_app({"SECRET_KEY": "browser-tests", "DATABASE": str(path)})
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app):
+    """The whole app, CSRF and all, on a free port for the session."""
+    app = live_app
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
