@@ -1,9 +1,10 @@
-"""One sqlite-utils Database per request, and the schema as versioned migrations applied at start."""
+"""One sqlite-utils Database per worker thread, and the schema as versioned migrations applied at start."""
 
 import contextlib
 import fcntl
 import os
 import sqlite3
+import threading
 from pathlib import Path
 
 import click
@@ -32,18 +33,33 @@ def connect(path: str) -> Database:
     return Database(conn)
 
 
+_thread = threading.local()
+
+
 def get_db() -> Database:
-    """The request's connection, opened on first use and closed at teardown."""
+    """The thread's connection, opened on its first request and kept for the next ones.
+
+    Opening one per request cost more than many a request's queries (connect, pragmas, and in WAL mode a
+    checkpoint whenever the last connection closes). A connection belongs to one process and one database
+    file: after gunicorn forks, or when a test switches databases, a new one is opened (SQLite connections
+    must not cross a fork, so the parent's is left alone, never closed or used).
+    """
     if "db" not in g:
-        keep_open(current_app.config["DATABASE"])
-        g.db = connect(current_app.config["DATABASE"])
+        key = (os.getpid(), current_app.config["DATABASE"])
+        held = getattr(_thread, "held", None)
+        if held is None or held[0] != key:
+            if held is not None and held[0][0] == key[0]:
+                held[1].close()
+            held = _thread.held = (key, connect(key[1]))
+        g.db = held[1]
     return g.db
 
 
 def close_db(_exc=None) -> None:
+    """The request is over: whatever it left open is undone, so the next one starts clean."""
     db = g.pop("db", None)
-    if db is not None:
-        db.close()
+    if db is not None and db.conn.in_transaction:
+        db.conn.rollback()
 
 
 @contextlib.contextmanager
@@ -136,24 +152,6 @@ def backup_command(target):
     """Copy the database to TARGET while the server runs (see README, "Backup and restore")."""
     backup(current_app.config["DATABASE"], target)
     click.echo(f"Backup written: {target}")
-
-
-_keepers: dict[tuple[int, str], sqlite3.Connection] = {}
-
-
-def keep_open(path: str) -> None:
-    """Hold one idle connection for the life of the worker process.
-
-    In WAL mode the last connection to close checkpoints the log and deletes it, which would cost every
-    request about a millisecond; with this one open, closing a request's connection is cheap. It is opened
-    by each process on its first request, never before gunicorn forks its workers: SQLite connections must
-    not cross a fork.
-    """
-    key = (os.getpid(), path)
-    if key not in _keepers:
-        keeper = sqlite3.connect(path, check_same_thread=False)
-        keeper.execute("SELECT count(*) FROM sqlite_master").fetchall()  # a read opens the WAL index
-        _keepers[key] = keeper
 
 
 def init_app(app) -> None:

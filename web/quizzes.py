@@ -181,11 +181,16 @@ def _time_is_up(attempt: dict):
     return redirect(url_for("quizzes.review", attempt_id=attempt["id"]), 303)
 
 
-def _question_context(attempt: dict, number: int) -> dict:
+def _question_at(attempt: dict, number: int):
     ids = attempt["question_ids"]
     if not 1 <= number <= len(ids) or ids[number - 1] not in bank().questions:
         abort(404)
-    question = bank().questions[ids[number - 1]]
+    return bank().questions[ids[number - 1]]
+
+
+def _question_context(attempt: dict, number: int) -> dict:
+    ids = attempt["question_ids"]
+    question = _question_at(attempt, number)
     saved = quiz_store.answers(get_db(), attempt["id"])
     row = saved.get(question.id)
     withheld = attempt["kind"] == "practice" and question.id in _withheld_keys(attempt)
@@ -249,13 +254,14 @@ def _response_from_form(question) -> object:
 @bp.post("/attempts/<id:attempt_id>/<id:number>")
 def answer(attempt_id, number):
     attempt = _attempt_or_404(attempt_id)
-    context = _question_context(attempt, number)
-    question = context["question"]
     if attempt["kind"] == "exam":
+        question = _question_at(attempt, number)
         go = request.form.get("go", "save")
         if attempt["submitted_at"] or _expired(attempt):
             return _exam_closed(attempt, go)
-        return _save_exam_answer(attempt, number, context, go)
+        return _save_exam_answer(attempt, number, question, go)
+    context = _question_context(attempt, number)
+    question = context["question"]
     if attempt["submitted_at"]:
         return _refused(attempt, number, PRACTICE_FINISHED)
     if context["withheld"]:
@@ -288,10 +294,10 @@ def _exam_closed(attempt: dict, go: str):
     return redirect(target, 303)
 
 
-def _save_exam_answer(attempt: dict, number: int, context: dict, go: str):
-    """Exam answers are saved as they are given: on every change (autosave), and with each button."""
+def _save_exam_answer(attempt: dict, number: int, question, go: str):
+    """Exam answers are saved as they are given: on every change (autosave, the most frequent request of
+    a class in an exam, so it reads no more than it needs), and with each button."""
     db = get_db()
-    question = context["question"]
     response = _response_from_form(question)
     if not quiz_store.save_answer(db, attempt["id"], question.id, response, None):
         return _exam_closed(quiz_store.get_attempt(db, g.user.id, attempt["id"]), go)
@@ -299,7 +305,7 @@ def _save_exam_answer(attempt: dict, number: int, context: dict, go: str):
     if go == "autosave":
         return "", 204
     if go == "flag":
-        flagged = question.id not in context["flagged"]
+        flagged = not quiz_store.answers(db, attempt["id"]).get(question.id, {}).get("flagged")
         if not quiz_store.set_flag(db, attempt["id"], question.id, flagged):
             return _exam_closed(quiz_store.get_attempt(db, g.user.id, attempt["id"]), go)
         return _question_response(
@@ -310,7 +316,7 @@ def _save_exam_answer(attempt: dict, number: int, context: dict, go: str):
         if is_partial():
             return "", 200, {"HX-Redirect": target}
         return redirect(target, 303)
-    if go == "next" and number < context["total"]:
+    if go == "next" and number < len(attempt["question_ids"]):
         return _question_response(attempt, number + 1, status=saved, moved=True)
     return _question_response(attempt, number, status=saved)
 
