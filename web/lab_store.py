@@ -6,6 +6,7 @@ import datetime
 import secrets
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass
 
 import orjson
 from sqlite_utils import Database
@@ -106,8 +107,24 @@ class LoggedCommand:
         self.grade_changed = False
 
 
+@dataclass(frozen=True)
+class LabView:
+    """What the lab's fragments show of its world after an action, copied out of it: the world itself goes
+    back to the recent-worlds cache, where the next request may take it while this one still renders."""
+
+    prompt: str
+    answers: dict
+    hints: dict
+    grade: dict
+
+    @classmethod
+    def of(cls, world: World) -> LabView:
+        return cls(world.prompt, dict(world.answers), dict(world.hints), world.grade())
+
+
 def act(db: Database, lab_id: int, action):
-    """Load the world, apply `action(world)`, save world and log together; returns (action's value, world).
+    """Load the world, apply `action(world)`, save world and log together; returns (action's value, a
+    LabView of the world).
 
     The simulator runs outside any lock; the save succeeds only if nobody saved the lab meanwhile (its
     revision is unchanged), else the action runs again on the newer state. So two tabs never lose each
@@ -118,9 +135,7 @@ def act(db: Database, lab_id: int, action):
     key = (db.execute("PRAGMA database_list").fetchone()[2], lab_id)
     for _ in range(MAX_RETRIES):
         revision = db.execute("SELECT revision FROM labs WHERE id = ?", [lab_id]).fetchone()[0]
-        world = _recent_worlds().pop(key)[1] if _is_recent(key, revision) else None
-        if world is None:
-            world = _decode(_state(db, lab_id))
+        world = _take_recent(key, revision) or _decode(_state(db, lab_id))
         value = action(world)
         new_state = _encode(world)
         if len(new_state) > MAX_STATE_BYTES:
@@ -139,9 +154,10 @@ def act(db: Database, lab_id: int, action):
                     continue
             if isinstance(value, LoggedCommand):
                 value.id = _log(db, lab_id, value, now)
+        view = LabView.of(world)
         if new_state is not None:
             _remember(key, revision + 1, world)
-        return value, world
+        return value, view
     raise LabBusy(lab_id)
 
 
@@ -149,30 +165,27 @@ def _state(db: Database, lab_id: int) -> str:
     return db.execute("SELECT state FROM labs WHERE id = ?", [lab_id]).fetchone()[0]
 
 
-# The worlds this thread saved last, by database file and lab: the next command on a lab finds its world
-# here, unchanged since its revision, and skips parsing and rebuilding it (the larger part of a command's
-# time). Per thread, so no two requests ever share one; the revision check keeps every process correct.
-_local = threading.local()
-RECENT_WORLDS = 32
+# The worlds this process saved last, by database file and lab: the next command on a lab finds its world
+# here, unchanged since its revision, and skips parsing and rebuilding it (half of a command's time). A
+# request takes a world out (under the lock) and puts it back once saved, so no two requests ever hold the
+# same world; what a page shows of it leaves as a LabView copy. The revision check keeps processes correct.
+_recent_lock = threading.Lock()
+_recent: OrderedDict = OrderedDict()
+RECENT_WORLDS = 128  # a built world takes 150-300 KB: at most ~40 MB of a worker's memory
 
 
-def _recent_worlds() -> OrderedDict:
-    if not hasattr(_local, "worlds"):
-        _local.worlds = OrderedDict()
-    return _local.worlds
-
-
-def _is_recent(key: tuple, revision: int) -> bool:
-    entry = _recent_worlds().get(key)
-    return entry is not None and entry[0] == revision
+def _take_recent(key: tuple, revision: int) -> World | None:
+    with _recent_lock:
+        entry = _recent.pop(key, None)
+    return entry[1] if entry is not None and entry[0] == revision else None
 
 
 def _remember(key: tuple, revision: int, world: World) -> None:
-    worlds = _recent_worlds()
-    worlds[key] = (revision, world)
-    worlds.move_to_end(key)
-    while len(worlds) > RECENT_WORLDS:
-        worlds.popitem(last=False)
+    with _recent_lock:
+        _recent[key] = (revision, world)
+        _recent.move_to_end(key)
+        while len(_recent) > RECENT_WORLDS:
+            _recent.popitem(last=False)
 
 
 def _log(db: Database, lab_id: int, entry: LoggedCommand, now: str) -> int:

@@ -100,14 +100,14 @@ def run(scenario_id):
     if len(line) > MAX_LINE:
         # Kept short for the log; still over the shell's limit, so the shell answers "line too long".
         line = line[:MAX_LINE] + "…"
-    entry, world = lab_store.run_command(get_db(), lab["id"], line)
+    entry, view = lab_store.run_command(get_db(), lab["id"], line)
     if not is_partial():
         return redirect(url_for("labs.show", scenario_id=scenario_id, _anchor="command-line"), 303)
     return render(
         "labs/lab.html",
         "labs/_run.html",
         scenario=scenario,
-        world=world,
+        world=view,
         grade=entry.grade,
         grade_changed=entry.grade_changed,
         only_tasks=_shown_tasks(),
@@ -139,8 +139,8 @@ def answer(scenario_id, task_id):
     _task_or_404(scenario, task_id)
     lab = _owned_lab(scenario_id)
     text = request.form.get("answer", "")[:500]
-    _, world = lab_store.act(get_db(), lab["id"], lambda w: w.answer(task_id, text))
-    return _tasks_response(scenario, lab, world, focus=f"task-{task_id}")
+    _, view = lab_store.act(get_db(), lab["id"], lambda w: w.answer(task_id, text))
+    return _tasks_response(scenario, view, focus=f"task-{task_id}")
 
 
 @bp.post("/<scenario_id>/hint/<task_id>")
@@ -148,8 +148,8 @@ def hint(scenario_id, task_id):
     scenario = _scenario_or_404(scenario_id)
     _task_or_404(scenario, task_id)
     lab = _owned_lab(scenario_id)
-    _, world = lab_store.act(get_db(), lab["id"], lambda w: w.take_hint(task_id))
-    return _tasks_response(scenario, lab, world, focus=f"hints-{task_id}")
+    _, view = lab_store.act(get_db(), lab["id"], lambda w: w.take_hint(task_id))
+    return _tasks_response(scenario, view, focus=f"hints-{task_id}")
 
 
 @bp.post("/<scenario_id>/reset")
@@ -165,15 +165,15 @@ def _shown_tasks() -> set[str]:
     return set(request.form.get("only_tasks", "").split(",")) - {""}
 
 
-def _tasks_response(scenario, lab, world, focus: str):
+def _tasks_response(scenario, view, focus: str):
     if not is_partial():
         return redirect(url_for("labs.show", scenario_id=scenario["id"], _anchor=focus), 303)
     return render(
         "labs/lab.html",
         "labs/_tasks.html",
         scenario=scenario,
-        world=world,
-        grade=world.grade(),
+        world=view,
+        grade=view.grade,
         focus=focus,
         only_tasks=_shown_tasks(),
         next_lab=lab_store.next_lab(scenario["id"]),
