@@ -7,8 +7,8 @@ core of its own while the server gets the others (on a 2-core machine: one each,
 are those of one core). The "generator" column says how busy that core was: near 100 % the generator, not
 the server, is the limit. BENCH_SERVER_CPUS and BENCH_LOAD_CPUS (taskset lists) change the split.
 
-BENCH_QUICK=1 runs two small steps and short phases (about a minute). BENCH_STEPS="50,100" and
-BENCH_SECONDS=30 choose the learners of each step and how long each window is measured.
+BENCH_QUICK=1 runs two small steps and short phases (about a minute). BENCH_STEPS="50,100" chooses the
+learners of each step, BENCH_SECONDS=30 how long each step and each saturated endpoint is measured.
 """
 
 import locust  # noqa: I001 - first, so gevent patches the standard library before anything uses it
@@ -180,13 +180,14 @@ def main() -> int:
     logging.getLogger("locust.runners").setLevel(logging.ERROR)
     steps = [int(n) for n in os.environ["BENCH_STEPS"].split(",")] if os.environ.get("BENCH_STEPS") else STEPS
     seconds = float(os.environ.get("BENCH_SECONDS", MEASURE_SECONDS))
+    saturation_seconds = float(os.environ.get("BENCH_SECONDS", SATURATION_SECONDS))
     server_cpus, load_cpus = _cpu_split()
     run_conditions = conditions(server_cpus, load_cpus)
     started = time.monotonic()
     with server.running(server_cpus) as app:
         os.sched_setaffinity(0, load_cpus)
         steps_measured = ramp(app, steps, seconds)
-        saturation = {name: saturate(app, name, SATURATION_USERS, SATURATION_SECONDS) for name in HAMMERS}
+        saturation = {name: saturate(app, name, SATURATION_USERS, saturation_seconds) for name in HAMMERS}
     run_conditions["minutes"] = round((time.monotonic() - started) / 60, 1)
     print(figures.table(steps_measured, saturation))
     print(json.dumps(figures.summary(steps_measured, saturation, run_conditions)))
