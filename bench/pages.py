@@ -13,6 +13,7 @@ CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 CHOICE = re.compile(r'<input type="(radio|checkbox)" name="option" value="([^"]+)"')
 FILL = re.compile(r'<input id="answer" name="answer"')
 STATIC = re.compile(r'(?:href|src)="(/static/[^"?]+)(?:\?[^"]*)?"')
+MAX_AGE = re.compile(r"max-age=(\d+)")
 POSITION = re.compile(r"question (\d+) of (\d+)</h1>")
 
 
@@ -27,6 +28,17 @@ def csrf_token(html: str) -> str:
 def static_files(html: str) -> list[str]:
     """The stylesheets, scripts and icon a browser fetches after the page itself."""
     return list(dict.fromkeys(STATIC.findall(html)))
+
+
+def fresh_for_a_while(cache_control: str) -> bool:
+    """Whether a browser would reuse the response without asking again: a max-age above 0, no no-cache."""
+    match = MAX_AGE.search(cache_control)
+    return bool(
+        match
+        and int(match.group(1)) > 0
+        and "no-cache" not in cache_control
+        and "no-store" not in cache_control
+    )
 
 
 def location_path(location: str) -> str:

@@ -86,7 +86,7 @@ def _wait_until_up(server: Server) -> None:
         if server.process.poll() is not None:
             raise RuntimeError(f"`make run` exited with {server.process.returncode}:\n{server.tail()}")
         try:
-            with urllib.request.urlopen(f"{server.url}/static/favicon.svg", timeout=2):
+            with urllib.request.urlopen(f"{server.url}/", timeout=5):
                 if server.workers():
                     return
         except (urllib.error.URLError, ConnectionError, TimeoutError):

@@ -19,7 +19,9 @@ def test_a_learner_finds_the_token_the_static_files_and_the_choices_of_an_exam_q
     start = client.post("/quizzes/exam")
     html = client.get(start.headers["Location"]).get_data(as_text=True)
     assert pages.csrf_token(html)
-    assert {"/static/app.css", "/static/app.js", "/static/htmx.min.js"} <= set(pages.static_files(html))
+    statics = pages.static_files(html)
+    assert len(statics) == 4 and all(path.startswith("/static/") for path in statics)
+    assert [client.get(path).status_code for path in statics] == [200] * 4
     assert pages.question_position(html) == (1, 60)
     form = pages.question_form(html)
     if form.kind in ("single", "multiple"):
@@ -108,6 +110,13 @@ def test_a_tiny_live_run_ends_with_the_json_line():
         assert result["endpoints"][name]["rps"] > 0
     assert result["endpoints"]["ceiling"]["ratio_to_ceiling"] == 1.0
     assert 10 < result["worker_rss_mb"] < 1000
+
+
+def test_a_learner_fetches_our_fingerprinted_files_once_and_revalidates_uncached_ones(client):
+    html = client.get("/").get_data(as_text=True)
+    stylesheet = next(path for path in pages.static_files(html) if path.endswith(".css"))
+    assert pages.fresh_for_a_while(client.get(stylesheet).headers["Cache-Control"])
+    assert not any(pages.fresh_for_a_while(value) for value in ("", "no-cache", "max-age=0", "no-store"))
 
 
 @pytest.fixture(autouse=True)
