@@ -2,6 +2,7 @@
 
 `python -m bench micro`: the older benchmarks of one request or one command (*_bench.py), each against its
 stated target; non-zero exit if one misses.
+`python -m bench profile ENDPOINT`: py-spy's view of the server under one endpoint (profile.py).
 """
 
 import subprocess
@@ -17,11 +18,16 @@ def micro() -> int:
     return status
 
 
-if sys.argv[1:] == ["micro"]:
+command, arguments = (sys.argv[1], sys.argv[2:]) if len(sys.argv) > 1 else ("load", [])
+if command == "micro" and not arguments:
     sys.exit(micro())
-elif sys.argv[1:]:
-    sys.exit(f"usage: python -m bench [micro]\n{__doc__}")
-else:
+elif command == "profile":
+    from bench import profile
+
+    sys.exit(profile.main(arguments))
+elif command == "load" and not arguments:
     from bench import load
 
     sys.exit(load.main())
+else:
+    sys.exit(__doc__)

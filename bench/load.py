@@ -40,7 +40,7 @@ HAMMERS = {
 }
 
 
-def _cpu_split() -> tuple[str | None, set[int]]:
+def cpu_split() -> tuple[str | None, set[int]]:
     """Server cores (taskset list) and generator cores: the last core for Locust, the others for the app."""
     cores = sorted(os.sched_getaffinity(0))
     load = {int(c) for c in os.environ.get("BENCH_LOAD_CPUS", str(cores[-1])).split(",")}
@@ -106,7 +106,7 @@ def _entry(entry) -> dict:
     }
 
 
-def _spawn(env: Environment, user_class, count: int) -> bool:
+def spawn(env: Environment, user_class, count: int) -> bool:
     """Start users up to `count` and wait until each has set itself up (a user that failed never does)."""
     env.runner.start(count, spawn_rate=SPAWN_RATE)
     deadline = time.monotonic() + 30 + 3 * count / SPAWN_RATE
@@ -128,7 +128,7 @@ def ramp(app: server.Server, steps: list[int], seconds: float) -> list[dict]:
             if time.monotonic() - began > RAMP_BUDGET_SECONDS:
                 print(f"ramp stopped before {learners} learners: time budget spent", file=sys.stderr)
                 break
-            all_started = _spawn(env, classroom.Learner, learners)
+            all_started = spawn(env, classroom.Learner, learners)
             gevent.sleep(SETTLE_SECONDS)
             window = Window(env, app)
             window.measure(seconds)
@@ -153,7 +153,7 @@ def saturate(app: server.Server, name: str, users: int, seconds: float) -> dict:
     env = Environment(user_classes=[user_class], host=app.url)
     env.create_local_runner()
     try:
-        _spawn(env, user_class, users)
+        spawn(env, user_class, users)
         gevent.sleep(SETTLE_SECONDS)
         window = Window(env, app)
         window.measure(seconds)
@@ -180,7 +180,7 @@ def main() -> int:
     steps = [int(n) for n in os.environ["BENCH_STEPS"].split(",")] if os.environ.get("BENCH_STEPS") else STEPS
     seconds = float(os.environ.get("BENCH_SECONDS", MEASURE_SECONDS))
     saturation_seconds = float(os.environ.get("BENCH_SECONDS", SATURATION_SECONDS))
-    server_cpus, load_cpus = _cpu_split()
+    server_cpus, load_cpus = cpu_split()
     run_conditions = conditions(server_cpus, load_cpus)
     started = time.monotonic()
     with server.running(server_cpus) as app:
