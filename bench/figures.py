@@ -12,6 +12,8 @@ LEARNERS_TARGET = 1000
 RATIO_TARGET = 0.5
 RSS_TARGET_MB = 150
 SATURATED = ("ceiling", "command", "answer")
+GENERATOR_BOUND = 0.9
+"""Above this share of its core, the load generator rather than the server may be what limits a window."""
 NOTHING = {"requests": 0, "failures": 0, "p50_ms": 0, "p95_ms": 0, "p99_ms": 0}
 
 
@@ -88,8 +90,14 @@ def summary(steps: list[dict], saturation: dict[str, dict], conditions: dict) ->
         "ratios": all((endpoints[name]["ratio_to_ceiling"] or 0) >= RATIO_TARGET for name in SATURATED),
         "worker_rss": rss < RSS_TARGET_MB,
     }
-    result["conditions"] = conditions
+    result["conditions"] = {**conditions, "generator_bound": generator_bound(steps, saturation)}
     return result
+
+
+def generator_bound(steps: list[dict], saturation: dict[str, dict]) -> list[str]:
+    """The windows whose figures the load generator may have held down: a busy generator sends late."""
+    bound = [f"{step['learners']} learners" for step in steps if step["generator_cpu"] >= GENERATOR_BOUND]
+    return bound + [name for name, window in saturation.items() if window["generator_cpu"] >= GENERATOR_BOUND]
 
 
 def _columns(rows: list[list]) -> str:
@@ -111,6 +119,12 @@ def table(steps: list[dict], saturation: dict[str, dict]) -> str:
     parts += ["\n".join(failures)] if failures else []
     parts += [endpoint_table(steps[-1])] if steps else []
     parts += [saturation_table(saturation)] if saturation else []
+    bound = generator_bound(steps, saturation)
+    if bound:
+        parts.append(
+            f"The load generator used over {GENERATOR_BOUND:.0%} of its core in: {', '.join(bound)}. There "
+            "the server may have had more to give; a bound ceiling makes the ratios to it upper bounds."
+        )
     return "\n\n".join(parts)
 
 

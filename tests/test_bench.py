@@ -41,7 +41,7 @@ def _window(learners, p99, failures=0, requests=1000, seconds=10.0, rss=60.0, **
         "endpoints": {extra.pop("name", "command"): total},
         "total": total,
         "user_errors": extra.pop("user_errors", 0),
-        "generator_cpu": 0.3,
+        "generator_cpu": extra.pop("generator_cpu", 0.3),
         "server_cpu": 0.8,
         "worker_rss_mb": rss,
         **extra,
@@ -54,6 +54,13 @@ def test_learners_held_is_the_largest_step_with_p99_under_100_ms_and_no_error():
     assert figures.learners_held([_window(100, 30), _window(250, 40, failures=1)]) == 100
     assert figures.learners_held([_window(100, 30, user_errors=2)]) == 0
     assert figures.learners_held([_window(100, 100)]) == 0
+
+
+def test_a_window_with_the_generator_at_its_limit_is_named():
+    steps = [_window(100, 20), _window(250, 30, generator_cpu=0.95)]
+    saturation = {"ceiling": _window(24, 10, name="ceiling", generator_cpu=0.97)}
+    assert figures.generator_bound(steps, saturation) == ["250 learners", "ceiling"]
+    assert "ratios to it upper bounds" in figures.table(steps, saturation)
 
 
 def test_the_ramp_goes_on_through_rare_errors_but_stops_when_latency_misses():
@@ -91,6 +98,7 @@ def test_the_summary_reports_targets_missed_as_missed():
     assert result["learners"] == 500 and result["worker_rss_mb"] == 120.0
     assert result["targets_met"] == {"learners": False, "ratios": False, "worker_rss": True}
     assert result["classroom"]["p99_ms"] == 40
+    assert result["conditions"] == {"cpus": 2, "generator_bound": []}
     verdicts = {line.split()[0]: line.split()[-1] for line in figures.ramp_table(steps).splitlines()[1:]}
     assert verdicts == {"500": "held", "1000": "missed"}
 
