@@ -106,11 +106,12 @@ def _entry(entry) -> dict:
     }
 
 
-def spawn(env: Environment, user_class, count: int) -> bool:
-    """Start users up to `count` and wait until each has set itself up (a user that failed never does)."""
+def spawn(env: Environment, kind: str, count: int) -> bool:
+    """Start users up to `count` and wait until each has set itself up (a user that failed never does);
+    `kind` is the name they count themselves under in classroom.ready."""
     env.runner.start(count, spawn_rate=SPAWN_RATE)
     deadline = time.monotonic() + 30 + 3 * count / SPAWN_RATE
-    while classroom.ready[user_class.__name__] < count:
+    while classroom.ready[kind] < count:
         if time.monotonic() > deadline:
             return False
         gevent.sleep(0.2)
@@ -119,7 +120,7 @@ def spawn(env: Environment, user_class, count: int) -> bool:
 
 def ramp(app: server.Server, steps: list[int], seconds: float) -> list[dict]:
     """Learners in growing steps, each measured after all have started, until latency misses its target."""
-    env = Environment(user_classes=[classroom.Learner], host=app.url)
+    env = Environment(user_classes=classroom.LEARNERS, host=app.url)
     env.create_local_runner()
     results = []
     began = time.monotonic()
@@ -128,7 +129,7 @@ def ramp(app: server.Server, steps: list[int], seconds: float) -> list[dict]:
             if time.monotonic() - began > RAMP_BUDGET_SECONDS:
                 print(f"ramp stopped before {learners} learners: time budget spent", file=sys.stderr)
                 break
-            all_started = spawn(env, classroom.Learner, learners)
+            all_started = spawn(env, "Learner", learners)
             gevent.sleep(SETTLE_SECONDS)
             window = Window(env, app)
             window.measure(seconds)
@@ -153,7 +154,7 @@ def saturate(app: server.Server, name: str, users: int, seconds: float) -> dict:
     env = Environment(user_classes=[user_class], host=app.url)
     env.create_local_runner()
     try:
-        spawn(env, user_class, users)
+        spawn(env, user_class.__name__, users)
         gevent.sleep(SETTLE_SECONDS)
         window = Window(env, app)
         window.measure(seconds)

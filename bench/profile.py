@@ -25,7 +25,7 @@ from locust.env import Environment
 
 from bench import classroom, load, server
 
-TARGETS = {**load.HAMMERS, "mix": classroom.Learner}
+TARGETS = [*load.HAMMERS, "mix"]
 MIX_LEARNERS = 250
 HAMMER_USERS = 12
 LINE_NUMBER = re.compile(r":\d+\)$")
@@ -60,13 +60,15 @@ def record(target: str, seconds: int, wall: bool, output: Path) -> str:
     py_spy = shutil.which("py-spy", path=os.path.dirname(sys.executable)) or shutil.which("py-spy")
     if py_spy is None:
         raise SystemExit("py-spy is not installed: `make bench` installs it (pip install -e '.[bench]')")
-    user_class = TARGETS[target]
+    mix = target == "mix"
+    user_classes = classroom.LEARNERS if mix else [load.HAMMERS[target]]
     server_cpus, load_cpus = load.cpu_split()
     with server.running(server_cpus) as app:
         os.sched_setaffinity(0, load_cpus)
-        env = Environment(user_classes=[user_class], host=app.url)
+        env = Environment(user_classes=user_classes, host=app.url)
         env.create_local_runner()
-        load.spawn(env, user_class, MIX_LEARNERS if target == "mix" else HAMMER_USERS)
+        kind, count = ("Learner", MIX_LEARNERS) if mix else (user_classes[0].__name__, HAMMER_USERS)
+        load.spawn(env, kind, count)
         gevent.sleep(load.SETTLE_SECONDS)
         processes = app.gunicorn_processes()
         arbiter = next(pid for pid, parent in processes.items() if parent not in processes)
@@ -88,7 +90,7 @@ def record(target: str, seconds: int, wall: bool, output: Path) -> str:
 
 def main(arguments: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench profile", description=__doc__.splitlines()[0])
-    parser.add_argument("target", choices=sorted(TARGETS))
+    parser.add_argument("target", choices=TARGETS)
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--wall", action="store_true", help="count waiting too, not only CPU")
     parser.add_argument("--output", type=Path, help="collapsed stacks (default: profile-TARGET.txt)")
