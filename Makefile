@@ -22,6 +22,10 @@ $(VENV)/.test-deps: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $@ $(VENV)/.run-deps
 
+$(VENV)/.bench-deps: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[bench]"
+	touch $@ $(VENV)/.run-deps
+
 run: $(VENV)/.run-deps
 	$(BIN)/flask --app app init-db
 	$(BIN)/flask --app app purge-guests --days 30
@@ -47,7 +51,9 @@ format: $(VENV)/.test-deps
 test: lint chromium
 	$(BIN)/pytest -q
 
-bench: $(VENV)/.run-deps
+# The classroom load test (bench/load.py), about 10 minutes; BENCH_QUICK=1 for a 1-minute run.
+# `$(BIN)/python -m bench micro` runs the older per-request benchmarks.
+bench: $(VENV)/.bench-deps
 	$(BIN)/python -m bench
 
 clean:
