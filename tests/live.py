@@ -46,7 +46,11 @@ class LiveServer:
         command += ["app:create_app()"]
         self.log = open(folder / "gunicorn.log", "w")  # noqa: SIM115 (closed in stop)
         self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=self.log, stderr=self.log)
-        self.wait_until_up(workers)
+        try:
+            self.wait_until_up(workers)
+        except BaseException:
+            self.stop()  # a server that never came up is not left running behind the failed test
+            raise
 
     def wait_until_up(self, workers: int, timeout: float = 30) -> None:
         end = time.monotonic() + timeout
