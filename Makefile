@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
-WORKERS ?= 3
+WORKERS ?= 2
 empty :=
 # static/a.css:static/b.js, the list form that the debug server's --extra-files takes.
 STATIC_FILES := $(subst $(empty) ,:,$(wildcard static/*))
@@ -29,7 +29,7 @@ $(VENV)/.bench-deps: pyproject.toml | $(BIN)/python
 run: $(VENV)/.run-deps
 	$(BIN)/flask --app app init-db
 	$(BIN)/flask --app app purge-guests --days 30
-	$(BIN)/gunicorn -c gunicorn.conf.py --preload --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --access-logfile - "app:create_app()"
+	$(BIN)/gunicorn -c gunicorn.conf.py --workers $(WORKERS) --bind 127.0.0.1:$(PORT) "app:create_app()"
 
 # A change in static/ restarts the debug server too, and each start builds the assets it lacks.
 dev: $(VENV)/.run-deps

@@ -22,3 +22,15 @@ forwarded_allow_ips = "127.0.0.1,::1" if _trusts_proxy(os.environ.get("GUESTLAB_
 # its user runs, so `gunicornc` could steer another server. This one lives in the private instance folder:
 # `gunicornc -s instance/gunicorn.ctl`.
 control_socket = os.path.join(HERE, "instance", "gunicorn.ctl")
+
+# The app is loaded once and forked, so a worker that dies is replaced at once and the workers share the
+# loaded banks and simulator. Threaded workers keep connections alive and serve another request while
+# one waits on its client or on SQLite (a sync worker idled a quarter of its time closing connections;
+# see bench/PROFILE.md); the recent-worlds cache is per process, so every thread of a worker shares it.
+preload_app = True
+worker_class = "gthread"
+threads = 4
+keepalive = 5
+# No access log of gunicorn's own: formatting it cost 0.2 ms of every request. A reverse proxy in front
+# logs requests; errors still go to gunicorn's error log (standard error).
+accesslog = None

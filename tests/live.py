@@ -41,7 +41,7 @@ class LiveServer:
             "GUESTLAB_SECRET_KEY": "live-test",
             "PYTHONUNBUFFERED": "1",
         }
-        command = [sys.executable, "-m", "gunicorn", "--preload", "--workers", str(workers)]
+        command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--workers", str(workers)]
         command += ["--bind", f"127.0.0.1:{self.port}", "--control-socket", str(folder / "gunicorn.ctl")]
         command += ["app:create_app()"]
         self.log = open(folder / "gunicorn.log", "w")  # noqa: SIM115 (closed in stop)

@@ -256,11 +256,12 @@ def run_command(db: Database, lab_id: int, line: str):
     def run(world):
         before, prompt = world.grade(), world.prompt
         entry = LoggedCommand(prompt, line, world.run(line))
-        entry.grade = world.grade()
-        entry.grade_changed = entry.grade != before
+        entry.grade = before
         return entry
 
-    return act(db, lab_id, run)
+    entry, view = act(db, lab_id, run)
+    entry.grade, entry.grade_changed = view.grade, view.grade != entry.grade  # the view graded it after
+    return entry, view
 
 
 def reset_lab(db: Database, lab_id: int, scenario_id: str) -> None:
