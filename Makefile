@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
-WORKERS ?= 2
+WORKERS ?= 3
 empty :=
 # static/a.css:static/b.js, the list form that the debug server's --extra-files takes.
 STATIC_FILES := $(subst $(empty) ,:,$(wildcard static/*))

@@ -1,9 +1,7 @@
-"""gunicorn settings for `make run`: whom to trust, and a control socket of this installation's own."""
+"""gunicorn settings for `make run`: whom to trust, how many workers of which kind, and what they log."""
 
 import json
 import os
-
-HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def _trusts_proxy(value: str) -> bool:
@@ -18,21 +16,21 @@ def _trusts_proxy(value: str) -> bool:
 # Only a reverse proxy the administrator vouched for (on this host, since we bind 127.0.0.1) is believed.
 forwarded_allow_ips = "127.0.0.1,::1" if _trusts_proxy(os.environ.get("GUESTLAB_TRUST_PROXY", "")) else ""
 
-# The default, $XDG_RUNTIME_DIR/gunicorn.ctl or ~/.gunicorn/gunicorn.ctl, is one path for every gunicorn
-# its user runs, so `gunicornc` could steer another server. This one lives in the private instance folder:
-# `gunicornc -s instance/gunicorn.ctl`.
-control_socket = os.path.join(HERE, "instance", "gunicorn.ctl")
+# No control socket. Its default path is one for every gunicorn its user runs (so `gunicornc` could steer
+# another server), and it is served by a thread of the master, which gunicorn itself starts only after the
+# first workers "to avoid fork deadlocks": workers forked later, to replace one that died, are forked
+# beside it all the same. Nothing here uses gunicornc; signals (HUP, TTIN, TTOU) manage the workers.
+control_socket_disable = True
 
 # The app is loaded once and forked, so a worker that dies is replaced at once and the workers share the
-# loaded banks and simulator. Threaded workers keep connections alive and serve another request while
-# one waits on its client or on SQLite (a sync worker idled a quarter of its time closing connections;
-# see bench/PROFILE.md); the recent-worlds cache is per process, so every thread of a worker shares it.
+# loaded banks and simulator.
 preload_app = True
-worker_class = "gthread"
-threads = 4
-# Longer than a learner's pause between two clicks: a connection the server closes just as the browser
-# reuses it fails that request (the bench saw one such error at 500 learners with 5 s).
-keepalive = 75
-# No access log of gunicorn's own: formatting it cost 0.2 ms of every request. A reverse proxy in front
-# logs requests; errors still go to gunicorn's error log (standard error).
+# Sync workers, 3 on 2 cores (Makefile's WORKERS). Measured with `make bench` on this 2-core machine, server
+# on both cores: at 1000 learners sync workers had p99 130 ms with 0.92 cores busy, threaded ones (2 x 4
+# threads, keep-alive) 420 ms with 1.2 cores busy: the threads' contention for the GIL cost more than the
+# connections they keep. A sync worker does wait for each client to close its connection (a quarter of its
+# time on loopback, bench/PROFILE.md): in production put a buffering reverse proxy (nginx) in front.
+worker_class = "sync"
+# No access log of gunicorn's own: formatting it cost 0.2 ms of every request. The reverse proxy logs
+# requests; errors still go to gunicorn's error log (standard error).
 accesslog = None

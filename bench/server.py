@@ -111,7 +111,7 @@ def _stop(process: subprocess.Popen) -> None:
 def running(cpus: str | None = None) -> Iterator[Server]:
     """`make run` on a free port, pinned to `cpus` (taskset's list form) when given, stopped on leaving.
 
-    The database, the log and gunicorn's control socket live in a temporary folder; the secret key is made
+    The database and the log live in a temporary folder; the secret key is made
     up for the run, so the instance folder is not touched. Only the benchmark's server trusts X-Forwarded-For
     (see classroom.py).
     make is told that the run dependencies are installed (`-o`): `make bench` has just installed them.
@@ -123,8 +123,6 @@ def running(cpus: str | None = None) -> Iterator[Server]:
             "GUESTLAB_DATABASE": f"{folder}/bench.sqlite",
             "GUESTLAB_SECRET_KEY": secrets.token_hex(32),
             "GUESTLAB_TRUST_PROXY": "true",
-            # A control socket of its own, so the bench never takes over a `make run` of this checkout.
-            "GUNICORN_CMD_ARGS": f"--control-socket {folder}/gunicorn.ctl",
         }
         command = ["make", "--no-print-directory", "-o", ".venv/.run-deps", "run", f"PORT={port}"]
         if cpus and shutil.which("taskset"):

@@ -42,8 +42,7 @@ class LiveServer:
             "PYTHONUNBUFFERED": "1",
         }
         command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--workers", str(workers)]
-        command += ["--bind", f"127.0.0.1:{self.port}", "--control-socket", str(folder / "gunicorn.ctl")]
-        command += ["app:create_app()"]
+        command += ["--bind", f"127.0.0.1:{self.port}", "app:create_app()"]
         self.log = open(folder / "gunicorn.log", "w")  # noqa: SIM115 (closed in stop)
         self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=self.log, stderr=self.log)
         try:

@@ -57,12 +57,14 @@ class Worker(threading.Thread):
         started = _until_answered(lambda: self.browser.post("/quizzes/exam", {}), self.stop_at)
         self.attempt_id = int(ATTEMPT_URL.search(started.url).group(1))
         number = 0
-        while not self.done.is_set() and time.monotonic() < self.stop_at and number < 60:
-            if self.rng.random() < 0.5:
-                self._command(f"echo learner-{self.seed}-{len(self.commands)}")
-            else:
+        # Work until the kills are done: each of the exam's 60 questions once, commands around them (fewer
+        # than the log keeps, so every acknowledged one must still be there).
+        while not self.done.is_set() and time.monotonic() < self.stop_at and len(self.commands) < 250:
+            if number < 60 and self.rng.random() < 0.5:
                 number += 1
                 self._answer(number)
+            else:
+                self._command(f"echo learner-{self.seed}-{len(self.commands)}")
 
     def _command(self, line: str):
         reply = _until_answered(
