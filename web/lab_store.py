@@ -29,8 +29,8 @@ KEEP_OUTPUT_BYTES = 64 * 1024
 LAB_LOG_BYTES = 1024 * 1024
 USER_LOG_BYTES = 8 * 1024 * 1024
 LOG_FULL = (
-    "guestlab: your labs' saved terminal logs are full (8 MiB in all), so this output was shown but not "
-    "saved. Resetting a lab you have finished frees its log.\n"
+    f"guestlab: your labs' saved terminal logs are full ({USER_LOG_BYTES >> 20} MiB in all), so this output "
+    "was shown but not saved. Resetting a lab you have finished frees its log.\n"
 )
 MAX_RETRIES = 5
 # A lab's state is read and written whole by every command: at 512 KiB a command still costs ~10 ms of the
