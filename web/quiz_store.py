@@ -52,15 +52,16 @@ def start_exam(db: Database, user_id: int, title: str, question_ids: list[str], 
         return create_attempt(db, user_id, "exam", title, question_ids, deadline)
 
 
+def _parsed(row: dict) -> dict:
+    row["question_ids"] = json.loads(row["question_ids"])
+    row["result"] = json.loads(row["result"]) if row["result"] else None
+    return row
+
+
 def get_attempt(db: Database, user_id: int, attempt_id: int) -> dict | None:
     """An attempt only ever comes back to its owner; anyone else gets nothing, as if it did not exist."""
     rows = list(db["attempts"].rows_where("id = ? AND user_id = ?", [attempt_id, user_id]))
-    if not rows:
-        return None
-    attempt = rows[0]
-    attempt["question_ids"] = json.loads(attempt["question_ids"])
-    attempt["result"] = json.loads(attempt["result"]) if attempt["result"] else None
-    return attempt
+    return _parsed(rows[0]) if rows else None
 
 
 def list_attempts(db: Database, user_id: int) -> list[dict]:
@@ -73,12 +74,13 @@ def list_attempts(db: Database, user_id: int) -> list[dict]:
 
 
 def open_exam(db: Database, user_id: int) -> dict | None:
+    """The learner's exam not yet submitted (its time may have run out), parsed as get_attempt gives it."""
     rows = list(
         db["attempts"].rows_where(
             "user_id = ? AND kind = 'exam' AND submitted_at IS NULL", [user_id], order_by="id DESC", limit=1
         )
     )
-    return rows[0] if rows else None
+    return _parsed(rows[0]) if rows else None
 
 
 def set_position(db: Database, attempt_id: int, number: int) -> None:
@@ -94,14 +96,18 @@ def answers(db: Database, attempt_id: int) -> dict[str, dict]:
     return found
 
 
+# Answers and flags are written only while their attempt is open: checked in the writing statement itself,
+# so a write racing the submit cannot land after it.
+WHILE_OPEN = "WHERE EXISTS (SELECT 1 FROM attempts WHERE id = ? AND submitted_at IS NULL)"
+
+
 def save_answer(db: Database, attempt_id: int, question_id: str, response, correct: bool | None) -> bool:
     """Store an answer while its attempt is open, in one statement (so it waits its turn for the write
     lock); False, with nothing stored, once the attempt has been submitted."""
     return (
         db.execute(
-            """INSERT INTO answers (attempt_id, question_id, response, correct, answered_at)
-               SELECT ?, ?, ?, ?, ?
-               WHERE EXISTS (SELECT 1 FROM attempts WHERE id = ? AND submitted_at IS NULL)
+            f"""INSERT INTO answers (attempt_id, question_id, response, correct, answered_at)
+               SELECT ?, ?, ?, ?, ? {WHILE_OPEN}
                ON CONFLICT (attempt_id, question_id) DO UPDATE SET response = excluded.response,
                    correct = excluded.correct, answered_at = excluded.answered_at""",
             [
@@ -121,8 +127,8 @@ def set_flag(db: Database, attempt_id: int, question_id: str, flagged: bool) -> 
     """Flag a question for review while its attempt is open; False once the attempt has been submitted."""
     return (
         db.execute(
-            """INSERT INTO answers (attempt_id, question_id, flagged)
-               SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM attempts WHERE id = ? AND submitted_at IS NULL)
+            f"""INSERT INTO answers (attempt_id, question_id, flagged)
+               SELECT ?, ?, ? {WHILE_OPEN}
                ON CONFLICT (attempt_id, question_id) DO UPDATE SET flagged = excluded.flagged""",
             [attempt_id, question_id, int(flagged), attempt_id],
         ).rowcount

@@ -159,8 +159,7 @@ def _submit(attempt: dict) -> None:
 
 def _exam_in_progress() -> dict | None:
     """The learner's exam still running; one whose time ran out is submitted here, as on any visit to it."""
-    running = quiz_store.open_exam(get_db(), g.user.id) if g.user else None
-    exam = quiz_store.get_attempt(get_db(), g.user.id, running["id"]) if running else None
+    exam = quiz_store.open_exam(get_db(), g.user.id) if g.user else None
     if exam is not None and _expired(exam):
         _submit(exam)
         return None
