@@ -1,9 +1,7 @@
-import threading
-
 import pytest
-from werkzeug.serving import make_server
 
 from app import create_app
+from tests.live import LiveServer, serve_in_thread
 from web import invite_store
 from web.db import connect
 
@@ -76,9 +74,13 @@ def htmx(client):
 @pytest.fixture
 def server(app):
     """The app on a real threaded server, for tests of what parallel requests do."""
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join()
+    with serve_in_thread(app) as url:
+        yield url
+
+
+@pytest.fixture
+def gunicorn_server(tmp_path):
+    """The app served by gunicorn's worker processes as `make run` serves it, over a database of its own."""
+    live = LiveServer(tmp_path)
+    yield live
+    live.stop()

@@ -3,14 +3,15 @@ browsers that talk to it over HTTP with their own cookies and CSRF token, as a c
 
 from __future__ import annotations
 
+import contextlib
 import http.cookiejar
 import os
 import re
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -18,14 +19,25 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from werkzeug.serving import make_server
+
+from bench.server import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+@contextlib.contextmanager
+def serve_in_thread(app):
+    """The app on werkzeug's threaded server in this process (CSRF and all); yields its base URL."""
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_port}"
+    finally:
+        httpd.shutdown()
+        thread.join()
 
 
 class LiveServer:

@@ -10,21 +10,13 @@ import random
 import re
 import threading
 
-import pytest
-
 from tests.live import Browser, LiveServer
+from tests.parallel import in_parallel
 
 ATTEMPT_URL = re.compile(r"/quizzes/attempts/(\d+)/1$")
 OPTION = re.compile(r'name="option" value="([^"]+)"')
 LEARNERS = 24
 QUESTIONS_EACH = 12
-
-
-@pytest.fixture
-def server(tmp_path):
-    live = LiveServer(tmp_path, workers=4)
-    yield live
-    live.stop()
 
 
 def _response_for(page: str, rng: random.Random) -> tuple[list[tuple[str, str]], object]:
@@ -92,7 +84,8 @@ def _stored_answers(server: LiveServer, attempt_id: int) -> dict[str, object]:
     return {qid: json.loads(response) for qid, response in rows if response is not None}
 
 
-def test_a_class_answering_at_once_loses_nothing(server):
+def test_a_class_answering_at_once_loses_nothing(gunicorn_server):
+    server = gunicorn_server
     learners = [Learner(server.url, seed, "exam" if seed % 3 else "practice") for seed in range(LEARNERS)]
     for learner in learners:
         learner.start()
@@ -110,24 +103,14 @@ def test_a_class_answering_at_once_loses_nothing(server):
     assert server.query("PRAGMA integrity_check") == [("ok",)]
 
 
-def test_ten_starts_at_once_from_one_browser_make_one_lab_and_one_exam(server):
+def test_ten_starts_at_once_from_one_browser_make_one_lab_and_one_exam(gunicorn_server):
+    server = gunicorn_server
     browser = Browser(server.url)
     browser.get("/labs/")
     assert browser.post("/labs/kvm-guest/start", {}).status == 200  # the visitor's guest record exists now
 
-    def start(path):
-        together.wait()
-        replies.append(browser.post(path, {}).status)
-
-    replies, together = [], threading.Barrier(20)
-    threads = [
-        threading.Thread(target=start, args=(path,))
-        for path in ["/labs/intel-vtx-host/start", "/quizzes/exam"] * 10
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    paths = iter(["/labs/intel-vtx-host/start", "/quizzes/exam"] * 10)
+    replies = in_parallel(20, lambda: browser.post(next(paths), {}).status)
     assert replies == [200] * 20
     assert server.query("SELECT count(*) FROM labs WHERE scenario_id = 'intel-vtx-host'") == [(1,)]
     assert server.query("SELECT count(*) FROM attempts WHERE kind = 'exam'") == [(1,)]

@@ -12,20 +12,11 @@ import re
 import threading
 import time
 
-import pytest
-
-from tests.live import Browser, LiveServer
+from tests.live import Browser
 
 KILLS = 50
 ATTEMPT_URL = re.compile(r"/quizzes/attempts/(\d+)/1$")
 OPTION = re.compile(r'name="option" value="([^"]+)"')
-
-
-@pytest.fixture
-def server(tmp_path):
-    live = LiveServer(tmp_path, workers=3)
-    yield live
-    live.stop()
 
 
 def _until_answered(send, stop_at: float):
@@ -97,7 +88,8 @@ class Worker(threading.Thread):
             self.errors.append(f"answer: {reply.status}")
 
 
-def test_killing_workers_fifty_times_loses_no_acknowledged_answer_or_command(server):
+def test_killing_workers_fifty_times_loses_no_acknowledged_answer_or_command(gunicorn_server):
+    server = gunicorn_server
     done = threading.Event()
     learners = [Worker(server.url, seed, done) for seed in range(6)]
     for learner in learners:

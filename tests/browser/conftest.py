@@ -1,13 +1,12 @@
 """Browser tests drive the real app, served from a thread, in Chromium: Debian's when present."""
 
 import os
-import threading
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from werkzeug.serving import make_server
 
 from app import create_app
+from tests.live import serve_in_thread
 
 SYSTEM_CHROMIUM = "/usr/bin/chromium"
 
@@ -38,12 +37,8 @@ def live_app(tmp_path_factory):
 @pytest.fixture(scope="session")
 def live_server(live_app):
     """The whole app, CSRF and all, on a free port for the session."""
-    app = live_app
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    with serve_in_thread(live_app) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
