@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from simulator.commands import COMMANDS, MAN_PAGES, Context
+from simulator.commands import COMMANDS, MAN_PAGES, Context, Interrupted, Work
 from simulator.commands.registry_loader import load_all
 from simulator.filesystem import FsError
 from simulator.layout import SHELL_ONLY, SUGGESTIONS
@@ -382,6 +382,7 @@ class _Run:
     expanded: int = 0
     glob_tests: int = 0
     patterns: Budget = field(default_factory=Budget)
+    work: Work = field(default_factory=Work)
 
     def expand(self, size: int) -> None:
         self.expanded += size
@@ -513,6 +514,9 @@ class Shell:
         except (LineAborted, PatternTooCostly) as error:
             err.append(f"{NAME}: {error}\n")
             self.status = 1
+        except Interrupted as error:
+            err.append(f"^C\n{NAME}: {error}\n")
+            self.status = 130
         except Exception as error:  # a bug in a command must never take the terminal down
             err.append(f"{NAME}: internal error ({type(error).__name__})\n")
             self.status = 1
@@ -666,6 +670,7 @@ class Shell:
 
     def _run_command(self, run: _Run, command: Command, stdin: str, streams: Streams) -> int:
         run.commands += 1
+        run.work.tick()
         if run.commands > MAX_COMMANDS:
             raise LineAborted(f"too many commands in one line (max {MAX_COMMANDS})")
         self._substitution_status = None
@@ -718,6 +723,7 @@ class Shell:
             stdin,
             streams.out,
             streams.err,
+            work=run.work,
             shell=self,
             run=run,
             tty=streams.tty,
@@ -742,6 +748,8 @@ class Shell:
             return self._run_script(ctx, found, argv)
         try:
             status = found(ctx, argv)
+        except Interrupted:
+            raise
         except Exception as error:  # a handler bug becomes one line, never a crash
             ctx.err(f"{argv[0]}: internal error ({type(error).__name__})\n")
             return 1

@@ -2,10 +2,17 @@
 
 A handler is `handler(ctx: Context, argv: list[str]) -> int`. It writes to ctx.out / ctx.err and returns
 the exit status. Each family of commands lives in its own module and registers with `@command("name")`.
+
+Every line typed at the prompt has one budget of work (`Work`), shared by all it runs: loops, commands,
+files walked, lines printed. A handler that does work proportional to its input calls `ctx.tick(n)`;
+when the budget is spent the line stops as if the learner had pressed Ctrl-C, with what it already did
+left in place, as a real interrupted command leaves it.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -15,6 +22,8 @@ if TYPE_CHECKING:
 
 COMMANDS: dict[str, Callable[[Context, list[str]], int]] = {}
 MAN_PAGES: dict[str, str] = {}
+MAX_WORK = 200_000  # steps one line may take: loop turns, commands, files walked, lines made
+MAX_CPU_SECONDS = 0.5  # and, whatever the steps cost, this much CPU time
 
 
 def command(name: str, man: str = ""):
@@ -29,6 +38,26 @@ def command(name: str, man: str = ""):
     return register
 
 
+class Interrupted(Exception):
+    """The line's budget is spent: it stops here, as Ctrl-C would stop it (status 130)."""
+
+
+@dataclass
+class Work:
+    """The work budget of one line: a step count, deterministic, and a CPU-time backstop."""
+
+    limit: int = MAX_WORK
+    done: int = 0
+    started: float = field(default_factory=time.thread_time)
+
+    def tick(self, steps: int = 1) -> None:
+        self.done += steps
+        if self.done > self.limit:
+            raise Interrupted(f"stopped: the line used its budget of {self.limit:,} steps")
+        if self.done & 0x3FF < steps and time.thread_time() - self.started > MAX_CPU_SECONDS:
+            raise Interrupted(f"stopped: the line used its budget of {MAX_CPU_SECONDS} s of CPU time")
+
+
 @dataclass
 class Context:
     """What one command sees: the machine, who runs it, where, its stdin, and where its output goes."""
@@ -41,12 +70,26 @@ class Context:
     stdin: str = ""
     stdout: list[str] = field(default_factory=list)
     stderr: list[str] = field(default_factory=list)
+    work: Work = field(default_factory=Work)
+    effects: dict = field(default_factory=dict)  # what the terminal must do after the line (open an editor)
 
     def out(self, text: str) -> None:
         self.stdout.append(text)
 
     def err(self, text: str) -> None:
         self.stderr.append(text)
+
+    def tick(self, steps: int = 1) -> None:
+        """Count work against the line's budget; raises Interrupted when it is spent."""
+        self.work.tick(steps)
+
+    def execute(self, argv: list[str], stdin: str = "", caller: str = "bash") -> int:
+        """Run a program as xargs and find -exec do (found on $PATH, never a shell builtin), writing into
+        this ctx's streams; `caller` prefixes the message when it cannot be run."""
+        from simulator.shell import Shell
+
+        shell = Shell(user=self.user, cwd=self.cwd, env=dict(self.env))
+        return shell.execute(dataclasses.replace(self, stdin=stdin), argv, caller)
 
     @property
     def is_root(self) -> bool:
