@@ -1,4 +1,4 @@
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -8,3 +8,4 @@ class Result:
     stdout: str = ""
     stderr: str = ""
     status: int = 0
+    effects: dict = field(default_factory=dict, compare=False)  # for the terminal, e.g. {"editor": ...}

@@ -383,6 +383,7 @@ class _Run:
     glob_tests: int = 0
     patterns: Budget = field(default_factory=Budget)
     work: Work = field(default_factory=Work)
+    effects: dict = field(default_factory=dict)
 
     def expand(self, size: int) -> None:
         self.expanded += size
@@ -520,7 +521,7 @@ class Shell:
         except Exception as error:  # a bug in a command must never take the terminal down
             err.append(f"{NAME}: internal error ({type(error).__name__})\n")
             self.status = 1
-        return Result("".join(out), "".join(err), self.status)
+        return Result("".join(out), "".join(err), self.status, run.effects)
 
     def _line_too_long(self) -> Result:
         self.status = 2
@@ -724,6 +725,7 @@ class Shell:
             streams.out,
             streams.err,
             work=run.work,
+            effects=run.effects,
             shell=self,
             run=run,
             tty=streams.tty,

@@ -6,6 +6,8 @@ machine, and it never raises: a terminal must always answer.
 
 from __future__ import annotations
 
+import dataclasses
+
 from simulator import firmware
 from simulator.checks import CHECKS, TITLES
 from simulator.keys import KEY_NAMES, host_key_fingerprints
@@ -100,7 +102,7 @@ class World:
             else:
                 result = self.shell.run(machine, line)
                 if machine.setup is not None:
-                    result = Result(result.stdout + firmware.screen(machine), result.stderr, result.status)
+                    result = dataclasses.replace(result, stdout=result.stdout + firmware.screen(machine))
         except Exception as error:  # noqa: BLE001 - the terminal must answer whatever happens
             result = Result("", f"simulator: internal error ({type(error).__name__})\n", 1)
         machine.tick()
