@@ -9,3 +9,4 @@ class Result:
     stderr: str = ""
     status: int = 0
     effects: dict = field(default_factory=dict, compare=False)  # for the terminal, e.g. {"editor": ...}
+    chunks: tuple = field(default=(), compare=False)  # ((1 or 2, text), ...): the output in the order written

@@ -42,6 +42,10 @@ class Interrupted(Exception):
     """The line's budget is spent: it stops here, as Ctrl-C would stop it (status 130)."""
 
 
+class BrokenPipe(Exception):
+    """The writer of a pipe whose reader is gone: the shell ends it as SIGPIPE would (status 141)."""
+
+
 @dataclass
 class Work:
     """The work budget of one line: a step count, deterministic, and a CPU-time backstop."""

@@ -278,13 +278,14 @@ def test_syntax_errors_have_status_2(sh):
     assert sh("| ls") == Result("", "bash: syntax error near unexpected token `|'\n", 2)
     assert sh("ls ;; ls") == Result("", "bash: syntax error near unexpected token `;;'\n", 2)
     assert sh("echo >") == Result("", "bash: syntax error near unexpected token `newline'\n", 2)
-    assert sh("ls &&") == Result("", "bash: syntax error: unexpected end of file\n", 2)
+    assert sh("bash -c 'ls &&'") == Result("", "bash: syntax error: unexpected end of file\n", 2)
 
 
-def test_unterminated_quotes(sh):
-    assert sh('echo "abc') == Result("", "bash: unexpected EOF while looking for matching `\"'\n", 2)
-    assert sh("echo 'abc") == Result("", "bash: unexpected EOF while looking for matching `''\n", 2)
-    assert sh("echo $(ls") == Result("", "bash: unexpected EOF while looking for matching `)'\n", 2)
+def test_unterminated_quotes_end_a_script_with_an_error(sh):
+    message = "bash: unexpected EOF while looking for matching `{}'\n"
+    assert sh("""bash -c 'echo "abc'""") == Result("", message.format('"'), 2)
+    assert sh("""bash -c "echo 'abc" """) == Result("", message.format("'"), 2)
+    assert sh("bash -c 'echo $(ls'") == Result("", message.format(")"), 2)
 
 
 def test_bad_substitution(sh):
