@@ -139,6 +139,7 @@ class FileSystem:
         self.now: Callable[[], int] = _fixed_clock
         self.groups: Callable[[int], tuple[int, ...]] = _own_group
         self.used = 0  # characters of file content in the tree
+        self.work = None  # while a line runs, its work budget: every directory read and tree walked counts
         self._put("/", Node("dir", mode=0o755, mtime=DEFAULT_EPOCH))
 
     def to_dict(self) -> dict:
@@ -400,13 +401,18 @@ class FileSystem:
             raise FsError("ENOTDIR", path)
         if not self._allowed(node, uid, 4):
             raise FsError("EACCES", path)
-        return sorted(self.children[real])
+        names = self.children[real]
+        if self.work is not None:
+            self.work.tick(1 + len(names) // 16)
+        return sorted(names)
 
     def walk(self, path: str) -> Iterator[str]:
         """Every path in the subtree at the canonical `path`, parents before children, sorted."""
         stack = [path]
         while stack:
             current = stack.pop()
+            if self.work is not None:
+                self.work.tick()
             yield current
             names = sorted(self.children.get(current, ()), reverse=True)
             stack.extend(posixpath.join(current, name) for name in names)

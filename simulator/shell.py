@@ -53,7 +53,7 @@ MAX_DEPTH = 8  # nested $( ), bash -c and scripts
 # the limit: one expanded word or variable value, all variables of the shell (with the outer shells of
 # sudo -i/su/bash), and all words expanded in one line. Nothing is ever silently truncated.
 MAX_VARIABLES = 1024 * 1024
-MAX_LINE_EXPANSION = 192 * 1024
+MAX_EXPANSION = 192 * 1024  # characters of words one command expands (its argv, its redirections)
 MAX_GLOB_TESTS = 20_000  # directory entries one line may test against glob patterns
 TOO_DEEP = "expression nested too deeply"
 HISTORY_SIZE = 1000
@@ -86,9 +86,9 @@ class Run:
     """What one top-level line shares across its commands: the machine and its resource budgets.
 
     The work budget (`work`, commands/__init__.py) bounds everything a line does: commands, loop turns,
-    files walked. Beside it: MAX_LINE_OUTPUT characters of output, MAX_LINE_EXPANSION characters of
-    expanded words, MAX_GLOB_TESTS file names tried against globs, and `patterns`, the matching work of
-    globs, ${var#pat}-style operators and grep/journalctl regexes. $( ) and scripts nest MAX_DEPTH deep.
+    files walked. Beside it: MAX_LINE_OUTPUT characters of output, MAX_EXPANSION characters of expanded
+    words per command, MAX_GLOB_TESTS file names tried against globs, and `patterns`, the matching work
+    of globs, ${var#pat}-style operators and grep/journalctl regexes. $( ) and scripts nest MAX_DEPTH deep.
     """
 
     machine: Any
@@ -107,8 +107,8 @@ class Run:
 
     def expand(self, size: int) -> None:
         self.expanded += size
-        if self.expanded > MAX_LINE_EXPANSION:
-            raise no_memory(self.expanded, f"{MAX_LINE_EXPANSION // 1024} KiB of expanded words per line")
+        if self.expanded > MAX_EXPANSION:
+            raise no_memory(self.expanded, f"{MAX_EXPANSION // 1024} KiB of expanded words per command")
 
 
 class Terminal:
@@ -322,7 +322,11 @@ class Shell(WordEvaluator, CommandEvaluator):
         if tree is None:
             self.status = 2
         else:
-            self.status = self._run_top(run, tree, terminal)
+            machine.fs.work = run.work
+            try:
+                self.status = self._run_top(run, tree, terminal)
+            finally:
+                machine.fs.work = None
         return Result(
             "".join(terminal.out), "".join(terminal.err), self.status, run.effects, terminal.output()
         )
@@ -746,7 +750,7 @@ class Shell(WordEvaluator, CommandEvaluator):
         run.depth += 1
         try:
             status = self.fork().run_text(run, text, Streams(out, streams.err))
-        except ShellExit as leaving:
+        except (ShellExit, LineInterrupted) as leaving:
             status = leaving.status
         except BrokenPipe:
             status = 141
@@ -757,12 +761,14 @@ class Shell(WordEvaluator, CommandEvaluator):
 
 
 def _random(shell: Shell) -> str:
-    return str(shell.machine.rng().randrange(32768)) if shell.machine is not None else "0"
+    """From the machine's seeded generator, so that a lab replays the same way."""
+    rng = getattr(shell.machine, "rng", None)
+    return str(rng().randrange(32768)) if rng is not None else "0"
 
 
 DYNAMIC = {
     "RANDOM": _random,
-    "SECONDS": lambda shell: str(shell.machine.clock if shell.machine is not None else 0),
+    "SECONDS": lambda shell: str(getattr(shell.machine, "clock", 0)),
     "LINENO": lambda shell: "1",
     "BASHPID": lambda shell: str(PID),
     "PPID": lambda shell: "4241",

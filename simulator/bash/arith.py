@@ -76,6 +76,7 @@ class Arithmetic:
         self.depth = depth
         self.tokens: list[str] = []
         self.kinds: list[str] = []
+        self.starts: list[int] = []  # where each token starts: bash's error token is the text from there
         position = 0
         while position < len(text):
             match = TOKEN.match(text, position)
@@ -85,6 +86,7 @@ class Arithmetic:
                     break
                 raise ArithmeticError_(f'syntax error: invalid arithmetic operator (error token is "{rest}")')
             number, name, op = match.groups()
+            self.starts.append(match.start(match.lastindex))
             self.tokens.append(number or name or op)
             self.kinds.append("number" if number else "name" if name else "op")
             position = match.end()
@@ -99,7 +101,12 @@ class Arithmetic:
         return self.run(tree)
 
     def rest(self) -> str:
-        return " ".join(self.tokens[self.pos :])
+        """The error token: the text from the current token on (from the last one read, at the end)."""
+        index = self.pos if self.pos < len(self.tokens) else len(self.tokens) - 1
+        return self.text[self.starts[index] :] if self.starts else ""
+
+    def last_read(self) -> int:
+        return self.starts[self.pos - 1] if self.pos else 0
 
     def peek(self) -> str:
         return self.tokens[self.pos] if self.pos < len(self.tokens) else ""
@@ -160,19 +167,21 @@ class Arithmetic:
         tree = self.binary(level + 1)
         while self.peek() in BINARY[level] and self.kinds[self.pos] == "op":
             op = self.take()
-            tree = (op, tree, self.binary(level + 1))
+            right = self.binary(level + 1)
+            tree = (op, tree, right, self.last_read())
         return tree
 
     def power(self):
         base = self.unary()
         if self.peek() == "**":
             self.take()
-            return ("**", base, self.power())
+            exponent = self.power()
+            return ("**", base, exponent, self.last_read())
         return base
 
     def unary(self):
         if self.pos >= len(self.tokens):
-            raise ArithmeticError_('syntax error: operand expected (error token is "")')
+            raise ArithmeticError_(f'syntax error: operand expected (error token is "{self.rest()}")')
         token = self.peek()
         if self.kinds[self.pos] == "op":
             if token in ("-", "+", "!", "~"):
@@ -217,7 +226,7 @@ class Arithmetic:
         if kind == "assign":
             value = self.run(tree[3])
             if tree[1] != "=":
-                value = self.apply(tree[1][:-1], self.read(tree[2]), value)
+                value = self.apply(tree[1][:-1], self.read(tree[2]), value, len(self.text))
             self.write(tree[2], value)
             return value
         if kind == ",":
@@ -229,17 +238,17 @@ class Arithmetic:
             return int(bool(self.run(tree[1])) and bool(self.run(tree[2])))
         if kind == "||":
             return int(bool(self.run(tree[1])) or bool(self.run(tree[2])))
-        return self.apply(kind, self.run(tree[1]), self.run(tree[2]))
+        return self.apply(kind, self.run(tree[1]), self.run(tree[2]), tree[3])
 
-    def apply(self, op: str, left: int, right: int) -> int:
+    def apply(self, op: str, left: int, right: int, at: int) -> int:
         if op in ("/", "%"):
             if right == 0:
-                raise ArithmeticError_('division by 0 (error token is "0")')
+                raise ArithmeticError_(f'division by 0 (error token is "{self.text[at:]}")')
             quotient = abs(left) // abs(right) * (1 if (left < 0) == (right < 0) else -1)
             return wrap(quotient if op == "/" else left - quotient * right)
         if op == "**":
             if right < 0:
-                raise ArithmeticError_(f'exponent less than 0 (error token is "{right}")')
+                raise ArithmeticError_(f'exponent less than 0 (error token is "{self.text[at:]}")')
             return wrap(pow(left, right, 1 << 64))
         if op in ("<<", ">>"):
             return wrap(left << (right & 63)) if op == "<<" else left >> (right & 63)

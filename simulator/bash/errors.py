@@ -16,7 +16,11 @@ class ExpansionError(Exception):
 
 
 class FatalExpansion(ExpansionError):
-    """An expansion error that aborts the whole line in an interactive shell (${x?}, set -u)."""
+    """${x?} and set -u's unbound variable."""
+
+
+class RedirectError(Exception):
+    """A redirection that cannot be made (ambiguous, a bad descriptor): the command fails, the rest runs."""
 
 
 class LineAborted(Exception):

@@ -16,9 +16,9 @@ from simulator.bash.arith import Arithmetic, ArithmeticError_
 from simulator.bash.conditions import TestError, binary, ere_to_python, unary
 from simulator.bash.errors import (
     ExpansionError,
-    FatalExpansion,
     FunctionReturn,
     LoopControl,
+    RedirectError,
     ShellExit,
     ShellSyntaxError,
 )
@@ -138,7 +138,7 @@ class CommandEvaluator:
 
     def run_pipeline(self, run: Run, pipeline: nodes.Pipeline, streams: Streams) -> int:
         if pipeline.timed:
-            started = run.machine.clock
+            started = getattr(run.machine, "clock", 0)
         commands = pipeline.commands
         last = len(commands) - 1
         statuses = []
@@ -151,7 +151,7 @@ class CommandEvaluator:
             else:
                 try:
                     status = self.fork().run_command(run, command, part)
-                except ShellExit as leaving:
+                except (ShellExit, LineInterrupted) as leaving:
                     status = leaving.status
                 except BrokenPipe:
                     status = 141
@@ -162,7 +162,7 @@ class CommandEvaluator:
         if "pipefail" in self.options:
             status = next((s for s in reversed(statuses) if s), 0)
         if pipeline.timed:
-            seconds = run.machine.clock - started
+            seconds = getattr(run.machine, "clock", 0) - started
             streams.err.append(
                 f"\nreal\t{seconds // 60}m{seconds % 60}.{run.work.done % 997:03d}s\n"
                 f"user\t0m0.{run.work.done % 7:03d}s\nsys\t0m0.{run.work.done % 5:03d}s\n"
@@ -180,7 +180,9 @@ class CommandEvaluator:
             return 0
         try:
             opened = self.open_redirects(run, command.redirects, streams)
-        except (ExpansionError, ShellSyntaxError, FsError) as error:
+        except ExpansionError as error:
+            abort(streams, error)
+        except (RedirectError, ShellSyntaxError, FsError) as error:
             streams.err.append(f"{NAME}: {_message(error)}\n")
             return 1
         inner, sinks = opened
@@ -196,14 +198,21 @@ class CommandEvaluator:
         words = command.words
         if words and words[0] in self.aliases and words[0] not in run.aliasing:
             return self.run_alias(run, command, streams)
+        outer_expanded, run.expanded = run.expanded, 0  # each command's words are bounded, not the line's
+        try:
+            return self._run_simple(run, command, streams)
+        finally:
+            run.expanded = outer_expanded
+
+    def _run_simple(self, run: Run, command: nodes.Simple, streams: Streams) -> int:
+        words = command.words
         try:
             argv = self.expand_words(run, words, streams)
             assignments = [self.assignment(run, text, streams) for text in command.assignments]
             inner, sinks = self.open_redirects(run, command.redirects, streams)
-        except FatalExpansion as error:
-            streams.err.append(f"{NAME}: {error}\n")
-            raise LineInterrupted(1) from None
-        except (ExpansionError, ShellSyntaxError, FsError, RecursionError) as error:
+        except ExpansionError as error:
+            abort(streams, error)
+        except (RedirectError, ShellSyntaxError, FsError, RecursionError) as error:
             streams.err.append(f"{NAME}: {_message(error)}\n")
             return 1
         try:
@@ -296,9 +305,8 @@ class CommandEvaluator:
     def assign_all(self, assignments, streams: Streams) -> int:
         for target, value in assignments:
             error = self.assign_target(target, value)
-            if error:
-                streams.err.append(f"{NAME}: {error}\n")
-                return 1
+            if error:  # a readonly variable: bash abandons the line
+                abort(streams, error)
         return self.substitution_status or 0
 
     def run_text(self, run: Run, text: str, streams: Streams) -> int:
@@ -321,7 +329,7 @@ class CommandEvaluator:
     def run_subshell(self, run: Run, node: nodes.Subshell, streams: Streams) -> int:
         try:
             return self.fork().run_sequence(run, node.body, streams)
-        except ShellExit as leaving:
+        except (ShellExit, LineInterrupted) as leaving:
             return leaving.status
 
     def run_condition(self, run: Run, sequence: nodes.Sequence, streams: Streams) -> int:
@@ -368,9 +376,8 @@ class CommandEvaluator:
             values = (
                 self.positional[1:] if node.words is None else self.expand_words(run, node.words, streams)
             )
-        except (ExpansionError, FsError) as error:
-            streams.err.append(f"{NAME}: {_message(error)}\n")
-            return 1
+        except ExpansionError as error:
+            abort(streams, error)
         status = 0
         for value in values:
             error = self.assign_target(node.name, value)
@@ -395,15 +402,13 @@ class CommandEvaluator:
                     return status
                 self.arithmetic(run, node.step, streams)
         except ExpansionError as error:
-            streams.err.append(f"{NAME}: {error}\n")
-            return 1
+            abort(streams, error)
 
     def run_case(self, run: Run, node: nodes.Case, streams: Streams) -> int:
         try:
             word = self.expand_one(run, node.word, streams)
         except ExpansionError as error:
-            streams.err.append(f"{NAME}: {error}\n")
-            return 1
+            abort(streams, error)
         status = 0
         falling = False
         for item in node.items:
@@ -419,11 +424,14 @@ class CommandEvaluator:
         return status
 
     def run_arith(self, run: Run, node: nodes.Arith, streams: Streams) -> int:
-        text = self.expand_one(run, node.expression, streams)
+        try:
+            text = self.expand_one(run, node.expression, streams)
+        except ExpansionError as error:
+            abort(streams, error)
         try:
             value = Arithmetic(text, self.arith_variables()).evaluate()
         except ArithmeticError_ as error:
-            streams.err.append(f"{NAME}: ((: {text.strip()}: {error}\n")
+            streams.err.append(f"{NAME}: ((: {text.lstrip()}: {error}\n")
             return 1
         return 0 if value else 1
 
@@ -435,8 +443,7 @@ class CommandEvaluator:
             streams.err.append(f"{NAME}: {error}\n")
             return 2
         except ExpansionError as error:
-            streams.err.append(f"{NAME}: {error}\n")
-            return 1
+            abort(streams, error)
 
     def evaluate_cond(self, run: Run, ctx, tree: tuple, streams: Streams) -> bool:
         kind = tree[0]
@@ -518,7 +525,7 @@ class CommandEvaluator:
                 elif int(redirect.target) in fds:
                     fds[fd] = fds[int(redirect.target)]
                 elif int(redirect.target) != 0:
-                    raise ExpansionError(f"{redirect.target}: Bad file descriptor")
+                    raise RedirectError(f"{redirect.target}: Bad file descriptor")
                 continue
             path = self.single(run, redirect.target, streams)
             if op in ("<", "<>", "<&"):
@@ -532,7 +539,7 @@ class CommandEvaluator:
                 and fs.exists(path, self.cwd, uid)
                 and fs.is_file(path, self.cwd, uid)
             ):
-                raise ExpansionError(f"{path}: cannot overwrite existing file")
+                raise RedirectError(f"{path}: cannot overwrite existing file")
             fs.write(path, "", self.cwd, uid, append=op in (">>", "&>>"))
             sink = Sink([], path)
             sinks.append(sink)
@@ -551,7 +558,7 @@ class CommandEvaluator:
     def single(self, run: Run, word: str, streams: Streams) -> str:
         words = self.expand(run, word, streams)
         if len(words) != 1:
-            raise ExpansionError(f"{word}: ambiguous redirect")
+            raise RedirectError(f"{word}: ambiguous redirect")
         return words[0]
 
     def flush(self, run: Run, sinks: list[Sink], streams: Streams) -> None:
@@ -563,6 +570,12 @@ class CommandEvaluator:
                     )
                 except FsError as error:
                     streams.err.append(f"{NAME}: {sink.path}: {error.message}\n")
+
+
+def abort(streams: Streams, error) -> None:
+    """An expansion error (or a readonly variable assigned): bash prints it and abandons the whole line."""
+    streams.err.append(f"{NAME}: {error}\n")
+    raise LineInterrupted(1)
 
 
 class LineInterrupted(Exception):

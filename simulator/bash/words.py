@@ -24,7 +24,7 @@ PID = 4242
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 MAX_VALUE = 64 * 1024
 PER_VALUE = f"{MAX_VALUE // 1024} KiB per value"
-MAX_BRACE_WORDS = 4096
+MAX_BRACE_WORDS = 32768
 BRACE_RANGE = re.compile(r"(-?\d+)\.\.(-?\d+)(?:\.\.(-?\d+))?$|([A-Za-z])\.\.([A-Za-z])(?:\.\.(-?\d+))?$")
 PARAMETER = re.compile(r"([!#]?)([A-Za-z_][A-Za-z0-9_]*|[?$#@*!0-9-])(\[[^\]]*\])?(.*)", re.S)
 
@@ -438,7 +438,7 @@ class WordEvaluator:
         value = "" if values is None else values
         if rest[:1] == ":" and rest[1:2] not in ("-", "=", "+", "?"):
             return self._substring(run, inner, value, rest[1:], streams)
-        op = re.match(r":?[-=+?]|##?|%%?|//?|/#|/%|\^\^?|,,?|@[QEPAaUuLK]$", rest)
+        op = re.match(r":?[-=+?]|##?|%%?|/#|/%|//?|\^\^?|,,?|~~?|@[QEPAaUuLK]$", rest)
         if not op:
             self._bad(inner)
         operator, operand = op.group(0), rest[op.end() :]
@@ -459,7 +459,7 @@ class WordEvaluator:
         items = value if many else [value]
         if operator.startswith("@"):
             results = [self._transform(operator[1], item) for item in items]
-        elif operator[0] in "^,":
+        elif operator[0] in "^,~":
             pattern = self.expand_pattern(run, operand, streams) if operand else None
             results = [self._case(item, operator, pattern, run) for item in items]
         elif operator.startswith("/"):
@@ -520,7 +520,7 @@ class WordEvaluator:
 
     @staticmethod
     def _case(value: str, operator: str, pattern, run: Run) -> str:
-        change = str.upper if operator[0] == "^" else str.lower
+        change = {"^": str.upper, ",": str.lower, "~": str.swapcase}[operator[0]]
         glob = Glob(pattern, run.patterns) if pattern else None
 
         def fits(c: str) -> bool:
@@ -550,7 +550,7 @@ class WordEvaluator:
         try:
             return str(Arithmetic(text, self.arith_variables()).evaluate())
         except ArithmeticError_ as error:
-            raise ExpansionError(f"{text.strip()}: {error}") from None
+            raise ExpansionError(f"{text.lstrip()}: {error}") from None
 
     def glob(self, run: Run, chars: list[tuple[str, bool]]) -> list[str]:
         """Pathname expansion against the virtual filesystem; an empty list when nothing matches."""

@@ -24,6 +24,7 @@ COMMANDS: dict[str, Callable[[Context, list[str]], int]] = {}
 MAN_PAGES: dict[str, str] = {}
 MAX_WORK = 200_000  # steps one line may take: loop turns, commands, files walked, lines made
 MAX_CPU_SECONDS = 0.5  # and, whatever the steps cost, this much CPU time
+STOPPED = "GuestLab stopped this line: it used its budget of"
 
 
 def command(name: str, man: str = ""):
@@ -57,9 +58,10 @@ class Work:
     def tick(self, steps: int = 1) -> None:
         self.done += steps
         if self.done > self.limit:
-            raise Interrupted(f"stopped: the line used its budget of {self.limit:,} steps")
-        if self.done & 0x3FF < steps and time.thread_time() - self.started > MAX_CPU_SECONDS:
-            raise Interrupted(f"stopped: the line used its budget of {MAX_CPU_SECONDS} s of CPU time")
+            raise Interrupted(f"{STOPPED} {self.limit:,} steps of work")
+        checked = (self.done >> 4) != ((self.done - steps) >> 4)  # the clock is read every 16 steps
+        if checked and time.thread_time() - self.started > MAX_CPU_SECONDS:
+            raise Interrupted(f"{STOPPED} {MAX_CPU_SECONDS} s of CPU time")
 
 
 @dataclass

@@ -617,7 +617,10 @@ def cp(ctx: Context, opts: Options, operands: list[str]) -> int:
 def _copy_tree(ctx: Context, opts: Options, source: str, target: str, preserve: bool) -> int:
     fs = ctx.machine.fs
     status = 0
+    failed: list[str] = []  # directories that could not be made: GNU cp does not descend into them
     for path in list(fs.walk(source)):
+        if any(path.startswith(prefix) for prefix in failed):
+            continue
         node = fs.nodes[path]
         dest = target + path[len(source) :]
         try:
@@ -639,6 +642,8 @@ def _copy_tree(ctx: Context, opts: Options, source: str, target: str, preserve: 
         except FsError as error:
             kind = "directory" if node.kind == "dir" else "regular file"
             status = _fail(ctx, "cp", f"cannot create {kind} '{dest}'", error)
+            if node.kind == "dir":
+                failed.append(path.rstrip("/") + "/")
             continue
         if preserve:
             copied = fs.lstat(dest, ctx.cwd)

@@ -114,8 +114,8 @@ def test_replacement_and_nesting_are_bounded(sh):
     sh("x=aaaaaaaaaa; x=$x$x$x$x$x$x$x$x$x$x; x=$x$x$x$x$x$x$x$x$x$x")
     assert "xrealloc: cannot allocate" in sh("y=${x//?/$x}").stderr
     sh("x=$x$x$x$x$x$x$x$x$x$x; x=$x$x$x$x$x$x")  # 60000 characters
-    assert "per line" in sh("echo " + "${x:-" * 200 + "}" * 200 + " $x $x $x $x").stderr
-    assert "per line" in sh("echo" + " $x" * 500).stderr
+    assert "per command" in sh("echo " + "${x:-" * 200 + "}" * 200 + " $x $x $x $x").stderr
+    assert "per command" in sh("echo" + " $x" * 500).stderr
 
 
 def test_all_variables_together_are_bounded(sh):
