@@ -65,7 +65,7 @@ function setUpTerminal() {
       input.value = "";
       draft = "";
     }
-    input.focus();
+    if (!form.hidden) input.focus();
   });
   document.addEventListener("htmx:after:swap", () => { output.scrollTop = output.scrollHeight; });
 
@@ -121,6 +121,74 @@ async function complete(form, input, output) {
 
 document.addEventListener("DOMContentLoaded", setUpTerminal);
 document.addEventListener("htmx:after:swap", setUpTerminal);
+
+// The editor panel (nano or vim over the terminal): while it is open the command line is hidden; when it
+// closes, the command line comes back with the focus. The server decides everything an action does; the
+// keys only press the panel's buttons: nano's ^O, ^X and the Y/N/^C answers, vim's Escape to its command line.
+let editorWasOpen = false;
+
+function syncEditor() {
+  const panel = document.getElementById("editor");
+  const commandForm = document.getElementById("command-form");
+  if (commandForm) commandForm.hidden = Boolean(panel);
+  if (!panel && editorWasOpen) {
+    const input = document.getElementById("command-line");
+    if (input) input.focus();
+  }
+  editorWasOpen = Boolean(panel);
+  if (panel && (!document.activeElement || document.activeElement === document.body)) {
+    document.getElementById("editor-buffer").focus();
+  }
+}
+document.addEventListener("DOMContentLoaded", () => { editorWasOpen = Boolean(document.getElementById("editor")); });
+document.addEventListener("htmx:after:swap", syncEditor);
+
+function pressEditorButton(panel, value, event) {
+  const button = panel.querySelector(`#editor-keys button[value="${value}"]`);
+  if (!button) return;
+  event.preventDefault();
+  button.form.requestSubmit(button);
+}
+
+document.addEventListener("keydown", (event) => {
+  const panel = event.target.closest && event.target.closest("#editor");
+  if (!panel || event.altKey || event.metaKey) return;
+  const key = event.key.toLowerCase();
+  if (panel.querySelector("#editor-keys[data-asking]")) {
+    if (key === "y" || key === "n") pressEditorButton(panel, key === "y" ? "yes" : "no", event);
+    else if (key === "escape" || (event.ctrlKey && key === "c")) pressEditorButton(panel, "cancel", event);
+    return;
+  }
+  if (panel.dataset.editor === "nano") {
+    if (event.ctrlKey && (key === "o" || key === "s")) pressEditorButton(panel, "save", event);
+    else if ((event.ctrlKey && key === "x") || key === "escape") pressEditorButton(panel, "exit", event);
+    return;
+  }
+  const buffer = document.getElementById("editor-buffer");
+  const command = document.getElementById("editor-command");
+  if (key === "escape" && event.target === buffer) {
+    event.preventDefault();
+    if (!command.value) command.value = ":";
+    command.focus();
+  } else if (key === "escape" && event.target === command) {
+    event.preventDefault();
+    command.value = "";
+    buffer.focus();
+  }
+});
+
+document.addEventListener("input", (event) => {
+  const modified = document.getElementById("editor-modified");
+  if (modified && event.target.id === "editor-buffer") modified.textContent = "Modified";
+});
+
+// After a vim command the command line empties and typing goes back to the text, as vim returns to it.
+document.addEventListener("htmx:after:request", (event) => {
+  const command = document.getElementById("editor-command");
+  if (!command || event.target.id !== "editor-form") return;
+  command.value = "";
+  document.getElementById("editor-buffer").focus();
+});
 
 // Exam answers are saved as they are given: every change posts the form quietly (go=autosave -> 204).
 // A save that fails (no connection, a server error) is retried with a growing pause until it lands, and the
