@@ -109,14 +109,45 @@ async function complete(form, input, output) {
   } else if (prefix.length > current.length) {
     words[words.length - 1] = prefix;
   } else {
-    const listing = document.createElement("pre");
-    listing.className = "entry completions";
-    // Like bash, list the candidates by their last path component.
-    listing.textContent = completions.map((c) => c.replace(/^.*\/(?=.)/, "")).join("  ");
-    output.append(listing);
+    // As bash shows it: the line as typed, the candidates under it, then the prompt and the same line
+    // again, which here is the command line itself, keeping its text.
+    const entry = document.createElement("div");
+    entry.className = "entry completions";
+    const pre = document.createElement("pre");
+    const prompt = document.createElement("span");
+    prompt.className = "prompt-echo";
+    prompt.textContent = document.getElementById("prompt").textContent;
+    const line = document.createElement("kbd");
+    line.textContent = input.value;
+    pre.append(prompt, line, `\n${matchColumns(completions)}\n`);
+    entry.append(pre);
+    output.append(entry);
     output.scrollTop = output.scrollHeight;
   }
   input.value = words.join(" ");
+}
+
+// readline's rl_display_match_list for an 80-column terminal: names by their last path component (a
+// directory keeps its /), down the columns then across, each column the longest name (without its /)
+// plus two wide.
+function matchColumns(completions, width = 80) {
+  const names = completions.map((c) => c.replace(/^.*\/(?=.)/, ""));
+  const longest = Math.max(...names.map((name) => name.replace(/\/$/, "").length)) + 2;
+  let perLine = Math.floor(width / longest);
+  if (perLine !== 1 && perLine * longest === width) perLine -= 1;
+  perLine = Math.max(perLine, 1);
+  const rows = Math.ceil(names.length / perLine);
+  const lines = [];
+  for (let row = 0; row < rows; row += 1) {
+    let line = "";
+    for (let column = 0; column < perLine; column += 1) {
+      const name = names[column * rows + row];
+      if (name === undefined) break;
+      line += column + 1 < perLine ? name.padEnd(Math.max(longest, name.length + 1)) : name;
+    }
+    lines.push(line);
+  }
+  return lines.join("\n");
 }
 
 document.addEventListener("DOMContentLoaded", setUpTerminal);
@@ -140,7 +171,16 @@ function syncEditor() {
     document.getElementById("editor-buffer").focus();
   }
 }
-document.addEventListener("DOMContentLoaded", () => { editorWasOpen = Boolean(document.getElementById("editor")); });
+// The slot changes when a line opens the editor and when an action closes it (the closing reply's own
+// elements are gone by then, so htmx's events from them never reach the document).
+document.addEventListener("DOMContentLoaded", () => {
+  const slot = document.getElementById("editor-slot");
+  if (!slot) return;
+  editorWasOpen = Boolean(document.getElementById("editor"));
+  // autofocus does not apply when the address names a fragment (#command-line after a command).
+  if (editorWasOpen) document.getElementById("editor-buffer").focus();
+  new MutationObserver(syncEditor).observe(slot, { childList: true });
+});
 document.addEventListener("htmx:after:swap", syncEditor);
 
 function pressEditorButton(panel, value, event) {

@@ -167,7 +167,7 @@ def editor(scenario_id):
     if not is_partial():
         anchor = "command-line" if reply.closed else "editor"
         return redirect(url_for("labs.show", scenario_id=scenario_id, _anchor=anchor), 303)
-    page = render(
+    return render(
         "labs/lab.html",
         "labs/_editor_reply.html",
         scenario=scenario,
@@ -178,8 +178,6 @@ def editor(scenario_id):
         next_lab=lab_store.next_lab(scenario["id"]),
         entry={"id": reply.id, "prompt": "", "line": "", "stdout": "", "stderr": reply.result.stderr},
     )
-    # A closed editor's panel goes: the reply empties its slot, which stays in the page for the next one.
-    return page, 200, {"HX-Retarget": "#editor-slot", "HX-Reswap": "innerHTML"} if reply.closed else {}
 
 
 def _editor_refusal(scenario_id: str, message: str, status: int):
