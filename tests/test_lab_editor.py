@@ -162,3 +162,19 @@ def test_the_open_editor_is_saved_in_the_lab_state(client, htmx, app):
     _open(htmx, url)
     state = json.loads(connect(app.config["DATABASE"])["labs"].get(1)["state"])
     assert state["editor"]["name"] == "/etc/hosts" and state["editor"]["uid"] == 0
+
+
+def test_a_write_that_would_bloat_the_lab_is_refused_and_the_editor_stays_open(
+    client, htmx, app, monkeypatch
+):
+    from web import lab_store
+
+    url = _start(client)
+    _open(htmx, url)
+    size = len(connect(app.config["DATABASE"])["labs"].get(1)["state"])
+    monkeypatch.setattr(lab_store, "MAX_STATE_BYTES", size + 500)
+    response = htmx.post(url + "/editor", data={"go": "save", "content": "x" * 4000})
+    assert response.get_data(as_text=True).startswith(lab_store.EDITOR_TOO_LARGE)
+    monkeypatch.undo()
+    assert "127.0.1.1 devbox" in client.get(url).get_data(as_text=True), "the editor is still open, unchanged"
+    assert htmx.post(url + "/editor", data={"go": "exit", "content": "x"}).status_code == 200
