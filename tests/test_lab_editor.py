@@ -178,3 +178,12 @@ def test_a_write_that_would_bloat_the_lab_is_refused_and_the_editor_stays_open(
     monkeypatch.undo()
     assert "127.0.1.1 devbox" in client.get(url).get_data(as_text=True), "the editor is still open, unchanged"
     assert htmx.post(url + "/editor", data={"go": "exit", "content": "x"}).status_code == 200
+
+
+def test_a_buffer_that_is_not_utf8_is_refused_in_the_status_line(client, htmx):
+    url = _start(client)
+    _open(htmx, url)
+    body = b"go=save&content=caf%E9"
+    response = htmx.post(url + "/editor", data=body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 422 and "not UTF-8 text" in response.get_data(as_text=True)
+    assert "<html" not in response.get_data(as_text=True)
