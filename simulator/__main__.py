@@ -11,11 +11,14 @@ python -m simulator shell SCENARIO [--seed N] [--json] [--grade]
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 
 from simulator import World, list_scenarios
 from simulator.scenarios import load_scenario
+
+NEEDS_WEB = "simulator: editors open in GuestLab's web terminal only; {} was not changed\n"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -47,6 +50,9 @@ def main(argv: list[str] | None = None) -> int:
     for raw in sys.stdin:
         line = raw.rstrip("\n")
         result = world.run(line)
+        if world.editor is not None:
+            result = dataclasses.replace(result, stderr=result.stderr + NEEDS_WEB.format(world.editor.path))
+            world.abandon_editor()
         if args.json:
             print(
                 json.dumps(

@@ -1,9 +1,12 @@
 """Tab completion as bash with Ubuntu's bash-completion offers it: command names for the first word, module
-names after modprobe, modinfo and rmmod, file names elsewhere."""
+names after modprobe, modinfo and rmmod, variable names after $ (a directory's value gets its /, as bash
+gives it), only directories after cd, file names elsewhere, directories with a trailing /. The web
+terminal lists several candidates as readline does (static/app.js)."""
 
 from __future__ import annotations
 
 import posixpath
+import re
 
 from simulator.commands import COMMANDS
 from simulator.filesystem import FsError
@@ -22,16 +25,20 @@ def complete(world, line: str) -> list[str]:
     words = line.split(" ")
     word = words[-1]
     before = [w for w in words[:-1] if w]
+    if VARIABLE.search(word):
+        return _variables(world, word)
     if not before or before[-1] in COMMAND_POSITION:
         if "/" not in word:
             return _commands(word)
     command = _current_command(before)
     if command in MODULE_COMMANDS and "/" not in word and not word.startswith("-"):
         return _modules(world, word, loaded_only=command == "rmmod" or "-r" in before)
-    return _files(world, word)
+    return _files(world, word, directories_only=command in DIRECTORY_COMMANDS)
 
 
 MODULE_COMMANDS = {"modprobe", "modinfo", "rmmod"}
+DIRECTORY_COMMANDS = {"cd", "pushd", "rmdir"}
+VARIABLE = re.compile(r"\$(\{?)([A-Za-z_][A-Za-z0-9_]*)?$")
 
 
 def _current_command(before: list[str]) -> str:
@@ -51,7 +58,22 @@ def _commands(prefix: str) -> list[str]:
     return sorted(name for name in names if name.startswith(prefix))[:MAX_CANDIDATES]
 
 
-def _files(world, word: str) -> list[str]:
+def _variables(world, word: str) -> list[str]:
+    """$NAME or ${NAME at the end of the word: the shell's variables and the environment's."""
+    match = VARIABLE.search(word)
+    brace, prefix = match.group(1), match.group(2) or ""
+    shell = world.shell
+    values = {**shell.vars, **shell.env}
+    candidates = []
+    for name in sorted(values):
+        if not name.startswith(prefix):
+            continue
+        slash = "/" if values[name] and world.machine.fs.is_dir(values[name], shell.cwd) else ""
+        candidates.append(f"{word[: match.start()]}${brace}{name}{'}' if brace else ''}{slash}")
+    return candidates[:MAX_CANDIDATES]
+
+
+def _files(world, word: str, directories_only: bool = False) -> list[str]:
     machine, shell = world.machine, world.shell
     home = shell.env.get("HOME", "/")
     typed_dir, _, stem = word.rpartition("/")
@@ -72,5 +94,7 @@ def _files(world, word: str) -> list[str]:
             continue
         path = posixpath.join(directory, name)
         suffix = "/" if machine.fs.is_dir(path, shell.cwd) else ""
+        if directories_only and not suffix:
+            continue
         candidates.append(f"{shown_dir}{name}{suffix}")
     return candidates[:MAX_CANDIDATES]

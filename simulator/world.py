@@ -10,6 +10,7 @@ import dataclasses
 
 from simulator import firmware
 from simulator.checks import CHECKS, TITLES
+from simulator.editing import NoEditor, Session
 from simulator.keys import KEY_NAMES, host_key_fingerprints
 from simulator.machine import Machine
 from simulator.result import Result
@@ -40,6 +41,7 @@ class World:
         shell: Shell,
         answers: dict[str, str] | None = None,
         hints: dict[str, int] | None = None,
+        editor: Session | None = None,
     ):
         self.scenario_id = scenario_id
         self.scenario = load_scenario(scenario_id)
@@ -48,6 +50,7 @@ class World:
         self.shell = shell
         self.answers = answers or {}
         self.hints = hints or {}
+        self.editor = editor  # the editor open over the terminal, until it is left
 
     @classmethod
     def new(cls, scenario_id: str, seed: int | None = None) -> World:
@@ -106,7 +109,28 @@ class World:
         except Exception as error:  # noqa: BLE001 - the terminal must answer whatever happens
             result = Result("", f"simulator: internal error ({type(error).__name__})\n", 1)
         machine.tick()
+        if "editor" in result.effects:
+            self.editor = Session.from_dict(result.effects["editor"])
         return result
+
+    def edit(self, action: str, buffer: str, command: str = "") -> str:
+        """What the learner did in the open editor: "save", "exit", then "yes", "no" or "cancel" to nano's
+        question, or a vim `command`. Returns what the terminal shows once the editor has closed."""
+        if self.editor is None:
+            raise NoEditor
+        closed, output = self.editor.act(self.machine, action, buffer, command)
+        if closed:
+            self.editor = None
+        return output
+
+    def save_editor(self, buffer: str) -> str:
+        """Write the buffer out as nano's ^O or vim's :w does; returns the editor's status line."""
+        self.edit("save", buffer, ":w")
+        return self.editor.message
+
+    def abandon_editor(self) -> None:
+        """Close the editor without writing anything (the command line has no panel to show it in)."""
+        self.editor = None
 
     def _task(self, task_id: str) -> dict:
         for task in self.scenario["tasks"]:
@@ -172,6 +196,7 @@ class World:
             "shell": self.shell.to_dict(),
             "answers": dict(self.answers),
             "hints": dict(self.hints),
+            "editor": self.editor.to_dict() if self.editor else None,
         }
 
     @classmethod
@@ -184,4 +209,5 @@ class World:
             Shell.from_dict(data["shell"]),
             dict(data["answers"]),
             dict(data["hints"]),
+            Session.from_dict(data["editor"]) if data.get("editor") else None,
         )

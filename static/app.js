@@ -65,7 +65,7 @@ function setUpTerminal() {
       input.value = "";
       draft = "";
     }
-    input.focus();
+    if (!form.hidden) input.focus();
   });
   document.addEventListener("htmx:after:swap", () => { output.scrollTop = output.scrollHeight; });
 
@@ -109,18 +109,126 @@ async function complete(form, input, output) {
   } else if (prefix.length > current.length) {
     words[words.length - 1] = prefix;
   } else {
-    const listing = document.createElement("pre");
-    listing.className = "entry completions";
-    // Like bash, list the candidates by their last path component.
-    listing.textContent = completions.map((c) => c.replace(/^.*\/(?=.)/, "")).join("  ");
-    output.append(listing);
+    // As bash shows it: the line as typed, the candidates under it, then the prompt and the same line
+    // again, which here is the command line itself, keeping its text.
+    const entry = document.createElement("div");
+    entry.className = "entry completions";
+    const pre = document.createElement("pre");
+    const prompt = document.createElement("span");
+    prompt.className = "prompt-echo";
+    prompt.textContent = document.getElementById("prompt").textContent;
+    const line = document.createElement("kbd");
+    line.textContent = input.value;
+    pre.append(prompt, line, `\n${matchColumns(completions)}\n`);
+    entry.append(pre);
+    output.append(entry);
     output.scrollTop = output.scrollHeight;
   }
   input.value = words.join(" ");
 }
 
+// readline's rl_display_match_list for an 80-column terminal: names by their last path component (a
+// directory keeps its /), down the columns then across, each column the longest name (without its /)
+// plus two wide.
+function matchColumns(completions, width = 80) {
+  const names = completions.map((c) => c.replace(/^.*\/(?=.)/, ""));
+  const longest = Math.max(...names.map((name) => name.replace(/\/$/, "").length)) + 2;
+  let perLine = Math.floor(width / longest);
+  if (perLine !== 1 && perLine * longest === width) perLine -= 1;
+  perLine = Math.max(perLine, 1);
+  const rows = Math.ceil(names.length / perLine);
+  const lines = [];
+  for (let row = 0; row < rows; row += 1) {
+    let line = "";
+    for (let column = 0; column < perLine; column += 1) {
+      const name = names[column * rows + row];
+      if (name === undefined) break;
+      line += column + 1 < perLine ? name.padEnd(Math.max(longest, name.length + 1)) : name;
+    }
+    lines.push(line);
+  }
+  return lines.join("\n");
+}
+
 document.addEventListener("DOMContentLoaded", setUpTerminal);
 document.addEventListener("htmx:after:swap", setUpTerminal);
+
+// The editor panel (nano or vim over the terminal): while it is open the command line is hidden; when it
+// closes, the command line comes back with the focus. The server decides everything an action does; the
+// keys only press the panel's buttons: nano's ^O, ^X and the Y/N/^C answers, vim's Escape to its command line.
+let editorWasOpen = false;
+
+function syncEditor() {
+  const panel = document.getElementById("editor");
+  const commandForm = document.getElementById("command-form");
+  if (commandForm) commandForm.hidden = Boolean(panel);
+  if (!panel && editorWasOpen) {
+    const input = document.getElementById("command-line");
+    if (input) input.focus();
+  }
+  editorWasOpen = Boolean(panel);
+  if (panel && (!document.activeElement || document.activeElement === document.body)) {
+    document.getElementById("editor-buffer").focus();
+  }
+}
+// The slot changes when a line opens the editor and when an action closes it (the closing reply's own
+// elements are gone by then, so htmx's events from them never reach the document).
+document.addEventListener("DOMContentLoaded", () => {
+  const slot = document.getElementById("editor-slot");
+  if (!slot) return;
+  editorWasOpen = Boolean(document.getElementById("editor"));
+  // autofocus does not apply when the address names a fragment (#command-line after a command).
+  if (editorWasOpen) document.getElementById("editor-buffer").focus();
+  new MutationObserver(syncEditor).observe(slot, { childList: true });
+});
+document.addEventListener("htmx:after:swap", syncEditor);
+
+function pressEditorButton(panel, value, event) {
+  const button = panel.querySelector(`#editor-keys button[value="${value}"]`);
+  if (!button) return;
+  event.preventDefault();
+  button.form.requestSubmit(button);
+}
+
+document.addEventListener("keydown", (event) => {
+  const panel = event.target.closest && event.target.closest("#editor");
+  if (!panel || event.altKey || event.metaKey) return;
+  const key = event.key.toLowerCase();
+  if (panel.querySelector("#editor-keys[data-asking]")) {
+    if (key === "y" || key === "n") pressEditorButton(panel, key === "y" ? "yes" : "no", event);
+    else if (key === "escape" || (event.ctrlKey && key === "c")) pressEditorButton(panel, "cancel", event);
+    return;
+  }
+  if (panel.dataset.editor === "nano") {
+    if (event.ctrlKey && (key === "o" || key === "s")) pressEditorButton(panel, "save", event);
+    else if ((event.ctrlKey && key === "x") || key === "escape") pressEditorButton(panel, "exit", event);
+    return;
+  }
+  const buffer = document.getElementById("editor-buffer");
+  const command = document.getElementById("editor-command");
+  if (key === "escape" && event.target === buffer) {
+    event.preventDefault();
+    if (!command.value) command.value = ":";
+    command.focus();
+  } else if (key === "escape" && event.target === command) {
+    event.preventDefault();
+    command.value = "";
+    buffer.focus();
+  }
+});
+
+document.addEventListener("input", (event) => {
+  const modified = document.getElementById("editor-modified");
+  if (modified && event.target.id === "editor-buffer") modified.textContent = "Modified";
+});
+
+// After a vim command the command line empties and typing goes back to the text, as vim returns to it.
+document.addEventListener("htmx:after:request", (event) => {
+  const command = document.getElementById("editor-command");
+  if (!command || event.target.id !== "editor-form") return;
+  command.value = "";
+  document.getElementById("editor-buffer").focus();
+});
 
 // Exam answers are saved as they are given: every change posts the form quietly (go=autosave -> 204).
 // A save that fails (no connection, a server error) is retried with a growing pause until it lands, and the

@@ -182,6 +182,24 @@ def test_lab_forms_answer_and_never_send_elsewhere(client, htmx, next_url, answe
 
 
 @fuzz
+@given(
+    go=st.one_of(st.sampled_from(["save", "exit", "yes", "no", "cancel", "command", ":w", ":q!"]), TEXT),
+    content=TEXT,
+    command=TEXT,
+    editor=st.sampled_from(["nano", "sudo nano", "vim", "sudoedit"]),
+)
+def test_any_editor_action_gets_an_answer_and_the_lab_carries_on(client, htmx, go, content, command, editor):
+    client.post("/labs/intel-vtx-host/start")
+    htmx.post("/labs/intel-vtx-host/run", data={"line": f"{editor} /etc/hosts"})
+    data = {"go": go, "content": content, "command": command}
+    assert htmx.post("/labs/intel-vtx-host/editor", data=data).status_code in (200, 409, 422)
+    htmx.post("/labs/intel-vtx-host/editor", data={"go": "command", "command": ":q!", "content": ""})
+    htmx.post("/labs/intel-vtx-host/editor", data={"go": "exit", "content": content})
+    htmx.post("/labs/intel-vtx-host/editor", data={"go": "no", "content": content})
+    assert htmx.post("/labs/intel-vtx-host/run", data={"line": "true"}).status_code == 200
+
+
+@fuzz
 @given(raw=st.binary(max_size=40))
 def test_a_command_line_that_is_not_utf8_is_refused_in_the_terminal(client, htmx, db, raw):
     client.post("/labs/intel-vtx-host/start")

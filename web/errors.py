@@ -19,6 +19,7 @@ MESSAGES = {
     405: ("Not allowed", "This address does not accept that kind of request."),
     409: ("Busy", "Too many commands reached this lab at once. Try again."),
     413: ("Too large", "What you sent is larger than this site accepts."),
+    422: ("Not accepted", "What you sent could not be used."),
     429: ("Too many requests", "Please wait a little and try again."),
     500: ("Something went wrong", "An error on our side stopped this page. Your saved work is safe."),
 }
@@ -38,6 +39,11 @@ def _page(status: int, detail: str | None = None, heading: str | None = None):
     return render(
         "errors/error.html", "errors/_error.html", status=status, title=title, message=message
     ), status
+
+
+def error_page(status: int, detail: str):
+    """An error page (for htmx, a notice) that says what went wrong in the view's own words."""
+    return _page(status, detail)
 
 
 @bp.app_errorhandler(CSRFError)

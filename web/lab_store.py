@@ -12,6 +12,7 @@ import orjson
 from sqlite_utils import Database
 
 from simulator import Result, World, list_scenarios
+from simulator.editing import NoEditor, Session
 from web.db import write_transaction
 
 # The terminal shows the latest SHOWN_COMMANDS within about SHOWN_BYTES; Up and Down recall RECALL lines;
@@ -41,6 +42,7 @@ TOO_LARGE = (
     "simulator: remove some large files or copies, or reset the lab.\n"
 )
 CLEAR_SEQUENCE = "\x1b[H\x1b[2J"
+EDITOR_TOO_LARGE = "guestlab: writing this would make the lab larger than 512 KiB, so it was not written."
 
 
 def _now() -> str:
@@ -90,6 +92,10 @@ class LabBusy(RuntimeError):
     """The lab changed under every retry: too many commands at once for one lab."""
 
 
+class EditorOpen(RuntimeError):
+    """A line arrived while an editor holds the terminal (typed in another tab): it waits for the editor."""
+
+
 class LoggedCommand:
     """A command line and what it printed, kept in the lab's log."""
 
@@ -100,6 +106,10 @@ class LoggedCommand:
         self.result = result
         self.grade = None
         self.grade_changed = False
+
+    @property
+    def kept(self) -> bool:
+        return True
 
     def refuse(self, message: str) -> None:
         """The command's effects were not kept: say so instead of showing its output."""
@@ -117,9 +127,12 @@ class LabView:
     hints: dict
     grade: dict
 
+    editor: Session | None = None
+
     @classmethod
     def of(cls, world: World) -> LabView:
-        return cls(world.prompt, dict(world.answers), dict(world.hints), world.grade())
+        editor = world.editor.copy() if world.editor else None
+        return cls(world.prompt, dict(world.answers), dict(world.hints), world.grade(), editor)
 
 
 def act(db: Database, lab_id: int, action):
@@ -152,7 +165,7 @@ def act(db: Database, lab_id: int, action):
                 ).rowcount
                 if not saved:
                     continue
-            if isinstance(value, LoggedCommand):
+            if isinstance(value, LoggedCommand) and value.kept:
                 value.id = _log(db, lab_id, value, now)
         view = LabView.of(world)
         if new_state is not None:
@@ -254,6 +267,8 @@ def run_command(db: Database, lab_id: int, line: str):
     """Run one line; the entry says whether the checks changed, so the tasks panel is resent only then."""
 
     def run(world):
+        if world.editor is not None:
+            raise EditorOpen(world.editor.title)
         before, prompt = world.grade(), world.prompt
         entry = LoggedCommand(prompt, line, world.run(line))
         entry.grade = before
@@ -262,6 +277,43 @@ def run_command(db: Database, lab_id: int, line: str):
     entry, view = act(db, lab_id, run)
     entry.grade, entry.grade_changed = view.grade, view.grade != entry.grade  # the view graded it after
     return entry, view
+
+
+class EditorReply(LoggedCommand):
+    """What one action in the editor panel did. The log keeps only what the editor leaves on the screen when
+    it exits (nano and vim leave nothing; sudoedit may say "FILE unchanged"), under no prompt."""
+
+    def __init__(self, output: str, closed: bool, grade: dict):
+        super().__init__("", "", Result("", output, 0))
+        self.closed = closed
+        self.grade = grade
+        self.refused = ""
+
+    @property
+    def kept(self) -> bool:
+        return bool(self.result.stderr) and not self.refused
+
+    def refuse(self, message: str) -> None:
+        """The lab would grow too large: nothing was written, and the editor stays open with its buffer."""
+        super().refuse(message)
+        self.refused = EDITOR_TOO_LARGE
+        self.closed = False
+
+
+def edit(db: Database, lab_id: int, action: str, buffer: str, command: str = ""):
+    """Apply an action of the editor panel (write out, exit, answer, vim command) as a lab action: saved with
+    the world, the log and the checks, like a command. Raises NoEditor when no editor is open."""
+
+    def apply(world):
+        if world.editor is None:
+            raise NoEditor
+        before = world.grade()
+        output = world.edit(action, buffer, command)
+        return EditorReply(output, world.editor is None, before)
+
+    reply, view = act(db, lab_id, apply)
+    reply.grade, reply.grade_changed = view.grade, view.grade != reply.grade
+    return reply, view
 
 
 def reset_lab(db: Database, lab_id: int, scenario_id: str) -> None:
@@ -291,7 +343,8 @@ def command_log(db: Database, lab_id: int) -> list[dict]:
 def history(db: Database, lab_id: int) -> list[str]:
     """The lines Up and Down recall, oldest first."""
     rows = db.query(
-        "SELECT line FROM lab_commands WHERE lab_id = ? ORDER BY id DESC LIMIT ?", [lab_id, RECALL]
+        "SELECT line FROM lab_commands WHERE lab_id = ? AND line != '' ORDER BY id DESC LIMIT ?",
+        [lab_id, RECALL],
     )
     return [row["line"] for row in rows][::-1]
 

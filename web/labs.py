@@ -7,11 +7,12 @@ from flask import Blueprint, abort, g, jsonify, redirect, request, url_for
 from simulator import list_scenarios, load_scenario
 from simulator.checks import TITLES
 from simulator.completion import complete as complete_line
+from simulator.editing import NoEditor
 from simulator.shell import MAX_LINE
 from web import lab_store
 from web.auth import current_owner, safe_next
 from web.db import get_db
-from web.errors import http_error
+from web.errors import error_page, http_error
 from web.render import is_partial, render
 from web.utf8_forms import FormNotUTF8
 
@@ -19,6 +20,14 @@ bp = Blueprint("labs", __name__, url_prefix="/labs")
 
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
 LINE_NOT_UTF8 = "guestlab: this line did not arrive as UTF-8 text, so it was not run. Type it again.\n"
+EDITOR_ACTIONS = {"save", "exit", "yes", "no", "cancel", "command"}
+VIM_BUTTONS = {":w", ":q", ":wq", ":q!"}
+# What the panel may send: a file the lab could hold (its whole state is kept under 512 KiB, with the
+# buffer and the file both in it while the editor is open), and a vim command line of a sane length.
+MAX_EDITOR_BYTES = 128 * 1024
+MAX_EDITOR_COMMAND = 256
+EDITOR_TOO_BIG = f"guestlab: the text is larger than {MAX_EDITOR_BYTES >> 10} KiB, so it was not written."
+NO_EDITOR = "guestlab: this editor was closed already (in another tab?). Reload the page."
 
 
 @bp.app_template_filter("points")
@@ -100,7 +109,10 @@ def run(scenario_id):
     if len(line) > MAX_LINE:
         # Kept short for the log; still over the shell's limit, so the shell answers "line too long".
         line = line[:MAX_LINE] + "…"
-    entry, view = lab_store.run_command(get_db(), lab["id"], line)
+    try:
+        entry, view = lab_store.run_command(get_db(), lab["id"], line)
+    except lab_store.EditorOpen as busy:
+        return _editor_is_open(scenario_id, str(busy))
     if not is_partial():
         return redirect(url_for("labs.show", scenario_id=scenario_id, _anchor="command-line"), 303)
     return render(
@@ -124,9 +136,62 @@ def run(scenario_id):
     )
 
 
+def _editor_is_open(scenario_id: str, title: str):
+    """A line typed in another tab while the editor holds the terminal: refused, as the terminal is busy."""
+    if not is_partial():
+        return redirect(url_for("labs.show", scenario_id=scenario_id, _anchor="editor"), 303)
+    message = f"guestlab: the terminal is busy ({title}): leave the editor first, then type again.\n"
+    entry = {"id": None, "prompt": "", "line": "", "stdout": "", "stderr": message}
+    return render("labs/lab.html", "labs/_entry.html", entry=entry), 409
+
+
+@bp.post("/<scenario_id>/editor")
+def editor(scenario_id):
+    """An action in the editor panel: write out, exit, an answer to nano's question, or a vim command."""
+    scenario = _scenario_or_404(scenario_id)
+    lab = _owned_lab(scenario_id)
+    action = request.form.get("go", "")
+    command = request.form.get("command", "")
+    if action in VIM_BUTTONS:
+        action, command = "command", action
+    # Browsers send a text area's line ends as CRLF; files here end lines with LF, as Linux does.
+    buffer = request.form.get("content", "").replace("\r\n", "\n")
+    if action not in EDITOR_ACTIONS or len(command) > MAX_EDITOR_COMMAND:
+        return _editor_refusal(scenario_id, "guestlab: the editor did not understand this action.", 422)
+    if len(buffer.encode()) > MAX_EDITOR_BYTES:
+        return _editor_refusal(scenario_id, EDITOR_TOO_BIG, 422)
+    try:
+        reply, view = lab_store.edit(get_db(), lab["id"], action, buffer, command)
+    except NoEditor:
+        return _editor_refusal(scenario_id, NO_EDITOR, 409)
+    if not is_partial():
+        anchor = "command-line" if reply.closed else "editor"
+        return redirect(url_for("labs.show", scenario_id=scenario_id, _anchor=anchor), 303)
+    return render(
+        "labs/lab.html",
+        "labs/_editor_reply.html",
+        scenario=scenario,
+        world=view,
+        grade=view.grade,
+        reply=reply,
+        only_tasks=_shown_tasks(),
+        next_lab=lab_store.next_lab(scenario["id"]),
+        entry={"id": reply.id, "prompt": "", "line": "", "stdout": "", "stderr": reply.result.stderr},
+    )
+
+
+def _editor_refusal(scenario_id: str, message: str, status: int):
+    """The editor's status line says why nothing happened; the buffer stays in the panel as typed."""
+    if not is_partial():
+        return error_page(status, message)
+    return render("labs/lab.html", "labs/_editor_status.html", message=message), status
+
+
 @bp.errorhandler(FormNotUTF8)
 def line_not_utf8(exc):
     """A command line that is not UTF-8 is refused in the terminal, where the learner is looking."""
+    if request.endpoint == "labs.editor" and is_partial():
+        return render("labs/lab.html", "labs/_editor_status.html", message=exc.description), 422
     if request.endpoint != "labs.run" or not is_partial():
         return http_error(exc)
     entry = {"id": None, "prompt": "", "line": "", "stdout": "", "stderr": LINE_NOT_UTF8}

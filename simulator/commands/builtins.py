@@ -25,6 +25,11 @@ usage: sudo -e [-ABkNnS] [-r role] [-t type] [-C num] [-D directory]
             [-g group] [-h host] [-p prompt] [-R directory] [-T timeout]
             [-u user] file ...
 """
+SUDOEDIT_USAGE = """usage: sudoedit -h | -V
+usage: sudoedit [-ABkNnS] [-r role] [-t type] [-C num] [-D directory]
+                [-g group] [-h host] [-p prompt] [-R directory] [-T timeout]
+                [-u user] file ...
+"""
 SUDO_IGNORED = {"-E", "-H", "-n", "-S", "-P", "-b", "--preserve-env", "--set-home", "--non-interactive"}
 BASH_VERSION = "GNU bash, version 5.2.21(1)-release (x86_64-pc-linux-gnu)"
 ECHO_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v": "\v", "\\": "\\"}
@@ -382,8 +387,13 @@ DESCRIPTION
 """,
 )
 def sudo(ctx: Context, argv: list[str]) -> int:
+    """sudo, and sudoedit (the same program: sudo -e)."""
     args = argv[1:]
     user, mode = "root", ""
+    program = "sudoedit" if argv[0].rsplit("/", 1)[-1] == "sudoedit" else "sudo"
+    usage = SUDOEDIT_USAGE if program == "sudoedit" else SUDO_USAGE
+    if program == "sudoedit":
+        mode = "edit"
     while args and args[0].startswith("-") and len(args[0]) > 1:
         option = args.pop(0)
         if option == "--":
@@ -395,6 +405,8 @@ def sudo(ctx: Context, argv: list[str]) -> int:
             user = option[2:] if len(option) > 2 and not option.startswith("--") else args.pop(0)
         elif option in ("-i", "--login", "-s", "--shell"):
             mode = "login" if option in ("-i", "--login") else "shell"
+        elif option in ("-e", "--edit"):
+            mode = "edit"
         elif option in ("-l", "--list"):
             return _sudo_list(ctx)
         elif option in ("-V", "--version"):
@@ -407,14 +419,14 @@ def sudo(ctx: Context, argv: list[str]) -> int:
             if not args:
                 return 0
         elif option not in SUDO_IGNORED:
-            ctx.err(f"sudo: invalid option -- '{option.lstrip('-')[:1]}'\n" + SUDO_USAGE)
+            ctx.err(f"{program}: invalid option -- '{option.lstrip('-')[:1]}'\n" + usage)
             return 1
-    if not args and not mode:
-        ctx.err(SUDO_USAGE)
+    if not args and mode in ("", "edit"):
+        ctx.err(usage)
         return 1
     users = ctx.machine.users
     if user not in users:
-        ctx.err(f"sudo: unknown user {user}\nsudo: error initializing audit plugin sudoers_audit\n")
+        ctx.err(f"{program}: unknown user {user}\n{program}: error initializing audit plugin sudoers_audit\n")
         return 1
     if not _may_sudo(ctx):
         ctx.err(f"{ctx.user} is not in the sudoers file.\n")
@@ -423,7 +435,14 @@ def sudo(ctx: Context, argv: list[str]) -> int:
     if not _resolvable(ctx.machine.fs, host):
         # sudoers' fqdn callback (Debian builds sudo --with-fqdn): getaddrinfo() fails when /etc/hosts no
         # longer names the host, and sudo warns with gai_strerror(), then runs the command anyway.
-        ctx.err(f"sudo: unable to resolve host {host}: Name or service not known\n")
+        ctx.err(f"{program}: unable to resolve host {host}: Name or service not known\n")
+    if not mode and args[0] == "sudoedit":
+        ctx.err("sudo: sudoedit doesn't need to be run via sudo\n")
+        mode, args = "edit", args[1:]
+    if mode == "edit":
+        from simulator.commands.editors import sudo_edit
+
+        return sudo_edit(ctx, args, program, user)
     env = _sudo_env(ctx, user, args)
     target = dataclasses.replace(ctx, user=user, uid=users[user]["uid"], env=env)
     if mode:

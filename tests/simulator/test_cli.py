@@ -53,3 +53,11 @@ def test_seed_changes_identifiers_and_is_deterministic():
 def test_unknown_scenario_exits_2(args):
     result = cli(*args)
     assert result.returncode == 2 and "unknown scenario 'no-such-scenario'" in result.stderr
+
+
+def test_an_editor_on_the_command_line_says_it_needs_the_web_terminal_and_changes_nothing():
+    result = cli("shell", "kvm-guest", stdin="sudo nano /etc/hosts\nwc -l < /etc/hosts\n")
+    assert result.stderr == (
+        "simulator: editors open in GuestLab's web terminal only; /etc/hosts was not changed\n"
+    )
+    assert result.stdout == "6\n"
