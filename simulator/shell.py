@@ -58,7 +58,7 @@ MAX_GLOB_TESTS = 20_000  # directory entries one line may test against glob patt
 TOO_DEEP = "expression nested too deeply"
 HISTORY_SIZE = 1000
 CLEAR_SCREEN = "\x1b[H\x1b[2J\x1b[3J"
-INTERRUPT = "\x03"  # Ctrl-C typed at the terminal: drops a half-typed command
+INTERRUPT = "\x03"  # Ctrl-C at the end of a line: drops it, and a command left open over several lines
 USER_PATH = (
     "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/usr/games:/usr/local/games:/snap/bin"
 )
@@ -281,7 +281,7 @@ class Shell(WordEvaluator, CommandEvaluator):
         self.exited = False
         self.machine = machine
         load_commands()
-        if line == INTERRUPT:
+        if line.endswith(INTERRUPT):
             self.pending = ""
             self.status = 130
             return Result(stdout="^C\n", status=130, chunks=((1, "^C\n"),))

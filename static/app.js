@@ -44,6 +44,7 @@ document.addEventListener("DOMContentLoaded", startExamTimer);
 document.addEventListener("htmx:after:swap", startExamTimer);
 
 // The lab terminal: Enter runs (htmx posts the form), Up/Down recall history, Tab completes.
+const INTERRUPT = "\u0003";
 function setUpTerminal() {
   const form = document.getElementById("command-form");
   if (!form || form.dataset.ready) return;
@@ -56,7 +57,7 @@ function setUpTerminal() {
   output.scrollTop = output.scrollHeight;
 
   form.addEventListener("htmx:before:request", () => {
-    if (input.value.trim()) history.push(input.value);
+    if (input.value.trim() && !input.value.endsWith(INTERRUPT)) history.push(input.value);
     position = history.length;
   });
   form.addEventListener("htmx:after:request", (event) => {
@@ -86,6 +87,12 @@ function setUpTerminal() {
     } else if (event.key === "l" && event.ctrlKey) {
       event.preventDefault();
       output.replaceChildren();
+    } else if (event.key === "c" && event.ctrlKey && input.selectionStart === input.selectionEnd) {
+      // Ctrl-C as in a terminal (copying a selection still works): drops the line and a command left
+      // open over several lines (the "> " prompt).
+      event.preventDefault();
+      input.value += INTERRUPT;
+      form.requestSubmit();
     }
   });
 }

@@ -8,14 +8,19 @@ import urllib.request
 
 def in_parallel(count, request):
     """Run `request()` from `count` threads released at the same moment; returns their results."""
-    barrier = threading.Barrier(count)
-    results = [None] * count
+    return each_in_parallel([request] * count)
+
+
+def each_in_parallel(calls):
+    """Run each of `calls` in its own thread, all released at the same moment; returns their results."""
+    barrier = threading.Barrier(len(calls))
+    results = [None] * len(calls)
 
     def run(index):
         barrier.wait()
-        results[index] = request()
+        results[index] = calls[index]()
 
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -356,3 +356,9 @@ def create_invites(db):
     )
     db["invites"].create_index(["code_hash"], unique=True)
     db["invites"].create_index(["created_by", "expires_at"])
+
+
+@migrations(name="0040_add_lab_commands_output")
+def add_lab_commands_output(db):
+    """A command's output in the order written, when stdout and stderr alternate (JSON [[fd, text]])."""
+    db["lab_commands"].add_column("output", str)

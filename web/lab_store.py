@@ -208,12 +208,13 @@ def _log(db: Database, lab_id: int, entry: LoggedCommand, now: str) -> int:
     result = entry.result
     budget = _log_budget(db, lab_id)
     stdout, stderr = _kept(result.stdout), _kept(result.stderr)
+    output = interleaved(result)
     if _size(entry.prompt, entry.line, stdout, stderr) > budget:
-        stdout, stderr = "", LOG_FULL
+        stdout, stderr, output = "", LOG_FULL, None
         entry.result = Result(result.stdout, result.stderr + LOG_FULL, result.status)
     entry_id = db.execute(
-        """INSERT INTO lab_commands (lab_id, prompt, line, stdout, stderr, status, at, size)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+        """INSERT INTO lab_commands (lab_id, prompt, line, stdout, stderr, status, at, size, output)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         [
             lab_id,
             entry.prompt,
@@ -223,6 +224,7 @@ def _log(db: Database, lab_id: int, entry: LoggedCommand, now: str) -> int:
             result.status,
             now,
             _size(entry.prompt, entry.line, stdout, stderr),
+            None if output is None else orjson.dumps(output).decode(),
         ],
     ).lastrowid
     db.execute(
@@ -248,6 +250,16 @@ def _log_budget(db: Database, lab_id: int) -> int:
         [lab_id, lab_id],
     ).fetchone()[0]
     return min(LAB_LOG_BYTES, USER_LOG_BYTES - others)
+
+
+def interleaved(result: Result) -> list | None:
+    """The output in the order it was written, when stdout and stderr alternate (`ls a b` with one missing,
+    `dmesg | tail; echo done`); None when all of stdout then all of stderr shows the same, or when the
+    output is too large to keep twice."""
+    fds = [fd for fd, _ in result.chunks]
+    if fds == sorted(fds) or len(result.stdout) + len(result.stderr) > KEEP_OUTPUT_BYTES:
+        return None
+    return [[fd, text] for fd, text in result.chunks]
 
 
 def _kept(output: str) -> str:
@@ -336,6 +348,7 @@ def command_log(db: Database, lab_id: int) -> list[dict]:
         size += len(row["stdout"]) + len(row["stderr"]) + len(row["line"])
         if CLEAR_SEQUENCE in row["stdout"] or (shown and size > SHOWN_BYTES):
             break
+        row["output"] = orjson.loads(row["output"]) if row.get("output") else None
         shown.append(row)
     return shown[::-1]
 
@@ -343,7 +356,8 @@ def command_log(db: Database, lab_id: int) -> list[dict]:
 def history(db: Database, lab_id: int) -> list[str]:
     """The lines Up and Down recall, oldest first."""
     rows = db.query(
-        "SELECT line FROM lab_commands WHERE lab_id = ? AND line != '' ORDER BY id DESC LIMIT ?",
+        "SELECT line FROM lab_commands WHERE lab_id = ? AND line != '' AND instr(line, char(3)) = 0"
+        " ORDER BY id DESC LIMIT ?",
         [lab_id, RECALL],
     )
     return [row["line"] for row in rows][::-1]

@@ -130,6 +130,7 @@ def run(scenario_id):
             "line": entry.line,
             "stdout": entry.result.stdout,
             "stderr": entry.result.stderr,
+            "output": lab_store.interleaved(entry.result),
             "status": entry.result.status,
         },
         cleared=lab_store.CLEAR_SEQUENCE in entry.result.stdout,

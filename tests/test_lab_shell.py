@@ -1,0 +1,69 @@
+"""The lab terminal over HTTP: output in the order written, commands typed over several lines, Ctrl-C,
+and lines that would run forever stopped without holding a worker."""
+
+import re
+
+from tests.live import Browser
+from tests.parallel import each_in_parallel
+
+SAMPS = re.compile(r'<samp( class="stderr")?>([^<]*)</samp>')
+
+
+def _start(client, scenario="intel-vtx-host"):
+    assert client.post(f"/labs/{scenario}/start").status_code == 303
+    return f"/labs/{scenario}"
+
+
+def test_stdout_and_stderr_are_shown_in_the_order_written(client, htmx):
+    url = _start(client)
+    page = htmx.post(url + "/run", data={"line": "echo one; ls /nope; echo two"}).get_data(as_text=True)
+    expected = [
+        ("", "one\n"),
+        (' class="stderr"', "ls: cannot access &#39;/nope&#39;: No such file or directory\n"),
+        ("", "two\n"),
+    ]
+    assert SAMPS.findall(page) == expected
+    assert SAMPS.findall(client.get(url).get_data(as_text=True))[-3:] == expected  # and after a reload
+
+
+def test_a_loop_typed_over_several_lines_shows_the_continuation_prompt(client, htmx):
+    url = _start(client)
+    page = htmx.post(url + "/run", data={"line": "for i in 1 2"}).get_data(as_text=True)
+    assert 'id="prompt">&gt; </label>' in page
+    htmx.post(url + "/run", data={"line": "do echo n$i"})
+    page = htmx.post(url + "/run", data={"line": "done"}).get_data(as_text=True)
+    assert "<samp>n1\nn2\n</samp>" in page
+    assert 'id="prompt">&gt; </label>' not in page
+    assert 'id="prompt">&gt; </label>' not in client.get(url).get_data(as_text=True)
+
+
+def test_ctrl_c_leaves_the_continuation_prompt(client, htmx):
+    url = _start(client)
+    htmx.post(url + "/run", data={"line": "while true"})
+    page = htmx.post(url + "/run", data={"line": "do\x03"}).get_data(as_text=True)
+    assert "<samp>^C\n</samp>" in page
+    assert "learner@" in page.split('id="prompt">')[1]
+
+
+def test_runaway_lines_are_stopped_while_other_learners_are_answered(gunicorn_server):
+    lines = [
+        "while :; do ls -R / >/dev/null 2>&1; done",
+        "x=0; while true; do x=$((x + 1)); done",
+        "for i in {1..30000}; do grep -r kvm /usr > /dev/null; done | tail -n 1",
+        "uname -r",
+    ]
+    learners = [Browser(gunicorn_server.url) for _ in lines]
+    for browser in learners:
+        browser.get("/labs/intel-vtx-host")
+        browser.post("/labs/intel-vtx-host/start", {})
+    replies = each_in_parallel(
+        [
+            lambda b=b, line=line: b.post("/labs/intel-vtx-host/run", {"line": line}, htmx=True)
+            for b, line in zip(learners, lines, strict=True)
+        ]
+    )
+    assert [r.status for r in replies] == [200] * 4
+    for reply in replies[:3]:
+        assert "^C\nGuestLab stopped this line: it used its budget of" in reply.body
+    assert "6.8.0-" in replies[3].body
+    assert "<samp>x</samp>" not in replies[3].body
