@@ -33,7 +33,16 @@ from simulator.filesystem import FsError, Node
 from simulator.patterns import Glob, Regex, line_budget
 
 TYPE_LETTERS = {"file": "f", "dir": "d", "symlink": "l", "chardev": "c", "blockdev": "b"}
-GLOBAL_OPTIONS = {"-maxdepth", "-mindepth", "-depth", "-d", "-xdev", "-mount", "-noleaf", "-ignore_readdir_race"}
+GLOBAL_OPTIONS = {
+    "-maxdepth",
+    "-mindepth",
+    "-depth",
+    "-d",
+    "-xdev",
+    "-mount",
+    "-noleaf",
+    "-ignore_readdir_race",
+}
 PATTERN_TESTS = {"-name", "-iname", "-path", "-ipath", "-wholename", "-iwholename", "-lname", "-ilname"}
 SIZE_UNITS = {"b": 512, "c": 1, "w": 2, "k": 1024, "M": 1 << 20, "G": 1 << 30}
 REGEX_TYPES = (
@@ -300,11 +309,15 @@ class _Parser:
                 raise FindError("invalid expression; empty parentheses are not allowed.")
             inner = self._comma()
             if self._peek() != ")":
-                raise FindError("invalid expression; I was expecting to find a ')' somewhere but did not see one.")
+                raise FindError(
+                    "invalid expression; I was expecting to find a ')' somewhere but did not see one."
+                )
             self.pos += 1
             return inner
         if token in ("-o", "-a", ","):
-            raise FindError(f"invalid expression; you have used a binary operator '{token}' with nothing before it.")
+            raise FindError(
+                f"invalid expression; you have used a binary operator '{token}' with nothing before it."
+            )
         if token == ")":
             raise FindError("invalid expression; you have too many ')'")
         return token.run

@@ -58,7 +58,9 @@ def test_find_operators(sh):
 
 
 def test_find_actions(sh):
-    assert sh("find d -name '*.txt' -exec echo found {} \\;").stdout == "found d/h.txt\nfound d/sub/deep.txt\n"
+    assert (
+        sh("find d -name '*.txt' -exec echo found {} \\;").stdout == "found d/h.txt\nfound d/sub/deep.txt\n"
+    )
     assert sh("find d -name '*.txt' -exec wc -c {} +").stdout == "6 d/h.txt\n0 d/sub/deep.txt\n6 total\n"
     assert sh("find d -name deep.txt -execdir pwd \\;").stdout == "/home/learner/d/sub\n"
     assert sh("find d -maxdepth 1 -type f -print0").stdout == "d/e.log\0d/h.txt\0"
@@ -73,7 +75,9 @@ def test_find_actions(sh):
 
 
 def test_find_delete_removes_depth_first(sh):
-    assert sh("find d -name sub -delete") == Result("", "find: cannot delete ‘d/sub’: Directory not empty\n", 1)
+    assert sh("find d -name sub -delete") == Result(
+        "", "find: cannot delete ‘d/sub’: Directory not empty\n", 1
+    )
     assert sh("find d/sub -delete; ls -1 d") == Result("e.log\nh.txt\n", "", 0)
 
 
@@ -83,7 +87,8 @@ def test_find_errors(sh):
     assert sh("find d -name a b") == Result("", "find: paths must precede expression: `b'\n", 1)
     assert sh("find . -name x d") == Result(
         "",
-        "find: paths must precede expression: `d'\nfind: possible unquoted pattern after predicate `-name'?\n",
+        "find: paths must precede expression: `d'\n"
+        "find: possible unquoted pattern after predicate `-name'?\n",
         1,
     )
     assert sh("find d -type q").stderr == "find: Unknown argument to -type: q\n"
@@ -97,7 +102,10 @@ def test_find_errors(sh):
     assert sh("find d -o").stderr == (
         "find: invalid expression; you have used a binary operator '-o' with nothing before it.\n"
     )
-    assert sh("find d -exec echo {} {} +").stderr == "find: Only one instance of {} is supported with -exec ... +\n"
+    assert (
+        sh("find d -exec echo {} {} +").stderr
+        == "find: Only one instance of {} is supported with -exec ... +\n"
+    )
     assert sh("find d nosuch -maxdepth 0") == Result("d\n", "find: ‘nosuch’: No such file or directory\n", 1)
 
 
