@@ -203,6 +203,9 @@ def _grep_inputs(ctx: Context, opts: Options, target: str, recursive: bool, name
         paths = _tree_files(ctx, fs.resolve(target, ctx.cwd), prefix, "R" in opts, quiet)
     for path in paths:
         ctx.tick()
+        if path is None:
+            yield "", None
+            continue
         try:
             yield path, fs.read(path, ctx.cwd, ctx.uid)
         except FsError as error:
@@ -213,7 +216,7 @@ def _grep_inputs(ctx: Context, opts: Options, target: str, recursive: bool, name
 
 def _tree_files(ctx: Context, real: str, prefix: str, follow: bool, quiet: bool):
     """The files under a directory as grep -r visits them (-R also follows links), one tick per entry;
-    devices and (for -r) links met on the way are skipped, unreadable directories reported."""
+    devices and (for -r) links met on the way are skipped, unreadable directories reported (None)."""
     fs = ctx.machine.fs
     stack = [(real, prefix, True)]
     seen = {real}  # -R through a link back up the tree would loop
@@ -227,6 +230,7 @@ def _tree_files(ctx: Context, real: str, prefix: str, follow: bool, quiet: bool)
         except FsError as error:
             if not quiet:
                 ctx.err(f"grep: {shown.rstrip('/') or '.'}: {error.message}\n")
+            yield None  # reported: the run ends with status 2
             continue
         entries = []
         for name in names:
