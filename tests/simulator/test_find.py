@@ -45,9 +45,9 @@ def test_find_newer_and_mtime_follow_the_machine_clock():
     world.run("mkdir d && touch d/old")
     world.run("sleep 2d")
     world.run("touch d/new")
-    assert world.run("find d -newer d/old").stdout == "d\nd/new\n"
-    assert world.run("find d -mtime +1").stdout == "d/old\n"
-    assert world.run("find d -mmin -1").stdout == "d\nd/new\n"
+    assert world.run("find d -type f -newer d/old").stdout == "d/new\n"
+    assert world.run("find d -type f -mtime +1").stdout == "d/old\n"
+    assert world.run("find d -type f -mmin -1").stdout == "d/new\n"
 
 
 def test_find_operators(sh):
