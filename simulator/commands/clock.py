@@ -348,6 +348,9 @@ COMPOSITE = {
 }
 
 
+MAX_WIDTH = 1 << 16  # a field wider than this is cut (GNU date would write gigabytes of padding)
+
+
 def format_time(template: str, moment: int) -> str:
     """GNU date's strftime for a UTC time: flags - _ 0 ^ #, a width, and %N, %s, %:z, %P, %k, %l."""
     stamp = time.gmtime(moment)
@@ -376,7 +379,7 @@ def _directive(stamp, moment: int, flags: str, width: str, directive: str, whole
         if "-" in flags:
             return str(value)
         pad = " " if "_" in flags else "0" if "0" in flags else pad
-        size = int(width) if width else size
+        size = min(int(width), MAX_WIDTH) if width else size
         text = str(abs(value))
         sign = "-" if value < 0 else ""
         return sign + text.rjust(size - len(sign), pad)
@@ -407,7 +410,7 @@ def _pad_text(text: str, flags: str, width: str) -> str:
     if "^" in flags:
         text = text.upper()
     if width:
-        text = text.rjust(int(width), "0" if "0" in flags else " ")
+        text = text.rjust(min(int(width), MAX_WIDTH), "0" if "0" in flags else " ")
     return text
 
 

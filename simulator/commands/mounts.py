@@ -344,8 +344,8 @@ def umount(ctx: Context, opts, operands: list[str]) -> int:
     status = 0
     table = mount_table(ctx.machine)
     for operand in operands:
-        path = operand.rstrip("/") or "/"
-        found = next((m for m in table if m.target == path or m.source == operand), None)
+        path = operand.rstrip("/") or operand[:1]
+        found = next((m for m in table if path and (m.target == path or m.source == operand)), None)
         if found is None:
             exists = ctx.machine.fs.lexists(operand, ctx.cwd, ctx.uid)
             ctx.err(f"umount: {operand}: {'not mounted' if exists else 'no mount point specified'}.\n")
