@@ -354,15 +354,17 @@ def _walk(run: Find, expression, start: str) -> None:
     except FsError as error:
         run.error(f"‘{start}’: {error.message}")
         return
-    stack: list[tuple[bool, Entry, tuple[str, ...]]] = [(False, Entry(start, real, node, 0, start), ())]
+    stack: list[tuple[bool, Entry, tuple[tuple[str, str], ...]]] = [
+        (False, Entry(start, real, node, 0, start), ())
+    ]
     while stack:
         after, entry, ancestors = stack.pop()
         if after:
-            _evaluate(run, expression, entry)
+            expression(entry)
             continue
         ctx.tick()
         if entry.depth >= run.mindepth and not run.depth_first:
-            _evaluate(run, expression, entry)
+            expression(entry)
         if entry.node.kind != "dir" or entry.pruned or entry.depth == run.maxdepth:
             if run.depth_first and entry.depth >= run.mindepth:
                 stack.append((True, entry, ancestors))
@@ -374,7 +376,7 @@ def _walk(run: Find, expression, start: str) -> None:
         except FsError as error:
             run.error(f"‘{entry.path}’: {error.message}")
             continue
-        inside = (*ancestors, entry.real)
+        inside = (*ancestors, (entry.real, entry.path))
         children = []
         for name in names:
             child = _child(run, entry, name, inside)
@@ -383,7 +385,8 @@ def _walk(run: Find, expression, start: str) -> None:
         stack.extend(reversed(children))
 
 
-def _child(run: Find, parent: Entry, name: str, ancestors: tuple[str, ...]) -> Entry | None:
+def _child(run: Find, parent: Entry, name: str, ancestors: tuple[tuple[str, str], ...]) -> Entry | None:
+    """The entry for `name` in `parent`; with -L a link to a directory above it is a loop, reported."""
     fs = run.ctx.machine.fs
     path = parent.path + name if parent.path.endswith("/") else f"{parent.path}/{name}"
     real = posixpath.join(parent.real, name)
@@ -394,19 +397,14 @@ def _child(run: Find, parent: Entry, name: str, ancestors: tuple[str, ...]) -> E
         except FsError:
             target = ""
         if target in fs.nodes:
-            if target in ancestors:
-                loop = next(a for a in ancestors if a == target)
-                shown = parent.path if loop == parent.real else loop
+            shown = next((seen for real_dir, seen in ancestors if real_dir == target), None)
+            if shown is not None:
                 run.error(
                     f"File system loop detected; ‘{path}’ is part of the same file system loop as ‘{shown}’."
                 )
                 return None
             real, node = target, fs.nodes[target]
     return Entry(path, real, node, parent.depth + 1, parent.start)
-
-
-def _evaluate(run: Find, expression, entry: Entry) -> None:
-    expression(entry)
 
 
 def _flush_batches(run: Find) -> None:
@@ -527,6 +525,19 @@ def _type(parser: _Parser, option: str) -> Test:
         if letter in wanted:
             raise FindError(f"Duplicate file type '{letter}' in the argument list to {option}.")
         wanted.add(letter)
+    if option == "-xtype" and parser.run.follow != "L":
+        fs = parser.run.ctx.machine.fs
+
+        def target_type(entry: Entry) -> bool:
+            node = entry.node
+            if node.kind == "symlink":
+                try:
+                    node = fs.stat(entry.real)
+                except FsError:
+                    pass  # a dangling link is a link
+            return TYPE_LETTERS.get(node.kind) in wanted
+
+        return Test(option, target_type)
     return Test(option, lambda entry: TYPE_LETTERS.get(entry.node.kind) in wanted)
 
 

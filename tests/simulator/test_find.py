@@ -140,3 +140,14 @@ def test_find_follows_links_only_when_asked(sh):
     assert sh("find l").stdout == "l\n"
     assert sh("find -H l -name h.txt").stdout == "l/h.txt\n"
     assert sh("find -L . -maxdepth 1 -type d -name l").stdout == "./l\n"
+
+
+def test_find_reports_a_link_loop_when_following_links(sh):
+    sh("mkdir -p lp/e && ln -s .. lp/e/up && touch lp/f && ln -s nowhere lp/dang")
+    assert sh("find -L lp") == Result(
+        "lp\nlp/dang\nlp/e\nlp/f\n",
+        "find: File system loop detected; ‘lp/e/up’ is part of the same file system loop as ‘lp’.\n",
+        1,
+    )
+    assert sh("find lp -xtype l").stdout == "lp/dang\n"
+    assert sh("find lp -xtype d").stdout == "lp\nlp/e\nlp/e/up\n"
