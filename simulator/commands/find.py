@@ -753,7 +753,7 @@ def _printf_format(ctx: Context, text: str) -> list:
             i += 2
             continue
         if char == "%":
-            match = re.match(r"%([-+ #0]*)(\d*)(\.\d+)?([aAcCtT].|[%bdDfFgGhHiklmMnpPsSuUyY]|.?)", text[i:])
+            match = re.match(r"%([-+ #0]*)(\d*)(\.\d+)?([ACT].|[%abcdDfFgGhHiklmMnpPsStuUyY]|.?)", text[i:])
             assert match is not None
             flags, width, precision, directive = match.groups()
             i += len(match.group(0))
@@ -776,9 +776,9 @@ def _printf_format(ctx: Context, text: str) -> list:
 
 
 def _known_directive(directive: str) -> bool:
-    if directive[0] in "aAcCtT" and len(directive) == 2:
+    if directive[0] in "ACT" and len(directive) == 2:
         return directive[1] in "@aAbBcdDeFgGhHIjklmMnprRsStTuUVwWxXyYzZ+"
-    return directive in set("bdDfFgGhHiklmMnpPsSuUyY")
+    return directive in set("abcdDfFgGhHiklmMnpPsStuUyY")
 
 
 def _directive(ctx: Context, entry: Entry, directive: str) -> str:
@@ -842,6 +842,8 @@ def _time_field(mtime: int, key: str) -> str:
         return f"{mtime}.0000000000"
     if key == "S":
         return f"{stamp.tm_sec:02d}.0000000000"
+    if key == "T":
+        return time.strftime("%H:%M:%S.0000000000", stamp)
     if key == "+":
         return time.strftime("%Y-%m-%d+%H:%M:%S.0000000000", stamp)
     return time.strftime("%" + key, stamp)

@@ -151,3 +151,10 @@ def test_find_reports_a_link_loop_when_following_links(sh):
     )
     assert sh("find lp -xtype l").stdout == "lp/dang\n"
     assert sh("find lp -xtype d").stdout == "lp\nlp/e\nlp/e/up\n"
+
+
+def test_find_printf_times(sh):
+    assert sh("find d -maxdepth 0 -printf '%t|%TY-%Tm-%Td %TT|%T@|%a\\n'").stdout == (
+        "Wed Nov 27 10:00:00.0000000000 2024|2024-11-27 10:00:00.0000000000|1732701600.0000000000|"
+        "Wed Nov 27 10:00:00.0000000000 2024\n"
+    )
