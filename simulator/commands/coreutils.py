@@ -7,6 +7,7 @@ as Ctrl-C would (`seq 1 1e9`, `yes`).
 
 from __future__ import annotations
 
+import math
 import posixpath
 import re
 from decimal import Decimal, InvalidOperation
@@ -79,43 +80,83 @@ def seq_main(ctx: Context, opts: Options, operands: list[str]) -> int:
         if step == 0:
             return _usage(ctx, "seq", f"invalid Zero increment value: ‘{operands[1]}’")
     template = opts.get("f")
+    printf = ""
     if template is not None:
         problem = _format_problem(template)
         if problem:
             ctx.err(f"seq: {problem}\n")
             return 1
+        printf = _python_format(template)
         if "w" in opts:
             return _usage(ctx, "seq", "format string may not be specified when printing equal width strings")
     # the precision of FIRST and INCREMENT (never LAST) decides how every number is printed
     precision = max(_precision(operands[0]), _precision(operands[1])) if len(operands) > 1 else 0
-
-    def show(value: Decimal) -> str:
-        if template is not None:
-            return _apply_format(template, float(value))
-        return f"{value:.{precision}f}" if value.is_finite() else str(value).lower()
-
-    width = max(len(show(first)), len(show(last))) if "w" in opts and last.is_finite() else 0
+    width = 0
+    if "w" in opts and first.is_finite() and last.is_finite():
+        width = max(len(f"{first:.{precision}f}"), len(f"{last:.{precision}f}"))
     separator = opts.get("s", "\n")
-    count = 0
-    chunk: list[str] = []
     started = False
-    while (step > 0 and first + step * count <= last) or (step < 0 and first + step * count >= last):
-        text = show(first + step * count)
+    for values in _sequence(first, step, last, precision):
+        if getattr(ctx, "truncated", False):  # the shell keeps no more of this output: only count
+            ctx.tick(len(values))
+            continue
+        if template is not None:
+            chunk = [printf % (float(value) / 10**precision) for value in values]
+        else:
+            chunk = [_fixed(value, precision) for value in values]
         if width:
-            text = _zero_pad(text, width)
-        chunk.append(text)
-        count += 1
-        if len(chunk) == CHUNK:
-            ctx.tick(CHUNK)
-            ctx.out((separator if started else "") + separator.join(chunk))
-            started, chunk = True, []
-    if chunk:
+            chunk = [_zero_pad(text, width) for text in chunk]
         ctx.tick(len(chunk))
         ctx.out((separator if started else "") + separator.join(chunk))
         started = True
     if started:
         ctx.out("\n")
     return 0
+
+
+def _sequence(first: Decimal, step: Decimal, last: Decimal, precision: int):
+    """Chunks of FIRST + i * INCREMENT up to LAST, as whole numbers of 10**-precision: exact decimal
+    arithmetic (0.1 0.1 0.3 ends on 0.3, as seq prints it) at the speed of integers."""
+    if not (first.is_finite() and step.is_finite()):
+        # inf + anything stays inf: seq prints it until stopped; an infinite step leaves FIRST alone
+        if (step > 0 and first <= last) or (step < 0 and first >= last):
+            while True:
+                yield [first] * CHUNK if not first.is_finite() else [first]
+                if first.is_finite():
+                    return
+        return
+    digits = max(precision, -last.as_tuple().exponent if last.is_finite() else 0, 0)
+    shift = 10 ** (digits - precision)
+    value = int(first.scaleb(precision))
+    increment = int(step.scaleb(precision))
+    end = last.scaleb(digits)
+    # the last whole number (in units of 10**-precision) the sequence may reach, or None for no end
+    if not end.is_finite():
+        bound = None if (end > 0) == (increment > 0) else value - increment
+    elif increment > 0:
+        bound = math.floor(end) // shift
+    else:
+        bound = -(math.floor(-end) // shift)
+    while bound is None or (value <= bound if increment > 0 else value >= bound):
+        stop = value + increment * CHUNK
+        if bound is not None:
+            stop = min(stop, bound + 1) if increment > 0 else max(stop, bound - 1)
+        yield range(value, stop, increment)
+        value = stop
+
+
+def _fixed(value, precision: int) -> str:
+    """A whole number of 10**-precision written with `precision` decimals, as %.Nf writes it."""
+    if isinstance(value, Decimal):  # only FIRST, when it or the step is infinite
+        return (
+            str(value).lower().replace("infinity", "inf")
+            if not value.is_finite()
+            else f"{value:.{precision}f}"
+        )
+    if not precision:
+        return str(value)
+    digits = str(abs(value)).rjust(precision + 1, "0")
+    return f"{'-' if value < 0 else ''}{digits[:-precision]}.{digits[-precision:]}"
 
 
 def _precision(text: str) -> int:
@@ -143,17 +184,18 @@ def _format_problem(template: str) -> str:
         return f"format ‘{template}’ has no % directive"
     if len(real) > 1:
         return f"format ‘{template}’ has too many % directives"
-    if not real[0] or real[0][-1] not in "aAeEfFgG":
+    if not real[0] or real[0][-1] not in "eEfFgG":  # (glibc's hexadecimal %a is not modelled)
         return f"format ‘{template}’ has unknown %{real[0][-1:]} directive"
     return ""
 
 
-def _apply_format(template: str, value: float) -> str:
+def _python_format(template: str) -> str:
+    """The -f FORMAT as a Python %-format of one float (the ' grouping flag dropped: C locale)."""
     return re.sub(
-        r"%(%|[-+ #0']*\d*(?:\.\d*)?[aAeEfFgG])",
-        lambda m: "%" if m.group(1) == "%" else ("%" + m.group(1).replace("'", "")) % value,
-        template,
-    )
+        r"%(%|[-+ #0']*\d*(?:\.\d*)?[eEfFgG])",
+        lambda m: "%%" if m.group(1) == "%" else "%" + m.group(1).replace("'", ""),
+        template.replace("%%", "\0"),
+    ).replace("\0", "%%")
 
 
 @command(
