@@ -176,11 +176,11 @@ class _Parser:
         self.previous = ""
         self.has_action = False
         self.tokens: list = []
+        self.pos = 0
 
     def parse(self) -> Callable[[Entry], bool]:
         while self.i < len(self.args):
             self._token()
-        self.pos = 0
         if not self.tokens:
             return _print_test(self.run).run
         expression = self._comma()
