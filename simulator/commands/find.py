@@ -126,7 +126,7 @@ DESCRIPTION
        Global options: -maxdepth N  -mindepth N  -depth (contents before the directory)
        Tests: -name PAT -iname PAT -path PAT -ipath PAT -regex RE -iregex RE
               -type f|d|l|b|c|p|s (several: -type f,d)   -empty   -readable -writable -executable
-              -size [+-]N[cwbkMG]  -mtime [+-]DAYS  -mmin [+-]MIN  -newer FILE
+              -size [+-]N[cwbkMG]  -mtime [+-]DAYS  -mmin [+-]MIN  -newer FILE  -newermt DATE
               -perm MODE (exactly) -perm -MODE (all of) -perm /MODE (any of)
               -user NAME  -group NAME  -nouser -nogroup  -links N  -inum N
        Actions: -print -print0 -printf FORMAT -ls -delete -prune -quit
@@ -236,6 +236,8 @@ class _Parser:
         if arg in ("-warn", "-nowarn", "-daystart"):
             return
         maker = PRIMARIES.get(arg)
+        if maker is None and arg.startswith("-newer") and len(arg) == 8:
+            maker = _newer_than
         if maker is None:
             raise FindError(f"unknown predicate `{arg}'")
         self.first_test = self.first_test or arg
@@ -597,6 +599,33 @@ def _newer(parser: _Parser, option: str) -> Test:
     except FsError as error:
         raise FindError(f"‘{reference}’: {error.message}") from None
     return Test(option, lambda entry: entry.node.mtime > mtime)
+
+
+def _newer_than(parser: _Parser, option: str) -> Test:
+    """-newerXY: X's time (a, c, m: the tree keeps one time) newer than the reference file's Y time,
+    or than the date Y = t describes."""
+    mine, theirs = option[6], option[7]
+    if mine not in "acmB" or theirs not in "acmBt":
+        raise FindError(f"invalid predicate `{option}'")
+    if "B" in (mine, theirs):
+        raise FindError(
+            "This system does not provide a way to find the birth time of a file.\n"
+            f"find: invalid predicate `{option}'"
+        )
+    reference = parser._take(option)
+    ctx = parser.run.ctx
+    if theirs == "t":
+        from simulator.commands.clock import parse_date
+
+        when = parse_date(reference, ctx.machine.fs.now())
+        if when is None:
+            raise FindError(f"I cannot figure out how to interpret ‘{reference}’ as a date or time")
+    else:
+        try:
+            when = ctx.machine.fs.stat(reference, ctx.cwd, ctx.uid).mtime
+        except FsError as error:
+            raise FindError(f"‘{reference}’: {error.message}") from None
+    return Test(option, lambda entry: entry.node.mtime > when)
 
 
 @primary("-perm")

@@ -158,3 +158,11 @@ def test_find_printf_times(sh):
         "Wed Nov 27 10:00:00.0000000000 2024|2024-11-27 10:00:00.0000000000|1732701600.0000000000|"
         "Wed Nov 27 10:00:00.0000000000 2024\n"
     )
+
+
+def test_find_newermt_compares_with_a_date(sh):
+    assert sh("find d -maxdepth 0 -newermt '2024-11-01'").stdout == "d\n"
+    assert sh("find d -maxdepth 0 -newermt '2024-12-01'").stdout == ""
+    assert sh("find d -newermt foo") == Result(
+        "", "find: I cannot figure out how to interpret ‘foo’ as a date or time\n", 1
+    )
