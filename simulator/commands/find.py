@@ -15,7 +15,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from simulator.commands import Context, command
+from simulator.commands import MAN_PAGES, Context, command
+from simulator.commands.clock import parse_date
 from simulator.commands.files import (
     _lookup_id,
     _parse_mode,
@@ -140,6 +141,10 @@ DESCRIPTION
 def find(ctx: Context, argv: list[str]) -> int:
     run = Find(ctx)
     args = argv[1:]
+    asked = next((arg for arg in args if arg in ("-help", "--help", "-version", "--version")), None)
+    if asked is not None:  # find answers these wherever they stand, before anything else
+        ctx.out(MAN_PAGES["find"] if "help" in asked else "find (GNU findutils) 4.9.0\n")
+        return 0
     while args and args[0] in ("-H", "-L", "-P"):
         run.follow = args.pop(0)[1]
     if args and args[0] == "--":
@@ -615,8 +620,6 @@ def _newer_than(parser: _Parser, option: str) -> Test:
     reference = parser._take(option)
     ctx = parser.run.ctx
     if theirs == "t":
-        from simulator.commands.clock import parse_date
-
         when = parse_date(reference, ctx.machine.fs.now())
         if when is None:
             raise FindError(f"I cannot figure out how to interpret ‘{reference}’ as a date or time")
