@@ -29,6 +29,7 @@ from simulator.commands.files import (
     size_of,
     user_name,
 )
+from simulator.commands.mounts import mount_table
 from simulator.commands.text import translate_regex
 from simulator.filesystem import FsError, Node
 from simulator.patterns import Glob, Regex, line_budget
@@ -104,6 +105,7 @@ class Find:
     mindepth: int = 0
     depth_first: bool = False
     regex_type: str = "findutils-default"
+    one_filesystem: bool = False  # -xdev: mount points are listed, not entered
     status: int = 0
     batches: list = field(default_factory=list)
 
@@ -263,6 +265,8 @@ class _Parser:
                 run.mindepth = int(value)
         elif arg in ("-depth", "-d"):
             run.depth_first = True
+        elif arg in ("-xdev", "-mount"):
+            run.one_filesystem = True
 
     def _peek(self):
         return self.tokens[self.pos] if self.pos < len(self.tokens) else None
@@ -361,6 +365,7 @@ def _walk(run: Find, expression, start: str) -> None:
     except FsError as error:
         run.error(f"‘{start}’: {error.message}")
         return
+    others = _other_filesystems(run, real)
     stack: list[tuple[bool, Entry, tuple[tuple[str, str], ...]]] = [
         (False, Entry(start, real, node, 0, start), ())
     ]
@@ -372,7 +377,7 @@ def _walk(run: Find, expression, start: str) -> None:
         ctx.tick()
         if entry.depth >= run.mindepth and not run.depth_first:
             expression(entry)
-        if entry.node.kind != "dir" or entry.pruned or entry.depth == run.maxdepth:
+        if entry.node.kind != "dir" or entry.pruned or entry.depth == run.maxdepth or entry.real in others:
             if run.depth_first and entry.depth >= run.mindepth:
                 stack.append((True, entry, ancestors))
             continue
@@ -390,6 +395,17 @@ def _walk(run: Find, expression, start: str) -> None:
             if child is not None:
                 children.append((False, child, inside))
         stack.extend(reversed(children))
+
+
+def _other_filesystems(run: Find, start: str) -> set[str]:
+    """With -xdev, the mount points of filesystems other than the start point's."""
+    if not run.one_filesystem:
+        return set()
+    targets = {mount.target for mount in mount_table(run.ctx.machine)}
+    home = max(
+        (t for t in targets if start == t or start.startswith(t.rstrip("/") + "/")), key=len, default="/"
+    )
+    return targets - {home}
 
 
 def _child(run: Find, parent: Entry, name: str, ancestors: tuple[tuple[str, str], ...]) -> Entry | None:

@@ -166,3 +166,10 @@ def test_find_newermt_compares_with_a_date(sh):
     assert sh("find d -newermt foo") == Result(
         "", "find: I cannot figure out how to interpret ‘foo’ as a date or time\n", 1
     )
+
+
+def test_find_xdev_lists_mount_points_without_entering_them():
+    world = World.new("kvm-guest")
+    assert world.run("sudo find / -xdev -maxdepth 1 -name proc").stdout == "/proc\n"
+    assert world.run("sudo find / -xdev -path '/proc/*'").stdout == ""
+    assert world.run("sudo find /proc -xdev -name cpuinfo").stdout == "/proc/cpuinfo\n"
