@@ -118,6 +118,13 @@ class Regex:
             lambda seconds: [m.group(0) for m in self.fallback.finditer(text, timeout=seconds)]
         )
 
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """(start, end) of each non-overlapping match, left to right (grep --color paints these)."""
+        self._charge(text)
+        if self.re2 is not None:
+            return [m.span() for m in self.re2.finditer(text)]
+        return self._timed(lambda seconds: [m.span() for m in self.fallback.finditer(text, timeout=seconds)])
+
 
 def bracket_expression(text: str, i: int, negators: str = "^") -> tuple[str, int] | None:
     """The [...] expression whose body starts at text[i], as a regex character class, and the index past

@@ -116,6 +116,11 @@ def links_of(ctx: Context, path: str, node: Node) -> int:
     return 2 + sum(1 for name in children if fs.nodes[posixpath.join(path, name)].kind == "dir")
 
 
+def inode_of(path: str) -> int:
+    """A stable inode number per path (the tree stores none): 2 for the root, as on ext4."""
+    return zlib.crc32(path.encode()) % 3_000_000 + 2 if path != "/" else 2
+
+
 def ls_time(mtime: int, now: int) -> str:
     stamp = time.gmtime(mtime)
     month = time.strftime("%b", stamp)
@@ -907,7 +912,7 @@ def _stat_block(ctx: Context, operand: str, path: str, node: Node) -> str:
     size = size_of(path, node)
     kind = FILE_TYPES.get(node.kind) or ("regular empty file" if size == 0 else "regular file")
     name = f"{operand} -> {node.target}" if node.kind == "symlink" else operand
-    inode = zlib.crc32(path.encode()) % 3_000_000 + 2 if path != "/" else 2
+    inode = inode_of(path)
     links = str(links_of(ctx, path, node))
     device = f"Device: {_device_of(ctx.machine, path)}\tInode: {inode:<11} Links: "
     if node.kind in ("chardev", "blockdev"):

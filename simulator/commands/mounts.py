@@ -322,6 +322,43 @@ def mount(ctx: Context, opts, operands: list[str]) -> int:
     return 0
 
 
+@command(
+    "umount",
+    man="""
+umount - unmount filesystems
+
+  umount /mnt            detach the filesystem mounted on /mnt (root only)
+  umount /dev/sdb1       the same, naming the device
+  A filesystem in use (open files, a process's working directory under it) is "target is busy".
+""",
+)
+@gnu("flRrtvna", {"force": "f", "lazy": "l", "recursive": "R", "read-only": "r", "all": "a", "types=": "t"})
+def umount(ctx: Context, opts, operands: list[str]) -> int:
+    """umount(8) of util-linux 2.39.3, exit codes of libmount (32: the unmount failed).
+
+    The simulated machine's mounts are fixed: everything mounted is in use by the running system,
+    so root gets "target is busy" where a real system might have let it go."""
+    if not operands:
+        ctx.err("umount: bad usage\nTry 'umount --help' for more information.\n")
+        return 1
+    status = 0
+    table = mount_table(ctx.machine)
+    for operand in operands:
+        path = operand.rstrip("/") or operand[:1]
+        found = next((m for m in table if path and (m.target == path or m.source == operand)), None)
+        if found is None:
+            exists = ctx.machine.fs.lexists(operand, ctx.cwd, ctx.uid)
+            ctx.err(f"umount: {operand}: {'not mounted' if exists else 'no mount point specified'}.\n")
+            status = 32
+        elif not ctx.is_root:
+            ctx.err(f"umount: {found.target}: must be superuser to unmount.\n")
+            status = status or 1
+        else:
+            ctx.err(f"umount: {found.target}: target is busy.\n")
+            status = 32
+    return status
+
+
 FINDMNT_COLUMNS = ("TARGET", "SOURCE", "FSTYPE", "OPTIONS")
 
 

@@ -43,7 +43,8 @@ class Options:
 
 
 def parse(args: list[str], short: str, long: dict[str, str]) -> tuple[Options, list[str]]:
-    """`short` is getopt's string ("n:" takes a value); `long` maps "name" or "name=" to a key."""
+    """`short` is getopt's string ("n:" takes a value); `long` maps "name", "name=" (takes a value) or
+    "name=?" (an optional value, only given as --name=VALUE) to a key."""
     opts = Options()
     operands = []
     i = 0
@@ -56,6 +57,9 @@ def parse(args: list[str], short: str, long: dict[str, str]) -> tuple[Options, l
         if arg.startswith("--"):
             name, has_value, value = arg[2:].partition("=")
             key, takes = _long(name, long)
+            if takes == "optional":
+                opts.add(key, value if has_value else None)
+                continue
             if takes and not has_value:
                 if i >= len(args):
                     raise UsageError(f"option '--{name}' requires an argument")
@@ -85,14 +89,19 @@ def parse(args: list[str], short: str, long: dict[str, str]) -> tuple[Options, l
     return opts, operands
 
 
-def _long(name: str, long: dict[str, str]) -> tuple[str, bool]:
-    table = {spec.rstrip("="): (key, spec.endswith("=")) for spec, key in long.items()}
+def _long(name: str, long: dict[str, str]) -> tuple[str, bool | str]:
+    table: dict[str, tuple[str, bool | str]] = {}
+    for spec, key in long.items():
+        if spec.endswith("=?"):
+            table[spec[:-2]] = (key, "optional")
+        else:
+            table[spec.rstrip("=")] = (key, spec.endswith("="))
     table.setdefault("help", ("help", False))
     table.setdefault("version", ("version", False))
     if name in table:
         return table[name]
     matches = sorted(n for n in table if n.startswith(name) and name)
-    if len(matches) == 1:
+    if len({table[m] for m in matches}) == 1:  # glibc: prefixes of synonyms are not ambiguous
         return table[matches[0]]
     if matches:
         listed = " ".join(f"'--{m}'" for m in matches)

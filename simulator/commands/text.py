@@ -11,13 +11,22 @@ from __future__ import annotations
 
 import re
 
-from simulator.commands import Context, command
+from simulator.commands import MAN_PAGES, Context, command
 from simulator.commands.options import Options, gnu
 from simulator.filesystem import FsError
 from simulator.patterns import POSIX_CLASSES, PatternTooCostly, Regex, bracket_expression, line_budget
 
 COREUTILS = "(GNU coreutils) 9.4"
 STDIN_NAME = "(standard input)"
+COLOR_WHEN = {"always": "always", "yes": "always", "force": "always", "never": "never", "no": "never"}
+COLOR_WHEN |= {"none": "never", "auto": "auto", "tty": "auto", "if-tty": "auto"}
+# GNU grep's default GREP_COLORS: ms=01;31 (match), fn=35 (file name), ln=32 (line number), se=36 (":"),
+# each followed by "erase to end of line" (\33[K) so a coloured background never spills over.
+MATCH_COLOUR, NAME_COLOUR, NUMBER_COLOUR, SEPARATOR_COLOUR = "01;31", "35", "32", "36"
+
+
+def painted(text: str, colour: str) -> str:
+    return f"\x1b[{colour}m\x1b[K{text}\x1b[m\x1b[K"
 
 
 def read_inputs(ctx: Context, prog: str, operands: list[str], open_message: str = "{name}"):
@@ -125,10 +134,11 @@ DESCRIPTION
         "no-filename": "h",
         "with-filename": "H",
         "recursive": "r",
+        "dereference-recursive": "R",
         "max-count=": "m",
         "regexp=": "e",
-        "color=": "color",
-        "colour=": "color",
+        "color=?": "color",
+        "colour=?": "color",
     },
     status=2,
     version="(GNU grep) 3.11",
@@ -153,6 +163,10 @@ def grep(ctx: Context, opts: Options, operands: list[str]) -> int:
     except re.error as error:
         ctx.err(f"grep: {_regex_error(error)}\n")
         return 2
+    colour = COLOR_WHEN.get(opts.get("color", "auto") if "color" in opts else "never")
+    if colour is None:  # GNU grep answers an unknown WHEN with its whole --help, and status 0
+        ctx.out(MAN_PAGES["grep"])
+        return 0
     max_count = opts.get("m")
     if max_count is not None and not re.fullmatch(r"-?\d+", max_count):
         ctx.err("grep: invalid max count\n")
@@ -160,6 +174,7 @@ def grep(ctx: Context, opts: Options, operands: list[str]) -> int:
     recursive = "r" in opts or "R" in opts
     targets = operands or (["."] if recursive else ["-"])
     searcher = _Grep(ctx, opts, compiled, int(max_count) if max_count is not None else -1)
+    searcher.colour = colour == "always" or colour == "auto" and getattr(ctx, "tty", False)
     show_names = "H" in opts or (len(targets) > 1 or recursive) and "h" not in opts
     try:
         for target in targets:
@@ -184,20 +199,56 @@ def _grep_inputs(ctx: Context, opts: Options, target: str, recursive: bool, name
         return
     paths = [target]
     if recursive and fs.is_dir(target, ctx.cwd, ctx.uid):
-        real = fs.resolve(target, ctx.cwd)
-        prefix = "" if not named else target.rstrip("/") + "/"
-        paths = [
-            prefix + sub[len(real) + 1 :] if real != "/" else prefix + sub[1:]
-            for sub in fs.walk(real)
-            if sub != real and fs.nodes[sub].kind == "file"
-        ]
+        prefix = "" if not named else target if target.endswith("/") else target + "/"
+        paths = _tree_files(ctx, fs.resolve(target, ctx.cwd), prefix, "R" in opts, quiet)
     for path in paths:
+        ctx.tick()
+        if path is None:
+            yield "", None
+            continue
         try:
             yield path, fs.read(path, ctx.cwd, ctx.uid)
         except FsError as error:
             if not quiet:
                 ctx.err(f"grep: {path}: {error.message}\n")
             yield path, None
+
+
+def _tree_files(ctx: Context, real: str, prefix: str, follow: bool, quiet: bool):
+    """The files under a directory as grep -r visits them (-R also follows links), one tick per entry;
+    devices and (for -r) links met on the way are skipped, unreadable directories reported (None)."""
+    fs = ctx.machine.fs
+    stack = [(real, prefix, True)]
+    seen = {real}  # -R through a link back up the tree would loop
+    while stack:
+        path, shown, is_dir = stack.pop()
+        if not is_dir:
+            yield shown
+            continue
+        try:
+            names = fs.listdir(path, uid=ctx.uid)
+        except FsError as error:
+            if not quiet:
+                ctx.err(f"grep: {shown.rstrip('/') or '.'}: {error.message}\n")
+            yield None  # reported: the run ends with status 2
+            continue
+        entries = []
+        for name in names:
+            ctx.tick()
+            child = path.rstrip("/") + "/" + name
+            node = fs.nodes[child]
+            if node.kind == "symlink" and follow:
+                try:
+                    child = fs.resolve(child, uid=ctx.uid)
+                except FsError:
+                    continue
+                node = fs.nodes.get(child, node)
+            if node.kind == "dir" and child not in seen:
+                seen.add(child)
+                entries.append((child, shown + name + "/", True))
+            elif node.kind == "file":
+                entries.append((child, shown + name, False))
+        stack.extend(reversed(entries))
 
 
 class _Grep:
@@ -210,6 +261,30 @@ class _Grep:
         self.max_count = max_count
         self.matched = False
         self.error = False
+        self.colour = False
+
+    def _paint(self, text: str, colour: str) -> str:
+        return painted(text, colour) if self.colour else text
+
+    def _prefix(self, name: str, show_names: bool, number: int | None = None) -> str:
+        separator = self._paint(":", SEPARATOR_COLOUR)
+        prefix = self._paint(name, NAME_COLOUR) + separator if show_names else ""
+        if number is not None:
+            prefix += self._paint(str(number), NUMBER_COLOUR) + separator
+        return prefix
+
+    def _highlight(self, line: str) -> str:
+        """The line with each match coloured, as --color shows selected lines."""
+        if not self.colour:
+            return line
+        out, start = [], 0
+        for found in self.regex.spans(line):
+            begin, end = found
+            if end == begin:
+                continue
+            out.append(line[start:begin] + painted(line[begin:end], MATCH_COLOUR))
+            start = end
+        return "".join(out) + line[start:]
 
     def search(self, name: str, text: str | None, show_names: bool) -> bool:
         if text is None:
@@ -230,10 +305,10 @@ class _Grep:
             self.matched = True
         if "q" in opts:
             return bool(selected)
-        prefix = f"{name}:" if show_names else ""
+        prefix = self._prefix(name, show_names)
         if "l" in opts or "L" in opts:
             if bool(selected) == ("l" in opts):
-                ctx.out(name + "\n")
+                ctx.out(self._paint(name, NAME_COLOUR) + "\n")
             return bool(selected)
         if "c" in opts:
             ctx.out(f"{prefix}{len(selected)}\n")
@@ -243,11 +318,12 @@ class _Grep:
             return True
         out = []
         for number, line in selected:
-            lead = prefix + (f"{number}:" if "n" in opts else "")
+            lead = self._prefix(name, show_names, number if "n" in opts else None)
             if "o" in opts and not invert:
-                out.extend(f"{lead}{found}\n" for found in self.regex.findall(line) if found)
+                matches = (found for found in self.regex.findall(line) if found)
+                out.extend(f"{lead}{self._paint(found, MATCH_COLOUR)}\n" for found in matches)
             else:
-                out.append(f"{lead}{line}\n")
+                out.append(f"{lead}{line if invert else self._highlight(line)}\n")
         ctx.out("".join(out))
         return bool(selected)
 

@@ -158,3 +158,28 @@ def test_egrep_and_fgrep_warn_then_work_as_grep_e_and_f(sh):
         "fgrep: warning: fgrep is obsolescent; using grep -F\n",
         1,
     )
+
+
+def test_grep_color_takes_no_separate_argument(sh):
+    assert sh("grep -E --color 'vmx|svm' /proc/cpuinfo | cat") == Result(
+        "flags\t\t: fpu vmx hypervisor\nflags\t\t: fpu vmx\n", "", 0
+    )
+    assert sh("grep --colour=never -c vmx /proc/cpuinfo").stdout == "2\n"
+
+
+def test_grep_color_always_paints_matches_names_and_numbers_as_gnu_grep(sh):
+    red, off = "\x1b[01;31m\x1b[K", "\x1b[m\x1b[K"
+    assert sh("grep --color=always a notes.txt").stdout == f"{red}a{off}lph{red}a{off}\nbet{red}a{off}\n" + (
+        f"g{red}a{off}mm{red}a{off}\n"
+    )
+    assert sh("grep --col=always -nH beta notes.txt").stdout == (
+        f"\x1b[35m\x1b[Knotes.txt{off}\x1b[36m\x1b[K:{off}\x1b[32m\x1b[K2{off}\x1b[36m\x1b[K:{off}{red}beta{off}\n"
+    )
+
+
+def test_grep_recursive_walks_directories(sh):
+    sh("mkdir -p d/e && echo vmx > d/a && echo vmx > d/e/b && echo no > d/c && ln -s a d/l")
+    assert sh("grep -r vmx d") == Result("d/a:vmx\nd/e/b:vmx\n", "", 0)
+    assert sh("grep -R vmx d").stdout == "d/a:vmx\nd/e/b:vmx\nd/l:vmx\n"
+    assert sh("cd d && grep -rl vmx").stdout == "a\ne/b\n"
+    assert sh("grep -r secret /root") == Result("", "grep: /root: Permission denied\n", 2)
