@@ -10,6 +10,7 @@ import copy
 import functools
 import uuid
 
+from simulator import accounts
 from simulator.commands import COMMANDS
 from simulator.filesystem import FileSystem, Node
 from simulator.hardware import CONTAINER_HOST_MODULES, METAL, MODULE_PARAMETERS, MODULES
@@ -36,22 +37,9 @@ PRIVACY_POLICY_URL="https://www.ubuntu.com/legal/terms-and-policies/privacy-poli
 UBUNTU_CODENAME=noble
 LOGO=ubuntu-logo
 """
-USERS = {
-    "root": {"uid": 0, "gid": 0, "home": "/root", "shell": "/bin/bash"},
-    "learner": {"uid": 1000, "gid": 1000, "home": "/home/learner", "shell": "/bin/bash"},
-}
-GROUPS = [
-    ("root", 0, ""),
-    ("adm", 4, "learner"),
-    ("tty", 5, ""),
-    ("disk", 6, ""),
-    ("kmem", 15, ""),
-    ("sudo", 27, "learner"),
-    ("shadow", 42, ""),
-    ("kvm", 993, ""),
-    ("learner", 1000, ""),
-]
-KVM_GID = 993
+USERS = accounts.user_table(minimal=False)
+GROUPS = accounts.groups(minimal=False)
+KVM_GID = accounts.KVM_GID
 SBIN = {"modprobe", "lsmod", "modinfo", "insmod", "rmmod", "dmidecode", "virt-what", "reboot", "ip", "blkid"}
 SBIN |= {"swapon", "swapoff"}
 # Programs that come with a package not every image has: command -> (package, directory).
@@ -159,17 +147,7 @@ def install(machine) -> None:
         f"127.0.0.1 localhost\n127.0.1.1 {spec['hostname']}\n\n"
         "::1 ip6-localhost ip6-loopback\nff02::1 ip6-allnodes\nff02::2 ip6-allrouters\n",
     )
-    fs.add_file(
-        "/etc/passwd",
-        "".join(
-            f"{name}:x:{u['uid']}:{u['gid']}:{name if u['uid'] else 'root'}:{u['home']}:{u['shell']}\n"
-            for name, u in USERS.items()
-        ),
-    )
-    fs.add_file("/etc/group", "".join(f"{name}:x:{gid}:{members}\n" for name, gid, members in GROUPS))
-    fs.add_file(
-        "/etc/shadow", "root:*:20050:0:99999:7:::\nlearner:!:20050:0:99999:7:::\n", mode=0o640, gid=42
-    )
+    _install_accounts(machine)
     fs.add_file(
         "/etc/sudoers.d/90-cloud-init-users",
         "# Created by cloud-init v. 24.3.1 on Wed, 27 Nov 2024 09:58:12 +0000\n\n"
@@ -198,6 +176,16 @@ def install(machine) -> None:
         from simulator.commands.guest import install_cloud_init
 
         install_cloud_init(machine)
+
+
+def _install_accounts(machine) -> None:
+    """/etc/passwd, group, shadow and gshadow (see accounts.py); the shadow files are root:shadow 0640."""
+    fs = machine.fs
+    minimal = machine.spec["platform"] == "docker"
+    fs.add_file("/etc/passwd", accounts.passwd_text(minimal))
+    fs.add_file("/etc/group", accounts.group_text(minimal))
+    fs.add_file("/etc/shadow", accounts.shadow_text(minimal), mode=0o640, gid=accounts.SHADOW_GID)
+    fs.add_file("/etc/gshadow", accounts.gshadow_text(minimal), mode=0o640, gid=accounts.SHADOW_GID)
 
 
 def installed_packages(machine) -> set[str]:

@@ -10,7 +10,7 @@ import functools
 import random
 import uuid
 
-from simulator import layout, procfs
+from simulator import accounts, layout, procfs
 from simulator.filesystem import DEFAULT_EPOCH, FileSystem, FsError
 from simulator.hardware import (
     CPUS,
@@ -28,10 +28,11 @@ BOOT_SECONDS = 30  # uptime when the first prompt appears after a boot
 
 
 @functools.cache
-def _groups(uid: int) -> tuple[int, ...]:
-    """The user-private group and the supplementary groups /etc/group gives (every image has the same)."""
-    name = next((n for n, u in layout.USERS.items() if u["uid"] == uid), "")
-    return (uid, *(gid for _, gid, members in layout.GROUPS if name and name in members.split(",")))
+def _groups(uid: int, minimal: bool) -> tuple[int, ...]:
+    """The user-private group and the supplementary groups /etc/group gives (the image's, as installed)."""
+    name = next((u.name for u in accounts.users(minimal) if u.uid == uid), "")
+    listed = [gid for _, gid, members in accounts.groups(minimal) if name and name in members.split(",")]
+    return (uid, *listed)
 
 
 class Machine:
@@ -55,7 +56,7 @@ class Machine:
         self.cpu: Cpu = CPUS[self.spec["cpu"]]
         base = layout.base_tree(platform.kind != "container")
         self.fs = FileSystem(base) if saved_fs is None else FileSystem.from_dict(saved_fs, base)
-        self.users = layout.USERS
+        self.users = accounts.user_table(minimal=self.minimal_image)
         self.hostname = self.spec["hostname"]
         self.virt_enabled = self.spec.get("virt_enabled", True)  # the firmware's VT-x / AMD-V switch
         self.draws = 0
@@ -90,7 +91,12 @@ class Machine:
         self.fs.groups = self.groups
 
     def groups(self, uid: int) -> tuple[int, ...]:
-        return _groups(uid)
+        return _groups(uid, self.minimal_image)
+
+    @property
+    def minimal_image(self) -> bool:
+        """Docker's ubuntu image: base-passwd accounts only, no systemd, no cloud-init."""
+        return self.spec["platform"] == "docker"
 
     @property
     def kind(self) -> str:
