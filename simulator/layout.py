@@ -10,7 +10,7 @@ import copy
 import functools
 import uuid
 
-from simulator import accounts
+from simulator import accounts, manual
 from simulator.commands import COMMANDS
 from simulator.filesystem import FileSystem, Node
 from simulator.hardware import CONTAINER_HOST_MODULES, METAL, MODULE_PARAMETERS, MODULES
@@ -94,6 +94,8 @@ def base_tree(with_modules: bool) -> dict[str, Node]:
     for name in sorted(COMMANDS):
         if name not in SHELL_ONLY and name not in PACKAGED:
             fs.add_file(f"/usr/{'sbin' if name in SBIN else 'bin'}/{name}", mode=0o755)
+    for path in manual.shared_paths():
+        fs.add_file(path)
     if with_modules:
         for module in MODULES.values():
             fs.add_file(f"/usr/lib/modules/{RELEASE}/kernel/{module.path}", mode=0o644)
@@ -165,6 +167,9 @@ def install(machine) -> None:
     for name, (package, directory) in PACKAGED.items():
         if package in packages:
             fs.add_file(f"/usr/{directory}/{name}", mode=0o755)
+    for package in packages:
+        for path in manual.package_paths(package):
+            fs.add_file(path)
     if "command-not-found" in packages:
         fs.add_file("/usr/lib/command-not-found", "#!/usr/bin/python3\n", mode=0o755)
     for path, content in spec.get("files", {}).items():  # what the scenario's admins left behind
