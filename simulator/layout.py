@@ -13,7 +13,18 @@ import uuid
 from simulator import accounts, manual
 from simulator.commands import COMMANDS
 from simulator.filesystem import FileSystem, Node
-from simulator.hardware import CONTAINER_HOST_MODULES, METAL, MODULE_PARAMETERS, MODULES
+from simulator.hardware import (
+    BOOT_EARLY,
+    BOOT_LATE,
+    CONTAINER_HOST_MODULES,
+    CPUS,
+    GUEST_EXTRAS,
+    METAL,
+    METAL_MODULES,
+    MODULE_PARAMETERS,
+    MODULES,
+    PLATFORMS,
+)
 from simulator.keys import KEY_NAMES, new_machine_id, ssh_keypair
 
 RELEASE = "6.8.0-49-generic"
@@ -628,9 +639,7 @@ def boot_modules(machine) -> list[str]:
         )
     fs = machine.fs
     blacklist, install = modprobe_config(fs)
-    udev = list(machine.platform.emulated + machine.platform.modules)
-    if machine.cpu.vendor == "amd" and machine.kind == "metal":
-        udev.append("ccp")
+    udev = hardware_modules(machine.spec)
     if machine.cpu.virt_flag in machine.cpu_flags():
         udev.append("kvm_intel" if machine.cpu.virt_flag == "vmx" else "kvm_amd")
     wanted = [n for n in udev if n not in blacklist and autoloaded(n, install)]
@@ -644,6 +653,16 @@ def boot_modules(machine) -> list[str]:
                 if name in MODULES and name not in wanted and autoloaded(name, install):
                     wanted.append(name)
     return wanted
+
+
+def hardware_modules(spec: dict) -> list[str]:
+    """What udev and systemd load at every boot on this hardware, oldest first (kvm aside): derived from
+    the catalog and the scenario's platform and CPU, so a saved machine stores only what differs."""
+    platform = PLATFORMS[spec.get("platform", "kvm")]
+    drivers = [*platform.emulated, *platform.modules, *GUEST_EXTRAS.get(platform.id, ())]
+    if platform.kind == "metal":
+        drivers = list(METAL_MODULES[CPUS[spec.get("cpu", "intel-i7-1165g7")].vendor])
+    return [*BOOT_EARLY, *drivers, *BOOT_LATE]
 
 
 def boot_log(machine) -> None:

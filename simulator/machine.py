@@ -258,14 +258,30 @@ class Machine:
             "clock": self.clock,
             "boot_clock": self.boot_clock,
             "boot_id": self.boot_id,
-            "modules": list(self.modules),
+            "modules": _compact_modules(self.modules, self._reference_modules()),
             "dmesg": [list(line) for line in self.dmesg],
             "nics": [dict(nic) for nic in self.nics],
             "disks": [{**disk, "parts": [dict(part) for part in disk["parts"]]} for disk in self.disks],
             "swaps": list(self.swaps),
             "setup": dict(self.setup) if self.setup is not None else None,
-            "fs": self.fs.to_dict(),
+            "fs": _without_module_dirs(self.fs.to_dict()),
         }
+
+    def _reference_modules(self) -> list[str]:
+        """/proc/modules order (newest first) of a plain boot: what the saved list is compared with."""
+        if self.kind == "container":
+            return []
+        order: list[str] = []
+
+        def visit(name: str) -> None:
+            for dep in MODULES[name].depends:
+                visit(dep)
+            if name not in order:
+                order.append(name)
+
+        for name in layout.hardware_modules(self.spec):
+            visit(name)
+        return order[::-1]
 
     @classmethod
     def from_dict(cls, data: dict) -> Machine:
@@ -276,7 +292,9 @@ class Machine:
         machine.clock = data["clock"]
         machine.boot_clock = data["boot_clock"]
         machine.boot_id = data["boot_id"]
-        machine.modules = list(data["modules"])
+        machine.modules = _expand_modules(data["modules"], machine._reference_modules())
+        for name in machine.modules:  # /sys/module is the kernel's view of the list: rebuilt, not saved
+            layout.module_sysfs(machine, name, loaded=True)
         machine.dmesg = [(at, text) for at, text in data["dmesg"]]
         machine.nics = data["nics"]
         machine.disks = data["disks"]
@@ -289,3 +307,29 @@ class Machine:
         machine = cls(spec)
         machine.install()
         return machine
+
+
+def _compact_modules(modules: list[str], reference: list[str]) -> list[str] | dict:
+    """The loaded modules as {"new": loaded since, newest first, "gone": reference modules not loaded},
+    when they are the reference list with some removed and others added in front; else the full list."""
+    end = len(modules)
+    gone = []
+    for name in reversed(reference):
+        if end and modules[end - 1] == name:
+            end -= 1
+        else:
+            gone.append(name)
+    compact = {"new": modules[:end], "gone": gone[::-1]}
+    return compact if _expand_modules(compact, reference) == modules else list(modules)
+
+
+def _expand_modules(saved: list[str] | dict, reference: list[str]) -> list[str]:
+    if isinstance(saved, list):
+        return list(saved)
+    gone = set(saved["gone"])
+    return [*saved["new"], *(name for name in reference if name not in gone)]
+
+
+def _without_module_dirs(fs: dict) -> dict:
+    nodes = {path: node for path, node in fs["nodes"].items() if not path.startswith("/sys/module/")}
+    return {**fs, "nodes": nodes}
