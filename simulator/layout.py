@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import random
 import uuid
 
 from simulator import accounts, manual
@@ -499,6 +500,10 @@ def _install_views(machine) -> None:
     ):
         fs.add_generated(f"/proc/{name}", name)
     fs.add_generated("/proc/1/cgroup", "cgroup")
+    fs.add_generated("/proc/self/cgroup", "self_cgroup")
+    fs.add_generated("/proc/self/mounts", "mounts")
+    fs.add_symlink("/proc/mounts", "self/mounts")
+    fs.add_generated("/proc/devices", "devices")
     fs.add_generated("/proc/1/comm", "pid1:comm")
     fs.add_generated("/proc/1/cmdline", "pid1:cmdline")
     fs.add_generated("/proc/sys/kernel/hostname", "hostname", mode=0o644)
@@ -512,8 +517,9 @@ def _install_views(machine) -> None:
         fs.mknod("/dev/zero", "chardev", 1, 5, 0o666)
         fs.mknod("/dev/mem", "chardev", 1, 1, 0o640, 0, 15)
     for nic in machine.nics:
-        fs.add_generated(f"/sys/class/net/{nic['name']}/address", f"mac:{nic['name']}")
-    fs.add_generated("/sys/class/net/lo/address", "mac:lo")
+        _add_net_device(fs, nic["name"], net_device_path(machine, nic["name"]))
+    _add_net_device(fs, "lo", "virtual/net/lo")
+    udev_disk_links(machine)
     fs.add_dir("/sys/module")
     # sysfs is the host's kernel's: inside a container /sys/class/dmi/id names the host's hardware
     for key in machine.dmi:
@@ -528,6 +534,96 @@ def _install_views(machine) -> None:
         fs.add_dir("/sys/firmware/efi")
     if machine.spec["platform"] == "xen":
         fs.add_file("/sys/hypervisor/type", "xen\n")
+
+
+# Where each platform's NIC sits in /sys/devices (its bus address as lspci shows it, or the VMBus/Xen
+# device); a container's interface is the virtual end of a veth pair.
+NET_DEVICE_PATHS = {
+    "kvm": "pci0000:00/0000:00:02.0/0000:01:00.0/virtio0/net/{}",
+    "oracle": "pci0000:00/0000:00:03.0/net/{}",
+    "vmware": "pci0000:00/0000:00:11.0/0000:02:01.0/net/{}",
+    "microsoft": "LNXSYSTM:00/LNXSYBUS:00/ACPI0004:00/VMBUS:00/{guid}/net/{}",
+    "xen": "vif-0/net/{}",
+    "intel": "pci0000:00/0000:00:1f.6/net/{}",
+    "amd": "pci0000:40/0000:40:03.1/0000:41:00.0/net/{}",
+}
+
+
+def net_device_path(machine, name: str) -> str:
+    """The device directory of a NIC under /sys/devices, which /sys/class/net/NAME links to."""
+    if machine.kind == "container":
+        return f"virtual/net/{name}"
+    key = machine.cpu.vendor if machine.kind == "metal" else machine.spec["platform"]
+    guid = uuid.UUID(int=random.Random(f"{machine.spec['seed']}/vmbus").getrandbits(128), version=4)
+    return NET_DEVICE_PATHS[key].format(name, guid=guid)
+
+
+def _add_net_device(fs, name: str, device: str) -> None:
+    """sysfs-class-net: /sys/class/net/NAME is a link to the device's directory, which holds `address`."""
+    fs.add_generated(f"/sys/devices/{device}/address", f"mac:{name}")
+    fs.add_symlink(f"/sys/class/net/{name}", f"../../devices/{device}")
+
+
+def disk_links(machine) -> dict[str, str]:
+    """/dev/disk/by-*/NAME -> ../../DEVICE as udev's 60-persistent-storage rules name a machine's disks:
+    filesystem UUIDs and labels, partition UUIDs, the bus path, and the model and serial where the
+    device reports them (virtio and Xen disks report none)."""
+    links = {}
+    platform = machine.spec["platform"]
+    key = machine.cpu.vendor if machine.kind == "metal" else platform
+    for disk in machine.disks:
+        ids = _disk_ids(machine, key, disk["name"])
+        for dev in [disk, *disk["parts"]]:
+            suffix = dev["name"][len(disk["name"]) :].lstrip("p")
+            part = f"-part{suffix}" if suffix else ""
+            target = f"../../{dev['name']}"
+            for prefix in ids:
+                links[f"/dev/disk/{prefix}{part}"] = target
+            if dev.get("uuid"):
+                links[f"/dev/disk/by-uuid/{dev['uuid']}"] = target
+            if dev.get("label"):
+                links[f"/dev/disk/by-label/{dev['label']}"] = target
+            if dev is not disk:
+                links[f"/dev/disk/by-partuuid/{dev['partuuid']}"] = target
+    return links
+
+
+def _disk_ids(machine, key: str, disk: str) -> list[str]:
+    """The by-id and by-path names of a whole disk (partitions add -partN)."""
+    rng = random.Random(f"{machine.spec['seed']}/disk-serial")
+    paths = {
+        "kvm": ["by-path/pci-0000:04:00.0", "by-path/virtio-pci-0000:04:00.0"],
+        "oracle": [
+            f"by-id/ata-VBOX_HARDDISK_VB{rng.getrandbits(32):08x}-{rng.getrandbits(32):08x}",
+            "by-path/pci-0000:00:0d.0-ata-1",
+            "by-path/pci-0000:00:0d.0-ata-1.0",
+        ],
+        "vmware": ["by-path/pci-0000:03:00.0-scsi-0:0:0:0"],
+        "microsoft": [f"by-path/acpi-VMBUS:00-vmbus-{rng.getrandbits(128):032x}-lun-0"],
+        "xen": ["by-path/xen-vbd-51712"],
+        "intel": [
+            f"by-id/nvme-PC_SN530_NVMe_WDC_512GB_21{rng.randrange(10**8):08d}",
+            f"by-id/nvme-eui.e8238fa6bf530001001b448b4{rng.getrandbits(28):07x}",
+            "by-path/pci-0000:01:00.0-nvme-1",
+        ],
+        "amd": [
+            f"by-id/ata-SAMSUNG_MZ7LH960HAJR-00005_S45NNE0M{rng.randrange(10**6):06d}",
+            f"by-id/wwn-0x5002538e{rng.getrandbits(32):08x}",
+            "by-path/pci-0000:05:00.2-ata-1",
+            "by-path/pci-0000:05:00.2-ata-1.0",
+        ],
+    }
+    return paths.get(key, []) if disk == machine.disks[0]["name"] else []
+
+
+def udev_disk_links(machine) -> None:
+    """(Re)make /dev/disk from the machine's disks, as udev does at boot and when a filesystem changes."""
+    fs = machine.fs
+    fs.discard("/dev/disk")
+    if machine.kind == "container":
+        return
+    for path, target in sorted(disk_links(machine).items()):
+        fs.add_symlink(path, target)
 
 
 # What a container runtime puts in the container's own /dev (a small tmpfs): character devices

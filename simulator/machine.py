@@ -204,6 +204,7 @@ class Machine:
         for nic in self.nics:
             nic["mac"] = nic.pop("hwmac", nic["mac"])
         layout.boot_log(self)
+        layout.udev_disk_links(self)
         self.swaps = layout.fstab_swaps(self)
         if self.spec["platform"] != "docker" and not MACHINE_ID.fullmatch(self.machine_id()):
             self.fs.add_file("/etc/machine-id", self.initial_machine_id()[0] + "\n", mode=0o444)
@@ -264,7 +265,7 @@ class Machine:
             "disks": [{**disk, "parts": [dict(part) for part in disk["parts"]]} for disk in self.disks],
             "swaps": list(self.swaps),
             "setup": dict(self.setup) if self.setup is not None else None,
-            "fs": _without_module_dirs(self.fs.to_dict()),
+            "fs": _without_derived(self.fs.to_dict()),
         }
 
     def _reference_modules(self) -> list[str]:
@@ -293,13 +294,14 @@ class Machine:
         machine.boot_clock = data["boot_clock"]
         machine.boot_id = data["boot_id"]
         machine.modules = _expand_modules(data["modules"], machine._reference_modules())
-        for name in machine.modules:  # /sys/module is the kernel's view of the list: rebuilt, not saved
-            layout.module_sysfs(machine, name, loaded=True)
         machine.dmesg = [(at, text) for at, text in data["dmesg"]]
         machine.nics = data["nics"]
         machine.disks = data["disks"]
         machine.swaps = list(data.get("swaps", []))
         machine.setup = data["setup"]
+        for name in machine.modules:  # /sys/module and /dev/disk are views of the state: rebuilt, not saved
+            layout.module_sysfs(machine, name, loaded=True)
+        layout.udev_disk_links(machine)
         return machine
 
     @classmethod
@@ -330,6 +332,10 @@ def _expand_modules(saved: list[str] | dict, reference: list[str]) -> list[str]:
     return [*saved["new"], *(name for name in reference if name not in gone)]
 
 
-def _without_module_dirs(fs: dict) -> dict:
-    nodes = {path: node for path, node in fs["nodes"].items() if not path.startswith("/sys/module/")}
-    return {**fs, "nodes": nodes}
+def _derived(path: str) -> bool:
+    """What the kernel and udev rebuild from the state (/sys/module, /dev/disk): never saved."""
+    return path == "/dev/disk" or path.startswith(("/dev/disk/", "/sys/module/"))
+
+
+def _without_derived(fs: dict) -> dict:
+    return {**fs, "nodes": {path: node for path, node in fs["nodes"].items() if not _derived(path)}}
