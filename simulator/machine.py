@@ -17,6 +17,7 @@ from simulator.hardware import (
     HOST_ONLY_FLAGS,
     METAL,
     MODULES,
+    OPEN_REFERENCES,
     PLATFORMS,
     VIRTUALBOX_FLAGS,
     Cpu,
@@ -182,6 +183,10 @@ class Machine:
 
     def holders(self, name: str) -> list[str]:
         return [m for m in self.modules if name in MODULES[m].depends]
+
+    def use_count(self, name: str) -> int:
+        """lsmod's "Used by" count: the modules using it and its other open references."""
+        return len(self.holders(name)) + OPEN_REFERENCES.get(name, 0)
 
     def install(self) -> None:
         """Lay down the installed system: what a fresh image of this platform holds on its disk."""

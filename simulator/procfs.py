@@ -77,7 +77,8 @@ def modules(machine) -> str:
     for name in machine.modules:
         users = machine.holders(name)
         holders = "".join(f"{h}," for h in users) or "-"
-        lines.append(f"{name} {MODULES[name].size} {len(users)} {holders} Live 0x0000000000000000\n")
+        count = machine.use_count(name)
+        lines.append(f"{name} {MODULES[name].size} {count} {holders} Live 0x0000000000000000\n")
     return "".join(lines)
 
 

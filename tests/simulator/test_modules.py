@@ -267,11 +267,25 @@ def test_lsmod_used_by_matches_proc_modules_and_sys_module():
         "hid                   180224  4 hid_multitouch,i2c_hid,usbhid,hid_generic\n"
     )
     line = world.run("grep '^i915 ' /proc/modules").stdout
-    assert line == "i915 4308992 0 - Live 0x0000000000000000\n"
+    assert line == "i915 4308992 18 - Live 0x0000000000000000\n"  # open by the console and the display
     assert world.run("ls /sys/module/i915").stdout == "initstate\n"
     assert world.run("modinfo -F filename e1000e").stdout == (
         "/lib/modules/6.8.0-49-generic/kernel/drivers/net/ethernet/intel/e1000e/e1000e.ko.zst\n"
     )
+
+
+def test_a_module_held_by_something_else_than_a_module_stays():
+    world = World.new("kvm-guest")
+    assert world.run("lsmod | grep -E '^(sch_fq_codel|virtio_blk) '").stdout == (
+        "sch_fq_codel           24576  2\nvirtio_blk             32768  3\n"
+    )
+    assert world.run("sudo rmmod sch_fq_codel") == Result(
+        "", "rmmod: ERROR: Module sch_fq_codel is in use\n", 1
+    )
+    assert world.run("sudo modprobe -r virtio_blk") == Result(
+        "", "modprobe: FATAL: Module virtio_blk is in use.\n", 1
+    )
+    assert world.run("sudo rmmod input_leds") == Result("", "", 0)
 
 
 def test_a_saved_machine_stores_only_the_modules_that_changed():
