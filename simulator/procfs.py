@@ -11,7 +11,9 @@ from simulator.hardware import MODULES
 
 
 def cpu_count(machine) -> int:
-    if machine.kind == "metal":
+    """Processors the system sees: all the host's on bare metal and in Docker (which filters nothing from
+    /proc/cpuinfo), the VM's virtual CPUs, or an LXC container's cpuset as lxcfs shows it."""
+    if machine.kind == "metal" or machine.spec["platform"] == "docker":
         return machine.cpu.cores * machine.cpu.threads_per_core
     return machine.spec["cpus"]
 

@@ -78,3 +78,10 @@ def test_an_lxc_guest_sees_the_hosts_cpu_topology():
     for block in blocks:
         fields = dict(line.split("\t: ", 1) for line in block.splitlines() if "\t: " in line)
         assert fields["siblings"] == "8" and fields["cpu cores"] == "4"  # the host's 4 cores x 2 threads
+
+
+def test_docker_shows_every_host_processor():
+    world = World.new("docker-container")
+    assert world.run("grep -c ^processor /proc/cpuinfo").stdout == "8\n"
+    assert world.run("nproc").stdout == "8\n"
+    assert World.new("lxc-container").run("grep -c ^processor /proc/cpuinfo").stdout == "2\n"
