@@ -68,7 +68,7 @@ def test_pages_follow_their_package():
     assert world.run("man kvm-ok") == Result("", "No manual entry for kvm-ok\n", 16)
     assert (
         world.run("ls /usr/share/man/man5").stdout
-        == "hostname.5.gz  hosts.5.gz  machine-id.5.gz  proc.5.gz\n"
+        == "hostname.5.gz  hosts.5.gz  machine-id.5.gz  proc.5.gz  proc_cpuinfo.5.gz\n"
     )
     world.run("sudo rm /usr/share/man/man5/machine-id.5.gz")
     assert world.run("man machine-id").status == 16
