@@ -57,7 +57,6 @@ class Machine:
         self.cpu: Cpu = CPUS[self.spec["cpu"]]
         base = layout.base_tree(platform.kind != "container")
         self.fs = FileSystem(base) if saved_fs is None else FileSystem.from_dict(saved_fs, base)
-        self.users = accounts.user_table(minimal=self.minimal_image)
         self.hostname = self.spec["hostname"]
         self.virt_enabled = self.spec.get("virt_enabled", True)  # the firmware's VT-x / AMD-V switch
         self.draws = 0
@@ -93,6 +92,22 @@ class Machine:
 
     def groups(self, uid: int) -> tuple[int, ...]:
         return _groups(uid, self.minimal_image)
+
+    @property
+    def users(self) -> dict[str, dict]:
+        """getpwnam's view: /etc/passwd as it stands (users added later included), over the image's
+        accounts, so that a damaged file never loses root or the learner."""
+        table = accounts.user_table(minimal=self.minimal_image)
+        try:
+            text = self.fs.read("/etc/passwd")
+        except FsError:
+            return table
+        for line in text.splitlines():
+            fields = line.split(":")
+            if len(fields) == 7 and fields[0] and fields[2].isdigit() and fields[3].isdigit():
+                uid, gid, home, shell = int(fields[2]), int(fields[3]), fields[5], fields[6]
+                table[fields[0]] = {"uid": uid, "gid": gid, "home": home, "shell": shell}
+        return table
 
     @property
     def minimal_image(self) -> bool:

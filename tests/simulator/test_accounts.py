@@ -53,3 +53,12 @@ def test_the_docker_image_has_only_the_base_accounts():
     names = world.run("cut -d: -f1 /etc/passwd").stdout.split()
     assert names[-2:] == ["nobody", "learner"] and "sshd" not in names
     assert world.run("id sshd") == Result("", "id: 'sshd': no such user\n", 1)
+
+
+def test_an_account_added_to_passwd_is_known_to_id_and_sudo():
+    world = World.new("kvm-guest")
+    world.run("echo 'alice:x:1001:1000::/home/alice:/bin/bash' | sudo tee -a /etc/passwd")
+    assert world.run("id -un alice").stdout == "alice\n"
+    assert world.run("sudo -u alice whoami").stdout == "alice\n"
+    world.run("sudo rm /etc/passwd")
+    assert world.run("sudo id -u").stdout == "0\n"  # the image's accounts stand in for a lost file
