@@ -49,9 +49,6 @@ PRIVACY_POLICY_URL="https://www.ubuntu.com/legal/terms-and-policies/privacy-poli
 UBUNTU_CODENAME=noble
 LOGO=ubuntu-logo
 """
-USERS = accounts.user_table(minimal=False)
-GROUPS = accounts.groups(minimal=False)
-KVM_GID = accounts.KVM_GID
 SBIN = {"modprobe", "lsmod", "modinfo", "insmod", "rmmod", "dmidecode", "virt-what", "reboot", "ip", "blkid"}
 SBIN |= {"swapon", "swapoff"}
 # Programs that come with a package not every image has: command -> (package, directory).

@@ -169,7 +169,7 @@ class Machine:
             self.modules.insert(0, name)
             layout.module_sysfs(self, name, loaded=True)
         if name in ("kvm_intel", "kvm_amd") and self.kind != "container":
-            self.fs.mknod("/dev/kvm", "chardev", 10, 232, 0o660, 0, layout.KVM_GID)
+            self.fs.mknod("/dev/kvm", "chardev", 10, 232, 0o660, 0, accounts.KVM_GID)
         return None
 
     def remove_module(self, name: str) -> None:
