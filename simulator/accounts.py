@@ -141,12 +141,11 @@ def users(minimal: bool) -> list[User]:
 def groups(minimal: bool) -> list[tuple[str, int, str]]:
     """(name, gid, members) in /etc/group order, the learner added where cloud-init puts it."""
     rows = [*BASE_GROUPS, *([] if minimal else SERVER_GROUPS), ("learner", 1000, "")]
-    known = {name for name, _, _ in rows}
     result = []
     for name, gid, members in rows:
         if name == "adm" and minimal:
             members = ""  # no syslog account in the Docker image
-        if name in LEARNER_GROUPS and name in known:
+        if name in LEARNER_GROUPS:
             members = ",".join(m for m in (members, LEARNER.name) if m)
         result.append((name, gid, members))
     return result
