@@ -181,7 +181,7 @@ class FileSystem:
             self.children.setdefault(parent or "/", set()).add(name)
 
     def _drop(self, path: str) -> None:
-        for sub in self.walk(path):
+        for sub in list(self.walk(path)):  # walk first: it reads the child index this loop empties
             self.used -= len(self.nodes.pop(sub).content)
             self.children.pop(sub, None)
         parent, name = posixpath.split(path)

@@ -546,3 +546,275 @@ CONTAINER_HOST_MODULES = {
 # Parameters under /sys/module/NAME/parameters/: kvm_intel declares nested as bool (shown Y/N), kvm_amd
 # as int (shown 1/0) (arch/x86/kvm/vmx/vmx.c, svm/svm.c, Linux 6.8).
 MODULE_PARAMETERS = {"kvm_intel": {"nested": "Y"}, "kvm_amd": {"nested": "1"}}
+
+
+# modinfo's description and author of the drivers a learner is likely to look up (MODULE_DESCRIPTION and
+# MODULE_AUTHOR in Linux 6.8's sources, as remembered; the others print neither).
+DESCRIPTIONS = {
+    "e1000e": ("Intel(R) PRO/1000 Network Driver", "Intel Corporation, <linux.nics@intel.com>"),
+    "igb": (
+        "Intel(R) Gigabit Ethernet Network Driver",
+        "Intel Corporation, <e1000-devel@lists.sourceforge.net>",
+    ),
+    "ixgbe": ("Intel(R) 10 Gigabit PCI Express Network Driver", "Intel Corporation, <linux.nics@intel.com>"),
+    "nvme": ("", "Matthew Wilcox <willy@linux.intel.com>"),
+    "ahci": ("AHCI SATA low-level driver", "Jeff Garzik"),
+    "i915": ("Intel Graphics", "Intel Corporation"),
+    "ast": ("AST", "Dave Airlie"),
+    "iwlwifi": ("Intel(R) Wireless WiFi driver for Linux", ""),
+    "iwlmvm": ("The new Intel(R) wireless AGN driver for Linux", ""),
+    "snd_hda_intel": ("Intel HDA driver", ""),
+    "btusb": ("Generic Bluetooth USB driver ver 0.8", "Marcel Holtmann <marcel@holtmann.org>"),
+    "thunderbolt": ("", "Andreas Noever <andreas.noever@gmail.com>"),
+    "xhci_pci": ("xHCI PCI Host Controller Driver", ""),
+    "ipmi_si": ("Interface to the IPMI driver for the KCS, SMIC, and BT system interfaces.", ""),
+    "k10temp": ("AMD Family 10h+ CPU core temperature monitor", "Clemens Ladisch <clemens@ladisch.de>"),
+    "qemu_fw_cfg": ("QEMU fw_cfg sysfs support", "Gabriel L. Somlo <somlo@cmu.edu>"),
+    "virtio_scsi": ("Virtio SCSI HBA driver", "Stefan Hajnoczi <stefanha@linux.vnet.ibm.com>"),
+    "virtio_gpu": ("virtio GPU", "Dave Airlie <airlied@redhat.com>"),
+    "vmw_vsock_vmci_transport": ("VMCI transport for Virtual Sockets", "VMware, Inc."),
+    "hv_sock": ("Hyper-V Sockets", ""),
+    "hyperv_drm": ("DRM driver for Hyper-V synthetic video device", "Deepak Rawat <drawat.floss@gmail.com>"),
+    "psmouse": ("PS/2 mouse driver", "Vojtech Pavlik <vojtech@suse.cz>"),
+    "tls": ("Transport Layer Security Support", "Mellanox Technologies"),
+}
+# References a module has besides the modules that use it (mounted filesystems, open devices, queueing
+# disciplines): lsmod's count includes them, and the module cannot be removed while they last.
+OPEN_REFERENCES = {
+    "nls_iso8859_1": 1,
+    "binfmt_misc": 1,
+    "sch_fq_codel": 2,
+    "autofs4": 2,
+    "crct10dif_pclmul": 1,
+    "virtio_blk": 3,
+    "nvme": 3,
+    "ahci": 2,
+    "i915": 18,
+    "snd_hda_intel": 2,
+    "mei_me": 2,
+}
+
+
+def _module_table(table: str) -> dict[str, Module]:
+    """Modules written one a line: name, size in /proc/modules, file under kernel/ without .ko.zst, and
+    dependencies (or -); a backslash carries a long line over."""
+    modules = {}
+    for line in table.strip().splitlines():
+        name, size, path, depends = line.split()
+        needs = () if depends == "-" else tuple(depends.split(","))
+        modules[name] = Module(int(size), path + ".ko.zst", needs, *DESCRIPTIONS.get(name, ("", "")))
+    return modules
+
+
+# What every Ubuntu 24.04 system (6.8 kernel) loads besides its hardware drivers, sizes as 6.8 lsmod
+# captures show them (rounded to pages): the initramfs's RAID and btrfs stack and crypto helpers, then
+# what systemd and its units load. Descriptions are left out (modinfo prints none for these).
+MODULES.update(
+    _module_table(
+        """
+libcrc32c 12288 lib/libcrc32c -
+raid6_pq 126976 lib/raid6/raid6_pq -
+xor 20480 arch/x86/crypto/xor -
+async_tx 16384 crypto/async_tx/async_tx -
+async_xor 16384 crypto/async_tx/async_xor async_tx,xor
+async_pq 20480 crypto/async_tx/async_pq async_xor,raid6_pq,async_tx
+async_memcpy 16384 crypto/async_tx/async_memcpy async_tx
+async_raid6_recov 20480 crypto/async_tx/async_raid6_recov async_pq,async_memcpy,raid6_pq,async_tx
+raid456 192512 drivers/md/raid456 \
+    async_raid6_recov,async_memcpy,async_pq,async_xor,async_tx,raid6_pq,libcrc32c
+raid0 24576 drivers/md/raid0 -
+raid1 57344 drivers/md/raid1 -
+raid10 73728 drivers/md/raid10 -
+blake2b_generic 24576 crypto/blake2b_generic -
+btrfs 1990656 fs/btrfs/btrfs blake2b_generic,xor,raid6_pq,libcrc32c
+crct10dif_pclmul 12288 arch/x86/crypto/crct10dif-pclmul -
+crc32_pclmul 12288 arch/x86/crypto/crc32-pclmul -
+polyval_generic 12288 crypto/polyval-generic -
+polyval_clmulni 12288 arch/x86/crypto/polyval-clmulni polyval_generic
+ghash_clmulni_intel 16384 arch/x86/crypto/ghash-clmulni-intel -
+sha256_ssse3 32768 arch/x86/crypto/sha256-ssse3 -
+sha1_ssse3 32768 arch/x86/crypto/sha1-ssse3 -
+cryptd 24576 crypto/cryptd -
+crypto_simd 16384 crypto/crypto_simd cryptd
+aesni_intel 356352 arch/x86/crypto/aesni-intel crypto_simd,cryptd
+psmouse 217088 drivers/input/mouse/psmouse -
+autofs4 57344 fs/autofs/autofs4 -
+x_tables 65536 net/netfilter/x_tables -
+ip_tables 32768 net/ipv4/netfilter/ip_tables x_tables
+dmi_sysfs 24576 drivers/firmware/dmi-sysfs -
+nfnetlink 20480 net/netfilter/nfnetlink -
+efi_pstore 12288 drivers/firmware/efi/efi-pstore -
+msr 12288 arch/x86/kernel/msr -
+dm_multipath 45056 drivers/md/dm-multipath -
+sch_fq_codel 24576 net/sched/sch_fq_codel -
+serio_raw 20480 drivers/input/serio/serio_raw -
+joydev 32768 drivers/input/joydev -
+input_leds 12288 drivers/input/input-leds -
+binfmt_misc 24576 fs/binfmt_misc -
+nls_iso8859_1 12288 fs/nls/nls_iso8859-1 -
+tls 155648 net/tls/tls -
+qemu_fw_cfg 20480 drivers/firmware/qemu_fw_cfg -
+virtio_scsi 28672 drivers/scsi/virtio_scsi -
+virtio_gpu 98304 drivers/gpu/drm/virtio/virtio-gpu -
+i2c_piix4 32768 drivers/i2c/busses/i2c-piix4 -
+pata_acpi 16384 drivers/ata/pata_acpi -
+floppy 131072 drivers/block/floppy -
+ahci 49152 drivers/ata/ahci libahci
+libahci 53248 drivers/ata/libahci -
+mptbase 106496 drivers/message/fusion/mptbase -
+mptscsih 53248 drivers/message/fusion/mptscsih mptbase
+mptspi 28672 drivers/message/fusion/mptspi mptscsih,mptbase
+vsock 61440 net/vmw_vsock/vsock -
+vmw_vsock_vmci_transport 45056 net/vmw_vsock/vmw_vsock_vmci_transport vsock,vmw_vmci
+hv_sock 28672 net/vmw_vsock/hv_sock vsock,hv_vmbus
+hyperv_drm 24576 drivers/gpu/drm/hyperv/hyperv_drm hv_vmbus
+hid_hyperv 12288 drivers/hid/hid-hyperv hv_vmbus,hid
+hid 180224 drivers/hid/hid -
+hid_generic 12288 drivers/hid/hid-generic hid
+usbhid 77824 drivers/hid/usbhid/usbhid hid
+xhci_pci_renesas 20480 drivers/usb/host/xhci-pci-renesas -
+xhci_pci 24576 drivers/usb/host/xhci-pci xhci_pci_renesas
+video 73728 drivers/acpi/video wmi
+wmi 40960 drivers/platform/x86/wmi -
+nvme_auth 28672 drivers/nvme/common/nvme-auth -
+nvme_core 212992 drivers/nvme/host/nvme-core nvme_auth
+nvme 61440 drivers/nvme/host/nvme nvme_core
+e1000e 356352 drivers/net/ethernet/intel/e1000e/e1000e -
+cec 94208 drivers/media/cec/core/cec -
+rc_core 73728 drivers/media/rc/rc-core -
+i2c_algo_bit 16384 drivers/i2c/algos/i2c-algo-bit -
+drm_buddy 20480 drivers/gpu/drm/drm_buddy -
+ttm 110592 drivers/gpu/drm/ttm/ttm -
+drm_display_helper 237568 drivers/gpu/drm/display/drm_display_helper cec
+i915 4308992 drivers/gpu/drm/i915/i915 drm_buddy,ttm,drm_display_helper,cec,rc_core,i2c_algo_bit,video,wmi
+soundcore 16384 sound/soundcore -
+snd 143360 sound/core/snd soundcore
+snd_timer 49152 sound/core/snd-timer snd
+snd_seq_device 16384 sound/core/snd-seq-device snd
+snd_seq 118784 sound/core/seq/snd-seq snd_seq_device,snd_timer,snd
+snd_rawmidi 57344 sound/core/snd-rawmidi snd_seq_device,snd
+snd_seq_midi_event 16384 sound/core/seq/snd-seq-midi-event snd_seq
+snd_seq_midi 24576 sound/core/seq/snd-seq-midi snd_seq,snd_rawmidi,snd_seq_midi_event,snd_seq_device
+snd_pcm 192512 sound/core/snd-pcm snd_timer,snd
+snd_hwdep 20480 sound/core/snd-hwdep snd
+snd_hda_core 139264 sound/hda/snd-hda-core snd_pcm,snd
+snd_hda_codec 204800 sound/pci/hda/snd-hda-codec snd_hda_core,snd_hwdep,snd_pcm,snd
+snd_intel_sdw_acpi 16384 sound/hda/snd-intel-sdw-acpi -
+snd_intel_dspcfg 36864 sound/hda/snd-intel-dspcfg snd_intel_sdw_acpi,snd_hda_core
+snd_hda_intel 61440 sound/pci/hda/snd-hda-intel snd_intel_dspcfg,snd_hda_codec,snd_hda_core,snd_pcm,snd
+ledtrig_audio 12288 drivers/leds/trigger/ledtrig-audio -
+snd_hda_codec_generic 122880 sound/pci/hda/snd-hda-codec-generic snd_hda_codec,ledtrig_audio
+snd_hda_codec_realtek 200704 sound/pci/hda/snd-hda-codec-realtek snd_hda_codec_generic,snd_hda_codec
+snd_hda_codec_hdmi 94208 sound/pci/hda/snd-hda-codec-hdmi snd_hda_codec
+cfg80211 1339392 net/wireless/cfg80211 -
+libarc4 12288 lib/crypto/libarc4 -
+mac80211 1720320 net/mac80211/mac80211 cfg80211,libarc4
+iwlwifi 598016 drivers/net/wireless/intel/iwlwifi/iwlwifi cfg80211
+iwlmvm 864256 drivers/net/wireless/intel/iwlwifi/mvm/iwlmvm mac80211,iwlwifi,libarc4,cfg80211
+ecc 45056 crypto/ecc -
+ecdh_generic 16384 crypto/ecdh_generic ecc
+bluetooth 1028096 net/bluetooth/bluetooth ecdh_generic
+btintel 57344 drivers/bluetooth/btintel bluetooth
+btusb 77824 drivers/bluetooth/btusb btintel,bluetooth
+mc 81920 drivers/media/mc/mc -
+videodev 364544 drivers/media/v4l2-core/videodev mc
+videobuf2_common 86016 drivers/media/common/videobuf2/videobuf2-common mc
+videobuf2_v4l2 36864 drivers/media/common/videobuf2/videobuf2-v4l2 videobuf2_common,videodev
+videobuf2_memops 16384 drivers/media/common/videobuf2/videobuf2-memops -
+videobuf2_vmalloc 20480 drivers/media/common/videobuf2/videobuf2-vmalloc videobuf2_memops,videobuf2_v4l2
+uvc 12288 drivers/media/common/uvc -
+uvcvideo 139264 drivers/media/usb/uvc/uvcvideo \
+    uvc,videobuf2_vmalloc,videobuf2_v4l2,videodev,videobuf2_common,mc
+mei 167936 drivers/misc/mei/mei -
+mei_me 53248 drivers/misc/mei/mei-me mei
+intel_lpss 12288 drivers/mfd/intel-lpss -
+idma64 20480 drivers/dma/idma64 -
+intel_lpss_pci 24576 drivers/mfd/intel-lpss-pci intel_lpss
+thunderbolt 499712 drivers/thunderbolt/thunderbolt -
+i2c_smbus 16384 drivers/i2c/i2c-smbus -
+i2c_i801 36864 drivers/i2c/busses/i2c-i801 i2c_smbus
+i2c_hid 40960 drivers/hid/i2c-hid/i2c-hid hid
+i2c_hid_acpi 12288 drivers/hid/i2c-hid/i2c-hid-acpi i2c_hid
+hid_multitouch 36864 drivers/hid/hid-multitouch hid
+spi_intel 32768 drivers/spi/spi-intel -
+spi_intel_pci 12288 drivers/spi/spi-intel-pci spi_intel
+typec 106496 drivers/usb/typec/typec -
+typec_ucsi 61440 drivers/usb/typec/ucsi/typec_ucsi typec
+ucsi_acpi 12288 drivers/usb/typec/ucsi/ucsi_acpi typec_ucsi
+sparse_keymap 12288 drivers/input/sparse-keymap -
+intel_hid 28672 drivers/platform/x86/intel/intel-hid sparse_keymap
+wmi_bmof 12288 drivers/platform/x86/wmi-bmof wmi
+dcdbas 20480 drivers/platform/x86/dell/dcdbas -
+dell_wmi_descriptor 16384 drivers/platform/x86/dell/dell-wmi-descriptor wmi
+dell_smbios 32768 drivers/platform/x86/dell/dell-smbios dcdbas,dell_wmi_descriptor,wmi
+dell_wmi 28672 drivers/platform/x86/dell/dell-wmi dell_smbios,dell_wmi_descriptor,sparse_keymap,wmi,video
+dell_laptop 45056 drivers/platform/x86/dell/dell-laptop dell_smbios
+intel_rapl_common 40960 drivers/powercap/intel_rapl_common -
+intel_rapl_msr 20480 drivers/powercap/intel_rapl_msr intel_rapl_common
+processor_thermal_rapl 12288 drivers/thermal/intel/int340x_thermal/processor_thermal_rapl intel_rapl_common
+processor_thermal_device 20480 drivers/thermal/intel/int340x_thermal/processor_thermal_device \
+    processor_thermal_rapl
+processor_thermal_device_pci 16384 drivers/thermal/intel/int340x_thermal/processor_thermal_device_pci \
+    processor_thermal_device
+int3400_thermal 24576 drivers/thermal/intel/int340x_thermal/int3400_thermal -
+int3403_thermal 16384 drivers/thermal/intel/int340x_thermal/int3403_thermal -
+x86_pkg_temp_thermal 20480 drivers/thermal/intel/x86_pkg_temp_thermal -
+intel_powerclamp 24576 drivers/thermal/intel/intel_powerclamp -
+coretemp 24576 drivers/hwmon/coretemp -
+intel_pmc_core 118784 drivers/platform/x86/intel/pmc/intel_pmc_core -
+intel_cstate 24576 arch/x86/events/intel/intel-cstate -
+rapl 20480 arch/x86/events/rapl -
+mtd 98304 drivers/mtd/mtd -
+cmdlinepart 12288 drivers/mtd/parsers/cmdlinepart -
+ast 94208 drivers/gpu/drm/ast/ast i2c_algo_bit
+igb 294912 drivers/net/ethernet/intel/igb/igb i2c_algo_bit,dca
+dca 16384 drivers/dma/dca -
+ixgbe 466944 drivers/net/ethernet/intel/ixgbe/ixgbe mdio,dca
+mdio 16384 drivers/net/mdio -
+ipmi_msghandler 77824 drivers/char/ipmi/ipmi_msghandler -
+ipmi_devintf 16384 drivers/char/ipmi/ipmi_devintf ipmi_msghandler
+ipmi_si 81920 drivers/char/ipmi/ipmi_si ipmi_msghandler
+ipmi_ssif 45056 drivers/char/ipmi/ipmi_ssif ipmi_msghandler
+acpi_ipmi 20480 drivers/acpi/acpi_ipmi ipmi_msghandler
+k10temp 16384 drivers/hwmon/k10temp -
+edac_mce_amd 28672 drivers/edac/edac_mce_amd -
+amd64_edac 57344 drivers/edac/amd64_edac edac_mce_amd
+acpi_power_meter 20480 drivers/hwmon/acpi_power_meter ipmi_msghandler
+megaraid_sas 184320 drivers/scsi/megaraid/megaraid_sas -
+"""
+    )
+)
+# Loaded at every boot outside containers, oldest first: the initramfs's storage and crypto stack, then
+# what systemd loads early (the list ends before the late extras below).
+BOOT_EARLY = (
+    "libcrc32c raid6_pq xor async_tx async_xor async_pq async_memcpy async_raid6_recov raid456 raid0 raid1 "
+    "raid10 blake2b_generic btrfs crct10dif_pclmul crc32_pclmul polyval_generic polyval_clmulni "
+    "ghash_clmulni_intel sha256_ssse3 sha1_ssse3 cryptd crypto_simd aesni_intel psmouse"
+).split()
+BOOT_LATE = (
+    "autofs4 x_tables ip_tables dmi_sysfs nfnetlink efi_pstore msr dm_multipath sch_fq_codel serio_raw "
+    "joydev input_leds binfmt_misc nls_iso8859_1 tls"
+).split()
+# The hardware drivers udev loads on each bare-metal machine, and the extra drivers of each guest platform
+# beside its paravirtual ones (Platform.modules): emulated chipset, input and display devices.
+METAL_MODULES = {
+    "intel": (
+        "nvme e1000e xhci_pci hid hid_generic usbhid i2c_hid_acpi hid_multitouch wmi video i915 "
+        "intel_lpss_pci idma64 thunderbolt i2c_i801 spi_intel_pci mei_me snd_hda_intel snd_hda_codec_realtek "
+        "snd_hda_codec_hdmi iwlmvm btusb typec_ucsi ucsi_acpi "
+        "intel_hid wmi_bmof dell_wmi dell_laptop intel_rapl_msr processor_thermal_device_pci "
+        "int3400_thermal int3403_thermal x86_pkg_temp_thermal intel_powerclamp coretemp intel_pmc_core "
+        "intel_cstate rapl cmdlinepart mtd"
+    ).split(),
+    "amd": (
+        "ahci megaraid_sas xhci_pci hid hid_generic usbhid igb ixgbe ast ccp ipmi_si ipmi_devintf ipmi_ssif "
+        "acpi_ipmi acpi_power_meter k10temp amd64_edac i2c_piix4 wmi rapl"
+    ).split(),
+}
+GUEST_EXTRAS = {
+    "kvm": ("qemu_fw_cfg", "virtio_scsi", "virtio_gpu", "i2c_piix4", "ahci"),
+    "oracle": ("ahci", "i2c_piix4", "video", "pata_acpi"),
+    "vmware": ("mptspi", "ahci", "i2c_piix4", "vsock", "vmw_vsock_vmci_transport", "floppy"),
+    "microsoft": ("hv_sock", "hyperv_drm", "hid_hyperv", "hid_generic"),
+    "xen": ("floppy", "pata_acpi"),
+}

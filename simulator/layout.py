@@ -8,11 +8,24 @@ from __future__ import annotations
 
 import copy
 import functools
+import random
 import uuid
 
+from simulator import accounts, manual
 from simulator.commands import COMMANDS
 from simulator.filesystem import FileSystem, Node
-from simulator.hardware import CONTAINER_HOST_MODULES, METAL, MODULE_PARAMETERS, MODULES
+from simulator.hardware import (
+    BOOT_EARLY,
+    BOOT_LATE,
+    CONTAINER_HOST_MODULES,
+    CPUS,
+    GUEST_EXTRAS,
+    METAL,
+    METAL_MODULES,
+    MODULE_PARAMETERS,
+    MODULES,
+    PLATFORMS,
+)
 from simulator.keys import KEY_NAMES, new_machine_id, ssh_keypair
 
 RELEASE = "6.8.0-49-generic"
@@ -36,22 +49,6 @@ PRIVACY_POLICY_URL="https://www.ubuntu.com/legal/terms-and-policies/privacy-poli
 UBUNTU_CODENAME=noble
 LOGO=ubuntu-logo
 """
-USERS = {
-    "root": {"uid": 0, "gid": 0, "home": "/root", "shell": "/bin/bash"},
-    "learner": {"uid": 1000, "gid": 1000, "home": "/home/learner", "shell": "/bin/bash"},
-}
-GROUPS = [
-    ("root", 0, ""),
-    ("adm", 4, "learner"),
-    ("tty", 5, ""),
-    ("disk", 6, ""),
-    ("kmem", 15, ""),
-    ("sudo", 27, "learner"),
-    ("shadow", 42, ""),
-    ("kvm", 993, ""),
-    ("learner", 1000, ""),
-]
-KVM_GID = 993
 SBIN = {"modprobe", "lsmod", "modinfo", "insmod", "rmmod", "dmidecode", "virt-what", "reboot", "ip", "blkid"}
 SBIN |= {"swapon", "swapoff"}
 # Programs that come with a package not every image has: command -> (package, directory).
@@ -106,6 +103,8 @@ def base_tree(with_modules: bool) -> dict[str, Node]:
     for name in sorted(COMMANDS):
         if name not in SHELL_ONLY and name not in PACKAGED:
             fs.add_file(f"/usr/{'sbin' if name in SBIN else 'bin'}/{name}", mode=0o755)
+    for path in manual.shared_paths():
+        fs.add_file(path)
     if with_modules:
         for module in MODULES.values():
             fs.add_file(f"/usr/lib/modules/{RELEASE}/kernel/{module.path}", mode=0o644)
@@ -159,17 +158,7 @@ def install(machine) -> None:
         f"127.0.0.1 localhost\n127.0.1.1 {spec['hostname']}\n\n"
         "::1 ip6-localhost ip6-loopback\nff02::1 ip6-allnodes\nff02::2 ip6-allrouters\n",
     )
-    fs.add_file(
-        "/etc/passwd",
-        "".join(
-            f"{name}:x:{u['uid']}:{u['gid']}:{name if u['uid'] else 'root'}:{u['home']}:{u['shell']}\n"
-            for name, u in USERS.items()
-        ),
-    )
-    fs.add_file("/etc/group", "".join(f"{name}:x:{gid}:{members}\n" for name, gid, members in GROUPS))
-    fs.add_file(
-        "/etc/shadow", "root:*:20050:0:99999:7:::\nlearner:!:20050:0:99999:7:::\n", mode=0o640, gid=42
-    )
+    _install_accounts(machine)
     fs.add_file(
         "/etc/sudoers.d/90-cloud-init-users",
         "# Created by cloud-init v. 24.3.1 on Wed, 27 Nov 2024 09:58:12 +0000\n\n"
@@ -187,6 +176,9 @@ def install(machine) -> None:
     for name, (package, directory) in PACKAGED.items():
         if package in packages:
             fs.add_file(f"/usr/{directory}/{name}", mode=0o755)
+    for package in packages:
+        for path in manual.package_paths(package):
+            fs.add_file(path)
     if "command-not-found" in packages:
         fs.add_file("/usr/lib/command-not-found", "#!/usr/bin/python3\n", mode=0o755)
     for path, content in spec.get("files", {}).items():  # what the scenario's admins left behind
@@ -198,6 +190,16 @@ def install(machine) -> None:
         from simulator.commands.guest import install_cloud_init
 
         install_cloud_init(machine)
+
+
+def _install_accounts(machine) -> None:
+    """/etc/passwd, group, shadow and gshadow (see accounts.py); the shadow files are root:shadow 0640."""
+    fs = machine.fs
+    minimal = machine.spec["platform"] == "docker"
+    fs.add_file("/etc/passwd", accounts.passwd_text(minimal))
+    fs.add_file("/etc/group", accounts.group_text(minimal))
+    fs.add_file("/etc/shadow", accounts.shadow_text(minimal), mode=0o640, gid=accounts.SHADOW_GID)
+    fs.add_file("/etc/gshadow", accounts.gshadow_text(minimal), mode=0o640, gid=accounts.SHADOW_GID)
 
 
 def installed_packages(machine) -> set[str]:
@@ -495,6 +497,10 @@ def _install_views(machine) -> None:
     ):
         fs.add_generated(f"/proc/{name}", name)
     fs.add_generated("/proc/1/cgroup", "cgroup")
+    fs.add_generated("/proc/self/cgroup", "self_cgroup")
+    fs.add_generated("/proc/self/mounts", "mounts")
+    fs.add_symlink("/proc/mounts", "self/mounts")
+    fs.add_generated("/proc/devices", "devices")
     fs.add_generated("/proc/1/comm", "pid1:comm")
     fs.add_generated("/proc/1/cmdline", "pid1:cmdline")
     fs.add_generated("/proc/sys/kernel/hostname", "hostname", mode=0o644)
@@ -508,8 +514,9 @@ def _install_views(machine) -> None:
         fs.mknod("/dev/zero", "chardev", 1, 5, 0o666)
         fs.mknod("/dev/mem", "chardev", 1, 1, 0o640, 0, 15)
     for nic in machine.nics:
-        fs.add_generated(f"/sys/class/net/{nic['name']}/address", f"mac:{nic['name']}")
-    fs.add_generated("/sys/class/net/lo/address", "mac:lo")
+        _add_net_device(fs, nic["name"], net_device_path(machine, nic["name"]))
+    _add_net_device(fs, "lo", "virtual/net/lo")
+    udev_disk_links(machine)
     fs.add_dir("/sys/module")
     # sysfs is the host's kernel's: inside a container /sys/class/dmi/id names the host's hardware
     for key in machine.dmi:
@@ -524,6 +531,96 @@ def _install_views(machine) -> None:
         fs.add_dir("/sys/firmware/efi")
     if machine.spec["platform"] == "xen":
         fs.add_file("/sys/hypervisor/type", "xen\n")
+
+
+# Where each platform's NIC sits in /sys/devices (its bus address as lspci shows it, or the VMBus/Xen
+# device); a container's interface is the virtual end of a veth pair.
+NET_DEVICE_PATHS = {
+    "kvm": "pci0000:00/0000:00:02.0/0000:01:00.0/virtio0/net/{}",
+    "oracle": "pci0000:00/0000:00:03.0/net/{}",
+    "vmware": "pci0000:00/0000:00:11.0/0000:02:01.0/net/{}",
+    "microsoft": "LNXSYSTM:00/LNXSYBUS:00/ACPI0004:00/VMBUS:00/{guid}/net/{}",
+    "xen": "vif-0/net/{}",
+    "intel": "pci0000:00/0000:00:1f.6/net/{}",
+    "amd": "pci0000:40/0000:40:03.1/0000:41:00.0/net/{}",
+}
+
+
+def net_device_path(machine, name: str) -> str:
+    """The device directory of a NIC under /sys/devices, which /sys/class/net/NAME links to."""
+    if machine.kind == "container":
+        return f"virtual/net/{name}"
+    key = machine.cpu.vendor if machine.kind == "metal" else machine.spec["platform"]
+    guid = uuid.UUID(int=random.Random(f"{machine.spec['seed']}/vmbus").getrandbits(128), version=4)
+    return NET_DEVICE_PATHS[key].format(name, guid=guid)
+
+
+def _add_net_device(fs, name: str, device: str) -> None:
+    """sysfs-class-net: /sys/class/net/NAME is a link to the device's directory, which holds `address`."""
+    fs.add_generated(f"/sys/devices/{device}/address", f"mac:{name}")
+    fs.add_symlink(f"/sys/class/net/{name}", f"../../devices/{device}")
+
+
+def disk_links(machine) -> dict[str, str]:
+    """/dev/disk/by-*/NAME -> ../../DEVICE as udev's 60-persistent-storage rules name a machine's disks:
+    filesystem UUIDs and labels, partition UUIDs, the bus path, and the model and serial where the
+    device reports them (virtio and Xen disks report none)."""
+    links = {}
+    platform = machine.spec["platform"]
+    key = machine.cpu.vendor if machine.kind == "metal" else platform
+    for disk in machine.disks:
+        ids = _disk_ids(machine, key, disk["name"])
+        for dev in [disk, *disk["parts"]]:
+            suffix = dev["name"][len(disk["name"]) :].lstrip("p")
+            part = f"-part{suffix}" if suffix else ""
+            target = f"../../{dev['name']}"
+            for prefix in ids:
+                links[f"/dev/disk/{prefix}{part}"] = target
+            if dev.get("uuid"):
+                links[f"/dev/disk/by-uuid/{dev['uuid']}"] = target
+            if dev.get("label"):
+                links[f"/dev/disk/by-label/{dev['label']}"] = target
+            if dev is not disk:
+                links[f"/dev/disk/by-partuuid/{dev['partuuid']}"] = target
+    return links
+
+
+def _disk_ids(machine, key: str, disk: str) -> list[str]:
+    """The by-id and by-path names of a whole disk (partitions add -partN)."""
+    rng = random.Random(f"{machine.spec['seed']}/disk-serial")
+    paths = {
+        "kvm": ["by-path/pci-0000:04:00.0", "by-path/virtio-pci-0000:04:00.0"],
+        "oracle": [
+            f"by-id/ata-VBOX_HARDDISK_VB{rng.getrandbits(32):08x}-{rng.getrandbits(32):08x}",
+            "by-path/pci-0000:00:0d.0-ata-1",
+            "by-path/pci-0000:00:0d.0-ata-1.0",
+        ],
+        "vmware": ["by-path/pci-0000:03:00.0-scsi-0:0:0:0"],
+        "microsoft": [f"by-path/acpi-VMBUS:00-vmbus-{rng.getrandbits(128):032x}-lun-0"],
+        "xen": ["by-path/xen-vbd-51712"],
+        "intel": [
+            f"by-id/nvme-PC_SN530_NVMe_WDC_512GB_21{rng.randrange(10**8):08d}",
+            f"by-id/nvme-eui.e8238fa6bf530001001b448b4{rng.getrandbits(28):07x}",
+            "by-path/pci-0000:01:00.0-nvme-1",
+        ],
+        "amd": [
+            f"by-id/ata-SAMSUNG_MZ7LH960HAJR-00005_S45NNE0M{rng.randrange(10**6):06d}",
+            f"by-id/wwn-0x5002538e{rng.getrandbits(32):08x}",
+            "by-path/pci-0000:05:00.2-ata-1",
+            "by-path/pci-0000:05:00.2-ata-1.0",
+        ],
+    }
+    return paths.get(key, []) if disk == machine.disks[0]["name"] else []
+
+
+def udev_disk_links(machine) -> None:
+    """(Re)make /dev/disk from the machine's disks, as udev does at boot and when a filesystem changes."""
+    fs = machine.fs
+    fs.discard("/dev/disk")
+    if machine.kind == "container":
+        return
+    for path, target in sorted(disk_links(machine).items()):
+        fs.add_symlink(path, target)
 
 
 # What a container runtime puts in the container's own /dev (a small tmpfs): character devices
@@ -635,9 +732,7 @@ def boot_modules(machine) -> list[str]:
         )
     fs = machine.fs
     blacklist, install = modprobe_config(fs)
-    udev = list(machine.platform.emulated + machine.platform.modules)
-    if machine.cpu.vendor == "amd" and machine.kind == "metal":
-        udev.append("ccp")
+    udev = hardware_modules(machine.spec)
     if machine.cpu.virt_flag in machine.cpu_flags():
         udev.append("kvm_intel" if machine.cpu.virt_flag == "vmx" else "kvm_amd")
     wanted = [n for n in udev if n not in blacklist and autoloaded(n, install)]
@@ -651,6 +746,16 @@ def boot_modules(machine) -> list[str]:
                 if name in MODULES and name not in wanted and autoloaded(name, install):
                     wanted.append(name)
     return wanted
+
+
+def hardware_modules(spec: dict) -> list[str]:
+    """What udev and systemd load at every boot on this hardware, oldest first (kvm aside): derived from
+    the catalog and the scenario's platform and CPU, so a saved machine stores only what differs."""
+    platform = PLATFORMS[spec.get("platform", "kvm")]
+    drivers = [*platform.emulated, *platform.modules, *GUEST_EXTRAS.get(platform.id, ())]
+    if platform.kind == "metal":
+        drivers = list(METAL_MODULES[CPUS[spec.get("cpu", "intel-i7-1165g7")].vendor])
+    return [*BOOT_EARLY, *drivers, *BOOT_LATE]
 
 
 def boot_log(machine) -> None:

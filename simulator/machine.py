@@ -10,13 +10,14 @@ import functools
 import random
 import uuid
 
-from simulator import layout, procfs
+from simulator import accounts, layout, procfs
 from simulator.filesystem import DEFAULT_EPOCH, FileSystem, FsError
 from simulator.hardware import (
     CPUS,
     HOST_ONLY_FLAGS,
     METAL,
     MODULES,
+    OPEN_REFERENCES,
     PLATFORMS,
     VIRTUALBOX_FLAGS,
     Cpu,
@@ -28,10 +29,11 @@ BOOT_SECONDS = 30  # uptime when the first prompt appears after a boot
 
 
 @functools.cache
-def _groups(uid: int) -> tuple[int, ...]:
-    """The user-private group and the supplementary groups /etc/group gives (every image has the same)."""
-    name = next((n for n, u in layout.USERS.items() if u["uid"] == uid), "")
-    return (uid, *(gid for _, gid, members in layout.GROUPS if name and name in members.split(",")))
+def _groups(uid: int, minimal: bool) -> tuple[int, ...]:
+    """The user-private group and the supplementary groups /etc/group gives (the image's, as installed)."""
+    name = next((u.name for u in accounts.users(minimal) if u.uid == uid), "")
+    listed = [gid for _, gid, members in accounts.groups(minimal) if name and name in members.split(",")]
+    return (uid, *listed)
 
 
 class Machine:
@@ -55,7 +57,6 @@ class Machine:
         self.cpu: Cpu = CPUS[self.spec["cpu"]]
         base = layout.base_tree(platform.kind != "container")
         self.fs = FileSystem(base) if saved_fs is None else FileSystem.from_dict(saved_fs, base)
-        self.users = layout.USERS
         self.hostname = self.spec["hostname"]
         self.virt_enabled = self.spec.get("virt_enabled", True)  # the firmware's VT-x / AMD-V switch
         self.draws = 0
@@ -90,7 +91,28 @@ class Machine:
         self.fs.groups = self.groups
 
     def groups(self, uid: int) -> tuple[int, ...]:
-        return _groups(uid)
+        return _groups(uid, self.minimal_image)
+
+    @property
+    def users(self) -> dict[str, dict]:
+        """getpwnam's view: /etc/passwd as it stands (users added later included), over the image's
+        accounts, so that a damaged file never loses root or the learner."""
+        table = accounts.user_table(minimal=self.minimal_image)
+        try:
+            text = self.fs.read("/etc/passwd")
+        except FsError:
+            return table
+        for line in text.splitlines():
+            fields = line.split(":")
+            if len(fields) == 7 and fields[0] and fields[2].isdigit() and fields[3].isdigit():
+                uid, gid, home, shell = int(fields[2]), int(fields[3]), fields[5], fields[6]
+                table[fields[0]] = {"uid": uid, "gid": gid, "home": home, "shell": shell}
+        return table
+
+    @property
+    def minimal_image(self) -> bool:
+        """Docker's ubuntu image: base-passwd accounts only, no systemd, no cloud-init."""
+        return self.spec["platform"] == "docker"
 
     @property
     def kind(self) -> str:
@@ -147,7 +169,7 @@ class Machine:
             self.modules.insert(0, name)
             layout.module_sysfs(self, name, loaded=True)
         if name in ("kvm_intel", "kvm_amd") and self.kind != "container":
-            self.fs.mknod("/dev/kvm", "chardev", 10, 232, 0o660, 0, layout.KVM_GID)
+            self.fs.mknod("/dev/kvm", "chardev", 10, 232, 0o660, 0, accounts.KVM_GID)
         return None
 
     def remove_module(self, name: str) -> None:
@@ -177,6 +199,10 @@ class Machine:
     def holders(self, name: str) -> list[str]:
         return [m for m in self.modules if name in MODULES[m].depends]
 
+    def use_count(self, name: str) -> int:
+        """lsmod's "Used by" count: the modules using it and its other open references."""
+        return len(self.holders(name)) + OPEN_REFERENCES.get(name, 0)
+
     def install(self) -> None:
         """Lay down the installed system: what a fresh image of this platform holds on its disk."""
         layout.install(self)
@@ -198,6 +224,7 @@ class Machine:
         for nic in self.nics:
             nic["mac"] = nic.pop("hwmac", nic["mac"])
         layout.boot_log(self)
+        layout.udev_disk_links(self)
         self.swaps = layout.fstab_swaps(self)
         if self.spec["platform"] != "docker" and not MACHINE_ID.fullmatch(self.machine_id()):
             self.fs.add_file("/etc/machine-id", self.initial_machine_id()[0] + "\n", mode=0o444)
@@ -252,14 +279,30 @@ class Machine:
             "clock": self.clock,
             "boot_clock": self.boot_clock,
             "boot_id": self.boot_id,
-            "modules": list(self.modules),
+            "modules": _compact_modules(self.modules, self._reference_modules()),
             "dmesg": [list(line) for line in self.dmesg],
             "nics": [dict(nic) for nic in self.nics],
             "disks": [{**disk, "parts": [dict(part) for part in disk["parts"]]} for disk in self.disks],
             "swaps": list(self.swaps),
             "setup": dict(self.setup) if self.setup is not None else None,
-            "fs": self.fs.to_dict(),
+            "fs": _without_derived(self.fs.to_dict()),
         }
+
+    def _reference_modules(self) -> list[str]:
+        """/proc/modules order (newest first) of a plain boot: what the saved list is compared with."""
+        if self.kind == "container":
+            return []
+        order: list[str] = []
+
+        def visit(name: str) -> None:
+            for dep in MODULES[name].depends:
+                visit(dep)
+            if name not in order:
+                order.append(name)
+
+        for name in layout.hardware_modules(self.spec):
+            visit(name)
+        return order[::-1]
 
     @classmethod
     def from_dict(cls, data: dict) -> Machine:
@@ -270,12 +313,15 @@ class Machine:
         machine.clock = data["clock"]
         machine.boot_clock = data["boot_clock"]
         machine.boot_id = data["boot_id"]
-        machine.modules = list(data["modules"])
+        machine.modules = _expand_modules(data["modules"], machine._reference_modules())
         machine.dmesg = [(at, text) for at, text in data["dmesg"]]
         machine.nics = data["nics"]
         machine.disks = data["disks"]
         machine.swaps = list(data.get("swaps", []))
         machine.setup = data["setup"]
+        for name in machine.modules:  # /sys/module and /dev/disk are views of the state: rebuilt, not saved
+            layout.module_sysfs(machine, name, loaded=True)
+        layout.udev_disk_links(machine)
         return machine
 
     @classmethod
@@ -283,3 +329,33 @@ class Machine:
         machine = cls(spec)
         machine.install()
         return machine
+
+
+def _compact_modules(modules: list[str], reference: list[str]) -> list[str] | dict:
+    """The loaded modules as {"new": loaded since, newest first, "gone": reference modules not loaded},
+    when they are the reference list with some removed and others added in front; else the full list."""
+    end = len(modules)
+    gone = []
+    for name in reversed(reference):
+        if end and modules[end - 1] == name:
+            end -= 1
+        else:
+            gone.append(name)
+    compact = {"new": modules[:end], "gone": gone[::-1]}
+    return compact if _expand_modules(compact, reference) == modules else list(modules)
+
+
+def _expand_modules(saved: list[str] | dict, reference: list[str]) -> list[str]:
+    if isinstance(saved, list):
+        return list(saved)
+    gone = set(saved["gone"])
+    return [*saved["new"], *(name for name in reference if name not in gone)]
+
+
+def _derived(path: str) -> bool:
+    """What the kernel and udev rebuild from the state (/sys/module, /dev/disk): never saved."""
+    return path == "/dev/disk" or path.startswith(("/dev/disk/", "/sys/module/"))
+
+
+def _without_derived(fs: dict) -> dict:
+    return {**fs, "nodes": {path: node for path, node in fs["nodes"].items() if not _derived(path)}}

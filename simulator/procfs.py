@@ -11,7 +11,9 @@ from simulator.hardware import MODULES
 
 
 def cpu_count(machine) -> int:
-    if machine.kind == "metal":
+    """Processors the system sees: all the host's on bare metal and in Docker (which filters nothing from
+    /proc/cpuinfo), the VM's virtual CPUs, or an LXC container's cpuset as lxcfs shows it."""
+    if machine.kind == "metal" or machine.spec["platform"] == "docker":
         return machine.cpu.cores * machine.cpu.threads_per_core
     return machine.spec["cpus"]
 
@@ -26,7 +28,9 @@ def cpuinfo(machine) -> str:
         if vm:
             package, siblings, core, cores, apic = n, 1, 0, 1, n
         else:
-            package, siblings, core, cores = 0, count, n % cpu.cores, cpu.cores
+            # a container sees the host's processors: lxcfs hides those outside its cpuset and renumbers
+            # "processor", but every topology field stays the host's (siblings = all the host's threads)
+            package, siblings, core, cores = 0, cpu.cores * cpu.threads_per_core, n % cpu.cores, cpu.cores
             apic = core * cpu.threads_per_core + n // cpu.cores
         lines = [
             f"processor\t: {n}",
@@ -75,7 +79,8 @@ def modules(machine) -> str:
     for name in machine.modules:
         users = machine.holders(name)
         holders = "".join(f"{h}," for h in users) or "-"
-        lines.append(f"{name} {MODULES[name].size} {len(users)} {holders} Live 0x0000000000000000\n")
+        count = machine.use_count(name)
+        lines.append(f"{name} {MODULES[name].size} {count} {holders} Live 0x0000000000000000\n")
     return "".join(lines)
 
 
@@ -222,6 +227,93 @@ def cgroup(machine) -> str:
     return "0::/\n" if machine.spec["platform"] == "docker" else "0::/init.scope\n"
 
 
+def self_cgroup(machine) -> str:
+    """The shell's cgroup: the login session's scope under the learner's slice (sudo stays in it), as seen
+    from the machine's own cgroup namespace; Docker's exec'd shell shares the container's root."""
+    if machine.spec["platform"] == "docker":
+        return "0::/\n"
+    return "0::/user.slice/user-1000.slice/session-1.scope\n"
+
+
+def mounts(machine) -> str:
+    """/proc/self/mounts (fs/proc_namespace.c): fstab format, dump and pass 0, a space in a path as \\040."""
+    from simulator.commands.mounts import mount_table
+
+    def escape(path: str) -> str:
+        return path.replace("\\", "\\134").replace(" ", "\\040").replace("\t", "\\011")
+
+    return "".join(
+        f"{escape(m.source)} {escape(m.target)} {m.fstype} {m.options} 0 0\n" for m in mount_table(machine)
+    )
+
+
+# /proc/devices (fs/proc/devices.c: "%3d %s"): the static majors of Linux 6.8, dynamic ones as an Ubuntu
+# 24.04 system plausibly numbers them (not copied from one machine), and the block majors of its disks.
+CHAR_DEVICES = [
+    (1, "mem"),
+    (4, "/dev/vc/0"),
+    (4, "tty"),
+    (4, "ttyS"),
+    (5, "/dev/tty"),
+    (5, "/dev/console"),
+    (5, "/dev/ptmx"),
+    (5, "ttyprintk"),
+    (7, "vcs"),
+    (10, "misc"),
+    (13, "input"),
+    (21, "sg"),
+    (29, "fb"),
+    (89, "i2c"),
+    (108, "ppp"),
+    (128, "ptm"),
+    (136, "pts"),
+    (180, "usb"),
+    (189, "usb_device"),
+    (202, "cpu/msr"),
+    (204, "ttyMAX"),
+    (226, "drm"),
+    (240, "aux"),
+    (241, "hidraw"),
+    (242, "ttyDBC"),
+    (243, "bsg"),
+    (244, "watchdog"),
+    (245, "remoteproc"),
+    (246, "ptp"),
+    (247, "pps"),
+    (248, "cec"),
+    (249, "lirc"),
+    (250, "rtc"),
+    (251, "dax"),
+    (252, "dimmctl"),
+    (253, "ndctl"),
+    (254, "gpiochip"),
+]
+BLOCK_DEVICES = [
+    (7, "loop"),
+    (8, "sd"),
+    (9, "md"),
+    (11, "sr"),
+    *((major, "sd") for major in range(65, 72)),
+    *((major, "sd") for major in range(128, 136)),
+    (254, "mdp"),
+    (259, "blkext"),
+]
+
+
+def devices(machine) -> str:
+    block = list(BLOCK_DEVICES)
+    disk_majors = {d["major"]: d["name"] for d in machine.disks}
+    if 253 in disk_majors:  # virtio_blk takes the first dynamic major, device-mapper the next
+        block += [(252, "device-mapper"), (253, "virtblk")]
+    else:
+        block += [(253, "device-mapper")]
+    if 202 in disk_majors:
+        block.append((202, "xvd"))
+    chars = "".join(f"{major:3d} {name}\n" for major, name in CHAR_DEVICES)
+    blocks = "".join(f"{major:3d} {name}\n" for major, name in sorted(block))
+    return f"Character devices:\n{chars}\nBlock devices:\n{blocks}"
+
+
 def dmi_value(machine, key: str) -> str:
     if key == "product_uuid":
         return machine.product_uuid
@@ -278,4 +370,7 @@ GENERATORS = {
     "loadavg": loadavg,
     "partitions": partitions,
     "cgroup": cgroup,
+    "self_cgroup": self_cgroup,
+    "mounts": mounts,
+    "devices": devices,
 }

@@ -1,4 +1,4 @@
-"""Commands that stand next to the shell: echo, pwd, true/false, clear, man, which, env, whoami, id,
+"""Commands that stand next to the shell: echo, pwd, true/false, clear, which, env, whoami, id,
 and the ones that start another shell or user (sudo 1.9.15, su from util-linux 2.39, bash 5.2 and sh).
 
 echo and pwd behave as bash's builtins do. sh is bash here (Ubuntu's sh is dash, whose messages differ).
@@ -142,35 +142,6 @@ def false(ctx: Context, argv: list[str]) -> int:
 def clear(ctx: Context, argv: list[str]) -> int:
     ctx.out(CLEAR_SCREEN)
     return 0
-
-
-@command(
-    "man",
-    man="""
-NAME
-       man - an interface to the system reference manuals
-
-SYNOPSIS
-       man PAGE...
-
-DESCRIPTION
-       Show the manual page of each command. GuestLab's pages are short study notes: the name, the
-       synopsis and the options the simulated command supports.
-""",
-)
-def man(ctx: Context, argv: list[str]) -> int:
-    pages = [a for a in argv[1:] if not a.startswith("-") and not a.isdigit()]
-    if not pages:
-        ctx.err("What manual page do you want?\nFor example, try 'man man'.\n")
-        return 1
-    status = 0
-    for page in pages:
-        if page in MAN_PAGES:
-            ctx.out(MAN_PAGES[page])
-        else:
-            ctx.err(f"No manual entry for {page}\n")
-            status = 16
-    return status
 
 
 @command(

@@ -49,7 +49,7 @@ def lsmod(ctx: Context, argv: list[str]) -> int:
     for name in machine.modules:
         holders = machine.holders(name)
         used = f" {','.join(holders)}" if holders else ""
-        lines.append(f"{name:<19} {MODULES[name].size:>8}  {len(holders)}{used}\n")
+        lines.append(f"{name:<19} {MODULES[name].size:>8}  {machine.use_count(name)}{used}\n")
     ctx.out("".join(lines))
     return 0
 
@@ -59,7 +59,7 @@ def _remove(ctx: Context, name: str, verbose: bool) -> int:
     if name not in machine.modules:
         ctx.err(f"modprobe: FATAL: Module {name} is not in kernel.\n")
         return 1
-    if machine.holders(name):
+    if machine.use_count(name):
         ctx.err(f"modprobe: FATAL: Module {name} is in use.\n")
         return 1
     if not ctx.is_root:
@@ -68,7 +68,7 @@ def _remove(ctx: Context, name: str, verbose: bool) -> int:
     pending = [name]
     while pending:
         current = pending.pop(0)
-        if current in machine.modules and not machine.holders(current):
+        if current in machine.modules and not machine.use_count(current):
             if verbose:
                 ctx.out(f"rmmod {current}\n")
             machine.remove_module(current)
@@ -192,6 +192,9 @@ def rmmod(ctx: Context, argv: list[str]) -> int:
             status = 1
         elif machine.holders(name):
             ctx.err(f"rmmod: ERROR: Module {name} is in use by: {' '.join(machine.holders(name))}\n")
+            status = 1
+        elif machine.use_count(name):
+            ctx.err(f"rmmod: ERROR: Module {name} is in use\n")  # kmod: references but no holders
             status = 1
         elif not ctx.is_root or machine.kind == "container":
             # In a container even root lacks CAP_SYS_MODULE: the modules are the host kernel's.

@@ -246,3 +246,11 @@ def test_deep_trees_do_not_hit_the_recursion_limit(fs):
     fs.mkdir("/tmp/" + "/".join(["d"] * 1500), parents=True)
     fs.remove("/tmp/d", recursive=True)
     assert fs.listdir("/tmp") == []
+
+
+def test_removing_a_tree_removes_every_node_under_it():
+    fs = FileSystem()
+    fs.add_file("/tmp/a/b/c/f", "x")
+    fs.remove("/tmp/a", recursive=True)
+    assert [p for p in fs.nodes if p.startswith("/tmp/a")] == []
+    assert fs.used == 0

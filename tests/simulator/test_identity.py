@@ -206,10 +206,10 @@ def test_dbus_uuidgen_get_names_both_files_when_neither_holds_an_id():
 
 def test_groups_lists_group_names_for_the_session_and_for_named_users():
     world = World.new("intel-vtx-host")
-    assert world.run("groups").stdout == "learner adm sudo\n"
-    result = world.run("groups root learner nobody")
-    assert result.stdout == "root : root\nlearner : learner adm sudo\n"
-    assert (result.stderr, result.status) == ("groups: 'nobody': no such user\n", 1)
+    assert world.run("groups").stdout == "learner adm cdrom sudo dip lxd\n"
+    result = world.run("groups root learner nobody ghost")
+    assert result.stdout == "root : root\nlearner : learner adm cdrom sudo dip lxd\nnobody : nogroup\n"
+    assert (result.stderr, result.status) == ("groups: 'ghost': no such user\n", 1)
 
 
 def test_etc_ssh_holds_the_configuration_beside_the_host_keys():

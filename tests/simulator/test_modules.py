@@ -8,7 +8,7 @@ from simulator import Result, World
 def test_lsmod_formats_proc_modules_like_kmod():
     world = World.new("intel-vtx-host")
     world.run("sudo modprobe kvm_intel")
-    assert world.run("lsmod").stdout == (
+    assert world.run("lsmod | head -4").stdout == (
         "Module                  Size  Used by\n"
         "kvm_intel             487424  0\n"
         "kvm                  1409024  1 kvm_intel\n"
@@ -51,7 +51,7 @@ def test_modprobe_kvm_intel_fails_when_vtx_is_disabled_in_firmware():
     assert world.run("sudo dmesg | tail -1").stdout.endswith(
         "] kvm_intel: VMX not enabled (by BIOS) in MSR_IA32_FEAT_CTL on CPU 0\n"
     )
-    assert world.machine.modules == ["kvm", "irqbypass"]
+    assert world.machine.modules[:3] == ["kvm", "irqbypass", "tls"]
     assert not world.machine.fs.exists("/dev/kvm")
 
 
@@ -85,7 +85,7 @@ def test_modprobe_remove():
         "", "modprobe: ERROR: could not remove 'kvm_intel': Operation not permitted\n", 1
     )
     assert world.run("sudo modprobe -r kvm_intel") == Result("", "", 0)
-    assert world.machine.modules == []
+    assert world.machine.modules[0] == "tls" and "kvm" not in world.machine.modules
     assert world.run("sudo modprobe -r kvm_intel") == Result(
         "", "modprobe: FATAL: Module kvm_intel is not in kernel.\n", 1
     )
@@ -238,3 +238,62 @@ def test_a_container_cannot_unload_the_hosts_modules():
         == "rmmod: ERROR: could not remove module veth: Operation not permitted\n"
     )
     assert "veth" in world.run("lsmod").stdout
+
+
+@pytest.mark.parametrize(
+    ("scenario", "drivers"),
+    [
+        ("intel-vtx-host", {"i915", "e1000e", "nvme", "snd_hda_intel", "iwlmvm", "xhci_pci", "btrfs"}),
+        ("amd-v-host", {"ast", "igb", "ahci", "ccp", "k10temp", "ipmi_si", "xhci_pci"}),
+        ("kvm-guest", {"virtio_net", "virtio_blk", "qemu_fw_cfg", "virtio_gpu"}),
+        ("vmware-guest", {"vmxnet3", "vmw_vmci", "vmw_vsock_vmci_transport", "mptspi"}),
+        ("hyperv-guest", {"hv_netvsc", "hv_storvsc", "hv_sock", "hyperv_drm"}),
+    ],
+)
+def test_lsmod_lists_the_drivers_of_the_hardware(scenario, drivers):
+    world = World.new(scenario)
+    rows = world.run("lsmod").stdout.splitlines()[1:]
+    names = [row.split()[0] for row in rows]
+    assert drivers <= set(names)
+    assert len(names) == len(set(names)) == int(world.run("wc -l < /proc/modules").stdout)
+    if scenario.endswith("host"):
+        assert 60 <= len(names) <= 125
+
+
+def test_lsmod_used_by_matches_proc_modules_and_sys_module():
+    world = World.new("intel-vtx-host")
+    assert world.run("lsmod | grep -E '^(wmi|hid) '").stdout == (
+        "wmi                    40960  6 dell_wmi,dell_smbios,dell_wmi_descriptor,wmi_bmof,i915,video\n"
+        "hid                   180224  4 hid_multitouch,i2c_hid,usbhid,hid_generic\n"
+    )
+    line = world.run("grep '^i915 ' /proc/modules").stdout
+    assert line == "i915 4308992 18 - Live 0x0000000000000000\n"  # open by the console and the display
+    assert world.run("ls /sys/module/i915").stdout == "initstate\n"
+    assert world.run("modinfo -F filename e1000e").stdout == (
+        "/lib/modules/6.8.0-49-generic/kernel/drivers/net/ethernet/intel/e1000e/e1000e.ko.zst\n"
+    )
+
+
+def test_a_module_held_by_something_else_than_a_module_stays():
+    world = World.new("kvm-guest")
+    assert world.run("lsmod | grep -E '^(sch_fq_codel|virtio_blk) '").stdout == (
+        "sch_fq_codel           24576  2\nvirtio_blk             32768  3\n"
+    )
+    assert world.run("sudo rmmod sch_fq_codel") == Result(
+        "", "rmmod: ERROR: Module sch_fq_codel is in use\n", 1
+    )
+    assert world.run("sudo modprobe -r virtio_blk") == Result(
+        "", "modprobe: FATAL: Module virtio_blk is in use.\n", 1
+    )
+    assert world.run("sudo rmmod input_leds") == Result("", "", 0)
+
+
+def test_a_saved_machine_stores_only_the_modules_that_changed():
+    world = World.new("intel-vtx-host")
+    world.run("sudo modprobe kvm_intel; sudo rmmod tls")
+    state = world.machine.to_dict()
+    assert state["modules"] == {"new": ["kvm_intel", "kvm", "irqbypass"], "gone": ["tls"]}
+    assert not any(path.startswith("/sys/module/") for path in state["fs"]["nodes"])
+    copy = World.from_dict(world.to_dict())
+    assert copy.machine.modules == world.machine.modules
+    assert copy.run("cat /sys/module/kvm_intel/parameters/nested").stdout == "Y\n"
