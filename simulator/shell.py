@@ -30,7 +30,7 @@ from simulator.bash.errors import (
     ShellExit,
     ShellSyntaxError,
 )
-from simulator.bash.evaluator import CommandEvaluator, Input, LineInterrupted, Streams
+from simulator.bash.evaluator import CommandEvaluator, DevNull, Input, LineInterrupted, Pipe, Streams
 from simulator.bash.lexer import Lexer
 from simulator.bash.parser import parse
 from simulator.bash.words import MAX_VALUE, NAME, PER_VALUE, PID, WordEvaluator, no_memory
@@ -171,6 +171,9 @@ class ShellContext(Context):
         self._emit(self.stderr, text)
 
     def _emit(self, stream: list[str], text: str) -> None:
+        if isinstance(stream, Pipe | DevNull):  # a pipe is bounded by its capacity (then SIGPIPE)
+            stream.append(text)
+            return
         allowance = self.limit if self.run is None else min(self.limit, self.run.budget)
         if len(text) > allowance:
             text = text[: max(allowance, 0)]

@@ -83,6 +83,13 @@ class Pipe(list):
         super().append(text)
 
 
+class DevNull(list):
+    """Output redirected to /dev/null: gone as it is written, so it never fills memory or the terminal."""
+
+    def append(self, text: str) -> None:
+        pass
+
+
 @dataclass
 class Streams:
     out: list[str]
@@ -541,8 +548,11 @@ class CommandEvaluator:
             ):
                 raise RedirectError(f"{path}: cannot overwrite existing file")
             fs.write(path, "", self.cwd, uid, append=op in (">>", "&>>"))
-            sink = Sink([], path)
-            sinks.append(sink)
+            if path == "/dev/null":
+                sink = Sink(DevNull())
+            else:
+                sink = Sink([], path)
+                sinks.append(sink)
             if op in ("&>", "&>>") or (op == ">&" and redirect.fd is None):
                 fds[1] = fds[2] = sink
             else:

@@ -26,7 +26,7 @@ def test_seq_errors(sh):
     assert sh("seq -f %d 3") == Result("", "seq: format ‘%d’ has unknown %d directive\n", 1)
 
 
-@pytest.mark.parametrize("line", ["seq 1 1e9", "yes", "yes hello | wc -l", "seq inf > /dev/null"])
+@pytest.mark.parametrize("line", ["seq 1 1e9", "yes", "yes hello > /dev/null", "seq inf > /dev/null"])
 def test_endless_output_stops_at_the_budget(sh, line):
     result = sh(line)
     assert result.status == 130
