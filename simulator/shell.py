@@ -578,11 +578,14 @@ class Shell(WordEvaluator, CommandEvaluator):
         """Remember how `name` was outside the function, to put it back on return (bash's dynamic scope)."""
         frame = self.locals[-1]
         if name not in frame:
-            frame[name] = (
-                self.vars.get(name),
-                self.env.get(name),
-                dict(self.arrays[name]) if name in self.arrays else None,
-            )
+            frame[name] = self._saved(name)
+
+    def _saved(self, name: str) -> tuple:
+        return (
+            self.vars.get(name),
+            self.env.get(name),
+            dict(self.arrays[name]) if name in self.arrays else None,
+        )
 
     def restore_locals(self, frame: dict) -> None:
         for name, (value, exported, array) in frame.items():
@@ -602,20 +605,13 @@ class Shell(WordEvaluator, CommandEvaluator):
             return
         saved = {name.split("[")[0].rstrip("+"): None for name, _ in assignments}
         for name in saved:
-            saved[name] = (self.vars.get(name), self.env.get(name), self.arrays.get(name))
+            saved[name] = self._saved(name)
         try:
             for name, value in assignments:
                 self.assign_target(name, value)
             yield
         finally:
-            for name, (value, exported, array) in saved.items():
-                self.unset(name)
-                if value is not None:
-                    self.vars[name] = value
-                if exported is not None:
-                    self.env[name] = exported
-                if array is not None:
-                    self.arrays[name] = array
+            self.restore_locals(saved)
 
     def option_set(self, name: str) -> bool:
         from simulator.bash.builtins import OPTION_LETTERS

@@ -26,7 +26,7 @@ class Simple:
 class Pipeline:
     commands: list  # Simple or compound nodes
     negate: bool = False
-    timed: bool = False
+    timed: str = ""  # "time" or "time -p"
 
 
 @dataclass(slots=True)

@@ -123,9 +123,10 @@ class Parser:
         pipeline = nodes.Pipeline([])
         if self.is_word("time"):
             self.take()
-            pipeline.timed = True
+            pipeline.timed = "time"
             if self.is_word("-p"):
                 self.take()
+                pipeline.timed = "time -p"
         while self.is_word("!"):
             self.take()
             pipeline.negate = not pipeline.negate

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from simulator.bash.words import ansi_c
+from simulator.bash.words import ansi_c, numeric_escape
 
 CONVERSION = re.compile(r"%([-+ #0']*)(\*|\d+)?(?:\.(\*|\d*))?([a-zA-Z%]?)")
 FORMAT_ESCAPE = re.compile(r"\\(x[0-9A-Fa-f]{1,2}|u[0-9A-Fa-f]{1,4}|U[0-9A-Fa-f]{1,8}|[0-7]{1,3}|.)", re.S)
@@ -26,13 +26,8 @@ def _format_escapes(text: str) -> str:
         body = match.group(1)
         if body in SIMPLE_ESCAPES:
             return SIMPLE_ESCAPES[body]
-        if body[0] == "x" and len(body) > 1:
-            return chr(int(body[1:], 16))
-        if body[0] in "uU" and len(body) > 1:
-            return chr(min(int(body[1:], 16), 0x10FFFF))
-        if body[0] in "01234567":
-            return chr(int(body, 8) & 0xFF)
-        return "\\" + body
+        code = numeric_escape(body)
+        return "\\" + body if code is None else code
 
     return FORMAT_ESCAPE.sub(replace, text)
 

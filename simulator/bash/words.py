@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from simulator.bash.arith import Arithmetic, ArithmeticError_
 from simulator.bash.errors import ExpansionError, FatalExpansion, LineAborted
-from simulator.bash.lexer import skip_brace, skip_escaped, skip_paren, skip_quote
+from simulator.bash.lexer import OPENERS, skip_brace, skip_escaped, skip_paren, skip_part, skip_quote
 from simulator.filesystem import FsError
 from simulator.patterns import Glob
 
@@ -102,8 +102,8 @@ def brace_expand(word: str, budget: list[int]) -> list[str]:
     depth, i, commas = 0, start, []
     while i < len(word):
         c = word[i]
-        if c in "\\'\"`" or (c == "$" and word[i + 1 : i + 2] in ("(", "{", "'")):
-            i = _skip(word, i)
+        if c in OPENERS:
+            i = skip_part(word, i)
             continue
         if c == "{":
             depth += 1
@@ -135,32 +135,12 @@ def brace_expand(word: str, budget: list[int]) -> list[str]:
     return results
 
 
-def _skip(word: str, i: int) -> int:
-    c = word[i]
-    if c == "\\":
-        return i + 2
-    if c == "'":
-        return skip_quote(word, i + 1)
-    if c == '"':
-        from simulator.bash.lexer import skip_double
-
-        return skip_double(word, i + 1)
-    if c == "`":
-        return skip_escaped(word, i + 1, "`")
-    following = word[i + 1]
-    if following == "(":
-        return skip_paren(word, i + 2)
-    if following == "{":
-        return skip_brace(word, i + 2)
-    return skip_escaped(word, i + 2, "'")
-
-
 def _brace_open(word: str) -> int:
     i = 0
     while i < len(word):
         c = word[i]
-        if c in "\\'\"`" or (c == "$" and word[i + 1 : i + 2] in ("(", "{", "'")):
-            i = _skip(word, i)
+        if c in OPENERS:
+            i = skip_part(word, i)
         elif c == "{":
             return i
         else:
@@ -612,11 +592,7 @@ def _split_replacement(operand: str) -> tuple[str, str, str]:
         c = operand[i]
         if c == "/":
             return operand[:i], "/", operand[i + 1 :]
-        i = (
-            _skip(operand, i)
-            if c in "\\'\"" or (c == "$" and operand[i + 1 : i + 2] in ("(", "{"))
-            else i + 1
-        )
+        i = skip_part(operand, i) if c in OPENERS else i + 1
     return operand, "", ""
 
 
@@ -652,6 +628,17 @@ ANSI_C_ESCAPES = {
 }
 
 
+def numeric_escape(body: str) -> str | None:
+    """The character of \\xHH, \\uHHHH, \\UHHHHHHHH or \\NNN (octal), given what follows the backslash."""
+    if body[0] == "x" and len(body) > 1:
+        return chr(int(body[1:], 16))
+    if body[0] in "uU" and len(body) > 1:
+        return chr(min(int(body[1:], 16), 0x10FFFF))
+    if body[0] in "01234567":
+        return chr(int(body, 8) & 0xFF)
+    return None
+
+
 def ansi_c(text: str) -> str:
     """Backslash escapes of $'...' and echo -e: \\n \\t \\\\ \\e \\xHH \\0NNN and friends."""
 
@@ -659,12 +646,9 @@ def ansi_c(text: str) -> str:
         body = match.group(1)
         if body in ANSI_C_ESCAPES:
             return ANSI_C_ESCAPES[body]
-        if body[0] == "x" and len(body) > 1:
-            return chr(int(body[1:], 16))
-        if body[0] in "uU" and len(body) > 1:
-            return chr(min(int(body[1:], 16), 0x10FFFF))
-        if body[0] in "01234567":
-            return chr(int(body, 8) & 0xFF)
+        code = numeric_escape(body)
+        if code is not None:
+            return code
         if body[0] == "c" and len(body) == 2:
             return chr(ord(body[1].upper()) ^ 0x40)
         return "\\" + body
