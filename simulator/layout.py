@@ -7,11 +7,10 @@ are replayed on every boot. Generated views (/proc, /sys) are registered here bu
 from __future__ import annotations
 
 import copy
-import functools
 import uuid
 
-from simulator.commands import COMMANDS
-from simulator.filesystem import FileSystem, Node
+from simulator import packages
+from simulator.filesystem import Node
 from simulator.hardware import CONTAINER_HOST_MODULES, METAL, MODULE_PARAMETERS, MODULES
 from simulator.keys import KEY_NAMES, new_machine_id, ssh_keypair
 
@@ -52,28 +51,8 @@ GROUPS = [
     ("learner", 1000, ""),
 ]
 KVM_GID = 993
-SBIN = {"modprobe", "lsmod", "modinfo", "insmod", "rmmod", "dmidecode", "virt-what", "reboot", "ip", "blkid"}
-SBIN |= {"swapon", "swapoff"}
-# Programs that come with a package not every image has: command -> (package, directory).
-PACKAGED = {
-    "kvm-ok": ("cpu-checker", "sbin"),
-    "cloud-init": ("cloud-init", "bin"),
-    "lspci": ("pciutils", "bin"),
-    "networkctl": ("systemd", "bin"),
-}
-# What Ubuntu's command-not-found suggests for programs of this objective that an image may lack.
-SUGGESTIONS = {
-    **{name: package for name, (package, _) in PACKAGED.items()},
-    "virsh": "libvirt-clients",
-    "qemu-img": "qemu-utils",
-    "virt-sysprep": "guestfs-tools",
-    "virt-install": "virtinst",
-    "vmware-toolbox-cmd": "open-vm-tools",
-    "vmtoolsd": "open-vm-tools",
-    "qemu-ga": "qemu-guest-agent",
-    "VBoxControl": "virtualbox-guest-utils",
-    "rdmsr": "msr-tools",
-}
+# What Ubuntu's command-not-found suggests for a program this machine lacks (the package model knows).
+SUGGESTIONS = packages.suggestions()
 SHELL_ONLY = {"cd", "history", "help", "exit", "export", "alias", "unset", "type", "source", "clear"}
 CLOUD_IMAGES = {"kvm", "microsoft", "xen"}  # guests made from Ubuntu's cloud images, not the installer
 GIB = 1 << 30
@@ -92,24 +71,11 @@ NETWORKS = {
 }
 
 
-@functools.cache
 def base_tree(with_modules: bool) -> dict[str, Node]:
-    """What every image holds alike: a program file per command, and (outside containers) the module files.
-
-    Built once from the registries; machines share it as their filesystem's `base`, so saved states
-    carry only their own changes. Never modify these nodes: filesystems hold copies.
-    """
-    from simulator.commands.registry_loader import load_all
-
-    load_all()
-    fs = FileSystem()
-    for name in sorted(COMMANDS):
-        if name not in SHELL_ONLY and name not in PACKAGED:
-            fs.add_file(f"/usr/{'sbin' if name in SBIN else 'bin'}/{name}", mode=0o755)
-    if with_modules:
-        for module in MODULES.values():
-            fs.add_file(f"/usr/lib/modules/{RELEASE}/kernel/{module.path}", mode=0o644)
-    return {path: node for path, node in fs.nodes.items() if path != "/"}
+    """What every image holds alike: the standard packages' files and (outside containers) the kernel's
+    module files. Machines share it as their filesystem's `base`, so saved states carry only their changes."""
+    modules = tuple(f"/usr/lib/modules/{RELEASE}/kernel/{module.path}" for module in MODULES.values())
+    return packages.base_tree(with_modules, modules if with_modules else ())
 
 
 def install(machine) -> None:
@@ -183,32 +149,12 @@ def install(machine) -> None:
         "# Updating this file still works, but it is undocumented and unsupported.\n\n",
     )
     fs.add_base()
-    packages = installed_packages(machine)
-    for name, (package, directory) in PACKAGED.items():
-        if package in packages:
-            fs.add_file(f"/usr/{directory}/{name}", mode=0o755)
-    if "command-not-found" in packages:
-        fs.add_file("/usr/lib/command-not-found", "#!/usr/bin/python3\n", mode=0o755)
     for path, content in spec.get("files", {}).items():  # what the scenario's admins left behind
         fs.add_file(path, content)
     _install_identity(machine, rng)
     _install_hardware(machine, rng)
     _install_views(machine)
-    if "cloud-init" in packages:
-        from simulator.commands.guest import install_cloud_init
-
-        install_cloud_init(machine)
-
-
-def installed_packages(machine) -> set[str]:
-    """Ubuntu's server and cloud images carry systemd, cloud-init, pciutils and command-not-found; the Docker
-    image carries none of them; a scenario adds more (`packages:`), such as cpu-checker for kvm-ok."""
-    packages = set(machine.spec.get("packages", ()))
-    if machine.spec["platform"] != "docker":
-        packages |= {"pciutils", "command-not-found", "systemd"}
-    if machine.kind == "vm" or machine.spec["platform"] == "lxc":
-        packages.add("cloud-init")
-    return packages
+    packages.lay_down(machine)  # the image's own package set, and what their first boot left
 
 
 def _install_identity(machine, rng) -> None:
@@ -340,11 +286,23 @@ GIB_SWAP_FORMULAS = (
 )
 
 
+EXT4_OVERHEAD = 0.984  # share of the partition left as data blocks after ext4's inode tables and journal
+USED_PERCENT = {"/": 9, "/boot": 10, "/boot/efi": 6}
+
+
+def fs_usage(part: dict) -> tuple[int, int, int]:
+    """(1K-blocks, used, available) of a mounted partition; ext4 keeps 5% for root."""
+    size = part["size"] // 1024
+    blocks = int(size * EXT4_OVERHEAD) if part["fstype"] == "ext4" else size
+    used = blocks * USED_PERCENT.get(part["mount"], 3) // 100
+    reserved = blocks // 20 if part["fstype"] == "ext4" else 0
+    return blocks, used, blocks - used - reserved
+
+
 def swap_file_bytes(machine) -> int:
     """curtin's suggested_swapsize(fsys=target): a step formula on memory, at most a quarter of the free
     space and 8 GiB, none when that is below half the memory and 4 GiB; written in whole MiB."""
     from simulator import procfs
-    from simulator.commands.mounts import fs_usage
 
     if machine.kind == "container" or is_cloud_image(machine):
         return 0

@@ -10,7 +10,7 @@ import functools
 import random
 import uuid
 
-from simulator import layout, procfs
+from simulator import layout, packages, procfs
 from simulator.filesystem import DEFAULT_EPOCH, FileSystem, FsError
 from simulator.hardware import (
     CPUS,
@@ -68,6 +68,7 @@ class Machine:
         self.disks: list[dict] = []
         self.swaps: list[str] = []  # the active swap areas, in the order they were turned on
         self.setup: dict | None = None  # the firmware setup screen, while open: its unsaved settings
+        self.package_changes: dict[str, str] = {}  # what apt/dpkg changed since the image: name -> state
         self._hook()
 
     # Randomness and time: a counter-keyed generator and a counter clock keep the state tiny and replayable.
@@ -227,6 +228,13 @@ class Machine:
             return None
         return self.insert_module(name)
 
+    def install_package(self, name: str, auto: bool = False) -> list[str]:
+        """Unpack and configure one package (dependencies first, by the caller); what its postinst prints."""
+        return packages.install(self, name, auto)
+
+    def remove_package(self, name: str, purge: bool = False) -> None:
+        packages.remove(self, name, purge)
+
     def reboot(self) -> None:
         self.tick(40)
         self.boot()
@@ -258,6 +266,7 @@ class Machine:
             "disks": [{**disk, "parts": [dict(part) for part in disk["parts"]]} for disk in self.disks],
             "swaps": list(self.swaps),
             "setup": dict(self.setup) if self.setup is not None else None,
+            "packages": dict(self.package_changes),
             "fs": self.fs.to_dict(),
         }
 
@@ -276,6 +285,7 @@ class Machine:
         machine.disks = data["disks"]
         machine.swaps = list(data.get("swaps", []))
         machine.setup = data["setup"]
+        machine.package_changes = dict(data.get("packages", {}))
         return machine
 
     @classmethod
