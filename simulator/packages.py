@@ -54,6 +54,13 @@ class Package:
     component: str = "main"
     pocket: str = "noble"  # noble (release) or noble-updates
     deb: int = 0  # .deb size in bytes (0: a third of the installed size)
+    multi_arch: str = ""  # "same" for libraries: dpkg and apt then name them NAME:amd64
+    source: str = ""  # the source package, when its name differs
+
+    @property
+    def full_name(self) -> str:
+        """dpkg's non-ambiguous name (pnaw_nonambig): NAME:ARCH for Multi-Arch: same packages."""
+        return f"{self.name}:{self.arch}" if self.multi_arch == "same" else self.name
 
     @property
     def programs(self) -> dict[str, str]:
@@ -239,6 +246,7 @@ BASE = [
         pocket="noble-updates",
         bin=("mount",),
         sbin=("swapon", "swapoff"),
+        source="util-linux",
         description=" This package provides the mount(8), umount(8), swapon(8),\n"
         " swapoff(8), and losetup(8) commands.",
         homepage="https://www.kernel.org/pub/linux/utils/util-linux/",
@@ -252,6 +260,7 @@ BASE = [
         size=484,
         pocket="noble-updates",
         sbin=("fdisk",),
+        source="util-linux",
         description=" This package contains the classic fdisk, sfdisk and cfdisk partitioning\n"
         " utilities from the util-linux suite.",
         homepage="https://www.kernel.org/pub/linux/utils/util-linux/",
@@ -383,6 +392,7 @@ BASE = [
         pocket="noble-updates",
         depends="systemd",
         sbin=("reboot",),
+        source="systemd",
         description=" This package provides manual pages and compatibility symlinks needed for\n"
         " systemd to replace sysvinit.",
         homepage="https://www.freedesktop.org/wiki/Software/systemd",
@@ -397,6 +407,7 @@ BASE = [
         pocket="noble-updates",
         depends="systemd (= 255.4-1ubuntu8.4)",
         bin=("resolvectl",),
+        source="systemd",
         description=" This package provides systemd's DNS resolver and the command line tool to\n manage it.",
         homepage="https://www.freedesktop.org/wiki/Software/systemd",
     ),
@@ -408,6 +419,7 @@ BASE = [
         size=133,
         pocket="noble-updates",
         bin=("dbus-uuidgen",),
+        source="dbus",
         description=" D-Bus is a message bus, used for sending messages between applications.\n"
         " This package contains the command line utilities.",
         homepage="https://dbus.freedesktop.org/",
@@ -469,6 +481,7 @@ BASE = [
         size=646,
         essential=True,
         bin=("clear",),
+        source="ncurses",
         description=" This package contains programs used for manipulating the terminfo\n"
         " database and individual terminfo entries, as well as some programs for\n"
         " resetting terminals and such.",
@@ -484,6 +497,7 @@ BASE = [
         essential=True,
         pocket="noble-updates",
         bin=("getent",),
+        source="glibc",
         description=" This package contains utility programs related to the GNU C Library.",
         homepage="https://www.gnu.org/software/libc/libc.html",
     ),
@@ -496,6 +510,8 @@ BASE = [
         size=13540,
         pocket="noble-updates",
         files=("/usr/lib/x86_64-linux-gnu/libc.so.6",),
+        multi_arch="same",
+        source="glibc",
         description=" Contains the standard libraries that are used by nearly all programs on\n the system.",
         homepage="https://www.gnu.org/software/libc/libc.html",
     ),
@@ -507,6 +523,8 @@ BASE = [
         size=4680,
         pocket="noble-updates",
         files=("/usr/lib/x86_64-linux-gnu/libglib-2.0.so.0",),
+        multi_arch="same",
+        source="glib2.0",
         description=" GLib is a library containing many useful C routines for things such\n"
         " as trees, hashes, lists, and strings.",
         homepage="https://wiki.gnome.org/Projects/GLib",
@@ -519,6 +537,7 @@ BASE = [
         priority="important",
         size=92,
         files=("/usr/lib/python3.12/os.py",),
+        source="python3-defaults",
         description=" Python, the high-level, interactive object oriented language,\n"
         " includes an extensive class library with lots of goodies for\n"
         " network programming, system administration, sounds and graphics.",
@@ -558,6 +577,7 @@ BASE = [
         size=18,
         arch="all",
         bin=("lsb_release",),
+        source="lsb-release-minimal",
         description=" The Linux Standard Base (http://www.linuxbase.org/) is a standard\n"
         " core system that third-party applications written for Linux can\n"
         " depend upon.",
@@ -606,6 +626,7 @@ BASE = [
         priority="important",
         size=116,
         bin=("ping",),
+        source="iputils",
         description=" The ping command sends ICMP ECHO_REQUEST packets to a host in order to\n"
         " test if the host is reachable via the network.",
         homepage="https://github.com/iputils/iputils/",
@@ -743,6 +764,7 @@ BASE = [
         depends="libc6 (>= 2.38)",
         bin=("ssh-keygen",),
         files=("/etc/ssh/ssh_config",),
+        source="openssh",
         description=" This is the portable version of OpenSSH, a free implementation of\n"
         " the Secure Shell protocol as specified by the IETF secsh working\n"
         " group.",
@@ -757,6 +779,7 @@ BASE = [
         size=155,
         pocket="noble-updates",
         files=("/usr/lib/openssh/sftp-server",),
+        source="openssh",
         description=" This package provides the SFTP server module for the SSH server.",
         original="Debian OpenSSH Maintainers <debian-ssh@lists.debian.org>",
         homepage="https://www.openssh.com/",
@@ -780,6 +803,7 @@ BASE = [
             ),
         ),
         services=("ssh",),
+        source="openssh",
         description=" This is the portable version of OpenSSH, a free implementation of\n"
         " the Secure Shell protocol as specified by the IETF secsh working\n"
         " group.",
@@ -821,6 +845,7 @@ BASE = [
         arch="all",
         pocket="noble-updates",
         files=("/usr/share/vim/vim91/debian.vim",),
+        source="vim",
         description=" Vim is an almost compatible version of the UNIX editor Vi.\n"
         " This package contains files shared by all non GUI-enabled vim variants.",
         homepage="https://www.vim.org/",
@@ -835,6 +860,7 @@ BASE = [
         pocket="noble-updates",
         depends="vim-common (= 2:9.1.0016-1ubuntu7.5)",
         bin=("vi",),
+        source="vim",
         description=" Vim is an almost compatible version of the UNIX editor Vi.\n"
         " This package contains a minimal version of Vim compiled with no GUI and\n"
         " a small subset of features.",
@@ -890,6 +916,7 @@ GUESTS = [
         sbin=("qemu-ga",),
         files=("/usr/lib/udev/rules.d/60-qemu-guest-agent.rules",),
         services=("qemu-guest-agent",),
+        source="qemu",
         description=" This package provides a daemon (agent) to run inside qemu-system\n"
         " guests (full system emulation).  It communicates with the host using\n"
         " a virtio-serial channel org.qemu.guest_agent.0,\n"
@@ -937,6 +964,7 @@ GUESTS = [
         bin=("VBoxControl",),
         sbin=("VBoxService",),
         services=("virtualbox-guest-utils",),
+        source="virtualbox",
         description=" VirtualBox is a free x86 virtualization solution allowing a wide range\n"
         " of x86 operating systems such as Windows, DOS, BSD or Linux to run on a\n"
         " Linux system.\n"
@@ -957,6 +985,7 @@ GUESTS = [
         pocket="noble-updates",
         files=("/usr/sbin/hv_kvp_daemon",),
         services=("hv-kvp-daemon",),
+        source="linux",
         description=" This package provides the architecture independent parts for kernel\n"
         " version locked tools for cloud tools (such as the Hyper-V daemons).",
     ),
@@ -1007,6 +1036,7 @@ HOSTS = [
         size=3604,
         pocket="noble-updates",
         bin=("virsh",),
+        source="libvirt",
         description=" Libvirt is a C toolkit to interact with the virtualization capabilities\n"
         " of recent versions of Linux (and other OSes).\n"
         " .\n"
@@ -1022,6 +1052,7 @@ HOSTS = [
         pocket="noble-updates",
         sbin=("libvirtd",),
         services=("libvirtd",),
+        source="libvirt",
         description=" Libvirt is a C toolkit to interact with the virtualization capabilities\n"
         " of recent versions of Linux (and other OSes).\n"
         " .\n"
@@ -1043,6 +1074,7 @@ HOSTS = [
         ),
         services=("virtlogd",),
         modules=("kvm", "bridge", "stp", "llc"),
+        source="libvirt",
         description=" Libvirt is a C toolkit to interact with the virtualization capabilities\n"
         " of recent versions of Linux (and other OSes).\n"
         " .\n"
@@ -1058,6 +1090,7 @@ HOSTS = [
         size=3972,
         pocket="noble-updates",
         files=("/usr/lib/qemu/qemu-bridge-helper",),
+        source="qemu",
         description=" QEMU is a fast processor emulator.\n"
         " This package provides common files needed for target-specific\n"
         " full system emulation (qemu-system-*) packages.",
@@ -1072,6 +1105,7 @@ HOSTS = [
         pocket="noble-updates",
         depends="qemu-system-common (= 1:8.2.2+ds-0ubuntu1.4), libc6 (>= 2.38)",
         bin=("qemu-system-x86_64",),
+        source="qemu",
         description=" QEMU is a fast processor emulator: currently the package supports\n"
         " i386 and x86-64 emulation. By using dynamic translation it achieves\n"
         " reasonable speed while being easy to port on new host CPUs.",
@@ -1086,6 +1120,7 @@ HOSTS = [
         size=6440,
         pocket="noble-updates",
         bin=("qemu-img",),
+        source="qemu",
         description=" This package provides QEMU related utilities:\n"
         "  * qemu-img: QEMU disk image utility\n"
         "  * qemu-io:  QEMU disk exerciser\n"
@@ -1131,6 +1166,7 @@ HOSTS = [
         bin=("docker",),
         services=("docker",),
         modules=("overlay", "br_netfilter", "bridge", "stp", "llc", "veth"),
+        source="docker.io-app",
         description=" Docker complements kernel namespacing with a high-level API which operates at\n"
         " the process level. It runs unix processes with strong guarantees of isolation\n"
         " and repeatability across servers.",
@@ -1155,6 +1191,8 @@ HOSTS = [
         size=1244,
         component="universe",
         files=("/usr/lib/x86_64-linux-gnu/liblxc.so.1",),
+        multi_arch="same",
+        source="lxc",
         description=" Containers are insulated areas inside a system, which have their own namespace\n"
         " for filesystem, network, PID, IPC, CPU and memory allocation.",
         homepage="https://linuxcontainers.org/",
@@ -1426,9 +1464,14 @@ def remove(machine, name: str, purge: bool = False) -> None:
 
 
 def purge_config(machine, name: str) -> None:
-    """dpkg --purge of a removed package: its conffiles go, and dpkg keeps only the name."""
+    """dpkg --purge of a removed package: its conffiles go, and dpkg keeps only the name. openssh-server's
+    postrm also deletes the host keys its postinst made (so a purge and a new install give new keys)."""
     for path, _ in ARCHIVE[name].conffiles:
         machine.fs.discard(path)
+    if name == "openssh-server":
+        for kind in KEY_NAMES:
+            machine.fs.discard(f"/etc/ssh/ssh_host_{kind}_key")
+            machine.fs.discard(f"/etc/ssh/ssh_host_{kind}_key.pub")
     machine.package_changes[name] = "pn"
 
 
