@@ -608,6 +608,8 @@ def boot_modules(machine) -> list[str]:
                 name = line.split("#")[0].strip().replace("-", "_")
                 if name in MODULES and name not in wanted and autoloaded(name, install):
                     wanted.append(name)
+    # then the services start, and load what they need (docker: overlay, br_netfilter; libvirt: bridge)
+    wanted += [n for n in packages.boot_modules(machine) if n not in wanted and autoloaded(n, install)]
     return wanted
 
 

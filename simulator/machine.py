@@ -69,6 +69,7 @@ class Machine:
         self.swaps: list[str] = []  # the active swap areas, in the order they were turned on
         self.setup: dict | None = None  # the firmware setup screen, while open: its unsaved settings
         self.package_changes: dict[str, str] = {}  # what apt/dpkg changed since the image: name -> state
+        self.hypervisor: dict = {}  # what the hypervisor keeps for this guest (time sync, guest properties)
         self._hook()
 
     # Randomness and time: a counter-keyed generator and a counter clock keep the state tiny and replayable.
@@ -267,6 +268,7 @@ class Machine:
             "swaps": list(self.swaps),
             "setup": dict(self.setup) if self.setup is not None else None,
             "packages": dict(self.package_changes),
+            "hypervisor": dict(self.hypervisor),
             "fs": self.fs.to_dict(),
         }
 
@@ -286,6 +288,7 @@ class Machine:
         machine.swaps = list(data.get("swaps", []))
         machine.setup = data["setup"]
         machine.package_changes = dict(data.get("packages", {}))
+        machine.hypervisor = dict(data.get("hypervisor", {}))
         return machine
 
     @classmethod

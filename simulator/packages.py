@@ -116,6 +116,16 @@ def _p(name: str, version: str, summary: str, **fields) -> Package:
 
 
 UNIT_WANTS = "/etc/systemd/system/multi-user.target.wants"
+# Units without an [Install] section: started by something else (udev, a socket, another unit), never enabled
+STATIC_UNITS = {
+    "qemu-guest-agent",
+    "vgauth",
+    "virtlogd",
+    "systemd-journald",
+    "cloud-init-local",
+    "cloud-config",
+    "cloud-final",
+}
 DOC = "/usr/share/doc"
 
 # The packages an Ubuntu 24.04 server (or cloud) image carries; docker's ubuntu image has fewer (see below).
@@ -1073,7 +1083,7 @@ HOSTS = [
             ("/etc/libvirt/qemu.conf", "# Master configuration file for the QEMU driver.\n"),
         ),
         services=("virtlogd",),
-        modules=("kvm", "bridge", "stp", "llc"),
+        modules=("bridge", "stp", "llc"),
         source="libvirt",
         description=" Libvirt is a C toolkit to interact with the virtualization capabilities\n"
         " of recent versions of Linux (and other OSes).\n"
@@ -1437,17 +1447,22 @@ def install(machine, name: str, auto: bool = False) -> list[str]:
     if name == "openssh-server":
         lines += create_host_keys(machine)
     for unit in package.services:
-        if unit in ("vgauth",) or not service_runs(machine, unit):
-            continue
-        if unit not in ("qemu-guest-agent",):  # a static unit, started by udev when its port appears
-            lines.append(
-                f"Created symlink {UNIT_WANTS}/{unit}.service \u2192 /usr/lib/systemd/system/{unit}.service."
-            )
-    if machine.kind != "container" and machine.spec["platform"] != "docker":
+        if unit not in STATIC_UNITS:  # deb-systemd-helper enables the unit, whatever it will find at start
+            link = f"{UNIT_WANTS}/{unit}.service"
+            target = f"/usr/lib/systemd/system/{unit}.service"
+            if not machine.fs.lexists(link):
+                machine.fs.add_symlink(link, target)
+                lines.append(f"Created symlink {link} \u2192 {target}.")
+    if machine.kind != "container":
         for module in package.modules:
             if module not in machine.modules:
                 machine.load_with_dependencies(module)
     return lines
+
+
+def boot_modules(machine) -> list[str]:
+    """The modules the installed packages' services load when they start at boot."""
+    return [m for n in sorted(installed(machine)) if n in ARCHIVE for m in ARCHIVE[n].modules]
 
 
 def remove(machine, name: str, purge: bool = False) -> None:
@@ -1461,6 +1476,8 @@ def remove(machine, name: str, purge: bool = False) -> None:
             fs.discard(path)
     state = "pn" if purge or not package.conffiles else "rc"
     machine.package_changes[name] = state
+    if purge:
+        purge_config(machine, name)
 
 
 def purge_config(machine, name: str) -> None:
@@ -1468,6 +1485,8 @@ def purge_config(machine, name: str) -> None:
     postrm also deletes the host keys its postinst made (so a purge and a new install give new keys)."""
     for path, _ in ARCHIVE[name].conffiles:
         machine.fs.discard(path)
+    for unit in ARCHIVE[name].services:  # deb-systemd-helper purge: the enablement links go too
+        machine.fs.discard(f"{UNIT_WANTS}/{unit}.service")
     if name == "openssh-server":
         for kind in KEY_NAMES:
             machine.fs.discard(f"/etc/ssh/ssh_host_{kind}_key")
