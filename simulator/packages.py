@@ -1474,7 +1474,8 @@ def remove(machine, name: str, purge: bool = False) -> None:
     for path in package.paths():
         if path not in keep and path in fs.nodes and not _shared(path, others):
             fs.discard(path)
-    state = "pn" if purge or not package.conffiles else "rc"
+    # dpkg purges at once what leaves nothing behind: no conffiles and no postrm (units bring one)
+    state = "pn" if purge or not (package.conffiles or package.services) else "rc"
     machine.package_changes[name] = state
     if purge:
         purge_config(machine, name)

@@ -522,8 +522,7 @@ def _dpkg_remove(ctx: Context, names: list[str], purge: bool) -> int:
             ctx.out(f"Removing {package.full_name} ({package.version}) ...\n")
             machine.remove_package(package.name, purge)
         if purge:
-            if package.conffiles:
-                ctx.out(f"Purging configuration files for {package.full_name} ({package.version}) ...\n")
+            ctx.out(f"Purging configuration files for {package.full_name} ({package.version}) ...\n")
             packages.purge_config(machine, package.name)
     if announced and packages.is_installed(machine, "man-db"):
         ctx.out(f"Processing triggers for man-db ({ARCHIVE['man-db'].version}) ...\n")
@@ -727,8 +726,7 @@ class Apt:
         if purge:
             for name in doomed:
                 package = ARCHIVE[name]
-                if package.conffiles:
-                    ctx.out(f"Purging configuration files for {package.full_name} ({package.version}) ...\n")
+                ctx.out(f"Purging configuration files for {package.full_name} ({package.version}) ...\n")
                 packages.purge_config(machine, name)
         return 0
 
