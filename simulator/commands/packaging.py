@@ -11,6 +11,7 @@ of the simulated world: apt reaches Ubuntu's mirrors without a network, and noth
 from __future__ import annotations
 
 import hashlib
+import re
 
 from simulator import packages
 from simulator.commands import Context, command
@@ -297,6 +298,24 @@ def _field(package: Package, state: str, name: str) -> str:
     return values.get(name.lower(), "")
 
 
+class FormatError(Exception):
+    """A --showformat dpkg-query rejects (lib/dpkg/pkg-format.c), with its message."""
+
+
+def _check_format(template: str) -> None:
+    i = template.find("${")
+    while i >= 0:
+        end = template.find("}", i)
+        if end < 0:
+            raise FormatError("missing closing brace")
+        _, semicolon, width = template[i + 2 : end].partition(";")
+        digits = width[1:] if width.startswith("-") else width
+        bad = next((c for c in digits if not c.isdigit()), None)
+        if semicolon and bad is not None:
+            raise FormatError(f"invalid character '{bad}' in field width")
+        i = template.find("${", end)
+
+
 def _format(template: str, package: Package, state: str) -> str:
     """Expand --showformat: ${Field} and ${Field;width} (negative: left-aligned), \\n \\t \\\\ escapes."""
     out, i = [], 0
@@ -322,6 +341,11 @@ def _format(template: str, package: Package, state: str) -> str:
 
 def _show(ctx: Context, template: str, patterns: list[str]) -> int:
     """dpkg-query -W: one formatted line per package (without patterns, every one dpkg knows)."""
+    try:
+        _check_format(template)
+    except FormatError as error:
+        ctx.err(f"dpkg-query: error in show format: {error}\n")
+        return 1
     states = packages.status(ctx.machine)
     chosen, misses = {}, []
     for pattern in patterns:
@@ -782,6 +806,8 @@ class Apt:
         patterns = [a for a in args if not a.startswith("-")]
         states = packages.status(machine)
         ctx.out("Listing..." + (" Done\n" if _tty(ctx) else "\n"))
+        if "--upgradable" in args:  # the archive never moves on: nothing is newer than what is installed
+            return 0
         matchers = [_matcher(ctx, p) for p in patterns]
         for name in sorted(ARCHIVE):
             ctx.tick()
@@ -791,15 +817,16 @@ class Apt:
             if matchers and not any(m(name) for m in matchers):
                 continue
             package = ARCHIVE[name]
-            mark = ""
-            if state == "ii":
-                auto = machine.package_changes.get(name) == "auto"
-                mark = " [installed,automatic]" if auto else " [installed]"
-            elif state == "rc":
-                mark = " [residual-config]"
+            mark = self._mark(name, state)
             suites = package.pocket + (",now" if state == "ii" else "")
             ctx.out(f"{package.full_name.split(':')[0]}/{suites} {package.version} {package.arch}{mark}\n")
         return 0
+
+    def _mark(self, name: str, state: str) -> str:
+        if state == "ii":
+            auto = self.machine.package_changes.get(name) == "auto"
+            return " [installed,automatic]" if auto else " [installed]"
+        return " [residual-config]" if state == "rc" else ""
 
     def show(self, names: list[str], raw: bool) -> int:
         ctx = self.ctx
@@ -890,13 +917,14 @@ class Apt:
         if not patterns:
             ctx.err("E: You must give at least one search pattern\n")
             return 100
-        done = " Done" if _tty(ctx) else ""
-        ctx.out(f"Sorting...{done}\nFull Text Search...{done}\n")
         budget = line_budget(ctx)
         try:
             regexes = [Regex(p, ignore_case=True, budget=budget) for p in patterns]
-        except (PatternTooCostly, ValueError):
-            return 0
+        except re.error:
+            ctx.err("E: Regex compilation error\n")
+            return 100
+        done = " Done" if _tty(ctx) else ""
+        ctx.out(f"Sorting...{done}\nFull Text Search...{done}\n")
         states = packages.status(self.machine)
         for name in sorted(ARCHIVE):
             ctx.tick()

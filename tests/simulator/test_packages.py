@@ -297,3 +297,21 @@ def test_the_saved_state_keeps_only_what_apt_changed(kvm):
     machine = next(iter(kvm.to_dict()["machines"].values()))
     assert machine["packages"] == {"cpu-checker": "ii", "msr-tools": "auto"}
     assert not [path for path in machine["fs"]["nodes"] if path.startswith("/var/lib/dpkg")]
+
+
+def test_learner_patterns_and_formats_get_the_real_errors(kvm):
+    assert kvm.run("apt search '('") == Result("", "E: Regex compilation error\n", 100)
+    assert kvm.run("apt search ssh-se").stdout == (
+        "Sorting... Done\nFull Text Search... Done\n"
+        "openssh-server/noble-updates 1:9.6p1-3ubuntu13.5 amd64 [installed]\n"
+        "  secure shell (SSH) server, for secure access from remote machines\n\n"
+    )
+    assert kvm.run("dpkg-query -W -f='${Package;abc}' sed") == Result(
+        "", "dpkg-query: error in show format: invalid character 'a' in field width\n", 1
+    )
+    assert kvm.run("dpkg-query -W -f='x${Package' sed").stderr == (
+        "dpkg-query: error in show format: missing closing brace\n"
+    )
+    assert kvm.run("dpkg-query -W -f='${Package;-5}|${Version;12}|\\n' sed").stdout == "sed  | 4.9-2build1|\n"
+    assert kvm.run("dpkg -l '[z-a]' '*****************************************x'").status == 1
+    assert kvm.run("apt list --upgradable") == Result("Listing... Done\n", "", 0)
