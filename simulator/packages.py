@@ -22,6 +22,7 @@ from simulator import cloudinit
 from simulator.filesystem import Node
 from simulator.keys import KEY_LABELS, KEY_NAMES, fingerprint, key_bits, parse_key, ssh_keypair
 
+UNSHARED = ("/etc/", "/usr/lib/command-not-found")
 UBUNTU = "Ubuntu Developers <ubuntu-devel-discuss@lists.ubuntu.com>"
 CORE = "Ubuntu Core Developers <ubuntu-devel-discuss@lists.ubuntu.com>"
 MIRROR = "http://archive.ubuntu.com/ubuntu"
@@ -77,10 +78,9 @@ class Package:
         return sorted(set(own))
 
     def shared_paths(self) -> list[str]:
-        """The files every machine with it holds alike (programs, units, docs); the rest (configuration,
-        data) each machine unpacks for itself."""
-        own = set(self.files) | {path for path, _ in self.conffiles}
-        return [path for path in self.paths() if path not in own]
+        """The files every machine with it holds alike; configuration (/etc) and the handler bash looks for
+        (command-not-found) each machine unpacks for itself."""
+        return [path for path in self.paths() if not path.startswith(UNSHARED)]
 
     def listing(self) -> list[str]:
         """What `dpkg -L` prints: "/." then every directory and file, parents first."""
