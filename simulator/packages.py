@@ -1410,7 +1410,11 @@ def lay_down(machine) -> None:
             if path in fs.nodes and not _shared(path, wanted):
                 fs.discard(path)
     for name in sorted(wanted):
-        _unpack(machine, ARCHIVE[name])
+        if name in standard_image():  # the shared files are there; add this machine's own
+            _unpack(machine, ARCHIVE[name])
+            _enable(machine, ARCHIVE[name])
+        else:
+            install(machine, name)  # as apt would: files, then the postinst's effects
     if "cloud-init" in wanted:
         cloudinit.first_boot(machine)
 
@@ -1446,17 +1450,23 @@ def install(machine, name: str, auto: bool = False) -> list[str]:
     lines = []
     if name == "openssh-server":
         lines += create_host_keys(machine)
-    for unit in package.services:
-        if unit not in STATIC_UNITS:  # deb-systemd-helper enables the unit, whatever it will find at start
-            link = f"{UNIT_WANTS}/{unit}.service"
-            target = f"/usr/lib/systemd/system/{unit}.service"
-            if not machine.fs.lexists(link):
-                machine.fs.add_symlink(link, target)
-                lines.append(f"Created symlink {link} \u2192 {target}.")
+    lines += _enable(machine, package)
     if machine.kind != "container":
         for module in package.modules:
             if module not in machine.modules:
                 machine.load_with_dependencies(module)
+    return lines
+
+
+def _enable(machine, package: Package) -> list[str]:
+    """deb-systemd-helper enable: the unit's link in multi-user.target.wants, whatever it finds at start."""
+    lines = []
+    for unit in package.services:
+        link = f"{UNIT_WANTS}/{unit}.service"
+        if unit not in STATIC_UNITS and not machine.fs.lexists(link):
+            target = f"/usr/lib/systemd/system/{unit}.service"
+            machine.fs.add_symlink(link, target)
+            lines.append(f"Created symlink {link} \u2192 {target}.")
     return lines
 
 

@@ -667,8 +667,10 @@ class Apt:
                 f"{package.version} [{size_text(package.deb_size)}B]\n"
             )
         ctx.out(f"Fetched {size_text(fetch)}B in 0s ({size_text(fetch * 3)}B/s)\n")
+        states = packages.status(machine)
         for index, package in enumerate(chosen):
-            ctx.out(f"Selecting previously unselected package {package.full_name}.\n")
+            if states.get(package.name) != "rc":  # dpkg still knows a package whose conffiles stayed
+                ctx.out(f"Selecting previously unselected package {package.full_name}.\n")
             if index == 0:
                 ctx.out(_reading_database(machine))
             ctx.out(
