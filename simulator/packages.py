@@ -716,7 +716,11 @@ BASE = [
         priority="important",
         size=4156,
         bin=("apt", "apt-get", "apt-cache"),
-        files=("/etc/apt/sources.list.d/ubuntu.sources",),
+        conffiles=(
+            ("/etc/apt/apt.conf.d/01autoremove", 'APT\n{\n  NeverAutoRemove\n  {\n\t"^firmware-linux.*";\n'),
+            ("/etc/cron.daily/apt-compat", "#!/bin/sh\n\nset -e\n"),
+            ("/etc/logrotate.d/apt", "/var/log/apt/term.log {\n  rotate 12\n  monthly\n"),
+        ),
         description=" This package provides commandline tools for searching and\n"
         " managing as well as querying information about packages\n"
         " as a low-level access to all features of the libapt-pkg library.",
@@ -1289,6 +1293,18 @@ EXTRA_SUGGESTIONS = {
 }
 
 
+# Written by the installer (or the image build), owned by no package: where apt finds the archive.
+SOURCES = (
+    "/etc/apt/sources.list.d/ubuntu.sources",
+    f"Types: deb\nURIs: {MIRROR}/\nSuites: noble noble-updates noble-backports\n"
+    "Components: main restricted universe multiverse\n"
+    "Signed-By: /usr/share/keyrings/ubuntu-archive-keyring.gpg\n\n"
+    f"Types: deb\nURIs: {SECURITY}/\nSuites: noble-security\n"
+    "Components: main restricted universe multiverse\n"
+    "Signed-By: /usr/share/keyrings/ubuntu-archive-keyring.gpg\n",
+)
+
+
 def standard_image() -> set[str]:
     """The packages of the server and cloud images (what most machines share, so base_tree holds them)."""
     return {p.name for p in BASE} | COURSE
@@ -1404,6 +1420,7 @@ def lay_down(machine) -> None:
     """Make the base tree (the standard image's files) into this image: drop the files of the standard
     packages it lacks, add those of the packages it has besides, then run their first-boot effects."""
     fs = machine.fs
+    fs.add_file(*SOURCES)
     wanted = image_packages(machine.spec)
     for name in sorted(standard_image() - wanted):
         for path in ARCHIVE[name].paths():

@@ -15,6 +15,7 @@ import re
 
 from simulator import packages
 from simulator.commands import Context, command
+from simulator.filesystem import FsError
 from simulator.packages import ARCHIVE, MIRROR, SECURITY, Package
 from simulator.patterns import Glob, PatternTooCostly, Regex, line_budget
 
@@ -42,7 +43,28 @@ LOCK_LISTS = (
     "W: Problem unlinking the file /var/cache/apt/pkgcache.bin - RemoveCaches (13: Permission denied)\n"
     "W: Problem unlinking the file /var/cache/apt/srcpkgcache.bin - RemoveCaches (13: Permission denied)\n"
 )
-SUITES = ("noble", "noble-updates", "noble-backports")
+SOURCES_FILE = "/etc/apt/sources.list.d/ubuntu.sources"
+
+
+def _sources(ctx: Context) -> list[tuple[str, str]]:
+    """(URI, suite) of each index in the deb822 sources file (sources.list(5)), in its order."""
+    try:
+        text = ctx.machine.fs.read(SOURCES_FILE, uid=ctx.uid)
+    except FsError:
+        return []
+    found = []
+    for stanza in text.split("\n\n"):
+        fields = {}
+        for line in stanza.splitlines():
+            key, colon, value = line.partition(":")
+            if colon and not line.startswith(("#", " ")):
+                fields[key.strip().lower()] = value.split()
+        if "deb" not in fields.get("types", []) or fields.get("enabled", ["yes"])[0] == "no":
+            continue
+        found += [
+            (uri.rstrip("/"), suite) for uri in fields.get("uris", []) for suite in fields.get("suites", [])
+        ]
+    return found[:64]
 
 
 def _tty(ctx: Context) -> bool:
@@ -782,11 +804,25 @@ class Apt:
             ctx.out(_reading(ctx, state=False))
             ctx.err(LOCK_LISTS)
             return 100
-        hits = [f"{MIRROR} {suite} InRelease" for suite in SUITES] + [f"{SECURITY} noble-security InRelease"]
-        ctx.out("".join(f"Hit:{i} {hit}\n" for i, hit in enumerate(hits, 1)))
+        failed = []
+        for index, (uri, suite) in enumerate(_sources(ctx), 1):
+            ctx.tick()
+            host = uri.split("//", 1)[-1].split("/", 1)[0]
+            if uri in (MIRROR, SECURITY):
+                ctx.out(f"Hit:{index} {uri} {suite} InRelease\n")
+            else:  # the lab's network reaches Ubuntu's mirrors and nothing else
+                reason = f"Temporary failure resolving '{host}'"
+                ctx.out(f"Err:{index} {uri} {suite} InRelease\n  {reason}\n")
+                failed.append(f"W: Failed to fetch {uri}/dists/{suite}/InRelease  {reason}\n")
         ctx.out(_reading(ctx, state=self.program == "apt"))
         if self.program == "apt":
             ctx.out("All packages are up to date.\n")
+        if failed:
+            ctx.err(
+                "".join(failed)
+                + "W: Some index files failed to download. They have been ignored, or old ones "
+                "used instead.\n"
+            )
         return 0
 
     def autoremove(self, purge: bool) -> int:

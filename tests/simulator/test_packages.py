@@ -315,3 +315,19 @@ def test_learner_patterns_and_formats_get_the_real_errors(kvm):
     assert kvm.run("dpkg-query -W -f='${Package;-5}|${Version;12}|\\n' sed").stdout == "sed  | 4.9-2build1|\n"
     assert kvm.run("dpkg -l '[z-a]' '*****************************************x'").status == 1
     assert kvm.run("apt list --upgradable") == Result("Listing... Done\n", "", 0)
+
+
+def test_apt_update_reads_the_sources_and_reaches_only_ubuntus_mirrors(kvm):
+    kvm.run("echo 'Types: deb' | sudo tee /etc/apt/sources.list.d/ubuntu.sources")
+    kvm.run(
+        "echo 'URIs: http://ppa.launchpad.net/x/ubuntu/' | sudo tee -a /etc/apt/sources.list.d/ubuntu.sources"
+    )
+    kvm.run("echo 'Suites: noble' | sudo tee -a /etc/apt/sources.list.d/ubuntu.sources")
+    assert kvm.run("sudo apt-get update") == Result(
+        "Err:1 http://ppa.launchpad.net/x/ubuntu noble InRelease\n"
+        "  Temporary failure resolving 'ppa.launchpad.net'\nReading package lists... Done\n",
+        "W: Failed to fetch http://ppa.launchpad.net/x/ubuntu/dists/noble/InRelease  "
+        "Temporary failure resolving 'ppa.launchpad.net'\n"
+        "W: Some index files failed to download. They have been ignored, or old ones used instead.\n",
+        0,
+    )
