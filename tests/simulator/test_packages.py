@@ -152,7 +152,7 @@ def test_apt_install_prints_the_whole_sequence_and_the_program_appears(kvm):
         "Get:2 http://archive.ubuntu.com/ubuntu noble/main amd64 cpu-checker amd64 0.7-1.3build2 [8533 B]\n"
         "Fetched 22.2 kB in 0s (66.6 kB/s)\n"
         "Selecting previously unselected package msr-tools.\n"
-        "(Reading database ... 72150 files and directories currently installed.)\n"
+        "(Reading database ... 72154 files and directories currently installed.)\n"
         "Preparing to unpack .../msr-tools_1.3-5build1_amd64.deb ...\n"
         "Unpacking msr-tools (1.3-5build1) ...\n"
         "Selecting previously unselected package cpu-checker.\n"
