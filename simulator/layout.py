@@ -170,46 +170,18 @@ def _install_identity(machine, rng) -> None:
         private, public = keys.get(kind) or ssh_keypair(machine.rng(), kind, f"root@{machine.hostname}")
         fs.add_file(f"/etc/ssh/ssh_host_{kind}_key", private, mode=0o600)
         fs.add_file(f"/etc/ssh/ssh_host_{kind}_key.pub", public, mode=0o644)
-    fs.add_file(
-        "/etc/ssh/sshd_config",
-        "Include /etc/ssh/sshd_config.d/*.conf\nKbdInteractiveAuthentication no\n"
-        "UsePAM yes\nX11Forwarding yes\nPrintMotd no\nAcceptEnv LANG LC_*\n"
-        "Subsystem\tsftp\t/usr/lib/openssh/sftp-server\n",
-    )
     _install_ssh_config(machine)
     if machine.kind == "container":
         fs.add_file("/run/systemd/container", "lxc\n")
 
 
-SSH_IMPORT_ID = """{
-\t"_comment_": "This file is JSON syntax and will be loaded by ssh-import-id to obtain the URL string, \
-which defaults to launchpad.net.  The following URL *must* be an https address with a valid, signed \
-certificate!!!  %s is the variable that will be filled by the ssh-import-id utility.",
-\t"URL": "https://launchpad.net/~%s/+sshkeys"
-}
-"""
-
-
 def _install_ssh_config(machine) -> None:
-    """The rest of /etc/ssh on Ubuntu 24.04 (openssh-client, openssh-server, ssh-import-id packages).
-
-    File names and modes as the packages install them; the contents are shortened (the real moduli holds
-    about half a megabyte of prime lines), so sizes in ls -l differ from a real system.
-    """
+    """The drop-in directories of /etc/ssh (the files themselves come with their packages, packages.py)."""
     fs = machine.fs
-    fs.add_file("/etc/ssh/moduli", "#    $OpenBSD: moduli,v 1.37 2024/03/01 00:28:37 dtucker Exp $\n")
-    fs.add_file(
-        "/etc/ssh/ssh_config",
-        "# This is the ssh client system-wide configuration file.  See\n"
-        "# ssh_config(5) for more information.\n\n"
-        "Include /etc/ssh/ssh_config.d/*.conf\n\nHost *\n    SendEnv LANG LC_*\n    HashKnownHosts yes\n"
-        "    GSSAPIAuthentication yes\n",
-    )
     fs.add_dir("/etc/ssh/ssh_config.d")
     fs.add_dir("/etc/ssh/sshd_config.d")
     if machine.spec["platform"] in CLOUD_IMAGES:  # the cloud images turn password logins off
         fs.add_file("/etc/ssh/sshd_config.d/60-cloudimg-settings.conf", "PasswordAuthentication no\n")
-    fs.add_file("/etc/ssh/ssh_import_id", SSH_IMPORT_ID)
 
 
 def _disk_layout(machine) -> tuple[str, list[tuple[int, int, str, str, str, str | None]]]:

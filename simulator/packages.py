@@ -45,6 +45,7 @@ class Package:
     sbin: tuple[str, ...] = ()  # programs in /usr/sbin
     files: tuple[str, ...] = ()  # other paths it ships
     conffiles: tuple[tuple[str, str], ...] = ()  # (path, content)
+    configs: tuple[tuple[str, str], ...] = ()  # (path, content) its scripts manage (ucf): not conffiles
     services: tuple[str, ...] = ()  # systemd units (without .service) it ships
     modules: tuple[str, ...] = ()  # kernel modules its service loads when it starts
     description: str = ""
@@ -72,7 +73,7 @@ class Package:
 
     def paths(self) -> list[str]:
         """Every file it ships (no directories), sorted."""
-        own = [*self.programs.values(), *self.files, *(path for path, _ in self.conffiles)]
+        own = [*self.programs.values(), *self.files, *(path for path, _ in self.conffiles + self.configs)]
         own += [f"/usr/lib/systemd/system/{unit}.service" for unit in self.services]
         own.append(f"/usr/share/doc/{self.name}/copyright")
         return sorted(set(own))
@@ -115,6 +116,26 @@ def _p(name: str, version: str, summary: str, **fields) -> Package:
     return Package(name, version, summary, **fields)
 
 
+# /etc/ssh as the openssh and ssh-import-id packages ship it; contents shortened (the real moduli holds
+# about half a megabyte of prime lines), so sizes in ls -l differ from a real system.
+SSHD_CONFIG = (
+    "Include /etc/ssh/sshd_config.d/*.conf\nKbdInteractiveAuthentication no\n"
+    "UsePAM yes\nX11Forwarding yes\nPrintMotd no\nAcceptEnv LANG LC_*\n"
+    "Subsystem\tsftp\t/usr/lib/openssh/sftp-server\n"
+)
+SSH_CONFIG = (
+    "# This is the ssh client system-wide configuration file.  See\n"
+    "# ssh_config(5) for more information.\n\n"
+    "Include /etc/ssh/ssh_config.d/*.conf\n\nHost *\n    SendEnv LANG LC_*\n    HashKnownHosts yes\n"
+    "    GSSAPIAuthentication yes\n"
+)
+SSH_IMPORT_ID = """{
+\t"_comment_": "This file is JSON syntax and will be loaded by ssh-import-id to obtain the URL string, \
+which defaults to launchpad.net.  The following URL *must* be an https address with a valid, signed \
+certificate!!!  %s is the variable that will be filled by the ssh-import-id utility.",
+\t"URL": "https://launchpad.net/~%s/+sshkeys"
+}
+"""
 UNIT_WANTS = "/etc/systemd/system/multi-user.target.wants"
 # Units without an [Install] section: started by something else (udev, a socket, another unit), never enabled
 STATIC_UNITS = {
@@ -777,7 +798,7 @@ BASE = [
         pocket="noble-updates",
         depends="libc6 (>= 2.38)",
         bin=("ssh-keygen",),
-        files=("/etc/ssh/ssh_config",),
+        conffiles=(("/etc/ssh/ssh_config", SSH_CONFIG),),
         source="openssh",
         description=" This is the portable version of OpenSSH, a free implementation of\n"
         " the Secure Shell protocol as specified by the IETF secsh working\n"
@@ -808,8 +829,10 @@ BASE = [
         depends="libc6 (>= 2.38), openssh-client (= 1:9.6p1-3ubuntu13.5), openssh-sftp-server, "
         "systemd | systemd-standalone-sysusers",
         sbin=("sshd",),
-        files=("/etc/ssh/sshd_config", "/etc/ssh/moduli", "/usr/lib/systemd/system/ssh.socket"),
+        files=("/usr/lib/systemd/system/ssh.socket",),
+        configs=(("/etc/ssh/sshd_config", SSHD_CONFIG),),
         conffiles=(
+            ("/etc/ssh/moduli", "#    $OpenBSD: moduli,v 1.37 2024/03/01 00:28:37 dtucker Exp $\n"),
             (
                 "/etc/default/ssh",
                 "# Default settings for openssh-server. This file is sourced by "
@@ -831,7 +854,7 @@ BASE = [
         section="misc",
         size=56,
         arch="all",
-        files=("/etc/ssh/ssh_import_id",),
+        conffiles=(("/etc/ssh/ssh_import_id", SSH_IMPORT_ID),),
         description=" This utility will securely contact a public keyserver and retrieve\n"
         " one or more user's public keys.",
     ),
@@ -1442,7 +1465,7 @@ def _shared(path: str, names: set[str]) -> bool:
 
 def _unpack(machine, package: Package) -> None:
     fs = machine.fs
-    contents = dict(package.conffiles)
+    contents = dict(package.conffiles + package.configs)
     for path in package.paths():
         if path in contents:
             if not fs.lexists(path):
@@ -1496,13 +1519,13 @@ def remove(machine, name: str, purge: bool = False) -> None:
     """Remove a package's files (and, with `purge`, its conffiles)."""
     package = ARCHIVE[name]
     fs = machine.fs
-    keep = dict(package.conffiles) if not purge else {}
+    keep = dict(package.conffiles + package.configs) if not purge else {}
     others = installed(machine) - {name}
     for path in package.paths():
         if path not in keep and path in fs.nodes and not _shared(path, others):
             fs.discard(path)
     # dpkg purges at once what leaves nothing behind: no conffiles and no postrm (units bring one)
-    state = "pn" if purge or not (package.conffiles or package.services) else "rc"
+    state = "pn" if purge or not (package.conffiles or package.configs or package.services) else "rc"
     machine.package_changes[name] = state
     if purge:
         purge_config(machine, name)
@@ -1511,7 +1534,7 @@ def remove(machine, name: str, purge: bool = False) -> None:
 def purge_config(machine, name: str) -> None:
     """dpkg --purge of a removed package: its conffiles go, and dpkg keeps only the name. openssh-server's
     postrm also deletes the host keys its postinst made (so a purge and a new install give new keys)."""
-    for path, _ in ARCHIVE[name].conffiles:
+    for path, _ in ARCHIVE[name].conffiles + ARCHIVE[name].configs:
         machine.fs.discard(path)
     for unit in ARCHIVE[name].services:  # deb-systemd-helper purge: the enablement links go too
         machine.fs.discard(f"{UNIT_WANTS}/{unit}.service")

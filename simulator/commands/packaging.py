@@ -544,7 +544,7 @@ def dpkg(ctx: Context, argv: list[str]) -> int:
 def _dpkg_remove(ctx: Context, names: list[str], purge: bool) -> int:
     machine = ctx.machine
     failed = []
-    announced = False
+    announced = triggered = False
     for name in names:
         package, state = _known(ctx, name)
         if package is None or state == "pn" or (state == "rc" and not purge):
@@ -567,10 +567,11 @@ def _dpkg_remove(ctx: Context, names: list[str], purge: bool) -> int:
         if state == "ii":
             ctx.out(f"Removing {package.full_name} ({package.version}) ...\n")
             machine.remove_package(package.name, purge)
+            triggered = True
         if purge:
             ctx.out(f"Purging configuration files for {package.full_name} ({package.version}) ...\n")
             packages.purge_config(machine, package.name)
-    if announced and packages.is_installed(machine, "man-db"):
+    if triggered and packages.is_installed(machine, "man-db"):
         ctx.out(f"Processing triggers for man-db ({ARCHIVE['man-db'].version}) ...\n")
     if failed:
         ctx.err("Errors were encountered while processing:\n" + "".join(f" {n}\n" for n in failed))

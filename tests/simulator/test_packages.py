@@ -331,3 +331,21 @@ def test_apt_update_reads_the_sources_and_reaches_only_ubuntus_mirrors(kvm):
         "W: Some index files failed to download. They have been ignored, or old ones used instead.\n",
         0,
     )
+
+
+def test_remove_keeps_configuration_and_purge_deletes_it(kvm):
+    kvm.run("sudo apt remove -y openssh-server")
+    assert kvm.run("dpkg -l openssh-server").stdout.endswith(
+        "rc  openssh-server 1:9.6p1-3ubuntu13.5 amd64        "
+        "secure shell (SSH) server, for secure access from remote machines\n"
+    )
+    assert kvm.run("cat /etc/ssh/sshd_config").stdout.startswith("Include /etc/ssh/sshd_config.d/*.conf\n")
+    assert kvm.run("dpkg -L openssh-server").stdout == (
+        "/.\n/etc\n/etc/default\n/etc/default/ssh\n/etc/ssh\n/etc/ssh/moduli\n"
+    )
+    assert kvm.run("ls /usr/sbin/sshd").status == 2
+    assert kvm.run("sudo dpkg --purge openssh-server").stdout.endswith(
+        "Purging configuration files for openssh-server (1:9.6p1-3ubuntu13.5) ...\n"
+    )
+    assert kvm.run("ls /etc/ssh/sshd_config /etc/ssh/ssh_host_rsa_key").status == 2
+    assert kvm.run("dpkg -l | grep -c openssh-server").stdout == "0\n"
