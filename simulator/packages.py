@@ -101,10 +101,8 @@ class Package:
     @property
     def depends_names(self) -> list[str]:
         """The first alternative of each Depends entry (what apt picks), without versions."""
-        return [re.split(r"[\s(:]", entry.strip().split("|")[0].strip())[0] for entry in self._entries()]
-
-    def _entries(self) -> list[str]:
-        return [entry for entry in self.depends.split(",") if entry.strip()]
+        entries = [entry for entry in self.depends.split(",") if entry.strip()]
+        return [re.split(r"[\s(:]", entry.split("|")[0].strip())[0] for entry in entries]
 
     @property
     def filename(self) -> str:
@@ -1379,16 +1377,6 @@ def is_installed(machine, name: str) -> bool:
     return name in image_packages(machine.spec)
 
 
-def owners(machine, path: str) -> list[str]:
-    """The installed packages that ship `path` (a file, or a directory some of their files are under)."""
-    found = []
-    for name in installed(machine):
-        package = ARCHIVE.get(name)
-        if package and path in package.listing():
-            found.append(name)
-    return sorted(found)
-
-
 def running_services(machine) -> list[str]:
     """The services of the installed packages that run here: systemd runs none in an application container,
     and a guest agent only on its own hypervisor."""
@@ -1402,9 +1390,8 @@ def installed_services(machine) -> list[str]:
 
 
 def service_runs(machine, unit: str) -> bool:
+    """Whether an installed unit starts here: a guest agent only on its own hypervisor."""
     wanted = SERVICE_PLATFORMS.get(unit)
-    if unit == "systemd-networkd":
-        return machine.spec["platform"] != "docker"
     return wanted is None or wanted == machine.spec["platform"]
 
 
