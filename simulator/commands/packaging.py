@@ -14,9 +14,9 @@ import hashlib
 import re
 
 from simulator import packages
+from simulator.archive import ARCHIVE, MIRROR, SECURITY, Package
 from simulator.commands import Context, command
 from simulator.filesystem import FsError
-from simulator.packages import ARCHIVE, MIRROR, SECURITY, Package
 from simulator.patterns import Glob, PatternTooCostly, Regex, line_budget
 
 DPKG_ACTION_HELP = (

@@ -3,10 +3,10 @@
 import pytest
 
 from simulator import Result, World
+from simulator.archive import ARCHIVE
 from simulator.commands import COMMANDS
 from simulator.commands.registry_loader import load_all
 from simulator.layout import SHELL_ONLY
-from simulator.packages import ARCHIVE
 from simulator.world import World as WorldClass
 
 SCENARIOS = {
