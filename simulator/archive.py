@@ -179,7 +179,7 @@ BASE = [
         priority="required",
         size=227,
         essential=True,
-        bin=("dash", "sh"),
+        bin=("sh",),
         description=" The Debian Almquist Shell (dash) is a POSIX-compliant shell derived\n from ash.",
         homepage="http://gondor.apana.org.au/~herbert/dash/",
     ),

@@ -427,6 +427,7 @@ def cloud_id(ctx: Context, argv: list[str]) -> int:
 VERSIONS = {
     "docker": "Docker version 24.0.7, build 24.0.7-0ubuntu4.1\n",
     "virsh": "10.0.0\n",
+    "libvirtd": "libvirtd (libvirt) 10.0.0\n",
     "qemu-system-x86_64": "QEMU emulator version 8.2.2 (Debian 1:8.2.2+ds-0ubuntu1.4)\n"
     "Copyright (c) 2003-2023 Fabrice Bellard and the QEMU Project developers\n",
     "qemu-img": "qemu-img version 8.2.2 (Debian 1:8.2.2+ds-0ubuntu1.4)\n"
