@@ -1300,6 +1300,7 @@ SERVICE_PLATFORMS = {
 }
 # What Ubuntu's command-not-found suggests for programs of this objective the archive here does not model.
 EXTRA_SUGGESTIONS = {
+    "rdmsr": "msr-tools",
     "virt-sysprep": "guestfs-tools",
     "virt-install": "virtinst",
     "lxd": "lxd-installer",
