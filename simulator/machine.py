@@ -289,6 +289,8 @@ class Machine:
         machine.setup = data["setup"]
         machine.package_changes = dict(data.get("packages", {}))
         machine.hypervisor = dict(data.get("hypervisor", {}))
+        if "packages" not in data:  # saved before the package model: unpack what its image now carries
+            packages.unpack_image_extras(machine)
         return machine
 
     @classmethod

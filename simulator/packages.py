@@ -150,6 +150,13 @@ def lay_down(machine) -> None:
         cloudinit.first_boot(machine)
 
 
+def unpack_image_extras(machine) -> None:
+    """The files of the image's packages beyond the standard set, where they are missing (a state saved
+    before those packages' files were laid down)."""
+    for name in sorted(image_packages(machine.spec) - standard_image()):
+        _unpack(machine, ARCHIVE[name])
+
+
 def _shared(path: str, names: set[str]) -> bool:
     return any(path in ARCHIVE[name].paths() for name in names if name in ARCHIVE)
 

@@ -354,3 +354,11 @@ def test_remove_keeps_configuration_and_purge_deletes_it(kvm):
     )
     assert kvm.run("ls /etc/ssh/sshd_config /etc/ssh/ssh_host_rsa_key").status == 2
     assert kvm.run("dpkg -l | grep -c openssh-server").stdout == "0\n"
+
+
+def test_a_state_saved_before_the_package_model_gets_its_image_packages_files(kvm):
+    state = kvm.to_dict()
+    machine = next(iter(state["machines"].values()))
+    del machine["packages"]
+    machine["fs"]["nodes"].pop("/usr/sbin/qemu-ga")
+    assert WorldClass.from_dict(state).run("qemu-ga --version").status == 0
