@@ -10,11 +10,13 @@ not otherwise run. The shell finds each only where its package put it on disk, s
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 
 from simulator import cloudinit
 from simulator.commands import Context, command
+from simulator.commands.options import UsageError, parse
 from simulator.filesystem import FsError
 from simulator.layout import KERNEL_VERSION, RELEASE
 
@@ -80,22 +82,17 @@ def vmware_toolbox_cmd(ctx: Context, argv: list[str]) -> int:
     if machine.spec["platform"] != "vmware":
         ctx.err(f"{program} must be run inside a virtual machine.\n")
         return 1
-    args = argv[1:]
-    flags = [a for a in args if a.startswith("-")]
-    words = [a for a in args if not a.startswith("-")]
-    for flag in flags:
-        if flag not in ("-v", "--version", "-h", "--help", "-q"):
-            shown = flag if flag.startswith("--") else flag[:2]
-            ctx.err(
-                f"{program}: {'unrecognized option' if flag.startswith('--') else 'invalid option --'} "
-                f"{repr(shown) if flag.startswith('--') else repr(shown[1:])}\n"
-            )
-            ctx.err(f"Try '{program} -h' for more information.\n")
-            return 1
-    if "-v" in flags or "--version" in flags:
+    try:  # getopt_long with "hqv", --help and --version (toolboxcmd.c)
+        opts, words = parse(argv[1:], "hqv", {"help": "h", "version": "v"})
+    except UsageError as error:
+        ctx.err(f"{program}: {error}\nTry '{program} -h' for more information.\n")
+        return 1
+    if "v" in opts:
         ctx.out(f"{TOOLS_VERSION}\n")
         return 0
-    if "-h" in flags or "--help" in flags or words[:1] == ["help"]:
+    if "q" in opts:  # -q: what would go to stdout is dropped (ToolsCmd_Print)
+        ctx = dataclasses.replace(ctx, stdout=[])
+    if "h" in opts or words[:1] == ["help"]:
         ctx.out(_vmware_help(program, "help"))
         return 0
     if not words:

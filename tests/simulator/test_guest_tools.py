@@ -133,3 +133,23 @@ def test_host_packages_answer_their_version_once_installed():
     assert "Active: active (running)" in host.run("systemctl status docker").stdout
     host.run("sudo reboot")
     assert "br_netfilter" in host.run("lsmod").stdout
+
+
+def test_vmware_toolbox_cmd_parses_options_as_getopt_does():
+    world = World.new("vmware-guest")
+    assert world.run("vmware-toolbox-cmd -x") == Result(
+        "",
+        "vmware-toolbox-cmd: invalid option -- 'x'\nTry 'vmware-toolbox-cmd -h' for more information.\n",
+        1,
+    )
+    assert world.run("vmware-toolbox-cmd foo") == Result(
+        "",
+        "vmware-toolbox-cmd: Unknown command 'foo'\nTry 'vmware-toolbox-cmd help' for more information.\n",
+        64,
+    )
+    assert world.run("vmware-toolbox-cmd -q timesync enable") == Result("", "", 0)
+    assert world.run("vmware-toolbox-cmd timesync status").stdout == "Enabled\n"
+    assert world.run("vmware-toolbox-cmd help").stdout.startswith(
+        "Usage: vmware-toolbox-cmd <command> [options] [subcommand]\n"
+        "Type 'vmware-toolbox-cmd help <command>' for help on a specific command.\n"
+    )
