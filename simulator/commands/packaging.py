@@ -826,6 +826,18 @@ class Apt:
             )
         return 0
 
+    def upgrade(self) -> int:
+        """Nothing in the archive is newer than what is installed: apt computes an empty upgrade."""
+        if not self.ctx.is_root:
+            self.ctx.err(LOCK_FRONTEND)
+            return 100
+        done = " Done" if _tty(self.ctx) else ""
+        self.ctx.out(
+            _reading(self.ctx) + f"Calculating upgrade...{done}\n"
+            "0 upgraded, 0 newly installed, 0 to remove and 0 not upgraded.\n"
+        )
+        return 0
+
     def autoremove(self, purge: bool) -> int:
         orphans = self._orphans([])
         if not orphans:
@@ -1040,9 +1052,12 @@ def _apt(ctx: Context, argv: list[str], program: str) -> int:
         "purge": lambda: apt.remove(operands, True),
         "autoremove": lambda: apt.autoremove(purge),
         "update": apt.update,
+        "upgrade": apt.upgrade,
+        "dist-upgrade": apt.upgrade,
     }
     if program == "apt":
         verbs |= cache | {"list": lambda: apt.listing(args[1:]), "search": lambda: apt.search(operands)}
+        verbs["full-upgrade"] = apt.upgrade
     elif program == "apt-cache":
         verbs = cache | {"search": lambda: apt.search(operands)}
     handler = verbs.get(verb)

@@ -362,3 +362,13 @@ def test_a_state_saved_before_the_package_model_gets_its_image_packages_files(kv
     del machine["packages"]
     machine["fs"]["nodes"].pop("/usr/sbin/qemu-ga")
     assert WorldClass.from_dict(state).run("qemu-ga --version").status == 0
+
+
+def test_upgrade_finds_nothing_newer(kvm):
+    assert kvm.run("sudo apt upgrade") == Result(
+        READING
+        + "Calculating upgrade... Done\n0 upgraded, 0 newly installed, 0 to remove and 0 not upgraded.\n",
+        "",
+        0,
+    )
+    assert kvm.run("apt-get dist-upgrade") == Result("", LOCK, 100)
