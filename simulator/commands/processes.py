@@ -53,9 +53,13 @@ def processes(machine, user: str) -> list[Proc]:
         if unit in AGENTS:
             args, comm = AGENTS[unit]
             table.append(Proc(702, 1, "root", args, comm, stat="Ssl", rss=3840))
+    listener = 1051 if "ssh" in packages.running_services(machine) else 1  # sessions outlive the server
+    if listener != 1:
+        table.append(
+            Proc(1051, 1, "root", "sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups", "sshd", rss=8192)
+        )
     table += [
-        Proc(1051, 1, "root", "sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups", "sshd", rss=8192),
-        Proc(4200, 1051, "root", f"sshd: {user} [priv]", "sshd", rss=10240),
+        Proc(4200, listener, "root", f"sshd: {user} [priv]", "sshd", rss=10240),
         Proc(4241, 4200, user, f"sshd: {user}@pts/0", "sshd", stat="S", rss=6912),
         Proc(SHELL_PID, 4241, user, "-bash", "bash", "pts/0", "Ss", 5248, 8756),
     ]

@@ -377,3 +377,11 @@ def test_upgrade_finds_nothing_newer(kvm):
         0,
     )
     assert kvm.run("apt-get dist-upgrade") == Result("", LOCK, 100)
+
+
+def test_without_openssh_server_no_listener_runs_but_the_session_stays(kvm):
+    assert "sshd: /usr/sbin/sshd -D [listener]" in kvm.run("ps -ef").stdout
+    kvm.run("sudo apt remove -y openssh-server")
+    table = kvm.run("ps -ef").stdout
+    assert "[listener]" not in table
+    assert "root        4200       1  0 09:59 ?        00:00:00 sshd: learner [priv]\n" in table
