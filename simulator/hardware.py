@@ -163,7 +163,6 @@ class Platform:
     disk: str = "sda"
     modules: tuple[str, ...] = ()  # the guest drivers udev loads at boot
     emulated: tuple[str, ...] = ()  # drivers for emulated real hardware (not guest drivers)
-    agent: str = ""  # the guest-agent service
     chassis: str = "vm"
     dmi_handles: tuple[int, int] = (
         0x0000,
@@ -200,7 +199,6 @@ PLATFORMS: dict[str, Platform] = {
         nic="enp1s0",
         disk="vda",
         modules=("virtio_net", "virtio_blk", "virtio_balloon", "virtio_console", "virtio_rng"),
-        agent="qemu-guest-agent",
         dmi_handles=(0x0000, 0x0100),
     ),
     "oracle": Platform(
@@ -228,7 +226,6 @@ PLATFORMS: dict[str, Platform] = {
         disk="sda",
         modules=("vboxguest", "vboxsf", "vboxvideo"),
         emulated=("e1000",),
-        agent="vboxadd-service",
         bios_bytes=20,
     ),
     "vmware": Platform(
@@ -256,7 +253,6 @@ PLATFORMS: dict[str, Platform] = {
         nic="ens33",
         disk="sda",
         modules=("vmw_balloon", "vmw_vmci", "vmxnet3", "vmw_pvscsi", "vmwgfx"),
-        agent="open-vm-tools",
     ),
     "microsoft": Platform(
         id="microsoft",
@@ -284,7 +280,6 @@ PLATFORMS: dict[str, Platform] = {
         nic="eth0",
         disk="sda",
         modules=("hv_vmbus", "hv_netvsc", "hv_storvsc", "hv_utils", "hv_balloon", "hyperv_keyboard"),
-        agent="hv-kvp-daemon",
         bios_bytes=26,
         firmware="uefi",
     ),

@@ -7,13 +7,11 @@ are replayed on every boot. Generated views (/proc, /sys) are registered here bu
 from __future__ import annotations
 
 import copy
-import functools
 import random
 import uuid
 
-from simulator import accounts, manual
-from simulator.commands import COMMANDS
-from simulator.filesystem import FileSystem, Node
+from simulator import accounts, packages
+from simulator.filesystem import Node
 from simulator.hardware import (
     BOOT_EARLY,
     BOOT_LATE,
@@ -49,28 +47,8 @@ PRIVACY_POLICY_URL="https://www.ubuntu.com/legal/terms-and-policies/privacy-poli
 UBUNTU_CODENAME=noble
 LOGO=ubuntu-logo
 """
-SBIN = {"modprobe", "lsmod", "modinfo", "insmod", "rmmod", "dmidecode", "virt-what", "reboot", "ip", "blkid"}
-SBIN |= {"swapon", "swapoff"}
-# Programs that come with a package not every image has: command -> (package, directory).
-PACKAGED = {
-    "kvm-ok": ("cpu-checker", "sbin"),
-    "cloud-init": ("cloud-init", "bin"),
-    "lspci": ("pciutils", "bin"),
-    "networkctl": ("systemd", "bin"),
-}
-# What Ubuntu's command-not-found suggests for programs of this objective that an image may lack.
-SUGGESTIONS = {
-    **{name: package for name, (package, _) in PACKAGED.items()},
-    "virsh": "libvirt-clients",
-    "qemu-img": "qemu-utils",
-    "virt-sysprep": "guestfs-tools",
-    "virt-install": "virtinst",
-    "vmware-toolbox-cmd": "open-vm-tools",
-    "vmtoolsd": "open-vm-tools",
-    "qemu-ga": "qemu-guest-agent",
-    "VBoxControl": "virtualbox-guest-utils",
-    "rdmsr": "msr-tools",
-}
+# What Ubuntu's command-not-found suggests for a program this machine lacks (the package model knows).
+SUGGESTIONS = packages.suggestions()
 SHELL_ONLY = {"cd", "history", "help", "exit", "export", "alias", "unset", "type", "source", "clear"}
 CLOUD_IMAGES = {"kvm", "microsoft", "xen"}  # guests made from Ubuntu's cloud images, not the installer
 GIB = 1 << 30
@@ -89,26 +67,11 @@ NETWORKS = {
 }
 
 
-@functools.cache
 def base_tree(with_modules: bool) -> dict[str, Node]:
-    """What every image holds alike: a program file per command, and (outside containers) the module files.
-
-    Built once from the registries; machines share it as their filesystem's `base`, so saved states
-    carry only their own changes. Never modify these nodes: filesystems hold copies.
-    """
-    from simulator.commands.registry_loader import load_all
-
-    load_all()
-    fs = FileSystem()
-    for name in sorted(COMMANDS):
-        if name not in SHELL_ONLY and name not in PACKAGED:
-            fs.add_file(f"/usr/{'sbin' if name in SBIN else 'bin'}/{name}", mode=0o755)
-    for path in manual.shared_paths():
-        fs.add_file(path)
-    if with_modules:
-        for module in MODULES.values():
-            fs.add_file(f"/usr/lib/modules/{RELEASE}/kernel/{module.path}", mode=0o644)
-    return {path: node for path, node in fs.nodes.items() if path != "/"}
+    """What every image holds alike: the standard packages' files and (outside containers) the kernel's
+    module files. Machines share it as their filesystem's `base`, so saved states carry only their changes."""
+    modules = tuple(f"/usr/lib/modules/{RELEASE}/kernel/{module.path}" for module in MODULES.values())
+    return packages.base_tree(with_modules, modules if with_modules else ())
 
 
 def install(machine) -> None:
@@ -172,24 +135,12 @@ def install(machine) -> None:
         "# Updating this file still works, but it is undocumented and unsupported.\n\n",
     )
     fs.add_base()
-    packages = installed_packages(machine)
-    for name, (package, directory) in PACKAGED.items():
-        if package in packages:
-            fs.add_file(f"/usr/{directory}/{name}", mode=0o755)
-    for package in packages:
-        for path in manual.package_paths(package):
-            fs.add_file(path)
-    if "command-not-found" in packages:
-        fs.add_file("/usr/lib/command-not-found", "#!/usr/bin/python3\n", mode=0o755)
     for path, content in spec.get("files", {}).items():  # what the scenario's admins left behind
         fs.add_file(path, content)
     _install_identity(machine, rng)
     _install_hardware(machine, rng)
     _install_views(machine)
-    if "cloud-init" in packages:
-        from simulator.commands.guest import install_cloud_init
-
-        install_cloud_init(machine)
+    packages.lay_down(machine)  # the image's own package set, and what their first boot left
 
 
 def _install_accounts(machine) -> None:
@@ -200,17 +151,6 @@ def _install_accounts(machine) -> None:
     fs.add_file("/etc/group", accounts.group_text(minimal))
     fs.add_file("/etc/shadow", accounts.shadow_text(minimal), mode=0o640, gid=accounts.SHADOW_GID)
     fs.add_file("/etc/gshadow", accounts.gshadow_text(minimal), mode=0o640, gid=accounts.SHADOW_GID)
-
-
-def installed_packages(machine) -> set[str]:
-    """Ubuntu's server and cloud images carry systemd, cloud-init, pciutils and command-not-found; the Docker
-    image carries none of them; a scenario adds more (`packages:`), such as cpu-checker for kvm-ok."""
-    packages = set(machine.spec.get("packages", ()))
-    if machine.spec["platform"] != "docker":
-        packages |= {"pciutils", "command-not-found", "systemd"}
-    if machine.kind == "vm" or machine.spec["platform"] == "lxc":
-        packages.add("cloud-init")
-    return packages
 
 
 def _install_identity(machine, rng) -> None:
@@ -226,46 +166,18 @@ def _install_identity(machine, rng) -> None:
         private, public = keys.get(kind) or ssh_keypair(machine.rng(), kind, f"root@{machine.hostname}")
         fs.add_file(f"/etc/ssh/ssh_host_{kind}_key", private, mode=0o600)
         fs.add_file(f"/etc/ssh/ssh_host_{kind}_key.pub", public, mode=0o644)
-    fs.add_file(
-        "/etc/ssh/sshd_config",
-        "Include /etc/ssh/sshd_config.d/*.conf\nKbdInteractiveAuthentication no\n"
-        "UsePAM yes\nX11Forwarding yes\nPrintMotd no\nAcceptEnv LANG LC_*\n"
-        "Subsystem\tsftp\t/usr/lib/openssh/sftp-server\n",
-    )
     _install_ssh_config(machine)
     if machine.kind == "container":
         fs.add_file("/run/systemd/container", "lxc\n")
 
 
-SSH_IMPORT_ID = """{
-\t"_comment_": "This file is JSON syntax and will be loaded by ssh-import-id to obtain the URL string, \
-which defaults to launchpad.net.  The following URL *must* be an https address with a valid, signed \
-certificate!!!  %s is the variable that will be filled by the ssh-import-id utility.",
-\t"URL": "https://launchpad.net/~%s/+sshkeys"
-}
-"""
-
-
 def _install_ssh_config(machine) -> None:
-    """The rest of /etc/ssh on Ubuntu 24.04 (openssh-client, openssh-server, ssh-import-id packages).
-
-    File names and modes as the packages install them; the contents are shortened (the real moduli holds
-    about half a megabyte of prime lines), so sizes in ls -l differ from a real system.
-    """
+    """The drop-in directories of /etc/ssh (the files themselves come with their packages, packages.py)."""
     fs = machine.fs
-    fs.add_file("/etc/ssh/moduli", "#    $OpenBSD: moduli,v 1.37 2024/03/01 00:28:37 dtucker Exp $\n")
-    fs.add_file(
-        "/etc/ssh/ssh_config",
-        "# This is the ssh client system-wide configuration file.  See\n"
-        "# ssh_config(5) for more information.\n\n"
-        "Include /etc/ssh/ssh_config.d/*.conf\n\nHost *\n    SendEnv LANG LC_*\n    HashKnownHosts yes\n"
-        "    GSSAPIAuthentication yes\n",
-    )
     fs.add_dir("/etc/ssh/ssh_config.d")
     fs.add_dir("/etc/ssh/sshd_config.d")
     if machine.spec["platform"] in CLOUD_IMAGES:  # the cloud images turn password logins off
         fs.add_file("/etc/ssh/sshd_config.d/60-cloudimg-settings.conf", "PasswordAuthentication no\n")
-    fs.add_file("/etc/ssh/ssh_import_id", SSH_IMPORT_ID)
 
 
 def _disk_layout(machine) -> tuple[str, list[tuple[int, int, str, str, str, str | None]]]:
@@ -342,11 +254,23 @@ GIB_SWAP_FORMULAS = (
 )
 
 
+EXT4_OVERHEAD = 0.984  # share of the partition left as data blocks after ext4's inode tables and journal
+USED_PERCENT = {"/": 9, "/boot": 10, "/boot/efi": 6}
+
+
+def fs_usage(part: dict) -> tuple[int, int, int]:
+    """(1K-blocks, used, available) of a mounted partition; ext4 keeps 5% for root."""
+    size = part["size"] // 1024
+    blocks = int(size * EXT4_OVERHEAD) if part["fstype"] == "ext4" else size
+    used = blocks * USED_PERCENT.get(part["mount"], 3) // 100
+    reserved = blocks // 20 if part["fstype"] == "ext4" else 0
+    return blocks, used, blocks - used - reserved
+
+
 def swap_file_bytes(machine) -> int:
     """curtin's suggested_swapsize(fsys=target): a step formula on memory, at most a quarter of the free
     space and 8 GiB, none when that is below half the memory and 4 GiB; written in whole MiB."""
     from simulator import procfs
-    from simulator.commands.mounts import fs_usage
 
     if machine.kind == "container" or is_cloud_image(machine):
         return 0
@@ -745,6 +669,8 @@ def boot_modules(machine) -> list[str]:
                 name = line.split("#")[0].strip().replace("-", "_")
                 if name in MODULES and name not in wanted and autoloaded(name, install):
                     wanted.append(name)
+    # then the services start, and load what they need (docker: overlay, br_netfilter; libvirt: bridge)
+    wanted += [n for n in packages.boot_modules(machine) if n not in wanted and autoloaded(n, install)]
     return wanted
 
 

@@ -10,7 +10,7 @@ import functools
 import random
 import uuid
 
-from simulator import accounts, layout, procfs
+from simulator import accounts, layout, packages, procfs
 from simulator.filesystem import DEFAULT_EPOCH, FileSystem, FsError
 from simulator.hardware import (
     CPUS,
@@ -69,6 +69,8 @@ class Machine:
         self.disks: list[dict] = []
         self.swaps: list[str] = []  # the active swap areas, in the order they were turned on
         self.setup: dict | None = None  # the firmware setup screen, while open: its unsaved settings
+        self.package_changes: dict[str, str] = {}  # what apt/dpkg changed since the image: name -> state
+        self.hypervisor: dict = {}  # what the hypervisor keeps for this guest (time sync, guest properties)
         self._hook()
 
     # Randomness and time: a counter-keyed generator and a counter clock keep the state tiny and replayable.
@@ -254,6 +256,13 @@ class Machine:
             return None
         return self.insert_module(name)
 
+    def install_package(self, name: str, auto: bool = False) -> list[str]:
+        """Unpack and configure one package (dependencies first, by the caller); what its postinst prints."""
+        return packages.install(self, name, auto)
+
+    def remove_package(self, name: str, purge: bool = False) -> None:
+        packages.remove(self, name, purge)
+
     def reboot(self) -> None:
         self.tick(40)
         self.boot()
@@ -285,6 +294,8 @@ class Machine:
             "disks": [{**disk, "parts": [dict(part) for part in disk["parts"]]} for disk in self.disks],
             "swaps": list(self.swaps),
             "setup": dict(self.setup) if self.setup is not None else None,
+            "packages": dict(self.package_changes),
+            "hypervisor": dict(self.hypervisor),
             "fs": _without_derived(self.fs.to_dict()),
         }
 
@@ -322,6 +333,10 @@ class Machine:
         for name in machine.modules:  # /sys/module and /dev/disk are views of the state: rebuilt, not saved
             layout.module_sysfs(machine, name, loaded=True)
         layout.udev_disk_links(machine)
+        machine.package_changes = dict(data.get("packages", {}))
+        machine.hypervisor = dict(data.get("hypervisor", {}))
+        if "packages" not in data:  # saved before the package model: unpack what its image now carries
+            packages.unpack_image_extras(machine)
         return machine
 
     @classmethod

@@ -17,7 +17,7 @@ PAGES_DIR = Path(__file__).parent / "manpages"
 SECTION_ORDER = ("1", "n", "l", "8", "3", "0", "2", "5", "4", "9", "6", "7")
 # Pages reached through a link, as Ubuntu's alternatives install them: (name, section) -> page name.
 LINKS = {("awk", "1"): "mawk", ("vi", "1"): "vim"}
-# Pages a package brings: absent from images without that package (see layout.installed_packages).
+# Pages a package brings: installed and removed with it (packages.files).
 PACKAGE_PAGES = {
     ("kvm-ok", "1"): "cpu-checker",
     ("cloud-init", "1"): "cloud-init",

@@ -7,8 +7,8 @@ non-root users what its cache in /run/blkid holds, which after boot is the same 
 from __future__ import annotations
 
 from simulator.commands import Context, command
-from simulator.commands.mounts import fs_usage
 from simulator.commands.system import try_help
+from simulator.layout import fs_usage
 
 
 def human_size(size: int) -> str:

@@ -183,11 +183,9 @@ def whereis(ctx: Context, argv: list[str]) -> int:
         found = []
         if "b" in wanted:
             found += [f"{d}/{base}" for d in WHEREIS_BINARY_DIRS if ctx.machine.fs.is_file(f"{d}/{base}")]
-        installed = base not in layout.PACKAGED or any(
-            ctx.machine.fs.is_file(f"{d}/{base}") for d in ("/usr/bin", "/usr/sbin")
-        )
+        installed = any(ctx.machine.fs.is_file(f"{d}/{base}") for d in ("/usr/bin", "/usr/sbin"))
         if "m" in wanted and base in MAN_PAGES and base in COMMANDS and installed:
-            section = 8 if base in layout.SBIN else 1
+            section = 8 if ctx.machine.fs.is_file(f"/usr/sbin/{base}") else 1
             found.append(f"/usr/share/man/man{section}/{base}.{section}.gz")
         ctx.out(f"{base}:" + "".join(" " + path for path in found) + "\n")
     return 0

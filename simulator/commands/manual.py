@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from simulator import layout, manual
+from simulator import layout, manual, packages
 from simulator.commands import MAN_PAGES, Context, command
 from simulator.commands.options import UsageError, parse
 from simulator.patterns import PatternTooCostly, Regex, line_budget
@@ -42,7 +42,7 @@ def is_section(word: str) -> bool:
 def _note_section(name: str) -> str:
     """Where a command's study note stands: in its real page's section (1 or 8), else 8 or 1."""
     real = [s for n, s in manual.catalog() if n == name and s in ("1", "8")]
-    return real[0] if real else ("8" if name in layout.SBIN else "1")
+    return real[0] if real else ("8" if (packages.program_path(name) or "").startswith("/usr/sbin/") else "1")
 
 
 def _has_note(ctx: Context, name: str) -> bool:

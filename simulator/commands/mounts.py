@@ -18,9 +18,8 @@ from dataclasses import dataclass
 from simulator import layout
 from simulator.commands import MAN_PAGES, Context, command
 from simulator.commands.options import UsageError, gnu, parse
+from simulator.layout import fs_usage
 
-EXT4_OVERHEAD = 0.984  # share of the partition left as data blocks after ext4's inode tables and journal
-USED_PERCENT = {"/": 9, "/boot": 10, "/boot/efi": 6}
 DF_ZERO_BLOCK = {"sysfs", "proc", "devpts", "securityfs", "cgroup2", "pstore", "bpf", "autofs"}
 DF_ZERO_BLOCK |= {"hugetlbfs", "mqueue", "debugfs", "tracefs", "fusectl", "configfs", "binfmt_misc"}
 # Captures of `df` on Ubuntu 22.04 and 24.04 list no udev line although devtmpfs has blocks (cause not
@@ -38,15 +37,6 @@ class Mount:
     used: int = 0
     avail: int = 0
     root: str = ""  # the bind-mounted directory, as findmnt shows it in brackets
-
-
-def fs_usage(part: dict) -> tuple[int, int, int]:
-    """(1K-blocks, used, available) of a mounted partition; ext4 keeps 5% for root."""
-    size = part["size"] // 1024
-    blocks = int(size * EXT4_OVERHEAD) if part["fstype"] == "ext4" else size
-    used = blocks * USED_PERCENT.get(part["mount"], 3) // 100
-    reserved = blocks // 20 if part["fstype"] == "ext4" else 0
-    return blocks, used, blocks - used - reserved
 
 
 def use_percent(used: int, avail: int) -> str:

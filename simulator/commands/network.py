@@ -275,6 +275,11 @@ from /etc/netplan/*.yaml); "unmanaged" means no configuration matched it (the lo
 """,
 )
 def networkctl(ctx: Context, argv: list[str]) -> int:
+    if (
+        ctx.machine.spec["platform"] == "docker"
+    ):  # systemd is installed there, but no D-Bus runs (networkctl.c)
+        ctx.err("Failed to connect to system bus: No such file or directory\n")
+        return 1
     args = [a for a in argv[1:] if a not in ("--no-pager", "-a", "--all")]
     legend = "--no-legend" not in args
     args = [a for a in args if a != "--no-legend"]

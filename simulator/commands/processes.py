@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from simulator import procfs
+from simulator import packages, procfs
 from simulator.commands import Context, command
 
 SHELL_PID = 4242  # the session's bash, as $$ in simulator/shell.py
@@ -31,7 +31,7 @@ class Proc:
 AGENTS = {
     "qemu-guest-agent": ("/usr/sbin/qemu-ga", "qemu-ga"),
     "open-vm-tools": ("/usr/bin/vmtoolsd", "vmtoolsd"),
-    "vboxadd-service": ("/usr/sbin/VBoxService --pidfile /var/run/vboxadd-service.sh", "VBoxService"),
+    "virtualbox-guest-utils": ("/usr/sbin/VBoxService", "VBoxService"),
     "hv-kvp-daemon": ("/usr/sbin/hv_kvp_daemon -n", "hv_kvp_daemon"),
 }
 
@@ -49,12 +49,17 @@ def processes(machine, user: str) -> list[Proc]:
     table.append(Proc(361, 1, "root", "/usr/lib/systemd/systemd-journald", "systemd-journal", rss=15360))
     # ps cuts a user name longer than its 8-column field (systemd-network) to 7 characters and a "+"
     table.append(Proc(598, 1, "systemd+", "/usr/lib/systemd/systemd-networkd", "systemd-network", rss=8960))
-    if machine.platform.agent in AGENTS:
-        args, comm = AGENTS[machine.platform.agent]
-        table.append(Proc(702, 1, "root", args, comm, stat="Ssl", rss=3840))
+    for unit in packages.running_services(machine):
+        if unit in AGENTS:
+            args, comm = AGENTS[unit]
+            table.append(Proc(702, 1, "root", args, comm, stat="Ssl", rss=3840))
+    listener = 1051 if "ssh" in packages.running_services(machine) else 1  # sessions outlive the server
+    if listener != 1:
+        table.append(
+            Proc(1051, 1, "root", "sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups", "sshd", rss=8192)
+        )
     table += [
-        Proc(1051, 1, "root", "sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups", "sshd", rss=8192),
-        Proc(4200, 1051, "root", f"sshd: {user} [priv]", "sshd", rss=10240),
+        Proc(4200, listener, "root", f"sshd: {user} [priv]", "sshd", rss=10240),
         Proc(4241, 4200, user, f"sshd: {user}@pts/0", "sshd", stat="S", rss=6912),
         Proc(SHELL_PID, 4241, user, "-bash", "bash", "pts/0", "Ss", 5248, 8756),
     ]

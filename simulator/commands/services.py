@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from simulator import packages
 from simulator.commands import Context, command
 from simulator.commands.identity import NO_SYSTEMD
 from simulator.commands.processes import SHELL_PID, processes
@@ -85,24 +86,84 @@ SERVICES = {
         "/usr/lib/systemd/system/open-vm-tools.service",
         "enabled",
         "/usr/bin/vmtoolsd",
-        688,
+        702,
         "6.3M (peak: 6.8M)",
         ("http://open-vm-tools.sourceforge.net/about",),
     ),
-    "vboxadd-service": Service(
-        "vboxadd-service.service",
-        "/lib/systemd/system/vboxadd-service.service",
+    # Debian's virtualbox-guest-utils.service (UNVERIFIED: description and command line from memory)
+    "virtualbox-guest-utils": Service(
+        "Virtualbox guest utils",
+        "/usr/lib/systemd/system/virtualbox-guest-utils.service",
         "enabled",
-        "/usr/sbin/VBoxService --pidfile /var/run/vboxadd-service.sh",
-        731,
+        "/usr/sbin/VBoxService",
+        702,
         "2.4M (peak: 3.0M)",
+    ),
+    # The services of the host-side packages (docker.io, containerd, libvirt, lxc), as their units name them.
+    "docker": Service(
+        "Docker Application Container Engine",
+        "/usr/lib/systemd/system/docker.service",
+        "enabled",
+        "/usr/sbin/dockerd -H fd:// --containerd=/run/containerd/containerd.sock",
+        1402,
+        "28.4M (peak: 30.1M)",
+        ("https://docs.docker.com",),
+        triggered_by="docker.socket",
+    ),
+    "containerd": Service(
+        "containerd container runtime",
+        "/usr/lib/systemd/system/containerd.service",
+        "enabled",
+        "/usr/bin/containerd",
+        1388,
+        "20.2M (peak: 21.0M)",
+        ("https://containerd.io",),
+    ),
+    "libvirtd": Service(
+        "libvirt legacy monolithic daemon",
+        "/usr/lib/systemd/system/libvirtd.service",
+        "enabled",
+        "/usr/sbin/libvirtd --timeout 120",
+        1420,
+        "9.6M (peak: 10.2M)",
+        ("man:libvirtd(8)", "https://libvirt.org/"),
+        triggered_by="libvirtd.socket",
+    ),
+    "virtlogd": Service(
+        "libvirt logging daemon",
+        "/usr/lib/systemd/system/virtlogd.service",
+        "static",
+        "/usr/sbin/virtlogd",
+        1418,
+        "1.4M (peak: 1.8M)",
+        ("man:virtlogd(8)", "https://libvirt.org/"),
+        triggered_by="virtlogd.socket",
+    ),
+    "lxc": Service(
+        "LXC Container Initialization and Autoboot Code",
+        "/usr/lib/systemd/system/lxc.service",
+        "enabled",
+        "",
+        0,
+        "",
+        ("man:lxc-autostart", "man:lxc"),
+        state="exited",
+    ),
+    "lxc-net": Service(
+        "LXC network bridge setup",
+        "/usr/lib/systemd/system/lxc-net.service",
+        "enabled",
+        "",
+        0,
+        "",
+        state="exited",
     ),
     "hv-kvp-daemon": Service(
         "Hyper-V KVP Protocol Daemon",
         "/usr/lib/systemd/system/hv-kvp-daemon.service",
         "enabled",
         "/usr/sbin/hv_kvp_daemon -n",
-        640,
+        702,
         "1.1M (peak: 1.6M)",
     ),
 }
@@ -113,21 +174,17 @@ POLKIT_REFUSAL = (
 )
 
 
+# What a unit's ConditionVirtualization= names, as `systemctl status` prints it when unmet.
+CONDITIONS = {"open-vm-tools": "vmware", "hv-kvp-daemon": "microsoft", "virtualbox-guest-utils": "oracle"}
+
+
 def installed(machine) -> list[str]:
-    names = ["ssh", "systemd-journald"]
-    if networkd_runs(machine):
-        names.append("systemd-networkd")
-    if machine.kind == "vm":
-        names.append("cloud-init")
-    if machine.platform.agent:
-        names.append(machine.platform.agent)
-    return names
+    """The units of the installed packages (those this model describes)."""
+    return [unit for unit in packages.installed_services(machine) if unit in SERVICES]
 
 
-def networkd_runs(machine) -> bool:
-    """Ubuntu's server, cloud and container images hand their netplan configuration to systemd-networkd;
-    NetworkManager is a desktop package and none of these systems has it."""
-    return machine.spec["platform"] != "docker"
+def running(machine) -> list[str]:
+    return [unit for unit in installed(machine) if packages.service_runs(machine, unit)]
 
 
 def _ago(seconds: int) -> str:
@@ -144,9 +201,12 @@ def status_text(machine, name: str) -> str:
     since = time.strftime("%a %Y-%m-%d %H:%M:%S UTC", time.gmtime(started))
     # systemctl-show.c (systemd 255) prints no preset for static units (show_preset_for_state).
     preset = "" if service.preset == "static" else "; preset: enabled"
+    loaded = f"     Loaded: loaded ({service.unit_file}; {service.preset}{preset})"
+    if not packages.service_runs(machine, name):
+        return "\n".join(_dead(name, service, loaded, since, _ago(machine.now() - started))) + "\n"
     lines = [
         f"● {name}.service - {service.description}",
-        f"     Loaded: loaded ({service.unit_file}; {service.preset}{preset})",
+        loaded,
         f"     Active: active ({service.state}) since {since}; {_ago(machine.now() - started)}",
     ]
     if service.triggered_by:
@@ -171,6 +231,20 @@ def status_text(machine, name: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _dead(name: str, service: Service, loaded: str, since: str, ago: str) -> list[str]:
+    """A unit that did not start here: a guest agent on another hypervisor (its ConditionVirtualization=
+    unmet, or, for qemu-guest-agent, the virtio port it binds to missing)."""
+    lines = [f"\u25cb {name}.service - {service.description}", loaded, "     Active: inactive (dead)"]
+    if name in CONDITIONS:
+        lines += [
+            f"  Condition: start condition unmet at {since}; {ago}",
+            f"             \u2514\u2500 ConditionVirtualization={CONDITIONS[name]} was not met",
+        ]
+    for i, doc in enumerate(service.docs):
+        lines.append(("       Docs: " if i == 0 else "             ") + doc)
+    return lines
+
+
 def _quoted(args: str) -> str:
     """systemd's cgroup tree quotes a command line whose first word holds spaces (a retitled process)."""
     return f'"{args}"' if args.startswith("sshd:") else args
@@ -182,7 +256,7 @@ def overview_text(ctx: Context, line: str) -> str:
     booted = machine.now() - int(machine.uptime())
     since = time.strftime("%a %Y-%m-%d %H:%M:%S UTC", time.gmtime(booted))
     table = {proc.pid: proc for proc in processes(machine, ctx.user)}
-    services = [(name, table.get(SERVICES[name].pid)) for name in sorted(installed(machine))]
+    services = [(name, table.get(SERVICES[name].pid)) for name in sorted(running(machine))]
     services = [(name, proc) for name, proc in services if proc is not None]
     session = [p for pid, p in sorted(table.items()) if pid >= 4200]
     tree = ["/", "├─init.scope", f"│ └─1 {table[1].args}", "├─system.slice"]
@@ -237,7 +311,7 @@ systemctl - control the systemd system and service manager
 
   systemctl status                the system: state, failed units, the cgroup tree of processes
   systemctl status ssh            state of a service (also qemu-guest-agent, open-vm-tools,
-                                  vboxadd-service, hv-kvp-daemon: the guest agents)
+                                  virtualbox-guest-utils, hv-kvp-daemon: the guest agents)
   systemctl is-active NAME        active / inactive
   systemctl reboot                reboot (root)
   systemctl reboot --firmware-setup   reboot into the UEFI firmware setup (root)
@@ -268,6 +342,9 @@ def systemctl(ctx: Context, argv: list[str]) -> int:
                 else:
                     ctx.out("inactive\n")
                 status = 4 if verb == "status" else 3
+            elif not packages.service_runs(machine, unit):
+                ctx.out(status_text(machine, unit) if verb == "status" else "inactive\n")
+                status = 3
             else:
                 ctx.out(status_text(machine, unit) if verb == "status" else "active\n")
         return status
@@ -285,7 +362,7 @@ def systemctl(ctx: Context, argv: list[str]) -> int:
         ctx.out(
             "".join(
                 f"  {name}.service loaded active {SERVICES[name].state} {SERVICES[name].description}\n"
-                for name in sorted(installed(machine))
+                for name in sorted(running(machine))
             )
         )
         return 0

@@ -356,7 +356,7 @@ def test_systemctl_status_of_the_guest_agents(worlds):
         )
     )
     assert worlds["vmware"].run("systemctl status open-vm-tools").status == 0
-    assert worlds["oracle"].run("systemctl status vboxadd-service").status == 0
+    assert worlds["oracle"].run("systemctl status virtualbox-guest-utils").status == 0
     assert worlds["microsoft"].run("systemctl status hv-kvp-daemon").status == 0
     assert worlds["kvm"].run("systemctl status open-vm-tools") == Result(
         "", "Unit open-vm-tools.service could not be found.\n", 4
