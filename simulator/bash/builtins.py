@@ -51,6 +51,10 @@ SHOPT_ON = [
     "promptvars", "sourcepath",
 ]  # fmt: skip
 ALWAYS_ON = {"braceexpand", "emacs", "hashall", "histexpand", "history", "interactive-comments", "monitor"}
+READ_USAGE = (
+    "read: usage: read [-ers] [-a array] [-d delim] [-i text] [-n nchars] [-N nchars] [-p prompt] "
+    "[-t timeout] [-u fd] [name ...]\n"
+)
 SIGNALS = [
     "HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE", "KILL", "USR1", "SEGV", "USR2", "PIPE", "ALRM",
     "TERM", "STKFLT", "CHLD", "CONT", "STOP", "TSTP", "TTIN", "TTOU", "URG", "XCPU", "XFSZ", "VTALRM", "PROF",
@@ -367,17 +371,15 @@ def _read(shell, ctx, argv: list[str]) -> int:
             if letter in "rse":
                 raw = raw or letter == "r"
                 continue
-            if letter not in "padnNtu":
+            if letter not in "padnNtui":
                 _error(ctx, f"read: -{letter}: invalid option")
-                ctx.err(
-                    "read: usage: read [-ers] [-a array] [-d delim] [-i text] [-n nchars] [-N nchars] "
-                    "[-p prompt] [-t timeout] [-u fd] [name ...]\n"
-                )
+                ctx.err(READ_USAGE)
                 return 2
             value = letters or (args.pop(0) if args else None)
             letters = ""
             if value is None:
                 _error(ctx, f"read: -{letter}: option requires an argument")
+                ctx.err(READ_USAGE)
                 return 2
             if letter == "p":
                 prompt = value

@@ -1,8 +1,9 @@
 """The simulated shell against the real bash of the test machine, line by line.
 
 Each line's output does not depend on the machine (builtins only: no files, no programs), so the
-simulator must print exactly what `bash --norc -c LINE` prints, with the same exit status. A line
-whose output differs is a realism bug in simulator/bash/.
+simulator must print exactly what `bash --norc -c LINE` prints, with the same exit status; and for the
+lines of ERRORS, the same messages in the same order as an interactive bash (`bash -i`). A line whose
+output differs is a realism bug in simulator/bash/.
 """
 
 import shutil
@@ -219,3 +220,67 @@ def test_same_output_and_status_as_bash(sh, line):
     expected = _real(line)
     result = sh(line)
     assert (result.stdout, result.status) == expected
+
+
+ERRORS = [
+    "cd /nonexistent",
+    "cd a b",
+    "x=1; readonly x; x=2; echo not-reached",
+    "unset UID",
+    "echo ${a b}; echo not-reached",
+    "echo $((1 +))",
+    "echo $(( 1/0 ))",
+    "(( 2 ** -1 )); echo after",
+    "set -o nosuchoption",
+    "set -q",
+    "[ 1 -eq a ]",
+    "[ a b c ]",
+    "[ -x",
+    "test 1 -gt",
+    "printf '%d\\n' abc",
+    "printf",
+    "read -a",
+    "read 1x",
+    "local x=1",
+    "return",
+    "break",
+    "continue",
+    "alias nope",
+    "unalias nope",
+    "type nope_cmd",
+    "command -V nope_cmd",
+    "declare -p nope_var",
+    "export 1x=2",
+    "let 1/0",
+    "kill -l 99",
+    "kill",
+    "umask 999",
+    "for 1 in a; do :; done",
+    "echo ${x:?must be set}; echo not-reached",
+    "set -u; echo $never_set; echo not-reached",
+    "source /nonexistent",
+    ".",
+    "history -z",
+    "echo one; echo two >&2; echo three >&2; echo four",
+]
+JOB_CONTROL = ("bash: cannot set terminal process group", "bash: no job control in this shell")
+
+
+def _interactive(line: str) -> str:
+    result = subprocess.run(
+        [BASH, "--norc", "--noprofile", "-i", "-c", line],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=10,
+        env={"PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8", "HOME": "/home/learner"},
+    )
+    return "".join(line for line in result.stdout.splitlines(True) if not line.startswith(JOB_CONTROL))
+
+
+@pytest.mark.skipif(BASH is None, reason="no bash on this machine")
+@pytest.mark.parametrize("line", ERRORS)
+def test_same_messages_as_interactive_bash(sh, line):
+    result = sh(line)
+    assert "".join(text for _, text in result.chunks) == _interactive(line)
