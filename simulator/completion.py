@@ -1,14 +1,14 @@
-"""Tab completion as bash with Ubuntu's bash-completion offers it: command names for the first word, module
-names after modprobe, modinfo and rmmod, variable names after $ (a directory's value gets its /, as bash
-gives it), only directories after cd, file names elsewhere, directories with a trailing /. The web
-terminal lists several candidates as readline does (static/app.js)."""
+"""Tab completion as bash with Ubuntu's bash-completion offers it: command names (from $PATH) for the
+first word, module names after modprobe, modinfo and rmmod, variable names after $ (a directory's value
+gets its /, as bash gives it), only directories after cd, file names elsewhere, directories with a
+trailing /. The web terminal lists several candidates as readline does (static/app.js)."""
 
 from __future__ import annotations
 
 import posixpath
 import re
 
-from simulator.commands import COMMANDS
+from simulator.bash.builtins import KEYWORDS
 from simulator.filesystem import FsError
 from simulator.hardware import MODULES
 from simulator.shell import BASH_BUILTINS, BUILTINS, load_commands
@@ -29,7 +29,7 @@ def complete(world, line: str) -> list[str]:
         return _variables(world, word)
     if not before or before[-1] in COMMAND_POSITION:
         if "/" not in word:
-            return _commands(word)
+            return _commands(world, word)
     command = _current_command(before)
     if command in MODULE_COMMANDS and "/" not in word and not word.startswith("-"):
         return _modules(world, word, loaded_only=command == "rmmod" or "-r" in before)
@@ -52,9 +52,18 @@ def _modules(world, prefix: str, loaded_only: bool) -> list[str]:
     return sorted(name for name in names if name.startswith(prefix))[:MAX_CANDIDATES]
 
 
-def _commands(prefix: str) -> list[str]:
+def _commands(world, prefix: str) -> list[str]:
+    """What bash offers for a command name: aliases, functions, builtins, keywords and the programs in
+    $PATH's directories (so a tool comes and goes with its package)."""
     load_commands()
-    names = set(COMMANDS) | set(BUILTINS) | BASH_BUILTINS
+    machine, shell = world.machine, world.shell
+    names = set(BUILTINS) | BASH_BUILTINS | KEYWORDS | set(shell.aliases) | set(shell.functions)
+    for directory in shell.env.get("PATH", "").split(":"):
+        try:
+            entries = machine.fs.listdir(directory or ".", shell.cwd, shell.uid(machine))
+        except FsError:
+            continue
+        names.update(entry for entry in entries if entry.startswith(prefix))
     return sorted(name for name in names if name.startswith(prefix))[:MAX_CANDIDATES]
 
 

@@ -29,3 +29,12 @@ def test_candidates(world, line, candidates):
 def test_cd_offers_directories_only(world):
     assert all(c.endswith("/") for c in complete(world, "cd /etc/"))
     assert "/etc/hosts" in complete(world, "cat /etc/")
+
+
+def test_command_names_come_from_path_so_a_removed_package_takes_its_program_away():
+    world = World.new("kvm-guest", seed=3)
+    assert "vim" in complete(world, "vi")
+    world.run("sudo apt remove -y vim")
+    assert "vim" not in complete(world, "vi")
+    world.run("greet() { echo hi; }")
+    assert complete(world, "gre") == ["greet", "grep"]
