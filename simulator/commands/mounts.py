@@ -457,27 +457,31 @@ def _swapon_file(ctx: Context, path: str, quiet_if_active: bool) -> int:
     """do_swapon(): open and check the area, then swapon(2); -1 (exit status 255) when it fails."""
     machine = ctx.machine
     fs = machine.fs
-    if not fs.exists(path):
+    if not fs.exists(path, ctx.cwd):
         ctx.err(f"swapon: cannot open {path}: No such file or directory\n")
         return -1
+    shown, path = path, fs.resolve(path, ctx.cwd)  # the kernel keeps the canonical path (/proc/swaps)
     if quiet_if_active and path in machine.swaps:
         return 0
     node = fs.stat(path)
     if not ctx.is_root and not fs.access(path, "r", uid=ctx.uid):
-        ctx.err(f"swapon: cannot open {path}: Permission denied\n")
+        ctx.err(f"swapon: cannot open {shown}: Permission denied\n")
         return -1
-    if node.kind == "file" and node.mode & 0o7077:
-        ctx.err(f"swapon: {path}: insecure permissions {node.mode & 0o7777:04o}, 0600 suggested.\n")
+    mask = 0o7007 if node.kind == "blockdev" else 0o7077  # swapon_checks() warns of any kind but a device
+    if node.mode & mask:
+        ctx.err(
+            f"swapon: {shown}: insecure permissions {node.mode & 0o7777:04o}, {~mask & 0o666:04o} suggested.\n"
+        )
     if node.kind == "file" and node.uid != 0:
-        ctx.err(f"swapon: {path}: insecure file owner {node.uid}, 0 (root) suggested.\n")
+        ctx.err(f"swapon: {shown}: insecure file owner {node.uid}, 0 (root) suggested.\n")
     if not layout.is_swap_area(machine, path):
-        ctx.err(f"swapon: {path}: read swap header failed\n")
+        ctx.err(f"swapon: {shown}: read swap header failed\n")
         return -1
     if not ctx.is_root:
-        ctx.err(f"swapon: {path}: swapon failed: Operation not permitted\n")
+        ctx.err(f"swapon: {shown}: swapon failed: Operation not permitted\n")
         return -1
     if path in machine.swaps:
-        ctx.err(f"swapon: {path}: swapon failed: Device or resource busy\n")
+        ctx.err(f"swapon: {shown}: swapon failed: Device or resource busy\n")
         return -1
     machine.swaps.append(path)
     return 0
@@ -559,10 +563,12 @@ def swapoff(ctx: Context, opts, operands: list[str]) -> int:
         return 16
     status = 0
     for path in operands:
-        if path in machine.swaps:
-            machine.swaps.remove(path)
+        exists = machine.fs.exists(path, ctx.cwd)
+        real = machine.fs.resolve(path, ctx.cwd) if exists else path
+        if real in machine.swaps:
+            machine.swaps.remove(real)
             continue
-        reason = "Invalid argument" if machine.fs.exists(path) else "No such file or directory"
+        reason = "Invalid argument" if exists else "No such file or directory"
         ctx.err(f"swapoff: {path}: swapoff failed: {reason}\n")
         status |= 4
     if "a" in opts:
