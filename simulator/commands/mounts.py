@@ -469,9 +469,8 @@ def _swapon_file(ctx: Context, path: str, quiet_if_active: bool) -> int:
         return -1
     mask = 0o7007 if node.kind == "blockdev" else 0o7077  # swapon_checks() warns of any kind but a device
     if node.mode & mask:
-        ctx.err(
-            f"swapon: {shown}: insecure permissions {node.mode & 0o7777:04o}, {~mask & 0o666:04o} suggested.\n"
-        )
+        mode, suggested = node.mode & 0o7777, ~mask & 0o666
+        ctx.err(f"swapon: {shown}: insecure permissions {mode:04o}, {suggested:04o} suggested.\n")
     if node.kind == "file" and node.uid != 0:
         ctx.err(f"swapon: {shown}: insecure file owner {node.uid}, 0 (root) suggested.\n")
     if not layout.is_swap_area(machine, path):
