@@ -92,6 +92,8 @@ def test_swapon_on_a_directory_warns_and_fails_to_read_the_header(host):
 
 def test_swapon_and_swapoff_take_paths_relative_to_the_working_directory(host):
     assert host.run("cd / && sudo swapoff swap.img && swapon --show").stdout == ""
-    assert host.run("cd / && sudo swapon ./swap.img && cat /proc/swaps").stdout.splitlines()[1].startswith(
-        "/swap.img "
+    assert (
+        host.run("cd / && sudo swapon ./swap.img && cat /proc/swaps")
+        .stdout.splitlines()[1]
+        .startswith("/swap.img ")
     )
