@@ -7,6 +7,7 @@ and `proto dhcp`; Docker's eth0 is a veth with a static address.
 from __future__ import annotations
 
 import ipaddress
+import random
 import re
 
 from simulator.commands import Context, command
@@ -15,6 +16,18 @@ OBJECTS = {
     "link": ("l", "li", "lin", "link"),
     "address": ("a", "ad", "add", "addr", "addre", "addres", "address"),
     "route": ("r", "ro", "rou", "rout", "route"),
+    "neighbour": (
+        "n",
+        "ne",
+        "nei",
+        "neig",
+        "neigh",
+        "neighb",
+        "neighbo",
+        "neighbor",
+        "neighbou",
+        "neighbour",
+    ),
 }
 MAC = re.compile(r"[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}")
 LEASE = 3600
@@ -46,15 +59,16 @@ def _interfaces(machine) -> list[dict]:
         }
     ]
     for n, nic in enumerate(machine.nics, start=2):
+        down = nic.get("down", False)
         links.append(
             {
                 "index": n,
                 "name": nic["name"],
                 "label": nic["name"] + ("@if7" if veth else ""),
-                "flags": "BROADCAST,MULTICAST,UP,LOWER_UP",
-                "mtu": 1500,
+                "flags": "BROADCAST,MULTICAST" if down else "BROADCAST,MULTICAST,UP,LOWER_UP",
+                "mtu": nic.get("mtu", 1500),
                 "qdisc": "noqueue" if veth else "fq_codel",
-                "state": "UP",
+                "state": "DOWN" if down else "UP",
                 "qlen": "" if veth else " qlen 1000",
                 "mac": nic["mac"],
                 "kind": "ether",
@@ -128,7 +142,7 @@ def _addresses(machine, link: dict, family: str) -> list[str]:
         left = LEASE - int(machine.uptime()) % LEASE
         lft = f"{left}sec preferred_lft {left}sec" if nic and nic["dhcp"] else "forever preferred_lft forever"
         lines.append(f"       valid_lft {lft}\n")
-    if family in ("", "6"):
+    if family in ("", "6") and not (nic and nic.get("down")):  # the kernel drops IPv6 addresses on down
         address = (
             "::1/128 scope host noprefixroute" if nic is None else f"{_link_local(nic['mac'])} scope link"
         )
@@ -139,6 +153,8 @@ def _addresses(machine, link: dict, family: str) -> list[str]:
 def _routes(machine) -> list[str]:
     lines = []
     for nic in machine.nics:
+        if nic.get("down"):  # a link set down loses its routes
+            continue
         net = ipaddress.ip_interface(f"{nic['ipv4']}/{nic['prefix']}").network
         if nic["dhcp"]:
             lines += [
@@ -154,6 +170,24 @@ def _routes(machine) -> list[str]:
     return lines
 
 
+def gateway_mac(machine, nic: dict) -> str:
+    """The MAC of the NIC's gateway: the host's bridge (virbr0, docker0...), fixed by the scenario's seed."""
+    rng = random.Random(f"{machine.spec['seed']}/gateway/{nic['gateway']}")
+    prefix = nic["mac"][:8] if machine.kind == "vm" else "02:42:ac"
+    return prefix + "".join(f":{rng.randrange(256):02x}" for _ in range(3))
+
+
+def _neighbours(machine, family: str) -> list[str]:
+    """The ARP cache: the gateway each configured link has talked to (print_neigh, iproute2 6.1)."""
+    if family == "6":
+        return []
+    return [
+        f"{nic['gateway']} dev {nic['name']} lladdr {gateway_mac(machine, nic)} REACHABLE \n"
+        for nic in machine.nics
+        if not nic.get("down")
+    ]
+
+
 def _brief(machine, links: list[dict], obj: str, family: str) -> list[str]:
     lines = []
     for link in links:
@@ -164,29 +198,96 @@ def _brief(machine, links: list[dict], obj: str, family: str) -> list[str]:
         addresses = []
         if family in ("", "4"):
             addresses.append(f"{nic['ipv4']}/{nic['prefix']}" if nic else "127.0.0.1/8")
-        if family in ("", "6"):
+        if family in ("", "6") and not (nic and nic.get("down")):
             addresses.append(_link_local(nic["mac"]) if nic else "::1/128")
         lines.append(f"{link['label']:<16} {link['state']:<14} " + "".join(a + " " for a in addresses) + "\n")
     return lines
 
 
+IFNAME = re.compile(r"[^/:\s]{1,15}")
+
+
+def _fail(ctx: Context, message: str, status: int = 255) -> int:
+    ctx.err(message + "\n")
+    return status
+
+
 def _set_link(ctx: Context, args: list[str]) -> int:
-    words = [a for a in args if a != "dev"]
-    if len(words) < 3 or words[1] != "address":
-        ctx.err('Command line is not complete. Try option "help"\n')
-        return 255
-    nic = next((n for n in ctx.machine.nics if n["name"] == words[0]), None)
-    if nic is None:
-        ctx.err(f'Cannot find device "{words[0]}"\n')
-        return 1
-    if not MAC.fullmatch(words[2]):
-        ctx.err(f'"{words[2]}" is invalid lladdr.\n')
-        return 1
+    """iplink_modify() of iproute2 6.1: parse every word first (usage errors exit 255), then find the
+    device (exit 1), then the kernel's answer (RTNETLINK answers: ..., exit 2)."""
+    dev = name = address = None
+    mtu = updown = None
+    words = list(args)
+    while words:
+        word = words.pop(0)
+        if word in ("up", "down"):
+            updown = word
+            continue
+        if word in ("name", "address", "addr", "mtu", "dev") or "address".startswith(word) and len(word) > 1:
+            if not words:
+                return _fail(ctx, 'Command line is not complete. Try option "help"')
+            value = words.pop(0)
+            if word == "name":
+                if name is not None:
+                    return _fail(ctx, f'Error: duplicate "name": "{value}" is the second value.')
+                if not IFNAME.fullmatch(value) or value in (".", ".."):
+                    return _fail(ctx, f'Error: argument "{value}" is wrong: "name" not a valid ifname')
+                name = value
+                continue
+            if word == "mtu":
+                if mtu is not None:
+                    return _fail(ctx, f'Error: duplicate "mtu": "{value}" is the second value.')
+                if not re.fullmatch(r"-?\d+", value) or not -(2**31) <= int(value) < 2**31:
+                    return _fail(ctx, f'Error: argument "{value}" is wrong: Invalid "mtu" value\n')
+                mtu = int(value)
+                continue
+            if word != "dev":
+                if not MAC.fullmatch(value):
+                    return _fail(ctx, f'"{value}" is invalid lladdr.', 1)
+                address = value.lower()
+                continue
+            word = value
+        if dev is not None:
+            return _fail(ctx, f'Error: either "dev" is duplicate, or "{word}" is a garbage.')
+        if not IFNAME.fullmatch(word):
+            return _fail(ctx, f'Error: argument "{word}" is wrong: "dev" not a valid ifname')
+        dev = word
+    dev = dev or name
+    if dev is None:
+        return _fail(ctx, 'Not enough information: "dev" argument is required.')
+    links = {link["name"]: link for link in _interfaces(ctx.machine)}
+    if dev not in links:
+        return _fail(ctx, f'Cannot find device "{dev}"', 1)
     if not ctx.is_root:
-        ctx.err("RTNETLINK answers: Operation not permitted\n")
-        return 2
-    nic.setdefault("hwmac", nic["mac"])
-    nic["mac"] = words[2].lower()
+        return _fail(ctx, "RTNETLINK answers: Operation not permitted", 2)
+    nic = links[dev].get("nic")
+    if nic is None:  # the loopback: its settings are not modelled, and it keeps them
+        return 0
+    return _apply_link_change(ctx, nic, name, address, mtu, updown)
+
+
+def _apply_link_change(ctx: Context, nic: dict, name, address, mtu, updown) -> int:
+    """One RTM_NEWLINK: the kernel refuses it whole, or applies it; reboot restores what udev and
+    networkd set (hwmac, hwname)."""
+    if mtu is not None and mtu < 68:
+        return _fail(ctx, "Error: mtu less than device minimum.", 2)
+    if mtu is not None and mtu > 65535:
+        return _fail(ctx, "Error: mtu greater than device maximum.", 2)
+    if name is not None and name != nic["name"]:
+        if any(other["name"] == name for other in ctx.machine.nics) or name == "lo":
+            return _fail(ctx, "RTNETLINK answers: File exists", 2)
+        if not nic.get("down") and updown != "down":
+            return _fail(ctx, "RTNETLINK answers: Device or resource busy", 2)
+        ctx.machine.rename_nic(nic, name)
+    if address is not None:
+        nic.setdefault("hwmac", nic["mac"])
+        nic["mac"] = address
+    if mtu is not None:
+        nic["mtu"] = mtu
+    if updown == "down":
+        nic["down"] = True
+    elif updown == "up":
+        nic.pop("down", None)
     return 0
 
 
@@ -199,7 +300,9 @@ ip - show / manipulate routing, network devices, interfaces (iproute2)
   ip addr (ip a)      addresses: inet (IPv4) and inet6
   ip route (ip r)     routing table, default gateway
   -4 / -6 one family   -br brief one-line output   ip a show dev NAME   ip -s link  RX/TX counters
+  ip neigh            the ARP cache (the gateway's MAC)
   ip link set dev NAME address 52:54:00:xx:xx:xx   change a MAC (root; lost at reboot)
+  ip link set dev NAME down | up | mtu N | name NEW (rename only while down)
 The MAC's first three bytes (OUI) betray the hypervisor: 52:54:00 KVM/QEMU, 08:00:27 VirtualBox,
 00:0c:29 / 00:50:56 VMware, 00:15:5d Hyper-V, 00:16:3e Xen.
 """,
@@ -235,11 +338,17 @@ def ip(ctx: Context, argv: list[str]) -> int:
     if rest and rest[0] in ("show", "list", "ls", "sh", "s", "lst"):
         rest = rest[1:]
     elif rest:
-        ctx.err(f'Command "{rest[0]}" is unknown, try "ip {obj} help".\n')
+        ctx.err(f'Command "{rest[0]}" is unknown, try "ip {obj.replace("neighbour", "neigh")} help".\n')
         return 255
     device = rest[1] if rest[:1] == ["dev"] and len(rest) > 1 else rest[0] if rest else ""
     if obj == "route":
         ctx.out("".join(_routes(machine)) if family != "6" else "")
+        return 0
+    if obj == "neighbour":
+        lines = _neighbours(machine, family)
+        if device:  # a listing filtered by device does not repeat it
+            lines = [line.replace(f" dev {device} ", " ") for line in lines if f" dev {device} " in line]
+        ctx.out("".join(lines))
         return 0
     links = _interfaces(machine)
     if device:
@@ -292,7 +401,7 @@ def networkctl(ctx: Context, argv: list[str]) -> int:
                 str(link["index"]),
                 link["name"],
                 link["kind"],
-                "carrier" if loopback else "routable",
+                "carrier" if loopback else "off" if link["state"] == "DOWN" else "routable",
                 "unmanaged" if loopback else "configured",
             ]
         )

@@ -1,8 +1,10 @@
 """systemd-networkd and netplan on the server, cloud and container images; NetworkManager on none."""
 
+import re
+
 import pytest
 
-from simulator import World
+from simulator import Result, World
 
 
 @pytest.fixture(scope="module")
@@ -85,3 +87,67 @@ def test_ps_shows_networkd_under_its_shortened_user(kvm):
 def test_the_docker_image_has_no_networkctl():
     result = World.new("docker-container").run("networkctl")
     assert result.status == 127
+
+
+def test_ip_link_set_down_drops_routes_and_ipv6_until_up():
+    world = World.new("kvm-guest")
+    nic = world.machine.nics[0]
+    assert world.run("ip link set enp1s0 down") == Result(
+        "", "RTNETLINK answers: Operation not permitted\n", 2
+    )
+    assert world.run("sudo ip link set dev enp1s0 down").status == 0
+    assert world.run("ip link show enp1s0").stdout.splitlines()[0] == (
+        "2: enp1s0: <BROADCAST,MULTICAST> mtu 1500 qdisc fq_codel state DOWN mode DEFAULT group default "
+        "qlen 1000"
+    )
+    assert world.run("ip -br addr").stdout.splitlines()[1] == (
+        f"enp1s0           DOWN           {nic['ipv4']}/24 "
+    )
+    assert world.run("ip route").stdout == ""
+    assert "  2 enp1s0 ether    off         configured\n" in world.run("networkctl").stdout
+    world.run("sudo ip link set enp1s0 up")
+    assert world.run("ip -br link").stdout.splitlines()[1].startswith("enp1s0           UP ")
+    assert world.run("ip route").stdout.startswith("default via ")
+
+
+def test_ip_link_set_name_needs_the_link_down_and_moves_sysfs():
+    world = World.new("kvm-guest")
+    mac = world.machine.nics[0]["mac"]
+    assert world.run("sudo ip link set enp1s0 name eth0") == Result(
+        "", "RTNETLINK answers: Device or resource busy\n", 2
+    )
+    assert world.run("sudo ip link set enp1s0 down && sudo ip link set enp1s0 name eth0 up").status == 0
+    assert world.run("ls /sys/class/net").stdout == "eth0  lo\n"
+    assert world.run("cat /sys/class/net/eth0/address").stdout == mac + "\n"
+    assert world.run(
+        "sudo ip link set eth0 mtu 9000 && ip -o link show eth0 || ip link show eth0"
+    ).stdout.startswith("2: eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 9000 ")
+    world.run("sudo reboot")
+    assert world.run("ip -br link").stdout.splitlines()[1].startswith("enp1s0           UP ")
+    assert world.run("ls /sys/class/net").stdout == "enp1s0  lo\n"
+
+
+@pytest.mark.parametrize(
+    ("line", "message", "status"),
+    [
+        ("ip link set", 'Not enough information: "dev" argument is required.\n', 255),
+        ("ip link set foo up", 'Cannot find device "foo"\n', 1),
+        ("ip link set enp1s0 foo", 'Error: either "dev" is duplicate, or "foo" is a garbage.\n', 255),
+        ("ip link set enp1s0 address zz", '"zz" is invalid lladdr.\n', 1),
+        ("ip link set enp1s0 mtu abc", 'Error: argument "abc" is wrong: Invalid "mtu" value\n\n', 255),
+        ("sudo ip link set enp1s0 mtu 70000", "Error: mtu greater than device maximum.\n", 2),
+        ("ip link set enp1s0 name a/b", 'Error: argument "a/b" is wrong: "name" not a valid ifname\n', 255),
+        ("ip neigh foo", 'Command "foo" is unknown, try "ip neigh help".\n', 255),
+    ],
+)
+def test_ip_link_set_errors_as_iproute2_6_1(kvm, line, message, status):
+    assert kvm.run(line) == Result("", message, status)
+
+
+def test_ip_neigh_lists_the_gateway(kvm):
+    nic = kvm.machine.nics[0]
+    line = kvm.run("ip neigh").stdout
+    assert re.fullmatch(
+        rf"{nic['gateway']} dev enp1s0 lladdr 52:54:00(:[0-9a-f]{{2}}){{3}} REACHABLE \n", line
+    )
+    assert kvm.run("ip neigh show dev enp1s0").stdout == line.replace(" dev enp1s0", "")
