@@ -236,23 +236,37 @@ def _cloud_init_status(ctx: Context, args: list[str]) -> int:
     return 0
 
 
+EXPERIMENTAL_TEXT = (
+    "EXPERIMENTAL: The structure and format of content scoped under the 'ds'"
+    " key may change in subsequent releases of cloud-init."
+)
+
+
 def _instance_data(machine, iid: str = "") -> dict:
+    """instance-data.json (sources/__init__.py get_data, 24.3): the v1 keys, also at the top level."""
     detail = DATASOURCES[machine.spec["platform"]]
     cloud = CLOUD_NAMES[detail.split()[0]]
+    iid = iid or instance_id(machine)
     v1 = {
+        "_beta_keys": ["subplatform"],
         "availability_zone": None,
         "cloud_name": cloud,
-        "instance_id": iid or instance_id(machine),
+        "instance_id": iid,
         "local_hostname": machine.hostname,
         "platform": cloud,
+        "public_ssh_keys": [],
         "region": None,
         "subplatform": detail.split(" ", 1)[1].strip("[]").split("][")[0] if " " in detail else "config",
     }
+    meta_data = {"instance-id": iid, "local-hostname": machine.hostname} if cloud != "none" else {}
     return {
-        "cloud_name": cloud,
-        "instance_id": v1["instance_id"],
-        "local_hostname": machine.hostname,
+        **v1,
+        "base64_encoded_keys": [],
+        "ds": {"_doc": EXPERIMENTAL_TEXT, "meta_data": meta_data},
+        "sensitive_keys": ["merged_cfg", "security-credentials"],
         "v1": v1,
+        "variant": "ubuntu",
+        "vendordata": "",
     }
 
 
@@ -278,24 +292,142 @@ QUERY_KEYS = (
 
 
 def _cloud_init_query(ctx: Context, args: list[str]) -> int:
+    """cloud-init query (cmd/query.py): a string as it is, anything else as util.json_dumps writes it."""
     data = _instance_data(ctx.machine)
-    if "--list-keys" in args:
-        ctx.out("\n".join(QUERY_KEYS) + "\n")
-        return 0
+    flags = {a for a in args if a.startswith("-")}
+    unknown = flags - {"-a", "--all", "--list-keys"}
+    if unknown:
+        return _argparse_error(ctx, f"unrecognized arguments: {' '.join(sorted(unknown))}")
     names = [a for a in args if not a.startswith("-")]
-    if not names:
+    if len(names) > 1:
+        return _argparse_error(ctx, f"unrecognized arguments: {' '.join(names[1:])}")
+    if not names and not flags:
         ctx.err("Expected one of the options: --all, --format, --list-keys or varname\n")
         return 1
     value: object = data
-    for part in names[0].split("."):
-        if not isinstance(value, dict) or part not in value:
-            ctx.err(f"Undefined instance-data key '{names[0]}'\n")
+    if names:
+        for part in names[0].split("."):
+            if not isinstance(value, dict) or part not in value:
+                ctx.err(f"Undefined instance-data key '{names[0]}'\n")
+                return 1
+            value = value[part]
+    if "--list-keys" in flags:
+        if not isinstance(value, dict):
+            ctx.err(f"--list-keys provided but '{names[0]}' is not a dict\n")
             return 1
-        value = value[part]
-    if isinstance(value, dict):
-        ctx.out(json.dumps(value, indent=1, sort_keys=True, separators=(",", ": ")) + "\n")
-    else:
-        ctx.out(f"{value}\n")
+        ctx.out("\n".join(sorted(value)) + "\n")
+        return 0
+    ctx.out((value if isinstance(value, str) else _json(value).rstrip("\n")) + "\n")
+    return 0
+
+
+SUBCOMMANDS = ("init", "modules", "single", "query", "features", "analyze", "devel", "collect-logs", "clean")
+USAGE = (
+    "usage: /usr/bin/cloud-init [-h] [--version] [--debug] [--force] [--all-stages]\n"
+    "                           {init,modules,single,query,features,analyze,devel,collect-logs,"
+    "clean,status,schema} ...\n"
+)
+
+
+CLEAN_USAGE = (
+    "usage: /usr/bin/cloud-init clean [-h] [-l] [--machine-id] [-r] [-s]\n"
+    "                                 [-c {all,ssh_config,network} [{all,ssh_config,network} ...]]\n"
+)
+
+
+def _argparse_error(ctx: Context, message: str, sub: str = "") -> int:
+    """argparse's exit: the parser that found the error prints its usage (a subcommand's own for a bad
+    value; the main parser collects unrecognized arguments)."""
+    usage = CLEAN_USAGE if sub == "clean" else USAGE
+    ctx.err(f"{usage}/usr/bin/cloud-init{' ' + sub if sub else ''}: error: {message}\n")
+    return 2
+
+
+CLEAN_FLAGS = {
+    "--logs": "logs",
+    "-l": "logs",
+    "--machine-id": "machine-id",
+    "--reboot": "reboot",
+    "-r": "reboot",
+}
+CLEAN_FLAGS |= {"--seed": "seed", "-s": "seed"}
+CONFIG_TYPES = ("all", "ssh_config", "network")
+GENERATED_CONFIGS = {
+    "network": ("/etc/netplan/50-cloud-init.yaml", "/etc/systemd/network/10-cloud-init-eth0.network"),
+    "ssh_config": ("/etc/ssh/sshd_config.d/50-cloud-init.conf",),
+}
+
+
+def _clean_options(ctx: Context, args: list[str]) -> tuple[set[str], set[str]] | int:
+    """argparse as cmd/clean.py declares it: flags (unique prefixes of the long ones) and -c TYPE..."""
+    chosen, configs = set(), set()
+    words = list(args)
+    while words:
+        word = words.pop(0)
+        if word in ("-c", "--configs") or (word.startswith("--con") and "--configs".startswith(word)):
+            if not words or words[0].startswith("-"):
+                return _argparse_error(ctx, "argument -c/--configs: expected at least one argument", "clean")
+            while words and not words[0].startswith("-"):
+                value = words.pop(0)
+                if value not in CONFIG_TYPES:
+                    choices = ", ".join(f"'{c}'" for c in CONFIG_TYPES)
+                    message = f"argument -c/--configs: invalid choice: '{value}' (choose from {choices})"
+                    return _argparse_error(ctx, message, "clean")
+                configs.add(value)
+            continue
+        matches = {key for flag, key in CLEAN_FLAGS.items() if flag == word}
+        if not matches and word.startswith("--") and len(word) > 2:
+            matches = {key for flag, key in CLEAN_FLAGS.items() if flag.startswith(word)}
+        if len(matches) != 1:
+            return _argparse_error(ctx, f"unrecognized arguments: {word}")
+        chosen |= matches
+    return chosen, configs
+
+
+def _cloud_init_clean(ctx: Context, args: list[str]) -> int:
+    """cloud-init clean (cmd/clean.py, 24.3): remove /var/lib/cloud but its seed (unless -s), the logs
+    (-l), generated configs (-c); --machine-id writes 'uninitialized' so systemd makes a new id at the
+    next boot; -r reboots. Silent when it succeeds."""
+    parsed = _clean_options(ctx, args)
+    if isinstance(parsed, int):
+        return parsed
+    chosen, configs = parsed
+    fs = ctx.machine.fs
+    removals = []
+    if "logs" in chosen:
+        removals += ["/var/log/cloud-init.log", "/var/log/cloud-init-output.log"]
+    for kind, paths in GENERATED_CONFIGS.items():
+        if configs & {"all", kind}:
+            removals += list(paths)
+    for path in removals:
+        if not fs.lexists(path):
+            continue
+        try:
+            fs.remove(path, uid=ctx.uid)
+        except FsError as e:
+            ctx.err(f"PermissionError: [Errno 13] {e.message}: '{path}'\n")  # an uncaught OSError's last line
+            return 1
+    base = "/var/lib/cloud"
+    entries = sorted(fs.listdir(base)) if fs.is_dir(base) else []
+    for name in entries:
+        if name == "seed" and "seed" not in chosen:
+            continue
+        path = f"{base}/{name}"
+        try:
+            fs.remove(path, uid=ctx.uid, recursive=True)
+        except FsError as e:
+            ctx.err(f"Error:\nCould not remove {path}: [Errno 13] {e.message}: '{path}'\n")
+            return 1
+    if "machine-id" in chosen:
+        try:
+            fs.write("/etc/machine-id", "uninitialized\n", uid=ctx.uid, mode=0o444)
+        except FsError as e:
+            ctx.err(f"PermissionError: [Errno 13] {e.message}: '/etc/machine-id'\n")
+            return 1
+    if "reboot" in chosen:
+        from simulator.commands.services import reboot_machine
+
+        return reboot_machine(ctx, firmware=False)
     return 0
 
 
@@ -306,25 +438,33 @@ cloud-init - the tool behind a cloud image's first-boot configuration
 
   cloud-init status [--long] [--wait] [--format json]   has it finished? (done / running / error /
                                                         disabled); --long adds the datasource
-  cloud-init query --list-keys        the instance-data keys
-  cloud-init query v1.cloud_name      one of them (dotted path)
+  cloud-init query --list-keys        the instance-data keys (query -a: all of them, as JSON)
+  cloud-init query v1.cloud_name      one of them (dotted path): ds, instance_id, local_hostname...
+  cloud-init clean [--logs] [--machine-id] [--seed] [--reboot] [-c all|network|ssh_config]
+                                      forget this instance (root), so the next boot is a first boot:
+                                      the way to prepare a template before cloning it
+  cloud-init --version                /usr/bin/cloud-init and the package version
 
 Installed on Ubuntu cloud images and server installs; a bare-metal desktop may not have it.
 """,
 )
 def cloud_init(ctx: Context, argv: list[str]) -> int:
     args = argv[1:]
-    if args and args[0] == "status":
-        return _cloud_init_status(ctx, args[1:])
-    if args and args[0] == "query":
-        return _cloud_init_query(ctx, args[1:])
-    ctx.err(
-        "usage: /usr/bin/cloud-init [-h] [--version] [--debug] [--force] [--all-stages]\n"
-        "                           {init,modules,single,query,features,analyze,devel,collect-logs,"
-        "clean,status,schema} ...\n"
-        "/usr/bin/cloud-init: error: the following arguments are required: subcommand\n"
-    )
-    return 2
+    if args and args[0] in ("--version", "-v", "--vers", "--versi", "--versio"):
+        ctx.out(f"/usr/bin/cloud-init {VERSION}\n")
+        return 0
+    handlers = {"status": _cloud_init_status, "query": _cloud_init_query, "clean": _cloud_init_clean}
+    if args and args[0] in handlers:
+        return handlers[args[0]](ctx, args[1:])
+    if not args:
+        return _argparse_error(ctx, "the following arguments are required: subcommand")
+    if args[0].startswith("-"):
+        return _argparse_error(ctx, f"unrecognized arguments: {args[0]}")
+    if args[0] in (*SUBCOMMANDS, "schema"):
+        ctx.err(f"cloud-init {args[0]}: this stage runs at boot; the simulator does not run it by hand\n")
+        return 1
+    choices = ", ".join(f"'{c}'" for c in (*SUBCOMMANDS, "status", "schema"))
+    return _argparse_error(ctx, f"argument subcommand: invalid choice: '{args[0]}' (choose from {choices})")
 
 
 @command(

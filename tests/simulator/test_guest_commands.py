@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from simulator import World
 from simulator.result import Result
 
@@ -84,3 +86,58 @@ def test_nproc_and_arch():
     world = World.new("intel-vtx-host")
     assert world.run("nproc") == Result("8\n", "", 0)
     assert world.run("arch") == Result("x86_64\n", "", 0)
+
+
+def test_cloud_init_version_and_query_keys():
+    world = World.new("kvm-guest")
+    assert world.run("cloud-init --version") == Result("/usr/bin/cloud-init 24.3.1-0ubuntu0~24.04.2\n", "", 0)
+    assert world.run("cloud-init query instance_id") == Result("iid-web01\n", "", 0)
+    assert world.run("cloud-init query region") == Result("null\n", "", 0)
+    ds = json.loads(world.run("cloud-init query ds").stdout)
+    assert ds["meta_data"] == {"instance-id": "iid-web01", "local-hostname": "web01"}
+    assert ds["_doc"].startswith("EXPERIMENTAL: The structure and format of content scoped under the 'ds'")
+    assert world.run("cloud-init query v1 --list-keys").stdout.splitlines()[:3] == [
+        "_beta_keys",
+        "availability_zone",
+        "cloud_name",
+    ]
+    assert json.loads(world.run("cloud-init query -a").stdout)["v1"]["local_hostname"] == "web01"
+    assert world.run("cloud-init query nope") == Result("", "Undefined instance-data key 'nope'\n", 1)
+
+
+def test_cloud_init_clean_prepares_a_first_boot():
+    world = World.new("kvm-guest")
+    old_id = world.machine.machine_id()
+    assert world.run("cloud-init clean").stderr == (
+        "Error:\nCould not remove /var/lib/cloud/data: [Errno 13] Permission denied: '/var/lib/cloud/data'\n"
+    )
+    assert world.run("sudo cloud-init clean --logs --machine-id -c network") == Result("", "", 0)
+    assert world.run("ls /var/lib/cloud").stdout == "seed\n"
+    assert world.run("ls /var/log/cloud-init.log /etc/netplan/50-cloud-init.yaml").status == 2
+    assert world.run("cat /etc/machine-id").stdout == "uninitialized\n"
+    assert world.run("sudo cloud-init clean --seed --reboot").status == 0
+    assert world.run("ls /var/lib/cloud").stdout == ""
+    assert world.machine.machine_id() not in (old_id, "uninitialized")
+
+
+@pytest.mark.parametrize(
+    ("line", "error"),
+    [
+        ("cloud-init clean --foo", "/usr/bin/cloud-init: error: unrecognized arguments: --foo\n"),
+        (
+            "cloud-init clean -c bogus",
+            "/usr/bin/cloud-init clean: error: argument -c/--configs: invalid choice: 'bogus' "
+            "(choose from 'all', 'ssh_config', 'network')\n",
+        ),
+        (
+            "cloud-init bogus",
+            "/usr/bin/cloud-init: error: argument subcommand: invalid choice: 'bogus' (choose from 'init', "
+            "'modules', 'single', 'query', 'features', 'analyze', 'devel', 'collect-logs', 'clean', "
+            "'status', 'schema')\n",
+        ),
+    ],
+)
+def test_cloud_init_argparse_errors(line, error):
+    result = World.new("kvm-guest").run(line)
+    assert result.stderr.startswith("usage: /usr/bin/cloud-init ") and result.stderr.endswith(error)
+    assert result.status == 2
