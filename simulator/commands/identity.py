@@ -12,6 +12,7 @@ import re
 from datetime import UTC, datetime
 
 from simulator.commands import Context, command
+from simulator.commands.options import UsageError, parse
 from simulator.filesystem import FsError
 from simulator.hardware import METAL
 from simulator.keys import (
@@ -99,6 +100,9 @@ def status_rows(machine) -> list[tuple[str, str]]:
     static = machine.fs.read("/etc/hostname").strip() if machine.fs.exists("/etc/hostname") else ""
     chassis = METAL[machine.cpu.vendor].chassis if machine.kind == "metal" else machine.platform.chassis
     rows = [("Static hostname", static or "n/a")]
+    pretty = pretty_hostname(machine)
+    if pretty and pretty != static:
+        rows.append(("Pretty hostname", pretty))
     if machine.hostname != static:
         rows.append(("Transient hostname", machine.hostname))
     rows += [("Icon name", f"computer-{chassis}"), ("Chassis", f"{chassis} {GLYPHS[chassis]}")]
@@ -123,45 +127,143 @@ def status_rows(machine) -> list[tuple[str, str]]:
     return rows
 
 
+def pretty_hostname(machine) -> str:
+    """PRETTY_HOSTNAME= of /etc/machine-info, where systemd-hostnamed keeps it."""
+    try:
+        text = machine.fs.read("/etc/machine-info")
+    except FsError:
+        return ""
+    for line in text.splitlines():
+        key, _, value = line.partition("=")
+        if key == "PRETTY_HOSTNAME":
+            return value.strip().strip('"')
+    return ""
+
+
+def hostname_cleanup(name: str) -> str:
+    """systemd's hostname_cleanup(): keep letters, digits, single hyphens and dots, at most 64 chars."""
+    out, dot, hyphen = [], True, True
+    for char in name:
+        if len(out) >= 64:
+            break
+        if char == ".":
+            if not (dot or hyphen):
+                out.append(".")
+                dot, hyphen = True, False
+        elif char == "-":
+            if not dot:
+                out.append("-")
+                dot, hyphen = False, True
+        elif char.isascii() and char.isalnum():
+            out.append(char)
+            dot = hyphen = False
+    if out and out[-1] in "-.":
+        out.pop()
+    return "".join(out)
+
+
+def _set_names(ctx: Context, name: str, which: set[str]) -> int:
+    """set_hostname() of hostnamectl (systemd 255): without --static/--transient/--pretty all three are
+    set; then a valid name clears the pretty name, and an invalid one becomes the pretty name while
+    its cleaned-up form becomes the hostname. hostnamed needs root (polkit)."""
+    machine = ctx.machine
+    implicit = not which
+    which = which or {"pretty", "static", "transient"}
+    for target in ("pretty", "static", "transient"):
+        if target in which and not ctx.is_root:
+            ctx.err(f"Could not set {target} hostname: Access denied\n")
+            return 1
+    valid = HOSTNAME.fullmatch(name.rstrip(".")) is not None and len(name) <= 64
+    static_set = machine.fs.exists("/etc/hostname") and machine.fs.read("/etc/hostname").strip()
+    if which == {"transient"} and static_set:  # hostnamed keeps using the static name
+        ctx.err(
+            "Hint: static hostname is already set, so the specified transient hostname will not be used.\n"
+        )
+        which = set()
+    if "pretty" in which:
+        pretty = "" if implicit and valid else name
+        lines = [
+            line
+            for line in (
+                machine.fs.read("/etc/machine-info").splitlines()
+                if machine.fs.is_file("/etc/machine-info")
+                else []
+            )
+            if not line.startswith("PRETTY_HOSTNAME=")
+        ]
+        if pretty:
+            lines.append(f'PRETTY_HOSTNAME="{pretty}"' if " " in pretty else f"PRETTY_HOSTNAME={pretty}")
+        if lines:
+            machine.fs.write("/etc/machine-info", "".join(line + "\n" for line in lines))
+        elif machine.fs.exists("/etc/machine-info"):
+            machine.fs.remove("/etc/machine-info")
+        name = hostname_cleanup(name)
+    if ("static" in which or "transient" in which) and name and not HOSTNAME.fullmatch(name):
+        target = "static" if "static" in which else "transient"
+        ctx.err(f"Could not set {target} hostname: Invalid {target} hostname '{name}'\n")
+        return 1
+    if "static" in which:
+        if name:
+            machine.fs.write("/etc/hostname", name + "\n")
+        elif machine.fs.exists("/etc/hostname"):
+            machine.fs.remove("/etc/hostname")
+    if "transient" in which and name:
+        machine.hostname = name
+    return 0
+
+
 @command(
     "hostnamectl",
     man="""
-hostnamectl - query and change the system host name (systemd)
+hostnamectl - query and change the system host name (systemd 255)
 
   hostnamectl [status]          static/transient name, chassis, machine ID, boot ID, virtualization,
                                 operating system, kernel, hardware vendor and model, firmware
-  hostnamectl hostname [NAME]   print, or set, the host name
-  hostnamectl set-hostname NAME set the static name (/etc/hostname) and the transient (kernel) name
+  hostnamectl --static | --transient | --pretty   print just that one name
+  hostnamectl hostname [NAME]   print, or set, the host name (set-hostname is the old spelling)
+                                setting a plain name sets the static (/etc/hostname) and transient (kernel)
+                                names; "Web Server 2" becomes the pretty name (/etc/machine-info) and
+                                WebServer2 the host name; --static/--transient/--pretty set only that one
 
 Setting needs root (or polkit authorisation).
 """,
 )
 def hostnamectl(ctx: Context, argv: list[str]) -> int:
     machine = ctx.machine
-    args = [a for a in argv[1:] if a not in ("--static", "--transient", "--pretty")]
+    try:
+        opts, args = parse(
+            argv[1:], "hH:M:", {"static": "static", "transient": "transient", "pretty": "pretty"}
+        )
+    except UsageError as error:
+        ctx.err(f"hostnamectl: {error}\n")
+        return 1
+    which = {key for key in ("static", "transient", "pretty") if key in opts}
     if machine.spec["platform"] == "docker":
         ctx.err(NO_SYSTEMD + "Failed to connect to bus: Host is down\n")
         return 1
-    if not args or args == ["status"]:
+    verb = args[0] if args else "status"
+    if verb in ("status", "hostname") and len(args) <= 1 and which:
+        if len(which) > 1:
+            ctx.err("Cannot query more than one name type at a time\n")
+            return 1
+        static = machine.fs.read("/etc/hostname").strip() if machine.fs.exists("/etc/hostname") else ""
+        names = {"static": static, "transient": machine.hostname, "pretty": pretty_hostname(machine)}
+        ctx.out(names[which.pop()] + "\n")
+        return 0
+    if verb == "status" and len(args) <= 1:
         rows = status_rows(machine)
         width = max(len(label) for label, _ in rows)
         ctx.out("".join(f"{label:>{width}}: {value}\n" for label, value in rows))
         return 0
-    if args == ["hostname"]:
+    if verb == "hostname" and len(args) == 1:
         ctx.out(machine.hostname + "\n")
         return 0
-    if len(args) == 2 and args[0] in ("set-hostname", "hostname"):
-        name = args[1]
-        if not ctx.is_root:
-            ctx.err("Could not set static hostname: Access denied\n")
-            return 1
-        if not HOSTNAME.fullmatch(name) or len(name) > 64:
-            ctx.err(f"Invalid static hostname '{name}'\n")
-            return 1
-        machine.fs.write("/etc/hostname", name + "\n")
-        machine.hostname = name
-        return 0
-    ctx.err(f"Unknown command verb '{args[0]}'.\n" if args else "")
+    if verb in ("set-hostname", "hostname") and len(args) == 2:
+        return _set_names(ctx, args[1], which)
+    if verb in ("status", "hostname", "set-hostname"):
+        ctx.err(f"Too {'few' if len(args) < 2 else 'many'} arguments.\n")
+        return 1
+    ctx.err(f"Unknown command verb '{verb}'.\n")
     return 1
 
 

@@ -110,8 +110,11 @@ def test_hostnamectl_shows_a_transient_name_that_differs():
 
 def test_hostnamectl_set_hostname_needs_root_and_persists():
     world = World.new("kvm-guest")
-    assert world.run("hostnamectl set-hostname web02") == Result(
-        "", "Could not set static hostname: Access denied\n", 1
+    assert world.run("hostnamectl set-hostname web02") == Result(  # set_hostname() sets the pretty name first
+        "", "Could not set pretty hostname: Access denied\n", 1
+    )
+    assert world.run("hostnamectl --static set-hostname web02").stderr == (
+        "Could not set static hostname: Access denied\n"
     )
     assert world.run("sudo hostnamectl set-hostname web02") == Result("", "", 0)
     assert world.run("cat /etc/hostname").stdout == "web02\n"
@@ -293,3 +296,34 @@ def test_ssh_keygen_y_ignores_a_private_key_others_can_read():
         'Load key "/tmp/k": bad permissions\r\n'
     )
     assert result.status == 255
+
+
+def test_hostnamectl_prints_one_name_per_flag():
+    world = World.new("kvm-guest")
+    world.run("sudo hostname temp")
+    assert world.run("hostnamectl --static") == Result("web01\n", "", 0)
+    assert world.run("hostnamectl --transient") == Result("temp\n", "", 0)
+    assert world.run("hostnamectl hostname --pretty") == Result("\n", "", 0)
+    assert world.run("hostnamectl --static --pretty") == Result(
+        "", "Cannot query more than one name type at a time\n", 1
+    )
+    assert world.run("hostnamectl --bogus") == Result("", "hostnamectl: unrecognized option '--bogus'\n", 1)
+
+
+def test_hostnamectl_turns_a_free_form_name_into_pretty_and_static_names():
+    world = World.new("kvm-guest")
+    assert world.run("sudo hostnamectl hostname 'Web Server 2'") == Result("", "", 0)
+    assert (
+        world.run("cat /etc/hostname /etc/machine-info").stdout
+        == 'WebServer2\nPRETTY_HOSTNAME="Web Server 2"\n'
+    )
+    assert world.run("hostnamectl").stdout.startswith(
+        " Static hostname: WebServer2\n Pretty hostname: Web Server 2\n"
+    )
+    assert world.run("hostname").stdout == "WebServer2\n"
+    assert world.run("sudo hostnamectl set-hostname web03 && ls /etc/machine-info").status == 2
+    hint = world.run("sudo hostnamectl --transient hostname tmp1")
+    assert hint.stderr.endswith(
+        "Hint: static hostname is already set, so the specified transient hostname will not be used.\n"
+    )
+    assert world.run("hostname").stdout == "web03\n"
