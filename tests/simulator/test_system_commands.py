@@ -454,3 +454,39 @@ def test_ip_s_link_prints_iproute2_6_1_counter_tables(worlds):
     ]
     assert re.fullmatch(r"    {1,10}\d+ +\d+      0       0       0       0 \n", out[3])
     assert len(out[3]) == len("    RX:  bytes packets errors dropped  missed   mcast ") + 1
+
+
+def test_systemctl_list_units_prints_systemd_255s_table_and_legend(worlds):
+    assert worlds["kvm"].run("systemctl list-units --type=service").stdout == (
+        "  UNIT                     LOAD   ACTIVE SUB     DESCRIPTION\n"
+        "  cloud-init.service       loaded active exited  Cloud-init: Network Stage\n"
+        "  qemu-guest-agent.service loaded active running QEMU Guest Agent\n"
+        "  ssh.service              loaded active running OpenBSD Secure Shell server\n"
+        "  systemd-journald.service loaded active running Journal Service\n"
+        "  systemd-networkd.service loaded active running Network Configuration\n"
+        "\n"
+        "LOAD   = Reflects whether the unit definition was properly loaded.\n"
+        "ACTIVE = The high-level unit activation state, i.e. generalization of SUB.\n"
+        "SUB    = The low-level unit activation state, values depend on unit type.\n"
+        "5 loaded units listed. Pass --all to see loaded but inactive units, too.\n"
+        "To show all installed unit files use 'systemctl list-unit-files'.\n"
+    )
+    assert worlds["kvm"].run("systemctl list-units --state=exited --no-legend").stdout == (
+        "  cloud-init.service loaded active exited Cloud-init: Network Stage\n"
+    )
+    assert worlds["kvm"].run("systemctl list-units --no-legend --plain 'ssh*'").stdout == (
+        "ssh.service loaded active running OpenBSD Secure Shell server\n"
+    )
+
+
+def test_systemctl_unit_files_and_is_enabled(worlds):
+    files = worlds["kvm"].run("systemctl list-unit-files").stdout.splitlines()
+    assert files[0] == "UNIT FILE                STATE   PRESET"
+    assert "qemu-guest-agent.service static  -" in files and files[-1] == "5 unit files listed."
+    assert worlds["kvm"].run("systemctl is-enabled ssh") == Result("enabled\n", "", 0)
+    assert worlds["kvm"].run("systemctl is-enabled nope") == Result(
+        "", "Failed to get unit file state for nope.service: No such file or directory\n", 1
+    )
+    assert worlds["kvm"].run("systemctl --bogus") == Result(
+        "", "systemctl: unrecognized option '--bogus'\n", 1
+    )
