@@ -10,7 +10,7 @@ import time
 
 from simulator import procfs
 from simulator.commands import Context, command
-from simulator.commands.options import Options, gnu
+from simulator.commands.options import Options, UsageError, gnu, parse
 from simulator.layout import KERNEL_VERSION, RELEASE
 
 SYSTEMD_VERSION = (
@@ -229,6 +229,52 @@ def lscpu(ctx: Context, argv: list[str]) -> int:
     return 0
 
 
+LEVELS = ("emerg", "alert", "crit", "err", "warn", "notice", "info", "debug")
+
+
+def kernel_level(text: str) -> int:
+    """The printk level of a logged line, which the model does not store: pr_err for the failures the
+    scenarios log (KVM init, missing modules), pr_notice for the banner, pr_info for the rest."""
+    lowered = text.lower()
+    failures = ("not supported", "disabled (by bios)", "isn't amd", "failed", "error")
+    if any(word in lowered for word in failures):
+        return 3
+    if "warning" in lowered:
+        return 4
+    if text.startswith(("Linux version", "Kernel command line")):  # printk(KERN_NOTICE ...) in init/main.c
+        return 5
+    return 6
+
+
+def _parse_levels(ctx: Context, spec: str) -> set[int] | None:
+    """parse_level() of util-linux 2.39: names (any case) or numbers, comma-separated."""
+    chosen = set()
+    for word in spec.split(","):
+        if word.isdigit() and int(word) < len(LEVELS):
+            chosen.add(int(word))
+        elif word.lower() in LEVELS:
+            chosen.add(LEVELS.index(word.lower()))
+        else:
+            ctx.err(f"dmesg: unknown level '{word}'\n")
+            return None
+    return chosen
+
+
+DMESG_LONG = {
+    "ctime": "T",
+    "notime": "t",
+    "read-clear": "c",
+    "clear": "C",
+    "kernel": "k",
+    "human": "H",
+    "decode": "x",
+    "follow": "w",
+    "level=": "l",
+    "nopager": "P",
+    "color=": "color",
+}
+
+
 @command(
     "dmesg",
     man="""
@@ -236,49 +282,62 @@ dmesg - print the kernel ring buffer (root only on Ubuntu: kernel.dmesg_restrict
 
   sudo dmesg | grep -i hypervisor     "Hypervisor detected: KVM" in a VM guest
   sudo dmesg | grep -i kvm            why did modprobe kvm_intel fail?
-  -T human-readable time stamps   -t no time stamps   -c print, then clear (root)
+  -T human-readable time stamps   -t no time stamps   -H relative times   -x facility:level prefixes
+  -l err,warn  only those levels  -w wait for new messages (Ctrl-C ends it)   -c print, then clear (root)
 Inside a container dmesg is refused even to root.
 """,
 )
 def dmesg(ctx: Context, argv: list[str]) -> int:
     machine = ctx.machine
-    args = set(argv[1:])
-    known = {
-        "-T",
-        "--ctime",
-        "-t",
-        "--notime",
-        "-c",
-        "--read-clear",
-        "-C",
-        "--clear",
-        "-k",
-        "--kernel",
-        "-H",
-        "-L",
-        "--color=never",
-        "-x",
-    }
-    for arg in args - known:
-        return try_help(ctx, "dmesg", arg)
+    try:
+        opts, operands = parse(argv[1:], "cCkHLtTxwl:P", DMESG_LONG)
+    except UsageError as error:
+        ctx.err(f"dmesg: {error}\nTry 'dmesg --help' for more information.\n")
+        return 1
+    if operands:
+        ctx.err("dmesg: bad usage\nTry 'dmesg --help' for more information.\n")
+        return 1
+    levels = None
+    for spec in opts.all("l"):
+        levels = _parse_levels(ctx, spec)
+        if levels is None:
+            return 1
     if not ctx.is_root or machine.kind == "container":
         ctx.err("dmesg: read kernel buffer failed: Operation not permitted\n")
         return 1
-    if args & {"-C", "--clear"}:
+    if "C" in opts:
         machine.dmesg.clear()
         return 0
     boot = machine.now() - machine.uptime()
-    lines = []
+    clock = opts.last_of("t", "T", "H")
+    lines, previous = [], None
     for at, text in machine.dmesg:
-        if args & {"-t", "--notime"}:
-            lines.append(text)
-        elif args & {"-T", "--ctime"}:
-            lines.append(f"[{time.strftime('%a %b %e %H:%M:%S %Y', time.gmtime(boot + at))}] {text}")
+        level = kernel_level(text)
+        if levels is not None and level not in levels:
+            continue
+        prefix = f"{'kern':<6}:{LEVELS[level]:<6}: " if "x" in opts else ""
+        if clock == "t":
+            stamp = ""
+        elif clock == "T":
+            stamp = f"[{time.strftime('%a %b %e %H:%M:%S %Y', time.gmtime(boot + at))}] "
+        elif clock == "H":  # DMESG_TIMEFTM_RELTIME: the minute when it changes, else the delta
+            now = time.gmtime(boot + at)
+            if previous is None or time.strftime("%j%H%M", now) != time.strftime("%j%H%M", previous[0]):
+                stamp = f"[{time.strftime('%b%d %H:%M', now)}] "
+            else:
+                delta = at - previous[1]
+                stamp = f"[  {delta:+8.6f}] " if delta < 10 else f"[ {delta:+9.6f}] "
+            previous = (now, at)
         else:
-            lines.append(f"[{at:12.6f}] {text}")
-    ctx.out("".join(line + "\n" for line in lines))
-    if args & {"-c", "--read-clear"}:
+            stamp = f"[{at:12.6f}] "
+        lines.append(prefix + stamp + text + "\n")
+        ctx.tick()
+    ctx.out("".join(lines))
+    if "c" in opts:
         machine.dmesg.clear()
+    if "w" in opts:  # nothing new is logged while it waits: it runs until interrupted
+        while True:
+            ctx.tick(1000)
     return 0
 
 

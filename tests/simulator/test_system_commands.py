@@ -490,3 +490,25 @@ def test_systemctl_unit_files_and_is_enabled(worlds):
     assert worlds["kvm"].run("systemctl --bogus") == Result(
         "", "systemctl: unrecognized option '--bogus'\n", 1
     )
+
+
+def test_dmesg_levels_decode_and_relative_times():
+    world = World.new("intel-vtx-host")
+    world.run("sudo modprobe kvm_amd")
+    assert world.run("sudo dmesg --level=err").stdout == (
+        "[   30.370000] kvm_amd: SVM not supported by CPU 0, not amd or hygon\n"
+    )
+    assert world.run("sudo dmesg -l err,warn -x -t").stdout == (
+        "kern  :err   : kvm_amd: SVM not supported by CPU 0, not amd or hygon\n"
+    )
+    assert world.run("sudo dmesg -x | head -1").stdout.startswith(
+        "kern  :notice: [    0.000000] Linux version "
+    )
+    human = world.run("sudo dmesg -H | head -2").stdout.splitlines()
+    assert human[0].startswith("[Nov27 09:59] Linux version") and human[1].startswith("[  +0.000000] ")
+    assert world.run("sudo dmesg -l foo") == Result("", "dmesg: unknown level 'foo'\n", 1)
+
+
+def test_dmesg_follow_runs_until_the_line_is_interrupted():
+    result = World.new("kvm-guest").run("sudo dmesg -w")
+    assert "Hypervisor detected: KVM" in result.stdout and result.status == 130
