@@ -1,7 +1,7 @@
-"""What a guest (or a would-be KVM host) tells about itself: cloud-init, kvm-ok, lspci, nproc, arch.
+"""What a guest (or a would-be KVM host) tells about itself: cloud-init, kvm-ok, nproc, arch.
 
 Modelled on cloud-init 24.4 (cloudinit/cmd/status.py), Ubuntu cpu-checker 0.7 (the kvm-ok script),
-pciutils 3.10 (lspci) and coreutils 9.4 (nproc, arch).
+and coreutils 9.4 (nproc, arch).
 """
 
 from __future__ import annotations
@@ -511,98 +511,6 @@ def kvm_ok(ctx: Context, argv: list[str]) -> int:
         )
         return 1
     ctx.out("KVM acceleration can be used\n")
-    return 0
-
-
-# PCI devices as lspci prints them, per platform. KVM: a libvirt Q35 guest (virt-manager defaults) as
-# captured on Ubuntu 24.04; Xen HVM: the Xen platform device of HVM guests; VirtualBox and VMware: their
-# classic emulated devices (UNVERIFIED against captures of these exact versions); Hyper-V generation 2
-# guests have no PCI bus at all, so lspci prints nothing.
-PCI = {
-    "kvm": (
-        "00:00.0 Host bridge: Intel Corporation 82G33/G31/P35/P31 Express DRAM Controller",
-        "00:01.0 VGA compatible controller: Red Hat, Inc. Virtio 1.0 GPU (rev 01)",
-        *(f"00:02.{n} PCI bridge: Red Hat, Inc. QEMU PCIe Root port" for n in range(8)),
-        "00:1f.0 ISA bridge: Intel Corporation 82801IB (ICH9) LPC Interface Controller (rev 02)",
-        "00:1f.2 SATA controller: Intel Corporation 82801IR/IO/IH (ICH9R/DO/DH) 6 port SATA Controller "
-        "[AHCI mode] (rev 02)",
-        "00:1f.3 SMBus: Intel Corporation 82801I (ICH9 Family) SMBus Controller (rev 02)",
-        "01:00.0 Ethernet controller: Red Hat, Inc. Virtio 1.0 network device (rev 01)",
-        "02:00.0 USB controller: Red Hat, Inc. QEMU XHCI Host Controller (rev 01)",
-        "03:00.0 Communication controller: Red Hat, Inc. Virtio 1.0 console (rev 01)",
-        "04:00.0 SCSI storage controller: Red Hat, Inc. Virtio 1.0 block device (rev 01)",
-        "05:00.0 Unclassified device [00ff]: Red Hat, Inc. Virtio 1.0 memory balloon (rev 01)",
-        "06:00.0 Unclassified device [00ff]: Red Hat, Inc. Virtio 1.0 RNG (rev 01)",
-    ),
-    "xen": (
-        "00:00.0 Host bridge: Intel Corporation 440FX - 82441FX PMC [Natoma] (rev 02)",
-        "00:01.0 ISA bridge: Intel Corporation 82371SB PIIX3 ISA [Natoma/Triton II]",
-        "00:01.1 IDE interface: Intel Corporation 82371SB PIIX3 IDE [Natoma/Triton II]",
-        "00:01.3 Bridge: Intel Corporation 82371AB/EB/MB PIIX4 ACPI (rev 01)",
-        "00:02.0 VGA compatible controller: Cirrus Logic GD 5446",
-        "00:03.0 Unassigned class [ff80]: XenSource, Inc. Xen Platform Device (rev 01)",
-    ),
-    "oracle": (
-        "00:00.0 Host bridge: Intel Corporation 440FX - 82441FX PMC [Natoma] (rev 02)",
-        "00:01.0 ISA bridge: Intel Corporation 82371SB PIIX3 ISA [Natoma/Triton II]",
-        "00:01.1 IDE interface: Intel Corporation 82371AB/EB/MB PIIX4 IDE (rev 01)",
-        "00:02.0 VGA compatible controller: InnoTek Systemberatung GmbH VirtualBox Graphics Adapter",
-        "00:03.0 Ethernet controller: Intel Corporation 82540EM Gigabit Ethernet Controller (rev 02)",
-        "00:04.0 System peripheral: InnoTek Systemberatung GmbH VirtualBox Guest Service",
-        "00:07.0 Bridge: Intel Corporation 82371AB/EB/MB PIIX4 ACPI (rev 08)",
-        "00:0d.0 SATA controller: Intel Corporation 82801HM/HEM (ICH8M/ICH8M-E) SATA Controller "
-        "[AHCI mode] (rev 02)",
-    ),
-    "vmware": (
-        "00:00.0 Host bridge: Intel Corporation 440BX/ZX/DX - 82443BX/ZX/DX Host bridge (rev 01)",
-        "00:01.0 PCI bridge: Intel Corporation 440BX/ZX/DX - 82443BX/ZX/DX AGP bridge (rev 01)",
-        "00:07.0 ISA bridge: Intel Corporation 82371AB/EB/MB PIIX4 ISA (rev 08)",
-        "00:07.1 IDE interface: Intel Corporation 82371AB/EB/MB PIIX4 IDE (rev 01)",
-        "00:07.3 Bridge: Intel Corporation 82371AB/EB/MB PIIX4 ACPI (rev 08)",
-        "00:07.7 System peripheral: VMware Virtual Machine Communication Interface (rev 10)",
-        "00:0f.0 VGA compatible controller: VMware SVGA II Adapter",
-        "00:11.0 PCI bridge: VMware PCI bridge (rev 02)",
-        "02:01.0 Ethernet controller: VMware VMXNET3 Ethernet Controller (rev 01)",
-        "03:00.0 Serial Attached SCSI controller: VMware PVSCSI SCSI Controller (rev 02)",
-    ),
-    "microsoft": (),
-    "intel": (
-        "00:00.0 Host bridge: Intel Corporation 11th Gen Core Processor Host Bridge/DRAM Registers (rev 01)",
-        "00:02.0 VGA compatible controller: Intel Corporation TigerLake-LP GT2 [Iris Xe Graphics] (rev 01)",
-        "00:14.0 USB controller: Intel Corporation Tiger Lake-LP USB 3.2 Gen 2x1 xHCI Host Controller "
-        "(rev 20)",
-        "00:14.3 Network controller: Intel Corporation Wi-Fi 6 AX201 (rev 20)",
-        "00:1f.0 ISA bridge: Intel Corporation Tiger Lake-LP LPC Controller (rev 20)",
-        "00:1f.3 Audio device: Intel Corporation Tiger Lake-LP Smart Sound Technology Audio Controller "
-        "(rev 20)",
-        "00:1f.4 SMBus: Intel Corporation Tiger Lake-LP SMBus Controller (rev 20)",
-        "00:1f.6 Ethernet controller: Intel Corporation Ethernet Connection (13) I219-LM (rev 20)",
-    ),
-    "amd": (
-        "00:00.0 Host bridge: Advanced Micro Devices, Inc. [AMD] Family 17h (Models 00h-0fh) Root Complex",
-        "00:14.0 SMBus: Advanced Micro Devices, Inc. [AMD] FCH SMBus Controller (rev 59)",
-        "00:14.3 ISA bridge: Advanced Micro Devices, Inc. [AMD] FCH LPC Bridge (rev 51)",
-        "03:00.0 VGA compatible controller: ASPEED Technology, Inc. ASPEED Graphics Family (rev 41)",
-        "41:00.0 Ethernet controller: Intel Corporation I350 Gigabit Network Connection (rev 01)",
-    ),
-}
-
-
-@command(
-    "lspci",
-    man="""
-lspci - list PCI devices
-
-Inside a VM it shows the hypervisor's emulated and paravirtual devices: "Red Hat, Inc. Virtio ..."
-(KVM), "VMware SVGA II Adapter" / "VMXNET3" (VMware), "InnoTek ... VirtualBox Guest Service"
-(VirtualBox), "XenSource, Inc. Xen Platform Device" (Xen). A Hyper-V generation 2 VM has no PCI bus:
-lspci prints nothing. In a container it shows the host's devices.
-""",
-)
-def lspci(ctx: Context, argv: list[str]) -> int:
-    machine = ctx.machine
-    key = machine.spec["platform"] if machine.kind == "vm" else machine.cpu.vendor
-    ctx.out("".join(line + "\n" for line in PCI[key]))
     return 0
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 
 from simulator.commands import Context, command
+from simulator.commands.options import UsageError, parse
 from simulator.hardware import MODULES
 from simulator.layout import RELEASE, modprobe_config
 
@@ -254,16 +255,20 @@ modinfo - show information about a Linux kernel module
 
   modinfo kvm_intel           file name, licence, author, dependencies, parameters...
   modinfo -F depends kvm_amd  only one field (filename, license, description, author, depends, name,
-                              vermagic, parm...)
+                              vermagic, parm...); -n is -F filename, -a -d -l author, description, licence
+  modinfo -p kvm_intel        the parameters it takes (set them in /etc/modprobe.d/*.conf: options ...)
 """,
 )
 def modinfo(ctx: Context, argv: list[str]) -> int:
-    args = argv[1:]
-    field = ""
-    if args and args[0] in ("-F", "--field") and len(args) > 1:
-        field, args = args[1], args[2:]
-    elif args and args[0].startswith("--field="):
-        field, args = args[0].split("=", 1)[1], args[1:]
+    try:
+        opts, args = parse(argv[1:], "adlpnF:k:b:0", MODINFO_OPTIONS)
+    except UsageError as error:
+        ctx.err(f"modinfo: {error}\n")
+        return 1
+    shortcut = opts.last_of("a", "d", "l", "n", "F")
+    field = {"a": "author", "d": "description", "l": "license", "n": "filename"}.get(shortcut or "", "")
+    field = opts.get("F", "") if shortcut == "F" else field
+    end = "\0" if "0" in opts else "\n"
     if not args:
         ctx.err("modinfo: ERROR: missing module or filename.\n")
         return 1
@@ -275,8 +280,25 @@ def modinfo(ctx: Context, argv: list[str]) -> int:
             status = 1
             continue
         for key, value in module_fields(name):
-            if not field:
-                ctx.out(f"{key + ':':<16}{value}\n")
+            if "p" in opts and not field:
+                if key == "parm":  # kmod's modinfo_params_do: "name:description (type)", no description here
+                    parameter, _, kind = value.partition(":")
+                    ctx.out(f"{parameter}: ({kind}){end}")
+            elif not field:
+                ctx.out(f"{key + ':':<16}{value}{end}")
             elif key == field:
-                ctx.out(value + "\n")
+                ctx.out(value + end)
     return status
+
+
+MODINFO_OPTIONS = {
+    "author": "a",
+    "description": "d",
+    "license": "l",
+    "parameters": "p",
+    "filename": "n",
+    "field=": "F",
+    "set-version=": "k",
+    "basedir=": "b",
+    "null": "0",
+}

@@ -141,3 +141,23 @@ def test_cloud_init_argparse_errors(line, error):
     result = World.new("kvm-guest").run(line)
     assert result.stderr.startswith("usage: /usr/bin/cloud-init ") and result.stderr.endswith(error)
     assert result.status == 2
+
+
+def test_lspci_numeric_ids_kernel_drivers_and_filters():
+    world = World.new("kvm-guest")
+    assert world.run("lspci -nn -s 01:00.0").stdout == (
+        "01:00.0 Ethernet controller [0200]: Red Hat, Inc. Virtio 1.0 network device [1af4:1041] (rev 01)\n"
+    )
+    assert world.run("lspci -k -s 01:00.0").stdout == (
+        "01:00.0 Ethernet controller: Red Hat, Inc. Virtio 1.0 network device (rev 01)\n"
+        "\tSubsystem: Red Hat, Inc. Device 1100\n"
+        "\tKernel driver in use: virtio-pci\n"
+        "\tKernel modules: virtio_pci\n"
+    )
+    assert world.run("lspci -nn -s 06:00.0").stdout == (
+        "06:00.0 Unclassified device [00ff]: Red Hat, Inc. Virtio 1.0 RNG [1af4:1044] (rev 01)\n"
+    )
+    assert world.run("lspci -n -d 1af4: | wc -l").stdout == "6\n"
+    assert world.run("lspci -s zz") == Result("", "lspci: -s: Invalid slot number\n", 1)
+    vmware = World.new("vmware-guest").run("lspci -k -d 15ad:07b0").stdout
+    assert vmware.endswith("\tKernel driver in use: vmxnet3\n\tKernel modules: vmxnet3\n")
