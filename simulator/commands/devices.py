@@ -28,575 +28,94 @@ class PciDevice:
     modules: str = ""
 
 
-RED_HAT, INTEL, QEMU_VM = "Red Hat, Inc.", "Intel Corporation", "Red Hat, Inc. QEMU Virtual Machine"
+# Per platform (a VM's hypervisor, a host's CPU vendor): slot | class | class id | vendor | vendor id |
+# device | device id | rev | subsystem | subsystem ids | driver in use | kernel modules.
+# KVM: a libvirt Q35 guest (virt-manager defaults) as captured on Ubuntu 24.04; Xen HVM: the Xen
+# platform device of HVM guests; VirtualBox and VMware: their classic emulated devices. Names and ids
+# are pci.ids'; the subsystems and drivers of the non-KVM guests are UNVERIFIED against captures of
+# these exact versions. A Hyper-V generation 2 guest has no PCI bus: lspci prints nothing.
+PCI_TABLE = """
+[kvm]
+00:00.0 | Host bridge | 0600 | Intel Corporation | 8086 | 82G33/G31/P35/P31 Express DRAM Controller | 29c0 |  | Red Hat, Inc. QEMU Virtual Machine | 1af4:1100
+00:01.0 | VGA compatible controller | 0300 | Red Hat, Inc. | 1af4 | Virtio 1.0 GPU | 1050 | 01 | Red Hat, Inc. Device 1100 | 1af4:1100 | virtio-pci | virtio_pci
+00:02.0 | PCI bridge | 0604 | Red Hat, Inc. | 1b36 | QEMU PCIe Root port | 000c |  |  |  | pcieport
+00:02.1 | PCI bridge | 0604 | Red Hat, Inc. | 1b36 | QEMU PCIe Root port | 000c |  |  |  | pcieport
+00:02.2 | PCI bridge | 0604 | Red Hat, Inc. | 1b36 | QEMU PCIe Root port | 000c |  |  |  | pcieport
+00:02.3 | PCI bridge | 0604 | Red Hat, Inc. | 1b36 | QEMU PCIe Root port | 000c |  |  |  | pcieport
+00:02.4 | PCI bridge | 0604 | Red Hat, Inc. | 1b36 | QEMU PCIe Root port | 000c |  |  |  | pcieport
+00:02.5 | PCI bridge | 0604 | Red Hat, Inc. | 1b36 | QEMU PCIe Root port | 000c |  |  |  | pcieport
+00:02.6 | PCI bridge | 0604 | Red Hat, Inc. | 1b36 | QEMU PCIe Root port | 000c |  |  |  | pcieport
+00:02.7 | PCI bridge | 0604 | Red Hat, Inc. | 1b36 | QEMU PCIe Root port | 000c |  |  |  | pcieport
+00:1f.0 | ISA bridge | 0601 | Intel Corporation | 8086 | 82801IB (ICH9) LPC Interface Controller | 2918 | 02 | Red Hat, Inc. QEMU Virtual Machine | 1af4:1100 | lpc_ich | lpc_ich
+00:1f.2 | SATA controller | 0106 | Intel Corporation | 8086 | 82801IR/IO/IH (ICH9R/DO/DH) 6 port SATA Controller [AHCI mode] | 2922 | 02 | Red Hat, Inc. QEMU Virtual Machine | 1af4:1100 | ahci | ahci
+00:1f.3 | SMBus | 0c05 | Intel Corporation | 8086 | 82801I (ICH9 Family) SMBus Controller | 2930 | 02 | Red Hat, Inc. QEMU Virtual Machine | 1af4:1100 | i801_smbus | i2c_i801
+01:00.0 | Ethernet controller | 0200 | Red Hat, Inc. | 1af4 | Virtio 1.0 network device | 1041 | 01 | Red Hat, Inc. Device 1100 | 1af4:1100 | virtio-pci | virtio_pci
+02:00.0 | USB controller | 0c03 | Red Hat, Inc. | 1b36 | QEMU XHCI Host Controller | 000d | 01 | Red Hat, Inc. Device 1100 | 1af4:1100 | xhci_hcd | xhci_pci
+03:00.0 | Communication controller | 0780 | Red Hat, Inc. | 1af4 | Virtio 1.0 console | 1043 | 01 | Red Hat, Inc. Device 1100 | 1af4:1100 | virtio-pci | virtio_pci
+04:00.0 | SCSI storage controller | 0100 | Red Hat, Inc. | 1af4 | Virtio 1.0 block device | 1042 | 01 | Red Hat, Inc. Device 1100 | 1af4:1100 | virtio-pci | virtio_pci
+05:00.0 | Unclassified device [00ff] | 00ff | Red Hat, Inc. | 1af4 | Virtio 1.0 memory balloon | 1045 | 01 | Red Hat, Inc. Device 1100 | 1af4:1100 | virtio-pci | virtio_pci
+06:00.0 | Unclassified device [00ff] | 00ff | Red Hat, Inc. | 1af4 | Virtio 1.0 RNG | 1044 | 01 | Red Hat, Inc. Device 1100 | 1af4:1100 | virtio-pci | virtio_pci
+[xen]
+00:00.0 | Host bridge | 0600 | Intel Corporation | 8086 | 440FX - 82441FX PMC [Natoma] | 1237 | 02 | XenSource, Inc. Device 0001 | 5853:0001
+00:01.0 | ISA bridge | 0601 | Intel Corporation | 8086 | 82371SB PIIX3 ISA [Natoma/Triton II] | 7000 |  | XenSource, Inc. Device 0001 | 5853:0001
+00:01.1 | IDE interface | 0101 | Intel Corporation | 8086 | 82371SB PIIX3 IDE [Natoma/Triton II] | 7010 |  | XenSource, Inc. Device 0001 | 5853:0001 | ata_piix | pata_acpi
+00:01.3 | Bridge | 0680 | Intel Corporation | 8086 | 82371AB/EB/MB PIIX4 ACPI | 7113 | 01 | XenSource, Inc. Device 0001 | 5853:0001 | piix4_smbus | i2c_piix4
+00:02.0 | VGA compatible controller | 0300 | Cirrus Logic | 1013 | GD 5446 | 00b8 |  | XenSource, Inc. Device 0001 | 5853:0001 | cirrus | cirrus
+00:03.0 | Unassigned class [ff80] | ff80 | XenSource, Inc. | 5853 | Xen Platform Device | 0001 | 01 | XenSource, Inc. Xen Platform Device | 5853:0001 | xen-platform-pci
+[oracle]
+00:00.0 | Host bridge | 0600 | Intel Corporation | 8086 | 440FX - 82441FX PMC [Natoma] | 1237 | 02
+00:01.0 | ISA bridge | 0601 | Intel Corporation | 8086 | 82371SB PIIX3 ISA [Natoma/Triton II] | 7000
+00:01.1 | IDE interface | 0101 | Intel Corporation | 8086 | 82371AB/EB/MB PIIX4 IDE | 7111 | 01 |  |  | ata_piix | pata_acpi
+00:02.0 | VGA compatible controller | 0300 | InnoTek Systemberatung GmbH | 80ee | VirtualBox Graphics Adapter | beef |  |  |  | vboxvideo | vboxvideo
+00:03.0 | Ethernet controller | 0200 | Intel Corporation | 8086 | 82540EM Gigabit Ethernet Controller | 100e | 02 | Intel Corporation PRO/1000 MT Desktop Adapter | 8086:001e | e1000 | e1000
+00:04.0 | System peripheral | 0880 | InnoTek Systemberatung GmbH | 80ee | VirtualBox Guest Service | cafe |  |  |  | vboxguest | vboxguest
+00:07.0 | Bridge | 0680 | Intel Corporation | 8086 | 82371AB/EB/MB PIIX4 ACPI | 7113 | 08 |  |  | piix4_smbus | i2c_piix4
+00:06.0 | USB controller | 0c03 | Apple Inc. | 106b | KeyLargo/Intrepid USB | 003f |  |  |  | ohci-pci | ohci_pci
+00:0d.0 | SATA controller | 0106 | Intel Corporation | 8086 | 82801HM/HEM (ICH8M/ICH8M-E) SATA Controller [AHCI mode] | 2829 | 02 |  |  | ahci | ahci
+[vmware]
+00:00.0 | Host bridge | 0600 | Intel Corporation | 8086 | 440BX/ZX/DX - 82443BX/ZX/DX Host bridge | 7190 | 01 | VMware Virtual Machine Chipset | 15ad:1976
+00:01.0 | PCI bridge | 0604 | Intel Corporation | 8086 | 440BX/ZX/DX - 82443BX/ZX/DX AGP bridge | 7191 | 01
+00:07.0 | ISA bridge | 0601 | Intel Corporation | 8086 | 82371AB/EB/MB PIIX4 ISA | 7110 | 08 | VMware Virtual Machine Chipset | 15ad:1976
+00:07.1 | IDE interface | 0101 | Intel Corporation | 8086 | 82371AB/EB/MB PIIX4 IDE | 7111 | 01 | VMware Virtual Machine Chipset | 15ad:1976 | ata_piix | pata_acpi
+00:07.3 | Bridge | 0680 | Intel Corporation | 8086 | 82371AB/EB/MB PIIX4 ACPI | 7113 | 08 | VMware Virtual Machine Chipset | 15ad:1976 | piix4_smbus | i2c_piix4
+00:07.7 | System peripheral | 0880 | VMware | 15ad | Virtual Machine Communication Interface | 0740 | 10 | VMware Virtual Machine Communication Interface | 15ad:0740 | vmw_vmci | vmw_vmci
+00:0f.0 | VGA compatible controller | 0300 | VMware | 15ad | SVGA II Adapter | 0405 |  | VMware SVGA II Adapter | 15ad:0405 | vmwgfx | vmwgfx
+00:11.0 | PCI bridge | 0604 | VMware | 15ad | PCI bridge | 0790 | 02
+02:00.0 | USB controller | 0c03 | VMware | 15ad | USB1.1 UHCI Controller | 0774 |  | VMware USB1.1 UHCI Controller | 15ad:1976 | uhci_hcd
+02:01.0 | Ethernet controller | 0200 | VMware | 15ad | VMXNET3 Ethernet Controller | 07b0 | 01 | VMware VMXNET3 Ethernet Controller | 15ad:07b0 | vmxnet3 | vmxnet3
+02:03.0 | USB controller | 0c03 | VMware | 15ad | USB2 EHCI Controller | 0770 |  | VMware USB2 EHCI Controller | 15ad:0770 | ehci-pci | ehci_pci
+03:00.0 | Serial Attached SCSI controller | 0107 | VMware | 15ad | PVSCSI SCSI Controller | 07c0 | 02 | VMware PVSCSI SCSI Controller | 15ad:07c0 | vmw_pvscsi | vmw_pvscsi
+[microsoft]
+[intel]
+00:00.0 | Host bridge | 0600 | Intel Corporation | 8086 | 11th Gen Core Processor Host Bridge/DRAM Registers | 9a14 | 01 |  |  | igen6_edac | igen6_edac
+00:02.0 | VGA compatible controller | 0300 | Intel Corporation | 8086 | TigerLake-LP GT2 [Iris Xe Graphics] | 9a49 | 01 |  |  | i915 | i915
+00:14.0 | USB controller | 0c03 | Intel Corporation | 8086 | Tiger Lake-LP USB 3.2 Gen 2x1 xHCI Host Controller | a0ed | 20 |  |  | xhci_hcd | xhci_pci
+00:14.3 | Network controller | 0280 | Intel Corporation | 8086 | Wi-Fi 6 AX201 | a0f0 | 20 |  |  | iwlwifi | iwlwifi
+00:1f.0 | ISA bridge | 0601 | Intel Corporation | 8086 | Tiger Lake-LP LPC Controller | a082 | 20
+00:1f.3 | Audio device | 0403 | Intel Corporation | 8086 | Tiger Lake-LP Smart Sound Technology Audio Controller | a0c8 | 20 |  |  | snd_hda_intel | snd_hda_intel, snd_sof_pci_intel_tgl
+00:1f.4 | SMBus | 0c05 | Intel Corporation | 8086 | Tiger Lake-LP SMBus Controller | a0a3 | 20 |  |  | i801_smbus | i2c_i801
+00:1f.6 | Ethernet controller | 0200 | Intel Corporation | 8086 | Ethernet Connection (13) I219-LM | 15fb | 20 |  |  | e1000e | e1000e
+[amd]
+00:00.0 | Host bridge | 0600 | Advanced Micro Devices, Inc. [AMD] | 1022 | Family 17h (Models 00h-0fh) Root Complex | 1450
+00:14.0 | SMBus | 0c05 | Advanced Micro Devices, Inc. [AMD] | 1022 | FCH SMBus Controller | 790b | 59 |  |  | piix4_smbus | i2c_piix4, sp5100_tco
+00:14.3 | ISA bridge | 0601 | Advanced Micro Devices, Inc. [AMD] | 1022 | FCH LPC Bridge | 790e | 51
+03:00.0 | VGA compatible controller | 0300 | ASPEED Technology, Inc. | 1a03 | ASPEED Graphics Family | 2000 | 41 |  |  | ast | ast
+41:00.0 | Ethernet controller | 0200 | Intel Corporation | 8086 | I350 Gigabit Network Connection | 1521 | 01 |  |  | igb | igb
+"""  # noqa: E501
 
 
-def _virtio(slot: str, class_name: str, class_id: str, name: str, device_id: str) -> PciDevice:
-    return PciDevice(
-        slot, class_name, class_id, RED_HAT, "1af4", f"Virtio 1.0 {name}", device_id, "01",
-        "Red Hat, Inc. Device 1100", "1af4:1100", "virtio-pci", "virtio_pci",
-    )  # fmt: skip
+def _pci_table(text: str) -> dict[str, tuple[PciDevice, ...]]:
+    table: dict[str, list[PciDevice]] = {}
+    rows: list[PciDevice] = []
+    for line in text.strip().splitlines():
+        if line.startswith("["):
+            rows = table.setdefault(line.strip("[]"), [])
+        else:
+            rows.append(PciDevice(*(cell.strip() for cell in line.split("|"))))
+    return {key: tuple(rows) for key, rows in table.items()}
 
 
-# Per platform. KVM: a libvirt Q35 guest (virt-manager defaults) as captured on Ubuntu 24.04; Xen HVM:
-# the Xen platform device of HVM guests; VirtualBox and VMware: their classic emulated devices. Vendor and
-# device ids are those of pci.ids; subsystems and drivers of the non-KVM guests are UNVERIFIED against
-# captures of these exact versions. A Hyper-V generation 2 guest has no PCI bus: lspci prints nothing.
-PCI = {
-    "kvm": (
-        PciDevice(
-            "00:00.0",
-            "Host bridge",
-            "0600",
-            INTEL,
-            "8086",
-            "82G33/G31/P35/P31 Express DRAM Controller",
-            "29c0",
-            "",
-            QEMU_VM,
-            "1af4:1100",
-        ),
-        _virtio("00:01.0", "VGA compatible controller", "0300", "GPU", "1050"),
-        *(
-            PciDevice(
-                f"00:02.{n}",
-                "PCI bridge",
-                "0604",
-                RED_HAT,
-                "1b36",
-                "QEMU PCIe Root port",
-                "000c",
-                "",
-                "",
-                "",
-                "pcieport",
-            )
-            for n in range(8)
-        ),
-        PciDevice(
-            "00:1f.0",
-            "ISA bridge",
-            "0601",
-            INTEL,
-            "8086",
-            "82801IB (ICH9) LPC Interface Controller",
-            "2918",
-            "02",
-            QEMU_VM,
-            "1af4:1100",
-            "lpc_ich",
-            "lpc_ich",
-        ),
-        PciDevice(
-            "00:1f.2",
-            "SATA controller",
-            "0106",
-            INTEL,
-            "8086",
-            "82801IR/IO/IH (ICH9R/DO/DH) 6 port SATA Controller [AHCI mode]",
-            "2922",
-            "02",
-            QEMU_VM,
-            "1af4:1100",
-            "ahci",
-            "ahci",
-        ),
-        PciDevice(
-            "00:1f.3",
-            "SMBus",
-            "0c05",
-            INTEL,
-            "8086",
-            "82801I (ICH9 Family) SMBus Controller",
-            "2930",
-            "02",
-            QEMU_VM,
-            "1af4:1100",
-            "i801_smbus",
-            "i2c_i801",
-        ),
-        _virtio("01:00.0", "Ethernet controller", "0200", "network device", "1041"),
-        PciDevice(
-            "02:00.0",
-            "USB controller",
-            "0c03",
-            RED_HAT,
-            "1b36",
-            "QEMU XHCI Host Controller",
-            "000d",
-            "01",
-            "Red Hat, Inc. Device 1100",
-            "1af4:1100",
-            "xhci_hcd",
-            "xhci_pci",
-        ),
-        _virtio("03:00.0", "Communication controller", "0780", "console", "1043"),
-        _virtio("04:00.0", "SCSI storage controller", "0100", "block device", "1042"),
-        _virtio("05:00.0", "Unclassified device [00ff]", "00ff", "memory balloon", "1045"),
-        _virtio("06:00.0", "Unclassified device [00ff]", "00ff", "RNG", "1044"),
-    ),
-    "xen": (
-        PciDevice(
-            "00:00.0",
-            "Host bridge",
-            "0600",
-            INTEL,
-            "8086",
-            "440FX - 82441FX PMC [Natoma]",
-            "1237",
-            "02",
-            "XenSource, Inc. Device 0001",
-            "5853:0001",
-        ),
-        PciDevice(
-            "00:01.0",
-            "ISA bridge",
-            "0601",
-            INTEL,
-            "8086",
-            "82371SB PIIX3 ISA [Natoma/Triton II]",
-            "7000",
-            "",
-            "XenSource, Inc. Device 0001",
-            "5853:0001",
-        ),
-        PciDevice(
-            "00:01.1",
-            "IDE interface",
-            "0101",
-            INTEL,
-            "8086",
-            "82371SB PIIX3 IDE [Natoma/Triton II]",
-            "7010",
-            "",
-            "XenSource, Inc. Device 0001",
-            "5853:0001",
-            "ata_piix",
-            "pata_acpi",
-        ),
-        PciDevice(
-            "00:01.3",
-            "Bridge",
-            "0680",
-            INTEL,
-            "8086",
-            "82371AB/EB/MB PIIX4 ACPI",
-            "7113",
-            "01",
-            "XenSource, Inc. Device 0001",
-            "5853:0001",
-            "piix4_smbus",
-            "i2c_piix4",
-        ),
-        PciDevice(
-            "00:02.0",
-            "VGA compatible controller",
-            "0300",
-            "Cirrus Logic",
-            "1013",
-            "GD 5446",
-            "00b8",
-            "",
-            "XenSource, Inc. Device 0001",
-            "5853:0001",
-            "cirrus",
-            "cirrus",
-        ),
-        PciDevice(
-            "00:03.0",
-            "Unassigned class [ff80]",
-            "ff80",
-            "XenSource, Inc.",
-            "5853",
-            "Xen Platform Device",
-            "0001",
-            "01",
-            "XenSource, Inc. Xen Platform Device",
-            "5853:0001",
-            "xen-platform-pci",
-        ),
-    ),
-    "oracle": (
-        PciDevice(
-            "00:00.0", "Host bridge", "0600", INTEL, "8086", "440FX - 82441FX PMC [Natoma]", "1237", "02"
-        ),
-        PciDevice(
-            "00:01.0", "ISA bridge", "0601", INTEL, "8086", "82371SB PIIX3 ISA [Natoma/Triton II]", "7000"
-        ),
-        PciDevice(
-            "00:01.1",
-            "IDE interface",
-            "0101",
-            INTEL,
-            "8086",
-            "82371AB/EB/MB PIIX4 IDE",
-            "7111",
-            "01",
-            "",
-            "",
-            "ata_piix",
-            "pata_acpi",
-        ),
-        PciDevice(
-            "00:02.0",
-            "VGA compatible controller",
-            "0300",
-            "InnoTek Systemberatung GmbH",
-            "80ee",
-            "VirtualBox Graphics Adapter",
-            "beef",
-            "",
-            "",
-            "",
-            "vboxvideo",
-            "vboxvideo",
-        ),
-        PciDevice(
-            "00:03.0",
-            "Ethernet controller",
-            "0200",
-            INTEL,
-            "8086",
-            "82540EM Gigabit Ethernet Controller",
-            "100e",
-            "02",
-            "Intel Corporation PRO/1000 MT Desktop Adapter",
-            "8086:001e",
-            "e1000",
-            "e1000",
-        ),
-        PciDevice(
-            "00:04.0",
-            "System peripheral",
-            "0880",
-            "InnoTek Systemberatung GmbH",
-            "80ee",
-            "VirtualBox Guest Service",
-            "cafe",
-            "",
-            "",
-            "",
-            "vboxguest",
-            "vboxguest",
-        ),
-        PciDevice(
-            "00:07.0",
-            "Bridge",
-            "0680",
-            INTEL,
-            "8086",
-            "82371AB/EB/MB PIIX4 ACPI",
-            "7113",
-            "08",
-            "",
-            "",
-            "piix4_smbus",
-            "i2c_piix4",
-        ),
-        PciDevice(
-            "00:0d.0",
-            "SATA controller",
-            "0106",
-            INTEL,
-            "8086",
-            "82801HM/HEM (ICH8M/ICH8M-E) SATA Controller [AHCI mode]",
-            "2829",
-            "02",
-            "",
-            "",
-            "ahci",
-            "ahci",
-        ),
-    ),
-    "vmware": (
-        PciDevice(
-            "00:00.0",
-            "Host bridge",
-            "0600",
-            INTEL,
-            "8086",
-            "440BX/ZX/DX - 82443BX/ZX/DX Host bridge",
-            "7190",
-            "01",
-            "VMware Virtual Machine Chipset",
-            "15ad:1976",
-        ),
-        PciDevice(
-            "00:01.0",
-            "PCI bridge",
-            "0604",
-            INTEL,
-            "8086",
-            "440BX/ZX/DX - 82443BX/ZX/DX AGP bridge",
-            "7191",
-            "01",
-        ),
-        PciDevice(
-            "00:07.0",
-            "ISA bridge",
-            "0601",
-            INTEL,
-            "8086",
-            "82371AB/EB/MB PIIX4 ISA",
-            "7110",
-            "08",
-            "VMware Virtual Machine Chipset",
-            "15ad:1976",
-        ),
-        PciDevice(
-            "00:07.1",
-            "IDE interface",
-            "0101",
-            INTEL,
-            "8086",
-            "82371AB/EB/MB PIIX4 IDE",
-            "7111",
-            "01",
-            "VMware Virtual Machine Chipset",
-            "15ad:1976",
-            "ata_piix",
-            "pata_acpi",
-        ),
-        PciDevice(
-            "00:07.3",
-            "Bridge",
-            "0680",
-            INTEL,
-            "8086",
-            "82371AB/EB/MB PIIX4 ACPI",
-            "7113",
-            "08",
-            "VMware Virtual Machine Chipset",
-            "15ad:1976",
-            "piix4_smbus",
-            "i2c_piix4",
-        ),
-        PciDevice(
-            "00:07.7",
-            "System peripheral",
-            "0880",
-            "VMware",
-            "15ad",
-            "Virtual Machine Communication Interface",
-            "0740",
-            "10",
-            "VMware Virtual Machine Communication Interface",
-            "15ad:0740",
-            "vmw_vmci",
-            "vmw_vmci",
-        ),
-        PciDevice(
-            "00:0f.0",
-            "VGA compatible controller",
-            "0300",
-            "VMware",
-            "15ad",
-            "SVGA II Adapter",
-            "0405",
-            "",
-            "VMware SVGA II Adapter",
-            "15ad:0405",
-            "vmwgfx",
-            "vmwgfx",
-        ),
-        PciDevice("00:11.0", "PCI bridge", "0604", "VMware", "15ad", "PCI bridge", "0790", "02"),
-        PciDevice(
-            "02:01.0",
-            "Ethernet controller",
-            "0200",
-            "VMware",
-            "15ad",
-            "VMXNET3 Ethernet Controller",
-            "07b0",
-            "01",
-            "VMware VMXNET3 Ethernet Controller",
-            "15ad:07b0",
-            "vmxnet3",
-            "vmxnet3",
-        ),
-        PciDevice(
-            "03:00.0",
-            "Serial Attached SCSI controller",
-            "0107",
-            "VMware",
-            "15ad",
-            "PVSCSI SCSI Controller",
-            "07c0",
-            "02",
-            "VMware PVSCSI SCSI Controller",
-            "15ad:07c0",
-            "vmw_pvscsi",
-            "vmw_pvscsi",
-        ),
-    ),
-    "microsoft": (),
-    "intel": (
-        PciDevice(
-            "00:00.0",
-            "Host bridge",
-            "0600",
-            INTEL,
-            "8086",
-            "11th Gen Core Processor Host Bridge/DRAM Registers",
-            "9a14",
-            "01",
-            "",
-            "",
-            "igen6_edac",
-            "igen6_edac",
-        ),
-        PciDevice(
-            "00:02.0",
-            "VGA compatible controller",
-            "0300",
-            INTEL,
-            "8086",
-            "TigerLake-LP GT2 [Iris Xe Graphics]",
-            "9a49",
-            "01",
-            "",
-            "",
-            "i915",
-            "i915",
-        ),
-        PciDevice(
-            "00:14.0",
-            "USB controller",
-            "0c03",
-            INTEL,
-            "8086",
-            "Tiger Lake-LP USB 3.2 Gen 2x1 xHCI Host Controller",
-            "a0ed",
-            "20",
-            "",
-            "",
-            "xhci_hcd",
-            "xhci_pci",
-        ),
-        PciDevice(
-            "00:14.3",
-            "Network controller",
-            "0280",
-            INTEL,
-            "8086",
-            "Wi-Fi 6 AX201",
-            "a0f0",
-            "20",
-            "",
-            "",
-            "iwlwifi",
-            "iwlwifi",
-        ),
-        PciDevice(
-            "00:1f.0", "ISA bridge", "0601", INTEL, "8086", "Tiger Lake-LP LPC Controller", "a082", "20"
-        ),
-        PciDevice(
-            "00:1f.3",
-            "Audio device",
-            "0403",
-            INTEL,
-            "8086",
-            "Tiger Lake-LP Smart Sound Technology Audio Controller",
-            "a0c8",
-            "20",
-            "",
-            "",
-            "snd_hda_intel",
-            "snd_hda_intel, snd_sof_pci_intel_tgl",
-        ),
-        PciDevice(
-            "00:1f.4",
-            "SMBus",
-            "0c05",
-            INTEL,
-            "8086",
-            "Tiger Lake-LP SMBus Controller",
-            "a0a3",
-            "20",
-            "",
-            "",
-            "i801_smbus",
-            "i2c_i801",
-        ),
-        PciDevice(
-            "00:1f.6",
-            "Ethernet controller",
-            "0200",
-            INTEL,
-            "8086",
-            "Ethernet Connection (13) I219-LM",
-            "15fb",
-            "20",
-            "",
-            "",
-            "e1000e",
-            "e1000e",
-        ),
-    ),
-    "amd": (
-        PciDevice(
-            "00:00.0",
-            "Host bridge",
-            "0600",
-            "Advanced Micro Devices, Inc. [AMD]",
-            "1022",
-            "Family 17h (Models 00h-0fh) Root Complex",
-            "1450",
-        ),
-        PciDevice(
-            "00:14.0",
-            "SMBus",
-            "0c05",
-            "Advanced Micro Devices, Inc. [AMD]",
-            "1022",
-            "FCH SMBus Controller",
-            "790b",
-            "59",
-            "",
-            "",
-            "piix4_smbus",
-            "i2c_piix4, sp5100_tco",
-        ),
-        PciDevice(
-            "00:14.3",
-            "ISA bridge",
-            "0601",
-            "Advanced Micro Devices, Inc. [AMD]",
-            "1022",
-            "FCH LPC Bridge",
-            "790e",
-            "51",
-        ),
-        PciDevice(
-            "03:00.0",
-            "VGA compatible controller",
-            "0300",
-            "ASPEED Technology, Inc.",
-            "1a03",
-            "ASPEED Graphics Family",
-            "2000",
-            "41",
-            "",
-            "",
-            "ast",
-            "ast",
-        ),
-        PciDevice(
-            "41:00.0",
-            "Ethernet controller",
-            "0200",
-            INTEL,
-            "8086",
-            "I350 Gigabit Network Connection",
-            "1521",
-            "01",
-            "",
-            "",
-            "igb",
-            "igb",
-        ),
-    ),
-}
+PCI = _pci_table(PCI_TABLE)
 
 
 def pci_devices(machine) -> tuple[PciDevice, ...]:
@@ -719,3 +238,84 @@ def lspci(ctx: Context, argv: list[str]) -> int:
             out.append("")
     ctx.out("".join(line + "\n" for line in out))
     return 0
+
+
+LINUX = "Linux Foundation"
+# (bus, device, vendor:product, name): the root hub of each host controller on the PCI bus above, and
+# what the hypervisor plugs in (usb.ids names, as usbutils 017 prints them from the hwdb).
+USB = {
+    "kvm": (
+        (1, 1, "1d6b:0002", f"{LINUX} 2.0 root hub"),
+        (1, 2, "0627:0001", "Adomax Technology Co., Ltd QEMU Tablet"),
+        (2, 1, "1d6b:0003", f"{LINUX} 3.0 root hub"),
+    ),
+    "oracle": (
+        (1, 1, "1d6b:0001", f"{LINUX} 1.1 root hub"),
+        (1, 2, "80ee:0021", "VirtualBox USB Tablet"),
+    ),
+    "vmware": (
+        (1, 1, "1d6b:0002", f"{LINUX} 2.0 root hub"),
+        (2, 1, "1d6b:0001", f"{LINUX} 1.1 root hub"),
+        (2, 2, "0e0f:0003", "VMware, Inc. Virtual Mouse"),
+        (2, 3, "0e0f:0002", "VMware, Inc. Virtual USB Hub"),
+    ),
+    "xen": (),
+    "microsoft": (),
+    "intel": (
+        (1, 1, "1d6b:0002", f"{LINUX} 2.0 root hub"),
+        (1, 2, "8087:0026", "Intel Corp. AX201 Bluetooth"),
+        (2, 1, "1d6b:0003", f"{LINUX} 3.0 root hub"),
+    ),
+    "amd": (),
+}
+
+
+def usb_devices(machine) -> tuple:
+    return USB[machine.spec["platform"] if machine.kind == "vm" else machine.cpu.vendor]
+
+
+def _usb_matches(opts, bus: int, device: int, ids: str) -> bool | None:
+    """-s [[bus]:][devnum] (decimal) and -d vendor:[product] (hex); None when a spec is malformed."""
+    try:
+        if "s" in opts:
+            left, colon, right = opts.get("s").rpartition(":")
+            if (colon and left and int(left) != bus) or (right and int(right) != device):
+                return False
+        if "d" in opts:
+            left, colon, right = opts.get("d").partition(":")
+            if not colon:
+                return None
+            if (left and int(left, 16) != int(ids[:4], 16)) or (right and int(right, 16) != int(ids[5:], 16)):
+                return False
+    except ValueError:
+        return None
+    return True
+
+
+@command(
+    "lsusb",
+    man="""
+lsusb - list USB devices (usbutils 017)
+
+  lsusb              Bus, Device, ID vendor:product and name of each device
+  lsusb -s 1:2       only bus 1, device 2        lsusb -d 0627:   only that vendor
+A VM has the hypervisor's virtual USB devices: a QEMU Tablet (KVM), a VirtualBox USB Tablet, VMware's
+Virtual Mouse and Virtual USB Hub; the root hubs are the guest kernel's own (vendor 1d6b, Linux).
+""",
+)
+def lsusb(ctx: Context, argv: list[str]) -> int:
+    try:
+        opts, _ = parse(argv[1:], "s:d:", {})
+    except UsageError as error:
+        ctx.err(f"lsusb: {error}\n")
+        return 1
+    rows = []
+    for bus, device, ids, name in usb_devices(ctx.machine):
+        matched = _usb_matches(opts, bus, device, ids)
+        if matched is None:  # usbutils' own wording for a bad -s/-d is UNVERIFIED
+            ctx.err(f"lsusb: invalid specification: {opts.get('d') or opts.get('s')}\n")
+            return 1
+        if matched:
+            rows.append(f"Bus {bus:03d} Device {device:03d}: ID {ids} {name}\n")
+    ctx.out("".join(rows))
+    return 0 if rows or not ("s" in opts or "d" in opts) else 1

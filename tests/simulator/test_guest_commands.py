@@ -161,3 +161,19 @@ def test_lspci_numeric_ids_kernel_drivers_and_filters():
     assert world.run("lspci -s zz") == Result("", "lspci: -s: Invalid slot number\n", 1)
     vmware = World.new("vmware-guest").run("lspci -k -d 15ad:07b0").stdout
     assert vmware.endswith("\tKernel driver in use: vmxnet3\n\tKernel modules: vmxnet3\n")
+
+
+def test_lsusb_lists_each_hypervisors_virtual_devices():
+    assert World.new("kvm-guest").run("lsusb").stdout == (
+        "Bus 001 Device 001: ID 1d6b:0002 Linux Foundation 2.0 root hub\n"
+        "Bus 001 Device 002: ID 0627:0001 Adomax Technology Co., Ltd QEMU Tablet\n"
+        "Bus 002 Device 001: ID 1d6b:0003 Linux Foundation 3.0 root hub\n"
+    )
+    vmware = World.new("vmware-guest")
+    assert vmware.run("lsusb -d 0e0f:0003") == Result(
+        "Bus 002 Device 002: ID 0e0f:0003 VMware, Inc. Virtual Mouse\n", "", 0
+    )
+    assert vmware.run("lsusb -d 1234:") == Result("", "", 1)
+    assert "USB controller: VMware USB2 EHCI Controller" in vmware.run("lspci").stdout
+    assert "80ee:0021 VirtualBox USB Tablet" in World.new("virtualbox-guest").run("lsusb -s 1:2").stdout
+    assert World.new("hyperv-guest").run("lsusb") == Result("", "", 0)
