@@ -11,6 +11,8 @@ import random
 import re
 
 from simulator.commands import Context, command
+from simulator.commands.options import UsageError, parse
+from simulator.filesystem import FsError
 
 OBJECTS = {
     "link": ("l", "li", "lin", "link"),
@@ -412,3 +414,317 @@ def networkctl(ctx: Context, argv: list[str]) -> int:
     if legend:
         ctx.out(f"\n{len(rows) - 1} links listed.\n")
     return 0
+
+
+# The sockets an Ubuntu 24.04 server listens on: sshd behind systemd's ssh.socket (Backlog 4096, both
+# families, IPv6-only), systemd-resolved's stub on 127.0.0.53%lo and 127.0.0.54 (TCP and UDP), and
+# systemd-networkd's DHCPv4 client on port 68 of each leased address.
+RESOLVED_PID, NETWORKD_PID, SSHD_PID = 412, 598, 1051
+SERVICES = {22: "ssh", 53: "domain", 68: "bootpc"}
+
+
+def _sockets(machine) -> list[dict]:
+    """(protocol, family, state, recv-q, send-q, local, interface, port, peer, users) of each socket."""
+    if machine.spec["platform"] == "docker":
+        return []
+    resolved = '("systemd-resolve",pid=412,fd=13)'
+    udp = [
+        dict(proto="udp", v6=False, state="UNCONN", q=(0, 0), addr="127.0.0.54", iface="", port=53,
+             users='("systemd-resolve",pid=412,fd=14)'),
+        dict(proto="udp", v6=False, state="UNCONN", q=(0, 0), addr="127.0.0.53", iface="lo", port=53,
+             users=resolved),
+    ]  # fmt: skip
+    for nic in machine.nics:
+        if nic["dhcp"] and not nic.get("down"):
+            udp.append(
+                dict(proto="udp", v6=False, state="UNCONN", q=(0, 0), addr=nic["ipv4"], iface=nic["name"],
+                     port=68, users='("systemd-network",pid=598,fd=21)')
+            )  # fmt: skip
+    tcp = [
+        dict(proto="tcp", v6=False, state="LISTEN", q=(0, 4096), addr="127.0.0.54", iface="", port=53,
+             users='("systemd-resolve",pid=412,fd=15)'),
+        dict(proto="tcp", v6=False, state="LISTEN", q=(0, 4096), addr="127.0.0.53", iface="lo", port=53,
+             users='("systemd-resolve",pid=412,fd=16)'),
+        dict(proto="tcp", v6=False, state="LISTEN", q=(0, 4096), addr="0.0.0.0", iface="", port=22,
+             users='("sshd",pid=1051,fd=3),("systemd",pid=1,fd=89)'),
+        dict(proto="tcp", v6=True, state="LISTEN", q=(0, 4096), addr="[::]", iface="", port=22,
+             users='("sshd",pid=1051,fd=4),("systemd",pid=1,fd=90)'),
+    ]  # fmt: skip
+    return udp + tcp
+
+
+def _ss_render(rows: list[list[str]], disabled: set[int], width: int | None) -> str:
+    """render() of ss (iproute2 6.1): each column as wide as its widest token (plus its left delimiter,
+    but the first); on a terminal the spare width is shared out among the columns; right-aligned
+    address columns, and a line ends after its last column (so empty cells leave trailing spaces)."""
+    columns = [("left", ""), ("left", " "), ("left", " "), ("left", " "), ("right", " "), ("left", ""),
+               ("right", " "), ("left", ""), ("left", ""), ("left", "")]  # fmt: skip
+    shown = [i for i in range(len(columns)) if i not in disabled]
+    widths = {}
+    first = True
+    for i in shown:
+        longest = max(len(row[i]) for row in rows)
+        widths[i] = longest + len(columns[i][1]) if longest and not first else longest
+        if widths[i]:
+            first = False
+    if width is not None:  # render_calc_width's second pass: fill each screen line, wrap what overflows
+        used = [i for i in shown if widths[i]]
+        group: list[int] = []
+        length = 0
+        for n, i in enumerate(used):
+            group.append(i)
+            length += widths[i]
+            last = n == len(used) - 1
+            if not last and length < width:
+                continue
+            if length == width:
+                group, length = [], 0
+                continue
+            if length > width:
+                length -= widths[i]
+                group.pop()
+            spacing, rem = divmod(width - length, len(group)) if group else (0, 0)
+            for j in reversed(group):
+                widths[j] += spacing + (1 if rem else 0)
+                rem = max(rem - 1, 0)
+            group, length = ([i], widths[i]) if length + widths[i] > width and i not in group else ([], 0)
+    lines = []
+    for row in rows:
+        line = ""
+        started = False
+        for i in shown:
+            align, delim = columns[i]
+            printed = len(delim) if started else 0
+            text = delim if started else ""
+            started = True
+            cell = row[i]
+            if align == "right":
+                text += " " * max(widths[i] - len(cell) - printed, 0) + cell
+            else:
+                text += cell + " " * max(widths[i] - printed - len(cell), 0)
+            line += text
+        lines.append(line + "\n")
+    return "".join(lines)
+
+
+SS_LONG = {
+    "tcp": "t",
+    "udp": "u",
+    "listening": "l",
+    "all": "a",
+    "numeric": "n",
+    "processes": "p",
+    "summary": "s",
+    "ipv4": "4",
+    "ipv6": "6",
+    "resolve": "r",
+    "no-header": "H",
+}
+
+
+@command(
+    "ss",
+    man="""
+ss - another utility to investigate sockets (iproute2 6.1)
+
+  ss -tln           listening TCP sockets, numeric (sshd on port 22, systemd-resolved's stub on 53)
+  ss -tulnp         TCP and UDP, with the process owning each socket (root sees them all)
+  ss -s             summary counts
+""",
+)
+def ss(ctx: Context, argv: list[str]) -> int:
+    try:
+        opts, operands = parse(argv[1:], "tulanps46rHe", SS_LONG)
+    except UsageError as error:
+        ctx.err(f"ss: {error}\n")
+        return 255
+    sockets = _sockets(ctx.machine)
+    if "s" in opts:
+        return _ss_summary(ctx, sockets)
+    protocols = {p for p, key in (("tcp", "t"), ("udp", "u")) if key in opts} or {"tcp", "udp"}
+    if "l" in opts:
+        states = {"LISTEN", "UNCONN"}
+    elif "a" in opts:
+        states = {"LISTEN", "UNCONN", "ESTAB"}
+    else:  # SS_CONN: every state but LISTEN and UNCONN
+        states = {"ESTAB", "SYN-SENT", "SYN-RECV", "FIN-WAIT-1", "FIN-WAIT-2", "TIME-WAIT", "CLOSE-WAIT"}
+    family = {"4": False, "6": True}.get(opts.last_of("4", "6") or "")
+    chosen = [
+        s
+        for s in sockets
+        if s["proto"] in protocols and s["state"] in states and (family is None or s["v6"] == family)
+    ]
+    header = [
+        "Netid",
+        "State",
+        "Recv-Q",
+        "Send-Q",
+        "Local Address:",
+        "Port",
+        "Peer Address:",
+        "Port",
+        "Process",
+        "",
+    ]
+    rows = [header] if "H" not in opts else []
+    for s in chosen:
+        port = str(s["port"]) if "n" in opts else SERVICES.get(s["port"], str(s["port"]))
+        local = s["addr"] + (f"%{s['iface']}" if s["iface"] else "") + ":"
+        peer = ("[::]" if s["v6"] else "0.0.0.0") + ":"
+        users = f" users:({s['users']})" if "p" in opts and ctx.is_root else ""
+        rows.append(
+            [s["proto"], s["state"], str(s["q"][0]), str(s["q"][1]), local, port, peer, "*", users, ""]
+        )
+    disabled = set()
+    if len(protocols) == 1:
+        disabled.add(0)
+    if len(states) == 1:
+        disabled.add(1)
+    if rows:
+        ctx.out(_ss_render(rows, disabled, 80 if getattr(ctx, "tty", False) else None))
+    return 0
+
+
+def _ss_summary(ctx: Context, sockets: list[dict]) -> int:
+    """print_summary(): socket counts from /proc/net/sockstat (the total adds the machine's other sockets)."""
+    tcp4 = sum(1 for s in sockets if s["proto"] == "tcp" and not s["v6"])
+    tcp6 = sum(1 for s in sockets if s["proto"] == "tcp" and s["v6"])
+    udp4 = sum(1 for s in sockets if s["proto"] == "udp" and not s["v6"])
+    udp6 = sum(1 for s in sockets if s["proto"] == "udp" and s["v6"])
+    ctx.out(
+        f"Total: {120 + len(sockets)}\n"
+        f"TCP:   {tcp4 + tcp6} (estab 0, closed 0, orphaned 0, timewait 0)\n\n"
+        "Transport Total     IP        IPv6\n"
+        f"RAW\t  {0:<9d} {0:<9d} {0:<9d}\n"
+        f"UDP\t  {udp4 + udp6:<9d} {udp4:<9d} {udp6:<9d}\n"
+        f"TCP\t  {tcp4 + tcp6:<9d} {tcp4:<9d} {tcp6:<9d}\n"
+        f"INET\t  {len(sockets):<9d} {tcp4 + udp4:<9d} {tcp6 + udp6:<9d}\n"
+        f"FRAG\t  {0:<9d} {0:<9d} {0:<9d}\n\n"
+    )
+    return 0
+
+
+def _resolve(machine, name: str) -> str | None:
+    """An IPv4 address, or the first /etc/hosts entry naming `name` (there is no DNS server to ask)."""
+    try:
+        ipaddress.IPv4Address(name)
+        return name
+    except ValueError:
+        pass
+    try:
+        hosts = machine.fs.read("/etc/hosts")
+    except FsError:
+        hosts = ""
+    for line in hosts.splitlines():
+        fields = line.split("#", 1)[0].split()
+        if len(fields) > 1 and name in fields[1:] and ":" not in fields[0]:
+            return fields[0]
+    return None
+
+
+def _reachable(machine, address: str) -> str:
+    """ "local" (loopback or this machine's own address), "gateway", "neighbour" (an unused address on a
+    link: ARP gets no answer) or "far" (through the gateway, into a network the simulator does not have)."""
+    ip = ipaddress.IPv4Address(address)
+    if ip.is_loopback or any(nic["ipv4"] == address for nic in machine.nics):
+        return "local"
+    for nic in machine.nics:
+        if nic.get("down"):
+            continue
+        if address == nic["gateway"]:
+            return "gateway"
+        if ip in ipaddress.ip_interface(f"{nic['ipv4']}/{nic['prefix']}").network:
+            return "neighbour"
+    return "far"
+
+
+def _rtt_text(usec: int) -> str:
+    """iputils' reply time: three decimals under 1 ms, fewer as it grows."""
+    if usec >= 100000 - 50:
+        return f"{(usec + 500) // 1000}"
+    if usec >= 10000 - 5:
+        return f"{(usec + 50) // 1000}.{(usec + 50) % 1000 // 100}"
+    if usec >= 1000:
+        return f"{(usec + 5) // 1000}.{(usec + 5) % 1000 // 10:02d}"
+    return f"{usec // 1000}.{usec % 1000:03d}"
+
+
+def _ms(usec: int) -> str:
+    return f"{usec // 1000}.{usec % 1000:03d}"
+
+
+@command(
+    "ping",
+    man="""
+ping - send ICMP ECHO_REQUEST to network hosts (iputils 20240117)
+
+  ping -c 3 192.168.122.1   three echo requests to the gateway, then the statistics
+  ping -c 1 localhost       names come from /etc/hosts (this simulated world has no DNS server)
+Without -c it goes on until interrupted (Ctrl-C). An address on the local network that nobody holds
+answers "Destination Host Unreachable"; beyond the gateway, nothing answers: 100% packet loss.
+""",
+)
+def ping(ctx: Context, argv: list[str]) -> int:
+    try:
+        opts, operands = parse(argv[1:], "c:i:W:w:qn46s:t:", {})
+    except UsageError as error:
+        ctx.err(f"ping: {error}\n")
+        return 2
+    if not operands:
+        ctx.err("ping: usage error: Destination address required\n")
+        return 1
+    count = None
+    if "c" in opts:
+        text = opts.get("c")
+        if not text.isdigit():
+            ctx.err(f"ping: invalid argument: '{text}'\n")
+            return 1
+        count = int(text)
+        if not 1 <= count <= 9223372036854775807:
+            ctx.err(f"ping: invalid argument: '{text}': out of range: 1 <= value <= 9223372036854775807\n")
+            return 1
+    if count is None and (opts.get("w") or "").isdigit():  # -w DEADLINE: one probe a second until then
+        count = max(int(opts.get("w")), 1)
+    machine = ctx.machine
+    target = operands[-1]
+    address = _resolve(machine, target)
+    if address is None:
+        ctx.err(f"ping: {target}: Temporary failure in name resolution\n")
+        return 2
+    shown = address if target == address or "n" in opts else f"{target} ({address})"
+    ctx.out(f"PING {target} ({address}) 56(84) bytes of data.\n")
+    kind = _reachable(machine, address)
+    source = next((nic["ipv4"] for nic in machine.nics if not nic.get("down")), "")
+    rng = machine.rng()
+    base = {"local": 25, "gateway": 280}.get(kind, 0)
+    times, sent, errors = [], 0, 0
+    while count is None or sent < count:
+        ctx.tick(1000)  # a second per probe: without -c the line's budget ends it, as Ctrl-C would
+        sent += 1
+        if kind in ("local", "gateway"):
+            usec = base + rng.randrange(base // 2 + 1)
+            times.append(usec)
+            if "q" not in opts:
+                ttl = 64
+                ctx.out(f"64 bytes from {shown}: icmp_seq={sent} ttl={ttl} time={_rtt_text(usec)} ms\n")
+        elif kind == "neighbour":
+            errors += 1
+            if "q" not in opts:
+                ctx.out(f"From {source} icmp_seq={sent} Destination Host Unreachable\n")
+    machine.tick(sent - 1)
+    elapsed = (sent - 1) * 1000 + (3 * sent if times else 20 + sent * 12)
+    received = len(times)
+    loss = f"{100 - received * 100 // sent if received else 100}%"
+    ctx.out(f"\n--- {target} ping statistics ---\n{sent} packets transmitted, {received} received")
+    ctx.out(f", +{errors} errors" if errors else "")
+    ctx.out(f", {loss} packet loss, time {elapsed}ms\n")
+    if times:
+        average = sum(times) // received
+        deviation = int((sum(t * t for t in times) / received - (sum(times) / received) ** 2) ** 0.5)
+        ctx.out(
+            f"rtt min/avg/max/mdev = {_ms(min(times))}/{_ms(average)}/{_ms(max(times))}/{_ms(deviation)} ms\n"
+        )
+        return 0
+    if errors:
+        ctx.out(f"pipe {min(sent, 4)}\n")
+    return 1

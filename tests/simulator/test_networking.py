@@ -151,3 +151,66 @@ def test_ip_neigh_lists_the_gateway(kvm):
         rf"{nic['gateway']} dev enp1s0 lladdr 52:54:00(:[0-9a-f]{{2}}){{3}} REACHABLE \n", line
     )
     assert kvm.run("ip neigh show dev enp1s0").stdout == line.replace(" dev enp1s0", "")
+
+
+def test_ping_the_gateway_prints_iputils_statistics():
+    world = World.new("kvm-guest")
+    result = world.run("ping -c 3 192.168.122.1")
+    lines = result.stdout.splitlines()
+    assert lines[0] == "PING 192.168.122.1 (192.168.122.1) 56(84) bytes of data."
+    assert all(
+        re.fullmatch(r"64 bytes from 192\.168\.122\.1: icmp_seq=\d ttl=64 time=0\.\d{3} ms", x)
+        for x in lines[1:4]
+    )
+    assert lines[4:7] == [
+        "",
+        "--- 192.168.122.1 ping statistics ---",
+        "3 packets transmitted, 3 received, 0% packet loss, time 2009ms",
+    ]
+    assert re.fullmatch(r"rtt min/avg/max/mdev = 0\.\d{3}/0\.\d{3}/0\.\d{3}/0\.\d{3} ms", lines[7])
+    assert result.status == 0
+    assert (
+        world.run("ping -c 1 localhost")
+        .stdout.splitlines()[1]
+        .startswith("64 bytes from localhost (127.0.0.1): ")
+    )
+
+
+def test_ping_an_absent_neighbour_or_the_outside_world_loses_everything():
+    world = World.new("kvm-guest")
+    own = world.machine.nics[0]["ipv4"]
+    absent = world.run("ping -c 3 192.168.122.77")
+    assert absent.stdout.splitlines()[1] == f"From {own} icmp_seq=1 Destination Host Unreachable"
+    assert absent.stdout.endswith(
+        "3 packets transmitted, 0 received, +3 errors, 100% packet loss, time 2056ms\npipe 3\n"
+    )
+    assert absent.status == 1
+    assert world.run("ping -c 2 8.8.8.8").stdout == (
+        "PING 8.8.8.8 (8.8.8.8) 56(84) bytes of data.\n\n--- 8.8.8.8 ping statistics ---\n"
+        "2 packets transmitted, 0 received, 100% packet loss, time 1044ms\n"
+    )
+    assert world.run("ping example.com") == Result(
+        "", "ping: example.com: Temporary failure in name resolution\n", 2
+    )
+    assert world.run("ping -c x 1.1.1.1") == Result("", "ping: invalid argument: 'x'\n", 1)
+
+
+def test_ping_without_count_runs_until_the_line_is_interrupted():
+    result = World.new("kvm-guest").run("ping 127.0.0.1")
+    assert result.stdout.count("64 bytes from 127.0.0.1") > 10 and result.status == 130
+
+
+def test_ss_lists_the_listening_sockets_as_iproute2_6_1(kvm):
+    assert kvm.run("ss -tln | cat").stdout == (
+        "State  Recv-Q Send-Q Local Address:Port Peer Address:PortProcess\n"
+        "LISTEN 0      4096      127.0.0.54:53        0.0.0.0:*          \n"
+        "LISTEN 0      4096   127.0.0.53%lo:53        0.0.0.0:*          \n"
+        "LISTEN 0      4096         0.0.0.0:22        0.0.0.0:*          \n"
+        "LISTEN 0      4096            [::]:22           [::]:*          \n"
+    )
+    assert "0.0.0.0:ssh" in kvm.run("ss -tl").stdout
+    udp = kvm.run("sudo ss -ulnp | cat").stdout.splitlines()
+    assert udp[0].startswith("State  Recv-Q Send-Q ")
+    assert udp[3].endswith(':68        0.0.0.0:*    users:(("systemd-network",pid=598,fd=21))')
+    assert "users:" not in kvm.run("ss -tlnp").stdout
+    assert kvm.run("ss -s").stdout.splitlines()[1] == "TCP:   4 (estab 0, closed 0, orphaned 0, timewait 0)"
