@@ -53,7 +53,8 @@ GROUPS = [
 ]
 KVM_GID = 993
 SBIN = {"modprobe", "lsmod", "modinfo", "insmod", "rmmod", "dmidecode", "virt-what", "reboot", "ip", "blkid"}
-SBIN |= {"swapon", "swapoff"}
+SBIN |= {"swapon", "swapoff", "tune2fs", "e2label", "fdisk", "parted", "depmod", "update-initramfs"}
+SBIN |= {"netplan"}
 # Programs that come with a package not every image has: command -> (package, directory).
 PACKAGED = {
     "kvm-ok": ("cpu-checker", "sbin"),

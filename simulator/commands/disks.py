@@ -1,4 +1,5 @@
-"""Block devices: lsblk and blkid (util-linux 2.39.3), from the machine's disks and their filesystems.
+"""Block devices: lsblk, blkid, fdisk (util-linux 2.39.3), tune2fs and e2label (e2fsprogs 1.47.0), from the
+machine's disks and their filesystems.
 
 blkid is kept simple: it prints the same probe results for root and for other users (the real tool shows
 non-root users what its cache in /run/blkid holds, which after boot is the same information).
@@ -6,9 +7,16 @@ non-root users what its cache in /run/blkid holds, which after boot is the same 
 
 from __future__ import annotations
 
+import math
+import random
+import time
+import uuid
+
 from simulator.commands import Context, command
 from simulator.commands.mounts import fs_usage
+from simulator.commands.options import UsageError, parse
 from simulator.commands.system import try_help
+from simulator.filesystem import DEFAULT_EPOCH
 
 
 def human_size(size: int) -> str:
@@ -204,3 +212,237 @@ def blkid(ctx: Context, argv: list[str]) -> int:
         out.append(_blkid_format(device, pairs, output, first=not out))
     ctx.out("".join(out))
     return 0 if out else 2
+
+
+E2FS_BANNER = "tune2fs 1.47.0 (5-Feb-2023)\n"
+# mke2fs 1.47.0 with Debian's mke2fs.conf (no metadata_csum_seed, no orphan_file: GRUB cannot read them),
+# printed in superblock bit order; a mounted filesystem also has needs_recovery set (its journal is live).
+EXT4_FEATURES = (
+    "has_journal ext_attr resize_inode dir_index filetype{recovery} extent 64bit flex_bg sparse_super "
+    "large_file huge_file dir_nlink extra_isize metadata_csum"
+)
+
+
+def find_partition(ctx: Context, spec: str) -> dict | None:
+    """The partition a device path (or LABEL=, UUID=, a /dev/disk/by-* link) names."""
+    parts = [p for d in ctx.machine.disks for p in d["parts"]]
+    key, _, value = spec.partition("=")
+    if key in ("LABEL", "UUID") and value:
+        return next((p for p in parts if p[key.lower()] == value), None)
+    fs = ctx.machine.fs
+    if not fs.exists(spec, ctx.cwd):
+        return None
+    real = fs.resolve(spec, ctx.cwd)
+    return next((p for p in parts if f"/dev/{p['name']}" == real), None)
+
+
+def _superblock(machine, part: dict) -> list[str]:
+    """list_super2() of lib/e2p/ls.c (e2fsprogs 1.47.0) for an ext4 made by the installer."""
+    blocks = part["size"] // 4096
+    groups = math.ceil(blocks / 32768)
+    inodes = groups * 8192
+    total_kib, used_kib, _ = fs_usage(part) if part.get("mount") else (blocks * 4, blocks * 4 // 50, 0)
+    free_blocks = (total_kib - used_kib) // 4
+    # calc_reserved_gdt_blocks(): room to grow to 1024 times the size (or 2^32 blocks), 64 descriptors a block
+    reserve_groups = math.ceil(min(blocks * 1024, 0xFFFFFFFF) / 32768)
+    reserved_gdt = min(math.ceil(reserve_groups / 64) - math.ceil(groups / 64), 1024)
+    seed = random.Random(f"{machine.spec['seed']}/{part['name']}/ext4")
+    created = DEFAULT_EPOCH - 86400 * 30 - 600
+    booted = int(machine.now() - machine.uptime())
+    mounted = bool(part.get("mount"))
+
+    def when(stamp: int) -> str:
+        return time.strftime("%a %b %e %H:%M:%S %Y", time.gmtime(stamp))
+
+    rows = [
+        ("Filesystem volume name", part["label"] or "<none>"),
+        ("Last mounted on", part.get("mount") or part.get("last_mount") or "<not available>"),
+        ("Filesystem UUID", part["uuid"]),
+        ("Filesystem magic number", "0xEF53"),
+        ("Filesystem revision #", "1 (dynamic)"),
+        ("Filesystem features", EXT4_FEATURES.format(recovery=" needs_recovery" if mounted else "")),
+        ("Filesystem flags", "signed_directory_hash "),
+        ("Default mount options", "user_xattr acl"),
+        ("Filesystem state", "clean"),
+        ("Errors behavior", "Continue"),
+        ("Filesystem OS type", "Linux"),
+        ("Inode count", str(inodes)),
+        ("Block count", str(blocks)),
+        ("Reserved block count", str(blocks // 20)),
+        ("Free blocks", str(free_blocks)),
+        ("Free inodes", str(inodes - (61000 if part.get("mount") == "/" else 320))),
+        ("First block", "0"),
+        ("Block size", "4096"),
+        ("Fragment size", "4096"),
+        ("Group descriptor size", "64"),
+        ("Reserved GDT blocks", str(reserved_gdt)),
+        ("Blocks per group", "32768"),
+        ("Fragments per group", "32768"),
+        ("Inodes per group", "8192"),
+        ("Inode blocks per group", "512"),
+        ("Flex block group size", "16"),
+        ("Filesystem created", when(created)),
+        ("Last mount time", when(booted) if mounted else when(created + 60)),
+        ("Last write time", when(booted if mounted else created + 120)),
+        ("Mount count", str(1 + machine.boot_clock // 40) if mounted else "1"),
+        ("Maximum mount count", "-1"),
+        ("Last checked", when(created)),
+        ("Check interval", "0 (<none>)"),
+        ("Lifetime writes", f"{1200 + seed.randrange(4000)} MB"),
+        ("Reserved blocks uid", "0 (user root)"),
+        ("Reserved blocks gid", "0 (group root)"),
+        ("First inode", "11"),
+        ("Inode size", "256"),
+        ("Required extra isize", "32"),
+        ("Desired extra isize", "32"),
+        ("Journal inode", "8"),
+        ("Default directory hash", "half_md4"),
+        ("Directory Hash Seed", str(uuid.UUID(int=seed.getrandbits(128), version=4))),
+        ("Journal backup", "inode blocks"),
+        ("Checksum type", "crc32c"),
+        ("Checksum", f"0x{seed.getrandbits(32):08x}"),
+    ]
+    # "Inode size:" is followed by a tab in ls.c; "Filesystem features:" and "Default mount options:"
+    # are printed one column short and each feature adds its own leading space
+    lines = []
+    for label, value in rows:
+        if label == "Inode size":
+            lines.append(f"Inode size:\t          {value}\n")
+        elif label in ("Filesystem features", "Default mount options"):
+            lines.append(f"{label + ':':<25} {value}\n")
+        else:
+            lines.append(f"{label + ':':<26}{value}\n")
+    return lines
+
+
+def _open_ext(ctx: Context, program: str, spec: str) -> dict | None:
+    """ext2fs_open2() as tune2fs reports its failures (com_err, then a hint)."""
+    part = find_partition(ctx, spec)
+    if part is None:
+        ctx.err(f"{program}: No such file or directory while trying to open {spec}\n")
+        ctx.err("Couldn't find valid filesystem superblock.\n")
+        return None
+    if not ctx.is_root:
+        ctx.err(f"{program}: Permission denied while trying to open {spec}\n")
+        ctx.err("Couldn't find valid filesystem superblock.\n")
+        return None
+    if part["fstype"] != "ext4":
+        ctx.err(f"{program}: Bad magic number in super-block while trying to open {spec}\n")
+        if part["fstype"]:
+            label = f" labelled '{part['label']}'" if part["label"] else ""
+            ctx.err(f"{spec} contains a {part['fstype']} file system{label}\n")
+        return None
+    return part
+
+
+def _new_uuid(machine, value: str) -> str | None:
+    """-U clear|null|random|time|UUID; None when the value is not a UUID."""
+    lowered = value.lower()
+    if lowered in ("clear", "null"):
+        return str(uuid.UUID(int=0))
+    if lowered in ("random", "time"):
+        rng = machine.rng()
+        version = 1 if lowered == "time" else 4  # time: a version 1 UUID (the clock and a node id)
+        return str(uuid.UUID(int=rng.getrandbits(128), version=version))
+    try:
+        return str(uuid.UUID(value)) if len(value) == 36 else None
+    except ValueError:
+        return None
+
+
+def set_fs_uuid(machine, part: dict, new: str) -> None:
+    """The filesystem's UUID changes: blkid and lsblk show it, /dev/disk/by-uuid follows (udev), and
+    /etc/fstab, which may still name the old one, is left as it was."""
+    fs = machine.fs
+    old_link, new_link = f"/dev/disk/by-uuid/{part['uuid']}", f"/dev/disk/by-uuid/{new}"
+    if fs.lexists(old_link):
+        fs.rename(old_link, new_link)
+    part["uuid"] = new
+
+
+@command(
+    "tune2fs",
+    man="""
+tune2fs - adjust tunable filesystem parameters on ext2/ext3/ext4 filesystems (e2fsprogs 1.47.0)
+
+  tune2fs -l /dev/vda1            the superblock: volume name, UUID, features, counts, dates (root)
+  tune2fs -U random /dev/vdb1     a new filesystem UUID (also time, clear, or a given UUID); with
+                                  metadata_csum the filesystem must be unmounted and freshly checked
+  tune2fs -L NAME /dev/vda1       a new volume label (at most 16 bytes)
+A clone has its template's filesystem UUIDs: give it new ones, then fix /etc/fstab to match.
+""",
+)
+def tune2fs(ctx: Context, argv: list[str]) -> int:
+    try:
+        opts, operands = parse(argv[1:], "c:e:fg:C:i:jlL:m:o:O:r:s:T:u:U:I:J:E:Q:z:", {})
+    except UsageError as error:
+        ctx.err(f"tune2fs: {error}\n")
+        return 1
+    ctx.out(E2FS_BANNER)
+    if len(operands) != 1:
+        ctx.err(
+            "Usage: tune2fs [-c max_mounts_count] [-e errors_behavior] [-f] [-g group]\n"
+            "\t[-i interval[d|m|w]] [-j] [-J journal_options] [-l]\n"
+            "\t[-m reserved_blocks_percent] [-o [^]mount_options[,...]]\n"
+            "\t[-r reserved_blocks_count] [-u user] [-C mount_count]\n"
+            "\t[-L volume_label] [-M last_mounted_dir]\n"
+            "\t[-O [^]feature[,...]] [-Q quota_options]\n"
+            "\t[-E extended-option[,...]] [-T last_check_time] [-U UUID]\n"
+            "\t[-I new_inode_size] [-z undo_file] device\n"
+        )
+        return 1
+    part = _open_ext(ctx, "tune2fs", operands[0])
+    if part is None:
+        return 1
+    if "L" in opts:
+        part["label"] = opts.get("L")[:16]
+    if "U" in opts:
+        status = _change_uuid(ctx, part, opts.get("U"))
+        if status:
+            return status
+    if "l" in opts:
+        ctx.out("".join(_superblock(ctx.machine, part)))
+    return 0
+
+
+def _change_uuid(ctx: Context, part: dict, value: str) -> int:
+    """tune2fs.c U_flag: metadata_csum without csum_seed means every checksum is rewritten, which needs a
+    filesystem checked since it was last mounted (check_fsck_needed), so never a mounted one."""
+    if part.get("mount"):
+        ctx.out("\nThis operation requires a freshly checked filesystem.\n\n")
+        ctx.out("Please run e2fsck -f on the filesystem.\n\n")
+        return 1
+    if getattr(ctx, "tty", False):  # the admin gets five seconds to change their mind
+        ctx.out(
+            "Setting the UUID on this filesystem could take some time.\n"
+            "Proceed anyway (or wait 5 seconds to proceed) ? (y,N) \n"
+        )
+    new = _new_uuid(ctx.machine, value)
+    if new is None:
+        ctx.err("tune2fs: Invalid UUID format\n\n")
+        return 1
+    set_fs_uuid(ctx.machine, part, new)
+    return 0
+
+
+@command(
+    "e2label",
+    man="""
+e2label - change the label on an ext2/ext3/ext4 filesystem (e2fsprogs 1.47.0)
+
+  e2label /dev/vda1          print the volume label
+  e2label /dev/vda1 NAME     set it (root); /etc/fstab may name filesystems by LABEL=
+""",
+)
+def e2label(ctx: Context, argv: list[str]) -> int:
+    if len(argv) not in (2, 3):
+        ctx.err("Usage: e2label device [newlabel]\n")
+        return 1
+    part = _open_ext(ctx, "e2label", argv[1])
+    if part is None:
+        return 1
+    if len(argv) == 2:
+        ctx.out(part["label"] + "\n")
+    else:
+        part["label"] = argv[2][:16]
+    return 0

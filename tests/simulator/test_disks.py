@@ -1,0 +1,67 @@
+"""tune2fs, e2label and fdisk over the machine's disks (e2fsprogs 1.47.0, util-linux 2.39.3)."""
+
+import pytest
+
+from simulator import Result, World
+
+
+@pytest.fixture
+def kvm():
+    return World.new("kvm-guest")
+
+
+def test_tune2fs_l_lists_the_superblock(kvm):
+    root = kvm.machine.disks[0]["parts"][0]
+    out = kvm.run("sudo tune2fs -l /dev/vda1").stdout.splitlines()
+    assert out[:4] == [
+        "tune2fs 1.47.0 (5-Feb-2023)",
+        "Filesystem volume name:   cloudimg-rootfs",
+        "Last mounted on:          /",
+        f"Filesystem UUID:          {root['uuid']}",
+    ]
+    assert out[6] == (
+        "Filesystem features:      has_journal ext_attr resize_inode dir_index filetype needs_recovery "
+        "extent 64bit flex_bg sparse_super large_file huge_file dir_nlink extra_isize metadata_csum"
+    )
+    assert "Inode size:\t          256" in out and "Reserved GDT blocks:      1024" in out
+    assert kvm.run("tune2fs -l /dev/vda1") == Result(
+        "tune2fs 1.47.0 (5-Feb-2023)\n",
+        "tune2fs: Permission denied while trying to open /dev/vda1\n"
+        "Couldn't find valid filesystem superblock.\n",
+        1,
+    )
+    assert kvm.run("sudo tune2fs -l /dev/vda15").stderr == (
+        "tune2fs: Bad magic number in super-block while trying to open /dev/vda15\n"
+        "/dev/vda15 contains a vfat file system labelled 'UEFI'\n"
+    )
+
+
+def test_tune2fs_U_refuses_a_mounted_metadata_csum_filesystem(kvm):
+    old = kvm.machine.disks[0]["parts"][0]["uuid"]
+    result = kvm.run("sudo tune2fs -U random /dev/vda1")
+    assert result.stdout == (
+        "tune2fs 1.47.0 (5-Feb-2023)\n\nThis operation requires a freshly checked filesystem.\n\n"
+        "Please run e2fsck -f on the filesystem.\n\n"
+    )
+    assert result.status == 1 and kvm.machine.disks[0]["parts"][0]["uuid"] == old
+
+
+def test_tune2fs_U_gives_an_unmounted_filesystem_a_new_uuid_that_blkid_shows(kvm):
+    boot = kvm.machine.disks[0]["parts"][3]
+    boot["mount"] = None  # as umount /boot leaves it
+    old = boot["uuid"]
+    assert kvm.run("sudo tune2fs -U random /dev/vda16 < /dev/null").status == 0
+    new = kvm.run("blkid -s UUID -o value /dev/vda16").stdout.strip()
+    assert new != old and len(new) == 36 and new[14] == "4"
+    assert kvm.run("sudo tune2fs -U 0d2d5d3c-1111-4222-8333-444455556666 /dev/vda16").status == 0
+    assert "0d2d5d3c-1111-4222-8333-444455556666" in kvm.run("lsblk -f").stdout
+    assert kvm.run("sudo tune2fs -U nonsense /dev/vda16").stderr == "tune2fs: Invalid UUID format\n\n"
+
+
+def test_e2label_reads_and_sets_the_label(kvm):
+    assert kvm.run("sudo e2label /dev/vda16") == Result("BOOT\n", "", 0)
+    assert kvm.run("sudo e2label LABEL=BOOT data && sudo e2label /dev/vda16").stdout == "data\n"
+    assert kvm.run("sudo tune2fs -L backup /dev/vda16 && blkid -s LABEL -o value /dev/vda16").stdout == (
+        "tune2fs 1.47.0 (5-Feb-2023)\nbackup\n"
+    )
+    assert kvm.run("e2label") == Result("", "Usage: e2label device [newlabel]\n", 1)
