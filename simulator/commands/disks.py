@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 import time
 import uuid
 
@@ -445,4 +446,121 @@ def e2label(ctx: Context, argv: list[str]) -> int:
         ctx.out(part["label"] + "\n")
     else:
         part["label"] = argv[2][:16]
+    return 0
+
+
+# fdisk's "Disk model:" line comes from sysfs (device/model); virtio and Xen disks have none.
+DISK_MODELS = {
+    "vmware": "VMware Virtual S",
+    "oracle": "VBOX HARDDISK",
+    "microsoft": "Virtual Disk",
+    "intel": "SAMSUNG MZVL2512HCJQ-00BL7",
+    "amd": "SAMSUNG MZ7LH960HAJR-00005",
+}
+PARTITION_TYPES = {"vfat": "EFI System", "": "BIOS boot", "ext4": "Linux filesystem"}
+# Ubuntu 24.04's cloud image (noble): BIOS boot, ESP and /boot first, the root last, grown to the disk.
+CLOUD_LAYOUT = {14: (2048, 10239), 15: (10240, 227327), 16: (227328, 2097152)}
+
+
+def partition_extents(disk: dict) -> list[tuple[dict, int, int, str]]:
+    """(partition, first sector, last sector, GPT type name) in table order."""
+    total = disk["size"] // 512
+    rows = []
+    start = 2048
+    for part in disk["parts"]:
+        number = int(re.search(r"\d+$", part["name"]).group())
+        kind = PARTITION_TYPES[part["fstype"]]
+        if part["label"] == "BOOT":
+            kind = "Linux extended boot"
+        if number in CLOUD_LAYOUT and part["label"] in ("", "UEFI", "BOOT"):
+            first, last = CLOUD_LAYOUT[number]
+        elif part["label"] == "cloudimg-rootfs":
+            first, last = 2099200, total - 34
+        else:
+            first, last = start, start + part["size"] // 512 - 1
+        start = last + 1
+        rows.append((part, first, last, kind))
+    return rows
+
+
+def _fdisk_disk(machine, disk: dict) -> str:
+    """list_disk_geometry() and the partition table of fdisk -l (util-linux 2.39.3)."""
+    sectors = disk["size"] // 512
+    size = human_size(disk["size"])
+    lines = [f"Disk /dev/{disk['name']}: {size[:-1]} {size[-1]}iB, {disk['size']} bytes, {sectors} sectors"]
+    key = machine.spec["platform"] if machine.kind == "vm" else machine.cpu.vendor
+    if key in DISK_MODELS and not disk["name"].startswith(("vd", "xvd")):
+        lines.append(f"Disk model: {DISK_MODELS[key]}")
+    physical = 4096 if key == "microsoft" else 512
+    lines += [
+        "Units: sectors of 1 * 512 = 512 bytes",
+        f"Sector size (logical/physical): 512 bytes / {physical} bytes",
+        f"I/O size (minimum/optimal): {physical} bytes / {physical} bytes",
+        f"Disklabel type: {disk['pttype']}",
+        f"Disk identifier: {disk['ptuuid'].upper()}",
+        "",
+    ]
+    extents = partition_extents(disk)
+    header = ["Device", "Start", "End", "Sectors", "Size", "Type"]
+    rows = []
+    for part, first, last, kind in extents:
+        count = last - first + 1
+        rows.append(
+            [f"/dev/{part['name']}", str(first), str(last), str(count), human_size(count * 512), kind]
+        )
+    table = _table(header, rows, {1, 2, 3, 4}, {})
+    lines.append(table.rstrip("\n"))
+    starts = [first for _, first, _, _ in extents]
+    if starts != sorted(starts):
+        lines += ["", "Partition table entries are not in disk order."]
+    return "\n".join(lines) + "\n"
+
+
+@command(
+    "fdisk",
+    man="""
+fdisk - manipulate disk partition table (util-linux 2.39.3)
+
+  sudo fdisk -l            every disk: size, model, sector sizes, label type (gpt/dos), identifier and
+                           the partitions (start, end, sectors, size, type)
+  sudo fdisk -l /dev/vda   one disk
+""",
+)
+def fdisk(ctx: Context, argv: list[str]) -> int:
+    try:
+        opts, operands = parse(argv[1:], "lb:c::C:H:o:S:t:u::xs:w:W:L::hV", {"list": "l", "bytes": "bytes"})
+    except UsageError as error:
+        ctx.err(f"fdisk: {error}\nTry 'fdisk --help' for more information.\n")
+        return 1
+    machine = ctx.machine
+    fs = machine.fs
+    disks = {f"/dev/{d['name']}": d for d in machine.disks if fs.exists(f"/dev/{d['name']}")}
+    if "l" not in opts:
+        if len(operands) != 1:
+            ctx.err("fdisk: bad usage\nTry 'fdisk --help' for more information.\n")
+            return 1
+        ctx.out(
+            "\nWelcome to fdisk (util-linux 2.39.3).\n"
+            "Changes will remain in memory only, until you decide to write them.\n"
+            "Be careful before using the write command.\n\n"
+        )
+    chosen = []
+    for device in operands:
+        real = fs.resolve(device, ctx.cwd) if fs.exists(device, ctx.cwd) else device
+        if real not in disks:
+            reason = "No such file or directory" if not fs.exists(device, ctx.cwd) else "Permission denied"
+            if fs.exists(device, ctx.cwd) and ctx.is_root:
+                continue  # not a disk (a partition or a file): fdisk -l prints nothing for it
+            ctx.err(f"fdisk: cannot open {device}: {reason}\n")
+            return 1
+        if not ctx.is_root:
+            ctx.err(f"fdisk: cannot open {device}: Permission denied\n")
+            return 1
+        chosen.append(disks[real])
+    if not operands:
+        chosen = list(disks.values()) if ctx.is_root else []
+    if "l" not in opts:
+        ctx.out("Command (m for help): \n")  # the end of input ends the dialogue
+        return 0
+    ctx.out("\n\n".join(_fdisk_disk(machine, disk) for disk in chosen))
     return 0
