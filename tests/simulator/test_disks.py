@@ -65,3 +65,31 @@ def test_e2label_reads_and_sets_the_label(kvm):
         "tune2fs 1.47.0 (5-Feb-2023)\nbackup\n"
     )
     assert kvm.run("e2label") == Result("", "Usage: e2label device [newlabel]\n", 1)
+
+
+def test_fdisk_l_prints_the_gpt_of_the_cloud_image(kvm):
+    disk = kvm.machine.disks[0]
+    assert kvm.run("sudo fdisk -l /dev/vda").stdout == (
+        "Disk /dev/vda: 25 GiB, 26843545600 bytes, 52428800 sectors\n"
+        "Units: sectors of 1 * 512 = 512 bytes\n"
+        "Sector size (logical/physical): 512 bytes / 512 bytes\n"
+        "I/O size (minimum/optimal): 512 bytes / 512 bytes\n"
+        "Disklabel type: gpt\n"
+        f"Disk identifier: {disk['ptuuid'].upper()}\n"
+        "\n"
+        "Device       Start      End  Sectors Size Type\n"
+        "/dev/vda1  2099200 52428766 50329567  24G Linux filesystem\n"
+        "/dev/vda14    2048    10239     8192   4M BIOS boot\n"
+        "/dev/vda15   10240   227327   217088 106M EFI System\n"
+        "/dev/vda16  227328  2097152  1869825 913M Linux extended boot\n"
+        "\n"
+        "Partition table entries are not in disk order.\n"
+    )
+    assert kvm.run("fdisk -l /dev/vda") == Result("", "fdisk: cannot open /dev/vda: Permission denied\n", 1)
+    assert kvm.run("fdisk -l") == Result("", "", 0)
+
+
+def test_fdisk_l_names_the_disk_model_of_emulated_disks():
+    out = World.new("vmware-guest").run("sudo fdisk -l").stdout.splitlines()
+    assert out[1] == "Disk model: VMware Virtual S"
+    assert out[-1].startswith("/dev/sda2 ") and out[-1].endswith(" Linux filesystem")
