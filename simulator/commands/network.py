@@ -165,8 +165,9 @@ def _routes(machine) -> list[str]:
                 f"{nic['gateway']} dev {nic['name']} proto dhcp scope link src {nic['ipv4']} metric 100 \n",
             ]
         else:
+            static = " proto static" if nic.get("static") else ""  # a route networkd set from netplan
             lines += [
-                f"default via {nic['gateway']} dev {nic['name']} \n",
+                f"default via {nic['gateway']} dev {nic['name']}{static} \n",
                 f"{net} dev {nic['name']} proto kernel scope link src {nic['ipv4']} \n",
             ]
     return lines

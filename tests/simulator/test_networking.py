@@ -214,3 +214,47 @@ def test_ss_lists_the_listening_sockets_as_iproute2_6_1(kvm):
     assert udp[3].endswith(':68        0.0.0.0:*    users:(("systemd-network",pid=598,fd=21))')
     assert "users:" not in kvm.run("ss -tlnp").stdout
     assert kvm.run("ss -s").stdout.splitlines()[1] == "TCP:   4 (estab 0, closed 0, orphaned 0, timewait 0)"
+
+
+STATIC = """network:
+  version: 2
+  ethernets:
+    enp1s0:
+      dhcp4: false
+      addresses: [192.168.122.50/24]
+      routes:
+        - to: default
+          via: 192.168.122.1
+"""
+
+
+def test_netplan_get_merges_the_files_and_apply_changes_the_address():
+    world = World.new("kvm-guest")
+    assert world.run("netplan get") == Result(
+        "", "Command failed: Cannot open /etc/netplan/50-cloud-init.yaml: Permission denied\n", 0
+    )
+    world.machine.fs.add_file("/etc/netplan/60-static.yaml", STATIC, mode=0o600)
+    merged = world.run("sudo netplan get").stdout
+    assert merged.startswith("network:\n  version: 2\n  ethernets:\n    enp1s0:\n      match:\n")
+    assert "      dhcp4: false\n" in merged and '        - "192.168.122.50/24"\n' in merged
+    assert world.run("sudo netplan get ethernets.enp1s0.dhcp4").stdout == "false\n"
+    assert world.run("sudo netplan apply") == Result("", "", 0)
+    assert world.run("ip -br addr show enp1s0").stdout.startswith(
+        "enp1s0           UP             192.168.122.50/24 "
+    )
+    assert world.run("ip route").stdout.startswith("default via 192.168.122.1 dev enp1s0 proto static \n")
+    world.run("sudo rm /etc/netplan/60-static.yaml && sudo netplan apply")
+    assert "metric 100" in world.run("ip route").stdout
+
+
+def test_netplan_warns_of_readable_files_and_refuses_try():
+    world = World.new("kvm-guest")
+    world.run("sudo chmod 644 /etc/netplan/50-cloud-init.yaml")
+    warning = world.run("sudo netplan generate").stderr
+    assert warning.startswith("\n** (generate:") and warning.endswith(
+        "Permissions for /etc/netplan/50-cloud-init.yaml are too open. "
+        "Netplan configuration should NOT be accessible by others.\n"
+    )
+    assert world.run("sudo netplan try").status == 1
+    bad = world.run("netplan frobnicate")
+    assert bad.status == 2 and "invalid choice: 'frobnicate'" in bad.stderr

@@ -1,0 +1,218 @@
+"""How the network is configured: netplan 1.0 (/etc/netplan/*.yaml, rendered for systemd-networkd) and
+resolvectl (systemd-resolved 255, the stub resolver every Ubuntu server asks at 127.0.0.53).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import posixpath
+
+import yaml
+
+from simulator.commands import Context, command
+from simulator.filesystem import FsError
+
+NETPLAN_DIR = "/etc/netplan"
+
+
+def _merge(into: dict, extra: dict) -> None:
+    """netplan's merge of several files: mappings merge key by key, a later scalar or list wins."""
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            _merge(into[key], value)
+        else:
+            into[key] = value
+
+
+def load_netplan(ctx: Context) -> tuple[dict, list[str]] | str:
+    """The merged configuration and the warnings parsing prints, or the error that stops it."""
+    fs = ctx.machine.fs
+    names = (
+        sorted(n for n in fs.listdir(NETPLAN_DIR) if n.endswith(".yaml")) if fs.is_dir(NETPLAN_DIR) else []
+    )
+    merged: dict = {}
+    warnings = []
+    for name in names:
+        path = posixpath.join(NETPLAN_DIR, name)
+        try:
+            text = fs.read(path, uid=ctx.uid)
+        except FsError as e:
+            return f"Cannot open {path}: {e.message}"
+        if fs.stat(path).mode & 0o066:  # parse.c: it may hold secrets (Wi-Fi passwords)
+            warnings.append(
+                f"Permissions for {path} are too open. "
+                "Netplan configuration should NOT be accessible by others."
+            )
+        try:
+            data = yaml.safe_load(text) or {}
+        except yaml.YAMLError as e:
+            mark = getattr(e, "problem_mark", None)
+            line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+            source = text.splitlines()[line - 1] if line <= len(text.splitlines()) else ""
+            problem = getattr(e, "problem", "") or "invalid"
+            return f"{path}:{line}:{column}: Invalid YAML: {problem}:\n{source}\n{' ' * (column - 1)}^"
+        if not isinstance(data, dict) or not isinstance(data.get("network", {}), dict):
+            return f"{path}:1:1: Error in network definition: expected mapping (check indentation)\n"
+        _merge(merged, data)
+    return merged, warnings
+
+
+def _emit(value, indent: int = 0) -> list[str]:
+    """netplan's YAML emitter: two-space indent, strings double-quoted, booleans and numbers plain."""
+    pad = "  " * indent
+    lines = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(item, dict | list) and item:
+                lines.append(f"{pad}{key}:")
+                lines += _emit(item, indent + 1)
+            else:
+                lines.append(f"{pad}{key}: {_scalar(item)}")
+    else:
+        for item in value:
+            if isinstance(item, dict):
+                inner = _emit(item, indent + 1)
+                lines.append(f"{pad}- {inner[0].strip()}")
+                lines += inner[1:]
+            else:
+                lines.append(f"{pad}- {_scalar(item)}")
+    return lines
+
+
+def _scalar(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    if value is None or value == {} or value == []:
+        return "{}" if value == {} else "[]" if value == [] else "null"
+    return '"' + str(value).replace('"', '\\"') + '"'
+
+
+def _warn(ctx: Context, warnings: list[str]) -> None:
+    """g_warning() of the generator run by netplan apply/generate: GLib's prefix and a timestamp."""
+    stamp = ctx.machine.now() % 86400
+    clock = f"{stamp // 3600:02d}:{stamp // 60 % 60:02d}:{stamp % 60:02d}.000"
+    for message in warnings:
+        ctx.err(f"\n** (generate:{4200 + ctx.machine.clock % 700}): WARNING **: {clock}: {message}\n")
+
+
+def _apply(ctx: Context, config: dict) -> None:
+    """Give each NIC the addresses its ethernets entry names (matched by name or MAC), or DHCP again."""
+    ethernets = (config.get("network") or {}).get("ethernets") or {}
+    for key, settings in ethernets.items():
+        if not isinstance(settings, dict):
+            continue
+        match = settings.get("match") or {}
+        nic = next(
+            (
+                n
+                for n in ctx.machine.nics
+                if n["name"] == key
+                or str(match.get("macaddress", "")).lower() == n["mac"]
+                or n["name"] == match.get("name")
+            ),
+            None,
+        )
+        if nic is None:
+            continue
+        addresses = [a for a in settings.get("addresses") or [] if isinstance(a, str) and "." in a]
+        if addresses and not settings.get("dhcp4"):
+            address = ipaddress.ip_interface(addresses[0])
+            nic.setdefault("lease", {k: nic[k] for k in ("ipv4", "prefix", "gateway")})
+            gateway = settings.get("gateway4") or next(
+                (
+                    r.get("via")
+                    for r in settings.get("routes") or []
+                    if isinstance(r, dict) and r.get("to") in ("default", "0.0.0.0/0")
+                ),
+                nic["gateway"],
+            )
+            nic.update(ipv4=str(address.ip), prefix=address.network.prefixlen, gateway=str(gateway))
+            nic.update(dhcp=False, static=True)
+        elif settings.get("dhcp4") and not nic["dhcp"]:
+            nic.update(nic.pop("lease", {}), dhcp=True)
+            nic.pop("static", None)
+
+
+NETPLAN_USAGE = (
+    "usage: /usr/sbin/netplan  [-h] [--debug]  ...\n\n"
+    "Network configuration in YAML\n\n"
+    "options:\n"
+    "  -h, --help  show this help message and exit\n"
+    "  --debug     Enable debug messages\n\n"
+    "Available commands:\n\n"
+    "    help      Show this help message\n"
+    "    apply     Apply current netplan config to running system\n"
+    "    generate  Generate backend specific configuration files from /etc/netplan/*.yaml\n"
+    '    get       Get a setting by specifying a nested key like "ethernets.eth0.addresses", or "all"\n'
+    "    info      Show available features\n"
+    "    ip        Retrieve IP information from the system\n"
+    "    set       Add new setting by specifying a dotted key=value pair like ethernets.eth0.dhcp4=true\n"
+    "    rebind    Rebind SR-IOV virtual functions of given physical functions to their driver\n"
+    "    status    Query networking state of the running system\n"
+    "    try       Try to apply a new netplan config to running system, with automatic rollback\n"
+)
+
+
+@command(
+    "netplan",
+    man="""
+netplan - YAML network configuration abstraction for various backends (netplan.io 1.0)
+
+  netplan get [KEY]     the merged configuration of /etc/netplan/*.yaml (or one dotted key)
+  netplan generate      render it for the backend (systemd-networkd's .network files in /run)
+  netplan apply         generate, then bring the running system in line (root): new addresses now
+  netplan try           apply with automatic rollback unless confirmed on the terminal
+Files are read in name order; later files override earlier ones. They should be mode 0600.
+""",
+)
+def netplan(ctx: Context, argv: list[str]) -> int:
+    args = [a for a in argv[1:] if a != "--debug"]
+    if not args or args[0] in ("help", "-h", "--help"):
+        (ctx.out if args else ctx.err)(NETPLAN_USAGE)
+        return 0 if args else 1
+    verb = args[0]
+    if verb not in ("get", "generate", "apply", "try", "status", "set", "info", "ip", "rebind"):
+        ctx.err(
+            "usage: /usr/sbin/netplan  [-h] [--debug]  ...\n"
+            f"/usr/sbin/netplan: error: argument : invalid choice: '{verb}' (choose from 'help', 'apply', "
+            "'generate', 'get', 'info', 'ip', 'set', 'rebind', 'status', 'try')\n"
+        )
+        return 2
+    loaded = load_netplan(ctx)
+    if isinstance(loaded, str):
+        if verb == "get":
+            ctx.err(f"Command failed: {loaded}\n")
+            return 0  # core.py logs the NetplanException and returns normally
+        ctx.err(loaded + "\n")
+        return 1
+    config, warnings = loaded
+    if verb == "get":
+        value: object = config.get("network", {})
+        key = args[1] if len(args) > 1 else "all"
+        if key != "all":
+            for part in key.split("."):
+                value = value.get(part) if isinstance(value, dict) else None
+        if value is None:
+            ctx.out("null\n")
+        elif isinstance(value, dict | list):
+            ctx.out("".join(line + "\n" for line in _emit({"network": value} if key == "all" else value)))
+        else:
+            ctx.out(_scalar(value).strip('"') + "\n")
+        return 0
+    if verb == "try":  # the confirmation needs a real terminal's raw mode, which this one does not have
+        ctx.err("termios.error: (25, 'Inappropriate ioctl for device')\n")
+        return 1
+    if verb in ("generate", "apply"):
+        if (
+            not ctx.is_root
+        ):  # the files were readable, the rendered ones cannot be written (UNVERIFIED wording)
+            ctx.err("PermissionError: [Errno 13] Permission denied: '/run/systemd/network'\n")
+            return 1
+        _warn(ctx, warnings)
+        if verb == "apply":
+            _apply(ctx, config)
+        return 0
+    ctx.err(f"netplan {verb}: not available in this simulation\n")
+    return 1
