@@ -605,7 +605,7 @@ def _ss_summary(ctx: Context, sockets: list[dict]) -> int:
     return 0
 
 
-def _resolve(machine, name: str) -> str | None:
+def resolve_host(machine, name: str) -> str | None:
     """An IPv4 address, or the first /etc/hosts entry naming `name` (there is no DNS server to ask)."""
     try:
         ipaddress.IPv4Address(name)
@@ -688,7 +688,7 @@ def ping(ctx: Context, argv: list[str]) -> int:
         count = max(int(opts.get("w")), 1)
     machine = ctx.machine
     target = operands[-1]
-    address = _resolve(machine, target)
+    address = resolve_host(machine, target)
     if address is None:
         ctx.err(f"ping: {target}: Temporary failure in name resolution\n")
         return 2

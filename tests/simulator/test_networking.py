@@ -258,3 +258,20 @@ def test_netplan_warns_of_readable_files_and_refuses_try():
     assert world.run("sudo netplan try").status == 1
     bad = world.run("netplan frobnicate")
     assert bad.status == 2 and "invalid choice: 'frobnicate'" in bad.stderr
+
+
+def test_resolvectl_shows_the_dhcp_dns_server(kvm):
+    assert kvm.run("resolvectl status").stdout == (
+        "Global\n"
+        "       Protocols: -LLMNR -mDNS -DNSOverTLS DNSSEC=no/unsupported\n"
+        "resolv.conf mode: stub\n"
+        "\n"
+        "Link 2 (enp1s0)\n"
+        "    Current Scopes: DNS\n"
+        "         Protocols: +DefaultRoute -LLMNR -mDNS -DNSOverTLS DNSSEC=no/unsupported\n"
+        "Current DNS Server: 192.168.122.1\n"
+        "       DNS Servers: 192.168.122.1\n"
+    )
+    assert kvm.run("resolvectl dns").stdout == "Global:\nLink 2 (enp1s0): 192.168.122.1\n"
+    assert kvm.run("resolvectl query localhost").stdout.startswith("localhost: 127.0.0.1 ")
+    assert kvm.run("resolvectl query example.com").status == 1
