@@ -59,6 +59,7 @@ SBIN |= {"netplan"}
 PACKAGED = {
     "kvm-ok": ("cpu-checker", "sbin"),
     "cloud-init": ("cloud-init", "bin"),
+    "cloud-id": ("cloud-init", "bin"),
     "lspci": ("pciutils", "bin"),
     "networkctl": ("systemd", "bin"),
 }

@@ -530,3 +530,52 @@ def arch(ctx: Context, argv: list[str]) -> int:
         return 1
     ctx.out("x86_64\n")
     return 0
+
+
+@command(
+    "cloud-id",
+    man="""
+cloud-id - report the canonical cloud-id for this instance (cloud-init 24.3)
+
+  cloud-id        nocloud, aws, azure, gce, lxd, none...: the datasource cloud-init found
+  cloud-id -l     with the region (None when the cloud has no regions)
+  cloud-id -j     all of instance-data's v1 keys as JSON (deprecated: cloud-init query v1)
+""",
+)
+def cloud_id(ctx: Context, argv: list[str]) -> int:
+    """cmd/cloud_id.py: reads the world-readable /run/cloud-init/instance-data.json."""
+    args = argv[1:]
+    path = "/run/cloud-init/instance-data.json"
+    for flag in ("-i", "--instance-data"):
+        if flag in args[:-1]:
+            path = args[args.index(flag) + 1]
+    unknown = [
+        a
+        for a in args
+        if a.startswith("-") and a not in ("-j", "--json", "-l", "--long", "-i", "--instance-data")
+    ]
+    if unknown:
+        ctx.err(
+            "usage: cloud-id [-h] [-j] [-l] [-i INSTANCE_DATA]\n"
+            f"cloud-id: error: unrecognized arguments: {' '.join(unknown)}\n"
+        )
+        return 2
+    try:
+        data = json.loads(ctx.machine.fs.read(path, ctx.cwd, ctx.uid))
+    except FsError:
+        ctx.err(f"Error:\nFile not found '{path}'. Provide a path to instance data json file")
+        ctx.err(" using --instance-data\n")
+        return 1
+    except ValueError as error:
+        ctx.err(f"Error:\nFile '{path}' is not valid json. {error}\n")
+        return 1
+    v1 = data.get("v1", {})
+    name = v1.get("cloud_name", "unknown")
+    if "-j" in args or "--json" in args:
+        ctx.err("DEPRECATED: Use: cloud-init query v1\n")
+        ctx.out(json.dumps({**v1, "cloud_id": name}, indent=1, sort_keys=True, separators=(",", ": ")) + "\n")
+    elif "-l" in args or "--long" in args:
+        ctx.out(f"{name}\t{v1.get('region', 'unknown')}\n")
+    else:
+        ctx.out(f"{name}\n")
+    return 0

@@ -177,3 +177,14 @@ def test_lsusb_lists_each_hypervisors_virtual_devices():
     assert "USB controller: VMware USB2 EHCI Controller" in vmware.run("lspci").stdout
     assert "80ee:0021 VirtualBox USB Tablet" in World.new("virtualbox-guest").run("lsusb -s 1:2").stdout
     assert World.new("hyperv-guest").run("lsusb") == Result("", "", 0)
+
+
+def test_cloud_id_names_the_datasource_cloud():
+    world = World.new("kvm-guest")
+    assert world.run("cloud-id") == Result("nocloud\n", "", 0)
+    assert world.run("cloud-id -l") == Result("nocloud\tNone\n", "", 0)
+    as_json = world.run("cloud-id -j")
+    assert json.loads(as_json.stdout)["cloud_id"] == "nocloud"
+    assert as_json.stderr == "DEPRECATED: Use: cloud-init query v1\n"
+    assert World.new("vmware-guest").run("cloud-id").stdout == "none\n"
+    assert World.new("intel-vtx-host").run("cloud-id").status == 127
