@@ -199,10 +199,16 @@ Summarises /proc/cpuinfo. Under "Virtualization features":
   Hypervisor vendor: KVM, Oracle, VMware, Microsoft, Xen: we ARE a VM
   Virtualization type: full (hardware virtualization) or para
 Containers are not reported: lscpu only sees the (shared) CPU.
+  lscpu -e    one line per CPU: node, socket, core, caches, online, frequencies
+  lscpu -p    the same, comma-separated for scripts
 """,
 )
 def lscpu(ctx: Context, argv: list[str]) -> int:
-    for arg in argv[1:]:
+    args = argv[1:]
+    if args and args[0].split("=")[0] in ("-e", "--extended", "-p", "--parse") and len(args) == 1:
+        option, _, columns = args[0].partition("=")
+        return _lscpu_cpus(ctx, option in ("-p", "--parse"), columns)
+    for arg in args:
         return try_help(ctx, "lscpu", arg)
     # util-linux 2.39 print_summary: a tree with section headers on a terminal; into a pipe (isatty() false)
     # flat "Field: data" lines, headers dropped ("Don't print section lines without data on non-terminal
@@ -226,6 +232,67 @@ def lscpu(ctx: Context, argv: list[str]) -> int:
             values.append(value)
     width = max(len(label) for label in labels) + 1
     ctx.out("".join(f"{label:<{width}}{value}\n" for label, value in zip(labels, values, strict=True)))
+    return 0
+
+
+def _cpu_topology(machine) -> list[dict[str, str]]:
+    """One row per CPU: a VM's vCPUs are one socket each; a host numbers the first thread of every core
+    first, then the siblings (cpuN and cpuN+cores share a core, as Linux enumerates them)."""
+    cpu = machine.cpu
+    count = procfs.cpu_count(machine)
+    rows = []
+    for n in range(count):
+        vm = machine.kind != "metal"
+        core = n if vm else n % cpu.cores
+        socket = n if vm else 0
+        row = {"CPU": str(n), "NODE": "0", "SOCKET": str(socket), "CORE": str(core)}
+        row |= {"CACHE": f"{core}:{core}:{core}:{socket}", "ONLINE": "yes"}
+        if not vm:
+            row |= {"MAXMHZ": cpu.max_mhz, "MINMHZ": cpu.min_mhz, "MHZ": f"{float(cpu.mhz):.4f}"}
+        rows.append(row)
+    return rows
+
+
+LSCPU_COLUMNS = ("CPU", "NODE", "SOCKET", "CORE", "CACHE", "ONLINE", "MAXMHZ", "MINMHZ", "MHZ")
+
+
+def _lscpu_cpus(ctx: Context, parse: bool, columns: str) -> int:
+    """lscpu -e (a table, util-linux 2.39) or -p (comma-separated, for scripts), optionally =LIST."""
+    rows = _cpu_topology(ctx.machine)
+    if columns:
+        named = columns.lstrip("=").split(",")
+        unknown = [c for c in named if c.strip().upper() not in LSCPU_COLUMNS]
+        if unknown:
+            ctx.err(f"lscpu: unknown column: {unknown[0]}\n")
+            return 1
+        chosen = [c.strip().upper() for c in named]
+    elif parse:
+        chosen = ["CPU", "CORE", "SOCKET", "NODE", "CACHE"]
+    else:
+        chosen = [c for c in LSCPU_COLUMNS if c in rows[0]]
+    if parse:
+        # the cache column is split by level, after an empty Book column the default list keeps
+        names = {"CACHE": ",L1d,L1i,L2,L3", "CORE": "Core", "SOCKET": "Socket", "NODE": "Node"}
+        header = ",".join(names.get(c, c.title() if c != "CPU" else "CPU") for c in chosen)
+        ctx.out(
+            "# The following is the parsable format, which can be fed to other\n"
+            "# programs. Each different item in every column has an unique ID\n"
+            "# starting usually from zero.\n"
+            f"# {header}\n"
+        )
+        for row in rows:
+            cells = [("," + row[c].replace(":", ",")) if c == "CACHE" else row.get(c, "") for c in chosen]
+            ctx.out(",".join(cells) + "\n")
+        return 0
+    titles = {"CACHE": "L1d:L1i:L2:L3"}
+    table = [[titles.get(c, c) for c in chosen]] + [[row.get(c, "-") for c in chosen] for row in rows]
+    widths = [max(len(line[i]) for line in table) for i in range(len(chosen))]
+    for line in table:
+        cells = [
+            cell.ljust(width) if name == "CACHE" else cell.rjust(width)
+            for cell, width, name in zip(line, widths, chosen, strict=True)
+        ]
+        ctx.out(" ".join(cells).rstrip() + "\n")
     return 0
 
 

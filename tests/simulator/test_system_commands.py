@@ -512,3 +512,19 @@ def test_dmesg_levels_decode_and_relative_times():
 def test_dmesg_follow_runs_until_the_line_is_interrupted():
     result = World.new("kvm-guest").run("sudo dmesg -w")
     assert "Hypervisor detected: KVM" in result.stdout and result.status == 130
+
+
+def test_lscpu_extended_and_parsable_list_each_cpu():
+    assert World.new("kvm-guest").run("lscpu -e").stdout == (
+        "CPU NODE SOCKET CORE L1d:L1i:L2:L3 ONLINE\n"
+        "  0    0      0    0 0:0:0:0          yes\n"
+        "  1    0      1    1 1:1:1:1          yes\n"
+    )
+    host = World.new("intel-vtx-host")
+    assert host.run("lscpu -e | sed -n 6p").stdout == (
+        "  4    0      0    0 0:0:0:0          yes 4700.0000 400.0000 2800.0000\n"
+    )
+    parsable = host.run("lscpu -p").stdout.splitlines()
+    assert parsable[3:6] == ["# CPU,Core,Socket,Node,,L1d,L1i,L2,L3", "0,0,0,0,,0,0,0,0", "1,1,0,0,,1,1,1,0"]
+    assert host.run("lscpu -e=CPU,CORE").stdout.splitlines()[-1] == "  7    3"
+    assert host.run("lscpu -e=foo") == Result("", "lscpu: unknown column: foo\n", 1)
