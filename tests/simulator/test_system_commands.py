@@ -521,7 +521,7 @@ def test_lscpu_extended_and_parsable_list_each_cpu():
         "  1    0      1    1 1:1:1:1          yes\n"
     )
     host = World.new("intel-vtx-host")
-    assert host.run("lscpu -e | sed -n 6p").stdout == (
+    assert host.run("lscpu -e | head -6 | tail -1").stdout == (
         "  4    0      0    0 0:0:0:0          yes 4700.0000 400.0000 2800.0000\n"
     )
     parsable = host.run("lscpu -p").stdout.splitlines()
