@@ -7,6 +7,7 @@ non-root users what its cache in /run/blkid holds, which after boot is the same 
 
 from __future__ import annotations
 
+import json
 import math
 import random
 import re
@@ -36,11 +37,15 @@ def human_size(size: int) -> str:
     return f"{whole}.{tenth}{units[exp]}" if tenth else f"{whole}{units[exp]}"
 
 
-def _table(header: list[str], rows: list[list[str]], right: set[int], minimum: dict[int, int]) -> str:
-    """libsmartcols: columns as wide as their widest cell (or lsblk's width hint), all but the last padded."""
-    widths = [max([minimum.get(i, 0)] + [len(row[i]) for row in [header, *rows]]) for i in range(len(header))]
+def _table(
+    header: list[str], rows: list[list[str]], right: set[int], minimum: dict[int, int], headings: bool = True
+) -> str:
+    """libsmartcols: columns as wide as their widest cell (or lsblk's width hint), all but the last padded;
+    without headings (-n) the header neither prints nor counts."""
+    shown = [header, *rows] if headings else rows
+    widths = [max([minimum.get(i, 0)] + [len(row[i]) for row in shown]) for i in range(len(header))]
     lines = []
-    for row in [header, *rows]:
+    for row in shown:
         cells = []
         for i, cell in enumerate(row):
             if i == len(row) - 1:
@@ -66,59 +71,132 @@ def _usage(part: dict) -> tuple[str, str]:
     return human_size(avail * 1024), f"{round(used * 100 / blocks)}%"
 
 
+# lsblk's columns: header, how to read it from a disk or partition, right-aligned, width hint.
+LSBLK_COLUMNS = {
+    "NAME": ("NAME", None, False),
+    "KNAME": ("KNAME", lambda dev, disk: dev["name"], False),
+    "PATH": ("PATH", lambda dev, disk: f"/dev/{dev['name']}", False),
+    "MAJ:MIN": ("MAJ:MIN", lambda dev, disk: f"{dev['major']:3d}:{dev['minor']:<3d}", False),
+    "RM": ("RM", lambda dev, disk: "0", True),
+    "SIZE": ("SIZE", lambda dev, disk: human_size(dev["size"]), True),
+    "RO": ("RO", lambda dev, disk: "0", True),
+    "TYPE": ("TYPE", lambda dev, disk: "part" if "partuuid" in dev else "disk", False),
+    "FSTYPE": ("FSTYPE", lambda dev, disk: dev.get("fstype", ""), False),
+    "FSVER": ("FSVER", lambda dev, disk: dev.get("fsver", ""), False),
+    "LABEL": ("LABEL", lambda dev, disk: dev.get("label", ""), False),
+    "UUID": ("UUID", lambda dev, disk: dev.get("uuid", ""), False),
+    "PARTUUID": ("PARTUUID", lambda dev, disk: dev.get("partuuid", ""), False),
+    "PTUUID": ("PTUUID", lambda dev, disk: disk["ptuuid"], False),
+    "PTTYPE": ("PTTYPE", lambda dev, disk: disk["pttype"], False),
+    "FSAVAIL": ("FSAVAIL", lambda dev, disk: _usage(dev)[0], True),
+    "FSUSE%": ("FSUSE%", lambda dev, disk: _usage(dev)[1], True),
+    "MOUNTPOINT": ("MOUNTPOINT", lambda dev, disk: dev.get("mount") or "", False),
+    "MOUNTPOINTS": ("MOUNTPOINTS", lambda dev, disk: dev.get("mount") or "", False),
+}
+LSBLK_DEFAULT = ["NAME", "MAJ:MIN", "RM", "SIZE", "RO", "TYPE", "MOUNTPOINTS"]
+LSBLK_FS = ["NAME", "FSTYPE", "FSVER", "LABEL", "UUID", "FSAVAIL", "FSUSE%", "MOUNTPOINTS"]
+LSBLK_LONG = {
+    "fs": "f",
+    "output=": "o",
+    "nodeps": "d",
+    "noheadings": "n",
+    "paths": "p",
+    "json": "J",
+    "list": "l",
+}
+
+
+def _lsblk_json(devices: list[tuple[dict, dict]], columns: list[str], paths: bool) -> str:
+    """libsmartcols' JSON: three-space indents, booleans for RM/RO, mountpoints as an array (indented
+    four more, as libsmartcols writes arrays), partitions as "children"."""
+
+    def value(column: str, dev: dict, disk: dict) -> str:
+        if column == "NAME":
+            return json.dumps(f"/dev/{dev['name']}" if paths else dev["name"])
+        text = LSBLK_COLUMNS[column][1](dev, disk).strip()
+        if column in ("RM", "RO"):
+            return "false"
+        if column == "MAJ:MIN":
+            return json.dumps(text.replace(" ", ""))
+        return json.dumps(text) if text else "null"
+
+    def obj(dev: dict, disk: dict, depth: int, children: list[dict]) -> list[str]:
+        pad = "   " * depth
+        fields = []
+        for column in columns:
+            key = column.lower()
+            if column == "MOUNTPOINTS":
+                mount = json.dumps(dev["mount"]) if dev.get("mount") else "null"
+                fields.append(f'{pad}   "{key}": [\n{pad}       {mount}\n{pad}   ]')
+            else:
+                fields.append(f'{pad}   "{key}": {value(column, dev, disk)}')
+        if children:
+            inner = [",\n".join(obj(child, disk, depth + 2, [])) for child in children]
+            fields.append(f'{pad}   "children": [\n' + ",\n".join(inner) + f"\n{pad}   ]")
+        return [f"{pad}{{\n" + ",\n".join(fields) + f"\n{pad}}}"]
+
+    items = [obj(disk, disk, 2, children)[0] for disk, children in devices]
+    return '{\n   "blockdevices": [\n' + ",\n".join(items) + "\n   ]\n}\n"
+
+
 @command(
     "lsblk",
     man="""
-lsblk - list block devices
+lsblk - list block devices (util-linux 2.39.3)
 
   lsblk       NAME MAJ:MIN RM SIZE RO TYPE MOUNTPOINTS (vda = virtio disk, sda = SCSI/SATA, xvda = Xen,
               nvme0n1 = NVMe)
   lsblk -f    FSTYPE FSVER LABEL UUID FSAVAIL FSUSE% MOUNTPOINTS: the labels or UUIDs /etc/fstab names
+  -o NAME,SIZE,UUID  choose columns    -d disks only    -n no header    -p full paths    -J JSON
 """,
 )
 def lsblk(ctx: Context, argv: list[str]) -> int:
-    fs_mode = False
-    for arg in argv[1:]:
-        if arg in ("-f", "--fs"):
-            fs_mode = True
-        else:
-            return try_help(ctx, "lsblk", arg)
+    try:
+        opts, operands = parse(argv[1:], "fo:dnpJlb", LSBLK_LONG)
+    except UsageError as error:
+        ctx.err(f"lsblk: {error}\nTry 'lsblk --help' for more information.\n")
+        return 1
+    columns = LSBLK_FS if "f" in opts else LSBLK_DEFAULT
+    if "o" in opts:
+        spec = opts.get("o")
+        named = [c for c in (spec[1:] if spec.startswith("+") else spec).split(",") if c]
+        unknown = [c for c in named if c.upper() not in LSBLK_COLUMNS]
+        if unknown:
+            ctx.err(f"lsblk: unknown column: {unknown[0]}\n")
+            return 1
+        columns = (columns if spec.startswith("+") else []) + [c.upper() for c in named]
+    disks = ctx.machine.disks
+    if operands:
+        wanted = []
+        for device in operands:
+            disk = next((d for d in disks if f"/dev/{d['name']}" == device), None)
+            found = [(d, p) for d in disks for p in d["parts"] if f"/dev/{p['name']}" == device]
+            part = (
+                {**found[0][1], "parts": [], "ptuuid": found[0][0]["ptuuid"], "pttype": "gpt"}
+                if found
+                else None
+            )
+            if disk is None and part is None:
+                ctx.err(f"lsblk: {device}: not a block device\n")
+                return 32
+            wanted.append(disk or part)
+        disks = wanted
+    paths = "p" in opts
+    devices = [(disk, [] if "d" in opts else disk["parts"]) for disk in disks]
+    if "J" in opts:
+        ctx.out(_lsblk_json(devices, columns, paths))
+        return 0
     rows = []
-    for disk in ctx.machine.disks:
-        for name, dev in _tree(disk):
-            mount = dev.get("mount") or ""
-            if fs_mode:
-                avail, pct = _usage(dev)
-                rows.append(
-                    [
-                        name,
-                        dev.get("fstype", ""),
-                        dev.get("fsver", ""),
-                        dev.get("label", ""),
-                        dev.get("uuid", ""),
-                        avail,
-                        pct,
-                        mount,
-                    ]
-                )
-            else:
-                rows.append(
-                    [
-                        name,
-                        f"{dev['major']:3d}:{dev['minor']:<3d}",
-                        "0",
-                        human_size(dev["size"]),
-                        "0",
-                        "part" if dev is not disk else "disk",
-                        mount,
-                    ]
-                )
-    if fs_mode:
-        header = ["NAME", "FSTYPE", "FSVER", "LABEL", "UUID", "FSAVAIL", "FSUSE%", "MOUNTPOINTS"]
-        ctx.out(_table(header, rows, {5, 6}, {}))
-    else:
-        header = ["NAME", "MAJ:MIN", "RM", "SIZE", "RO", "TYPE", "MOUNTPOINTS"]
-        ctx.out(_table(header, rows, {2, 3, 4}, {3: 5}))
+    for disk, parts in devices:
+        for index, dev in enumerate([disk, *parts]):
+            name = f"/dev/{dev['name']}" if paths else dev["name"]
+            if dev is not disk and "l" not in opts:
+                name = ("└─" if index == len(parts) else "├─") + name
+            rows.append([name if c == "NAME" else LSBLK_COLUMNS[c][1](dev, disk) for c in columns])
+    header = [LSBLK_COLUMNS[c][0] for c in columns]
+    right = {i for i, c in enumerate(columns) if LSBLK_COLUMNS[c][2]}
+    minimum = {columns.index("SIZE"): 5} if "SIZE" in columns and "o" not in opts else {}
+    ctx.out(_table(header, rows, right, minimum, headings="n" not in opts))
     return 0
 
 

@@ -93,3 +93,18 @@ def test_fdisk_l_names_the_disk_model_of_emulated_disks():
     out = World.new("vmware-guest").run("sudo fdisk -l").stdout.splitlines()
     assert out[1] == "Disk model: VMware Virtual S"
     assert out[-1].startswith("/dev/sda2 ") and out[-1].endswith(" Linux filesystem")
+
+
+def test_lsblk_chooses_columns_and_prints_json(kvm):
+    root_uuid = kvm.machine.disks[0]["parts"][0]["uuid"]
+    assert kvm.run("lsblk -no UUID /dev/vda1") == Result(root_uuid + "\n", "", 0)
+    assert kvm.run("lsblk -dnp").stdout == "/dev/vda 253:0   0   25G 0 disk \n"
+    assert kvm.run("lsblk -o NAME,SIZE,TYPE").stdout.splitlines()[:2] == [
+        "NAME    SIZE TYPE",
+        "vda      25G disk",
+    ]
+    listing = kvm.run("lsblk -J").stdout
+    assert listing.startswith('{\n   "blockdevices": [\n      {\n         "name": "vda",\n')
+    assert '               "mountpoints": [\n                   "/"\n               ]\n' in listing
+    assert kvm.run("lsblk -o foo") == Result("", "lsblk: unknown column: foo\n", 1)
+    assert kvm.run("lsblk /dev/nope") == Result("", "lsblk: /dev/nope: not a block device\n", 32)
