@@ -231,18 +231,77 @@ def _deduplicated(table: list[Mount]) -> list[Mount]:
     return [m for m in table if not m.source.startswith("/dev/") or best[m.source] is m]
 
 
+def _inodes(machine, mount: Mount) -> tuple[int, int]:
+    """(inodes, used) of a mounted filesystem: ext4 has 8192 per 128 MiB block group (mke2fs's 16 KiB
+    ratio); vfat has none; tmpfs allows half the RAM's pages; the rest report none."""
+    if mount.fstype in ("ext4", "overlay"):
+        part = next(
+            (p for d in machine.disks for p in d["parts"] if f"/dev/{p['name']}" == mount.source), None
+        )
+        size = part["size"] if part else mount.blocks * 1024
+        total = math.ceil(size / 4096 / 32768) * 8192
+        return total, 61000 if mount.target in ("/", "/etc/hosts") or mount.fstype == "overlay" else 320
+    if mount.fstype == "tmpfs":
+        pages = machine.spec["memory_mb"] * 256
+        return pages // 2, {"/run": 910, "/run/lock": 3, "/dev/shm": 1}.get(mount.target, 24)
+    return 0, 0
+
+
+DF_FIELDS = {
+    "source": "Filesystem",
+    "fstype": "Type",
+    "itotal": "Inodes",
+    "iused": "IUsed",
+    "iavail": "IFree",
+    "ipcent": "IUse%",
+    "size": "1K-blocks",
+    "used": "Used",
+    "avail": "Avail",
+    "pcent": "Use%",
+    "file": "File",
+    "target": "Mounted on",
+}
+
+
+def _human_count(count: int) -> str:
+    return _human(count / 1024) if count >= 1024 else str(count)
+
+
 @command(
     "df",
     man="""
-df - report file system disk space usage
+df - report file system disk space usage (coreutils 9.4)
 
   df -h     human-readable sizes (powers of 1024)    -T  show each file system's type
-  df -x tmpfs   exclude a type (repeatable)           df PATH  only the file system holding PATH
+  df -i     inodes instead of blocks (IUsed, IFree)  df -x tmpfs   exclude a type (repeatable)
+  df --output=source,fstype,size,used,avail,pcent,target   choose the columns   df PATH  one file system
 In a Docker container the root is "overlay", and the host's disk shows up behind /etc/hosts.
 """,
 )
-@gnu("hTx:t:a", {"human-readable": "h", "print-type": "T", "exclude-type=": "x", "type=": "t", "all": "a"})
-def df(ctx: Context, opts, operands: list[str]) -> int:
+def df(ctx: Context, argv: list[str]) -> int:
+    args = [f"--output={','.join(DF_FIELDS)}" if a == "--output" else a for a in argv[1:]]
+    long = {"human-readable": "h", "print-type": "T", "exclude-type=": "x", "type=": "t", "all": "a"}
+    long |= {"inodes": "i", "output=": "output", "local": "l", "total": "total"}
+    try:
+        opts, operands = parse(args, "hTx:t:ail", long)
+    except UsageError as error:
+        ctx.err(f"df: {error}\nTry 'df --help' for more information.\n")
+        return 1
+    if "help" in opts:
+        ctx.out(MAN_PAGES["df"])
+        return 0
+    fields = [f for spec in opts.all("output") for f in spec.split(",") if f]
+    unknown = [f for f in fields if f not in DF_FIELDS]
+    if unknown:
+        ctx.err(
+            f"df: '{unknown[0]}': not a valid field for --output\nTry 'df --help' for more information.\n"
+        )
+        return 1
+    clash = next((f"-{o}" for o in ("i", "T", "P") if o in opts), None)
+    if fields and clash:
+        ctx.err(f"df: options {clash} and --output are mutually exclusive\n")
+        ctx.err("Try 'df --help' for more information.\n")
+        return 1
     table = _deduplicated(mount_table(ctx.machine))
     if "a" not in opts:
         table = [m for m in table if m.fstype not in DF_HIDDEN]
@@ -250,8 +309,9 @@ def df(ctx: Context, opts, operands: list[str]) -> int:
     if opts.all("t"):
         table = [m for m in table if m.fstype in opts.all("t")]
     status = 0
+    files = ["-"] * len(table)
     if operands:
-        chosen = []
+        chosen, files = [], []
         for path in operands:
             absolute = path if path.startswith("/") else f"{ctx.cwd.rstrip('/')}/{path}"
             if not ctx.machine.fs.exists(path) and all(m.target != absolute for m in table):
@@ -259,39 +319,49 @@ def df(ctx: Context, opts, operands: list[str]) -> int:
                 status = 1
                 continue
             chosen.append(max((m for m in table if _covers(m.target, absolute)), key=lambda m: len(m.target)))
+            files.append(path)
         table = chosen
     if not table:
         if status == 0:
             ctx.err("df: no file systems processed\n")
         return 1
     human = "h" in opts
+    if not fields:
+        fields = ["source", "fstype"] if "T" in opts else ["source"]
+        fields += (
+            ["itotal", "iused", "iavail", "ipcent"] if "i" in opts else ["size", "used", "avail", "pcent"]
+        )
+        fields.append("target")
     size = _human if human else str
-    header = [
-        "Filesystem",
-        "Type",
-        "Size" if human else "1K-blocks",
-        "Used",
-        "Avail" if human else "Available",
-    ]
-    header += ["Use%", "Mounted on"]
-    rows = [header] + [
-        [
-            m.source,
-            m.fstype,
-            size(m.blocks),
-            size(m.used),
-            size(m.avail),
-            use_percent(m.used, m.avail),
-            m.target,
-        ]
-        for m in table
-    ]
-    widths = [14, 4, 5, 5, 5, 4, 0]
-    if "T" not in opts:
-        rows = [row[:1] + row[2:] for row in rows]
-        widths = widths[:1] + widths[2:]
-    right = set(range(len(widths) - 5, len(widths) - 1))
-    ctx.out(_columns(rows, widths, right))
+    count = _human_count if human else str
+    rows = []
+    for mount, name in zip(table, files, strict=True):
+        inodes, iused = _inodes(ctx.machine, mount)
+        values = {
+            "source": mount.source,
+            "fstype": mount.fstype,
+            "itotal": count(inodes),
+            "iused": count(iused),
+            "iavail": count(inodes - iused),
+            "ipcent": use_percent(iused, inodes - iused),
+            "size": size(mount.blocks),
+            "used": size(mount.used),
+            "avail": size(mount.avail),
+            "pcent": use_percent(mount.used, mount.avail),
+            "file": name,
+            "target": mount.target,
+        }
+        rows.append([values[f] for f in fields])
+    header = [DF_FIELDS[f] for f in fields]
+    if human:
+        header = ["Size" if f == "size" else h for f, h in zip(fields, header, strict=True)]
+    if "output" not in opts and "i" not in opts and not human:
+        header = ["Available" if f == "avail" else h for f, h in zip(fields, header, strict=True)]
+    minimum = {"source": 14, "fstype": 4, "size": 5, "used": 5, "avail": 5, "pcent": 4}
+    minimum |= {"itotal": 5, "iused": 5, "iavail": 5, "ipcent": 5}
+    widths = [minimum.get(f, 0) for f in fields]
+    right = {i for i, f in enumerate(fields) if f not in ("source", "fstype", "file", "target")}
+    ctx.out(_columns([header, *rows], widths, right))
     return status
 
 
