@@ -85,7 +85,7 @@ def test_df_inodes_and_output_fields():
         "Filesystem      Inodes IUsed   IFree IUse% Mounted on\n"
         "/dev/vda1      1572864 61000 1511864    4% /\n"
     )
-    assert "/dev/vda15          0     0       0     - /boot/efi\n" in world.run("df -i").stdout
+    assert "/dev/vda15           0     0       0     - /boot/efi\n" in world.run("df -i").stdout
     assert world.run("df -ih /").stdout.splitlines()[1] == "/dev/vda1        1.5M   60K  1.5M    4% /"
     assert world.run("df --output=source,fstype,pcent /boot").stdout == (
         "Filesystem     Type  Use%\n/dev/vda16     ext4   11%\n"
