@@ -208,12 +208,12 @@ def _human(kib: int) -> str:
 
 
 def _columns(rows: list[list[str]], widths: list[int], right: set[int]) -> str:
-    """df's alignment: every column at least its minimum width, the last one never padded."""
+    """df's alignment: every column at least its minimum width; a left-aligned last one is not padded."""
     widths = [max([w] + [len(r[i]) for r in rows]) for i, w in enumerate(widths)]
     out = []
     for row in rows:
         cells = [
-            cell if i == len(row) - 1 else cell.rjust(widths[i]) if i in right else cell.ljust(widths[i])
+            cell.rjust(widths[i]) if i in right else cell if i == len(row) - 1 else cell.ljust(widths[i])
             for i, cell in enumerate(row)
         ]
         out.append(" ".join(cells) + "\n")

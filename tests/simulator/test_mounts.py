@@ -88,7 +88,7 @@ def test_df_inodes_and_output_fields():
     assert "/dev/vda15           0     0       0     - /boot/efi\n" in world.run("df -i").stdout
     assert world.run("df -ih /").stdout.splitlines()[1] == "/dev/vda1        1.5M   60K  1.5M    4% /"
     assert world.run("df --output=source,fstype,pcent /boot").stdout == (
-        "Filesystem     Type  Use%\n/dev/vda16     ext4   11%\n"
+        "Filesystem     Type Use%\n/dev/vda16     ext4  11%\n"
     )
     assert world.run("df --output / | tail -1").stdout.split()[-2:] == ["/", "/"]
     assert world.run("df -i --output") == Result(
