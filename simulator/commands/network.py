@@ -390,6 +390,8 @@ def networkctl(ctx: Context, argv: list[str]) -> int:
     args = [a for a in argv[1:] if a not in ("--no-pager", "-a", "--all")]
     legend = "--no-legend" not in args
     args = [a for a in args if a != "--no-legend"]
+    if args[:1] == ["status"]:
+        return _networkctl_status(ctx, args[1:])
     if args not in ([], ["list"]):
         ctx.err(f"Unknown command verb '{args[0]}'.\n")
         return 1
@@ -729,3 +731,79 @@ def ping(ctx: Context, argv: list[str]) -> int:
     if errors:
         ctx.out(f"pipe {min(sent, 4)}\n")
     return 1
+
+
+# The kernel driver behind each platform's NIC, as networkctl status (udev's ID_NET_DRIVER) names it.
+NET_DRIVERS = {"kvm": "virtio_net", "vmware": "vmxnet3", "oracle": "e1000", "microsoft": "hv_netvsc"}
+NET_DRIVERS |= {"xen": "vif", "intel": "e1000e", "amd": "igb", "lxc": "veth", "docker": "veth"}
+
+
+def _status_table(rows: list[tuple[str, str]]) -> list[str]:
+    width = max(len(label) for label, _ in rows)
+    lines = []
+    for label, value in rows:
+        lines.append(f"{label + ':' if label else '':>{width + 1}} {value}")
+    return lines
+
+
+def _networkctl_status(ctx: Context, names: list[str]) -> int:
+    """networkctl status (systemd 255): the system's summary, or one link's details. The journal lines
+    it appends are left out here."""
+    from simulator.commands.devices import pci_devices
+
+    machine = ctx.machine
+    nics = machine.nics
+    if not names:
+        rows = [("State", "routable" if any(not n.get("down") for n in nics) else "carrier")]
+        rows.append(("Online state", "online" if any(not n.get("down") for n in nics) else "offline"))
+        addresses = [a for n in nics if not n.get("down") for a in (f"{n['ipv4']} on {n['name']}",
+                     f"{_link_local(n['mac']).split('/')[0]} on {n['name']}")]  # fmt: skip
+        rows += [("Address" if i == 0 else "", a) for i, a in enumerate(addresses)]
+        rows += [("Gateway", f"{n['gateway']} on {n['name']}") for n in nics if not n.get("down")][:1]
+        rows += [("DNS", n["gateway"]) for n in nics if n["dhcp"] and not n.get("down")][:1]
+        lines = _status_table(rows)  # the first column of the table holds the dot, on the first row only
+        ctx.out("\n".join(["● " + lines[0], *("  " + line for line in lines[1:])]) + "\n")
+        return 0
+    status = 0
+    for name in names:
+        link = next((link for link in _interfaces(machine) if link["name"] == name), None)
+        if link is None:
+            ctx.err(f'Interface "{name}" not found.\n')
+            status = 1
+            continue
+        ctx.out("\n".join(_link_status(machine, link, pci_devices(machine))) + "\n")
+    return status
+
+
+def _link_status(machine, link: dict, devices) -> list[str]:
+    nic = link.get("nic")
+    if nic is None:
+        rows = [("Link File", "n/a"), ("Network File", "n/a"), ("State", "carrier (unmanaged)")]
+        rows += [("Online state", "unknown"), ("Type", "loopback"), ("MTU", "65536"), ("QDisc", "noqueue")]
+        rows += [("Address", "127.0.0.1"), ("", "::1")]
+        return [f"● {link['index']}: lo", *("  " + line for line in _status_table(rows))]
+    down = nic.get("down")
+    key = machine.spec["platform"] if machine.kind != "metal" else machine.cpu.vendor
+    card = next((d for d in devices if d.class_name in ("Ethernet controller",)), None)
+    rows = [
+        ("Link File", "/usr/lib/systemd/network/99-default.link"),
+        ("Network File", f"/run/systemd/network/10-netplan-{nic.get('hwname', nic['name'])}.network"),
+        ("State", "off (configured)" if down else "routable (configured)"),
+        ("Online state", "offline" if down else "online"),
+        ("Type", "ether"),
+    ]
+    if card:
+        rows += [("Path", f"pci-0000:{card.slot}"), ("Driver", NET_DRIVERS.get(key, ""))]
+        rows += [("Vendor", card.vendor), ("Model", card.device)]
+    else:
+        rows.append(("Driver", NET_DRIVERS.get(key, "")))
+    rows += [("Hardware Address", nic["mac"]), ("MTU", f"{link['mtu']} (min: 68, max: 65535)")]
+    rows += [("QDisc", link["qdisc"]), ("IPv6 Address Generation Mode", "eui64")]
+    if not down:
+        via = f" (DHCP4 via {nic['gateway']})" if nic["dhcp"] else ""
+        rows += [("Address", nic["ipv4"] + via), ("", _link_local(nic["mac"]).split("/")[0])]
+        rows += [("Gateway", nic["gateway"])]
+        if nic["dhcp"]:
+            rows.append(("DNS", nic["gateway"]))
+    rows += [("Activation Policy", "up"), ("Required For Online", "yes")]
+    return [f"● {link['index']}: {nic['name']}", *("  " + line for line in _status_table(rows))]

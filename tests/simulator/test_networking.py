@@ -275,3 +275,17 @@ def test_resolvectl_shows_the_dhcp_dns_server(kvm):
     assert kvm.run("resolvectl dns").stdout == "Global:\nLink 2 (enp1s0): 192.168.122.1\n"
     assert kvm.run("resolvectl query localhost").stdout.startswith("localhost: 127.0.0.1 ")
     assert kvm.run("resolvectl query example.com").status == 1
+
+
+def test_networkctl_status_summarises_the_system_and_a_link(kvm):
+    nic = kvm.machine.nics[0]
+    assert kvm.run("networkctl status").stdout.splitlines()[:3] == [
+        "●        State: routable",
+        "  Online state: online",
+        f"       Address: {nic['ipv4']} on enp1s0",
+    ]
+    link = kvm.run("networkctl status enp1s0").stdout.splitlines()
+    assert link[0] == "● 2: enp1s0"
+    assert "                        Driver: virtio_net" in link
+    assert f"{'Address:':>32} {nic['ipv4']} (DHCP4 via 192.168.122.1)" in link
+    assert kvm.run("networkctl status eth9") == Result("", 'Interface "eth9" not found.\n', 1)
