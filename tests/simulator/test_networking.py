@@ -287,5 +287,5 @@ def test_networkctl_status_summarises_the_system_and_a_link(kvm):
     link = kvm.run("networkctl status enp1s0").stdout.splitlines()
     assert link[0] == "● 2: enp1s0"
     assert "                        Driver: virtio_net" in link
-    assert f"{'Address:':>32} {nic['ipv4']} (DHCP4 via 192.168.122.1)" in link
+    assert f"{'Address:':>31} {nic['ipv4']} (DHCP4 via 192.168.122.1)" in link
     assert kvm.run("networkctl status eth9") == Result("", 'Interface "eth9" not found.\n', 1)
