@@ -319,3 +319,158 @@ def lsusb(ctx: Context, argv: list[str]) -> int:
             rows.append(f"Bus {bus:03d} Device {device:03d}: ID {ids} {name}\n")
     ctx.out("".join(rows))
     return 0 if rows or not ("s" in opts or "d" in opts) else 1
+
+
+LSHW_CLASSES = {
+    "06": "bridge",
+    "03": "display",
+    "02": "network",
+    "01": "storage",
+    "0c": "bus",
+    "04": "multimedia",
+}
+LSHW_CLASSES |= {"07": "communication", "08": "generic", "00": "generic", "ff": "generic"}
+STORAGE_DESCRIPTIONS = {
+    "vd": "Virtual I/O device",
+    "sd": "Virtual disk",
+    "nvme": "NVMe disk",
+    "xvd": "Xen disk",
+}
+
+
+def _scaled(value: int, base: int, limit: int) -> tuple[int, str]:
+    """lshw's kilobytes()/decimalkilos(): divide while above the limit or evenly divisible."""
+    prefixes, i = "KMGTPEZY", 0
+    while i <= len(prefixes) and (value > limit or value % base == 0):
+        value //= base
+        i += 1
+    return value, prefixes[i - 1] if 0 < i <= len(prefixes) else ""
+
+
+def kilobytes(size: int) -> str:
+    value, prefix = _scaled(size, 1024, 10240)
+    return f"{value}{prefix}iB"
+
+
+def decimal_size(size: int) -> str:
+    value, prefix = _scaled(size, 1000, 10000)
+    return f"{value}{prefix}B"
+
+
+def _pci_path(device: PciDevice) -> str:
+    """lshw's physical id of a PCI function: its device number in hex, with .function when not 0, below
+    the host bridge (/0/100); a device on another bus sits under the root port that leads to it."""
+    bus, slot, function = int(device.slot[:2], 16), int(device.slot[3:5], 16), int(device.slot[6:], 16)
+    own = f"{slot:x}" + (f".{function}" if function else "")
+    if bus == 0:
+        return f"/0/100/{own}"
+    port = f"2.{bus - 1}" if bus > 1 else "2"
+    return f"/0/100/{port}/{own}"
+
+
+def _holds_the_disk(machine, device: PciDevice, nodes: list) -> bool:
+    """The controller the boot disk hangs off: virtio-blk for vdX, else the first SCSI/SATA/SAS one."""
+    if not machine.disks or any(node[2] == "disk" for node in nodes):
+        return False
+    if machine.disks[0]["name"].startswith("vd"):
+        return device.device == "Virtio 1.0 block device"
+    return device.class_id in ("0100", "0106", "0107", "0108")
+
+
+def _disk_nodes(disk: dict, path: str) -> list[tuple[str, str, str, str]]:
+    prefix = next((p for p in STORAGE_DESCRIPTIONS if disk["name"].startswith(p)), "sd")
+    size = decimal_size(disk["size"])
+    nodes = [(path, f"/dev/{disk['name']}", "disk", f"{size} {STORAGE_DESCRIPTIONS[prefix]}")]
+    for n, part in enumerate(disk["parts"], 1):
+        label = {"ext4": "EXT4 volume", "vfat": "Windows FAT volume"}.get(
+            part["fstype"], "BIOS Boot partition"
+        )
+        nodes.append((f"{path}/{n}", f"/dev/{part['name']}", "volume", f"{kilobytes(part['size'])} {label}"))
+    return nodes
+
+
+def lshw_nodes(machine) -> list[tuple[str, str, str, str]]:
+    """(H/W path, device, class, description) in lshw's tree order (B.02.19's printhwnode); the
+    description is asString(): the product, after the size for memory, disks and volumes."""
+    memory_gib = machine.spec["memory_mb"] // 1024
+    board = machine.dmi.get("board_name") or "Motherboard"
+    nodes = [("", "", "system", machine.dmi["product_name"]), ("/0", "", "bus", board)]
+    nodes.append(("/0/0", "", "memory", "96KiB BIOS" if machine.kind == "vm" else "64KiB BIOS"))
+    sockets = machine.spec["cpus"] if machine.kind == "vm" else 1
+    nodes += [(f"/0/{0x400 + n:x}", "", "processor", machine.cpu.model_name) for n in range(sockets)]
+    nodes.append(("/0/1000", "", "memory", f"{memory_gib}GiB System Memory"))
+    nodes.append(("/0/1000/0", "", "memory", f"{memory_gib}GiB DIMM RAM"))
+    nic = machine.nics[0]["name"] if machine.nics else ""
+    for device in pci_devices(machine):
+        kind = LSHW_CLASSES.get(device.class_id[:2], "generic")
+        path = "/0/100" if device.slot == "00:00.0" else _pci_path(device)
+        virtio = device.vendor_id == "1af4"
+        wired = device.class_id == "0200" and not virtio  # the Wi-Fi card's interface is not modelled
+        nodes.append((path, nic if wired else "", kind, device.device))
+        if kind == "network" and virtio:  # virtio-net's interface is a node of its own, on the virtio bus
+            nodes.append((f"{path}/0", nic, "network", "Ethernet interface"))
+        if kind == "storage" and _holds_the_disk(machine, device, nodes):
+            nodes += _disk_nodes(machine.disks[0], f"{path}/0")
+    return nodes
+
+
+@command(
+    "lshw",
+    man="""
+lshw - list hardware (B.02.19)
+
+  sudo lshw -short               one line per device: H/W path, device name, class, description
+  sudo lshw -short -class network   only one class (network, disk, storage, display, system, memory...)
+As a normal user it warns that it should run as root, and shows less.
+""",
+)
+def lshw(ctx: Context, argv: list[str]) -> int:
+    args = argv[1:]
+    classes, short = [], False
+    while args:
+        arg = args.pop(0)
+        if arg in ("-short", "-businfo", "-sanitize", "-numeric", "-quiet", "-notime"):
+            short = short or arg in ("-short", "-businfo")
+        elif arg in ("-class", "-C") and args:
+            classes.append(args.pop(0))
+        else:
+            ctx.err(
+                "Hardware Lister (lshw) - B.02.19\n"
+                "usage: lshw [-format] [-options ...]\n"
+                "       lshw -version\n\n"
+            )
+            return 1
+    if not ctx.is_root:
+        ctx.err("WARNING: you should run this program as super-user.\n")
+    nodes = lshw_nodes(ctx.machine)
+    if short:
+        width_path = max(len("H/W path"), *(len(n[0]) for n in nodes))
+        width_dev = max(len("Device"), *(len(n[1]) for n in nodes))
+        width_class = max(len("Class"), *(len(n[2]) for n in nodes))
+        lines = [
+            f"{'H/W path':<{width_path}}  {'Device':<{width_dev}}  {'Class':<{width_class}}  Description",
+            "=" * (width_path + width_dev + width_class + len("Description") + 6),
+        ]
+        for path, device, kind, description in nodes:
+            if not classes or kind in classes:
+                lines.append(
+                    f"{path:<{width_path}}  {device:<{width_dev}}  {kind:<{width_class}}  {description}"
+                )
+        if getattr(ctx, "tty", False):  # printline() cuts each line to the terminal's width
+            lines = [line[:80] for line in lines]
+        ctx.out("".join(line + "\n" for line in lines))
+    else:
+        for path, device, kind, description in nodes:
+            if classes and kind not in classes:
+                continue
+            depth = path.count("/")
+            pad = "  " * depth
+            ctx.out(f"{pad}*-{kind}\n{pad}     description: {description}\n")
+            ctx.out(f"{pad}     physical id: {path.rsplit('/', 1)[-1] or '0'}\n")
+            if device:
+                ctx.out(f"{pad}     logical name: {device}\n")
+    if not ctx.is_root:
+        ctx.err(
+            "WARNING: output may be incomplete or inaccurate, you should run this program as super-user.\n"
+        )
+    return 0

@@ -188,3 +188,23 @@ def test_cloud_id_names_the_datasource_cloud():
     assert as_json.stderr == "DEPRECATED: Use: cloud-init query v1\n"
     assert World.new("vmware-guest").run("cloud-id").stdout == "none\n"
     assert World.new("intel-vtx-host").run("cloud-id").status == 127
+
+
+def test_lshw_short_lists_the_tree_and_warns_a_user():
+    world = World.new("kvm-guest")
+    result = world.run("lshw -short -class network")
+    assert result.stdout == (  # the columns are as wide as the whole tree needs, shown or not
+        "H/W path          Device      Class          Description\n"
+        "========================================================\n"
+        "/0/100/2/0                    network        Virtio 1.0 network device\n"
+        "/0/100/2/0/0      enp1s0      network        Ethernet interface\n"
+    )
+    assert result.stderr == (
+        "WARNING: you should run this program as super-user.\n"
+        "WARNING: output may be incomplete or inaccurate, you should run this program as super-user.\n"
+    )
+    full = world.run("sudo lshw -short").stdout.splitlines()
+    assert full[2].split() == ["system", "Standard", "PC", "(Q35", "+", "ICH9,", "2009)"]
+    assert (
+        "/dev/vda1   volume         23GiB EXT4 volume" in world.run("sudo lshw -short -class volume").stdout
+    )
