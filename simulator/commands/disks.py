@@ -642,3 +642,92 @@ def fdisk(ctx: Context, argv: list[str]) -> int:
         return 0
     ctx.out("\n\n".join(_fdisk_disk(machine, disk) for disk in chosen))
     return 0
+
+
+PARTED_MODELS = {
+    "vd": "Virtio Block Device (virtblk)",
+    "xvd": "Xen Virtual Block Device (xvd)",
+}
+PARTED_SCSI = {"vmware": "VMware Virtual S", "oracle": "ATA VBOX HARDDISK", "microsoft": "Msft Virtual Disk"}
+PARTED_SCSI |= {"amd": "ATA SAMSUNG MZ7LH960", "kvm": "QEMU QEMU HARDDISK"}
+PARTED_FLAGS = {"BIOS boot": "bios_grub", "EFI System": "boot, esp", "Linux extended boot": "bls_boot"}
+
+
+def parted_size(size: int) -> str:
+    """PED_UNIT_COMPACT: the largest unit of which there are ten or more, three digits kept."""
+    for unit, name in ((10**12, "TB"), (10**9, "GB"), (10**6, "MB"), (10**3, "kB")):
+        if size >= 10 * unit:
+            break
+    else:
+        unit, name = 1, "B"
+    value = size / unit
+    return (
+        f"{value:.0f}{name}"
+        if value >= 100
+        else f"{value:.1f}{name}"
+        if value >= 10
+        else f"{value:.2f}{name}"
+    )
+
+
+def _parted_print(machine, disk: dict) -> str:
+    """do_print of GNU parted 3.6 for one GPT disk, then a blank line."""
+    key = machine.spec["platform"] if machine.kind == "vm" else machine.cpu.vendor
+    model = next((m for p, m in PARTED_MODELS.items() if disk["name"].startswith(p)), None)
+    if model is None:
+        model = f"{DISK_MODELS.get(key, 'Unknown')} (nvme)" if disk["name"].startswith("nvme") else ""
+        model = model or f"{PARTED_SCSI.get(key, 'ATA Disk')} (scsi)"
+    physical = "4096B" if key == "microsoft" else "512B"
+    lines = [
+        f"Model: {model}",
+        f"Disk /dev/{disk['name']}: {parted_size(disk['size'])}",
+        f"Sector size (logical/physical): 512B/{physical}",
+        f"Partition Table: {disk['pttype']}",
+        "Disk Flags: ",
+        "",
+    ]
+    rows = [["Number", "Start", "End", "Size", "File system", "Name", "Flags"]]
+    for part, first, last, kind in sorted(
+        partition_extents(disk), key=lambda e: int(re.search(r"\d+$", e[0]["name"]).group())
+    ):
+        number = int(re.search(r"\d+$", part["name"]).group())
+        fstype = {"vfat": "fat32"}.get(part["fstype"], part["fstype"])
+        rows.append([f"{number:2d}", parted_size(first * 512), parted_size((last + 1) * 512),
+                     parted_size((last - first + 1) * 512), fstype, "", PARTED_FLAGS.get(kind, "")])  # fmt: skip
+    widths = [max(len(row[i]) for row in rows) for i in range(7)]
+    for row in rows:
+        lines.append(
+            "".join(cell.ljust(width + 2) for cell, width in zip(row[:-1], widths, strict=False)) + row[-1]
+        )
+    return "\n".join(lines) + "\n\n"
+
+
+@command(
+    "parted",
+    man="""
+parted - a partition manipulation program (GNU parted 3.6)
+
+  sudo parted -l                 every disk's model, size, sector sizes, table type and partitions
+  sudo parted /dev/vda print     one disk (sizes in "compact" units: kB, MB, GB as the numbers suit)
+""",
+)
+def parted(ctx: Context, argv: list[str]) -> int:
+    args = [a for a in argv[1:] if a not in ("-s", "--script")]
+    machine = ctx.machine
+    disks = {f"/dev/{d['name']}": d for d in machine.disks if machine.fs.exists(f"/dev/{d['name']}")}
+    if args in (["-l"], ["--list"]):
+        if ctx.is_root:
+            ctx.out("".join(_parted_print(machine, disk) for disk in disks.values()))
+        return 0
+    if len(args) == 2 and args[1] in ("print", "p"):
+        device = args[0]
+        if device not in disks:
+            ctx.err(f"Error: Could not stat device {device} - No such file or directory.\n")
+            return 1
+        if not ctx.is_root:
+            ctx.err(f"Error: Error opening {device}: Permission denied\n")
+            return 1
+        ctx.out(_parted_print(machine, disks[device]))
+        return 0
+    ctx.err("parted: only -l and DEVICE print are simulated (the interactive editor is not)\n")
+    return 1
