@@ -655,11 +655,8 @@ PARTED_FLAGS = {"BIOS boot": "bios_grub", "EFI System": "boot, esp", "Linux exte
 
 def parted_size(size: int) -> str:
     """PED_UNIT_COMPACT: the largest unit of which there are ten or more, three digits kept."""
-    for unit, name in ((10**12, "TB"), (10**9, "GB"), (10**6, "MB"), (10**3, "kB")):
-        if size >= 10 * unit:
-            break
-    else:
-        unit, name = 1, "B"
+    units = ((10**12, "TB"), (10**9, "GB"), (10**6, "MB"), (10**3, "kB"), (1, "B"))
+    unit, name = next((u, n) for u, n in units if size >= 10 * u or u == 1)
     value = size / unit
     return (
         f"{value:.0f}{name}"
@@ -687,13 +684,11 @@ def _parted_print(machine, disk: dict) -> str:
         "",
     ]
     rows = [["Number", "Start", "End", "Size", "File system", "Name", "Flags"]]
-    for part, first, last, kind in sorted(
-        partition_extents(disk), key=lambda e: int(re.search(r"\d+$", e[0]["name"]).group())
-    ):
-        number = int(re.search(r"\d+$", part["name"]).group())
+    numbered = [(int(re.search(r"\d+$", e[0]["name"]).group()), e) for e in partition_extents(disk)]
+    for number, (part, first, last, kind) in sorted(numbered, key=lambda item: item[0]):
         fstype = {"vfat": "fat32"}.get(part["fstype"], part["fstype"])
-        rows.append([f"{number:2d}", parted_size(first * 512), parted_size((last + 1) * 512),
-                     parted_size((last - first + 1) * 512), fstype, "", PARTED_FLAGS.get(kind, "")])  # fmt: skip
+        start, end, size = (parted_size(n * 512) for n in (first, last + 1, last - first + 1))
+        rows.append([f"{number:2d}", start, end, size, fstype, "", PARTED_FLAGS.get(kind, "")])
     widths = [max(len(row[i]) for row in rows) for i in range(7)]
     for row in rows:
         lines.append(

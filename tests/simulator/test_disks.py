@@ -108,3 +108,24 @@ def test_lsblk_chooses_columns_and_prints_json(kvm):
     assert '               "mountpoints": [\n                   "/"\n               ]\n' in listing
     assert kvm.run("lsblk -o foo") == Result("", "lsblk: unknown column: foo\n", 1)
     assert kvm.run("lsblk /dev/nope") == Result("", "lsblk: /dev/nope: not a block device\n", 32)
+
+
+def test_parted_prints_the_table_in_compact_units(kvm):
+    assert kvm.run("sudo parted /dev/vda print").stdout == (
+        "Model: Virtio Block Device (virtblk)\n"
+        "Disk /dev/vda: 26.8GB\n"
+        "Sector size (logical/physical): 512B/512B\n"
+        "Partition Table: gpt\n"
+        "Disk Flags: \n"
+        "\n"
+        "Number  Start   End     Size    File system  Name  Flags\n"
+        " 1      1075MB  26.8GB  25.8GB  ext4               \n"
+        "14      1049kB  5243kB  4194kB                     bios_grub\n"
+        "15      5243kB  116MB   111MB   fat32              boot, esp\n"
+        "16      116MB   1074MB  957MB   ext4               bls_boot\n"
+        "\n"
+    )
+    assert kvm.run("parted /dev/vda print") == Result(
+        "", "Error: Error opening /dev/vda: Permission denied\n", 1
+    )
+    assert kvm.run("sudo parted -l").stdout == kvm.run("sudo parted /dev/vda print").stdout
