@@ -530,7 +530,7 @@ KEY_TYPES = {"rsa": "rsa", "ssh-rsa": "rsa", "ecdsa": "ecdsa", "ed25519": "ed255
 DEFAULT_FILES = {"rsa": "id_rsa", "ecdsa": "id_ecdsa", "ed25519": "id_ed25519"}
 
 
-def _bsd_getopt(args: list[str], spec: str) -> tuple[list[tuple[str, str]], list[str]] | str:
+def _bsd_getopt(args: list[str], spec: str) -> tuple[list[tuple[str, str | None]], list[str]] | str:
     """OpenSSH's own getopt (openbsd-compat): no permutation, so the first operand ends the options.
     Returns the options and operands, or the warning for a bad option."""
     found = []
@@ -547,7 +547,7 @@ def _bsd_getopt(args: list[str], spec: str) -> tuple[list[tuple[str, str]], list
             if spot < 0 or letter == ":":
                 return f"unknown option -- {letter}"
             if spec[spot + 1 : spot + 2] != ":":
-                found.append((letter, ""))
+                found.append((letter, None))
                 j += 1
                 continue
             value = arg[j + 1 :]
@@ -563,10 +563,10 @@ def _bsd_getopt(args: list[str], spec: str) -> tuple[list[tuple[str, str]], list
 class _Keygen:
     """One ssh-keygen run: its options, and the terminal lines it reads when a value was not given."""
 
-    def __init__(self, ctx: Context, options: list[tuple[str, str]]):
+    def __init__(self, ctx: Context, options: list[tuple[str, str | None]]):
         self.ctx = ctx
         self.flags = {letter for letter, _ in options}
-        self.values = {letter: value for letter, value in options if value}
+        self.values = {letter: value for letter, value in options if value is not None}
         self.answers = ctx.stdin.splitlines()
 
     def answer(self, echo: bool = True) -> str:

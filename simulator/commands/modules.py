@@ -308,7 +308,10 @@ def _module_at(ctx: Context, path: str) -> str | None:
     """The module whose file `path` is (insmod takes a file, not a name)."""
     fs = ctx.machine.fs
     real = fs.resolve(path, ctx.cwd)
-    return next((name for name in MODULES if fs.resolve(module_file(name)) == real), None)
+    return next(
+        (name for name in MODULES if fs.exists(module_file(name)) and fs.resolve(module_file(name)) == real),
+        None,
+    )
 
 
 @command(
@@ -335,7 +338,6 @@ def insmod(ctx: Context, argv: list[str]) -> int:
     if not fs.exists(path, ctx.cwd, ctx.uid):
         ctx.err(f"insmod: ERROR: could not load module {path}: No such file or directory\n")
         return 1
-    name = _module_at(ctx, path)
 
     def refuse(reason: str) -> int:
         ctx.err(f"insmod: ERROR: could not insert module {path}: {reason}\n")
@@ -343,6 +345,7 @@ def insmod(ctx: Context, argv: list[str]) -> int:
 
     if not ctx.is_root or machine.kind == "container":
         return refuse("Operation not permitted")
+    name = _module_at(ctx, path)
     if name is None:
         return refuse("Invalid module format")  # the kernel finds no ELF module in it: ENOEXEC
     if name in machine.modules:

@@ -327,3 +327,9 @@ def test_hostnamectl_turns_a_free_form_name_into_pretty_and_static_names():
         "Hint: static hostname is already set, so the specified transient hostname will not be used.\n"
     )
     assert world.run("hostname").stdout == "web03\n"
+
+
+def test_ssh_keygen_takes_an_empty_option_value():
+    world = World.new("kvm-guest")
+    assert world.run("ssh-keygen -R ''").status == 255
+    assert world.run("ssh-keygen -q -N '' -f /tmp/k") == Result("", "", 0)

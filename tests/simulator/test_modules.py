@@ -270,3 +270,9 @@ def test_depmod_and_update_initramfs_need_root():
         "update-initramfs: Generating /boot/initrd.img-6.8.0-49-generic\n", "", 0
     )
     assert world.run("update-initramfs").stderr.startswith("Usage: update-initramfs {-c|-d|-u} [-k version]")
+
+
+def test_insmod_in_a_container_is_not_permitted_even_to_root():
+    assert World.new("docker-container").run("sudo insmod /etc/passwd") == Result(
+        "", "insmod: ERROR: could not insert module /etc/passwd: Operation not permitted\n", 1
+    )
