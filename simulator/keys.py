@@ -16,6 +16,8 @@ from simulator.filesystem import FsError
 
 KEY_NAMES = {"rsa": "ssh-rsa", "ecdsa": "ecdsa-sha2-nistp256", "ed25519": "ssh-ed25519"}
 KEY_LABELS = {"ssh-rsa": "RSA", "ecdsa-sha2-nistp256": "ECDSA", "ssh-ed25519": "ED25519"}
+KEY_LABELS |= {"ecdsa-sha2-nistp384": "ECDSA", "ecdsa-sha2-nistp521": "ECDSA"}
+ECDSA_POINT_BYTES = {256: 64, 384: 96, 521: 132}  # an uncompressed point: both coordinates
 MACHINE_ID = re.compile(r"[0-9a-f]{32}")
 
 
@@ -39,8 +41,10 @@ def key_blob(rng, kind: str, bits: int = 3072) -> bytes:
     name = KEY_NAMES[kind].encode()
     if kind == "ed25519":
         return _string(name) + _string(rng.randbytes(32))
-    if kind == "ecdsa":
-        return _string(name) + _string(b"nistp256") + _string(b"\x04" + rng.randbytes(64))
+    if kind == "ecdsa":  # the curve follows the size: nistp256, nistp384 or nistp521
+        curve = f"nistp{bits if bits in ECDSA_POINT_BYTES else 256}".encode()
+        point = b"\x04" + rng.randbytes(ECDSA_POINT_BYTES[int(curve[5:])])
+        return _string(b"ecdsa-sha2-" + curve) + _string(curve) + _string(point)
     modulus = bytes([0x80 | rng.randrange(128)]) + rng.randbytes(bits // 8 - 1)
     return _string(name) + _string(b"\x01\x00\x01") + _string(b"\x00" + modulus)
 
@@ -64,7 +68,8 @@ def ssh_keypair(rng, kind: str, comment: str, bits: int = 3072) -> tuple[str, st
     text = base64.b64encode(body).decode()
     lines = [text[i : i + 70] for i in range(0, len(text), 70)]
     pem = "-----BEGIN OPENSSH PRIVATE KEY-----\n" + "\n".join(lines) + "\n-----END OPENSSH PRIVATE KEY-----\n"
-    return pem, f"{KEY_NAMES[kind]} {base64.b64encode(blob).decode()} {comment}\n"
+    name = _read_string(blob, 0)[0].decode()
+    return pem, f"{name} {base64.b64encode(blob).decode()} {comment}\n"
 
 
 def public_from_private(text: str) -> bytes | None:
@@ -83,6 +88,8 @@ def public_from_private(text: str) -> bytes | None:
 
 def key_bits(blob: bytes) -> int:
     name, offset = _read_string(blob, 0)
+    if name.startswith(b"ecdsa-sha2-nistp"):
+        return int(name[16:])
     if name != b"ssh-rsa":
         return 256
     _, offset = _read_string(blob, offset)  # the public exponent

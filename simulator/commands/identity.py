@@ -681,7 +681,7 @@ def _generate(ctx: Context, keygen: _Keygen) -> int:
     if kind == "rsa" and not 1024 <= bits <= 16384:
         limit = "minimum is 1024" if bits < 1024 else "maximum is 16384"
         return _fatal(ctx, f"Invalid RSA key length: {limit} bits")
-    if kind == "ecdsa" and bits != 256:
+    if kind == "ecdsa" and bits not in (256, 384, 521):
         return _fatal(ctx, "Invalid ECDSA key length: valid lengths are 256, 384 or 521 bits")
     quiet = "q" in keygen.flags
     if not quiet:

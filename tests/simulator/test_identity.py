@@ -333,3 +333,13 @@ def test_ssh_keygen_takes_an_empty_option_value():
     world = World.new("kvm-guest")
     assert world.run("ssh-keygen -R ''").status == 255
     assert world.run("ssh-keygen -q -N '' -f /tmp/k") == Result("", "", 0)
+
+
+def test_ssh_keygen_ecdsa_sizes_pick_the_curve():
+    world = World.new("kvm-guest")
+    assert world.run("ssh-keygen -q -t ecdsa -b 521 -N '' -f /tmp/e").status == 0
+    assert world.run("cat /tmp/e.pub").stdout.startswith("ecdsa-sha2-nistp521 ")
+    assert world.run("ssh-keygen -lf /tmp/e.pub").stdout.startswith("521 SHA256:")
+    assert world.run("ssh-keygen -t ecdsa -b 300").stderr == (
+        "Invalid ECDSA key length: valid lengths are 256, 384 or 521 bits\r\n"
+    )
