@@ -108,7 +108,7 @@ LSBLK_LONG = {
 
 def _lsblk_json(devices: list[tuple[dict, dict]], columns: list[str], paths: bool) -> str:
     """libsmartcols' JSON: three-space indents, booleans for RM/RO, mountpoints as an array (indented
-    four more, as libsmartcols writes arrays), partitions as "children"."""
+    four more, as libsmartcols writes arrays), partitions as "children", siblings joined by "},{"."""
 
     def value(column: str, dev: dict, disk: dict) -> str:
         if column == "NAME":
@@ -120,7 +120,7 @@ def _lsblk_json(devices: list[tuple[dict, dict]], columns: list[str], paths: boo
             return json.dumps(text.replace(" ", ""))
         return json.dumps(text) if text else "null"
 
-    def obj(dev: dict, disk: dict, depth: int, children: list[dict]) -> list[str]:
+    def obj(dev: dict, disk: dict, depth: int, children: list[dict]) -> str:
         pad = "   " * depth
         fields = []
         for column in columns:
@@ -131,12 +131,16 @@ def _lsblk_json(devices: list[tuple[dict, dict]], columns: list[str], paths: boo
             else:
                 fields.append(f'{pad}   "{key}": {value(column, dev, disk)}')
         if children:
-            inner = [",\n".join(obj(child, disk, depth + 2, [])) for child in children]
-            fields.append(f'{pad}   "children": [\n' + ",\n".join(inner) + f"\n{pad}   ]")
-        return [f"{pad}{{\n" + ",\n".join(fields) + f"\n{pad}}}"]
+            inner = siblings([obj(child, disk, depth + 2, []) for child in children])
+            fields.append(f'{pad}   "children": [\n' + inner + f"\n{pad}   ]")
+        return f"{pad}{{\n" + ",\n".join(fields) + f"\n{pad}}}"
 
-    items = [obj(disk, disk, 2, children)[0] for disk, children in devices]
-    return '{\n   "blockdevices": [\n' + ",\n".join(items) + "\n   ]\n}\n"
+    def siblings(objects: list[str]) -> str:
+        """ul_jsonwrt opens the next object right after the comma: "},{"."""
+        return ",".join([objects[0], *(o.lstrip(" ") for o in objects[1:])]) if objects else ""
+
+    items = [obj(disk, disk, 2, children) for disk, children in devices]
+    return '{\n   "blockdevices": [\n' + siblings(items) + "\n   ]\n}\n"
 
 
 @command(

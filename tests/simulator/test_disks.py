@@ -129,3 +129,8 @@ def test_parted_prints_the_table_in_compact_units(kvm):
         "", "Error: Error opening /dev/vda: Permission denied\n", 1
     )
     assert kvm.run("sudo parted -l").stdout == kvm.run("sudo parted /dev/vda print").stdout
+
+
+def test_lsblk_json_joins_siblings_as_libsmartcols(kvm):
+    listing = kvm.run("lsblk -J -o NAME").stdout
+    assert '               "name": "vda1"\n            },{\n               "name": "vda14"\n' in listing
