@@ -181,14 +181,18 @@ def gateway_mac(machine, nic: dict) -> str:
 
 
 def _neighbours(machine, family: str) -> list[str]:
-    """The ARP cache: the gateway each configured link has talked to (print_neigh, iproute2 6.1)."""
+    """The ARP cache: the gateway of each link that is up (print_neigh, iproute2 6.1)."""
     if family == "6":
         return []
-    return [
-        f"{nic['gateway']} dev {nic['name']} lladdr {gateway_mac(machine, nic)} REACHABLE \n"
-        for nic in machine.nics
-        if not nic.get("down")
-    ]
+    lines = []
+    for nic in machine.nics:
+        if nic.get("down"):
+            continue
+        # confirmed by traffic (a ping) in the last 30 s it is REACHABLE; idle entries go STALE
+        fresh = machine.clock - nic.get("neighbour_seen", -100) < 30
+        state = "REACHABLE" if fresh else "STALE"
+        lines.append(f"{nic['gateway']} dev {nic['name']} lladdr {gateway_mac(machine, nic)} {state} \n")
+    return lines
 
 
 def _brief(machine, links: list[dict], obj: str, family: str) -> list[str]:
@@ -715,6 +719,10 @@ def ping(ctx: Context, argv: list[str]) -> int:
             if "q" not in opts:
                 ctx.out(f"From {source} icmp_seq={sent} Destination Host Unreachable\n")
     machine.tick(sent - 1)
+    if kind == "gateway":
+        for nic in machine.nics:
+            if nic["gateway"] == address:
+                nic["neighbour_seen"] = machine.clock
     elapsed = (sent - 1) * 1000 + (3 * sent if times else 20 + sent * 12)
     received = len(times)
     loss = f"{100 - received * 100 // sent if received else 100}%"

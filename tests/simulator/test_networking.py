@@ -147,9 +147,7 @@ def test_ip_link_set_errors_as_iproute2_6_1(kvm, line, message, status):
 def test_ip_neigh_lists_the_gateway(kvm):
     nic = kvm.machine.nics[0]
     line = kvm.run("ip neigh").stdout
-    assert re.fullmatch(
-        rf"{nic['gateway']} dev enp1s0 lladdr 52:54:00(:[0-9a-f]{{2}}){{3}} REACHABLE \n", line
-    )
+    assert re.fullmatch(rf"{nic['gateway']} dev enp1s0 lladdr 52:54:00(:[0-9a-f]{{2}}){{3}} STALE \n", line)
     assert kvm.run("ip neigh show dev enp1s0").stdout == line.replace(" dev enp1s0", "")
 
 
@@ -289,3 +287,9 @@ def test_networkctl_status_summarises_the_system_and_a_link(kvm):
     assert "                        Driver: virtio_net" in link
     assert f"{'Address:':>31} {nic['ipv4']} (DHCP4 via 192.168.122.1)" in link
     assert kvm.run("networkctl status eth9") == Result("", 'Interface "eth9" not found.\n', 1)
+
+
+def test_ip_neigh_shows_the_gateway_reachable_after_a_ping():
+    world = World.new("kvm-guest")
+    world.run("ping -c 1 192.168.122.1")
+    assert world.run("ip neigh").stdout.endswith(" REACHABLE \n")
