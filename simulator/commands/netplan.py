@@ -10,8 +10,9 @@ import posixpath
 import yaml
 
 from simulator.commands import Context, command
+from simulator.commands.devices import pci_devices
 from simulator.commands.identity import NO_SYSTEMD
-from simulator.commands.network import resolve_host
+from simulator.commands.network import link_local, resolve_host
 from simulator.filesystem import FsError
 
 NETPLAN_DIR = "/etc/netplan"
@@ -166,6 +167,7 @@ netplan - YAML network configuration abstraction for various backends (netplan.i
   netplan generate      render it for the backend (systemd-networkd's .network files in /run)
   netplan apply         generate, then bring the running system in line (root): new addresses now
   netplan try           apply with automatic rollback unless confirmed on the terminal
+  netplan status [IF]   the running state: addresses, DNS servers and routes of each active link
 Files are read in name order; later files override earlier ones. They should be mode 0600.
 """,
 )
@@ -182,6 +184,8 @@ def netplan(ctx: Context, argv: list[str]) -> int:
             "'generate', 'get', 'info', 'ip', 'set', 'rebind', 'status', 'try')\n"
         )
         return 2
+    if verb == "status":  # the running system's state: the YAML is not read
+        return _netplan_status(ctx, args[1:])
     loaded = load_netplan(ctx)
     if isinstance(loaded, str):
         if verb == "get":
@@ -218,6 +222,51 @@ def netplan(ctx: Context, argv: list[str]) -> int:
         return 0
     ctx.err(f"netplan {verb}: not available in this simulation\n")
     return 1
+
+
+def _netplan_status(ctx: Context, args: list[str]) -> int:
+    """netplan status (cli/commands/status.py, 1.0, plain output): the global state, then each active
+    interface (the loopback counts as inactive) with its addresses, DNS servers and main-table routes."""
+    machine = ctx.machine
+    wanted = args[0] if args and not args[0].startswith("-") else None
+    show_all = "-a" in args or "--all" in args
+    card = next((d for d in pci_devices(machine) if d.class_id == "0200"), None)
+    online = any(not nic.get("down") for nic in machine.nics)
+    lines = [f"{'Online state:':>18} {'online' if online else 'offline'}"]
+    lines += [f"{'DNS Addresses:':>18} 127.0.0.53 (stub)", ""]
+    shown = []
+    for index, nic in enumerate(machine.nics, start=2):
+        if wanted and nic["name"] != wanted or nic.get("down") and not show_all:
+            continue
+        state = "DOWN" if nic.get("down") else "UP"
+        block = [f"● {index:>2}: {nic['name']} ethernet {state} (networkd: {nic.get('hwname', nic['name'])})"]
+        vendor = f" ({card.vendor})" if card else ""
+        block.append(f"{'MAC Address:':>18} {nic['mac']}{vendor}")
+        if not nic.get("down"):
+            network = ipaddress.ip_interface(f"{nic['ipv4']}/{nic['prefix']}").network
+            flag = " (dhcp)" if nic["dhcp"] else ""
+            block.append(f"{'Addresses:':>18} {nic['ipv4']}/{nic['prefix']}{flag}")
+            block.append(f"{'':>18} {link_local(nic['mac'])} (link)")
+            if nic["dhcp"]:
+                block.append(f"{'DNS Addresses:':>18} {nic['gateway']}")
+                routes = [
+                    f"default via {nic['gateway']} from {nic['ipv4']} metric 100 (dhcp)",
+                    f"{network} from {nic['ipv4']} metric 100 (link)",
+                    f"{nic['gateway']} from {nic['ipv4']} metric 100 (dhcp, link)",
+                ]
+            else:
+                routes = [f"default via {nic['gateway']} (static)", f"{network} from {nic['ipv4']} (link)"]
+            routes.append("fe80::/64 metric 256")
+            block += [f"{'Routes:' if i == 0 else '':>18} {route}" for i, route in enumerate(routes)]
+        shown.append("\n".join(block))
+    hidden = len(machine.nics) + 1 - len(shown)
+    if wanted and not shown:
+        hidden = 0
+    out = "\n".join(lines) + "\n" + "\n\n".join(shown) + ("\n" if shown else "")
+    if hidden > 0 and not wanted:
+        out += f'\n{hidden} inactive interfaces hidden. Use "--all" to show all.\n'
+    ctx.out(out)
+    return 0
 
 
 def _dns_servers(nic: dict) -> list[str]:

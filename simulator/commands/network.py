@@ -35,7 +35,7 @@ MAC = re.compile(r"[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}")
 LEASE = 3600
 
 
-def _link_local(mac: str) -> str:
+def link_local(mac: str) -> str:
     octets = [int(x, 16) for x in mac.split(":")]
     octets[0] ^= 2
     eui = octets[:3] + [0xFF, 0xFE] + octets[3:]
@@ -146,7 +146,7 @@ def _addresses(machine, link: dict, family: str) -> list[str]:
         lines.append(f"       valid_lft {lft}\n")
     if family in ("", "6") and not (nic and nic.get("down")):  # the kernel drops IPv6 addresses on down
         address = (
-            "::1/128 scope host noprefixroute" if nic is None else f"{_link_local(nic['mac'])} scope link"
+            "::1/128 scope host noprefixroute" if nic is None else f"{link_local(nic['mac'])} scope link"
         )
         lines += [f"    inet6 {address} \n", "       valid_lft forever preferred_lft forever\n"]
     return lines
@@ -206,7 +206,7 @@ def _brief(machine, links: list[dict], obj: str, family: str) -> list[str]:
         if family in ("", "4"):
             addresses.append(f"{nic['ipv4']}/{nic['prefix']}" if nic else "127.0.0.1/8")
         if family in ("", "6") and not (nic and nic.get("down")):
-            addresses.append(_link_local(nic["mac"]) if nic else "::1/128")
+            addresses.append(link_local(nic["mac"]) if nic else "::1/128")
         lines.append(f"{link['label']:<16} {link['state']:<14} " + "".join(a + " " for a in addresses) + "\n")
     return lines
 
@@ -765,7 +765,7 @@ def _networkctl_status(ctx: Context, names: list[str]) -> int:
         rows = [("State", "routable" if any(not n.get("down") for n in nics) else "carrier")]
         rows.append(("Online state", "online" if any(not n.get("down") for n in nics) else "offline"))
         addresses = [a for n in nics if not n.get("down") for a in (f"{n['ipv4']} on {n['name']}",
-                     f"{_link_local(n['mac']).split('/')[0]} on {n['name']}")]  # fmt: skip
+                     f"{link_local(n['mac']).split('/')[0]} on {n['name']}")]  # fmt: skip
         rows += [("Address" if i == 0 else "", a) for i, a in enumerate(addresses)]
         rows += [("Gateway", f"{n['gateway']} on {n['name']}") for n in nics if not n.get("down")][:1]
         rows += [("DNS", n["gateway"]) for n in nics if n["dhcp"] and not n.get("down")][:1]
@@ -809,7 +809,7 @@ def _link_status(machine, link: dict, devices) -> list[str]:
     rows += [("QDisc", link["qdisc"]), ("IPv6 Address Generation Mode", "eui64")]
     if not down:
         via = f" (DHCP4 via {nic['gateway']})" if nic["dhcp"] else ""
-        rows += [("Address", nic["ipv4"] + via), ("", _link_local(nic["mac"]).split("/")[0])]
+        rows += [("Address", nic["ipv4"] + via), ("", link_local(nic["mac"]).split("/")[0])]
         rows += [("Gateway", nic["gateway"])]
         if nic["dhcp"]:
             rows.append(("DNS", nic["gateway"]))

@@ -293,3 +293,23 @@ def test_ip_neigh_shows_the_gateway_reachable_after_a_ping():
     world = World.new("kvm-guest")
     world.run("ping -c 1 192.168.122.1")
     assert world.run("ip neigh").stdout.endswith(" REACHABLE \n")
+
+
+def test_netplan_status_shows_the_running_state(kvm):
+    nic = kvm.machine.nics[0]
+    assert kvm.run("netplan status").stdout == (
+        "     Online state: online\n"
+        "    DNS Addresses: 127.0.0.53 (stub)\n"
+        "\n"
+        "●  2: enp1s0 ethernet UP (networkd: enp1s0)\n"
+        f"      MAC Address: {nic['mac']} (Red Hat, Inc.)\n"
+        f"        Addresses: {nic['ipv4']}/24 (dhcp)\n"
+        f"                   {kvm.run('ip -6 -br a show enp1s0').stdout.split()[2]} (link)\n"
+        "    DNS Addresses: 192.168.122.1\n"
+        f"           Routes: default via 192.168.122.1 from {nic['ipv4']} metric 100 (dhcp)\n"
+        f"                   192.168.122.0/24 from {nic['ipv4']} metric 100 (link)\n"
+        f"                   192.168.122.1 from {nic['ipv4']} metric 100 (dhcp, link)\n"
+        "                   fe80::/64 metric 256\n"
+        "\n"
+        '1 inactive interfaces hidden. Use "--all" to show all.\n'
+    )
