@@ -265,7 +265,8 @@ def _set_link(ctx: Context, args: list[str]) -> int:
     links = {link["name"]: link for link in _interfaces(ctx.machine)}
     if dev not in links:
         return _fail(ctx, f'Cannot find device "{dev}"', 1)
-    if not ctx.is_root:
+    # Docker's default capabilities leave out CAP_NET_ADMIN: even its root may not change a link
+    if not ctx.is_root or ctx.machine.spec["platform"] == "docker":
         return _fail(ctx, "RTNETLINK answers: Operation not permitted", 2)
     nic = links[dev].get("nic")
     if nic is None:  # the loopback: its settings are not modelled, and it keeps them

@@ -313,3 +313,9 @@ def test_netplan_status_shows_the_running_state(kvm):
         "\n"
         '1 inactive interfaces hidden. Use "--all" to show all.\n'
     )
+
+
+def test_ip_link_set_in_docker_lacks_cap_net_admin():
+    assert World.new("docker-container").run("sudo ip link set eth0 down") == Result(
+        "", "RTNETLINK answers: Operation not permitted\n", 2
+    )
