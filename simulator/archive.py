@@ -664,7 +664,7 @@ BASE = [
         size=1592,
         essential=True,
         pocket="noble-updates",
-        sbin=("tune2fs",),
+        sbin=("tune2fs", "e2label"),
         description=" The ext2, ext3 and ext4 file systems are successors of the original ext\n"
         ' ("extended") file system. They are the main file system types used for\n'
         " hard disks on Debian and other Linux systems.",

@@ -185,21 +185,35 @@ def first_boot(machine) -> None:
     fs.add_file("/var/log/cloud-init-output.log", "".join(output), mode=0o640, gid=4)
 
 
+EXPERIMENTAL_TEXT = (
+    "EXPERIMENTAL: The structure and format of content scoped under the 'ds'"
+    " key may change in subsequent releases of cloud-init."
+)
+
+
 def instance_data(machine, iid: str = "") -> dict:
+    """instance-data.json (sources/__init__.py get_data, 24.3): the v1 keys, also at the top level."""
     detail = DATASOURCES[machine.spec["platform"]]
     cloud = CLOUD_NAMES[detail.split()[0]]
+    iid = iid or instance_id(machine)
     v1 = {
+        "_beta_keys": ["subplatform"],
         "availability_zone": None,
         "cloud_name": cloud,
-        "instance_id": iid or instance_id(machine),
+        "instance_id": iid,
         "local_hostname": machine.hostname,
         "platform": cloud,
+        "public_ssh_keys": [],
         "region": None,
         "subplatform": detail.split(" ", 1)[1].strip("[]").split("][")[0] if " " in detail else "config",
     }
+    meta_data = {"instance-id": iid, "local-hostname": machine.hostname} if cloud != "none" else {}
     return {
-        "cloud_name": cloud,
-        "instance_id": v1["instance_id"],
-        "local_hostname": machine.hostname,
+        **v1,
+        "base64_encoded_keys": [],
+        "ds": {"_doc": EXPERIMENTAL_TEXT, "meta_data": meta_data},
+        "sensitive_keys": ["merged_cfg", "security-credentials"],
         "v1": v1,
+        "variant": "ubuntu",
+        "vendordata": "",
     }

@@ -16,6 +16,8 @@ from simulator.filesystem import FsError
 
 KEY_NAMES = {"rsa": "ssh-rsa", "ecdsa": "ecdsa-sha2-nistp256", "ed25519": "ssh-ed25519"}
 KEY_LABELS = {"ssh-rsa": "RSA", "ecdsa-sha2-nistp256": "ECDSA", "ssh-ed25519": "ED25519"}
+KEY_LABELS |= {"ecdsa-sha2-nistp384": "ECDSA", "ecdsa-sha2-nistp521": "ECDSA"}
+ECDSA_POINT_BYTES = {256: 64, 384: 96, 521: 132}  # an uncompressed point: both coordinates
 MACHINE_ID = re.compile(r"[0-9a-f]{32}")
 
 
@@ -35,19 +37,21 @@ def _read_string(data: bytes, offset: int) -> tuple[bytes, int]:
     return data[start:end], end
 
 
-def key_blob(rng, kind: str) -> bytes:
+def key_blob(rng, kind: str, bits: int = 3072) -> bytes:
     name = KEY_NAMES[kind].encode()
     if kind == "ed25519":
         return _string(name) + _string(rng.randbytes(32))
-    if kind == "ecdsa":
-        return _string(name) + _string(b"nistp256") + _string(b"\x04" + rng.randbytes(64))
-    modulus = bytes([0x80 | rng.randrange(128)]) + rng.randbytes(383)
+    if kind == "ecdsa":  # the curve follows the size: nistp256, nistp384 or nistp521
+        curve = f"nistp{bits if bits in ECDSA_POINT_BYTES else 256}".encode()
+        point = b"\x04" + rng.randbytes(ECDSA_POINT_BYTES[int(curve[5:])])
+        return _string(b"ecdsa-sha2-" + curve) + _string(curve) + _string(point)
+    modulus = bytes([0x80 | rng.randrange(128)]) + rng.randbytes(bits // 8 - 1)
     return _string(name) + _string(b"\x01\x00\x01") + _string(b"\x00" + modulus)
 
 
-def ssh_keypair(rng, kind: str, comment: str) -> tuple[str, str]:
+def ssh_keypair(rng, kind: str, comment: str, bits: int = 3072) -> tuple[str, str]:
     """(private key file, public key line) in OpenSSH's formats (openssh-key-v1, unencrypted)."""
-    blob = key_blob(rng, kind)
+    blob = key_blob(rng, kind, bits)
     check = rng.randbytes(4)
     secret = rng.randbytes({"ed25519": 64, "ecdsa": 32, "rsa": 1160}[kind])
     private = check + check + blob[4:] + _string(secret) + _string(comment.encode())
@@ -64,7 +68,8 @@ def ssh_keypair(rng, kind: str, comment: str) -> tuple[str, str]:
     text = base64.b64encode(body).decode()
     lines = [text[i : i + 70] for i in range(0, len(text), 70)]
     pem = "-----BEGIN OPENSSH PRIVATE KEY-----\n" + "\n".join(lines) + "\n-----END OPENSSH PRIVATE KEY-----\n"
-    return pem, f"{KEY_NAMES[kind]} {base64.b64encode(blob).decode()} {comment}\n"
+    name = _read_string(blob, 0)[0].decode()
+    return pem, f"{name} {base64.b64encode(blob).decode()} {comment}\n"
 
 
 def public_from_private(text: str) -> bytes | None:
@@ -83,6 +88,8 @@ def public_from_private(text: str) -> bytes | None:
 
 def key_bits(blob: bytes) -> int:
     name, offset = _read_string(blob, 0)
+    if name.startswith(b"ecdsa-sha2-nistp"):
+        return int(name[16:])
     if name != b"ssh-rsa":
         return 256
     _, offset = _read_string(blob, offset)  # the public exponent
@@ -124,3 +131,57 @@ def host_key_fingerprints(fs) -> dict[str, str]:
                 found[kind] = fingerprint(parsed[0])
                 break
     return found
+
+
+def private_comment(text: str) -> str:
+    """The comment stored inside an unencrypted openssh-key-v1 private key (what `ssh-keygen -y` prints)."""
+    body = "".join(line for line in text.splitlines() if not line.startswith("-----"))
+    try:
+        data = base64.b64decode(body)
+        offset = 15
+        for _ in range(3):
+            _, offset = _read_string(data, offset)
+        blob, offset = _read_string(data, offset + 4)
+        private, _ = _read_string(data, offset)
+        _, end = _read_string(private, 8 + len(blob) - 4)  # past the check ints, public fields, secret
+        return _read_string(private, end)[0].decode(errors="replace")
+    except (ValueError, struct.error):
+        return ""
+
+
+def md5_fingerprint(blob: bytes) -> str:
+    """`ssh-keygen -E md5 -l`: MD5 of the key blob as 16 colon-separated hex pairs."""
+    return "MD5:" + ":".join(f"{byte:02x}" for byte in hashlib.md5(blob).digest())
+
+
+def randomart(blob: bytes, digest: str = "SHA256") -> str:
+    """The "drunken bishop" picture of fingerprint_randomart() (openssh-portable sshkey.c): a bishop
+    starts in the middle of a 17x9 field and moves diagonally two bits of the digest at a time; each
+    square shows how often it was visited, S the start and E the end. No newline after the last line."""
+    width, height = 17, 9
+    symbols = " .o+=*BOX@%&#/^SE"
+    top = len(symbols) - 1
+    field = [[0] * height for _ in range(width)]
+    x, y = width // 2, height // 2
+    raw = hashlib.sha256(blob).digest() if digest == "SHA256" else hashlib.md5(blob).digest()
+    for byte in raw:
+        for _ in range(4):
+            x = min(max(x + (1 if byte & 1 else -1), 0), width - 1)
+            y = min(max(y + (1 if byte & 2 else -1), 0), height - 1)
+            if field[x][y] < top - 2:
+                field[x][y] += 1
+            byte >>= 2
+    field[width // 2][height // 2] = top - 1
+    field[x][y] = top
+    name, _ = _read_string(blob, 0)
+    title = f"[{KEY_LABELS[name.decode()]} {key_bits(blob)}]"
+
+    def border(label: str) -> str:
+        left = (width - len(label)) // 2
+        return "+" + "-" * left + label + "-" * (width - left - len(label)) + "+\n"
+
+    rows = [
+        "|" + "".join(symbols[min(field[col][row], top)] for col in range(width)) + "|\n"
+        for row in range(height)
+    ]
+    return border(title) + "".join(rows) + border(f"[{digest}]").rstrip("\n")

@@ -223,8 +223,11 @@ class Machine:
             layout.module_sysfs(self, name, loaded=False)
         self.modules = []
         self.dmesg = []
-        for nic in self.nics:
+        for nic in self.nics:  # udev and networkd give each NIC its name, MAC and settings again
             nic["mac"] = nic.pop("hwmac", nic["mac"])
+            self.rename_nic(nic, nic.get("hwname", nic["name"]))
+            nic.pop("down", None)
+            nic.pop("mtu", None)
         layout.boot_log(self)
         layout.udev_disk_links(self)
         self.swaps = layout.fstab_swaps(self)
@@ -232,6 +235,18 @@ class Machine:
             self.fs.add_file("/etc/machine-id", self.initial_machine_id()[0] + "\n", mode=0o444)
         for name in layout.boot_modules(self):
             self.load_with_dependencies(name)
+
+    def rename_nic(self, nic: dict, name: str) -> None:
+        """`ip link set IF name NEW`: its /sys/class/net entry moves; `hwname` remembers the boot name."""
+        if name == nic["name"]:
+            return
+        old = f"/sys/class/net/{nic['name']}"
+        if self.fs.lexists(old):
+            self.fs.rename(old, f"/sys/class/net/{name}")
+        nic.setdefault("hwname", nic["name"])
+        nic["name"] = name
+        if nic["name"] == nic["hwname"]:
+            del nic["hwname"]
 
     def initial_machine_id(self) -> tuple[str, str]:
         """(id, origin) in systemd's order when /etc/machine-id is not valid: D-Bus id, KVM UUID, random."""

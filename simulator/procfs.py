@@ -342,7 +342,7 @@ def generate(machine, name: str) -> str:
     if kind == "dmi":
         return dmi_value(machine, arg) + "\n"
     if kind == "mac":
-        nic = next((n for n in machine.nics if n["name"] == arg), None)
+        nic = next((n for n in machine.nics if n.get("hwname", n["name"]) == arg), None)  # named at boot
         return (nic["mac"] if nic else "00:00:00:00:00:00") + "\n"
     if kind == "hostname":
         return machine.hostname + "\n"

@@ -1,7 +1,7 @@
-"""What a guest (or a would-be KVM host) tells about itself: cloud-init, kvm-ok, lspci, nproc, arch.
+"""What a guest (or a would-be KVM host) tells about itself: cloud-init, kvm-ok, nproc, arch.
 
 Modelled on cloud-init 24.4 (cloudinit/cmd/status.py), Ubuntu cpu-checker 0.7 (the kvm-ok script),
-pciutils 3.10 (lspci) and coreutils 9.4 (nproc, arch).
+and coreutils 9.4 (nproc, arch).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import time
 
 from simulator import cloudinit
 from simulator.commands import Context, command
+from simulator.filesystem import FsError
 from simulator.procfs import cpu_count
 
 
@@ -82,24 +83,142 @@ QUERY_KEYS = (
 
 
 def _cloud_init_query(ctx: Context, args: list[str]) -> int:
+    """cloud-init query (cmd/query.py): a string as it is, anything else as util.json_dumps writes it."""
     data = cloudinit.instance_data(ctx.machine)
-    if "--list-keys" in args:
-        ctx.out("\n".join(QUERY_KEYS) + "\n")
-        return 0
+    flags = {a for a in args if a.startswith("-")}
+    unknown = flags - {"-a", "--all", "--list-keys"}
+    if unknown:
+        return _argparse_error(ctx, f"unrecognized arguments: {' '.join(sorted(unknown))}")
     names = [a for a in args if not a.startswith("-")]
-    if not names:
+    if len(names) > 1:
+        return _argparse_error(ctx, f"unrecognized arguments: {' '.join(names[1:])}")
+    if not names and not flags:
         ctx.err("Expected one of the options: --all, --format, --list-keys or varname\n")
         return 1
     value: object = data
-    for part in names[0].split("."):
-        if not isinstance(value, dict) or part not in value:
-            ctx.err(f"Undefined instance-data key '{names[0]}'\n")
+    if names:
+        for part in names[0].split("."):
+            if not isinstance(value, dict) or part not in value:
+                ctx.err(f"Undefined instance-data key '{names[0]}'\n")
+                return 1
+            value = value[part]
+    if "--list-keys" in flags:
+        if not isinstance(value, dict):
+            ctx.err(f"--list-keys provided but '{names[0]}' is not a dict\n")
             return 1
-        value = value[part]
-    if isinstance(value, dict):
-        ctx.out(json.dumps(value, indent=1, sort_keys=True, separators=(",", ": ")) + "\n")
-    else:
-        ctx.out(f"{value}\n")
+        ctx.out("\n".join(sorted(value)) + "\n")
+        return 0
+    ctx.out((value if isinstance(value, str) else cloudinit.json_dumps(value).rstrip("\n")) + "\n")
+    return 0
+
+
+SUBCOMMANDS = ("init", "modules", "single", "query", "features", "analyze", "devel", "collect-logs", "clean")
+USAGE = (
+    "usage: /usr/bin/cloud-init [-h] [--version] [--debug] [--force] [--all-stages]\n"
+    "                           {init,modules,single,query,features,analyze,devel,collect-logs,"
+    "clean,status,schema} ...\n"
+)
+
+
+CLEAN_USAGE = (
+    "usage: /usr/bin/cloud-init clean [-h] [-l] [--machine-id] [-r] [-s]\n"
+    "                                 [-c {all,ssh_config,network} [{all,ssh_config,network} ...]]\n"
+)
+
+
+def _argparse_error(ctx: Context, message: str, sub: str = "") -> int:
+    """argparse's exit: the parser that found the error prints its usage (a subcommand's own for a bad
+    value; the main parser collects unrecognized arguments)."""
+    usage = CLEAN_USAGE if sub == "clean" else USAGE
+    ctx.err(f"{usage}/usr/bin/cloud-init{' ' + sub if sub else ''}: error: {message}\n")
+    return 2
+
+
+CLEAN_FLAGS = {
+    "--logs": "logs",
+    "-l": "logs",
+    "--machine-id": "machine-id",
+    "--reboot": "reboot",
+    "-r": "reboot",
+}
+CLEAN_FLAGS |= {"--seed": "seed", "-s": "seed"}
+CONFIG_TYPES = ("all", "ssh_config", "network")
+GENERATED_CONFIGS = {
+    "network": ("/etc/netplan/50-cloud-init.yaml", "/etc/systemd/network/10-cloud-init-eth0.network"),
+    "ssh_config": ("/etc/ssh/sshd_config.d/50-cloud-init.conf",),
+}
+
+
+def _clean_options(ctx: Context, args: list[str]) -> tuple[set[str], set[str]] | int:
+    """argparse as cmd/clean.py declares it: flags (unique prefixes of the long ones) and -c TYPE..."""
+    chosen, configs = set(), set()
+    words = list(args)
+    while words:
+        word = words.pop(0)
+        if word in ("-c", "--configs") or (word.startswith("--con") and "--configs".startswith(word)):
+            if not words or words[0].startswith("-"):
+                return _argparse_error(ctx, "argument -c/--configs: expected at least one argument", "clean")
+            while words and not words[0].startswith("-"):
+                value = words.pop(0)
+                if value not in CONFIG_TYPES:
+                    choices = ", ".join(f"'{c}'" for c in CONFIG_TYPES)
+                    message = f"argument -c/--configs: invalid choice: '{value}' (choose from {choices})"
+                    return _argparse_error(ctx, message, "clean")
+                configs.add(value)
+            continue
+        matches = {key for flag, key in CLEAN_FLAGS.items() if flag == word}
+        if not matches and word.startswith("--") and len(word) > 2:
+            matches = {key for flag, key in CLEAN_FLAGS.items() if flag.startswith(word)}
+        if len(matches) != 1:
+            return _argparse_error(ctx, f"unrecognized arguments: {word}")
+        chosen |= matches
+    return chosen, configs
+
+
+def _cloud_init_clean(ctx: Context, args: list[str]) -> int:
+    """cloud-init clean (cmd/clean.py, 24.3): remove /var/lib/cloud but its seed (unless -s), the logs
+    (-l), generated configs (-c); --machine-id writes 'uninitialized' so systemd makes a new id at the
+    next boot; -r reboots. Silent when it succeeds."""
+    parsed = _clean_options(ctx, args)
+    if isinstance(parsed, int):
+        return parsed
+    chosen, configs = parsed
+    fs = ctx.machine.fs
+    removals = []
+    if "logs" in chosen:
+        removals += ["/var/log/cloud-init.log", "/var/log/cloud-init-output.log"]
+    for kind, paths in GENERATED_CONFIGS.items():
+        if configs & {"all", kind}:
+            removals += list(paths)
+    for path in removals:
+        if not fs.lexists(path):
+            continue
+        try:
+            fs.remove(path, uid=ctx.uid)
+        except FsError as e:
+            ctx.err(f"PermissionError: [Errno 13] {e.message}: '{path}'\n")  # an uncaught OSError's last line
+            return 1
+    base = "/var/lib/cloud"
+    entries = sorted(fs.listdir(base)) if fs.is_dir(base) else []
+    for name in entries:
+        if name == "seed" and "seed" not in chosen:
+            continue
+        path = f"{base}/{name}"
+        try:
+            fs.remove(path, uid=ctx.uid, recursive=True)
+        except FsError as e:
+            ctx.err(f"Error:\nCould not remove {path}: [Errno 13] {e.message}: '{path}'\n")
+            return 1
+    if "machine-id" in chosen:
+        try:
+            fs.write("/etc/machine-id", "uninitialized\n", uid=ctx.uid, mode=0o444)
+        except FsError as e:
+            ctx.err(f"PermissionError: [Errno 13] {e.message}: '/etc/machine-id'\n")
+            return 1
+    if "reboot" in chosen:
+        from simulator.commands.services import reboot_machine
+
+        return reboot_machine(ctx, firmware=False)
     return 0
 
 
@@ -110,25 +229,33 @@ cloud-init - the tool behind a cloud image's first-boot configuration
 
   cloud-init status [--long] [--wait] [--format json]   has it finished? (done / running / error /
                                                         disabled); --long adds the datasource
-  cloud-init query --list-keys        the instance-data keys
-  cloud-init query v1.cloud_name      one of them (dotted path)
+  cloud-init query --list-keys        the instance-data keys (query -a: all of them, as JSON)
+  cloud-init query v1.cloud_name      one of them (dotted path): ds, instance_id, local_hostname...
+  cloud-init clean [--logs] [--machine-id] [--seed] [--reboot] [-c all|network|ssh_config]
+                                      forget this instance (root), so the next boot is a first boot:
+                                      the way to prepare a template before cloning it
+  cloud-init --version                /usr/bin/cloud-init and the package version
 
 Installed on Ubuntu cloud images and server installs; a bare-metal desktop may not have it.
 """,
 )
 def cloud_init(ctx: Context, argv: list[str]) -> int:
     args = argv[1:]
-    if args and args[0] == "status":
-        return _cloud_init_status(ctx, args[1:])
-    if args and args[0] == "query":
-        return _cloud_init_query(ctx, args[1:])
-    ctx.err(
-        "usage: /usr/bin/cloud-init [-h] [--version] [--debug] [--force] [--all-stages]\n"
-        "                           {init,modules,single,query,features,analyze,devel,collect-logs,"
-        "clean,status,schema} ...\n"
-        "/usr/bin/cloud-init: error: the following arguments are required: subcommand\n"
-    )
-    return 2
+    if args and args[0] in ("--version", "-v", "--vers", "--versi", "--versio"):
+        ctx.out(f"/usr/bin/cloud-init {cloudinit.VERSION}\n")
+        return 0
+    handlers = {"status": _cloud_init_status, "query": _cloud_init_query, "clean": _cloud_init_clean}
+    if args and args[0] in handlers:
+        return handlers[args[0]](ctx, args[1:])
+    if not args:
+        return _argparse_error(ctx, "the following arguments are required: subcommand")
+    if args[0].startswith("-"):
+        return _argparse_error(ctx, f"unrecognized arguments: {args[0]}")
+    if args[0] in (*SUBCOMMANDS, "schema"):
+        ctx.err(f"cloud-init {args[0]}: this stage runs at boot; the simulator does not run it by hand\n")
+        return 1
+    choices = ", ".join(f"'{c}'" for c in (*SUBCOMMANDS, "status", "schema"))
+    return _argparse_error(ctx, f"argument subcommand: invalid choice: '{args[0]}' (choose from {choices})")
 
 
 @command(
@@ -178,98 +305,6 @@ def kvm_ok(ctx: Context, argv: list[str]) -> int:
     return 0
 
 
-# PCI devices as lspci prints them, per platform. KVM: a libvirt Q35 guest (virt-manager defaults) as
-# captured on Ubuntu 24.04; Xen HVM: the Xen platform device of HVM guests; VirtualBox and VMware: their
-# classic emulated devices (UNVERIFIED against captures of these exact versions); Hyper-V generation 2
-# guests have no PCI bus at all, so lspci prints nothing.
-PCI = {
-    "kvm": (
-        "00:00.0 Host bridge: Intel Corporation 82G33/G31/P35/P31 Express DRAM Controller",
-        "00:01.0 VGA compatible controller: Red Hat, Inc. Virtio 1.0 GPU (rev 01)",
-        *(f"00:02.{n} PCI bridge: Red Hat, Inc. QEMU PCIe Root port" for n in range(8)),
-        "00:1f.0 ISA bridge: Intel Corporation 82801IB (ICH9) LPC Interface Controller (rev 02)",
-        "00:1f.2 SATA controller: Intel Corporation 82801IR/IO/IH (ICH9R/DO/DH) 6 port SATA Controller "
-        "[AHCI mode] (rev 02)",
-        "00:1f.3 SMBus: Intel Corporation 82801I (ICH9 Family) SMBus Controller (rev 02)",
-        "01:00.0 Ethernet controller: Red Hat, Inc. Virtio 1.0 network device (rev 01)",
-        "02:00.0 USB controller: Red Hat, Inc. QEMU XHCI Host Controller (rev 01)",
-        "03:00.0 Communication controller: Red Hat, Inc. Virtio 1.0 console (rev 01)",
-        "04:00.0 SCSI storage controller: Red Hat, Inc. Virtio 1.0 block device (rev 01)",
-        "05:00.0 Unclassified device [00ff]: Red Hat, Inc. Virtio 1.0 memory balloon (rev 01)",
-        "06:00.0 Unclassified device [00ff]: Red Hat, Inc. Virtio 1.0 RNG (rev 01)",
-    ),
-    "xen": (
-        "00:00.0 Host bridge: Intel Corporation 440FX - 82441FX PMC [Natoma] (rev 02)",
-        "00:01.0 ISA bridge: Intel Corporation 82371SB PIIX3 ISA [Natoma/Triton II]",
-        "00:01.1 IDE interface: Intel Corporation 82371SB PIIX3 IDE [Natoma/Triton II]",
-        "00:01.3 Bridge: Intel Corporation 82371AB/EB/MB PIIX4 ACPI (rev 01)",
-        "00:02.0 VGA compatible controller: Cirrus Logic GD 5446",
-        "00:03.0 Unassigned class [ff80]: XenSource, Inc. Xen Platform Device (rev 01)",
-    ),
-    "oracle": (
-        "00:00.0 Host bridge: Intel Corporation 440FX - 82441FX PMC [Natoma] (rev 02)",
-        "00:01.0 ISA bridge: Intel Corporation 82371SB PIIX3 ISA [Natoma/Triton II]",
-        "00:01.1 IDE interface: Intel Corporation 82371AB/EB/MB PIIX4 IDE (rev 01)",
-        "00:02.0 VGA compatible controller: InnoTek Systemberatung GmbH VirtualBox Graphics Adapter",
-        "00:03.0 Ethernet controller: Intel Corporation 82540EM Gigabit Ethernet Controller (rev 02)",
-        "00:04.0 System peripheral: InnoTek Systemberatung GmbH VirtualBox Guest Service",
-        "00:07.0 Bridge: Intel Corporation 82371AB/EB/MB PIIX4 ACPI (rev 08)",
-        "00:0d.0 SATA controller: Intel Corporation 82801HM/HEM (ICH8M/ICH8M-E) SATA Controller "
-        "[AHCI mode] (rev 02)",
-    ),
-    "vmware": (
-        "00:00.0 Host bridge: Intel Corporation 440BX/ZX/DX - 82443BX/ZX/DX Host bridge (rev 01)",
-        "00:01.0 PCI bridge: Intel Corporation 440BX/ZX/DX - 82443BX/ZX/DX AGP bridge (rev 01)",
-        "00:07.0 ISA bridge: Intel Corporation 82371AB/EB/MB PIIX4 ISA (rev 08)",
-        "00:07.1 IDE interface: Intel Corporation 82371AB/EB/MB PIIX4 IDE (rev 01)",
-        "00:07.3 Bridge: Intel Corporation 82371AB/EB/MB PIIX4 ACPI (rev 08)",
-        "00:07.7 System peripheral: VMware Virtual Machine Communication Interface (rev 10)",
-        "00:0f.0 VGA compatible controller: VMware SVGA II Adapter",
-        "00:11.0 PCI bridge: VMware PCI bridge (rev 02)",
-        "02:01.0 Ethernet controller: VMware VMXNET3 Ethernet Controller (rev 01)",
-        "03:00.0 Serial Attached SCSI controller: VMware PVSCSI SCSI Controller (rev 02)",
-    ),
-    "microsoft": (),
-    "intel": (
-        "00:00.0 Host bridge: Intel Corporation 11th Gen Core Processor Host Bridge/DRAM Registers (rev 01)",
-        "00:02.0 VGA compatible controller: Intel Corporation TigerLake-LP GT2 [Iris Xe Graphics] (rev 01)",
-        "00:14.0 USB controller: Intel Corporation Tiger Lake-LP USB 3.2 Gen 2x1 xHCI Host Controller "
-        "(rev 20)",
-        "00:14.3 Network controller: Intel Corporation Wi-Fi 6 AX201 (rev 20)",
-        "00:1f.0 ISA bridge: Intel Corporation Tiger Lake-LP LPC Controller (rev 20)",
-        "00:1f.3 Audio device: Intel Corporation Tiger Lake-LP Smart Sound Technology Audio Controller "
-        "(rev 20)",
-        "00:1f.4 SMBus: Intel Corporation Tiger Lake-LP SMBus Controller (rev 20)",
-        "00:1f.6 Ethernet controller: Intel Corporation Ethernet Connection (13) I219-LM (rev 20)",
-    ),
-    "amd": (
-        "00:00.0 Host bridge: Advanced Micro Devices, Inc. [AMD] Family 17h (Models 00h-0fh) Root Complex",
-        "00:14.0 SMBus: Advanced Micro Devices, Inc. [AMD] FCH SMBus Controller (rev 59)",
-        "00:14.3 ISA bridge: Advanced Micro Devices, Inc. [AMD] FCH LPC Bridge (rev 51)",
-        "03:00.0 VGA compatible controller: ASPEED Technology, Inc. ASPEED Graphics Family (rev 41)",
-        "41:00.0 Ethernet controller: Intel Corporation I350 Gigabit Network Connection (rev 01)",
-    ),
-}
-
-
-@command(
-    "lspci",
-    man="""
-lspci - list PCI devices
-
-Inside a VM it shows the hypervisor's emulated and paravirtual devices: "Red Hat, Inc. Virtio ..."
-(KVM), "VMware SVGA II Adapter" / "VMXNET3" (VMware), "InnoTek ... VirtualBox Guest Service"
-(VirtualBox), "XenSource, Inc. Xen Platform Device" (Xen). A Hyper-V generation 2 VM has no PCI bus:
-lspci prints nothing. In a container it shows the host's devices.
-""",
-)
-def lspci(ctx: Context, argv: list[str]) -> int:
-    machine = ctx.machine
-    key = machine.spec["platform"] if machine.kind == "vm" else machine.cpu.vendor
-    ctx.out("".join(line + "\n" for line in PCI[key]))
-    return 0
-
-
 @command("nproc", man="nproc - print the number of processing units available\n")
 def nproc(ctx: Context, argv: list[str]) -> int:
     if len(argv) > 1 and argv[1] not in ("--all",):
@@ -285,4 +320,53 @@ def arch(ctx: Context, argv: list[str]) -> int:
         ctx.err(f"arch: extra operand '{argv[1]}'\nTry 'arch --help' for more information.\n")
         return 1
     ctx.out("x86_64\n")
+    return 0
+
+
+@command(
+    "cloud-id",
+    man="""
+cloud-id - report the canonical cloud-id for this instance (cloud-init 24.3)
+
+  cloud-id        nocloud, aws, azure, gce, lxd, none...: the datasource cloud-init found
+  cloud-id -l     with the region (None when the cloud has no regions)
+  cloud-id -j     all of instance-data's v1 keys as JSON (deprecated: cloud-init query v1)
+""",
+)
+def cloud_id(ctx: Context, argv: list[str]) -> int:
+    """cmd/cloud_id.py: reads the world-readable /run/cloud-init/instance-data.json."""
+    args = argv[1:]
+    path = "/run/cloud-init/instance-data.json"
+    for flag in ("-i", "--instance-data"):
+        if flag in args[:-1]:
+            path = args[args.index(flag) + 1]
+    unknown = [
+        a
+        for a in args
+        if a.startswith("-") and a not in ("-j", "--json", "-l", "--long", "-i", "--instance-data")
+    ]
+    if unknown:
+        ctx.err(
+            "usage: cloud-id [-h] [-j] [-l] [-i INSTANCE_DATA]\n"
+            f"cloud-id: error: unrecognized arguments: {' '.join(unknown)}\n"
+        )
+        return 2
+    try:
+        data = json.loads(ctx.machine.fs.read(path, ctx.cwd, ctx.uid))
+    except FsError:
+        ctx.err(f"Error:\nFile not found '{path}'. Provide a path to instance data json file")
+        ctx.err(" using --instance-data\n")
+        return 1
+    except ValueError as error:
+        ctx.err(f"Error:\nFile '{path}' is not valid json. {error}\n")
+        return 1
+    v1 = data.get("v1", {})
+    name = v1.get("cloud_name", "unknown")
+    if "-j" in args or "--json" in args:
+        ctx.err("DEPRECATED: Use: cloud-init query v1\n")
+        ctx.out(json.dumps({**v1, "cloud_id": name}, indent=1, sort_keys=True, separators=(",", ": ")) + "\n")
+    elif "-l" in args or "--long" in args:
+        ctx.out(f"{name}\t{v1.get('region', 'unknown')}\n")
+    else:
+        ctx.out(f"{name}\n")
     return 0

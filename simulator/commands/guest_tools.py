@@ -11,10 +11,8 @@ not otherwise run. The shell finds each only where its package put it on disk, s
 from __future__ import annotations
 
 import dataclasses
-import json
 import time
 
-from simulator import cloudinit
 from simulator.commands import Context, command
 from simulator.commands.options import UsageError, parse
 from simulator.filesystem import FsError
@@ -373,50 +371,6 @@ def qemu_ga(ctx: Context, argv: list[str]) -> int:
         f"\n** (qemu-ga:{pid}): CRITICAL **: {at}: failed to create guest agent channel\n"
     )
     return 1
-
-
-@command(
-    "cloud-id",
-    man="""
-cloud-id - name the cloud (datasource) cloud-init found: nocloud, none, lxd, aws, azure...
-
-  cloud-id        the canonical cloud id          cloud-id -l    with the region
-  cloud-id -j     the instance data, as JSON
-""",
-)
-def cloud_id(ctx: Context, argv: list[str]) -> int:
-    args = argv[1:]
-    for arg in args:
-        if arg not in ("-j", "--json", "-l", "--long", "-h", "--help"):
-            ctx.err(
-                "usage: cloud-id [-h] [-j] [-l] [-i <instance-data>]\n"
-                f"cloud-id: error: unrecognized arguments: {arg}\n"
-            )
-            return 2
-    if "-h" in args or "--help" in args:
-        ctx.out(
-            "usage: cloud-id [-h] [-j] [-l] [-i <instance-data>]\n\n"
-            "Report the canonical cloud-id for this instance\n"
-        )
-        return 0
-    path = "/run/cloud-init/instance-data.json"
-    try:
-        data = json.loads(ctx.machine.fs.read(path, uid=ctx.uid))
-    except (FsError, ValueError):
-        ctx.err(
-            f"Error:\nFile not found '{path}'. "
-            "Provide a path to instance data json file using --instance-data\n"
-        )
-        return 1
-    v1 = data.get("v1", {})
-    cloud = v1.get("cloud_name", "unknown")
-    if "-j" in args or "--json" in args:
-        ctx.out(cloudinit.json_dumps({**v1, "cloud_id": cloud}))
-    elif "-l" in args or "--long" in args:
-        ctx.out(f"{cloud}\t{v1.get('region')}\n")
-    else:
-        ctx.out(f"{cloud}\n")
-    return 0
 
 
 # The host-side packages' programs: what they print for --version, and the few listings that need no

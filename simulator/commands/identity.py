@@ -6,11 +6,13 @@ OpenSSH 9.6 (ssh-keygen).
 
 from __future__ import annotations
 
+import base64
 import posixpath
 import re
 from datetime import UTC, datetime
 
 from simulator.commands import Context, command
+from simulator.commands.options import UsageError, parse
 from simulator.filesystem import FsError
 from simulator.hardware import METAL
 from simulator.keys import (
@@ -19,7 +21,10 @@ from simulator.keys import (
     MACHINE_ID,
     fingerprint,
     key_bits,
+    md5_fingerprint,
     parse_key,
+    private_comment,
+    randomart,
     ssh_keypair,
 )
 from simulator.layout import OS_PRETTY, RELEASE
@@ -95,6 +100,9 @@ def status_rows(machine) -> list[tuple[str, str]]:
     static = machine.fs.read("/etc/hostname").strip() if machine.fs.exists("/etc/hostname") else ""
     chassis = METAL[machine.cpu.vendor].chassis if machine.kind == "metal" else machine.platform.chassis
     rows = [("Static hostname", static or "n/a")]
+    pretty = pretty_hostname(machine)
+    if pretty and pretty != static:
+        rows.append(("Pretty hostname", pretty))
     if machine.hostname != static:
         rows.append(("Transient hostname", machine.hostname))
     rows += [("Icon name", f"computer-{chassis}"), ("Chassis", f"{chassis} {GLYPHS[chassis]}")]
@@ -119,45 +127,143 @@ def status_rows(machine) -> list[tuple[str, str]]:
     return rows
 
 
+def pretty_hostname(machine) -> str:
+    """PRETTY_HOSTNAME= of /etc/machine-info, where systemd-hostnamed keeps it."""
+    try:
+        text = machine.fs.read("/etc/machine-info")
+    except FsError:
+        return ""
+    for line in text.splitlines():
+        key, _, value = line.partition("=")
+        if key == "PRETTY_HOSTNAME":
+            return value.strip().strip('"')
+    return ""
+
+
+def hostname_cleanup(name: str) -> str:
+    """systemd's hostname_cleanup(): keep letters, digits, single hyphens and dots, at most 64 chars."""
+    out, dot, hyphen = [], True, True
+    for char in name:
+        if len(out) >= 64:
+            break
+        if char == ".":
+            if not (dot or hyphen):
+                out.append(".")
+                dot, hyphen = True, False
+        elif char == "-":
+            if not dot:
+                out.append("-")
+                dot, hyphen = False, True
+        elif char.isascii() and char.isalnum():
+            out.append(char)
+            dot = hyphen = False
+    if out and out[-1] in "-.":
+        out.pop()
+    return "".join(out)
+
+
+def _set_names(ctx: Context, name: str, which: set[str]) -> int:
+    """set_hostname() of hostnamectl (systemd 255): without --static/--transient/--pretty all three are
+    set; then a valid name clears the pretty name, and an invalid one becomes the pretty name while
+    its cleaned-up form becomes the hostname. hostnamed needs root (polkit)."""
+    machine = ctx.machine
+    implicit = not which
+    which = which or {"pretty", "static", "transient"}
+    for target in ("pretty", "static", "transient"):
+        if target in which and not ctx.is_root:
+            ctx.err(f"Could not set {target} hostname: Access denied\n")
+            return 1
+    valid = HOSTNAME.fullmatch(name.rstrip(".")) is not None and len(name) <= 64
+    static_set = machine.fs.exists("/etc/hostname") and machine.fs.read("/etc/hostname").strip()
+    if which == {"transient"} and static_set:  # hostnamed keeps using the static name
+        ctx.err(
+            "Hint: static hostname is already set, so the specified transient hostname will not be used.\n"
+        )
+        which = set()
+    if "pretty" in which:
+        pretty = "" if implicit and valid else name
+        lines = [
+            line
+            for line in (
+                machine.fs.read("/etc/machine-info").splitlines()
+                if machine.fs.is_file("/etc/machine-info")
+                else []
+            )
+            if not line.startswith("PRETTY_HOSTNAME=")
+        ]
+        if pretty:
+            lines.append(f'PRETTY_HOSTNAME="{pretty}"' if " " in pretty else f"PRETTY_HOSTNAME={pretty}")
+        if lines:
+            machine.fs.write("/etc/machine-info", "".join(line + "\n" for line in lines))
+        elif machine.fs.exists("/etc/machine-info"):
+            machine.fs.remove("/etc/machine-info")
+        name = hostname_cleanup(name)
+    if ("static" in which or "transient" in which) and name and not HOSTNAME.fullmatch(name):
+        target = "static" if "static" in which else "transient"
+        ctx.err(f"Could not set {target} hostname: Invalid {target} hostname '{name}'\n")
+        return 1
+    if "static" in which:
+        if name:
+            machine.fs.write("/etc/hostname", name + "\n")
+        elif machine.fs.exists("/etc/hostname"):
+            machine.fs.remove("/etc/hostname")
+    if "transient" in which and name:
+        machine.hostname = name
+    return 0
+
+
 @command(
     "hostnamectl",
     man="""
-hostnamectl - query and change the system host name (systemd)
+hostnamectl - query and change the system host name (systemd 255)
 
   hostnamectl [status]          static/transient name, chassis, machine ID, boot ID, virtualization,
                                 operating system, kernel, hardware vendor and model, firmware
-  hostnamectl hostname [NAME]   print, or set, the host name
-  hostnamectl set-hostname NAME set the static name (/etc/hostname) and the transient (kernel) name
+  hostnamectl --static | --transient | --pretty   print just that one name
+  hostnamectl hostname [NAME]   print, or set, the host name (set-hostname is the old spelling)
+                                setting a plain name sets the static (/etc/hostname) and transient (kernel)
+                                names; "Web Server 2" becomes the pretty name (/etc/machine-info) and
+                                WebServer2 the host name; --static/--transient/--pretty set only that one
 
 Setting needs root (or polkit authorisation).
 """,
 )
 def hostnamectl(ctx: Context, argv: list[str]) -> int:
     machine = ctx.machine
-    args = [a for a in argv[1:] if a not in ("--static", "--transient", "--pretty")]
+    try:
+        opts, args = parse(
+            argv[1:], "hH:M:", {"static": "static", "transient": "transient", "pretty": "pretty"}
+        )
+    except UsageError as error:
+        ctx.err(f"hostnamectl: {error}\n")
+        return 1
+    which = {key for key in ("static", "transient", "pretty") if key in opts}
     if machine.spec["platform"] == "docker":
         ctx.err(NO_SYSTEMD + "Failed to connect to bus: Host is down\n")
         return 1
-    if not args or args == ["status"]:
+    verb = args[0] if args else "status"
+    if verb in ("status", "hostname") and len(args) <= 1 and which:
+        if len(which) > 1:
+            ctx.err("Cannot query more than one name type at a time\n")
+            return 1
+        static = machine.fs.read("/etc/hostname").strip() if machine.fs.exists("/etc/hostname") else ""
+        names = {"static": static, "transient": machine.hostname, "pretty": pretty_hostname(machine)}
+        ctx.out(names[which.pop()] + "\n")
+        return 0
+    if verb == "status" and len(args) <= 1:
         rows = status_rows(machine)
         width = max(len(label) for label, _ in rows)
         ctx.out("".join(f"{label:>{width}}: {value}\n" for label, value in rows))
         return 0
-    if args == ["hostname"]:
+    if verb == "hostname" and len(args) == 1:
         ctx.out(machine.hostname + "\n")
         return 0
-    if len(args) == 2 and args[0] in ("set-hostname", "hostname"):
-        name = args[1]
-        if not ctx.is_root:
-            ctx.err("Could not set static hostname: Access denied\n")
-            return 1
-        if not HOSTNAME.fullmatch(name) or len(name) > 64:
-            ctx.err(f"Invalid static hostname '{name}'\n")
-            return 1
-        machine.fs.write("/etc/hostname", name + "\n")
-        machine.hostname = name
-        return 0
-    ctx.err(f"Unknown command verb '{args[0]}'.\n" if args else "")
+    if verb in ("set-hostname", "hostname") and len(args) == 2:
+        return _set_names(ctx, args[1], which)
+    if verb in ("status", "hostname", "set-hostname"):
+        ctx.err(f"Too {'few' if len(args) < 2 else 'many'} arguments.\n")
+        return 1
+    ctx.err(f"Unknown command verb '{verb}'.\n")
     return 1
 
 
@@ -360,31 +466,6 @@ def _generate_host_keys(ctx: Context) -> int:
     return 1 if failed else 0
 
 
-def _print_fingerprint(ctx: Context, path: str) -> int:
-    """do_fingerprint (openssh-portable 9.6): a missing FILE is fatal; otherwise the key (or FILE.pub's,
-    with its comment) is printed, and a file holding no key is "not a public key file"."""
-    fs = ctx.machine.fs
-    try:
-        fs.stat(path, ctx.cwd, ctx.uid)
-    except FsError as e:
-        ctx.err(f"{path}: {e.message}\r\n")
-        return 255
-    candidates = [path] if path.endswith(".pub") else [path, path + ".pub"]
-    for candidate in candidates:
-        try:
-            parsed = parse_key(fs.read(candidate, ctx.cwd, ctx.uid))
-        except FsError:
-            continue
-        if parsed:
-            blob, comment, name = parsed
-            if not comment and candidate != candidates[-1]:
-                continue
-            ctx.out(f"{key_bits(blob)} {fingerprint(blob)} {comment or 'no comment'} ({KEY_LABELS[name]})\n")
-            return 0
-    ctx.err(f"{path} is not a public key file.\r\n")
-    return 255
-
-
 def _forget_host(ctx: Context, host: str, path: str) -> int:
     fs = ctx.machine.fs
     path = path or f"{_home(ctx)}/.ssh/known_hosts"
@@ -408,56 +489,281 @@ def _forget_host(ctx: Context, host: str, path: str) -> int:
     return 0
 
 
+KEYGEN_OPTIONS = "ABHKLQUXceghiklopquvyC:D:E:F:I:M:N:O:P:R:V:Y:Z:a:b:f:g:m:n:r:s:t:w:z:"
+KEYGEN_USAGE = """\
+usage: ssh-keygen [-q] [-a rounds] [-b bits] [-C comment] [-f output_keyfile]
+                  [-m format] [-N new_passphrase] [-O option]
+                  [-t dsa | ecdsa | ecdsa-sk | ed25519 | ed25519-sk | rsa]
+                  [-w provider] [-Z cipher]
+       ssh-keygen -p [-a rounds] [-f keyfile] [-m format] [-N new_passphrase]
+                   [-P old_passphrase] [-Z cipher]
+       ssh-keygen -i [-f input_keyfile] [-m key_format]
+       ssh-keygen -e [-f input_keyfile] [-m key_format]
+       ssh-keygen -y [-f input_keyfile]
+       ssh-keygen -c [-a rounds] [-C comment] [-f keyfile] [-P passphrase]
+       ssh-keygen -l [-v] [-E fingerprint_hash] [-f input_keyfile]
+       ssh-keygen -B [-f input_keyfile]
+       ssh-keygen -D pkcs11
+       ssh-keygen -F hostname [-lv] [-f known_hosts_file]
+       ssh-keygen -H [-f known_hosts_file]
+       ssh-keygen -K [-a rounds] [-w provider]
+       ssh-keygen -R hostname [-f known_hosts_file]
+       ssh-keygen -r hostname [-g] [-f input_keyfile]
+       ssh-keygen -M generate [-O option] output_file
+       ssh-keygen -M screen [-f input_file] [-O option] output_file
+       ssh-keygen -I certificate_identity -s ca_key [-hU] [-D pkcs11_provider]
+                  [-n principals] [-O option] [-V validity_interval]
+                  [-z serial_number] file ...
+       ssh-keygen -L [-f input_keyfile]
+       ssh-keygen -A [-a rounds] [-f prefix_path]
+       ssh-keygen -k -f krl_file [-u] [-s ca_public] [-z version_number]
+                  file ...
+       ssh-keygen -Q [-l] -f krl_file [file ...]
+       ssh-keygen -Y find-principals -s signature_file -f allowed_signers_file
+       ssh-keygen -Y match-principals -I signer_identity -f allowed_signers_file
+       ssh-keygen -Y check-novalidate -n namespace -s signature_file
+       ssh-keygen -Y sign -f key_file -n namespace file [-O option] ...
+       ssh-keygen -Y verify -f allowed_signers_file -I signer_identity
+                  -n namespace -s signature_file [-r krl_file] [-O option]
+"""
+KEY_TYPES = {"rsa": "rsa", "ssh-rsa": "rsa", "ecdsa": "ecdsa", "ed25519": "ed25519", "ssh-ed25519": "ed25519"}
+DEFAULT_FILES = {"rsa": "id_rsa", "ecdsa": "id_ecdsa", "ed25519": "id_ed25519"}
+
+
+def _bsd_getopt(args: list[str], spec: str) -> tuple[list[tuple[str, str | None]], list[str]] | str:
+    """OpenSSH's own getopt (openbsd-compat): no permutation, so the first operand ends the options.
+    Returns the options and operands, or the warning for a bad option."""
+    found = []
+    i = 0
+    while i < len(args) and args[i].startswith("-") and args[i] != "-":
+        arg = args[i]
+        i += 1
+        if arg == "--":
+            break
+        j = 1
+        while j < len(arg):
+            letter = arg[j]
+            spot = spec.find(letter)
+            if spot < 0 or letter == ":":
+                return f"unknown option -- {letter}"
+            if spec[spot + 1 : spot + 2] != ":":
+                found.append((letter, None))
+                j += 1
+                continue
+            value = arg[j + 1 :]
+            if not value:
+                if i >= len(args):
+                    return f"option requires an argument -- {letter}"
+                value, i = args[i], i + 1
+            found.append((letter, value))
+            break
+    return found, args[i:]
+
+
+class _Keygen:
+    """One ssh-keygen run: its options, and the terminal lines it reads when a value was not given."""
+
+    def __init__(self, ctx: Context, options: list[tuple[str, str | None]]):
+        self.ctx = ctx
+        self.flags = {letter for letter, _ in options}
+        self.values = {letter: value for letter, value in options if value is not None}
+        self.answers = ctx.stdin.splitlines()
+
+    def answer(self, echo: bool = True) -> str:
+        """The next line of input; with none left, the learner presses Enter (the terminal echoes it)."""
+        if self.answers:
+            return self.answers.pop(0)
+        if echo:
+            self.ctx.out("\n")
+        return ""
+
+    def identity_file(self, prompt: str, kind: str) -> str:
+        if "f" in self.values:
+            return self.values["f"]
+        default = f"{_home(self.ctx)}/.ssh/{DEFAULT_FILES.get(kind, 'id_ed25519')}"
+        self.ctx.out(f"{prompt} ({default}): ")
+        return self.answer() or default
+
+
+def _fatal(ctx: Context, message: str, status: int = 255) -> int:
+    ctx.err(message + "\r\n")  # log.c ends each line written to stderr with CR LF
+    return status
+
+
+def _digest(keygen: _Keygen) -> str | None:
+    name = keygen.values.get("E", "sha256").lower()
+    return {"sha256": "SHA256", "md5": "MD5"}.get(name)
+
+
+def _fingerprint_text(blob: bytes, digest: str) -> str:
+    return fingerprint(blob) if digest == "SHA256" else md5_fingerprint(blob)
+
+
+def _print_fingerprint(ctx: Context, keygen: _Keygen) -> int:
+    """do_fingerprint (openssh-portable 9.6): a missing FILE is fatal; otherwise the key (or FILE.pub's,
+    with its comment) is printed, and a file holding no key is "not a public key file"."""
+    fs = ctx.machine.fs
+    digest = _digest(keygen)
+    if digest is None:
+        return _fatal(ctx, f'Invalid hash algorithm "{keygen.values["E"]}"')
+    path = keygen.identity_file("Enter file in which the key is", "")
+    try:
+        fs.stat(path, ctx.cwd, ctx.uid)
+    except FsError as e:
+        return _fatal(ctx, f"ssh-keygen: {path}: {e.message}")
+    candidates = [path] if path.endswith(".pub") else [path, path + ".pub"]
+    for candidate in candidates:
+        try:
+            parsed = parse_key(fs.read(candidate, ctx.cwd, ctx.uid))
+        except FsError:
+            continue
+        if parsed:
+            blob, comment, name = parsed
+            if not comment and candidate != candidates[-1]:
+                continue
+            line = _fingerprint_text(blob, digest)
+            ctx.out(f"{key_bits(blob)} {line} {comment or 'no comment'} ({KEY_LABELS[name]})\n")
+            if "v" in keygen.flags:
+                ctx.out(randomart(blob, digest) + "\n")
+            return 0
+    return _fatal(ctx, f"{path} is not a public key file.")
+
+
+def _print_public(ctx: Context, keygen: _Keygen) -> int:
+    """do_print_public: the public key of a private key file, with the comment kept inside it."""
+    fs = ctx.machine.fs
+    path = keygen.identity_file("Enter file in which the key is", "")
+    try:
+        fs.stat(path, ctx.cwd, ctx.uid)
+        text = fs.read(path, ctx.cwd, ctx.uid)
+    except FsError as e:
+        if e.errno == "EACCES":
+            return _fatal(ctx, f'Load key "{path}": Permission denied')
+        return _fatal(ctx, f"{path}: {e.message}")
+    node = fs.stat(path, ctx.cwd, ctx.uid)
+    if node.uid == ctx.uid and node.mode & 0o077:  # sshkey_perm_ok(): only the owner's own file is judged
+        ctx.err(
+            "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@\r\n"
+            "@         WARNING: UNPROTECTED PRIVATE KEY FILE!          @\r\n"
+            "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@\r\n"
+            f"Permissions {node.mode & 0o7777:04o} for '{path}' are too open.\r\n"
+            "It is required that your private key files are NOT accessible by others.\r\n"
+            "This private key will be ignored.\r\n"
+        )
+        return _fatal(ctx, f'Load key "{path}": bad permissions')
+    parsed = parse_key(text) if "PRIVATE KEY" in text else None
+    if parsed is None:  # not an OpenSSH key, so OpenSSL's PEM reader had the last word
+        return _fatal(ctx, f'Load key "{path}": error in libcrypto')
+    blob, _, name = parsed
+    comment = private_comment(text)
+    ctx.out(f"{name} {base64.b64encode(blob).decode()}" + (f" {comment}" if comment else "") + "\n")
+    return 0
+
+
+def _generate(ctx: Context, keygen: _Keygen) -> int:
+    """The default action: generate a key pair, save it (private 0600, .pub 0644), show its fingerprint
+    and randomart (main() in ssh-keygen.c 9.6, whose default type is ed25519)."""
+    machine = ctx.machine
+    fs = machine.fs
+    typed = keygen.values.get("t", "ed25519")
+    kind = KEY_TYPES.get(typed.lower() if typed.lower() in ("rsa", "ecdsa", "ed25519") else typed)
+    if kind is None:
+        return _fatal(ctx, f"unknown key type {typed}")
+    bits = {"rsa": 3072, "ecdsa": 256, "ed25519": 256}[kind]
+    if "b" in keygen.values:
+        text = keygen.values["b"]
+        if not text.isdigit() or not 0 < int(text) < 2**32:
+            reason = (
+                "invalid" if not text.lstrip("-").isdigit() else "too small" if int(text) < 1 else "too large"
+            )
+            return _fatal(ctx, f"Bits has bad value {text} ({reason})")
+        bits = int(text) if kind != "ed25519" else 256
+    if kind == "rsa" and not 1024 <= bits <= 16384:
+        limit = "minimum is 1024" if bits < 1024 else "maximum is 16384"
+        return _fatal(ctx, f"Invalid RSA key length: {limit} bits")
+    if kind == "ecdsa" and bits not in (256, 384, 521):
+        return _fatal(ctx, "Invalid ECDSA key length: valid lengths are 256, 384 or 521 bits")
+    quiet = "q" in keygen.flags
+    if not quiet:
+        ctx.out(f"Generating public/private {typed} key pair.\n")
+    path = keygen.identity_file("Enter file in which to save the key", kind)
+    dotssh = f"{_home(ctx)}/.ssh"
+    if posixpath.dirname(path) == dotssh and not fs.exists(dotssh):
+        try:
+            fs.mkdir(dotssh, mode=0o700, uid=ctx.uid)
+            if not quiet:
+                ctx.err(f"Created directory '{dotssh}'.\r\n")
+        except FsError as e:
+            ctx.err(f"Could not create directory '{dotssh}' ({e.message}).\r\n")
+    if fs.exists(path, ctx.cwd, ctx.uid):
+        ctx.out(f"{path} already exists.\nOverwrite (y/n)? ")
+        if not keygen.answer().startswith(("y", "Y")):
+            return 1
+    if "N" not in keygen.values and "N" not in keygen.flags:
+        ctx.err("Enter passphrase (empty for no passphrase): \nEnter same passphrase again: \n")
+        if keygen.answer(echo=False) != keygen.answer(echo=False):
+            ctx.out("Passphrases do not match.  Try again.\n")
+            return 1
+    comment = keygen.values.get("C", f"{ctx.user}@{machine.hostname}")
+    private, public = ssh_keypair(machine.rng(), kind, comment, bits)
+    try:
+        fs.write(path, private, ctx.cwd, ctx.uid, mode=0o600)
+        fs.chmod(path, 0o600, ctx.cwd, ctx.uid)
+    except FsError as e:
+        return _fatal(ctx, f'Saving key "{path}" failed: {e.message}', 1)
+    if not quiet:
+        ctx.out(f"Your identification has been saved in {path}\n")
+    try:
+        fs.write(path + ".pub", public, ctx.cwd, ctx.uid, mode=0o644)
+    except FsError as e:
+        return _fatal(ctx, f"Unable to save public key to {path}.pub: {e.message}")
+    if not quiet:
+        blob = parse_key(public)[0]
+        digest = _digest(keygen) or "SHA256"
+        ctx.out(
+            f"Your public key has been saved in {path}.pub\n"
+            f"The key fingerprint is:\n{_fingerprint_text(blob, digest)} {comment}\n"
+            f"The key's randomart image is:\n{randomart(blob, digest)}\n"
+        )
+    return 0
+
+
 @command(
     "ssh-keygen",
     man="""
-ssh-keygen - OpenSSH key generation and management (the parts about host keys)
+ssh-keygen - OpenSSH authentication key utility (OpenSSH 9.6)
 
+  ssh-keygen [-t ed25519|rsa|ecdsa] [-b bits] [-f FILE] [-N passphrase] [-C comment] [-q]
+                          generate a key pair: FILE (private, 0600) and FILE.pub (default ~/.ssh/id_ed25519)
   ssh-keygen -A           generate every missing (or empty) host key type: RSA, ECDSA, ED25519,
                           in /etc/ssh/ssh_host_<type>_key (+ .pub); existing keys are kept (root only)
-  ssh-keygen -l -f FILE   show the key's size, SHA256 fingerprint, comment and type
+  ssh-keygen -l -f FILE   show the key's size, fingerprint, comment and type (-E md5 for the old MD5 form,
+                          -v adds the randomart picture)
+  ssh-keygen -y -f FILE   print the public key of a private key file
   ssh-keygen -R HOST      remove HOST's entries from ~/.ssh/known_hosts (-f to name another file)
 
 A clone keeps its template's host keys: delete /etc/ssh/ssh_host_* and run ssh-keygen -A.
 """,
 )
 def ssh_keygen(ctx: Context, argv: list[str]) -> int:
-    args = argv[1:]
-    flags, path, host = set(), "", ""
-    i = 0
-    while i < len(args):
-        arg = args[i]
-        if arg in ("-f", "-R") and i + 1 < len(args):
-            path, host = (args[i + 1], host) if arg == "-f" else (path, args[i + 1])
-            flags.add(arg[1])
-            i += 2
-            continue
-        if arg.startswith("-") and len(arg) > 1:
-            for j, letter in enumerate(arg[1:]):
-                if letter == "f" and j == len(arg) - 2 and i + 1 < len(args):
-                    path = args[i + 1]
-                    i += 1
-                flags.add(letter)
-            i += 1
-            continue
-        ctx.err("Too many arguments.\n")
-        return 255
-    if "A" in flags:
+    parsed = _bsd_getopt(argv[1:], KEYGEN_OPTIONS)
+    if isinstance(parsed, str):
+        ctx.err(f"{parsed}\n" + KEYGEN_USAGE)
+        return 1
+    options, operands = parsed
+    keygen = _Keygen(ctx, options)
+    if operands:
+        ctx.err("Too many arguments.\r\n" + KEYGEN_USAGE)
+        return 1
+    if "l" in keygen.flags and "R" in keygen.flags:
+        ctx.err("Cannot use -l with -H or -R.\r\n" + KEYGEN_USAGE)
+        return 1
+    if "R" in keygen.flags:
+        return _forget_host(ctx, keygen.values["R"], keygen.values.get("f", ""))
+    if "l" in keygen.flags:
+        return _print_fingerprint(ctx, keygen)
+    if "y" in keygen.flags:
+        return _print_public(ctx, keygen)
+    if "A" in keygen.flags:
         return _generate_host_keys(ctx)
-    if "l" in flags:
-        if not path:
-            ctx.err("ssh-keygen -l needs a key file: use -f FILE\n")
-            return 255
-        return _print_fingerprint(ctx, path)
-    if "R" in flags:
-        return _forget_host(ctx, host, path)
-    ctx.err(
-        "usage: ssh-keygen [-q] [-a rounds] [-b bits] [-C comment] [-f output_keyfile] [-m format]\n"
-        "                  [-N new_passphrase] [-O option]\n"
-        "                  [-t dsa | ecdsa | ecdsa-sk | ed25519 | ed25519-sk | rsa]\n"
-        "                  [-w provider] [-Z cipher]\n"
-        "       ssh-keygen -A [-a rounds] [-f prefix_path]\n"
-        "       ssh-keygen -l [-v] [-E fingerprint_hash] [-f input_keyfile]\n"
-        "       ssh-keygen -R hostname [-f known_hosts_file]\n"
-    )
-    return 1
+    return _generate(ctx, keygen)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 
 from simulator.commands import Context, command
+from simulator.commands.options import UsageError, parse
 from simulator.hardware import MODULES
 from simulator.layout import RELEASE, modprobe_config
 
@@ -257,16 +258,20 @@ modinfo - show information about a Linux kernel module
 
   modinfo kvm_intel           file name, licence, author, dependencies, parameters...
   modinfo -F depends kvm_amd  only one field (filename, license, description, author, depends, name,
-                              vermagic, parm...)
+                              vermagic, parm...); -n is -F filename, -a -d -l author, description, licence
+  modinfo -p kvm_intel        the parameters it takes (set them in /etc/modprobe.d/*.conf: options ...)
 """,
 )
 def modinfo(ctx: Context, argv: list[str]) -> int:
-    args = argv[1:]
-    field = ""
-    if args and args[0] in ("-F", "--field") and len(args) > 1:
-        field, args = args[1], args[2:]
-    elif args and args[0].startswith("--field="):
-        field, args = args[0].split("=", 1)[1], args[1:]
+    try:
+        opts, args = parse(argv[1:], "adlpnF:k:b:0", MODINFO_OPTIONS)
+    except UsageError as error:
+        ctx.err(f"modinfo: {error}\n")
+        return 1
+    shortcut = opts.last_of("a", "d", "l", "n", "F")
+    field = {"a": "author", "d": "description", "l": "license", "n": "filename"}.get(shortcut or "", "")
+    field = opts.get("F", "") if shortcut == "F" else field
+    end = "\0" if "0" in opts else "\n"
     if not args:
         ctx.err("modinfo: ERROR: missing module or filename.\n")
         return 1
@@ -278,8 +283,157 @@ def modinfo(ctx: Context, argv: list[str]) -> int:
             status = 1
             continue
         for key, value in module_fields(name):
-            if not field:
-                ctx.out(f"{key + ':':<16}{value}\n")
+            if "p" in opts and not field:
+                if key == "parm":  # kmod's modinfo_params_do: "name:description (type)", no description here
+                    parameter, _, kind = value.partition(":")
+                    ctx.out(f"{parameter}: ({kind}){end}")
+            elif not field:
+                ctx.out(f"{key + ':':<16}{value}{end}")
             elif key == field:
-                ctx.out(value + "\n")
+                ctx.out(value + end)
     return status
+
+
+MODINFO_OPTIONS = {
+    "author": "a",
+    "description": "d",
+    "license": "l",
+    "parameters": "p",
+    "filename": "n",
+    "field=": "F",
+    "set-version=": "k",
+    "basedir=": "b",
+    "null": "0",
+}
+
+
+def _module_at(ctx: Context, path: str) -> str | None:
+    """The module whose file `path` is (insmod takes a file, not a name)."""
+    fs = ctx.machine.fs
+    real = fs.resolve(path, ctx.cwd)
+    return next(
+        (name for name in MODULES if fs.exists(module_file(name)) and fs.resolve(module_file(name)) == real),
+        None,
+    )
+
+
+@command(
+    "insmod",
+    man="""
+insmod - insert one module file into the Linux kernel (kmod 31; root only)
+
+  insmod /lib/modules/$(uname -r)/kernel/arch/x86/kvm/kvm.ko.zst
+It takes a file, resolves no dependencies and reads no /etc/modprobe.d: load kvm before kvm_intel
+yourself ("Unknown symbol in module" otherwise). modprobe does all of that for you.
+""",
+)
+def insmod(ctx: Context, argv: list[str]) -> int:
+    args = [a for a in argv[1:] if a not in ("-f", "--force", "-s", "--syslog", "-v", "--verbose")]
+    if not args:
+        ctx.err("insmod: ERROR: missing filename.\n")
+        return 1
+    path = args[0]
+    if path == "-":
+        ctx.err("insmod: ERROR: this tool does not support loading from stdin!\n")
+        return 1
+    machine = ctx.machine
+    fs = machine.fs
+    if not fs.exists(path, ctx.cwd, ctx.uid):
+        ctx.err(f"insmod: ERROR: could not load module {path}: No such file or directory\n")
+        return 1
+
+    def refuse(reason: str) -> int:
+        ctx.err(f"insmod: ERROR: could not insert module {path}: {reason}\n")
+        return 1
+
+    if not ctx.is_root or machine.kind == "container":
+        return refuse("Operation not permitted")
+    name = _module_at(ctx, path)
+    if name is None:
+        return refuse("Invalid module format")  # the kernel finds no ELF module in it: ENOEXEC
+    if name in machine.modules:
+        return refuse("File exists")
+    if any(dep not in machine.modules for dep in MODULES[name].depends):
+        return refuse("Unknown symbol in module")  # a dependency's symbols are missing: ENOENT
+    if machine.insert_module(name):
+        return refuse("Operation not supported")
+    return 0
+
+
+DEPMOD_FILES = (
+    "modules.dep",
+    "modules.dep.bin",
+    "modules.alias",
+    "modules.alias.bin",
+    "modules.softdep",
+    "modules.symbols",
+    "modules.symbols.bin",
+    "modules.builtin.bin",
+    "modules.builtin.alias.bin",
+    "modules.devname",
+)
+
+
+@command(
+    "depmod",
+    man="""
+depmod - generate modules.dep and map files (kmod 31; root only)
+
+  depmod -a        rebuild /lib/modules/$(uname -r)/modules.dep (and the .bin indexes, aliases,
+                   symbols) after adding a module file, so that modprobe finds it and its dependencies
+""",
+)
+def depmod(ctx: Context, argv: list[str]) -> int:
+    if ctx.is_root:
+        for name in DEPMOD_FILES:
+            path = f"/lib/modules/{RELEASE}/{name}"
+            if ctx.machine.fs.exists(path):
+                ctx.machine.fs.touch(path)
+        return 0
+    # depmod_output(): each index is written to a temporary file next to it, which a user may not create;
+    # the failures are reported and depmod still succeeds
+    now = ctx.machine.now()
+    for n, name in enumerate(DEPMOD_FILES):
+        temp = f"{name}.{4100 + ctx.machine.clock % 500}.{(n * 97 + 311) % 1000000}.{now}"
+        ctx.err(f"depmod: ERROR: openat(/lib/modules/{RELEASE}, {temp}, 301, 644): Permission denied\n")
+    return 0
+
+
+@command(
+    "update-initramfs",
+    man="""
+update-initramfs - generate an initramfs image (initramfs-tools 0.142; root only)
+
+  update-initramfs -u          rebuild the newest kernel's /boot/initrd.img-VERSION, so that a change
+                               in /etc/modprobe.d or /etc/initramfs-tools/modules reaches early boot
+  update-initramfs -u -k all   every installed kernel
+""",
+)
+def update_initramfs(ctx: Context, argv: list[str]) -> int:
+    args = argv[1:]
+    actions = [a for a in args if a in ("-u", "-c", "-d")]
+    if len(actions) != 1:
+        ctx.err(
+            "Usage: update-initramfs {-c|-d|-u} [-k version] [-v] [-b directory]\n\n"
+            "Options:\n"
+            " -k version\tSpecify kernel version or 'all'\n"
+            " -c\t\tCreate a new initramfs\n"
+            " -u\t\tUpdate an existing initramfs\n"
+            " -d\t\tRemove an existing initramfs\n"
+            " -b directory\tSet alternate boot directory\n"
+            " -v\t\tBe verbose\n\n"
+            "See update-initramfs(8) for further details.\n"
+        )
+        return 1
+    image = f"/boot/initrd.img-{RELEASE}"
+    if actions == ["-d"]:
+        if ctx.is_root and ctx.machine.fs.exists(image):
+            ctx.machine.fs.remove(image)
+        return 0
+    ctx.out(f"update-initramfs: Generating {image}\n")
+    if not ctx.is_root:  # mkinitramfs cannot write the new image under /boot (UNVERIFIED wording)
+        ctx.err(f"update-initramfs: failed for {image} with 1.\n")
+        return 1
+    if ctx.machine.fs.exists(image):
+        ctx.machine.fs.touch(image)
+    return 0

@@ -198,12 +198,12 @@ def _human(kib: int) -> str:
 
 
 def _columns(rows: list[list[str]], widths: list[int], right: set[int]) -> str:
-    """df's alignment: every column at least its minimum width, the last one never padded."""
+    """df's alignment: every column at least its minimum width; a left-aligned last one is not padded."""
     widths = [max([w] + [len(r[i]) for r in rows]) for i, w in enumerate(widths)]
     out = []
     for row in rows:
         cells = [
-            cell if i == len(row) - 1 else cell.rjust(widths[i]) if i in right else cell.ljust(widths[i])
+            cell.rjust(widths[i]) if i in right else cell if i == len(row) - 1 else cell.ljust(widths[i])
             for i, cell in enumerate(row)
         ]
         out.append(" ".join(cells) + "\n")
@@ -221,18 +221,77 @@ def _deduplicated(table: list[Mount]) -> list[Mount]:
     return [m for m in table if not m.source.startswith("/dev/") or best[m.source] is m]
 
 
+def _inodes(machine, mount: Mount) -> tuple[int, int]:
+    """(inodes, used) of a mounted filesystem: ext4 has 8192 per 128 MiB block group (mke2fs's 16 KiB
+    ratio); vfat has none; tmpfs allows half the RAM's pages; the rest report none."""
+    if mount.fstype in ("ext4", "overlay"):
+        part = next(
+            (p for d in machine.disks for p in d["parts"] if f"/dev/{p['name']}" == mount.source), None
+        )
+        size = part["size"] if part else mount.blocks * 1024
+        total = math.ceil(size / 4096 / 32768) * 8192
+        return total, 61000 if mount.target in ("/", "/etc/hosts") or mount.fstype == "overlay" else 320
+    if mount.fstype == "tmpfs":
+        pages = machine.spec["memory_mb"] * 256
+        return pages // 2, {"/run": 910, "/run/lock": 3, "/dev/shm": 1}.get(mount.target, 24)
+    return 0, 0
+
+
+DF_FIELDS = {
+    "source": "Filesystem",
+    "fstype": "Type",
+    "itotal": "Inodes",
+    "iused": "IUsed",
+    "iavail": "IFree",
+    "ipcent": "IUse%",
+    "size": "1K-blocks",
+    "used": "Used",
+    "avail": "Avail",
+    "pcent": "Use%",
+    "file": "File",
+    "target": "Mounted on",
+}
+
+
+def _human_count(count: int) -> str:
+    return _human(count / 1024) if count >= 1024 else str(count)
+
+
 @command(
     "df",
     man="""
-df - report file system disk space usage
+df - report file system disk space usage (coreutils 9.4)
 
   df -h     human-readable sizes (powers of 1024)    -T  show each file system's type
-  df -x tmpfs   exclude a type (repeatable)           df PATH  only the file system holding PATH
+  df -i     inodes instead of blocks (IUsed, IFree)  df -x tmpfs   exclude a type (repeatable)
+  df --output=source,fstype,size,used,avail,pcent,target   choose the columns   df PATH  one file system
 In a Docker container the root is "overlay", and the host's disk shows up behind /etc/hosts.
 """,
 )
-@gnu("hTx:t:a", {"human-readable": "h", "print-type": "T", "exclude-type=": "x", "type=": "t", "all": "a"})
-def df(ctx: Context, opts, operands: list[str]) -> int:
+def df(ctx: Context, argv: list[str]) -> int:
+    args = [f"--output={','.join(DF_FIELDS)}" if a == "--output" else a for a in argv[1:]]
+    long = {"human-readable": "h", "print-type": "T", "exclude-type=": "x", "type=": "t", "all": "a"}
+    long |= {"inodes": "i", "output=": "output", "local": "l", "total": "total"}
+    try:
+        opts, operands = parse(args, "hTx:t:ail", long)
+    except UsageError as error:
+        ctx.err(f"df: {error}\nTry 'df --help' for more information.\n")
+        return 1
+    if "help" in opts:
+        ctx.out(MAN_PAGES["df"])
+        return 0
+    fields = [f for spec in opts.all("output") for f in spec.split(",") if f]
+    unknown = [f for f in fields if f not in DF_FIELDS]
+    if unknown:
+        ctx.err(
+            f"df: '{unknown[0]}': not a valid field for --output\nTry 'df --help' for more information.\n"
+        )
+        return 1
+    clash = next((f"-{o}" for o in ("i", "T", "P") if o in opts), None)
+    if fields and clash:
+        ctx.err(f"df: options {clash} and --output are mutually exclusive\n")
+        ctx.err("Try 'df --help' for more information.\n")
+        return 1
     table = _deduplicated(mount_table(ctx.machine))
     if "a" not in opts:
         table = [m for m in table if m.fstype not in DF_HIDDEN]
@@ -240,8 +299,9 @@ def df(ctx: Context, opts, operands: list[str]) -> int:
     if opts.all("t"):
         table = [m for m in table if m.fstype in opts.all("t")]
     status = 0
+    files = ["-"] * len(table)
     if operands:
-        chosen = []
+        chosen, files = [], []
         for path in operands:
             absolute = path if path.startswith("/") else f"{ctx.cwd.rstrip('/')}/{path}"
             if not ctx.machine.fs.exists(path) and all(m.target != absolute for m in table):
@@ -249,39 +309,49 @@ def df(ctx: Context, opts, operands: list[str]) -> int:
                 status = 1
                 continue
             chosen.append(max((m for m in table if _covers(m.target, absolute)), key=lambda m: len(m.target)))
+            files.append(path)
         table = chosen
     if not table:
         if status == 0:
             ctx.err("df: no file systems processed\n")
         return 1
     human = "h" in opts
+    if not fields:
+        fields = ["source", "fstype"] if "T" in opts else ["source"]
+        fields += (
+            ["itotal", "iused", "iavail", "ipcent"] if "i" in opts else ["size", "used", "avail", "pcent"]
+        )
+        fields.append("target")
     size = _human if human else str
-    header = [
-        "Filesystem",
-        "Type",
-        "Size" if human else "1K-blocks",
-        "Used",
-        "Avail" if human else "Available",
-    ]
-    header += ["Use%", "Mounted on"]
-    rows = [header] + [
-        [
-            m.source,
-            m.fstype,
-            size(m.blocks),
-            size(m.used),
-            size(m.avail),
-            use_percent(m.used, m.avail),
-            m.target,
-        ]
-        for m in table
-    ]
-    widths = [14, 4, 5, 5, 5, 4, 0]
-    if "T" not in opts:
-        rows = [row[:1] + row[2:] for row in rows]
-        widths = widths[:1] + widths[2:]
-    right = set(range(len(widths) - 5, len(widths) - 1))
-    ctx.out(_columns(rows, widths, right))
+    count = _human_count if human else str
+    rows = []
+    for mount, name in zip(table, files, strict=True):
+        inodes, iused = _inodes(ctx.machine, mount)
+        values = {
+            "source": mount.source,
+            "fstype": mount.fstype,
+            "itotal": count(inodes),
+            "iused": count(iused),
+            "iavail": count(inodes - iused),
+            "ipcent": use_percent(iused, inodes - iused),
+            "size": size(mount.blocks),
+            "used": size(mount.used),
+            "avail": size(mount.avail),
+            "pcent": use_percent(mount.used, mount.avail),
+            "file": name,
+            "target": mount.target,
+        }
+        rows.append([values[f] for f in fields])
+    header = [DF_FIELDS[f] for f in fields]
+    if human:
+        header = ["Size" if f == "size" else h for f, h in zip(fields, header, strict=True)]
+    if "output" not in opts and "i" not in opts and not human:
+        header = ["Available" if f == "avail" else h for f, h in zip(fields, header, strict=True)]
+    minimum = {"source": 14, "fstype": 4, "size": 5, "used": 5, "avail": 5, "pcent": 4}
+    minimum |= {"itotal": 5, "iused": 5, "iavail": 5, "ipcent": 5}
+    widths = [minimum.get(f, 0) for f in fields]
+    right = {i for i, f in enumerate(fields) if f not in ("source", "fstype", "file", "target")}
+    ctx.out(_columns([header, *rows], widths, right))
     return status
 
 
@@ -484,27 +554,30 @@ def _swapon_file(ctx: Context, path: str, quiet_if_active: bool) -> int:
     """do_swapon(): open and check the area, then swapon(2); -1 (exit status 255) when it fails."""
     machine = ctx.machine
     fs = machine.fs
-    if not fs.exists(path):
+    if not fs.exists(path, ctx.cwd):
         ctx.err(f"swapon: cannot open {path}: No such file or directory\n")
         return -1
+    shown, path = path, fs.resolve(path, ctx.cwd)  # the kernel keeps the canonical path (/proc/swaps)
     if quiet_if_active and path in machine.swaps:
         return 0
     node = fs.stat(path)
     if not ctx.is_root and not fs.access(path, "r", uid=ctx.uid):
-        ctx.err(f"swapon: cannot open {path}: Permission denied\n")
+        ctx.err(f"swapon: cannot open {shown}: Permission denied\n")
         return -1
-    if node.kind == "file" and node.mode & 0o7077:
-        ctx.err(f"swapon: {path}: insecure permissions {node.mode & 0o7777:04o}, 0600 suggested.\n")
+    mask = 0o7007 if node.kind == "blockdev" else 0o7077  # swapon_checks() warns of any kind but a device
+    if node.mode & mask:
+        mode, suggested = node.mode & 0o7777, ~mask & 0o666
+        ctx.err(f"swapon: {shown}: insecure permissions {mode:04o}, {suggested:04o} suggested.\n")
     if node.kind == "file" and node.uid != 0:
-        ctx.err(f"swapon: {path}: insecure file owner {node.uid}, 0 (root) suggested.\n")
+        ctx.err(f"swapon: {shown}: insecure file owner {node.uid}, 0 (root) suggested.\n")
     if not layout.is_swap_area(machine, path):
-        ctx.err(f"swapon: {path}: read swap header failed\n")
+        ctx.err(f"swapon: {shown}: read swap header failed\n")
         return -1
     if not ctx.is_root:
-        ctx.err(f"swapon: {path}: swapon failed: Operation not permitted\n")
+        ctx.err(f"swapon: {shown}: swapon failed: Operation not permitted\n")
         return -1
     if path in machine.swaps:
-        ctx.err(f"swapon: {path}: swapon failed: Device or resource busy\n")
+        ctx.err(f"swapon: {shown}: swapon failed: Device or resource busy\n")
         return -1
     machine.swaps.append(path)
     return 0
@@ -586,10 +659,12 @@ def swapoff(ctx: Context, opts, operands: list[str]) -> int:
         return 16
     status = 0
     for path in operands:
-        if path in machine.swaps:
-            machine.swaps.remove(path)
+        exists = machine.fs.exists(path, ctx.cwd)
+        real = machine.fs.resolve(path, ctx.cwd) if exists else path
+        if real in machine.swaps:
+            machine.swaps.remove(real)
             continue
-        reason = "Invalid argument" if machine.fs.exists(path) else "No such file or directory"
+        reason = "Invalid argument" if exists else "No such file or directory"
         ctx.err(f"swapoff: {path}: swapoff failed: {reason}\n")
         status |= 4
     if "a" in opts:

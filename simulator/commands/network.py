@@ -7,20 +7,35 @@ and `proto dhcp`; Docker's eth0 is a veth with a static address.
 from __future__ import annotations
 
 import ipaddress
+import random
 import re
 
 from simulator.commands import Context, command
+from simulator.commands.options import UsageError, parse
+from simulator.filesystem import FsError
 
 OBJECTS = {
     "link": ("l", "li", "lin", "link"),
     "address": ("a", "ad", "add", "addr", "addre", "addres", "address"),
     "route": ("r", "ro", "rou", "rout", "route"),
+    "neighbour": (
+        "n",
+        "ne",
+        "nei",
+        "neig",
+        "neigh",
+        "neighb",
+        "neighbo",
+        "neighbor",
+        "neighbou",
+        "neighbour",
+    ),
 }
 MAC = re.compile(r"[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}")
 LEASE = 3600
 
 
-def _link_local(mac: str) -> str:
+def link_local(mac: str) -> str:
     octets = [int(x, 16) for x in mac.split(":")]
     octets[0] ^= 2
     eui = octets[:3] + [0xFF, 0xFE] + octets[3:]
@@ -46,15 +61,16 @@ def _interfaces(machine) -> list[dict]:
         }
     ]
     for n, nic in enumerate(machine.nics, start=2):
+        down = nic.get("down", False)
         links.append(
             {
                 "index": n,
                 "name": nic["name"],
                 "label": nic["name"] + ("@if7" if veth else ""),
-                "flags": "BROADCAST,MULTICAST,UP,LOWER_UP",
-                "mtu": 1500,
+                "flags": "BROADCAST,MULTICAST" if down else "BROADCAST,MULTICAST,UP,LOWER_UP",
+                "mtu": nic.get("mtu", 1500),
                 "qdisc": "noqueue" if veth else "fq_codel",
-                "state": "UP",
+                "state": "DOWN" if down else "UP",
                 "qlen": "" if veth else " qlen 1000",
                 "mac": nic["mac"],
                 "kind": "ether",
@@ -128,9 +144,9 @@ def _addresses(machine, link: dict, family: str) -> list[str]:
         left = LEASE - int(machine.uptime()) % LEASE
         lft = f"{left}sec preferred_lft {left}sec" if nic and nic["dhcp"] else "forever preferred_lft forever"
         lines.append(f"       valid_lft {lft}\n")
-    if family in ("", "6"):
+    if family in ("", "6") and not (nic and nic.get("down")):  # the kernel drops IPv6 addresses on down
         address = (
-            "::1/128 scope host noprefixroute" if nic is None else f"{_link_local(nic['mac'])} scope link"
+            "::1/128 scope host noprefixroute" if nic is None else f"{link_local(nic['mac'])} scope link"
         )
         lines += [f"    inet6 {address} \n", "       valid_lft forever preferred_lft forever\n"]
     return lines
@@ -139,6 +155,8 @@ def _addresses(machine, link: dict, family: str) -> list[str]:
 def _routes(machine) -> list[str]:
     lines = []
     for nic in machine.nics:
+        if nic.get("down"):  # a link set down loses its routes
+            continue
         net = ipaddress.ip_interface(f"{nic['ipv4']}/{nic['prefix']}").network
         if nic["dhcp"]:
             lines += [
@@ -147,10 +165,33 @@ def _routes(machine) -> list[str]:
                 f"{nic['gateway']} dev {nic['name']} proto dhcp scope link src {nic['ipv4']} metric 100 \n",
             ]
         else:
+            static = " proto static" if nic.get("static") else ""  # a route networkd set from netplan
             lines += [
-                f"default via {nic['gateway']} dev {nic['name']} \n",
+                f"default via {nic['gateway']} dev {nic['name']}{static} \n",
                 f"{net} dev {nic['name']} proto kernel scope link src {nic['ipv4']} \n",
             ]
+    return lines
+
+
+def gateway_mac(machine, nic: dict) -> str:
+    """The MAC of the NIC's gateway: the host's bridge (virbr0, docker0...), fixed by the scenario's seed."""
+    rng = random.Random(f"{machine.spec['seed']}/gateway/{nic['gateway']}")
+    prefix = nic["mac"][:8] if machine.kind == "vm" else "02:42:ac"
+    return prefix + "".join(f":{rng.randrange(256):02x}" for _ in range(3))
+
+
+def _neighbours(machine, family: str) -> list[str]:
+    """The ARP cache: the gateway of each link that is up (print_neigh, iproute2 6.1)."""
+    if family == "6":
+        return []
+    lines = []
+    for nic in machine.nics:
+        if nic.get("down"):
+            continue
+        # confirmed by traffic (a ping) in the last 30 s it is REACHABLE; idle entries go STALE
+        fresh = machine.clock - nic.get("neighbour_seen", -100) < 30
+        state = "REACHABLE" if fresh else "STALE"
+        lines.append(f"{nic['gateway']} dev {nic['name']} lladdr {gateway_mac(machine, nic)} {state} \n")
     return lines
 
 
@@ -164,29 +205,97 @@ def _brief(machine, links: list[dict], obj: str, family: str) -> list[str]:
         addresses = []
         if family in ("", "4"):
             addresses.append(f"{nic['ipv4']}/{nic['prefix']}" if nic else "127.0.0.1/8")
-        if family in ("", "6"):
-            addresses.append(_link_local(nic["mac"]) if nic else "::1/128")
+        if family in ("", "6") and not (nic and nic.get("down")):
+            addresses.append(link_local(nic["mac"]) if nic else "::1/128")
         lines.append(f"{link['label']:<16} {link['state']:<14} " + "".join(a + " " for a in addresses) + "\n")
     return lines
 
 
+IFNAME = re.compile(r"[^/:\s]{1,15}")
+
+
+def _fail(ctx: Context, message: str, status: int = 255) -> int:
+    ctx.err(message + "\n")
+    return status
+
+
 def _set_link(ctx: Context, args: list[str]) -> int:
-    words = [a for a in args if a != "dev"]
-    if len(words) < 3 or words[1] != "address":
-        ctx.err('Command line is not complete. Try option "help"\n')
-        return 255
-    nic = next((n for n in ctx.machine.nics if n["name"] == words[0]), None)
-    if nic is None:
-        ctx.err(f'Cannot find device "{words[0]}"\n')
-        return 1
-    if not MAC.fullmatch(words[2]):
-        ctx.err(f'"{words[2]}" is invalid lladdr.\n')
-        return 1
-    if not ctx.is_root:
-        ctx.err("RTNETLINK answers: Operation not permitted\n")
-        return 2
-    nic.setdefault("hwmac", nic["mac"])
-    nic["mac"] = words[2].lower()
+    """iplink_modify() of iproute2 6.1: parse every word first (usage errors exit 255), then find the
+    device (exit 1), then the kernel's answer (RTNETLINK answers: ..., exit 2)."""
+    dev = name = address = None
+    mtu = updown = None
+    words = list(args)
+    while words:
+        word = words.pop(0)
+        if word in ("up", "down"):
+            updown = word
+            continue
+        if word in ("name", "address", "addr", "mtu", "dev") or "address".startswith(word) and len(word) > 1:
+            if not words:
+                return _fail(ctx, 'Command line is not complete. Try option "help"')
+            value = words.pop(0)
+            if word == "name":
+                if name is not None:
+                    return _fail(ctx, f'Error: duplicate "name": "{value}" is the second value.')
+                if not IFNAME.fullmatch(value) or value in (".", ".."):
+                    return _fail(ctx, f'Error: argument "{value}" is wrong: "name" not a valid ifname')
+                name = value
+                continue
+            if word == "mtu":
+                if mtu is not None:
+                    return _fail(ctx, f'Error: duplicate "mtu": "{value}" is the second value.')
+                if not re.fullmatch(r"-?\d+", value) or not -(2**31) <= int(value) < 2**31:
+                    return _fail(ctx, f'Error: argument "{value}" is wrong: Invalid "mtu" value\n')
+                mtu = int(value)
+                continue
+            if word != "dev":
+                if not MAC.fullmatch(value):
+                    return _fail(ctx, f'"{value}" is invalid lladdr.', 1)
+                address = value.lower()
+                continue
+            word = value
+        if dev is not None:
+            return _fail(ctx, f'Error: either "dev" is duplicate, or "{word}" is a garbage.')
+        if not IFNAME.fullmatch(word):
+            return _fail(ctx, f'Error: argument "{word}" is wrong: "dev" not a valid ifname')
+        dev = word
+    dev = dev or name
+    if dev is None:
+        return _fail(ctx, 'Not enough information: "dev" argument is required.')
+    links = {link["name"]: link for link in _interfaces(ctx.machine)}
+    if dev not in links:
+        return _fail(ctx, f'Cannot find device "{dev}"', 1)
+    # Docker's default capabilities leave out CAP_NET_ADMIN: even its root may not change a link
+    if not ctx.is_root or ctx.machine.spec["platform"] == "docker":
+        return _fail(ctx, "RTNETLINK answers: Operation not permitted", 2)
+    nic = links[dev].get("nic")
+    if nic is None:  # the loopback: its settings are not modelled, and it keeps them
+        return 0
+    return _apply_link_change(ctx, nic, name, address, mtu, updown)
+
+
+def _apply_link_change(ctx: Context, nic: dict, name, address, mtu, updown) -> int:
+    """One RTM_NEWLINK: the kernel refuses it whole, or applies it; reboot restores what udev and
+    networkd set (hwmac, hwname)."""
+    if mtu is not None and mtu < 68:
+        return _fail(ctx, "Error: mtu less than device minimum.", 2)
+    if mtu is not None and mtu > 65535:
+        return _fail(ctx, "Error: mtu greater than device maximum.", 2)
+    if name is not None and name != nic["name"]:
+        if any(other["name"] == name for other in ctx.machine.nics) or name == "lo":
+            return _fail(ctx, "RTNETLINK answers: File exists", 2)
+        if not nic.get("down") and updown != "down":
+            return _fail(ctx, "RTNETLINK answers: Device or resource busy", 2)
+        ctx.machine.rename_nic(nic, name)
+    if address is not None:
+        nic.setdefault("hwmac", nic["mac"])
+        nic["mac"] = address
+    if mtu is not None:
+        nic["mtu"] = mtu
+    if updown == "down":
+        nic["down"] = True
+    elif updown == "up":
+        nic.pop("down", None)
     return 0
 
 
@@ -199,7 +308,9 @@ ip - show / manipulate routing, network devices, interfaces (iproute2)
   ip addr (ip a)      addresses: inet (IPv4) and inet6
   ip route (ip r)     routing table, default gateway
   -4 / -6 one family   -br brief one-line output   ip a show dev NAME   ip -s link  RX/TX counters
+  ip neigh            the ARP cache (the gateway's MAC)
   ip link set dev NAME address 52:54:00:xx:xx:xx   change a MAC (root; lost at reboot)
+  ip link set dev NAME down | up | mtu N | name NEW (rename only while down)
 The MAC's first three bytes (OUI) betray the hypervisor: 52:54:00 KVM/QEMU, 08:00:27 VirtualBox,
 00:0c:29 / 00:50:56 VMware, 00:15:5d Hyper-V, 00:16:3e Xen.
 """,
@@ -235,11 +346,17 @@ def ip(ctx: Context, argv: list[str]) -> int:
     if rest and rest[0] in ("show", "list", "ls", "sh", "s", "lst"):
         rest = rest[1:]
     elif rest:
-        ctx.err(f'Command "{rest[0]}" is unknown, try "ip {obj} help".\n')
+        ctx.err(f'Command "{rest[0]}" is unknown, try "ip {obj.replace("neighbour", "neigh")} help".\n')
         return 255
     device = rest[1] if rest[:1] == ["dev"] and len(rest) > 1 else rest[0] if rest else ""
     if obj == "route":
         ctx.out("".join(_routes(machine)) if family != "6" else "")
+        return 0
+    if obj == "neighbour":
+        lines = _neighbours(machine, family)
+        if device:  # a listing filtered by device does not repeat it
+            lines = [line.replace(f" dev {device} ", " ") for line in lines if f" dev {device} " in line]
+        ctx.out("".join(lines))
         return 0
     links = _interfaces(machine)
     if device:
@@ -283,6 +400,8 @@ def networkctl(ctx: Context, argv: list[str]) -> int:
     args = [a for a in argv[1:] if a not in ("--no-pager", "-a", "--all")]
     legend = "--no-legend" not in args
     args = [a for a in args if a != "--no-legend"]
+    if args[:1] == ["status"]:
+        return _networkctl_status(ctx, args[1:])
     if args not in ([], ["list"]):
         ctx.err(f"Unknown command verb '{args[0]}'.\n")
         return 1
@@ -297,7 +416,7 @@ def networkctl(ctx: Context, argv: list[str]) -> int:
                 str(link["index"]),
                 link["name"],
                 link["kind"],
-                "carrier" if loopback else "routable",
+                "carrier" if loopback else "off" if link["state"] == "DOWN" else "routable",
                 "unmanaged" if loopback else "configured",
             ]
         )
@@ -308,3 +427,397 @@ def networkctl(ctx: Context, argv: list[str]) -> int:
     if legend:
         ctx.out(f"\n{len(rows) - 1} links listed.\n")
     return 0
+
+
+# The sockets an Ubuntu 24.04 server listens on: sshd behind systemd's ssh.socket (Backlog 4096, both
+# families, IPv6-only), systemd-resolved's stub on 127.0.0.53%lo and 127.0.0.54 (TCP and UDP), and
+# systemd-networkd's DHCPv4 client on port 68 of each leased address.
+RESOLVED_PID, NETWORKD_PID, SSHD_PID = 412, 598, 1051
+SERVICES = {22: "ssh", 53: "domain", 68: "bootpc"}
+
+
+def _sockets(machine) -> list[dict]:
+    """(protocol, family, state, recv-q, send-q, local, interface, port, peer, users) of each socket."""
+    if machine.spec["platform"] == "docker":
+        return []
+    resolved = '("systemd-resolve",pid=412,fd=13)'
+    udp = [
+        dict(proto="udp", v6=False, state="UNCONN", q=(0, 0), addr="127.0.0.54", iface="", port=53,
+             users='("systemd-resolve",pid=412,fd=14)'),
+        dict(proto="udp", v6=False, state="UNCONN", q=(0, 0), addr="127.0.0.53", iface="lo", port=53,
+             users=resolved),
+    ]  # fmt: skip
+    for nic in machine.nics:
+        if nic["dhcp"] and not nic.get("down"):
+            udp.append(
+                dict(proto="udp", v6=False, state="UNCONN", q=(0, 0), addr=nic["ipv4"], iface=nic["name"],
+                     port=68, users='("systemd-network",pid=598,fd=21)')
+            )  # fmt: skip
+    tcp = [
+        dict(proto="tcp", v6=False, state="LISTEN", q=(0, 4096), addr="127.0.0.54", iface="", port=53,
+             users='("systemd-resolve",pid=412,fd=15)'),
+        dict(proto="tcp", v6=False, state="LISTEN", q=(0, 4096), addr="127.0.0.53", iface="lo", port=53,
+             users='("systemd-resolve",pid=412,fd=16)'),
+        dict(proto="tcp", v6=False, state="LISTEN", q=(0, 4096), addr="0.0.0.0", iface="", port=22,
+             users='("sshd",pid=1051,fd=3),("systemd",pid=1,fd=89)'),
+        dict(proto="tcp", v6=True, state="LISTEN", q=(0, 4096), addr="[::]", iface="", port=22,
+             users='("sshd",pid=1051,fd=4),("systemd",pid=1,fd=90)'),
+    ]  # fmt: skip
+    return udp + tcp
+
+
+def _ss_render(rows: list[list[str]], disabled: set[int], width: int | None) -> str:
+    """render() of ss (iproute2 6.1): each column as wide as its widest token (plus its left delimiter,
+    but the first); on a terminal the spare width is shared out among the columns; right-aligned
+    address columns, and a line ends after its last column (so empty cells leave trailing spaces)."""
+    columns = [("left", ""), ("left", " "), ("left", " "), ("left", " "), ("right", " "), ("left", ""),
+               ("right", " "), ("left", ""), ("left", ""), ("left", "")]  # fmt: skip
+    shown = [i for i in range(len(columns)) if i not in disabled]
+    widths = {}
+    first = True
+    for i in shown:
+        longest = max(len(row[i]) for row in rows)
+        widths[i] = longest + len(columns[i][1]) if longest and not first else longest
+        if widths[i]:
+            first = False
+    if width is not None:  # render_calc_width's second pass: fill each screen line, wrap what overflows
+        used = [i for i in shown if widths[i]]
+        group: list[int] = []
+        length = 0
+        for n, i in enumerate(used):
+            group.append(i)
+            length += widths[i]
+            last = n == len(used) - 1
+            if not last and length < width:
+                continue
+            if length == width:
+                group, length = [], 0
+                continue
+            if length > width:
+                length -= widths[i]
+                group.pop()
+            spacing, rem = divmod(width - length, len(group)) if group else (0, 0)
+            for j in reversed(group):
+                widths[j] += spacing + (1 if rem else 0)
+                rem = max(rem - 1, 0)
+            group, length = ([i], widths[i]) if length + widths[i] > width and i not in group else ([], 0)
+    lines = []
+    for row in rows:
+        line = ""
+        started = False
+        for i in shown:
+            align, delim = columns[i]
+            printed = len(delim) if started else 0
+            text = delim if started else ""
+            started = True
+            cell = row[i]
+            if align == "right":
+                text += " " * max(widths[i] - len(cell) - printed, 0) + cell
+            else:
+                text += cell + " " * max(widths[i] - printed - len(cell), 0)
+            line += text
+        lines.append(line + "\n")
+    return "".join(lines)
+
+
+SS_LONG = {
+    "tcp": "t",
+    "udp": "u",
+    "listening": "l",
+    "all": "a",
+    "numeric": "n",
+    "processes": "p",
+    "summary": "s",
+    "ipv4": "4",
+    "ipv6": "6",
+    "resolve": "r",
+    "no-header": "H",
+}
+
+
+@command(
+    "ss",
+    man="""
+ss - another utility to investigate sockets (iproute2 6.1)
+
+  ss -tln           listening TCP sockets, numeric (sshd on port 22, systemd-resolved's stub on 53)
+  ss -tulnp         TCP and UDP, with the process owning each socket (root sees them all)
+  ss -s             summary counts
+""",
+)
+def ss(ctx: Context, argv: list[str]) -> int:
+    try:
+        opts, operands = parse(argv[1:], "tulanps46rHe", SS_LONG)
+    except UsageError as error:
+        ctx.err(f"ss: {error}\n")
+        return 255
+    sockets = _sockets(ctx.machine)
+    if "s" in opts:
+        return _ss_summary(ctx, sockets)
+    protocols = {p for p, key in (("tcp", "t"), ("udp", "u")) if key in opts} or {"tcp", "udp"}
+    if "l" in opts:
+        states = {"LISTEN", "UNCONN"}
+    elif "a" in opts:
+        states = {"LISTEN", "UNCONN", "ESTAB"}
+    else:  # SS_CONN: every state but LISTEN and UNCONN
+        states = {"ESTAB", "SYN-SENT", "SYN-RECV", "FIN-WAIT-1", "FIN-WAIT-2", "TIME-WAIT", "CLOSE-WAIT"}
+    family = {"4": False, "6": True}.get(opts.last_of("4", "6") or "")
+    chosen = [
+        s
+        for s in sockets
+        if s["proto"] in protocols and s["state"] in states and (family is None or s["v6"] == family)
+    ]
+    header = [
+        "Netid",
+        "State",
+        "Recv-Q",
+        "Send-Q",
+        "Local Address:",
+        "Port",
+        "Peer Address:",
+        "Port",
+        "Process",
+        "",
+    ]
+    rows = [header] if "H" not in opts else []
+    for s in chosen:
+        port = str(s["port"]) if "n" in opts else SERVICES.get(s["port"], str(s["port"]))
+        local = s["addr"] + (f"%{s['iface']}" if s["iface"] else "") + ":"
+        peer = ("[::]" if s["v6"] else "0.0.0.0") + ":"
+        users = f" users:({s['users']})" if "p" in opts and ctx.is_root else ""
+        rows.append(
+            [s["proto"], s["state"], str(s["q"][0]), str(s["q"][1]), local, port, peer, "*", users, ""]
+        )
+    disabled = set()
+    if len(protocols) == 1:
+        disabled.add(0)
+    if len(states) == 1:
+        disabled.add(1)
+    if rows:
+        ctx.out(_ss_render(rows, disabled, 80 if getattr(ctx, "tty", False) else None))
+    return 0
+
+
+def _ss_summary(ctx: Context, sockets: list[dict]) -> int:
+    """print_summary(): socket counts from /proc/net/sockstat (the total adds the machine's other sockets)."""
+    tcp4 = sum(1 for s in sockets if s["proto"] == "tcp" and not s["v6"])
+    tcp6 = sum(1 for s in sockets if s["proto"] == "tcp" and s["v6"])
+    udp4 = sum(1 for s in sockets if s["proto"] == "udp" and not s["v6"])
+    udp6 = sum(1 for s in sockets if s["proto"] == "udp" and s["v6"])
+    ctx.out(
+        f"Total: {120 + len(sockets)}\n"
+        f"TCP:   {tcp4 + tcp6} (estab 0, closed 0, orphaned 0, timewait 0)\n\n"
+        "Transport Total     IP        IPv6\n"
+        f"RAW\t  {0:<9d} {0:<9d} {0:<9d}\n"
+        f"UDP\t  {udp4 + udp6:<9d} {udp4:<9d} {udp6:<9d}\n"
+        f"TCP\t  {tcp4 + tcp6:<9d} {tcp4:<9d} {tcp6:<9d}\n"
+        f"INET\t  {len(sockets):<9d} {tcp4 + udp4:<9d} {tcp6 + udp6:<9d}\n"
+        f"FRAG\t  {0:<9d} {0:<9d} {0:<9d}\n\n"
+    )
+    return 0
+
+
+def resolve_host(machine, name: str) -> str | None:
+    """An IPv4 address, or the first /etc/hosts entry naming `name` (there is no DNS server to ask)."""
+    try:
+        ipaddress.IPv4Address(name)
+        return name
+    except ValueError:
+        pass
+    try:
+        hosts = machine.fs.read("/etc/hosts")
+    except FsError:
+        hosts = ""
+    for line in hosts.splitlines():
+        fields = line.split("#", 1)[0].split()
+        if len(fields) > 1 and name in fields[1:] and ":" not in fields[0]:
+            return fields[0]
+    return None
+
+
+def _reachable(machine, address: str) -> str:
+    """ "local" (loopback or this machine's own address), "gateway", "neighbour" (an unused address on a
+    link: ARP gets no answer) or "far" (through the gateway, into a network the simulator does not have)."""
+    ip = ipaddress.IPv4Address(address)
+    if ip.is_loopback or any(nic["ipv4"] == address for nic in machine.nics):
+        return "local"
+    for nic in machine.nics:
+        if nic.get("down"):
+            continue
+        if address == nic["gateway"]:
+            return "gateway"
+        if ip in ipaddress.ip_interface(f"{nic['ipv4']}/{nic['prefix']}").network:
+            return "neighbour"
+    return "far"
+
+
+def _rtt_text(usec: int) -> str:
+    """iputils' reply time: three decimals under 1 ms, fewer as it grows."""
+    if usec >= 100000 - 50:
+        return f"{(usec + 500) // 1000}"
+    if usec >= 10000 - 5:
+        return f"{(usec + 50) // 1000}.{(usec + 50) % 1000 // 100}"
+    if usec >= 1000:
+        return f"{(usec + 5) // 1000}.{(usec + 5) % 1000 // 10:02d}"
+    return f"{usec // 1000}.{usec % 1000:03d}"
+
+
+def _ms(usec: int) -> str:
+    return f"{usec // 1000}.{usec % 1000:03d}"
+
+
+@command(
+    "ping",
+    man="""
+ping - send ICMP ECHO_REQUEST to network hosts (iputils 20240117)
+
+  ping -c 3 192.168.122.1   three echo requests to the gateway, then the statistics
+  ping -c 1 localhost       names come from /etc/hosts (this simulated world has no DNS server)
+Without -c it goes on until interrupted (Ctrl-C). An address on the local network that nobody holds
+answers "Destination Host Unreachable"; beyond the gateway, nothing answers: 100% packet loss.
+""",
+)
+def ping(ctx: Context, argv: list[str]) -> int:
+    try:
+        opts, operands = parse(argv[1:], "c:i:W:w:qn46s:t:", {})
+    except UsageError as error:
+        ctx.err(f"ping: {error}\n")
+        return 2
+    if not operands:
+        ctx.err("ping: usage error: Destination address required\n")
+        return 1
+    count = None
+    if "c" in opts:
+        text = opts.get("c")
+        if not text.isdigit():
+            ctx.err(f"ping: invalid argument: '{text}'\n")
+            return 1
+        count = int(text)
+        if not 1 <= count <= 9223372036854775807:
+            ctx.err(f"ping: invalid argument: '{text}': out of range: 1 <= value <= 9223372036854775807\n")
+            return 1
+    if count is None and (opts.get("w") or "").isdigit():  # -w DEADLINE: one probe a second until then
+        count = max(int(opts.get("w")), 1)
+    machine = ctx.machine
+    target = operands[-1]
+    address = resolve_host(machine, target)
+    if address is None:
+        ctx.err(f"ping: {target}: Temporary failure in name resolution\n")
+        return 2
+    shown = address if target == address or "n" in opts else f"{target} ({address})"
+    ctx.out(f"PING {target} ({address}) 56(84) bytes of data.\n")
+    kind = _reachable(machine, address)
+    source = next((nic["ipv4"] for nic in machine.nics if not nic.get("down")), "")
+    rng = machine.rng()
+    base = {"local": 25, "gateway": 280}.get(kind, 0)
+    times, sent, errors = [], 0, 0
+    while count is None or sent < count:
+        ctx.tick(1000)  # a second per probe: without -c the line's budget ends it, as Ctrl-C would
+        sent += 1
+        if kind in ("local", "gateway"):
+            usec = base + rng.randrange(base // 2 + 1)
+            times.append(usec)
+            if "q" not in opts:
+                ttl = 64
+                ctx.out(f"64 bytes from {shown}: icmp_seq={sent} ttl={ttl} time={_rtt_text(usec)} ms\n")
+        elif kind == "neighbour":
+            errors += 1
+            if "q" not in opts:
+                ctx.out(f"From {source} icmp_seq={sent} Destination Host Unreachable\n")
+    machine.tick(sent - 1)
+    if kind == "gateway":
+        for nic in machine.nics:
+            if nic["gateway"] == address:
+                nic["neighbour_seen"] = machine.clock
+    elapsed = (sent - 1) * 1000 + (3 * sent if times else 20 + sent * 12)
+    received = len(times)
+    loss = f"{100 - received * 100 // sent if received else 100}%"
+    ctx.out(f"\n--- {target} ping statistics ---\n{sent} packets transmitted, {received} received")
+    ctx.out(f", +{errors} errors" if errors else "")
+    ctx.out(f", {loss} packet loss, time {elapsed}ms\n")
+    if times:
+        average = sum(times) // received
+        deviation = int((sum(t * t for t in times) / received - (sum(times) / received) ** 2) ** 0.5)
+        ctx.out(
+            f"rtt min/avg/max/mdev = {_ms(min(times))}/{_ms(average)}/{_ms(max(times))}/{_ms(deviation)} ms\n"
+        )
+        return 0
+    if errors:
+        ctx.out(f"pipe {min(sent, 4)}\n")
+    return 1
+
+
+# The kernel driver behind each platform's NIC, as networkctl status (udev's ID_NET_DRIVER) names it.
+NET_DRIVERS = {"kvm": "virtio_net", "vmware": "vmxnet3", "oracle": "e1000", "microsoft": "hv_netvsc"}
+NET_DRIVERS |= {"xen": "vif", "intel": "e1000e", "amd": "igb", "lxc": "veth", "docker": "veth"}
+
+
+def _status_table(rows: list[tuple[str, str]]) -> list[str]:
+    width = max(len(label) for label, _ in rows)
+    lines = []
+    for label, value in rows:
+        lines.append(f"{label + ':' if label else '':>{width + 1}} {value}")
+    return lines
+
+
+def _networkctl_status(ctx: Context, names: list[str]) -> int:
+    """networkctl status (systemd 255): the system's summary, or one link's details. The journal lines
+    it appends are left out here."""
+    from simulator.commands.devices import pci_devices
+
+    machine = ctx.machine
+    nics = machine.nics
+    if not names:
+        rows = [("State", "routable" if any(not n.get("down") for n in nics) else "carrier")]
+        rows.append(("Online state", "online" if any(not n.get("down") for n in nics) else "offline"))
+        addresses = [a for n in nics if not n.get("down") for a in (f"{n['ipv4']} on {n['name']}",
+                     f"{link_local(n['mac']).split('/')[0]} on {n['name']}")]  # fmt: skip
+        rows += [("Address" if i == 0 else "", a) for i, a in enumerate(addresses)]
+        rows += [("Gateway", f"{n['gateway']} on {n['name']}") for n in nics if not n.get("down")][:1]
+        rows += [("DNS", n["gateway"]) for n in nics if n["dhcp"] and not n.get("down")][:1]
+        lines = _status_table(rows)  # the first column of the table holds the dot, on the first row only
+        ctx.out("\n".join(["● " + lines[0], *("  " + line for line in lines[1:])]) + "\n")
+        return 0
+    status = 0
+    for name in names:
+        link = next((link for link in _interfaces(machine) if link["name"] == name), None)
+        if link is None:
+            ctx.err(f'Interface "{name}" not found.\n')
+            status = 1
+            continue
+        ctx.out("\n".join(_link_status(machine, link, pci_devices(machine))) + "\n")
+    return status
+
+
+def _link_status(machine, link: dict, devices) -> list[str]:
+    nic = link.get("nic")
+    if nic is None:
+        rows = [("Link File", "n/a"), ("Network File", "n/a"), ("State", "carrier (unmanaged)")]
+        rows += [("Online state", "unknown"), ("Type", "loopback"), ("MTU", "65536"), ("QDisc", "noqueue")]
+        rows += [("Address", "127.0.0.1"), ("", "::1")]
+        return [f"● {link['index']}: lo", *("  " + line for line in _status_table(rows))]
+    down = nic.get("down")
+    key = machine.spec["platform"] if machine.kind != "metal" else machine.cpu.vendor
+    card = next((d for d in devices if d.class_name in ("Ethernet controller",)), None)
+    rows = [
+        ("Link File", "/usr/lib/systemd/network/99-default.link"),
+        ("Network File", f"/run/systemd/network/10-netplan-{nic.get('hwname', nic['name'])}.network"),
+        ("State", "off (configured)" if down else "routable (configured)"),
+        ("Online state", "offline" if down else "online"),
+        ("Type", "ether"),
+    ]
+    if card:
+        rows += [("Path", f"pci-0000:{card.slot}"), ("Driver", NET_DRIVERS.get(key, ""))]
+        rows += [("Vendor", card.vendor), ("Model", card.device)]
+    else:
+        rows.append(("Driver", NET_DRIVERS.get(key, "")))
+    rows += [("Hardware Address", nic["mac"]), ("MTU", f"{link['mtu']} (min: 68, max: 65535)")]
+    rows += [("QDisc", link["qdisc"]), ("IPv6 Address Generation Mode", "eui64")]
+    if not down:
+        via = f" (DHCP4 via {nic['gateway']})" if nic["dhcp"] else ""
+        rows += [("Address", nic["ipv4"] + via), ("", link_local(nic["mac"]).split("/")[0])]
+        rows += [("Gateway", nic["gateway"])]
+        if nic["dhcp"]:
+            rows.append(("DNS", nic["gateway"]))
+    rows += [("Activation Policy", "up"), ("Required For Online", "yes")]
+    return [f"● {link['index']}: {nic['name']}", *("  " + line for line in _status_table(rows))]

@@ -6,12 +6,14 @@ machine then waits in firmware setup (see simulator/firmware.py) instead of boot
 
 from __future__ import annotations
 
+import fnmatch
 import time
 from dataclasses import dataclass
 
 from simulator import packages
 from simulator.commands import Context, command
 from simulator.commands.identity import NO_SYSTEMD
+from simulator.commands.options import UsageError, parse
 from simulator.commands.processes import SHELL_PID, processes
 
 
@@ -167,6 +169,17 @@ SERVICES = {
         "1.1M (peak: 1.6M)",
     ),
 }
+SYSTEMCTL_OPTIONS = {
+    "all": "a",
+    "type=": "t",
+    "state=": "state",
+    "no-pager": "no-pager",
+    "no-legend": "no-legend",
+    "plain": "plain",
+    "full": "l",
+    "quiet": "q",
+    "firmware-setup": "firmware-setup",
+}
 POLKIT_REFUSAL = (
     "Failed to reboot system via logind: Interactive authentication required.\n"
     "Failed to start reboot.target: Interactive authentication required.\n"
@@ -286,6 +299,98 @@ def overview_text(ctx: Context, line: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _table(rows: list[list[str]]) -> list[str]:
+    """format-table.c: columns as wide as their widest cell, one space apart, no trailing blanks."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return [
+        " ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows
+    ]
+
+
+def _unit_rows(machine, opts, patterns: list[str]) -> list[list[str]]:
+    """The loaded units that --type, --state and the patterns select (only services are modelled)."""
+    types = {t for value in opts.all("t") for t in value.split(",")}
+    states = {state for value in opts.all("state") for state in value.split(",")}
+    rows = []
+    for name in sorted(installed(machine)):
+        unit, service = f"{name}.service", SERVICES[name]
+        if types and "service" not in types:
+            continue
+        if states and not states & {"loaded", "active", service.state}:
+            continue
+        if patterns and not any(
+            fnmatch.fnmatchcase(unit, p) or fnmatch.fnmatchcase(name, p) for p in patterns
+        ):
+            continue
+        rows.append([" ", unit, "loaded", "active", service.state, service.description])
+    return rows
+
+
+def _list_units(ctx: Context, opts, patterns: list[str]) -> int:
+    """verb_list_units (systemctl-list-units.c, systemd 255): the table, then the legend."""
+    rows = _unit_rows(ctx.machine, opts, patterns)
+    legend = "no-legend" not in opts
+    header = [["", "UNIT", "LOAD", "ACTIVE", "SUB", "DESCRIPTION"]] if legend else []
+    table = header + rows
+    if "plain" in opts:
+        table = [row[1:] for row in table]
+    if table:
+        ctx.out("".join(line + "\n" for line in _table(table)))
+    if not legend:
+        return 0
+    if rows:
+        ctx.out(
+            "\nLOAD   = Reflects whether the unit definition was properly loaded.\n"
+            "ACTIVE = The high-level unit activation state, i.e. generalization of SUB.\n"
+            "SUB    = The low-level unit activation state, values depend on unit type.\n"
+        )
+    states = {state for value in opts.all("state") for state in value.split(",")}
+    hint = "To show all installed unit files use 'systemctl list-unit-files'.\n"
+    if "a" in opts or "inactive" in states:
+        ctx.out(f"{len(rows)} loaded units listed.\n{hint}")
+    elif not states:
+        ctx.out(f"{len(rows)} loaded units listed. Pass --all to see loaded but inactive units, too.\n{hint}")
+    else:
+        ctx.out(f"{len(rows)} loaded units listed.\n")
+    return 0
+
+
+def _list_unit_files(ctx: Context, opts, patterns: list[str]) -> int:
+    """verb_list_unit_files: UNIT FILE, STATE, PRESET (a dash where a static unit has none)."""
+    rows = [
+        [unit, SERVICES[unit.removesuffix(".service")].preset, "-" if state == "static" else "enabled"]
+        for unit, state in (
+            (f"{name}.service", SERVICES[name].preset) for name in sorted(installed(ctx.machine))
+        )
+        if not patterns or any(fnmatch.fnmatchcase(unit, p) for p in patterns)
+    ]
+    legend = "no-legend" not in opts
+    table = ([["UNIT FILE", "STATE", "PRESET"]] if legend else []) + rows
+    if table:
+        ctx.out("".join(line + "\n" for line in _table(table)))
+    if legend:
+        ctx.out(f"\n{len(rows)} unit files listed.\n")
+    return 0
+
+
+def _is_enabled(ctx: Context, units: list[str], quiet: bool) -> int:
+    """is-enabled: the unit file state of each; 0 when one is enabled (or static), else 1."""
+    if not units:
+        ctx.err("Too few arguments.\n")
+        return 1
+    status = 1
+    for unit in units:
+        if unit not in installed(ctx.machine):
+            ctx.err(f"Failed to get unit file state for {unit}.service: No such file or directory\n")
+            return 1
+        state = SERVICES[unit].preset
+        if not quiet:
+            ctx.out(state + "\n")
+        if state in ("enabled", "static"):
+            status = 0
+    return status
+
+
 def reboot_machine(ctx: Context, firmware: bool) -> int:
     machine = ctx.machine
     if not ctx.is_root:
@@ -313,6 +418,10 @@ systemctl - control the systemd system and service manager
   systemctl status ssh            state of a service (also qemu-guest-agent, open-vm-tools,
                                   virtualbox-guest-utils, hv-kvp-daemon: the guest agents)
   systemctl is-active NAME        active / inactive
+  systemctl is-enabled NAME       enabled / static / disabled: is it started at boot?
+  systemctl list-units [--type=service] [--state=running] [--all] [--no-legend] [PATTERN]
+                                  the loaded units: UNIT LOAD ACTIVE SUB DESCRIPTION
+  systemctl list-unit-files       the installed unit files and whether they are enabled
   systemctl reboot                reboot (root)
   systemctl reboot --firmware-setup   reboot into the UEFI firmware setup (root)
 Not available in an application container: there, the app is PID 1, not systemd.
@@ -320,13 +429,23 @@ Not available in an application container: there, the app is PID 1, not systemd.
 )
 def systemctl(ctx: Context, argv: list[str]) -> int:
     machine = ctx.machine
+    try:
+        opts, args = parse(argv[1:], "ahlqt:", SYSTEMCTL_OPTIONS)
+    except UsageError as error:
+        ctx.err(f"systemctl: {error}\n")
+        return 1
     if machine.spec["platform"] == "docker":
         ctx.err(NO_SYSTEMD + "Failed to connect to bus: Host is down\n")
         return 1
-    args = [a for a in argv[1:] if a not in ("--no-pager", "-l", "--full")]
     verb, units = (args[0], [u.removesuffix(".service") for u in args[1:]]) if args else ("list-units", [])
+    if verb == "list-units":
+        return _list_units(ctx, opts, args[1:])
+    if verb == "list-unit-files":
+        return _list_unit_files(ctx, opts, args[1:])
+    if verb == "is-enabled":
+        return _is_enabled(ctx, units, "q" in opts)
     if verb == "reboot":
-        return reboot_machine(ctx, "--firmware-setup" in units)
+        return reboot_machine(ctx, "firmware-setup" in opts)
     if verb == "status" and not units:
         ctx.out(overview_text(ctx, " ".join(argv)))
         return 0
@@ -357,14 +476,6 @@ def systemctl(ctx: Context, argv: list[str]) -> int:
                 + ".service' for details.\n"
             )
             return 1
-        return 0
-    if verb == "list-units":
-        ctx.out(
-            "".join(
-                f"  {name}.service loaded active {SERVICES[name].state} {SERVICES[name].description}\n"
-                for name in sorted(running(machine))
-            )
-        )
         return 0
     ctx.err(f"Unknown command verb '{verb}'.\n")
     return 1

@@ -10,7 +10,7 @@ import time
 
 from simulator import procfs
 from simulator.commands import Context, command
-from simulator.commands.options import Options, gnu
+from simulator.commands.options import Options, UsageError, gnu, parse
 from simulator.layout import KERNEL_VERSION, RELEASE
 
 SYSTEMD_VERSION = (
@@ -199,10 +199,16 @@ Summarises /proc/cpuinfo. Under "Virtualization features":
   Hypervisor vendor: KVM, Oracle, VMware, Microsoft, Xen: we ARE a VM
   Virtualization type: full (hardware virtualization) or para
 Containers are not reported: lscpu only sees the (shared) CPU.
+  lscpu -e    one line per CPU: node, socket, core, caches, online, frequencies
+  lscpu -p    the same, comma-separated for scripts
 """,
 )
 def lscpu(ctx: Context, argv: list[str]) -> int:
-    for arg in argv[1:]:
+    args = argv[1:]
+    if args and args[0].split("=")[0] in ("-e", "--extended", "-p", "--parse") and len(args) == 1:
+        option, _, columns = args[0].partition("=")
+        return _lscpu_cpus(ctx, option in ("-p", "--parse"), columns)
+    for arg in args:
         return try_help(ctx, "lscpu", arg)
     # util-linux 2.39 print_summary: a tree with section headers on a terminal; into a pipe (isatty() false)
     # flat "Field: data" lines, headers dropped ("Don't print section lines without data on non-terminal
@@ -229,6 +235,113 @@ def lscpu(ctx: Context, argv: list[str]) -> int:
     return 0
 
 
+def _cpu_topology(machine) -> list[dict[str, str]]:
+    """One row per CPU: a VM's vCPUs are one socket each; a host numbers the first thread of every core
+    first, then the siblings (cpuN and cpuN+cores share a core, as Linux enumerates them)."""
+    cpu = machine.cpu
+    count = procfs.cpu_count(machine)
+    rows = []
+    for n in range(count):
+        vm = machine.kind != "metal"
+        core = n if vm else n % cpu.cores
+        socket = n if vm else 0
+        row = {"CPU": str(n), "NODE": "0", "SOCKET": str(socket), "CORE": str(core)}
+        row |= {"CACHE": f"{core}:{core}:{core}:{socket}", "ONLINE": "yes"}
+        if not vm:
+            row |= {"MAXMHZ": cpu.max_mhz, "MINMHZ": cpu.min_mhz, "MHZ": f"{float(cpu.mhz):.4f}"}
+        rows.append(row)
+    return rows
+
+
+LSCPU_COLUMNS = ("CPU", "NODE", "SOCKET", "CORE", "CACHE", "ONLINE", "MAXMHZ", "MINMHZ", "MHZ")
+
+
+def _lscpu_cpus(ctx: Context, parse: bool, columns: str) -> int:
+    """lscpu -e (a table, util-linux 2.39) or -p (comma-separated, for scripts), optionally =LIST."""
+    rows = _cpu_topology(ctx.machine)
+    if columns:
+        named = columns.lstrip("=").split(",")
+        unknown = [c for c in named if c.strip().upper() not in LSCPU_COLUMNS]
+        if unknown:
+            ctx.err(f"lscpu: unknown column: {unknown[0]}\n")
+            return 1
+        chosen = [c.strip().upper() for c in named]
+    elif parse:
+        chosen = ["CPU", "CORE", "SOCKET", "NODE", "CACHE"]
+    else:
+        chosen = [c for c in LSCPU_COLUMNS if c in rows[0]]
+    if parse:
+        # the cache column is split by level, after an empty Book column the default list keeps
+        names = {"CACHE": ",L1d,L1i,L2,L3", "CORE": "Core", "SOCKET": "Socket", "NODE": "Node"}
+        header = ",".join(names.get(c, c.title() if c != "CPU" else "CPU") for c in chosen)
+        ctx.out(
+            "# The following is the parsable format, which can be fed to other\n"
+            "# programs. Each different item in every column has an unique ID\n"
+            "# starting usually from zero.\n"
+            f"# {header}\n"
+        )
+        for row in rows:
+            cells = [("," + row[c].replace(":", ",")) if c == "CACHE" else row.get(c, "") for c in chosen]
+            ctx.out(",".join(cells) + "\n")
+        return 0
+    titles = {"CACHE": "L1d:L1i:L2:L3"}
+    table = [[titles.get(c, c) for c in chosen]] + [[row.get(c, "-") for c in chosen] for row in rows]
+    widths = [max(len(line[i]) for line in table) for i in range(len(chosen))]
+    for line in table:
+        cells = [
+            cell.ljust(width) if name == "CACHE" else cell.rjust(width)
+            for cell, width, name in zip(line, widths, chosen, strict=True)
+        ]
+        ctx.out(" ".join(cells).rstrip() + "\n")
+    return 0
+
+
+LEVELS = ("emerg", "alert", "crit", "err", "warn", "notice", "info", "debug")
+
+
+def kernel_level(text: str) -> int:
+    """The printk level of a logged line, which the model does not store: pr_err for the failures the
+    scenarios log (KVM init, missing modules), pr_notice for the banner, pr_info for the rest."""
+    lowered = text.lower()
+    failures = ("not supported", "disabled (by bios)", "isn't amd", "failed", "error")
+    if any(word in lowered for word in failures):
+        return 3
+    if "warning" in lowered:
+        return 4
+    if text.startswith(("Linux version", "Kernel command line")):  # printk(KERN_NOTICE ...) in init/main.c
+        return 5
+    return 6
+
+
+def _parse_levels(ctx: Context, spec: str) -> set[int] | None:
+    """parse_level() of util-linux 2.39: names (any case) or numbers, comma-separated."""
+    chosen = set()
+    for word in spec.split(","):
+        if word.isdigit() and int(word) < len(LEVELS):
+            chosen.add(int(word))
+        elif word.lower() in LEVELS:
+            chosen.add(LEVELS.index(word.lower()))
+        else:
+            ctx.err(f"dmesg: unknown level '{word}'\n")
+            return None
+    return chosen
+
+
+DMESG_LONG = {
+    "ctime": "T",
+    "notime": "t",
+    "read-clear": "c",
+    "clear": "C",
+    "kernel": "k",
+    "human": "H",
+    "decode": "x",
+    "follow": "w",
+    "level=": "l",
+    "nopager": "P",
+    "color=": "color",
+}
+
+
 @command(
     "dmesg",
     man="""
@@ -236,49 +349,62 @@ dmesg - print the kernel ring buffer (root only on Ubuntu: kernel.dmesg_restrict
 
   sudo dmesg | grep -i hypervisor     "Hypervisor detected: KVM" in a VM guest
   sudo dmesg | grep -i kvm            why did modprobe kvm_intel fail?
-  -T human-readable time stamps   -t no time stamps   -c print, then clear (root)
+  -T human-readable time stamps   -t no time stamps   -H relative times   -x facility:level prefixes
+  -l err,warn  only those levels  -w wait for new messages (Ctrl-C ends it)   -c print, then clear (root)
 Inside a container dmesg is refused even to root.
 """,
 )
 def dmesg(ctx: Context, argv: list[str]) -> int:
     machine = ctx.machine
-    args = set(argv[1:])
-    known = {
-        "-T",
-        "--ctime",
-        "-t",
-        "--notime",
-        "-c",
-        "--read-clear",
-        "-C",
-        "--clear",
-        "-k",
-        "--kernel",
-        "-H",
-        "-L",
-        "--color=never",
-        "-x",
-    }
-    for arg in args - known:
-        return try_help(ctx, "dmesg", arg)
+    try:
+        opts, operands = parse(argv[1:], "cCkHLtTxwl:P", DMESG_LONG)
+    except UsageError as error:
+        ctx.err(f"dmesg: {error}\nTry 'dmesg --help' for more information.\n")
+        return 1
+    if operands:
+        ctx.err("dmesg: bad usage\nTry 'dmesg --help' for more information.\n")
+        return 1
+    levels = None
+    for spec in opts.all("l"):
+        levels = _parse_levels(ctx, spec)
+        if levels is None:
+            return 1
     if not ctx.is_root or machine.kind == "container":
         ctx.err("dmesg: read kernel buffer failed: Operation not permitted\n")
         return 1
-    if args & {"-C", "--clear"}:
+    if "C" in opts:
         machine.dmesg.clear()
         return 0
     boot = machine.now() - machine.uptime()
-    lines = []
+    clock = opts.last_of("t", "T", "H")
+    lines, previous = [], None
     for at, text in machine.dmesg:
-        if args & {"-t", "--notime"}:
-            lines.append(text)
-        elif args & {"-T", "--ctime"}:
-            lines.append(f"[{time.strftime('%a %b %e %H:%M:%S %Y', time.gmtime(boot + at))}] {text}")
+        level = kernel_level(text)
+        if levels is not None and level not in levels:
+            continue
+        prefix = f"{'kern':<6}:{LEVELS[level]:<6}: " if "x" in opts else ""
+        if clock == "t":
+            stamp = ""
+        elif clock == "T":
+            stamp = f"[{time.strftime('%a %b %e %H:%M:%S %Y', time.gmtime(boot + at))}] "
+        elif clock == "H":  # DMESG_TIMEFTM_RELTIME: the minute when it changes, else the delta
+            now = time.gmtime(boot + at)
+            if previous is None or time.strftime("%j%H%M", now) != time.strftime("%j%H%M", previous[0]):
+                stamp = f"[{time.strftime('%b%d %H:%M', now)}] "
+            else:
+                delta = at - previous[1]
+                stamp = f"[  {delta:+8.6f}] " if delta < 10 else f"[ {delta:+9.6f}] "
+            previous = (now, at)
         else:
-            lines.append(f"[{at:12.6f}] {text}")
-    ctx.out("".join(line + "\n" for line in lines))
-    if args & {"-c", "--read-clear"}:
+            stamp = f"[{at:12.6f}] "
+        lines.append(prefix + stamp + text + "\n")
+        ctx.tick()
+    ctx.out("".join(lines))
+    if "c" in opts:
         machine.dmesg.clear()
+    if "w" in opts:  # nothing new is logged while it waits: it runs until interrupted
+        while True:
+            ctx.tick(1000)
     return 0
 
 

@@ -250,3 +250,20 @@ def test_chown_needs_root(sh):
     sh("sudo chown root:kvm f")
     assert sh("ls -l f").stdout.startswith("-rw-r--r-- 1 root kvm ")
     assert sh("sudo chown nobody f").stderr == "chown: invalid user: 'nobody'\n"
+
+
+def test_stat_format_and_printf_directives():
+    from simulator import World
+
+    world = World.new("kvm-guest")
+    assert world.run("stat -c '%n %s %U %G %a %A %F %h %u %g' /etc/hostname").stdout == (
+        "/etc/hostname 6 root root 644 -rw-r--r-- regular file 1 0 0\n"
+    )
+    assert world.run("stat -c %y /etc/hostname").stdout == "2024-11-27 10:00:00.000000000 +0000\n"
+    assert world.run("stat --printf '%n\\t%s\\n' /etc/hostname").stdout == "/etc/hostname\t6\n"
+    assert world.run("stat -c '%q %%' /").stdout == "? %\n"
+    assert world.run("stat -c %N /bin").stdout == "'/bin' -> 'usr/bin'\n"
+    assert world.run("stat -c '%a %F' /tmp").stdout == "1777 directory\n"
+    inode = world.run("stat -c %i /etc/hosts").stdout.strip()
+    assert world.run("ls -i /etc/hosts").stdout == f"{inode} /etc/hosts\n"
+    assert world.run("ls -li /etc/hosts").stdout.startswith(f"{inode} -rw-r--r-- 1 root root ")

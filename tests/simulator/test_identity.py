@@ -1,5 +1,6 @@
 import base64
 import hashlib
+import re
 
 from simulator import Result, World
 from simulator.keys import MACHINE_ID
@@ -56,7 +57,7 @@ def test_ssh_keygen_A_as_learner_cannot_save():
 
 def test_ssh_keygen_errors_end_in_crlf_like_openssh_log():
     world = World.new("kvm-guest")
-    assert world.run("ssh-keygen -lf /x") == Result("", "/x: No such file or directory\r\n", 255)
+    assert world.run("ssh-keygen -lf /x") == Result("", "ssh-keygen: /x: No such file or directory\r\n", 255)
     assert world.run("ssh-keygen -lf /etc/hostname") == Result(
         "", "/etc/hostname is not a public key file.\r\n", 255
     )
@@ -109,8 +110,11 @@ def test_hostnamectl_shows_a_transient_name_that_differs():
 
 def test_hostnamectl_set_hostname_needs_root_and_persists():
     world = World.new("kvm-guest")
-    assert world.run("hostnamectl set-hostname web02") == Result(
-        "", "Could not set static hostname: Access denied\n", 1
+    assert world.run("hostnamectl set-hostname web02") == Result(  # set_hostname() sets the pretty name first
+        "", "Could not set pretty hostname: Access denied\n", 1
+    )
+    assert world.run("hostnamectl --static set-hostname web02").stderr == (
+        "Could not set static hostname: Access denied\n"
     )
     assert world.run("sudo hostnamectl set-hostname web02") == Result("", "", 0)
     assert world.run("cat /etc/hostname").stdout == "web02\n"
@@ -222,4 +226,120 @@ def test_etc_ssh_holds_the_configuration_beside_the_host_keys():
     assert (
         world.run("cat /etc/ssh/sshd_config.d/60-cloudimg-settings.conf").stdout
         == "PasswordAuthentication no\n"
+    )
+
+
+def test_ssh_keygen_generates_a_user_key_pair_with_openssh_messages():
+    world = World.new("kvm-guest")
+    result = world.run("ssh-keygen -t ed25519 -N '' -C me@lab")
+    lines = result.stdout.splitlines()
+    assert lines[:3] == [
+        "Generating public/private ed25519 key pair.",
+        "Enter file in which to save the key (/home/learner/.ssh/id_ed25519): ",
+        "Your identification has been saved in /home/learner/.ssh/id_ed25519",
+    ]
+    assert lines[3:5] == [
+        "Your public key has been saved in /home/learner/.ssh/id_ed25519.pub",
+        "The key fingerprint is:",
+    ]
+    assert lines[5].startswith("SHA256:") and lines[5].endswith(" me@lab")
+    assert lines[6:8] == ["The key's randomart image is:", "+--[ED25519 256]--+"]
+    assert all(len(row) == 19 and row[0] == row[-1] == "|" for row in lines[8:17])
+    assert lines[17:] == ["+----[SHA256]-----+"]
+    assert "".join(lines[8:17]).count("S") == 1 and "E" in "".join(lines[8:17])
+    assert result.stderr == "Created directory '/home/learner/.ssh'.\r\n" and result.status == 0
+    listing = world.run("ls -l ~/.ssh").stdout.splitlines()
+    assert listing[1].startswith("-rw------- 1 learner learner ") and listing[1].endswith(" id_ed25519")
+    assert listing[2].startswith("-rw-r--r-- 1 learner learner ")
+    public = world.run("cat ~/.ssh/id_ed25519.pub").stdout
+    assert world.run("ssh-keygen -y -f ~/.ssh/id_ed25519").stdout == public
+    fingerprint = lines[5].split()[0]
+    assert world.run("ssh-keygen -lf ~/.ssh/id_ed25519.pub").stdout == f"256 {fingerprint} me@lab (ED25519)\n"
+
+
+def test_ssh_keygen_asks_before_overwriting_and_quiet_prints_nothing():
+    world = World.new("kvm-guest")
+    assert world.run("ssh-keygen -q -t rsa -b 4096 -f /tmp/k -N secret") == Result("", "", 0)
+    assert world.run("ssh-keygen -lf /tmp/k.pub").stdout.startswith("4096 SHA256:")
+    again = world.run("ssh-keygen -q -f /tmp/k -N ''")
+    assert again.stdout == "/tmp/k already exists.\nOverwrite (y/n)? \n" and again.status == 1
+    assert world.run("echo y | ssh-keygen -q -f /tmp/k -N ''").status == 0
+    assert world.run("ssh-keygen -lf /tmp/k.pub").stdout.startswith("256 SHA256:")
+
+
+def test_ssh_keygen_md5_fingerprint_and_errors():
+    world = World.new("kvm-guest")
+    md5 = world.run("ssh-keygen -E md5 -lf /etc/ssh/ssh_host_ed25519_key.pub").stdout
+    assert re.fullmatch(r"256 MD5:([0-9a-f]{2}:){15}[0-9a-f]{2} root@\S+ \(ED25519\)\n", md5)
+    assert world.run("ssh-keygen -y -f /etc/passwd") == Result(
+        "", 'Load key "/etc/passwd": error in libcrypto\r\n', 255
+    )
+    assert (
+        world.run("ssh-keygen -f /etc/k -N ''").stderr == 'Saving key "/etc/k" failed: Permission denied\r\n'
+    )
+    assert world.run("ssh-keygen -t rsa -b 512").stderr == "Invalid RSA key length: minimum is 1024 bits\r\n"
+    too_many = world.run("ssh-keygen key.pub")
+    assert too_many.stderr.startswith("Too many arguments.\r\nusage: ssh-keygen [-q] [-a rounds]")
+    assert too_many.status == 1
+    assert world.run("ssh-keygen -j").stderr.startswith("unknown option -- j\nusage: ")
+
+
+def test_ssh_keygen_y_ignores_a_private_key_others_can_read():
+    world = World.new("kvm-guest")
+    world.run("ssh-keygen -q -f /tmp/k -N '' && chmod 644 /tmp/k")
+    result = world.run("ssh-keygen -y -f /tmp/k")
+    assert result.stderr.split("\r\n")[1] == "@         WARNING: UNPROTECTED PRIVATE KEY FILE!          @"
+    assert result.stderr.endswith(
+        "Permissions 0644 for '/tmp/k' are too open.\r\n"
+        "It is required that your private key files are NOT accessible by others.\r\n"
+        "This private key will be ignored.\r\n"
+        'Load key "/tmp/k": bad permissions\r\n'
+    )
+    assert result.status == 255
+
+
+def test_hostnamectl_prints_one_name_per_flag():
+    world = World.new("kvm-guest")
+    world.run("sudo hostname temp")
+    assert world.run("hostnamectl --static") == Result("web01\n", "", 0)
+    assert world.run("hostnamectl --transient") == Result("temp\n", "", 0)
+    assert world.run("hostnamectl hostname --pretty") == Result("\n", "", 0)
+    assert world.run("hostnamectl --static --pretty") == Result(
+        "", "Cannot query more than one name type at a time\n", 1
+    )
+    assert world.run("hostnamectl --bogus") == Result("", "hostnamectl: unrecognized option '--bogus'\n", 1)
+
+
+def test_hostnamectl_turns_a_free_form_name_into_pretty_and_static_names():
+    world = World.new("kvm-guest")
+    assert world.run("sudo hostnamectl hostname 'Web Server 2'") == Result("", "", 0)
+    assert (
+        world.run("cat /etc/hostname /etc/machine-info").stdout
+        == 'WebServer2\nPRETTY_HOSTNAME="Web Server 2"\n'
+    )
+    assert world.run("hostnamectl").stdout.startswith(
+        " Static hostname: WebServer2\n Pretty hostname: Web Server 2\n"
+    )
+    assert world.run("hostname").stdout == "WebServer2\n"
+    assert world.run("sudo hostnamectl set-hostname web03 && ls /etc/machine-info").status == 2
+    hint = world.run("sudo hostnamectl --transient hostname tmp1")
+    assert hint.stderr.endswith(
+        "Hint: static hostname is already set, so the specified transient hostname will not be used.\n"
+    )
+    assert world.run("hostname").stdout == "web03\n"
+
+
+def test_ssh_keygen_takes_an_empty_option_value():
+    world = World.new("kvm-guest")
+    assert world.run("ssh-keygen -R ''").status == 255
+    assert world.run("ssh-keygen -q -N '' -f /tmp/k") == Result("", "", 0)
+
+
+def test_ssh_keygen_ecdsa_sizes_pick_the_curve():
+    world = World.new("kvm-guest")
+    assert world.run("ssh-keygen -q -t ecdsa -b 521 -N '' -f /tmp/e").status == 0
+    assert world.run("cat /tmp/e.pub").stdout.startswith("ecdsa-sha2-nistp521 ")
+    assert world.run("ssh-keygen -lf /tmp/e.pub").stdout.startswith("521 SHA256:")
+    assert world.run("ssh-keygen -t ecdsa -b 300").stderr == (
+        "Invalid ECDSA key length: valid lengths are 256, 384 or 521 bits\r\n"
     )

@@ -297,3 +297,41 @@ def test_a_saved_machine_stores_only_the_modules_that_changed():
     copy = World.from_dict(world.to_dict())
     assert copy.machine.modules == world.machine.modules
     assert copy.run("cat /sys/module/kvm_intel/parameters/nested").stdout == "Y\n"
+
+
+def test_insmod_takes_a_file_and_resolves_no_dependencies():
+    world = World.new("intel-vtx-host")
+    kvm = "/lib/modules/6.8.0-49-generic/kernel/arch/x86/kvm"
+    assert world.run(f"insmod {kvm}/kvm.ko.zst").stderr == (
+        f"insmod: ERROR: could not insert module {kvm}/kvm.ko.zst: Operation not permitted\n"
+    )
+    assert world.run(f"sudo insmod {kvm}/kvm.ko.zst").stderr == (
+        f"insmod: ERROR: could not insert module {kvm}/kvm.ko.zst: Unknown symbol in module\n"
+    )
+    irqbypass = world.run("modinfo -n irqbypass").stdout.strip()
+    assert world.run(f"sudo insmod {irqbypass} && sudo insmod {kvm}/kvm.ko.zst").status == 0
+    assert world.run(f"sudo insmod {kvm}/kvm-intel.ko.zst && lsmod | grep -c '^kvm'").stdout == "2\n"
+    assert world.run(f"sudo insmod {kvm}/kvm.ko.zst").stderr.endswith(": File exists\n")
+    assert world.run("sudo insmod kvm") == Result(
+        "", "insmod: ERROR: could not load module kvm: No such file or directory\n", 1
+    )
+    assert world.run("sudo insmod /etc/hostname").stderr.endswith(": Invalid module format\n")
+
+
+def test_depmod_and_update_initramfs_need_root():
+    world = World.new("kvm-guest")
+    errors = world.run("depmod -a").stderr.splitlines()
+    assert len(errors) == 10
+    assert errors[0].startswith("depmod: ERROR: openat(/lib/modules/6.8.0-49-generic, modules.dep.")
+    assert errors[0].endswith(", 301, 644): Permission denied")
+    assert world.run("sudo depmod -a") == Result("", "", 0)
+    assert world.run("sudo update-initramfs -u") == Result(
+        "update-initramfs: Generating /boot/initrd.img-6.8.0-49-generic\n", "", 0
+    )
+    assert world.run("update-initramfs").stderr.startswith("Usage: update-initramfs {-c|-d|-u} [-k version]")
+
+
+def test_insmod_in_a_container_is_not_permitted_even_to_root():
+    assert World.new("docker-container").run("sudo insmod /etc/passwd") == Result(
+        "", "insmod: ERROR: could not insert module /etc/passwd: Operation not permitted\n", 1
+    )

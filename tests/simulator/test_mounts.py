@@ -77,3 +77,20 @@ def test_stat_in_lxc_shows_the_host_disk_its_root_is_bound_from():
     world = World.new("lxc-container")
     root = next(p for d in world.machine.disks for p in d["parts"] if p["fstype"] == "ext4")
     assert world.run("stat /").stdout.splitlines()[2].startswith(f"Device: {root['major']},{root['minor']}\t")
+
+
+def test_df_inodes_and_output_fields():
+    world = World.new("kvm-guest")
+    assert world.run("df -i /").stdout == (
+        "Filesystem      Inodes IUsed   IFree IUse% Mounted on\n"
+        "/dev/vda1      1572864 61000 1511864    4% /\n"
+    )
+    assert "/dev/vda15           0     0       0     - /boot/efi\n" in world.run("df -i").stdout
+    assert world.run("df -ih /").stdout.splitlines()[1] == "/dev/vda1        1.5M   60K  1.5M    4% /"
+    assert world.run("df --output=source,fstype,pcent /boot").stdout == (
+        "Filesystem     Type Use%\n/dev/vda16     ext4  11%\n"
+    )
+    assert world.run("df --output / | tail -1").stdout.split()[-2:] == ["/", "/"]
+    assert world.run("df -i --output") == Result(
+        "", "df: options -i and --output are mutually exclusive\nTry 'df --help' for more information.\n", 1
+    )

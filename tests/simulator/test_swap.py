@@ -80,3 +80,20 @@ def test_swap_comes_back_on_reboot_and_survives_a_saved_state(host):
     assert World.from_dict(host.to_dict()).run("swapon").stdout == ""
     host.run("sudo reboot")
     assert host.run("swapon --noheadings").stdout == "/swap.img file   4G   0B   -2\n"
+
+
+def test_swapon_on_a_directory_warns_and_fails_to_read_the_header(host):
+    result = host.run("sudo swapon ..")
+    assert result.stderr == (
+        "swapon: ..: insecure permissions 0755, 0600 suggested.\nswapon: ..: read swap header failed\n"
+    )
+    assert result.status == 255
+
+
+def test_swapon_and_swapoff_take_paths_relative_to_the_working_directory(host):
+    assert host.run("cd / && sudo swapoff swap.img && swapon --show").stdout == ""
+    assert (
+        host.run("cd / && sudo swapon ./swap.img && cat /proc/swaps")
+        .stdout.splitlines()[1]
+        .startswith("/swap.img ")
+    )

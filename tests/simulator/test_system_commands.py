@@ -454,3 +454,77 @@ def test_ip_s_link_prints_iproute2_6_1_counter_tables(worlds):
     ]
     assert re.fullmatch(r"    {1,10}\d+ +\d+      0       0       0       0 \n", out[3])
     assert len(out[3]) == len("    RX:  bytes packets errors dropped  missed   mcast ") + 1
+
+
+def test_systemctl_list_units_prints_systemd_255s_table_and_legend(worlds):
+    assert worlds["kvm"].run("systemctl list-units --type=service").stdout == (
+        "  UNIT                     LOAD   ACTIVE SUB     DESCRIPTION\n"
+        "  cloud-init.service       loaded active exited  Cloud-init: Network Stage\n"
+        "  qemu-guest-agent.service loaded active running QEMU Guest Agent\n"
+        "  ssh.service              loaded active running OpenBSD Secure Shell server\n"
+        "  systemd-journald.service loaded active running Journal Service\n"
+        "  systemd-networkd.service loaded active running Network Configuration\n"
+        "\n"
+        "LOAD   = Reflects whether the unit definition was properly loaded.\n"
+        "ACTIVE = The high-level unit activation state, i.e. generalization of SUB.\n"
+        "SUB    = The low-level unit activation state, values depend on unit type.\n"
+        "5 loaded units listed. Pass --all to see loaded but inactive units, too.\n"
+        "To show all installed unit files use 'systemctl list-unit-files'.\n"
+    )
+    assert worlds["kvm"].run("systemctl list-units --state=exited --no-legend").stdout == (
+        "  cloud-init.service loaded active exited Cloud-init: Network Stage\n"
+    )
+    assert worlds["kvm"].run("systemctl list-units --no-legend --plain 'ssh*'").stdout == (
+        "ssh.service loaded active running OpenBSD Secure Shell server\n"
+    )
+
+
+def test_systemctl_unit_files_and_is_enabled(worlds):
+    files = worlds["kvm"].run("systemctl list-unit-files").stdout.splitlines()
+    assert files[0] == "UNIT FILE                STATE   PRESET"
+    assert "qemu-guest-agent.service static  -" in files and files[-1] == "5 unit files listed."
+    assert worlds["kvm"].run("systemctl is-enabled ssh") == Result("enabled\n", "", 0)
+    assert worlds["kvm"].run("systemctl is-enabled nope") == Result(
+        "", "Failed to get unit file state for nope.service: No such file or directory\n", 1
+    )
+    assert worlds["kvm"].run("systemctl --bogus") == Result(
+        "", "systemctl: unrecognized option '--bogus'\n", 1
+    )
+
+
+def test_dmesg_levels_decode_and_relative_times():
+    world = World.new("intel-vtx-host")
+    world.run("sudo modprobe kvm_amd")
+    assert world.run("sudo dmesg --level=err").stdout == (
+        "[   30.370000] kvm_amd: SVM not supported by CPU 0, not amd or hygon\n"
+    )
+    assert world.run("sudo dmesg -l err,warn -x -t").stdout == (
+        "kern  :err   : kvm_amd: SVM not supported by CPU 0, not amd or hygon\n"
+    )
+    assert world.run("sudo dmesg -x | head -1").stdout.startswith(
+        "kern  :notice: [    0.000000] Linux version "
+    )
+    human = world.run("sudo dmesg -H | head -2").stdout.splitlines()
+    assert human[0].startswith("[Nov27 09:59] Linux version") and human[1].startswith("[  +0.000000] ")
+    assert world.run("sudo dmesg -l foo") == Result("", "dmesg: unknown level 'foo'\n", 1)
+
+
+def test_dmesg_follow_runs_until_the_line_is_interrupted():
+    result = World.new("kvm-guest").run("sudo dmesg -w")
+    assert "Hypervisor detected: KVM" in result.stdout and result.status == 130
+
+
+def test_lscpu_extended_and_parsable_list_each_cpu():
+    assert World.new("kvm-guest").run("lscpu -e").stdout == (
+        "CPU NODE SOCKET CORE L1d:L1i:L2:L3 ONLINE\n"
+        "  0    0      0    0 0:0:0:0          yes\n"
+        "  1    0      1    1 1:1:1:1          yes\n"
+    )
+    host = World.new("intel-vtx-host")
+    assert host.run("lscpu -e | head -6 | tail -1").stdout == (
+        "  4    0      0    0 0:0:0:0          yes 4700.0000 400.0000 2800.0000\n"
+    )
+    parsable = host.run("lscpu -p").stdout.splitlines()
+    assert parsable[3:6] == ["# CPU,Core,Socket,Node,,L1d,L1i,L2,L3", "0,0,0,0,,0,0,0,0", "1,1,0,0,,1,1,1,0"]
+    assert host.run("lscpu -e=CPU,CORE").stdout.splitlines()[-1] == "  7    3"
+    assert host.run("lscpu -e=foo") == Result("", "lscpu: unknown column: foo\n", 1)
