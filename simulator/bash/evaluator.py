@@ -23,7 +23,7 @@ from simulator.bash.errors import (
     ShellSyntaxError,
 )
 from simulator.bash.parser import ASSIGNMENT, parse
-from simulator.commands import BrokenPipe
+from simulator.commands import BrokenPipe, Interrupted
 from simulator.filesystem import FsError
 from simulator.patterns import Glob, Regex
 
@@ -162,6 +162,10 @@ class CommandEvaluator:
                     status = leaving.status
                 except BrokenPipe:
                     status = 141
+                except Interrupted:
+                    if index == last or not run.work.grace():
+                        raise
+                    status = 141  # the reader gets what was written; the writer ends as by SIGPIPE
             statuses.append(status)
             stdin = Input("".join(out)) if index < last else stdin
         self.arrays["PIPESTATUS"] = {str(i): str(s) for i, s in enumerate(statuses)}

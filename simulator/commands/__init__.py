@@ -25,6 +25,7 @@ MAN_PAGES: dict[str, str] = {}
 MAX_WORK = 200_000  # steps one line may take: loop turns, commands, files walked, lines made
 MAX_CPU_SECONDS = 0.5  # and, whatever the steps cost, this much CPU time
 STOPPED = "GuestLab stopped this line: it used its budget of"
+MAX_GRACES, GRACE_STEPS, GRACE_SECONDS = 3, 20_000, 0.05
 
 
 def command(name: str, man: str = ""):
@@ -54,14 +55,26 @@ class Work:
     limit: int = MAX_WORK
     done: int = 0
     started: float = field(default_factory=time.thread_time)
+    cpu_limit: float = MAX_CPU_SECONDS
+    graces: int = 0
 
     def tick(self, steps: int = 1) -> None:
         self.done += steps
         if self.done > self.limit:
-            raise Interrupted(f"{STOPPED} {self.limit:,} steps of work")
+            raise Interrupted(f"{STOPPED} {MAX_WORK:,} steps of work")
         checked = (self.done >> 4) != ((self.done - steps) >> 4)  # the clock is read every 16 steps
-        if checked and time.thread_time() - self.started > MAX_CPU_SECONDS:
+        if checked and time.thread_time() - self.started > self.cpu_limit:
             raise Interrupted(f"{STOPPED} {MAX_CPU_SECONDS} s of CPU time")
+
+    def grace(self) -> bool:
+        """A little more work for the readers of a pipe whose writer was stopped (`ping host | head -n 2`:
+        head still reads what ping wrote, as it would have before SIGPIPE ended ping). A few per line."""
+        if self.graces >= MAX_GRACES:
+            return False
+        self.graces += 1
+        self.limit = self.done + GRACE_STEPS
+        self.cpu_limit = time.thread_time() - self.started + GRACE_SECONDS
+        return True
 
 
 @dataclass
