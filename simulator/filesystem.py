@@ -21,6 +21,7 @@ MAX_FILE_SIZE = 1 << 20
 # a saved lab state small however many files a learner writes.
 MAX_TOTAL_SIZE = 8 << 20
 MAX_NODES = 20_000
+DEVICE_READ = 64 * 1024  # bytes one read of an endless device gives
 DEFAULT_EPOCH = 1732701600
 
 STRERROR = {
@@ -320,7 +321,19 @@ class FileSystem:
             raise FsError("EACCES", path)
         if node.generator is not None:
             return self.generate(node.generator)
+        if node.kind == "chardev":
+            return self._device(node)
         return node.content
+
+    def _device(self, node: Node) -> str:
+        """What reading a memory device gives (drivers/char/mem.c, random.c): /dev/zero and /dev/full endless
+        zero bytes, /dev/random and /dev/urandom endless random ones; here DEVICE_READ of them, the rest
+        of the stream being what no reader here waits for. Other devices read as empty."""
+        if node.major != 1 or node.minor not in (5, 7, 8, 9):
+            return ""
+        if node.minor in (8, 9):
+            return self.generate("urandom")
+        return "\0" * DEVICE_READ
 
     def write(
         self,

@@ -434,9 +434,9 @@ def _install_views(machine) -> None:
     if machine.kind == "container":
         _install_container_dev(machine)
     else:
-        fs.mknod("/dev/null", "chardev", 1, 3, 0o666)
-        fs.mknod("/dev/zero", "chardev", 1, 5, 0o666)
         fs.mknod("/dev/mem", "chardev", 1, 1, 0o640, 0, 15)
+        for name, major, minor in CONTAINER_DEVICES:  # the memory devices and tty every system has
+            fs.mknod(f"/dev/{name}", "chardev", major, minor, 0o666, 0, 5 if name == "tty" else 0)
     for nic in machine.nics:
         _add_net_device(fs, nic["name"], net_device_path(machine, nic["name"]))
     _add_net_device(fs, "lo", "virtual/net/lo")

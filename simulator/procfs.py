@@ -7,6 +7,7 @@ fs/proc/meminfo.c, and the sysfs DMI attributes (drivers/firmware/dmi-id.c).
 from __future__ import annotations
 
 from simulator import layout
+from simulator.filesystem import DEVICE_READ
 from simulator.hardware import MODULES
 
 
@@ -356,6 +357,8 @@ def generate(machine, name: str) -> str:
         return f"{b[:8]}-{b[8:12]}-{b[12:16]}-{b[16:20]}-{b[20:]}\n"
     if kind == "allocated":  # a file whose bytes are not modelled (a swap area)
         return ""
+    if kind == "urandom":  # from the machine's seeded generator; 7-bit, so that a character is one byte
+        return bytes(b & 0x7F for b in machine.rng().randbytes(DEVICE_READ)).decode("ascii")
     return GENERATORS[kind](machine)
 
 

@@ -54,10 +54,30 @@ function setUpTerminal() {
   const history = JSON.parse(form.dataset.history || "[]");
   let position = history.length;
   let draft = "";
+  let continued = 0; // lines of a command typed over several lines (the "> " prompt), so far
+  let interrupted = false;
   output.scrollTop = output.scrollHeight;
+  showCommandLine(input);
 
   form.addEventListener("htmx:before:request", () => {
-    if (input.value.trim() && !input.value.endsWith(INTERRUPT)) history.push(input.value);
+    interrupted = input.value.endsWith(INTERRUPT);
+    if (input.value.trim() && !interrupted) history.push(input.value);
+    position = history.length;
+  });
+  // As bash's history keeps it, a command typed over several lines is recalled as one (the server sends
+  // it joined), and one dropped with Ctrl-C is not recalled at all. (finally:request comes after the swap.)
+  form.addEventListener("htmx:finally:request", () => {
+    const prompt = document.getElementById("prompt");
+    if (interrupted) {
+      history.splice(history.length - continued, continued);
+      continued = 0;
+    } else if (prompt.textContent === "> ") {
+      continued += 1;
+    } else if (continued > 0) {
+      history.splice(history.length - continued - 1, continued + 1, prompt.dataset.recall);
+      continued = 0;
+    }
+    interrupted = false;
     position = history.length;
   });
   form.addEventListener("htmx:after:request", (event) => {
@@ -70,7 +90,9 @@ function setUpTerminal() {
   });
   document.addEventListener("htmx:after:swap", () => { output.scrollTop = output.scrollHeight; });
 
+  let tabbedOn = null; // the line as it was after the last Tab: a second Tab there lists the candidates
   input.addEventListener("keydown", async (event) => {
+    if (event.key !== "Tab") tabbedOn = null;
     if (event.key === "ArrowUp" && position > 0) {
       if (position === history.length) draft = input.value;
       position -= 1;
@@ -83,7 +105,9 @@ function setUpTerminal() {
     } else if (event.key === "Tab" && !event.shiftKey && input.value.trim() !== "") {
       // Tab on an empty line moves focus on as usual, so the terminal never traps keyboard users.
       event.preventDefault();
-      await complete(form, input, output);
+      await complete(form, input, output, tabbedOn === input.value);
+      tabbedOn = input.value;
+      return;
     } else if (event.key === "l" && event.ctrlKey) {
       event.preventDefault();
       output.replaceChildren();
@@ -97,7 +121,21 @@ function setUpTerminal() {
   });
 }
 
-async function complete(form, input, output) {
+// An address naming #command-line (after "Start this lab", or a command sent without JavaScript) would
+// put the command line at the top of the window, the output above it out of sight, and block autofocus:
+// bring the command line to the bottom of the window instead, with the focus.
+function showCommandLine(input) {
+  if (window.location.hash !== "#command-line") return;
+  const show = () => {
+    input.scrollIntoView({ block: "end" });
+    input.focus({ preventScroll: true });
+  };
+  show();
+  window.addEventListener("load", show, { once: true });
+}
+
+// bash's Tab: complete as far as the candidates agree; when they agree no further, a second Tab lists them.
+async function complete(form, input, output, again) {
   const url = `${form.dataset.completeUrl}?line=${encodeURIComponent(input.value)}`;
   const response = await fetch(url, { headers: { Accept: "application/json" } });
   if (!response.ok) return;
@@ -115,7 +153,7 @@ async function complete(form, input, output) {
     words[words.length - 1] = done.endsWith("/") ? done : `${done} `;
   } else if (prefix.length > current.length) {
     words[words.length - 1] = prefix;
-  } else {
+  } else if (again) {
     // As bash shows it: the line as typed, the candidates under it, then the prompt and the same line
     // again, which here is the command line itself, keeping its text.
     const entry = document.createElement("div");

@@ -126,13 +126,16 @@ class LabView:
     answers: dict
     hints: dict
     grade: dict
+    last_command: str  # the newest history entry: a command typed over several lines, joined
 
     editor: Session | None = None
 
     @classmethod
     def of(cls, world: World) -> LabView:
         editor = world.editor.copy() if world.editor else None
-        return cls(world.prompt, dict(world.answers), dict(world.hints), world.grade(), editor)
+        history = world.shell.history
+        last = history[-1] if history else ""
+        return cls(world.prompt, dict(world.answers), dict(world.hints), world.grade(), last, editor)
 
 
 def act(db: Database, lab_id: int, action):
@@ -207,7 +210,7 @@ def _log(db: Database, lab_id: int, entry: LoggedCommand, now: str) -> int:
     terminal says so."""
     result = entry.result
     budget = _log_budget(db, lab_id)
-    stdout, stderr = _kept(result.stdout), _kept(result.stderr)
+    stdout, stderr = kept_output(result.stdout), kept_output(result.stderr)
     output = interleaved(result)
     if _size(entry.prompt, entry.line, stdout, stderr) > budget:
         stdout, stderr, output = "", LOG_FULL, None
@@ -262,7 +265,7 @@ def interleaved(result: Result) -> list | None:
     return [[fd, text] for fd, text in result.chunks]
 
 
-def _kept(output: str) -> str:
+def kept_output(output: str) -> str:
     """One command's output as the log keeps it: at most KEEP_OUTPUT_BYTES, the cut marked."""
     data = output.encode()
     if len(data) <= KEEP_OUTPUT_BYTES:
@@ -353,16 +356,6 @@ def command_log(db: Database, lab_id: int) -> list[dict]:
     return shown[::-1]
 
 
-def history(db: Database, lab_id: int) -> list[str]:
-    """The lines Up and Down recall, oldest first."""
-    rows = db.query(
-        "SELECT line FROM lab_commands WHERE lab_id = ? AND line != '' AND instr(line, char(3)) = 0"
-        " ORDER BY id DESC LIMIT ?",
-        [lab_id, RECALL],
-    )
-    return [row["line"] for row in rows][::-1]
-
-
 def next_lab(scenario_id: str) -> dict | None:
     """The scenario after this one in teaching order, offered when a lab is complete."""
     order = list_scenarios()
@@ -380,5 +373,5 @@ def lab_context(db: Database, scenario: dict, lab: dict) -> dict:
         "world": world,
         "grade": world.grade(),
         "log": command_log(db, lab["id"]),
-        "history": history(db, lab["id"]),
+        "history": world.shell.history[-RECALL:],  # as bash keeps it: a command typed over lines is one
     }

@@ -8,7 +8,7 @@ from simulator import list_scenarios, load_scenario
 from simulator.checks import TITLES
 from simulator.completion import complete as complete_line
 from simulator.editing import NoEditor
-from simulator.shell import MAX_LINE
+from simulator.shell import INTERRUPT, MAX_LINE
 from web import lab_store
 from web.auth import current_owner, safe_next
 from web.db import get_db
@@ -44,6 +44,12 @@ def scenario_title(scenario_id: str) -> str:
 @bp.app_template_filter("check_title")
 def check_title(check_id: str) -> str:
     return TITLES.get(check_id, check_id)
+
+
+@bp.app_template_filter("typed")
+def typed(line: str) -> str:
+    """A command line as the terminal echoed it: Ctrl-C at its end shows as ^C."""
+    return line[:-1] + "^C" if line.endswith(INTERRUPT) else line
 
 
 @bp.app_template_filter("terminal_text")
@@ -128,8 +134,9 @@ def run(scenario_id):
             "id": entry.id,
             "prompt": entry.prompt,
             "line": entry.line,
-            "stdout": entry.result.stdout,
-            "stderr": entry.result.stderr,
+            # as the log keeps it, so that a reload shows the same
+            "stdout": lab_store.kept_output(entry.result.stdout),
+            "stderr": lab_store.kept_output(entry.result.stderr),
             "output": lab_store.interleaved(entry.result),
             "status": entry.result.status,
         },
