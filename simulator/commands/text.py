@@ -33,20 +33,50 @@ def read_inputs(ctx: Context, prog: str, operands: list[str], open_message: str 
             yield operand, None
 
 
-def translate_regex(pattern: str, extended: bool) -> str:
-    """POSIX basic (extended=False) or extended regular expression, with GNU extensions, to Python re."""
+QUANTIFIERS = {"*", "+", "?"}
+# X** is X*, X+? is X*...: POSIX allows a repetition of a repetition, Python's re does not
+COMBINED = {("+", "+"): "+", ("?", "?"): "?"}
+
+
+def translate_regex(pattern: str, extended: bool, leading_star_literal: bool = True) -> str:
+    """POSIX basic (extended=False) or extended regular expression, with GNU extensions, to Python re.
+
+    grep reads a `*` that starts an ERE as a literal star; sed (glibc's POSIX syntax) rejects it
+    (`leading_star_literal=False`). Errors are raised as re.error with glibc's words where they differ.
+    """
     out: list[str] = []
     i = 0
+
+    def quantifier(q: str) -> None:
+        if out and out[-1] in QUANTIFIERS:
+            out[-1] = COMBINED.get((out[-1], q), "*")
+        else:
+            out.append(q)
+
     while i < len(pattern):
         c = pattern[i]
         if c == "\\" and i + 1 < len(pattern):
             n = pattern[i + 1]
-            if n in "(){}|+?":
+            if n == "{" and not extended:
+                interval = re.match(r"\\\{(\d*(?:,\d*)?)\\\}", pattern[i:])
+                if interval is None:
+                    closed = "\\}" in pattern[i:]
+                    raise re.error("Invalid content of \\{\\}" if closed else "Unmatched \\{")
+                out.append("{" + interval.group(1) + "}")
+                i += interval.end()
+                continue
+            if n in "+?" and not extended:
+                quantifier(n)
+            elif n in "(){}|+?":
                 out.append(n if not extended else "\\" + n)
             elif n == "<":
                 out.append(r"\b(?=\w)")
             elif n == ">":
                 out.append(r"\b(?<=\w)")
+            elif n == "`":
+                out.append(r"\A")
+            elif n == "'":
+                out.append(r"\Z")
             elif n in "wWsSbB" or n.isdigit():
                 out.append("\\" + n)
             else:
@@ -60,10 +90,15 @@ def translate_regex(pattern: str, extended: bool) -> str:
             text, i = bracket
             out.append(text)
             continue
+        at_start = not out or out[-1] in ("^", "(", "|")
         if c in "(){}|+?" and not extended:
             out.append("\\" + c)
-        elif c == "*" and (not out or out[-1] in ("^", "(", "|")):
+        elif c == "*" and at_start and (leading_star_literal or not extended):
             out.append(r"\*")
+        elif c in "*+?" and at_start and not leading_star_literal:
+            raise re.error("Invalid preceding regular expression")
+        elif c in "*+?":
+            quantifier(c)
         elif c == "{" and extended and not re.match(r"\{\d*(,\d*)?\}", pattern[i:]):
             out.append(r"\{")
         else:
@@ -72,14 +107,25 @@ def translate_regex(pattern: str, extended: bool) -> str:
     return "".join(out)
 
 
-def _regex_error(error: re.error) -> str:
+def regex_error_message(error: re.error) -> str:
+    """glibc's regerror() text for what Python's re rejected in a translated POSIX regex."""
     text = str(error)
+    if text.startswith(("Unmatched \\{", "Invalid ")):
+        return text
     if "missing )" in text or "unterminated subpattern" in text:
         return "Unmatched ( or \\("
     if "unbalanced parenthesis" in text:
         return "Unmatched ) or \\)"
     if "character set" in text:
         return "Unmatched [, [^, [:, [., or [="
+    if "invalid group reference" in text:
+        return "Invalid back reference"
+    if "nothing to repeat" in text or "multiple repeat" in text:
+        return "Invalid preceding regular expression"
+    if "end of pattern" in text:
+        return "Trailing backslash"
+    if "bad character range" in text:
+        return "Invalid range end"
     return "Invalid regular expression"
 
 
@@ -151,7 +197,7 @@ def grep(ctx: Context, opts: Options, operands: list[str]) -> int:
             regex = rf"(?<!\w)(?:{regex})(?!\w)"
         compiled = Regex(regex, "i" in opts, longest=True, budget=line_budget(ctx))
     except re.error as error:
-        ctx.err(f"grep: {_regex_error(error)}\n")
+        ctx.err(f"grep: {regex_error_message(error)}\n")
         return 2
     max_count = opts.get("m")
     if max_count is not None and not re.fullmatch(r"-?\d+", max_count):
