@@ -299,14 +299,14 @@ class _Grep:
 
 
 def _numeric_shorthand(argv: list[str]) -> list[str]:
-    """head -5 / tail -5 mean -n 5 (and tail +5 means -n +5), the historical syntax."""
-    out = [argv[0]]
-    for arg in argv[1:]:
-        if re.fullmatch(r"-\d+", arg):
-            out.extend(["-n", arg[1:]])
-        else:
-            out.append(arg)
-    return out
+    """head -5 / tail -5 mean -n 5 (and tail +5 means -n +5), the historical syntax: only as the first
+    argument, so `head -n -2` keeps its negative count."""
+    first = argv[1] if len(argv) > 1 else ""
+    if re.fullmatch(r"-\d+", first):
+        return [argv[0], "-n", first[1:], *argv[2:]]
+    if argv[0].endswith("tail") and re.fullmatch(r"\+\d+", first):
+        return [argv[0], "-n", first, *argv[2:]]
+    return argv
 
 
 def _head_tail(ctx: Context, prog: str, opts: Options, operands: list[str]) -> int:
