@@ -14,7 +14,7 @@ import re
 from simulator.commands import Context, command
 from simulator.commands.options import Options, gnu
 from simulator.filesystem import FsError
-from simulator.patterns import POSIX_CLASSES, PatternTooCostly, Regex, bracket_expression, line_budget
+from simulator.patterns import POSIX_CLASSES, Glob, PatternTooCostly, Regex, bracket_expression, line_budget
 
 COREUTILS = "(GNU coreutils) 9.4"
 STDIN_NAME = "(standard input)"
@@ -151,11 +151,12 @@ DESCRIPTION
 """,
 )
 @gnu(
-    "EFGivwxcnoqslLhHrRm:e:",
+    "EFGPivwxcnoqslLhHrRm:e:A:B:C:",
     {
         "extended-regexp": "E",
         "fixed-strings": "F",
         "basic-regexp": "G",
+        "perl-regexp": "P",
         "ignore-case": "i",
         "invert-match": "v",
         "word-regexp": "w",
@@ -171,6 +172,11 @@ DESCRIPTION
         "no-filename": "h",
         "with-filename": "H",
         "recursive": "r",
+        "include=": "include",
+        "exclude=": "exclude",
+        "after-context=": "A",
+        "before-context=": "B",
+        "context=": "C",
         "max-count=": "m",
         "regexp=": "e",
         "color=": "color",
@@ -187,15 +193,18 @@ def grep(ctx: Context, opts: Options, operands: list[str]) -> int:
             return 2
         patterns = [operands.pop(0)]
     patterns = [p for text in patterns for p in text.split("\n")]
-    mode = opts.last_of("E", "F", "G") or "G"
+    mode = opts.last_of("E", "F", "G", "P") or "G"
     try:
-        pieces = [re.escape(p) if mode == "F" else translate_regex(p, mode == "E") for p in patterns]
+        if mode == "P":  # Perl syntax is (nearly) Python's: -P patterns are used as they are
+            pieces = patterns
+        else:
+            pieces = [re.escape(p) if mode == "F" else translate_regex(p, mode == "E") for p in patterns]
         regex = "|".join(f"(?:{p})" for p in pieces)
         if "x" in opts:
             regex = f"^(?:{regex})$"
         elif "w" in opts:
             regex = rf"(?<!\w)(?:{regex})(?!\w)"
-        compiled = Regex(regex, "i" in opts, longest=True, budget=line_budget(ctx))
+        compiled = Regex(regex, "i" in opts, longest=mode != "P", budget=line_budget(ctx))
     except re.error as error:
         ctx.err(f"grep: {regex_error_message(error)}\n")
         return 2
@@ -205,8 +214,14 @@ def grep(ctx: Context, opts: Options, operands: list[str]) -> int:
         return 2
     recursive = "r" in opts or "R" in opts
     targets = operands or (["."] if recursive else ["-"])
+    for key in ("A", "B", "C"):
+        if opts.get(key) is not None and not opts.get(key).isdigit():
+            ctx.err(f"grep: {opts.get(key)}: invalid context length argument\n")
+            return 2
     searcher = _Grep(ctx, opts, compiled, int(max_count) if max_count is not None else -1)
-    show_names = "H" in opts or (len(targets) > 1 or recursive) and "h" not in opts
+    # -r names the files it finds under a directory; one plain file operand stays unnamed
+    walked = recursive and any(t != "-" and ctx.machine.fs.is_dir(t, ctx.cwd, ctx.uid) for t in targets)
+    show_names = "H" in opts or (len(targets) > 1 or walked) and "h" not in opts
     try:
         for target in targets:
             for name, text in _grep_inputs(ctx, opts, target, recursive, bool(operands)):
@@ -238,12 +253,27 @@ def _grep_inputs(ctx: Context, opts: Options, target: str, recursive: bool, name
             if sub != real and fs.nodes[sub].kind == "file"
         ]
     for path in paths:
+        if not _grep_wants(ctx, opts, path):
+            continue
         try:
             yield path, fs.read(path, ctx.cwd, ctx.uid)
         except FsError as error:
             if not quiet:
                 ctx.err(f"grep: {path}: {error.message}\n")
             yield path, None
+
+
+def _grep_wants(ctx: Context, opts: Options, path: str) -> bool:
+    """--include / --exclude: shell patterns matched against the file's base name."""
+    base = path.rstrip("/").rsplit("/", 1)[-1]
+
+    def matches(pattern: str) -> bool:
+        return Glob([(c, True) for c in pattern], line_budget(ctx)).fullmatch(base)
+
+    if any(matches(pattern) for pattern in opts.all("exclude")):
+        return False
+    includes = opts.all("include")
+    return not includes or any(matches(pattern) for pattern in includes)
 
 
 class _Grep:
@@ -256,6 +286,10 @@ class _Grep:
         self.max_count = max_count
         self.matched = False
         self.error = False
+        context = opts.get("C", "0")
+        self.after = int(opts.get("A", context))
+        self.before = int(opts.get("B", context))
+        self.printed_group = False  # for the "--" between groups of context
 
     def search(self, name: str, text: str | None, show_names: bool) -> bool:
         if text is None:
@@ -267,6 +301,7 @@ class _Grep:
         lines = text.split("\n")
         if lines and lines[-1] == "":
             lines.pop()
+        ctx.tick(len(lines) // 64 + 1)
         for number, line in enumerate(lines, 1):
             if self.max_count >= 0 and len(selected) >= self.max_count:
                 break
@@ -287,6 +322,9 @@ class _Grep:
         if "\0" in text and selected:
             ctx.err(f"grep: {name}: binary file matches\n")
             return True
+        if any(key in opts for key in "ABC") and not ("o" in opts and not invert):
+            ctx.out(self.with_context(name if show_names else None, lines, selected))
+            return True
         out = []
         for number, line in selected:
             lead = prefix + (f"{number}:" if "n" in opts else "")
@@ -296,6 +334,24 @@ class _Grep:
                 out.append(f"{lead}{line}\n")
         ctx.out("".join(out))
         return bool(selected)
+
+    def with_context(self, name: str | None, lines: list[str], selected: list[tuple[int, str]]) -> str:
+        """Selected lines (name:number:) with -B/-A lines around them (name-number-), groups split by --."""
+        matched = {number for number, _ in selected}
+        shown: list[int] = []
+        for number in sorted(matched):
+            for around in range(max(1, number - self.before), min(len(lines), number + self.after) + 1):
+                if not shown or around > shown[-1]:
+                    shown.append(around)
+        out = []
+        for index, number in enumerate(shown):
+            if (index == 0 and self.printed_group) or (index and number != shown[index - 1] + 1):
+                out.append("--\n")
+            mark = ":" if number in matched else "-"
+            lead = (name + mark if name is not None else "") + (f"{number}{mark}" if "n" in self.opts else "")
+            out.append(f"{lead}{lines[number - 1]}\n")
+        self.printed_group = self.printed_group or bool(shown)
+        return "".join(out)
 
 
 def _numeric_shorthand(argv: list[str]) -> list[str]:
@@ -338,7 +394,7 @@ def _head_tail(ctx: Context, prog: str, opts: Options, operands: list[str]) -> i
             chosen = units[len(units) - count :] if count else []
         header = f"==> {STDIN_NAME if name == '-' else name} <==\n" if many else ""
         blocks.append(header + "".join(chosen))
-    ctx.out("\n".join(blocks))
+    ctx.out(("\n" if many else "").join(blocks))
     return status
 
 
@@ -403,9 +459,13 @@ DESCRIPTION
        `wc -l < file` prints just the number: with no FILE operand there is no name to print.
 """,
 )
-@gnu("lwcmL", {"lines": "l", "words": "w", "bytes": "c", "chars": "m"}, version=COREUTILS)
+@gnu(
+    "lwcmL",
+    {"lines": "l", "words": "w", "bytes": "c", "chars": "m", "max-line-length": "L"},
+    version=COREUTILS,
+)
 def wc(ctx: Context, opts: Options, operands: list[str]) -> int:
-    chosen = [k for k in "lwmc" if k in opts] or ["l", "w", "c"]
+    chosen = [k for k in "lwmcL" if k in opts] or ["l", "w", "c"]
     fs = ctx.machine.fs
     rows = []
     status = 0
@@ -422,13 +482,14 @@ def wc(ctx: Context, opts: Options, operands: list[str]) -> int:
             continue
         data = text.encode()
         counts = {"l": text.count("\n"), "w": len(text.split()), "c": len(data), "m": len(text)}
+        counts["L"] = max((len(line.expandtabs(8)) for line in text.split("\n")), default=0)
         if name == "-":
             streaming = True
         else:
             regular_bytes += len(data)
         rows.append((counts, name if operands else ""))
-    if len(rows) > 1:
-        total = {k: sum(r[0][k] for r in rows) for k in chosen}
+    if len(operands) > 1:
+        total = {k: (max if k == "L" else sum)([0] + [r[0][k] for r in rows]) for k in chosen}
         rows.append((total, "total"))
     if len(chosen) == 1 and len(rows) == 1:
         width = 1
@@ -458,26 +519,64 @@ DESCRIPTION
        -u     only print unique lines                       -i   ignore case
 """,
 )
-@gnu("cdui", {"count": "c", "repeated": "d", "unique": "u", "ignore-case": "i"}, version=COREUTILS)
+@gnu(
+    "cdDuif:s:w:z",
+    {"count": "c", "repeated": "d", "all-repeated": "D", "unique": "u", "ignore-case": "i"}
+    | {"skip-fields=": "f", "skip-chars=": "s", "check-chars=": "w", "zero-terminated": "z"},
+    version=COREUTILS,
+)
 def uniq(ctx: Context, opts: Options, operands: list[str]) -> int:
-    if len(operands) > 1:
-        ctx.err(f"uniq: extra operand '{operands[1]}'\nTry 'uniq --help' for more information.\n")
+    if len(operands) > 2:
+        ctx.err(f"uniq: extra operand '{operands[2]}'\nTry 'uniq --help' for more information.\n")
         return 1
+    numbers = {}
+    for key, what in (("f", "fields to skip"), ("s", "bytes to skip"), ("w", "bytes to compare")):
+        value = opts.get(key)
+        if value is not None and not value.isdigit():
+            ctx.err(f"uniq: {value}: invalid number of {what}\n")
+            return 1
+        numbers[key] = int(value) if value is not None else None
     name, text = next(read_inputs(ctx, "uniq", operands[:1]))
     if text is None:
         return 1
+    delimiter = "\0" if "z" in opts else "\n"
+
+    def compared(line: str) -> str:
+        if numbers["f"]:
+            for skipped, field in enumerate(re.finditer(r"[ \t]*[^ \t]+", line), 1):
+                if skipped == numbers["f"]:
+                    line = line[field.end() :]
+                    break
+            else:
+                line = ""  # fewer fields than skipped: nothing is left to compare
+        if numbers["s"]:
+            line = line[numbers["s"] :]
+        if numbers["w"] is not None:
+            line = line[: numbers["w"]]
+        return line.lower() if "i" in opts else line
+
+    lines = text.split(delimiter)
+    if lines[-1] == "":
+        lines.pop()
     groups: list[list[str]] = []
-    for line in text.splitlines():
-        same = groups and (groups[-1][0].lower() == line.lower() if "i" in opts else groups[-1][0] == line)
-        if same:
+    for line in lines:
+        if groups and compared(groups[-1][0]) == compared(line):
             groups[-1].append(line)
         else:
             groups.append([line])
     out = []
     for group in groups:
-        if ("d" in opts and len(group) < 2) or ("u" in opts and len(group) > 1):
+        if ("d" in opts or "D" in opts) and len(group) < 2 or ("u" in opts and len(group) > 1):
             continue
-        out.append((f"{len(group):7d} " if "c" in opts else "") + group[0] + "\n")
+        shown = group if "D" in opts else group[:1]
+        out.extend((f"{len(group):7d} " if "c" in opts else "") + line + delimiter for line in shown)
+    if len(operands) == 2:
+        try:
+            ctx.machine.fs.write(operands[1], "".join(out), ctx.cwd, ctx.uid)
+        except FsError as error:
+            ctx.err(f"uniq: {operands[1]}: {error.message}\n")
+            return 1
+        return 0
     ctx.out("".join(out))
     return 0
 
@@ -514,8 +613,9 @@ DESCRIPTION
 """,
 )
 @gnu(
-    "b:c:d:f:s",
-    {"bytes=": "b", "characters=": "c", "delimiter=": "d", "fields=": "f", "only-delimited": "s"},
+    "b:c:d:f:sz",
+    {"bytes=": "b", "characters=": "c", "delimiter=": "d", "fields=": "f", "only-delimited": "s"}
+    | {"complement": "complement", "output-delimiter=": "output", "zero-terminated": "z"},
     version=COREUTILS,
 )
 def cut(ctx: Context, opts: Options, operands: list[str]) -> int:
@@ -533,8 +633,16 @@ def cut(ctx: Context, opts: Options, operands: list[str]) -> int:
         ctx.err("cut: the delimiter must be a single character\nTry 'cut --help' for more information.\n")
         return 1
 
+    complement = "complement" in opts
+
     def chosen(items: list[str]) -> list[str]:
-        return [item for index, item in enumerate(items, 1) if any(a <= index <= b for a, b in ranges)]
+        return [
+            item
+            for index, item in enumerate(items, 1)
+            if any(a <= index <= b for a, b in ranges) != complement
+        ]
+
+    joiner = opts.get("output", delimiter if kind == "f" else "")
 
     status = 0
     out = []
@@ -544,12 +652,12 @@ def cut(ctx: Context, opts: Options, operands: list[str]) -> int:
             continue
         for line in text.splitlines():
             if kind != "f":
-                out.append("".join(chosen(list(line))) + "\n")
+                out.append(joiner.join(chosen(list(line))) + "\n")
             elif delimiter not in line:
                 if "s" not in opts:
                     out.append(line + "\n")
             else:
-                out.append(delimiter.join(chosen(line.split(delimiter))) + "\n")
+                out.append(joiner.join(chosen(line.split(delimiter))) + "\n")
     ctx.out("".join(out))
     return status
 
@@ -592,29 +700,39 @@ TR_CLASSES = {
 }
 
 
+TR_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", "a": "\a", "b": "\b", "f": "\f", "v": "\v"}
+
+
 def _tr_set(text: str) -> str:
-    """Expand a tr SET: escapes, ranges a-z and classes like [:upper:]."""
-    # GNU tr's escapes: \NNN (one to three octal digits), \\, \a \b \f \n \r \t \v
-    escapes = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", "a": "\a", "b": "\b", "f": "\f", "v": "\v"}
-    text = re.sub(
-        r"\\([0-7]{1,3}|[ntr\\abfv])",
-        lambda m: escapes[m.group(1)] if m.group(1) in escapes else chr(int(m.group(1), 8) & 0xFF),
-        text,
-    )
-    out = []
+    """Expand a tr SET: escapes (an escaped character is never a range dash), ranges a-z, [:class:]."""
+    chars: list[tuple[str, bool]] = []  # (character, written literally with a backslash)
     i = 0
     while i < len(text):
-        match = re.match(r"\[:([a-z]+):\]", text[i:])
-        if match and match.group(1) in POSIX_CLASSES:
-            spec = TR_CLASSES.get(match.group(1), "")
-            out.append(_tr_set(spec) if "-" in spec else spec)
-            i += match.end()
-        elif i + 2 < len(text) and text[i + 1] == "-" and text[i] <= text[i + 2]:
-            out.append("".join(chr(c) for c in range(ord(text[i]), ord(text[i + 2]) + 1)))
-            i += 3
+        octal = re.match(r"\\([0-7]{1,3})", text[i:])
+        if octal:
+            chars.append((chr(int(octal.group(1), 8) & 0xFF), True))
+            i += octal.end()
+        elif text[i] == "\\" and i + 1 < len(text):
+            chars.append((TR_ESCAPES.get(text[i + 1], text[i + 1]), True))
+            i += 2
         else:
-            out.append(text[i])
+            match = re.match(r"\[:([a-z]+):\]", text[i:])
+            if match and match.group(1) in POSIX_CLASSES:
+                spec = TR_CLASSES.get(match.group(1)) or POSIX_CLASSES[match.group(1)]
+                chars.extend((c, True) for c in _tr_set(spec))
+                i += match.end()
+                continue
+            chars.append((text[i], False))
             i += 1
+    out = []
+    j = 0
+    while j < len(chars):
+        if j + 2 < len(chars) and chars[j + 1] == ("-", False) and chars[j][0] <= chars[j + 2][0]:
+            out.extend(chr(c) for c in range(ord(chars[j][0]), ord(chars[j + 2][0]) + 1))
+            j += 3
+        else:
+            out.append(chars[j][0])
+            j += 1
     return "".join(out)
 
 
@@ -633,7 +751,7 @@ DESCRIPTION
        -d     delete characters in SET1      -s   squeeze repeats of the last set into one
 """,
 )
-@gnu("dsc", {"delete": "d", "squeeze-repeats": "s"}, version=COREUTILS)
+@gnu("dscC", {"delete": "d", "squeeze-repeats": "s", "complement": "c"}, version=COREUTILS)
 def tr(ctx: Context, opts: Options, operands: list[str]) -> int:
     needed = 1 if "d" in opts or ("s" in opts and len(operands) == 1) else 2
     if len(operands) < needed:
@@ -644,21 +762,37 @@ def tr(ctx: Context, opts: Options, operands: list[str]) -> int:
             ctx.err("Two strings must be given when translating.\nTry 'tr --help' for more information.\n")
         return 1
     first = _tr_set(operands[0])
+    complement = "c" in opts or "C" in opts
+    members = set(first)
+
+    def in_first(c: str) -> bool:
+        return (c in members) != complement
+
     text = ctx.stdin
     if "d" in opts:
-        text = "".join(c for c in text if c not in first)
-        squeeze = _tr_set(operands[1]) if len(operands) > 1 else ""
+        text = "".join(c for c in text if not in_first(c))
+        squeeze = set(_tr_set(operands[1])) if len(operands) > 1 else set()
     elif len(operands) > 1:
         second = _tr_set(operands[1])
         if second:
-            second = second + second[-1] * max(0, len(first) - len(second))
-            table = {ord(a): b for a, b in zip(first, second, strict=False)}
-            text = text.translate(table)
-        squeeze = second
+            if complement:
+                # the complement in byte order, each mapped to SET2's character at its place (or its last)
+                order = [chr(b) for b in range(256) if chr(b) not in members]
+                place = {c: second[min(k, len(second) - 1)] for k, c in enumerate(order)}
+                text = "".join(place.get(c, second[-1]) if in_first(c) else c for c in text)
+            else:
+                second = second + second[-1] * max(0, len(first) - len(second))
+                text = text.translate({ord(a): b for a, b in zip(first, second, strict=False)})
+        squeeze = set(second)
     else:
-        squeeze = first
+        squeeze = None  # squeeze SET1 itself (or its complement)
     if "s" in opts:
-        text = re.sub("([" + re.escape(squeeze) + "])\\1+", r"\1", text) if squeeze else text
+        out: list[str] = []
+        for c in text:
+            repeated = c in squeeze if squeeze is not None else in_first(c)
+            if not (out and out[-1] == c and repeated):
+                out.append(c)
+        text = "".join(out)
     ctx.out(text)
     return 0
 

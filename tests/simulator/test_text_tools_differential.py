@@ -46,6 +46,12 @@ CASES = [
     "grep -s root nosuchfile passwd",
     "grep -c . dmesg.txt",
     "grep -i -o 'kvm[a-z_]*' lsmod.txt",
+    "grep -A1 -n '^processor' cpuinfo",
+    "grep -B2 'model name' cpuinfo",
+    "grep -C1 devbox hosts",
+    "grep -r localhost hosts",
+    "grep -P '\\d+\\.\\d+' hosts",
+    "grep --include='*.txt' -r kvm .",
     # sed
     "sed -n '/^flags/p' cpuinfo",
     "sed 's/root/ROOT/g' passwd",
@@ -95,19 +101,19 @@ CASES = [
     "awk -F: '{sh[$7]++} END {for (s in sh) n++; print n}' passwd",
     "awk -F'\\t: ' '/^model name/ {print $2; exit}' cpuinfo",
     "awk '{gsub(/o/, \"0\"); print}' hosts",
-    "awk 'BEGIN {printf \"%5.2f|%-6s|%03d|%x|%c\\n\", 3.14159, \"ab\", 7, 255, 65}'",
-    "awk 'BEGIN {print substr(\"hello\", 2, 3), index(\"hello\", \"ll\"), length(\"abc\")}'",
-    "awk 'BEGIN {n = split(\"a:b:c\", p, \":\"); print n, p[1], p[n]}'",
+    'awk \'BEGIN {printf "%5.2f|%-6s|%03d|%x|%c\\n", 3.14159, "ab", 7, 255, 65}\'',
+    'awk \'BEGIN {print substr("hello", 2, 3), index("hello", "ll"), length("abc")}\'',
+    'awk \'BEGIN {n = split("a:b:c", p, ":"); print n, p[1], p[n]}\'',
     "awk 'BEGIN {print match(\"foobar\", /o+/), RSTART, RLENGTH}'",
     "awk 'BEGIN {print int(3.9), int(-3.9), sqrt(16), 2^10, 7%3, -7%3, 1/3, 2^31}'",
     "awk '{print ($1 < $2)}' nums",
     "awk '!seen[$0]++' nums",
     "awk 'NR==1, NR==3' passwd",
     "awk '{print FILENAME, FNR, NR}' hosts nums",
-    "awk 'BEGIN {RS = \"\"} {print NR \": \" $1}' cpuinfo",
+    'awk \'BEGIN {RS = ""} {print NR ": " $1}\' cpuinfo',
     "awk 'function f(n) { return n <= 1 ? 1 : n * f(n - 1) } BEGIN { print f(10) }'",
     "awk '{$5 = \"e\"; print; print NF}' hosts",
-    "awk 'BEGIN {print toupper(\"abc\"), tolower(\"ABC\")}'",
+    'awk \'BEGIN {print toupper("abc"), tolower("ABC")}\'',
     "awk '{print $1' hosts",
     "awk 'BEGIN {x = }'",
     "awk '{print}' nosuchfile",
@@ -121,6 +127,13 @@ CASES = [
     "sort -t: -k7 passwd",
     "sort -k2 -n lsmod.txt",
     "sort -f mixed",
+    "sort -t: -k4,4n -k1,1 passwd",
+    "sort -u -t: -k7,7 passwd",
+    "sort -k2,2nr -k1,1 lsmod.txt",
+    "sort -f -u mixed",
+    "sort -h sizes",
+    "sort -V versions",
+    "sort -c nums",
     "cut -d: -f1 passwd",
     "cut -d: -f1,7 passwd",
     "cut -d: -f3- passwd",
@@ -128,24 +141,35 @@ CASES = [
     "cut -d' ' -f2 hosts",
     "cut -f2 cpuinfo",
     "cut -s -d: -f2 hosts",
+    "cut -d: --complement -f1 passwd",
+    "cut -d: -f1,3 --output-delimiter=' ' passwd",
     "uniq nums",
     "uniq -c nums",
     "uniq -d nums",
     "uniq -u nums",
+    "uniq -i mixed",
+    "uniq -c -f1 lsmod.txt",
     "tr a-z A-Z < hosts",
     "tr -d 0-9 < hosts",
     "tr -s ' ' < spaced",
     "tr ':' '\\n' < hosts",
+    "tr -c 'a-z\\n' '_' < hosts",
+    "tr -cd '[:alpha:]\\n' < hosts",
     "wc -l passwd",
     "wc passwd hosts",
     "wc -w cpuinfo",
     "wc -c hosts",
+    "wc -L hosts",
+    "wc -l passwd nosuchfile",
     "head -n 3 passwd",
     "head -c 20 passwd",
     "head -n -2 hosts",
     "tail -n 2 passwd",
     "tail -n +3 hosts",
     "head -3 passwd hosts",
+    "head -q -n 1 passwd hosts",
+    "tail -q -n 1 passwd hosts",
+    "tail +4 hosts",
 ]
 
 
@@ -164,6 +188,8 @@ def machine_files() -> dict[str, str]:
         "nums": "3\n10\n10\n2\n-1\n2.5\nabc\n3\n",
         "mixed": "b\nB\na\nA\nc\n",
         "spaced": "a   b  c\n  d\n",
+        "sizes": "1K\n2M\n3\n1G\n-5\n10K\n",
+        "versions": "1.10\n1.9\n1.2.3\n1.2\nv1\n1.0~rc1\n1.0\n",
     }
 
 
@@ -189,7 +215,9 @@ def run_real(line: str, directory) -> tuple[str, int]:
         pytest.skip(f"{argv[0]} is not installed here")
     stdin = (directory / stdin_name).read_text() if stdin_name else ""
     env = dict(os.environ, LC_ALL="C.UTF-8")
-    done = subprocess.run(argv, cwd=directory, input=stdin, capture_output=True, text=True, env=env, check=False)
+    done = subprocess.run(
+        argv, cwd=directory, input=stdin, capture_output=True, text=True, env=env, check=False
+    )
     return done.stdout, done.returncode
 
 
