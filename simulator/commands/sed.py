@@ -1007,7 +1007,12 @@ class Sed:
         fs = self.ctx.machine.fs
         for name, chunks in self.write_files.items():
             if name not in ("/dev/stdout", "/dev/stderr") and chunks:
-                fs.write(name, "".join(chunks), self.ctx.cwd, self.ctx.uid, append=True)
+                try:
+                    fs.write(name, "".join(chunks), self.ctx.cwd, self.ctx.uid, append=True)
+                except FsError as error:
+                    raise SedError(
+                        f"couldn't write {len(chunks)} items to {name}: {error.message}", EXIT_PANIC
+                    ) from None
 
     def execute(self) -> int:
         """One cycle over the pattern space; -1 to go on with the next line, else the exit status."""
@@ -1194,7 +1199,10 @@ def _expand(parts: list[Replacement], match, line: str) -> str:
             out.append(_modified(part.text, case))
             case &= ~REPL_MODIFIERS
         if part.group >= 0:
-            value = match.group(part.group) or ""
+            try:
+                value = match.group(part.group) or ""
+            except IndexError:  # s//\1/ reusing a regex without that group: GNU's register is unset
+                value = ""
             if not value and part.case & REPL_MODIFIERS:
                 pending = case & REPL_MODIFIERS
             elif value:

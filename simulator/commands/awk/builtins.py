@@ -7,7 +7,7 @@ import math
 
 from simulator.commands.awk.interp import AwkError
 from simulator.commands.awk.printf import format_printf
-from simulator.commands.awk.values import MAX_INT, strnum, to_number, to_string
+from simulator.commands.awk.values import strnum, to_int, to_number, to_string
 
 SPRINTF_BUFFER = 8192
 ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
@@ -36,17 +36,6 @@ ARITY = {
     "system": (1, 1),
     "fflush": (0, 1),
 }
-
-
-def d_to_int(number: float) -> int:
-    """mawk's d_to_i: truncate toward zero, bounded by its maximum integer."""
-    if math.isnan(number):
-        return 0
-    if number >= MAX_INT:
-        return MAX_INT
-    if number > -MAX_INT:
-        return int(number)
-    return -MAX_INT
 
 
 def call_builtin(interp, name: str, args: list):
@@ -136,8 +125,8 @@ def substr(text: str, start: float, length: float | None) -> str:
     size = len(text)
     if size == 0:
         return ""
-    count = size if length is None else d_to_int(length)
-    begin = d_to_int(start) - 1
+    count = size if length is None else to_int(length)
+    begin = to_int(start) - 1
     if begin > size:
         count = 0
     if begin < 0:

@@ -19,6 +19,7 @@ from simulator.commands.awk.values import (
     compare,
     format_number,
     strnum,
+    to_int,
     to_number,
     to_string,
     truth,
@@ -109,6 +110,7 @@ class Interpreter:
         self.outputs: dict[str, list[str]] = {}
         self.range_active: dict[int, bool] = {}
         self.in_end = False
+        self.phase = "begin"  # begin, main or end: next and nextfile belong to main
         self.exit_status = 0
         seed = ctx.machine.rng().random() if hasattr(ctx.machine, "rng") else 0.0
         self.seed = 0.0
@@ -129,12 +131,14 @@ class Interpreter:
                 for block in self.program.begin:
                     self.exec_block(block)
                 if self.program.rules or self.program.end:
+                    self.phase = "main"
                     self.main_loop()
             except AwkExit as stop:
                 if stop.status is not None:
                     self.exit_status = stop.status
             if not self.in_end:
                 self.in_end = True
+                self.phase = "end"
                 try:
                     for block in self.program.end:
                         self.exec_block(block)
@@ -190,7 +194,7 @@ class Interpreter:
                 return False
 
     def open_next_main(self) -> bool:
-        argc = int(to_number(self.vars["ARGC"]))
+        argc = to_int(to_number(self.vars["ARGC"]))
         argv = self.vars["ARGV"]
         while self.argv_index < argc:
             arg = to_string(argv.get(str(self.argv_index), ""))
@@ -302,7 +306,7 @@ class Interpreter:
 
     def set_nf(self, value) -> None:
         self.split_fields()
-        count = int(to_number(value))
+        count = to_int(to_number(value))
         if count < 0 or count > 32767:
             raise AwkError(f"run time error: NF set to negative value {count}")
         self.fields = (self.fields + [""] * count)[:count]
@@ -396,13 +400,15 @@ class Interpreter:
         elif kind == "forin":
             self.exec_forin(node)
         elif kind == "next":
-            if self.in_end or not self.main_open:
+            if self.phase != "main":
                 raise AwkError("run time error: improper use of next")
             raise NextRecord()
         elif kind == "nextfile":
+            if self.phase != "main":
+                raise AwkError("run time error: improper use of nextfile")
             raise NextFile()
         elif kind == "exit":
-            raise AwkExit(None if node[1] is None else int(to_number(self.eval(node[1]))) & 255)
+            raise AwkExit(None if node[1] is None else to_int(to_number(self.eval(node[1]))) & 255)
         elif kind == "return":
             raise ReturnValue(UNINIT if node[1] is None else self.eval(node[1]))
         elif kind == "break":
@@ -492,7 +498,7 @@ class Interpreter:
         parts = []
         for expression in expressions:
             value = self.eval(expression)
-            if isinstance(value, float) and value == int(value) and abs(value) <= MAX_INT:
+            if isinstance(value, float) and value.is_integer() and abs(value) <= MAX_INT:
                 parts.append(str(int(value)))
             else:
                 parts.append(to_string(value, convfmt))
@@ -520,7 +526,7 @@ class Interpreter:
 
     def field_index(self, node: tuple) -> int:
         number = to_number(self.eval(node))
-        index = int(number)
+        index = to_int(number)
         if index < 0:
             raise AwkError(f"run time error: negative field index ${index}")
         return index

@@ -9,8 +9,9 @@ from __future__ import annotations
 import math
 import re
 
-from simulator.commands.awk.values import MAX_INT, to_number, to_string
+from simulator.commands.awk.values import MAX_INT, to_int, to_number, to_string
 
+MAX_WIDTH = 8192  # mawk's sprintf buffer: no field may be wider
 SPEC = re.compile(r"%([-+ #0]*)(\*|\d+)?(?:\.(\*|\d*))?([cdiouxXeEfFgGs%])?")
 
 
@@ -56,11 +57,13 @@ def format_printf(interp, name: str, values: list) -> str:
             out.append("%")
             continue
         if width == "*":
-            width = str(int(to_number(next_arg())))
+            width = str(to_int(to_number(next_arg())))
             if width.startswith("-"):
                 flags, width = flags + "-", width[1:]
         if precision == "*":
-            precision = str(max(int(to_number(next_arg())), 0))
+            precision = str(max(to_int(to_number(next_arg())), 0))
+        if int(width or 0) > MAX_WIDTH or int(precision or 0) > MAX_WIDTH:
+            raise AwkError(f"program limit exceeded: sprintf buffer size={MAX_WIDTH}")
         out.append(convert(flags, width or "", precision, conversion, next_arg(), interp.convfmt))
     return "".join(out)
 
@@ -70,7 +73,8 @@ def convert(flags: str, width: str, precision: str | None, conversion: str, valu
     plain = "%" + flags.replace("0", "") + width  # for text: no zero padding, no precision
     if conversion == "c":
         if isinstance(value, float):
-            text = chr(int(value) & 0xFF) if int(value) & 0xFF else ""
+            code = to_int(value) & 0xFF
+            text = chr(code) if code else ""
         else:
             text = str(value)[:1]
         return (plain + "s") % text

@@ -34,6 +34,15 @@ UNINIT = StrNum("")
 UNINIT.number = 0.0
 
 
+def to_int(number: float) -> int:
+    """mawk's d_to_I: truncate toward zero, bounded by its maximum integer (NaN falls to the bottom)."""
+    if number >= MAX_INT:
+        return MAX_INT
+    if number > -MAX_INT:
+        return int(number)
+    return -MAX_INT
+
+
 def to_number(value) -> float:
     if isinstance(value, float):
         return value
