@@ -124,3 +124,10 @@ def test_awk_version_and_usage(sh):
 def test_awk_endless_loop_is_stopped_by_the_budget(sh):
     assert sh("awk 'BEGIN {while (1) n++}'").status == 130
     assert sh("awk 'function f(n) {return f(n + 1)} BEGIN {f(1)}'").status == 2
+
+
+def test_awk_names_are_scalars_or_arrays(sh):
+    clash = "awk: line 1: illegal reference to variable x\n"
+    assert sh("awk 'BEGIN {x = 1; print x[1]}'") == Result("", clash, 2)
+    assert sh("awk 'BEGIN {a[1]; a = 2}'") == Result("", "awk: line 1: illegal reference to array a\n", 2)
+    assert sh("awk 'function f(arr) {arr[1] = 2} BEGIN {f(q); print q[1], length(q)}'").stdout == "2 1\n"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from simulator.commands.awk.lexer import AwkSyntaxError, Token
 
+SPECIAL_SCALARS = "NR NF FNR FS OFS ORS RS FILENAME SUBSEP RSTART RLENGTH CONVFMT OFMT ARGC".split()
 ASSIGN_OPS = {"=", "+=", "-=", "*=", "/=", "%=", "^="}
 COMPARISONS = {"<", "<=", "!=", "==", ">", ">="}
 # tokens that start the right operand of a concatenation ("a -1" subtracts, "a !b" is no awk)
@@ -33,6 +34,8 @@ class Parser:
         self.braces = 0
         self.calls: list[tuple[str, int]] = []
         self.regex_literals: list[tuple[str, int]] = []
+        self.uses: list[list] = []  # [node or name, "scalar"/"array", line]: how each global is used
+        self.params: set[str] = set()  # the current function's parameters (local names)
 
     # helpers
     @property
@@ -130,7 +133,9 @@ class Parser:
                 raise self.error()
         self.expect(")")
         self.newlines()
+        self.params = set(params)
         program.functions[name_tok.value] = (params, self.block())
+        self.params = set()
 
     def block(self) -> list:
         self.expect("{")
@@ -213,9 +218,12 @@ class Parser:
         if self.tok.kind == "NAME" and self.peek().kind == "in" and self.peek(2).kind == "NAME":
             after = self.peek(3).kind
             if after == ")":
-                var = self.advance().value
+                var_tok = self.advance()
                 self.advance()
-                array = self.advance().value
+                array_tok = self.advance()
+                var, array = var_tok.value, array_tok.value
+                self.use(var, "scalar", var_tok.line)
+                self.use(array, "array", array_tok.line)
                 self.expect(")")
                 return ("forin", var, array, self.body())
         init = None if self.tok.kind == ";" else self.simple_statement()
@@ -246,7 +254,9 @@ class Parser:
             self.advance()
             if self.tok.kind != "NAME":
                 raise self.error()
-            name = self.advance().value
+            name_tok = self.advance()
+            name = name_tok.value
+            self.use(name, "array", name_tok.line)
             if self.tok.kind == "[":
                 self.advance()
                 subscripts = self.expression_list("]")
@@ -333,7 +343,9 @@ class Parser:
             self.advance()
             if self.tok.kind != "NAME":
                 raise self.error()
-            left = ("in", [left], self.advance().value)
+            name_tok = self.advance()
+            self.use(name_tok.value, "array", name_tok.line)
+            left = ("in", [left], name_tok.value)
         return left
 
     def matching(self, no_gt: bool) -> tuple:
@@ -450,23 +462,29 @@ class Parser:
                 self.advance()
                 if self.tok.kind != "NAME":
                     raise self.error()
-                return ("in", items, self.advance().value)
+                name_tok = self.advance()
+                self.use(name_tok.value, "array", name_tok.line)
+                return ("in", items, name_tok.value)
             self.newlines()
             self.expect(")")
             return ("group", first)
         if kind == "NAME":
             self.advance()
             if self.tok.kind == "[":
+                self.use(tok.value, "array", tok.line)
                 self.advance()
                 subscripts = self.expression_list("]")
                 self.expect("]")
                 return ("index", tok.value, subscripts)
-            return ("var", tok.value)
+            node = ("var", tok.value)
+            self.use(node, "scalar", tok.line)
+            return node
         if kind == "FUNC_NAME":
             self.advance()
             self.expect("(")
             args = [] if self.tok.kind == ")" else self.expression_list(")")
             self.expect(")")
+            self.untyped(args)  # a bare name passed to a function may be an array
             self.calls.append((tok.value, tok.line))
             return ("call", tok.value, args)
         if kind == "BUILTIN":
@@ -475,6 +493,10 @@ class Parser:
                 self.expect("(")
                 args = [] if self.tok.kind == ")" else self.expression_list(")")
                 self.expect(")")
+                if tok.value == "length":
+                    self.untyped(args)
+                elif tok.value == "split" and len(args) > 1:
+                    self.retype(args[1], "array")
             elif tok.value == "length":
                 args = []
             else:
@@ -513,6 +535,29 @@ class Parser:
             return ("var", name)
         return None
 
+    def use(self, what, kind: str, line: int) -> None:
+        name = what if isinstance(what, str) else what[1]
+        if name not in self.params:
+            self.uses.append([what, kind, line])
+
+    def untyped(self, args: list) -> None:
+        self.uses = [use for use in self.uses if not any(use[0] is arg for arg in args)]
+
+    def retype(self, node: tuple, kind: str) -> None:
+        for use in self.uses:
+            if use[0] is node:
+                use[1] = kind
+
+    def check_types(self) -> None:
+        """mawk's compile-time check: a name is a scalar or an array, whichever it was first."""
+        types = {"ENVIRON": "array", "ARGV": "array"} | dict.fromkeys(SPECIAL_SCALARS, "scalar")
+        for what, kind, line in self.uses:
+            name = what if isinstance(what, str) else what[1]
+            known = types.setdefault(name, kind)
+            if known != kind:
+                shown = "array" if known == "array" else "variable"
+                raise AwkSyntaxError(f"line {line}: illegal reference to {shown} {name}")
+
 
 def is_lvalue(node: tuple) -> bool:
     return node[0] in ("var", "index", "field")
@@ -521,5 +566,6 @@ def is_lvalue(node: tuple) -> bool:
 def parse(tokens: list[Token]) -> Program:
     parser = Parser(tokens)
     program = parser.program()
+    parser.check_types()
     program.regex_literals = parser.regex_literals
     return program
