@@ -230,7 +230,7 @@ class Compiler:
         self.sandbox = sandbox
         self.budget = budget
         self.program: list[Cmd] = []
-        self.blocks: list[tuple[int, str, int, str | None, int]] = []  # index and where it was
+        self.blocks: list[tuple[int, str | None, int, int]] = []  # an open {: its index, and where it was
         self.labels: dict[str, int] = {}
         self.jumps: list[int] = []
         self.pending: Cmd | None = None  # an a, i or c whose text goes on in the next -e
@@ -305,8 +305,8 @@ class Compiler:
 
     def finish(self) -> list[Cmd]:
         if self.blocks:
-            index, file, line, _, expression = self.blocks[-1]
-            self.file, self.line, self.expressions, self.pos = file, line, expression, 0
+            _, self.file, self.line, self.expressions = self.blocks[-1]
+            self.pos = 0
             raise self.error("unmatched `{'")
         for index in self.jumps:
             cmd = self.program[index]
@@ -618,7 +618,7 @@ class Compiler:
             self.posix = False
             return False
         if ch == "{":
-            self.blocks.append((len(self.program), self.file, self.line, None, self.expressions))
+            self.blocks.append((len(self.program), self.file, self.line, self.expressions))
             cmd.bang = not cmd.bang
         elif ch == "}":
             if not self.blocks:

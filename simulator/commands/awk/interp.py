@@ -621,9 +621,7 @@ class Interpreter:
             from simulator.commands.awk.builtins import call_builtin
 
             return call_builtin(self, node[1], node[2])
-        if kind == "getline":
-            return self.getline(node)
-        raise AwkSyntaxError(f"line 1: syntax error at or near {kind}")
+        return self.getline(node)  # the last kind: getline
 
     def eval_assign(self, node: tuple):
         _, op, target, expression = node
