@@ -27,10 +27,13 @@ def read_inputs(ctx: Context, prog: str, operands: list[str], open_message: str 
             yield operand, ctx.stdin
             continue
         try:
-            yield operand, ctx.machine.fs.read(operand, ctx.cwd, ctx.uid)
+            text = ctx.machine.fs.read(operand, ctx.cwd, ctx.uid)
         except FsError as error:
             ctx.err(f"{prog}: {open_message.format(name=operand)}: {error.message}\n")
             yield operand, None
+            continue
+        ctx.tick(len(text) // 4096 + 1)  # the filters' work grows with what they read
+        yield operand, text
 
 
 QUANTIFIERS = {"*", "+", "?"}

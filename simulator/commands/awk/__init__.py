@@ -8,7 +8,7 @@ evaluator, records and fields), builtins and printf.
 
 from __future__ import annotations
 
-from simulator.commands import Context, command
+from simulator.commands import MAN_PAGES, Context, command
 from simulator.commands.awk.interp import AwkError, Interpreter
 from simulator.commands.awk.lexer import AwkSyntaxError, tokenize, unescape
 from simulator.commands.awk.parser import parse
@@ -176,6 +176,9 @@ def awk(ctx: Context, argv: list[str]) -> int:
     except RecursionError:
         ctx.err(f"{prog}: program limit exceeded: nesting too deep\n")
         return 2
+
+
+command("mawk", man=MAN_PAGES["awk"])(awk)
 
 
 def _count(interpreter: Interpreter, name: str) -> int:
