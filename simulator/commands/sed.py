@@ -923,6 +923,7 @@ class Sed:
                 raise SedError("-e expression #1, char 0: no previous regular expression")
         else:
             self.last_regex = regex
+        self.ctx.tick(2)  # a search costs more than an ordinary command
         return regex.search(text, pos)
 
     def match_one(self, address: Address) -> bool:
@@ -988,6 +989,7 @@ class Sed:
     def check_size(self, text: str) -> None:
         if len(text) > MAX_SPACE:
             raise SedError("couldn't re-allocate memory", EXIT_PANIC)
+        self.ctx.tick(len(text) >> 12)  # copying a long buffer is work too
 
     def run(self, names: list[str]) -> int:
         self.input = Input(self, names or ["-"])

@@ -365,6 +365,7 @@ class Interpreter:
             self.exec(statement)
 
     def exec(self, node: tuple) -> None:
+        self.ctx.tick()  # every statement run counts, whatever loop or call runs it
         kind = node[0]
         if kind == "expr":
             self.eval(node[1])
@@ -585,8 +586,10 @@ class Interpreter:
         if kind == "concat":
             left = to_string(self.eval(node[1]), self.convfmt)
             right = to_string(self.eval(node[2]), self.convfmt)
-            if len(left) + len(right) > MAX_STRING:
-                raise AwkError(f"program limit exceeded: string size={len(left) + len(right)}")
+            size = len(left) + len(right)
+            if size > MAX_STRING:
+                raise AwkError(f"program limit exceeded: string size={size}")
+            self.ctx.tick(size >> 12)  # copying a long string is work too
             return left + right
         if kind == "arith":
             return arithmetic(node[1], to_number(self.eval(node[2])), to_number(self.eval(node[3])))
