@@ -731,6 +731,8 @@ class Input:
     def _open_next(self) -> None:
         sed = self.sed
         name = self.names.pop(0)
+        if sed.follow_symlinks:
+            name = _follow_symlinks(sed.ctx, name)
         self.name = name
         self.lines, self.index, self.opened = [], 0, False
         if name == "-" and sed.in_place is None:
@@ -808,6 +810,7 @@ class Sed:
         self.line_length = settings["line_length"]
         self.delimiter = settings["delimiter"]
         self.posix = settings["posix"]
+        self.follow_symlinks = settings["follow"]
         self.write_files: dict[str, list[str]] = {name: [] for name in settings["write_files"]}
         self.line = ""
         self.chomped = True
@@ -1228,6 +1231,22 @@ def _modified(text: str, case: int) -> str:
     return head + rest
 
 
+def _follow_symlinks(ctx: Context, name: str) -> str:
+    """--follow-symlinks: the file a chain of links leads to, named as sed's follow_symlink() names it."""
+    fs = ctx.machine.fs
+    for _ in range(40):
+        try:
+            node = fs.lstat(name, ctx.cwd, ctx.uid)
+        except FsError:
+            return name
+        if node.kind != "symlink":
+            return name
+        target = node.target
+        relative = not target.startswith("/") and "/" in name
+        name = posixpath.join(posixpath.dirname(name), target) if relative else target
+    return name
+
+
 def _version_key(version: str) -> list[int]:
     return [int(part) if part.isdigit() else 0 for part in re.split(r"[.-]", version)]
 
@@ -1411,6 +1430,7 @@ def _run(ctx: Context, options: list[tuple[str, str | None]], operands: list[str
         "line_length": line_length,
         "delimiter": "\0" if "z" in keys else "\n",
         "posix": posix,
+        "follow": "follow" in keys,
         "write_files": compiler.write_files,
     }
     return Sed(ctx, program, settings).run(operands)

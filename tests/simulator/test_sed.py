@@ -118,3 +118,10 @@ def test_sed_w_file_and_script_file(sh):
 def test_sed_endless_loop_is_stopped_by_the_budget(sh):
     assert sh("echo x | sed ':a;ba'").status == 130
     assert sh("echo x | sed ':a;G;h;ba'") == Result("", "sed: couldn't re-allocate memory\n", 4)
+
+
+def test_sed_in_place_replaces_a_link_unless_told_to_follow_it(sh):
+    sh("ln -s lines.txt link")
+    followed = sh("sed -i --follow-symlinks 1d link; ls -l link | cut -c1; head -1 lines.txt")
+    assert followed.stdout == "l\ntwo\n"
+    assert sh("sed -i 1d link; ls -l link | cut -c1; head -1 lines.txt").stdout == "-\ntwo\n"
