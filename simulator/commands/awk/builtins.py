@@ -12,36 +12,9 @@ from simulator.commands.awk.values import strnum, to_int, to_number, to_string
 SPRINTF_BUFFER = 8192
 ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
-ARITY = {
-    "length": (0, 1),
-    "substr": (2, 3),
-    "index": (2, 2),
-    "split": (2, 3),
-    "sub": (2, 3),
-    "gsub": (2, 3),
-    "match": (2, 2),
-    "sprintf": (1, 255),
-    "tolower": (1, 1),
-    "toupper": (1, 1),
-    "int": (1, 1),
-    "sqrt": (1, 1),
-    "exp": (1, 1),
-    "log": (1, 1),
-    "sin": (1, 1),
-    "cos": (1, 1),
-    "atan2": (2, 2),
-    "rand": (0, 0),
-    "srand": (0, 1),
-    "close": (1, 1),
-    "system": (1, 1),
-    "fflush": (0, 1),
-}
 
 
 def call_builtin(interp, name: str, args: list):
-    low, high = ARITY[name]
-    if not low <= len(args) <= high:
-        raise AwkError(f"line 1: wrong number of arguments in call to {name}")
     convfmt = interp.convfmt
 
     def text(index: int) -> str:

@@ -112,9 +112,10 @@ class Interpreter:
         self.in_end = False
         self.phase = "begin"  # begin, main or end: next and nextfile belong to main
         self.exit_status = 0
-        seed = ctx.machine.rng().random() if hasattr(ctx.machine, "rng") else 0.0
-        self.seed = 0.0
-        self.random = random.Random(seed)
+        # mawk seeds rand() from the clock, as srand() does: here the machine's clock (a transcript replays)
+        clock = getattr(ctx.machine, "now", None)
+        self.seed = float(clock()) if callable(clock) else 0.0
+        self.random = random.Random(self.seed)
 
     def check_literals(self, literals: list[tuple[str, int]]) -> None:
         """Compile every /regex/ of the program first: mawk rejects a bad one before running anything."""
@@ -231,7 +232,7 @@ class Interpreter:
             return self.ctx.machine.fs.read(name, self.ctx.cwd, self.ctx.uid)
         except FsError as error:
             if error.errno == "EISDIR":
-                return ""
+                raise AwkError("read error (Is a directory)") from None
             if error.errno != "ENOENT":
                 raise AwkError(f"cannot open {name} ({error.message})") from None
             return None

@@ -11,6 +11,32 @@ from __future__ import annotations
 from simulator.commands.awk.lexer import AwkSyntaxError, Token
 
 SPECIAL_SCALARS = "NR NF FNR FS OFS ORS RS FILENAME SUBSEP RSTART RLENGTH CONVFMT OFMT ARGC".split()
+# how many arguments each built-in function takes (mawk checks them when it compiles)
+ARITY = {
+    "length": (0, 1),
+    "substr": (2, 3),
+    "index": (2, 2),
+    "split": (2, 3),
+    "sub": (2, 3),
+    "gsub": (2, 3),
+    "match": (2, 2),
+    "sprintf": (1, 255),
+    "tolower": (1, 1),
+    "toupper": (1, 1),
+    "int": (1, 1),
+    "sqrt": (1, 1),
+    "exp": (1, 1),
+    "log": (1, 1),
+    "sin": (1, 1),
+    "cos": (1, 1),
+    "atan2": (2, 2),
+    "rand": (0, 0),
+    "srand": (0, 1),
+    "close": (1, 1),
+    "system": (1, 1),
+    "fflush": (0, 1),
+}
+
 ASSIGN_OPS = {"=", "+=", "-=", "*=", "/=", "%=", "^="}
 COMPARISONS = {"<", "<=", "!=", "==", ">", ">="}
 # tokens that start the right operand of a concatenation ("a -1" subtracts, "a !b" is no awk)
@@ -86,6 +112,8 @@ class Parser:
         self.terminators()
         while self.tok.kind != "EOF":
             kind = self.tok.kind
+            if kind == "}":
+                raise AwkSyntaxError(f"line {self.tok.line}: extra '}}'")
             if kind in ("BEGIN", "END"):
                 self.advance()
                 self.newlines()
@@ -134,6 +162,8 @@ class Parser:
         self.expect(")")
         self.newlines()
         self.params = set(params)
+        if name_tok.value in program.functions:
+            raise AwkSyntaxError(f"line {name_tok.line}: redefinition of {name_tok.value}")
         program.functions[name_tok.value] = (params, self.block())
         self.params = set()
 
@@ -493,6 +523,11 @@ class Parser:
                 self.expect("(")
                 args = [] if self.tok.kind == ")" else self.expression_list(")")
                 self.expect(")")
+                low, high = ARITY[tok.value]
+                if tok.value == "split" and len(args) < low:
+                    raise self.error(self.tokens[self.pos - 1])
+                if not low <= len(args) <= high:
+                    raise AwkSyntaxError(f"line {tok.line}: wrong number of arguments in call to {tok.value}")
                 if tok.value == "length":
                     self.untyped(args)
                 elif tok.value == "split" and len(args) > 1:
