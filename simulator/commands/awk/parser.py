@@ -193,6 +193,8 @@ class Parser:
         if self.tok.kind == ";":
             self.advance()
             return ("block", [])
+        if self.tok.kind == "}":  # mawk takes `if (x) }` as an empty statement
+            return ("block", [])
         return self.statement()
 
     def statement(self) -> tuple:
