@@ -131,3 +131,12 @@ def test_awk_names_are_scalars_or_arrays(sh):
     assert sh("awk 'BEGIN {x = 1; print x[1]}'") == Result("", clash, 2)
     assert sh("awk 'BEGIN {a[1]; a = 2}'") == Result("", "awk: line 1: illegal reference to array a\n", 2)
     assert sh("awk 'function f(arr) {arr[1] = 2} BEGIN {f(q); print q[1], length(q)}'").stdout == "2 1\n"
+
+
+def test_awk_program_files_name_themselves_in_errors(sh):
+    sh("echo 'function twice(x) { return 2 * x }' > lib.awk; echo 'BEGIN { print twice(21) }' > main.awk")
+    assert sh("awk -f lib.awk -f main.awk").stdout == "42\n"
+    sh("echo 'BEGIN { y = }' > bad.awk")
+    error = "awk: bad.awk: line 1: syntax error at or near }\n"
+    assert sh("awk -f main.awk -f lib.awk -f bad.awk").stderr == error
+    assert sh("awk -f nope.awk") == Result("", "awk: cannot open nope.awk (No such file or directory)\n", 2)

@@ -144,22 +144,14 @@ def awk(ctx: Context, argv: list[str]) -> int:
     if wanted in ("help", "usage") or (not files and not operands):
         ctx.err(USAGE)
         return 0
-    if files:
-        sources = []
-        for name in files:
-            try:
-                sources.append(ctx.stdin if name == "-" else ctx.machine.fs.read(name, ctx.cwd, ctx.uid))
-            except FsError as error:
-                ctx.err(f"{prog}: cannot open {name} ({error.message})\n")
-                return 2
-        source = "\n".join(sources)
-    else:
-        source = operands.pop(0)
     try:
-        program = parse(tokenize(source))
+        program = parse(_program_tokens(ctx, files, operands))
         interpreter = Interpreter(ctx, program, prog, [prog, *operands], assignments, fs)
         interpreter.check_literals(program.regex_literals)
         return interpreter.run()
+    except _CannotOpen as error:
+        ctx.err(f"{prog}: cannot open {error}\n")
+        return 2
     except AwkSyntaxError as error:
         ctx.err(f"{prog}: {error}\n")
         return 2
@@ -179,6 +171,27 @@ def awk(ctx: Context, argv: list[str]) -> int:
 
 
 command("mawk", man=MAN_PAGES["awk"])(awk)
+
+
+class _CannotOpen(Exception):
+    pass
+
+
+def _program_tokens(ctx: Context, files: list[str], operands: list[str]) -> list:
+    """The program's tokens: the first operand, or each -f file in turn (a file ends as a line does)."""
+    if not files:
+        return tokenize(operands.pop(0))
+    tokens: list = []
+    for name in files:
+        try:
+            text = ctx.stdin if name == "-" else ctx.machine.fs.read(name, ctx.cwd, ctx.uid)
+        except FsError as error:
+            raise _CannotOpen(f"{name} ({error.message})") from None
+        part = tokenize(text, name)
+        if tokens:
+            tokens[-1].kind, tokens[-1].value = "NEWLINE", "\n"  # the previous file's end
+        tokens.extend(part)
+    return tokens
 
 
 def _count(interpreter: Interpreter, name: str) -> int:

@@ -117,13 +117,13 @@ class Interpreter:
         self.seed = float(clock()) if callable(clock) else 0.0
         self.random = random.Random(self.seed)
 
-    def check_literals(self, literals: list[tuple[str, int]]) -> None:
+    def check_literals(self, literals: list[tuple[str, str]]) -> None:
         """Compile every /regex/ of the program first: mawk rejects a bad one before running anything."""
-        for pattern, line in literals:
+        for pattern, where in literals:
             try:
                 self.regex(pattern)
             except AwkError as error:
-                raise AwkSyntaxError(f"line {line}: " + str(error).removeprefix("run time error: ")) from None
+                raise AwkSyntaxError(f"{where}: " + str(error).removeprefix("run time error: ")) from None
 
     # running
     def run(self) -> int:

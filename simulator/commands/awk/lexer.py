@@ -77,7 +77,7 @@ class AwkSyntaxError(Exception):
 class Token:
     kind: str  # NUMBER STRING ERE NAME FUNC_NAME BUILTIN NEWLINE EOF, a keyword, or an operator
     value: object
-    line: int
+    where: str  # "line 3", or "prog.awk: line 3" for a program read with -f
 
     def text(self) -> str:
         """How mawk names this token in "syntax error at or near ..."."""
@@ -137,10 +137,16 @@ def regex_unescape(text: str) -> str:
     return "".join(out)
 
 
-def tokenize(source: str) -> list[Token]:
+def tokenize(source: str, file: str | None = None) -> list[Token]:
+    """The tokens of one program text; with -f, `file` names it in every message, lines counted in it."""
+    prefix = f"{file}: " if file else ""
     tokens: list[Token] = []
     i = 0
     line = 1
+
+    def at() -> str:
+        return f"{prefix}line {line}"
+
     n = len(source)
     while i < n:
         c = source[i]
@@ -156,7 +162,7 @@ def tokenize(source: str) -> list[Token]:
                 i += 1
             continue
         if c == "\n":
-            tokens.append(Token("NEWLINE", "\n", line))
+            tokens.append(Token("NEWLINE", "\n", at()))
             line += 1
             i += 1
             continue
@@ -164,11 +170,11 @@ def tokenize(source: str) -> list[Token]:
             j = i + 1
             while j < n and source[j] != '"':
                 if source[j] == "\n":
-                    raise AwkSyntaxError(f'line {line}: runaway string constant "{source[i + 1 : j]} ...')
+                    raise AwkSyntaxError(f'{at()}: runaway string constant "{source[i + 1 : j]} ...')
                 j += 2 if source[j] == "\\" else 1
             if j >= n:
-                raise AwkSyntaxError(f'line {line}: runaway string constant "{source[i + 1 : j]} ...')
-            tokens.append(Token("STRING", unescape(source[i + 1 : j]), line))
+                raise AwkSyntaxError(f'{at()}: runaway string constant "{source[i + 1 : j]} ...')
+            tokens.append(Token("STRING", unescape(source[i + 1 : j]), at()))
             i = j + 1
             continue
         if c == "/" and (not tokens or tokens[-1].kind not in OPERAND_END):
@@ -176,7 +182,7 @@ def tokenize(source: str) -> list[Token]:
             in_bracket = False
             while j < n and (source[j] != "/" or in_bracket):
                 if source[j] == "\n":
-                    raise AwkSyntaxError(f"line {line}: runaway regular expression /{source[i + 1 : j]} ...")
+                    raise AwkSyntaxError(f"{at()}: runaway regular expression /{source[i + 1 : j]} ...")
                 if source[j] == "\\":
                     j += 1
                 elif source[j] == "[" and not in_bracket:
@@ -189,8 +195,8 @@ def tokenize(source: str) -> list[Token]:
                     in_bracket = False
                 j += 1
             if j >= n:
-                raise AwkSyntaxError(f"line {line}: runaway regular expression /{source[i + 1 : j]} ...")
-            tokens.append(Token("ERE", regex_unescape(source[i + 1 : j]), line))
+                raise AwkSyntaxError(f"{at()}: runaway regular expression /{source[i + 1 : j]} ...")
+            tokens.append(Token("ERE", regex_unescape(source[i + 1 : j]), at()))
             i = j + 1
             continue
         if c.isdigit() or (c == "." and source[i + 1 : i + 2].isdigit()):
@@ -210,7 +216,7 @@ def tokenize(source: str) -> list[Token]:
                         k += 1
                     j = k
             text = source[i:j]
-            tokens.append(Token("NUMBER", (float(text), text), line))
+            tokens.append(Token("NUMBER", (float(text), text), at()))
             i = j
             continue
         if c.isalpha() or c == "_":
@@ -220,22 +226,22 @@ def tokenize(source: str) -> list[Token]:
             word = source[i:j]
             if word in KEYWORDS:
                 kind = "function" if word == "func" else word
-                tokens.append(Token(kind, word, line))
+                tokens.append(Token(kind, word, at()))
             elif word in BUILTINS:
-                tokens.append(Token("BUILTIN", word, line))
+                tokens.append(Token("BUILTIN", word, at()))
             elif source[j : j + 1] == "(":
-                tokens.append(Token("FUNC_NAME", word, line))
+                tokens.append(Token("FUNC_NAME", word, at()))
             else:
-                tokens.append(Token("NAME", word, line))
+                tokens.append(Token("NAME", word, at()))
             i = j
             continue
         for op in OPERATORS:
             if source.startswith(op, i):
-                tokens.append(Token(op, op, line))
+                tokens.append(Token(op, op, at()))
                 i += len(op)
                 break
         else:
             shown = f"'{c}'" if " " < c < "\x7f" else f"0x{ord(c) & 0xFF:02x}"
             raise AwkSyntaxError(f"{line}: unexpected character {shown}")
-    tokens.append(Token("EOF", "", line + 1))
+    tokens.append(Token("EOF", "", f"{prefix}line {line + 1}"))
     return tokens

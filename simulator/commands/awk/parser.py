@@ -80,10 +80,10 @@ class Parser:
     def error(self, tok: Token | None = None) -> AwkSyntaxError:
         tok = tok or self.tok
         if self.parens and tok.kind in ("EOF", "NEWLINE", ";", "}"):
-            return AwkSyntaxError(f"line {tok.line}: missing ) near {tok.text()}")
+            return AwkSyntaxError(f"{tok.where}: missing ) near {tok.text()}")
         if self.braces and tok.kind in ("EOF", "BEGIN", "END"):
-            return AwkSyntaxError(f"line {tok.line}: missing }} near {tok.text()}")
-        return AwkSyntaxError(f"line {tok.line}: syntax error at or near {tok.text()}")
+            return AwkSyntaxError(f"{tok.where}: missing }} near {tok.text()}")
+        return AwkSyntaxError(f"{tok.where}: syntax error at or near {tok.text()}")
 
     def expect(self, kind: str) -> Token:
         if self.tok.kind != kind:
@@ -113,7 +113,7 @@ class Parser:
         while self.tok.kind != "EOF":
             kind = self.tok.kind
             if kind == "}":
-                raise AwkSyntaxError(f"line {self.tok.line}: extra '}}'")
+                raise AwkSyntaxError(f"{self.tok.where}: extra '}}'")
             if kind in ("BEGIN", "END"):
                 self.advance()
                 self.newlines()
@@ -140,7 +140,7 @@ class Parser:
             self.terminators()
         for name, _ in self.calls:
             if name not in program.functions:
-                raise AwkSyntaxError(f"line {self.tok.line}: function {name} never defined")
+                raise AwkSyntaxError(f"{self.tok.where}: function {name} never defined")
         return program
 
     def function(self, program: Program) -> None:
@@ -163,7 +163,7 @@ class Parser:
         self.newlines()
         self.params = set(params)
         if name_tok.value in program.functions:
-            raise AwkSyntaxError(f"line {name_tok.line}: redefinition of {name_tok.value}")
+            raise AwkSyntaxError(f"{name_tok.where}: redefinition of {name_tok.value}")
         program.functions[name_tok.value] = (params, self.block())
         self.params = set()
 
@@ -254,8 +254,8 @@ class Parser:
                 self.advance()
                 array_tok = self.advance()
                 var, array = var_tok.value, array_tok.value
-                self.use(var, "scalar", var_tok.line)
-                self.use(array, "array", array_tok.line)
+                self.use(var, "scalar", var_tok.where)
+                self.use(array, "array", array_tok.where)
                 self.expect(")")
                 return ("forin", var, array, self.body())
         init = None if self.tok.kind == ";" else self.simple_statement()
@@ -288,7 +288,7 @@ class Parser:
                 raise self.error()
             name_tok = self.advance()
             name = name_tok.value
-            self.use(name, "array", name_tok.line)
+            self.use(name, "array", name_tok.where)
             if self.tok.kind == "[":
                 self.advance()
                 subscripts = self.expression_list("]")
@@ -376,7 +376,7 @@ class Parser:
             if self.tok.kind != "NAME":
                 raise self.error()
             name_tok = self.advance()
-            self.use(name_tok.value, "array", name_tok.line)
+            self.use(name_tok.value, "array", name_tok.where)
             left = ("in", [left], name_tok.value)
         return left
 
@@ -384,10 +384,10 @@ class Parser:
         left = self.comparison(no_gt)
         while self.tok.kind in ("~", "!~"):
             negate = self.advance().kind == "!~"
-            line = self.tok.line
+            where = self.tok.where
             right = self.comparison(no_gt)
             if right[0] == "str":  # a constant dynamic regex is compiled with the program
-                self.regex_literals.append((right[1], line))
+                self.regex_literals.append((right[1], where))
             left = ("match", negate, left, right)
         return left
 
@@ -471,7 +471,7 @@ class Parser:
             return ("str", tok.value)
         if kind == "ERE":
             self.advance()
-            self.regex_literals.append((tok.value, tok.line))
+            self.regex_literals.append((tok.value, tok.where))
             return ("regex", tok.value)
         if kind == "$":
             self.advance()
@@ -495,7 +495,7 @@ class Parser:
                 if self.tok.kind != "NAME":
                     raise self.error()
                 name_tok = self.advance()
-                self.use(name_tok.value, "array", name_tok.line)
+                self.use(name_tok.value, "array", name_tok.where)
                 return ("in", items, name_tok.value)
             self.newlines()
             self.expect(")")
@@ -503,13 +503,13 @@ class Parser:
         if kind == "NAME":
             self.advance()
             if self.tok.kind == "[":
-                self.use(tok.value, "array", tok.line)
+                self.use(tok.value, "array", tok.where)
                 self.advance()
                 subscripts = self.expression_list("]")
                 self.expect("]")
                 return ("index", tok.value, subscripts)
             node = ("var", tok.value)
-            self.use(node, "scalar", tok.line)
+            self.use(node, "scalar", tok.where)
             return node
         if kind == "FUNC_NAME":
             self.advance()
@@ -517,7 +517,7 @@ class Parser:
             args = [] if self.tok.kind == ")" else self.expression_list(")")
             self.expect(")")
             self.untyped(args)  # a bare name passed to a function may be an array
-            self.calls.append((tok.value, tok.line))
+            self.calls.append((tok.value, tok.where))
             return ("call", tok.value, args)
         if kind == "BUILTIN":
             self.advance()
@@ -529,7 +529,7 @@ class Parser:
                 if tok.value == "split" and len(args) < low:
                     raise self.error(self.tokens[self.pos - 1])
                 if not low <= len(args) <= high:
-                    raise AwkSyntaxError(f"line {tok.line}: wrong number of arguments in call to {tok.value}")
+                    raise AwkSyntaxError(f"{tok.where}: wrong number of arguments in call to {tok.value}")
                 if tok.value == "length":
                     self.untyped(args)
                 elif tok.value == "split" and len(args) > 1:
@@ -572,10 +572,10 @@ class Parser:
             return ("var", name)
         return None
 
-    def use(self, what, kind: str, line: int) -> None:
+    def use(self, what, kind: str, where: str) -> None:
         name = what if isinstance(what, str) else what[1]
         if name not in self.params:
-            self.uses.append([what, kind, line])
+            self.uses.append([what, kind, where])
 
     def untyped(self, args: list) -> None:
         self.uses = [use for use in self.uses if not any(use[0] is arg for arg in args)]
@@ -588,12 +588,12 @@ class Parser:
     def check_types(self) -> None:
         """mawk's compile-time check: a name is a scalar or an array, whichever it was first."""
         types = {"ENVIRON": "array", "ARGV": "array"} | dict.fromkeys(SPECIAL_SCALARS, "scalar")
-        for what, kind, line in self.uses:
+        for what, kind, where in self.uses:
             name = what if isinstance(what, str) else what[1]
             known = types.setdefault(name, kind)
             if known != kind:
                 shown = "array" if known == "array" else "variable"
-                raise AwkSyntaxError(f"line {line}: illegal reference to {shown} {name}")
+                raise AwkSyntaxError(f"{where}: illegal reference to {shown} {name}")
 
 
 def is_lvalue(node: tuple) -> bool:
