@@ -997,11 +997,16 @@ class Sed:
     def run(self, names: list[str]) -> int:
         self.input = Input(self, names or ["-"])
         status = 0
-        while self.read_pattern_space(False):
-            status = self.execute()
-            if status != -1:
-                break
-            status = 0
+        try:
+            while self.read_pattern_space(False):
+                status = self.execute()
+                if status != -1:
+                    break
+                status = 0
+        except (SedError, PatternTooCostly):
+            if self.output is not None:  # as sed's panic(), remove the unfinished temporary file
+                self.ctx.machine.fs.remove(self.temp_name, self.ctx.cwd, self.ctx.uid)
+            raise
         self.input.close()
         self.flush_write_files()
         if self.input.bad_count:

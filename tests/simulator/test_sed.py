@@ -115,6 +115,12 @@ def test_sed_w_file_and_script_file(sh):
     assert sh("sed -f prog.sed lines.txt").stdout == "one\ntwo\nfour\n"
 
 
+def test_sed_in_place_that_fails_leaves_no_temporary_file(sh):
+    assert sh("sed -i ':a;G;h;ba' lines.txt; ls; head -1 lines.txt") == Result(
+        "lines.txt  notes.txt\none\n", "sed: couldn't re-allocate memory\n", 0
+    )
+
+
 def test_sed_endless_loop_is_stopped_by_the_budget(sh):
     assert sh("echo x | sed ':a;ba'").status == 130
     assert sh("echo x | sed ':a;G;h;ba'") == Result("", "sed: couldn't re-allocate memory\n", 4)
