@@ -324,7 +324,7 @@ BASE = [
         section="interpreters",
         priority="required",
         size=237,
-        bin=("awk",),
+        bin=("awk", "mawk"),  # /usr/bin/awk: the alternative, mawk unless gawk is installed
         description=" Mawk is an interpreter for the AWK Programming Language. The AWK\n"
         " language is useful for manipulation of data files, text retrieval and\n"
         " processing, and for prototyping and experimenting with algorithms.",

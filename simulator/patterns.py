@@ -87,11 +87,12 @@ class Regex:
             self.re2 = re2.compile(pattern, _re2_options(ignore_case, longest))
         except re2.error:
             self.re2 = None
-            self.fallback = regex.compile(pattern, flags | regex.VERSION0)
+            # POSIX: leftmost-longest, as the programs whose patterns need the fallback match
+            self.fallback = regex.compile(pattern, flags | regex.VERSION0 | (regex.POSIX if longest else 0))
 
-    def _charge(self, text: str) -> None:
+    def _charge(self, length: int) -> None:
         if self.re2 is not None:
-            self.budget.spend(len(text) * max(self.re2.programsize, 1) // RE2_STEP_SCALE + 1)
+            self.budget.spend(length * max(self.re2.programsize, 1) // RE2_STEP_SCALE + 1)
 
     def _timed(self, call):
         start = time.monotonic()
@@ -104,14 +105,22 @@ class Regex:
             self.budget.regex_seconds -= time.monotonic() - start
 
     def search(self, text: str) -> bool:
-        self._charge(text)
+        self._charge(len(text))
         if self.re2 is not None:
             return self.re2.search(text) is not None
         return self._timed(lambda seconds: self.fallback.search(text, timeout=seconds)) is not None
 
+    def search_from(self, text: str, pos: int = 0):
+        """The leftmost match at or after `pos` (with span() and group(n)), or None; ^ and \\b still see
+        the text before `pos`, as sed's s///g and awk's gsub need when they scan on after a match."""
+        self._charge(len(text) - pos)
+        if self.re2 is not None:
+            return self.re2.search(text, pos)
+        return self._timed(lambda seconds: self.fallback.search(text, pos, timeout=seconds))
+
     def findall(self, text: str) -> list[str]:
         """The text of each non-overlapping match, left to right (grep -o)."""
-        self._charge(text)
+        self._charge(len(text))
         if self.re2 is not None:
             return [m.group(0) for m in self.re2.finditer(text)]
         return self._timed(
@@ -120,7 +129,7 @@ class Regex:
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """(start, end) of each non-overlapping match, left to right (grep --color paints these)."""
-        self._charge(text)
+        self._charge(len(text))
         if self.re2 is not None:
             return [m.span() for m in self.re2.finditer(text)]
         return self._timed(lambda seconds: [m.span() for m in self.fallback.finditer(text, timeout=seconds)])

@@ -14,7 +14,7 @@ import re
 from simulator.commands import MAN_PAGES, Context, command
 from simulator.commands.options import Options, gnu
 from simulator.filesystem import FsError
-from simulator.patterns import POSIX_CLASSES, PatternTooCostly, Regex, bracket_expression, line_budget
+from simulator.patterns import POSIX_CLASSES, Glob, PatternTooCostly, Regex, bracket_expression, line_budget
 
 COREUTILS = "(GNU coreutils) 9.4"
 STDIN_NAME = "(standard input)"
@@ -36,26 +36,59 @@ def read_inputs(ctx: Context, prog: str, operands: list[str], open_message: str 
             yield operand, ctx.stdin
             continue
         try:
-            yield operand, ctx.machine.fs.read(operand, ctx.cwd, ctx.uid)
+            text = ctx.machine.fs.read(operand, ctx.cwd, ctx.uid)
         except FsError as error:
             ctx.err(f"{prog}: {open_message.format(name=operand)}: {error.message}\n")
             yield operand, None
+            continue
+        ctx.tick(len(text) // 4096 + 1)  # the filters' work grows with what they read
+        yield operand, text
 
 
-def translate_regex(pattern: str, extended: bool) -> str:
-    """POSIX basic (extended=False) or extended regular expression, with GNU extensions, to Python re."""
+QUANTIFIERS = {"*", "+", "?"}
+# X** is X*, X+? is X*...: POSIX allows a repetition of a repetition, Python's re does not
+COMBINED = {("+", "+"): "+", ("?", "?"): "?"}
+
+
+def translate_regex(pattern: str, extended: bool, leading_star_literal: bool = True) -> str:
+    """POSIX basic (extended=False) or extended regular expression, with GNU extensions, to Python re.
+
+    grep reads a `*` that starts an ERE as a literal star; sed (glibc's POSIX syntax) rejects it
+    (`leading_star_literal=False`). Errors are raised as re.error with glibc's words where they differ.
+    """
     out: list[str] = []
     i = 0
+
+    def quantifier(q: str) -> None:
+        if out and out[-1] in QUANTIFIERS:
+            out[-1] = COMBINED.get((out[-1], q), "*")
+        else:
+            out.append(q)
+
     while i < len(pattern):
         c = pattern[i]
         if c == "\\" and i + 1 < len(pattern):
             n = pattern[i + 1]
-            if n in "(){}|+?":
+            if n == "{" and not extended:
+                interval = re.match(r"\\\{(\d*(?:,\d*)?)\\\}", pattern[i:])
+                if interval is None:
+                    closed = "\\}" in pattern[i:]
+                    raise re.error("Invalid content of \\{\\}" if closed else "Unmatched \\{")
+                out.append("{" + interval.group(1) + "}")
+                i += interval.end()
+                continue
+            if n in "+?" and not extended:
+                quantifier(n)
+            elif n in "(){}|+?":
                 out.append(n if not extended else "\\" + n)
             elif n == "<":
                 out.append(r"\b(?=\w)")
             elif n == ">":
                 out.append(r"\b(?<=\w)")
+            elif n == "`":
+                out.append(r"\A")
+            elif n == "'":
+                out.append(r"\Z")
             elif n in "wWsSbB" or n.isdigit():
                 out.append("\\" + n)
             else:
@@ -69,10 +102,15 @@ def translate_regex(pattern: str, extended: bool) -> str:
             text, i = bracket
             out.append(text)
             continue
+        at_start = not out or out[-1] in ("^", "(", "|")
         if c in "(){}|+?" and not extended:
             out.append("\\" + c)
-        elif c == "*" and (not out or out[-1] in ("^", "(", "|")):
+        elif c == "*" and at_start and (leading_star_literal or not extended):
             out.append(r"\*")
+        elif c in "*+?" and at_start and not leading_star_literal:
+            raise re.error("Invalid preceding regular expression")
+        elif c in "*+?":
+            quantifier(c)
         elif c == "{" and extended and not re.match(r"\{\d*(,\d*)?\}", pattern[i:]):
             out.append(r"\{")
         else:
@@ -81,14 +119,25 @@ def translate_regex(pattern: str, extended: bool) -> str:
     return "".join(out)
 
 
-def _regex_error(error: re.error) -> str:
+def regex_error_message(error: re.error) -> str:
+    """glibc's regerror() text for what Python's re rejected in a translated POSIX regex."""
     text = str(error)
+    if text.startswith(("Unmatched \\{", "Invalid ")):
+        return text
     if "missing )" in text or "unterminated subpattern" in text:
         return "Unmatched ( or \\("
     if "unbalanced parenthesis" in text:
         return "Unmatched ) or \\)"
     if "character set" in text:
         return "Unmatched [, [^, [:, [., or [="
+    if "invalid group reference" in text:
+        return "Invalid back reference"
+    if "nothing to repeat" in text or "multiple repeat" in text:
+        return "Invalid preceding regular expression"
+    if "end of pattern" in text:
+        return "Trailing backslash"
+    if "bad character range" in text:
+        return "Invalid range end"
     return "Invalid regular expression"
 
 
@@ -114,11 +163,12 @@ DESCRIPTION
 """,
 )
 @gnu(
-    "EFGivwxcnoqslLhHrRm:e:",
+    "EFGPivwxcnoqslLhHrRm:e:A:B:C:",
     {
         "extended-regexp": "E",
         "fixed-strings": "F",
         "basic-regexp": "G",
+        "perl-regexp": "P",
         "ignore-case": "i",
         "invert-match": "v",
         "word-regexp": "w",
@@ -135,6 +185,11 @@ DESCRIPTION
         "with-filename": "H",
         "recursive": "r",
         "dereference-recursive": "R",
+        "include=": "include",
+        "exclude=": "exclude",
+        "after-context=": "A",
+        "before-context=": "B",
+        "context=": "C",
         "max-count=": "m",
         "regexp=": "e",
         "color=?": "color",
@@ -151,17 +206,20 @@ def grep(ctx: Context, opts: Options, operands: list[str]) -> int:
             return 2
         patterns = [operands.pop(0)]
     patterns = [p for text in patterns for p in text.split("\n")]
-    mode = opts.last_of("E", "F", "G") or "G"
+    mode = opts.last_of("E", "F", "G", "P") or "G"
     try:
-        pieces = [re.escape(p) if mode == "F" else translate_regex(p, mode == "E") for p in patterns]
+        if mode == "P":  # Perl syntax is (nearly) Python's: -P patterns are used as they are
+            pieces = patterns
+        else:
+            pieces = [re.escape(p) if mode == "F" else translate_regex(p, mode == "E") for p in patterns]
         regex = "|".join(f"(?:{p})" for p in pieces)
         if "x" in opts:
             regex = f"^(?:{regex})$"
         elif "w" in opts:
             regex = rf"(?<!\w)(?:{regex})(?!\w)"
-        compiled = Regex(regex, "i" in opts, longest=True, budget=line_budget(ctx))
+        compiled = Regex(regex, "i" in opts, longest=mode != "P", budget=line_budget(ctx))
     except re.error as error:
-        ctx.err(f"grep: {_regex_error(error)}\n")
+        ctx.err(f"grep: {regex_error_message(error)}\n")
         return 2
     colour = COLOR_WHEN.get(opts.get("color", "auto") if "color" in opts else "never")
     if colour is None:  # GNU grep answers an unknown WHEN with its whole --help, and status 0
@@ -173,9 +231,15 @@ def grep(ctx: Context, opts: Options, operands: list[str]) -> int:
         return 2
     recursive = "r" in opts or "R" in opts
     targets = operands or (["."] if recursive else ["-"])
+    for key in ("A", "B", "C"):
+        if opts.get(key) is not None and not opts.get(key).isdigit():
+            ctx.err(f"grep: {opts.get(key)}: invalid context length argument\n")
+            return 2
     searcher = _Grep(ctx, opts, compiled, int(max_count) if max_count is not None else -1)
     searcher.colour = colour == "always" or colour == "auto" and getattr(ctx, "tty", False)
-    show_names = "H" in opts or (len(targets) > 1 or recursive) and "h" not in opts
+    # -r names the files it finds under a directory; one plain file operand stays unnamed
+    walked = recursive and any(t != "-" and ctx.machine.fs.is_dir(t, ctx.cwd, ctx.uid) for t in targets)
+    show_names = "H" in opts or (len(targets) > 1 or walked) and "h" not in opts
     try:
         for target in targets:
             for name, text in _grep_inputs(ctx, opts, target, recursive, bool(operands)):
@@ -205,6 +269,8 @@ def _grep_inputs(ctx: Context, opts: Options, target: str, recursive: bool, name
         ctx.tick()
         if path is None:
             yield "", None
+            continue
+        if not _grep_wants(ctx, opts, path):
             continue
         try:
             yield path, fs.read(path, ctx.cwd, ctx.uid)
@@ -251,6 +317,19 @@ def _tree_files(ctx: Context, real: str, prefix: str, follow: bool, quiet: bool)
         stack.extend(reversed(entries))
 
 
+def _grep_wants(ctx: Context, opts: Options, path: str) -> bool:
+    """--include / --exclude: shell patterns matched against the file's base name."""
+    base = path.rstrip("/").rsplit("/", 1)[-1]
+
+    def matches(pattern: str) -> bool:
+        return Glob([(c, True) for c in pattern], line_budget(ctx)).fullmatch(base)
+
+    if any(matches(pattern) for pattern in opts.all("exclude")):
+        return False
+    includes = opts.all("include")
+    return not includes or any(matches(pattern) for pattern in includes)
+
+
 class _Grep:
     """One grep run over several inputs: counts what matched and whether any input failed."""
 
@@ -262,6 +341,10 @@ class _Grep:
         self.matched = False
         self.error = False
         self.colour = False
+        context = opts.get("C", "0")
+        self.after = int(opts.get("A", context))
+        self.before = int(opts.get("B", context))
+        self.printed_group = False  # for the "--" between groups of context
 
     def _paint(self, text: str, colour: str) -> str:
         return painted(text, colour) if self.colour else text
@@ -296,6 +379,7 @@ class _Grep:
         lines = text.split("\n")
         if lines and lines[-1] == "":
             lines.pop()
+        ctx.tick(len(lines) // 64 + 1)
         for number, line in enumerate(lines, 1):
             if self.max_count >= 0 and len(selected) >= self.max_count:
                 break
@@ -316,6 +400,9 @@ class _Grep:
         if "\0" in text and selected:
             ctx.err(f"grep: {name}: binary file matches\n")
             return True
+        if any(key in opts for key in "ABC") and not ("o" in opts and not invert):
+            ctx.out(self.with_context(name if show_names else None, lines, selected))
+            return True
         out = []
         for number, line in selected:
             lead = self._prefix(name, show_names, number if "n" in opts else None)
@@ -327,16 +414,34 @@ class _Grep:
         ctx.out("".join(out))
         return bool(selected)
 
+    def with_context(self, name: str | None, lines: list[str], selected: list[tuple[int, str]]) -> str:
+        """Selected lines (name:number:) with -B/-A lines around them (name-number-), groups split by --."""
+        matched = {number for number, _ in selected}
+        shown: list[int] = []
+        for number in sorted(matched):
+            for around in range(max(1, number - self.before), min(len(lines), number + self.after) + 1):
+                if not shown or around > shown[-1]:
+                    shown.append(around)
+        out = []
+        for index, number in enumerate(shown):
+            if (index == 0 and self.printed_group) or (index and number != shown[index - 1] + 1):
+                out.append("--\n")
+            mark = ":" if number in matched else "-"
+            lead = (name + mark if name is not None else "") + (f"{number}{mark}" if "n" in self.opts else "")
+            out.append(f"{lead}{lines[number - 1]}\n")
+        self.printed_group = self.printed_group or bool(shown)
+        return "".join(out)
+
 
 def _numeric_shorthand(argv: list[str]) -> list[str]:
-    """head -5 / tail -5 mean -n 5 (and tail +5 means -n +5), the historical syntax."""
-    out = [argv[0]]
-    for arg in argv[1:]:
-        if re.fullmatch(r"-\d+", arg):
-            out.extend(["-n", arg[1:]])
-        else:
-            out.append(arg)
-    return out
+    """head -5 / tail -5 mean -n 5 (and tail +5 means -n +5), the historical syntax: only as the first
+    argument, so `head -n -2` keeps its negative count."""
+    first = argv[1] if len(argv) > 1 else ""
+    if re.fullmatch(r"-\d+", first):
+        return [argv[0], "-n", first[1:], *argv[2:]]
+    if argv[0].endswith("tail") and re.fullmatch(r"\+\d+", first):
+        return [argv[0], "-n", first, *argv[2:]]
+    return argv
 
 
 def _head_tail(ctx: Context, prog: str, opts: Options, operands: list[str]) -> int:
@@ -368,7 +473,7 @@ def _head_tail(ctx: Context, prog: str, opts: Options, operands: list[str]) -> i
             chosen = units[len(units) - count :] if count else []
         header = f"==> {STDIN_NAME if name == '-' else name} <==\n" if many else ""
         blocks.append(header + "".join(chosen))
-    ctx.out("\n".join(blocks))
+    ctx.out(("\n" if many else "").join(blocks))
     return status
 
 
@@ -433,9 +538,13 @@ DESCRIPTION
        `wc -l < file` prints just the number: with no FILE operand there is no name to print.
 """,
 )
-@gnu("lwcmL", {"lines": "l", "words": "w", "bytes": "c", "chars": "m"}, version=COREUTILS)
+@gnu(
+    "lwcmL",
+    {"lines": "l", "words": "w", "bytes": "c", "chars": "m", "max-line-length": "L"},
+    version=COREUTILS,
+)
 def wc(ctx: Context, opts: Options, operands: list[str]) -> int:
-    chosen = [k for k in "lwmc" if k in opts] or ["l", "w", "c"]
+    chosen = [k for k in "lwmcL" if k in opts] or ["l", "w", "c"]
     fs = ctx.machine.fs
     rows = []
     status = 0
@@ -452,13 +561,14 @@ def wc(ctx: Context, opts: Options, operands: list[str]) -> int:
             continue
         data = text.encode()
         counts = {"l": text.count("\n"), "w": len(text.split()), "c": len(data), "m": len(text)}
+        counts["L"] = max((len(line.expandtabs(8)) for line in text.split("\n")), default=0)
         if name == "-":
             streaming = True
         else:
             regular_bytes += len(data)
         rows.append((counts, name if operands else ""))
-    if len(rows) > 1:
-        total = {k: sum(r[0][k] for r in rows) for k in chosen}
+    if len(operands) > 1:
+        total = {k: (max if k == "L" else sum)([0] + [r[0][k] for r in rows]) for k in chosen}
         rows.append((total, "total"))
     if len(chosen) == 1 and len(rows) == 1:
         width = 1
@@ -471,72 +581,6 @@ def wc(ctx: Context, opts: Options, operands: list[str]) -> int:
         )
     )
     return status
-
-
-def _sort_key(line: str, opts: Options):
-    key = line
-    spec = opts.get("k")
-    if spec:
-        match = re.fullmatch(r"(\d+)(?:\.\d+)?[a-z]*(?:,(\d+)(?:\.\d+)?[a-z]*)?", spec)
-        start, end = int(match.group(1)), int(match.group(2)) if match.group(2) else None
-        separator = opts.get("t")
-        fields = line.split(separator) if separator else re.findall(r"\s*\S+", line)
-        selected = fields[start - 1 : end]
-        key = (separator or "").join(selected).lstrip() if separator else "".join(selected).lstrip()
-    if "f" in opts:
-        key = key.upper()
-    if "n" in opts:
-        number = re.match(r"\s*(-?\d+(?:\.\d+)?)", key)
-        return (float(number.group(1)) if number else 0.0, line)
-    return (key, line)
-
-
-@command(
-    "sort",
-    man="""
-NAME
-       sort - sort lines of text files
-
-SYNOPSIS
-       sort [-rnufu] [-k F[,G]] [-t SEP] [FILE]...
-
-DESCRIPTION
-       Write the sorted lines of all FILEs (or standard input), in byte order (C.UTF-8 locale).
-       -r     reverse        -n   numeric (by leading number)    -u   only the first of equal lines
-       -f     ignore case    -k F[,G]   sort by fields F to G     -t SEP   fields are separated by SEP
-""",
-)
-@gnu(
-    "rnufk:t:",
-    {"reverse": "r", "numeric-sort": "n", "unique": "u", "ignore-case": "f", "key=": "k"}
-    | {"field-separator=": "t"},
-    status=2,
-    version=COREUTILS,
-)
-def sort(ctx: Context, opts: Options, operands: list[str]) -> int:
-    spec = opts.get("k")
-    if spec and not re.fullmatch(r"[1-9]\d*(?:\.\d+)?[a-z]*(?:,[1-9]\d*(?:\.\d+)?[a-z]*)?", spec):
-        ctx.err(f"sort: invalid number at field start: invalid count at start of '{spec}'\n")
-        return 2
-    if opts.get("t") is not None and len(opts.get("t")) != 1:
-        ctx.err("sort: multi-character tab '" + opts.get("t") + "'\n")
-        return 2
-    lines = []
-    for _, text in read_inputs(ctx, "sort", operands, "cannot read: {name}"):
-        if text is None:
-            return 2
-        lines.extend(text.splitlines())
-    keyed = sorted(lines, key=lambda line: _sort_key(line, opts), reverse="r" in opts)
-    if "u" in opts:
-        unique, seen = [], set()
-        for line in keyed:
-            key = _sort_key(line, opts)[0]
-            if key not in seen:
-                seen.add(key)
-                unique.append(line)
-        keyed = unique
-    ctx.out("".join(line + "\n" for line in keyed))
-    return 0
 
 
 @command(
@@ -554,26 +598,64 @@ DESCRIPTION
        -u     only print unique lines                       -i   ignore case
 """,
 )
-@gnu("cdui", {"count": "c", "repeated": "d", "unique": "u", "ignore-case": "i"}, version=COREUTILS)
+@gnu(
+    "cdDuif:s:w:z",
+    {"count": "c", "repeated": "d", "all-repeated": "D", "unique": "u", "ignore-case": "i"}
+    | {"skip-fields=": "f", "skip-chars=": "s", "check-chars=": "w", "zero-terminated": "z"},
+    version=COREUTILS,
+)
 def uniq(ctx: Context, opts: Options, operands: list[str]) -> int:
-    if len(operands) > 1:
-        ctx.err(f"uniq: extra operand '{operands[1]}'\nTry 'uniq --help' for more information.\n")
+    if len(operands) > 2:
+        ctx.err(f"uniq: extra operand '{operands[2]}'\nTry 'uniq --help' for more information.\n")
         return 1
+    numbers = {}
+    for key, what in (("f", "fields to skip"), ("s", "bytes to skip"), ("w", "bytes to compare")):
+        value = opts.get(key)
+        if value is not None and not value.isdigit():
+            ctx.err(f"uniq: {value}: invalid number of {what}\n")
+            return 1
+        numbers[key] = int(value) if value is not None else None
     name, text = next(read_inputs(ctx, "uniq", operands[:1]))
     if text is None:
         return 1
+    delimiter = "\0" if "z" in opts else "\n"
+
+    def compared(line: str) -> str:
+        if numbers["f"]:
+            for skipped, field in enumerate(re.finditer(r"[ \t]*[^ \t]+", line), 1):
+                if skipped == numbers["f"]:
+                    line = line[field.end() :]
+                    break
+            else:
+                line = ""  # fewer fields than skipped: nothing is left to compare
+        if numbers["s"]:
+            line = line[numbers["s"] :]
+        if numbers["w"] is not None:
+            line = line[: numbers["w"]]
+        return line.lower() if "i" in opts else line
+
+    lines = text.split(delimiter)
+    if lines[-1] == "":
+        lines.pop()
     groups: list[list[str]] = []
-    for line in text.splitlines():
-        same = groups and (groups[-1][0].lower() == line.lower() if "i" in opts else groups[-1][0] == line)
-        if same:
+    for line in lines:
+        if groups and compared(groups[-1][0]) == compared(line):
             groups[-1].append(line)
         else:
             groups.append([line])
     out = []
     for group in groups:
-        if ("d" in opts and len(group) < 2) or ("u" in opts and len(group) > 1):
+        if ("d" in opts or "D" in opts) and len(group) < 2 or ("u" in opts and len(group) > 1):
             continue
-        out.append((f"{len(group):7d} " if "c" in opts else "") + group[0] + "\n")
+        shown = group if "D" in opts else group[:1]
+        out.extend((f"{len(group):7d} " if "c" in opts else "") + line + delimiter for line in shown)
+    if len(operands) == 2:
+        try:
+            ctx.machine.fs.write(operands[1], "".join(out), ctx.cwd, ctx.uid)
+        except FsError as error:
+            ctx.err(f"uniq: {operands[1]}: {error.message}\n")
+            return 1
+        return 0
     ctx.out("".join(out))
     return 0
 
@@ -610,8 +692,9 @@ DESCRIPTION
 """,
 )
 @gnu(
-    "b:c:d:f:s",
-    {"bytes=": "b", "characters=": "c", "delimiter=": "d", "fields=": "f", "only-delimited": "s"},
+    "b:c:d:f:sz",
+    {"bytes=": "b", "characters=": "c", "delimiter=": "d", "fields=": "f", "only-delimited": "s"}
+    | {"complement": "complement", "output-delimiter=": "output", "zero-terminated": "z"},
     version=COREUTILS,
 )
 def cut(ctx: Context, opts: Options, operands: list[str]) -> int:
@@ -629,8 +712,16 @@ def cut(ctx: Context, opts: Options, operands: list[str]) -> int:
         ctx.err("cut: the delimiter must be a single character\nTry 'cut --help' for more information.\n")
         return 1
 
+    complement = "complement" in opts
+
     def chosen(items: list[str]) -> list[str]:
-        return [item for index, item in enumerate(items, 1) if any(a <= index <= b for a, b in ranges)]
+        return [
+            item
+            for index, item in enumerate(items, 1)
+            if any(a <= index <= b for a, b in ranges) != complement
+        ]
+
+    joiner = opts.get("output", delimiter if kind == "f" else "")
 
     status = 0
     out = []
@@ -640,12 +731,12 @@ def cut(ctx: Context, opts: Options, operands: list[str]) -> int:
             continue
         for line in text.splitlines():
             if kind != "f":
-                out.append("".join(chosen(list(line))) + "\n")
+                out.append(joiner.join(chosen(list(line))) + "\n")
             elif delimiter not in line:
                 if "s" not in opts:
                     out.append(line + "\n")
             else:
-                out.append(delimiter.join(chosen(line.split(delimiter))) + "\n")
+                out.append(joiner.join(chosen(line.split(delimiter))) + "\n")
     ctx.out("".join(out))
     return status
 
@@ -688,29 +779,39 @@ TR_CLASSES = {
 }
 
 
+TR_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", "a": "\a", "b": "\b", "f": "\f", "v": "\v"}
+
+
 def _tr_set(text: str) -> str:
-    """Expand a tr SET: escapes, ranges a-z and classes like [:upper:]."""
-    # GNU tr's escapes: \NNN (one to three octal digits), \\, \a \b \f \n \r \t \v
-    escapes = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", "a": "\a", "b": "\b", "f": "\f", "v": "\v"}
-    text = re.sub(
-        r"\\([0-7]{1,3}|[ntr\\abfv])",
-        lambda m: escapes[m.group(1)] if m.group(1) in escapes else chr(int(m.group(1), 8) & 0xFF),
-        text,
-    )
-    out = []
+    """Expand a tr SET: escapes (an escaped character is never a range dash), ranges a-z, [:class:]."""
+    chars: list[tuple[str, bool]] = []  # (character, written literally with a backslash)
     i = 0
     while i < len(text):
-        match = re.match(r"\[:([a-z]+):\]", text[i:])
-        if match and match.group(1) in POSIX_CLASSES:
-            spec = TR_CLASSES.get(match.group(1), "")
-            out.append(_tr_set(spec) if "-" in spec else spec)
-            i += match.end()
-        elif i + 2 < len(text) and text[i + 1] == "-" and text[i] <= text[i + 2]:
-            out.append("".join(chr(c) for c in range(ord(text[i]), ord(text[i + 2]) + 1)))
-            i += 3
+        octal = re.match(r"\\([0-7]{1,3})", text[i:])
+        if octal:
+            chars.append((chr(int(octal.group(1), 8) & 0xFF), True))
+            i += octal.end()
+        elif text[i] == "\\" and i + 1 < len(text):
+            chars.append((TR_ESCAPES.get(text[i + 1], text[i + 1]), True))
+            i += 2
         else:
-            out.append(text[i])
+            match = re.match(r"\[:([a-z]+):\]", text[i:])
+            if match and match.group(1) in POSIX_CLASSES:
+                spec = TR_CLASSES.get(match.group(1)) or POSIX_CLASSES[match.group(1)]
+                chars.extend((c, True) for c in _tr_set(spec))
+                i += match.end()
+                continue
+            chars.append((text[i], False))
             i += 1
+    out = []
+    j = 0
+    while j < len(chars):
+        if j + 2 < len(chars) and chars[j + 1] == ("-", False) and chars[j][0] <= chars[j + 2][0]:
+            out.extend(chr(c) for c in range(ord(chars[j][0]), ord(chars[j + 2][0]) + 1))
+            j += 3
+        else:
+            out.append(chars[j][0])
+            j += 1
     return "".join(out)
 
 
@@ -729,7 +830,7 @@ DESCRIPTION
        -d     delete characters in SET1      -s   squeeze repeats of the last set into one
 """,
 )
-@gnu("dsc", {"delete": "d", "squeeze-repeats": "s"}, version=COREUTILS)
+@gnu("dscC", {"delete": "d", "squeeze-repeats": "s", "complement": "c"}, version=COREUTILS)
 def tr(ctx: Context, opts: Options, operands: list[str]) -> int:
     needed = 1 if "d" in opts or ("s" in opts and len(operands) == 1) else 2
     if len(operands) < needed:
@@ -740,21 +841,37 @@ def tr(ctx: Context, opts: Options, operands: list[str]) -> int:
             ctx.err("Two strings must be given when translating.\nTry 'tr --help' for more information.\n")
         return 1
     first = _tr_set(operands[0])
+    complement = "c" in opts or "C" in opts
+    members = set(first)
+
+    def in_first(c: str) -> bool:
+        return (c in members) != complement
+
     text = ctx.stdin
     if "d" in opts:
-        text = "".join(c for c in text if c not in first)
-        squeeze = _tr_set(operands[1]) if len(operands) > 1 else ""
+        text = "".join(c for c in text if not in_first(c))
+        squeeze = set(_tr_set(operands[1])) if len(operands) > 1 else set()
     elif len(operands) > 1:
         second = _tr_set(operands[1])
         if second:
-            second = second + second[-1] * max(0, len(first) - len(second))
-            table = {ord(a): b for a, b in zip(first, second, strict=False)}
-            text = text.translate(table)
-        squeeze = second
+            if complement:
+                # the complement in byte order, each mapped to SET2's character at its place (or its last)
+                order = [chr(b) for b in range(256) if chr(b) not in members]
+                place = {c: second[min(k, len(second) - 1)] for k, c in enumerate(order)}
+                text = "".join(place.get(c, second[-1]) if in_first(c) else c for c in text)
+            else:
+                second = second + second[-1] * max(0, len(first) - len(second))
+                text = text.translate({ord(a): b for a, b in zip(first, second, strict=False)})
+        squeeze = set(second)
     else:
-        squeeze = first
+        squeeze = None  # squeeze SET1 itself (or its complement)
     if "s" in opts:
-        text = re.sub("([" + re.escape(squeeze) + "])\\1+", r"\1", text) if squeeze else text
+        out: list[str] = []
+        for c in text:
+            repeated = c in squeeze if squeeze is not None else in_first(c)
+            if not (out and out[-1] == c and repeated):
+                out.append(c)
+        text = "".join(out)
     ctx.out(text)
     return 0
 

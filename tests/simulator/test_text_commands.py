@@ -183,3 +183,42 @@ def test_grep_recursive_walks_directories(sh):
     assert sh("grep -R vmx d").stdout == "d/a:vmx\nd/e/b:vmx\nd/l:vmx\n"
     assert sh("cd d && grep -rl vmx").stdout == "a\ne/b\n"
     assert sh("grep -r secret /root") == Result("", "grep: /root: Permission denied\n", 2)
+
+
+def test_sort_keys_like_gnu(sh):
+    assert sh("sort -k2,2n -k1,1r data.txt").stdout == "a 1\nb 2\nb 2\nc 3\nA 10\n"
+    assert sh("sort -u -k1,1 data.txt").stdout == "A 10\na 1\nb 2\nc 3\n"
+    assert sh("sort -c data.txt") == Result("", "sort: data.txt:2: disorder: A 10\n", 1)
+    assert sh("sort -o sorted.txt data.txt; cat sorted.txt").stdout == "A 10\na 1\nb 2\nb 2\nc 3\n"
+    assert sh("echo -e '1K\\n3\\n2M' | sort -h").stdout == "3\n1K\n2M\n"
+
+
+def test_tr_complement(sh):
+    assert sh("tr -cs a-z '\\n' < data.txt").stdout == "b\na\nb\nc\n"
+    assert sh("tr -cd 'a-z\\n' < data.txt").stdout == "b\n\na\nb\nc\n"
+
+
+def test_uniq_skips_fields_and_cut_complements(sh):
+    assert sh("echo -e 'x a\\ny a\\nz b' | uniq -c -f1").stdout == "      2 x a\n      1 z b\n"
+    assert sh("cut -d' ' --complement -f1 data.txt").stdout == "2\n10\n1\n2\n3\n"
+    assert sh("cut -d' ' -f1,2 --output-delimiter=: data.txt").stdout == "b:2\nA:10\na:1\nb:2\nc:3\n"
+
+
+def test_grep_context_lines(sh):
+    assert sh("grep -A1 -n beta notes.txt").stdout == "2:beta\n3-gamma\n"
+    assert sh("grep -C1 A data.txt").stdout == "b 2\nA 10\na 1\n"
+    assert sh("grep -B1 -e alpha -e gamma notes.txt").stdout == "alpha\nbeta\ngamma\n"
+    assert sh("grep -A0 -e alpha -e gamma notes.txt").stdout == "alpha\n--\ngamma\n"
+
+
+def test_wc_longest_line_and_total_despite_a_missing_file(sh):
+    assert sh("wc -L notes.txt").stdout == "5 notes.txt\n"
+    assert sh("wc -l notes.txt /nope") == Result(
+        " 3 notes.txt\n 3 total\n", "wc: /nope: No such file or directory\n", 1
+    )
+
+
+def test_head_tail_negative_counts_and_quiet_headers(sh):
+    assert sh("head -n -1 notes.txt").stdout == "alpha\nbeta\n"
+    assert sh("head -q -n1 notes.txt data.txt").stdout == "alpha\nb 2\n"
+    assert sh("tail -q -n1 notes.txt data.txt").stdout == "gamma\nc 3\n"
