@@ -112,7 +112,6 @@ class OperatingSystem:
 
 
 # a few CIM_OperatingSystem OSType values (DMTF CIM schema; the same numbers in VirtualBox's ovfreader.h)
-LINUX = OperatingSystem(36, "Linux")
 RHEL_64 = OperatingSystem(80, "Red Hat Enterprise Linux 64-bit")
 UBUNTU_64 = OperatingSystem(94, "Ubuntu 64-bit")
 DEBIAN_64 = OperatingSystem(96, "Debian 64-bit")
@@ -418,6 +417,8 @@ def _read_header(header: bytes, position: int) -> tuple[str, int]:
     except UnicodeDecodeError:
         raise OvaError(f"the name of file {position} in the archive is not valid UTF-8") from None
     name = f"{prefix}/{name}" if prefix else name
+    if not name.isprintable():
+        raise OvaError(f"{name!r}: control characters are not allowed in a file name")
     kind = header[156:157]
     if kind in LINK_TYPES:
         raise OvaError(f"{name} is {LINK_TYPES[kind]}: links are not allowed in an OVA")
@@ -448,8 +449,6 @@ def _check_member_name(name: str) -> None:
         raise OvaError(f"{name}: '..' is not allowed in the path of a file in an OVA")
     if "/" in name:
         raise OvaError(f"{name}: an OVA holds its files at the top level, not in directories")
-    if not name.isprintable():
-        raise OvaError(f"{name!r}: control characters are not allowed in a file name")
 
 
 def _check_layout(members: list[tuple[str, bytes]]) -> str:

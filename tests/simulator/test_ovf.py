@@ -372,6 +372,7 @@ def test_hostile_or_broken_xml_is_refused(descriptor, message):
     [
         ("../web01-disk1.vmdk", "../web01-disk1.vmdk: '..' is not allowed in the path of a file in an OVA"),
         ("/etc/cron.d/evil", "/etc/cron.d/evil: absolute paths are not allowed in an OVA"),
+        ("evil\x1b[2J", "'evil\\x1b[2J': control characters are not allowed in a file name"),
         (
             "disks/web01-disk1.vmdk",
             "disks/web01-disk1.vmdk: an OVA holds its files at the top level, not in directories",
