@@ -91,7 +91,8 @@ VIRTUAL_SYSTEM_TYPE = "vmx-13"
 
 # CIM_ResourceAllocationSettingData.ResourceType
 PROCESSOR, MEMORY, IDE, SCSI, ETHERNET, DISK_DRIVE, OTHER_STORAGE = 3, 4, 5, 6, 10, 17, 20
-# controller kind: (ResourceType, ResourceSubType written, description, how many disks it takes)
+# controller kind: (ResourceType, ResourceSubType written, description, how many disks it takes:
+# IDE has master and slave, SCSI IDs 0-6 (7 is the HBA itself), AHCI up to 30 ports but 8 is enough)
 CONTROLLERS = {
     "ide": (IDE, "PIIX4", "IDE Controller", 2),
     "scsi": (SCSI, "lsilogic", "SCSI Controller", 7),
