@@ -105,7 +105,9 @@ function setUpTerminal() {
     } else if (event.key === "Tab" && !event.shiftKey && input.value.trim() !== "") {
       // Tab on an empty line moves focus on as usual, so the terminal never traps keyboard users.
       event.preventDefault();
-      await complete(form, input, output, tabbedOn === input.value);
+      const again = tabbedOn === input.value;
+      tabbedOn = input.value; // before the answer comes: a quick second Tab is a second Tab
+      await complete(form, input, output, again);
       tabbedOn = input.value;
       return;
     } else if (event.key === "l" && event.ctrlKey) {

@@ -97,11 +97,13 @@ def test_vim_by_its_command_line(page):
     )
 
 
-def test_tab_lists_candidates_as_bash_does(page):
+def test_a_second_tab_lists_candidates_as_bash_does(page):
     terminal = _start(page)
     terminal.fill("ls /etc/host")
-    terminal.press("Tab")
+    terminal.press("Tab")  # the candidates agree no further: the first Tab lists nothing, as in bash
     log = page.get_by_role("log", name="Terminal output")
+    expect(log.locator(".completions")).to_have_count(0)
+    terminal.press("Tab")
     listing = log.locator(".completions").last
     expect(listing).to_contain_text("ls /etc/host")
     expect(listing).to_contain_text("hostname")
