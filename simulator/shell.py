@@ -618,9 +618,6 @@ class Shell(WordEvaluator, CommandEvaluator):
 
         return OPTION_LETTERS.get(name, name) in self.options
 
-    def readonly_functions(self) -> set[str]:
-        return set()
-
     # Running programs
 
     def builtin_for(self, name: str):

@@ -250,7 +250,7 @@ def _history(shell, ctx, argv: list[str]) -> int:
     return 0
 
 
-def describe(shell, ctx, name: str, verbose: bool) -> tuple[str, str] | None:
+def describe(shell, ctx, name: str) -> tuple[str, str] | None:
     """How bash would run `name`: (kind, description) for type and command -V / -v."""
     from simulator.shell import BASH_BUILTINS
 
@@ -273,7 +273,7 @@ def _type(shell, ctx, argv: list[str]) -> int:
     names = [a for a in argv[1:] if not (a.startswith("-") and len(a) > 1)]
     status = 0
     for name in names:
-        found = describe(shell, ctx, name, True)
+        found = describe(shell, ctx, name)
         if found is None or ("P" in options and found[0] != "file"):
             path = which(ctx, name) if "P" in options else None
             if path:
@@ -624,7 +624,7 @@ def _command(shell, ctx, argv: list[str]) -> int:
     if mode:
         status = 0
         for name in args:
-            found = describe(shell, ctx, name, mode == "V")
+            found = describe(shell, ctx, name)
             if found is None:
                 if mode == "V":
                     _error(ctx, f"command: {name}: not found")
@@ -998,10 +998,6 @@ def _shopt(shell, ctx, argv: list[str]) -> int:
         for option in SHOPT_ON:
             ctx.out(f"{option:<24}\ton\n")
         return 0
-    return 0
-
-
-def _not_interactive(shell, ctx, argv: list[str]) -> int:
     return 0
 
 

@@ -182,9 +182,6 @@ class CommandEvaluator:
         if isinstance(command, nodes.Simple):
             return self.run_simple(run, command, streams)
         if isinstance(command, nodes.FunctionDef):
-            if command.name in self.readonly_functions():
-                streams.err.append(f"{NAME}: {command.name}: readonly function\n")
-                return 1
             self.functions[command.name] = command.source
             return 0
         try:
