@@ -153,6 +153,8 @@ class FileSystem:
         nodes = {}
         for path, node in self.nodes.items():
             same = base.get(path)
+            if same is node:
+                continue
             if same is None or same != node:
                 nodes[path] = node.to_dict()
         return {"nodes": nodes, "absent": [path for path in base if path not in self.nodes]}
@@ -163,13 +165,39 @@ class FileSystem:
         fs = cls(base)
         stored = data["nodes"]
         if "absent" in data and base:
-            absent = set(data["absent"])
-            for path, node in base.items():
-                if path not in absent and path not in stored:
-                    fs._put(path, node.copy())
+            fs._adopt_base(data["absent"])
         for path, node in stored.items():
             fs._put(path, Node(**node))
         return fs
+
+    def _adopt_base(self, absent) -> None:
+        """Lay down the base nodes, shared with every filesystem of this base until one is changed (see
+        _own): loading a saved machine then costs what it made different, not the whole image."""
+        index = _base_index(self.base)
+        self.nodes.update(self.base)
+        for path, names in index.children.items():
+            self.children.setdefault(path, set()).update(names)
+        self.used += index.used
+        for path in absent:
+            node = self.nodes.pop(path, None)
+            if node is not None:
+                self.used -= len(node.content)
+                self.children.pop(path, None)
+                parent, _, name = path.rpartition("/")
+                self.children.get(parent or "/", set()).discard(name)
+
+    def _own(self, path: str, node: Node) -> Node:
+        """The node at `path`, made this filesystem's own before it changes, if it is a shared base node."""
+        if id(node) in _SHARED_IDS:
+            node = node.copy()
+            self.nodes[path] = node
+        return node
+
+    def add_shared(self, nodes) -> None:
+        """Builder: put nodes made once for every filesystem (see `shared`), where nothing is yet."""
+        for path, node in nodes:
+            if path not in self.nodes:
+                self._put(path, node)
 
     def _put(self, path: str, node: Node) -> None:
         old = self.nodes.get(path)
@@ -366,6 +394,7 @@ class FileSystem:
             raise FsError("EFBIG", path)
         self._check_space(path, len(content) - len(node.content), 0)
         self.used += len(content) - len(node.content)
+        node = self._own(real, node)
         node.content = content
         node.mtime = self.now()
 
@@ -382,7 +411,7 @@ class FileSystem:
         elif uid and uid != node.uid and not self._allowed(node, uid, 2):
             raise FsError("EACCES", path)
         else:
-            node.mtime = self.now()
+            self._own(real, node).mtime = self.now()
 
     def mkdir(
         self, path: str, cwd: str = "/", uid: int = 0, parents: bool = False, mode: int = 0o755
@@ -503,28 +532,28 @@ class FileSystem:
             self._put(real_dst + sub[len(real_src) :], subnode)
 
     def chmod(self, path: str, mode: int, cwd: str = "/", uid: int = 0) -> None:
-        _, node = self._existing(path, cwd, True, uid)
+        real, node = self._existing(path, cwd, True, uid)
         if uid and uid != node.uid:
             raise FsError("EPERM", path)
-        node.mode = mode & 0o7777
+        self._own(real, node).mode = mode & 0o7777
 
     def chown(self, path: str, owner: int | None, group: int | None, cwd: str = "/", uid: int = 0) -> None:
         """Change owner and/or group (None keeps it). Only root may give files away."""
-        _, node = self._existing(path, cwd, True, uid)
+        real, node = self._existing(path, cwd, True, uid)
         if uid:
             gives_away = owner not in (None, node.uid)
             foreign_group = group is not None and group not in self.groups(uid)
             if gives_away or foreign_group or uid != node.uid:
                 raise FsError("EPERM", path)
+        node = self._own(real, node)
         if owner is not None:
             node.uid = owner
         if group is not None:
             node.gid = group
 
     def add_base(self) -> None:
-        """Builder: lay down (copies of) the `base` nodes."""
-        for path, node in self.base.items():
-            self._put(path, node.copy())
+        """Builder: lay down the `base` nodes (shared until changed)."""
+        self._adopt_base(())
 
     def add_dir(self, path: str, mode: int = 0o755, uid: int = 0, gid: int = 0) -> Node:
         """Builder: make sure a directory exists (parents too) and return it."""
@@ -558,3 +587,41 @@ class FileSystem:
         node = Node("symlink", 0o777, target=target, mtime=self.now())
         self._put(path, node)
         return node
+
+
+@dataclass(frozen=True)
+class _BaseIndex:
+    base: dict  # the base itself, so that a recycled id() is never taken for it
+    children: dict[str, frozenset[str]]
+    used: int
+    ids: frozenset[int]  # the shared node objects, which a filesystem copies before changing one
+
+
+_BASE_INDEXES: dict[int, _BaseIndex] = {}
+_SHARED_IDS: set[int] = set()  # nodes that many filesystems hold: each copies one before changing it
+_SHARED_KEEP: list = []  # and keeps them alive, so that an id() is never reused
+
+
+def shared(nodes: list[tuple[str, Node]]) -> tuple[tuple[str, Node], ...]:
+    """Nodes (path, Node) to put in many filesystems without copying: made once per process."""
+    _SHARED_KEEP.append(nodes)
+    _SHARED_IDS.update(id(node) for _, node in nodes)
+    return tuple(nodes)
+
+
+def _base_index(base: dict[str, Node]) -> _BaseIndex:
+    """The child lists, content size and node identities of a base (each base is built once per process)."""
+    index = _BASE_INDEXES.get(id(base))
+    if index is None or index.base is not base:
+        children: dict[str, set[str]] = {}
+        for path, node in base.items():
+            if node.kind == "dir":
+                children.setdefault(path, set())
+            parent, _, name = path.rpartition("/")
+            children.setdefault(parent or "/", set()).add(name)
+        used = sum(len(node.content) for node in base.values())
+        ids = frozenset(id(node) for node in base.values())
+        _SHARED_IDS.update(ids)
+        index = _BaseIndex(base, {k: frozenset(v) for k, v in children.items()}, used, ids)
+        _BASE_INDEXES[id(base)] = index
+    return index

@@ -7,11 +7,12 @@ are replayed on every boot. Generated views (/proc, /sys) are registered here bu
 from __future__ import annotations
 
 import copy
+import functools
 import random
 import uuid
 
 from simulator import accounts, packages
-from simulator.filesystem import Node
+from simulator.filesystem import DEFAULT_EPOCH, Node, shared
 from simulator.hardware import (
     BOOT_EARLY,
     BOOT_LATE,
@@ -605,10 +606,23 @@ def module_sysfs(machine, name: str, loaded: bool) -> None:
     if not loaded:
         fs.discard(path)
         return
-    fs.add_dir(path)
-    fs.add_file(f"{path}/initstate", "live\n", mode=0o444)
-    for parameter, value in MODULE_PARAMETERS.get(name, {}).items():
-        fs.add_file(f"{path}/parameters/{parameter}", value + "\n", mode=0o444)
+    fs.add_dir("/sys/module")
+    fs.add_shared(_module_nodes(name))
+
+
+@functools.cache
+def _module_nodes(name: str) -> tuple[tuple[str, Node], ...]:
+    """A module's /sys/module entry, made once and shared by every machine that loads it."""
+    path = f"/sys/module/{name}"
+    nodes = [(path, Node("dir", 0o755, mtime=DEFAULT_EPOCH))]
+    nodes.append((f"{path}/initstate", Node("file", 0o444, content="live\n", mtime=DEFAULT_EPOCH)))
+    parameters = MODULE_PARAMETERS.get(name, {})
+    if parameters:
+        nodes.append((f"{path}/parameters", Node("dir", 0o755, mtime=DEFAULT_EPOCH)))
+    for parameter, value in parameters.items():
+        node = Node("file", 0o444, content=value + "\n", mtime=DEFAULT_EPOCH)
+        nodes.append((f"{path}/parameters/{parameter}", node))
+    return shared(nodes)
 
 
 def modprobe_config(fs) -> tuple[set[str], dict[str, str]]:

@@ -318,17 +318,7 @@ class Machine:
         """/proc/modules order (newest first) of a plain boot: what the saved list is compared with."""
         if self.kind == "container":
             return []
-        order: list[str] = []
-
-        def visit(name: str) -> None:
-            for dep in MODULES[name].depends:
-                visit(dep)
-            if name not in order:
-                order.append(name)
-
-        for name in layout.hardware_modules(self.spec):
-            visit(name)
-        return order[::-1]
+        return list(_boot_order(tuple(layout.hardware_modules(self.spec))))
 
     @classmethod
     def from_dict(cls, data: dict) -> Machine:
@@ -389,3 +379,19 @@ def _derived(path: str) -> bool:
 
 def _without_derived(fs: dict) -> dict:
     return {**fs, "nodes": {path: node for path, node in fs["nodes"].items() if not _derived(path)}}
+
+
+@functools.cache
+def _boot_order(drivers: tuple[str, ...]) -> tuple[str, ...]:
+    """The modules a boot loads for these drivers, each after its dependencies, newest first."""
+    order: list[str] = []
+
+    def visit(name: str) -> None:
+        for dep in MODULES[name].depends:
+            visit(dep)
+        if name not in order:
+            order.append(name)
+
+    for name in drivers:
+        visit(name)
+    return tuple(order[::-1])

@@ -254,3 +254,19 @@ def test_removing_a_tree_removes_every_node_under_it():
     fs.remove("/tmp/a", recursive=True)
     assert [p for p in fs.nodes if p.startswith("/tmp/a")] == []
     assert fs.used == 0
+
+
+def test_machines_share_their_image_until_one_changes_a_file():
+    from simulator import World
+
+    first, second = World.new("kvm-guest", seed=1), World.new("kvm-guest", seed=2)
+    first.run("sudo chmod 700 /usr/bin/cut; sudo touch /usr/bin/cat; sudo mv /usr/bin/tee /usr/bin/tee2")
+    first.run("sudo chmod 700 /usr/bin/tee2; sudo sh -c 'echo x >> /usr/share/man/man5/hosts.5.gz'")
+    assert first.run("wc -c < /usr/share/man/man5/hosts.5.gz").stdout.strip() == "2"
+    assert first.run("stat -c '%a' /usr/bin/cut /usr/bin/tee2").stdout == "700\n700\n"
+    assert second.run("stat -c '%a' /usr/bin/cut /usr/bin/tee").stdout == "755\n755\n"
+    assert second.run("wc -c < /usr/share/man/man5/hosts.5.gz").stdout.strip() == "0"
+    assert second.run("sudo rmmod virtio_balloon; ls /sys/module/virtio_balloon").status == 2
+    assert first.run("ls /sys/module/virtio_balloon").stdout == "initstate\n"
+    again = World.from_dict(first.to_dict())
+    assert again.run("stat -c '%a' /usr/bin/cut /usr/bin/tee2").stdout == "700\n700\n"
