@@ -141,6 +141,8 @@ class FileSystem:
         self.groups: Callable[[int], tuple[int, ...]] = _own_group
         self.used = 0  # characters of file content in the tree
         self.work = None  # while a line runs, its work budget: every directory read and tree walked counts
+        self.version = 0  # counts changes, so that an unchanged tree is not encoded again (see to_dict)
+        self._encoded: tuple[int, dict] | None = None
         self._put("/", Node("dir", mode=0o755, mtime=DEFAULT_EPOCH))
 
     def to_dict(self) -> dict:
@@ -149,6 +151,8 @@ class FileSystem:
         `base` is what every installed image holds identically (programs, module files): it is rebuilt,
         not stored, so a saved state carries only what this machine made different.
         """
+        if self._encoded is not None and self._encoded[0] == self.version:
+            return self._encoded[1]  # shared: callers build from it, never change it
         base = self.base
         nodes = {}
         for path, node in self.nodes.items():
@@ -157,7 +161,9 @@ class FileSystem:
                 continue
             if same is None or same != node:
                 nodes[path] = node.to_dict()
-        return {"nodes": nodes, "absent": [path for path in base if path not in self.nodes]}
+        encoded = {"nodes": nodes, "absent": [path for path in base if path not in self.nodes]}
+        self._encoded = (self.version, encoded)
+        return encoded
 
     @classmethod
     def from_dict(cls, data: dict, base: dict[str, Node] | None = None) -> FileSystem:
@@ -174,6 +180,7 @@ class FileSystem:
         """Lay down the base nodes, shared with every filesystem of this base until one is changed (see
         _own): loading a saved machine then costs what it made different, not the whole image."""
         index = _base_index(self.base)
+        self.version += 1
         self.nodes.update(self.base)
         for path, names in index.children.items():
             self.children.setdefault(path, set()).update(names)
@@ -187,7 +194,8 @@ class FileSystem:
                 self.children.get(parent or "/", set()).discard(name)
 
     def _own(self, path: str, node: Node) -> Node:
-        """The node at `path`, made this filesystem's own before it changes, if it is a shared base node."""
+        """The node at `path`, about to change: made this filesystem's own first if it is a shared one."""
+        self.version += 1
         if id(node) in _SHARED_IDS:
             node = node.copy()
             self.nodes[path] = node
@@ -200,6 +208,7 @@ class FileSystem:
                 self._put(path, node)
 
     def _put(self, path: str, node: Node) -> None:
+        self.version += 1
         old = self.nodes.get(path)
         self.used += len(node.content) - (len(old.content) if old is not None else 0)
         self.nodes[path] = node
@@ -210,6 +219,7 @@ class FileSystem:
             self.children.setdefault(parent or "/", set()).add(name)
 
     def _drop(self, path: str) -> None:
+        self.version += 1
         for sub in list(self.walk(path)):  # walk first: it reads the child index this loop empties
             self.used -= len(self.nodes.pop(sub).content)
             self.children.pop(sub, None)

@@ -378,7 +378,10 @@ def _derived(path: str) -> bool:
 
 
 def _without_derived(fs: dict) -> dict:
-    return {**fs, "nodes": {path: node for path, node in fs["nodes"].items() if not _derived(path)}}
+    nodes = fs["nodes"]
+    if not any(_derived(path) for path in nodes):
+        return fs
+    return {**fs, "nodes": {path: node for path, node in nodes.items() if not _derived(path)}}
 
 
 @functools.cache

@@ -270,3 +270,19 @@ def test_machines_share_their_image_until_one_changes_a_file():
     assert first.run("ls /sys/module/virtio_balloon").stdout == "initstate\n"
     again = World.from_dict(first.to_dict())
     assert again.run("stat -c '%a' /usr/bin/cut /usr/bin/tee2").stdout == "700\n700\n"
+
+
+def test_a_saved_tree_is_encoded_again_only_after_a_change():
+    from simulator import World
+
+    world = World.new("kvm-guest", seed=1)
+    fs = world.machine.fs
+    first = fs.to_dict()
+    world.run("cat /etc/hostname; ls /")
+    assert fs.to_dict() is first  # a command that only read: the same encoding
+    changes = ("touch /tmp/a", "sudo chmod 600 /etc/hostname", "sudo chown learner /etc/hosts", "rm /tmp/a")
+    for line in changes:
+        before = fs.to_dict()
+        world.run(line)
+        assert fs.to_dict() is not before, line
+    assert World.from_dict(world.to_dict()).to_dict() == world.to_dict()
