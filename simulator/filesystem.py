@@ -176,6 +176,11 @@ class FileSystem:
             fs._put(path, Node(**node))
         return fs
 
+    def encoded_as(self, data: dict) -> None:
+        """Take `data` (what this tree was loaded from, less what is rebuilt on load) as its encoding until
+        it changes, so that saving a machine loaded for a command that only reads costs nothing."""
+        self._encoded = (self.version, data)
+
     def _adopt_base(self, absent) -> None:
         """Lay down the base nodes, shared with every filesystem of this base until one is changed (see
         _own): loading a saved machine then costs what it made different, not the whole image."""

@@ -342,6 +342,8 @@ class Machine:
         machine.hypervisor = dict(data.get("hypervisor", {}))
         if "packages" not in data:  # saved before the package model: unpack what its image now carries
             packages.unpack_image_extras(machine)
+        elif "absent" in data["fs"]:
+            machine.fs.encoded_as(data["fs"])
         return machine
 
     @classmethod

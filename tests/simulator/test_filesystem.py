@@ -286,3 +286,14 @@ def test_a_saved_tree_is_encoded_again_only_after_a_change():
         world.run(line)
         assert fs.to_dict() is not before, line
     assert World.from_dict(world.to_dict()).to_dict() == world.to_dict()
+
+
+def test_a_machine_loaded_for_a_reading_command_saves_what_it_was_loaded_from():
+    from simulator import World
+
+    saved = World.new("kvm-guest", seed=1).to_dict()
+    world = World.from_dict(saved)
+    world.run("cat /etc/hostname")
+    assert world.machine.fs.to_dict() is saved["machines"]["main"]["fs"]
+    world.run("touch /tmp/new")
+    assert "/tmp/new" in world.to_dict()["machines"]["main"]["fs"]["nodes"]
