@@ -232,6 +232,7 @@ class Shell(WordEvaluator, CommandEvaluator):
     locals: list = field(default_factory=list, compare=False, repr=False)
     function_names: list = field(default_factory=list, compare=False, repr=False)
     substitution_status: int | None = field(default=None, compare=False, repr=False)
+    getopts_at: tuple = field(default=(1, 0), compare=False, repr=False)  # OPTIND, letter within it
 
     @classmethod
     def for_user(cls, machine, user: str = "learner") -> Shell:

@@ -969,6 +969,69 @@ def _mapfile(shell, ctx, argv: list[str]) -> int:
     return 0
 
 
+def _getopts(shell, ctx, argv: list[str]) -> int:
+    """getopts OPTSTRING NAME [ARG...], over the positional parameters by default (builtins/getopts.def).
+    OPTIND counts arguments; the place inside a group of letters (-ab) is the shell's own, as in bash."""
+    if len(argv) < 3:
+        ctx.err("getopts: usage: getopts optstring name [arg ...]\n")
+        return 2
+    spec, name, args = argv[1], argv[2], argv[3:] or shell.positional[1:]
+    if not IDENTIFIER.fullmatch(name):
+        _error(ctx, f"getopts: `{name}': not a valid identifier")
+        return 1
+    silent = spec.startswith(":")
+    program = shell.positional[0] if shell.positional else NAME
+    text = shell.lookup("OPTIND") or "1"
+    index = int(text) if text.isdigit() and int(text) > 0 else 1
+    if index != shell.getopts_at[0]:
+        shell.getopts_at = (index, 0)
+    letter_at = shell.getopts_at[1]
+
+    def finish(letter: str, status: int) -> int:
+        shell.assign_target(name, letter)
+        shell.assign("OPTIND", str(index))
+        shell.getopts_at = (index, letter_at)
+        return status
+
+    if letter_at == 0:
+        if index > len(args) or not args[index - 1].startswith("-") or args[index - 1] == "-":
+            return finish("?", 1)
+        if args[index - 1] == "--":
+            index += 1
+            return finish("?", 1)
+        letter_at = 1
+    word = args[index - 1]
+    letter = word[letter_at]
+    letter_at += 1
+    if letter_at >= len(word):
+        index, letter_at = index + 1, 0
+    position = spec.find(letter, 1 if silent else 0)
+    if letter == ":" or position < 0:
+        if silent:
+            shell.assign("OPTARG", letter)
+        else:
+            ctx.err(f"{program}: illegal option -- {letter}\n")
+            shell.unset("OPTARG")
+        return finish("?", 0)
+    if spec[position + 1 : position + 2] == ":":
+        if letter_at:
+            shell.assign("OPTARG", word[letter_at:])
+            index, letter_at = index + 1, 0
+        elif index <= len(args):
+            shell.assign("OPTARG", args[index - 1])
+            index += 1
+        elif silent:
+            shell.assign("OPTARG", letter)
+            return finish(":", 0)
+        else:
+            ctx.err(f"{program}: option requires an argument -- {letter}\n")
+            shell.unset("OPTARG")
+            return finish("?", 0)
+    else:
+        shell.unset("OPTARG")
+    return finish(letter, 0)
+
+
 def _nothing(shell, ctx, argv: list[str]) -> int:
     return 0
 
@@ -1035,6 +1098,7 @@ BUILTINS = {
     "let": _let,
     "exec": _exec,
     "mapfile": _mapfile,
+    "getopts": _getopts,
     "readarray": _mapfile,
     "wait": _nothing,
     "jobs": _nothing,

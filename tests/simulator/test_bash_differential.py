@@ -200,6 +200,12 @@ CORPUS = [
     "echo a\\\nb",
     "x=abc; case $x in *b*) echo has-b;; esac",
     "shopt -q extglob; echo ok",
+    # getopts
+    'set -- -a -b val -c file; while getopts ab:c o; do echo "$o ${OPTARG-none} $OPTIND"; done; '
+    'shift $((OPTIND - 1)); echo "rest: $*"',
+    'set -- -abx -- -c; while getopts ab:c o; do echo "$o ${OPTARG-none}"; done; echo $OPTIND',
+    'set -- -z -b; while getopts :ab: o; do echo "$o $OPTARG"; done',
+    "f() { local OPTIND o; while getopts 'n:v' o; do echo \"$o=${OPTARG-}\"; done; }; f -n 3 -v; f -v",
 ]
 
 
@@ -262,13 +268,15 @@ ERRORS = [
     ".",
     "history -z",
     "echo one; echo two >&2; echo three >&2; echo four",
+    'set -- -x -b; while getopts ab: o; do echo "$o"; done',
 ]
 JOB_CONTROL = ("bash: cannot set terminal process group", "bash: no job control in this shell")
 
 
 def _interactive(line: str) -> str:
     result = subprocess.run(
-        [BASH, "--norc", "--noprofile", "-i", "-c", line],
+        ["bash", "--norc", "--noprofile", "-i", "-c", line],  # $0 is "bash", as in the simulator
+        executable=BASH,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
