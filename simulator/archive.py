@@ -790,7 +790,7 @@ BASE = [
         size=4476,
         pocket="noble-updates",
         depends="libc6 (>= 2.38)",
-        bin=("ssh-keygen",),
+        bin=("ssh", "ssh-keygen"),
         conffiles=(("/etc/ssh/ssh_config", SSH_CONFIG),),
         source="openssh",
         description=" This is the portable version of OpenSSH, a free implementation of\n"

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import dataclasses
 
-from simulator import firmware
+from simulator import firmware, layout, packages
 from simulator.checks import CHECKS, TITLES
+from simulator.commands.ssh import add_known_host
 from simulator.editing import NoEditor, Session
-from simulator.keys import KEY_NAMES, host_key_fingerprints
+from simulator.keys import KEY_LABELS, KEY_NAMES, host_key_fingerprints
 from simulator.machine import Machine
 from simulator.result import Result
 from simulator.scenarios import load_scenario
@@ -51,6 +52,11 @@ class World:
         self.answers = answers or {}
         self.hints = hints or {}
         self.editor = editor  # the editor open over the terminal, until it is left
+        self.sessions: list[dict] = []  # ssh sessions into other machines, the newest last
+        self.question: dict | None = None  # what ssh asked the learner, answered by the next line
+        network = Network(self)
+        for machine in machines.values():
+            machine.network = network
 
     @classmethod
     def new(cls, scenario_id: str, seed: int | None = None) -> World:
@@ -76,12 +82,23 @@ class World:
         return self.machines.get("source")
 
     @property
+    def current(self) -> tuple[Machine, Shell]:
+        """The machine the terminal is attached to and its shell: the learner's own, or one reached by ssh."""
+        if self.sessions:
+            session = self.sessions[-1]
+            return self.machines[session["machine"]], session["shell"]
+        return self.machine, self.shell
+
+    @property
     def mode(self) -> str:
-        return "firmware" if self.machine.setup is not None else "shell"
+        return "firmware" if self.current[0].setup is not None else "shell"
 
     @property
     def prompt(self) -> str:
-        return "Setup> " if self.mode == "firmware" else self.shell.prompt(self.machine)
+        if self.question is not None:
+            return self.question["prompt"]
+        machine, shell = self.current
+        return "Setup> " if self.mode == "firmware" else shell.prompt(machine)
 
     @property
     def story(self) -> str:
@@ -98,14 +115,20 @@ class World:
         )
 
     def run(self, line: str) -> Result:
-        machine = self.machine
+        if self.question is not None:
+            return self._answer(line)
+        machine, shell = self.current
         try:
             if machine.setup is not None:
                 result = firmware.run(machine, line)
             else:
-                result = self.shell.run(machine, line)
+                result = shell.run(machine, line)
                 if machine.setup is not None:
                     result = dataclasses.replace(result, stdout=result.stdout + firmware.screen(machine))
+                if "ssh" in result.effects:
+                    result = self._ssh(result, result.effects["ssh"])
+                if shell.exited and self.sessions and shell is self.sessions[-1]["shell"]:
+                    self.sessions.pop()  # `exit` in an ssh session: back where ssh was typed
         except Exception as error:  # noqa: BLE001 - the terminal must answer whatever happens
             result = Result("", f"simulator: internal error ({type(error).__name__})\n", 1)
         machine.tick()
@@ -113,12 +136,50 @@ class World:
             self.editor = Session.from_dict(result.effects["editor"])
         return result
 
+    def _ssh(self, result: Result, request: dict) -> Result:
+        """ssh checked the host: ask about a new host key, or log in (or run the command) there."""
+        if "question" in request:
+            self.question = {**request, "prompt": TRUST_PROMPT}
+            return _appended(result, stdout=request["question"])
+        return self._connect(result, request)
+
+    def _answer(self, line: str) -> Result:
+        """The learner's answer to ssh's question about a new host key."""
+        request, answer = self.question, line.strip()
+        fingerprint = request["question"].split(" key fingerprint is ", 1)[1].split(".\n", 1)[0]
+        if answer.endswith("\x03") or answer == "no":
+            self.question = None
+            refused = "Host key verification failed.\n" if answer == "no" else ""
+            return _appended(Result(status=255), stderr=refused)
+        if answer not in ("yes", fingerprint):
+            self.question = {**request, "prompt": "Please type 'yes', 'no' or the fingerprint: "}
+            return Result()
+        self.question = None
+        return self._connect(Result(), request)
+
+    def _connect(self, result: Result, request: dict) -> Result:
+        client, client_shell = self.current
+        target = self.machines[request["machine"]]
+        if request.get("new"):
+            add_known_host(client, client_shell.user, request["host"], request["key"])
+            label = request["key"].split()[0]
+            warning = f"Warning: Permanently added '{request['host']}' ({KEY_LABELS.get(label, label)}) "
+            result = _appended(result, stderr=warning + "to the list of known hosts.\n")
+        shell = Shell.for_user(target, request["user"])
+        shell.remote = request["host"]
+        if request["command"]:
+            ran = shell.run(target, request["command"])
+            return _appended(dataclasses.replace(result, status=ran.status), ran.stdout, ran.stderr)
+        self.sessions.append({"machine": request["machine"], "host": request["host"], "shell": shell})
+        welcome = f"Welcome to {layout.OS_PRETTY} (GNU/Linux {layout.RELEASE} x86_64)\n\n"
+        return _appended(dataclasses.replace(result, status=0), stdout=welcome)
+
     def edit(self, action: str, buffer: str, command: str = "") -> str:
         """What the learner did in the open editor: "save", "exit", then "yes", "no" or "cancel" to nano's
         question, or a vim `command`. Returns what the terminal shows once the editor has closed."""
         if self.editor is None:
             raise NoEditor
-        closed, output = self.editor.act(self.machine, action, buffer, command)
+        closed, output = self.editor.act(self.current[0], action, buffer, command)
         if closed:
             self.editor = None
         return output
@@ -197,12 +258,14 @@ class World:
             "answers": dict(self.answers),
             "hints": dict(self.hints),
             "editor": self.editor.to_dict() if self.editor else None,
+            "sessions": [{**session, "shell": session["shell"].to_dict()} for session in self.sessions],
+            "question": dict(self.question) if self.question else None,
         }
 
     @classmethod
     def from_dict(cls, data: dict) -> World:
         machines = {name: Machine.from_dict(m) for name, m in data["machines"].items()}
-        return cls(
+        world = cls(
             data["scenario"],
             data["seed"],
             machines,
@@ -211,3 +274,42 @@ class World:
             dict(data["hints"]),
             Session.from_dict(data["editor"]) if data.get("editor") else None,
         )
+        world.sessions = [{**s, "shell": Shell.from_dict(s["shell"])} for s in data.get("sessions", [])]
+        world.question = data.get("question")
+        return world
+
+
+TRUST_PROMPT = "Are you sure you want to continue connecting (yes/no/[fingerprint])? "
+
+
+def _appended(result: Result, stdout: str = "", stderr: str = "") -> Result:
+    chunks = tuple(result.chunks) + tuple((fd, text) for fd, text in ((2, stderr), (1, stdout)) if text)
+    return dataclasses.replace(
+        result, stdout=result.stdout + stdout, stderr=result.stderr + stderr, chunks=chunks
+    )
+
+
+class Network:
+    """The lab's network as its machines see it: names and addresses resolve to the world's machines."""
+
+    def __init__(self, world: World):
+        self.world = world
+
+    def find(self, host: str) -> tuple[str, Machine] | None:
+        """The machine a name or an IPv4 address reaches (with two on one address, the one there first)."""
+        if host.lower() in ("localhost", "127.0.0.1", "::1"):
+            machine = self.world.current[0]
+            name = next(n for n, m in self.world.machines.items() if m is machine)
+            return name, machine
+        for name, machine in reversed(self.world.machines.items()):
+            addresses = {nic.get("ipv4") for nic in machine.nics}
+            if host.lower() == machine.hostname.lower() or host in addresses:
+                return name, machine
+        return None
+
+    def address(self, name: str) -> str:
+        nics = self.world.machines[name].nics
+        return next((nic["ipv4"] for nic in nics if nic.get("ipv4")), "127.0.0.1")
+
+    def sshd_running(self, name: str) -> bool:
+        return "ssh" in packages.running_services(self.world.machines[name])

@@ -85,3 +85,17 @@ def test_the_live_output_is_the_one_a_reload_shows(client, htmx):
     page = htmx.post(url + "/run", data={"line": "seq 100000"}).get_data(as_text=True)
     assert "[output truncated:" in page
     assert "99999" not in page
+
+
+def test_ssh_asks_about_the_host_key_in_the_prompt_and_attaches_the_terminal(client, htmx):
+    url = _start(client, "clone-identifiers")
+    page = htmx.post(url + "/run", data={"line": "ssh web01"}).get_data(as_text=True)
+    assert "can&#39;t be established." in page
+    assert "Are you sure you want to continue connecting (yes/no/[fingerprint])? </label>" in page
+    page = htmx.post(url + "/run", data={"line": "yes"}).get_data(as_text=True)
+    assert "Warning: Permanently added &#39;web01&#39; (ED25519) to the list of known hosts." in page
+    htmx.post(url + "/run", data={"line": "touch /tmp/on-the-source"})
+    assert "learner@web01:~$ </label>" in client.get(url).get_data(as_text=True)  # after a reload too
+    page = htmx.post(url + "/run", data={"line": "exit"}).get_data(as_text=True)
+    assert "Connection to web01 closed." in page
+    assert "on-the-source" not in htmx.post(url + "/run", data={"line": "ls /tmp"}).get_data(as_text=True)

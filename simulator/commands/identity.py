@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 from simulator.commands import Context, command
 from simulator.commands.options import UsageError, parse
+from simulator.commands.ssh import names_host
 from simulator.filesystem import FsError
 from simulator.hardware import METAL
 from simulator.keys import (
@@ -476,7 +477,7 @@ def _forget_host(ctx: Context, host: str, path: str) -> int:
         return 255
     kept = []
     for number, line in enumerate(lines, 1):
-        if host in line.split(" ", 1)[0].split(","):
+        if names_host(line.split(" ", 1)[0], host):
             ctx.out(f"# Host {host} found: line {number}\n")
         else:
             kept.append(line)
