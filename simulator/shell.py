@@ -234,6 +234,7 @@ class Shell(WordEvaluator, CommandEvaluator):
     function_names: list = field(default_factory=list, compare=False, repr=False)
     substitution_status: int | None = field(default=None, compare=False, repr=False)
     getopts_at: tuple = field(default=(1, 0), compare=False, repr=False)  # OPTIND, letter within it
+    sourcing: int = field(default=0, compare=False, repr=False)  # files being read by . or source
 
     @classmethod
     def for_user(cls, machine, user: str = "learner") -> Shell:
@@ -472,7 +473,9 @@ class Shell(WordEvaluator, CommandEvaluator):
             positional=list(self.positional),
             machine=self.machine,
             conditions=self.conditions,
+            locals=[{} for _ in self.locals],  # inside a function still: local and return work there
             function_names=list(self.function_names),
+            sourcing=self.sourcing,
         )
 
     # Variables
@@ -750,9 +753,7 @@ class Shell(WordEvaluator, CommandEvaluator):
         out: list[str] = []
         run.depth += 1
         try:
-            status = self.fork().run_text(run, text, Streams(out, streams.err))
-        except (ShellExit, LineInterrupted) as leaving:
-            status = leaving.status
+            status = self.in_subshell(run, lambda child: child.run_text(run, text, Streams(out, streams.err)))
         except BrokenPipe:
             status = 141
         finally:

@@ -587,6 +587,7 @@ def _source(shell, ctx, argv: list[str]) -> int:
     if len(argv) > 2:
         shell.positional = [saved[0] if saved else NAME, *argv[2:]]
     run.depth += 1
+    shell.sourcing += 1
     from simulator.bash.evaluator import Streams
 
     try:
@@ -595,6 +596,7 @@ def _source(shell, ctx, argv: list[str]) -> int:
         return returned.status
     finally:
         run.depth -= 1
+        shell.sourcing -= 1
         if len(argv) > 2:
             shell.positional = saved
 
@@ -815,7 +817,7 @@ def _readonly(shell, ctx, argv: list[str]) -> int:
 
 
 def _return(shell, ctx, argv: list[str]) -> int:
-    if not shell.locals and (ctx.run is None or ctx.run.depth == 0):
+    if not shell.locals and not shell.sourcing:
         _error(ctx, "return: can only `return' from a function or sourced script")
         return 2
     if len(argv) > 1 and not re.fullmatch(r"[-+]?\d+", argv[1]):

@@ -157,9 +157,8 @@ class CommandEvaluator:
                 status = self.run_command(run, command, part)
             else:
                 try:
-                    status = self.fork().run_command(run, command, part)
-                except (ShellExit, LineInterrupted) as leaving:
-                    status = leaving.status
+                    stage = functools.partial(_run_stage, run=run, command=command, streams=part)
+                    status = self.in_subshell(run, stage)
                 except BrokenPipe:
                     status = 141
                 except Interrupted:
@@ -333,10 +332,19 @@ class CommandEvaluator:
         return self.run_sequence(run, node.body, streams)
 
     def run_subshell(self, run: Run, node: nodes.Subshell, streams: Streams) -> int:
+        return self.in_subshell(run, lambda child: child.run_sequence(run, node.body, streams))
+
+    def in_subshell(self, run: Run, body) -> int:
+        """Run body(child) in a copy of this shell, as bash forks for ( ), $( ) and a pipeline's parts:
+        nothing comes back but the status; exit, return and an abandoned line end only the subshell, and
+        loops outside are not its own (break there is "only meaningful in a loop")."""
+        loops, run.loops = run.loops, 0
         try:
-            return self.fork().run_sequence(run, node.body, streams)
-        except (ShellExit, LineInterrupted) as leaving:
+            return body(self.fork())
+        except (ShellExit, LineInterrupted, FunctionReturn) as leaving:
             return leaving.status
+        finally:
+            run.loops = loops
 
     def run_condition(self, run: Run, sequence: nodes.Sequence, streams: Streams) -> int:
         self.conditions += 1
@@ -579,6 +587,10 @@ class CommandEvaluator:
                     )
                 except FsError as error:
                     streams.err.append(f"{NAME}: {sink.path}: {error.message}\n")
+
+
+def _run_stage(child: CommandEvaluator, run: Run, command, streams: Streams) -> int:
+    return child.run_command(run, command, streams)
 
 
 def abort(streams: Streams, error) -> None:

@@ -206,6 +206,10 @@ CORPUS = [
     'set -- -abx -- -c; while getopts ab:c o; do echo "$o ${OPTARG-none}"; done; echo $OPTIND',
     'set -- -z -b; while getopts :ab: o; do echo "$o $OPTARG"; done',
     "f() { local OPTIND o; while getopts 'n:v' o; do echo \"$o=${OPTARG-}\"; done; }; f -n 3 -v; f -v",
+    # return and break in subshells
+    "f() { x=$(return 3); echo $?; (return 4); echo $?; echo in | (return 5); echo $?; }; f",
+    "for i in 1 2; do (break); echo $i; done 2>/dev/null",
+    "g() { for i in 1 2 3; do echo $i; [ $i = 2 ] && return 7; done; }; g; echo $?",
 ]
 
 
@@ -269,6 +273,8 @@ ERRORS = [
     "history -z",
     "echo one; echo two >&2; echo three >&2; echo four",
     'set -- -x -b; while getopts ab: o; do echo "$o"; done',
+    "` return 3 `; echo $?",
+    "for i in 1; do (break); done",
 ]
 JOB_CONTROL = ("bash: cannot set terminal process group", "bash: no job control in this shell")
 
