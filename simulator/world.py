@@ -90,6 +90,11 @@ class World:
         return self.machine, self.shell
 
     @property
+    def asking(self) -> bool:
+        """Whether the prompt is a question (ssh's about a host key), which the next line answers."""
+        return self.question is not None
+
+    @property
     def mode(self) -> str:
         return "firmware" if self.current[0].setup is not None else "shell"
 

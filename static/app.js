@@ -61,7 +61,8 @@ function setUpTerminal() {
 
   form.addEventListener("htmx:before:request", () => {
     interrupted = input.value.endsWith(INTERRUPT);
-    if (input.value.trim() && !interrupted) history.push(input.value);
+    const answering = "asking" in document.getElementById("prompt").dataset; // ssh's yes/no is no command
+    if (input.value.trim() && !interrupted && !answering) history.push(input.value);
     position = history.length;
   });
   // As bash's history keeps it, a command typed over several lines is recalled as one (the server sends

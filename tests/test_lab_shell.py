@@ -91,7 +91,7 @@ def test_ssh_asks_about_the_host_key_in_the_prompt_and_attaches_the_terminal(cli
     url = _start(client, "clone-identifiers")
     page = htmx.post(url + "/run", data={"line": "ssh web01"}).get_data(as_text=True)
     assert "can&#39;t be established." in page
-    assert "Are you sure you want to continue connecting (yes/no/[fingerprint])? </label>" in page
+    assert "data-asking>Are you sure you want to continue connecting (yes/no/[fingerprint])? </label>" in page
     page = htmx.post(url + "/run", data={"line": "yes"}).get_data(as_text=True)
     assert "Warning: Permanently added &#39;web01&#39; (ED25519) to the list of known hosts." in page
     htmx.post(url + "/run", data={"line": "touch /tmp/on-the-source"})

@@ -127,6 +127,7 @@ class LabView:
     hints: dict
     grade: dict
     last_command: str  # the newest history entry: a command typed over several lines, joined
+    asking: bool  # the prompt is a question (ssh's about a host key): the answer is not a command
 
     editor: Session | None = None
 
@@ -135,7 +136,8 @@ class LabView:
         editor = world.editor.copy() if world.editor else None
         history = world.shell.history
         last = history[-1] if history else ""
-        return cls(world.prompt, dict(world.answers), dict(world.hints), world.grade(), last, editor)
+        answers, hints = dict(world.answers), dict(world.hints)
+        return cls(world.prompt, answers, hints, world.grade(), last, world.asking, editor)
 
 
 def act(db: Database, lab_id: int, action):
