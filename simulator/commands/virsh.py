@@ -67,7 +67,7 @@ class Connection:
         return self.host.network.machine(domain["machine"])
 
 
-def _connect(ctx: Context, uri: str | None) -> Connection:
+def connect(ctx: Context, uri: str | None) -> Connection:
     if uri is None:
         uri = ctx.env.get("LIBVIRT_DEFAULT_URI") or ("qemu:///system" if ctx.is_root else "qemu:///session")
     if uri not in ("qemu:///system", "qemu:///session"):
@@ -200,7 +200,7 @@ def virsh(ctx: Context, argv: list[str]) -> int:
         if name not in COMMANDS:
             raise VirshError(f"unknown command: '{name}'")
         options = _parse(name, args)
-        connection = _connect(ctx, uri)
+        connection = connect(ctx, uri)
         RUN[name](ctx, connection, options)
         if name == "console":
             return 0
