@@ -195,6 +195,7 @@ def virsh(ctx: Context, argv: list[str]) -> int:
         ctx.out(WELCOME)
         return 0
     name, args = args[0], args[1:]
+    ctx.tick(len(args) + len(libvirt.domains(ctx.machine)))  # options read, domains looked at
     status = 0
     try:
         if name not in COMMANDS:

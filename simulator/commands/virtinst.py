@@ -105,7 +105,7 @@ def _clone(ctx: Context, connection: Connection, options: dict) -> None:
     name = options.get("name") or f"{source_name}-clone"
     if name in connection.domains:
         raise CloneError(f"Invalid name for new guest: Guest name '{name}' is already in use.")
-    path = options["file"][0] if options["file"] else _free_path(host, name)
+    path = options["file"][0] if options["file"] else _free_path(ctx, name)
     path = posixpath.normpath(posixpath.join(ctx.cwd, path))
     users = [n for n, d in connection.domains.items() if d["disk"] == path]
     if users and "path_in_use" in checks:
@@ -159,10 +159,11 @@ def _checks(values: list[str]) -> set[str]:
     return on
 
 
-def _free_path(host, name: str) -> str:
+def _free_path(ctx: Context, name: str) -> str:
     """--auto-clone's image name: NAME.qcow2 in the images directory, NAME-1.qcow2 ... when taken."""
     path, number = f"{libvirt.IMAGES}/{name}.qcow2", 0
-    while host.fs.exists(path):
+    while ctx.machine.fs.exists(path):
+        ctx.tick()
         number += 1
         path = f"{libvirt.IMAGES}/{name}-{number}.qcow2"
     return path
