@@ -34,15 +34,18 @@ class VirshError(Exception):
     """A command failed: each line is printed as "error: LINE"."""
 
 
-def table(header: list[str], rows: list[list[str]]) -> str:
-    """vshTablePrint: every cell after a space, columns padded to their widest cell plus two spaces."""
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+def table(header: list[str], rows: list[list[str]], quiet: bool = False) -> str:
+    """vshTablePrint: every cell after a space, columns padded to their widest cell plus two spaces;
+    -q drops the header and its dashes, and the header's widths with them."""
+    counted = rows if quiet else [header, *rows]
+    widths = [max((len(row[i]) for row in counted), default=0) for i in range(len(header))]
 
     def line(row: list[str]) -> str:
         cells = [f" {cell}" + " " * (widths[i] - len(cell) + 2) for i, cell in enumerate(row[:-1])]
         return "".join(cells) + f" {row[-1]}\n"
 
-    return line(header) + "-" * sum(w + 3 for w in widths) + "\n" + "".join(line(row) for row in rows)
+    body = "".join(line(row) for row in rows)
+    return body if quiet else line(header) + "-" * sum(w + 3 for w in widths) + "\n" + body
 
 
 class Connection:
@@ -201,6 +204,7 @@ def virsh(ctx: Context, argv: list[str]) -> int:
         if name not in COMMANDS:
             raise VirshError(f"unknown command: '{name}'")
         options = _parse(name, args)
+        options["quiet"] = quiet
         connection = connect(ctx, uri)
         RUN[name](ctx, connection, options)
         if name == "console":
@@ -231,7 +235,7 @@ def _list(ctx: Context, connection: Connection, options: dict) -> None:
             ctx.out(" ".join(fields + ([name] if options.get("name") else [])) + "\n")
         return
     rows = [[str(d["id"]) if d["id"] else "-", name, d["state"]] for name, d in found]
-    ctx.out(table(["Id", "Name", "State"], rows))
+    ctx.out(table(["Id", "Name", "State"], rows, options["quiet"]))
 
 
 def _domain(connection: Connection, options: dict) -> tuple[str, dict]:
@@ -326,15 +330,21 @@ def _domiflist(ctx: Context, connection: Connection, options: dict) -> None:
     _, domain = _domain(connection, options)
     interface = f"vnet{domain['vnet']}" if domain["state"] == "running" else "-"
     row = [interface, "network", domain["network"], "virtio", domain["mac"]]
-    ctx.out(table(["Interface", "Type", "Source", "Model", "MAC"], [row]))
+    ctx.out(table(["Interface", "Type", "Source", "Model", "MAC"], [row], options["quiet"]))
 
 
 def _domblklist(ctx: Context, connection: Connection, options: dict) -> None:
     _, domain = _domain(connection, options)
     if options.get("details"):
-        ctx.out(table(["Type", "Device", "Target", "Source"], [["file", "disk", "vda", domain["disk"]]]))
+        ctx.out(
+            table(
+                ["Type", "Device", "Target", "Source"],
+                [["file", "disk", "vda", domain["disk"]]],
+                options["quiet"],
+            )
+        )
     else:
-        ctx.out(table(["Target", "Source"], [["vda", domain["disk"]]]))
+        ctx.out(table(["Target", "Source"], [["vda", domain["disk"]]], options["quiet"]))
 
 
 def _dumpxml(ctx: Context, connection: Connection, options: dict) -> None:
@@ -356,7 +366,7 @@ def _net_list(ctx: Context, connection: Connection, options: dict) -> None:
     if options.get("name"):
         ctx.out("".join(f"{row[0]}\n" for row in rows))
         return
-    ctx.out(table(["Name", "State", "Autostart", "Persistent"], rows))
+    ctx.out(table(["Name", "State", "Autostart", "Persistent"], rows, options["quiet"]))
 
 
 def _net_dhcp_leases(ctx: Context, connection: Connection, options: dict) -> None:
@@ -376,7 +386,11 @@ def _net_dhcp_leases(ctx: Context, connection: Connection, options: dict) -> Non
             [expiry, lease["mac"], "ipv4", f"{lease['ip']}/{prefix}", lease["hostname"] or "-", client]
         )
     ctx.out(
-        table(["Expiry Time", "MAC address", "Protocol", "IP address", "Hostname", "Client ID or DUID"], rows)
+        table(
+            ["Expiry Time", "MAC address", "Protocol", "IP address", "Hostname", "Client ID or DUID"],
+            rows,
+            options["quiet"],
+        )
     )
 
 
