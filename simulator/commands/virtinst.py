@@ -4,8 +4,8 @@ The clone gets a new name, domain UUID and MAC (virt-clone always generates one 
 and a copy of the disk image. Everything inside the disk comes along: host name, /etc/machine-id, SSH
 host keys, filesystem UUIDs, every file; the clone is a new machine of the lab, shut off.
 
-The messages are virtinst's (virtinst/virtclone.py, cloner.py, devices/disk.py) as remembered, not
-checked against 4.1; the "Allocating" progress line is its text meter's final state, approximately.
+The messages and their order are virtinst 4.1's (virtinst/virtclone.py, cloner.py, cli.py); a MAC that
+is not one fails as libvirt's XML parser refuses it. "Allocating" is the text meter's last line.
 """
 
 from __future__ import annotations
@@ -23,9 +23,13 @@ USAGE = """\
 usage: virt-clone --original [NAME] ...
 """
 MAC = re.compile(r"[0-9a-f]{2}(:[0-9a-f]{2}){5}")
-CHECKS = ("all", "path_in_use", "disk_size", "path_exists", "mac_in_use")
+CHECKS = ("all", "path_in_use", "disk_size", "path_exists", "mac_in_use")  # --check names (cli.py)
 WITH_VALUE = {"-o": "original", "--original": "original", "-n": "name", "--name": "name", "-f": "file"}
 WITH_VALUE |= {"--file": "file", "-m": "mac", "--mac": "mac", "--check": "check", "--connect": "connect"}
+
+
+ARGUMENTS = {"original": "-o/--original", "name": "-n/--name", "file": "-f/--file", "mac": "-m/--mac"}
+ARGUMENTS |= {"check": "--check", "connect": "--connect"}
 
 
 class CloneError(Exception):
@@ -42,7 +46,7 @@ def _options(args: list[str]) -> dict:
         elif key in WITH_VALUE:
             if not value:
                 if not args:
-                    raise CloneError(f"argument {arg}: expected one argument")
+                    raise CloneError(f"argument {ARGUMENTS[WITH_VALUE[key]]}: expected one argument")
                 value = args.pop(0)
             name = WITH_VALUE[key]
             if isinstance(found.get(name), list):
@@ -67,8 +71,8 @@ DESCRIPTION
        Copy a shut off guest's disk and define the copy as a new guest with a new name, UUID and MAC
        address. Nothing inside the disk changes: host name, machine ID, SSH host keys and filesystem
        UUIDs are the source's (virt-sysprep is the tool that resets them).
-       --auto-clone names the disk image after the new guest; --check path_in_use=off lets --file
-       point at a disk another guest uses.
+       --auto-clone names the new guest SRC-clone unless --name is given, and its disk image after
+       it; --mac gives the clone a MAC of your choosing (RANDOM, the default, generates one).
 """,
 )
 def virt_clone(ctx: Context, argv: list[str]) -> int:
@@ -90,44 +94,52 @@ def virt_clone(ctx: Context, argv: list[str]) -> int:
 
 
 def _clone(ctx: Context, connection: Connection, options: dict) -> None:
+    """virtclone.main's order of checks, then Cloner.start_duplicate."""
     host = ctx.machine
-    if "original" not in options:
-        raise CloneError("--original or --original-xml is required.")
-    if not options["file"] and not options.get("auto"):
-        raise CloneError("Either --auto-clone or --file is required, use '--auto-clone --file' to allow both")
     checks = _checks(options["check"])
+    if not options["file"] and not options.get("auto"):
+        raise CloneError(
+            "Either --auto-clone or --file is required, use '--auto-clone or --file' and try again."
+        )
+    if not options.get("original"):
+        raise CloneError("An original machine name is required, use '--original src_name' and try again.")
     source_name = options["original"]
     source = connection.domains.get(source_name)
     if source is None:
         raise CloneError(f"Domain '{source_name}' was not found.")
-    if source["state"] == "running":
-        raise CloneError("Domain with devices to clone must be paused or shutoff.")
-    name = options.get("name") or f"{source_name}-clone"
+    if source["state"] != "shut off":
+        raise CloneError("Domain to clone must be shutoff.")
+    name = options.get("name")
+    if not name and not options.get("auto"):
+        raise CloneError(
+            "A name is required for the new virtual machine, use '--name NEW_VM_NAME' to specify one."
+        )
+    name = name or _free_name(ctx, connection, source_name)
+    given = options["mac"][0] if options["mac"] else "RANDOM"
+    if given != "RANDOM":
+        if "mac_in_use" in checks and any(d["mac"] == given.lower() for d in connection.domains.values()):
+            raise CloneError(
+                f"The MAC address '{given}' is in use by another virtual machine. "
+                "(Use --check mac_in_use=off or --check all=off to override)"
+            )
+    if options["file"]:
+        path = posixpath.normpath(posixpath.join(ctx.cwd, options["file"][0]))
+        if host.fs.exists(path):
+            raise CloneError(
+                f"Could not use path '{path}' for cloning: "
+                f"Clone onto existing storage volume is not currently supported: '{path}'"
+            )
+    else:
+        path = _clone_path(ctx, source_name, name, source["disk"])
     if name in connection.domains:
         raise CloneError(f"Invalid name for new guest: Guest name '{name}' is already in use.")
-    path = options["file"][0] if options["file"] else _free_path(ctx, name)
-    path = posixpath.normpath(posixpath.join(ctx.cwd, path))
-    users = [n for n, d in connection.domains.items() if d["disk"] == path]
-    if users and "path_in_use" in checks:
-        raise CloneError(
-            f"Disk {path} is already in use by other guests {users!r}. "
-            "(Use --check path_in_use=off or --check all=off to override)"
-        )
-    if host.fs.exists(path) and not users:
-        raise CloneError(f"Clone onto existing storage volume is not currently supported: '{path}'")
-    mac = options["mac"][0].lower() if options["mac"] else "random"
-    if mac == "random":
-        mac = libvirt.new_mac(host)
-    elif not MAC.fullmatch(mac):
-        raise CloneError(f"MAC address must be of the format AA:BB:CC:DD:EE:FF, was '{options['mac'][0]}'")
-    elif "mac_in_use" in checks and any(d["mac"] == mac for d in connection.domains.values()):
-        raise CloneError(f"The MAC address '{mac}' is in use by another virtual machine.")
+    if given != "RANDOM" and not MAC.fullmatch(given.lower()):
+        raise CloneError(f"XML error: unable to parse mac address '{given}'")
+    mac = libvirt.new_mac(host) if given == "RANDOM" else given.lower()
     try:
         image = host.fs.read(source["disk"])
-    except FsError:
-        raise CloneError(
-            f"Could not use path '{source['disk']}' for cloning: No such file or directory"
-        ) from None
+    except FsError as error:
+        raise CloneError(f"Could not use path '{source['disk']}' for cloning: {error.message}") from None
     try:
         host.fs.write(path, image, mode=0o600)
     except FsError as error:
@@ -140,10 +152,31 @@ def _clone(ctx: Context, connection: Connection, options: dict) -> None:
     network.add(key, clone)
     domain = libvirt.define(host, name, clone, key, disk=path)
     domain.update(vcpus=source["vcpus"], memory_kib=source["memory_kib"])
-    size = libvirt.parse_image(image)
-    shown = f"{size['size'] // 1024**3} GB" if size else "0 B"
-    ctx.out(f"Allocating '{posixpath.basename(path)}'".ljust(45) + f"| {shown:>6}  00:00:04     \n\n")
-    ctx.out(f"Clone '{name}' created successfully.\n")
+    ctx.out(_meter(host, f"Allocating '{posixpath.basename(path)}'", libvirt.parse_image(image)))
+    ctx.out(f"\nClone '{name}' created successfully.\n")
+
+
+def _meter(host, text: str, image: dict | None) -> str:
+    """The text meter's last line on an 80-column terminal: the volume's allocation when last polled, the
+    time taken, and " ... " when that is not its capacity (virtinst/_progresspriv.py TextMeter._do_end)."""
+    size, allocated = (image["size"], image["allocated"]) if image else (0, 0)
+    seconds = 1 + allocated // 500_000_000  # about 500 MB/s
+    host.tick(seconds)
+    shown = f" | {_format_number(allocated):>5}B"
+    elapsed = f"  {seconds // 60:02d}:{seconds % 60:02d}"
+    end = "     " if allocated == size else " ... "
+    rest = 80 - len(shown) - len(elapsed) - len(end)
+    return f"\r{text[:rest]:<{rest}}{shown}{elapsed}{end}\n"
+
+
+def _format_number(number: float) -> str:
+    """virtinst's format_number: 1024 steps while above 999, "%.1f" below 9.95, else "%.0f"."""
+    symbols, depth = ("", "k", "M", "G", "T", "P", "E"), 0
+    while number > 999 and depth < len(symbols) - 1:
+        number, depth = number / 1024.0, depth + 1
+    if depth == 0:
+        return f"{int(number)} "
+    return f"{number:.1f} {symbols[depth]}" if number < 9.95 else f"{number:.0f} {symbols[depth]}"
 
 
 def _checks(values: list[str]) -> set[str]:
@@ -159,13 +192,38 @@ def _checks(values: list[str]) -> set[str]:
     return on
 
 
-def _free_path(ctx: Context, name: str) -> str:
-    """--auto-clone's image name: NAME.qcow2 in the images directory, NAME-1.qcow2 ... when taken."""
-    path, number = f"{libvirt.IMAGES}/{name}.qcow2", 0
+def _free_name(ctx: Context, connection: Connection, source: str) -> str:
+    """--auto-clone's guest name (cloner._generate_clone_name): SRC-clone, then SRC-clone1 ...; a source
+    already called X-clone or X-cloneN gives X-clone(N+1), never X-clone-clone."""
+    match = re.search(r"-clone[1-9]*$", source)
+    number, forced = 0, False
+    if match:
+        digits = re.search(r"[1-9]+$", match.group())
+        number, forced = (int(digits.group()) if digits else 0), True
+        source = source[: match.start()]
+    base = source + "-clone"
+    name = f"{base}{number + 1}" if forced else base
+    while name in connection.domains:
+        ctx.tick()
+        number += 1
+        name = f"{base}{number + (1 if forced else 0)}"
+    return name
+
+
+def _clone_path(ctx: Context, source_name: str, name: str, source_path: str) -> str:
+    """Cloner.generate_clone_disk_path: the source's image named after the new guest when it was named
+    after the source (else NAME-clone), its extension kept, then -1, -2 ... while the path is taken."""
+    stem, suffix = source_path, ""
+    if "." in source_path and len(source_path.rsplit(".", 1)[1]) <= 7:
+        stem, suffix = source_path.rsplit(".", 1)
+        suffix = "." + suffix
+    directory, base = posixpath.split(stem)
+    base = name if base == source_name else base + "-clone"
+    path, number = f"{directory}/{base}{suffix}", 0
     while ctx.machine.fs.exists(path):
         ctx.tick()
         number += 1
-        path = f"{libvirt.IMAGES}/{name}-{number}.qcow2"
+        path = f"{directory}/{base}-{number}{suffix}"
     return path
 
 

@@ -231,14 +231,15 @@ def test_undefine_a_running_guest_leaves_it_transient_until_it_stops(world):
 
 def test_a_clone_shares_everything_inside_its_disk(world):
     assert _run(world, "sudo virt-clone --original web01 --name web02 --auto-clone") == (
-        "ERROR    Domain with devices to clone must be paused or shutoff.\n",
+        "ERROR    Domain to clone must be shutoff.\n",
         1,
     )
     world.run("sudo virsh shutdown web01")
     output, status = _run(world, "sudo virt-clone --original web01 --name web02 --auto-clone")
     assert (output, status) == (
-        "Allocating 'web02.qcow2'                     |  25 GB  00:00:04     \n\n"
-        "Clone 'web02' created successfully.\n",
+        "\rAllocating 'web02.qcow2'"
+        + " " * 35
+        + " | 2.1 GB  00:05 ... \n\nClone 'web02' created successfully.\n",
         0,
     )
     web01, web02 = _domain(world, "web01"), _domain(world, "web02")
@@ -275,50 +276,55 @@ def test_a_clone_shares_everything_inside_its_disk(world):
 
 def test_virt_clone_options_and_errors(world):
     world.run("sudo virsh shutdown web01")
-    assert (
-        _run(
-            world,
-            "sudo virt-clone --original db01 --name copy --file /var/lib/libvirt/images/c.qcow2 "
-            "--mac 52:54:00:aa:bb:cc",
-        )[1]
-        == 0
-    )
+    line = f"sudo virt-clone --original db01 --name copy --file {IMAGES}/c.qcow2 --mac 52:54:00:AA:BB:CC"
+    assert _run(world, line)[1] == 0
     copy = _domain(world, "copy")
     assert copy["mac"] == "52:54:00:aa:bb:cc" and copy["disk"] == f"{IMAGES}/c.qcow2"
     assert copy["vcpus"] == 4 and copy["memory_kib"] == 4194304
-    assert _run(world, "sudo virt-clone --original db01 --auto-clone --mac 52:54:00:AA:BB:CC") == (
-        "ERROR    The MAC address '52:54:00:aa:bb:cc' is in use by another virtual machine.\n",
-        1,
-    )
-    assert _run(world, "sudo virt-clone --original db01 --auto-clone --mac RANDOM")[0].endswith(
-        "Clone 'db01-clone' created successfully.\n"
-    )
-    assert _run(world, f"sudo virt-clone --original db01 --name x --file {IMAGES}/web01.qcow2") == (
-        f"ERROR    Disk {IMAGES}/web01.qcow2 is already in use by other guests ['web01']. "
-        "(Use --check path_in_use=off or --check all=off to override)\n",
+    assert world.machines["copy"].nics[0]["mac"] == "52:54:00:aa:bb:cc"
+    assert _run(world, "sudo virt-clone --original db01 --auto-clone --mac 52:54:00:aa:bb:cc") == (
+        "ERROR    The MAC address '52:54:00:aa:bb:cc' is in use by another virtual machine. "
+        "(Use --check mac_in_use=off or --check all=off to override)\n",
         1,
     )
     assert (
-        _run(world, f"sudo virt-clone -o db01 -n y -f {IMAGES}/web01.qcow2 --check path_in_use=off")[1] == 0
+        _run(world, "sudo virt-clone -o db01 --auto-clone -m 52:54:00:aa:bb:cc --check mac_in_use=off")[1]
+        == 0
     )
-    assert _run(world, "sudo virt-clone --original db01 --name web01 --auto-clone") == (
-        "ERROR    Invalid name for new guest: Guest name 'web01' is already in use.\n",
+    assert _domain(world, "db01-clone")["mac"] == "52:54:00:aa:bb:cc"  # a duplicate MAC, as asked
+    assert _run(world, "sudo virt-clone --original db01 --auto-clone --mac RANDOM")[0].endswith(
+        "Clone 'db01-clone1' created successfully.\n"
+    )
+    assert _run(world, "sudo virt-clone --original db01-clone1 --auto-clone")[0].endswith(
+        "Clone 'db01-clone2' created successfully.\n"
+    )
+    assert _run(world, f"sudo virt-clone --original db01 --name x --file {IMAGES}/web01.qcow2") == (
+        f"ERROR    Could not use path '{IMAGES}/web01.qcow2' for cloning: "
+        f"Clone onto existing storage volume is not currently supported: '{IMAGES}/web01.qcow2'\n",
         1,
     )
-    assert _run(world, "sudo virt-clone --original nope --auto-clone") == (
-        "ERROR    Domain 'nope' was not found.\n",
-        1,
-    )
+    errors = {
+        "-o db01 -n web01 --auto-clone": "Invalid name for new guest: Guest name 'web01' is already in use.",
+        "-o nope --auto-clone": "Domain 'nope' was not found.",
+        "-o db01": "Either --auto-clone or --file is required, use '--auto-clone or --file' and try again.",
+        "--auto-clone": "An original machine name is required, use '--original src_name' and try again.",
+        "-o db01 -f /tmp/x.qcow2": (
+            "A name is required for the new virtual machine, use '--name NEW_VM_NAME' to specify one."
+        ),
+        "-o db01 -n z --auto-clone --mac zz": "XML error: unable to parse mac address 'zz'",
+        "-o db01 --auto-clone --check bogus=off": "Unknown --check options: ['bogus']",
+    }
+    for args, message in errors.items():
+        assert _run(world, f"sudo virt-clone {args}") == (f"ERROR    {message}\n", 1), args
     assert _run(world, "virt-clone --original db01 --auto-clone") == (
         "ERROR    Domain 'db01' was not found.\n",
         1,
     )
-    assert _run(world, "sudo virt-clone --original db01")[0].startswith(
-        "ERROR    Either --auto-clone or --file"
+    assert _run(world, "sudo virt-clone --original") == (
+        "usage: virt-clone --original [NAME] ...\n"
+        "virt-clone: error: argument -o/--original: expected one argument\n",
+        2,
     )
-    assert _run(world, "sudo virt-clone --original db01 --auto-clone --mac nonsense")[1] == 1
-    assert _run(world, "sudo virt-clone --original db01 --auto-clone --check bogus=off")[1] == 1
-    assert _run(world, "sudo virt-clone --original")[1] == 2
 
 
 def test_qemu_img_info_of_a_guest_disk_and_an_overlay(world):
