@@ -247,7 +247,10 @@ def test_a_clone_shares_everything_inside_its_disk(world):
     assert web02["uuid"] != web01["uuid"] and web02["mac"] != web01["mac"]
     assert web02["mac"].startswith("52:54:00:")
     world.run("sudo virsh start web01")
+    (before,) = _run(world, "sudo virsh net-dhcp-leases default")[0].splitlines()[2:-1]
     world.run("sudo virsh start web02")
+    macs = {name: world.run(f"sudo virsh domiflist {name}").stdout.split()[-1] for name in ("web01", "web02")}
+    assert macs == {"web01": web01["mac"], "web02": web02["mac"]}
     seen = {}
     for name in ("web01", "web02"):
         world.run(f"sudo virsh console {name}")
@@ -266,6 +269,8 @@ def test_a_clone_shares_everything_inside_its_disk(world):
     # One machine-id, one DHCP client identifier: dnsmasq hands web02 web01's lease and address.
     leases = _run(world, "sudo virsh net-dhcp-leases default")[0].splitlines()[2:-1]
     assert len(leases) == 1
+    # after the expiry: the lease web01 held, now with web02's MAC
+    assert leases[0][22:] == before[22:].replace(web01["mac"], web02["mac"])
     assert f"   {web02['mac']}   ipv4       " in leases[0] and "   web01      ff:" in leases[0]
     assert world.machines["web02"].nics[0]["ipv4"] == world.machines["web01"].nics[0]["ipv4"]
     assert _run(world, "sudo virsh list")[0].splitlines()[2:4] == [
