@@ -101,6 +101,12 @@ def start(host, name: str, guest) -> None:
     nic["mac"] = domain["mac"]
     guest.tick(20)
     guest.boot()
+    renew(host, domain, guest)
+
+
+def renew(host, domain: dict, guest) -> None:
+    """The guest's networkd asks dnsmasq for an address as it boots (with the client id of now)."""
+    nic = guest.nics[0]
     nic["ipv4"] = _lease(host, guest, domain["mac"], nic)
 
 
@@ -139,7 +145,10 @@ def _lease(host, guest, mac: str, nic: dict) -> str:
         wanted = nic.get("ipv4", "")
         network = ipaddress.ip_network(f"{NETWORK['address']}/{NETWORK['prefix']}", strict=False)
         if wanted in taken or not wanted or ipaddress.ip_address(wanted) not in network:
-            wanted = next(str(network[n]) for n in range(2, 255) if str(network[n]) not in taken)
+            # dnsmasq's address_allocate: start from a hash of the MAC, then the next free address
+            start = int(hashlib.sha256(mac.encode()).hexdigest(), 16) % 253
+            free = (str(network[2 + (start + n) % 253]) for n in range(253))
+            wanted = next((address for address in free if address not in taken), "")
         lease = leases[client] = {"ip": wanted}
     lease.update(mac=mac, hostname=guest.hostname, expiry=host.now() + LEASE_SECONDS)
     return lease["ip"]

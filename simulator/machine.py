@@ -281,6 +281,9 @@ class Machine:
     def reboot(self) -> None:
         self.tick(40)
         self.boot()
+        network = getattr(self, "network", None)
+        if network is not None and self.spec.get("host"):
+            network.dhcp(self)  # a libvirt guest asks its host's dnsmasq for a lease again
 
     def enter_firmware(self) -> None:
         """Reboot into the firmware setup screen: the system stays down until setup is left."""

@@ -353,6 +353,13 @@ class Network:
         domains = libvirt.domains(self.world.machines[host]).values()
         return any(d["machine"] == name and d["state"] == "running" for d in domains)
 
+    def dhcp(self, guest: Machine) -> None:
+        """A libvirt guest that booted asks its host's dnsmasq for an address."""
+        name, host = self.name_of(guest), self.world.machines[guest.spec["host"]]
+        for domain in libvirt.domains(host).values():
+            if domain["machine"] == name and domain["state"] == "running":
+                libvirt.renew(host, domain, guest)
+
     def machine(self, name: str) -> Machine | None:
         return self.world.machines.get(name)
 

@@ -279,6 +279,26 @@ def test_a_clone_shares_everything_inside_its_disk(world):
     ]
 
 
+def test_a_new_machine_id_and_a_reboot_give_the_clone_a_lease_of_its_own(world):
+    world.run("sudo virsh shutdown web01")
+    world.run("sudo virt-clone --original web01 --name web02 --auto-clone")
+    world.run("sudo virsh start web01")
+    world.run("sudo virsh start web02")
+    world.run("sudo virsh console web02")
+    world.run("sudo rm /etc/machine-id && sudo systemd-machine-id-setup && sudo reboot")
+    address = world.run("ip -br -4 addr show enp1s0").stdout.split()[2]
+    world.run("exit")
+    world.run("sudo virsh reboot web01")  # web01 asks again and has its lease back
+    leases = world.run("sudo virsh net-dhcp-leases default").stdout.splitlines()[2:-1]
+    web01, web02 = _domain(world, "web01"), _domain(world, "web02")
+    owners = {line.split()[2]: line.split()[4] for line in leases}
+    assert (
+        owners[web02["mac"]] == address
+        and owners[web01["mac"]] == world.machines["web01"].nics[0]["ipv4"] + "/24"
+    )
+    assert address != owners[web01["mac"]]
+
+
 def test_virt_clone_options_and_errors(world):
     world.run("sudo virsh shutdown web01")
     line = f"sudo virt-clone --original db01 --name copy --file {IMAGES}/c.qcow2 --mac 52:54:00:AA:BB:CC"
