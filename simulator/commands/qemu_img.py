@@ -178,6 +178,12 @@ def qemu_img(ctx: Context, argv: list[str]) -> int:
     if len(argv) < 2:
         ctx.err("qemu-img: Not enough arguments\nTry 'qemu-img --help' for more information\n")
         return 1
+    if argv[1] in ("-V", "--version"):
+        ctx.out(
+            "qemu-img version 8.2.2 (Debian 1:8.2.2+ds-0ubuntu1.4)\n"
+            "Copyright (c) 2003-2023 Fabrice Bellard and the QEMU Project developers\n"
+        )
+        return 0
     if argv[1] == "info":
         return _info(ctx, argv[2:])
     if argv[1] == "create":
