@@ -123,9 +123,13 @@ def _parse(name: str, args: list[str]) -> dict:
     flags, valued, positional = COMMANDS[name]
     found: dict = {}
     todo = list(positional)
+    data_only = False  # after "--", every argument is data
     while args:
         arg = args.pop(0)
-        if arg.startswith("--") and len(arg) > 2:
+        if arg == "--" and not data_only:
+            data_only = True
+            continue
+        if arg.startswith("--") and len(arg) > 2 and not data_only:
             key, _, value = arg[2:].partition("=")
             if key in flags and not value:
                 found[key] = True

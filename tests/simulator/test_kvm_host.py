@@ -35,6 +35,7 @@ def test_the_learner_reaches_an_empty_session_and_sudo_the_system_guests(world):
         0,
     )
     assert _run(world, "sudo virsh list --state-shutoff --name") == ("db01\n\n", 0)
+    assert _run(world, "sudo virsh domstate -- web01") == ("running\n\n", 0)
     assert _run(world, "sudo virsh -q list --all --name") == ("web01\ndb01\n", 0)
     assert _run(world, "sudo virsh -q list --all") == (" 1   web01   running\n -   db01    shut off\n", 0)
 
