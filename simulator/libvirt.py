@@ -1,8 +1,9 @@
 """A KVM host's libvirt state: its domains, the `default` network and dnsmasq's leases, the disk images.
 
-Plain data in the host's `machine.hypervisor` ("domains", "leases", "next_id"), saved with the world; each
-domain's guest is a machine of the world under the domain's name. Modelled on libvirt 10.0 (Ubuntu 24.04)
-with its `default` NAT network (virbr0, 192.168.122.0/24, dnsmasq handing out .2-.254 for an hour).
+Plain data in the host's `machine.hypervisor` ("domains", "leases", "next_id", "next_vnet"), saved with
+the world; each domain's guest is a machine of the world under the domain's name. Modelled on
+libvirt 10.0 (Ubuntu 24.04) with its `default` NAT network (virbr0, 192.168.122.0/24, dnsmasq
+handing out .2-.254 for an hour).
 
 Leases are dnsmasq's: keyed by the DHCP client identifier when the client sends one, as
 systemd-networkd does (ff + IAID + DUID-EN, the DUID derived from /etc/machine-id). Two guests with one
@@ -16,11 +17,12 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 
+from simulator import packages
+
 IMAGES = "/var/lib/libvirt/images"
 NETWORK = {
     "name": "default",
     "uuid": "5d6e1c3f-8c3a-4a9f-9a41-0d6f3b2f6c11",
-    "bridge": "virbr0",
     "address": "192.168.122.1",
     "prefix": 24,
 }
@@ -34,8 +36,6 @@ def domains(host) -> dict[str, dict]:
 
 
 def runs_libvirtd(host) -> bool:
-    from simulator import packages
-
     return packages.is_installed(host, "libvirt-daemon-system")
 
 
@@ -51,13 +51,12 @@ def parse_image(text: str) -> dict | None:
         return None
     fields = dict(item.split("=", 1) for item in text.split()[2:] if "=" in item)
     try:
-        return {
-            "size": int(fields["size"]),
-            "allocated": int(fields["allocated"]),
-            "backing": fields.get("backing", ""),
-        }
+        size, allocated = int(fields["size"]), int(fields["allocated"])
     except (KeyError, ValueError):
         return None
+    if not (0 <= size < 1 << 63 and 0 <= allocated < 1 << 63):  # what a qcow2 header can hold
+        return None
+    return {"size": size, "allocated": allocated, "backing": fields.get("backing", "")}
 
 
 def define(host, name: str, guest, machine: str, disk: str = "") -> dict:
@@ -76,7 +75,6 @@ def define(host, name: str, guest, machine: str, disk: str = "") -> dict:
         "state": "shut off",
         "id": None,
         "persistent": True,
-        "cpu_seconds": 0,
     }
     domains(host)[name] = domain
     if not host.fs.is_dir(IMAGES):
@@ -114,7 +112,6 @@ def stop(host, name: str, clean: bool) -> None:
     """Power off; a clean shutdown lets networkd release its lease (SendRelease=yes), a destroy does not.
     A transient domain (undefined while running) is gone once it stops."""
     domain = domains(host)[name]
-    domain["cpu_seconds"] = 0
     domain.update(state="shut off", id=None)
     domain.pop("started", None)
     domain.pop("vnet", None)

@@ -35,13 +35,8 @@ Format specific information:
 
 def size_to_str(value: int) -> str:
     exponent = math.frexp(value / (1000.0 / 1024.0))[1] if value else 0
-    index = max(0, (exponent - 1) // 10)
-    return f"{_g3(value / (1 << (index * 10)))} {SUFFIXES[index]}B"
-
-
-def _g3(number: float) -> str:
-    """C's "%0.3g"."""
-    return f"{number:.3g}"
+    index = min(max(0, (exponent - 1) // 10), len(SUFFIXES) - 1)
+    return f"{value / (1 << (index * 10)):.3g} {SUFFIXES[index]}B"  # C's "%0.3g"
 
 
 def parse_size(text: str) -> int | None:
