@@ -1172,6 +1172,27 @@ HOSTS = [
         homepage="https://www.qemu.org/",
     ),
     _p(
+        "virtinst",
+        "1:4.1.0-3ubuntu0.1",
+        "Programs to create and clone virtual machines",
+        section="admin",
+        size=1744,
+        arch="all",
+        component="main",
+        pocket="noble-updates",
+        depends="libvirt-clients, qemu-utils",
+        bin=("virt-clone", "virt-install", "virt-xml"),
+        description=" Virtinst is a set of commandline tools to create virtual machines using\n"
+        " libvirt:\n"
+        " .\n"
+        " virt-install: provision new virtual machines\n"
+        " virt-clone: clone existing virtual machines\n"
+        " virt-xml: edit libvirt XML using command line options.",
+        original="Debian Libvirt Maintainers <pkg-libvirt-maintainers@lists.alioth.debian.org>",
+        homepage="https://virt-manager.org/",
+        source="virt-manager",
+    ),
+    _p(
         "containerd",
         "1.7.12-0ubuntu4.1",
         "daemon to control runC",

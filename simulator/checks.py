@@ -453,3 +453,27 @@ def answer_mac_address(world, params, answer):
             f"{_read(answer)}: it contains no MAC address (six pairs of hex digits, like 52:54:00:…).",
         )
     return False, f"{_read(answer)}: it is not the address in /sys/class/net/{nic['name']}/address."
+
+
+@check("domain-running", "The guest runs on the KVM host")
+def domain_running(world, params, answer):
+    domain = world.machine.hypervisor.get("domains", {}).get(params["domain"])
+    if domain is None:
+        return False, f"virsh list --all on the host shows no domain {params['domain']}."
+    if domain["state"] != "running":
+        return False, f"{params['domain']} is {domain['state']}."
+    return True, f"{params['domain']} is running (domain id {domain['id']})."
+
+
+@check("domain-cloned", "A clone of the guest is defined and running, with a MAC of its own")
+def domain_cloned(world, params, answer):
+    domains = world.machine.hypervisor.get("domains", {})
+    source, name = domains.get(params["source"]), params["clone"]
+    clone = domains.get(name)
+    if source is None or clone is None:
+        return False, f"virsh list --all on the host shows no domain {name}."
+    if clone["mac"] == source["mac"]:
+        return False, f"{name} has the MAC address of {params['source']} ({clone['mac']})."
+    if clone["state"] != "running":
+        return False, f"{name} is defined (MAC {clone['mac']}) but {clone['state']}."
+    return True, f"{name} is running with its own MAC address {clone['mac']}."

@@ -70,7 +70,9 @@ class Machine:
         self.swaps: list[str] = []  # the active swap areas, in the order they were turned on
         self.setup: dict | None = None  # the firmware setup screen, while open: its unsaved settings
         self.package_changes: dict[str, str] = {}  # what apt/dpkg changed since the image: name -> state
-        self.hypervisor: dict = {}  # what the hypervisor keeps for this guest (time sync, guest properties)
+        # what the hypervisor keeps for this guest (time sync, guest properties); on a KVM host, libvirt's
+        # state (its domains and leases: libvirt.py)
+        self.hypervisor: dict = {}
         self._hook()
 
     # Randomness and time: a counter-keyed generator and a counter clock keep the state tiny and replayable.
@@ -281,6 +283,9 @@ class Machine:
     def reboot(self) -> None:
         self.tick(40)
         self.boot()
+        network = getattr(self, "network", None)
+        if network is not None and self.spec.get("host"):
+            network.dhcp(self)  # a libvirt guest asks its host's dnsmasq for a lease again
 
     def enter_firmware(self) -> None:
         """Reboot into the firmware setup screen: the system stays down until setup is left."""

@@ -26,7 +26,7 @@ from simulator.archive import (
     UNIT_WANTS,
     Package,
 )
-from simulator.filesystem import Node
+from simulator.filesystem import FsError, Node
 from simulator.keys import KEY_LABELS, KEY_NAMES, fingerprint, key_bits, parse_key, ssh_keypair
 
 
@@ -200,12 +200,30 @@ def install(machine, name: str, auto: bool = False) -> list[str]:
     lines = []
     if name == "openssh-server":
         lines += create_host_keys(machine)
+    if name == "libvirt-daemon-system":
+        _add_libvirt_group(machine)
     lines += _enable(machine, package)
     if machine.kind != "container":
         for module in package.modules:
             if module not in machine.modules:
                 machine.load_with_dependencies(module)
     return lines
+
+
+def _add_libvirt_group(machine) -> None:
+    """Ubuntu's libvirt-daemon-system postinst: a system group libvirt (the system socket's group),
+    with every member of group sudo in it (addgroup --system takes the first free gid from 100)."""
+    try:
+        text = machine.fs.read("/etc/group")
+    except FsError:
+        return
+    entries = [line.split(":") for line in text.splitlines()]
+    if any(fields[0] == "libvirt" for fields in entries):
+        return
+    used = {int(fields[2]) for fields in entries if len(fields) == 4 and fields[2].isdigit()}
+    gid = next(n for n in range(100, 1000) if n not in used)
+    sudoers = next((fields[3] for fields in entries if len(fields) == 4 and fields[0] == "sudo"), "")
+    machine.fs.write("/etc/group", f"libvirt:x:{gid}:{sudoers}\n", append=True)
 
 
 def _enable(machine, package: Package) -> list[str]:

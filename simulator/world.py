@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from simulator import firmware, layout, packages
+from simulator import firmware, layout, libvirt, packages
 from simulator.checks import CHECKS, TITLES
 from simulator.commands.ssh import add_known_host
 from simulator.editing import NoEditor, Session
@@ -71,6 +71,14 @@ class World:
             spec.update(clone_identity(source))
         machine = Machine.create(spec)
         machines = {"main": machine, **machines}
+        for guest_spec in scenario.get("guests", ()):  # KVM guests of the learner's machine, under libvirt
+            guest_spec = dict(guest_spec)
+            name, state = guest_spec.pop("name"), guest_spec.pop("state", "shut off")
+            guest = Machine.create({"platform": "kvm", "hostname": name, **guest_spec, "host": "main"})
+            machines[name] = guest
+            libvirt.define(machine, name, guest, name)
+            if state == "running":
+                libvirt.start(machine, name, guest)
         return cls(scenario_id, spec.get("seed", 0), machines, Shell.for_user(machine, "learner"))
 
     @property
@@ -132,8 +140,12 @@ class World:
                     result = dataclasses.replace(result, stdout=result.stdout + firmware.screen(machine))
                 if "ssh" in result.effects:
                     result = self._ssh(result, result.effects["ssh"])
+                if "console" in result.effects:
+                    result = self._console(result, result.effects["console"])
                 if shell.exited and self.sessions and shell is self.sessions[-1]["shell"]:
-                    self.sessions.pop()  # `exit` in an ssh session: back where ssh was typed
+                    session = self.sessions.pop()  # `exit` in an ssh session: back where ssh was typed
+                    if session.get("console"):
+                        result = _console_left(result, session["host"])
         except Exception as error:  # noqa: BLE001 - the terminal must answer whatever happens
             result = Result("", f"simulator: internal error ({type(error).__name__})\n", 1)
         machine.tick()
@@ -178,6 +190,16 @@ class World:
         self.sessions.append({"machine": request["machine"], "host": request["host"], "shell": shell})
         welcome = f"Welcome to {layout.OS_PRETTY} (GNU/Linux {layout.RELEASE} x86_64)\n\n"
         return _appended(dataclasses.replace(result, status=0), stdout=welcome)
+
+    def _console(self, result: Result, request: dict) -> Result:
+        """virsh console: the terminal attaches to the guest's serial console, logged in as the learner."""
+        target = self.machines[request["machine"]]
+        shell = Shell.for_user(target, "learner")
+        shell.remote = request["domain"]  # so that `exit` ends the session (its farewell is rewritten)
+        self.sessions.append(
+            {"machine": request["machine"], "host": request["domain"], "shell": shell, "console": True}
+        )
+        return result
 
     def edit(self, action: str, buffer: str, command: str = "") -> str:
         """What the learner did in the open editor: "save", "exit", then "yes", "no" or "cancel" to nano's
@@ -294,6 +316,13 @@ def _appended(result: Result, stdout: str = "", stderr: str = "") -> Result:
     )
 
 
+def _console_left(result: Result, domain: str) -> Result:
+    """`exit` on a guest's console logs out; the terminal comes back to the host (no ssh farewell)."""
+    farewell = f"Connection to {domain} closed.\n"
+    chunks = tuple((fd, text.replace(farewell, "")) for fd, text in result.chunks)
+    return dataclasses.replace(result, stderr=result.stderr.replace(farewell, ""), chunks=chunks)
+
+
 class Network:
     """The lab's network as its machines see it: names and addresses resolve to the world's machines."""
 
@@ -307,6 +336,8 @@ class Network:
             name = next(n for n, m in self.world.machines.items() if m is machine)
             return name, machine
         for name, machine in reversed(self.world.machines.items()):
+            if not self.powered(name):
+                continue
             addresses = {nic.get("ipv4") for nic in machine.nics}
             if host.lower() == machine.hostname.lower() or host in addresses:
                 return name, machine
@@ -318,3 +349,29 @@ class Network:
 
     def sshd_running(self, name: str) -> bool:
         return "ssh" in packages.running_services(self.world.machines[name])
+
+    def powered(self, name: str) -> bool:
+        """Whether a machine is up: a libvirt guest only while its host runs its domain."""
+        host = self.world.machines[name].spec.get("host")
+        if host is None:
+            return True
+        domains = libvirt.domains(self.world.machines[host]).values()
+        return any(d["machine"] == name and d["state"] == "running" for d in domains)
+
+    def dhcp(self, guest: Machine) -> None:
+        """A libvirt guest that booted asks its host's dnsmasq for an address."""
+        name, host = self.name_of(guest), self.world.machines[guest.spec["host"]]
+        for domain in libvirt.domains(host).values():
+            if domain["machine"] == name and domain["state"] == "running":
+                libvirt.renew(host, domain, guest)
+
+    def machine(self, name: str) -> Machine | None:
+        return self.world.machines.get(name)
+
+    def name_of(self, machine: Machine) -> str:
+        return next(n for n, m in self.world.machines.items() if m is machine)
+
+    def add(self, name: str, machine: Machine) -> None:
+        """A new machine joins the lab (a clone virt-clone made)."""
+        machine.network = self
+        self.world.machines[name] = machine

@@ -16,6 +16,7 @@ REQUIRED = {
     "xen-guest": {"answer-hypervisor", "answer-guest-drivers"},
     "lxc-container": {"answer-container-kind", "answer-container-runtime"},
     "docker-container": {"answer-container-kind", "answer-container-runtime"},
+    "kvm-host": {"domain-running", "domain-cloned"},
     "clone-identifiers": {
         "hostname-changed",
         "machine-id-regenerated",

@@ -1,0 +1,187 @@
+"""qemu-img info and create, QEMU 8.2 (Ubuntu 24.04's qemu-utils), over the simulated disk images.
+
+A simulated qcow2 image is one header line (simulator/libvirt.py: its virtual size, the bytes it holds,
+its backing file); anything else is read as a raw image of the file's own length. Sizes print as QEMU's
+size_to_str does ("%0.3g" of the largest binary unit under 1000: "25 GiB", "196 KiB"); `info` ends with
+the protocol layer ("Child node '/file'"), as since QEMU 8.0. Only the qcow2 format can be created.
+"""
+
+from __future__ import annotations
+
+import math
+import posixpath
+import re
+
+from simulator import libvirt
+from simulator.commands import Context, command
+from simulator.filesystem import FsError
+
+SUFFIXES = ("", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei")
+SIZE = re.compile(r"(\d+(?:\.\d+)?)([bkmgtpe]?)", re.IGNORECASE)
+BAD_SIZE = (
+    "qemu-img: Invalid image size specified. You may use k, M, G, T, P or E suffixes for\n"
+    "qemu-img: kilobytes, megabytes, gigabytes, terabytes, petabytes and exabytes.\n"
+)
+QCOW2_SPECIFIC = """\
+Format specific information:
+    compat: 1.1
+    compression type: zlib
+    lazy refcounts: false
+    refcount bits: 16
+    corrupt: false
+    extended l2: false
+"""
+
+
+def size_to_str(value: int) -> str:
+    exponent = math.frexp(value / (1000.0 / 1024.0))[1] if value else 0
+    index = min(max(0, (exponent - 1) // 10), len(SUFFIXES) - 1)
+    return f"{value / (1 << (index * 10)):.3g} {SUFFIXES[index]}B"  # C's "%0.3g"
+
+
+def parse_size(text: str) -> int | None:
+    """qemu_strtosz: a number with an optional binary suffix (B, K, M, G, T, P, E)."""
+    match = SIZE.fullmatch(text)
+    if not match:
+        return None
+    power = "bkmgtpe".index(match.group(2).lower()) if match.group(2) else 0
+    return int(float(match.group(1)) * (1 << (10 * power)))
+
+
+def _open_error(path: str, error: FsError) -> str:
+    return f"qemu-img: Could not open '{path}': Could not open '{path}': {error.message}\n"
+
+
+def _info(ctx: Context, args: list[str]) -> int:
+    files = [arg for arg in args if not arg.startswith("-")]
+    if len(files) != 1:
+        ctx.err("qemu-img: Expecting one image file name\nTry 'qemu-img --help' for more information\n")
+        return 1
+    path = files[0]
+    try:
+        text = ctx.machine.fs.read(path, ctx.cwd, ctx.uid)
+    except FsError as error:
+        ctx.err(_open_error(path, error))
+        return 1
+    image = libvirt.parse_image(text)
+    length = image["allocated"] if image else len(text.encode())
+    on_disk = -(-length // 4096) * 4096 + (4096 if image else 0)  # ext4's count for a new qcow2: 196 KiB
+    lines = [f"image: {path}"]
+    if image is None:
+        lines += ["file format: raw", f"virtual size: {size_to_str(length)} ({length} bytes)"]
+        lines += [f"disk size: {size_to_str(on_disk)}"]
+    else:
+        size = image["size"]
+        lines += ["file format: qcow2", f"virtual size: {size_to_str(size)} ({size} bytes)"]
+        lines += [f"disk size: {size_to_str(on_disk)}", "cluster_size: 65536"]
+        if image["backing"]:
+            backing = image["backing"]
+            actual = posixpath.normpath(posixpath.join(posixpath.dirname(path) or ".", backing))
+            shown = backing if actual == backing else f"{backing} (actual path: {actual})"
+            lines += [f"backing file: {shown}", "backing file format: qcow2"]
+    ctx.out("\n".join(lines) + "\n" + (QCOW2_SPECIFIC if image else ""))
+    ctx.out(
+        f"Child node '/file':\n    filename: {path}\n    protocol type: file\n"
+        f"    file length: {size_to_str(length)} ({length} bytes)\n    disk size: {size_to_str(on_disk)}\n"
+    )
+    return 0
+
+
+def _create(ctx: Context, args: list[str]) -> int:
+    fmt, backing, backing_fmt, operands = "raw", "", "", []
+    while args:
+        arg = args.pop(0)
+        if arg in ("-f", "-b", "-F", "-o") and args:
+            value = args.pop(0)
+            if arg == "-f":
+                fmt = value
+            elif arg == "-b":
+                backing = value
+            elif arg == "-F":
+                backing_fmt = value
+        elif arg == "-q":
+            continue
+        elif arg.startswith("-") and len(arg) > 1:
+            ctx.err(f"qemu-img: invalid option -- '{arg[1:2]}'\nTry 'qemu-img --help' for more information\n")
+            return 1
+        else:
+            operands.append(arg)
+    if not operands or len(operands) > 2:
+        ctx.err("qemu-img: Expecting image file name\nTry 'qemu-img --help' for more information\n")
+        return 1
+    path = operands[0]
+    if fmt != "qcow2":
+        ctx.err(f"qemu-img: {path}: GuestLab's qemu-img creates qcow2 images only (-f qcow2)\n")
+        return 1
+    fs = ctx.machine.fs
+    size = None
+    if len(operands) == 2:
+        size = parse_size(operands[1])
+        if size is None:
+            ctx.err(BAD_SIZE)
+            return 1
+        if size >= 1 << 63:
+            ctx.err("qemu-img: Image size must be less than 8 EiB!\n")
+            return 1
+    if backing:
+        if not backing_fmt:
+            ctx.err(f"qemu-img: {path}: Backing file specified without backing format\n")
+            return 1
+        actual = posixpath.normpath(posixpath.join(posixpath.dirname(path) or ".", backing))
+        try:
+            under = libvirt.parse_image(fs.read(actual, ctx.cwd, ctx.uid))
+        except FsError as error:
+            ctx.err(
+                f"qemu-img: {path}: Could not open '{actual}': {error.message}\n"
+                "Could not open backing image.\n"
+            )
+            return 1
+        size = size if size is not None else (under["size"] if under else 0)
+    if size is None:
+        ctx.err("qemu-img: Image creation needs a size parameter\n")
+        return 1
+    shown_backing = f" backing_file={backing} backing_fmt={backing_fmt}" if backing else ""
+    ctx.out(
+        f"Formatting '{path}', fmt=qcow2 cluster_size=65536 extended_l2=off compression_type=zlib "
+        f"size={size}{shown_backing} lazy_refcounts=off refcount_bits=16\n"
+    )
+    try:
+        fs.write(path, libvirt.image_header(size, libvirt.FRESH_QCOW2, backing), ctx.cwd, ctx.uid)
+    except FsError as error:
+        ctx.err(f"qemu-img: {path}: Could not create '{path}': {error.message}\n")
+        return 1
+    return 0
+
+
+@command(
+    "qemu-img",
+    man="""
+NAME
+       qemu-img - QEMU disk image utility
+
+SYNOPSIS
+       qemu-img info FILENAME
+       qemu-img create -f qcow2 [-b BACKING_FILE -F qcow2] FILENAME [SIZE]
+
+DESCRIPTION
+       info shows an image's format, virtual size, space used and backing file. create makes a new
+       qcow2 image; with -b it is an overlay (a linked clone) whose unwritten clusters are read from
+       BACKING_FILE, which must then never change. SIZE takes k, M, G, T suffixes.
+""",
+)
+def qemu_img(ctx: Context, argv: list[str]) -> int:
+    if len(argv) < 2:
+        ctx.err("qemu-img: Not enough arguments\nTry 'qemu-img --help' for more information\n")
+        return 1
+    if argv[1] in ("-V", "--version"):
+        ctx.out(
+            "qemu-img version 8.2.2 (Debian 1:8.2.2+ds-0ubuntu1.4)\n"
+            "Copyright (c) 2003-2023 Fabrice Bellard and the QEMU Project developers\n"
+        )
+        return 0
+    if argv[1] == "info":
+        return _info(ctx, argv[2:])
+    if argv[1] == "create":
+        return _create(ctx, argv[2:])
+    ctx.err(f"qemu-img: Command not found: {argv[1]}\n")
+    return 1

@@ -1,0 +1,230 @@
+"""A KVM host's libvirt state: its domains, the `default` network and dnsmasq's leases, the disk images.
+
+Plain data in the host's `machine.hypervisor` ("domains", "leases", "next_id", "next_vnet"), saved with
+the world; each domain's guest is a machine of the world under the domain's name. Modelled on
+libvirt 10.0 (Ubuntu 24.04) with its `default` NAT network (virbr0, 192.168.122.0/24, dnsmasq
+handing out .2-.254 for an hour).
+
+Leases are dnsmasq's: keyed by the DHCP client identifier when the client sends one, as
+systemd-networkd does (ff + IAID + DUID-EN, the DUID derived from /etc/machine-id). Two guests with one
+machine-id therefore share one lease, and one address: the second one to ask takes it over with its MAC.
+The identifier's bytes are derived from the machine-id and the interface name here, not with networkd's
+exact SipHash, so only their equality is faithful.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+
+from simulator import packages
+
+IMAGES = "/var/lib/libvirt/images"
+NETWORK = {
+    "name": "default",
+    "uuid": "5d6e1c3f-8c3a-4a9f-9a41-0d6f3b2f6c11",
+    "address": "192.168.122.1",
+    "prefix": 24,
+}
+LEASE_SECONDS = 3600  # libvirt's dnsmasq: dhcp-range=192.168.122.2,192.168.122.254,255.255.255.0 (1 h)
+QCOW2_MAGIC = "QFI\xfb"  # what a qcow2 file starts with; the simulated image is this header line only
+FRESH_QCOW2 = 196_608  # bytes of a new, empty qcow2: header, L1 table, refcount table and block
+
+
+def domains(host) -> dict[str, dict]:
+    return host.hypervisor.setdefault("domains", {})
+
+
+def runs_libvirtd(host) -> bool:
+    return packages.is_installed(host, "libvirt-daemon-system")
+
+
+def image_header(size: int, allocated: int, backing: str = "") -> str:
+    """The one line a simulated qcow2 image holds: its virtual size, bytes in use, and backing file."""
+    line = f"{QCOW2_MAGIC} qcow2 size={size} allocated={allocated}"
+    return line + (f" backing={backing}" if backing else "") + "\n"
+
+
+def parse_image(text: str) -> dict | None:
+    """A qcow2 header line as a dict (size, allocated, backing), or None for anything else (a raw image)."""
+    if not text.startswith(QCOW2_MAGIC + " qcow2 "):
+        return None
+    fields = dict(item.split("=", 1) for item in text.split()[2:] if "=" in item)
+    try:
+        size, allocated = int(fields["size"]), int(fields["allocated"])
+    except (KeyError, ValueError):
+        return None
+    if not (0 <= size < 1 << 63 and 0 <= allocated < 1 << 63):  # what a qcow2 header can hold
+        return None
+    return {"size": size, "allocated": allocated, "backing": fields.get("backing", "")}
+
+
+def define(host, name: str, guest, machine: str, disk: str = "") -> dict:
+    """Define a persistent, shut off domain for a guest machine; its disk image written on the host.
+    The domain UUID is the one QEMU gives the guest's firmware (its SMBIOS product_uuid)."""
+    disk = disk or f"{IMAGES}/{name}.qcow2"
+    size = sum(d["size"] for d in guest.disks) or 25 * 1024**3
+    domain = {
+        "machine": machine,  # the guest's name among the world's machines
+        "uuid": guest.product_uuid,
+        "vcpus": guest.spec["cpus"],
+        "memory_kib": guest.spec["memory_mb"] * 1024,
+        "disk": disk,
+        "mac": guest.nics[0]["mac"],
+        "network": NETWORK["name"],
+        "state": "shut off",
+        "id": None,
+        "persistent": True,
+    }
+    domains(host)[name] = domain
+    if not host.fs.is_dir(IMAGES):
+        host.fs.add_dir("/var/lib/libvirt")
+        host.fs.add_dir(IMAGES, mode=0o711)
+    if not host.fs.exists(disk):
+        host.fs.write(disk, image_header(size, size // 12), mode=0o600)
+    return domain
+
+
+def start(host, name: str, guest) -> None:
+    """Power the guest on: a new domain id, the domain's MAC on its NIC, a boot, and a DHCP lease."""
+    domain = domains(host)[name]
+    domain["id"] = host.hypervisor.get("next_id", 1)
+    host.hypervisor["next_id"] = domain["id"] + 1
+    domain["vnet"] = host.hypervisor.get("next_vnet", 0)  # tap names are not reused while libvirtd runs
+    host.hypervisor["next_vnet"] = domain["vnet"] + 1
+    domain["state"] = "running"
+    domain["started"] = host.clock
+    nic = guest.nics[0]
+    nic.pop("hwmac", None)
+    nic["mac"] = domain["mac"]
+    guest.tick(20)
+    guest.boot()
+    renew(host, domain, guest)
+
+
+def renew(host, domain: dict, guest) -> None:
+    """The guest's networkd asks dnsmasq for an address as it boots (with the client id of now)."""
+    nic = guest.nics[0]
+    nic["ipv4"] = _lease(host, guest, domain["mac"], nic)
+
+
+def stop(host, name: str, clean: bool) -> None:
+    """Power off; a clean shutdown lets networkd release its lease (SendRelease=yes), a destroy does not.
+    A transient domain (undefined while running) is gone once it stops."""
+    domain = domains(host)[name]
+    domain.update(state="shut off", id=None)
+    domain.pop("started", None)
+    domain.pop("vnet", None)
+    if clean:
+        leases = host.hypervisor.get("leases", {})
+        for client, lease in list(leases.items()):
+            if lease["mac"] == domain["mac"]:
+                del leases[client]
+    if not domain["persistent"]:
+        del domains(host)[name]
+
+
+def client_id(guest, interface: str) -> str:
+    """systemd-networkd's DHCPv4 client identifier: ff, a 4-byte IAID from the interface name, then
+    DUID-EN (type 2, enterprise 43793) with 8 bytes from the machine-id."""
+    iaid = hashlib.sha256(interface.encode()).digest()[:4]
+    machine = hashlib.sha256(guest.machine_id().encode()).digest()[:8]
+    raw = b"\xff" + iaid + b"\x00\x02\x00\x00\xab\x11" + machine
+    return ":".join(f"{byte:02x}" for byte in raw)
+
+
+def _lease(host, guest, mac: str, nic: dict) -> str:
+    leases = host.hypervisor.setdefault("leases", {})
+    client = client_id(guest, nic["name"])
+    lease = leases.get(client)
+    if lease is None:
+        taken = {held["ip"] for held in leases.values()}
+        wanted = nic.get("ipv4", "")
+        network = ipaddress.ip_network(f"{NETWORK['address']}/{NETWORK['prefix']}", strict=False)
+        if wanted in taken or not wanted or ipaddress.ip_address(wanted) not in network:
+            # dnsmasq's address_allocate: start from a hash of the MAC, then the next free address
+            start = int(hashlib.sha256(mac.encode()).hexdigest(), 16) % 253
+            free = (str(network[2 + (start + n) % 253]) for n in range(253))
+            wanted = next((address for address in free if address not in taken), "")
+        lease = leases[client] = {"ip": wanted}
+    lease.update(mac=mac, hostname=guest.hostname, expiry=host.now() + LEASE_SECONDS)
+    return lease["ip"]
+
+
+def active_leases(host) -> list[tuple[str, dict]]:
+    """(client id, lease) of the leases not yet expired, in dnsmasq's order (newest last)."""
+    now = host.now()
+    leases = host.hypervisor.get("leases", {})
+    return [(client, lease) for client, lease in leases.items() if lease["expiry"] > now]
+
+
+def new_mac(host) -> str:
+    """A MAC in QEMU's 52:54:00 prefix, as virt-clone generates (unused on this host)."""
+    used = {domain["mac"] for domain in domains(host).values()}
+    rng = host.rng()
+    while True:
+        mac = "52:54:00" + "".join(f":{rng.randrange(256):02x}" for _ in range(3))
+        if mac not in used:
+            return mac
+
+
+def domain_xml(name: str, domain: dict) -> str:
+    """The domain's XML as `virsh dumpxml` prints it for a q35 guest defined by virt-install 4.1."""
+    running = domain["state"] == "running"
+    domain_id = f" id='{domain['id']}'" if running else ""
+    target = f"\n      <target dev='vnet{domain['vnet']}'/>" if running else ""
+    alias = "\n      <alias name='net0'/>" if running else ""
+    return f"""<domain type='kvm'{domain_id}>
+  <name>{name}</name>
+  <uuid>{domain["uuid"]}</uuid>
+  <metadata>
+    <libosinfo:libosinfo xmlns:libosinfo="http://libosinfo.org/xmlns/libvirt/domain/1.0">
+      <libosinfo:os id="http://ubuntu.com/ubuntu/24.04"/>
+    </libosinfo:libosinfo>
+  </metadata>
+  <memory unit='KiB'>{domain["memory_kib"]}</memory>
+  <currentMemory unit='KiB'>{domain["memory_kib"]}</currentMemory>
+  <vcpu placement='static'>{domain["vcpus"]}</vcpu>
+  <os>
+    <type arch='x86_64' machine='pc-q35-8.2'>hvm</type>
+    <boot dev='hd'/>
+  </os>
+  <features>
+    <acpi/>
+    <apic/>
+    <vmport state='off'/>
+  </features>
+  <cpu mode='host-passthrough' check='none' migratable='on'/>
+  <clock offset='utc'>
+    <timer name='rtc' tickpolicy='catchup'/>
+    <timer name='pit' tickpolicy='delay'/>
+    <timer name='hpet' present='no'/>
+  </clock>
+  <on_poweroff>destroy</on_poweroff>
+  <on_reboot>restart</on_reboot>
+  <on_crash>destroy</on_crash>
+  <devices>
+    <emulator>/usr/bin/qemu-system-x86_64</emulator>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2' discard='unmap'/>
+      <source file='{domain["disk"]}'/>
+      <target dev='vda' bus='virtio'/>
+      <address type='pci' domain='0x0000' bus='0x04' slot='0x00' function='0x0'/>
+    </disk>
+    <interface type='network'>
+      <mac address='{domain["mac"]}'/>
+      <source network='{domain["network"]}'/>{target}
+      <model type='virtio'/>{alias}
+      <address type='pci' domain='0x0000' bus='0x01' slot='0x00' function='0x0'/>
+    </interface>
+    <serial type='pty'>
+      <target type='isa-serial' port='0'>
+        <model name='isa-serial'/>
+      </target>
+    </serial>
+    <console type='pty'>
+      <target type='serial' port='0'/>
+    </console>
+  </devices>
+</domain>
+"""
