@@ -225,7 +225,7 @@ class Shell(WordEvaluator, CommandEvaluator):
     stack: list[dict] = field(default_factory=list)
     positional: list[str] = field(default_factory=list)  # $0 $1 ...: empty means just $0 = bash
     pending: str = ""  # the start of a command that continues on the next line
-    remote: str = ""  # the host named to ssh, when this is the shell of an ssh session
+    farewell: str | None = None  # in the shell of a session (ssh, a console): what follows its "logout"
     exited: bool = field(default=False, compare=False)
     # While a line runs: not saved
     machine: Any = field(default=None, compare=False, repr=False)
@@ -256,12 +256,14 @@ class Shell(WordEvaluator, CommandEvaluator):
             "positional": list(self.positional),
         }
         # Newer state only when used, so that saved labs stay as small as before.
-        for name in ("arrays", "functions", "aliases", "options", "readonly", "pending", "remote"):
+        for name in ("arrays", "functions", "aliases", "options", "readonly", "pending"):
             value = getattr(self, name)
             if value:
                 data[name] = {k: dict(v) for k, v in value.items()} if name == "arrays" else _copy(value)
         if self.umask != 0o002:
             data["umask"] = self.umask
+        if self.farewell is not None:
+            data["farewell"] = self.farewell
         return data
 
     @classmethod
@@ -433,8 +435,8 @@ class Shell(WordEvaluator, CommandEvaluator):
                 setattr(self, name, outer.get(name, type(getattr(self, name))()))
             return status
         self.exited = True
-        if self.remote:
-            err.append(f"logout\nConnection to {self.remote} closed.\n")
+        if self.farewell is not None:
+            err.append("logout\n" + self.farewell)
         else:
             err.append("logout\n(This lab terminal stays open: there is no session to leave.)\n")
         return status

@@ -143,9 +143,7 @@ class World:
                 if "console" in result.effects:
                     result = self._console(result, result.effects["console"])
                 if shell.exited and self.sessions and shell is self.sessions[-1]["shell"]:
-                    session = self.sessions.pop()  # `exit` in an ssh session: back where ssh was typed
-                    if session.get("console"):
-                        result = _console_left(result, session["host"])
+                    self.sessions.pop()  # `exit` in an ssh session or a console: back where it was opened
         except Exception as error:  # noqa: BLE001 - the terminal must answer whatever happens
             result = Result("", f"simulator: internal error ({type(error).__name__})\n", 1)
         machine.tick()
@@ -183,7 +181,7 @@ class World:
             warning = f"Warning: Permanently added '{request['host']}' ({KEY_LABELS.get(label, label)}) "
             result = _appended(result, stderr=warning + "to the list of known hosts.\n")
         shell = Shell.for_user(target, request["user"])
-        shell.remote = request["host"]
+        shell.farewell = f"Connection to {request['host']} closed.\n"
         if request["command"]:
             ran = shell.run(target, request["command"])
             return _appended(dataclasses.replace(result, status=ran.status), ran.stdout, ran.stderr)
@@ -195,7 +193,7 @@ class World:
         """virsh console: the terminal attaches to the guest's serial console, logged in as the learner."""
         target = self.machines[request["machine"]]
         shell = Shell.for_user(target, "learner")
-        shell.remote = request["domain"]  # so that `exit` ends the session (its farewell is rewritten)
+        shell.farewell = ""  # logging out of a console leaves the console; the terminal comes back
         self.sessions.append(
             {"machine": request["machine"], "host": request["domain"], "shell": shell, "console": True}
         )
@@ -314,13 +312,6 @@ def _appended(result: Result, stdout: str = "", stderr: str = "") -> Result:
     return dataclasses.replace(
         result, stdout=result.stdout + stdout, stderr=result.stderr + stderr, chunks=chunks
     )
-
-
-def _console_left(result: Result, domain: str) -> Result:
-    """`exit` on a guest's console logs out; the terminal comes back to the host (no ssh farewell)."""
-    farewell = f"Connection to {domain} closed.\n"
-    chunks = tuple((fd, text.replace(farewell, "")) for fd, text in result.chunks)
-    return dataclasses.replace(result, stderr=result.stderr.replace(farewell, ""), chunks=chunks)
 
 
 class Network:
