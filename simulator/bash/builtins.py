@@ -14,12 +14,12 @@ from simulator.bash.errors import (
     LoopControl,
     ShellExit,
 )
+from simulator.bash.lexer import IDENTIFIER
 from simulator.bash.printf import Printf
 from simulator.commands import COMMANDS, MAN_PAGES, Context
 from simulator.filesystem import FsError
 
 NAME = "bash"
-IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 HISTORY_USAGE = "history [-c] [-d offset] [n] or history -anrw [filename] or history -ps arg [arg...]"
 KEYWORDS = {
     "if",

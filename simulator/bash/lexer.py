@@ -22,6 +22,7 @@ OPERATORS = sorted(
 REDIRECTIONS = {">", ">>", ">|", ">&", "<", "<<<", "<<", "<<-", "<&", "<>", "&>", "&>>"}
 METACHARS = frozenset(" \t\n;&|<>()")
 OPENERS = frozenset("\\'\"`$")  # where a quoted string or a substitution may start
+IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")  # a shell name: variables, functions
 ARRAY_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=$")
 
 

@@ -126,6 +126,3 @@ class FunctionDef:
     source: str  # the body as typed, which the shell keeps (declare -f prints it; state stays plain text)
     body: object = None
     redirects: list[Redirect] = field(default_factory=list)
-
-
-COMPOUND = (Group, Subshell, If, Loop, For, ArithFor, Case, Arith, Cond)

@@ -16,10 +16,9 @@ import re
 
 from simulator.bash import nodes
 from simulator.bash.errors import Incomplete, ShellSyntaxError
-from simulator.bash.lexer import REDIRECTIONS, HereDoc, Lexer, Token
+from simulator.bash.lexer import IDENTIFIER, REDIRECTIONS, HereDoc, Lexer, Token
 
 ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=")
-IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 RESERVED = {"if", "then", "elif", "else", "fi", "do", "done", "case", "esac", "while", "until", "for"}
 RESERVED |= {"in", "function", "select", "time", "{", "}", "!", "[[", "]]"}
 CLOSERS = {"then", "elif", "else", "fi", "do", "done", "esac", "}"}

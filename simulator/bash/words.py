@@ -12,7 +12,15 @@ from typing import TYPE_CHECKING
 
 from simulator.bash.arith import Arithmetic, ArithmeticError_
 from simulator.bash.errors import ExpansionError, FatalExpansion, LineAborted
-from simulator.bash.lexer import OPENERS, skip_brace, skip_escaped, skip_paren, skip_part, skip_quote
+from simulator.bash.lexer import (
+    IDENTIFIER,
+    OPENERS,
+    skip_brace,
+    skip_escaped,
+    skip_paren,
+    skip_part,
+    skip_quote,
+)
 from simulator.filesystem import FsError
 from simulator.patterns import Glob
 
@@ -21,7 +29,6 @@ if TYPE_CHECKING:
 
 NAME = "bash"
 PID = 4242
-IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 MAX_VALUE = 64 * 1024
 PER_VALUE = f"{MAX_VALUE // 1024} KiB per value"
 MAX_BRACE_WORDS = 32768
