@@ -9,6 +9,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 from whitenoise import WhiteNoise
 
+import simulator
 from web.db import private_dir
 
 
@@ -86,6 +87,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)
     utf8_forms.init_app(app)
     banks.init_app(app)
+    simulator.warm_up()
     for blueprint in (
         home.bp,
         auth.bp,
