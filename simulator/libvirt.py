@@ -49,6 +49,21 @@ def address(host, domain: dict) -> str:
     return next((lease["ip"] for _, lease in active_leases(host) if lease["mac"] == domain["mac"]), "")
 
 
+def overview(host) -> list[dict]:
+    """What a virtualization manager lists of each domain, in `virsh list --all`'s order."""
+    return [
+        {
+            "name": name,
+            "state": domain["state"],
+            "vcpus": domain["vcpus"],
+            "memory_mib": domain["memory_kib"] // 1024,
+            "mac": domain["mac"],
+            "ip": address(host, domain),
+        }
+        for name, domain in listed(host)
+    ]
+
+
 def runs_libvirtd(host) -> bool:
     return packages.is_installed(host, "libvirt-daemon-system")
 

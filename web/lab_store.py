@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import orjson
 from sqlite_utils import Database
 
-from simulator import Result, World, list_scenarios
+from simulator import Result, World, libvirt, list_scenarios
 from simulator.editing import NoEditor, Session
 from web.db import write_transaction
 
@@ -376,4 +376,6 @@ def lab_context(db: Database, scenario: dict, lab: dict) -> dict:
         "grade": world.grade(),
         "log": command_log(db, lab["id"]),
         "history": world.shell.history[-RECALL:],  # as bash keeps it: a command typed over lines is one
+        # a KVM host's guests, for the virtualization manager panel (web/machines.py)
+        "machines": libvirt.overview(world.machine) if scenario.get("guests") else None,
     }
