@@ -225,3 +225,15 @@ def test_an_upload_above_the_site_limit_reaches_the_ova_check(htmx, lab):
     response = _import(htmx, b"\0" * (8 * 2**20 + 1), name="db02")
     assert response.status_code == 422
     assert "an OVA may be at most 8388608 bytes (8 MiB)" in response.get_data(as_text=True)
+
+
+def test_a_command_in_the_terminal_updates_the_panel(htmx, lab):
+    page = _terminal(htmx, "sudo virsh start db01")
+    panel = page.split('<hx-partial hx-target="#machine-list" hx-swap="outerHTML">', 1)[1]
+    assert "<td>running</td>" in _row(panel, "db01")
+
+
+def test_a_lab_without_guests_sends_no_panel(client, htmx):
+    client.post("/labs/intel-vtx-host/start")
+    page = htmx.post("/labs/intel-vtx-host/run", data={"line": "true"}).get_data(as_text=True)
+    assert "machine-list" not in page

@@ -130,6 +130,7 @@ class LabView:
     asking: bool  # the prompt is a question (ssh's about a host key): the answer is not a command
 
     editor: Session | None = None
+    machines: list | None = None  # a KVM host's guests (the Virtual machines panel), else None
 
     @classmethod
     def of(cls, world: World) -> LabView:
@@ -137,7 +138,12 @@ class LabView:
         history = world.shell.history
         last = history[-1] if history else ""
         answers, hints = dict(world.answers), dict(world.hints)
-        return cls(world.prompt, answers, hints, world.grade(), last, world.asking, editor)
+        machines = _machines(world)
+        return cls(world.prompt, answers, hints, world.grade(), last, world.asking, editor, machines)
+
+
+def _machines(world: World) -> list | None:
+    return libvirt.overview(world.machine) if world.scenario.get("guests") else None
 
 
 def act(db: Database, lab_id: int, action):
@@ -376,6 +382,5 @@ def lab_context(db: Database, scenario: dict, lab: dict) -> dict:
         "grade": world.grade(),
         "log": command_log(db, lab["id"]),
         "history": world.shell.history[-RECALL:],  # as bash keeps it: a command typed over lines is one
-        # a KVM host's guests, for the virtualization manager panel (web/machines.py)
-        "machines": libvirt.overview(world.machine) if scenario.get("guests") else None,
+        "machines": _machines(world),
     }
