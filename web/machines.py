@@ -20,7 +20,8 @@ from web.security import csrf
 
 bp = Blueprint("machines", __name__, url_prefix="/labs")
 
-MAX_NAME = 64
+MAX_NAME = 64  # a new guest's name, as the forms ask for it
+MAX_DOMAIN = 1024  # a guest's name the terminal may have given it, longer
 # What an OVA download is sent as: VirtualBox registers *.ova as application/x-virtualbox-ova, and
 # freedesktop's shared-mime-info lists that name as an alias of its application/ovf (a tar underneath).
 OVA_TYPE = "application/x-virtualbox-ova"
@@ -42,7 +43,7 @@ def _host_lab(scenario_id: str) -> tuple[dict, dict]:
 
 def _domain_field() -> str:
     name = request.form.get("domain", "")
-    if not name or len(name) > MAX_NAME:
+    if not name or len(name) > MAX_DOMAIN:
         abort(404)
     return name
 
@@ -172,7 +173,7 @@ def import_ova(scenario_id):
         # A refusal raises out of the action: lab_store.act then saves nothing.
         before = world.grade()
         defined = import_domain(world.machine, data, name)
-        return f"Domain '{defined}' defined from {upload.filename}", guests(world), before
+        return f"Domain '{defined}' defined from {upload.filename[:100]}", guests(world), before
 
     try:
         (message, rows, before), view = lab_store.act(get_db(), lab["id"], apply)
