@@ -29,10 +29,6 @@ OVA_TYPE = "application/x-virtualbox-ova"
 MAX_UPLOAD = MAX_OVA_BYTES + 64 * 1024
 
 
-def guests(world) -> list[dict]:
-    return libvirt.overview(world.machine)
-
-
 def _host_lab(scenario_id: str) -> tuple[dict, dict]:
     """The scenario and the owner's lab, for a scenario whose machine hosts KVM guests (else 404)."""
     scenario = _scenario_or_404(scenario_id)
@@ -51,24 +47,23 @@ def _domain_field() -> str:
 def _shown(line: str, result) -> str:
     """What the panel's status says: the line root ran, then its output as a terminal leaves it (a progress
     meter's carriage returns resolved, the empty line virsh ends with dropped)."""
-    output = result.stdout + result.stderr
+    output = "".join(text for _, text in result.chunks)  # as written: stdout and stderr interleaved
     lines = [text.rsplit("\r", 1)[-1] for text in output.split("\n")]
     return "\n".join([f"# {line}", *lines]).rstrip()
 
 
-def _run(scenario_id: str, line: str, status: int = 200):
+def _run(scenario_id: str, line: str):
     scenario, lab = _host_lab(scenario_id)
 
     def apply(world):
         before = world.grade()
-        result = world.run_as_root(line)
-        return _shown(line, result), guests(world), before
+        return _shown(line, world.run_as_root(line)), before
 
-    (message, rows, before), view = lab_store.act(get_db(), lab["id"], apply)
-    return _respond(scenario, view, rows, message, before, status)
+    (message, before), view = lab_store.act(get_db(), lab["id"], apply)
+    return _respond(scenario, view, message, before)
 
 
-def _respond(scenario, view, rows, message: str, before: dict, status: int = 200):
+def _respond(scenario, view, message: str, before: dict):
     if not is_partial():
         flash(message)
         return redirect(url_for("labs.show", scenario_id=scenario["id"], _anchor="machines"), 303)
@@ -79,11 +74,11 @@ def _respond(scenario, view, rows, message: str, before: dict, status: int = 200
         world=view,
         grade=view.grade,
         grade_changed=view.grade != before,
-        machines=rows,
+        machines=view.machines,
         message=message,
         only_tasks=set(),
         next_lab=lab_store.next_lab(scenario["id"]),
-    ), status
+    )
 
 
 def _domain_argument(name: str) -> str:
@@ -99,7 +94,7 @@ def panel(scenario_id):
     return render(
         "labs/lab.html",
         "labs/_machine_list.html",
-        machines=guests(lab_store.load_world(lab)),
+        machines=libvirt.overview(lab_store.load_world(lab).machine),
         scenario=scenario,
     )
 
@@ -173,10 +168,10 @@ def import_ova(scenario_id):
         # A refusal raises out of the action: lab_store.act then saves nothing.
         before = world.grade()
         defined = import_domain(world.machine, data, name)
-        return f"Domain '{defined}' defined from {upload.filename[:100]}", guests(world), before
+        return f"Domain '{defined}' defined from {upload.filename[:100]}", before
 
     try:
-        (message, rows, before), view = lab_store.act(get_db(), lab["id"], apply)
+        (message, before), view = lab_store.act(get_db(), lab["id"], apply)
     except ApplianceError as error:
         return _refuse(scenario_id, str(error))
-    return _respond(scenario, view, rows, message, before)
+    return _respond(scenario, view, message, before)
