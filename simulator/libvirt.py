@@ -35,6 +35,35 @@ def domains(host) -> dict[str, dict]:
     return host.hypervisor.setdefault("domains", {})
 
 
+def listed(host) -> list[tuple[str, dict]]:
+    """The domains in `virsh list`'s order: running ones by id, then the others by name."""
+    found = list(domains(host).items())
+    found.sort(key=lambda item: (item[1]["id"] is None, item[1]["id"] or 0, item[0].lower()))
+    return found
+
+
+def address(host, domain: dict) -> str:
+    """The IPv4 address dnsmasq leased to a running domain's MAC (what `virsh domifaddr` reports), or ""."""
+    if domain["state"] != "running":
+        return ""
+    return next((lease["ip"] for _, lease in active_leases(host) if lease["mac"] == domain["mac"]), "")
+
+
+def overview(host) -> list[dict]:
+    """What a virtualization manager lists of each domain, in `virsh list --all`'s order."""
+    return [
+        {
+            "name": name,
+            "state": domain["state"],
+            "vcpus": domain["vcpus"],
+            "memory_mib": domain["memory_kib"] // 1024,
+            "mac": domain["mac"],
+            "ip": address(host, domain),
+        }
+        for name, domain in listed(host)
+    ]
+
+
 def runs_libvirtd(host) -> bool:
     return packages.is_installed(host, "libvirt-daemon-system")
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import orjson
 from sqlite_utils import Database
 
-from simulator import Result, World, list_scenarios
+from simulator import Result, World, libvirt, list_scenarios
 from simulator.editing import NoEditor, Session
 from web.db import write_transaction
 
@@ -130,6 +130,7 @@ class LabView:
     asking: bool  # the prompt is a question (ssh's about a host key): the answer is not a command
 
     editor: Session | None = None
+    machines: list | None = None  # a KVM host's guests (the Virtual machines panel), else None
 
     @classmethod
     def of(cls, world: World) -> LabView:
@@ -137,7 +138,12 @@ class LabView:
         history = world.shell.history
         last = history[-1] if history else ""
         answers, hints = dict(world.answers), dict(world.hints)
-        return cls(world.prompt, answers, hints, world.grade(), last, world.asking, editor)
+        machines = _machines(world)
+        return cls(world.prompt, answers, hints, world.grade(), last, world.asking, editor, machines)
+
+
+def _machines(world: World) -> list | None:
+    return libvirt.overview(world.machine) if world.scenario.get("guests") else None
 
 
 def act(db: Database, lab_id: int, action):
@@ -376,4 +382,5 @@ def lab_context(db: Database, scenario: dict, lab: dict) -> dict:
         "grade": world.grade(),
         "log": command_log(db, lab["id"]),
         "history": world.shell.history[-RECALL:],  # as bash keeps it: a command typed over lines is one
+        "machines": _machines(world),
     }

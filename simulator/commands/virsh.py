@@ -231,8 +231,8 @@ def _list(ctx: Context, connection: Connection, options: dict) -> None:
         wanted = {
             s for s, key in (("running", "state-running"), ("shut off", "state-shutoff")) if options.get(key)
         }
-    found = [(name, d) for name, d in connection.domains.items() if d["state"] in wanted]
-    found.sort(key=lambda item: (item[1]["id"] is None, item[1]["id"] or 0, item[0].lower()))
+    listed = libvirt.listed(connection.host) if connection.system else []
+    found = [(name, d) for name, d in listed if d["state"] in wanted]
     if options.get("name") or options.get("uuid"):
         for name, domain in found:
             fields = [domain["uuid"]] if options.get("uuid") else []

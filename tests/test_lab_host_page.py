@@ -1,0 +1,239 @@
+"""The kvm-host lab's Virtual machines panel: the guests as virsh knows them, buttons that run virsh and
+virt-clone as root on the host, and OVA export and import."""
+
+import io
+import json
+import tarfile
+
+import pytest
+
+from app import create_app
+from web.db import connect
+
+URL = "/labs/kvm-host"
+
+
+@pytest.fixture
+def db(app):
+    return connect(app.config["DATABASE"])
+
+
+@pytest.fixture
+def lab(client):
+    assert client.post(URL + "/start").status_code == 303
+    return URL
+
+
+def _state(db):
+    return json.loads(db["labs"].get(1)["state"])
+
+
+def _terminal(htmx, line):
+    return htmx.post(URL + "/run", data={"line": line}).get_data(as_text=True)
+
+
+def _row(page, name):
+    """The table row of a guest, as text."""
+    start = page.index(f'<th scope="row">{name}</th>')
+    return page[start : page.index("</tr>", start)]
+
+
+def _status(page):
+    return page.split('hx-target="#machines-status" hx-swap="innerHTML">', 1)[1].split("</hx-partial>")[0]
+
+
+def _clone(htmx, source, name):
+    return htmx.post(URL + "/machines/clone", data={"domain": source, "name": name}).get_data(as_text=True)
+
+
+def _export(client, name="web01"):
+    return client.get(URL + "/machines/export", query_string={"domain": name})
+
+
+def _import(htmx, data, name="", filename="web01.ova"):
+    return htmx.post(
+        URL + "/machines/import",
+        data={"ova": (io.BytesIO(data), filename), "name": name},
+        content_type="multipart/form-data",
+    )
+
+
+def test_the_panel_lists_the_guests_as_virsh_does(client, lab, db):
+    page = client.get(lab).get_data(as_text=True)
+    assert "<caption>Guests of the host, as <code>sudo virsh list --all</code> knows them</caption>" in page
+    domains = _state(db)["machines"]["main"]["hypervisor"]["domains"]
+    web01, db01 = _row(page, "web01"), _row(page, "db01")
+    assert page.index(">web01<") < page.index(">db01<"), "running first, as virsh list orders them"
+    assert "<td>running</td>" in web01 and "<td>2</td>" in web01 and "<td>2048 MiB</td>" in web01
+    assert domains["web01"]["mac"] in web01 and "192.168.122." in web01
+    assert "<td>shut off</td>" in db01 and "<td>4096 MiB</td>" in db01 and "192.168.122." not in db01
+    assert "Shut down<span" in web01 and "Start<span" in db01
+
+
+def test_the_panel_is_only_on_a_lab_with_a_kvm_host(client, htmx):
+    client.post("/labs/intel-vtx-host/start")
+    assert 'id="machines"' not in client.get("/labs/intel-vtx-host").get_data(as_text=True)
+    assert htmx.post("/labs/intel-vtx-host/machines/start", data={"domain": "web01"}).status_code == 404
+
+
+def test_start_runs_virsh_as_root_and_the_terminal_agrees(htmx, lab, db):
+    history = _state(db)["shell"]["history"]
+    response = htmx.post(lab + "/machines/start", data={"domain": "db01"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<html" not in page
+    assert (
+        _status(page)
+        == '<pre class="machines-output"># virsh start db01\nDomain &#39;db01&#39; started</pre>'
+    )
+    assert "<td>running</td>" in _row(page, "db01")
+    assert '<hx-partial hx-target="#lab-tasks"' in page, "the start-db01 check now passes"
+    assert _state(db)["shell"]["history"] == history, "the button leaves no line in the learner's history"
+    assert " 2    db01    running" in _terminal(htmx, "sudo virsh list --all")
+
+
+def test_a_refusal_shows_virsh_own_error(htmx, lab):
+    page = htmx.post(lab + "/machines/start", data={"domain": "web01"}).get_data(as_text=True)
+    assert "error: Domain &#39;web01&#39; is already active" in _status(page)
+    page = htmx.post(lab + "/machines/shutdown", data={"domain": "db01"}).get_data(as_text=True)
+    assert "error: Failed to shutdown domain &#39;db01&#39;" in _status(page)
+
+
+def test_shut_down_then_clone_makes_a_guest_with_a_new_mac(htmx, lab, db):
+    page = htmx.post(lab + "/machines/shutdown", data={"domain": "web01"}).get_data(as_text=True)
+    assert "Domain &#39;web01&#39; is being shutdown" in _status(page)
+    assert "<td>shut off</td>" in _row(page, "web01")
+    page = _clone(htmx, "web01", "web02")
+    assert _status(page).endswith("\nClone &#39;web02&#39; created successfully.</pre>")
+    assert "# virt-clone --original web01 --name web02 --auto-clone\nAllocating &#39;web02.qcow2&#39;" in page
+    domains = _state(db)["machines"]["main"]["hypervisor"]["domains"]
+    assert domains["web02"]["mac"] != domains["web01"]["mac"]
+    assert domains["web02"]["mac"] in _row(page, "web02")
+    assert " -    web02   shut off" in _terminal(htmx, "sudo virsh list --all")
+
+
+def test_cloning_a_running_guest_is_refused_with_virt_clone_words(htmx, lab, db):
+    before = _state(db)["machines"]["main"]["hypervisor"]["domains"]
+    page = _clone(htmx, "web01", "web02")
+    assert "ERROR    Domain to clone must be shutoff." in _status(page)
+    assert _state(db)["machines"]["main"]["hypervisor"]["domains"] == before
+
+
+def test_a_clone_needs_a_name_and_a_name_is_data_not_shell(htmx, lab, db):
+    response = htmx.post(lab + "/machines/clone", data={"domain": "db01", "name": " "})
+    assert response.status_code == 422 and "Give the clone a name" in response.get_data(as_text=True)
+    assert response.headers["HX-Retarget"] == "#machines-status"
+    htmx.post(lab + "/machines/clone", data={"domain": "db01", "name": "db$(touch pwned); touch pwned"})
+    assert "db$(touch pwned); touch pwned" in _state(db)["machines"]["main"]["hypervisor"]["domains"]
+    assert "No such file" in _terminal(htmx, "sudo ls /root/pwned")
+
+
+def test_export_downloads_a_real_ova_of_a_shut_off_guest(client, htmx, lab):
+    response = _export(client, "db01")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "application/x-virtualbox-ova"
+    assert response.headers["Content-Disposition"] == 'attachment; filename="db01.ova"'
+    with tarfile.open(fileobj=io.BytesIO(response.data)) as archive:
+        assert archive.getnames() == ["db01.ovf", "db01.mf", "db01-disk1.vmdk"]
+        envelope = archive.extractfile("db01.ovf").read().decode()
+    assert "<rasd:VirtualQuantity>4</rasd:VirtualQuantity>" in envelope and "Ubuntu 64-bit" in envelope
+
+
+def test_a_running_guest_is_not_exported(client, htmx, lab):
+    response = _export(client, "web01")
+    assert response.status_code == 303
+    assert "shut it down first" in client.get(lab).get_data(as_text=True)
+    assert _export(client, "nope").status_code == 404
+
+
+def test_export_then_import_under_a_new_name_round_trips(client, htmx, lab, db):
+    data = _export(client, "db01").data
+    response = _import(htmx, data, name="db02", filename="db01.ova")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Domain &#39;db02&#39; defined from db01.ova" in _status(page)
+    domains = _state(db)["machines"]["main"]["hypervisor"]["domains"]
+    assert (domains["db02"]["vcpus"], domains["db02"]["memory_kib"]) == (4, 4096 * 1024)
+    assert domains["db02"]["mac"] == domains["db01"]["mac"], "an OVA carries its MAC"
+    assert "<td>shut off</td>" in _row(page, "db02")
+    assert " -    db02    shut off" in _terminal(htmx, "sudo virsh list --all")
+    htmx.post(lab + "/machines/start", data={"domain": "db02"})
+    assert "Name:           db02" in _terminal(htmx, "sudo virsh dominfo db02")
+
+
+def test_importing_a_name_that_exists_is_refused_as_libvirt_does(client, htmx, lab, db):
+    data = _export(client, "db01").data
+    uuid = _state(db)["machines"]["main"]["hypervisor"]["domains"]["db01"]["uuid"]
+    response = _import(htmx, data)
+    assert response.status_code == 422
+    assert f"error: operation failed: domain &#39;db01&#39; already exists with uuid {uuid}" in (
+        response.get_data(as_text=True)
+    )
+
+
+def test_a_tampered_ova_is_refused_and_nothing_changes(client, htmx, lab, db):
+    data = _export(client, "db01").data.replace(b"KDMV streamOptimized", b"KDMV streamOptimizeD")
+    revision = db["labs"].get(1)["revision"]
+    response = _import(htmx, data, name="db02")
+    assert response.status_code == 422
+    assert "manifest digest mismatch for db01-disk1.vmdk" in response.get_data(as_text=True)
+    assert db["labs"].get(1)["revision"] == revision
+    assert _import(htmx, b"not a tar at all", name="db02").status_code == 422
+    assert _import(htmx, b"", filename="").status_code == 422
+
+
+ROUTES = [
+    ("post", "/machines/start", {"domain": "db01"}),
+    ("post", "/machines/shutdown", {"domain": "web01"}),
+    ("post", "/machines/clone", {"domain": "db01", "name": "db02"}),
+    ("post", "/machines/import", {"name": "db02"}),
+    ("get", "/machines/export?domain=db01", None),
+    ("get", "/machines", None),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "data"), ROUTES)
+def test_only_the_owner_reaches_the_panel(app, client, htmx, lab, db, method, path, data):
+    before = db["labs"].get(1)["state"]
+    stranger = app.test_client()
+    response = getattr(stranger, method)(URL + path, data=data, headers=htmx.headers)
+    assert response.status_code == 404
+    assert db["labs"].get(1)["state"] == before
+
+
+@pytest.fixture
+def csrf_client(tmp_path):
+    app = create_app({"TESTING": True, "SECRET_KEY": "t", "DATABASE": str(tmp_path / "db.sqlite")})
+    client = app.test_client()
+    page = client.get("/labs/kvm-host").get_data(as_text=True)
+    token = page.split('name="csrf-token" content="')[1].split('"')[0]
+    assert client.post(URL + "/start", data={"csrf_token": token}).status_code == 303
+    page = client.get(URL).get_data(as_text=True)  # the guest's new session has a token of its own
+    return client, page.split('name="csrf-token" content="')[1].split('"')[0]
+
+
+@pytest.mark.parametrize(("method", "path", "data"), [r for r in ROUTES if r[0] == "post"])
+def test_every_post_needs_the_csrf_token(csrf_client, method, path, data):
+    client, token = csrf_client
+    assert client.post(URL + path, data=data).status_code == 400
+    fields = {**data, "csrf_token": token}
+    if path.endswith("import"):
+        fields["ova"] = (io.BytesIO(_export(client, "db01").data), "db01.ova")
+    assert client.post(URL + path, data=fields).status_code == 303
+
+
+def test_an_upload_above_the_site_limit_reaches_the_ova_check(htmx, lab):
+    response = _import(htmx, b"\0" * (8 * 2**20 + 1), name="db02")
+    assert response.status_code == 422
+    assert "an OVA may be at most 8388608 bytes (8 MiB)" in response.get_data(as_text=True)
+
+
+def test_a_command_in_the_terminal_updates_the_panel(htmx, lab):
+    page = _terminal(htmx, "sudo virsh start db01")
+    panel = page.split('<hx-partial hx-target="#machine-list" hx-swap="outerHTML">', 1)[1]
+    assert "<td>running</td>" in _row(panel, "db01")
+
+
+def test_a_lab_without_guests_sends_no_panel(client, htmx):
+    client.post("/labs/intel-vtx-host/start")
+    page = htmx.post("/labs/intel-vtx-host/run", data={"line": "true"}).get_data(as_text=True)
+    assert "machine-list" not in page
