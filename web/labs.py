@@ -58,7 +58,7 @@ def terminal_text(text: str) -> str:
     return ANSI_ESCAPE.sub("", text)
 
 
-def _scenario_or_404(scenario_id: str):
+def scenario_or_404(scenario_id: str):
     try:
         return load_scenario(scenario_id)
     except KeyError:
@@ -70,7 +70,7 @@ def _task_or_404(scenario: dict, task_id: str) -> None:
         abort(404)
 
 
-def _owned_lab(scenario_id: str) -> dict:
+def owned_lab(scenario_id: str) -> dict:
     lab = lab_store.find_lab(get_db(), g.user.id, scenario_id) if g.user else None
     if lab is None:
         abort(404)
@@ -90,7 +90,7 @@ def index():
 
 @bp.get("/<scenario_id>")
 def show(scenario_id):
-    scenario = _scenario_or_404(scenario_id)
+    scenario = scenario_or_404(scenario_id)
     lab = lab_store.find_lab(get_db(), g.user.id, scenario_id) if g.user else None
     if lab is None:
         return render("labs/intro.html", "labs/_intro.html", scenario=scenario)
@@ -99,7 +99,7 @@ def show(scenario_id):
 
 @bp.post("/<scenario_id>/start")
 def start(scenario_id):
-    _scenario_or_404(scenario_id)
+    scenario_or_404(scenario_id)
     owner = current_owner()
     lab_store.start_lab(get_db(), owner.id, scenario_id)
     if request.form.get("next"):
@@ -109,8 +109,8 @@ def start(scenario_id):
 
 @bp.post("/<scenario_id>/run")
 def run(scenario_id):
-    scenario = _scenario_or_404(scenario_id)
-    lab = _owned_lab(scenario_id)
+    scenario = scenario_or_404(scenario_id)
+    lab = owned_lab(scenario_id)
     line = request.form.get("line", "")
     if len(line) > MAX_LINE:
         # Kept short for the log; still over the shell's limit, so the shell answers "line too long".
@@ -156,8 +156,8 @@ def _editor_is_open(scenario_id: str, title: str):
 @bp.post("/<scenario_id>/editor")
 def editor(scenario_id):
     """An action in the editor panel: write out, exit, an answer to nano's question, or a vim command."""
-    scenario = _scenario_or_404(scenario_id)
-    lab = _owned_lab(scenario_id)
+    scenario = scenario_or_404(scenario_id)
+    lab = owned_lab(scenario_id)
     action = request.form.get("go", "")
     command = request.form.get("command", "")
     if action in VIM_BUTTONS:
@@ -208,9 +208,9 @@ def line_not_utf8(exc):
 
 @bp.post("/<scenario_id>/answer/<task_id>")
 def answer(scenario_id, task_id):
-    scenario = _scenario_or_404(scenario_id)
+    scenario = scenario_or_404(scenario_id)
     _task_or_404(scenario, task_id)
-    lab = _owned_lab(scenario_id)
+    lab = owned_lab(scenario_id)
     text = request.form.get("answer", "")[:500]
     _, view = lab_store.act(get_db(), lab["id"], lambda w: w.answer(task_id, text))
     return _tasks_response(scenario, view, focus=f"task-{task_id}")
@@ -218,17 +218,17 @@ def answer(scenario_id, task_id):
 
 @bp.post("/<scenario_id>/hint/<task_id>")
 def hint(scenario_id, task_id):
-    scenario = _scenario_or_404(scenario_id)
+    scenario = scenario_or_404(scenario_id)
     _task_or_404(scenario, task_id)
-    lab = _owned_lab(scenario_id)
+    lab = owned_lab(scenario_id)
     _, view = lab_store.act(get_db(), lab["id"], lambda w: w.take_hint(task_id))
     return _tasks_response(scenario, view, focus=f"hints-{task_id}")
 
 
 @bp.post("/<scenario_id>/reset")
 def reset(scenario_id):
-    _scenario_or_404(scenario_id)
-    lab = _owned_lab(scenario_id)
+    scenario_or_404(scenario_id)
+    lab = owned_lab(scenario_id)
     lab_store.reset_lab(get_db(), lab["id"], scenario_id)
     return redirect(url_for("labs.show", scenario_id=scenario_id, _anchor="command-line"), 303)
 
@@ -256,7 +256,7 @@ def _tasks_response(scenario, view, focus: str):
 @bp.get("/<scenario_id>/complete")
 def complete(scenario_id):
     """Tab completion: what the shell would offer for the line as typed so far."""
-    _scenario_or_404(scenario_id)
-    lab = _owned_lab(scenario_id)
+    scenario_or_404(scenario_id)
+    lab = owned_lab(scenario_id)
     line = request.args.get("line", "")[:MAX_LINE]
     return jsonify(completions=complete_line(lab_store.load_world(lab), line))

@@ -14,7 +14,7 @@ from simulator.appliance import ApplianceError, export_domain, import_domain
 from simulator.ovf import MAX_OVA_BYTES
 from web import lab_store
 from web.db import get_db
-from web.labs import _owned_lab, _scenario_or_404
+from web.labs import owned_lab, scenario_or_404
 from web.render import is_partial, render
 from web.security import csrf
 
@@ -31,10 +31,10 @@ MAX_UPLOAD = MAX_OVA_BYTES + 64 * 1024
 
 def _host_lab(scenario_id: str) -> tuple[dict, dict]:
     """The scenario and the owner's lab, for a scenario whose machine hosts KVM guests (else 404)."""
-    scenario = _scenario_or_404(scenario_id)
+    scenario = scenario_or_404(scenario_id)
     if not scenario.get("guests"):
         abort(404)
-    return scenario, _owned_lab(scenario_id)
+    return scenario, owned_lab(scenario_id)
 
 
 def _domain_field() -> str:
