@@ -1172,6 +1172,20 @@ HOSTS = [
         homepage="https://www.qemu.org/",
     ),
     _p(
+        "guestfs-tools",
+        "1.52.0-1ubuntu2",
+        "Guest disk image management system - tools",
+        section="utils",
+        size=21360,
+        component="universe",
+        depends="libguestfs0 (>= 1:1.52), libvirt0",
+        bin=("virt-sysprep",),
+        description=" The libguestfs library allows accessing and modifying guest disk images.\n"
+        " This package contains the guestfs tools, among them virt-sysprep, which resets a\n"
+        " virtual machine's disk so that clones can be made from it.",
+        homepage="https://libguestfs.org/",
+    ),
+    _p(
         "virtinst",
         "1:4.1.0-3ubuntu0.1",
         "Programs to create and clone virtual machines",
