@@ -347,6 +347,16 @@ class Network:
                 return name, machine
         return None
 
+    def holders(self, address: str, asking: Machine) -> int:
+        """How many other running machines answer for an address (two after a careless clone)."""
+        return sum(
+            1
+            for name, machine in self.world.machines.items()
+            if machine is not asking
+            and self.powered(name)
+            and any(nic.get("ipv4") == address and not nic.get("down") for nic in machine.nics)
+        )
+
     def address(self, name: str) -> str:
         nics = self.world.machines[name].nics
         return next((nic["ipv4"] for nic in nics if nic.get("ipv4")), "127.0.0.1")

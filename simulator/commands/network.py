@@ -636,18 +636,20 @@ def resolve_host(machine, name: str) -> str | None:
 
 
 def _reachable(machine, address: str) -> str:
-    """ "local" (loopback or this machine's own address), "gateway", "neighbour" (an unused address on a
-    link: ARP gets no answer) or "far" (through the gateway, into a network the simulator does not have)."""
+    """ "local" (loopback or this machine's own address), "gateway", "host" (another machine of the lab on
+    a link), "neighbour" (an unused address on a link: ARP gets no answer) or "far" (through the gateway,
+    into a network the simulator does not have)."""
     ip = ipaddress.IPv4Address(address)
     if ip.is_loopback or any(nic["ipv4"] == address for nic in machine.nics):
         return "local"
+    network = getattr(machine, "network", None)
     for nic in machine.nics:
         if nic.get("down"):
             continue
         if address == nic["gateway"]:
             return "gateway"
         if ip in ipaddress.ip_interface(f"{nic['ipv4']}/{nic['prefix']}").network:
-            return "neighbour"
+            return "host" if network is not None and network.holders(address, machine) else "neighbour"
     return "far"
 
 
@@ -709,17 +711,24 @@ def ping(ctx: Context, argv: list[str]) -> int:
     kind = _reachable(machine, address)
     source = next((nic["ipv4"] for nic in machine.nics if not nic.get("down")), "")
     rng = machine.rng()
-    base = {"local": 25, "gateway": 280}.get(kind, 0)
-    times, sent, errors = [], 0, 0
+    base = {"local": 25, "gateway": 280, "host": 400}.get(kind, 0)
+    # Two machines on one address (a clone) both answer: the second reply is a duplicate (DUP!).
+    answers = machine.network.holders(address, machine) if kind == "host" else 1
+    times, sent, errors, duplicates = [], 0, 0, 0
     while count is None or sent < count:
         ctx.tick(1000)  # a second per probe: without -c the line's budget ends it, as Ctrl-C would
         sent += 1
-        if kind in ("local", "gateway"):
-            usec = base + rng.randrange(base // 2 + 1)
-            times.append(usec)
-            if "q" not in opts:
-                ttl = 64
-                ctx.out(f"64 bytes from {shown}: icmp_seq={sent} ttl={ttl} time={_rtt_text(usec)} ms\n")
+        if kind in ("local", "gateway", "host"):
+            first = base + rng.randrange(base // 2 + 1)
+            for answer in range(answers):
+                usec = first + answer * (37 + rng.randrange(40))  # a duplicate arrives after the first
+                if answer:
+                    duplicates += 1
+                else:
+                    times.append(usec)
+                if "q" not in opts:
+                    dup = " (DUP!)" if answer else ""
+                    ctx.out(f"64 bytes from {shown}: icmp_seq={sent} ttl=64 time={_rtt_text(usec)} ms{dup}\n")
         elif kind == "neighbour":
             errors += 1
             if "q" not in opts:
@@ -733,6 +742,7 @@ def ping(ctx: Context, argv: list[str]) -> int:
     received = len(times)
     loss = f"{100 - received * 100 // sent if received else 100}%"
     ctx.out(f"\n--- {target} ping statistics ---\n{sent} packets transmitted, {received} received")
+    ctx.out(f", +{duplicates} duplicates" if duplicates else "")
     ctx.out(f", +{errors} errors" if errors else "")
     ctx.out(f", {loss} packet loss, time {elapsed}ms\n")
     if times:

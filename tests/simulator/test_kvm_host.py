@@ -449,3 +449,16 @@ def test_the_scenario_checks(world):
         world.run(line)
     grade = world.grade()
     assert all(check["passed"] for check in grade["checks"]) and grade["score"] == grade["max_score"]
+
+
+def test_two_clones_on_one_address_answer_ping_twice():
+    world = World.new("kvm-host", seed=1)
+    world.run("sudo virsh shutdown web01; sudo virt-clone --original web01 --name web02 --auto-clone")
+    world.run("sudo virsh start web01; sudo virsh start web02; sudo virsh start db01")
+    leases = world.run("sudo virsh net-dhcp-leases default").stdout
+    shared = next(line.split()[4].split("/")[0] for line in leases.splitlines() if " web01 " in line)
+    world.run("sudo virsh console db01")
+    output = world.run(f"ping -c 2 {shared}").stdout.splitlines()
+    assert output[1].startswith(f"64 bytes from {shared}: icmp_seq=1 ttl=64 time=")
+    assert output[2].endswith(" ms (DUP!)") and "icmp_seq=1 " in output[2]
+    assert output[-2] == "2 packets transmitted, 2 received, +2 duplicates, 0% packet loss, time 1006ms"
