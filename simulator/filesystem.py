@@ -206,6 +206,14 @@ class FileSystem:
             self.nodes[path] = node
         return node
 
+    def add_block(self, block: Block) -> None:
+        """Builder: put a block of shared nodes at once (see Block), where none of its paths is yet."""
+        self.version += 1
+        self.nodes.update(block.nodes)
+        for path, names in block.children.items():
+            self.children.setdefault(path, set()).update(names)
+        self.used += block.used
+
     def add_shared(self, nodes) -> None:
         """Builder: put nodes made once for every filesystem (see `shared`), where nothing is yet."""
         for path, node in nodes:
@@ -602,6 +610,21 @@ class FileSystem:
         node = Node("symlink", 0o777, target=target, mtime=self.now())
         self._put(path, node)
         return node
+
+
+class Block:
+    """Shared nodes (see `shared`) with their child lists worked out once, to be put in a tree in one step."""
+
+    def __init__(self, nodes: list[tuple[str, Node]]):
+        self.nodes = dict(nodes)
+        children: dict[str, set[str]] = {}
+        for path, node in nodes:
+            if node.kind == "dir":
+                children.setdefault(path, set())
+            parent, _, name = path.rpartition("/")
+            children.setdefault(parent or "/", set()).add(name)
+        self.children = {path: frozenset(names) for path, names in children.items()}
+        self.used = sum(len(node.content) for node in self.nodes.values())
 
 
 @dataclass(frozen=True)

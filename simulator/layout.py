@@ -12,7 +12,7 @@ import random
 import uuid
 
 from simulator import accounts, packages
-from simulator.filesystem import DEFAULT_EPOCH, Node, shared
+from simulator.filesystem import DEFAULT_EPOCH, Block, Node, shared
 from simulator.hardware import (
     BOOT_EARLY,
     BOOT_LATE,
@@ -608,6 +608,17 @@ def module_sysfs(machine, name: str, loaded: bool) -> None:
         return
     fs.add_dir("/sys/module")
     fs.add_shared(_module_nodes(name))
+
+
+def modules_sysfs(machine, names: list[str]) -> None:
+    """/sys/module for every loaded module at once, as a machine is loaded: one shared block per list."""
+    machine.fs.add_dir("/sys/module")
+    machine.fs.add_block(_modules_block(tuple(sorted(names))))
+
+
+@functools.lru_cache(maxsize=64)
+def _modules_block(names: tuple[str, ...]) -> Block:
+    return Block([pair for name in names for pair in _module_nodes(name)])
 
 
 @functools.cache

@@ -340,8 +340,7 @@ class Machine:
         machine.disks = data["disks"]
         machine.swaps = list(data.get("swaps", []))
         machine.setup = data["setup"]
-        for name in machine.modules:  # /sys/module and /dev/disk are views of the state: rebuilt, not saved
-            layout.module_sysfs(machine, name, loaded=True)
+        layout.modules_sysfs(machine, machine.modules)  # /sys/module and /dev/disk: rebuilt, not saved
         layout.udev_disk_links(machine)
         machine.package_changes = dict(data.get("packages", {}))
         machine.hypervisor = dict(data.get("hypervisor", {}))
