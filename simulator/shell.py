@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from simulator.bash.builtins import BUILTINS, which
+from simulator.bash.builtins import BUILTINS, READONLY, which
 from simulator.bash.errors import (
     ExpansionError,
     FunctionReturn,
@@ -54,7 +54,6 @@ MAX_DEPTH = 8  # nested $( ), bash -c and scripts
 # sudo -i/su/bash), and all words expanded in one line. Nothing is ever silently truncated.
 MAX_VARIABLES = 1024 * 1024
 MAX_EXPANSION = 192 * 1024  # characters of words one command expands (its argv, its redirections)
-MAX_GLOB_TESTS = 20_000  # directory entries one line may test against glob patterns
 TOO_DEEP = "expression nested too deeply"
 HISTORY_SIZE = 1000
 CLEAR_SCREEN = "\x1b[H\x1b[2J\x1b[3J"
@@ -64,7 +63,6 @@ USER_PATH = (
 )
 ROOT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/snap/bin"
 BASH_BUILTINS = {"echo", "pwd", "true", "false"}  # builtins whose handlers live in commands/builtins.py
-READONLY = {"UID", "EUID", "PPID", "BASHPID"}
 HISTORY_EVENT = re.compile(r"!(!|-?\d+|\$|[^\s=(\"'!;&|<>]+)")  # !!, !n, !-n, !$, !prefix
 JOINS_WITH_SPACE = ("do", "then", "else", "{", "in", "|", "&&", "||", ";", "(", "\\")
 STATE_FIELDS = (
@@ -87,17 +85,16 @@ class Run:
 
     The work budget (`work`, commands/__init__.py) bounds everything a line does: commands, loop turns,
     files walked. Beside it: MAX_LINE_OUTPUT characters of output, MAX_EXPANSION characters of expanded
-    words per command, MAX_GLOB_TESTS file names tried against globs, and `patterns`, the matching work
-    of globs, ${var#pat}-style operators and grep/journalctl regexes. $( ) and scripts nest MAX_DEPTH deep.
+    words per command, MAX_GLOB_TESTS (words.py) file names tried against globs, and `patterns`, the
+    matching work of globs, ${var#pat}-style operators and grep/journalctl regexes. $( ) and scripts
+    nest MAX_DEPTH deep.
     """
 
     machine: Any
     budget: int = MAX_LINE_OUTPUT
-    commands: int = 0
     depth: int = 0
     expanded: int = 0
     glob_tests: int = 0
-    max_glob_tests: int = MAX_GLOB_TESTS
     function_depth: int = 0
     loops: int = 0
     aliasing: set = field(default_factory=set)

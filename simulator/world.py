@@ -174,12 +174,11 @@ class World:
     def _answer(self, line: str) -> Result:
         """The learner's answer to ssh's question about a new host key."""
         request, answer = self.question, line.strip()
-        fingerprint = request["question"].split(" key fingerprint is ", 1)[1].split(".\n", 1)[0]
         if answer.endswith("\x03") or answer == "no":
             self.question = None
             refused = "Host key verification failed.\n" if answer == "no" else ""
             return _appended(Result(status=255), stderr=refused)
-        if answer not in ("yes", fingerprint):
+        if answer not in ("yes", request["fingerprint"]):
             self.question = {**request, "prompt": "Please type 'yes', 'no' or the fingerprint: "}
             return Result()
         self.question = None

@@ -15,12 +15,13 @@ from simulator.bash.errors import (
     ShellExit,
 )
 from simulator.bash.lexer import IDENTIFIER
-from simulator.bash.printf import Printf
+from simulator.bash.printf import Printf, shell_word
 from simulator.commands import COMMANDS, MAN_PAGES, Context
 from simulator.filesystem import FsError
 
 NAME = "bash"
 HISTORY_USAGE = "history [-c] [-d offset] [n] or history -anrw [filename] or history -ps arg [arg...]"
+READONLY = {"UID", "EUID", "PPID", "BASHPID"}  # bash's own read-only variables
 KEYWORDS = {
     "if",
     "then",
@@ -204,7 +205,7 @@ def _unset(shell, ctx, argv: list[str]) -> int:
         if functions:
             shell.functions.pop(name, None)
             continue
-        if base in shell.readonly or base in ("UID", "EUID", "PPID"):
+        if base in shell.readonly or base in READONLY:
             _error(ctx, f"unset: {base}: cannot unset: readonly variable")
             status = 1
             continue
@@ -479,7 +480,7 @@ def _set(shell, ctx, argv: list[str]) -> int:
             if name in shell.arrays:
                 ctx.out(_declare_line(shell, name).split(" ", 2)[2] + "\n")
             else:
-                ctx.out(f"{name}={_quote_value(shell.lookup(name))}\n")
+                ctx.out(f"{name}={shell_word(shell.lookup(name))}\n")
         for name in sorted(shell.functions):
             ctx.out(f"{name} () \n{shell.functions[name]}\n")
         return 0
@@ -530,16 +531,6 @@ def _list_options(shell, ctx, as_commands: bool) -> None:
             ctx.out(f"set {'-' if on else '+'}o {option}\n")
         else:
             ctx.out(f"{option:<15}\t{'on' if on else 'off'}\n")
-
-
-def _quote_value(value: str) -> str:
-    if value and re.fullmatch(r"[A-Za-z0-9_@%+=:,./-]+", value):
-        return value
-    if any(ord(c) < 32 for c in value):
-        from simulator.bash.printf import shell_quote
-
-        return shell_quote(value)
-    return "'" + value.replace("'", "'\\''") + "'"
 
 
 def _shift(shell, ctx, argv: list[str]) -> int:

@@ -23,6 +23,7 @@ from simulator.bash.errors import (
     ShellSyntaxError,
 )
 from simulator.bash.parser import ASSIGNMENT, parse
+from simulator.bash.printf import shell_word
 from simulator.commands import BrokenPipe, Interrupted
 from simulator.filesystem import FsError
 from simulator.patterns import Glob, Regex
@@ -197,7 +198,6 @@ class CommandEvaluator:
             self.flush(run, sinks, streams)
 
     def run_simple(self, run: Run, command: nodes.Simple, streams: Streams) -> int:
-        run.commands += 1
         run.work.tick(COMMAND_COST)
         self.substitution_status = None
         words = command.words
@@ -222,13 +222,13 @@ class CommandEvaluator:
             return 1
         try:
             shown = [
-                f"{n}={_show(v) if isinstance(v, str) else '(' + ' '.join(map(_show, v)) + ')'}"
+                f"{n}={shell_word(v) if isinstance(v, str) else '(' + ' '.join(map(shell_word, v)) + ')'}"
                 for n, v in assignments
             ]
             if not argv:
                 self.trace(streams, shown)
                 return self.assign_all(assignments, inner)
-            self.trace(streams, [*shown, *map(_show, argv)])
+            self.trace(streams, [*shown, *map(shell_word, argv)])
             return self.call(run, argv, assignments, inner)
         finally:
             self.flush(run, sinks, streams)
@@ -639,10 +639,3 @@ def _message(error: Exception) -> str:
     if isinstance(error, RecursionError):
         return TOO_DEEP
     return str(error)
-
-
-def _show(word: str) -> str:
-    """A word as set -x prints it: quoted when the shell would need quotes to read it back."""
-    if word and re.fullmatch(r"[A-Za-z0-9_@%+=:,./-]+", word):
-        return word
-    return "'" + word.replace("'", "'\\''") + "'"

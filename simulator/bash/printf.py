@@ -63,6 +63,16 @@ def shell_quote(text: str) -> str:
     return "".join(quoted)
 
 
+def shell_word(text: str) -> str:
+    """A word as bash prints it back in `set` and `set -x`: bare when it needs no quotes, else in single
+    quotes, or as $'...' when it holds control characters."""
+    if text and re.fullmatch(r"[A-Za-z0-9_@%+=:,./-]+", text):
+        return text
+    if any(ord(c) < 32 or ord(c) == 127 for c in text):
+        return shell_quote(text)
+    return "'" + text.replace("'", "'\\''") + "'"
+
+
 class Printf:
     def __init__(self, name: str):
         self.name = name

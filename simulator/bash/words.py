@@ -32,6 +32,7 @@ PID = 4242
 MAX_VALUE = 64 * 1024
 PER_VALUE = f"{MAX_VALUE // 1024} KiB per value"
 MAX_BRACE_WORDS = 32768
+MAX_GLOB_TESTS = 20_000  # directory entries one line may test against glob patterns
 BRACE_RANGE = re.compile(r"(-?\d+)\.\.(-?\d+)(?:\.\.(-?\d+))?$|([A-Za-z])\.\.([A-Za-z])(?:\.\.(-?\d+))?$")
 PARAMETER = re.compile(r"([!#]?)([A-Za-z_][A-Za-z0-9_]*|[?$#@*!0-9-])(\[[^\]]*\])?(.*)", re.S)
 
@@ -567,10 +568,8 @@ class WordEvaluator:
                     continue
                 run.glob_tests += len(names)
                 run.work.tick(len(names) // 16 + 1)
-                if run.glob_tests > run.max_glob_tests:
-                    raise LineAborted(
-                        f"too many file names matched against patterns (max {run.max_glob_tests})"
-                    )
+                if run.glob_tests > MAX_GLOB_TESTS:
+                    raise LineAborted(f"too many file names matched against patterns (max {MAX_GLOB_TESTS})")
                 matched.extend(
                     _join(prefix, entry)
                     for entry in names

@@ -187,6 +187,7 @@ def ssh(ctx: Context, argv: list[str]) -> int:
             ctx.err("Host key verification failed.\n")
             return 255
         request["new"] = True
+        request["fingerprint"] = fingerprint(blob)
         request["question"] = (
             f"The authenticity of host '{destination} ({network.address(name)})' can't be established.\n"
             f"{label} key fingerprint is {fingerprint(blob)}.\n"
