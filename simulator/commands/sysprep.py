@@ -5,7 +5,8 @@ do not share what should be unique (the operations and defaults of sysprep/*.ml,
 The operations that find something on an Ubuntu guest change it; the others report and do nothing, as
 they do on a guest without their files. Not done by default, as in the real tool: the MAC address (the
 hypervisor's), filesystem UUIDs (fs-uuids is off: it would not fix /etc/fstab), /etc/hostname (needs
---hostname). UNVERIFIED: the elapsed times in the progress lines, which here come from the work done.
+--hostname). Headings and errors are guestfs-tools' (sysprep/*.ml, main.ml; libguestfs 1.52 for the
+domain's); UNVERIFIED: the elapsed times of the progress lines, and the wording of option errors.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ OPERATIONS = {
     "user-account": (False, "Remove the user accounts in the guest"),
     "utmp": (True, "Remove the utmp file"),
     "yum-uuid": (True, "Remove the yum UUID"),
-    "zsh-history": (True, "Remove ZSH history in the guest"),
+    "zsh-history": (True, "Remove the zsh history in the guest"),
 }
 DISK_OPERATIONS = ("fs-uuids", "lvm-uuids")
 LOG_NAMES = (
@@ -72,6 +73,23 @@ LOG_NAMES = (
     "secure",
 )  # run on the disks after the filesystem operations
 VERSION = "virt-sysprep 1.52.0"
+BUG_REPORT = (
+    "\n\nIf reporting bugs, run virt-sysprep with debugging enabled and include the complete output:\n\n"
+    "  virt-sysprep -v -x [...]\n"
+)
+LIVE = (  # libguestfs 1.52, lib/libvirt-domain.c: a domain that is not shut off, opened for writing
+    "error: domain is a live virtual machine.\n"
+    "Writing to the disks of a running virtual machine can cause disk corruption.\n"
+    "Use read-only access.  In most libguestfs tools use --ro."
+)
+
+
+def _fail(ctx: Context, message: str) -> int:
+    """mltools' error: the message, then how to report a bug (common/mltools/tools_utils.ml); status 1."""
+    ctx.err(f"virt-sysprep: error: {message}{BUG_REPORT}")
+    return 1
+
+
 TRY_HELP = "Try ‘virt-sysprep --help’ for more information.\n"
 
 
@@ -122,7 +140,7 @@ def _apply(name: str, guest, hostname: str | None) -> None:
 
 
 def _selected(spec: str | None, enable: str | None) -> list[str] | str:
-    """The operations to run, or the name that is not one (the error names it)."""
+    """The operations to run, or the error that names the one that is not an operation."""
     chosen = {name for name, (default, _) in OPERATIONS.items() if default}
     if enable is not None:
         chosen = set()
@@ -136,7 +154,8 @@ def _selected(spec: str | None, enable: str | None) -> list[str] | str:
         names = set(OPERATIONS) if name == "all" else names
         if names is None:
             if name not in OPERATIONS:
-                return name
+                option = "--enable" if enable is not None else "--operations"
+                return f"{option}: ‘{name}’ is not a known operation"
             names = {name}
         chosen = chosen - names if remove else chosen | names
     return sorted(chosen, key=lambda n: (n in DISK_OPERATIONS, n))
@@ -196,33 +215,27 @@ def virt_sysprep(ctx: Context, argv: list[str]) -> int:
             ctx.err(f"virt-sysprep: unrecognized option '{arg}'\n{TRY_HELP}")
             return 1
     if domain_name is None:
-        ctx.err(
-            "virt-sysprep: error: you must give either -a or -d options.\n\n"
-            "If reporting bugs, run virt-sysprep with debugging enabled and include the complete output:\n\n"
-            "  virt-sysprep -v -x [...]\n"
+        return _fail(
+            ctx,
+            "you must give either -a or -d options.  Read virt-sysprep(1) man page for further information.",
         )
-        return 1
     chosen = _selected(operations, enable)
     if isinstance(chosen, str):
-        ctx.err(f"virt-sysprep: error: --operations: ‘{chosen}’ is not a known operation\n")
-        return 1
+        return _fail(ctx, chosen)
+    # "Examining the guest" comes before libguestfs opens the domain (sysprep/main.ml), so before its errors
+    if not quiet:
+        ctx.out("[   0.0] Examining the guest ...\n")
     try:
         connection = connect(ctx, uri)
         _, domain = connection.lookup(domain_name)
     except VirshError:
-        ctx.err(f"virt-sysprep: error: no libvirt domain called ‘{domain_name}’: Domain not found: no domain "
-                f"with matching name '{domain_name}'\n")  # fmt: skip
-        return 1
+        missing = f"Domain not found: no domain with matching name '{domain_name}'"
+        return _fail(ctx, f"libguestfs error: no libvirt domain called ‘{domain_name}’: {missing}")
     if domain["state"] != "shut off":
-        ctx.err(
-            "virt-sysprep: error: libvirt domain ‘"
-            f"{domain_name}’ is running or paused.  Do not run virt-sysprep on live virtual machines.\n"
-        )
-        return 1
+        return _fail(ctx, f"libguestfs error: {LIVE}")
     guest = connection.guest(domain)
-    elapsed = 0.0
-    lines = [f"[{elapsed:6.1f}] Examining the guest ...\n"]
-    elapsed += 4.8
+    elapsed = 4.8
+    lines = []
     for name in chosen:
         ctx.tick()
         elapsed += 0.1
@@ -233,8 +246,7 @@ def virt_sysprep(ctx: Context, argv: list[str]) -> int:
             try:
                 _apply(name, guest, hostname)
             except FsError as error:
-                ctx.err(f"virt-sysprep: error: {error.path}: {error.message}\n")
-                return 1
+                return _fail(ctx, f"{error.path}: {error.message}")
     if not quiet:
         ctx.out("".join(lines))
     return 0

@@ -28,18 +28,28 @@ def test_list_operations_marks_the_defaults(host):
 
 
 def test_a_running_guest_and_the_learners_session_are_refused(host):
-    assert _run(host, "virt-sysprep -d web01")[0].startswith(
-        "virt-sysprep: error: no libvirt domain called ‘web01’"
+    report = (
+        "\n\nIf reporting bugs, run virt-sysprep with debugging enabled and include the complete output:\n\n"
+        "  virt-sysprep -v -x [...]\n"
     )
-    output, status = _run(host, "sudo virt-sysprep -d web01")
-    assert output == (
-        "virt-sysprep: error: libvirt domain ‘web01’ is running or paused.  "
-        "Do not run virt-sysprep on live virtual machines.\n"
+    as_learner = host.run("virt-sysprep -d web01")  # the learner's session holds no guests
+    assert as_learner.stdout == "[   0.0] Examining the guest ...\n"
+    assert as_learner.stderr == (
+        "virt-sysprep: error: libguestfs error: no libvirt domain called ‘web01’: "
+        "Domain not found: no domain with matching name 'web01'" + report
     )
-    assert status == 1
-    assert _run(host, "sudo virt-sysprep -d web01 --operations nope") == (
-        "virt-sysprep: error: --operations: ‘nope’ is not a known operation\n",
-        1,
+    running = host.run("sudo virt-sysprep -d web01")
+    assert running.stderr == (
+        "virt-sysprep: error: libguestfs error: error: domain is a live virtual machine.\n"
+        "Writing to the disks of a running virtual machine can cause disk corruption.\n"
+        "Use read-only access.  In most libguestfs tools use --ro." + report
+    )
+    assert running.status == 1
+    assert host.run("sudo virt-sysprep -d web01 --operations nope").stderr == (
+        "virt-sysprep: error: --operations: ‘nope’ is not a known operation" + report
+    )
+    assert host.run("sudo virt-sysprep -d web01 --enable nope").stderr.startswith(
+        "virt-sysprep: error: --enable: ‘nope’ is not a known operation\n"
     )
 
 
