@@ -59,7 +59,9 @@ function setUpTerminal() {
   output.scrollTop = output.scrollHeight;
   showCommandLine(input);
 
+  let sent = ""; // the line on its way: what is typed meanwhile is kept, as a terminal keeps type-ahead
   form.addEventListener("htmx:before:request", () => {
+    sent = input.value;
     interrupted = input.value.endsWith(INTERRUPT);
     const answering = "asking" in document.getElementById("prompt").dataset; // ssh's yes/no is no command
     if (input.value.trim() && !interrupted && !answering) history.push(input.value);
@@ -84,7 +86,7 @@ function setUpTerminal() {
   form.addEventListener("htmx:after:request", (event) => {
     const response = event.detail.ctx && event.detail.ctx.response;
     if (response && response.status < 400) {
-      input.value = "";
+      input.value = input.value === sent ? "" : input.value.slice(input.value.startsWith(sent) ? sent.length : 0);
       draft = "";
     }
     if (!form.hidden) input.focus();

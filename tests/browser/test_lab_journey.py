@@ -88,6 +88,7 @@ def test_a_loop_typed_over_several_lines_and_ctrl_c(page):
     expect(continued).to_be_focused()
     continued.type("do echo n$i")
     continued.press("Enter")
+    expect(log.locator("kbd").last).to_have_text("do echo n$i")
     continued.type("done")
     continued.press("Enter")
     expect(log).to_contain_text("n1\nn2")
