@@ -265,8 +265,8 @@ class CommandEvaluator:
                 ctx = self.context(run, dict(self.env), streams)
                 return builtin(self, ctx, argv)
         env = dict(self.env)
-        for variable, value in assignments:
-            env[variable] = value
+        for variable, value in assignments:  # a=(1 2) cmd: the program sees the text, a=(1 2), as in bash
+            env[variable] = value if isinstance(value, str) else "(" + " ".join(value) + ")"
         return self.execute(self.context(run, env, streams), argv, NAME)
 
     def call_function(self, run: Run, name: str, argv: list[str], streams: Streams) -> int:
