@@ -46,11 +46,22 @@ SET_O_ORDER = [
     "nolog", "notify", "nounset", "onecmd", "physical", "pipefail", "posix", "privileged", "verbose", "vi",
     "xtrace",
 ]  # fmt: skip
-SHOPT_ON = [
-    "checkwinsize", "cmdhist", "complete_fullquote", "expand_aliases", "extglob", "extquote", "force_fignore",
-    "globasciiranges", "globskipdots", "histappend", "interactive_comments", "patsub_replacement", "progcomp",
-    "promptvars", "sourcepath",
-]  # fmt: skip
+# shopt's options in its order, and those on in an interactive bash 5.2 that read no startup file
+SHOPT = """
+    autocd assoc_expand_once cdable_vars cdspell checkhash checkjobs checkwinsize cmdhist compat31
+    compat32 compat40 compat41 compat42 compat43 compat44 complete_fullquote direxpand dirspell dotglob
+    execfail expand_aliases extdebug extglob extquote failglob force_fignore globasciiranges globskipdots
+    globstar gnu_errfmt histappend histreedit histverify hostcomplete huponexit inherit_errexit
+    interactive_comments lastpipe lithist localvar_inherit localvar_unset login_shell mailwarn
+    no_empty_cmd_completion nocaseglob nocasematch noexpand_translation nullglob patsub_replacement progcomp
+    progcomp_alias promptvars restricted_shell shift_verbose sourcepath varredir_close xpg_echo
+""".split()
+SHOPT_ON = set(
+    """
+    checkwinsize cmdhist complete_fullquote expand_aliases extquote force_fignore globasciiranges
+    globskipdots hostcomplete interactive_comments patsub_replacement progcomp promptvars sourcepath
+""".split()
+)
 ALWAYS_ON = {"braceexpand", "emacs", "hashall", "histexpand", "history", "interactive-comments", "monitor"}
 READ_USAGE = (
     "read: usage: read [-ers] [-a array] [-d delim] [-i text] [-n nchars] [-N nchars] [-p prompt] "
@@ -61,6 +72,11 @@ SIGNALS = [
     "TERM", "STKFLT", "CHLD", "CONT", "STOP", "TSTP", "TTIN", "TTOU", "URG", "XCPU", "XFSZ", "VTALRM", "PROF",
     "WINCH", "IO", "PWR", "SYS",
 ]  # fmt: skip
+# Linux's numbers (x86_64 glibc): 1-31 as above, 32 and 33 kept by glibc, then the real-time signals
+SIGNAL_NAMES = dict(enumerate(SIGNALS, 1))
+SIGNAL_NAMES |= {34 + n: f"RTMIN+{n}" if n else "RTMIN" for n in range(16)}
+SIGNAL_NAMES |= {64 - n: f"RTMAX-{n}" if n else "RTMAX" for n in reversed(range(15))}
+SIGNAL_NUMBERS = {name: number for number, name in SIGNAL_NAMES.items()}
 
 
 def _error(ctx, text: str) -> None:
@@ -847,20 +863,19 @@ def _kill(shell, ctx, argv: list[str]) -> int:
     if args[0] in ("-l", "-L"):
         if len(args) > 1:
             for arg in args[1:]:
-                if arg.isdigit() and 0 < int(arg) <= len(SIGNALS):
-                    ctx.out(SIGNALS[int(arg) - 1] + "\n")
-                elif arg.upper().removeprefix("SIG") in SIGNALS:
-                    ctx.out(f"{SIGNALS.index(arg.upper().removeprefix('SIG')) + 1}\n")
+                number = int(arg) & 127 if arg.isdigit() else None  # 130 is 128 + INT: an exit status
+                if number in SIGNAL_NAMES:
+                    ctx.out(SIGNAL_NAMES[number] + "\n")
+                elif arg.upper().removeprefix("SIG") in SIGNAL_NUMBERS:
+                    ctx.out(f"{SIGNAL_NUMBERS[arg.upper().removeprefix('SIG')]}\n")
                 else:
                     _error(ctx, f"kill: {arg}: invalid signal specification")
                     return 1
             return 0
-        cells = [f"{n:2d}) SIG{name}" for n, name in enumerate(SIGNALS, 1)]
-        for row in range(0, len(cells), 5):
-            ctx.out(
-                "\t".join(c.ljust(11) if i < 4 else c for i, c in enumerate(cells[row : row + 5])).rstrip()
-                + "\n"
-            )
+        # display_signal_list (builtins/common.c): five a line, each followed by a tab or the line's end
+        cells = [f"{n:2d}) SIG{name}" for n, name in SIGNAL_NAMES.items()]
+        lines = ["\t".join(cells[row : row + 5]) for row in range(0, len(cells), 5)]
+        ctx.out("".join(line + ("\t" if line.count("\t") < 4 else "") + "\n" for line in lines))
         return 0
     signal = "TERM"
     if args[0] in ("-s", "-n") and len(args) > 1:
@@ -868,7 +883,7 @@ def _kill(shell, ctx, argv: list[str]) -> int:
     elif args[0].startswith("-") and len(args[0]) > 1:
         signal, args = args[0][1:], args[1:]
     name = signal.upper().removeprefix("SIG")
-    if not (name in SIGNALS or (signal.isdigit() and int(signal) <= len(SIGNALS))):
+    if not (name in SIGNAL_NUMBERS or (signal.isdigit() and int(signal) in SIGNAL_NAMES)):
         _error(ctx, f"kill: {signal}: invalid signal specification")
         return 1
     table = {p.pid: p for p in processes(ctx.machine, shell.user)}
@@ -1050,11 +1065,44 @@ def _builtin(shell, ctx, argv: list[str]) -> int:
 
 
 def _shopt(shell, ctx, argv: list[str]) -> int:
-    if len(argv) == 1 or argv[1] in ("-p",):
-        for option in SHOPT_ON:
-            ctx.out(f"{option:<24}\ton\n")
+    """shopt [-pqsu] [NAME...]: a changed option is kept as "shopt:NAME" in the shell's options."""
+    args = argv[1:]
+    flags = ""
+    while args and args[0].startswith("-") and len(args[0]) > 1:
+        flags += args.pop(0)[1:]
+
+    def on(name: str) -> bool:
+        return (name in SHOPT_ON) != (f"shopt:{name}" in shell.options)
+
+    for name in args:
+        if name not in SHOPT:
+            _error(ctx, f"shopt: {name}: invalid shell option name")
+            return 1
+    if "s" in flags or "u" in flags:
+        if not args:
+            names = [n for n in SHOPT if on(n) == ("s" in flags)]
+            ctx.out("".join(f"{n:<15}\t{'on' if on(n) else 'off'}\n" for n in names))
+            return 0
+        for name in args:
+            if on(name) != ("s" in flags):
+                _toggle_shopt(shell, name)
         return 0
-    return 0
+    names = args or SHOPT
+    if "q" in flags:
+        return 0 if all(on(n) for n in names) else 1
+    if "p" in flags:
+        ctx.out("".join(f"shopt {'-s' if on(n) else '-u'} {n}\n" for n in names))
+    else:
+        ctx.out("".join(f"{n:<15}\t{'on' if on(n) else 'off'}\n" for n in names))
+    return 0 if all(on(n) for n in args) else 1
+
+
+def _toggle_shopt(shell, name: str) -> None:
+    marker = f"shopt:{name}"
+    if marker in shell.options:
+        shell.options.remove(marker)
+    else:
+        shell.options.append(marker)
 
 
 BUILTINS = {

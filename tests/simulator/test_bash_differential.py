@@ -200,6 +200,7 @@ CORPUS = [
     "echo a\\\nb",
     "x=abc; case $x in *b*) echo has-b;; esac",
     "shopt -q extglob; echo ok",
+    "a=(1 2 3) printenv a",
     # getopts
     'set -- -a -b val -c file; while getopts ab:c o; do echo "$o ${OPTARG-none} $OPTIND"; done; '
     'shift $((OPTIND - 1)); echo "rest: $*"',
@@ -263,6 +264,8 @@ ERRORS = [
     "export 1x=2",
     "let 1/0",
     "kill -l 99",
+    "kill -l",
+    "kill -l 35 RTMIN+1 SIGKILL 130 64",
     "kill",
     "umask 999",
     "for 1 in a; do :; done",
@@ -274,6 +277,10 @@ ERRORS = [
     "echo one; echo two >&2; echo three >&2; echo four",
     'set -- -x -b; while getopts ab: o; do echo "$o"; done',
     "` return 3 `; echo $?",
+    # shopt as an interactive shell has it (bash -c starts with other defaults)
+    "shopt; shopt -p | head -3",
+    "shopt -s extglob nullglob; shopt -q extglob; echo $?; shopt -s; shopt -u | tail -2",
+    "shopt -q extglob nope; echo $?; shopt extglob histappend; echo $?",
     "for i in 1; do (break); done",
 ]
 JOB_CONTROL = ("bash: cannot set terminal process group", "bash: no job control in this shell")
