@@ -1,8 +1,10 @@
 import io
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from web import invite_store
+from web import instructor_bank, invite_store
 from web.db import connect
 
 GIFT = """::kvm-module::Which module loads KVM on an Intel CPU?{
@@ -117,3 +119,38 @@ def test_an_instructors_export_includes_their_own_questions(instructor):
     instructor.post("/quizzes/import", data={"area": "vm-and-containers", "text": GIFT})
     assert "::kvm-module::" in instructor.get("/quizzes/export.gift").get_data(as_text=True)
     assert "<idnumber>kvm-module</idnumber>" in instructor.get("/quizzes/export.xml").get_data(as_text=True)
+
+
+GIFT_BITS = st.sampled_from(
+    ["::q::", "A?", "{", "}", "=a", "~b", "~%50%c", "#fb", "####g", "\n", "\n\n", "$CATEGORY: x\n",
+     "[html]<b>", "// [id:z]\n", "<quiz>", "<question type='truefalse'>",
+     "<answer fraction='100'><text>true</text></answer>", "</question>", "</quiz>", "\ufeff", "T", "\\"]
+)  # fmt: skip
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(bits=st.lists(GIFT_BITS, max_size=30), fmt=st.sampled_from(["gift", "xml"]))
+def test_import_stores_exactly_what_it_reports(app, instructor, bits, fmt):
+    db = connect(app.config["DATABASE"])
+    before = db["bank_questions"].count
+    result = instructor_bank.import_questions(db, 1, "".join(bits), "vm-and-containers", "grace", set(), fmt)
+    assert db["bank_questions"].count - before == len(result.questions)
+    assert all(r.reason for r in result.rejected + result.notes)
+
+
+def test_a_failed_write_leaves_nothing_half_written(app, instructor, monkeypatch):
+    """sqlite-utils writes in batches of 100: a failure in the second batch must undo the first."""
+    db = connect(app.config["DATABASE"])
+    text = "\n\n".join(f"::q{n}::Is {n} even?{{T}}" for n in range(150))
+    real_dumps, calls = instructor_bank.json.dumps, []
+
+    def failing_dumps(data):
+        calls.append(data)
+        if len(calls) == 120:
+            raise OSError("disk full")
+        return real_dumps(data)
+
+    monkeypatch.setattr(instructor_bank.json, "dumps", failing_dumps)
+    with pytest.raises(OSError):
+        instructor_bank.import_questions(db, 1, text, "vm-and-containers", "grace", set())
+    assert db["bank_questions"].count == 0

@@ -5,6 +5,7 @@ them (every query names the owner; someone else's row is a 404), and only instru
 """
 
 import dataclasses
+import re
 
 from flask import Blueprint, abort, flash, g, redirect, request, url_for
 
@@ -19,6 +20,7 @@ from web.render import render
 bp = Blueprint("my_bank", __name__, url_prefix="/quizzes/mine")
 
 OPTION_ROWS = 8
+OPTION_INDEX = re.compile(r"options\[(\d+)\]\.?")
 TYPE_NAMES = {
     "single": "single choice",
     "multiple": "multiple choice",
@@ -106,6 +108,7 @@ def _posted(kind: str) -> dict:
             "text": form.get(f"option-{n}-text", "").strip(),
             "explanation": form.get(f"option-{n}-explanation", "").strip(),
             "correct": str(n) in correct,
+            "row": n + 1,
         }
         for n in range(OPTION_ROWS)
     ]
@@ -140,7 +143,7 @@ def _raw(form: dict) -> dict:
     if form["terms"]:
         raw["terms"] = form["terms"]
     if form["type"] in ("single", "multiple"):
-        raw["options"] = form["options"]
+        raw["options"] = [{k: o[k] for k in ("text", "explanation", "correct")} for o in form["options"]]
         if form["type"] == "multiple":
             raw["choose"] = sum(o["correct"] for o in form["options"])
     elif form["type"] == "fill":
@@ -159,6 +162,7 @@ def _check(form: dict, row_id: int | None, original: Question | None) -> tuple[Q
     defaults = {"author": original.author, "licence": original.licence} if original else {}
     defaults.setdefault("author", g.user.username)
     question, problems = check_question(_raw(form), form["area"], scenario_check_ids(), **defaults)
+    problems = [_name_option_rows(problem, form["options"]) for problem in problems]
     if form["text_format"] not in TEXT_FORMATS:
         problems.append(f"unknown text format {form['text_format']!r}")
     if form["id"] and instructor_bank.id_taken(get_db(), g.user.id, form["id"], row_id):
@@ -166,6 +170,16 @@ def _check(form: dict, row_id: int | None, original: Question | None) -> tuple[Q
     if problems or question is None:
         return None, problems
     return dataclasses.replace(question, text_format=form["text_format"]), []
+
+
+def _name_option_rows(problem: str, options: list[dict]) -> str:
+    """The banks' "options[2].explanation" as the editor's "option 3, explanation" (rows as on screen)."""
+
+    def row(match: re.Match) -> str:
+        index = int(match.group(1))
+        return f"option {options[index]['row'] if index < len(options) else index + 1}, "
+
+    return OPTION_INDEX.sub(row, problem)
 
 
 def _editor(form: dict, row_id: int | None, problems=(), preview: Question | None = None, status=200):
