@@ -1,7 +1,11 @@
+import re
+from pathlib import Path
+
 from conftest import make_fill, make_lab, make_multiple, make_single
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from quiz.bank import load_bank
 from quiz.gift import escape_gift, export_gift, import_gift
 from quiz.grading import grade
 from quiz.model import FillAnswer, Option, Question
@@ -423,3 +427,23 @@ def test_import_survives_any_gift_like_text(text):
 def test_import_survives_any_text(text):
     result = import_gift(text, AREA)
     assert all(r.reason for r in result.rejected)
+
+
+TEXT = r"(?:[^\\~=#{}:\n]|\\[\\~=#{}:n])*"
+EXPORTED_BLOCK = re.compile(
+    rf"// \[id:[a-z0-9-]+\](?: \[tag:[a-z0-9-]+\])+\n"
+    rf"::{TEXT}::\[(?:markdown|html)\]{TEXT}\{{\n"
+    rf"(?:\t(?:=|~(?:%-?\d+(?:\.\d+)?%)?){TEXT}(?:#{TEXT})?\n)+"
+    rf"(?:\t####{TEXT}\n)?\}}"
+)
+
+
+def test_every_exported_block_follows_the_gift_grammar():
+    """An independent reading of the grammar (Moodle's GIFT documentation), not our parser: every special
+    character in a text is escaped, every answer line starts with = or ~ and an optional %weight%."""
+    questions = [*load_bank(Path("questions")).questions.values(), TRICKY]
+    text, remarks = export_gift(questions)
+    blocks = [b.strip() for b in text.split("\n\n") if b.startswith("// [id:")]
+    assert len(blocks) + sum("not exported" in r.reason for r in remarks) == len(questions)
+    for block in blocks:
+        assert EXPORTED_BLOCK.fullmatch(block), block
