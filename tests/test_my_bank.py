@@ -183,3 +183,9 @@ def test_a_problem_names_the_option_row_on_screen(owner):
     data.update({"option-3-text": "kvm", "option-3-explanation": "", "action": "save"})
     page = owner.post("/quizzes/mine/new/single", data=data).get_data(as_text=True)
     assert "option 4, explanation: must not be empty" in page
+
+
+def test_wildcard_answers_show_as_moodle_wrote_them(owner):
+    owner.post("/quizzes/import", data={"area": "vm-and-containers", "text": "::w::Which tomb?{=*tomb*}"})
+    page = owner.get("/quizzes/mine").get_data(as_text=True)
+    assert "<code>.*tomb.*</code> (Moodle wildcard <code>*tomb*</code>)" in page

@@ -10,6 +10,7 @@ import re
 from flask import Blueprint, abort, flash, g, redirect, request, url_for
 
 from quiz.bank import check_question
+from quiz.gift import wildcard_of
 from quiz.model import AREAS, TERMS, TEXT_FORMATS, TYPES, Question
 from simulator import list_scenarios, scenario_check_ids
 from web import instructor_bank
@@ -35,6 +36,12 @@ PREVIEW_ATTEMPT = {
     "submitted_at": None,
     "question_ids": [],
 }
+
+
+@bp.app_template_filter("moodle_wildcard")
+def moodle_wildcard_filter(pattern: str) -> str:
+    """A pattern read from a Moodle wildcard answer, shown as Moodle wrote it ("" for other patterns)."""
+    return wildcard_of(pattern) or ""
 
 
 @bp.get("")

@@ -447,3 +447,9 @@ def test_every_exported_block_follows_the_gift_grammar():
     assert len(blocks) + sum("not exported" in r.reason for r in remarks) == len(questions)
     for block in blocks:
         assert EXPORTED_BLOCK.fullmatch(block), block
+
+
+def test_embedded_images_are_noted_as_not_imported():
+    result = import_gift('::i::[html]<p>Look: <img src\\="@@PLUGINFILE@@/a.png"></p>{T}', AREA)
+    assert [q.id for q in result.questions] == ["i"]
+    assert "embedded in Moodle are not imported" in result.notes[0].reason
