@@ -1073,6 +1073,19 @@ GUESTS = [
 
 HOSTS = [
     _p(
+        "xfsprogs",
+        "6.6.0-1ubuntu2",
+        "Utilities for managing the XFS filesystem",
+        section="admin",
+        size=3856,
+        sbin=("xfs_admin",),
+        description=" A set of commands to use the XFS filesystem, including mkfs.xfs.\n"
+        " .\n"
+        " XFS is a high performance journaling filesystem which originated\n"
+        " on the SGI IRIX platform.",
+        homepage="https://xfs.wiki.kernel.org/",
+    ),
+    _p(
         "gpg",
         "2.4.4-2ubuntu17",
         "GNU Privacy Guard -- minimalist public key operations",

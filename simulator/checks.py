@@ -743,42 +743,35 @@ def _data_filesystems(machine) -> list[dict]:
     ]
 
 
-@check("filesystem-uuid", "The clone's data filesystem has a UUID of its own, and /etc/fstab follows it")
+@check("filesystem-uuid", "The clone's data filesystems have UUIDs of their own, and /etc/fstab follows them")
 def clone_filesystem_uuid(world, params, answer):
+    """Each data filesystem earns its share: all of it when its UUID is new and fstab mounts it by that,
+    half when the UUID is new but fstab still names the old one (or it is not mounted again)."""
     machine = world.machine
     old = _pristine(world)["uuids"]
+    wanted, failed = layout.boot_mounts(machine)
+    found, credit = [], 0.0
+    for part in _data_filesystems(machine):
+        name = f"/dev/{part['name']} ({part['fstype']})"
+        stale = [spec for spec, target in failed if target == (part.get("mount") or part.get("last_mount"))]
+        if part["uuid"] == old.get(part["name"]):
+            found.append(f"{name} still has the source's UUID {part['uuid']}")
+        elif stale:
+            found.append(
+                f"{name} has a new UUID, but /etc/fstab still names {stale[0]}: the next boot waits for it "
+                "and stops in emergency mode"
+            )
+            credit += 0.5
+        elif part["name"] not in wanted or not part.get("mount"):
+            found.append(f"{name} has a new UUID, but is not mounted by /etc/fstab (mount -a)")
+            credit += 0.5
+        else:
+            credit += 1
     parts = _data_filesystems(machine)
-    same = [p["name"] for p in parts if p["uuid"] == old.get(p["name"])]
-    _, failed = layout.boot_mounts(machine)
-    stale = ", ".join(f"{spec} for {target}" for spec, target in failed)
-    if same and failed:
-        return (
-            False,
-            f"{_listing(same)} still {'has' if len(same) == 1 else 'have'} the source's UUID, "
-            f"and /etc/fstab names {stale}, which no disk has.",
-            0.0,
-        )
-    if same:
-        return (
-            False,
-            f"{_listing(same)} still {'has' if len(same) == 1 else 'have'} the source's UUID "
-            f"({old[same[0]]}).",
-            0.0,
-        )
-    if failed:
-        return (
-            False,
-            (
-                f"{_listing([p['name'] for p in parts])}: new UUID, but /etc/fstab names {stale}, which no "
-                "disk has: the next boot waits for it and stops in emergency mode."
-            ),
-            0.5,
-        )
-    unmounted = [p["name"] for p in parts if not p.get("mount")]
-    if unmounted:
-        return False, f"New UUID and fstab agrees, but {_listing(unmounted)} is not mounted (mount -a).", 0.5
-    found = ", ".join(f"{p['name']} {p['uuid']}" for p in parts)
-    return True, f"Looked at blkid and /etc/fstab: {found}, new and named by /etc/fstab, mounted."
+    if found:
+        return False, "Looked at blkid and /etc/fstab: " + "; ".join(found) + ".", credit / len(parts)
+    listed = ", ".join(f"{p['name']} {p['uuid']}" for p in parts)
+    return True, f"Looked at blkid and /etc/fstab: {listed}, new, named by /etc/fstab and mounted."
 
 
 @check("boots", "The clone comes up after a reboot, not in emergency mode")

@@ -29,8 +29,8 @@ def template(spec: dict) -> Machine:
     machine = Machine.create(spec)
     if "address" in spec:
         _static_address(machine, spec["address"])
-    if "data_disk" in spec:
-        _data_disk(machine, spec["data_disk"])
+    for disk in spec.get("data_disks", ()):
+        _data_disk(machine, disk)
     if "pgp" in spec:
         home = pgp.home(machine, "root")
         key = pgp.new_key(machine.rng(), spec["pgp"], machine.now() - 30 * pgp.DAY)
@@ -76,39 +76,43 @@ def _static_address(machine: Machine, address: str) -> None:
 
 
 def _data_disk(machine: Machine, disk: dict) -> None:
-    """A second virtio disk, one ext4 partition, mounted where the scenario says and named in fstab by
-    UUID= as an administrator adds it (the installer's own lines use /dev/disk/by-uuid/)."""
+    """Another virtio disk (vdb, vdc...), one partition with the filesystem the scenario names, mounted
+    where it says and named in fstab by UUID= as an administrator adds it (the installer's own lines use
+    /dev/disk/by-uuid/)."""
     rng = machine.rng()
     size = disk.get("size_gib", 20) * GIB
+    name, minor = disk["name"], 16 * (ord(disk["name"][-1]) - ord("a"))
+    fstype = disk.get("fstype", "ext4")
     part = {
-        "name": "vdb1",
+        "name": f"{name}1",
         "major": 253,
-        "minor": 17,
+        "minor": minor + 1,
         "size": size - 2 * (1 << 20),
-        "fstype": "ext4",
-        "fsver": "1.0",
+        "fstype": fstype,
+        "fsver": "1.0" if fstype == "ext4" else "",
         "label": "",
         "uuid": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
         "partuuid": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
         "mount": disk["mount"],
     }
+    ptuuid = str(uuid.UUID(int=rng.getrandbits(128), version=4))
     machine.disks.append(
         {
-            "name": "vdb",
+            "name": name,
             "major": 253,
-            "minor": 16,
+            "minor": minor,
             "size": size,
             "pttype": "gpt",
-            "ptuuid": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+            "ptuuid": ptuuid,
             "parts": [part],
         }
     )
     fs = machine.fs
-    fs.mknod("/dev/vdb", "blockdev", 253, 16, 0o660, 0, 6)
-    fs.mknod("/dev/vdb1", "blockdev", 253, 17, 0o660, 0, 6)
+    fs.mknod(f"/dev/{name}", "blockdev", 253, minor, 0o660, 0, 6)
+    fs.mknod(f"/dev/{name}1", "blockdev", 253, minor + 1, 0o660, 0, 6)
     if not fs.exists(disk["mount"]):
-        fs.add_dir(disk["mount"])
-    fs.write("/etc/fstab", f"UUID={part['uuid']} {disk['mount']} ext4 defaults 0 2\n", append=True)
+        fs.mkdir(disk["mount"], parents=True)
+    fs.write("/etc/fstab", f"UUID={part['uuid']} {disk['mount']} {fstype} defaults 0 2\n", append=True)
     layout.udev_disk_links(machine)
 
 

@@ -365,6 +365,8 @@ def mount_at_boot(machine) -> list[tuple[str, str]]:
     for disk in machine.disks:
         for part in disk["parts"]:
             if part["mount"] != "/":
+                if part["mount"] and part["name"] not in wanted:
+                    part["last_mount"] = part["mount"]
                 part["mount"] = wanted.get(part["name"])
                 part.pop("checked", None)  # the boot's fsck pass does not count as `e2fsck -f`
     return failed

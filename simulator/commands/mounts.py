@@ -55,6 +55,8 @@ def _partition(part: dict) -> Mount:
         "/boot/efi": "rw,relatime,fmask=0077,dmask=0077,codepage=437,iocharset=iso8859-1,shortname=mixed,"
         "errors=remount-ro",
     }.get(part["mount"], "rw,relatime")
+    if part["fstype"] == "xfs":  # the kernel's defaults for an XFS v5 filesystem (Linux 6.8)
+        options = "rw,relatime,attr2,inode64,logbufs=8,logbsize=32k,noquota"
     if part["mount"] == "/" and part.get("label") == "cloudimg-rootfs":
         options = "rw,relatime,discard,errors=remount-ro,commit=30"
     return Mount(f"/dev/{part['name']}", part["mount"], part["fstype"], options, *fs_usage(part))

@@ -288,32 +288,58 @@ def test_an_address_outside_the_network_is_refused(world):
 # filesystem UUIDs, fstab and the boot
 
 
-FIX_UUID = (
-    "sudo umount /srv",
-    "sudo e2fsck -f /dev/vdb1",
-    "sudo tune2fs -U random /dev/vdb1",
+FIX_EXT4 = ("sudo umount /srv", "sudo e2fsck -f /dev/vdb1", "sudo tune2fs -U random /dev/vdb1")
+FIX_XFS = ("sudo umount /var/backups", "sudo xfs_admin -U generate /dev/vdc1")
+FIX_UUID = FIX_EXT4 + FIX_XFS
+FSTAB = (
+    'sudo sed -i "s|^UUID=[^ ]* {target} |UUID=$(sudo blkid -s UUID -o value {device}) {target} |" /etc/fstab'
+)
+FIX_FSTAB = (
+    FSTAB.format(target="/srv", device="/dev/vdb1"),
+    FSTAB.format(target="/var/backups", device="/dev/vdc1"),
 )
 
 
-def test_tune2fs_then_fstab_then_mount_pass(world):
-    run(world, *FIX_UUID)
-    run(
-        world,
-        'NEW=$(sudo blkid -s UUID -o value /dev/vdb1); sudo sed -i "s/^UUID=[^ ]* /UUID=$NEW /" /etc/fstab',
-    )
-    assert verdict(world, "filesystem-uuid") == (False, 0.5)  # not mounted again yet
-    run(world, "sudo mount -a")
+def test_tune2fs_xfs_admin_then_fstab_then_mount_pass(world):
+    run(world, *FIX_EXT4)
+    assert verdict(world, "filesystem-uuid") == (False, 0.25)  # vdb1 half done, vdc1 not begun
+    run(world, FIX_FSTAB[0], "sudo mount -a")
     assert "/dev/vdb1" in world.run("findmnt -n -o SOURCE /srv").stdout
+    assert verdict(world, "filesystem-uuid") == (False, 0.5)
+    run(world, *FIX_XFS, FIX_FSTAB[1])
+    assert verdict(world, "filesystem-uuid") == (False, 0.75)  # not mounted again yet
+    run(world, "sudo mount /var/backups")
     assert verdict(world, "filesystem-uuid") == (True, 1.0)
     run(world, "sudo reboot")
     assert verdict(world, "boots") == (True, 1.0)
-
-
-def test_a_uuid_of_ones_own_by_the_devices_path_in_fstab_passes(world):
-    uuid = "0d2d5d3c-1111-4222-8333-444455556666"
-    run(world, "sudo umount /dev/vdb1", "sudo e2fsck -f /dev/vdb1", f"sudo tune2fs -U {uuid} /dev/vdb1")
-    run(world, f"sudo sed -i 's|^UUID=[^ ]* |/dev/disk/by-uuid/{uuid} |' /etc/fstab", "sudo mount /srv")
     assert verdict(world, "filesystem-uuid") == (True, 1.0)
+
+
+def test_uuids_of_ones_own_by_the_devices_path_in_fstab_pass(world):
+    ext4, xfs = "0d2d5d3c-1111-4222-8333-444455556666", "7e0a1b2c-3d4e-4f50-8a6b-7c8d9e0f1a2b"
+    run(
+        world,
+        "sudo umount /dev/vdb1 /dev/vdc1",
+        "sudo e2fsck -f /dev/vdb1",
+        f"sudo tune2fs -U {ext4} /dev/vdb1",
+    )
+    run(world, f"sudo xfs_admin -U {xfs} /dev/vdc1")
+    run(world, f"sudo sed -i 's|^UUID=[^ ]* /srv |/dev/disk/by-uuid/{ext4} /srv |' /etc/fstab")
+    run(world, f"sudo sed -i 's|^UUID=[^ ]* /var/backups |UUID={xfs} /var/backups |' /etc/fstab")
+    run(world, "sudo reboot")
+    assert verdict(world, "filesystem-uuid") == (True, 1.0)
+
+
+def test_xfs_admin_refuses_a_mounted_filesystem_and_prints_the_new_uuid(world):
+    assert world.run("sudo xfs_admin -U generate /dev/vdc1").stderr == (
+        "xfs_db: /dev/vdc1 contains a mounted filesystem\n\nfatal error -- couldn't initialize XFS library\n"
+    )
+    run(world, "sudo umount /var/backups")
+    result = world.run("sudo xfs_admin -U generate /dev/vdc1")
+    new = world.machine.disks[2]["parts"][0]["uuid"]
+    assert result.stdout == f"Clearing log and setting UUID\nwriting all SBs\nnew UUID = {new}\n"
+    assert world.run("sudo xfs_admin -u /dev/vdc1").stdout == f"UUID = {new}\n"
+    assert world.run("sudo tune2fs -U random /dev/vdc1").stderr.startswith("tune2fs: Bad magic number")
 
 
 def test_tune2fs_refuses_the_mounted_data_filesystem(world):
@@ -327,6 +353,7 @@ def test_tune2fs_without_fstab_stops_the_next_boot_in_emergency_mode(world):
     run(world, *FIX_UUID)
     assert verdict(world, "filesystem-uuid") == (False, 0.5)
     assert verdict(world, "boots") == (False, 0.0)
+    run(world, FIX_FSTAB[1], "sudo mount -a")  # the XFS one done right, the ext4 one's fstab line left
     result = world.run("sudo reboot")
     escaped = old.replace("-", "\\x2d")
     assert result.stdout == (
@@ -345,20 +372,20 @@ def test_tune2fs_without_fstab_stops_the_next_boot_in_emergency_mode(world):
 
 
 def test_the_emergency_shell_fixes_fstab_and_the_reboot_comes_up(world):
-    run(world, *FIX_UUID, "sudo reboot")
+    run(world, *FIX_EXT4, "sudo reboot")
     world = World.from_dict(json.loads(json.dumps(world.to_dict())))  # a restarted server resumes here
     assert world.prompt == "(or press Control-D to continue): "
     world.run("")
     assert world.prompt == "root@web01:~# "
     assert world.run("findmnt /srv").status == 1
-    run(world, 'sed -i "s/^UUID=[^ ]* /UUID=$(blkid -s UUID -o value /dev/vdb1) /" /etc/fstab', "reboot")
+    run(world, FIX_FSTAB[0].removeprefix("sudo ").replace("$(sudo ", "$("), "reboot")
     assert world.prompt == "learner@web01:~$ "
     assert verdict(world, "boots") == (True, 1.0)
-    assert verdict(world, "filesystem-uuid") == (True, 1.0)
+    assert verdict(world, "filesystem-uuid") == (False, 0.5)  # vdb1 done; vdc1 still the source's
 
 
 def test_exit_from_the_emergency_shell_goes_on_once_fstab_is_fixed(world):
-    run(world, *FIX_UUID, "sudo reboot", "", "exit")
+    run(world, *FIX_EXT4, "sudo reboot", "", "exit")
     assert world.prompt == "(or press Control-D to continue): "  # still stuck: fstab unchanged
     run(world, "", "sed -i 's/^UUID=[^ ]* /\\/dev\\/vdb1 /' /etc/fstab", "exit")
     assert world.prompt == "learner@web01:~$ "
@@ -366,7 +393,7 @@ def test_exit_from_the_emergency_shell_goes_on_once_fstab_is_fixed(world):
 
 
 def test_a_locked_root_without_the_force_drop_in_is_refused_the_console(world):
-    run(world, "sudo rm -r /etc/systemd/system/emergency.service.d", *FIX_UUID, "sudo reboot")
+    run(world, "sudo rm -r /etc/systemd/system/emergency.service.d", *FIX_EXT4, "sudo reboot")
     result = world.run("")
     assert result.stdout.startswith(
         "Cannot open access to console, the root account is locked.\n"
@@ -378,13 +405,14 @@ def test_a_locked_root_without_the_force_drop_in_is_refused_the_console(world):
 def test_nofail_lets_the_boot_go_on_without_the_disk(world):
     run(
         world,
-        *FIX_UUID,
+        *FIX_EXT4,
         "sudo sed -i 's|ext4 defaults 0 2|ext4 defaults,nofail 0 2|' /etc/fstab",
         "sudo reboot",
     )
     assert world.prompt == "learner@web01:~$ "
     assert verdict(world, "boots") == (True, 1.0)
-    assert verdict(world, "filesystem-uuid") == (False, 0.5)
+    assert "/srv" not in world.run("df").stdout  # the boot went on without it
+    assert verdict(world, "filesystem-uuid") == (False, 0.25)
 
 
 # what must stay the same
@@ -421,7 +449,7 @@ def test_every_fix_together_earns_every_point(world):
         SET_IP,
         "sudo netplan apply",
         *FIX_UUID,
-        'sudo sed -i "s/^UUID=[^ ]* /UUID=$(sudo blkid -s UUID -o value /dev/vdb1) /" /etc/fstab',
+        *FIX_FSTAB,
         "sudo mount -a",
         "sudo reboot",
     )
