@@ -436,14 +436,13 @@ def _export_questions() -> list:
 @instructor_required
 def export_page():
     """What the exports hold, and the report: every question left out and where Moodle grades otherwise."""
-    _, remarks = export_gift(_export_questions())
-    _, xml_remarks = export_moodle_xml(_export_questions())
+    questions = _export_questions()
     return render(
         "quizzes/export.html",
         "quizzes/_export.html",
-        gift_remarks=remarks,
-        xml_remarks=xml_remarks,
-        count=len(_export_questions()),
+        gift_remarks=export_gift(questions)[1],
+        xml_remarks=export_moodle_xml(questions)[1],
+        count=len(questions),
     )
 
 
@@ -471,7 +470,7 @@ def import_view():
         form["area"] = request.form.get("area", "")
         form["format"] = request.form.get("format", "gift")
         if form["format"] not in IMPORT_FORMATS:
-            abort(400)
+            form["format"] = "gift"
         upload = request.files.get("file")
         text = upload.read(instructor_bank.MAX_IMPORT_BYTES + 1) if upload and upload.filename else None
         if text is None:
