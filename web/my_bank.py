@@ -207,7 +207,7 @@ def _editor(form: dict, row_id: int | None, problems=(), preview: Question | Non
         attempt = {**PREVIEW_ATTEMPT, "question_ids": [preview.id]}
         context.update(
             attempt=attempt, number=1, total=1, question=preview, saved=None, feedback=None, status=None,
-            withheld=False, answered=set(), flagged=set(), lab=None, lab_checks=None,
+            withheld=False, answered=set(), flagged=set(), lab=None, lab_checks=None, is_preview=True,
         )  # fmt: skip
     return render("my_bank/edit.html", "my_bank/_edit.html", **context), status
 
