@@ -34,7 +34,7 @@ class Remark:
 
     @property
     def lines(self) -> str:
-        """ "7", or "7-9" for a block of lines, or "" when not about a line."""
+        """Where, for the report: "7", "7-9" for a block of lines, or "" when not about a line."""
         if not self.line:
             return ""
         return f"{self.line}-{self.last_line}" if self.last_line > self.line else str(self.line)

@@ -20,7 +20,8 @@ from web.render import render
 
 bp = Blueprint("my_bank", __name__, url_prefix="/quizzes/mine")
 
-OPTION_ROWS = 8
+OPTION_ROWS = 8  # as many as a bank question may have; an imported one with more shows them all
+MAX_OPTION_ROWS = 26
 OPTION_INDEX = re.compile(r"options\[(\d+)\]\.?")
 TYPE_NAMES = {
     "single": "single choice",
@@ -117,7 +118,7 @@ def _posted(kind: str) -> dict:
             "correct": str(n) in correct,
             "row": n + 1,
         }
-        for n in range(OPTION_ROWS)
+        for n in range(MAX_OPTION_ROWS)
     ]
     return {
         **_blank(kind),
@@ -199,7 +200,7 @@ def _editor(form: dict, row_id: int | None, problems=(), preview: Question | Non
         "terms": TERMS,
         "types": TYPE_NAMES,
         "formats": TEXT_FORMATS,
-        "option_rows": OPTION_ROWS,
+        "option_rows": max(OPTION_ROWS, len(form["options"])),
         "scenarios": list_scenarios(),
         "check_ids": scenario_check_ids(),
     }
