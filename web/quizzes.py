@@ -17,7 +17,7 @@ from quiz.mastery import mastery, mastery_svg
 from quiz.model import AREAS, TERMS, TYPES
 from quiz.moodle_xml import export_moodle_xml
 from quiz.practice import choose_practice
-from quiz.render import markdown_to_html, text_to_html
+from quiz.render import text_to_html
 from simulator import load_scenario, scenario_check_ids
 from web import instructor_bank, lab_store, quiz_store
 from web.auth import current_owner, instructor_required
@@ -38,15 +38,10 @@ KEY_KEPT_FOR_EXAM = (
 EXAM_FIRST = "Your exam is in progress. Practice shows answers, so it opens again once you submit the exam."
 
 
-@bp.app_template_filter("markdown")
-def markdown_filter(text: str) -> Markup:
-    """Bank text is Markdown rendered through an allow-list sanitiser (quiz.render), so it is safe HTML."""
-    return Markup(markdown_to_html(text or ""))
-
-
 @bp.app_template_filter("rich")
 def rich_filter(text: str, text_format: str = "markdown") -> Markup:
-    """Question text in its format (Markdown, or HTML imported from Moodle), through the same sanitiser."""
+    """Question text in its format, `{{ q.stem | rich(q.text_format) }}`: Markdown (the banks) or HTML
+    (imported from Moodle), either way through an allow-list sanitiser (quiz.render), so it is safe HTML."""
     return Markup(text_to_html(text or "", text_format))
 
 
