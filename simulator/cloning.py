@@ -10,11 +10,12 @@ an OpenPGP key of the host's own in root's keyring. `disk_copy` is what a copy o
 from __future__ import annotations
 
 import copy
-import functools
 import ipaddress
+import json
 import uuid
 
 from simulator import layout, pgp
+from simulator.filesystem import FsError
 from simulator.keys import host_key_fingerprints
 from simulator.machine import Machine
 
@@ -116,18 +117,16 @@ def _data_disk(machine: Machine, disk: dict) -> None:
     layout.udev_disk_links(machine)
 
 
-@functools.cache
-def _pristine(frozen: str) -> dict:
-    import json
-
-    return identity(template(json.loads(frozen)))
+_PRISTINE: dict[str, dict] = {}
 
 
-def pristine_identity(spec: dict) -> dict:
-    """The identifiers of the source as the scenario made it (to tell whether anything changed it)."""
-    import json
-
-    return _pristine(json.dumps(spec, sort_keys=True))
+def pristine_identity(spec: dict, fresh: Machine | None = None) -> dict:
+    """The identifiers of the source as the scenario makes it (to tell whether anything changed it): taken
+    from a `fresh` one when it is given, else made again once per process."""
+    key = json.dumps(spec, sort_keys=True)
+    if key not in _PRISTINE:
+        _PRISTINE[key] = identity(fresh if fresh is not None else template(dict(spec)))
+    return _PRISTINE[key]
 
 
 def identity(machine: Machine) -> dict:
@@ -147,5 +146,5 @@ def identity(machine: Machine) -> dict:
 def layout_hostname(machine: Machine) -> str:
     try:
         return machine.fs.read("/etc/hostname").strip()
-    except Exception:  # noqa: BLE001 - a missing or unreadable file is no name
+    except FsError:
         return ""

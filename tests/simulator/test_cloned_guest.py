@@ -170,6 +170,16 @@ def test_deleting_only_the_pub_files_is_refused(world):
     assert "ed25519: still the source's key" in verdicts(world)["ssh-host-keys"]["detail"]
 
 
+def test_a_reboot_does_not_bring_deleted_host_keys_back(world):
+    """Ubuntu's ssh.service does not run ssh-keygen -A (unlike Fedora's sshd-keygen); only cloud-init's
+    ssh module makes keys, once per instance."""
+    run(world, "sudo rm /etc/ssh/ssh_host_*", "sudo reboot")
+    assert world.run("ls /etc/ssh").stdout.count("ssh_host_") == 0
+    assert verdict(world, "ssh-host-keys") == (False, 0.0)
+    assert verdict(world, "boots") == (False, 0.0)
+    assert "no hostkeys available" in verdicts(world)["boots"]["detail"]
+
+
 def test_one_type_renewed_earns_a_third(world):
     run(world, "sudo rm /etc/ssh/ssh_host_ed25519_key*", "sudo ssh-keygen -A")
     assert verdict(world, "ssh-host-keys") == (False, 0.33)
@@ -390,6 +400,14 @@ def test_exit_from_the_emergency_shell_goes_on_once_fstab_is_fixed(world):
     run(world, "", "sed -i 's/^UUID=[^ ]* /\\/dev\\/vdb1 /' /etc/fstab", "exit")
     assert world.prompt == "learner@web01:~$ "
     assert verdict(world, "boots") == (True, 1.0)
+
+
+def test_systemctl_default_from_the_emergency_shell_goes_on(world):
+    run(world, *FIX_EXT4, "sudo reboot", "", FIX_FSTAB[0].replace("sudo ", ""))
+    assert world.prompt == "root@web01:~# "
+    run(world, "systemctl default")
+    assert world.prompt == "learner@web01:~$ "
+    assert world.machine.emergency == []
 
 
 def test_a_locked_root_without_the_force_drop_in_is_refused_the_console(world):
