@@ -94,6 +94,8 @@ def _matches(key: dict, name: str) -> bool:
 
 def _listing(run: _Run, secret: bool, names: list[str]) -> int:
     ctx = run.ctx
+    if pgp.take_check_due(run.fs, run.home):  # trustdb.c check_trustdb after a key was added
+        _check_trustdb(run)
     keys = [k for k in run.keys() if not secret or pgp.has_secret(run.fs, run.home, k)]
     if names:
         chosen = [k for k in keys if any(_matches(k, n) for n in names)]
@@ -116,6 +118,20 @@ def _listing(run: _Run, secret: bool, names: list[str]) -> int:
             f"{sub}   cv25519 {_date(key['created'])} [E]{_expiry(key['sub_expires'])}\n\n"
         )
     return 0
+
+
+def _check_trustdb(run: _Run) -> None:
+    """validate_keys: the PGP trust model's summary, every key with a secret part here ultimately trusted."""
+    keys = run.keys()
+    ultimate = sum(pgp.has_secret(run.fs, run.home, k) for k in keys)
+    run.ctx.err(
+        "gpg: checking the trustdb\n"
+        "gpg: marginals needed: 3  completes needed: 1  trust model: pgp\n"
+        f"gpg: depth: 0  valid: {ultimate:3d}  signed:   0  trust: 0-, 0q, 0n, 0m, 0f, {ultimate}u\n"
+    )
+    expiries = [k["expires"] for k in keys if k["expires"] and pgp.has_secret(run.fs, run.home, k)]
+    if expiries:
+        run.ctx.err(f"gpg: next trustdb check due at {_date(min(expiries))}\n")
 
 
 def _generate(run: _Run, args: list[str]) -> int:
@@ -301,5 +317,6 @@ def gpg(ctx: Context, argv: list[str]) -> int:
     if verb.startswith("delete"):
         secret, public = verb in ("delete-secret", "delete-both"), verb in ("delete", "delete-both")
         return _delete(run, args, secret, public)
+    ctx.err("gpg: WARNING: no command supplied.  Trying to guess what you mean ...\n")
     ctx.err("gpg: Go ahead and type your message ...\n")
     return 2

@@ -209,6 +209,18 @@ def test_batch_delete_and_quick_generate_key_pass(world):
     assert "web02 (host signing key)" in listed and fpr not in listed
 
 
+def test_the_first_listing_after_a_new_key_checks_the_trustdb(world):
+    assert world.run("sudo gpg -k").stderr == ""
+    run(world, "sudo gpg --batch --quick-generate-key 'web02 <root@web02>'")
+    assert world.run("sudo gpg -k").stderr == (
+        "gpg: checking the trustdb\n"
+        "gpg: marginals needed: 3  completes needed: 1  trust model: pgp\n"
+        "gpg: depth: 0  valid:   2  signed:   0  trust: 0-, 0q, 0n, 0m, 0f, 2u\n"
+        "gpg: next trustdb check due at 2027-10-28\n"
+    )
+    assert world.run("sudo gpg -k").stderr == ""
+
+
 def test_a_new_gnupg_home_passes(world):
     run(world, "sudo rm -r /root/.gnupg", "sudo gpg --quick-gen-key 'web02 <root@web02>'")
     assert verdict(world, "pgp-key") == (True, 1.0)
