@@ -10,6 +10,8 @@ import functools
 import json
 import random
 import uuid
+from collections.abc import Mapping
+from types import MappingProxyType
 
 from simulator import accounts, layout, packages, procfs
 from simulator.filesystem import DEFAULT_EPOCH, FileSystem, FsError
@@ -81,6 +83,7 @@ class Machine:
         # what the hypervisor keeps for this guest (time sync, guest properties); on a KVM host, libvirt's
         # state (its domains and leases: libvirt.py)
         self.hypervisor: dict = {}
+        self._users: tuple | None = None  # (filesystem, its version, the users it gave)
         self._hook()
 
     # Randomness and time: a counter-keyed generator and a counter clock keep the state tiny and replayable.
@@ -106,20 +109,23 @@ class Machine:
         return _groups(uid, self.minimal_image)
 
     @property
-    def users(self) -> dict[str, dict]:
+    def users(self) -> Mapping[str, dict]:
         """getpwnam's view: /etc/passwd as it stands (users added later included), over the image's
         accounts, so that a damaged file never loses root or the learner."""
+        if self._users is not None and self._users[:2] == (self.fs, self.fs.version):
+            return self._users[2]  # read many times a command (the prompt, ~, ls -l's owners)
         table = accounts.user_table(minimal=self.minimal_image)
         try:
             text = self.fs.read("/etc/passwd")
         except FsError:
-            return table
+            text = ""
         for line in text.splitlines():
             fields = line.split(":")
             if len(fields) == 7 and fields[0] and fields[2].isdigit() and fields[3].isdigit():
                 uid, gid, home, shell = int(fields[2]), int(fields[3]), fields[5], fields[6]
                 table[fields[0]] = {"uid": uid, "gid": gid, "home": home, "shell": shell}
-        return table
+        self._users = (self.fs, self.fs.version, MappingProxyType(table))
+        return self._users[2]
 
     @property
     def minimal_image(self) -> bool:
