@@ -134,7 +134,7 @@ def identity(machine: Machine) -> dict:
     """What makes a machine itself, as the checks compare clones with their source."""
     nic = machine.nics[0]
     return {
-        "hostname": layout_hostname(machine),
+        "hostname": _static_hostname(machine),
         "machine_id": machine.machine_id(),
         "ssh": host_key_fingerprints(machine.fs),
         "pgp": sorted(pgp.secret_fingerprints(machine.fs, pgp.home(machine, "root"))),
@@ -144,7 +144,7 @@ def identity(machine: Machine) -> dict:
     }
 
 
-def layout_hostname(machine: Machine) -> str:
+def _static_hostname(machine: Machine) -> str:
     try:
         return machine.fs.read("/etc/hostname").strip()
     except FsError:

@@ -406,6 +406,23 @@ def test_the_emergency_shell_fixes_fstab_and_the_reboot_comes_up(world):
     assert verdict(world, "filesystem-uuid") == (False, 0.5)  # vdb1 done; vdc1 still the source's
 
 
+def test_journalctl_xb_in_the_emergency_shell_shows_what_the_boot_waited_for(world):
+    old = world.machine.disks[1]["parts"][0]["uuid"]
+    run(world, *FIX_EXT4, "sudo reboot", "")
+    log = world.run("journalctl -xb --no-pager -o cat | grep -i -e failed -e timed -e emergency").stdout
+    unit = "dev-disk-by\\x2duuid-" + old.replace("-", "\\x2d") + ".device"
+    assert log.splitlines() == [
+        f"{unit}: Job {unit}/start timed out.",
+        f"Timed out waiting for device {unit} - /dev/disk/by-uuid/{old}.",
+        "Dependency failed for srv.mount - /srv.",
+        "srv.mount: Job srv.mount/start failed with result 'dependency'.",
+        "Dependency failed for local-fs.target - Local File Systems.",
+        "local-fs.target: Job local-fs.target/start failed with result 'dependency'.",
+        "Started emergency.service - Emergency Shell.",
+        "Reached target emergency.target - Emergency Mode.",
+    ]
+
+
 def test_exit_from_the_emergency_shell_goes_on_once_fstab_is_fixed(world):
     run(world, *FIX_EXT4, "sudo reboot", "", "exit")
     assert world.prompt == "(or press Control-D to continue): "  # still stuck: fstab unchanged
