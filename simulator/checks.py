@@ -787,7 +787,12 @@ def clone_boots(world, params, answer):
     keys = [k for k in KEY_NAMES if machine.fs.exists(f"/etc/ssh/ssh_host_{k}_key")]
     if not keys:
         return False, "There are no SSH host keys: after a reboot sshd exits (no hostkeys available)."
-    return True, "Every /etc/fstab filesystem is there and sshd has host keys: a reboot comes up."
+    if machine.boot_clock <= _pristine(world)["copied_at"]:
+        return False, (
+            "/etc/fstab and the SSH host keys are in order, but the clone has not been rebooted since it was "
+            "copied: reboot it (sudo reboot) and see it come up."
+        )
+    return True, "The clone came up from its last reboot: every /etc/fstab filesystem mounted, sshd has keys."
 
 
 def _accounts(machine) -> set[str]:

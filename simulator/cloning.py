@@ -122,11 +122,13 @@ _PRISTINE: dict[str, dict] = {}
 
 
 def pristine_identity(spec: dict, fresh: Machine | None = None) -> dict:
-    """The identifiers of the source as the scenario makes it (to tell whether anything changed it): taken
-    from a `fresh` one when it is given, else made again once per process."""
+    """The identifiers of the source as the scenario makes it (to tell whether anything changed it), and
+    `copied_at`, its clock when its disk was copied (the clone's first boot): taken from a `fresh` one when
+    it is given, else made again once per process."""
     key = json.dumps(spec, sort_keys=True)
     if key not in _PRISTINE:
-        _PRISTINE[key] = identity(fresh if fresh is not None else template(dict(spec)))
+        source = fresh if fresh is not None else template(dict(spec))
+        _PRISTINE[key] = {**identity(source), "copied_at": source.clock}
     return _PRISTINE[key]
 
 

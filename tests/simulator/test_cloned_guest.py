@@ -69,9 +69,10 @@ def test_every_identity_check_fails_at_the_start_and_names_what_it_found(world):
         "boots",
         "no-collateral",
     ]
-    for check_id in list(found)[:8]:
+    for check_id in list(found)[:9]:
         assert not found[check_id]["passed"] and found[check_id]["points"] == 0, check_id
-    assert found["boots"]["passed"] and found["no-collateral"]["passed"]
+    assert not found["boots"]["passed"] and "not been rebooted" in found["boots"]["detail"]
+    assert found["no-collateral"]["passed"]
     assert found["machine-id"]["detail"] == (
         f"Looked at /etc/machine-id: {world.machine.machine_id()}, still the source's ID."
     )
@@ -508,7 +509,7 @@ def test_every_fix_together_earns_every_point(world):
 def test_the_command_line_grades_the_ten_checks_on_its_last_line():
     result = subprocess.run(
         [sys.executable, "-m", "simulator", "shell", "cloned-guest", "--json", "--grade"],
-        input="sudo hostnamectl set-hostname web02\n",
+        input="sudo hostnamectl set-hostname web02\nsudo reboot\n",
         capture_output=True,
         text=True,
         timeout=60,
