@@ -135,8 +135,8 @@ def _check_trustdb(run: _Run) -> None:
 
 
 def _generate(run: _Run, args: list[str]) -> int:
-    """quick_generate_keypair: ask before making it (unless --batch or --yes), refuse a duplicate user id
-    in batch mode, then make the key, mark it ultimately trusted and store a revocation certificate."""
+    """quick_generate_keypair: ask before making it (unless --batch or --yes) and again for a user id that
+    already has a key, then make the key, mark it ultimately trusted and store a revocation certificate."""
     ctx, fs = run.ctx, run.fs
     if not args:
         ctx.err("usage: gpg [options] --quick-generate-key user-id [algo [usage [expire]]]\n")
@@ -150,14 +150,11 @@ def _generate(run: _Run, args: list[str]) -> int:
         ctx.out(f'About to create a key for:\n    "{uid}"\n\n')
         if not run.ask("Continue? (Y/n) ", True):
             return 0
-    if exists:
-        if run.batch and not run.yes:
-            ctx.err(f'gpg: A key for "{uid}" already exists\ngpg: Key generation failed: Already exists\n')
-            return 2
+    if exists:  # the question's default (no) stands in batch mode
         ctx.err(f'gpg: A key for "{uid}" already exists\n')
-        if not run.yes and not run.ask("Create anyway? (y/N) ", False):
-            ctx.err("gpg: Key generation canceled.\n")
+        if not run.yes and (run.batch or not run.ask("Create anyway? (y/N) ", False)):
             return 2
+        ctx.err("gpg: creating anyway\n")
     created_home = not fs.exists(run.home)
     if created_home:
         ctx.err(f"gpg: directory '{run.home}' created\n")
@@ -203,9 +200,9 @@ def _revocation(fpr: str) -> str:
 
 
 def _delete(run: _Run, names: list[str], secret: bool, public: bool) -> int:
-    """do_delete_key (g10/delkey.c): the public key of a key whose secret part is still here cannot go
-    alone. In batch mode a full fingerprint (or --yes) stands for the confirmation; otherwise each part
-    is shown and confirmed on the terminal (--yes answers for the learner)."""
+    """do_delete_key (g10/delkey.c, 2.4): the public key of a key whose secret part is still here cannot
+    go alone. In batch mode a full fingerprint stands for the confirmation (--yes too, for a public key
+    only); otherwise each part is shown and confirmed on the terminal, --yes or not."""
     ctx, fs = run.ctx, run.fs
     if not names:
         which = "secret-and-public-key" if secret and public else "secret-key" if secret else "key"
@@ -230,15 +227,16 @@ def _delete(run: _Run, names: list[str], secret: bool, public: bool) -> int:
             status = 2
             continue
         exact = re.fullmatch(r"(0[xX])?[0-9A-Fa-f]{40}", name.replace(" ", "")) is not None
-        if run.batch and not exact and not run.yes:
-            ctx.err('gpg: can\'t do this in batch mode without "--yes"\n')  # wording UNVERIFIED
+        if run.batch and not exact and (secret or not run.yes):
+            refusal = "can't do this in batch mode" + ("" if secret else ' without "--yes"')
+            ctx.err(f"gpg: {refusal}\ngpg: (unless you specify the key by fingerprint)\n")
             status = 2
             continue
         summary = f"ed25519/{_keyid(fpr)} {_date(key['created'])} {key['uid']}\n\n"
         if secret:
             if not run.batch:
                 ctx.out("\nsec  " + summary)
-                if not run.yes and not (
+                if not (
                     run.ask("Delete this key from the keyring? (y/N) ", False)
                     and run.ask("This is a secret key! - really delete? (y/N) ", False)
                 ):
@@ -248,7 +246,7 @@ def _delete(run: _Run, names: list[str], secret: bool, public: bool) -> int:
         if public:
             if not run.batch:
                 ctx.out("\npub  " + summary)
-                if not run.yes and not run.ask("Delete this key from the keyring? (y/N) ", False):
+                if not run.ask("Delete this key from the keyring? (y/N) ", False):
                     continue
             pgp.save(fs, run.home, [k for k in keys if pgp.key_fingerprint(k) != fpr], ctx.uid)
     return status

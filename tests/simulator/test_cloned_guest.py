@@ -222,6 +222,19 @@ def test_the_first_listing_after_a_new_key_checks_the_trustdb(world):
     assert world.run("sudo gpg -k").stderr == ""
 
 
+def test_a_second_key_for_one_user_id_is_made_only_when_asked_for(world):
+    uid = "'web01 (host signing key) <root@web01.shop.example>'"
+    refused = world.run(f"sudo gpg --batch --quick-generate-key {uid}")
+    assert refused.status == 2 and refused.stdout == ""
+    assert (
+        refused.stderr
+        == 'gpg: A key for "web01 (host signing key) <root@web01.shop.example>" already exists\n'
+    )
+    made = world.run(f"sudo gpg --batch --yes --quick-generate-key {uid}")
+    assert made.status == 0 and made.stderr.startswith('gpg: A key for "web01 (host signing key)')
+    assert "gpg: creating anyway\n" in made.stderr
+
+
 def test_a_new_gnupg_home_passes(world):
     run(world, "sudo rm -r /root/.gnupg", "sudo gpg --quick-gen-key 'web02 <root@web02>'")
     assert verdict(world, "pgp-key") == (True, 1.0)
@@ -240,6 +253,15 @@ def test_gpg_refuses_to_delete_a_public_key_whose_secret_key_is_here(world):
         f'gpg: there is a secret key for public key "{fpr}"!\n'
         'gpg: use option "--delete-secret-keys" to delete it first.\n'
     )
+
+
+def test_gpg_batch_mode_wants_the_fingerprint_to_delete_a_secret_key(world):
+    result = world.run("sudo gpg --batch --yes --delete-secret-and-public-key web01")
+    assert result.status == 2
+    assert result.stderr == (
+        "gpg: can't do this in batch mode\ngpg: (unless you specify the key by fingerprint)\n"
+    )
+    assert verdict(world, "pgp-key") == (False, 0.0)
 
 
 def test_gpg_asks_before_deleting_and_enter_keeps_the_key(world):
