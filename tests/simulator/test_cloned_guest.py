@@ -99,6 +99,16 @@ def test_etc_hostname_and_hosts_edited_then_a_reboot_pass(world):
     assert verdict(world, "hostname") == (True, 1.0)
 
 
+def test_the_name_on_the_localhost_line_also_resolves(world):
+    run(
+        world,
+        "sudo hostnamectl set-hostname web02",
+        "sudo sed -i 's/^127.0.0.1 localhost/& web02/' /etc/hosts",
+    )
+    assert world.run("sudo true").stderr == ""
+    assert verdict(world, "hostname") == (True, 1.0)
+
+
 def test_a_transient_hostname_is_refused(world):
     run(world, "sudo hostname web02", "sudo sed -i 's/web01/web02/' /etc/hosts")
     passed, share = verdict(world, "hostname")
