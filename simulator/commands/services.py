@@ -446,11 +446,15 @@ def systemctl(ctx: Context, argv: list[str]) -> int:
         return _is_enabled(ctx, units, "q" in opts)
     if verb == "reboot":
         return reboot_machine(ctx, "firmware-setup" in opts)
-    if verb == "default" and machine.emergency:  # from the emergency shell: try the boot again
+    if verb == "default":  # isolate default.target: from the emergency shell, the boot is tried again
         if not ctx.is_root:
-            ctx.err(POLKIT_REFUSAL)
+            ctx.err(
+                "Failed to start default.target: Interactive authentication required.\n"
+                "See system logs and 'systemctl status default.target' for details.\n"
+            )
             return 1
-        emergency.resume(machine)
+        if machine.emergency:
+            emergency.resume(machine)
         return 0
     if verb == "status" and not units:
         ctx.out(overview_text(ctx, " ".join(argv)))

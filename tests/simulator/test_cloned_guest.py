@@ -334,6 +334,19 @@ def test_ip_link_set_address_and_netplan_pass(world):
     assert verdict(world, "mac-address") == (True, 1.0)
 
 
+def test_netplan_refuses_a_mistyped_mac_address_and_changes_nothing(world):
+    run(world, SET_MAC.replace("52:54:00:12:34:56", "52:54:00:12:34"))
+    result = world.run("sudo netplan apply")
+    assert result.status == 1
+    assert result.stderr == (
+        f"{NETPLAN}:7:19: Error in network definition: Invalid MAC address '52:54:00:12:34', must be "
+        "XX:XX:XX:XX:XX:XX or XX:XX:XX:XX:XX:XX:XX:XX:XX:XX:XX:XX:XX:XX:XX:XX:XX:XX:XX:XX\n"
+        '      macaddress: "52:54:00:12:34"\n'
+        "                  ^\n"
+    )
+    assert world.machine.nics[0]["mac"] == world.source.nics[0]["mac"]
+
+
 def test_an_address_outside_the_network_is_refused(world):
     run(world, f"sudo sed -i 's/192.168.122.50/10.9.8.7/' {NETPLAN}", "sudo netplan apply")
     assert verdict(world, "ip-address") == (False, 0.0)
@@ -368,6 +381,16 @@ def test_tune2fs_xfs_admin_then_fstab_then_mount_pass(world):
     run(world, "sudo reboot")
     assert verdict(world, "boots") == (True, 1.0)
     assert verdict(world, "filesystem-uuid") == (True, 1.0)
+
+
+def test_umount_and_mount_follow_each_other(world):
+    assert world.run("sudo umount /srv /srv").stderr == "umount: /srv: not mounted.\n"
+    assert world.run("umount /var/backups").stderr == "umount: /var/backups: must be superuser to unmount.\n"
+    assert world.run("cd /var/backups && sudo umount /var/backups").stderr == (
+        "umount: /var/backups: target is busy.\n"
+    )
+    assert world.run("cd && sudo mount /dev/vdb1 && findmnt -n -o SOURCE /srv").stdout == "/dev/vdb1\n"
+    assert world.run("sudo mount /srv").stderr == "mount: /srv: /dev/vdb1 already mounted on /srv.\n"
 
 
 def test_uuids_of_ones_own_by_the_devices_path_in_fstab_pass(world):
@@ -470,6 +493,13 @@ def test_systemctl_default_from_the_emergency_shell_goes_on(world):
     run(world, "systemctl default")
     assert world.prompt == "learner@web01:~$ "
     assert world.machine.emergency == []
+
+
+def test_systemctl_default_wants_root(world):
+    assert world.run("systemctl default").stderr.startswith(
+        "Failed to start default.target: Interactive authentication required.\n"
+    )
+    assert world.run("sudo systemctl default").status == 0
 
 
 def test_a_locked_root_without_the_force_drop_in_is_refused_the_console(world):
