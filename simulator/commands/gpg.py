@@ -1,9 +1,10 @@
 """gpg, GnuPG 2.4.4 as Ubuntu 24.04 ships it: enough to list, make and delete a host's OpenPGP key.
 
 Listings follow g10/keylist.c (list_keyblock_print), key generation g10/keygen.c
-(quick_generate_keypair) and deletion g10/delkey.c. Questions gpg asks on the terminal (cpr_get) get the
-learner's typed lines when there are any; otherwise Enter, the default answer. pinentry's passphrase
-dialog is not modelled: keys are made without a passphrase, as when both prompts are left empty.
+(quick_generate_keypair) and deletion g10/delkey.c. gpg asks its questions on the terminal itself
+(cpr_get reads /dev/tty, not standard input), which this one cannot answer: each gets Enter, its default,
+and batch mode is the way through, as in scripts. pinentry's passphrase dialog is not modelled: keys are
+made without a passphrase, as when both prompts are left empty.
 """
 
 from __future__ import annotations
@@ -47,24 +48,19 @@ VALUED = {"--passphrase", "--pinentry-mode", "--homedir"}
 
 
 class _Run:
-    """One gpg invocation: its options, its home, and the lines typed in answer to its questions."""
+    """One gpg invocation: its options and its home."""
 
     def __init__(self, ctx: Context, options: set[str], values: dict[str, str]):
         self.ctx = ctx
         self.batch = "--batch" in options
         self.yes = "--yes" in options
         self.home = values.get("--homedir") or pgp.home(ctx.machine, ctx.user)
-        self.answers = ctx.stdin.splitlines()
         self.fs = ctx.machine.fs
 
     def ask(self, question: str, default: bool) -> bool:
-        """cpr_get_answer_is_yes_def: the question, then a typed line or Enter for the default."""
-        self.ctx.out(question)
-        answer = self.answers.pop(0).strip().lower() if self.answers else ""
-        self.ctx.out(answer + "\n")
-        if not answer:
-            return default
-        return answer in ("y", "yes")
+        """cpr_get_answer_is_yes_def on the terminal: the question, and Enter for its default."""
+        self.ctx.out(question + "\n")
+        return default
 
     def keys(self) -> list[dict]:
         return pgp.load(self.fs, self.home)
