@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+import json
 
-from simulator import packages
+from simulator import layout, packages
 
 IMAGES = "/var/lib/libvirt/images"
 NETWORK = {
@@ -149,6 +150,10 @@ def stop(host, name: str, clean: bool) -> None:
         for client, lease in list(leases.items()):
             if lease["mac"] == domain["mac"]:
                 del leases[client]
+    guest = host.network.machine(domain["machine"]) if getattr(host, "network", None) else None
+    for attached in list(domain.get("attached", [])):  # a disk attached live only is gone at power-off
+        if not attached["persistent"] and guest is not None:
+            detach_disk(domain, guest, attached["target"])
     if not domain["persistent"]:
         del domains(host)[name]
 
@@ -257,3 +262,61 @@ def domain_xml(name: str, domain: dict) -> str:
   </devices>
 </domain>
 """
+
+
+def disk_owner(host, path: str):
+    """The domain name whose disk image a path is, or None."""
+    return next((name for name, domain in domains(host).items() if domain["disk"] == path), None)
+
+
+def attach_disk(host, domain: dict, guest, source: str, target: str, persistent: bool) -> None:
+    """Hot-plug an image as the guest's virtio disk TARGET (vdb...): the guest's kernel sees what the image
+    holds, a copy of its owner's partitions (same UUIDs: a clone's disk beside its source's) or, for an
+    image no domain owns, an empty disk of its virtual size."""
+    owner = disk_owner(host, source)
+    owner_guest = host.network.machine(domains(host)[owner]["machine"]) if owner else None
+    letter = ord(target[-1]) - ord("a")
+    major, first = 253, letter * 16  # virtio_blk's block major, 16 minors a disk
+    if owner_guest is not None and owner_guest.disks:
+        disk = json.loads(json.dumps(owner_guest.disks[0]))
+    else:
+        image = parse_image(host.fs.read(source)) or {"size": 0}
+        disk = {"size": image["size"], "pttype": "", "ptuuid": "", "parts": []}
+    old = disk.get("name", "")
+    disk.update(name=target, major=major, minor=first)
+    extended = sum(1 for d in guest.disks for p in d["parts"] if p["major"] == 259)
+    for part in disk["parts"]:
+        number = int(part["name"][len(old) :] or 0)
+        if number < 16:
+            part.update(major=major, minor=first + number)
+        else:  # past a disk's 16 minors the kernel numbers partitions in the extended major, 259
+            part.update(major=259, minor=extended)
+            extended += 1
+        part.update(name=f"{target}{number}", mount=None)
+    guest.disks.append(disk)
+    guest.fs.mknod(f"/dev/{target}", "blockdev", major, first, 0o660, 0, 6)
+    for part in disk["parts"]:
+        guest.fs.mknod(f"/dev/{part['name']}", "blockdev", part["major"], part["minor"], 0o660, 0, 6)
+    layout.udev_disk_links(guest)
+    domain.setdefault("attached", []).append({"target": target, "source": source, "persistent": persistent})
+
+
+def holder(host, path: str) -> str | None:
+    """The running domain that has an image open as an attached disk (QEMU holds its write lock)."""
+    for name, domain in domains(host).items():
+        if domain["state"] == "running" and any(d["source"] == path for d in domain.get("attached", [])):
+            return name
+    return None
+
+
+def detach_disk(domain: dict, guest, target: str) -> None:
+    """Unplug an attached disk: its device nodes go, and the domain forgets it."""
+    domain["attached"] = [d for d in domain.get("attached", []) if d["target"] != target]
+    if not domain["attached"]:
+        del domain["attached"]
+    for disk in [d for d in guest.disks if d["name"] == target]:
+        guest.disks.remove(disk)
+        for part in disk["parts"]:
+            guest.fs.discard(f"/dev/{part['name']}")
+        guest.fs.discard(f"/dev/{target}")
+    layout.udev_disk_links(guest)

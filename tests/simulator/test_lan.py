@@ -156,3 +156,48 @@ def test_ssh_from_a_third_machine_sees_one_host_key_at_two_addresses(cloned):
         "This host key is known by the following other names/addresses:\n"
         "    ~/.ssh/known_hosts:1: [hashed name]\n"
     )
+
+
+def test_a_clone_disk_attached_to_its_source_shows_two_disks_with_one_uuid():
+    world = World.new("kvm-host")
+    for line in (
+        "sudo virsh shutdown web01",
+        "sudo virt-clone --original web01 --name web02 --auto-clone",
+        "sudo virsh start web01",
+    ):
+        world.run(line)
+    image = "/var/lib/libvirt/images/web02.qcow2"
+    assert _run(world, f"sudo virsh attach-disk web01 {image} vdb") == ("Disk attached successfully\n\n", 0)
+    listing, _ = _run(world, "sudo virsh -q domblklist web01")
+    assert listing.splitlines()[1].split() == ["vdb", image]
+    world.run("sudo virsh console web01")
+    output, _ = _run(world, "sudo blkid -s UUID -o value /dev/vda1 /dev/vdb1")
+    first, second = output.split()
+    assert first == second, "a copied disk carries its filesystems' UUIDs"
+    assert "vdb1  253:17   0   24G  0 part \n" in _run(world, "lsblk")[0]
+    world.run("exit")
+    refused, status = _run(world, "sudo virsh start web02")
+    assert status == 1 and 'Failed to get "write" lock' in refused, "QEMU locks an image in use"
+    assert _run(world, "sudo virsh detach-disk web01 vdb") == ("Disk detached successfully\n\n", 0)
+    assert _run(world, "sudo virsh start web02")[1] == 0
+    refused, _ = _run(world, f"sudo virsh attach-disk web01 {image} vdb")
+    assert "error: Failed to attach disk\n" in refused and 'Failed to get "write" lock' in refused
+
+
+def test_attach_disk_refusals_are_libvirt_words():
+    world = World.new("kvm-host")
+    image = "/var/lib/libvirt/images/db01.qcow2"
+    assert _run(world, f"sudo virsh attach-disk db01 {image} vdb") == (
+        "error: Failed to attach disk\nerror: Requested operation is not valid: domain is not running\n\n",
+        1,
+    )
+    assert _run(world, "sudo virsh attach-disk web01 /nope.qcow2 vdb")[0] == (
+        "error: Failed to attach disk\n"
+        "error: Cannot access storage file '/nope.qcow2': No such file or directory\n\n"
+    )
+    assert _run(world, f"sudo virsh attach-disk web01 {image} vda")[0] == (
+        "error: Failed to attach disk\nerror: operation failed: target vda already exists\n\n"
+    )
+    world.run(f"sudo virsh attach-disk web01 {image} vdb")
+    world.run("sudo virsh shutdown web01")
+    assert "vdb" not in _run(world, "sudo virsh domblklist web01")[0], "a live attach ends at power-off"
