@@ -19,6 +19,7 @@ import ipaddress
 import json
 
 from simulator import layout, packages
+from simulator.filesystem import FsError
 
 IMAGES = "/var/lib/libvirt/images"
 NETWORK = {
@@ -60,9 +61,20 @@ def overview(host) -> list[dict]:
             "memory_mib": domain["memory_kib"] // 1024,
             "mac": domain["mac"],
             "ip": address(host, domain),
+            "template": domain.get("template", False),
+            "backing": backing_of(host, domain),
         }
         for name, domain in listed(host)
     ]
+
+
+def backing_of(host, domain: dict) -> str:
+    """The backing file of the domain's disk when it is a qcow2 overlay (a linked clone), else ""."""
+    try:
+        image = parse_image(host.fs.read(domain["disk"]))
+    except FsError:
+        return ""
+    return image["backing"] if image else ""
 
 
 def runs_libvirtd(host) -> bool:
@@ -106,6 +118,8 @@ def define(host, name: str, guest, machine: str, disk: str = "") -> dict:
         "id": None,
         "persistent": True,
     }
+    if not guest.spec.get("virtio", True):
+        domain["virtio"] = False
     domains(host)[name] = domain
     if not host.fs.is_dir(IMAGES):
         host.fs.add_dir("/var/lib/libvirt")
@@ -113,6 +127,13 @@ def define(host, name: str, guest, machine: str, disk: str = "") -> dict:
     if not host.fs.exists(disk):
         host.fs.write(disk, image_header(size, size // 12), mode=0o600)
     return domain
+
+
+def make_template(host, name: str) -> None:
+    """Mark a shut off domain as a template (libvirt has none: this is the virtualization manager's mark,
+    kept in the domain's metadata, as VirtualBox and Proxmox keep theirs). A template is never started:
+    its disk is the base that clones copy, and the backing file of linked clones, which must not change."""
+    domains(host)[name]["template"] = True
 
 
 def start(host, name: str, guest) -> None:
@@ -205,6 +226,13 @@ def new_mac(host) -> str:
 def domain_xml(name: str, domain: dict) -> str:
     """The domain's XML as `virsh dumpxml` prints it for a q35 guest defined by virt-install 4.1."""
     running = domain["state"] == "running"
+    virtio = domain.get("virtio", True)  # without it: a SATA disk and an e1000e NIC
+    disk_target = "<target dev='vda' bus='virtio'/>" if virtio else "<target dev='sda' bus='sata'/>"
+    disk_address = (
+        "<address type='pci' domain='0x0000' bus='0x04' slot='0x00' function='0x0'/>"
+        if virtio
+        else "<address type='drive' controller='0' bus='0' target='0' unit='0'/>"
+    )
     domain_id = f" id='{domain['id']}'" if running else ""
     target = f"\n      <target dev='vnet{domain['vnet']}'/>" if running else ""
     alias = "\n      <alias name='net0'/>" if running else ""
@@ -242,13 +270,13 @@ def domain_xml(name: str, domain: dict) -> str:
     <disk type='file' device='disk'>
       <driver name='qemu' type='qcow2' discard='unmap'/>
       <source file='{domain["disk"]}'/>
-      <target dev='vda' bus='virtio'/>
-      <address type='pci' domain='0x0000' bus='0x04' slot='0x00' function='0x0'/>
+      {disk_target}
+      {disk_address}
     </disk>
     <interface type='network'>
       <mac address='{domain["mac"]}'/>
       <source network='{domain["network"]}'/>{target}
-      <model type='virtio'/>{alias}
+      <model type='{"virtio" if virtio else "e1000e"}'/>{alias}
       <address type='pci' domain='0x0000' bus='0x01' slot='0x00' function='0x0'/>
     </interface>
     <serial type='pty'>

@@ -264,6 +264,11 @@ def _start(ctx: Context, connection: Connection, options: dict) -> None:
             f"Failed to start domain '{name}'\n"
             f"Cannot access storage file '{domain['disk']}': No such file or directory"
         )
+    if domain.get("template"):  # GuestLab's manager marks templates; libvirt itself has no such refusal
+        raise VirshError(
+            f"Failed to start domain '{name}'\nRequested operation is not valid: "
+            f"domain '{name}' is a template: deploy a guest from it instead"
+        )
     if libvirt.holder(ctx.machine, domain["disk"]) is not None:
         raise VirshError(
             f"Failed to start domain '{name}'\ninternal error: qemu unexpectedly closed the monitor: "
@@ -353,7 +358,8 @@ def _domiflist(ctx: Context, connection: Connection, options: dict) -> None:
 
 def _domblklist(ctx: Context, connection: Connection, options: dict) -> None:
     _, domain = _domain(connection, options)
-    disks = [("vda", domain["disk"])] + [(d["target"], d["source"]) for d in domain.get("attached", [])]
+    boot = "vda" if domain.get("virtio", True) else "sda"
+    disks = [(boot, domain["disk"])] + [(d["target"], d["source"]) for d in domain.get("attached", [])]
     if options.get("details"):
         rows = [["file", "disk", target, source] for target, source in disks]
         ctx.out(table(["Type", "Device", "Target", "Source"], rows, options["quiet"]))
@@ -391,7 +397,9 @@ def _attach_disk(ctx: Context, connection: Connection, options: dict) -> None:
         raise VirshError(
             f"Failed to attach disk\nCannot access storage file '{source}': No such file or directory"
         )
-    taken = {"vda"} | {d["target"] for d in domain.get("attached", [])}
+    taken = {"vda" if domain.get("virtio", True) else "sda"} | {
+        d["target"] for d in domain.get("attached", [])
+    }
     if target in taken:
         raise VirshError(f"Failed to attach disk\noperation failed: target {target} already exists")
     if not TARGET.fullmatch(target):
