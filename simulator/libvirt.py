@@ -60,6 +60,7 @@ def overview(host) -> list[dict]:
             "vcpus": domain["vcpus"],
             "memory_mib": domain["memory_kib"] // 1024,
             "mac": domain["mac"],
+            "disk": domain["disk"],
             "ip": address(host, domain),
             "template": domain.get("template", False),
             "backing": backing_of(host, domain),
@@ -75,6 +76,31 @@ def backing_of(host, domain: dict) -> str:
     except FsError:
         return ""
     return image["backing"] if image else ""
+
+
+def _images_directory(host) -> None:
+    if not host.fs.is_dir(IMAGES):
+        host.fs.add_dir("/var/lib/libvirt")
+        host.fs.add_dir(IMAGES, mode=0o711)
+
+
+# What a simulated install medium holds: one line naming the OS that libosinfo would detect on it.
+ISO_MARK = "ISO 9660 CD-ROM filesystem data (simulated): "
+
+
+def add_media(host, media: dict[str, str]) -> None:
+    """Install media (file name -> the OS id on it) in the images directory, as an admin downloads them."""
+    if media:
+        _images_directory(host)
+    for name, os_id in media.items():
+        host.fs.add_file(f"{IMAGES}/{name}", f"{ISO_MARK}{os_id}\n")
+
+
+def media(host) -> list[str]:
+    """The install media a new guest can boot from: the ISO images in the host's images directory."""
+    if not host.fs.is_dir(IMAGES):
+        return []
+    return [f"{IMAGES}/{name}" for name in sorted(host.fs.listdir(IMAGES)) if name.endswith(".iso")]
 
 
 def runs_libvirtd(host) -> bool:
@@ -121,9 +147,7 @@ def define(host, name: str, guest, machine: str, disk: str = "") -> dict:
     if not guest.spec.get("virtio", True):
         domain["virtio"] = False
     domains(host)[name] = domain
-    if not host.fs.is_dir(IMAGES):
-        host.fs.add_dir("/var/lib/libvirt")
-        host.fs.add_dir(IMAGES, mode=0o711)
+    _images_directory(host)
     if not host.fs.exists(disk):
         host.fs.write(disk, image_header(size, size // 12), mode=0o600)
     return domain

@@ -80,6 +80,7 @@ class World:
             libvirt.define(machine, name, guest, name)
             if state == "running":
                 libvirt.start(machine, name, guest)
+        libvirt.add_media(machine, scenario.get("media", {}))
         return cls(scenario_id, spec.get("seed", 0), machines, Shell.for_user(machine, "learner"))
 
     @property

@@ -251,8 +251,6 @@ def _copy(source, seed: int, mac: str):
     return Machine.from_dict(data)
 
 
-# What a simulated install medium holds: one line naming the OS that libosinfo detects from it.
-ISO_MARK = "ISO 9660 CD-ROM filesystem data (simulated): "
 OS_VARIANTS = {"ubuntu24.04": "Ubuntu 24.04 LTS", "generic": "Generic OS"}
 INSTALL_WITH_VALUE = {
     "-n": "name",
@@ -432,7 +430,8 @@ def _install(ctx: Context, connection: Connection, options: dict) -> None:
 
 def _detect(medium: str) -> str:
     """libosinfo's detection from the medium: the OS a simulated ISO names, else nothing."""
-    return medium.removeprefix(ISO_MARK).strip() if medium.startswith(ISO_MARK) else ""
+    mark = libvirt.ISO_MARK
+    return medium.removeprefix(mark).strip() if medium.startswith(mark) else ""
 
 
 def _count(text: str, option: str) -> int:

@@ -227,7 +227,8 @@ def test_undefine_a_running_guest_leaves_it_transient_until_it_stops(world):
     world.run("sudo virsh destroy web01")
     assert _run(world, "sudo virsh dominfo web01") == ("error: failed to get domain 'web01'\n\n", 1)
     assert _run(world, "sudo virsh undefine db01") == ("Domain 'db01' has been undefined\n\n", 0)
-    assert world.run(f"sudo ls -1 {IMAGES}").stdout == "db01.qcow2\nweb01.qcow2\n"  # the disks stay
+    images = "db01.qcow2\nubuntu-24.04.1-live-server-amd64.iso\nweb01.qcow2\n"
+    assert world.run(f"sudo ls -1 {IMAGES}").stdout == images  # the disks stay
 
 
 def test_a_clone_shares_everything_inside_its_disk(world):
