@@ -7,6 +7,7 @@ everything else (/proc, /sys, /dev/kvm, command output) is derived from it, so n
 from __future__ import annotations
 
 import functools
+import json
 import random
 import uuid
 
@@ -55,7 +56,12 @@ class Machine:
         }
         self.platform: Platform = platform
         self.cpu: Cpu = CPUS[self.spec["cpu"]]
-        base = layout.base_tree(platform.kind != "container")
+        # A scenario's machine is saved against a fresh install of its spec; any other against its image.
+        self.over_install = saved_fs is not None and saved_fs.get("over") == "install"
+        if self.over_install:
+            base = _installed_tree(_install_key(self.spec))
+        else:
+            base = layout.base_tree(platform.kind != "container")
         self.fs = FileSystem(base) if saved_fs is None else FileSystem.from_dict(saved_fs, base)
         self.hostname = self.spec["hostname"]
         self.virt_enabled = self.spec.get("virt_enabled", True)  # the firmware's VT-x / AMD-V switch
@@ -318,8 +324,12 @@ class Machine:
             "setup": dict(self.setup) if self.setup is not None else None,
             "packages": dict(self.package_changes),
             "hypervisor": dict(self.hypervisor),
-            "fs": _without_derived(self.fs.to_dict()),
+            "fs": self._saved_fs(),
         }
+
+    def _saved_fs(self) -> dict:
+        fs = _without_derived(self.fs.to_dict())
+        return {**fs, "over": "install"} if self.over_install else fs
 
     def _reference_modules(self) -> list[str]:
         """/proc/modules order (newest first) of a plain boot: what the saved list is compared with."""
@@ -353,10 +363,21 @@ class Machine:
         return machine
 
     @classmethod
-    def create(cls, spec: dict) -> Machine:
+    def create(cls, spec: dict, over_install: bool = False) -> Machine:
+        """A freshly installed machine. `over_install` saves it as its differences from a fresh install of
+        its spec (seed aside): a scenario's lab then stores a few nodes, not its whole installed system,
+        so every command loads and saves it in a fraction of the time."""
         machine = cls(spec)
         machine.install()
+        if over_install:
+            machine.save_over_install()
         return machine
+
+    def save_over_install(self) -> None:
+        """Save this machine from now on as its differences from a fresh install of its spec."""
+        if not self.over_install:
+            self.fs.rebase(_installed_tree(_install_key(self.spec)))
+            self.over_install = True
 
 
 def _compact_modules(modules: list[str], reference: list[str]) -> list[str] | dict:
@@ -383,6 +404,18 @@ def _expand_modules(saved: list[str] | dict, reference: list[str]) -> list[str]:
 def _derived(path: str) -> bool:
     """What the kernel and udev rebuild from the state (/sys/module, /dev/disk): never saved."""
     return path == "/dev/disk" or path.startswith(("/dev/disk/", "/sys/module/"))
+
+
+def _install_key(spec: dict) -> str:
+    return json.dumps({**spec, "seed": 0}, sort_keys=True)
+
+
+@functools.cache
+def _installed_tree(key: str) -> dict:
+    """The files of a fresh install of a spec (seed 0), less what is rebuilt on load: made once per
+    process for each scenario machine, and the same in every process (tests/simulator check it)."""
+    machine = Machine.create(json.loads(key))
+    return {path: node for path, node in machine.fs.nodes.items() if not _derived(path)}
 
 
 def _without_derived(fs: dict) -> dict:
