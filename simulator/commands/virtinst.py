@@ -160,7 +160,7 @@ def _clone(ctx: Context, connection: Connection, options: dict) -> None:
     key = name if network.machine(name) is None else f"{name}-{host.clock}"
     network.add(key, clone)
     domain = libvirt.define(host, name, clone, key, disk=path)
-    domain.update(vcpus=source["vcpus"], memory_kib=source["memory_kib"])
+    domain.update(vcpus=source["vcpus"], memory_kib=source["memory_kib"], origin=source_name)
     if not preserve:
         ctx.out(_meter(host, f"Allocating '{posixpath.basename(path)}'", libvirt.parse_image(image)))
     ctx.out(f"\nClone '{name}' created successfully.\n")
