@@ -57,30 +57,40 @@ def template_generalized(world, params, answer):
     return True, "Looked inside the template's disk: no machine-id, no D-Bus id, no SSH host keys."
 
 
-def deployed(world, template: str) -> list[tuple[str, object]]:
-    """(name, guest machine) of the running guests cloned from the template, in `virsh list` order."""
+def deployed(world, source: str) -> list[tuple[str, object]]:
+    """(name, guest machine) of the running guests cloned from `source` (a template, or any guest), in
+    `virsh list` order."""
     found = []
     for name, domain in libvirt.listed(world.machine):
-        if domain.get("origin") == template and domain["state"] == "running":
+        if domain.get("origin") == source and domain["state"] == "running":
             found.append((name, world.machines[domain["machine"]]))
     return found
 
 
 def _enough(world, params) -> tuple[list, str]:
-    guests = deployed(world, params["template"])
+    """The guests to compare: those cloned from params["source"] (at least params["count"] running), and
+    with params["include_source"] the source itself, running beside them."""
+    source = params["source"]
+    guests = deployed(world, source)
     count = params.get("count", 3)
     if len(guests) < count:
         names = ", ".join(name for name, _ in guests) or "none"
-        return [], f"{count} running guests deployed from {params['template']} are needed; found {names}."
+        wanted = f"{count} running guests" if count > 1 else "A running guest"
+        return [], f"{wanted} cloned from {source} {'are' if count > 1 else 'is'} needed; found {names}."
+    if params.get("include_source"):
+        domain, machine = _guest(world, source)
+        if domain is None or domain["state"] != "running":
+            return [], f"{source} must be running beside its clones to compare them; it is not."
+        guests = [(source, machine), *guests]
     return guests, ""
 
 
-@check("deployed-guests", "Guests deployed from the template are running")
+@check("deployed-guests", "Guests cloned from the template are running")
 def deployed_guests(world, params, answer):
     guests, missing = _enough(world, params)
     if missing:
         return False, missing
-    return True, f"Running, deployed from {params['template']}: {', '.join(name for name, _ in guests)}."
+    return True, f"Running, cloned from {params['source']}: {', '.join(name for name, _ in guests)}."
 
 
 def _distinct(world, params, what: str, value) -> tuple[bool, str]:
@@ -101,7 +111,7 @@ def _distinct(world, params, what: str, value) -> tuple[bool, str]:
         f"{' and '.join(names)} share {item}" for item, names in seen.items() if item and len(names) > 1
     ]
     if problems:
-        return False, f"Looked at the {what} of each deployed guest: " + "; ".join(problems) + "."
+        return False, f"Looked at the {what} of each guest: " + "; ".join(problems) + "."
     return True, f"Looked at the {what} of {', '.join(name for name, _ in guests)}: each its own."
 
 
@@ -110,22 +120,22 @@ def _hostname(guest) -> str:
     return static if static == guest.hostname else ""  # a transient name only is not a host name
 
 
-@check("distinct-hostnames", "Each deployed guest has a host name of its own, now and after a reboot")
+@check("distinct-hostnames", "Each guest has a host name of its own, now and after a reboot")
 def distinct_hostnames(world, params, answer):
     return _distinct(world, params, "host name", _hostname)
 
 
-@check("distinct-machine-ids", "Each deployed guest has a machine-id of its own")
+@check("distinct-machine-ids", "Each guest has a machine-id of its own")
 def distinct_machine_ids(world, params, answer):
     return _distinct(world, params, "machine-id", lambda guest: guest.machine_id())
 
 
-@check("distinct-macs", "Each deployed guest has a MAC address of its own")
+@check("distinct-macs", "Each guest has a MAC address of its own")
 def distinct_macs(world, params, answer):
     return _distinct(world, params, "MAC address", lambda guest: guest.nics[0]["mac"])
 
 
-@check("distinct-addresses", "Each deployed guest has an IP address of its own")
+@check("distinct-addresses", "Each guest has an IP address of its own")
 def distinct_addresses(world, params, answer):
     return _distinct(world, params, "IP address", lambda guest: guest.nics[0].get("ipv4", ""))
 
@@ -135,6 +145,6 @@ def _host_keys(guest) -> list[str]:
     return [keys[kind] for kind in KEY_NAMES if kind in keys] if len(keys) == len(KEY_NAMES) else []
 
 
-@check("distinct-host-keys", "Each deployed guest has SSH host keys of its own, of every type")
+@check("distinct-host-keys", "Each guest has SSH host keys of its own, of every type")
 def distinct_host_keys(world, params, answer):
     return _distinct(world, params, "SSH host keys", _host_keys)

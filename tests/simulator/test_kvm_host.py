@@ -440,16 +440,48 @@ def test_the_world_with_its_domains_round_trips(world):
 
 def test_the_scenario_checks(world):
     failed = {check["id"]: check["passed"] for check in world.grade()["checks"]}
-    assert failed == {"domain-running": False, "domain-cloned": False}
+    assert failed == {
+        "domain-running": False,
+        "domain-cloned": False,
+        "distinct-machine-ids": False,
+        "distinct-addresses": False,
+    }
     for line in (
         "sudo virsh start db01",
         "sudo virsh shutdown web01",
         "sudo virt-clone --original web01 --name web02 --auto-clone",
         "virsh -c qemu:///system start web02",
+        "sudo virsh start web01",
     ):
+        world.run(line)
+    checks = {check["id"]: (check["passed"], check["detail"]) for check in world.grade()["checks"]}
+    address = world.machines["web01"].nics[0]["ipv4"]
+    assert checks["distinct-addresses"] == (
+        False,
+        f"Looked at the IP address of each guest: web01 and web02 share {address}.",
+    )
+    world.run("sudo virsh console web02")
+    for line in ("sudo rm /etc/machine-id", "sudo systemd-machine-id-setup", "sudo reboot", "exit"):
         world.run(line)
     grade = world.grade()
     assert all(check["passed"] for check in grade["checks"]) and grade["score"] == grade["max_score"]
+
+
+def test_an_empty_machine_id_and_a_reboot_also_gives_the_clone_its_own_address(world):
+    for line in (
+        "sudo virsh shutdown web01",
+        "sudo virt-clone --original web01 --name web02 --auto-clone",
+        "sudo virsh start web01",
+        "sudo virsh start web02",
+        "sudo virsh console web02",
+        "sudo tee /etc/machine-id < /dev/null",
+    ):
+        world.run(line)
+    checks = {check["id"]: check["passed"] for check in world.grade()["checks"]}
+    assert not checks["distinct-machine-ids"], "an empty file without a reboot is no machine-id yet"
+    world.run("sudo reboot")
+    checks = {check["id"]: check["passed"] for check in world.grade()["checks"]}
+    assert checks["distinct-machine-ids"] and checks["distinct-addresses"]
 
 
 def test_two_clones_on_one_address_answer_ping_twice():

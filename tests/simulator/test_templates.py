@@ -81,7 +81,7 @@ def test_deploying_an_ungeneralized_template_collides_and_says_so(world):
     machine_id = world.machines["app01"].machine_id()
     assert checks["distinct-machine-ids"] == (
         False,
-        f"Looked at the machine-id of each deployed guest: app01 and app02 and app03 share {machine_id}.",
+        f"Looked at the machine-id of each guest: app01 and app02 and app03 share {machine_id}.",
     )
     assert checks["distinct-addresses"][0] is False, "one machine-id, one DHCP lease, one address"
     assert not checks["distinct-host-keys"][0] and not checks["distinct-hostnames"][0]
@@ -99,7 +99,7 @@ def test_a_transient_host_name_and_half_the_keys_are_not_enough(world):
     assert "app01 has no host name" in checks["distinct-hostnames"][1]
     assert checks["distinct-host-keys"] == (
         False,
-        "Looked at the SSH host keys of each deployed guest: app03 has no SSH host keys.",
+        "Looked at the SSH host keys of each guest: app03 has no SSH host keys.",
     )
     assert checks["distinct-machine-ids"][0] and checks["distinct-addresses"][0]
 
@@ -110,5 +110,5 @@ def test_two_deployed_guests_are_not_three(world):
     _deploy(world, "app02")
     assert _checks(world)["deployed-guests"] == (
         False,
-        "3 running guests deployed from base are needed; found app01, app02.",
+        "3 running guests cloned from base are needed; found app01, app02.",
     )
