@@ -68,3 +68,47 @@ def test_clone_on_the_host_page_see_the_duplicate_from_a_third_guest_and_fix_the
     _run(page, f"arping -c 2 {address}")  # one MAC answers now: web01's, on the address it kept
     expect(log).to_contain_text("Sent 2 probes (1 broadcast(s))\nReceived 2 response(s)")
     assert_accessible(page)
+
+
+def test_create_a_vm_make_a_template_and_deploy_from_it_by_keyboard(page):
+    page.goto("/labs/kvm-host")
+    page.get_by_role("button", name="Start this lab").press("Enter")
+    expect(_terminal(page)).to_be_focused()
+    machines = page.get_by_role("region", name="Virtual machines")
+    table = machines.get_by_role("table", name=re.compile("^Guests of the host"))
+    status = machines.get_by_role("status")
+    create = machines.get_by_role("group", name="Create a virtual machine")
+
+    create.get_by_role("textbox", name="Name").fill("web01")
+    create.get_by_role("button", name="Create and install").press("Enter")
+    expect(status).to_contain_text("A guest named web01 exists already: choose another name.")
+    expect(create.get_by_role("button", name="Create and install")).to_be_focused()
+
+    create.get_by_role("textbox", name="Name").fill("vm1")
+    create.get_by_role("checkbox", name=re.compile("^Guest drivers and tools")).press("Space")
+    expect(create.get_by_role("combobox", name=re.compile("^Install medium"))).to_have_value(
+        "/var/lib/libvirt/images/ubuntu-24.04.1-live-server-amd64.iso"
+    )
+    create.get_by_role("button", name="Create and install").press("Enter")
+    expect(status).to_contain_text("--os-variant generic")
+    expect(status).to_contain_text("Restarting guest.")
+    expect(table.get_by_role("row", name=re.compile("^vm1 running"))).to_be_visible()
+    expect(machines.locator("#machine-list")).to_be_focused()
+
+    machines.get_by_role("button", name="Make db01 a template").press("Enter")
+    expect(status).to_contain_text("db01 is a template now")
+    expect(table.get_by_role("row", name=re.compile("^db01 shut off, template"))).to_be_visible()
+    expect(machines.get_by_role("button", name="Start db01")).to_have_count(0)
+
+    machines.locator("summary", has_text="Deploy a guest from db01").focus()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    expect(machines.get_by_role("textbox", name="Name of the guest deployed from db01")).to_be_focused()
+    page.keyboard.type("app01")
+    machines.get_by_role("radio", name=re.compile("^Linked clone")).check()
+    assert_accessible(page)
+    machines.get_by_role("button", name="Deploy from db01").press("Enter")
+    expect(status).to_contain_text("Domain 'app01' started")
+    row = table.get_by_role("row", name=re.compile("^app01 running"))
+    expect(row).to_contain_text("linked clone of /var/lib/libvirt/images/db01.qcow2")
+    assert_accessible(page)
