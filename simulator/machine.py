@@ -10,6 +10,8 @@ import functools
 import json
 import random
 import uuid
+from collections.abc import Mapping
+from types import MappingProxyType
 
 from simulator import accounts, layout, packages, procfs
 from simulator.filesystem import DEFAULT_EPOCH, FileSystem, FsError
@@ -75,10 +77,13 @@ class Machine:
         self.disks: list[dict] = []
         self.swaps: list[str] = []  # the active swap areas, in the order they were turned on
         self.setup: dict | None = None  # the firmware setup screen, while open: its unsaved settings
+        # the fstab (device, mount point) pairs whose devices never appeared: the boot is in emergency mode
+        self.emergency: list[list[str]] = []
         self.package_changes: dict[str, str] = {}  # what apt/dpkg changed since the image: name -> state
         # what the hypervisor keeps for this guest (time sync, guest properties); on a KVM host, libvirt's
         # state (its domains and leases: libvirt.py)
         self.hypervisor: dict = {}
+        self._users: tuple | None = None  # (filesystem, its version, the users it gave)
         self._hook()
 
     # Randomness and time: a counter-keyed generator and a counter clock keep the state tiny and replayable.
@@ -104,20 +109,23 @@ class Machine:
         return _groups(uid, self.minimal_image)
 
     @property
-    def users(self) -> dict[str, dict]:
+    def users(self) -> Mapping[str, dict]:
         """getpwnam's view: /etc/passwd as it stands (users added later included), over the image's
         accounts, so that a damaged file never loses root or the learner."""
+        if self._users is not None and self._users[:2] == (self.fs, self.fs.version):
+            return self._users[2]  # read many times a command (the prompt, ~, ls -l's owners)
         table = accounts.user_table(minimal=self.minimal_image)
         try:
             text = self.fs.read("/etc/passwd")
         except FsError:
-            return table
+            text = ""
         for line in text.splitlines():
             fields = line.split(":")
             if len(fields) == 7 and fields[0] and fields[2].isdigit() and fields[3].isdigit():
                 uid, gid, home, shell = int(fields[2]), int(fields[3]), fields[5], fields[6]
                 table[fields[0]] = {"uid": uid, "gid": gid, "home": home, "shell": shell}
-        return table
+        self._users = (self.fs, self.fs.version, MappingProxyType(table))
+        return self._users[2]
 
     @property
     def minimal_image(self) -> bool:
@@ -238,13 +246,25 @@ class Machine:
             nic.pop("mtu", None)
             nic.pop("neighbours", None)  # the ARP cache lives in the kernel's memory
         self.hypervisor.pop("neighbours", None)  # and so does the bridge's (simulator/lan.py)
+        self._configure_network()
         layout.boot_log(self)
         layout.udev_disk_links(self)
+        self.emergency = [list(failure) for failure in layout.mount_at_boot(self)]
         self.swaps = layout.fstab_swaps(self)
         if self.spec["platform"] != "docker" and not MACHINE_ID.fullmatch(self.machine_id()):
             self.fs.add_file("/etc/machine-id", self.initial_machine_id()[0] + "\n", mode=0o444)
         for name in layout.boot_modules(self):
             self.load_with_dependencies(name)
+
+    def _configure_network(self) -> None:
+        """systemd-networkd applies netplan's rendering at boot: addresses, and any MAC address set there."""
+        if self.kind == "container" or not self.fs.is_dir("/etc/netplan"):
+            return
+        from simulator.commands.netplan import apply_config, read_netplan  # the same reading netplan does
+
+        loaded = read_netplan(self.fs)
+        if not isinstance(loaded, str):
+            apply_config(self, loaded[0])
 
     def rename_nic(self, nic: dict, name: str) -> None:
         """`ip link set IF name NEW`: its /sys/class/net entry moves; `hwname` remembers the boot name."""
@@ -322,6 +342,7 @@ class Machine:
             "disks": [{**disk, "parts": [dict(part) for part in disk["parts"]]} for disk in self.disks],
             "swaps": list(self.swaps),
             "setup": dict(self.setup) if self.setup is not None else None,
+            **({"emergency": [list(f) for f in self.emergency]} if self.emergency else {}),
             "packages": dict(self.package_changes),
             "hypervisor": dict(self.hypervisor),
             "fs": self._saved_fs(),
@@ -352,6 +373,7 @@ class Machine:
         machine.disks = data["disks"]
         machine.swaps = list(data.get("swaps", []))
         machine.setup = data["setup"]
+        machine.emergency = [list(f) for f in data.get("emergency", [])]
         layout.modules_sysfs(machine, machine.modules)  # /sys/module and /dev/disk: rebuilt, not saved
         layout.udev_disk_links(machine)
         machine.package_changes = dict(data.get("packages", {}))
