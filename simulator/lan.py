@@ -124,6 +124,21 @@ def resolve(machine, address: str, kernel: bool = True, dad: bool = False) -> li
     return [other_link["mac"] for _, other_link in replies]
 
 
+def announce(machine, link: dict, address: str) -> None:
+    """A gratuitous ARP (arping -U/-A) for an address: every machine on the link that has an entry for it
+    takes this link's MAC (the kernel updates an entry it has; it creates none, arp_accept=0)."""
+    network = getattr(machine, "network", None)
+    if network is None:
+        return
+    for name, other in network.world.machines.items():
+        if other is machine or not network.powered(name):
+            continue
+        for other_link in links(other):
+            known = _known(other, other_link)
+            if address in known:
+                table(other, other_link)[address] = [link["mac"], other.clock]
+
+
 def entries(machine) -> list[tuple[str, str, str, bool]]:
     """(address, link name, MAC, fresh) of each neighbour entry, links in order, oldest entry first."""
     found = []

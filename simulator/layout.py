@@ -187,7 +187,8 @@ def _disk_layout(machine) -> tuple[str, list[tuple[int, int, str, str, str, str 
     """The boot disk and its partitions (number, size, fstype, fsver, label, mountpoint)."""
     platform = machine.spec["platform"]
     if machine.kind == "vm" and platform in CLOUD_IMAGES and machine.spec.get("image") != "installer":
-        root = 25 * GIB - 4 * MIB - 106 * MIB - 913 * MIB - 2 * MIB
+        disk = machine.spec.get("disk_gib", 25) * GIB  # the image grown to the VM's disk (growpart)
+        root = disk - 4 * MIB - 106 * MIB - 913 * MIB - 2 * MIB
         parts = [
             (1, root, "ext4", "1.0", "cloudimg-rootfs", "/"),
             (14, 4 * MIB, "", "", "", None),
@@ -197,7 +198,7 @@ def _disk_layout(machine) -> tuple[str, list[tuple[int, int, str, str, str, str 
         return boot_disk(machine), parts
     metal = METAL[machine.cpu.vendor]
     disk = boot_disk(machine) if machine.kind == "vm" else metal.disk
-    size = 25 * GIB if machine.kind == "vm" else metal.disk_gib * GIB
+    size = machine.spec.get("disk_gib", 25) * GIB if machine.kind == "vm" else metal.disk_gib * GIB
     return disk, [
         (1, GIB, "vfat", "FAT32", "", "/boot/efi"),
         (2, size - GIB - 2 * MIB, "ext4", "1.0", "", "/"),

@@ -356,7 +356,7 @@ def test_create_installs_a_guest_with_or_without_its_drivers(htmx, lab, db):
         ({"vcpus": "0"}, "vCPUs: give a whole number from 1 to 8."),
         ({"vcpus": "two"}, "vCPUs: give a whole number from 1 to 8."),
         ({"memory": "128"}, "Memory (MiB): give a whole number from 512 to 16384."),
-        ({"disk": "9999"}, "Disk (GiB): give a whole number from 1 to 200."),
+        ({"disk": "9999"}, "Disk (GiB): give a whole number from 4 to 200."),
         ({"network": "bridged"}, "Network: choose one of default."),
         (
             {"medium": "/etc/passwd"},

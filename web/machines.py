@@ -250,7 +250,7 @@ def create(scenario_id):
         name = _name_field(world)
         vcpus = _number("vcpus", 1, world.machine.spec["cpus"] * 4, "vCPUs")
         memory = _number("memory", 512, world.machine.spec["memory_mb"] // 2, "Memory (MiB)")
-        disk = _number("disk", 1, 200, "Disk (GiB)")
+        disk = _number("disk", 4, 200, "Disk (GiB)")
         network = _choice("network", (libvirt.NETWORK["name"],), "Network")
         medium = request.form.get("medium", "")
         if medium not in libvirt.media(world.machine):

@@ -5,7 +5,9 @@ first is broadcast, and once someone answers the next go unicast to the MAC that
 replies again. With two machines on one address, the broadcast probe gets two replies, from two MACs.
 -D (duplicate address detection) sends from 0.0.0.0 and stops at the first reply: exit 1 when someone
 else holds the address, 0 when nobody does. Without -D the exit status is 0 when anyone answered.
-Who answers, and the neighbour entries both ends learn, are simulator/lan.py's.
+-U and -A (unsolicited: gratuitous ARP) send from the target address itself, expect no reply, exit 0,
+and update the entry every neighbour already has for it (after a MAC change). Who answers, and the
+neighbour entries both ends learn, are simulator/lan.py's.
 """
 
 from __future__ import annotations
@@ -123,6 +125,7 @@ def arping(ctx: Context, argv: list[str]) -> int:
     if "w" in opts and count == -1:  # a deadline of N seconds sends a probe a second until then
         count = max(int(opts.get("w")), 1)
     dad, quiet = "D" in opts, "q" in opts
+    unsolicited = not dad and ("U" in opts or "A" in opts)
     quit_on_reply = dad or "f" in opts
     target = operands[0]
     address = resolve_host(ctx.machine, target)
@@ -132,7 +135,7 @@ def arping(ctx: Context, argv: list[str]) -> int:
     link = _device(ctx, opts.get("I"), address, dad)
     if isinstance(link, int):
         return link
-    source = "0.0.0.0" if dad else opts.get("s") or link.get("ipv4", "")
+    source = "0.0.0.0" if dad else opts.get("s") or (address if unsolicited else link.get("ipv4", ""))
     if not quiet:
         ctx.out(f"ARPING {address} from {source} {link['name']}\n")
     on_link = lan.link_for(ctx.machine, address) is link
@@ -143,6 +146,9 @@ def arping(ctx: Context, argv: list[str]) -> int:
         ctx.tick(1000)  # a second per probe: without -c the line's budget ends it, as Ctrl-C would
         sent += 1
         broadcasts += unicast_to is None
+        if unsolicited:  # an announcement: nobody replies, the neighbours update what they hold
+            lan.announce(ctx.machine, link, address)
+            continue
         macs = lan.resolve(ctx.machine, address, kernel=False, dad=dad) if on_link else []
         if unicast_to is not None and "b" not in opts:
             macs = [mac for mac in macs if mac == unicast_to]
@@ -162,4 +168,4 @@ def arping(ctx: Context, argv: list[str]) -> int:
         ctx.out(f"Sent {sent} probes ({broadcasts} broadcast(s))\nReceived {received} response(s)\n")
     if dad:
         return 1 if received else 0
-    return 0 if received else 1
+    return 0 if received or unsolicited else 1

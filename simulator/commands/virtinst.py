@@ -276,6 +276,7 @@ INSTALL_ARGUMENTS |= {"network": "-w/--network", "cdrom": "-c/--cdrom", "os": "-
 INSTALL_ARGUMENTS |= {"graphics": "--graphics", "wait": "--wait", "connect": "--connect"}
 INSTALL_USAGE = "usage: virt-install --name NAME --memory MB STORAGE INSTALL [options]\n"
 INSTALL_METHODS = "--location URL, --cdrom CD/ISO, --pxe, --import, --boot hd|cdrom|..."
+MIN_DISK_GIB = 4
 INSTALL_SECONDS = 420  # Ubuntu Server's installer from the ISO, its packages from the medium
 
 
@@ -371,6 +372,10 @@ def _install(ctx: Context, connection: Connection, options: dict) -> None:
         raise CloneError(f"Requested memory {memory} MiB is abnormally low. Were you trying to specify GiB?")
     disk = _suboptions(options["disk"], "size")
     size = _count(disk.get("size", ""), "--disk size")
+    if size < MIN_DISK_GIB:  # GuestLab's own refusal: its installer would not fit, so none is attempted
+        raise CloneError(
+            f"--disk size={size}: the simulated Ubuntu installer needs at least {MIN_DISK_GIB} GiB"
+        )
     network = _suboptions(options.get("network", "network=default"), "network")
     if network.get("network", "default") != libvirt.NETWORK["name"]:
         raise CloneError(f"Network not found: no network with matching name '{network['network']}'")
@@ -393,6 +398,7 @@ def _install(ctx: Context, connection: Connection, options: dict) -> None:
             "seed": host.rng().randrange(1 << 31),
             "cpus": vcpus,
             "memory_mb": memory,
+            "disk_gib": size,
             "host": "main",
             "virtio": virtio,
             "guest_tools": virtio,  # the installer adds qemu-guest-agent when the agent's channel is there

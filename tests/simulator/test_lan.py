@@ -201,3 +201,20 @@ def test_attach_disk_refusals_are_libvirt_words():
     world.run(f"sudo virsh attach-disk web01 {image} vdb")
     world.run("sudo virsh shutdown web01")
     assert "vdb" not in _run(world, "sudo virsh domblklist web01")[0], "a live attach ends at power-off"
+
+
+def test_arping_unsolicited_updates_the_neighbours_entry_after_a_mac_change():
+    world = World.new("kvm-host")
+    web01 = world.machines["web01"]
+    address = web01.nics[0]["ipv4"]
+    world.run(f"ping -c 1 {address}")  # the host now holds web01's MAC for its address
+    world.run("sudo virsh console web01")
+    world.run("sudo ip link set dev enp1s0 address 52:54:00:00:00:99")
+    output, status = _run(world, f"sudo arping -U -I enp1s0 -c 1 {address}")
+    assert (output, status) == (
+        f"ARPING {address} from {address} enp1s0\nSent 1 probes (1 broadcast(s))\nReceived 0 response(s)\n",
+        0,
+    )
+    world.run("exit")
+    neighbours, _ = _run(world, "ip neigh")
+    assert f"{address} dev virbr0 lladdr 52:54:00:00:00:99 REACHABLE \n" in neighbours

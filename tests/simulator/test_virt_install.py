@@ -40,6 +40,9 @@ def test_virt_install_from_the_iso_waits_for_the_installer_then_restarts_the_gue
     assert " vm1     running" in _run(world, "sudo virsh list")[0]
     info, _ = _run(world, "sudo qemu-img info /var/lib/libvirt/images/vm1.qcow2")
     assert "virtual size: 10 GiB (10737418240 bytes)" in info
+    world.run("sudo virsh console vm1")
+    assert _run(world, "lsblk -dn -o NAME,SIZE /dev/vda") == ("vda 10G\n", 0), "the guest sees that disk"
+    world.run("exit")
     assert "CPU(s):         2\n" in _run(world, "sudo virsh dominfo vm1")[0]
 
 
@@ -88,6 +91,9 @@ def test_virt_install_refuses_with_its_own_words(world):
     )
     assert _run(world, INSTALL.replace("network=default", "network=lan"))[0] == (
         "ERROR    Network not found: no network with matching name 'lan'\n"
+    )
+    assert _run(world, INSTALL.replace("size=10", "size=2"))[0] == (
+        "ERROR    --disk size=2: the simulated Ubuntu installer needs at least 4 GiB\n"
     )
     assert "vm1" not in world.machine.hypervisor["domains"]
 
