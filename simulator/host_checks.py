@@ -31,7 +31,7 @@ def template_made(world, params, answer):
     domain, _ = _guest(world, params["domain"])
     if domain is None:
         return False, f"virsh list --all on the host shows no domain {params['domain']}."
-    if not domain.get("template"):
+    if not libvirt.is_template(domain):
         return False, f"{params['domain']} is a guest ({domain['state']}), not a template yet."
     return True, f"{params['domain']} is a template."
 

@@ -17,6 +17,8 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import json
+import xml.etree.ElementTree as ET
+from xml.sax.saxutils import escape
 
 from simulator import layout, packages
 from simulator.filesystem import FsError
@@ -62,7 +64,7 @@ def overview(host) -> list[dict]:
             "mac": domain["mac"],
             "disk": domain["disk"],
             "ip": address(host, domain),
-            "template": domain.get("template", False),
+            "template": is_template(domain),
             "backing": backing_of(host, domain),
         }
         for name, domain in listed(host)
@@ -153,11 +155,24 @@ def define(host, name: str, guest, machine: str, disk: str = "") -> dict:
     return domain
 
 
-def make_template(host, name: str) -> None:
-    """Mark a shut off domain as a template (libvirt has none: this is the virtualization manager's mark,
-    kept in the domain's metadata, as VirtualBox and Proxmox keep theirs). A template is never started:
-    its disk is the base that clones copy, and the backing file of linked clones, which must not change."""
-    domains(host)[name]["template"] = True
+# A template: libvirt has none, so the host page marks the domain with a custom metadata element (what
+# `virsh metadata` sets), as VirtualBox and Proxmox keep theirs. A template is never started: its disk is
+# the base that clones copy, and the backing file of linked clones, which must not change.
+TEMPLATE_URI = "urn:guestlab:template"
+TEMPLATE_KEY = "guestlab"
+
+
+def is_template(domain: dict) -> bool:
+    return TEMPLATE_URI in domain.get("metadata", {})
+
+
+def set_metadata(domain: dict, uri: str, key: str, element) -> None:
+    """Keep a custom metadata element as libvirt does: under its namespace URI, prefixed with the key."""
+    attributes = "".join(f' {name}="{escape(value)}"' for name, value in element.attrib.items())
+    inner = escape(element.text or "") + "".join(ET.tostring(child, encoding="unicode") for child in element)
+    head = f'{key}:{element.tag}{attributes} xmlns:{key}="{escape(uri)}"'
+    xml = f"<{head}>{inner}</{key}:{element.tag}>" if inner else f"<{head}/>"
+    domain.setdefault("metadata", {})[uri] = {"key": key, "xml": xml}
 
 
 def start(host, name: str, guest) -> None:
@@ -257,6 +272,7 @@ def domain_xml(name: str, domain: dict) -> str:
         if virtio
         else "<address type='drive' controller='0' bus='0' target='0' unit='0'/>"
     )
+    custom = "".join(f"\n    {item['xml']}" for item in domain.get("metadata", {}).values())
     domain_id = f" id='{domain['id']}'" if running else ""
     target = f"\n      <target dev='vnet{domain['vnet']}'/>" if running else ""
     alias = "\n      <alias name='net0'/>" if running else ""
@@ -266,7 +282,7 @@ def domain_xml(name: str, domain: dict) -> str:
   <metadata>
     <libosinfo:libosinfo xmlns:libosinfo="http://libosinfo.org/xmlns/libvirt/domain/1.0">
       <libosinfo:os id="http://ubuntu.com/ubuntu/24.04"/>
-    </libosinfo:libosinfo>
+    </libosinfo:libosinfo>{custom}
   </metadata>
   <memory unit='KiB'>{domain["memory_kib"]}</memory>
   <currentMemory unit='KiB'>{domain["memory_kib"]}</currentMemory>

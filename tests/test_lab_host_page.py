@@ -306,7 +306,7 @@ def test_a_template_does_not_start_and_deploys_running_guests(htmx, lab, db):
     assert "linked clone of" in _row(page, "app02") and "linked clone of" not in _row(page, "app01")
     domains = _domains(db)
     assert domains["app01"]["mac"] != domains["app02"]["mac"] != domains["db01"]["mac"]
-    assert not domains["app01"].get("template")
+    assert "metadata" not in domains["app01"], "a deployed guest is no template"
 
 
 def test_template_and_deploy_refusals(htmx, lab):

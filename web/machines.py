@@ -209,33 +209,39 @@ def clone(scenario_id):
 
 @bp.post("/<scenario_id>/machines/template")
 def template(scenario_id):
-    """Make a shut off guest a template: libvirt has no such thing, so no command runs; the manager marks
-    the domain, and from then on deploys guests from it and never starts it."""
+    """Make a shut off guest a template: libvirt has no such thing, so the manager marks the domain with a
+    metadata element of its own (virsh metadata), and from then on deploys guests from it, never starts it."""
     name = _domain_field()
 
     def plan(world):
         domain = _existing(world, name)
-        if domain.get("template"):
+        if libvirt.is_template(domain):
             raise Refused(f"{name} is a template already.")
         if domain["state"] != "shut off":
             raise Refused(f"{name} is running: shut it down before making it a template.")
-        libvirt.make_template(world.machine, name)
-        return []
+        mark = f"virsh metadata {_domain_argument(name)} {libvirt.TEMPLATE_URI} --key {libvirt.TEMPLATE_KEY}"
+        return [f"{mark} --set '<template/>' --config"]
 
     return _act(scenario_id, plan, f"{name} is a template now: it will not start; deploy guests from it.")
 
 
 @bp.post("/<scenario_id>/machines/deploy")
 def deploy(scenario_id):
-    """A new guest from a template: a clone of it (full or linked, with a MAC of its own), started."""
+    """A new guest from a template: a clone of it (full or linked, with a MAC of its own), without the
+    template's mark that virt-clone copied with the rest of its XML, started."""
     source = _domain_field()
 
     def plan(world):
-        if not _existing(world, source).get("template"):
+        if not libvirt.is_template(_existing(world, source)):
             raise Refused(f"{source} is not a template: convert it first, or clone it.")
         name = _name_field(world)
         kind = _choice("kind", ("full", "linked"), "Clone")
-        return [*_clone_lines(world, source, name, kind, "generate"), f"virsh start {_domain_argument(name)}"]
+        unmark = f"virsh metadata {_domain_argument(name)} {libvirt.TEMPLATE_URI} --remove --config"
+        return [
+            *_clone_lines(world, source, name, kind, "generate"),
+            unmark,
+            f"virsh start {_domain_argument(name)}",
+        ]
 
     return _act(scenario_id, plan)
 

@@ -161,6 +161,8 @@ def _clone(ctx: Context, connection: Connection, options: dict) -> None:
     network.add(key, clone)
     domain = libvirt.define(host, name, clone, key, disk=path)
     domain.update(vcpus=source["vcpus"], memory_kib=source["memory_kib"], origin=source_name)
+    if source.get("metadata"):  # the rest of the XML is copied, custom metadata (a template's mark) too
+        domain["metadata"] = json.loads(json.dumps(source["metadata"]))
     if not preserve:
         ctx.out(_meter(host, f"Allocating '{posixpath.basename(path)}'", libvirt.parse_image(image)))
     ctx.out(f"\nClone '{name}' created successfully.\n")

@@ -124,11 +124,18 @@ def test_keeping_the_source_mac_needs_the_check_turned_off(world):
     assert world.machine.hypervisor["domains"]["web02"]["mac"] == mac
 
 
-def test_a_template_cannot_start(world):
-    from simulator import libvirt
-
+def test_a_template_marked_with_virsh_metadata_cannot_start(world):
     world.run("sudo virsh shutdown web01")
-    libvirt.make_template(world.machine, "web01")
+    mark = "sudo virsh metadata web01 urn:guestlab:template --key guestlab --set '<template/>' --config"
+    assert _run(world, mark) == ("Metadata modified\n\n", 0)
+    assert _run(world, "sudo virsh metadata web01 urn:guestlab:template") == (
+        '<template xmlns="urn:guestlab:template"/>\n\n',
+        0,
+    )
+    assert (
+        '<guestlab:template xmlns:guestlab="urn:guestlab:template"/>'
+        in _run(world, "sudo virsh dumpxml web01")[0]
+    )
     assert _run(world, "sudo virsh start web01") == (
         "error: Failed to start domain 'web01'\n"
         "error: Requested operation is not valid: domain 'web01' is a template: "
@@ -136,4 +143,14 @@ def test_a_template_cannot_start(world):
         1,
     )
     assert _run(world, "sudo virt-clone --original web01 --name web05 --auto-clone")[1] == 0
-    assert _run(world, "sudo virsh start web05")[1] == 0, "a guest deployed from it is no template"
+    assert _run(world, "sudo virsh start web05")[1] == 1, "virt-clone copies the XML, the mark with it"
+    unmark = "sudo virsh metadata web05 urn:guestlab:template --remove --config"
+    assert _run(world, unmark) == ("Metadata removed\n\n", 0)
+    assert _run(world, "sudo virsh start web05")[1] == 0
+    assert _run(world, unmark) == (
+        "error: metadata not found: Requested metadata element is not present\n\n",
+        1,
+    )
+    assert _run(world, "sudo virsh metadata web05 urn:x --key x --set '<a'")[0] == (
+        "error: XML error: (metadata_xml):1: the metadata is not well-formed XML\n\n"
+    )
