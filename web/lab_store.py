@@ -80,6 +80,11 @@ def _encode(world: World) -> str:
     return orjson.dumps(world.to_dict()).decode()
 
 
+def fits(world: World) -> bool:
+    """Whether a world's state is within what a lab may keep (MAX_STATE_BYTES)."""
+    return len(_encode(world)) <= MAX_STATE_BYTES
+
+
 def _decode(state: str) -> World:
     return World.from_dict(orjson.loads(state))
 
@@ -383,4 +388,5 @@ def lab_context(db: Database, scenario: dict, lab: dict) -> dict:
         "log": command_log(db, lab["id"]),
         "history": world.shell.history[-RECALL:],  # as bash keeps it: a command typed over lines is one
         "machines": _machines(world),
+        "media": libvirt.media(world.machine) if world.scenario.get("guests") else [],
     }
