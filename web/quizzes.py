@@ -10,7 +10,9 @@ from flask import Blueprint, Response, abort, current_app, flash, g, redirect, r
 from markupsafe import Markup
 
 from quiz import exam as exams
+from quiz import report
 from quiz.bank import check_banks, summary
+from quiz.citations import man_citation, objective_citation
 from quiz.gift import export_gift
 from quiz.grading import grade
 from quiz.mastery import mastery, mastery_svg
@@ -369,7 +371,39 @@ def review(attempt_id):
         _submit(attempt)
         attempt = _attempt_or_404(attempt_id)
     items = _review_items(attempt)
-    return render("quizzes/review.html", "quizzes/_review.html", attempt=attempt, items=items, areas=AREAS)
+    counts = report.filter_counts(items)
+    show = request.args.get("show")
+    if show not in report.FILTERS:
+        show = report.default_filter(counts) if attempt["kind"] == "exam" else "all"
+    context = {
+        "attempt": attempt,
+        "shown_items": [item for item in items if report.shown(item, show)],
+        "show": show,
+        "swapped": is_partial(),
+        "counts": counts,
+        "areas": AREAS,
+    }
+    if not is_partial():
+        context.update(_score_report(attempt))
+    return render("quizzes/review.html", "quizzes/_review_questions.html", **context)
+
+
+def _score_report(attempt: dict) -> dict:
+    """What the top of an exam's review shows: the areas against the pass line, the time used, and this
+    score among the learner's other exams."""
+    result = attempt["result"]
+    if attempt["kind"] != "exam" or not result:
+        return {}
+    started, submitted, deadline = (
+        quiz_store.parse_time(attempt[name]) for name in ("started_at", "submitted_at", "deadline")
+    )
+    return {
+        "area_rows": report.area_rows(result["areas"], AREAS),
+        "pass_scaled": exams.PASS_SCALED,
+        "pass_share": report.PASS_SHARE,
+        "time_used": report.time_used(started, submitted, deadline),
+        "history": report.score_history(quiz_store.list_attempts(get_db(), g.user.id)),
+    }
 
 
 def _review_items(attempt: dict) -> list[dict]:
@@ -379,19 +413,26 @@ def _review_items(attempt: dict) -> list[dict]:
     saved = quiz_store.answers(get_db(), attempt["id"])
     withheld = _withheld_keys(attempt)
     items = []
-    for qid in attempt["question_ids"]:
+    for number, qid in enumerate(attempt["question_ids"], start=1):
         question = bank().questions.get(qid)
         if question is None:
             continue
         row = saved.get(qid)
         graded = row is not None and row["correct"] is not None
+        answered = row is not None and row["response"] is not None
+        show_key = qid not in withheld and (attempt["kind"] == "exam" or graded)
         items.append(
             {
+                "number": number,
                 "question": question,
                 "row": row,
                 "grade": grade(question, row["response"]) if graded and qid not in withheld else None,
                 "withheld": qid in withheld,
-                "show_key": qid not in withheld and (attempt["kind"] == "exam" or graded),
+                "show_key": show_key,
+                "state": report.review_state(answered, bool(row["correct"]) if graded else None),
+                "flagged": bool(row and row["flagged"]),
+                "man": man_citation(question) if show_key else None,
+                "objective": objective_citation(question),
             }
         )
     return items
