@@ -18,7 +18,7 @@ from quiz.grading import grade
 from quiz.mastery import mastery, mastery_svg
 from quiz.model import AREAS, TERMS, TYPES
 from quiz.moodle_xml import export_moodle_xml
-from quiz.practice import choose_practice
+from quiz.practice import choose_practice, practice_title
 from quiz.render import markdown_to_html
 from simulator import load_scenario, scenario_check_ids
 from web import instructor_bank, lab_store, quiz_store
@@ -30,6 +30,9 @@ from web.render import is_partial, render
 bp = Blueprint("quizzes", __name__, url_prefix="/quizzes", cli_group="bank")
 
 PRACTICE_SIZES = (5, 10, 20)
+# A shorter exam a learner may choose besides the full one (quiz.exam's 60 questions in 90 minutes).
+EXAM_SIZES = (10, 20, 30, 40)
+EXAM_TIMES = (15, 30, 45, 60)
 GRACE_SECONDS = 5
 PRACTICE_FINISHED = (
     "This practice is finished, so it takes no more answers. Start a new practice to try again."
@@ -46,6 +49,13 @@ def markdown_filter(text: str) -> Markup:
     return Markup(markdown_to_html(text or ""))
 
 
+@bp.app_template_filter("when")
+def when_filter(iso: str | None) -> str:
+    """A stored UTC time as a person reads it, "29 Nov 2026, 07:23 UTC" (app.js shows it in local time)."""
+    moment = quiz_store.parse_time(iso)
+    return f"{moment.day} {moment:%b %Y, %H:%M} UTC" if moment else ""
+
+
 @bp.get("/")
 def index():
     db = get_db()
@@ -54,6 +64,8 @@ def index():
         "terms": TERMS,
         "types": TYPES,
         "sizes": PRACTICE_SIZES,
+        "exam_sizes": EXAM_SIZES,
+        "exam_times": EXAM_TIMES,
         "counts": summary(bank()),
     }
     if g.user is None:
@@ -108,7 +120,7 @@ def start_practice():
     terms = set(request.form.getlist("term")) & set(TERMS)
     types = set(request.form.getlist("type")) & set(TYPES)
     size = request.form.get("size", type=int)
-    among, title = None, "Practice"
+    among, title = None, practice_title(areas, terms, AREAS, TERMS)
     if mode == "wrong":
         among, title = quiz_store.missed_question_ids(db, owner.id), "What I got wrong"
     elif mode == "due":
@@ -131,13 +143,21 @@ def start_practice():
 
 @bp.post("/exam")
 def start_exam():
+    """The full exam, or a shorter one of the length and time the learner chose (both from the lists
+    offered; anything else gives the full exam). One exam runs at a time: a second start resumes it."""
     owner = current_owner()
     db = get_db()
     running = quiz_store.open_exam(db, owner.id)
     if running is None:
-        deadline = exams.deadline(quiz_store.now_utc(), exams.EXAM_MINUTES)
-        question_ids = exams.build_exam(bank(), random.Random())
-        quiz_store.start_exam(db, owner.id, "Exam 102.6", question_ids, deadline)
+        size = request.form.get("size", type=int)
+        minutes = request.form.get("minutes", type=int)
+        if size in EXAM_SIZES and minutes in EXAM_TIMES:
+            title = f"Short exam, {size} questions in {minutes} minutes"
+        else:
+            size, minutes, title = exams.EXAM_QUESTIONS, exams.EXAM_MINUTES, "Exam 102.6"
+        deadline = exams.deadline(quiz_store.now_utc(), minutes)
+        question_ids = exams.build_exam(bank(), random.Random(), size=size)
+        quiz_store.start_exam(db, owner.id, title, question_ids, deadline)
         running = quiz_store.open_exam(db, owner.id)
     return redirect(url_for("quizzes.question", attempt_id=running["id"], number=running["position"]), 303)
 
