@@ -22,7 +22,7 @@ from quiz.practice import choose_practice, practice_title
 from quiz.render import markdown_to_html
 from simulator import load_scenario, scenario_check_ids
 from web import instructor_bank, lab_store, quiz_store
-from web.auth import current_owner, instructor_required
+from web.auth import current_owner, instructor_required, safe_next
 from web.banks import bank, lab_check_results, lab_events
 from web.db import get_db
 from web.render import is_partial, render
@@ -460,19 +460,21 @@ def _review_items(attempt: dict) -> list[dict]:
 
 @bp.post("/exam-date")
 def set_exam_date():
+    """Set or clear the date of the learner's real exam; from the quizzes page or the home page, and back."""
     owner = current_owner()
+    back = safe_next(request.form.get("next") or url_for("quizzes.index"))
     value = request.form.get("exam_date", "").strip()
     try:
         parsed = datetime.date.fromisoformat(value) if value else None
     except ValueError:
         flash("That is not a date. Use the date picker, or the form YYYY-MM-DD.")
-        return redirect(url_for("quizzes.index"), 303)
+        return redirect(back, 303)
     if parsed and parsed < quiz_store.now_utc().date():
         flash("That date has passed. Choose the date of an exam still ahead, or clear the field.")
-        return redirect(url_for("quizzes.index"), 303)
+        return redirect(back, 303)
     quiz_store.set_exam_date(get_db(), owner.id, parsed.isoformat() if parsed else None)
     flash(f"Exam date set to {parsed.isoformat()}." if parsed else "Exam date cleared.")
-    return redirect(url_for("quizzes.index"), 303)
+    return redirect(back, 303)
 
 
 @bp.get("/export.<fmt>")
