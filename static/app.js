@@ -27,8 +27,8 @@ function announce(text) {
 // One clock for the page, reading the timer afresh each second, so a swapped question never starts a
 // second one. A screen reader hears the time left at a few moments only, not every second.
 const ANNOUNCE_AT_MINUTES = [60, 30, 15, 10, 5, 1];
-const announced = new Set();
 let clock = null;
+let lastSeen = { deadline: null, left: null }; // the previous tick, so each mark is crossed (and said) once
 
 function tickExamTimer() {
   const timer = document.getElementById("exam-timer");
@@ -37,14 +37,14 @@ function tickExamTimer() {
   const minutes = Math.floor(left / 60);
   timer.textContent = `${minutes}:${String(left % 60).padStart(2, "0")}`;
   if (left === 0) { clearInterval(clock); window.location.reload(); return; }
-  for (const mark of ANNOUNCE_AT_MINUTES) {
-    const key = `${timer.dataset.deadline} ${mark}`;
-    if (left <= mark * 60 && left > mark * 60 - 5 && !announced.has(key)) {
-      announced.add(key);
-      const status = document.getElementById("timer-status");
-      if (status) status.textContent = `${mark} minute${mark === 1 ? "" : "s"} left in the exam.`;
-    }
+  const before = lastSeen.deadline === timer.dataset.deadline ? lastSeen.left : null;
+  const crossed = ANNOUNCE_AT_MINUTES.filter((mark) => before !== null && before > mark * 60 && left <= mark * 60);
+  const status = document.getElementById("timer-status");
+  if (crossed.length && status) {
+    const mark = Math.min(...crossed);
+    status.textContent = `${mark} minute${mark === 1 ? "" : "s"} left in the exam.`;
   }
+  lastSeen = { deadline: timer.dataset.deadline, left };
 }
 
 function startExamTimer() {

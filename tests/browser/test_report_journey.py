@@ -104,3 +104,20 @@ def test_a_returning_learner_finds_where_to_continue_and_what_is_due(page, signe
     expect(page.get_by_text(re.compile(r"^(29|30|31) days to your exam"))).to_be_visible()
     page.get_by_role("link", name="Continue the practice").click()
     expect(page.get_by_role("heading", name=re.compile(r"question 1 of \d+"))).to_be_focused()
+
+
+def test_the_countdown_speaks_at_a_few_moments_not_every_second(page):
+    page.clock.install()
+    page.goto("/quizzes/")
+    page.get_by_label("Questions", exact=True).select_option("10")
+    page.get_by_label("Minutes", exact=True).select_option("15")
+    page.get_by_role("button", name="Start a shorter exam").click()
+    expect(page.get_by_role("timer")).to_have_text(re.compile(r"^1[45]:\d\d$"))
+    spoken = page.locator("#timer-status")
+    page.clock.run_for(3000)
+    expect(spoken).to_have_text("")
+    page.clock.fast_forward("10:00")
+    expect(spoken).to_have_text("5 minutes left in the exam.")
+    expect(page.get_by_role("timer")).to_have_text(re.compile(r"^[45]:\d\d$"))
+    page.clock.fast_forward("01:00")
+    expect(spoken).to_have_text("5 minutes left in the exam.")
