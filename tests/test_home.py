@@ -77,9 +77,12 @@ def test_days_to_the_exam_date_set_from_the_home_page(client, auth, db):
     assert '<span class="big-number">12</span> days to your exam' in _page(client)
 
 
-def test_exam_date_form_never_sends_elsewhere(client):
-    response = client.post("/quizzes/exam-date", data={"exam_date": "", "next": "https://evil.example/"})
-    assert response.headers["Location"] == "/"
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/", "/\\evil.example", "/\n", "/\t"]
+)
+def test_exam_date_form_never_sends_elsewhere(client, target):
+    response = client.post("/quizzes/exam-date", data={"exam_date": "", "next": target})
+    assert response.status_code == 303 and response.headers["Location"] == "/"
 
 
 def test_recent_results_show_scores_and_practice_counts(app, client, auth, db):
