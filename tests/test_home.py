@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from web import quiz_store
 from web.db import connect
 
 
@@ -57,15 +58,24 @@ def test_an_exam_whose_time_ran_out_leads_to_its_result(client, auth, db):
     assert "See your result" in _page(client)
 
 
-def test_reviews_due_today_and_the_week_ahead_come_from_the_schedule(app, client, auth, db):
-    auth.signup()
+def _answer_two_wrong(client):
     client.post("/quizzes/practice", data={"size": "5"})
     for number in (1, 2):
         client.post(f"/quizzes/attempts/1/{number}", data={"option": "none", "answer": "definitely not it"})
+
+
+def test_reviews_due_today_and_the_week_ahead_come_from_the_schedule(client, auth, monkeypatch):
+    auth.signup()
+    _answer_two_wrong(client)
     page = _page(client)
-    assert re.search(r'<span class="big-number">2</span> questions due for review today', page)
-    assert "Review them now" in page
+    assert re.search(r'<span class="big-number">2</span> questions due for review today, 0 of them now', page)
+    assert "Review them now" not in page
     assert page.count('<th scope="row">') >= 7 and "Reviews due in the next 7 days" in page
+    later = quiz_store.now_utc() + datetime.timedelta(minutes=20)
+    monkeypatch.setattr(quiz_store, "now_utc", lambda: later)
+    page = _page(client)
+    assert re.search(r'<span class="big-number">2</span> questions due for review today\.', page)
+    assert "Review them now" in page
 
 
 def test_days_to_the_exam_date_set_from_the_home_page(client, auth, db):

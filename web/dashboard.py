@@ -42,9 +42,9 @@ def recent_results(db: Database, user_id: int) -> list[dict]:
     return [{**row, "result": json.loads(row["result"]) if row["result"] else None} for row in rows]
 
 
-def review_forecast(db: Database, user_id: int, question_ids, exam_date: datetime.date | None) -> list[dict]:
-    """Reviews due today (overdue included) and on each of the next days, from the FSRS cards of questions
-    still in the bank."""
+def reviews(db: Database, user_id: int, question_ids, exam_date: datetime.date | None) -> dict:
+    """From the FSRS cards of questions still in the bank: how many are due now, and a forecast of those
+    due today (overdue included) and on each of the next days."""
     cards = {
         row["question_id"]: json.loads(row["card"])
         for row in db.query("SELECT question_id, card FROM cards WHERE user_id = ?", [user_id])
@@ -52,10 +52,13 @@ def review_forecast(db: Database, user_id: int, question_ids, exam_date: datetim
     }
     now = quiz_store.now_utc()
     counts = schedule.forecast(cards, now, exam_date, FORECAST_DAYS)
-    return [
-        {"date": now.date() + datetime.timedelta(days=offset), "count": count}
-        for offset, count in enumerate(counts)
-    ]
+    return {
+        "due_now": len(schedule.due(cards, now, exam_date)),
+        "forecast": [
+            {"date": now.date() + datetime.timedelta(days=offset), "count": count}
+            for offset, count in enumerate(counts)
+        ],
+    }
 
 
 def days_to(exam_date: datetime.date | None) -> int | None:

@@ -24,11 +24,10 @@ def index():
             continue_item=dashboard.continue_item(db, g.user.id),
             now=quiz_store.now_utc().isoformat(timespec="seconds"),
             results=dashboard.recent_results(db, g.user.id),
-            forecast=dashboard.review_forecast(db, g.user.id, bank().questions, exam_date),
+            reviews=dashboard.reviews(db, g.user.id, bank().questions, exam_date),
             exam_date=exam_date,
             days_to_exam=dashboard.days_to(exam_date),
         )
-        context["returning"] = bool(
-            context["continue_item"] or context["results"] or any(d["count"] for d in context["forecast"])
-        )
+        coming = any(day["count"] for day in context["reviews"]["forecast"])
+        context["returning"] = bool(context["continue_item"] or context["results"] or coming)
     return render("home/index.html", "home/_content.html", **context)
