@@ -408,7 +408,8 @@ class Network:
         """The machine a name or an IPv4 address reaches from the terminal's machine: with two on one
         address, the one whose ARP reply the asker's neighbour table holds (it flips between them)."""
         asker = self.world.current[0]
-        if host.lower() in ("localhost", "127.0.0.1", "::1"):
+        own = {link.get("ipv4") for link in lan.links(asker)}  # a host's virbr0 address is its own too
+        if host.lower() in ("localhost", "127.0.0.1", "::1") or host in own:
             return self.name_of(asker), asker
         if _is_ipv4(host) and lan.link_for(asker, host) is not None:
             macs = lan.resolve(asker, host)

@@ -14,7 +14,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import ipaddress
 
+from simulator import lan
 from simulator.commands import Context, command
 from simulator.filesystem import FsError
 from simulator.keys import KEY_LABELS, fingerprint, parse_key
@@ -179,6 +181,12 @@ def ssh(ctx: Context, argv: list[str]) -> int:
         user, destination = destination.rsplit("@", 1)
     network = getattr(ctx.machine, "network", None)
     found = network.find(destination) if network is not None else None
+    if found is None and _is_ipv4(destination):
+        # An address needs no lookup: nobody answers ARP for it on a link (EHOSTUNREACH after ARP gives
+        # up), or the packets go to the gateway and nothing comes back (connect() times out).
+        reason = "No route to host" if lan.link_for(ctx.machine, destination) else "Connection timed out"
+        ctx.err(f"ssh: connect to host {destination} port {port}: {reason}\n")
+        return 255
     if found is None:
         ctx.err(f"ssh: Could not resolve hostname {destination.lower()}: Name or service not known\n")
         return 255
@@ -208,9 +216,10 @@ def ssh(ctx: Context, argv: list[str]) -> int:
             ctx.err("Host key verification failed.\n")
             return 255
         request["new"] = True
+        address = destination if _is_ipv4(destination) else network.address(name)  # where ssh connected
         request["fingerprint"] = fingerprint(blob)
         request["question"] = (
-            f"The authenticity of host '{destination} ({network.address(name)})' can't be established.\n"
+            f"The authenticity of host '{destination} ({address})' can't be established.\n"
             f"{label} key fingerprint is {fingerprint(blob)}.\n" + other_names(ctx, path, destination, key)
         )
         if strict in ("no", "off", "accept-new"):
@@ -220,3 +229,11 @@ def ssh(ctx: Context, argv: list[str]) -> int:
         return 255
     ctx.effects["ssh"] = request
     return 0
+
+
+def _is_ipv4(text: str) -> bool:
+    try:
+        ipaddress.IPv4Address(text)
+    except ValueError:
+        return False
+    return True

@@ -495,3 +495,26 @@ def test_two_clones_on_one_address_answer_ping_twice():
     assert output[1].startswith(f"64 bytes from {shared}: icmp_seq=1 ttl=64 time=")
     assert output[2].endswith(" ms (DUP!)") and "icmp_seq=1 " in output[2]
     assert output[-2] == "2 packets transmitted, 2 received, +2 duplicates, 0% packet loss, time 1006ms"
+
+
+def test_ssh_to_an_address_nobody_holds_fails_to_connect_instead_of_resolving(world):
+    assert _run(world, "ssh 192.168.122.77") == (
+        "ssh: connect to host 192.168.122.77 port 22: No route to host\n",
+        255,
+    )
+    assert _run(world, "ssh 10.9.9.9") == (
+        "ssh: connect to host 10.9.9.9 port 22: Connection timed out\n",
+        255,
+    )
+    assert _run(world, "ssh 999.1.1.1") == (
+        "ssh: Could not resolve hostname 999.1.1.1: Name or service not known\n",
+        255,
+    )
+
+
+def test_ssh_from_a_guest_to_its_host_names_the_address_it_connected_to(world):
+    _run(world, "sudo virsh console web01")
+    output, _ = _run(world, "ssh 192.168.122.1")
+    assert output.startswith(
+        "The authenticity of host '192.168.122.1 (192.168.122.1)' can't be established.\n"
+    )
