@@ -365,8 +365,6 @@ def _install(ctx: Context, connection: Connection, options: dict) -> None:
     name = options.get("name", "")
     if not name:
         raise CloneError("--name is required")
-    if name in connection.domains:
-        raise CloneError(f"Guest name '{name}' is already in use.")
     if "/" in name:
         raise CloneError(f"XML error: name {name} cannot contain '/'")
     memory, vcpus = _count(options["memory"], "--memory"), _count(options.get("vcpus", "1"), "--vcpus")
@@ -389,6 +387,18 @@ def _install(ctx: Context, connection: Connection, options: dict) -> None:
         raise CloneError("--osinfo/--os-variant OS name is required, but no value was\nset or detected.")
     if os_name not in OS_VARIANTS:
         raise CloneError(f"Unknown OS name '{os_name}'. See `--osinfo list` for valid values.")
+    ctx.out("\nStarting install...\n")
+    # Installer.start_install: Guest.validate_name, then virt-install's install_fail (virtinst 4.1)
+    problem = f"Guest name '{name}' can not contain ' ' character." if " " in name else ""
+    if name in connection.domains:
+        problem = problem or f"Guest name '{name}' is already in use."
+    if problem:
+        raise CloneError(
+            f"{problem}\nDomain installation does not appear to have been successful.\n"
+            "If it was, you can restart your domain by running:\n"
+            f"  virsh --connect {'qemu:///system' if connection.system else 'qemu:///session'} start {name}\n"
+            "otherwise, please restart your installation."
+        )
     path = _clone_path(ctx, name, name, f"{libvirt.IMAGES}/{name}.qcow2")
     virtio = os_name != "generic"  # libosinfo: an OS known to support virtio gets virtio devices
     from simulator.machine import Machine
@@ -413,7 +423,6 @@ def _install(ctx: Context, connection: Connection, options: dict) -> None:
     host.network.add(key, guest)
     domain = libvirt.define(host, name, guest, key, disk=path)
     domain.update(vcpus=vcpus, memory_kib=memory * 1024)
-    ctx.out("\nStarting install...\n")
     # a new qcow2 volume is sparse: the meter shows its capacity at once
     ctx.out(
         _meter(host, f"Allocating '{posixpath.basename(path)}'", {"size": capacity, "allocated": capacity}, 0)

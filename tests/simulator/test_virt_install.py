@@ -79,9 +79,16 @@ def test_virt_install_refuses_with_its_own_words(world):
         "An install method must be specified\n"
         "(--location URL, --cdrom CD/ISO, --pxe, --import, --boot hd|cdrom|...)\n"
     )
-    assert (
-        _run(world, INSTALL.replace("vm1", "web01"))[0] == "ERROR    Guest name 'web01' is already in use.\n"
-    )
+    for name, problem in [("web01", "is already in use."), ("'my vm'", "can not contain ' ' character.")]:
+        output, status = _run(world, INSTALL.replace("vm1", name))
+        assert (output, status) == (
+            f"\nStarting install...\nERROR    Guest name '{name.strip(chr(39))}' {problem}\n"
+            "Domain installation does not appear to have been successful.\n"
+            "If it was, you can restart your domain by running:\n"
+            f"  virsh --connect qemu:///system start {name.strip(chr(39))}\n"
+            "otherwise, please restart your installation.\n",
+            1,
+        )
     assert _run(world, INSTALL.replace(ISO, "/nope.iso"))[0] == (
         "ERROR    Must specify storage creation parameters for non-existent path '/nope.iso'.\n"
     )
@@ -96,6 +103,8 @@ def test_virt_install_refuses_with_its_own_words(world):
         "ERROR    --disk size=2: the simulated Ubuntu installer needs at least 4 GiB\n"
     )
     assert "vm1" not in world.machine.hypervisor["domains"]
+    assert "my vm" not in world.machine.hypervisor["domains"]
+    assert not world.machine.fs.exists("/var/lib/libvirt/images/my vm.qcow2")
 
 
 def test_a_linked_clone_is_an_overlay_whose_backing_file_is_the_source(world):
