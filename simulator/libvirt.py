@@ -337,19 +337,24 @@ def disk_owner(host, path: str):
     return next((name for name, domain in domains(host).items() if domain["disk"] == path), None)
 
 
-def attach_disk(host, domain: dict, guest, source: str, target: str, persistent: bool) -> None:
+def attach_disk(
+    host, domain: dict, guest, source: str, target: str, persistent: bool, driver_type: str = "raw"
+) -> None:
     """Hot-plug an image as the guest's virtio disk TARGET (vdb...): the guest's kernel sees what the image
     holds, a copy of its owner's partitions (same UUIDs: a clone's disk beside its source's) or, for an
-    image no domain owns, an empty disk of its virtual size."""
+    image no domain owns, an empty disk of its virtual size. libvirt never probes a format: a qcow2 image
+    attached without --subdriver qcow2 is read as raw, its file's bytes, with no partition the guest knows."""
     owner = disk_owner(host, source)
     owner_guest = host.network.machine(domains(host)[owner]["machine"]) if owner else None
     letter = ord(target[-1]) - ord("a")
     major, first = 253, letter * 16  # virtio_blk's block major, 16 minors a disk
-    if owner_guest is not None and owner_guest.disks:
+    image = parse_image(host.fs.read(source))
+    if image is not None and driver_type != "qcow2":
+        disk = {"size": image["allocated"], "pttype": "", "ptuuid": "", "parts": []}
+    elif owner_guest is not None and owner_guest.disks:
         disk = json.loads(json.dumps(owner_guest.disks[0]))
     else:
-        image = parse_image(host.fs.read(source)) or {"size": 0}
-        disk = {"size": image["size"], "pttype": "", "ptuuid": "", "parts": []}
+        disk = {"size": (image or {"size": 0})["size"], "pttype": "", "ptuuid": "", "parts": []}
     old = disk.get("name", "")
     disk.update(name=target, major=major, minor=first)
     extended = sum(1 for d in guest.disks for p in d["parts"] if p["major"] == 259)

@@ -419,7 +419,10 @@ def _attach_disk(ctx: Context, connection: Connection, options: dict) -> None:
             f'Failed to get "write" lock\nIs another process using the image [{source}]?'
         )
     persistent = bool(options.get("config") or options.get("persistent"))
-    libvirt.attach_disk(ctx.machine, domain, connection.guest(domain), source, target, persistent)
+    driver_type = options.get("subdriver") or "raw"
+    libvirt.attach_disk(
+        ctx.machine, domain, connection.guest(domain), source, target, persistent, driver_type
+    )
     ctx.out("Disk attached successfully\n")
 
 

@@ -167,7 +167,8 @@ def test_a_clone_disk_attached_to_its_source_shows_two_disks_with_one_uuid():
     ):
         world.run(line)
     image = "/var/lib/libvirt/images/web02.qcow2"
-    assert _run(world, f"sudo virsh attach-disk web01 {image} vdb") == ("Disk attached successfully\n\n", 0)
+    attach = f"sudo virsh attach-disk web01 {image} vdb --subdriver qcow2"
+    assert _run(world, attach) == ("Disk attached successfully\n\n", 0)
     listing, _ = _run(world, "sudo virsh -q domblklist web01")
     assert listing.splitlines()[1].split() == ["vdb", image]
     world.run("sudo virsh console web01")
@@ -182,6 +183,21 @@ def test_a_clone_disk_attached_to_its_source_shows_two_disks_with_one_uuid():
     assert _run(world, "sudo virsh start web02")[1] == 0
     refused, _ = _run(world, f"sudo virsh attach-disk web01 {image} vdb")
     assert "error: Failed to attach disk\n" in refused and 'Failed to get "write" lock' in refused
+
+
+def test_a_qcow2_image_attached_without_its_format_is_read_as_raw():
+    world = World.new("kvm-host")
+    for line in (
+        "sudo virsh shutdown web01",
+        "sudo virt-clone --original web01 --name web02 --auto-clone",
+        "sudo virsh start web01",
+    ):
+        world.run(line)
+    image = "/var/lib/libvirt/images/web02.qcow2"
+    assert _run(world, f"sudo virsh attach-disk web01 {image} vdb") == ("Disk attached successfully\n\n", 0)
+    world.run("sudo virsh console web01")
+    assert "vdb1" not in _run(world, "lsblk")[0], "libvirt probes no format: the guest sees qcow2's bytes"
+    assert "/dev/vdb" not in _run(world, "sudo blkid")[0]
 
 
 def test_attach_disk_refusals_are_libvirt_words():
