@@ -182,7 +182,9 @@ DESCRIPTION
        start, shutdown, reboot, destroy, undefine DOMAIN
        dominfo, domstate, domiflist, domblklist, dumpxml DOMAIN
        console DOMAIN       attach the terminal to the guest's serial console (exit comes back)
-       attach-disk DOMAIN SOURCE TARGET [--persistent]   plug an image in as disk TARGET (vdb)
+       attach-disk DOMAIN SOURCE TARGET [--subdriver qcow2] [--persistent]
+                            plug an image in as disk TARGET (vdb); without --subdriver it is read
+                            as raw (libvirt never guesses a format)
        detach-disk DOMAIN TARGET
        metadata DOMAIN URI [--key KEY --set XML | --remove]   a custom metadata element
        net-list, net-dhcp-leases NETWORK
