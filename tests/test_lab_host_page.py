@@ -128,6 +128,18 @@ def test_a_clone_needs_a_name_and_a_name_is_data_not_shell(htmx, lab, db):
     assert "No such file" in _terminal(htmx, "sudo ls /root/pwned")
 
 
+def test_a_name_that_looks_like_an_option_is_given_to_argparse_with_an_equals_sign(htmx, lab, db):
+    page = _clone(htmx, "db01", "-db")
+    assert "# virt-clone --original db01 --name=-db --auto-clone\n" in _status(page)
+    assert "Clone &#39;-db&#39; created successfully." in _status(page)
+    page = _clone(htmx, "-db", "-db2")
+    assert "# virt-clone --original=-db --name=-db2 --auto-clone\n" in _status(page)
+    page = htmx.post(lab + "/machines/create", data={**NEW_VM, "name": "-vm"}).get_data(as_text=True)
+    assert "# virt-install --name=-vm --vcpus 2" in _status(page)
+    assert _status(page).endswith("Restarting guest.</pre>")
+    assert {"-db", "-db2", "-vm"} <= set(_state(db)["machines"]["main"]["hypervisor"]["domains"])
+
+
 def test_export_downloads_a_real_ova_of_a_shut_off_guest(client, htmx, lab):
     response = _export(client, "db01")
     assert response.status_code == 200

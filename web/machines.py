@@ -86,6 +86,12 @@ def _domain_argument(name: str) -> str:
     return f"-- {shlex.quote(name)}" if name.startswith("-") else shlex.quote(name)
 
 
+def _named(option: str, name: str) -> str:
+    """An option and a guest's name for virt-clone or virt-install (argparse): joined by `=` when the name
+    looks like an option, which argparse would not take as the value."""
+    return f"{option}={shlex.quote(name)}" if name.startswith("-") else f"{option} {shlex.quote(name)}"
+
+
 @bp.get("/<scenario_id>/machines")
 def panel(scenario_id):
     scenario, lab = _host_lab(scenario_id)
@@ -154,7 +160,7 @@ def _clone_lines(world, source: str, name: str, kind: str, mac: str) -> list[str
     linked clone (a qcow2 overlay whose backing file is the source's disk), the MAC new or kept."""
     domain = _existing(world, source)
     mac_options = f" --mac {domain['mac']} --check mac_in_use=off" if mac == "keep" else ""
-    virt_clone = f"virt-clone --original {shlex.quote(source)} --name {shlex.quote(name)}"
+    virt_clone = f"virt-clone {_named('--original', source)} {_named('--name', name)}"
     if kind == "full":
         return [f"{virt_clone} --auto-clone{mac_options}"]
     if domain["state"] != "shut off":
@@ -263,7 +269,7 @@ def create(scenario_id):
             raise Refused(f"Install medium: choose one of the ISO images in {libvirt.IMAGES}.")
         os_name = "ubuntu24.04" if request.form.get("drivers") else "generic"
         return [
-            f"virt-install --name {shlex.quote(name)} --vcpus {vcpus} --memory {memory} --disk size={disk} "
+            f"virt-install {_named('--name', name)} --vcpus {vcpus} --memory {memory} --disk size={disk} "
             f"--network network={network} --cdrom {shlex.quote(medium)} --os-variant {os_name} "
             "--noautoconsole --wait -1"
         ]

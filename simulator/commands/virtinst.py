@@ -36,6 +36,15 @@ class CloneError(Exception):
     pass
 
 
+NEGATIVE_NUMBER = re.compile(r"-\d+|-\d*\.\d+")
+
+
+def _looks_like_option(word: str) -> bool:
+    """argparse's test for the word after an option that wants a value: '-x' is an option, not the value
+    (`--name=-x` passes one), unless it is a negative number or holds a space."""
+    return word.startswith("-") and word != "-" and " " not in word and not NEGATIVE_NUMBER.fullmatch(word)
+
+
 def _options(args: list[str]) -> dict:
     found: dict = {"file": [], "mac": [], "check": []}
     while args:
@@ -47,7 +56,7 @@ def _options(args: list[str]) -> dict:
             found["preserve"] = True
         elif key in WITH_VALUE:
             if not value:
-                if not args:
+                if not args or _looks_like_option(args[0]):
                     raise CloneError(f"argument {ARGUMENTS[WITH_VALUE[key]]}: expected one argument")
                 value = args.pop(0)
             name = WITH_VALUE[key]
@@ -290,8 +299,10 @@ def _install_options(args: list[str]) -> dict:
         if key in INSTALL_FLAGS and not has_value:
             found[INSTALL_FLAGS[key]] = True
         elif key in INSTALL_WITH_VALUE:
-            if not has_value:
-                if not args:
+            if not has_value and key == "--wait" and (not args or _looks_like_option(args[0])):
+                value = "-1"  # nargs="?", const=-1: wait for the install to end
+            elif not has_value:
+                if not args or _looks_like_option(args[0]):
                     raise CloneError(
                         f"argument {INSTALL_ARGUMENTS[INSTALL_WITH_VALUE[key]]}: expected one argument"
                     )

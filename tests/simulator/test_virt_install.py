@@ -163,3 +163,18 @@ def test_a_template_marked_with_virsh_metadata_cannot_start(world):
     assert _run(world, "sudo virsh metadata web05 urn:x --key x --set '<a'")[0] == (
         "error: XML error: (metadata_xml):1: the metadata is not well-formed XML\n\n"
     )
+
+
+def test_a_name_that_looks_like_an_option_is_no_value_for_argparse(world):
+    world.run("sudo virsh shutdown web01")
+    output, status = _run(world, "sudo virt-clone --original web01 --name -x --auto-clone")
+    assert (output, status) == (
+        "usage: virt-clone --original [NAME] ...\n"
+        "virt-clone: error: argument -n/--name: expected one argument\n",
+        2,
+    )
+    output, status = _run(world, INSTALL.replace("--name vm1", "--name -x"))
+    assert status == 2 and output.endswith("virt-install: error: argument -n/--name: expected one argument\n")
+    assert _run(world, "sudo virt-clone --original web01 --name=-x --auto-clone")[1] == 0
+    assert _run(world, INSTALL.replace("--name vm1", "--name=-y").replace("--wait -1", "--wait"))[1] == 0
+    assert world.machine.hypervisor["domains"]["-y"]["state"] == "running", "a bare --wait waits for the end"
