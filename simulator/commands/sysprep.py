@@ -11,6 +11,9 @@ domain's); UNVERIFIED: the elapsed times of the progress lines, and the wording 
 
 from __future__ import annotations
 
+import posixpath
+
+from simulator import libvirt
 from simulator.commands import Context, command
 from simulator.commands.virsh import VirshError, connect
 from simulator.filesystem import FsError
@@ -91,6 +94,28 @@ def _fail(ctx: Context, message: str) -> int:
 
 
 TRY_HELP = "Try ‘virt-sysprep --help’ for more information.\n"
+WITH_VALUE = ("-d", "--domain", "--operations", "--ops", "--enable", "--hostname", "-c", "--connect")
+
+
+def _disk_guest(ctx: Context, path: str):
+    """The guest whose system a disk image (-a) holds, or why libguestfs cannot open it. UNVERIFIED: the
+    wording QEMU's errors take inside libguestfs's (the direct backend's qemu -drive)."""
+    fs, host = ctx.machine.fs, ctx.machine
+    if not fs.exists(path, ctx.cwd, ctx.uid):
+        return f"libguestfs error: {path}: No such file or directory"
+    if not fs.access(path, "rw", ctx.cwd, ctx.uid):
+        qemu = f"qemu-system-x86_64: -drive file={path}"
+        return f"libguestfs error: {qemu}: Could not open '{path}': Permission denied"
+    owner = libvirt.disk_owner(host, path)
+    if owner is None:
+        return "no operating systems were found in the guest image"
+    domain = libvirt.domains(host)[owner]
+    if domain["state"] != "shut off":
+        return (
+            f'libguestfs error: qemu-system-x86_64: -drive file={path}: Failed to get "write" lock\n'
+            "Is another process using the image?"
+        )
+    return host.network.machine(domain["machine"])
 
 
 def _remove(fs, patterns: list[str]) -> None:
@@ -168,7 +193,7 @@ NAME
        virt-sysprep - reset a shut-off virtual machine so that clones can be made from it
 
 SYNOPSIS
-       virt-sysprep -d DOMAIN [--operations OP,...] [--hostname NAME] [-n]
+       virt-sysprep {-d DOMAIN | -a DISK-IMAGE} [--operations OP,...] [--hostname NAME] [-n]
        virt-sysprep --list-operations
 
 DESCRIPTION
@@ -180,12 +205,12 @@ DESCRIPTION
 )
 def virt_sysprep(ctx: Context, argv: list[str]) -> int:
     args = argv[1:]
-    domain_name = operations = enable = hostname = uri = None
+    domain_name = disk = operations = enable = hostname = uri = None
     dry_run = quiet = False
     while args:
         arg = args.pop(0)
         name, has_value, value = arg.partition("=")
-        if name in ("-d", "--domain", "--operations", "--ops", "--enable", "--hostname", "-c", "--connect"):
+        if name in (*WITH_VALUE, "-a", "--add", "--format"):
             if not has_value:
                 if not args:
                     ctx.err(f"virt-sysprep: option '{name}' requires an argument\n{TRY_HELP}")
@@ -193,6 +218,10 @@ def virt_sysprep(ctx: Context, argv: list[str]) -> int:
                 value = args.pop(0)
             if name in ("-d", "--domain"):
                 domain_name = value
+            elif name in ("-a", "--add"):
+                disk = posixpath.normpath(posixpath.join(ctx.cwd, value))
+            elif name == "--format":
+                continue  # the image's format: libguestfs reads the qcow2 it is told about
             elif name in ("--operations", "--ops"):
                 operations = value
             elif name == "--enable":
@@ -214,10 +243,16 @@ def virt_sysprep(ctx: Context, argv: list[str]) -> int:
         else:
             ctx.err(f"virt-sysprep: unrecognized option '{arg}'\n{TRY_HELP}")
             return 1
-    if domain_name is None:
+    if domain_name is None and disk is None:
         return _fail(
             ctx,
             "you must give either -a or -d options.  Read virt-sysprep(1) man page for further information.",
+        )
+    if domain_name is not None and disk is not None:
+        return _fail(
+            ctx,
+            "you cannot give -a and -d options together.  "
+            "Read virt-sysprep(1) man page for further information.",
         )
     chosen = _selected(operations, enable)
     if isinstance(chosen, str):
@@ -225,15 +260,20 @@ def virt_sysprep(ctx: Context, argv: list[str]) -> int:
     # "Examining the guest" comes before libguestfs opens the domain (sysprep/main.ml), so before its errors
     if not quiet:
         ctx.out("[   0.0] Examining the guest ...\n")
-    try:
-        connection = connect(ctx, uri)
-        _, domain = connection.lookup(domain_name)
-    except VirshError:
-        missing = f"Domain not found: no domain with matching name '{domain_name}'"
-        return _fail(ctx, f"libguestfs error: no libvirt domain called ‘{domain_name}’: {missing}")
-    if domain["state"] != "shut off":
-        return _fail(ctx, f"libguestfs error: {LIVE}")
-    guest = connection.guest(domain)
+    if disk is not None:
+        guest = _disk_guest(ctx, disk)
+        if isinstance(guest, str):
+            return _fail(ctx, guest)
+    else:
+        try:
+            connection = connect(ctx, uri)
+            _, domain = connection.lookup(domain_name)
+        except VirshError:
+            missing = f"Domain not found: no domain with matching name '{domain_name}'"
+            return _fail(ctx, f"libguestfs error: no libvirt domain called ‘{domain_name}’: {missing}")
+        if domain["state"] != "shut off":
+            return _fail(ctx, f"libguestfs error: {LIVE}")
+        guest = connection.guest(domain)
     elapsed = 4.8
     lines = []
     for name in chosen:

@@ -87,3 +87,21 @@ def test_clones_of_a_sysprepped_guest_boot_with_ids_of_their_own(host):
     first, second = _guest(host, "web01"), _guest(host, "web02")
     assert first.machine_id() != second.machine_id()
     assert first.machine_id() and second.machine_id()
+
+
+def test_a_disk_image_given_with_a_resets_its_guest_as_d_does(host):
+    guest = _guest(host, "db01")
+    image = "/var/lib/libvirt/images/db01.qcow2"
+    output, status = _run(host, f"sudo virt-sysprep -a {image} --format qcow2 --enable machine-id")
+    assert (output, status) == ('[   0.0] Examining the guest ...\n[   4.9] Performing "machine-id" ...\n', 0)
+    assert guest.fs.read("/etc/machine-id") == ""
+    running = host.run("sudo virt-sysprep -a /var/lib/libvirt/images/web01.qcow2")
+    assert running.status == 1 and 'Failed to get "write" lock' in running.stderr
+    refused = host.run(f"virt-sysprep -a {image}")  # root's 0600 image
+    assert refused.status == 1 and "Permission denied" in refused.stderr
+    assert (
+        "libguestfs error: /nope.img: No such file or directory"
+        in host.run("sudo virt-sysprep -a /nope.img").stderr
+    )
+    both = host.run(f"sudo virt-sysprep -a {image} -d db01")
+    assert both.stderr.startswith("virt-sysprep: error: you cannot give -a and -d options together.  Read")
