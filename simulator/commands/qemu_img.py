@@ -53,20 +53,65 @@ def _open_error(path: str, error: FsError) -> str:
 
 
 def _info(ctx: Context, args: list[str]) -> int:
-    files = [arg for arg in args if not arg.startswith("-")]
+    """info [-f FMT] [-U] [--backing-chain] FILENAME: each image of the chain, a blank line between them."""
+    fmt, chain, share, files = "", False, False, []
+    while args:
+        arg = args.pop(0)
+        if arg == "-f" and args:
+            fmt = args.pop(0)
+        elif arg == "--backing-chain":
+            chain = True
+        elif arg in ("-U", "--force-share"):
+            share = True
+        elif arg.startswith("--"):
+            ctx.err(f"qemu-img: unrecognized option '{arg}'\nTry 'qemu-img --help' for more information\n")
+            return 1
+        elif arg.startswith("-") and len(arg) > 1:
+            ctx.err(f"qemu-img: invalid option -- '{arg[1:2]}'\nTry 'qemu-img --help' for more information\n")
+            return 1
+        else:
+            files.append(arg)
     if len(files) != 1:
         ctx.err("qemu-img: Expecting one image file name\nTry 'qemu-img --help' for more information\n")
         return 1
-    path = files[0]
+    path, shown = files[0], []
+    while path:
+        described = _describe(ctx, path, fmt, share)
+        if isinstance(described, str):
+            ctx.out("\n".join(shown))
+            ctx.err(described)
+            return 1
+        text, backing = described
+        shown.append(text)
+        path, fmt, share = (backing if chain else ""), "", True  # a backing file is opened read-only
+    ctx.out("\n".join(shown))
+    return 0
+
+
+def _describe(ctx: Context, path: str, fmt: str, share: bool) -> tuple[str, str] | str:
+    """One image as info prints it, and its backing file's actual path; or the error that stops it.
+    Without -U, QEMU's image locking refuses an image a running guest writes (QEMU 8.2)."""
     try:
         text = ctx.machine.fs.read(path, ctx.cwd, ctx.uid)
     except FsError as error:
-        ctx.err(_open_error(path, error))
-        return 1
+        return _open_error(path, error)
+    absolute = posixpath.normpath(posixpath.join(ctx.cwd, path))
+    if not share and _written(ctx.machine, absolute):
+        return (
+            f"qemu-img: Could not open '{path}': Failed to get shared \"write\" lock\n"
+            f"Is another process using the image [{path}]?\n"
+        )
     image = libvirt.parse_image(text)
+    if fmt == "qcow2" and image is None:
+        return f"qemu-img: Could not open '{path}': Image is not in qcow2 format\n"
+    if fmt not in ("", "raw", "qcow2"):
+        return f"qemu-img: Could not open '{path}': Unknown driver '{fmt}'\n"  # UNVERIFIED: vmdk, vdi...
     length = image["allocated"] if image else len(text.encode())
+    if fmt == "raw":
+        image = None  # a qcow2 file read as data: a raw image of the file's length
     on_disk = -(-length // 4096) * 4096 + (4096 if image else 0)  # ext4's count for a new qcow2: 196 KiB
     lines = [f"image: {path}"]
+    backing_path = ""
     if image is None:
         lines += ["file format: raw", f"virtual size: {size_to_str(length)} ({length} bytes)"]
         lines += [f"disk size: {size_to_str(on_disk)}"]
@@ -76,15 +121,23 @@ def _info(ctx: Context, args: list[str]) -> int:
         lines += [f"disk size: {size_to_str(on_disk)}", "cluster_size: 65536"]
         if image["backing"]:
             backing = image["backing"]
-            actual = posixpath.normpath(posixpath.join(posixpath.dirname(path) or ".", backing))
-            shown = backing if actual == backing else f"{backing} (actual path: {actual})"
+            backing_path = posixpath.normpath(posixpath.join(posixpath.dirname(path) or ".", backing))
+            shown = backing if backing_path == backing else f"{backing} (actual path: {backing_path})"
             lines += [f"backing file: {shown}", "backing file format: qcow2"]
-    ctx.out("\n".join(lines) + "\n" + (QCOW2_SPECIFIC if image else ""))
-    ctx.out(
-        f"Child node '/file':\n    filename: {path}\n    protocol type: file\n"
+    return (
+        "\n".join(lines)
+        + "\n"
+        + (QCOW2_SPECIFIC if image else "")
+        + f"Child node '/file':\n    filename: {path}\n    protocol type: file\n"
         f"    file length: {size_to_str(length)} ({length} bytes)\n    disk size: {size_to_str(on_disk)}\n"
-    )
-    return 0
+    ), backing_path
+
+
+def _written(host, path: str) -> bool:
+    """Whether a running guest has the image open for writing: its own disk, or one attached to it."""
+    owner = libvirt.disk_owner(host, path)
+    running = owner is not None and libvirt.domains(host)[owner]["state"] == "running"
+    return running or libvirt.holder(host, path) is not None
 
 
 def _create(ctx: Context, args: list[str]) -> int:
@@ -160,13 +213,14 @@ NAME
        qemu-img - QEMU disk image utility
 
 SYNOPSIS
-       qemu-img info FILENAME
+       qemu-img info [-f FMT] [-U] [--backing-chain] FILENAME
        qemu-img create -f qcow2 [-b BACKING_FILE -F qcow2] FILENAME [SIZE]
 
 DESCRIPTION
-       info shows an image's format, virtual size, space used and backing file. create makes a new
-       qcow2 image; with -b it is an overlay (a linked clone) whose unwritten clusters are read from
-       BACKING_FILE, which must then never change. SIZE takes k, M, G, T suffixes.
+       info shows an image's format, virtual size, space used and backing file (--backing-chain: the
+       whole chain); the disk of a running guest is locked, -U (--force-share) reads it anyway.
+       create makes a new qcow2 image; with -b it is an overlay (a linked clone) whose unwritten
+       clusters are read from BACKING_FILE, which must then never change. SIZE takes k, M, G, T suffixes.
 """,
 )
 def qemu_img(ctx: Context, argv: list[str]) -> int:

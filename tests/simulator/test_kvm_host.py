@@ -360,7 +360,12 @@ def test_qemu_img_info_of_a_guest_disk_and_an_overlay(world):
         "Permission denied\n",
         1,
     )
-    output, status = _run(world, f"sudo qemu-img info {IMAGES}/web01.qcow2")
+    assert _run(world, f"sudo qemu-img info {IMAGES}/web01.qcow2") == (
+        f"qemu-img: Could not open '{IMAGES}/web01.qcow2': Failed to get shared \"write\" lock\n"
+        f"Is another process using the image [{IMAGES}/web01.qcow2]?\n",
+        1,
+    )  # web01 runs: QEMU holds its image's write lock
+    output, status = _run(world, f"sudo qemu-img info -U {IMAGES}/web01.qcow2")
     assert output.startswith(
         f"image: {IMAGES}/web01.qcow2\nfile format: qcow2\nvirtual size: 25 GiB (26843545600 bytes)\n"
     )
@@ -517,4 +522,23 @@ def test_ssh_from_a_guest_to_its_host_names_the_address_it_connected_to(world):
     output, _ = _run(world, "ssh 192.168.122.1")
     assert output.startswith(
         "The authenticity of host '192.168.122.1 (192.168.122.1)' can't be established.\n"
+    )
+
+
+def test_qemu_img_info_of_a_whole_backing_chain_and_a_format_given(world):
+    world.run("sudo virsh shutdown web01")
+    world.run(f"sudo qemu-img create -f qcow2 -b {IMAGES}/web01.qcow2 -F qcow2 {IMAGES}/web03.qcow2")
+    output, status = _run(world, f"sudo qemu-img info --backing-chain {IMAGES}/web03.qcow2")
+    assert status == 0
+    top, base = output.split("\n\n")
+    assert top.startswith(f"image: {IMAGES}/web03.qcow2\n") and f"backing file: {IMAGES}/web01.qcow2\n" in top
+    assert base.startswith(f"image: {IMAGES}/web01.qcow2\nfile format: qcow2\n")
+    raw, _ = _run(world, f"sudo qemu-img info -f raw {IMAGES}/web01.qcow2")
+    assert raw.startswith(f"image: {IMAGES}/web01.qcow2\nfile format: raw\nvirtual size: 2.08 GiB")
+    assert _run(world, "sudo qemu-img info -f qcow2 /etc/hostname") == (
+        "qemu-img: Could not open '/etc/hostname': Image is not in qcow2 format\n",
+        1,
+    )
+    assert _run(world, f"sudo qemu-img info --json {IMAGES}/web01.qcow2")[0].startswith(
+        "qemu-img: unrecognized option '--json'\n"
     )

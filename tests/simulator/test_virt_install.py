@@ -38,7 +38,7 @@ def test_virt_install_from_the_iso_waits_for_the_installer_then_restarts_the_gue
         "Restarting guest.",
     ]
     assert " vm1     running" in _run(world, "sudo virsh list")[0]
-    info, _ = _run(world, "sudo qemu-img info /var/lib/libvirt/images/vm1.qcow2")
+    info, _ = _run(world, "sudo qemu-img info -U /var/lib/libvirt/images/vm1.qcow2")
     assert "virtual size: 10 GiB (10737418240 bytes)" in info
     world.run("sudo virsh console vm1")
     assert _run(world, "lsblk -dn -o NAME,SIZE /dev/vda") == ("vda 10G\n", 0), "the guest sees that disk"
