@@ -360,7 +360,8 @@ def _domstate(ctx: Context, connection: Connection, options: dict) -> None:
 def _domiflist(ctx: Context, connection: Connection, options: dict) -> None:
     _, domain = _domain(connection, options)
     interface = f"vnet{domain['vnet']}" if domain["state"] == "running" else "-"
-    row = [interface, "network", domain["network"], "virtio", domain["mac"]]
+    model = "virtio" if domain.get("virtio", True) else "e1000e"  # as its XML's <model type=...>
+    row = [interface, "network", domain["network"], model, domain["mac"]]
     ctx.out(table(["Interface", "Type", "Source", "Model", "MAC"], [row], options["quiet"]))
 
 

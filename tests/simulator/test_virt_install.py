@@ -59,6 +59,12 @@ def test_a_generic_guest_gets_emulated_devices_and_no_guest_agent(world):
     world.run(INSTALL.replace("vm1", "vm2") + " --os-variant generic")
     assert _run(world, "sudo virsh -q domblklist vm2")[0].split()[0] == "sda"
     assert "<model type='e1000e'/>" in _run(world, "sudo virsh dumpxml vm2")[0]
+    assert _run(world, "sudo virsh -q domiflist vm2")[0].split()[:4] == [
+        "vnet2",
+        "network",
+        "default",
+        "e1000e",
+    ]
     world.run("sudo virsh console vm2")
     modules, _ = _run(world, "lsmod")
     assert "e1000e" in modules and "virtio_net" not in modules and "virtio_blk" not in modules
