@@ -20,8 +20,9 @@ import xml.etree.ElementTree as ET
 import defusedxml
 import defusedxml.ElementTree
 
-from simulator import libvirt
+from simulator import lan, libvirt, packages
 from simulator.commands import Context, command
+from simulator.commands.network import link_local
 from simulator.filesystem import FsError
 
 SOCKET = "/var/run/libvirt/libvirt-sock"
@@ -116,6 +117,7 @@ COMMANDS = {
     "dominfo": (set(), set(), ["domain"]),
     "domstate": ({"reason"}, set(), ["domain"]),
     "domiflist": ({"inactive"}, set(), ["domain"]),
+    "domifaddr": ({"full"}, {"interface", "source"}, ["domain"]),
     "domblklist": ({"inactive", "details"}, set(), ["domain"]),
     "dumpxml": ({"inactive", "security-info", "update-cpu", "migratable"}, set(), ["domain"]),
     "console": ({"force", "safe"}, {"devname"}, ["domain"]),
@@ -181,6 +183,7 @@ DESCRIPTION
        list [--all] [--name] [--state-running|--state-shutoff]
        start, shutdown, reboot, destroy, undefine DOMAIN
        dominfo, domstate, domiflist, domblklist, dumpxml DOMAIN
+       domifaddr DOMAIN [--source lease|arp|agent]   the guest's addresses (agent: from inside)
        console DOMAIN       attach the terminal to the guest's serial console (exit comes back)
        attach-disk DOMAIN SOURCE TARGET [--subdriver qcow2] [--persistent]
                             plug an image in as disk TARGET (vdb); without --subdriver it is read
@@ -365,6 +368,50 @@ def _domiflist(ctx: Context, connection: Connection, options: dict) -> None:
     ctx.out(table(["Interface", "Type", "Source", "Model", "MAC"], [row], options["quiet"]))
 
 
+def _domifaddr(ctx: Context, connection: Connection, options: dict) -> None:
+    """cmdDomIfAddr (libvirt 10.0): the addresses dnsmasq leased to the domain's MAC (lease), the host's
+    neighbour table (arp, no prefix known), or what the guest agent reports from inside (agent: the
+    guest's own interface names; needs the agent's virtio channel and qemu-guest-agent running)."""
+    source = options.get("source") or "lease"
+    if source not in ("lease", "agent", "arp"):
+        raise VirshError(f"Unknown data source '{source}'")
+    _, domain = _domain(connection, options)
+    failed = "Failed to query for interfaces addresses"
+    if domain["state"] != "running":
+        raise VirshError(f"{failed}\n{NOT_RUNNING}")
+    vnet, mac, rows = f"vnet{domain['vnet']}", domain["mac"], []
+    if source == "lease":
+        rows = [(vnet, mac, f"{lease['ip']}/{libvirt.NETWORK['prefix']}") for _, lease in _leases(ctx, mac)]
+    elif source == "arp":
+        entries = lan.entries(ctx.machine)
+        rows = [(vnet, mac, f"{address}/0") for address, _, held, _ in entries if held == mac]
+    else:
+        guest = connection.guest(domain)
+        if not domain.get("virtio", True):
+            raise VirshError(f"{failed}\nargument unsupported: QEMU guest agent is not configured")
+        if "qemu-guest-agent" not in packages.running_services(guest):
+            raise VirshError("Guest agent is not responding: QEMU guest agent is not connected")
+        rows = [("lo", "00:00:00:00:00:00", "127.0.0.1/8"), ("lo", "00:00:00:00:00:00", "::1/128")]
+        for nic in guest.nics:
+            own = [f"{nic['ipv4']}/{nic.get('prefix', 24)}"] if nic.get("ipv4") else []
+            rows += [(nic["name"], nic["mac"], address) for address in [*own, link_local(nic["mac"])]]
+    wanted = options.get("interface")
+    lines, previous = [" Name       MAC address          Protocol     Address", "-" * 79], ""
+    for name, shown_mac, address in rows:
+        if wanted and name != wanted:
+            continue
+        protocol = "ipv6" if ":" in address.split("/")[0] else "ipv4"
+        repeated = name == previous and not options.get("full")  # an interface's name shown once
+        previous = name
+        name, shown_mac = ("-", "-") if repeated else (name, shown_mac)
+        lines.append(f" {name:<10} {shown_mac:<17}    {protocol:<12} {address}")
+    ctx.out("\n".join(lines) + "\n")
+
+
+def _leases(ctx: Context, mac: str) -> list[tuple[str, dict]]:
+    return [(client, lease) for client, lease in libvirt.active_leases(ctx.machine) if lease["mac"] == mac]
+
+
 def _domblklist(ctx: Context, connection: Connection, options: dict) -> None:
     _, domain = _domain(connection, options)
     boot = "vda" if domain.get("virtio", True) else "sda"
@@ -517,6 +564,7 @@ RUN = {
     "dominfo": _dominfo,
     "domstate": _domstate,
     "domiflist": _domiflist,
+    "domifaddr": _domifaddr,
     "domblklist": _domblklist,
     "dumpxml": _dumpxml,
     "console": _console,

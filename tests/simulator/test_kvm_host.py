@@ -542,3 +542,33 @@ def test_qemu_img_info_of_a_whole_backing_chain_and_a_format_given(world):
     assert _run(world, f"sudo qemu-img info --json {IMAGES}/web01.qcow2")[0].startswith(
         "qemu-img: unrecognized option '--json'\n"
     )
+
+
+def test_domifaddr_from_the_leases_the_neighbour_table_and_the_guest_agent(world):
+    mac, header = (
+        _domain(world, "web01")["mac"],
+        (" Name       MAC address          Protocol     Address\n" + "-" * 79 + "\n"),
+    )
+    address = world.machines["web01"].nics[0]["ipv4"]
+    assert _run(world, "sudo virsh domifaddr web01") == (
+        f"{header} vnet0      {mac}    ipv4         {address}/24\n\n",
+        0,
+    )
+    assert _run(world, "sudo virsh domifaddr web01 --source arp") == (header + "\n", 0), "no traffic yet"
+    world.run(f"ping -c 1 {address}")
+    assert _run(world, "sudo virsh domifaddr web01 --source arp")[0] == (
+        f"{header} vnet0      {mac}    ipv4         {address}/0\n\n"
+    )
+    agent, _ = _run(world, "sudo virsh domifaddr web01 --source agent")
+    assert agent.startswith(
+        header + " lo         00:00:00:00:00:00    ipv4         127.0.0.1/8\n -          -"
+    )
+    assert f" enp1s0     {mac}    ipv4         {address}/24\n -          -                    ipv6" in agent
+    assert _run(world, "sudo virsh domifaddr db01") == (
+        "error: Failed to query for interfaces addresses\n"
+        "error: Requested operation is not valid: domain is not running\n\n",
+        1,
+    )
+    assert (
+        _run(world, "sudo virsh domifaddr web01 --source dhcp")[0] == "error: Unknown data source 'dhcp'\n\n"
+    )

@@ -75,6 +75,12 @@ def test_a_generic_guest_gets_emulated_devices_and_no_guest_agent(world):
     assert _run(world, "systemctl status qemu-guest-agent")[0] == (
         "Unit qemu-guest-agent.service could not be found.\n"
     )
+    world.run("exit")
+    assert _run(world, "sudo virsh domifaddr vm2 --source agent") == (
+        "error: Failed to query for interfaces addresses\n"
+        "error: argument unsupported: QEMU guest agent is not configured\n\n",
+        1,
+    )
 
 
 def test_virt_install_refuses_with_its_own_words(world):
