@@ -215,7 +215,16 @@ def stop(host, name: str, clean: bool) -> None:
         if not attached["persistent"] and guest is not None:
             detach_disk(domain, guest, attached["target"])
     if not domain["persistent"]:
-        del domains(host)[name]
+        forget(host, name)
+
+
+def forget(host, name: str) -> None:
+    """A domain gone for good (undefined): its guest machine leaves the lab with it, so that the lab's state
+    shrinks again, unless another domain still names that machine."""
+    domain = domains(host).pop(name)
+    network = getattr(host, "network", None)
+    if network is not None and all(d["machine"] != domain["machine"] for d in domains(host).values()):
+        network.remove(domain["machine"])
 
 
 def client_id(guest, interface: str) -> str:

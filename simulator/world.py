@@ -456,3 +456,8 @@ class Network:
         """A new machine joins the lab (a clone virt-clone made)."""
         machine.network = self
         self.world.machines[name] = machine
+
+    def remove(self, name: str) -> None:
+        """A guest leaves the lab with its undefined domain (never the learner's own machine)."""
+        if self.world.machines.get(name) is not self.world.machine:
+            self.world.machines.pop(name, None)

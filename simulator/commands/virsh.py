@@ -319,7 +319,7 @@ def _undefine(ctx: Context, connection: Connection, options: dict) -> None:
     if domain["state"] == "running":
         domain["persistent"] = False
     else:
-        del connection.domains[name]
+        libvirt.forget(ctx.machine, name)
 
 
 def _dominfo(ctx: Context, connection: Connection, options: dict) -> None:

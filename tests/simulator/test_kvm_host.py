@@ -229,6 +229,22 @@ def test_undefine_a_running_guest_leaves_it_transient_until_it_stops(world):
     assert _run(world, "sudo virsh undefine db01") == ("Domain 'db01' has been undefined\n\n", 0)
     images = "db01.qcow2\nubuntu-24.04.1-live-server-amd64.iso\nweb01.qcow2\n"
     assert world.run(f"sudo ls -1 {IMAGES}").stdout == images  # the disks stay
+    assert list(world.machines) == ["main"], "an undefined guest leaves the lab: its state is freed"
+
+
+def test_guests_cloned_then_undefined_give_their_room_back(world):
+    world.run("sudo virsh shutdown web01")
+    empty = len(json.dumps(world.to_dict()))
+    for name in ("c1", "c2"):
+        world.run(f"sudo virt-clone --original web01 --name {name} --auto-clone")
+    assert len(json.dumps(world.to_dict())) > empty + 15000
+    for name in ("c1", "c2"):
+        world.run(f"sudo virsh undefine {name} --remove-all-storage")
+    assert len(json.dumps(world.to_dict())) < empty + 1000
+    assert (
+        World.from_dict(json.loads(json.dumps(world.to_dict()))).run("sudo virsh list --all").stdout
+        == (_run(world, "sudo virsh list --all")[0])
+    )
 
 
 def test_a_clone_shares_everything_inside_its_disk(world):
