@@ -200,6 +200,7 @@ ROUTES = [
     ("post", "/machines/clone", {"domain": "db01", "name": "db02"}),
     ("post", "/machines/template", {"domain": "db01"}),
     ("post", "/machines/deploy", {"domain": "db01", "name": "db02"}),
+    ("post", "/machines/delete", {"domain": "db01"}),
     ("post", "/machines/create", {"name": "vm1", "vcpus": "1", "memory": "1024", "disk": "8"}),
     ("post", "/machines/import", {"name": "db02"}),
     ("get", "/machines/export?domain=db01", None),
@@ -379,3 +380,24 @@ def test_create_installs_a_guest_with_or_without_its_drivers(htmx, lab, db):
 def test_create_refuses_a_field_it_cannot_take(htmx, lab, db, change, message):
     assert _refusal(htmx.post(lab + "/machines/create", data={**NEW_VM, **change})) == message
     assert "vm1" not in _domains(db)
+
+
+def test_delete_undefines_a_shut_off_guest_with_its_disk_and_frees_the_lab(htmx, lab, db):
+    fields = {"domain": "db01", "name": "db02", "kind": "linked", "mac": "generate"}
+    htmx.post(lab + "/machines/clone", data=fields)
+    assert _refusal(htmx.post(lab + "/machines/delete", data={"domain": "web01"})) == (
+        "web01 is running: shut it down before deleting it."
+    )
+    assert _refusal(htmx.post(lab + "/machines/delete", data={"domain": "db01"})) == (
+        "db01&#39;s disk is the backing file of db02, a linked clone: delete it first."
+    )
+    page = htmx.post(lab + "/machines/delete", data={"domain": "db02"}).get_data(as_text=True)
+    assert "# virsh undefine db02 --remove-all-storage\nDomain &#39;db02&#39; has been undefined" in _status(
+        page
+    )
+    assert '<th scope="row">db02</th>' not in page
+    page = htmx.post(lab + "/machines/delete", data={"domain": "db01"}).get_data(as_text=True)
+    assert '<th scope="row">db01</th>' not in page and "db01" not in _domains(db)
+    assert set(_state(db)["machines"]) == {"main", "web01"}, "the deleted guests' machines are gone"
+    assert "db01.qcow2" not in _terminal(htmx, "sudo ls /var/lib/libvirt/images")
+    assert htmx.post(lab + "/machines/delete", data={"domain": "db01"}).status_code == 404

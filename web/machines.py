@@ -5,6 +5,7 @@ Each button is a lab action (lab_store.act): the world is saved as after a comma
 root on the host in a shell of its own, so the terminal's history and state stay the learner's.
 """
 
+import posixpath
 import shlex
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, request, url_for
@@ -188,7 +189,10 @@ def _act(scenario_id: str, plan, done: str = ""):
             if result.status != 0:
                 break
         if not lab_store.fits(world):
-            raise Refused("This would make the lab's machines larger than 512 KiB: remove a guest first.")
+            raise Refused(
+                "This would make the lab's machines larger than 512 KiB: delete a guest first "
+                "(Delete… in its row, or sudo virsh undefine NAME --remove-all-storage)."
+            )
         return "\n".join([*shown, done] if done else shown), before
 
     try:
@@ -229,6 +233,28 @@ def template(scenario_id):
         return [f"{mark} --set '<template/>' --config"]
 
     return _act(scenario_id, plan, f"{name} is a template now: it will not start; deploy guests from it.")
+
+
+@bp.post("/<scenario_id>/machines/delete")
+def delete(scenario_id):
+    """virt-manager's Delete with its storage: the domain undefined and its disk removed. A running guest is
+    shut down first; a disk that backs a linked clone stays until the clone is gone."""
+    name = _domain_field()
+
+    def plan(world):
+        domain = _existing(world, name)
+        if domain["state"] != "shut off":
+            raise Refused(f"{name} is running: shut it down before deleting it.")
+        for other, other_domain in libvirt.domains(world.machine).items():
+            backing = libvirt.backing_of(world.machine, other_domain)  # as written: maybe relative
+            actual = posixpath.normpath(posixpath.join(posixpath.dirname(other_domain["disk"]), backing))
+            if backing and actual == domain["disk"]:
+                raise Refused(
+                    f"{name}'s disk is the backing file of {other}, a linked clone: delete it first."
+                )
+        return [f"virsh undefine {_domain_argument(name)} --remove-all-storage"]
+
+    return _act(scenario_id, plan)
 
 
 @bp.post("/<scenario_id>/machines/deploy")
