@@ -336,6 +336,7 @@ def test_template_and_deploy_refusals(htmx, lab):
 
 
 ISO = "/var/lib/libvirt/images/ubuntu-24.04.1-live-server-amd64.iso"
+CONTROL_CHARACTERS = "A guest&#39;s name cannot contain control characters (a newline, a tab...)."
 NEW_VM = {"name": "vm1", "vcpus": "2", "memory": "2048", "disk": "10", "network": "default", "medium": ISO}
 
 
@@ -366,6 +367,8 @@ def test_create_installs_a_guest_with_or_without_its_drivers(htmx, lab, db):
     [
         ({"name": ""}, "Give the new guest a name of 1 to 64 characters."),
         ({"name": "db01"}, "A guest named db01 exists already: choose another name."),
+        ({"name": "vm\n1"}, CONTROL_CHARACTERS),
+        ({"name": "\u202evm1"}, CONTROL_CHARACTERS),
         ({"vcpus": "0"}, "vCPUs: give a whole number from 1 to 8."),
         ({"vcpus": "two"}, "vCPUs: give a whole number from 1 to 8."),
         ({"memory": "128"}, "Memory (MiB): give a whole number from 512 to 16384."),

@@ -128,6 +128,8 @@ def _name_field(world, field: str = "name") -> str:
         raise Refused(f"Give the new guest a name of 1 to {MAX_NAME} characters.")
     if "/" in name:
         raise Refused("A guest's name cannot contain '/'.")
+    if not name.isprintable():  # a newline libvirt refuses; a NUL or a bidi control no terminal shows
+        raise Refused("A guest's name cannot contain control characters (a newline, a tab...).")
     if name in libvirt.domains(world.machine):
         raise Refused(f"A guest named {name} exists already: choose another name.")
     if world.machine.fs.exists(f"{libvirt.IMAGES}/{name}.qcow2"):
