@@ -370,6 +370,10 @@ def _mount_one(ctx: Context, device: str, target: str) -> int:
     """Mount one disk filesystem (libmount's messages; 32 is its "mount failure" status)."""
     machine = ctx.machine
     part = layout.fstab_device(machine, device) or find_device(ctx, device)
+    if part is None and device.partition("=")[0] in ("UUID", "LABEL", "PARTUUID", "PARTLABEL"):
+        # libmount resolves a tag before any mount(2): MNT_ERR_NOSOURCE, "can't find", MNT_EX_USAGE
+        ctx.err(f"mount: {target}: can't find {device}.\n")
+        return 1
     if part is None:
         ctx.err(f"mount: {target}: special device {device} does not exist.\n")
         return 32
@@ -395,17 +399,21 @@ def find_device(ctx: Context, device: str) -> dict | None:
 
 
 def _mount_all(ctx: Context) -> int:
-    """mount -a: every fstab filesystem not yet mounted (not noauto, not swap)."""
-    status = 0
+    """mount -a: every fstab filesystem not yet mounted (not noauto, not swap). mount.c's mount_all sums
+    up: 0 when every one mounted (or failed with nofail), 32 when none did, 64 when some did."""
+    succeeded = failed = 0
     mounted = {p["mount"] for d in ctx.machine.disks for p in d["parts"] if p.get("mount")}
     for device, target, fstype, options in layout.fstab_entries(ctx.machine):
         if fstype == "swap" or "noauto" in options or target in mounted:
             continue
-        result = _mount_one(ctx, device, target)
-        if result and "nofail" not in options:
-            status = result
+        if _mount_one(ctx, device, target) and "nofail" not in options:
+            failed += 1
+        else:
+            succeeded += 1
         mounted.add(target)
-    return status
+    if not failed:
+        return 0
+    return 64 if succeeded else 32
 
 
 @command(

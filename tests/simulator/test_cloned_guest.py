@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from simulator import cloning, pgp
+from simulator import Result, cloning, pgp
 from simulator.keys import host_key_fingerprints
 from simulator.world import World
 
@@ -381,6 +381,17 @@ def test_tune2fs_xfs_admin_then_fstab_then_mount_pass(world):
     run(world, "sudo reboot")
     assert verdict(world, "boots") == (True, 1.0)
     assert verdict(world, "filesystem-uuid") == (True, 1.0)
+
+
+def test_mount_names_the_fstab_uuid_it_cannot_find_as_util_linux_does(world):
+    ext4, xfs = (world.machine.disks[n]["parts"][0]["uuid"] for n in (1, 2))  # as fstab names them
+    run(world, *FIX_UUID)
+    assert world.run("sudo mount /srv") == Result("", f"mount: /srv: can't find UUID={ext4}.\n", 1)
+    assert world.run("sudo mount -a").status == 32  # none mounted
+    run(world, FIX_FSTAB[0])
+    assert world.run("sudo mount -a") == Result(  # /srv mounted, /var/backups not: "some succeeded"
+        "", f"mount: /var/backups: can't find UUID={xfs}.\n", 64
+    )
 
 
 def test_umount_and_mount_follow_each_other(world):
