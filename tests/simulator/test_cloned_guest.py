@@ -128,8 +128,9 @@ def test_rm_and_systemd_machine_id_setup_pass_both_checks(world):
     assert verdict(world, "dbus-machine-id") == (True, 1.0)
 
 
-def test_an_empty_machine_id_passes_only_after_a_reboot(world):
-    run(world, ": | sudo tee /etc/machine-id")
+@pytest.mark.parametrize("empty", [": | sudo tee /etc/machine-id", "sudo truncate -s 0 /etc/machine-id"])
+def test_an_empty_machine_id_passes_only_after_a_reboot(world, empty):
+    run(world, empty)
     assert verdict(world, "machine-id") == (False, 0.0)
     assert "empty" in verdicts(world)["machine-id"]["detail"]
     run(world, "sudo reboot")
