@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from simulator import layout
 from simulator.commands import MAN_PAGES, Context, command
 from simulator.commands.options import UsageError, gnu, parse
+from simulator.filesystem import DEFAULT_EPOCH, FsError
 from simulator.layout import fs_usage
 
 DF_ZERO_BLOCK = {"sysfs", "proc", "devpts", "securityfs", "cgroup2", "pstore", "bpf", "autofs"}
@@ -389,6 +390,21 @@ def _mount_one(ctx: Context, device: str, target: str) -> int:
     return 0
 
 
+def _systemd_hint(ctx: Context) -> None:
+    """mount.c's systemd_hint, once a mount was tried: /etc/fstab changed since systemd last read it (at boot
+    or daemon-reload), so its generated .mount units are stale. Printed only on a terminal."""
+    machine = ctx.machine
+    try:
+        changed = machine.fs.stat("/etc/fstab").mtime > DEFAULT_EPOCH + machine.units_loaded
+    except FsError:
+        return
+    if changed and getattr(ctx, "tty", False):
+        ctx.out(
+            "mount: (hint) your fstab has been modified, but systemd still uses\n"
+            "       the old version; use 'systemctl daemon-reload' to reload.\n"
+        )
+
+
 def find_device(ctx: Context, device: str) -> dict | None:
     """The partition a /dev path names, through udev's links."""
     fs = ctx.machine.fs
@@ -410,6 +426,8 @@ def _mount_all(ctx: Context) -> int:
             failed += 1
         else:
             succeeded += 1
+        if succeeded + failed == 1:
+            _systemd_hint(ctx)
         mounted.add(target)
     if not failed:
         return 0
@@ -437,7 +455,9 @@ def mount(ctx: Context, opts, operands: list[str]) -> int:
         if "a" in opts:
             return _mount_all(ctx)
         if len(operands) == 2:
-            return _mount_one(ctx, operands[0], operands[1].rstrip("/") or "/")
+            status = _mount_one(ctx, operands[0], operands[1].rstrip("/") or "/")
+            _systemd_hint(ctx)
+            return status
         wanted = operands[0].rstrip("/") or "/"
         device = find_device(ctx, operands[0])  # libmount also finds the line whose tag names the device
         entry = next(
@@ -453,7 +473,9 @@ def mount(ctx: Context, opts, operands: list[str]) -> int:
         if entry is None:
             ctx.err(f"mount: {operands[0]}: can't find in /etc/fstab.\n")
             return 1
-        return _mount_one(ctx, entry[0], entry[1])
+        status = _mount_one(ctx, entry[0], entry[1])
+        _systemd_hint(ctx)
+        return status
     types = [t for value in opts.all("t") for t in value.split(",")]
     table = [m for m in mount_table(ctx.machine) if not types or m.fstype in types]
     ctx.out("".join(f"{m.source} on {m.target} type {m.fstype} ({m.options})\n" for m in table))

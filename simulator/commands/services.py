@@ -422,6 +422,7 @@ systemctl - control the systemd system and service manager
   systemctl list-units [--type=service] [--state=running] [--all] [--no-legend] [PATTERN]
                                   the loaded units: UNIT LOAD ACTIVE SUB DESCRIPTION
   systemctl list-unit-files       the installed unit files and whether they are enabled
+  systemctl daemon-reload         read the unit files and /etc/fstab again (root)
   systemctl reboot                reboot (root)
   systemctl reboot --firmware-setup   reboot into the UEFI firmware setup (root)
 Not available in an application container: there, the app is PID 1, not systemd.
@@ -455,6 +456,12 @@ def systemctl(ctx: Context, argv: list[str]) -> int:
             return 1
         if machine.emergency:
             emergency.resume(machine)
+        return 0
+    if verb == "daemon-reload":  # systemd reads its units and the fstab generator's mounts again
+        if not ctx.is_root:
+            ctx.err("Failed to reload daemon: Interactive authentication required.\n")
+            return 1
+        machine.units_loaded = machine.clock
         return 0
     if verb == "status" and not units:
         ctx.out(overview_text(ctx, " ".join(argv)))

@@ -384,6 +384,12 @@ def test_tune2fs_xfs_admin_then_fstab_then_mount_pass(world):
     assert verdict(world, "filesystem-uuid") == (True, 1.0)
 
 
+HINT = (
+    "mount: (hint) your fstab has been modified, but systemd still uses\n"
+    "       the old version; use 'systemctl daemon-reload' to reload.\n"
+)
+
+
 def test_mount_names_the_fstab_uuid_it_cannot_find_as_util_linux_does(world):
     ext4, xfs = (world.machine.disks[n]["parts"][0]["uuid"] for n in (1, 2))  # as fstab names them
     run(world, *FIX_UUID)
@@ -391,8 +397,23 @@ def test_mount_names_the_fstab_uuid_it_cannot_find_as_util_linux_does(world):
     assert world.run("sudo mount -a").status == 32  # none mounted
     run(world, FIX_FSTAB[0])
     assert world.run("sudo mount -a") == Result(  # /srv mounted, /var/backups not: "some succeeded"
-        "", f"mount: /var/backups: can't find UUID={xfs}.\n", 64
+        HINT, f"mount: /var/backups: can't find UUID={xfs}.\n", 64
     )
+
+
+def test_mount_hints_at_daemon_reload_after_fstab_changed_until_it_is_done(world):
+    run(world, "sudo umount /srv")
+    assert world.run("sudo mount -a") == Result("", "", 0)  # fstab as systemd read it at boot
+    run(world, "sudo umount /srv", "sudo sed -i 's/defaults 0 2/defaults,noatime 0 2/' /etc/fstab")
+    assert world.run("sudo mount -a") == Result(HINT, "", 0)
+    assert world.run("sudo mount -a") == Result("", "", 0)  # nothing left to mount: no hint
+    assert world.run("systemctl daemon-reload") == Result(
+        "", "Failed to reload daemon: Interactive authentication required.\n", 1
+    )
+    run(world, "sudo umount /srv", "sudo systemctl daemon-reload")
+    assert world.run("sudo mount /srv") == Result("", "", 0)
+    run(world, "sudo umount /srv", "sudo sed -i 's/noatime/relatime/' /etc/fstab", "sudo reboot")
+    assert world.run("sudo umount /srv && sudo mount -a") == Result("", "", 0)  # a boot reads it too
 
 
 def test_umount_and_mount_follow_each_other(world):
