@@ -5,12 +5,13 @@ learner would type them at the clone's terminal.
 """
 
 import json
+import re
 import subprocess
 import sys
 
 import pytest
 
-from simulator import Result, cloning, pgp
+from simulator import Result, cloning, pgp, scenarios
 from simulator.keys import host_key_fingerprints
 from simulator.world import World
 
@@ -53,6 +54,19 @@ def test_the_clone_shares_every_identifier_with_its_running_source(world):
     listed = world.run("sudo gpg --list-secret-keys").stdout
     assert f"      {source_fingerprint(world)}\n" in listed
     assert "uid           [ultimate] web01 (host signing key) <root@web01.shop.example>\n" in listed
+
+
+# Network tools a learner knows from LPIC-1: the lab's text may send them only to those the clone has.
+NETWORK_TOOLS = ("arping", "arp", "ifconfig", "ip", "ping", "ss", "netstat", "nmcli", "netplan", "route")
+
+
+def test_the_tasks_name_only_network_tools_the_clone_has(world):
+    # The network task sent learners to arping, which Ubuntu 24.04 server does not install.
+    tasks = scenarios.load_scenario("cloned-guest")["tasks"]
+    text = " ".join(task["instructions"] + " ".join(task["hints"]) for task in tasks)
+    for tool in NETWORK_TOOLS:
+        if re.search(rf"(?<![\w/.-]){tool}(?![\w/.-])", text):
+            assert world.run(f"command -v {tool}").status == 0, tool
 
 
 def test_every_identity_check_fails_at_the_start_and_names_what_it_found(world):
