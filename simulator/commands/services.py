@@ -373,6 +373,13 @@ def _list_unit_files(ctx: Context, opts, patterns: list[str]) -> int:
     return 0
 
 
+UNIT_TYPES = {"socket", "target", "device", "mount", "automount", "swap", "timer", "path", "slice", "scope"}
+
+
+def _unit_name(name: str) -> str:
+    return name if name.rpartition(".")[2] in UNIT_TYPES else f"{name}.service"
+
+
 def _is_enabled(ctx: Context, units: list[str], quiet: bool) -> int:
     """is-enabled: the unit file state of each; 0 when one is enabled (or static), else 1."""
     if not units:
@@ -381,7 +388,7 @@ def _is_enabled(ctx: Context, units: list[str], quiet: bool) -> int:
     status = 1
     for unit in units:
         if unit not in installed(ctx.machine):
-            ctx.err(f"Failed to get unit file state for {unit}.service: No such file or directory\n")
+            ctx.err(f"Failed to get unit file state for {_unit_name(unit)}: No such file or directory\n")
             return 1
         state = SERVICES[unit].preset
         if not quiet:
@@ -473,8 +480,8 @@ def systemctl(ctx: Context, argv: list[str]) -> int:
         status = 0
         for unit in units:
             if unit not in installed(machine):
-                if verb == "status":
-                    ctx.err(f"Unit {unit}.service could not be found.\n")
+                if verb == "status":  # unit_name_mangle adds .service only to a name without a unit type
+                    ctx.err(f"Unit {_unit_name(unit)} could not be found.\n")
                 else:
                     ctx.out("inactive\n")
                 status = 4 if verb == "status" else 3

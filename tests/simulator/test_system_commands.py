@@ -487,6 +487,12 @@ def test_systemctl_unit_files_and_is_enabled(worlds):
     assert worlds["kvm"].run("systemctl is-enabled nope") == Result(
         "", "Failed to get unit file state for nope.service: No such file or directory\n", 1
     )
+    assert worlds["kvm"].run("systemctl status nope.mount") == Result(  # a typed unit keeps its type
+        "", "Unit nope.mount could not be found.\n", 4
+    )
+    assert worlds["kvm"].run("systemctl is-enabled nope.timer").stderr == (
+        "Failed to get unit file state for nope.timer: No such file or directory\n"
+    )
     assert worlds["kvm"].run("systemctl --bogus") == Result(
         "", "systemctl: unrecognized option '--bogus'\n", 1
     )
