@@ -452,6 +452,9 @@ def mount(ctx: Context, opts, operands: list[str]) -> int:
         if not ctx.is_root:
             ctx.err("mount: only root can do that\n")
             return 1
+        if "a" in opts or len(operands) == 1:  # mount.c's table_parser_errcb, as libmount reads fstab
+            for number in layout.fstab_parse_errors(ctx.machine):
+                ctx.err(f"mount: /etc/fstab: parse error at line {number} -- ignored\n")
         if "a" in opts:
             return _mount_all(ctx)
         if len(operands) == 2:

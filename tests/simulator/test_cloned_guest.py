@@ -430,6 +430,25 @@ def test_mount_hints_at_daemon_reload_after_fstab_changed_until_it_is_done(world
     assert world.run("sudo umount /srv && sudo mount -a") == Result("", "", 0)  # a boot reads it too
 
 
+def test_mount_names_an_fstab_line_it_cannot_parse_and_goes_on(world):
+    run(
+        world,
+        "sudo umount /srv",
+        "echo /dev/vdb1 /srv | sudo tee -a /etc/fstab",
+        "echo x y z 0 q | sudo tee -a /etc/fstab",
+    )
+    lines = world.run("wc -l < /etc/fstab").stdout.strip()
+    errors = f"mount: /etc/fstab: parse error at line {int(lines) - 1} -- ignored\n"
+    errors += f"mount: /etc/fstab: parse error at line {lines} -- ignored\n"
+    assert world.run("sudo mount -a") == Result(HINT, errors, 0)
+    assert world.run("findmnt -n -o SOURCE /srv").stdout == "/dev/vdb1\n"
+    assert world.run("sudo mount /var/backups").stderr == (
+        errors + "mount: /var/backups: /dev/vdc1 already mounted on /var/backups.\n"
+    )
+    run(world, "sudo reboot")
+    assert verdict(world, "boots") == (True, 1.0)  # the fstab generator ignores them too
+
+
 def test_umount_and_mount_follow_each_other(world):
     assert world.run("sudo umount /srv /srv").stderr == "umount: /srv: not mounted.\n"
     assert world.run("umount /var/backups").stderr == "umount: /var/backups: must be superuser to unmount.\n"
