@@ -173,6 +173,7 @@ SYSTEMCTL_OPTIONS = {
     "all": "a",
     "type=": "t",
     "state=": "state",
+    "failed": "failed",
     "no-pager": "no-pager",
     "no-legend": "no-legend",
     "plain": "plain",
@@ -427,6 +428,7 @@ systemctl - control the systemd system and service manager
   systemctl is-active NAME        active / inactive
   systemctl is-enabled NAME       enabled / static / disabled: is it started at boot?
   systemctl list-units [--type=service] [--state=running] [--all] [--no-legend] [PATTERN]
+  systemctl --failed              the units that failed (--state=failed)
                                   the loaded units: UNIT LOAD ACTIVE SUB DESCRIPTION
   systemctl list-unit-files       the installed unit files and whether they are enabled
   systemctl daemon-reload         read the unit files and /etc/fstab again (root)
@@ -445,6 +447,8 @@ def systemctl(ctx: Context, argv: list[str]) -> int:
     if machine.spec["platform"] == "docker":
         ctx.err(NO_SYSTEMD + "Failed to connect to bus: Host is down\n")
         return 1
+    if "failed" in opts:  # --failed is short for --state=failed
+        opts.add("state", "failed")
     verb, units = (args[0], [u.removesuffix(".service") for u in args[1:]]) if args else ("list-units", [])
     if verb == "list-units":
         return _list_units(ctx, opts, args[1:])

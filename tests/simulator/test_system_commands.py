@@ -474,6 +474,9 @@ def test_systemctl_list_units_prints_systemd_255s_table_and_legend(worlds):
     assert worlds["kvm"].run("systemctl list-units --state=exited --no-legend").stdout == (
         "  cloud-init.service loaded active exited Cloud-init: Network Stage\n"
     )
+    failed = worlds["kvm"].run("systemctl list-units --state=failed")
+    assert failed.stdout.endswith("0 loaded units listed.\n")
+    assert worlds["kvm"].run("systemctl --failed") == failed  # its short form, learnt for LPIC-1
     assert worlds["kvm"].run("systemctl list-units --no-legend --plain 'ssh*'").stdout == (
         "ssh.service loaded active running OpenBSD Secure Shell server\n"
     )
