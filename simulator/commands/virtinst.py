@@ -388,8 +388,17 @@ def _install(ctx: Context, connection: Connection, options: dict) -> None:
             f"--disk size={size}: the simulated Ubuntu installer needs at least {MIN_DISK_GIB} GiB"
         )
     network = _suboptions(options.get("network", "network=default"), "network")
-    if network.get("network", "default") != libvirt.NETWORK["name"]:
+    if network.get("network", "default") != libvirt.NETWORK["name"] or (
+        not connection.system and "network" in options
+    ):  # the default network is the system daemon's: a session daemon has none
         raise CloneError(f"Network not found: no network with matching name '{network['network']}'")
+    if (
+        not connection.system
+    ):  # GuestLab's own refusal: a session's guests (user networking) are not simulated
+        raise CloneError(
+            "GuestLab simulates the guests of the system daemon only: "
+            "run virt-install with sudo, or with --connect qemu:///system"
+        )
     medium = posixpath.normpath(posixpath.join(ctx.cwd, options["cdrom"]))
     if not host.fs.is_file(medium):
         raise CloneError(f"Must specify storage creation parameters for non-existent path '{medium}'.")

@@ -190,3 +190,14 @@ def test_a_name_that_looks_like_an_option_is_no_value_for_argparse(world):
     assert _run(world, "sudo virt-clone --original web01 --name=-x --auto-clone")[1] == 0
     assert _run(world, INSTALL.replace("--name vm1", "--name=-y").replace("--wait -1", "--wait"))[1] == 0
     assert world.machine.hypervisor["domains"]["-y"]["state"] == "running", "a bare --wait waits for the end"
+
+
+def test_without_sudo_virt_install_reaches_the_session_daemon_and_defines_nothing(world):
+    output, status = _run(world, INSTALL.removeprefix("sudo "))
+    assert (output, status) == ("ERROR    Network not found: no network with matching name 'default'\n", 1)
+    output, status = _run(world, INSTALL.removeprefix("sudo ").replace(" --network network=default", ""))
+    assert status == 1 and output.startswith(
+        "ERROR    GuestLab simulates the guests of the system daemon only"
+    )
+    assert "vm1" not in world.machine.hypervisor["domains"]
+    assert not world.machine.fs.exists("/var/lib/libvirt/images/vm1.qcow2")
