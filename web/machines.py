@@ -239,8 +239,8 @@ def template(scenario_id):
 
 @bp.post("/<scenario_id>/machines/delete")
 def delete(scenario_id):
-    """virt-manager's Delete with its storage: the domain undefined and its disk removed. A running guest is
-    shut down first; a disk that backs a linked clone stays until the clone is gone."""
+    """virt-manager's Delete with its storage: the domain undefined and its disk removed. A running guest
+    must be shut down first; a disk that backs a linked clone stays until the clone is gone."""
     name = _domain_field()
 
     def plan(world):
