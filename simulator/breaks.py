@@ -9,6 +9,7 @@ to repair, and its check passes from the start.
 from __future__ import annotations
 
 import copy
+import functools
 import random
 import uuid
 from dataclasses import dataclass
@@ -52,6 +53,19 @@ FAULT_CHECKS = {
     "machine-id-regenerated": "same-machine-id",
     "ssh-host-keys-regenerated": "same-ssh-keys",
     "vtx-enabled-in-firmware": "virt-off",
+}
+
+# With faults chosen, the story no longer tells what is broken: finding out is part of the work.
+STORIES = {
+    "host": (
+        "This machine should become a KVM host, but KVM is not ready on it. Find out what stands in the "
+        "way, and get the kernel's KVM support working."
+    ),
+    "clone": (
+        "web02 was made by copying the disk image of the KVM guest {source_hostname}, and the hypervisor "
+        "gave it a MAC address of its own. Find out what else it still shares with its source, and make it "
+        "a machine of its own, called web02."
+    ),
 }
 
 FIRMWARE_TASK = {
@@ -110,8 +124,9 @@ def variant_seed(seed: int, student: int) -> int:
     return random.Random(f"{seed}:{student}").randrange(2**31)
 
 
+@functools.lru_cache(maxsize=64)
 def scenario(scenario_id: str, faults: tuple[str, ...]) -> dict:
-    """The scenario with the tasks the planted faults call for (a new dict: load_scenario's is shared)."""
+    """The scenario with the tasks the planted faults call for (shared, as load_scenario's: do not modify)."""
     base = copy.deepcopy(load_scenario(scenario_id))
     tasks = [task for task in base["tasks"] if _needed(task, faults)]
     if "virt-off" in faults and not any(t["id"] == "firmware" for t in tasks):
@@ -119,6 +134,7 @@ def scenario(scenario_id: str, faults: tuple[str, ...]) -> dict:
     if "stale-fstab-uuid" in faults:
         tasks.append(copy.deepcopy(FSTAB_TASK))
     base["tasks"] = tasks
+    base["story"] = STORIES[BREAKABLE[scenario_id]]
     return base
 
 
