@@ -212,3 +212,34 @@ def test_join_codes_avoid_look_alike_characters():
     codes = {class_store.new_code() for _ in range(200)}
     assert len(codes) == 200
     assert not set("".join(codes)) & set("01OIL")
+
+
+def test_a_guest_who_joined_keeps_the_class_after_logging_in(app, teacher, db):
+    class_id = make_class(teacher)
+    signup(app, "sam").post("/logout")
+    visitor = app.test_client()
+    visitor.get("/classes/")
+    visitor.post("/classes/join", data={"code": code_of(db, class_id)})
+    assert visitor.post("/login", data={"username": "sam", "password": PASSWORD}).status_code == 303
+    assert visitor.get(f"/classes/{class_id}").status_code == 200
+    assert "sam" in teacher.get(f"/classes/{class_id}").text
+    assert "Guest #" not in teacher.get(f"/classes/{class_id}").text
+
+
+def test_the_dashboard_partial_shows_due_work_and_nothing_without_classes(app, teacher, db):
+    class_id = make_class(teacher)
+    assign(teacher, class_id, title="Soon", kind="exam", exam_size="3", minutes="5")
+    student = signup(app, "sam")
+    with app.test_request_context():
+        from flask import g, render_template_string
+
+        from web import accounts
+
+        g.user = None
+        assert render_template_string("{{ assignments_due() }}") == ""
+        student.post("/classes/join", data={"code": code_of(db, class_id)})
+        g.user = accounts.get_user(
+            db, db.execute("SELECT id FROM users WHERE username = 'sam'").fetchone()[0]
+        )
+        html = render_template_string("{{ assignments_due(3) }}")
+    assert "<h3" in html and "Soon" in html and "Due" in html

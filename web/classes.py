@@ -73,12 +73,14 @@ def _student_of(class_id: int, user_id: int) -> dict:
     return student
 
 
-def due_partial() -> Markup:
-    """What the signed-in student has due and late, for the dashboard (templates/classes/_due.html)."""
-    if g.user is None:
+@bp.app_template_global("assignments_due")
+def assignments_due(heading_level: int = 2) -> Markup:
+    """What the signed-in student has due and late (templates/classes/_due.html), for the dashboard:
+    `{{ assignments_due() }}` in any template; nothing at all for someone with no assignment."""
+    items = class_progress.student_due(get_db(), g.user.id) if g.user else []
+    if not items:
         return Markup("")
-    items = class_progress.student_due(get_db(), g.user.id)
-    return Markup(render_template("classes/_due.html", items=items, heading_level=2))
+    return Markup(render_template("classes/_due.html", items=items, heading_level=heading_level))
 
 
 @bp.get("/")
