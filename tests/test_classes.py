@@ -243,3 +243,18 @@ def test_the_dashboard_partial_shows_due_work_and_nothing_without_classes(app, t
         )
         html = render_template_string("{{ assignments_due(3) }}")
     assert "<h3" in html and "Soon" in html and "Due" in html
+
+
+def test_lab_work_after_the_close_is_shown_as_such(app, teacher, db):
+    class_id = make_class(teacher)
+    assignment = assign(teacher, class_id, scenario="vtx-disabled-host", fault=["kvm-blacklisted"])
+    student = signup(app, "sam")
+    student.post("/classes/join", data={"code": code_of(db, class_id)})
+    student.post(f"/classes/{class_id}/assignments/{assignment}/start")
+    db.execute("UPDATE assignments SET closes_at = '2020-01-01T00:00:00+00:00' WHERE id = ?", [assignment])
+    db.conn.commit()
+    student.post("/labs/vtx-disabled-host/run", data={"line": "sudo modprobe kvm_intel"})
+    assert "worked on after it closed" in teacher.get(f"/classes/{class_id}/live").text
+    rows = list(csv.reader(io.StringIO(teacher.get(f"/classes/{class_id}/gradebook.csv").text)))
+    assert rows[0][-1] == "worked on after the close"
+    assert rows[1][1] == "100" and rows[1][-1] == "Fix the host"

@@ -41,6 +41,7 @@ class Standing:
     attempts: int
     closes_at: datetime.datetime
     detail: str = ""
+    after_close: bool = False  # work went on after it closed (a lab stays open): the score includes it
 
 
 def _percent(part: float, whole: float) -> int:
@@ -48,7 +49,12 @@ def _percent(part: float, whole: float) -> int:
 
 
 def lab_grade(lab: dict | None) -> dict | None:
-    return lab_store.load_world(lab).grade() if lab else None
+    """The lab's checks and score, computed once per row read (the live view asks several times)."""
+    if lab is None:
+        return None
+    if "grade" not in lab:
+        lab["grade"] = lab_store.load_world(lab).grade()
+    return lab["grade"]
 
 
 def attempt_percent(attempt: dict) -> int | None:
@@ -77,6 +83,8 @@ def standing(assignment: dict, closes_at, now, lab: dict | None, attempts: list[
         started = bool(attempts)
         count = len(attempts)
         detail = ""
+    last = [lab["updated_at"]] if lab else [a["submitted_at"] or a["started_at"] for a in attempts]
+    after_close = any(class_store.parse_time(at) > closes_at for at in last if at)
     if done:
         status = "done"
     elif now < class_store.parse_time(assignment["opens_at"]):
@@ -85,7 +93,7 @@ def standing(assignment: dict, closes_at, now, lab: dict | None, attempts: list[
         status = "late"
     else:
         status = "started" if started else "due"
-    return Standing(status, percent, count, closes_at, detail)
+    return Standing(status, percent, count, closes_at, detail, after_close)
 
 
 def _right_counts(db: Database, attempt_ids: list[int]) -> dict[int, int]:
@@ -259,7 +267,8 @@ def area_mastery(db: Database, class_id: int, owner_ids: list[int]) -> dict[int,
 
 def gradebook_csv(db: Database, class_id: int, owner_ids: list[int]) -> str:
     """One row per student: each assignment's best score (%), the overall mean (work not done counts 0
-    once its assignment has closed), and mastery per knowledge area (%) from the class's quizzes."""
+    once its assignment has closed), mastery per knowledge area (%) from the class's quizzes, and the
+    assignments worked on after they closed (a lab stays open, and its score counts what was done)."""
     table = class_table(db, class_id)
     mastery = area_mastery(db, class_id, owner_ids)
     out = io.StringIO()
@@ -267,6 +276,7 @@ def gradebook_csv(db: Database, class_id: int, owner_ids: list[int]) -> str:
     writer.writerow(
         ["student", *(safe_cell(f"{a['title']} (%)") for a in table.assignments), "overall (%)"]
         + [f"mastery: {AREAS[area]} (%)" for area in AREAS]
+        + ["worked on after the close"]
     )
     for student in table.students:
         scores, counted = [], []
@@ -277,5 +287,10 @@ def gradebook_csv(db: Database, class_id: int, owner_ids: list[int]) -> str:
                 counted.append(cell.percent or 0)
         overall = round(sum(counted) / len(counted)) if counted else ""
         areas = [mastery.get(student["id"], {}).get(area, "") for area in AREAS]
-        writer.writerow([safe_cell(class_store.display_name(student)), *scores, overall, *areas])
+        late = "; ".join(
+            a["title"] for a in table.assignments if table.cells[(student["id"], a["id"])].after_close
+        )
+        writer.writerow(
+            [safe_cell(class_store.display_name(student)), *scores, overall, *areas, safe_cell(late)]
+        )
     return out.getvalue()
