@@ -74,13 +74,13 @@ class World:
             spec = breaks.host_spec(spec, faults)
         machines, stale_uuid = {}, None
         if "source" in scenario:
-            source = Machine.create(dict(scenario["source"]))
+            source = Machine.create(dict(scenario["source"]), over_install=True)
             machines["source"] = source
             identity = clone_identity(source)
             if faults is not None:
                 identity, stale_uuid = breaks.clone_identity(identity, faults, spec.get("seed", 0))
             spec.update(identity)
-        machine = Machine.create(spec)
+        machine = Machine.create(spec, over_install=True)
         if stale_uuid:
             root = layout.root_partition(machine)
             machine.fs.add_file(
@@ -90,7 +90,9 @@ class World:
         for guest_spec in scenario.get("guests", ()):  # KVM guests of the learner's machine, under libvirt
             guest_spec = dict(guest_spec)
             name, state = guest_spec.pop("name"), guest_spec.pop("state", "shut off")
-            guest = Machine.create({"platform": "kvm", "hostname": name, **guest_spec, "host": "main"})
+            guest = Machine.create(
+                {"platform": "kvm", "hostname": name, **guest_spec, "host": "main"}, over_install=True
+            )
             machines[name] = guest
             libvirt.define(machine, name, guest, name)
             if state == "running":
@@ -320,6 +322,10 @@ class World:
     @classmethod
     def from_dict(cls, data: dict) -> World:
         machines = {name: Machine.from_dict(m) for name, m in data["machines"].items()}
+        scenario = load_scenario(data["scenario"])
+        for name in ("main", "source", *(guest["name"] for guest in scenario.get("guests", ()))):
+            if name in machines:  # saved before machines were saved over their install: from now on
+                machines[name].save_over_install()
         world = cls(
             data["scenario"],
             data["seed"],
