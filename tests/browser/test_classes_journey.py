@@ -69,6 +69,10 @@ def test_a_class_runs_a_lab_with_a_planted_fault(browser, base_url, live_app):
     _run(first, "sudo modprobe kvm_intel")
     expect(first.get_by_role("region", name=re.compile("^Tasks"))).to_contain_text("4 of 4 points")
 
+    first.goto("/classes/")
+    expect(first.get_by_role("region", name="Your assignments")).to_contain_text("Done")
+    assert_accessible(first)
+
     _join_and_start(second, bob, code)
     _run(second, "cat /etc/modprobe.d/blacklist-kvm.conf")
     expect(second.get_by_role("log", name="Terminal output")).to_contain_text("blacklist kvm_intel")
@@ -85,6 +89,15 @@ def test_a_class_runs_a_lab_with_a_planted_fault(browser, base_url, live_app):
     # Bob fixes it while the instructor watches: the board updates itself.
     _run(second, "sudo modprobe kvm_intel")
     expect(board.get_by_role("row", name=re.compile(bob))).to_contain_text("Done · 100%", timeout=15000)
+
+    board.get_by_role("link", name=bob).click()
+    expect(teacher.get_by_role("heading", level=1)).to_contain_text(bob)
+    log = teacher.get_by_label("Command log of Broken host")
+    expect(log).to_contain_text("cat /etc/modprobe.d/blacklist-kvm.conf")
+    expect(log).to_contain_text("sudo modprobe kvm_intel")
+    expect(teacher.get_by_role("textbox")).to_have_count(0)
+    assert_accessible(teacher)
+    teacher.go_back()
 
     class_id = re.search(r"/classes/(\d+)/live", teacher.url).group(1)
     response = teacher.request.get(f"/classes/{class_id}/gradebook.csv")
