@@ -258,3 +258,22 @@ def test_lab_work_after_the_close_is_shown_as_such(app, teacher, db):
     rows = list(csv.reader(io.StringIO(teacher.get(f"/classes/{class_id}/gradebook.csv").text)))
     assert rows[0][-1] == "worked on after the close"
     assert rows[1][1] == "100" and rows[1][-1] == "Fix the host"
+
+
+def test_discrimination_index_follows_the_rest_of_the_attempt():
+    from web.class_progress import _correlation, _rest_of_attempt
+
+    answers = [
+        {"attempt_id": 1, "question_id": "q1", "correct": 1},
+        {"attempt_id": 1, "question_id": "q2", "correct": 1},
+        {"attempt_id": 2, "question_id": "q1", "correct": 0},
+        {"attempt_id": 2, "question_id": "q2", "correct": 0},
+        {"attempt_id": 3, "question_id": "q1", "correct": 1},
+        {"attempt_id": 3, "question_id": "q2", "correct": 0},
+    ]
+    rest = _rest_of_attempt(answers)
+    pairs = [
+        (float(a["correct"]), rest[(a["attempt_id"], "q1")]) for a in answers if a["question_id"] == "q1"
+    ]
+    assert _correlation(pairs) == 0.5
+    assert _correlation([(1.0, 0.5), (1.0, 0.2)]) is None

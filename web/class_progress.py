@@ -200,9 +200,11 @@ def question_statistics(db: Database, class_id: int, owner_ids: list[int]) -> li
     questions = {}
     for owner in owner_ids:
         questions.update(questions_for(db, owner))
+    answers_given = class_store.class_answers(db, class_id)
     by_question = defaultdict(list)
-    for answer in class_store.class_answers(db, class_id):
+    for answer in answers_given:
         by_question[answer["question_id"]].append(answer)
+    rest = _rest_of_attempt(answers_given)
     stats = []
     for qid, answers in by_question.items():
         question = questions.get(qid)
@@ -232,9 +234,45 @@ def question_statistics(db: Database, class_id: int, owner_ids: list[int]) -> li
                     for o in question.options
                 ],
                 "wrong_answers": wrong_texts.most_common(5),
+                "discrimination": _correlation(
+                    [(float(bool(a["correct"])), rest[(a["attempt_id"], qid)]) for a in answers]
+                ),
             }
         )
     return sorted(stats, key=lambda s: (s["percent"], s["question"].id))
+
+
+def _rest_of_attempt(answers: list[dict]) -> dict[tuple[int, str], float | None]:
+    """For each answer, the share right of the other graded answers of its attempt (None when alone)."""
+    per_attempt = defaultdict(lambda: [0, 0])
+    for answer in answers:
+        tally = per_attempt[answer["attempt_id"]]
+        tally[0] += bool(answer["correct"])
+        tally[1] += 1
+    rest = {}
+    for answer in answers:
+        right, total = per_attempt[answer["attempt_id"]]
+        others = total - 1
+        rest[(answer["attempt_id"], answer["question_id"])] = (
+            (right - bool(answer["correct"])) / others if others else None
+        )
+    return rest
+
+
+def _correlation(pairs: list[tuple[float, float | None]]) -> float | None:
+    """Moodle's discrimination index: how well the question separates those who did well on the rest of
+    the attempt from those who did not (Pearson's r, -1 to 1); None with too little data to tell."""
+    pairs = [(x, y) for x, y in pairs if y is not None]
+    if len(pairs) < 2:
+        return None
+    mean_x = sum(x for x, _ in pairs) / len(pairs)
+    mean_y = sum(y for _, y in pairs) / len(pairs)
+    cov = sum((x - mean_x) * (y - mean_y) for x, y in pairs)
+    var_x = sum((x - mean_x) ** 2 for x, _ in pairs)
+    var_y = sum((y - mean_y) ** 2 for _, y in pairs)
+    if not var_x or not var_y:
+        return None
+    return round(cov / (var_x * var_y) ** 0.5, 2)
 
 
 # Cells a spreadsheet would read as a formula (OWASP, "CSV injection"): = + - @, tab and carriage return.
