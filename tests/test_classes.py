@@ -277,3 +277,15 @@ def test_discrimination_index_follows_the_rest_of_the_attempt():
     ]
     assert _correlation(pairs) == 0.5
     assert _correlation([(1.0, 0.5), (1.0, 0.2)]) is None
+
+
+def test_a_student_of_an_archived_class_still_reads_its_assignment_but_cannot_start(app, teacher, db):
+    class_id = make_class(teacher)
+    assignment = assign(teacher, class_id, kind="exam", exam_size="3", minutes="5")
+    student = signup(app, "sam")
+    student.post("/classes/join", data={"code": code_of(db, class_id)})
+    teacher.post(f"/classes/{class_id}/archive", data={"archived": "1"})
+    page = student.get(f"/classes/{class_id}/assignments/{assignment}")
+    assert page.status_code == 200 and 'name="csrf_token"' not in page.text.split("<main")[1]
+    refused = student.post(f"/classes/{class_id}/assignments/{assignment}/start")
+    assert "archived" in student.get(refused.headers["Location"]).text

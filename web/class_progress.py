@@ -114,15 +114,19 @@ def with_right_counts(db: Database, attempts: list[dict]) -> list[dict]:
     return attempts
 
 
+def student_standing(db: Database, assignment: dict, user_id: int) -> Standing:
+    closes = class_store.closes_for(db, assignment, user_id)
+    attempts = with_right_counts(db, class_store.attempts_for(db, assignment["id"], user_id))
+    lab = class_store.lab_for(db, assignment["id"], user_id)
+    return standing(assignment, closes, class_store.now_utc(), lab, attempts)
+
+
 def student_due(db: Database, user_id: int) -> list[dict]:
     """What a student has to do: each assignment of their classes with its standing, late and due first."""
-    now = class_store.now_utc()
-    items = []
-    for assignment in class_store.student_assignments(db, user_id):
-        closes = class_store.closes_for(db, assignment, user_id)
-        attempts = with_right_counts(db, class_store.attempts_for(db, assignment["id"], user_id))
-        lab = class_store.lab_for(db, assignment["id"], user_id)
-        items.append({"assignment": assignment, "standing": standing(assignment, closes, now, lab, attempts)})
+    items = [
+        {"assignment": assignment, "standing": student_standing(db, assignment, user_id)}
+        for assignment in class_store.student_assignments(db, user_id)
+    ]
     order = {"late": 0, "due": 1, "started": 1, "upcoming": 2, "done": 3}
     return sorted(items, key=lambda item: (order[item["standing"].status], item["standing"].closes_at))
 

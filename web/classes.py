@@ -408,9 +408,7 @@ def assignment(class_id, assignment_id):
         )
     cls = _attending(class_id)
     found = _assignment(class_id, assignment_id)
-    item = next(
-        i for i in class_progress.student_due(db, g.user.id) if i["assignment"]["id"] == assignment_id
-    )
+    standing = class_progress.student_standing(db, found, g.user.id)
     replaces = None
     if found["kind"] == "lab":
         lab = lab_store.find_lab(db, g.user.id, found["spec"]["scenario"])
@@ -420,7 +418,7 @@ def assignment(class_id, assignment_id):
         "classes/_start.html",
         cls=cls,
         assignment=found,
-        standing=item["standing"],
+        standing=standing,
         replaces=replaces,
     )
 
