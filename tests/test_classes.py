@@ -289,3 +289,22 @@ def test_a_student_of_an_archived_class_still_reads_its_assignment_but_cannot_st
     assert page.status_code == 200 and 'name="csrf_token"' not in page.text.split("<main")[1]
     refused = student.post(f"/classes/{class_id}/assignments/{assignment}/start")
     assert "archived" in student.get(refused.headers["Location"]).text
+
+
+def test_an_assigned_lab_resets_to_its_recipe_until_its_attempts_are_used(app, teacher, db):
+    class_id = make_class(teacher)
+    assignment = assign(
+        teacher, class_id, scenario="vtx-disabled-host", fault=["kvm-blacklisted"], max_attempts="2"
+    )
+    student = signup(app, "sam")
+    student.post("/classes/join", data={"code": code_of(db, class_id)})
+    student.post(f"/classes/{class_id}/assignments/{assignment}/start")
+    student.post("/labs/vtx-disabled-host/run", data={"line": "sudo rm /etc/modprobe.d/blacklist-kvm.conf"})
+    student.post("/labs/vtx-disabled-host/reset")
+    page = student.post(
+        "/labs/vtx-disabled-host/run", data={"line": "ls /etc/modprobe.d"}, follow_redirects=True
+    )
+    assert "blacklist-kvm.conf" in page.text
+    refused = student.post("/labs/vtx-disabled-host/reset", follow_redirects=True)
+    assert "allows no more attempts" in refused.text and "ls /etc/modprobe.d" in refused.text
+    assert "Attempts: 2 of 2" in student.get(f"/classes/{class_id}/assignments/{assignment}").text

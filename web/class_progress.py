@@ -72,7 +72,7 @@ def standing(assignment: dict, closes_at, now, lab: dict | None, attempts: list[
         percent = _percent(grade["score"], grade["max_score"]) if grade else None
         done = grade is not None and grade["score"] >= grade["max_score"]
         started = lab is not None
-        count = 1 if lab else 0
+        count = lab["attempt"] if lab else 0
         detail = (
             f"{sum(c['passed'] for c in grade['checks'])} of {len(grade['checks'])} checks" if grade else ""
         )

@@ -464,7 +464,9 @@ def start(class_id, assignment_id):
 def _start_lab(found: dict):
     spec = found["spec"]
     seed = spec["seed"] if spec["variant"] == "same" else breaks.variant_seed(spec["seed"], g.user.id)
-    lab_store.start_assigned_lab(get_db(), g.user.id, spec["scenario"], found["id"], spec["faults"], seed)
+    lab_store.start_assigned_lab(
+        get_db(), g.user.id, spec["scenario"], found["id"], spec["faults"], seed, found["max_attempts"]
+    )
     return redirect(url_for("labs.show", scenario_id=spec["scenario"], _anchor="command-line"), 303)
 
 

@@ -422,3 +422,9 @@ def link_work_to_assignments(db):
     db["labs"].add_column("assignment_id", int)
     db["labs"].add_column("recipe", str)
     db["labs"].create_index(["assignment_id", "user_id"])
+
+
+@migrations(name="0203_add_labs_attempt")
+def add_labs_attempt(db):
+    """Which attempt at its lab a learner is on: each reset starts the next; an assigned lab may cap them."""
+    db["labs"].add_column("attempt", int, not_null_default=1)

@@ -83,12 +83,19 @@ def start_lab(db: Database, user_id: int, scenario_id: str) -> dict:
 
 
 def start_assigned_lab(
-    db: Database, user_id: int, scenario_id: str, assignment_id: int, faults: list[str] | None, seed: int
+    db: Database,
+    user_id: int,
+    scenario_id: str,
+    assignment_id: int,
+    faults: list[str] | None,
+    seed: int,
+    max_attempts: int = 0,
 ) -> dict:
-    """The owner's lab of the scenario built from an assignment's recipe (its faults and seed) and linked to
-    it, so its checks count for the class. A learner has one lab per scenario: one not made for this
-    assignment is replaced (the caller has asked the learner first)."""
-    recipe = orjson.dumps({"faults": faults, "seed": seed}).decode()
+    """The owner's lab of the scenario built from an assignment's recipe (its faults and seed, and how many
+    attempts its resets may start, 0 for no limit) and linked to it, so its checks count for the class.
+    A learner has one lab per scenario: one not made for this assignment is replaced (the caller has asked
+    the learner first)."""
+    recipe = orjson.dumps({"faults": faults, "seed": seed, "max_attempts": max_attempts}).decode()
     world = World.new(scenario_id, seed=seed, faults=faults)
     now = _now()
     with write_transaction(db):
@@ -371,20 +378,25 @@ def edit(db: Database, lab_id: int, action: str, buffer: str, command: str = "")
     return reply, view
 
 
-def reset_lab(db: Database, lab_id: int, scenario_id: str) -> None:
-    """A fresh machine for the same scenario (an assigned lab's: its recipe again); the old log goes too."""
-    row = db.execute("SELECT recipe FROM labs WHERE id = ?", [lab_id]).fetchone()
-    if row and row[0]:
-        recipe = orjson.loads(row[0])
+def reset_lab(db: Database, lab_id: int, scenario_id: str) -> bool:
+    """A fresh machine for the same scenario (an assigned lab's: its recipe again), as the next attempt;
+    the old log goes too. False, with nothing changed, when an assigned lab's attempts are used up."""
+    recipe_text, attempt = db.execute("SELECT recipe, attempt FROM labs WHERE id = ?", [lab_id]).fetchone()
+    recipe = orjson.loads(recipe_text) if recipe_text else None
+    if recipe is not None and recipe.get("max_attempts") and attempt >= recipe["max_attempts"]:
+        return False
+    if recipe is not None:
         world = World.new(scenario_id, seed=recipe["seed"], faults=recipe["faults"])
     else:
         world = World.new(scenario_id, seed=secrets.randbelow(2**31))
     with write_transaction(db):
         db.execute("DELETE FROM lab_commands WHERE lab_id = ?", [lab_id])
         db.execute(
-            "UPDATE labs SET state = ?, revision = revision + 1, updated_at = ? WHERE id = ?",
+            """UPDATE labs SET state = ?, revision = revision + 1, updated_at = ?, attempt = attempt + 1
+               WHERE id = ?""",
             [_encode(world), _now(), lab_id],
         )
+    return True
 
 
 def command_log(db: Database, lab_id: int) -> list[dict]:

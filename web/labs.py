@@ -2,7 +2,7 @@
 
 import re
 
-from flask import Blueprint, abort, g, jsonify, redirect, request, url_for
+from flask import Blueprint, abort, flash, g, jsonify, redirect, request, url_for
 
 from simulator import list_scenarios, load_scenario
 from simulator.checks import TITLES
@@ -230,7 +230,8 @@ def hint(scenario_id, task_id):
 def reset(scenario_id):
     scenario_or_404(scenario_id)
     lab = owned_lab(scenario_id)
-    lab_store.reset_lab(get_db(), lab["id"], scenario_id)
+    if not lab_store.reset_lab(get_db(), lab["id"], scenario_id):
+        flash("This assigned lab allows no more attempts, so it was not reset: your work stays as it is.")
     return redirect(url_for("labs.show", scenario_id=scenario_id, _anchor="command-line"), 303)
 
 
