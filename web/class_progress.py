@@ -131,6 +131,10 @@ def student_due(db: Database, user_id: int) -> list[dict]:
     return sorted(items, key=lambda item: (order[item["standing"].status], item["standing"].closes_at))
 
 
+# Someone who did something this recently is shown as working now on the live board.
+ACTIVE_NOW = datetime.timedelta(minutes=2)
+
+
 @dataclass
 class ClassTable:
     """Students x assignments, with the work behind each cell, for the live view and the gradebook."""
@@ -160,6 +164,8 @@ def class_table(db: Database, class_id: int) -> ClassTable:
     for attempt in attempt_rows:
         last = attempt["submitted_at"] or attempt["started_at"]
         _note(activity, attempt["user_id"], last, titles.get(attempt["assignment_id"], ""))
+    for entry in activity.values():
+        entry["now"] = now - class_store.parse_time(entry["at"]) < ACTIVE_NOW
     cells = {}
     for assignment in assignments:
         extended = class_store.extensions(db, assignment["id"])

@@ -81,6 +81,7 @@ def test_a_class_runs_a_lab_with_a_planted_fault(browser, base_url, live_app):
     teacher.get_by_role("link", name="Live view").click()
     board = teacher.get_by_role("table", name="Who is working on what")
     expect(board.get_by_role("row", name=re.compile(ada))).to_contain_text("Done · 100%")
+    expect(board.get_by_role("row", name=re.compile(ada))).to_contain_text("Working now: Broken host")
     expect(board.get_by_role("row", name=re.compile(bob))).to_contain_text("Working · 0%")
     heat = teacher.get_by_role("table", name="Most missed checks and questions")
     expect(heat.get_by_role("row", name=re.compile(bob))).to_contain_text("✗ missed")
