@@ -308,3 +308,14 @@ def test_an_assigned_lab_resets_to_its_recipe_until_its_attempts_are_used(app, t
     refused = student.post("/labs/vtx-disabled-host/reset", follow_redirects=True)
     assert "allows no more attempts" in refused.text and "ls /etc/modprobe.d" in refused.text
     assert "Attempts: 2 of 2" in student.get(f"/classes/{class_id}/assignments/{assignment}").text
+
+
+def test_the_join_link_fills_in_the_code_and_joins_only_on_the_click(app, teacher, db):
+    class_id = make_class(teacher)
+    code = code_of(db, class_id)
+    page = teacher.get(f"/classes/{class_id}").text
+    link = re.search(r"http://localhost(/classes/join\?code=\w+)", page)[1]
+    visitor = app.test_client()
+    page = visitor.get(link).text
+    assert f'value="{code}"' in page
+    assert db.execute("SELECT count(*) FROM class_members WHERE role = 'student'").fetchone()[0] == 0
