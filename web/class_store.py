@@ -17,7 +17,6 @@ from web.db import write_transaction
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 8
 MAX_NAME = 100
-KINDS = ("lab", "practice", "exam")
 
 
 def now_utc() -> datetime.datetime:
