@@ -77,6 +77,8 @@ class Machine:
         self.disks: list[dict] = []
         self.swaps: list[str] = []  # the active swap areas, in the order they were turned on
         self.setup: dict | None = None  # the firmware setup screen, while open: its unsaved settings
+        # the fstab (device, mount point) pairs whose devices never appeared: the boot is in emergency mode
+        self.emergency: list[list[str]] = []
         self.package_changes: dict[str, str] = {}  # what apt/dpkg changed since the image: name -> state
         # what the hypervisor keeps for this guest (time sync, guest properties); on a KVM host, libvirt's
         # state (its domains and leases: libvirt.py)
@@ -242,13 +244,25 @@ class Machine:
             self.rename_nic(nic, nic.get("hwname", nic["name"]))
             nic.pop("down", None)
             nic.pop("mtu", None)
+        self._configure_network()
         layout.boot_log(self)
         layout.udev_disk_links(self)
+        self.emergency = [list(failure) for failure in layout.mount_at_boot(self)]
         self.swaps = layout.fstab_swaps(self)
         if self.spec["platform"] != "docker" and not MACHINE_ID.fullmatch(self.machine_id()):
             self.fs.add_file("/etc/machine-id", self.initial_machine_id()[0] + "\n", mode=0o444)
         for name in layout.boot_modules(self):
             self.load_with_dependencies(name)
+
+    def _configure_network(self) -> None:
+        """systemd-networkd applies netplan's rendering at boot: addresses, and any MAC address set there."""
+        if self.kind == "container" or not self.fs.is_dir("/etc/netplan"):
+            return
+        from simulator.commands.netplan import apply_config, read_netplan  # the same reading netplan does
+
+        loaded = read_netplan(self.fs)
+        if not isinstance(loaded, str):
+            apply_config(self, loaded[0])
 
     def rename_nic(self, nic: dict, name: str) -> None:
         """`ip link set IF name NEW`: its /sys/class/net entry moves; `hwname` remembers the boot name."""
@@ -263,7 +277,9 @@ class Machine:
             del nic["hwname"]
 
     def initial_machine_id(self) -> tuple[str, str]:
-        """(id, origin) in systemd's order when /etc/machine-id is not valid: D-Bus id, KVM UUID, random."""
+        """(id, origin) in systemd's order when /etc/machine-id is not valid: D-Bus id, the VM's UUID,
+        random. systemd 255 (Ubuntu 24.04) logs "from VM UUID", as 252 (Debian 12) does; 237 (Ubuntu
+        18.04) said "from KVM UUID"."""
         try:
             dbus = self.fs.read("/var/lib/dbus/machine-id").strip()
         except FsError:
@@ -271,7 +287,7 @@ class Machine:
         if MACHINE_ID.fullmatch(dbus):
             return dbus, "D-Bus machine ID"
         if self.platform.id == "kvm":
-            return self.product_uuid.replace("-", ""), "KVM UUID"
+            return self.product_uuid.replace("-", ""), "VM UUID"
         return new_machine_id(self.rng()), "random generator"
 
     def load_with_dependencies(self, name: str) -> str | None:
@@ -326,6 +342,7 @@ class Machine:
             "disks": [{**disk, "parts": [dict(part) for part in disk["parts"]]} for disk in self.disks],
             "swaps": list(self.swaps),
             "setup": dict(self.setup) if self.setup is not None else None,
+            **({"emergency": [list(f) for f in self.emergency]} if self.emergency else {}),
             "packages": dict(self.package_changes),
             "hypervisor": dict(self.hypervisor),
             "fs": self._saved_fs(),
@@ -356,6 +373,7 @@ class Machine:
         machine.disks = data["disks"]
         machine.swaps = list(data.get("swaps", []))
         machine.setup = data["setup"]
+        machine.emergency = [list(f) for f in data.get("emergency", [])]
         layout.modules_sysfs(machine, machine.modules)  # /sys/module and /dev/disk: rebuilt, not saved
         layout.udev_disk_links(machine)
         machine.package_changes = dict(data.get("packages", {}))

@@ -133,7 +133,7 @@ def test_assigned_lab_with_planted_faults_counts_for_the_class(app, teacher, db)
 def test_assigned_practice_set_may_hold_the_instructors_own_question(app, teacher, db):
     gift = "::mine-1:: Which command lists KVM guests? {=virsh list ~lsblk}"
     teacher.post("/quizzes/import", data={"area": "vm-and-containers", "text": gift})
-    own = db.execute("SELECT question_id FROM bank_questions").fetchone()[0]
+    own = "own:" + str(db.execute("SELECT id FROM bank_questions").fetchone()[0])
     class_id = make_class(teacher)
     assignment = assign(teacher, class_id, title="Warm-up", kind="practice", question=[own])
     student = signup(app, "sam")

@@ -111,6 +111,7 @@ ROUTE_ARGUMENTS = {
     "class_id": 1,
     "assignment_id": 1,
     "user_id": 1,
+    "kind": "single",
 }
 
 

@@ -18,9 +18,8 @@ def questions_for(db: Database, owner_id: int | None) -> dict[str, Question]:
     """The shipped banks and, when an instructor is named, that instructor's own questions."""
     questions = dict(bank().questions)
     if owner_id is not None:
-        questions.update(
-            {row["question"].id: row["question"] for row in instructor_bank.own_questions(db, owner_id)}
-        )
+        # by their `own:<row>` ids, which an edit does not change: an assignment keeps its questions
+        questions.update({q.id: q for q in instructor_bank.questions_of(db, owner_id)})
     return questions
 
 
