@@ -319,3 +319,22 @@ def test_the_join_link_fills_in_the_code_and_joins_only_on_the_click(app, teache
     page = visitor.get(link).text
     assert f'value="{code}"' in page
     assert db.execute("SELECT count(*) FROM class_members WHERE role = 'student'").fetchone()[0] == 0
+
+
+def test_a_learners_own_lab_is_replaced_by_the_assigned_one_only_when_they_say_so(app, teacher, db):
+    class_id = make_class(teacher)
+    assignment = assign(teacher, class_id, scenario="vtx-disabled-host", fault=["kvm-blacklisted"])
+    student = signup(app, "sam")
+    student.post("/labs/vtx-disabled-host/start")
+    student.post("/labs/vtx-disabled-host/run", data={"line": "echo my own work"})
+    student.post("/classes/join", data={"code": code_of(db, class_id)})
+    assert (
+        "replaces it with the assigned machine"
+        in student.get(f"/classes/{class_id}/assignments/{assignment}").text
+    )
+    refused = student.post(f"/classes/{class_id}/assignments/{assignment}/start")
+    assert refused.headers["Location"].endswith(f"/assignments/{assignment}")
+    assert "echo my own work" in student.get("/labs/vtx-disabled-host").text
+    started = student.post(f"/classes/{class_id}/assignments/{assignment}/start", data={"replace": "1"})
+    assert started.headers["Location"].startswith("/labs/vtx-disabled-host")
+    assert "echo my own work" not in student.get("/labs/vtx-disabled-host").text

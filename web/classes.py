@@ -457,12 +457,17 @@ def start(class_id, assignment_id):
         flash(refusal)
         return redirect(here, 303)
     if found["kind"] == "lab":
-        return _start_lab(found)
+        return _start_lab(found, here)
     return _start_quiz(found, here)
 
 
-def _start_lab(found: dict):
+def _start_lab(found: dict, here: str):
+    """The assigned lab; the learner's own lab of the same scenario is replaced only once they say so."""
     spec = found["spec"]
+    own = lab_store.find_lab(get_db(), g.user.id, spec["scenario"])
+    if own is not None and own["assignment_id"] != found["id"] and request.form.get("replace") != "1":
+        flash("Tick the box to replace your own lab of this scenario with the assigned one.")
+        return redirect(here, 303)
     seed = spec["seed"] if spec["variant"] == "same" else breaks.variant_seed(spec["seed"], g.user.id)
     lab_store.start_assigned_lab(
         get_db(), g.user.id, spec["scenario"], found["id"], spec["faults"], seed, found["max_attempts"]
