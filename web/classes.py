@@ -129,7 +129,9 @@ def join():
     rules = throttle.join_rules(g.user.id if g.user else None, _address())
     wait = throttle.retry_after(db, rules)
     if wait:
-        error = f"Too many wrong join codes. Please wait {max(1, wait // 60)} minutes and try again."
+        minutes = max(1, round(wait / 60))
+        unit = "minute" if minutes == 1 else "minutes"
+        error = f"Too many wrong join codes. Please wait {minutes} {unit} and try again."
         return (
             render("classes/join.html", "classes/_join.html", code=code, error=error),
             429,
