@@ -428,3 +428,15 @@ def link_work_to_assignments(db):
 def add_labs_attempt(db):
     """Which attempt at its lab a learner is on: each reset starts the next; an assigned lab may cap them."""
     db["labs"].add_column("attempt", int, not_null_default=1)
+
+
+@migrations(name="0400_create_lab_evidence")
+def create_lab_evidence(db):
+    """Each lab check a learner has passed, and when it last passed: evidence of mastery that a reset of
+    the lab (a fresh machine to practise on again) leaves in place."""
+    db["lab_evidence"].create(
+        {"user_id": int, "scenario_id": str, "check_id": str, "passed_at": str},
+        pk=("user_id", "scenario_id", "check_id"),
+        not_null={"passed_at"},
+        foreign_keys=[("user_id", "users", "id")],
+    )
