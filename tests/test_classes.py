@@ -147,6 +147,9 @@ def test_assigned_practice_set_may_hold_the_instructors_own_question(app, teache
     student.post(location, data={"option": option.group(1)})
     stats = teacher.get(f"/classes/{class_id}/statistics").text
     assert "100% right" in stats
+    sam = db.execute("SELECT id FROM users WHERE username = 'sam'").fetchone()[0]
+    work = teacher.get(f"/classes/{class_id}/students/{sam}").text
+    assert "Which command lists KVM guests?" in work and "<td>Right</td>" in work
     rows = list(csv.reader(io.StringIO(teacher.get(f"/classes/{class_id}/gradebook.csv").text)))
     assert rows[1][:3] == ["sam", "100", "100"]
 
