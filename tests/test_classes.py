@@ -343,3 +343,14 @@ def test_a_learners_own_lab_is_replaced_by_the_assigned_one_only_when_they_say_s
     started = student.post(f"/classes/{class_id}/assignments/{assignment}/start", data={"replace": "1"})
     assert started.headers["Location"].startswith("/labs/vtx-disabled-host")
     assert "echo my own work" not in student.get("/labs/vtx-disabled-host").text
+
+
+def test_a_student_finds_what_is_due_on_the_home_dashboard(app, teacher, db):
+    class_id = make_class(teacher)
+    assign(teacher, class_id, title="Fix the clone", scenario="clone-identifiers", seed="1", variant="same")
+    student = signup(app, "sam")
+    student.post("/labs/kvm-guest/start")  # a returning learner: the home page is the dashboard
+    assert "Fix the clone" not in student.get("/").text
+    student.post("/classes/join", data={"code": code_of(db, class_id)})
+    home = student.get("/").text
+    assert "Continue where you left off" in home and "Fix the clone" in home
