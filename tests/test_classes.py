@@ -354,3 +354,22 @@ def test_a_student_finds_what_is_due_on_the_home_dashboard(app, teacher, db):
     student.post("/classes/join", data={"code": code_of(db, class_id)})
     home = student.get("/").text
     assert "Continue where you left off" in home and "Fix the clone" in home
+
+
+def test_the_gradebook_comes_as_a_workbook_whose_text_never_becomes_a_formula(app, teacher, db):
+    import zipfile
+
+    class_id = make_class(teacher)
+    assign(teacher, class_id, title='=HYPERLINK("http://evil.example","x")', scenario="kvm-guest")
+    signup(app, "sam").post("/classes/join", data={"code": code_of(db, class_id)})
+    response = teacher.get(f"/classes/{class_id}/gradebook.xlsx")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == 'attachment; filename="gradebook-LPIC-1-autumn.xlsx"'
+    with zipfile.ZipFile(io.BytesIO(response.data)) as book:
+        sheet = book.read("xl/worksheets/sheet1.xml").decode()
+        strings = book.read("xl/sharedStrings.xml").decode()
+    assert "<f>" not in sheet and '<t>=HYPERLINK("http://evil.example","x") (%)</t>' in strings
+    assert "sam" in strings
+    csv_text = teacher.get(f"/classes/{class_id}/gradebook.csv").text
+    assert csv_text.splitlines()[0].split(",")[1].startswith("\"'=HYPERLINK(")
+    assert signup(app, "eve").get(f"/classes/{class_id}/gradebook.xlsx").status_code == 404

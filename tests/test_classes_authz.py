@@ -28,6 +28,7 @@ MATRIX = [
     ("GET", "/classes/<id:class_id>/students/<id:user_id>", TEACHERS),
     ("GET", "/classes/<id:class_id>/statistics", TEACHERS),
     ("GET", "/classes/<id:class_id>/gradebook.csv", TEACHERS),
+    ("GET", "/classes/<id:class_id>/gradebook.xlsx", TEACHERS),
     ("POST", "/classes/<id:class_id>/assignments", TEACHERS),
     ("POST", "/classes/<id:class_id>/assignments/<id:assignment_id>/extensions", TEACHERS),
     ("POST", "/classes/<id:class_id>/assignments/<id:assignment_id>/start", {"student"}),

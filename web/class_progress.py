@@ -7,6 +7,7 @@ import io
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+import xlsxwriter
 from sqlite_utils import Database
 
 from quiz.model import AREAS, Question
@@ -312,19 +313,18 @@ def area_mastery(db: Database, class_id: int, owner_ids: list[int]) -> dict[int,
     return mastery
 
 
-def gradebook_csv(db: Database, class_id: int, owner_ids: list[int]) -> str:
-    """One row per student: each assignment's best score (%), the overall mean (work not done counts 0
-    once its assignment has closed), mastery per knowledge area (%) from the class's quizzes, and the
-    assignments worked on after they closed (a lab stays open, and its score counts what was done)."""
+def gradebook(db: Database, class_id: int, owner_ids: list[int]) -> list[list]:
+    """The header, then one row per student: each assignment's best score (%), the overall mean (work not
+    done counts 0 once its assignment has closed), mastery per knowledge area (%) from the class's quizzes,
+    and the assignments worked on after they closed (a lab stays open, and its score counts what was done).
+    Scores are numbers ("" where there is none); the rest is text as learners and teachers wrote it."""
     table = class_table(db, class_id)
     mastery = area_mastery(db, class_id, owner_ids)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(
-        ["student", *(safe_cell(f"{a['title']} (%)") for a in table.assignments), "overall (%)"]
+    rows = [
+        ["student", *(f"{a['title']} (%)" for a in table.assignments), "overall (%)"]
         + [f"mastery: {AREAS[area]} (%)" for area in AREAS]
         + ["worked on after the close"]
-    )
+    ]
     for student in table.students:
         scores, counted = [], []
         for assignment in table.assignments:
@@ -337,7 +337,33 @@ def gradebook_csv(db: Database, class_id: int, owner_ids: list[int]) -> str:
         late = "; ".join(
             a["title"] for a in table.assignments if table.cells[(student["id"], a["id"])].after_close
         )
-        writer.writerow(
-            [safe_cell(class_store.display_name(student)), *scores, overall, *areas, safe_cell(late)]
-        )
+        rows.append([class_store.display_name(student), *scores, overall, *areas, late])
+    return rows
+
+
+def gradebook_csv(rows: list[list]) -> str:
+    """The gradebook as CSV, every text cell made safe to open in a spreadsheet (see safe_cell)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([cell if isinstance(cell, int | float) else safe_cell(cell) for cell in row])
+    return out.getvalue()
+
+
+def gradebook_xlsx(rows: list[list], title: str) -> bytes:
+    """The gradebook as an Excel workbook. XlsxWriter writes each cell as the type it is given: text is
+    always a string cell, never a formula, whatever it starts with."""
+    out = io.BytesIO()
+    workbook = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False})
+    sheet = workbook.add_worksheet("Gradebook")
+    bold = workbook.add_format({"bold": True})
+    for r, row in enumerate(rows):
+        for c, cell in enumerate(row):
+            if isinstance(cell, int | float):
+                sheet.write_number(r, c, cell)
+            elif cell != "":
+                sheet.write_string(r, c, cell, bold if r == 0 else None)
+    sheet.freeze_panes(1, 1)
+    workbook.set_properties({"title": title})
+    workbook.close()
     return out.getvalue()

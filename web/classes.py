@@ -564,11 +564,28 @@ def statistics(class_id):
 
 @bp.get("/<id:class_id>/gradebook.csv")
 def gradebook(class_id):
+    rows, name = _gradebook(class_id)
+    return _download(class_progress.gradebook_csv(rows), "text/csv", f"gradebook-{name}.csv")
+
+
+@bp.get("/<id:class_id>/gradebook.xlsx")
+def gradebook_xlsx(class_id):
+    rows, name = _gradebook(class_id)
+    workbook = class_progress.gradebook_xlsx(rows, f"Gradebook: {name}")
+    return _download(workbook, XLSX, f"gradebook-{name}.xlsx")
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _gradebook(class_id: int) -> tuple[list[list], str]:
+    """The class's gradebook rows, and the class's name as a file name can hold it."""
     cls = _teaching(class_id)
-    text = class_progress.gradebook_csv(get_db(), class_id, _owners(class_id))
-    name = "".join(ch if ch.isalnum() else "-" for ch in cls["name"]).strip("-")[:40] or "class"
+    rows = class_progress.gradebook(get_db(), class_id, _owners(class_id))
+    return rows, "".join(ch if ch.isalnum() else "-" for ch in cls["name"]).strip("-")[:40] or "class"
+
+
+def _download(body, mimetype: str, filename: str) -> Response:
     return Response(
-        text,
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="gradebook-{name}.csv"'},
+        body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
     )
