@@ -217,3 +217,14 @@ def instance_data(machine, iid: str = "") -> dict:
         "variant": "ubuntu",
         "vendordata": "",
     }
+
+
+def boot(machine, seed: dict) -> None:
+    """The cloud's hook: an instance booted with this seed from the metadata service.
+
+    `seed` is what the OpenStack metadata service serves: {"instance-id", "local-hostname", "user-data"
+    (str or None), "public-keys": [str], "region", "availability-zone", "image", "flavor"}. cloud-init
+    compares the instance-id with /var/lib/cloud/data/instance-id: a new one is a first boot (per-instance
+    modules run), the same one a reboot (only per-boot modules run).
+    """
+    machine.hypervisor["cloud_seed"] = dict(seed)
