@@ -185,7 +185,7 @@ def _disk_layout(machine) -> tuple[str, list[tuple[int, int, str, str, str, str 
     """The boot disk and its partitions (number, size, fstype, fsver, label, mountpoint)."""
     platform = machine.spec["platform"]
     if machine.kind == "vm" and platform in CLOUD_IMAGES:
-        root = 25 * GIB - 4 * MIB - 106 * MIB - 913 * MIB - 2 * MIB
+        root = machine.spec.get("disk_gib", 25) * GIB - 4 * MIB - 106 * MIB - 913 * MIB - 2 * MIB
         parts = [
             (1, root, "ext4", "1.0", "cloudimg-rootfs", "/"),
             (14, 4 * MIB, "", "", "", None),

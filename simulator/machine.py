@@ -128,12 +128,14 @@ class Machine:
 
     @property
     def dmi(self) -> dict[str, str]:
-        if self.platform.kind == "vm":
-            return self.platform.dmi
+        if self.platform.kind == "vm":  # a cloud's hypervisor names itself (spec "dmi": OpenStack Nova)
+            return {**self.platform.dmi, **self.spec.get("dmi", {})}
         return METAL[self.cpu.vendor].dmi
 
     @property
     def product_uuid(self) -> str:
+        if self.spec.get("uuid"):  # a cloud gives the firmware its instance's UUID
+            return self.spec["uuid"]
         return str(uuid.UUID(int=random.Random(f"{self.spec['seed']}/dmi").getrandbits(128), version=4))
 
     def cpu_flags(self) -> list[str]:

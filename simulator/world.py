@@ -10,6 +10,7 @@ import dataclasses
 
 from simulator import firmware, layout, libvirt, packages
 from simulator.checks import CHECKS, TITLES
+from simulator.cloud import Cloud
 from simulator.commands.ssh import add_known_host
 from simulator.editing import NoEditor, Session
 from simulator.keys import KEY_LABELS, KEY_NAMES, host_key_fingerprints
@@ -54,6 +55,9 @@ class World:
         self.editor = editor  # the editor open over the terminal, until it is left
         self.sessions: list[dict] = []  # ssh sessions into other machines, the newest last
         self.question: dict | None = None  # what ssh asked the learner, answered by the next line
+        self.cloud: Cloud | None = (
+            None  # the learner's IaaS cloud (simulator/cloud), in scenarios that have one
+        )
         network = Network(self)
         for machine in machines.values():
             machine.network = network
@@ -79,7 +83,10 @@ class World:
             libvirt.define(machine, name, guest, name)
             if state == "running":
                 libvirt.start(machine, name, guest)
-        return cls(scenario_id, spec.get("seed", 0), machines, Shell.for_user(machine, "learner"))
+        world = cls(scenario_id, spec.get("seed", 0), machines, Shell.for_user(machine, "learner"))
+        if "cloud" in scenario:
+            world.cloud = Cloud.new(world, (scenario["cloud"] or {}).get("quotas"))
+        return world
 
     @property
     def machine(self) -> Machine:
@@ -147,6 +154,8 @@ class World:
         except Exception as error:  # noqa: BLE001 - the terminal must answer whatever happens
             result = Result("", f"simulator: internal error ({type(error).__name__})\n", 1)
         machine.tick()
+        if self.cloud is not None:
+            self.cloud.advance()  # time passed: instances finish building or rebooting
         if "editor" in result.effects:
             self.editor = Session.from_dict(result.effects["editor"])
         return result
@@ -297,6 +306,7 @@ class World:
             "editor": self.editor.to_dict() if self.editor else None,
             "sessions": [{**session, "shell": session["shell"].to_dict()} for session in self.sessions],
             "question": dict(self.question) if self.question else None,
+            "cloud": self.cloud.to_dict() if self.cloud is not None else None,
         }
 
     @classmethod
@@ -313,6 +323,8 @@ class World:
         )
         world.sessions = [{**s, "shell": Shell.from_dict(s["shell"])} for s in data.get("sessions", [])]
         world.question = data.get("question")
+        if data.get("cloud") is not None:
+            world.cloud = Cloud.from_dict(data["cloud"], world)
         return world
 
 
@@ -365,7 +377,10 @@ class Network:
 
     def powered(self, name: str) -> bool:
         """Whether a machine is up: a libvirt guest only while its host runs its domain."""
-        host = self.world.machines[name].spec.get("host")
+        spec = self.world.machines[name].spec
+        if spec.get("cloud"):  # a cloud instance runs while the cloud says it is active
+            return self.world.cloud is not None and self.world.cloud.powered(name)
+        host = spec.get("host")
         if host is None:
             return True
         domains = libvirt.domains(self.world.machines[host]).values()
