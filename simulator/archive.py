@@ -1337,7 +1337,7 @@ CLOUD = [
         source="nginx",
         files=("/var/www/html/index.nginx-debian.html",),
         conffiles=(("/etc/nginx/nginx.conf", NGINX_CONF),),
-        description=" Nginx (\"engine X\") is a high-performance web and reverse proxy server\n"
+        description=' Nginx ("engine X") is a high-performance web and reverse proxy server\n'
         " created by Igor Sysoev.",
         homepage="https://nginx.org",
     ),
@@ -1352,7 +1352,7 @@ CLOUD = [
         sbin=("nginx",),
         services=("nginx",),
         source="nginx",
-        description=" Nginx (\"engine X\") is a high-performance web and reverse proxy server\n"
+        description=' Nginx ("engine X") is a high-performance web and reverse proxy server\n'
         " created by Igor Sysoev.",
         homepage="https://nginx.org",
     ),
