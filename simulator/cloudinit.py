@@ -307,8 +307,12 @@ def boot(machine, seed: dict) -> None:
     /etc/cloud/cloud-init.disabled, as ds-identify is.
     """
     machine.hypervisor["cloud_seed"] = dict(seed)
-    if machine.fs.exists("/etc/cloud/cloud-init.disabled"):
-        return
+    if (
+        machine.fs.exists("/etc/cloud/cloud-init.disabled")
+        or machine.hypervisor.get("cloud_boot") == machine.boot_id
+    ):
+        return  # disabled, or already run in this boot (a reboot from inside the guest runs it too)
+    machine.hypervisor["cloud_boot"] = machine.boot_id
     cloudboot.Boot(machine, seed, OPENSTACK, VERSION).run()
 
 
