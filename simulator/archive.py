@@ -1307,7 +1307,58 @@ HOSTS = [
     ),
 ]
 
-ARCHIVE: dict[str, Package] = {p.name: p for p in BASE + GUESTS + HOSTS}
+NGINX_CONF = "user www-data;\nworker_processes auto;\npid /run/nginx.pid;\n"  # its first lines only
+# What the cloud lab's instances install from user-data and the workstation uses (Ubuntu 24.04's
+# versions as of the noble-updates pocket, early 2025; sizes approximate).
+CLOUD = [
+    _p(
+        "curl",
+        "8.5.0-2ubuntu10.6",
+        "command line tool for transferring data with URL syntax",
+        section="web",
+        size=523,
+        pocket="noble-updates",
+        depends="libc6 (>= 2.34)",
+        bin=("curl",),
+        description=" This is a command line tool for transferring data with URL syntax, supporting\n"
+        " DICT, FILE, FTP, FTPS, GOPHER, GOPHERS, HTTP, HTTPS, IMAP, IMAPS, LDAP, LDAPS,\n"
+        " MQTT, POP3, POP3S, RTMP, RTMPS, RTSP, SCP, SFTP, SMB, SMBS, SMTP, SMTPS, TELNET, TFTP, WS and WSS.",
+        original="Debian Curl Maintainers <team+curl@tracker.debian.org>",
+        homepage="https://curl.se/",
+    ),
+    _p(
+        "nginx-common",
+        "1.24.0-2ubuntu7.1",
+        "small, powerful, scalable web/proxy server - common files",
+        section="httpd",
+        size=377,
+        arch="all",
+        pocket="noble-updates",
+        source="nginx",
+        files=("/var/www/html/index.nginx-debian.html",),
+        conffiles=(("/etc/nginx/nginx.conf", NGINX_CONF),),
+        description=' Nginx ("engine X") is a high-performance web and reverse proxy server\n'
+        " created by Igor Sysoev.",
+        homepage="https://nginx.org",
+    ),
+    _p(
+        "nginx",
+        "1.24.0-2ubuntu7.1",
+        "small, powerful, scalable web/proxy server",
+        section="httpd",
+        size=1414,
+        pocket="noble-updates",
+        depends="libc6 (>= 2.34), nginx-common (= 1.24.0-2ubuntu7.1)",
+        sbin=("nginx",),
+        services=("nginx",),
+        source="nginx",
+        description=' Nginx ("engine X") is a high-performance web and reverse proxy server\n'
+        " created by Igor Sysoev.",
+        homepage="https://nginx.org",
+    ),
+]
+
+ARCHIVE: dict[str, Package] = {p.name: p for p in BASE + GUESTS + HOSTS + CLOUD}
 
 # What every image of these scenarios carries beyond Ubuntu's own: virt-what (the course's tool).
 COURSE = {"virt-what"}

@@ -285,6 +285,11 @@ class Machine:
     def reboot(self) -> None:
         self.tick(40)
         self.boot()
+        seed = self.hypervisor.get("cloud_seed")
+        if seed:  # a cloud instance: cloud-init runs again with what the metadata service serves
+            from simulator import cloudinit
+
+            cloudinit.boot(self, seed)
         network = getattr(self, "network", None)
         if network is not None and self.spec.get("host"):
             network.dhcp(self)  # a libvirt guest asks its host's dnsmasq for a lease again

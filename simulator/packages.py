@@ -148,8 +148,8 @@ def lay_down(machine) -> None:
             _enable(machine, ARCHIVE[name])
         else:
             install(machine, name)  # as apt would: files, then the postinst's effects
-    if "cloud-init" in wanted:
-        cloudinit.first_boot(machine)
+    if "cloud-init" in wanted and not machine.spec.get("cloud"):
+        cloudinit.first_boot(machine)  # a cloud instance's first boot comes later, with its seed
 
 
 def unpack_image_extras(machine) -> None:

@@ -7,7 +7,6 @@ and coreutils 9.4 (nproc, arch).
 from __future__ import annotations
 
 import json
-import time
 
 from simulator import cloudinit
 from simulator.commands import Context, command
@@ -32,33 +31,35 @@ def _cloud_init_status(ctx: Context, args: list[str]) -> int:
             "(choose from 'json', 'tabular', 'yaml')\n"
         )
         return 2
-    detail = cloudinit.DATASOURCES[machine.spec["platform"]]
-    finished = cloudinit.finished(machine)
-    last_update = time.strftime("%a, %d %b %Y %H:%M:%S +0000", time.gmtime(finished))
+    report = cloudinit.status_report(machine)
+    status, extended = report["status"], report["extended_status"]
+    code = (
+        1
+        if status == "error" or extended.startswith("error")
+        else 2
+        if extended.startswith("degraded")
+        else 0
+    )
     if fmt == "tabular":
         prefix = "\n" if wait else ""
-        ctx.out(f"{prefix}status: done\n")
+        ctx.out(f"{prefix}status: {status}\n")
         if long:
-            ctx.out(
-                "extended_status: done\nboot_status_code: enabled-by-generator\n"
-                f"last_update: {last_update}\ndetail: {detail}\nerrors: []\nrecoverable_errors: {{}}\n"
+            errors = "".join(f"\n\t- {e}" for e in report["errors"]) or " []"
+            recoverable = (
+                "".join(
+                    f"\n{kind}:" + "".join(f"\n\t- {m.replace(chr(10), ' ')}" for m in messages)
+                    for kind, messages in report["recoverable_errors"].items()
+                )
+                or " {}"
             )
-        return 0
-    stages = cloudinit.stages(machine)
-    details = {
-        "datasource": detail.split()[0].lower().replace("datasource", ""),
-        "boot_status_code": "enabled-by-generator",
-        "status": "done",
-        "extended_status": "done",
-        "detail": detail,
-        "errors": [],
-        "recoverable_errors": {},
-        "last_update": last_update,
-        **stages,
-        "stage": None,
-    }
-    ctx.out(json.dumps(details, indent=2, sort_keys=True, separators=(",", ": ")) + "\n")
-    return 0
+            ctx.out(
+                f"extended_status: {extended}\nboot_status_code: enabled-by-generator\n"
+                f"last_update: {report['last_update']}\ndetail: {report['detail']}\nerrors:{errors}\n"
+                f"recoverable_errors:{recoverable}\n"
+            )
+        return code
+    ctx.out(json.dumps(report, indent=2, sort_keys=True, separators=(",", ": ")) + "\n")
+    return code
 
 
 # The top-level keys of /run/cloud-init/instance-data.json (cloud-init docs, cli.rst: query --list-keys).

@@ -1,0 +1,183 @@
+"""cloud-init's semantics on a cloud instance (cloud-init 24.3): frequencies, stages, status codes, query,
+clean, and what an image of an uncleaned instance carries."""
+
+import json
+
+import pytest
+
+from simulator import cloudinit
+from simulator.machine import Machine
+from simulator.shell import Shell
+
+IID = "8c2f7e0a-1b3d-4c5e-9f60-7a8b9c0d1e2f"
+KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGq3z0cGm1QkS0Jq6hQfYb9d5N3q8sWbq2n1vJq3mX7k learner@laptop"
+
+
+def instance(user_data: str | None = None, iid: str = "8c2f7e0a-1b3d-4c5e-9f60-7a8b9c0d1e2f", **extra):
+    machine = Machine.create({"platform": "kvm", "hostname": "ubuntu", "cloud": True, "seed": 7})
+    cloudinit.boot(machine, seed(user_data, iid, **extra))
+    return machine
+
+
+def seed(user_data, iid, **extra):
+    return {
+        "instance-id": iid,
+        "local-hostname": "web-1",
+        "user-data": user_data,
+        "public-keys": [KEY],
+        "region": "RegionOne",
+        "availability-zone": "nova",
+        "image": "ubuntu-24.04",
+        "flavor": "m1.small",
+        **extra,
+    }
+
+
+def run(machine, line: str, user: str = "root"):
+    return Shell.for_user(machine, user).run(machine, line)
+
+
+def test_first_boot_applies_cloud_config_and_leaves_the_instance_state():
+    machine = instance("#cloud-config\nhostname: web\nruncmd:\n  - echo ran >> /root/runs\n")
+    assert machine.hostname == "web"
+    assert machine.fs.read("/etc/hostname") == "web\n"
+    assert machine.fs.read("/root/runs") == "ran\n"
+    iid = "8c2f7e0a-1b3d-4c5e-9f60-7a8b9c0d1e2f"
+    assert run(machine, "readlink /var/lib/cloud/instance").stdout == f"/var/lib/cloud/instances/{iid}\n"
+    assert machine.fs.read("/var/lib/cloud/data/instance-id") == iid + "\n"
+    assert machine.fs.read("/var/lib/cloud/instance/scripts/runcmd") == "#!/bin/sh\necho ran >> /root/runs\n"
+    assert run(machine, "cloud-init status").stdout == "status: done\n"
+    # the image's default user gets the instance's key; root's key refuses with the default user's name
+    assert machine.fs.read("/home/ubuntu/.ssh/authorized_keys") == KEY + "\n"
+    assert 'Please login as the user \\"ubuntu\\"' in machine.fs.read("/root/.ssh/authorized_keys")
+
+
+def test_per_instance_modules_do_not_run_again_on_a_reboot_but_bootcmd_does():
+    machine = instance(
+        "#cloud-config\nbootcmd:\n  - echo boot >> /root/boots\nruncmd:\n  - echo once >> /root/runs\n"
+    )
+    machine.reboot()
+    machine.reboot()
+    assert machine.fs.read("/root/boots") == "boot\nboot\nboot\n"
+    assert machine.fs.read("/root/runs") == "once\n"
+    log = machine.fs.read("/var/log/cloud-init.log")
+    assert "config-runcmd already ran (freq=once-per-instance)" in log
+    assert "restored from checked cache: DataSourceOpenStackLocal [net,ver=2]" in log
+
+
+def test_a_new_instance_id_is_a_first_boot_and_per_once_scripts_stay_done():
+    machine = Machine.create({"platform": "kvm", "hostname": "ubuntu", "cloud": True, "seed": 7})
+    machine.fs.add_file(
+        "/var/lib/cloud/scripts/per-once/hello", "#!/bin/sh\necho hi >> /root/once\n", mode=0o755
+    )
+    machine.fs.add_file(
+        "/var/lib/cloud/scripts/per-boot/tick", "#!/bin/sh\necho t >> /root/ticks\n", mode=0o755
+    )
+    cloudinit.boot(machine, seed("#cloud-config\nruncmd:\n  - echo once >> /root/runs\n", IID))
+    machine.reboot()
+    assert machine.fs.read("/root/once") == "hi\n"
+    assert machine.fs.read("/root/ticks") == "t\nt\n"
+    old_key = machine.fs.read("/etc/ssh/ssh_host_ed25519_key.pub")
+    old_machine_id = machine.machine_id()
+    # the same disk booted as another instance: the cache is stale, per-instance modules run again
+    machine.tick(5)
+    machine.boot()
+    cloudinit.boot(machine, seed("#cloud-config\nruncmd:\n  - echo once >> /root/runs\n", "new-instance-id"))
+    assert machine.fs.read("/root/runs") == "once\nonce\n"
+    assert machine.fs.read("/root/once") == "hi\n"  # per-once: its semaphore in /var/lib/cloud/sem stays
+    assert machine.fs.read("/root/ticks") == "t\nt\nt\n"
+    assert machine.fs.read("/var/lib/cloud/data/previous-instance-id").strip() == (
+        "8c2f7e0a-1b3d-4c5e-9f60-7a8b9c0d1e2f"
+    )
+    # cc_ssh deletes and regenerates the host keys for the new instance; machine-id is nobody's business
+    assert machine.fs.read("/etc/ssh/ssh_host_ed25519_key.pub") != old_key
+    assert machine.machine_id() == old_machine_id
+    assert "cache invalid in datasource" in machine.fs.read("/var/log/cloud-init.log")
+
+
+def test_schema_warning_makes_status_degraded_with_exit_2():
+    machine = instance("#cloud-config\npackages: nginx\nhostnme: web\n")
+    result = run(machine, "cloud-init status --long")
+    assert result.status == 2
+    lines = result.stdout.splitlines()
+    assert lines[0] == "status: done"
+    assert lines[1] == "extended_status: degraded done"
+    assert "detail: DataSourceOpenStackLocal [net,ver=2]" in lines
+    assert "WARNING:" in lines
+    assert (
+        "\t- cloud-config failed schema validation! You may run 'sudo cloud-init schema --system' to check "
+        "the details." in lines
+    )
+
+
+def test_invalid_yaml_is_a_warning_and_no_config():
+    machine = instance("#cloud-config\nhostname: [web\n")
+    assert machine.hostname == "web-1"  # from the metadata's local-hostname
+    report = cloudinit.status_report(machine)
+    assert report["extended_status"] == "degraded done"
+    assert report["recoverable_errors"]["WARNING"][0].startswith(
+        "Failed loading yaml blob. Invalid format at line 2 column 11:"
+    )
+
+
+def test_a_failing_script_is_an_error_with_exit_1():
+    machine = instance("#!/bin/bash\necho starting\nfalse\n")
+    assert machine.fs.read("/var/lib/cloud/instance/scripts/part-001").startswith("#!/bin/bash")
+    result = run(machine, "cloud-init status --long")
+    assert result.status == 1
+    assert "status: error" in result.stdout
+    assert "extended_status: error - done" in result.stdout
+    assert (
+        "\t- ('scripts_user', RuntimeError('Runparts: 1 failures (part-001) in 1 attempted commands'))"
+        in result.stdout
+    )
+    assert "starting\n" in machine.fs.read("/var/log/cloud-init-output.log")
+
+
+def test_query_reads_the_openstack_instance_data():
+    machine = instance(None)
+    assert run(machine, "cloud-init query v1.cloud_name").stdout == "openstack\n"
+    assert run(machine, "cloud-init query instance_id").stdout == "8c2f7e0a-1b3d-4c5e-9f60-7a8b9c0d1e2f\n"
+    assert run(machine, "cloud-init query availability_zone").stdout == "nova\n"
+    assert run(machine, "cloud-init query region").stdout == "RegionOne\n"
+    assert json.loads(run(machine, "cloud-init query public_ssh_keys").stdout) == [KEY]
+
+
+def test_clean_then_reboot_is_a_first_boot_again():
+    machine = instance("#cloud-config\nruncmd:\n  - echo once >> /root/runs\n")
+    assert run(machine, "cloud-init clean --logs").status == 0
+    assert not machine.fs.exists("/var/lib/cloud/instance")
+    assert not machine.fs.exists("/var/log/cloud-init.log")
+    machine.reboot()
+    assert machine.fs.read("/root/runs") == "once\nonce\n"
+    assert "no cache found" in machine.fs.read("/var/log/cloud-init.log")
+
+
+def test_cloud_init_disabled_by_its_marker_file_does_nothing():
+    machine = Machine.create({"platform": "kvm", "hostname": "ubuntu", "cloud": True, "seed": 7})
+    machine.fs.add_file("/etc/cloud/cloud-init.disabled", "")
+    cloudinit.boot(machine, seed("#cloud-config\nhostname: web\n", "i-1"))
+    assert machine.hostname == "ubuntu"
+    assert not machine.fs.exists("/var/lib/cloud/instance")
+
+
+@pytest.mark.parametrize(
+    ("user_data", "found"),
+    [
+        (
+            "#cloud-config\nbogus: 1\n",
+            ["bogus: Additional properties are not allowed ('bogus' was unexpected)"],
+        ),
+        ("#cloud-config\npackages: nginx\n", ["packages: 'nginx' is not of type 'array'"]),
+        (
+            "#cloud-config\npackage_update: yes please\n",
+            ["package_update: 'yes please' is not of type 'boolean'"],
+        ),
+        ("#cloud-config\nwrite_files:\n  - content: x\n", ["write_files.0: 'path' is a required property"]),
+        ("#cloud-config\nhostname: web\npackages: [nginx]\n", []),
+    ],
+)
+def test_schema_problems_as_cloud_init_words_them(user_data, found):
+    from simulator import cloudconfig
+
+    assert cloudconfig.problems(cloudconfig.load(user_data)[0]) == found
