@@ -35,6 +35,7 @@ def hostname_for(name: str) -> str:
 def _spec(cloud, instance: dict, image: dict, flavor: dict) -> dict:
     return {
         "platform": "kvm",
+        "cpu": "amd-epyc-7451",  # a compute host's server CPU, passed through (Nova's cpu_mode host-model)
         "hostname": hostname_for(instance["name"]),
         "cpus": flavor["vcpus"],
         "memory_mb": flavor["ram"],
@@ -64,6 +65,7 @@ def build(cloud, instance: dict, image: dict, flavor: dict, subnet: dict, keypai
     nic.update(
         mac=instance["mac"], ipv4=instance["fixed_ip"], prefix=subnet["prefix"], gateway=subnet["gateway"]
     )
+    machine.boot()  # the instance's own first boot: its NIC named and addressed as the cloud made it
     from simulator.world import Network  # the world imports the cloud: join it late
 
     Network(cloud.world).add(instance["machine"], machine)
@@ -81,9 +83,7 @@ def _from_template(saved: dict, spec: dict) -> Machine:
         if part["mount"] == "/":
             part["size"] += grow
     data["disks"] = [root]
-    machine = Machine.from_dict(data)
-    machine.boot()
-    return machine
+    return Machine.from_dict(data)
 
 
 def seed(cloud, instance: dict) -> dict:
