@@ -1327,6 +1327,23 @@ CLOUD = [
         homepage="https://curl.se/",
     ),
     _p(
+        "python3-openstackclient",
+        "6.6.0-0ubuntu1",
+        "OpenStack Command-line Client - Python 3.x",
+        section="python",
+        size=5861,
+        arch="all",
+        depends="python3",
+        bin=("openstack",),
+        source="python-openstackclient",
+        maintainer="Ubuntu Developers <ubuntu-devel-discuss@lists.ubuntu.com>",
+        original="Debian OpenStack <team+openstack@tracker.debian.org>",
+        description=" OpenStackClient (aka OSC) is a command-line client for OpenStack that brings\n"
+        " the command set for Compute, Identity, Image, Object Storage and Block Storage\n"
+        " APIs together in a single shell with a uniform command structure.",
+        homepage="https://github.com/openstack/python-openstackclient",
+    ),
+    _p(
         "nginx-common",
         "1.24.0-2ubuntu7.1",
         "small, powerful, scalable web/proxy server - common files",
