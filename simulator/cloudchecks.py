@@ -69,7 +69,7 @@ def cloud_web_server_from_user_data(world, params, answer):
             and machine.hostname == wanted
             and asked
             and packages.is_installed(machine, package)
-            and packages.service_runs(machine, package)
+            and package in packages.running_services(machine)
         ):
             return (
                 True,
@@ -117,7 +117,7 @@ def cloud_web_public(world, params, answer):
         if (
             address
             and world.cloud.allows(instance, "tcp", 80, OFFICE_IP)
-            and packages.service_runs(machine, "nginx")
+            and "nginx" in packages.running_services(machine)
         ):
             return True, f"{instance['name']} answers HTTP at {address}."
     instance = servers[0]

@@ -86,27 +86,32 @@ def route(world, client, host: str, protocol: str, port: int | None) -> tuple[st
     return (target["machine"], machine) if machine is not None else "timeout"
 
 
-def authorized_key(client, home: str, target, user: str, identity: str | None = None) -> bool:
-    """Whether one of the client's public keys (~/.ssh/id_*.pub, or -i FILE's .pub) is in the user's
-    authorized_keys on the target: the cloud images accept no passwords (PasswordAuthentication no)."""
+def authorized_key(client, home: str, target, user: str, identity: str | None = None) -> str | None:
+    """The authorized_keys line on the target that accepts one of the client's public keys
+    (~/.ssh/id_*.pub, or -i FILE's .pub), None when none does: the cloud images take no passwords."""
     account = target.users.get(user)
     if account is None:
-        return False
+        return None
     try:
         allowed = target.fs.read(f"{account['home']}/.ssh/authorized_keys")
     except FsError:  # no file, or unreadable: no key is authorized
-        return False
-    blobs = {line.split()[1] for line in allowed.splitlines() if len(line.split()) >= 2 and "ssh-" in line}
-    blobs |= {
-        part for line in allowed.splitlines() for part in line.split() if part.startswith("AAAA")
-    }  # a line with options (root's "command=...") still names its key
+        return None
     names = [identity] if identity else [f"{home}/.ssh/id_{kind}" for kind in ("rsa", "ecdsa", "ed25519")]
     for name in names:
         try:
-            public = client.fs.read(name + ".pub")
+            fields = client.fs.read(name + ".pub").split()
         except FsError:  # no such key
             continue
-        fields = public.split()
-        if len(fields) >= 2 and fields[1] in blobs:
-            return True
-    return False
+        for line in allowed.splitlines():
+            if len(fields) >= 2 and fields[1] in line.split():  # a line with options still names its key
+                return line
+    return None
+
+
+def forced_message(line: str) -> str | None:
+    """What a key's command="..." option prints instead of a shell: cloud-init's refusal for root."""
+    if not line.startswith("no-port-forwarding") or 'command="' not in line:
+        return None
+    command = line.split('command="', 1)[1].rsplit('" ', 1)[0]
+    said = command.split("echo '", 1)[1].split("';", 1)[0] if "echo '" in command else ""
+    return said.replace('\\"', '"')

@@ -561,6 +561,32 @@ def server_add_floating_ip(client: Client, ctx: Context, argv: list[str]) -> int
     return 0
 
 
+def _server_group(add: bool):
+    """server add/remove security group: Nova changes the groups of the instance's port."""
+
+    def action(client: Client, ctx: Context, argv: list[str]) -> int:
+        args = parse(ctx.prog, argv, {}, ["<server>", "<group>"])
+        instance = client.find("instances", args.positionals[0], "Server")
+        group = client.find("security_groups", args.positionals[1], "SecurityGroup")
+        groups = instance["security_groups"]
+        path = f"/servers/{instance['id']}/action"
+        if add and group["id"] in groups:
+            message = (
+                f"Security group {group['name']} is already associated with the instance {instance['id']}"
+            )
+            raise client.http_error(400, "compute", path, message)
+        if not add and group["id"] not in groups:
+            message = f"Security group {group['name']} not associated with the instance {instance['id']}"
+            raise client.http_error(404, "compute", path, message)
+        if add:
+            groups.append(group["id"])
+        else:
+            groups.remove(group["id"])
+        return 0
+
+    return action
+
+
 def server_image_create(client: Client, ctx: Context, argv: list[str]) -> int:
     from simulator.cloud import CloudError
 
@@ -1294,6 +1320,8 @@ COMMANDS = {
     ("server", "delete"): server_delete,
     ("server", "add", "volume"): server_add_volume,
     ("server", "add", "floating", "ip"): server_add_floating_ip,
+    ("server", "add", "security", "group"): _server_group(add=True),
+    ("server", "remove", "security", "group"): _server_group(add=False),
     ("server", "image", "create"): server_image_create,
     ("image", "list"): image_list,
     ("image", "show"): image_show,
