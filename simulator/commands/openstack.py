@@ -140,22 +140,29 @@ def _option_label(name: str, spec: dict) -> str:
 
 
 def _usage(prog: str, options: dict, positionals: list[str], required) -> str:
+    """argparse's usage line, wrapped as it wraps: cliff's formatter options first, then the command's."""
     parts = [f"usage: {prog} [-h]"]
+    if "--format" in options:
+        formats = cliff.LIST_FORMATS if prog.endswith(" list") else cliff.SHOW_FORMATS
+        parts += [f"[-f {{{','.join(formats)}}}]", "[-c COLUMN]", "[--noindent]"]
+        if not prog.endswith(" list"):
+            parts.append("[--prefix PREFIX]")
+        parts += ["[--max-width <integer>]", "[--fit-width]", "[--print-empty]"]
     for name, kind in options.items():
-        if name in ("-f", "-c") or name in FORMAT_OPTIONS and name not in ("--format", "--column"):
+        if name in FORMAT_OPTIONS:
             continue
-        label = _option_label(name, options)
         if kind == "flag":
-            parts.append(f"[{label}]")
+            parts.append(f"[{name}]")
         else:
-            metavar = "<" + name.lstrip("-").replace("-", "-") + ">"
-            parts.append(f"{label} {metavar}" if name in required else f"[{label} {metavar}]")
+            metavar = "<" + name.lstrip("-") + ">"
+            parts.append(f"{name} {metavar}" if name in required else f"[{name} {metavar}]")
     parts += positionals
+    indent = " " * (len("usage: ") + len(prog) + 1)
     line, lines = "", []
     for part in parts:
         if line and len(line) + len(part) + 1 > 79:
             lines.append(line)
-            line = " " * (len(prog) + 7) + part
+            line = indent + part
         else:
             line = f"{line} {part}" if line else part
     lines.append(line)
@@ -396,6 +403,19 @@ def server_create(client: Client, ctx: Context, argv: list[str]) -> int:
     flavor_ref = args.get("--flavor")
     if not any(flavor_ref in (f["name"], f["id"]) for f in cloud.flavors()):
         raise Failure(f"No Flavor found for {flavor_ref}\n")
+    flavor = cloud.flavor(flavor_ref)
+    if flavor["disk"] < image.get("min_disk", 0):  # Nova's FlavorDiskSmallerThanMinDisk
+        raise client.http_error(
+            400,
+            "compute",
+            "/servers",
+            "Flavor's disk is smaller than the minimum size specified in image metadata. Flavor disk is "
+            f"{flavor['disk'] << 30} bytes, minimum size is {image['min_disk'] << 30} bytes.",
+        )
+    if flavor["ram"] < image.get("min_ram", 0):  # Nova's FlavorMemoryTooSmall
+        raise client.http_error(
+            400, "compute", "/servers", "Flavor's memory is too small for requested image."
+        )
     networks = args.all("--network")
     for ref in networks:
         client.find("networks", ref, "Network")
