@@ -1307,6 +1307,31 @@ HOSTS = [
     ),
 ]
 
+# The page nginx-common installs (615 bytes, as `curl -I` of a fresh Ubuntu nginx reports).
+NGINX_INDEX = """<!DOCTYPE html>
+<html>
+<head>
+<title>Welcome to nginx!</title>
+<style>
+html { color-scheme: light dark; }
+body { width: 35em; margin: 0 auto;
+font-family: Tahoma, Verdana, Arial, sans-serif; }
+</style>
+</head>
+<body>
+<h1>Welcome to nginx!</h1>
+<p>If you see this page, the nginx web server is successfully installed and
+working. Further configuration is required.</p>
+
+<p>For online documentation and support please refer to
+<a href="http://nginx.org/">nginx.org</a>.<br/>
+Commercial support is available at
+<a href="http://nginx.com/">nginx.com</a>.</p>
+
+<p><em>Thank you for using nginx.</em></p>
+</body>
+</html>
+"""
 NGINX_CONF = "user www-data;\nworker_processes auto;\npid /run/nginx.pid;\n"  # its first lines only
 # What the cloud lab's instances install from user-data and the workstation uses (Ubuntu 24.04's
 # versions as of the noble-updates pocket, early 2025; sizes approximate).
@@ -1327,6 +1352,23 @@ CLOUD = [
         homepage="https://curl.se/",
     ),
     _p(
+        "python3-openstackclient",
+        "6.6.0-0ubuntu1",
+        "OpenStack Command-line Client - Python 3.x",
+        section="python",
+        size=5861,
+        arch="all",
+        depends="python3",
+        bin=("openstack",),
+        source="python-openstackclient",
+        maintainer="Ubuntu Developers <ubuntu-devel-discuss@lists.ubuntu.com>",
+        original="Debian OpenStack <team+openstack@tracker.debian.org>",
+        description=" OpenStackClient (aka OSC) is a command-line client for OpenStack that brings\n"
+        " the command set for Compute, Identity, Image, Object Storage and Block Storage\n"
+        " APIs together in a single shell with a uniform command structure.",
+        homepage="https://github.com/openstack/python-openstackclient",
+    ),
+    _p(
         "nginx-common",
         "1.24.0-2ubuntu7.1",
         "small, powerful, scalable web/proxy server - common files",
@@ -1335,8 +1377,9 @@ CLOUD = [
         arch="all",
         pocket="noble-updates",
         source="nginx",
-        files=("/var/www/html/index.nginx-debian.html",),
+        files=("/usr/share/nginx/html/index.html",),
         conffiles=(("/etc/nginx/nginx.conf", NGINX_CONF),),
+        configs=(("/var/www/html/index.nginx-debian.html", NGINX_INDEX),),  # its postinst copies it there
         description=' Nginx ("engine X") is a high-performance web and reverse proxy server\n'
         " created by Igor Sysoev.",
         homepage="https://nginx.org",

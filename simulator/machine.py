@@ -29,6 +29,11 @@ BOOT_SECONDS = 30  # uptime when the first prompt appears after a boot
 
 
 @functools.cache
+def _image_uids(minimal: bool) -> frozenset[int]:
+    return frozenset(u.uid for u in accounts.users(minimal))
+
+
+@functools.cache
 def _groups(uid: int, minimal: bool) -> tuple[int, ...]:
     """The user-private group and the supplementary groups /etc/group gives (the image's, as installed)."""
     name = next((u.name for u in accounts.users(minimal) if u.uid == uid), "")
@@ -95,7 +100,22 @@ class Machine:
         self.fs.groups = self.groups
 
     def groups(self, uid: int) -> tuple[int, ...]:
-        return _groups(uid, self.minimal_image)
+        if uid in _image_uids(self.minimal_image):
+            return _groups(uid, self.minimal_image)
+        return self._listed_groups(uid)  # an account added since (cloud-init's default user): /etc/group
+
+    def _listed_groups(self, uid: int) -> tuple[int, ...]:
+        name = next((n for n, u in self.users.items() if u["uid"] == uid), "")
+        try:
+            text = self.fs.read("/etc/group")
+        except FsError:
+            return (uid,)
+        listed = []
+        for line in text.splitlines():
+            fields = line.split(":")
+            if len(fields) == 4 and fields[2].isdigit() and name and name in fields[3].split(","):
+                listed.append(int(fields[2]))
+        return (uid, *listed)
 
     @property
     def users(self) -> dict[str, dict]:

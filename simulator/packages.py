@@ -45,6 +45,8 @@ def image_packages(spec: dict) -> set[str]:
         names.discard("cloud-init")  # hosts installed from the server ISO: cloud-init disabled, then purged
     if platform in GUEST_TOOLS:
         names.add(GUEST_TOOLS[platform])
+    if spec.get("cloud"):
+        names.add("curl")  # Ubuntu's cloud images carry curl (the metadata service is read with it)
     for name in spec.get("packages", ()):
         names |= closure(name)
     return names

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from simulator import firmware, layout, libvirt, packages
+from simulator import cloudlab, firmware, layout, libvirt, packages
 from simulator.checks import CHECKS, TITLES
 from simulator.cloud import Cloud
 from simulator.commands.ssh import add_known_host
@@ -86,6 +86,7 @@ class World:
         world = cls(scenario_id, spec.get("seed", 0), machines, Shell.for_user(machine, "learner"))
         if "cloud" in scenario:
             world.cloud = Cloud.new(world, (scenario["cloud"] or {}).get("quotas"))
+            cloudlab.prepare(world)  # the workstation: the client configured, an SSH key of the learner's
         return world
 
     @property

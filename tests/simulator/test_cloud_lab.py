@@ -1,0 +1,339 @@
+"""The cloud lab end to end, as transcripts through `python -m simulator shell cloud-lab --json`: what
+python-openstackclient 6.6 (cliff's tables), ssh, curl and cloud-init print, and the lab's checks, each
+passed by two routes (the openstack client, or the console's actions on the same cloud)."""
+
+import json
+import subprocess
+import sys
+
+from simulator import World
+
+USER_DATA = "printf '#cloud-config\\nhostname: web\\npackages:\\n  - nginx\\n' > web.yaml"
+KEYPAIR = "openstack keypair create --public-key ~/.ssh/id_ed25519.pub laptop -f value -c name"
+WEB = (
+    "openstack server create --image ubuntu-24.04 --flavor m1.small --key-name laptop --security-group web "
+    "--user-data web.yaml --wait web -f value -c status"
+)
+FIREWALL = [
+    "openstack security group create web -f value -c name",
+    "openstack security group rule create --protocol tcp --dst-port 22 web -f value -c port_range_min",
+    "openstack security group rule create --protocol tcp --dst-port 80 web -f value -c port_range_min",
+]
+
+
+def transcript(*lines: str) -> list[dict]:
+    result = subprocess.run(
+        [sys.executable, "-m", "simulator", "shell", "cloud-lab", "--json"],
+        input="".join(line + "\n" for line in lines),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def test_flavor_list_and_empty_lists_as_cliff_prints_them():
+    flavors, servers, empty_json, empty_table = transcript(
+        "openstack flavor list",
+        "openstack server list",
+        "openstack server list -f json",
+        "openstack volume list --print-empty",
+    )
+    assert flavors["stdout"] == (
+        "+----+-----------+-------+------+-----------+-------+-----------+\n"
+        "| ID | Name      |   RAM | Disk | Ephemeral | VCPUs | Is Public |\n"
+        "+----+-----------+-------+------+-----------+-------+-----------+\n"
+        "| 1  | m1.tiny   |   512 |    1 |         0 |     1 | True      |\n"
+        "| 2  | m1.small  |  2048 |   20 |         0 |     1 | True      |\n"
+        "| 3  | m1.medium |  4096 |   40 |         0 |     2 | True      |\n"
+        "| 4  | m1.large  |  8192 |   80 |         0 |     4 | True      |\n"
+        "| 5  | m1.xlarge | 16384 |  160 |         0 |     8 | True      |\n"
+        "+----+-----------+-------+------+-----------+-------+-----------+\n"
+    )
+    assert servers == {"command": "openstack server list", "stdout": "\n", "stderr": "", "status": 0}
+    assert empty_json["stdout"] == "[]\n"
+    assert empty_table["stdout"] == (
+        "+----+------+--------+------+-------------+\n"
+        "| ID | Name | Status | Size | Attached to |\n"
+        "+----+------+--------+------+-------------+\n"
+        "+----+------+--------+------+-------------+\n"
+    )
+
+
+def test_the_client_needs_its_cloud_and_words_errors_as_openstacksdk_does():
+    unset, unknown, image, key, show, column, usage = transcript(
+        "OS_CLOUD= openstack server list",
+        "openstack --os-cloud nope server list",
+        "openstack server create --image centos-5 --flavor m1.small x",
+        "openstack server create --image ubuntu-24.04 --flavor m1.small --key-name nokey x",
+        "openstack server show web",
+        "openstack server list -c Nme",
+        "openstack server show",
+    )
+    assert (unset["stderr"], unset["status"]) == (
+        "Missing value auth-url required for auth plugin password\n",
+        1,
+    )
+    assert unknown["stderr"] == "Cloud nope was not found.\n"
+    assert image["stderr"] == "No Image found for centos-5\n"
+    assert key["stderr"] == (
+        "BadRequestException: 400: Client Error for url: http://controller/compute/v2.1/servers, "
+        "Invalid key_name provided.\n"
+    )
+    assert (show["stderr"], show["status"]) == ("No Server found for web\n", 1)
+    assert column["stderr"] == (
+        "No recognized column names in ['Nme']. Recognized columns are "
+        "('ID', 'Name', 'Status', 'Networks', 'Image', 'Flavor').\n"
+    )
+    assert usage["status"] == 2
+    assert usage["stderr"].endswith(
+        "openstack server show: error: the following arguments are required: <server>\n"
+    )
+
+
+def test_key_pair_fingerprint_is_novas_md5_of_the_key():
+    keygen, created, listed = transcript(
+        "ssh-keygen -E md5 -lf ~/.ssh/id_ed25519.pub",
+        "openstack keypair create --public-key ~/.ssh/id_ed25519.pub laptop -f json",
+        "openstack keypair list -f value",
+    )
+    md5 = keygen["stdout"].split()[1].removeprefix("MD5:")
+    assert json.loads(created["stdout"])["fingerprint"] == md5
+    assert listed["stdout"] == f"laptop {md5} ssh\n"
+
+
+def test_a_web_server_from_user_data_reached_only_as_its_security_group_allows():
+    lines = transcript(
+        KEYPAIR,
+        USER_DATA,
+        "openstack security group create web -f value -c name",
+        WEB,
+        "openstack floating ip create public -f value -c floating_ip_address",
+        "openstack server add floating ip web 203.0.113.2",
+        "ssh ubuntu@203.0.113.2 hostname",  # no rule yet: the SYN is dropped
+        *FIREWALL[1:],
+        "ssh ubuntu@10.0.0.2 hostname",  # a private address: not routed from outside
+        "ssh -o StrictHostKeyChecking=accept-new ubuntu@203.0.113.2 hostname",
+        "ssh debian@203.0.113.2 hostname",
+        "ssh root@203.0.113.2 hostname",
+        "curl -s http://203.0.113.2/ | grep '<title>'",
+        "curl -sI http://203.0.113.2/ | head -1",
+        "openstack server list -f value -c Name -c Networks",
+    )
+    by_command = {line["command"]: line for line in lines}
+    assert by_command[WEB]["stdout"] == "ACTIVE\n"
+    assert by_command["ssh ubuntu@203.0.113.2 hostname"] == {
+        "command": "ssh ubuntu@203.0.113.2 hostname",
+        "stdout": "",
+        "stderr": "ssh: connect to host 203.0.113.2 port 22: Connection timed out\n",
+        "status": 255,
+    }
+    assert by_command["ssh ubuntu@10.0.0.2 hostname"]["stderr"] == (
+        "ssh: connect to host 10.0.0.2 port 22: Connection timed out\n"
+    )
+    login = by_command["ssh -o StrictHostKeyChecking=accept-new ubuntu@203.0.113.2 hostname"]
+    assert login["stdout"] == "web\n"
+    assert (
+        login["stderr"] == "Warning: Permanently added '203.0.113.2' (ED25519) to the list of known hosts.\n"
+    )
+    denied = by_command["ssh debian@203.0.113.2 hostname"]
+    assert (denied["stderr"], denied["status"]) == (
+        "debian@203.0.113.2: Permission denied (publickey).\n",
+        255,
+    )
+    root = by_command["ssh root@203.0.113.2 hostname"]
+    assert (root["stdout"], root["status"]) == (
+        'Please login as the user "ubuntu" rather than the user "root".\n\n',
+        142,
+    )
+    assert (
+        by_command["curl -s http://203.0.113.2/ | grep '<title>'"]["stdout"]
+        == "<title>Welcome to nginx!</title>\n"
+    )
+    assert by_command["curl -sI http://203.0.113.2/ | head -1"]["stdout"] == "HTTP/1.1 200 OK\r\n"
+    assert by_command["openstack server list -f value -c Name -c Networks"]["stdout"] == (
+        "web {'private': ['10.0.0.2', '203.0.113.2']}\n"
+    )
+
+
+def test_inside_the_instance_cloud_init_and_the_metadata_service_tell_the_same_story():
+    lines = transcript(
+        KEYPAIR,
+        USER_DATA,
+        *FIREWALL,
+        WEB,
+        "openstack server show web -f value -c id",
+        "openstack floating ip create public -f value -c floating_ip_address",
+        "openstack server add floating ip web 203.0.113.2",
+        "ssh -o StrictHostKeyChecking=accept-new ubuntu@203.0.113.2",
+        "cloud-init status --long",
+        "cloud-init query v1.cloud_name",
+        "curl -s http://169.254.169.254/openstack/latest/meta_data.json",
+        "curl -s http://169.254.169.254/latest/meta-data/local-ipv4",
+        "curl -s http://169.254.169.254/latest/user-data",
+        "curl -sf http://169.254.169.254/latest/meta-data/nothing",
+        "readlink /var/lib/cloud/instance",
+        "cat /var/lib/cloud/data/instance-id",
+        "grep -c 'Setting up nginx (' /var/log/cloud-init-output.log",
+    )
+    out = {line["command"]: line for line in lines}
+    server_id = out["openstack server show web -f value -c id"]["stdout"].strip()
+    status = out["cloud-init status --long"]
+    assert status["status"] == 0
+    assert status["stdout"].startswith(
+        "status: done\nextended_status: done\nboot_status_code: enabled-by-generator\n"
+    )
+    assert (
+        "detail: DataSourceOpenStackLocal [net,ver=2]\nerrors: []\nrecoverable_errors: {}\n"
+        in status["stdout"]
+    )
+    assert out["cloud-init query v1.cloud_name"]["stdout"] == "openstack\n"
+    meta = json.loads(out["curl -s http://169.254.169.254/openstack/latest/meta_data.json"]["stdout"])
+    assert (meta["uuid"], meta["hostname"], meta["availability_zone"]) == (server_id, "web", "nova")
+    assert out["curl -s http://169.254.169.254/latest/meta-data/local-ipv4"]["stdout"] == "10.0.0.2"
+    assert out["curl -s http://169.254.169.254/latest/user-data"]["stdout"].startswith("#cloud-config\n")
+    missing = out["curl -sf http://169.254.169.254/latest/meta-data/nothing"]
+    assert (missing["stdout"], missing["status"]) == ("", 22)
+    assert out["readlink /var/lib/cloud/instance"]["stdout"] == f"/var/lib/cloud/instances/{server_id}\n"
+    assert out["cat /var/lib/cloud/data/instance-id"]["stdout"] == server_id + "\n"
+    assert out["grep -c 'Setting up nginx (' /var/log/cloud-init-output.log"]["stdout"] == "1\n"
+
+
+def test_volume_attached_shows_as_the_client_prints_it():
+    lines = transcript(
+        KEYPAIR,
+        USER_DATA,
+        *FIREWALL,
+        WEB,
+        "openstack volume create --size 5 data -f value -c status",
+        "openstack server add volume web data -f value -c Device",
+        "openstack volume list -f value -c Name -c Status -c Size",
+        "openstack volume list -c 'Attached to'",
+        "openstack volume delete data",
+    )
+    out = {line["command"]: line for line in lines}
+    assert out["openstack volume create --size 5 data -f value -c status"]["stdout"] == "available\n"
+    assert out["openstack server add volume web data -f value -c Device"]["stdout"] == "/dev/vdb\n"
+    assert out["openstack volume list -f value -c Name -c Status -c Size"]["stdout"] == "data in-use 5\n"
+    table = out["openstack volume list -c 'Attached to'"]["stdout"].splitlines()
+    assert table[3] == "| Attached to web on /dev/vdb  |"  # the client's message ends with a space
+    deleted = out["openstack volume delete data"]
+    assert deleted["status"] == 1
+    assert deleted["stderr"].endswith("1 of 1 volumes failed to delete.\n")
+
+
+def test_server_actions_refused_in_the_wrong_state_as_nova_refuses_them():
+    lines = transcript(
+        "openstack server create --image ubuntu-24.04 --flavor m1.small --wait vm -f value -c status",
+        "openstack server start vm",
+        "openstack server stop vm",
+        "openstack server show vm -f value -c status -c OS-EXT-STS:vm_state",
+        "openstack server delete vm nothing",
+        "openstack server create --image ubuntu-24.04 --flavor m1.tiny tiny",
+    )
+    start = lines[1]
+    assert start["status"] == 1
+    assert start["stderr"].startswith(
+        "ConflictException: 409: Client Error for url: http://controller/compute/v2.1/"
+    )
+    assert start["stderr"].endswith("while it is in vm_state active\n")
+    assert lines[3]["stdout"] == "stopped\nSHUTOFF\n"
+    assert lines[4]["stderr"] == (
+        "Failed to delete server with name or ID 'nothing': No Server found for nothing\n"
+        "1 of 2 servers failed to delete.\n"
+    )
+    assert lines[5]["stderr"] == (
+        "BadRequestException: 400: Client Error for url: http://controller/compute/v2.1/servers, "
+        "Flavor's disk is smaller than the minimum size specified in image metadata. "
+        "Flavor disk is 1073741824 bytes, minimum size is 4294967296 bytes.\n"
+    )
+
+
+def web_server(world: World, through_console: bool) -> None:
+    """The lab's first tasks, done either with the openstack client or with the console's actions."""
+    if through_console:
+        cloud = world.cloud
+        public = world.machine.fs.read("/home/learner/.ssh/id_ed25519.pub")
+        cloud.create_keypair("laptop", public)
+        group = cloud.create_security_group("web")
+        cloud.add_rule(group["id"], "tcp", 22, 22, "0.0.0.0/0")
+        cloud.add_rule(group["id"], "tcp", 80, 80, "0.0.0.0/0")
+        user_data = "#cloud-config\nhostname: web\npackages: [nginx]\n"
+        cloud.launch(
+            "web", "ubuntu-24.04", "m1.small", security_groups=["web"], key_name="laptop", user_data=user_data
+        )
+        cloud.settle("web")
+        floating = cloud.allocate_floating_ip()
+        cloud.associate_floating_ip(floating["id"], "web")
+        return
+    for line in (KEYPAIR, USER_DATA, *FIREWALL, WEB, "openstack floating ip create public"):
+        assert world.run(line).status == 0, line
+    assert world.run("openstack server add floating ip web 203.0.113.2").status == 0
+
+
+def passed(world: World) -> dict[str, bool]:
+    return {c["id"]: c["passed"] for c in world.grade()["checks"]}
+
+
+def test_the_web_server_checks_pass_by_either_route():
+    for through_console in (False, True):
+        world = World.new("cloud-lab")
+        assert not any(passed(world).values())
+        web_server(world, through_console)
+        result = passed(world)
+        for check_id in (
+            "cloud-keypair-is-learners",
+            "cloud-web-server-from-user-data",
+            "cloud-only-ssh-http",
+            "cloud-web-public",
+        ):
+            assert result[check_id], (check_id, through_console)
+
+
+def test_an_extra_open_port_fails_only_ssh_and_http():
+    world = World.new("cloud-lab")
+    web_server(world, through_console=True)
+    world.cloud.add_rule("web", "tcp", 3306, 3306, "0.0.0.0/0")
+    detail = next(c for c in world.grade()["checks"] if c["id"] == "cloud-only-ssh-http")
+    assert not detail["passed"]
+    assert "tcp/3306" in detail["detail"]
+
+
+def test_data_volume_in_fstab_passes_from_a_device_name_or_cloud_config_mounts():
+    world = World.new("cloud-lab")
+    web_server(world, through_console=True)
+    assert not passed(world)["cloud-volume-at-data"]
+    volume = world.cloud.create_volume("data", 5)
+    world.cloud.attach_volume(volume["id"], "web")
+    machine = world.cloud.machine(world.cloud.find("instances", "web"))
+    machine.fs.write(
+        "/etc/fstab", machine.fs.read("/etc/fstab") + "/dev/vdb /data ext4 defaults,nofail 0 2\n"
+    )
+    assert passed(world)["cloud-volume-at-data"]
+    machine.reboot()
+    assert passed(world)["cloud-volume-at-data"]  # fstab is on the instance's disk
+
+
+def test_three_clones_of_an_uncleaned_template_share_a_machine_id_and_pass_once_cleaned():
+    for clean in (False, True):
+        world = World.new("cloud-lab")
+        web_server(world, through_console=True)
+        if clean:
+            login = "ssh -o StrictHostKeyChecking=accept-new ubuntu@203.0.113.2"
+            assert world.run(login).status == 0
+            assert world.run("sudo cloud-init clean --machine-id --logs").status == 0
+            assert world.run("exit").status in (0, 1)
+        world.cloud.create_image("web", "web-template")
+        for n in (1, 2, 3):
+            world.cloud.launch(f"clone{n}", "web-template", "m1.small", key_name="laptop")
+        world.cloud.settle()
+        detail = next(c for c in world.grade()["checks"] if c["id"] == "cloud-template-clones-unique")
+        assert detail["passed"] == clean, detail
+        if not clean:
+            assert "share their machine ID" in detail["detail"]
+        clones = [world.cloud.machine(world.cloud.find("instances", f"clone{n}")) for n in (1, 2, 3)]
+        # cloud-init saw new instance IDs: each clone is renamed and gets new host keys either way
+        assert [m.hostname for m in clones] == ["clone1", "clone2", "clone3"]
+        keys = {m.fs.read("/etc/ssh/ssh_host_ed25519_key.pub") for m in clones}
+        assert len(keys) == 3
