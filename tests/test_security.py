@@ -113,7 +113,19 @@ ROUTE_ARGUMENTS = {
     "name": "instances",
     "verb": "stop",
     **dict.fromkeys(
-        ("instance_id", "volume_id", "snapshot_id", "network_id", "group_id", "rule_id", "ip_id", "image_id"),
+        (
+            "instance_id",
+            "volume_id",
+            "snapshot_id",
+            "network_id",
+            "group_id",
+            "rule_id",
+            "ip_id",
+            "image_id",
+            "lb_id",
+            "bucket",
+            "key",
+        ),
         "x",
     ),
 }
