@@ -238,7 +238,8 @@ def progress():
     where = request.form.get("instance", "")
     if where:
         return instance(where)
-    return _page("instances")
+    section = request.form.get("section", "")
+    return _page(section if section in SECTIONS else "instances")
 
 
 _ACTIONS = {
