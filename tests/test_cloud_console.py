@@ -178,3 +178,13 @@ def test_a_load_balancer_answers_from_its_members_and_a_group_scales_with_the_lo
     reply = htmx.post(f"/cloud/autoscaling/{group}/load", data={"load": "5000"})
     assert reply.status_code == 422
     assert "Load is a whole number from 0 to 1000; &#39;5000&#39; is not." in reply.get_data(as_text=True)
+
+
+def test_a_cloud_that_would_outgrow_its_lab_is_refused_and_kept_as_it_was(client, htmx, opened, monkeypatch):
+    from web import lab_store
+
+    monkeypatch.setattr(lab_store, "MAX_STATE_BYTES", 60 * 1024)  # room for the workstation, not an instance
+    reply = launch(htmx)
+    assert reply.status_code == 422
+    assert "Your cloud would outgrow the 512 KiB a lab keeps" in reply.get_data(as_text=True)
+    assert "Instances: none yet" in client.get("/cloud/instances").get_data(as_text=True)

@@ -5,6 +5,7 @@ a lab action (lab_store.act): the cloud and its machines are saved with the lab,
 refuses (CloudError) saves nothing and comes back as a 422 with the form, its values and the reason.
 """
 
+import orjson
 from flask import Blueprint, Response, abort, flash, g, redirect, request, url_for
 
 from simulator.cloud import API_STATUS, Cloud, CloudError, balancing, objects, scaling
@@ -34,6 +35,10 @@ SECTIONS = {
 }
 MAX_FIELD = 4096  # a name, CIDR or key: longer is refused by the model with its own message
 MAX_USER_DATA = 32 * 1024  # the model refuses over 16 KiB with a clear message; this bounds the request
+TOO_LARGE = (
+    "Your cloud would outgrow the 512 KiB a lab keeps: delete an instance, an image you made or some objects "
+    "first."
+)
 POLL_SECONDS = 5  # how far the cloud's clock moves each time a page waiting on a transition asks again
 INSTANCE_FIELDS = ("volume", "floating_ip", "name")  # the instance page's fields that show their own error
 
@@ -175,6 +180,17 @@ def section(name):
     return _page(name)
 
 
+def _applied(world, action):
+    """`action(cloud)` on the world's cloud, refused when the lab would outgrow what a lab may keep (the
+    lab store would otherwise keep the world as it was without a word)."""
+    cloud = _cloud_of(world)
+    cloud.advance()
+    value = action(cloud)
+    if len(orjson.dumps(world.to_dict())) > lab_store.MAX_STATE_BYTES:
+        raise CloudError(TOO_LARGE)
+    return value
+
+
 def _act(section: str, action, done, fields: bool = False):
     """Apply `action(cloud)` as a lab action; answer with the section and `done(value)` as its status, or
     with the section, the form as typed and the reason when the cloud refused (422, nothing saved). The
@@ -182,9 +198,7 @@ def _act(section: str, action, done, fields: bool = False):
     lab = _owned_lab()
 
     def apply(world):
-        cloud = _cloud_of(world)
-        cloud.advance()
-        return action(cloud)
+        return _applied(world, action)
 
     try:
         value, _ = lab_store.act(get_db(), lab["id"], apply)
@@ -290,9 +304,7 @@ def _instance_act(instance_id: str, action, done):
     lab = _owned_lab()
 
     def apply(world):
-        cloud = _cloud_of(world)
-        cloud.advance()
-        return action(cloud)
+        return _applied(world, action)
 
     try:
         value, _ = lab_store.act(get_db(), lab["id"], apply)

@@ -17,8 +17,8 @@ from simulator.cloud.errors import CloudError, Conflict, NotFound, QuotaExceeded
 # S3's bucket name rule, which Swift accepts too and which makes a clean URL path.
 BUCKET_NAME = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
 MAX_KEY = 255
-MAX_OBJECT_BYTES = 64 * 1024  # small: objects live in the lab's saved state
-MAX_TOTAL_BYTES = 256 * 1024
+MAX_OBJECT_BYTES = 32 * 1024  # small: objects live in the lab's saved state (512 KiB for everything)
+MAX_TOTAL_BYTES = 64 * 1024
 MAX_BUCKETS = 5
 ENDPOINT_PORT = 8080  # swift-proxy's port in a devstack
 

@@ -42,7 +42,7 @@ def test_buckets_refuse_bad_names_big_objects_and_deletion_while_full(cloud):
     assert "3 to 63 lower-case" in str(refused(cloud, lambda: objects.create_bucket(cloud, "My_Bucket")))
     objects.create_bucket(cloud, "data")
     big = b"x" * (objects.MAX_OBJECT_BYTES + 1)
-    assert "at most 65536 fit" in str(refused(cloud, lambda: objects.put_object(cloud, "data", "big", big)))
+    assert "at most 32768 fit" in str(refused(cloud, lambda: objects.put_object(cloud, "data", "big", big)))
     objects.put_object(cloud, "data", "a", b"1")
     assert "still holds 1 object" in str(refused(cloud, lambda: objects.delete_bucket(cloud, "data")))
     objects.delete_object(cloud, "data", "a")
