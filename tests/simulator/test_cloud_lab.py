@@ -285,6 +285,7 @@ def test_the_web_server_checks_pass_by_either_route():
         for check_id in (
             "cloud-keypair-is-learners",
             "cloud-web-server-from-user-data",
+            "cloud-init-no-warnings",
             "cloud-only-ssh-http",
             "cloud-web-public",
         ):
@@ -330,6 +331,7 @@ def test_three_clones_of_an_uncleaned_template_share_a_machine_id_and_pass_once_
         world.cloud.settle()
         detail = next(c for c in world.grade()["checks"] if c["id"] == "cloud-template-clones-unique")
         assert detail["passed"] == clean, detail
+        assert passed(world)["cloud-template-generalised"] == clean
         if not clean:
             assert "share their machine ID" in detail["detail"]
         clones = [world.cloud.machine(world.cloud.find("instances", f"clone{n}")) for n in (1, 2, 3)]
@@ -337,3 +339,41 @@ def test_three_clones_of_an_uncleaned_template_share_a_machine_id_and_pass_once_
         assert [m.hostname for m in clones] == ["clone1", "clone2", "clone3"]
         keys = {m.fs.read("/etc/ssh/ssh_host_ed25519_key.pub") for m in clones}
         assert len(keys) == 3
+
+
+def test_a_network_of_ones_own_by_the_client_or_the_console():
+    world = World.new("cloud-lab")
+    for line in (
+        "openstack network create backend",
+        "openstack subnet create --network backend --subnet-range 192.168.50.0/24 backend-subnet",
+        "openstack server create --image ubuntu-24.04 --flavor m1.small --network backend --wait db",
+    ):
+        assert world.run(line).status == 0, line
+    assert passed(world)["cloud-own-network"]
+    assert world.run("openstack server list -f value -c Networks").stdout == "{'backend': ['192.168.50.2']}\n"
+    overlap = world.run("openstack subnet create --network private --subnet-range 192.168.50.0/25 again")
+    assert overlap.status == 1
+    console = World.new("cloud-lab")
+    network = console.cloud.create_network("backend")
+    console.cloud.create_subnet(network["id"], "backend-subnet", "192.168.50.0/24")
+    console.cloud.launch("db", "ubuntu-24.04", "m1.small", network="backend")
+    console.cloud.settle()
+    assert passed(console)["cloud-own-network"]
+
+
+def test_schema_warnings_fail_the_clean_status_check_and_write_files_makes_the_home_page():
+    world = World.new("cloud-lab")
+    user_data = (
+        "#cloud-config\nhostname: web\npackages: [nginx]\nwrite_files:\n  - path: /var/www/html/index.html\n"
+        "    content: <h1>web</h1>\n"
+    )
+    world.cloud.launch("web", "ubuntu-24.04", "m1.small", user_data=user_data)
+    world.cloud.launch("bad", "ubuntu-24.04", "m1.small", user_data="#cloud-config\npackage: [nginx]\n")
+    world.cloud.settle()
+    result = passed(world)
+    assert result["cloud-custom-page"]
+    assert result["cloud-init-no-warnings"]  # web's cloud-init is clean even if bad's is not
+    world.cloud.terminate("web")
+    detail = next(c for c in world.grade()["checks"] if c["id"] == "cloud-init-no-warnings")
+    assert not detail["passed"]
+    assert "degraded done" in detail["detail"]
