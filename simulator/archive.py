@@ -252,7 +252,7 @@ BASE = [
         essential=True,
         pocket="noble-updates",
         bin=("dmesg", "findmnt", "lsblk", "lscpu", "more", "rev", "su", "whereis"),
-        sbin=("blkid",),
+        sbin=("blkid", "mkfs"),
         description=" This package contains a number of important utilities, most of which\n"
         " are oriented towards maintenance of your system. Some of the more\n"
         " important utilities included in this package allow you to view kernel\n"
@@ -664,7 +664,7 @@ BASE = [
         size=1592,
         essential=True,
         pocket="noble-updates",
-        sbin=("tune2fs", "e2label"),
+        sbin=("tune2fs", "e2label", "mke2fs", "mkfs.ext4"),
         description=" The ext2, ext3 and ext4 file systems are successors of the original ext\n"
         ' ("extended") file system. They are the main file system types used for\n'
         " hard disks on Debian and other Linux systems.",

@@ -12,13 +12,14 @@ import copy
 import re
 import time
 
-from simulator import cloudinit
+from simulator import cloudinit, mounting
 from simulator.cloud import catalog
 from simulator.filesystem import FsError
 from simulator.keys import KEY_LABELS, KEY_NAMES, fingerprint, key_bits, parse_key
 from simulator.machine import Machine
 
 GIB = 1 << 30
+FILESYSTEM_FIELDS = ("fstype", "fsver", "label", "uuid", "made")  # what mkfs wrote on a volume
 VIRTIO_MAJOR = 253  # virtio_blk's dynamic block major on Ubuntu 24.04 (/proc/devices: "253 virtblk")
 NIC = "ens3"  # systemd's predictable name for a NIC on PCI slot 3, where Nova's i440fx machine puts it
 
@@ -34,6 +35,7 @@ def hostname_for(name: str) -> str:
 def _spec(cloud, instance: dict, image: dict, flavor: dict) -> dict:
     return {
         "platform": "kvm",
+        "cpu": "amd-epyc-7451",  # a compute host's server CPU, passed through (Nova's cpu_mode host-model)
         "hostname": hostname_for(instance["name"]),
         "cpus": flavor["vcpus"],
         "memory_mb": flavor["ram"],
@@ -63,6 +65,7 @@ def build(cloud, instance: dict, image: dict, flavor: dict, subnet: dict, keypai
     nic.update(
         mac=instance["mac"], ipv4=instance["fixed_ip"], prefix=subnet["prefix"], gateway=subnet["gateway"]
     )
+    machine.boot()  # the instance's own first boot: its NIC named and addressed as the cloud made it
     from simulator.world import Network  # the world imports the cloud: join it late
 
     Network(cloud.world).add(instance["machine"], machine)
@@ -80,9 +83,7 @@ def _from_template(saved: dict, spec: dict) -> Machine:
         if part["mount"] == "/":
             part["size"] += grow
     data["disks"] = [root]
-    machine = Machine.from_dict(data)
-    machine.boot()
-    return machine
+    return Machine.from_dict(data)
 
 
 def seed(cloud, instance: dict) -> dict:
@@ -108,6 +109,7 @@ def boot(cloud, instance: dict) -> None:
     machine = cloud.machine(instance)
     if instance["boots"]:
         machine.reboot()
+        mounting.mount_at_boot(machine)  # systemd mounts what /etc/fstab lists
     instance["boots"] += 1
     cloudinit.boot(machine, seed(cloud, instance))
 
@@ -127,6 +129,11 @@ def snapshot(machine: Machine) -> dict:
     """The machine as a template keeps it: its whole disk, its attached volumes left out."""
     data = machine.to_dict()
     data["disks"] = data["disks"][:1]
+    mounts = [disk["mount"] + "/" for disk in mounting.volume_disks(machine) if disk.get("mount")]
+    if mounts:  # what is on a mounted volume is the volume's, not the root disk's
+        saved = data["fs"]["nodes"]
+        nodes = {path: node for path, node in saved.items() if not path.startswith(tuple(mounts))}
+        data["fs"] = {**data["fs"], "nodes": nodes}
     return data
 
 
@@ -147,6 +154,8 @@ def attach(cloud, instance: dict, volume: dict) -> str:
         "parts": [],
         "volume": volume["id"],
         "serial": volume["id"][:20],
+        **(volume["filesystem"] or {}),
+        "files": dict(volume["files"]),
     }
     machine.disks.append(disk)
     machine.fs.mknod(f"/dev/{name}", "blockdev", VIRTIO_MAJOR, 16 * index, 0o660, 0, 6)
@@ -159,6 +168,10 @@ def detach(cloud, instance: dict, volume: dict) -> None:
         return
     for disk in list(machine.disks):
         if disk.get("volume") == volume["id"]:
+            mounting.unmount(machine, disk)  # what was written on it leaves with it
+            if disk.get("fstype"):
+                volume["filesystem"] = {key: disk[key] for key in FILESYSTEM_FIELDS if key in disk}
+            volume["files"] = disk.get("files", {})
             machine.disks.remove(disk)
             machine.fs.discard(f"/dev/{disk['name']}")
 

@@ -19,6 +19,7 @@ from simulator.cloud import addressing, catalog, firewall, instances
 from simulator.cloud.errors import CloudError, Conflict, NotFound, QuotaExceeded
 from simulator.cloud.keypairs import NAME as KEYPAIR_NAME
 from simulator.cloud.keypairs import parse_public_key
+from simulator.shell import Shell
 
 # Seconds of the world's clock each transition takes (a small image on an idle compute host).
 BUILD_SECONDS = 15
@@ -585,6 +586,28 @@ class Cloud:
             if instance["machine"] == machine_name:
                 return instance["status"] == "active"
         return False
+
+    def open_console(self, ref: str) -> str:
+        """Attach the lab's terminal to the instance's console, logged in as the image's default user (root
+        when the guest has no such user), as the console's Terminal tab does; `exit` comes back. Returns
+        the user."""
+        instance = self.find("instances", ref)
+        if instance["status"] != "active":
+            raise Conflict(
+                f"Instance {instance['name']} is {instance['status']}: its console opens once it is active."
+            )
+        machine = self.machine(instance)
+        user = self.default_user(instance)
+        if user not in machine.users:
+            user = "root"
+        world = self.world
+        world.sessions = [s for s in world.sessions if s["machine"] != instance["machine"]]
+        shell = Shell.for_user(machine, user)
+        shell.farewell = ""
+        world.sessions.append(
+            {"machine": instance["machine"], "host": instance["name"], "shell": shell, "console": True}
+        )
+        return user
 
     def console_log(self, ref: str) -> str:
         return instances.console_log(self, self.find("instances", ref))

@@ -15,7 +15,7 @@ import random
 import string
 from dataclasses import dataclass
 
-from simulator import layout
+from simulator import layout, mounting
 from simulator.commands import MAN_PAGES, Context, command
 from simulator.commands.options import UsageError, gnu, parse
 from simulator.layout import fs_usage
@@ -179,6 +179,11 @@ def mount_table(machine) -> list[Mount]:
             12,
         )
     )
+    for disk in mounting.volume_disks(machine):  # mounted volumes, in the order they were attached
+        if disk.get("mount"):
+            table.append(
+                Mount(f"/dev/{disk['name']}", disk["mount"], disk["fstype"], "rw,relatime", *fs_usage(disk))
+            )
     return table
 
 
@@ -364,22 +369,96 @@ def _covers(target: str, path: str) -> bool:
     man="""
 mount - mount a filesystem; without arguments, list what is mounted
 
-  mount                  every mount: SOURCE on TARGET type FSTYPE (OPTIONS)
-  mount -t ext4          only one type     (the list comes from /proc/self/mounts)
+  mount                        every mount: SOURCE on TARGET type FSTYPE (OPTIONS)
+  mount -t ext4                only one type     (the list comes from /proc/self/mounts)
+  sudo mount /dev/vdb /data    mount an attached volume's filesystem on an existing directory
+  sudo mount /data             the same, as /etc/fstab names it (UUID=, LABEL= or the device)
+  sudo mount -a                everything /etc/fstab lists that is not mounted yet (except noauto)
 """,
 )
-@gnu("t:l", {"types=": "t", "show-labels": "l"})
+@gnu("t:lao:", {"types=": "t", "show-labels": "l", "all": "a", "options=": "o"})
 def mount(ctx: Context, opts, operands: list[str]) -> int:
-    if operands:
+    """mount(8) of util-linux 2.39.3 for volume disks (simulator/mounting.py); the system's own
+    filesystems are mounted at boot and stay so. Failures exit 32 with libmount's messages."""
+    if operands or "a" in opts:
         if not ctx.is_root:
             ctx.err("mount: only root can do that\n")
             return 1
-        ctx.err(f"mount: {operands[-1]}: can't find in /etc/fstab.\n")
-        return 1
+        if "a" in opts:
+            return _mount_all(ctx)
+        return _mount_one(ctx, operands)
     types = [t for value in opts.all("t") for t in value.split(",")]
     table = [m for m in mount_table(ctx.machine) if not types or m.fstype in types]
     ctx.out("".join(f"{m.source} on {m.target} type {m.fstype} ({m.options})\n" for m in table))
     return 0
+
+
+MOUNT_HINT = "       dmesg(1) may have more information after failed mount system call.\n"
+
+
+def _mount_one(ctx: Context, operands: list[str]) -> int:
+    machine = ctx.machine
+    if len(operands) == 1:  # one operand: the other half comes from /etc/fstab
+        wanted = operands[0].rstrip("/") or "/"
+        entry = next(
+            (e for e in mounting.fstab_entries(machine) if wanted in (e[0], e[1].rstrip("/") or "/")), None
+        )
+        if entry is None:
+            ctx.err(f"mount: {operands[0]}: can't find in /etc/fstab.\n")
+            return 1
+        device, target = entry[0], entry[1]
+    else:
+        device, target = operands[0], operands[1]
+    return _mount(ctx, device, target)
+
+
+def _mount(ctx: Context, device: str, target: str) -> int:
+    machine = ctx.machine
+    fs = machine.fs
+    shown = target.rstrip("/") or "/"
+    if not fs.is_dir(target, ctx.cwd):
+        ctx.err(f"mount: {shown}: mount point does not exist.\n" + MOUNT_HINT)
+        return 32
+    real_target = fs.resolve(target, ctx.cwd)
+    disk = mounting.find_disk(machine, device, ctx.cwd)
+    if disk is None:
+        is_system = any(
+            f"/dev/{p['name']}" == device or p.get("mount") == real_target
+            for d in machine.disks
+            for p in d["parts"]
+        )
+        if is_system:
+            ctx.err(f"mount: {shown}: {device} already mounted or mount point busy.\n" + MOUNT_HINT)
+        elif device.startswith(("UUID=", "LABEL=")):
+            ctx.err(f"mount: {shown}: can't find {device}.\n")
+        else:
+            ctx.err(f"mount: {shown}: special device {device} does not exist.\n" + MOUNT_HINT)
+        return 32
+    if disk.get("mount"):
+        ctx.err(f"mount: {shown}: /dev/{disk['name']} already mounted on {disk['mount']}.\n" + MOUNT_HINT)
+        return 32
+    if not disk.get("fstype"):
+        ctx.err(
+            f"mount: {shown}: wrong fs type, bad option, bad superblock on /dev/{disk['name']}, missing "
+            "codepage or helper program, or other error.\n" + MOUNT_HINT
+        )
+        return 32
+    mounting.mount(machine, disk, real_target)
+    return 0
+
+
+def _mount_all(ctx: Context) -> int:
+    status = 0
+    for device, target, _, options in mounting.fstab_entries(ctx.machine):
+        disk = mounting.find_disk(ctx.machine, device, ctx.cwd)
+        if "noauto" in options or target in ("/", "/boot", "/boot/efi", "none"):
+            continue
+        if disk is not None and disk.get("mount"):
+            continue
+        if disk is None and "nofail" in options:
+            continue
+        status = _mount(ctx, device, target) or status
+    return status
 
 
 @command(
@@ -405,6 +484,17 @@ def umount(ctx: Context, opts, operands: list[str]) -> int:
     table = mount_table(ctx.machine)
     for operand in operands:
         path = operand.rstrip("/") or operand[:1]
+        volume = next(
+            (
+                d
+                for d in mounting.volume_disks(ctx.machine)
+                if d.get("mount") and path in (d["mount"], f"/dev/{d['name']}")
+            ),
+            None,
+        )
+        if volume is not None and ctx.is_root and not _covers(volume["mount"], ctx.cwd):
+            mounting.unmount(ctx.machine, volume)
+            continue
         found = next((m for m in table if path and (m.target == path or m.source == operand)), None)
         if found is None:
             exists = ctx.machine.fs.lexists(operand, ctx.cwd, ctx.uid)

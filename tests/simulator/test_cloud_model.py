@@ -341,3 +341,85 @@ def test_the_cloud_is_saved_with_the_world(world, cloud):
     assert Network(again).powered(name)
     again.cloud.stop("web")
     assert not Network(again).powered(name)
+
+
+def run(world, *lines):
+    """Type lines in the terminal; the output of the last."""
+    for line in lines:
+        result = world.run(line)
+    return result.stdout + result.stderr
+
+
+def test_data_on_a_mounted_volume_survives_detach_reattach_elsewhere_and_termination(world, cloud):
+    cloud.launch("web-1", "ubuntu-24.04", "m1.small")
+    cloud.launch("web-2", "debian-12", "m1.small")
+    cloud.settle()
+    cloud.create_volume("data", 5)
+    cloud.attach_volume("data", "web-1")
+    cloud.open_console("web-1")
+    run(world, "sudo mkfs.ext4 /dev/vdb", "sudo mkdir /data", "sudo mount /dev/vdb /data")
+    run(world, "echo orders | sudo tee /data/orders.txt", "echo scratch > /home/ubuntu/scratch.txt")
+    assert run(world, "df -h /data") == (
+        "Filesystem      Size  Used Avail Use% Mounted on\n/dev/vdb        5.0G  152M  4.6G   4% /data\n"
+    )
+    cloud.detach_volume("data")
+    assert run(world, "ls /data; lsblk /dev/vdb") == "lsblk: /dev/vdb: not a block device\n"
+    cloud.terminate("web-1")
+    cloud.attach_volume("data", "web-2")
+    cloud.open_console("web-2")
+    assert run(
+        world, "sudo mkdir /srv/data", "sudo mount /dev/vdb /srv/data", "cat /srv/data/orders.txt"
+    ) == ("orders\n")
+    assert "scratch.txt" not in run(world, "ls /home/*")
+    clone = cloud.launch("web-1", "ubuntu-24.04", "m1.small")
+    cloud.settle()
+    assert not cloud.machine(clone).fs.exists("/home/ubuntu/scratch.txt")  # the old root disk is gone
+
+
+def test_a_volume_in_fstab_is_mounted_again_after_a_reboot(world, cloud):
+    cloud.launch("web", "ubuntu-24.04", "m1.small")
+    cloud.settle()
+    cloud.create_volume("data", 5)
+    cloud.attach_volume("data", "web")
+    cloud.open_console("web")
+    run(world, "sudo mkfs.ext4 -L data /dev/vdb", "sudo mkdir /data", "sudo mount LABEL=data /data")
+    run(
+        world,
+        "echo kept | sudo tee /data/kept",
+        "echo 'LABEL=data /data ext4 defaults,nofail 0 2' | sudo tee -a /etc/fstab",
+    )
+    cloud.reboot("web")
+    cloud.settle()
+    cloud.open_console("web")
+    assert run(world, "findmnt -n -o SOURCE /data; cat /data/kept") == "/dev/vdb\nkept\n"
+
+
+def test_mkfs_prints_mke2fs_statistics_and_mount_refuses_as_util_linux_does(world, cloud):
+    cloud.launch("web", "ubuntu-24.04", "m1.small")
+    cloud.settle()
+    cloud.create_volume("data", 1)
+    cloud.attach_volume("data", "web")
+    cloud.open_console("web")
+    assert run(world, "sudo mkdir /data; sudo mount /dev/vdb /data") == (
+        "mount: /data: wrong fs type, bad option, bad superblock on /dev/vdb, missing codepage or helper "
+        "program, or other error.\n"
+        "       dmesg(1) may have more information after failed mount system call.\n"
+    )
+    output = run(world, "sudo mkfs.ext4 /dev/vdb")
+    assert output.startswith(
+        "mke2fs 1.47.0 (5-Feb-2023)\nCreating filesystem with 262144 4k blocks and 65536 inodes\n"
+    )
+    assert output.endswith(
+        "Superblock backups stored on blocks: \n\t32768, 98304, 163840, 229376\n\n"
+        "Allocating group tables: done\nWriting inode tables: done\nCreating journal (8192 blocks): done\n"
+        "Writing superblocks and filesystem accounting information: done\n\n"
+    )
+    assert run(world, "sudo mount /dev/vdb /nowhere") == (
+        "mount: /nowhere: mount point does not exist.\n"
+        "       dmesg(1) may have more information after failed mount system call.\n"
+    )
+    assert run(world, "sudo mkfs.ext4 /dev/vdb < /dev/null; echo $?") == (
+        "mke2fs 1.47.0 (5-Feb-2023)\n/dev/vdb contains a ext4 file system\n"
+        "\tcreated on Wed Nov 27 10:00:03 2024\n"
+        "Proceed anyway? (y,N) 1\n"
+    )

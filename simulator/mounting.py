@@ -1,0 +1,107 @@
+"""Filesystems on whole extra disks (a cloud volume's /dev/vdb): made by mkfs, mounted and unmounted.
+
+The disk itself carries its filesystem (fstype, uuid, label) and, while it is not mounted, what is on it
+(`files`: paths under the mount point -> node data). Mounting moves those nodes into the machine's tree
+under the mount point; unmounting (or detaching the volume) moves them back out. So what a guest writes
+on a mounted volume goes with the disk wherever it is attached next, and the machine's own root keeps
+only what was written elsewhere.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import uuid
+
+from simulator.filesystem import FsError, Node
+
+
+def volume_disks(machine) -> list[dict]:
+    """The whole disks a filesystem can be made on and mounted: attached volumes (no partition table)."""
+    return [disk for disk in machine.disks if disk.get("volume")]
+
+
+def find_disk(machine, spec: str, cwd: str = "/") -> dict | None:
+    """The volume disk a device path, /dev/disk link, UUID= or LABEL= names."""
+    key, _, value = spec.partition("=")
+    disks = volume_disks(machine)
+    if key in ("UUID", "LABEL") and value:
+        return next((d for d in disks if d.get(key.lower()) == value), None)
+    fs = machine.fs
+    try:
+        real = fs.resolve(spec, cwd)
+    except FsError:
+        return None
+    return next((d for d in disks if f"/dev/{d['name']}" == real), None)
+
+
+def make_filesystem(machine, disk: dict, label: str = "") -> str:
+    """mkfs.ext4 on the whole disk: a new UUID, an empty filesystem (what was on the disk is gone)."""
+    disk.update(
+        fstype="ext4",
+        fsver="1.0",
+        label=label,
+        uuid=str(uuid.UUID(int=machine.rng().getrandbits(128), version=4)),
+        files={},
+    )
+    return disk["uuid"]
+
+
+def mount(machine, disk: dict, target: str) -> None:
+    """The disk's files appear under `target` (an existing directory), over what the directory held."""
+    fs = machine.fs
+    for relative, data in sorted((disk.pop("files", None) or {}).items()):
+        path = posixpath.join(target, relative)
+        fs.add_dir(posixpath.dirname(path))
+        fs._put(path, Node(**data))
+    disk["mount"] = target
+
+
+def unmount(machine, disk: dict) -> None:
+    """The files under the mount point go back onto the disk; the directory is left as it was."""
+    target = disk.pop("mount", None)
+    if not target:
+        return
+    fs = machine.fs
+    files = {}
+    if fs.is_dir(target):
+        for path in list(fs.walk(target))[1:]:
+            files[posixpath.relpath(path, target)] = fs.nodes[path].to_dict()
+        for name in list(fs.children.get(target, ())):
+            fs._drop(posixpath.join(target, name))
+    disk["files"] = files
+
+
+def fstab_entries(machine) -> list[tuple[str, str, str, list[str]]]:
+    """(device, mount point, type, options) of /etc/fstab's lines that name a filesystem to mount."""
+    try:
+        text = machine.fs.read("/etc/fstab")
+    except FsError:
+        return []
+    entries = []
+    for line in text.splitlines():
+        fields = line.split()
+        if len(fields) < 3 or fields[0].startswith("#") or fields[2] == "swap":
+            continue
+        options = fields[3].split(",") if len(fields) > 3 else ["defaults"]
+        entries.append((fields[0], fields[1], fields[2], options))
+    return entries
+
+
+def mount_at_boot(machine) -> list[str]:
+    """What systemd's fstab generator mounts at boot for the volume disks: every entry naming one, unless
+    noauto; returns the entries that could not be mounted (a missing disk without nofail would drop a
+    real system to emergency mode; here it is only reported)."""
+    failed = []
+    for disk in volume_disks(machine):
+        unmount(machine, disk)
+    for device, target, _, options in fstab_entries(machine):
+        disk = find_disk(machine, device)
+        if "noauto" in options:
+            continue
+        if disk is None:
+            if device.startswith(("/dev/vd", "UUID=", "LABEL=")) and "nofail" not in options:
+                failed.append(device)
+            continue
+        if disk.get("fstype") and not disk.get("mount") and machine.fs.is_dir(target):
+            mount(machine, disk, target)
+    return failed

@@ -1,0 +1,71 @@
+import re
+
+import pytest
+from conftest import assert_accessible
+from playwright.sync_api import expect
+
+from web import cloud as cloud_views
+
+
+@pytest.fixture(autouse=True)
+def cloud_scenario(monkeypatch):
+    """The console's cloud lives in the `cloud-lab` lab; until that scenario lands, any scenario's world
+    carries it the same way (the server runs in this process, so the patch reaches it)."""
+    from simulator.scenarios import list_scenarios
+
+    if not any(s["id"] == "cloud-lab" for s in list_scenarios()):
+        monkeypatch.setattr(cloud_views, "CLOUD_SCENARIO", "kvm-guest")
+
+
+def test_launch_with_user_data_attach_a_volume_and_find_them_in_the_terminal(page):
+    page.goto("/cloud/")
+    page.get_by_role("button", name="Open my cloud").press("Enter")
+    expect(page.get_by_role("heading", name="Launch an instance")).to_be_visible()
+    assert_accessible(page)
+
+    launch = page.get_by_role("form", name="Launch an instance")
+    launch.get_by_label("Name").fill("web-1")
+    launch.get_by_label("Image").select_option("debian-12")
+    launch.get_by_label("User data").fill("#cloud-config\nhostname: shop\n")
+    launch.get_by_role("button", name="Launch").press("Enter")
+    status = page.get_by_role("region", name="Instances").get_by_role("status")
+    expect(status).to_have_text("Instance web-1 is building on 10.0.0.2.")
+    expect(status).to_be_focused()
+    table = page.get_by_role("table", name="Instances")
+    expect(table.get_by_role("row", name=re.compile(r"^web-1 Active debian-12"))).to_be_visible(timeout=15000)
+
+    page.get_by_role("link", name="Volumes").click()
+    create = page.get_by_role("form", name="Create a volume")
+    create.get_by_label("Name").fill("data")
+    create.get_by_label("Size in GB").fill("99")
+    create.get_by_role("button", name="Create volume").click()
+    size = create.get_by_label("Size in GB")
+    expect(size).to_be_focused()
+    expect(size).to_have_accessible_description("Size is a whole number of GB from 1 to 20; '99' is not.")
+    size.fill("5")
+    size.press("Enter")
+    section = page.get_by_role("region", name="Volumes")
+    expect(section.get_by_role("status")).to_have_text("Volume data (5 GB) is available.")
+    volumes = section.get_by_role("table", name="Volumes")
+    volumes.locator("summary", has_text="Attach data").click()
+    volumes.get_by_role("button", name="Attach data").click()
+    expect(section.get_by_role("status")).to_have_text("Volume data is attached as /dev/vdb.")
+
+    page.get_by_role("link", name="Instances").click()
+    page.get_by_role("link", name="web-1").click()
+    detail = page.get_by_role("region", name="Instance web-1")
+    expect(detail.get_by_label("Console log of web-1")).to_contain_text("shop login:")
+    expect(detail).to_contain_text("data on /dev/vdb")
+    assert_accessible(page)
+    detail.get_by_role("button", name="Open a terminal on web-1").press("Enter")
+    terminal = page.get_by_role("textbox", name=re.compile(r"debian@shop"))
+    expect(terminal).to_be_focused()
+    terminal.fill("hostname; lsblk /dev/vdb")
+    terminal.press("Enter")
+    log = page.get_by_role("log", name="Terminal output")
+    expect(log).to_contain_text(
+        re.compile(
+            r"shop\nNAME\s+MAJ:MIN\s+RM\s+SIZE\s+RO\s+TYPE\s+MOUNTPOINTS\nvdb\s+253:16\s+0\s+5G\s+0\s+disk"
+        )
+    )
+    assert_accessible(page)
