@@ -126,43 +126,36 @@ def cloud_web_public(world, params, answer):
     return False, f"{instance['name']} has {instance['floating_ip']}, but HTTP does not get through to nginx."
 
 
-def _fstab_mounts(machine, device: str, uuid: str = "") -> str | None:
-    """The mount point /etc/fstab gives this device (by its name, or its filesystem's UUID)."""
-    for line in _read(machine, "/etc/fstab").splitlines():
-        fields = line.split()
-        if len(fields) >= 2 and not fields[0].startswith("#"):
-            if fields[0] == device or (uuid and fields[0] == f"UUID={uuid}"):
-                return fields[1].rstrip("/") or "/"
-    return None
-
-
 @check(
     "cloud-volume-at-data",
-    "A volume of 5 GB or more is attached to the web server and mounted at /data by fstab",
+    "A volume of 5 GB or more on the web server, with a filesystem, mounted at /data by fstab",
 )
 def cloud_volume_at_data(world, params, answer):
+    from simulator import mounting
+
     size = int(params.get("size", 5))
     servers = _web_servers(world)
     if not servers:
         return False, "No active instance runs nginx yet."
     for instance in servers:
         machine = world.cloud.machine(instance)
-        for volume_id in instance["volumes"]:
-            volume = world.cloud.state["volumes"][volume_id]
-            uuid = (volume.get("filesystem") or {}).get("uuid", "")
-            where = _fstab_mounts(machine, volume["device"] or "", uuid)
-            if volume["size"] >= size and where == "/data":
-                return (
-                    True,
-                    f"Volume {volume['name']} ({volume['size']} GB) is {volume['device']}, "
-                    "on /data in fstab.",
-                )
-        if instance["volumes"]:
+        for device, target, _, _ in mounting.fstab_entries(machine):
+            disk = mounting.find_disk(machine, device)
+            if target.rstrip("/") != "/data" or disk is None:
+                continue
+            volume = world.cloud.state["volumes"][disk["volume"]]
+            if volume["size"] < size:
+                return False, f"/data is volume {volume['name']}, of {volume['size']} GB: {size} are wanted."
+            if not disk.get("fstype"):
+                return False, f"/etc/fstab names {device} for /data, but it has no filesystem (mkfs) yet."
+            if disk.get("mount") != target:
+                return False, f"/etc/fstab names {device} for /data, but it is not mounted there now."
             return (
-                False,
-                f"{instance['name']} has a volume, but no /etc/fstab line mounts one of {size} GB or "
-                "more on /data.",
+                True,
+                f"Volume {volume['name']} ({volume['size']} GB, {disk['fstype']}) is on /data, from fstab.",
             )
+        if instance["volumes"]:
+            return False, f"{instance['name']} has a volume, but no /etc/fstab line mounts it on /data."
     return False, f"No volume is attached to {servers[0]['name']}."
 
 

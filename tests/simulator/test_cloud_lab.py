@@ -301,19 +301,24 @@ def test_an_extra_open_port_fails_only_ssh_and_http():
     assert "tcp/3306" in detail["detail"]
 
 
-def test_data_volume_in_fstab_passes_from_a_device_name_or_cloud_config_mounts():
+def test_data_volume_formatted_and_in_fstab_comes_back_after_a_reboot():
     world = World.new("cloud-lab")
     web_server(world, through_console=True)
     assert not passed(world)["cloud-volume-at-data"]
     volume = world.cloud.create_volume("data", 5)
     world.cloud.attach_volume(volume["id"], "web")
-    machine = world.cloud.machine(world.cloud.find("instances", "web"))
-    machine.fs.write(
-        "/etc/fstab", machine.fs.read("/etc/fstab") + "/dev/vdb /data ext4 defaults,nofail 0 2\n"
-    )
+    login = "ssh -o StrictHostKeyChecking=accept-new ubuntu@203.0.113.2"
+    assert world.run(login).status == 0
+    assert world.run("echo '/dev/vdb /data ext4 defaults,nofail 0 2' | sudo tee -a /etc/fstab").status == 0
+    detail = next(c for c in world.grade()["checks"] if c["id"] == "cloud-volume-at-data")
+    assert "no filesystem" in detail["detail"]
+    for line in ("sudo mkfs.ext4 -q /dev/vdb", "sudo mkdir /data", "sudo mount -a"):
+        assert world.run(line).status == 0, (line, world.run(line))
     assert passed(world)["cloud-volume-at-data"]
-    machine.reboot()
-    assert passed(world)["cloud-volume-at-data"]  # fstab is on the instance's disk
+    world.run("exit")
+    world.cloud.reboot("web")
+    world.cloud.settle("web")
+    assert passed(world)["cloud-volume-at-data"]  # systemd mounted it again from fstab
 
 
 def test_three_clones_of_an_uncleaned_template_share_a_machine_id_and_pass_once_cleaned():
