@@ -181,3 +181,31 @@ def test_schema_problems_as_cloud_init_words_them(user_data, found):
     from simulator import cloudconfig
 
     assert cloudconfig.problems(cloudconfig.load(user_data)[0]) == found
+
+
+def test_schema_reports_the_instances_user_data_as_cloud_init_does():
+    machine = instance("#cloud-config\nhostname: web\npackges: [nginx]\n")
+    refused = run(machine, "cloud-init schema --system", user="ubuntu")
+    assert (refused.stderr, refused.status) == (
+        "Error: Unable to read system userdata or vendordata as non-root user. Try using sudo.\n",
+        1,
+    )
+    result = run(machine, "sudo cloud-init schema --system", user="ubuntu")
+    assert result.status == 1
+    assert result.stdout == f"Invalid user-data /var/lib/cloud/instances/{IID}/cloud-config.txt\n"
+    assert result.stderr == (
+        "Error: Cloud config schema errors: packges: Additional properties are not allowed ('packges' was "
+        "unexpected)\n\nError: Invalid schema: user-data\n"
+    )
+    machine.fs.add_file("/tmp/web.yaml", "#cloud-config\nhostname: web\npackages: [nginx]\n")
+    assert run(machine, "cloud-init schema -c /tmp/web.yaml").stdout == "Valid schema /tmp/web.yaml\n"
+    assert (
+        run(machine, "cloud-init schema").stderr
+        == "Error: Expected one of --config-file or --system arguments\n"
+    )
+
+
+def test_cloud_id_and_instance_data_name_openstack():
+    machine = instance(None)
+    assert run(machine, "cloud-id").stdout == "openstack\n"
+    assert run(machine, "cloud-id -l").stdout == "openstack\tRegionOne\n"
