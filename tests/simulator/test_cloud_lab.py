@@ -382,3 +382,21 @@ def test_schema_warnings_fail_the_clean_status_check_and_write_files_makes_the_h
     detail = next(c for c in world.grade()["checks"] if c["id"] == "cloud-init-no-warnings")
     assert not detail["passed"]
     assert "degraded done" in detail["detail"]
+
+
+def test_quota_and_console_log_as_nova_reports_them():
+    world = World.new("cloud-lab")
+    for n in range(6):
+        world.cloud.launch(f"vm{n}", "ubuntu-24.04", "m1.small")
+    world.cloud.settle()
+    over = world.run("openstack server create --image ubuntu-24.04 --flavor m1.small vm6")
+    assert over.status == 1
+    assert over.stderr == (
+        "ForbiddenException: 403: Client Error for url: http://controller/compute/v2.1/servers, "
+        "Quota exceeded for instances: Requested 1, but already used 6 of 6 instances\n"
+    )
+    log = world.run("openstack console log show vm0")
+    assert "Cloud-init v. 24.3.1-0ubuntu0~24.04.2 finished at" in log.stdout
+    last_two = "".join(log.stdout.splitlines(keepends=True)[-2:])
+    assert world.run("openstack console log show vm0 --lines 2").stdout == last_two
+    assert "server create" in world.run("openstack help").stdout
