@@ -77,8 +77,11 @@ ROOT_OPTIONS = (
 )
 
 
-def default_user(image: str) -> str:
-    name = (image or "").lower()
+def default_user(seed: dict) -> str:
+    """The image's default user as the cloud tells it, else guessed from the image's name."""
+    if seed.get("default-user"):
+        return seed["default-user"]
+    name = (seed.get("image") or "").lower()
     return next((user for key, user in DEFAULT_USERS if key in name), "ubuntu")
 
 
@@ -354,7 +357,7 @@ class Boot:
             users = ["default"]
         for entry in users:
             if entry == "default":
-                name = default_user(self.seed.get("image", ""))
+                name = default_user(self.seed)
                 self._add_user(name, list(DEFAULT_GROUPS), "/bin/bash", "ALL=(ALL) NOPASSWD:ALL")
             elif isinstance(entry, dict) and entry.get("name"):
                 groups = entry.get("groups", [])
@@ -434,7 +437,7 @@ class Boot:
         keys = [str(k) for k in self.seed.get("public-keys") or []]
         extra = self.config.get("ssh_authorized_keys")
         keys += [str(k) for k in extra] if isinstance(extra, list) else []
-        user = default_user(self.seed.get("image", ""))
+        user = default_user(self.seed)
         self._authorize(user, keys)
         if self.config.get("disable_root", True):
             self._authorize("root", keys, ROOT_OPTIONS.format(user=user))
