@@ -12,6 +12,7 @@ from __future__ import annotations
 import posixpath
 import uuid
 
+from simulator import layout
 from simulator.filesystem import FsError, Node
 
 
@@ -71,22 +72,6 @@ def unmount(machine, disk: dict) -> None:
     disk["files"] = files
 
 
-def fstab_entries(machine) -> list[tuple[str, str, str, list[str]]]:
-    """(device, mount point, type, options) of /etc/fstab's lines that name a filesystem to mount."""
-    try:
-        text = machine.fs.read("/etc/fstab")
-    except FsError:
-        return []
-    entries = []
-    for line in text.splitlines():
-        fields = line.split()
-        if len(fields) < 3 or fields[0].startswith("#") or fields[2] == "swap":
-            continue
-        options = fields[3].split(",") if len(fields) > 3 else ["defaults"]
-        entries.append((fields[0], fields[1], fields[2], options))
-    return entries
-
-
 def mount_at_boot(machine) -> list[str]:
     """What systemd's fstab generator mounts at boot for the volume disks: every entry naming one, unless
     noauto; returns the entries that could not be mounted (a missing disk without nofail would drop a
@@ -94,9 +79,9 @@ def mount_at_boot(machine) -> list[str]:
     failed = []
     for disk in volume_disks(machine):
         unmount(machine, disk)
-    for device, target, _, options in fstab_entries(machine):
+    for device, target, fstype, options in layout.fstab_entries(machine):
         disk = find_disk(machine, device)
-        if "noauto" in options:
+        if fstype == "swap" or "noauto" in options:
             continue
         if disk is None:
             if device.startswith(("/dev/vd", "UUID=", "LABEL=")) and "nofail" not in options:

@@ -4,20 +4,7 @@ import re
 
 import pytest
 
-from web import cloud as cloud_views
-
 ED25519 = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINHHtbgUzzhcQfI/yVEJUT6uOr6H0O15pE1iGVbXF5oa learner@laptop"
-
-
-@pytest.fixture(autouse=True)
-def cloud_scenario(monkeypatch):
-    """The console keeps its cloud in the `cloud-lab` scenario's lab; until that scenario lands, any
-    scenario's world carries a cloud the same way."""
-    from simulator.scenarios import list_scenarios
-
-    if not any(s["id"] == "cloud-lab" for s in list_scenarios()):
-        monkeypatch.setattr(cloud_views, "CLOUD_SCENARIO", "kvm-guest")
-    return cloud_views.CLOUD_SCENARIO
 
 
 @pytest.fixture
@@ -105,7 +92,7 @@ def test_security_group_rule_errors_open_that_groups_form(client, htmx, opened):
     assert "Rule added: ingress tcp 22 from 0.0.0.0/0." in reply.get_data(as_text=True)
 
 
-def test_volume_attaches_as_vdb_and_the_instance_terminal_shows_it(client, htmx, opened, cloud_scenario):
+def test_volume_attaches_as_vdb_and_the_instance_terminal_shows_it(client, htmx, opened):
     launch(htmx)
     ident = instance_id(client)
     wait_active(htmx, ident)
@@ -117,7 +104,7 @@ def test_volume_attaches_as_vdb_and_the_instance_terminal_shows_it(client, htmx,
     assert client.post(f"/cloud/instances/{ident}/terminal").status_code == 303
     page = client.get(f"/cloud/instances/{ident}").get_data(as_text=True)
     assert "ubuntu@web-1:~$" in page
-    out = htmx.post(f"/labs/{cloud_scenario}/run", data={"line": "lsblk"}).get_data(as_text=True)
+    out = htmx.post("/labs/cloud-lab/run", data={"line": "lsblk"}).get_data(as_text=True)
     assert "vdb     253:16   0    5G  0 disk" in out
 
 
@@ -141,3 +128,16 @@ def test_every_change_needs_the_csrf_token(tmp_path):
     client = app.test_client()
     assert client.post("/cloud/start").status_code == 400
     assert client.post("/cloud/instances/launch", data={"name": "x"}).status_code == 400
+
+
+def test_a_security_group_is_added_to_a_running_instance_from_its_page(client, htmx, opened):
+    htmx.post("/cloud/security-groups/create", data={"name": "web"})
+    launch(htmx)
+    ident = instance_id(client)
+    page = client.get(f"/cloud/instances/{ident}").get_data(as_text=True)
+    group = re.search(r'<option value="([0-9a-f-]+)">web</option>', page).group(1)
+    reply = htmx.post(f"/cloud/instances/{ident}/groups/add", data={"group": group})
+    assert "Security group web now applies to this instance." in reply.get_data(as_text=True)
+    reply = htmx.post(f"/cloud/instances/{ident}/groups/add", data={"group": group})
+    assert reply.status_code == 422
+    assert "Instance web-1 is already in security group web." in reply.get_data(as_text=True)

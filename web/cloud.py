@@ -32,6 +32,7 @@ SECTIONS = {
 MAX_FIELD = 4096  # a name, CIDR or key: longer is refused by the model with its own message
 MAX_USER_DATA = 32 * 1024  # the model refuses over 16 KiB with a clear message; this bounds the request
 POLL_SECONDS = 5  # how far the cloud's clock moves each time a page waiting on a transition asks again
+INSTANCE_FIELDS = ("volume", "floating_ip", "name")  # the instance page's fields that show their own error
 
 
 @bp.app_template_filter("rule_text")
@@ -291,7 +292,8 @@ def _instance_act(instance_id: str, action, done):
         if not is_partial():
             flash(str(error))
             return redirect(url_for("cloud.instance", instance_id=instance_id), 303)
-        return instance(instance_id, 422, errors={error.field or "form": str(error)}, form=request.form)
+        field = error.field if error.field in INSTANCE_FIELDS else "form"
+        return instance(instance_id, 422, errors={field: str(error)}, form=request.form)
     message = done(value)
     if not is_partial():
         flash(message)
@@ -339,6 +341,19 @@ def associate(instance_id):
 
     return _instance_act(
         instance_id, do, lambda ip: f"Floating IP {ip['address']} now reaches this instance."
+    )
+
+
+@bp.post("/instances/<instance_id>/groups/<verb>")
+def instance_group(instance_id, verb):
+    if verb not in ("add", "remove"):
+        abort(404)
+    method = "add_security_group" if verb == "add" else "remove_security_group"
+    said = "now applies to" if verb == "add" else "no longer applies to"
+    return _instance_act(
+        instance_id,
+        lambda cloud: getattr(cloud, method)(instance_id, _field("group")),
+        lambda group: f"Security group {group['name']} {said} this instance.",
     )
 
 

@@ -412,6 +412,28 @@ class Cloud:
                 return True
         return False
 
+    def add_security_group(self, instance_ref: str, group_ref: str) -> dict:
+        """`openstack server add security group`: the group's rules apply to the instance at once."""
+        instance = self.find("instances", instance_ref)
+        try:
+            group = self.find("security_groups", group_ref)
+        except NotFound as missing:
+            raise CloudError(str(missing), "group") from None
+        if group["id"] in instance["security_groups"]:
+            raise Conflict(
+                f"Instance {instance['name']} is already in security group {group['name']}.", "group"
+            )
+        instance["security_groups"].append(group["id"])
+        return group
+
+    def remove_security_group(self, instance_ref: str, group_ref: str) -> dict:
+        instance = self.find("instances", instance_ref)
+        group = self.find("security_groups", group_ref)
+        if group["id"] not in instance["security_groups"]:
+            raise Conflict(f"Instance {instance['name']} is not in security group {group['name']}.", "group")
+        instance["security_groups"].remove(group["id"])
+        return group
+
     def instance_at(self, address: str) -> dict | None:
         """The live instance holding this fixed or floating address."""
         for instance in self.list("instances"):

@@ -54,7 +54,9 @@ def _partition(part: dict) -> Mount:
         "/boot": "rw,relatime",
         "/boot/efi": "rw,relatime,fmask=0077,dmask=0077,codepage=437,iocharset=iso8859-1,shortname=mixed,"
         "errors=remount-ro",
-    }[part["mount"]]
+    }.get(part["mount"], "rw,relatime")
+    if part["fstype"] == "xfs":  # the kernel's defaults for an XFS v5 filesystem (Linux 6.8)
+        options = "rw,relatime,attr2,inode64,logbufs=8,logbsize=32k,noquota"
     if part["mount"] == "/" and part.get("label") == "cloudimg-rootfs":
         options = "rw,relatime,discard,errors=remount-ro,commit=30"
     return Mount(f"/dev/{part['name']}", part["mount"], part["fstype"], options, *fs_usage(part))
@@ -171,6 +173,7 @@ def mount_table(machine) -> list[Mount]:
         Mount("configfs", "/sys/kernel/config", "configfs", "rw,nosuid,nodev,noexec,relatime"),
     ]
     table += [_partition(parts[target]) for target in ("/boot", "/boot/efi") if target in parts]
+    table += [_partition(part) for target, part in parts.items() if target not in ("/", "/boot", "/boot/efi")]
     table.append(
         _tmpfs(
             "/run/user/1000",
@@ -179,11 +182,10 @@ def mount_table(machine) -> list[Mount]:
             12,
         )
     )
-    for disk in mounting.volume_disks(machine):  # mounted volumes, in the order they were attached
+    for disk in mounting.volume_disks(machine):  # mounted volumes (whole disks), as they were mounted
         if disk.get("mount"):
-            table.append(
-                Mount(f"/dev/{disk['name']}", disk["mount"], disk["fstype"], "rw,relatime", *fs_usage(disk))
-            )
+            source = f"/dev/{disk['name']}"
+            table.append(Mount(source, disk["mount"], disk["fstype"], "rw,relatime", *fs_usage(disk)))
     return table
 
 
@@ -364,101 +366,111 @@ def _covers(target: str, path: str) -> bool:
     return target == "/" or path == target or path.startswith(target + "/")
 
 
+# What the running system itself needs mounted: umount answers "target is busy" for these.
+SYSTEM_MOUNTS = ("/", "/boot", "/boot/efi")
+
+
+def _mount_one(ctx: Context, device: str, target: str) -> int:
+    """Mount one disk filesystem (libmount's messages; 32 is its "mount failure" status)."""
+    machine = ctx.machine
+    volume = mounting.find_disk(machine, device, ctx.cwd)
+    if volume is not None:
+        return _mount_volume(ctx, volume, device, target)
+    part = layout.fstab_device(machine, device) or find_device(ctx, device)
+    if part is None:
+        ctx.err(f"mount: {target}: special device {device} does not exist.\n")
+        return 32
+    if not machine.fs.is_dir(target):
+        ctx.err(f"mount: {target}: mount point does not exist.\n")
+        return 32
+    if part.get("mount"):
+        ctx.err(f"mount: {target}: {device} already mounted on {part['mount']}.\n")
+        return 32
+    part["mount"] = target
+    part.pop("last_mount", None)
+    part.pop("checked", None)  # mounted since its last check
+    return 0
+
+
+def _mount_volume(ctx: Context, disk: dict, device: str, target: str) -> int:
+    """An attached volume (a whole disk, simulator/mounting.py): its files come into the tree at `target`."""
+    if not ctx.machine.fs.is_dir(target, ctx.cwd):
+        ctx.err(f"mount: {target}: mount point does not exist.\n")
+        return 32
+    if disk.get("mount"):
+        ctx.err(f"mount: {target}: {device} already mounted on {disk['mount']}.\n")
+        return 32
+    if not disk.get("fstype"):
+        ctx.err(
+            f"mount: {target}: wrong fs type, bad option, bad superblock on /dev/{disk['name']}, missing "
+            "codepage or helper program, or other error.\n"
+            "       dmesg(1) may have more information after failed mount system call.\n"
+        )
+        return 32
+    mounting.mount(ctx.machine, disk, ctx.machine.fs.resolve(target, ctx.cwd))
+    return 0
+
+
+def find_device(ctx: Context, device: str) -> dict | None:
+    """The partition a /dev path names, through udev's links."""
+    fs = ctx.machine.fs
+    if not fs.exists(device, ctx.cwd):
+        return None
+    real = fs.resolve(device, ctx.cwd)
+    return next((p for d in ctx.machine.disks for p in d["parts"] if f"/dev/{p['name']}" == real), None)
+
+
+def _mount_all(ctx: Context) -> int:
+    """mount -a: every fstab filesystem not yet mounted (not noauto, not swap)."""
+    status = 0
+    mounted = {p["mount"] for d in ctx.machine.disks for p in d["parts"] if p.get("mount")}
+    mounted |= {d["mount"] for d in mounting.volume_disks(ctx.machine) if d.get("mount")}
+    for device, target, fstype, options in layout.fstab_entries(ctx.machine):
+        if fstype == "swap" or "noauto" in options or target in mounted:
+            continue
+        result = _mount_one(ctx, device, target)
+        if result and "nofail" not in options:
+            status = result
+        mounted.add(target)
+    return status
+
+
 @command(
     "mount",
     man="""
 mount - mount a filesystem; without arguments, list what is mounted
 
-  mount                        every mount: SOURCE on TARGET type FSTYPE (OPTIONS)
-  mount -t ext4                only one type     (the list comes from /proc/self/mounts)
-  sudo mount /dev/vdb /data    mount an attached volume's filesystem on an existing directory
-  sudo mount /data             the same, as /etc/fstab names it (UUID=, LABEL= or the device)
-  sudo mount -a                everything /etc/fstab lists that is not mounted yet (except noauto)
+  mount                  every mount: SOURCE on TARGET type FSTYPE (OPTIONS)
+  mount -t ext4          only one type     (the list comes from /proc/self/mounts)
+  mount -a               mount every filesystem of /etc/fstab not yet mounted (root)
+  mount /srv             mount what /etc/fstab names for /srv (or for that device)
+  mount /dev/vdb1 /srv   mount a device on a directory
+  mount /dev/vdb /data   mount an attached volume's filesystem (made by mkfs.ext4 on the whole disk)
 """,
 )
-@gnu("t:lao:", {"types=": "t", "show-labels": "l", "all": "a", "options=": "o"})
+@gnu("at:l", {"all": "a", "types=": "t", "show-labels": "l"})
 def mount(ctx: Context, opts, operands: list[str]) -> int:
-    """mount(8) of util-linux 2.39.3 for volume disks (simulator/mounting.py); the system's own
-    filesystems are mounted at boot and stay so. Failures exit 32 with libmount's messages."""
     if operands or "a" in opts:
         if not ctx.is_root:
             ctx.err("mount: only root can do that\n")
             return 1
         if "a" in opts:
             return _mount_all(ctx)
-        return _mount_one(ctx, operands)
-    types = [t for value in opts.all("t") for t in value.split(",")]
-    table = [m for m in mount_table(ctx.machine) if not types or m.fstype in types]
-    ctx.out("".join(f"{m.source} on {m.target} type {m.fstype} ({m.options})\n" for m in table))
-    return 0
-
-
-MOUNT_HINT = "       dmesg(1) may have more information after failed mount system call.\n"
-
-
-def _mount_one(ctx: Context, operands: list[str]) -> int:
-    machine = ctx.machine
-    if len(operands) == 1:  # one operand: the other half comes from /etc/fstab
+        if len(operands) == 2:
+            return _mount_one(ctx, operands[0], operands[1].rstrip("/") or "/")
         wanted = operands[0].rstrip("/") or "/"
         entry = next(
-            (e for e in mounting.fstab_entries(machine) if wanted in (e[0], e[1].rstrip("/") or "/")), None
+            (e for e in layout.fstab_entries(ctx.machine) if wanted in (e[0], e[1])),
+            None,
         )
         if entry is None:
             ctx.err(f"mount: {operands[0]}: can't find in /etc/fstab.\n")
             return 1
-        device, target = entry[0], entry[1]
-    else:
-        device, target = operands[0], operands[1]
-    return _mount(ctx, device, target)
-
-
-def _mount(ctx: Context, device: str, target: str) -> int:
-    machine = ctx.machine
-    fs = machine.fs
-    shown = target.rstrip("/") or "/"
-    if not fs.is_dir(target, ctx.cwd):
-        ctx.err(f"mount: {shown}: mount point does not exist.\n" + MOUNT_HINT)
-        return 32
-    real_target = fs.resolve(target, ctx.cwd)
-    disk = mounting.find_disk(machine, device, ctx.cwd)
-    if disk is None:
-        is_system = any(
-            f"/dev/{p['name']}" == device or p.get("mount") == real_target
-            for d in machine.disks
-            for p in d["parts"]
-        )
-        if is_system:
-            ctx.err(f"mount: {shown}: {device} already mounted or mount point busy.\n" + MOUNT_HINT)
-        elif device.startswith(("UUID=", "LABEL=")):
-            ctx.err(f"mount: {shown}: can't find {device}.\n")
-        else:
-            ctx.err(f"mount: {shown}: special device {device} does not exist.\n" + MOUNT_HINT)
-        return 32
-    if disk.get("mount"):
-        ctx.err(f"mount: {shown}: /dev/{disk['name']} already mounted on {disk['mount']}.\n" + MOUNT_HINT)
-        return 32
-    if not disk.get("fstype"):
-        ctx.err(
-            f"mount: {shown}: wrong fs type, bad option, bad superblock on /dev/{disk['name']}, missing "
-            "codepage or helper program, or other error.\n" + MOUNT_HINT
-        )
-        return 32
-    mounting.mount(machine, disk, real_target)
+        return _mount_one(ctx, entry[0], entry[1])
+    types = [t for value in opts.all("t") for t in value.split(",")]
+    table = [m for m in mount_table(ctx.machine) if not types or m.fstype in types]
+    ctx.out("".join(f"{m.source} on {m.target} type {m.fstype} ({m.options})\n" for m in table))
     return 0
-
-
-def _mount_all(ctx: Context) -> int:
-    status = 0
-    for device, target, _, options in mounting.fstab_entries(ctx.machine):
-        disk = mounting.find_disk(ctx.machine, device, ctx.cwd)
-        if "noauto" in options or target in ("/", "/boot", "/boot/efi", "none"):
-            continue
-        if disk is not None and disk.get("mount"):
-            continue
-        if disk is None and "nofail" in options:
-            continue
-        status = _mount(ctx, device, target) or status
-    return status
 
 
 @command(
@@ -475,8 +487,8 @@ umount - unmount filesystems
 def umount(ctx: Context, opts, operands: list[str]) -> int:
     """umount(8) of util-linux 2.39.3, exit codes of libmount (32: the unmount failed).
 
-    The simulated machine's mounts are fixed: everything mounted is in use by the running system,
-    so root gets "target is busy" where a real system might have let it go."""
+    What the running system needs (/, /boot, the ESP, the pseudo filesystems) and the directory the shell
+    is in are "target is busy"; a data disk's filesystem can go."""
     if not operands:
         ctx.err("umount: bad usage\nTry 'umount --help' for more information.\n")
         return 1
@@ -493,7 +505,7 @@ def umount(ctx: Context, opts, operands: list[str]) -> int:
             None,
         )
         if volume is not None and ctx.is_root and not _covers(volume["mount"], ctx.cwd):
-            mounting.unmount(ctx.machine, volume)
+            mounting.unmount(ctx.machine, volume)  # its files go back onto the volume
             continue
         found = next((m for m in table if path and (m.target == path or m.source == operand)), None)
         if found is None:
@@ -503,10 +515,17 @@ def umount(ctx: Context, opts, operands: list[str]) -> int:
         elif not ctx.is_root:
             ctx.err(f"umount: {found.target}: must be superuser to unmount.\n")
             status = status or 1
-        else:
+        elif found.target in SYSTEM_MOUNTS or _covers(found.target, ctx.cwd) or not _disk_part(ctx, found):
             ctx.err(f"umount: {found.target}: target is busy.\n")
             status = 32
+        else:
+            part = _disk_part(ctx, found)
+            part["last_mount"], part["mount"] = part["mount"], None
     return status
+
+
+def _disk_part(ctx: Context, mount: Mount) -> dict | None:
+    return next((p for d in ctx.machine.disks for p in d["parts"] if p.get("mount") == mount.target), None)
 
 
 FINDMNT_COLUMNS = ("TARGET", "SOURCE", "FSTYPE", "OPTIONS")

@@ -1,20 +1,7 @@
 import re
 
-import pytest
 from conftest import assert_accessible
 from playwright.sync_api import expect
-
-from web import cloud as cloud_views
-
-
-@pytest.fixture(autouse=True)
-def cloud_scenario(monkeypatch):
-    """The console's cloud lives in the `cloud-lab` lab; until that scenario lands, any scenario's world
-    carries it the same way (the server runs in this process, so the patch reaches it)."""
-    from simulator.scenarios import list_scenarios
-
-    if not any(s["id"] == "cloud-lab" for s in list_scenarios()):
-        monkeypatch.setattr(cloud_views, "CLOUD_SCENARIO", "kvm-guest")
 
 
 def test_launch_with_user_data_attach_a_volume_and_find_them_in_the_terminal(page):

@@ -414,10 +414,7 @@ def test_mkfs_prints_mke2fs_statistics_and_mount_refuses_as_util_linux_does(worl
         "Allocating group tables: done\nWriting inode tables: done\nCreating journal (8192 blocks): done\n"
         "Writing superblocks and filesystem accounting information: done\n\n"
     )
-    assert run(world, "sudo mount /dev/vdb /nowhere") == (
-        "mount: /nowhere: mount point does not exist.\n"
-        "       dmesg(1) may have more information after failed mount system call.\n"
-    )
+    assert run(world, "sudo mount /dev/vdb /nowhere") == "mount: /nowhere: mount point does not exist.\n"
     assert run(world, "sudo mkfs.ext4 /dev/vdb < /dev/null; echo $?") == (
         "mke2fs 1.47.0 (5-Feb-2023)\n/dev/vdb contains a ext4 file system\n"
         "\tcreated on Wed Nov 27 10:00:03 2024\n"
