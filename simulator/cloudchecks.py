@@ -131,7 +131,7 @@ def cloud_web_public(world, params, answer):
     "A volume of 5 GB or more on the web server, with a filesystem, mounted at /data by fstab",
 )
 def cloud_volume_at_data(world, params, answer):
-    from simulator import mounting
+    from simulator import layout, mounting
 
     size = int(params.get("size", 5))
     servers = _web_servers(world)
@@ -139,7 +139,7 @@ def cloud_volume_at_data(world, params, answer):
         return False, "No active instance runs nginx yet."
     for instance in servers:
         machine = world.cloud.machine(instance)
-        for device, target, _, _ in mounting.fstab_entries(machine):
+        for device, target, _, _ in layout.fstab_entries(machine):
             disk = mounting.find_disk(machine, device)
             if target.rstrip("/") != "/data" or disk is None:
                 continue

@@ -589,20 +589,17 @@ def _server_group(add: bool):
         args = parse(ctx.prog, argv, {}, ["<server>", "<group>"])
         instance = client.find("instances", args.positionals[0], "Server")
         group = client.find("security_groups", args.positionals[1], "SecurityGroup")
-        groups = instance["security_groups"]
         path = f"/servers/{instance['id']}/action"
-        if add and group["id"] in groups:
+        if add and group["id"] in instance["security_groups"]:
             message = (
                 f"Security group {group['name']} is already associated with the instance {instance['id']}"
             )
             raise client.http_error(400, "compute", path, message)
-        if not add and group["id"] not in groups:
+        if not add and group["id"] not in instance["security_groups"]:
             message = f"Security group {group['name']} not associated with the instance {instance['id']}"
             raise client.http_error(404, "compute", path, message)
-        if add:
-            groups.append(group["id"])
-        else:
-            groups.remove(group["id"])
+        change = client.cloud.add_security_group if add else client.cloud.remove_security_group
+        change(instance["id"], group["id"])
         return 0
 
     return action

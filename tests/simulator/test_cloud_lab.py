@@ -400,3 +400,27 @@ def test_quota_and_console_log_as_nova_reports_them():
     last_two = "".join(log.stdout.splitlines(keepends=True)[-2:])
     assert world.run("openstack console log show vm0 --lines 2").stdout == last_two
     assert "server create" in world.run("openstack help").stdout
+
+
+def test_security_groups_added_and_removed_by_the_client_change_what_gets_in():
+    lines = transcript(
+        KEYPAIR,
+        *FIREWALL,
+        "openstack server create --image ubuntu-24.04 --flavor m1.small --key-name laptop --wait vm",
+        "openstack floating ip create public",
+        "openstack server add floating ip vm 203.0.113.2",
+        "curl -s -o /dev/null http://203.0.113.2/; echo $?",
+        "openstack server add security group vm web",
+        "ssh -o StrictHostKeyChecking=accept-new ubuntu@203.0.113.2 hostname",
+        "openstack server add security group vm web",
+        "openstack server remove security group vm web",
+        "ssh ubuntu@203.0.113.2 hostname",
+    )
+    assert lines[7]["stdout"] == "28\n"  # only the default group: nothing from outside gets in
+    assert lines[9]["stdout"] == "vm\n"
+    assert lines[10]["stderr"].startswith("BadRequestException: 400: Client Error for url: ")
+    server_id = lines[10]["stderr"].split("/servers/")[1].split("/")[0]
+    assert lines[10]["stderr"].endswith(
+        f"Security group web is already associated with the instance {server_id}\n"
+    )
+    assert lines[12]["stderr"] == "ssh: connect to host 203.0.113.2 port 22: Connection timed out\n"
