@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from simulator import cloudinit
+from simulator import cloudinit, packages
 from simulator.machine import Machine
 from simulator.shell import Shell
 
@@ -209,3 +209,24 @@ def test_cloud_id_and_instance_data_name_openstack():
     machine = instance(None)
     assert run(machine, "cloud-id").stdout == "openstack\n"
     assert run(machine, "cloud-id -l").stdout == "openstack\tRegionOne\n"
+
+
+def test_a_package_no_archive_has_is_an_error_once_apt_and_snap_tried_it():
+    machine = instance("#cloud-config\npackages: [nginx, nosuchpkg]\n")
+    report = cloudinit.status_report(machine)
+    assert report["status"] == "error"
+    assert report["errors"] == [
+        "('package_update_upgrade_install', PackageInstallerError(\"Failed to install the following "
+        "packages: {'nosuchpkg'}. See associated package manager logs for more details.\"))"
+    ]
+    assert (
+        "Failure when attempting to install packages: ['nginx', 'nosuchpkg']"
+        in report["recoverable_errors"]["WARNING"]
+    )
+    assert "nginx" in packages.installed(machine)  # apt installed what the archive has
+    log = machine.fs.read("/var/log/cloud-init.log")
+    assert (
+        "The following packages were not found by APT so APT will not attempt to install them: ['nosuchpkg']"
+        in log
+    )
+    assert "Failed to 'snap install nosuchpkg'!" in log
