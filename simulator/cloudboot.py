@@ -77,8 +77,11 @@ ROOT_OPTIONS = (
 )
 
 
-def default_user(image: str) -> str:
-    name = (image or "").lower()
+def default_user(seed: dict) -> str:
+    """The image's default user as the cloud tells it, else guessed from the image's name."""
+    if seed.get("default-user"):
+        return seed["default-user"]
+    name = (seed.get("image") or "").lower()
     return next((user for key, user in DEFAULT_USERS if key in name), "ubuntu")
 
 
@@ -354,7 +357,7 @@ class Boot:
             users = ["default"]
         for entry in users:
             if entry == "default":
-                name = default_user(self.seed.get("image", ""))
+                name = default_user(self.seed)
                 self._add_user(name, list(DEFAULT_GROUPS), "/bin/bash", "ALL=(ALL) NOPASSWD:ALL")
             elif isinstance(entry, dict) and entry.get("name"):
                 groups = entry.get("groups", [])
@@ -434,7 +437,7 @@ class Boot:
         keys = [str(k) for k in self.seed.get("public-keys") or []]
         extra = self.config.get("ssh_authorized_keys")
         keys += [str(k) for k in extra] if isinstance(extra, list) else []
-        user = default_user(self.seed.get("image", ""))
+        user = default_user(self.seed)
         self._authorize(user, keys)
         if self.config.get("disable_root", True):
             self._authorize("root", keys, ROOT_OPTIONS.format(user=user))
@@ -471,19 +474,41 @@ class Boot:
             self.fs.add_file(f"{self.instance}/scripts/runcmd", script, mode=0o700)
 
     def _cc_package_update_upgrade_install(self):
+        """apt installs what the archive has and hands back what it has not; on Ubuntu those are tried as
+        snaps (distros/__init__.py install_packages, package_management/apt.py and snap.py); what neither
+        installs fails the module with PackageInstallerError."""
+        from simulator.archive import ARCHIVE
+
         packages = self.config.get("packages")
         wanted = [str(p) for p in packages] if isinstance(packages, list) else []
         if self.config.get("package_update") or self.config.get("package_upgrade") or wanted:
             self._sh("apt-get --quiet update")
-        if wanted:
-            line = "apt-get --option=Dpkg::Options::=--force-confold --assume-yes --quiet install "
-            if self._sh(line + " ".join(shlex.quote(p) for p in wanted)) != 0:
-                self.say(
-                    "package_update_upgrade_install", "WARNING", "Failed to install packages: " + str(wanted)
-                )
-                cmd = ["eatmydata", "apt-get", "--assume-yes", "--quiet", "install", *wanted]
-                return f"ProcessExecutionError('Unexpected error while running command.\\nCommand: {cmd}')"
-        return None
+        if not wanted:
+            return None
+        unavailable = [p for p in wanted if p not in ARCHIVE]
+        if unavailable:
+            self.say(
+                "apt.py",
+                "DEBUG",
+                f"The following packages were not found by APT so APT will not attempt to install them: "
+                f"{unavailable}",
+            )
+        available = [p for p in wanted if p in ARCHIVE]
+        line = "apt-get --option=Dpkg::Options::=--force-confold --assume-yes --quiet install "
+        if available:
+            self._sh(line + " ".join(shlex.quote(p) for p in available))
+        if not unavailable:
+            return None
+        tail = "See associated package manager logs for more details."
+        self.say("__init__.py", "INFO", f"Failed to install the following packages: {unavailable}. {tail}")
+        for name in unavailable:
+            self.say("snap.py", "INFO", f"Failed to 'snap install {name}'!")
+        module = "cc_package_update_upgrade_install.py"
+        self.say(module, "WARNING", f"Failure when attempting to install packages: {wanted}")
+        self.say(module, "WARNING", "1 failed with exceptions, re-raising the last one")
+        return (
+            f'PackageInstallerError("Failed to install the following packages: {set(unavailable)}. {tail}")'
+        )
 
     def _run_parts(self, directory: str, module: str, label: str):
         names = sorted(self.fs.listdir(directory)) if self.fs.is_dir(directory) else []

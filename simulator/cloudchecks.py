@@ -126,43 +126,36 @@ def cloud_web_public(world, params, answer):
     return False, f"{instance['name']} has {instance['floating_ip']}, but HTTP does not get through to nginx."
 
 
-def _fstab_mounts(machine, device: str, uuid: str = "") -> str | None:
-    """The mount point /etc/fstab gives this device (by its name, or its filesystem's UUID)."""
-    for line in _read(machine, "/etc/fstab").splitlines():
-        fields = line.split()
-        if len(fields) >= 2 and not fields[0].startswith("#"):
-            if fields[0] == device or (uuid and fields[0] == f"UUID={uuid}"):
-                return fields[1].rstrip("/") or "/"
-    return None
-
-
 @check(
     "cloud-volume-at-data",
-    "A volume of 5 GB or more is attached to the web server and mounted at /data by fstab",
+    "A volume of 5 GB or more on the web server, with a filesystem, mounted at /data by fstab",
 )
 def cloud_volume_at_data(world, params, answer):
+    from simulator import layout, mounting
+
     size = int(params.get("size", 5))
     servers = _web_servers(world)
     if not servers:
         return False, "No active instance runs nginx yet."
     for instance in servers:
         machine = world.cloud.machine(instance)
-        for volume_id in instance["volumes"]:
-            volume = world.cloud.state["volumes"][volume_id]
-            uuid = (volume.get("filesystem") or {}).get("uuid", "")
-            where = _fstab_mounts(machine, volume["device"] or "", uuid)
-            if volume["size"] >= size and where == "/data":
-                return (
-                    True,
-                    f"Volume {volume['name']} ({volume['size']} GB) is {volume['device']}, "
-                    "on /data in fstab.",
-                )
-        if instance["volumes"]:
+        for device, target, _, _ in layout.fstab_entries(machine):
+            disk = mounting.find_disk(machine, device)
+            if target.rstrip("/") != "/data" or disk is None:
+                continue
+            volume = world.cloud.state["volumes"][disk["volume"]]
+            if volume["size"] < size:
+                return False, f"/data is volume {volume['name']}, of {volume['size']} GB: {size} are wanted."
+            if not disk.get("fstype"):
+                return False, f"/etc/fstab names {device} for /data, but it has no filesystem (mkfs) yet."
+            if disk.get("mount") != target:
+                return False, f"/etc/fstab names {device} for /data, but it is not mounted there now."
             return (
-                False,
-                f"{instance['name']} has a volume, but no /etc/fstab line mounts one of {size} GB or "
-                "more on /data.",
+                True,
+                f"Volume {volume['name']} ({volume['size']} GB, {disk['fstype']}) is on /data, from fstab.",
             )
+        if instance["volumes"]:
+            return False, f"{instance['name']} has a volume, but no /etc/fstab line mounts it on /data."
     return False, f"No volume is attached to {servers[0]['name']}."
 
 
@@ -204,3 +197,98 @@ def answer_instance_id(world, params, answer):
         if given == instance["id"]:
             return True, f"{instance['id']} is {instance['name']}'s instance ID."
     return False, f"'{answer.strip()[:40]}' is not the ID of an active instance."
+
+
+@check("cloud-init-no-warnings", "cloud-init finished on the web server without errors or warnings")
+def cloud_init_no_warnings(world, params, answer):
+    from simulator.cloudinit import status_report
+
+    instances = [i for i in _instances(world) if i.get("user_data")]
+    if not instances:
+        return False, "No active instance was launched with user-data."
+    for instance in instances:
+        report = status_report(world.cloud.machine(instance))
+        if report["extended_status"] == "done":
+            return True, f"cloud-init status on {instance['name']}: done, no errors, no warnings."
+    instance = instances[-1]
+    report = status_report(world.cloud.machine(instance))
+    problems = report["errors"] + report["recoverable_errors"].get("WARNING", [])
+    return (
+        False,
+        f"cloud-init on {instance['name']} is {report['extended_status']}: {problems[0] if problems else ''}",
+    )
+
+
+@check("cloud-own-network", "An instance runs on a network and subnet of your own")
+def cloud_own_network(world, params, answer):
+    cidr = params.get("cidr")
+    cloud = getattr(world, "cloud", None)
+    if cloud is None:
+        return False, "There is no cloud."
+    for instance in _instances(world):
+        network = cloud.state["networks"][instance["network"]]
+        subnet = cloud.subnet_of(network)
+        if network["name"] != "private" and subnet and (cidr is None or subnet["cidr"] == cidr):
+            return (
+                True,
+                f"{instance['name']} has {instance['fixed_ip']} on {network['name']} ({subnet['cidr']}).",
+            )
+    mine = [n["name"] for n in cloud.list("networks") if not n.get("external") and n["name"] != "private"]
+    if not mine:
+        return False, "You have made no network of your own yet."
+    return False, f"No active instance runs on your network(s) {', '.join(mine)}" + (
+        f" with subnet {cidr}." if cidr else "."
+    )
+
+
+def _saved_machine(image: dict):
+    import copy
+
+    from simulator.machine import Machine
+
+    return Machine.from_dict(copy.deepcopy(image["machine"]))
+
+
+@check(
+    "cloud-template-generalised",
+    "Your template was taken after cloud-init clean: no instance state, no machine-id",
+)
+def cloud_template_generalised(world, params, answer):
+    cloud = getattr(world, "cloud", None)
+    images = cloud.list("images") if cloud is not None else []
+    if not images:
+        return False, "You have made no image (template) yet."
+    for image in images:
+        disk = _saved_machine(image)
+        stale = disk.fs.lexists("/var/lib/cloud/instance") or disk.fs.lexists(
+            "/var/lib/cloud/data/instance-id"
+        )
+        machine_id = _read(disk, "/etc/machine-id").strip()
+        if not stale and machine_id in ("", "uninitialized"):
+            return True, f"{image['name']} holds no cloud-init instance state and no machine-id."
+    disk = _saved_machine(images[-1])
+    if disk.fs.lexists("/var/lib/cloud/instance"):
+        return (
+            False,
+            f"{images[-1]['name']} still holds /var/lib/cloud/instance (cloud-init's state of its source).",
+        )
+    return (
+        False,
+        f"{images[-1]['name']} still holds its source's machine-id {_read(disk, '/etc/machine-id').strip()}.",
+    )
+
+
+@check("cloud-custom-page", "The web server's home page was written by its user-data")
+def cloud_custom_page(world, params, answer):
+    from simulator.commands.curl import web
+
+    servers = _web_servers(world)
+    if not servers:
+        return False, "No active instance runs nginx yet."
+    for instance in servers:
+        page = web(world.cloud.machine(instance), "/")
+        user_data = instance.get("user_data") or ""
+        own = page is not None and page.status == 200 and "Welcome to nginx!" not in page.body
+        if own and "/var/www/html" in user_data:
+            return True, f"{instance['name']} serves its own page, written at its first boot."
+    return False, f"{servers[0]['name']} serves nginx's default page, or a page its user-data did not write."

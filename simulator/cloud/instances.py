@@ -100,6 +100,10 @@ def seed(cloud, instance: dict) -> dict:
         "availability-zone": catalog.AVAILABILITY_ZONE,
         "image": instance["image_name"],
         "flavor": instance["flavor"],
+        # the image's default user (a template keeps its source's); the image may be deleted since
+        "default-user": next((i["default_user"] for i in cloud.images() if i["id"] == instance["image"]), ""),
+        "key-name": instance["key_name"],  # meta_data.json names the key by it
+        "public-ipv4": instance.get("floating_ip") or "",
     }
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from simulator import cloudinit
+from simulator import cloudconfig, cloudinit
 from simulator.commands import Context, command
 from simulator.filesystem import FsError
 from simulator.procfs import cpu_count
@@ -223,6 +223,65 @@ def _cloud_init_clean(ctx: Context, args: list[str]) -> int:
     return 0
 
 
+def _cloud_init_schema(ctx: Context, args: list[str]) -> int:
+    """cloud-init schema (config/schema.py handle_schema_args, 24.3): --system checks the instance's
+    processed user-data (root only), -c FILE a file of one's own; errors on stderr, exit 1."""
+    system = "--system" in args
+    path = None
+    for i, arg in enumerate(args):
+        if arg in ("-c", "--config-file") and i + 1 < len(args):
+            path = args[i + 1]
+        elif arg.startswith("--config-file="):
+            path = arg.split("=", 1)[1]
+    if system == (path is not None):
+        ctx.err("Error: Expected one of --config-file or --system arguments\n")
+        return 1
+    fs = ctx.machine.fs
+    if system:
+        if not ctx.is_root:
+            ctx.err("Error: Unable to read system userdata or vendordata as non-root user. Try using sudo.\n")
+            return 1
+        instance = f"/var/lib/cloud/instances/{cloudinit.instance_id(ctx.machine)}"
+        path = f"{instance}/cloud-config.txt"
+        if fs.is_file(path) and not fs.read(path) and fs.is_file(f"{instance}/user-data.txt"):
+            if fs.read(f"{instance}/user-data.txt"):
+                path = f"{instance}/user-data.txt"  # ignored raw user-data: report on it
+    try:
+        text = fs.read(path, ctx.cwd, ctx.uid)
+    except FsError:
+        ctx.err(f"Error: Config file {path} does not exist")
+        return 1
+    if not text:
+        ctx.out(f"Empty 'cloud-config' found at {path}. Nothing to validate.\n")
+        return 0
+    label = "user-data"
+    found: list[str] = []
+    if not text.startswith("#cloud-config"):
+        if system:
+            return 0  # a script or another part type: not cloud-config, nothing to check
+        found.append(f'format-l1.c1: File {path} needs to begin with "#cloud-config"')
+    else:
+        config, warnings = cloudconfig.load(text)
+        if warnings and "Invalid format at line" in warnings[0]:
+            where = warnings[0].split("Invalid format at line ", 1)[1]
+            line, column = where.split(":", 1)[0].split(" column ")
+            problem = warnings[0].split(': "', 1)[1].rstrip('"')
+            found.append(f"format-l{line}.c{column}: File {path} is not valid YAML. {problem}")
+        elif warnings:
+            ctx.out(f"Invalid {label}\n")
+            ctx.err(f"Error: cloud-config {path} is not a YAML dict.\n")
+            ctx.err(f"Error: Invalid schema: {label}\n")
+            return 1
+        else:
+            found = cloudconfig.problems(config)
+    if found:
+        ctx.out(f"Invalid {label} {path}\n")
+        ctx.err(f"Error: {cloudconfig.schema_error_text(found)}\n\nError: Invalid schema: {label}\n")
+        return 1
+    ctx.out(f"Valid schema {path if not system else label}\n")
+    return 0
+
+
 @command(
     "cloud-init",
     man="""
@@ -235,6 +294,8 @@ cloud-init - the tool behind a cloud image's first-boot configuration
   cloud-init clean [--logs] [--machine-id] [--seed] [--reboot] [-c all|network|ssh_config]
                                       forget this instance (root), so the next boot is a first boot:
                                       the way to prepare a template before cloning it
+  cloud-init schema --system          is the instance's user-data valid cloud-config? (root)
+  cloud-init schema -c FILE           the same for a file of your own, before launching with it
   cloud-init --version                /usr/bin/cloud-init and the package version
 
 Installed on Ubuntu cloud images and server installs; a bare-metal desktop may not have it.
@@ -246,13 +307,14 @@ def cloud_init(ctx: Context, argv: list[str]) -> int:
         ctx.out(f"/usr/bin/cloud-init {cloudinit.VERSION}\n")
         return 0
     handlers = {"status": _cloud_init_status, "query": _cloud_init_query, "clean": _cloud_init_clean}
+    handlers["schema"] = _cloud_init_schema
     if args and args[0] in handlers:
         return handlers[args[0]](ctx, args[1:])
     if not args:
         return _argparse_error(ctx, "the following arguments are required: subcommand")
     if args[0].startswith("-"):
         return _argparse_error(ctx, f"unrecognized arguments: {args[0]}")
-    if args[0] in (*SUBCOMMANDS, "schema"):
+    if args[0] in SUBCOMMANDS:
         ctx.err(f"cloud-init {args[0]}: this stage runs at boot; the simulator does not run it by hand\n")
         return 1
     choices = ", ".join(f"'{c}'" for c in (*SUBCOMMANDS, "status", "schema"))

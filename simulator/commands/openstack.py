@@ -446,7 +446,7 @@ def server_create(client: Client, ctx: Context, argv: list[str]) -> int:
             user_data=user_data,
         )
     except QuotaExceeded as error:
-        raise client.http_error(403, "compute", "/servers", _nova_quota(cloud, str(error))) from None
+        raise client.http_error(403, "compute", "/servers", _nova_quota(cloud, str(error), flavor)) from None
     except CloudError as error:
         raise client.http_error(400, "compute", "/servers", str(error)) from None
     if args.has("--wait"):
@@ -454,14 +454,15 @@ def server_create(client: Client, ctx: Context, argv: list[str]) -> int:
     return _output_one(ctx, args, _server_detail(client, instance))
 
 
-def _nova_quota(cloud, message: str) -> str:
-    """Nova's words for an instance quota: Quota exceeded for instances: Requested 1, but already used..."""
+def _nova_quota(cloud, message: str, flavor: dict) -> str:
+    """Nova's words for the first quota a new instance would exceed (nova/exception.py TooManyInstances)."""
     usage, limits = cloud.usage(), cloud.state["quotas"]
-    for key in ("instances", "cores", "ram"):
-        if key in message.lower() or (key == "ram" and "RAM" in message):
+    wanted = {"instances": 1, "cores": flavor["vcpus"], "ram": flavor["ram"]}
+    for key, amount in wanted.items():
+        if usage[key] + amount > limits[key]:
             return (
-                f"Quota exceeded for {key}: Requested {1 if key == 'instances' else '?'}, but already used "
-                f"{usage[key]} of {limits[key]} {key}"
+                f"Quota exceeded for {key}: Requested {amount}, but already used {usage[key]} of "
+                f"{limits[key]} {key}"
             )
     return message
 
@@ -588,23 +589,62 @@ def _server_group(add: bool):
         args = parse(ctx.prog, argv, {}, ["<server>", "<group>"])
         instance = client.find("instances", args.positionals[0], "Server")
         group = client.find("security_groups", args.positionals[1], "SecurityGroup")
-        groups = instance["security_groups"]
         path = f"/servers/{instance['id']}/action"
-        if add and group["id"] in groups:
+        if add and group["id"] in instance["security_groups"]:
             message = (
                 f"Security group {group['name']} is already associated with the instance {instance['id']}"
             )
             raise client.http_error(400, "compute", path, message)
-        if not add and group["id"] not in groups:
+        if not add and group["id"] not in instance["security_groups"]:
             message = f"Security group {group['name']} not associated with the instance {instance['id']}"
             raise client.http_error(404, "compute", path, message)
-        if add:
-            groups.append(group["id"])
-        else:
-            groups.remove(group["id"])
+        change = client.cloud.add_security_group if add else client.cloud.remove_security_group
+        change(instance["id"], group["id"])
         return 0
 
     return action
+
+
+def console_log_show(client: Client, ctx: Context, argv: list[str]) -> int:
+    args = parse(ctx.prog, argv, {"--lines": "value"}, ["<server>"])
+    instance = client.find("instances", args.positionals[0], "Server")
+    text = client.cloud.console_log(instance["id"])
+    lines = args.get("--lines")
+    if lines is not None and lines.isdigit():
+        text = "".join(text.splitlines(keepends=True)[-int(lines) :]) if int(lines) else ""
+    ctx.out(text)
+    return 0
+
+
+def server_remove_volume(client: Client, ctx: Context, argv: list[str]) -> int:
+    from simulator.cloud import CloudError
+
+    args = parse(ctx.prog, argv, {}, ["<server>", "<volume>"])
+    instance = client.find("instances", args.positionals[0], "Server")
+    volume = client.find("volumes", args.positionals[1], "Volume")
+    if volume["attached_to"] != instance["id"]:
+        path = f"/servers/{instance['id']}/os-volume_attachments/{volume['id']}"
+        raise client.http_error(
+            404, "compute", path, f"Volume {volume['id']} is not attached to the instance."
+        )
+    try:
+        client.cloud.detach_volume(volume["id"])
+    except CloudError as error:
+        raise client.http_error(409, "compute", f"/servers/{instance['id']}", str(error)) from None
+    return 0
+
+
+def server_remove_floating_ip(client: Client, ctx: Context, argv: list[str]) -> int:
+    args = parse(ctx.prog, argv, {}, ["<server>", "<ip-address>"])
+    client.find("instances", args.positionals[0], "Server")
+    address = args.positionals[1]
+    floating = next(
+        (f for f in client.cloud.list("floating_ips") if address in (f["address"], f["id"])), None
+    )
+    if floating is None:
+        raise Failure(f"No FloatingIP found for {address}\n")
+    client.cloud.disassociate_floating_ip(floating["id"])
+    return 0
 
 
 def server_image_create(client: Client, ctx: Context, argv: list[str]) -> int:
@@ -1342,7 +1382,10 @@ COMMANDS = {
     ("server", "add", "floating", "ip"): server_add_floating_ip,
     ("server", "add", "security", "group"): _server_group(add=True),
     ("server", "remove", "security", "group"): _server_group(add=False),
+    ("server", "remove", "volume"): server_remove_volume,
+    ("server", "remove", "floating", "ip"): server_remove_floating_ip,
     ("server", "image", "create"): server_image_create,
+    ("console", "log", "show"): console_log_show,
     ("image", "list"): image_list,
     ("image", "show"): image_show,
     ("image", "delete"): image_delete,
@@ -1372,14 +1415,60 @@ COMMANDS = {
     ("floating", "ip", "list"): floating_ip_list,
     ("floating", "ip", "delete"): floating_ip_delete,
 }
-GLOBAL_VALUES = (
-    "--os-cloud",
-    "--os-region-name",
-    "--os-auth-url",
-    "--os-project-name",
-    "--os-username",
-    "--os-password",
-)
+HELP = """usage: openstack [--version] [-v | -q] [--log-file LOG_FILE] [-h] [--debug]
+                 [--os-cloud <cloud-config-name>]
+                 [--os-region-name <auth-region-name>]
+
+Command-line interface to the OpenStack APIs
+
+Commands:
+"""
+# What `openstack help` lists for each command (its _description in python-openstackclient).
+DESCRIPTIONS = {
+    ("console", "log", "show"): "Show server's console output",
+    ("flavor", "list"): "List flavors",
+    ("floating", "ip", "create"): "Create floating IP",
+    ("floating", "ip", "delete"): "Delete floating IP(s)",
+    ("floating", "ip", "list"): "List floating IP(s)",
+    ("image", "delete"): "Delete image(s)",
+    ("image", "list"): "List available images",
+    ("image", "show"): "Display image details",
+    ("keypair", "create"): "Create new public or private key for server ssh access",
+    ("keypair", "delete"): "Delete public or private key(s)",
+    ("keypair", "list"): "List key fingerprints",
+    ("network", "create"): "Create new network",
+    ("network", "delete"): "Delete network(s)",
+    ("network", "list"): "List networks",
+    ("network", "show"): "Show network details",
+    ("security", "group", "create"): "Create a new security group",
+    ("security", "group", "delete"): "Delete security group(s)",
+    ("security", "group", "list"): "List security groups",
+    ("security", "group", "rule", "create"): "Create a new security group rule",
+    ("security", "group", "rule", "delete"): "Delete security group rule(s)",
+    ("security", "group", "rule", "list"): "List security group rules",
+    ("security", "group", "show"): "Display security group details",
+    ("server", "add", "floating", "ip"): "Add floating IP address to server",
+    ("server", "add", "security", "group"): "Add security group to server",
+    ("server", "add", "volume"): "Add volume to server",
+    ("server", "create"): "Create a new server",
+    ("server", "delete"): "Delete server(s)",
+    ("server", "image", "create"): "Create a new server disk image from an existing server",
+    ("server", "list"): "List servers",
+    ("server", "reboot"): "Perform a hard or soft server reboot",
+    ("server", "remove", "floating", "ip"): "Remove floating IP address from server",
+    ("server", "remove", "security", "group"): "Remove security group from server",
+    ("server", "remove", "volume"): "Remove volume from server",
+    ("server", "show"): "Show server details",
+    ("server", "start"): "Start server(s).",
+    ("server", "stop"): "Stop server(s).",
+    ("subnet", "create"): "Create a subnet",
+    ("subnet", "list"): "List subnets",
+    ("subnet", "show"): "Display subnet details",
+    ("volume", "create"): "Create new volume",
+    ("volume", "delete"): "Delete volume(s)",
+    ("volume", "list"): "List volumes",
+    ("volume", "show"): "Display volume details",
+}
 
 
 @command(
@@ -1399,6 +1488,8 @@ DESCRIPTION
                      [--key-name KEY] [--user-data FILE] [--wait]
        server list | show | start | stop | reboot | delete SERVER
        server add volume SERVER VOLUME      server add floating ip SERVER ADDRESS
+       server add security group SERVER GROUP   (and server remove ... of each)
+       console log show SERVER              the instance's serial console: boot and cloud-init
        server image create --name NAME SERVER     (a template from an instance)
        image list | show | delete           flavor list
        keypair create --public-key FILE NAME      keypair list | delete
@@ -1424,7 +1515,10 @@ def openstack(ctx: Context, argv: list[str]) -> int:
         if name == "--os-cloud":
             cloud_name = value
     if not words or words[0] in ("-h", "--help", "help"):
-        ctx.out("usage: openstack [--version] [-v | -q] [--debug] [--os-cloud <cloud-config-name>] ...\n")
+        ctx.out(
+            HELP
+            + "".join(f"  {' '.join(words):<33} {text}\n" for words, text in sorted(DESCRIPTIONS.items()))
+        )
         return 0
     if words[0] == "--version":
         ctx.out("openstack 6.6.0\n")

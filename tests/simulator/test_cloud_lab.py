@@ -285,6 +285,7 @@ def test_the_web_server_checks_pass_by_either_route():
         for check_id in (
             "cloud-keypair-is-learners",
             "cloud-web-server-from-user-data",
+            "cloud-init-no-warnings",
             "cloud-only-ssh-http",
             "cloud-web-public",
         ):
@@ -300,19 +301,24 @@ def test_an_extra_open_port_fails_only_ssh_and_http():
     assert "tcp/3306" in detail["detail"]
 
 
-def test_data_volume_in_fstab_passes_from_a_device_name_or_cloud_config_mounts():
+def test_data_volume_formatted_and_in_fstab_comes_back_after_a_reboot():
     world = World.new("cloud-lab")
     web_server(world, through_console=True)
     assert not passed(world)["cloud-volume-at-data"]
     volume = world.cloud.create_volume("data", 5)
     world.cloud.attach_volume(volume["id"], "web")
-    machine = world.cloud.machine(world.cloud.find("instances", "web"))
-    machine.fs.write(
-        "/etc/fstab", machine.fs.read("/etc/fstab") + "/dev/vdb /data ext4 defaults,nofail 0 2\n"
-    )
+    login = "ssh -o StrictHostKeyChecking=accept-new ubuntu@203.0.113.2"
+    assert world.run(login).status == 0
+    assert world.run("echo '/dev/vdb /data ext4 defaults,nofail 0 2' | sudo tee -a /etc/fstab").status == 0
+    detail = next(c for c in world.grade()["checks"] if c["id"] == "cloud-volume-at-data")
+    assert "no filesystem" in detail["detail"]
+    for line in ("sudo mkfs.ext4 -q /dev/vdb", "sudo mkdir /data", "sudo mount -a"):
+        assert world.run(line).status == 0, (line, world.run(line))
     assert passed(world)["cloud-volume-at-data"]
-    machine.reboot()
-    assert passed(world)["cloud-volume-at-data"]  # fstab is on the instance's disk
+    world.run("exit")
+    world.cloud.reboot("web")
+    world.cloud.settle("web")
+    assert passed(world)["cloud-volume-at-data"]  # systemd mounted it again from fstab
 
 
 def test_three_clones_of_an_uncleaned_template_share_a_machine_id_and_pass_once_cleaned():
@@ -330,6 +336,7 @@ def test_three_clones_of_an_uncleaned_template_share_a_machine_id_and_pass_once_
         world.cloud.settle()
         detail = next(c for c in world.grade()["checks"] if c["id"] == "cloud-template-clones-unique")
         assert detail["passed"] == clean, detail
+        assert passed(world)["cloud-template-generalised"] == clean
         if not clean:
             assert "share their machine ID" in detail["detail"]
         clones = [world.cloud.machine(world.cloud.find("instances", f"clone{n}")) for n in (1, 2, 3)]
@@ -337,3 +344,83 @@ def test_three_clones_of_an_uncleaned_template_share_a_machine_id_and_pass_once_
         assert [m.hostname for m in clones] == ["clone1", "clone2", "clone3"]
         keys = {m.fs.read("/etc/ssh/ssh_host_ed25519_key.pub") for m in clones}
         assert len(keys) == 3
+
+
+def test_a_network_of_ones_own_by_the_client_or_the_console():
+    world = World.new("cloud-lab")
+    for line in (
+        "openstack network create backend",
+        "openstack subnet create --network backend --subnet-range 192.168.50.0/24 backend-subnet",
+        "openstack server create --image ubuntu-24.04 --flavor m1.small --network backend --wait db",
+    ):
+        assert world.run(line).status == 0, line
+    assert passed(world)["cloud-own-network"]
+    assert world.run("openstack server list -f value -c Networks").stdout == "{'backend': ['192.168.50.2']}\n"
+    overlap = world.run("openstack subnet create --network private --subnet-range 192.168.50.0/25 again")
+    assert overlap.status == 1
+    console = World.new("cloud-lab")
+    network = console.cloud.create_network("backend")
+    console.cloud.create_subnet(network["id"], "backend-subnet", "192.168.50.0/24")
+    console.cloud.launch("db", "ubuntu-24.04", "m1.small", network="backend")
+    console.cloud.settle()
+    assert passed(console)["cloud-own-network"]
+
+
+def test_schema_warnings_fail_the_clean_status_check_and_write_files_makes_the_home_page():
+    world = World.new("cloud-lab")
+    user_data = (
+        "#cloud-config\nhostname: web\npackages: [nginx]\nwrite_files:\n  - path: /var/www/html/index.html\n"
+        "    content: <h1>web</h1>\n"
+    )
+    world.cloud.launch("web", "ubuntu-24.04", "m1.small", user_data=user_data)
+    world.cloud.launch("bad", "ubuntu-24.04", "m1.small", user_data="#cloud-config\npackage: [nginx]\n")
+    world.cloud.settle()
+    result = passed(world)
+    assert result["cloud-custom-page"]
+    assert result["cloud-init-no-warnings"]  # web's cloud-init is clean even if bad's is not
+    world.cloud.terminate("web")
+    detail = next(c for c in world.grade()["checks"] if c["id"] == "cloud-init-no-warnings")
+    assert not detail["passed"]
+    assert "degraded done" in detail["detail"]
+
+
+def test_quota_and_console_log_as_nova_reports_them():
+    world = World.new("cloud-lab")
+    for n in range(6):
+        world.cloud.launch(f"vm{n}", "ubuntu-24.04", "m1.small")
+    world.cloud.settle()
+    over = world.run("openstack server create --image ubuntu-24.04 --flavor m1.small vm6")
+    assert over.status == 1
+    assert over.stderr == (
+        "ForbiddenException: 403: Client Error for url: http://controller/compute/v2.1/servers, "
+        "Quota exceeded for instances: Requested 1, but already used 6 of 6 instances\n"
+    )
+    log = world.run("openstack console log show vm0")
+    assert "Cloud-init v. 24.3.1-0ubuntu0~24.04.2 finished at" in log.stdout
+    last_two = "".join(log.stdout.splitlines(keepends=True)[-2:])
+    assert world.run("openstack console log show vm0 --lines 2").stdout == last_two
+    assert "server create" in world.run("openstack help").stdout
+
+
+def test_security_groups_added_and_removed_by_the_client_change_what_gets_in():
+    lines = transcript(
+        KEYPAIR,
+        *FIREWALL,
+        "openstack server create --image ubuntu-24.04 --flavor m1.small --key-name laptop --wait vm",
+        "openstack floating ip create public",
+        "openstack server add floating ip vm 203.0.113.2",
+        "curl -s -o /dev/null http://203.0.113.2/; echo $?",
+        "openstack server add security group vm web",
+        "ssh -o StrictHostKeyChecking=accept-new ubuntu@203.0.113.2 hostname",
+        "openstack server add security group vm web",
+        "openstack server remove security group vm web",
+        "ssh ubuntu@203.0.113.2 hostname",
+    )
+    assert lines[7]["stdout"] == "28\n"  # only the default group: nothing from outside gets in
+    assert lines[9]["stdout"] == "vm\n"
+    assert lines[10]["stderr"].startswith("BadRequestException: 400: Client Error for url: ")
+    server_id = lines[10]["stderr"].split("/servers/")[1].split("/")[0]
+    assert lines[10]["stderr"].endswith(
+        f"Security group web is already associated with the instance {server_id}\n"
+    )
+    assert lines[12]["stderr"] == "ssh: connect to host 203.0.113.2 port 22: Connection timed out\n"

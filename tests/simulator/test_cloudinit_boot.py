@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from simulator import cloudinit
+from simulator import cloudinit, packages
 from simulator.machine import Machine
 from simulator.shell import Shell
 
@@ -181,3 +181,52 @@ def test_schema_problems_as_cloud_init_words_them(user_data, found):
     from simulator import cloudconfig
 
     assert cloudconfig.problems(cloudconfig.load(user_data)[0]) == found
+
+
+def test_schema_reports_the_instances_user_data_as_cloud_init_does():
+    machine = instance("#cloud-config\nhostname: web\npackges: [nginx]\n")
+    refused = run(machine, "cloud-init schema --system", user="ubuntu")
+    assert (refused.stderr, refused.status) == (
+        "Error: Unable to read system userdata or vendordata as non-root user. Try using sudo.\n",
+        1,
+    )
+    result = run(machine, "sudo cloud-init schema --system", user="ubuntu")
+    assert result.status == 1
+    assert result.stdout == f"Invalid user-data /var/lib/cloud/instances/{IID}/cloud-config.txt\n"
+    assert result.stderr == (
+        "Error: Cloud config schema errors: packges: Additional properties are not allowed ('packges' was "
+        "unexpected)\n\nError: Invalid schema: user-data\n"
+    )
+    machine.fs.add_file("/tmp/web.yaml", "#cloud-config\nhostname: web\npackages: [nginx]\n")
+    assert run(machine, "cloud-init schema -c /tmp/web.yaml").stdout == "Valid schema /tmp/web.yaml\n"
+    assert (
+        run(machine, "cloud-init schema").stderr
+        == "Error: Expected one of --config-file or --system arguments\n"
+    )
+
+
+def test_cloud_id_and_instance_data_name_openstack():
+    machine = instance(None)
+    assert run(machine, "cloud-id").stdout == "openstack\n"
+    assert run(machine, "cloud-id -l").stdout == "openstack\tRegionOne\n"
+
+
+def test_a_package_no_archive_has_is_an_error_once_apt_and_snap_tried_it():
+    machine = instance("#cloud-config\npackages: [nginx, nosuchpkg]\n")
+    report = cloudinit.status_report(machine)
+    assert report["status"] == "error"
+    assert report["errors"] == [
+        "('package_update_upgrade_install', PackageInstallerError(\"Failed to install the following "
+        "packages: {'nosuchpkg'}. See associated package manager logs for more details.\"))"
+    ]
+    assert (
+        "Failure when attempting to install packages: ['nginx', 'nosuchpkg']"
+        in report["recoverable_errors"]["WARNING"]
+    )
+    assert "nginx" in packages.installed(machine)  # apt installed what the archive has
+    log = machine.fs.read("/var/log/cloud-init.log")
+    assert (
+        "The following packages were not found by APT so APT will not attempt to install them: ['nosuchpkg']"
+        in log
+    )
+    assert "Failed to 'snap install nosuchpkg'!" in log
