@@ -9,7 +9,6 @@ import orjson
 from flask import Blueprint, Response, abort, flash, g, redirect, request, url_for
 
 from simulator.cloud import API_STATUS, Cloud, CloudError, balancing, objects, scaling
-from simulator.cloud.catalog import IMAGES
 from simulator.cloud.firewall import describe
 from simulator.scenarios import list_scenarios
 from web import lab_store
@@ -35,6 +34,15 @@ SECTIONS = {
 }
 MAX_FIELD = 4096  # a name, CIDR or key: longer is refused by the model with its own message
 MAX_USER_DATA = 32 * 1024  # the model refuses over 16 KiB with a clear message; this bounds the request
+QUOTA_LABELS = {
+    "cores": "vCPUs",
+    "ram": "RAM (MB)",
+    "gigabytes": "Volume storage (GB)",
+    "key_pairs": "Key pairs",
+    "floating_ips": "Floating IPs",
+    "security_group_rules": "Security group rules",
+    "images": "Images you made",
+}
 TOO_LARGE = (
     "Your cloud would outgrow the 512 KiB a lab keeps: delete an instance, an image you made or some objects "
     "first."
@@ -110,8 +118,8 @@ def _context(world, section: str) -> dict:
     return {
         "section": section,
         "sections": SECTIONS,
-        "cloud": cloud,
         "quota": cloud.quota(),
+        "quota_labels": QUOTA_LABELS,
         "instances": cloud.list("instances"),
         "volumes": cloud.list("volumes"),
         "snapshots": cloud.list("snapshots"),
@@ -121,9 +129,7 @@ def _context(world, section: str) -> dict:
         "floating_ips": cloud.list("floating_ips"),
         "keypairs": cloud.list("keypairs"),
         "images": images,
-        "image_names": {image["id"]: image["name"] for image in images},
         "flavors": cloud.flavors(),
-        "public_images": IMAGES,
         "pending": any(i.get("until") is not None for i in cloud.list("instances")),
         "options": _options(cloud, images),
         "buckets": objects.buckets(cloud),
