@@ -349,9 +349,24 @@ def boot_mounts(machine) -> tuple[dict[str, str], list[tuple[str, str]]]:
         part = fstab_device(machine, spec)
         if part is not None:
             wanted.setdefault(part["name"], target)
+        elif _names_volume(machine, spec):
+            continue  # an attached cloud volume (a whole disk): simulator/mounting.py mounts it
         elif "nofail" not in options:
             failed.append((spec, target))
     return wanted, failed
+
+
+def _names_volume(machine, spec: str) -> bool:
+    """Whether an fstab device names an attached volume's filesystem: its device, UUID= or LABEL=."""
+    key, _, value = spec.partition("=")
+    for disk in machine.disks:
+        if not disk.get("volume"):
+            continue
+        if key in ("UUID", "LABEL") and value and disk.get(key.lower()) == value.strip('"'):
+            return True
+        if spec in (f"/dev/{disk['name']}", f"/dev/disk/by-uuid/{disk.get('uuid')}"):
+            return True
+    return False
 
 
 def mount_at_boot(machine) -> list[tuple[str, str]]:

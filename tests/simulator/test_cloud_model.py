@@ -420,3 +420,17 @@ def test_mkfs_prints_mke2fs_statistics_and_mount_refuses_as_util_linux_does(worl
         "\tcreated on Wed Nov 27 10:00:03 2024\n"
         "Proceed anyway? (y,N) 1\n"
     )
+
+
+def test_a_reboot_typed_in_the_guest_mounts_the_fstab_volume_again(world, cloud):
+    cloud.launch("web", "ubuntu-24.04", "m1.small")
+    cloud.settle()
+    cloud.create_volume("data", 5)
+    cloud.attach_volume("data", "web")
+    cloud.open_console("web")
+    run(world, "sudo mkfs.ext4 -q /dev/vdb", "sudo mkdir /data", "sudo mount /dev/vdb /data")
+    run(world, "echo kept | sudo tee /data/kept", "sudo umount /data")
+    assert run(world, "ls /data") == ""
+    run(world, "echo '/dev/vdb /data ext4 defaults 0 2' | sudo tee -a /etc/fstab", "sudo reboot")
+    cloud.open_console("web")
+    assert run(world, "cat /data/kept") == "kept\n"
