@@ -434,3 +434,15 @@ def test_a_reboot_typed_in_the_guest_mounts_the_fstab_volume_again(world, cloud)
     run(world, "echo '/dev/vdb /data ext4 defaults 0 2' | sudo tee -a /etc/fstab", "sudo reboot")
     cloud.open_console("web")
     assert run(world, "cat /data/kept") == "kept\n"
+
+
+def test_machines_of_new_instances_never_take_a_live_ones_name(world, cloud):
+    for n in range(11):  # more deleted instances than the cloud remembers
+        cloud.launch(f"old{n}", "debian-12", "m1.small")
+        cloud.terminate(f"old{n}")
+    keep = cloud.launch("keep", "debian-12", "m1.small")
+    cloud.launch("gone", "debian-12", "m1.small")
+    cloud.terminate("gone")
+    fresh = cloud.launch("fresh", "debian-12", "m1.small")
+    assert fresh["machine"] != keep["machine"]
+    assert world.machines[keep["machine"]].hostname == "keep"
