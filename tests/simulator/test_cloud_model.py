@@ -437,12 +437,16 @@ def test_a_reboot_typed_in_the_guest_mounts_the_fstab_volume_again(world, cloud)
 
 
 def test_machines_of_new_instances_never_take_a_live_ones_name(world, cloud):
-    for n in range(11):  # more deleted instances than the cloud remembers
+    cloud.state["quotas"].update(instances=10, cores=10, ram=20480)
+    for n in range(10):  # as many deleted instances as the cloud remembers
         cloud.launch(f"old{n}", "debian-12", "m1.small")
         cloud.terminate(f"old{n}")
+    cloud.launch("a", "debian-12", "m1.small")
+    cloud.launch("b", "debian-12", "m1.small")
     keep = cloud.launch("keep", "debian-12", "m1.small")
-    cloud.launch("gone", "debian-12", "m1.small")
-    cloud.terminate("gone")
+    cloud.terminate("a")
+    cloud.terminate("b")  # the oldest deleted records are forgotten
+    cloud.launch("c", "debian-12", "m1.small")
     fresh = cloud.launch("fresh", "debian-12", "m1.small")
     assert fresh["machine"] != keep["machine"]
     assert world.machines[keep["machine"]].hostname == "keep"
