@@ -572,6 +572,8 @@ def disk_links(machine) -> dict[str, str]:
     key = machine.cpu.vendor if machine.kind == "metal" else platform
     for disk in machine.disks:
         ids = _disk_ids(machine, key, disk["name"])
+        if disk.get("serial"):  # a cloud volume: virtio-blk reports the first 20 characters of its ID
+            ids = [f"by-id/virtio-{disk['serial']}"]
         for dev in [disk, *disk["parts"]]:
             suffix = dev["name"][len(disk["name"]) :].lstrip("p")
             part = f"-part{suffix}" if suffix else ""

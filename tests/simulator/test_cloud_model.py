@@ -258,6 +258,8 @@ def test_volumes_attach_as_vdb_then_vdc_and_detach(cloud):
     machine = cloud.machine(instance)
     assert [(d["name"], d["size"]) for d in machine.disks[1:]] == [("vdb", 5 << 30), ("vdc", 2 << 30)]
     assert machine.fs.exists("/dev/vdb")
+    serial = cloud.find("volumes", "data")["id"][:20]  # what virtio-blk reports, as udev names it
+    assert machine.fs.nodes[f"/dev/disk/by-id/virtio-{serial}"].target == "../../vdb"
     assert "already attached to web" in str(unchanged(cloud, lambda: cloud.attach_volume("data", "web")))
     assert "detach it first" in str(unchanged(cloud, lambda: cloud.delete_volume("data")))
     cloud.detach_volume("data")
