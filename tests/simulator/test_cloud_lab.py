@@ -424,3 +424,20 @@ def test_security_groups_added_and_removed_by_the_client_change_what_gets_in():
         f"Security group web is already associated with the instance {server_id}\n"
     )
     assert lines[12]["stderr"] == "ssh: connect to host 203.0.113.2 port 22: Connection timed out\n"
+
+
+def test_clean_and_reboot_inside_an_instance_drops_the_session_and_renews_its_host_keys():
+    world = World.new("cloud-lab")
+    web_server(world, through_console=True)
+    assert world.run("ssh -o StrictHostKeyChecking=accept-new ubuntu@203.0.113.2").status == 0
+    reboot = world.run("sudo cloud-init clean --logs --reboot")
+    assert (reboot.stderr, reboot.status) == (
+        "Connection to 203.0.113.2 closed by remote host.\nConnection to 203.0.113.2 closed.\n",
+        255,
+    )
+    assert world.prompt == "learner@workstation:~$ "
+    again = world.run("ssh ubuntu@203.0.113.2 hostname")  # cloud-init ran as on a first boot: new host keys
+    assert "WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!" in again.stderr
+    assert world.run("ssh-keygen -R 203.0.113.2").status == 0
+    fresh = world.run("ssh -o StrictHostKeyChecking=accept-new ubuntu@203.0.113.2 sudo cloud-init status")
+    assert fresh.stdout == "status: done\n"
