@@ -17,7 +17,7 @@ import time
 
 from simulator import cloudconfig
 from simulator.filesystem import FsError
-from simulator.keys import KEY_NAMES, ssh_keypair
+from simulator.keys import KEY_NAMES, fingerprint, randomart, ssh_keypair
 
 ALWAYS, INSTANCE, ONCE = "always", "once-per-instance", "once"
 BASE = "/var/lib/cloud"
@@ -432,8 +432,18 @@ class Boot:
         for kind in self.config.get("ssh_genkeytypes") or list(KEY_NAMES):
             if kind in KEY_NAMES and not self.fs.exists(f"/etc/ssh/ssh_host_{kind}_key"):
                 private, public = ssh_keypair(self.machine.rng(), kind, f"root@{self._hostname()}")
-                self.fs.add_file(f"/etc/ssh/ssh_host_{kind}_key", private, mode=0o600)
-                self.fs.add_file(f"/etc/ssh/ssh_host_{kind}_key.pub", public, mode=0o644)
+                path = f"/etc/ssh/ssh_host_{kind}_key"
+                self.fs.add_file(path, private, mode=0o600)
+                self.fs.add_file(f"{path}.pub", public, mode=0o644)
+                if not self.config.get("ssh_quiet_keygen"):  # ssh-keygen's own words, uncaptured
+                    blob = base64.b64decode(public.split()[1])
+                    self.output.append(
+                        f"Generating public/private {kind} key pair.\n"
+                        f"Your identification has been saved in {path}\n"
+                        f"Your public key has been saved in {path}.pub\n"
+                        f"The key fingerprint is:\n{fingerprint(blob)} root@{self._hostname()}\n"
+                        f"The key's randomart image is:\n{randomart(blob)}\n"
+                    )
         keys = [str(k) for k in self.seed.get("public-keys") or []]
         extra = self.config.get("ssh_authorized_keys")
         keys += [str(k) for k in extra] if isinstance(extra, list) else []
