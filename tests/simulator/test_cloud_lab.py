@@ -441,3 +441,16 @@ def test_clean_and_reboot_inside_an_instance_drops_the_session_and_renews_its_ho
     assert world.run("ssh-keygen -R 203.0.113.2").status == 0
     fresh = world.run("ssh -o StrictHostKeyChecking=accept-new ubuntu@203.0.113.2 sudo cloud-init status")
     assert fresh.stdout == "status: done\n"
+
+
+def test_the_metadata_service_answers_from_the_cloud_as_it_is_now():
+    world = World.new("cloud-lab")
+    web_server(world, through_console=True)
+    assert world.run("ssh -o StrictHostKeyChecking=accept-new ubuntu@203.0.113.2").status == 0
+    assert world.run("curl -s http://169.254.169.254/latest/meta-data/public-ipv4").stdout == "203.0.113.2"
+    assert world.run("curl -s http://169.254.169.254/latest/meta-data/public-keys/").stdout == "0=laptop"
+    assert world.run("curl -s http://10.0.0.2/ | grep -c nginx").stdout == "6\n"  # its own address
+    listing = world.run("curl -s http://169.254.169.254/openstack/latest").stdout.split("\n")
+    for name in listing:
+        fetched = world.run(f"curl -sf http://169.254.169.254/openstack/latest/{name}")
+        assert fetched.status == 0, name
