@@ -15,6 +15,8 @@ import base64
 import shlex
 import time
 
+import yaml
+
 from simulator import cloudconfig
 from simulator.filesystem import FsError
 from simulator.keys import KEY_NAMES, fingerprint, randomart, ssh_keypair
@@ -181,6 +183,7 @@ class Boot:
         fs.add_file(f"{self.instance}/datasource", f"{self.detail.split()[0]}: {self.detail}\n")
         text = self._read_raw(f"{self.instance}/cloud-config.txt")
         self.config = cloudconfig.load(text)[0] if text else {}
+        self._validate()
 
     def _read_raw(self, path: str) -> str:
         try:
@@ -189,37 +192,55 @@ class Boot:
             return ""
 
     def _consume(self, user_data: str) -> None:
-        """user-data.txt as given; config parts to cloud-config.txt, scripts to scripts/."""
+        """user-data.txt as given; each part to its handler (handlers/cloud_config.py, shell_script.py):
+        cloud-config parts merged into cloud-config.txt, scripts to scripts/part-NNN."""
         fs, inst = self.fs, self.instance
         fs.add_file(f"{inst}/user-data.txt", user_data, mode=0o600)
         fs.add_file(f"{inst}/user-data.txt.i", user_data and _mime_wrapped(user_data), mode=0o600)
         fs.add_file(f"{inst}/vendor-data.txt", "", mode=0o600)
         fs.add_file(f"{inst}/obj.pkl", "", mode=0o400)
-        kind = cloudconfig.part_type(user_data) if user_data else ""
-        config_text = ""
-        if kind == "text/cloud-config":
-            config, warnings = cloudconfig.load(user_data)
-            for warning in warnings:
-                self.say("util.py", "WARNING", warning)
-            found = cloudconfig.problems(config)
-            if found:
-                self.say(
-                    "schema.py",
-                    "WARNING",
-                    "cloud-config failed schema validation! You may run 'sudo cloud-init schema --system' to "
-                    "check the details.",
+        configs, names = [], []
+        for number, (kind, payload) in enumerate(cloudconfig.parts(user_data) if user_data else [], 1):
+            name = f"part-{number:03d}"
+            if kind == "text/cloud-config":
+                config, warnings = cloudconfig.load(payload)
+                for warning in warnings:
+                    self.say("util.py", "WARNING", warning)
+                if config:
+                    configs.append(payload.split("\n", 1)[-1])
+                    names.append(name)
+            elif kind in ("text/x-shellscript", "text/cloud-boothook"):
+                fs.add_file(f"{inst}/scripts/{name}", payload, mode=0o700)
+            elif payload:
+                first = payload.split("\n", 1)[0][:24]
+                label = (
+                    "non-multipart (text/x-not-multipart)"
+                    if kind == "text/plain"
+                    else f"unknown content-type ({kind})"
                 )
-            if config:
-                config_text = (
-                    "#cloud-config\n# from 1 files\n# part-001\n\n---\n" + user_data.split("\n", 1)[-1]
-                )
-        elif kind in ("text/x-shellscript", "text/cloud-boothook"):
-            fs.add_file(f"{inst}/scripts/part-001", user_data, mode=0o700)
-        elif kind:
-            self.say(
-                "__init__.py", "WARNING", f"Unhandled non-multipart (text/x-not-multipart) userdata: '{kind}'"
+                self.say("__init__.py", "WARNING", f"Unhandled {label} userdata: '{first}...'")
+        text = ""
+        if configs:  # the handler merges the parts: one document, each part's keys over the last's
+            merged: dict = {}
+            for body in configs:
+                merged.update(cloudconfig.load("#cloud-config\n" + body)[0])
+            header = f"#cloud-config\n# from {len(names)} files\n" + "".join(f"# {n}\n" for n in names)
+            text = (
+                header
+                + "\n---\n"
+                + (configs[0] if len(configs) == 1 else yaml.safe_dump(merged, sort_keys=False))
             )
-        fs.add_file(f"{inst}/cloud-config.txt", config_text, mode=0o600)
+        fs.add_file(f"{inst}/cloud-config.txt", text, mode=0o600)
+
+    def _validate(self) -> None:
+        """Every boot, the init stage checks cloud-config.txt against the schema (cmd/main.py main_init)."""
+        if self.config and cloudconfig.problems(self.config):
+            self.say(
+                "schema.py",
+                "WARNING",
+                "cloud-config failed schema validation! You may run 'sudo cloud-init schema --system' to "
+                "check the details.",
+            )
 
     def _modules(self, stage: str) -> None:
         modules = dict(STAGES)[stage]
