@@ -246,6 +246,19 @@ def _md5(public_key: str) -> str:
     return ":".join(f"{b:02x}" for b in hashlib.md5(blob).digest())
 
 
+TERMINAL_WIDTH = 80  # the lab terminal's columns, as ls lays out its names for
+
+
+def _fit(ctx: Context, args: Args) -> int:
+    """The width cliff fits tables to: --max-width, else the terminal's when stdout is one (or
+    --fit-width, or CLIFF_FIT_WIDTH=1), else none."""
+    value = args.get("--max-width") or ctx.env.get("CLIFF_MAX_TERM_WIDTH", "0")
+    if value.lstrip("-").isdigit() and int(value) > 0:
+        return int(value)
+    fit = args.has("--fit-width") or ctx.env.get("CLIFF_FIT_WIDTH", "0") == "1"
+    return TERMINAL_WIDTH if getattr(ctx, "tty", False) or fit else 0
+
+
 def _output_list(ctx: Context, args: Args, names: list[str], rows: list[list]) -> int:
     fmt = args.get("--format", "table")
     if fmt not in cliff.LIST_FORMATS:
@@ -261,7 +274,7 @@ def _output_list(ctx: Context, args: Args, names: list[str], rows: list[list]) -
     if fmt == "table" and not rows and args.has("--print-empty"):
         ctx.out(cliff.table(names, [], ["c"] * len(names)))
         return 0
-    ctx.out(cliff.emit_list(fmt, names, rows, args.has("--noindent")))
+    ctx.out(cliff.emit_list(fmt, names, rows, args.has("--noindent"), _fit(ctx, args)))
     return 0
 
 
@@ -278,7 +291,9 @@ def _output_one(ctx: Context, args: Args, data: dict) -> int:
         names, rows = cliff.select(names, [values], args.all("--column"))
     except cliff.ColumnError as error:
         raise Failure(f"{error}\n") from None
-    ctx.out(cliff.emit_one(fmt, names, rows[0], args.has("--noindent"), args.get("--prefix", "")))
+    ctx.out(
+        cliff.emit_one(fmt, names, rows[0], args.has("--noindent"), args.get("--prefix", ""), _fit(ctx, args))
+    )
     return 0
 
 

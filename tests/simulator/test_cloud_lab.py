@@ -454,3 +454,22 @@ def test_the_metadata_service_answers_from_the_cloud_as_it_is_now():
     for name in listing:
         fetched = world.run(f"curl -sf http://169.254.169.254/openstack/latest/{name}")
         assert fetched.status == 0, name
+
+
+def test_tables_fit_the_terminal_as_cliff_fits_them_and_not_when_piped():
+    world = World.new("cloud-lab")
+    world.cloud.launch("web", "ubuntu-24.04", "m1.small")
+    world.cloud.settle()
+    server_id = world.cloud.find("instances", "web")["id"]
+    assert world.run("openstack server list").stdout == (
+        "+----------------+------+--------+----------------+--------------+----------+\n"
+        "| ID             | Name | Status | Networks       | Image        | Flavor   |\n"
+        "+----------------+------+--------+----------------+--------------+----------+\n"
+        f"| {server_id[:14]} | web  | ACTIVE | private=10.0.0 | ubuntu-24.04 | m1.small |\n"
+        f"| {server_id[14:24]}     |      |        | .2             |              |          |\n"
+        f"| {server_id[24:]}   |      |        |                |              |          |\n"
+        "+----------------+------+--------+----------------+--------------+----------+\n"
+    )
+    piped = world.run("openstack server list | cat").stdout.splitlines()
+    assert piped[3] == f"| {server_id} | web  | ACTIVE | private=10.0.0.2 | ubuntu-24.04 | m1.small |"
+    assert len(world.run("openstack server list --max-width 200").stdout.splitlines()) == 5
