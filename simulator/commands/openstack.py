@@ -332,7 +332,6 @@ def _server_detail(client: Client, instance: dict) -> dict:
         "vcpus": flavor["vcpus"],
     }
     groups = [{"name": cloud.state["security_groups"][g]["name"]} for g in instance["security_groups"]]
-    groups = [g for g in groups]
     volumes = [{"delete_on_termination": False, "id": v} for v in instance["volumes"]]
     status = instance["status"]
     host_id = hashlib.sha224((PROJECT_ID + "compute-1").encode()).hexdigest()
@@ -1015,11 +1014,9 @@ def network_delete(client: Client, ctx: Context, argv: list[str]) -> int:
 
 
 def _subnet_detail(client: Client, subnet: dict) -> dict:
-    pools = [f"{subnet.get('pool_start')}-{subnet.get('pool_end')}"] if subnet.get("pool_start") else []
+    start, end = subnet["pool"]
     return {
-        "allocation_pools": Column(
-            ", ".join(pools), [{"start": subnet.get("pool_start"), "end": subnet.get("pool_end")}]
-        ),
+        "allocation_pools": Column(f"{start}-{end}", [{"start": start, "end": end}]),
         "cidr": subnet["cidr"],
         "created_at": _timestamp(subnet["created"]),
         "description": "",
@@ -1049,7 +1046,7 @@ SUBNET_CREATE = {
 
 
 def subnet_create(client: Client, ctx: Context, argv: list[str]) -> int:
-    from simulator.cloud import CloudError
+    from simulator.cloud import CloudError, Conflict
 
     args = parse(ctx.prog, argv, SUBNET_CREATE, ["<name>"], ("--network",))
     network = client.find("networks", args.get("--network"), "Network")
@@ -1065,19 +1062,19 @@ def subnet_create(client: Client, ctx: Context, argv: list[str]) -> int:
         subnet = client.cloud.create_subnet(
             network["id"], args.positionals[0], cidr, "" if gateway == "auto" else gateway, start, end
         )
+    except Conflict as error:
+        if error.field != "cidr":
+            raise client.http_error(409, "network", "/subnets", str(error)) from None
+        message = (  # Neutron's words for an overlap
+            f"Invalid input for operation: Requested subnet with cidr: {cidr} for network: "
+            f"{network['id']} overlaps with another subnet."
+        )
+        raise client.http_error(400, "network", "/subnets", message) from None
     except CloudError as error:
-        text = str(error)
-        if "overlaps" in text:
-            code = 400
-            message = (
-                f"Invalid input for operation: Requested subnet with cidr: {cidr} for network: "
-                f"{network['id']} overlaps with another subnet."
-            )
-        elif "CIDR" in text or "cidr" in text.lower() and "not" in text:
-            code, message = 400, f"Invalid input for cidr. Reason: '{cidr}' is not a valid IP subnet."
-        else:
-            code, message = 409 if "exists" in text or "already" in text else 400, text
-        raise client.http_error(code, "network", "/subnets", message) from None
+        message = str(error)
+        if error.field == "cidr":
+            message = f"Invalid input for cidr. Reason: '{cidr}' is not a valid IP subnet."
+        raise client.http_error(400, "network", "/subnets", message) from None
     return _output_one(ctx, args, _subnet_detail(client, subnet))
 
 

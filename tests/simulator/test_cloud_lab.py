@@ -473,3 +473,23 @@ def test_tables_fit_the_terminal_as_cliff_fits_them_and_not_when_piped():
     piped = world.run("openstack server list | cat").stdout.splitlines()
     assert piped[3] == f"| {server_id} | web  | ACTIVE | private=10.0.0.2 | ubuntu-24.04 | m1.small |"
     assert len(world.run("openstack server list --max-width 200").stdout.splitlines()) == 5
+
+
+def test_subnets_as_neutron_plans_and_refuses_them():
+    created, overlap, invalid = transcript(
+        "openstack network create backend -f value -c name",
+        "openstack subnet create --network backend --subnet-range 192.168.50.0/24 s1 -f json",
+        "openstack subnet create --network backend --subnet-range 10.0.0.0/25 s2",
+        "openstack subnet create --network backend --subnet-range 10.9.0.0/33 s3",
+    )[1:]
+    subnet = json.loads(created["stdout"])
+    assert (subnet["cidr"], subnet["gateway_ip"]) == ("192.168.50.0/24", "192.168.50.1")
+    assert subnet["allocation_pools"] == [{"start": "192.168.50.2", "end": "192.168.50.254"}]
+    assert overlap["stderr"].startswith(
+        "BadRequestException: 400: Client Error for url: http://controller:9696/networking/v2.0/subnets, "
+        "Invalid input for operation: Requested subnet with cidr: 10.0.0.0/25 for network: "
+    )
+    assert overlap["stderr"].endswith(" overlaps with another subnet.\n")
+    assert invalid["stderr"].endswith(
+        "Invalid input for cidr. Reason: '10.9.0.0/33' is not a valid IP subnet.\n"
+    )
