@@ -751,7 +751,7 @@ def flavor_list(client: Client, ctx: Context, argv: list[str]) -> int:
 
 
 def keypair_create(client: Client, ctx: Context, argv: list[str]) -> int:
-    from simulator.cloud import CloudError
+    from simulator.cloud import CloudError, Conflict
 
     args = parse(ctx.prog, argv, {"--public-key": "value", "--type": "value", **FORMAT_OPTIONS}, ["<name>"])
     if not args.has("--public-key"):
@@ -767,7 +767,7 @@ def keypair_create(client: Client, ctx: Context, argv: list[str]) -> int:
     try:
         keypair = client.cloud.create_keypair(args.positionals[0], text)
     except CloudError as error:
-        code = 409 if "already exists" in str(error) else 400
+        code = 409 if isinstance(error, Conflict) else 400
         message = str(error)
         if code == 400:
             message = "Keypair data is invalid: failed to generate fingerprint"
@@ -953,14 +953,14 @@ def _network_detail(client: Client, network: dict) -> dict:
 
 
 def network_create(client: Client, ctx: Context, argv: list[str]) -> int:
-    from simulator.cloud import CloudError
+    from simulator.cloud import CloudError, Conflict
 
     args = parse(ctx.prog, argv, {"--description": "value", **FORMAT_OPTIONS}, ["<name>"])
     try:
         network = client.cloud.create_network(args.positionals[0])
     except CloudError as error:
         raise client.http_error(
-            409 if "exists" in str(error) else 400, "network", "/networks", str(error)
+            409 if isinstance(error, Conflict) else 400, "network", "/networks", str(error)
         ) from None
     return _output_one(ctx, args, _network_detail(client, network))
 
@@ -1142,14 +1142,14 @@ def _group_detail(client: Client, group: dict) -> dict:
 
 
 def security_group_create(client: Client, ctx: Context, argv: list[str]) -> int:
-    from simulator.cloud import CloudError
+    from simulator.cloud import CloudError, Conflict
 
     args = parse(ctx.prog, argv, {"--description": "value", **FORMAT_OPTIONS}, ["<name>"])
     try:
         group = client.cloud.create_security_group(args.positionals[0], args.get("--description", ""))
     except CloudError as error:
         raise client.http_error(
-            409 if "exists" in str(error) else 400, "network", "/security-groups", str(error)
+            409 if isinstance(error, Conflict) else 400, "network", "/security-groups", str(error)
         ) from None
     return _output_one(ctx, args, _group_detail(client, group))
 
@@ -1195,7 +1195,7 @@ RULE_CREATE = {
 
 
 def security_group_rule_create(client: Client, ctx: Context, argv: list[str]) -> int:
-    from simulator.cloud import CloudError
+    from simulator.cloud import CloudError, Conflict
 
     args = parse(ctx.prog, argv, RULE_CREATE, ["<group>"])
     group = client.find("security_groups", args.positionals[0], "SecurityGroup")
@@ -1210,7 +1210,7 @@ def security_group_rule_create(client: Client, ctx: Context, argv: list[str]) ->
     try:
         rule = client.cloud.add_rule(group["id"], protocol, low, high, args.get("--remote-ip", "0.0.0.0/0"))
     except CloudError as error:
-        code = 409 if "already exists" in str(error) else 400
+        code = 409 if isinstance(error, Conflict) else 400
         raise client.http_error(code, "network", "/security-group-rules", str(error)) from None
     row = _rule_row(rule, group)
     return _output_one(
