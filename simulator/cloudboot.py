@@ -7,6 +7,14 @@ instance (a semaphore in /var/lib/cloud/instances/ID/sem/) or `once` ever (in /v
 an image keeps until `cloud-init clean`): a new instance-id is a first boot, the same one a reboot.
 Commands (bootcmd, runcmd, #! scripts, apt) run as root in the simulator; their output goes to
 /var/log/cloud-init-output.log, as the stock `output: {all: '| tee -a ...'}` sends it.
+
+An instance launched from an image of an instance that was not cleaned (default manual_cache_clean:
+false) sees a new instance-id, so every per-instance module runs again: a new host name from the
+metadata (set_hostname), new SSH host keys (cc_ssh deletes the image's, ssh_deletekeys defaults to true),
+the new key pair appended to authorized_keys. What it does not undo stays: /etc/machine-id (cloud-init
+never writes it; only `cloud-init clean --machine-id` empties it), the old key pairs in authorized_keys,
+the users, packages and files the first instance's user-data made, the old instances/ID directory,
+the logs (appended to), and the `once` semaphores, so per-once scripts never run on the copies.
 """
 
 from __future__ import annotations
@@ -72,7 +80,12 @@ DEFAULT_USERS = (
     ("fedora", "fedora"),
     ("centos", "cloud-user"),
 )
-DEFAULT_GROUPS = ("adm", "cdrom", "dip", "lxd", "sudo")
+# system_info.default_user.groups of each distribution's cloud.cfg (config/cloud.cfg.tmpl).
+DEFAULT_GROUPS = {
+    "ubuntu": ("adm", "cdrom", "dip", "lxd", "sudo"),
+    "debian": ("adm", "audio", "cdrom", "dialout", "dip", "floppy", "netdev", "plugdev", "sudo", "video"),
+    "rhel": ("adm", "systemd-journal", "wheel"),
+}
 ROOT_OPTIONS = (
     "no-port-forwarding,no-agent-forwarding,no-X11-forwarding,command=\"echo 'Please login as the user "
     '\\"{user}\\" rather than the user \\"root\\".\';echo;sleep 10;exit 142" '
@@ -379,7 +392,8 @@ class Boot:
         for entry in users:
             if entry == "default":
                 name = default_user(self.seed)
-                self._add_user(name, list(DEFAULT_GROUPS), "/bin/bash", "ALL=(ALL) NOPASSWD:ALL")
+                family = {"ubuntu": "ubuntu", "debian": "debian"}.get(name, "rhel")
+                self._add_user(name, list(DEFAULT_GROUPS[family]), "/bin/bash", "ALL=(ALL) NOPASSWD:ALL")
             elif isinstance(entry, dict) and entry.get("name"):
                 groups = entry.get("groups", [])
                 groups = [g.strip() for g in groups.split(",")] if isinstance(groups, str) else list(groups)
@@ -402,33 +416,43 @@ class Boot:
             self.fs.add_file(path, old + f"# User rules for {name}\n{name} {rule}\n\n", mode=0o440)
 
     def _add_account(self, name: str, groups: list[str], shell: str) -> None:
-        """distros.create_user (useradd): the next free uid from 1000, a private group, the listed groups
-        that exist, a home from /etc/skel and a locked password."""
+        """distros.create_user: the listed groups made first where missing (groupadd), then useradd: the
+        next free uid from 1000, a private group, those groups, a home from /etc/skel, a locked password."""
         users = self.machine.users
         if name in users:
             return
-        uid = 1000
-        while any(u["uid"] == uid for u in users.values()):
-            uid += 1
+        rows = [line.split(":") for line in self._read_raw("/etc/group").splitlines()]
+        rows = [fields for fields in rows if len(fields) == 4]
+        taken = {int(fields[2]) for fields in rows if fields[2].isdigit()}
+
+        def free(start: int, used: set[int]) -> int:
+            while start in used:
+                start += 1
+            return start
+
+        for group in groups:
+            if not any(fields[0] == group for fields in rows):
+                gid = free(1000, taken)
+                taken.add(gid)
+                rows.append([group, "x", str(gid), ""])
+                self.say("__init__.py", "DEBUG", f"created group '{group}' for user '{name}'")
+        uid = free(1000, {u["uid"] for u in users.values()})
+        gid = uid if uid not in taken else free(1000, taken)
+        for fields in rows:
+            if fields[0] in groups:
+                fields[3] = ",".join([m for m in fields[3].split(",") if m] + [name])
+        rows.append([name, "x", str(gid), ""])
+        self.fs.add_file("/etc/group", "".join(":".join(fields) + "\n" for fields in rows))
         home = f"/home/{name}"
-        self.fs.add_file(
-            "/etc/passwd", self._read_raw("/etc/passwd") + f"{name}:x:{uid}:{uid}::{home}:{shell}\n"
-        )
+        entry = f"{name}:x:{uid}:{gid}::{home}:{shell}\n"
+        self.fs.add_file("/etc/passwd", self._read_raw("/etc/passwd") + entry)
         shadow = self._read_raw("/etc/shadow") + f"{name}:!:{int(self.machine.now() // 86400)}:0:99999:7:::\n"
         self.fs.add_file("/etc/shadow", shadow, mode=0o640, gid=42)
-        lines = []
-        for line in self._read_raw("/etc/group").splitlines():
-            fields = line.split(":")
-            if len(fields) == 4 and fields[0] in groups:
-                fields[3] = ",".join([m for m in fields[3].split(",") if m] + [name])
-            lines.append(":".join(fields))
-        lines.append(f"{name}:x:{uid}:")
-        self.fs.add_file("/etc/group", "\n".join(lines) + "\n")
-        self.fs.add_dir(home, mode=0o750, uid=uid, gid=uid)
+        self.fs.add_dir(home, mode=0o750, uid=uid, gid=gid)
         for skel in (".bashrc", ".profile", ".bash_logout"):
             text = self._read_raw(f"/etc/skel/{skel}")
             if text:
-                self.fs.add_file(f"{home}/{skel}", text, uid=uid, gid=uid)
+                self.fs.add_file(f"{home}/{skel}", text, uid=uid, gid=gid)
 
     def _authorize(self, user: str, keys: list[str], options: str = "") -> None:
         account = self.machine.users.get(user)

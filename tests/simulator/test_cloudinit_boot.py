@@ -269,3 +269,15 @@ def test_schema_warnings_come_back_at_every_boot_and_plain_text_is_unhandled():
     assert cloudinit.status_report(plain)["recoverable_errors"]["WARNING"] == [
         "Unhandled non-multipart (text/x-not-multipart) userdata: 'just some words...'"
     ]
+
+
+def test_each_distributions_default_user_gets_its_groups_and_missing_groups_are_made():
+    machine = instance(
+        "#cloud-config\nusers:\n  - default\n  - name: ops\n    groups: [docker]\n",
+        image="rocky-9",
+        **{"default-user": "rocky"},
+    )
+    groups = run(machine, "id -nG rocky").stdout.split()
+    assert groups[0] == "rocky" and {"adm", "systemd-journal", "wheel"} <= set(groups)
+    assert run(machine, "id -nG ops").stdout == "ops docker\n"
+    assert "created group 'wheel' for user 'rocky'" in machine.fs.read("/var/log/cloud-init.log")
