@@ -141,3 +141,50 @@ def test_a_security_group_is_added_to_a_running_instance_from_its_page(client, h
     reply = htmx.post(f"/cloud/instances/{ident}/groups/add", data={"group": group})
     assert reply.status_code == 422
     assert "Instance web-1 is already in security group web." in reply.get_data(as_text=True)
+
+
+def test_objects_go_up_and_come_down_as_attachments(client, htmx, opened):
+    import io
+
+    htmx.post("/cloud/object-storage/create", data={"bucket": "site"})
+    reply = htmx.post(
+        "/cloud/object-storage/site/upload",
+        data={"file": (io.BytesIO(b"<h1>hi</h1>"), "index.html"), "key": ""},
+        content_type="multipart/form-data",
+    )
+    assert "Object index.html (11 bytes) was stored in site." in reply.get_data(as_text=True)
+    download = client.get("/cloud/object-storage/site/objects/index.html")
+    assert download.data == b"<h1>hi</h1>"
+    assert download.headers["Content-Type"] == "application/octet-stream"
+    assert download.headers["Content-Disposition"] == 'attachment; filename="index.html"'
+    assert client.get("/cloud/object-storage/site/objects/nothing").status_code == 404
+    reply = htmx.post("/cloud/object-storage/create", data={"bucket": "Bad Name"})
+    assert reply.status_code == 422
+    assert 'id="bucket-name" name="bucket" type="text" value="Bad Name"' in reply.get_data(as_text=True)
+
+
+def test_a_load_balancer_answers_from_its_members_and_a_group_scales_with_the_load(client, htmx, opened):
+    reply = htmx.post(
+        "/cloud/load-balancers/create", data={"name": "front", "network": "private", "port": "80"}
+    )
+    assert "Load balancer front listens on 10.0.0.2:80." in reply.get_data(as_text=True)
+    data = {"name": "web", "image": "ubuntu-24.04", "flavor": "m1.small", "min": "1", "desired": "1"}
+    reply = htmx.post("/cloud/autoscaling/create", data={**data, "max": "3", "target": "50"})
+    assert "Group web launched 1 instance(s)." in reply.get_data(as_text=True)
+    group = re.search(r"/cloud/autoscaling/([0-9a-f-]+)/load", reply.get_data(as_text=True)).group(1)
+    page = htmx.post(f"/cloud/autoscaling/{group}/load", data={"load": "120"}).get_data(as_text=True)
+    assert "Load 120%: the group wants 3 instance(s) and has 3." in page
+    assert "<svg" in page and "<td>120%</td><td>3</td><td>40%</td>" in page
+    reply = htmx.post(f"/cloud/autoscaling/{group}/load", data={"load": "5000"})
+    assert reply.status_code == 422
+    assert "Load is a whole number from 0 to 1000; &#39;5000&#39; is not." in reply.get_data(as_text=True)
+
+
+def test_a_cloud_that_would_outgrow_its_lab_is_refused_and_kept_as_it_was(client, htmx, opened, monkeypatch):
+    from web import lab_store
+
+    monkeypatch.setattr(lab_store, "MAX_STATE_BYTES", 30 * 1024)  # room for the workstation, not an instance
+    reply = launch(htmx)
+    assert reply.status_code == 422
+    assert "Your cloud would outgrow the 512 KiB a lab keeps" in reply.get_data(as_text=True)
+    assert "Instances: none yet" in client.get("/cloud/instances").get_data(as_text=True)

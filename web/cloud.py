@@ -5,10 +5,10 @@ a lab action (lab_store.act): the cloud and its machines are saved with the lab,
 refuses (CloudError) saves nothing and comes back as a 422 with the form, its values and the reason.
 """
 
-from flask import Blueprint, abort, flash, g, redirect, request, url_for
+import orjson
+from flask import Blueprint, Response, abort, flash, g, redirect, request, url_for
 
-from simulator.cloud import API_STATUS, Cloud, CloudError
-from simulator.cloud.catalog import IMAGES
+from simulator.cloud import API_STATUS, Cloud, CloudError, balancing, objects, scaling
 from simulator.cloud.firewall import describe
 from simulator.scenarios import list_scenarios
 from web import lab_store
@@ -28,9 +28,25 @@ SECTIONS = {
     "floating-ips": "Floating IPs",
     "key-pairs": "Key pairs",
     "images": "Images",
+    "object-storage": "Object storage",
+    "load-balancers": "Load balancers",
+    "autoscaling": "Autoscaling",
 }
 MAX_FIELD = 4096  # a name, CIDR or key: longer is refused by the model with its own message
 MAX_USER_DATA = 32 * 1024  # the model refuses over 16 KiB with a clear message; this bounds the request
+QUOTA_LABELS = {
+    "cores": "vCPUs",
+    "ram": "RAM (MB)",
+    "gigabytes": "Volume storage (GB)",
+    "key_pairs": "Key pairs",
+    "floating_ips": "Floating IPs",
+    "security_group_rules": "Security group rules",
+    "images": "Images you made",
+}
+TOO_LARGE = (
+    "Your cloud would outgrow the 512 KiB a lab keeps: delete an instance, an image you made or some objects "
+    "first."
+)
 POLL_SECONDS = 5  # how far the cloud's clock moves each time a page waiting on a transition asks again
 INSTANCE_FIELDS = ("volume", "floating_ip", "name")  # the instance page's fields that show their own error
 
@@ -102,8 +118,8 @@ def _context(world, section: str) -> dict:
     return {
         "section": section,
         "sections": SECTIONS,
-        "cloud": cloud,
         "quota": cloud.quota(),
+        "quota_labels": QUOTA_LABELS,
         "instances": cloud.list("instances"),
         "volumes": cloud.list("volumes"),
         "snapshots": cloud.list("snapshots"),
@@ -113,11 +129,13 @@ def _context(world, section: str) -> dict:
         "floating_ips": cloud.list("floating_ips"),
         "keypairs": cloud.list("keypairs"),
         "images": images,
-        "image_names": {image["id"]: image["name"] for image in images},
         "flavors": cloud.flavors(),
-        "public_images": IMAGES,
         "pending": any(i.get("until") is not None for i in cloud.list("instances")),
         "options": _options(cloud, images),
+        "buckets": objects.buckets(cloud),
+        "object_url": lambda bucket, key="": objects.url(cloud, bucket, key),
+        "balancers": [{**lb, "rows": balancing.members(cloud, lb)} for lb in balancing.balancers(cloud)],
+        "scaling_groups": scaling.groups(cloud),
     }
 
 
@@ -168,6 +186,17 @@ def section(name):
     return _page(name)
 
 
+def _applied(world, action):
+    """`action(cloud)` on the world's cloud, refused when the lab would outgrow what a lab may keep (the
+    lab store would otherwise keep the world as it was without a word)."""
+    cloud = _cloud_of(world)
+    cloud.advance()
+    value = action(cloud)
+    if len(orjson.dumps(world.to_dict())) > lab_store.MAX_STATE_BYTES:
+        raise CloudError(TOO_LARGE)
+    return value
+
+
 def _act(section: str, action, done, fields: bool = False):
     """Apply `action(cloud)` as a lab action; answer with the section and `done(value)` as its status, or
     with the section, the form as typed and the reason when the cloud refused (422, nothing saved). The
@@ -175,9 +204,7 @@ def _act(section: str, action, done, fields: bool = False):
     lab = _owned_lab()
 
     def apply(world):
-        cloud = _cloud_of(world)
-        cloud.advance()
-        return action(cloud)
+        return _applied(world, action)
 
     try:
         value, _ = lab_store.act(get_db(), lab["id"], apply)
@@ -231,7 +258,8 @@ def progress():
     where = request.form.get("instance", "")
     if where:
         return instance(where)
-    return _page("instances")
+    section = request.form.get("section", "")
+    return _page(section if section in SECTIONS else "instances")
 
 
 _ACTIONS = {
@@ -282,9 +310,7 @@ def _instance_act(instance_id: str, action, done):
     lab = _owned_lab()
 
     def apply(world):
-        cloud = _cloud_of(world)
-        cloud.advance()
-        return action(cloud)
+        return _applied(world, action)
 
     try:
         value, _ = lab_store.act(get_db(), lab["id"], apply)
@@ -555,3 +581,155 @@ def delete_image(image_id):
         return name
 
     return _act("images", do, "Image {} was deleted.".format)
+
+
+# Object storage
+@bp.post("/object-storage/create")
+def create_bucket():
+    return _act(
+        "object-storage",
+        lambda c: objects.create_bucket(c, _field("bucket"), request.form.get("public") == "on"),
+        lambda b: f"Bucket {b['name']} was created ({'public' if b['public'] else 'private'}).",
+        fields=True,
+    )
+
+
+@bp.post("/object-storage/<bucket>/upload")
+def upload(bucket):
+    """An object from a file the browser sends (multipart); its name is the file's unless one is given."""
+    sent = request.files.get("file")
+    if sent is None or not sent.filename:
+        return _act("object-storage", lambda c: _refuse("Choose a file to upload.", "file"), "", fields=True)
+    data = sent.stream.read(objects.MAX_OBJECT_BYTES + 1)
+    key = _field("key", 300).strip() or sent.filename
+    return _act(
+        "object-storage",
+        lambda c: objects.put_object(c, bucket, key, data, sent.mimetype or ""),
+        lambda o: f"Object {o['key']} ({o['size']} bytes) was stored in {bucket}.",
+        fields=True,
+    )
+
+
+def _refuse(message: str, field: str):
+    raise CloudError(message, field)
+
+
+@bp.post("/object-storage/<bucket>/<verb>")
+def bucket_action(bucket, verb):
+    if verb == "public":
+        public = request.form.get("public") == "on"
+        return _act(
+            "object-storage",
+            lambda c: objects.set_public(c, bucket, public),
+            f"Bucket {bucket} is now {'public: anyone can read its objects' if public else 'private'}.",
+        )
+    if verb == "delete":
+        return _act(
+            "object-storage", lambda c: objects.delete_bucket(c, bucket), f"Bucket {bucket} was deleted."
+        )
+    if verb == "delete-object":
+        key = _field("key", 300)
+        return _act(
+            "object-storage", lambda c: objects.delete_object(c, bucket, key), f"Object {key} was deleted."
+        )
+    abort(404)
+
+
+@bp.get("/object-storage/<bucket>/objects/<path:key>")
+def download(bucket, key):
+    """The object as an attachment (never shown inline: its bytes are the learner's, of any type)."""
+    world = lab_store.load_world(_owned_lab())
+    if world.cloud is None:
+        abort(404)
+    try:
+        data, _ = objects.get_object(world.cloud, bucket, key)
+    except CloudError:
+        abort(404)
+    name = key.rsplit("/", 1)[-1].replace('"', "")
+    return Response(
+        data,
+        mimetype="application/octet-stream",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+# Load balancers
+@bp.post("/load-balancers/create")
+def create_balancer():
+    return _act(
+        "load-balancers",
+        lambda c: balancing.create(c, _field("name"), _field("network") or "private", _field("port") or "80"),
+        lambda lb: f"Load balancer {lb['name']} listens on {lb['vip']}:{lb['port']}.",
+        fields=True,
+    )
+
+
+@bp.post("/load-balancers/<lb_id>/<verb>")
+def balancer_action(lb_id, verb):
+    if verb == "member":
+        return _act(
+            "load-balancers",
+            lambda c: balancing.add_member(c, lb_id, _field("instance")),
+            lambda i: f"Instance {i['name']} is now a member.",
+        )
+    if verb == "remove":
+        return _act(
+            "load-balancers",
+            lambda c: balancing.remove_member(c, lb_id, _field("instance")),
+            "The member was removed.",
+        )
+    if verb == "send":
+        return _act("load-balancers", lambda c: balancing.send(c, lb_id, _field("count") or "10"), _sent)
+    if verb == "delete":
+        return _act("load-balancers", lambda c: balancing.delete(c, lb_id), "The load balancer was deleted.")
+    abort(404)
+
+
+def _sent(answers: list[dict]) -> str:
+    served = {}
+    for answer in answers:
+        label = answer["instance"] or "503 Service Unavailable"
+        served[label] = served.get(label, 0) + 1
+    spread = ", ".join(f"{name}: {count}" for name, count in served.items())
+    return f"{len(answers)} requests sent. Answered by {spread}."
+
+
+# Autoscaling
+@bp.post("/autoscaling/create")
+def create_scaling_group():
+    return _act(
+        "autoscaling",
+        lambda c: scaling.create(
+            c,
+            _field("name"),
+            _field("image"),
+            _field("flavor"),
+            _field("min"),
+            _field("desired"),
+            _field("max"),
+            _field("target") or "60",
+            _field("load_balancer"),
+        ),
+        lambda g_: f"Group {g_['name']} launched {len(g_['instances'])} instance(s).",
+        fields=True,
+    )
+
+
+@bp.post("/autoscaling/<group_id>/<verb>")
+def scaling_action(group_id, verb):
+    if verb == "load":
+        return _act(
+            "autoscaling", lambda c: scaling.set_load(c, group_id, _field("load")), _scaled, fields=True
+        )
+    if verb == "delete":
+        return _act(
+            "autoscaling", lambda c: scaling.delete(c, group_id), "The group and its instances were deleted."
+        )
+    abort(404)
+
+
+def _scaled(group: dict) -> str:
+    if group["note"]:
+        return group["note"]
+    count = len(group["instances"])
+    return f"Load {group['load']}%: the group wants {group['desired']} instance(s) and has {count}."

@@ -10,7 +10,19 @@ machines behind instances, console log), addressing (CIDRs, pools, allocation), 
 rules), keypairs (public keys and fingerprints), errors.
 """
 
+from simulator.cloud import balancing, objects, scaling
 from simulator.cloud.errors import CloudError, Conflict, NotFound, QuotaExceeded
 from simulator.cloud.model import API_STATUS, STATUSES, Cloud
 
-__all__ = ["API_STATUS", "STATUSES", "Cloud", "CloudError", "Conflict", "NotFound", "QuotaExceeded"]
+__all__ = [
+    "API_STATUS",
+    "STATUSES",
+    "Cloud",
+    "CloudError",
+    "Conflict",
+    "NotFound",
+    "QuotaExceeded",
+    "balancing",
+    "objects",
+    "scaling",
+]
