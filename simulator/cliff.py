@@ -9,6 +9,7 @@ formats them to: human-readable text for tables, the machine-readable value for 
 from __future__ import annotations
 
 import json
+import textwrap
 
 import yaml
 
@@ -68,13 +69,36 @@ def _justify(text: str, width: int, align: str) -> str:
     return " " * (excess // 2) + text + " " * (excess - excess // 2)
 
 
-def table(names: list[str], rows: list[list], aligns: list[str]) -> str:
-    """prettytable's default style: +---+ rules, one space of padding, cells of several lines."""
+def table(names: list[str], rows: list[list], aligns: list[str], fit: int = 0, min_width: int = 0) -> str:
+    """prettytable's default style: +---+ rules, one space of padding, cells of several lines. With `fit`
+    (a terminal's width), the widest columns are narrowed and their text wrapped as cliff's
+    TableFormatter._assign_max_widths and prettytable's max_width do."""
     cells = [[human(v).replace("\r\n", "\n").replace("\r", " ").split("\n") for v in row] for row in rows]
-    widths = [len(name) for name in names]
-    for row in cells:
-        for i, lines in enumerate(row):
-            widths[i] = max(widths[i], *(len(line) for line in lines))
+    natural = [
+        max([len(name)] + [len(line) for row in cells for line in row[i]]) for i, name in enumerate(names)
+    ]
+    limits = _max_widths(names, natural, fit, min_width) if fit else {}
+    widths = []
+    for i, name in enumerate(names):
+        width = len(name)
+        for row in cells:
+            longest = max(len(line) for line in row[i])
+            width = max(width, min(longest, limits.get(i, longest)))
+        widths.append(width)
+    if limits:
+        cells = [
+            [
+                sum(
+                    (
+                        textwrap.fill(line, widths[i]).split("\n") if len(line) > widths[i] else [line]
+                        for line in lines
+                    ),
+                    [],
+                )
+                for i, lines in enumerate(row)
+            ]
+            for row in cells
+        ]
     rule = "+" + "+".join("-" * (w + 2) for w in widths) + "+"
     heads = [_justify(n, w, a) for n, w, a in zip(names, widths, aligns, strict=True)]
     out = [rule, "| " + " | ".join(heads) + " |", rule]
@@ -90,12 +114,30 @@ def table(names: list[str], rows: list[list], aligns: list[str]) -> str:
     return "\n".join(out) + "\n"
 
 
-def emit_list(fmt: str, names: list[str], rows: list[list], noindent: bool = False) -> str:
+def _max_widths(names: list[str], natural: list[int], term_width: int, min_width: int) -> dict[int, int]:
+    """cliff's _assign_max_widths: nothing when the table fits; else the columns wider than an equal share
+    split what the narrow ones leave, the last of them taking the remainder."""
+    if sum(w + 3 for w in natural) + 1 <= term_width:
+        return {}
+    usable = max(0, term_width - 1 - 3 * len(names))
+    optimal = usable // len(names)
+    shrink = [i for i, w in enumerate(natural) if w > optimal]
+    remaining = usable - sum(w for w in natural if w <= optimal)
+    limits = {}
+    share = remaining // len(shrink)
+    for i in shrink[:-1]:
+        limits[i] = max(min_width, share)
+        remaining -= share
+    limits[shrink[-1]] = max(min_width, remaining)
+    return limits
+
+
+def emit_list(fmt: str, names: list[str], rows: list[list], noindent: bool = False, fit: int = 0) -> str:
     if fmt == "table":
         if not rows:
             return "\n"  # prettytable prints nothing for no rows (print_empty off); cliff adds the newline
         aligns = ["r" if type(v) in (int, float) else "l" for v in rows[0]]
-        return table(names, rows, aligns)
+        return table(names, rows, aligns, fit, min_width=8)
     if fmt == "json":
         items = [{n: machine(v) for n, v in zip(names, row, strict=True)} for row in rows]
         return json.dumps(items, indent=None if noindent else 2) + "\n"
@@ -114,9 +156,12 @@ def emit_list(fmt: str, names: list[str], rows: list[list], noindent: bool = Fal
     return "\n".join(lines) + "\n"
 
 
-def emit_one(fmt: str, names: list[str], values: list, noindent: bool = False, prefix: str = "") -> str:
+def emit_one(
+    fmt: str, names: list[str], values: list, noindent: bool = False, prefix: str = "", fit: int = 0
+) -> str:
     if fmt == "table":
-        return table(["Field", "Value"], [[n, v] for n, v in zip(names, values, strict=True)], ["l", "l"])
+        rows = [[n, v] for n, v in zip(names, values, strict=True)]
+        return table(["Field", "Value"], rows, ["l", "l"], fit, min_width=16)
     if fmt == "json":
         return (
             json.dumps(

@@ -7,6 +7,14 @@ instance (a semaphore in /var/lib/cloud/instances/ID/sem/) or `once` ever (in /v
 an image keeps until `cloud-init clean`): a new instance-id is a first boot, the same one a reboot.
 Commands (bootcmd, runcmd, #! scripts, apt) run as root in the simulator; their output goes to
 /var/log/cloud-init-output.log, as the stock `output: {all: '| tee -a ...'}` sends it.
+
+An instance launched from an image of an instance that was not cleaned (default manual_cache_clean:
+false) sees a new instance-id, so every per-instance module runs again: a new host name from the
+metadata (set_hostname), new SSH host keys (cc_ssh deletes the image's, ssh_deletekeys defaults to true),
+the new key pair appended to authorized_keys. What it does not undo stays: /etc/machine-id (cloud-init
+never writes it; only `cloud-init clean --machine-id` empties it), the old key pairs in authorized_keys,
+the users, packages and files the first instance's user-data made, the old instances/ID directory,
+the logs (appended to), and the `once` semaphores, so per-once scripts never run on the copies.
 """
 
 from __future__ import annotations
@@ -15,9 +23,11 @@ import base64
 import shlex
 import time
 
+import yaml
+
 from simulator import cloudconfig
 from simulator.filesystem import FsError
-from simulator.keys import KEY_NAMES, ssh_keypair
+from simulator.keys import KEY_NAMES, fingerprint, randomart, ssh_keypair
 
 ALWAYS, INSTANCE, ONCE = "always", "once-per-instance", "once"
 BASE = "/var/lib/cloud"
@@ -70,7 +80,12 @@ DEFAULT_USERS = (
     ("fedora", "fedora"),
     ("centos", "cloud-user"),
 )
-DEFAULT_GROUPS = ("adm", "cdrom", "dip", "lxd", "sudo")
+# system_info.default_user.groups of each distribution's cloud.cfg (config/cloud.cfg.tmpl).
+DEFAULT_GROUPS = {
+    "ubuntu": ("adm", "cdrom", "dip", "lxd", "sudo"),
+    "debian": ("adm", "audio", "cdrom", "dialout", "dip", "floppy", "netdev", "plugdev", "sudo", "video"),
+    "rhel": ("adm", "systemd-journal", "wheel"),
+}
 ROOT_OPTIONS = (
     "no-port-forwarding,no-agent-forwarding,no-X11-forwarding,command=\"echo 'Please login as the user "
     '\\"{user}\\" rather than the user \\"root\\".\';echo;sleep 10;exit 142" '
@@ -181,6 +196,7 @@ class Boot:
         fs.add_file(f"{self.instance}/datasource", f"{self.detail.split()[0]}: {self.detail}\n")
         text = self._read_raw(f"{self.instance}/cloud-config.txt")
         self.config = cloudconfig.load(text)[0] if text else {}
+        self._validate()
 
     def _read_raw(self, path: str) -> str:
         try:
@@ -189,37 +205,55 @@ class Boot:
             return ""
 
     def _consume(self, user_data: str) -> None:
-        """user-data.txt as given; config parts to cloud-config.txt, scripts to scripts/."""
+        """user-data.txt as given; each part to its handler (handlers/cloud_config.py, shell_script.py):
+        cloud-config parts merged into cloud-config.txt, scripts to scripts/part-NNN."""
         fs, inst = self.fs, self.instance
         fs.add_file(f"{inst}/user-data.txt", user_data, mode=0o600)
         fs.add_file(f"{inst}/user-data.txt.i", user_data and _mime_wrapped(user_data), mode=0o600)
         fs.add_file(f"{inst}/vendor-data.txt", "", mode=0o600)
         fs.add_file(f"{inst}/obj.pkl", "", mode=0o400)
-        kind = cloudconfig.part_type(user_data) if user_data else ""
-        config_text = ""
-        if kind == "text/cloud-config":
-            config, warnings = cloudconfig.load(user_data)
-            for warning in warnings:
-                self.say("util.py", "WARNING", warning)
-            found = cloudconfig.problems(config)
-            if found:
-                self.say(
-                    "schema.py",
-                    "WARNING",
-                    "cloud-config failed schema validation! You may run 'sudo cloud-init schema --system' to "
-                    "check the details.",
+        configs, names = [], []
+        for number, (kind, payload) in enumerate(cloudconfig.parts(user_data) if user_data else [], 1):
+            name = f"part-{number:03d}"
+            if kind == "text/cloud-config":
+                config, warnings = cloudconfig.load(payload)
+                for warning in warnings:
+                    self.say("util.py", "WARNING", warning)
+                if config:
+                    configs.append(payload.split("\n", 1)[-1])
+                    names.append(name)
+            elif kind in ("text/x-shellscript", "text/cloud-boothook"):
+                fs.add_file(f"{inst}/scripts/{name}", payload, mode=0o700)
+            elif payload:
+                first = payload.split("\n", 1)[0][:24]
+                label = (
+                    "non-multipart (text/x-not-multipart)"
+                    if kind == "text/plain"
+                    else f"unknown content-type ({kind})"
                 )
-            if config:
-                config_text = (
-                    "#cloud-config\n# from 1 files\n# part-001\n\n---\n" + user_data.split("\n", 1)[-1]
-                )
-        elif kind in ("text/x-shellscript", "text/cloud-boothook"):
-            fs.add_file(f"{inst}/scripts/part-001", user_data, mode=0o700)
-        elif kind:
-            self.say(
-                "__init__.py", "WARNING", f"Unhandled non-multipart (text/x-not-multipart) userdata: '{kind}'"
+                self.say("__init__.py", "WARNING", f"Unhandled {label} userdata: '{first}...'")
+        text = ""
+        if configs:  # the handler merges the parts: one document, each part's keys over the last's
+            merged: dict = {}
+            for body in configs:
+                merged.update(cloudconfig.load("#cloud-config\n" + body)[0])
+            header = f"#cloud-config\n# from {len(names)} files\n" + "".join(f"# {n}\n" for n in names)
+            text = (
+                header
+                + "\n---\n"
+                + (configs[0] if len(configs) == 1 else yaml.safe_dump(merged, sort_keys=False))
             )
-        fs.add_file(f"{inst}/cloud-config.txt", config_text, mode=0o600)
+        fs.add_file(f"{inst}/cloud-config.txt", text, mode=0o600)
+
+    def _validate(self) -> None:
+        """Every boot, the init stage checks cloud-config.txt against the schema (cmd/main.py main_init)."""
+        if self.config and cloudconfig.problems(self.config):
+            self.say(
+                "schema.py",
+                "WARNING",
+                "cloud-config failed schema validation! You may run 'sudo cloud-init schema --system' to "
+                "check the details.",
+            )
 
     def _modules(self, stage: str) -> None:
         modules = dict(STAGES)[stage]
@@ -358,7 +392,8 @@ class Boot:
         for entry in users:
             if entry == "default":
                 name = default_user(self.seed)
-                self._add_user(name, list(DEFAULT_GROUPS), "/bin/bash", "ALL=(ALL) NOPASSWD:ALL")
+                family = {"ubuntu": "ubuntu", "debian": "debian"}.get(name, "rhel")
+                self._add_user(name, list(DEFAULT_GROUPS[family]), "/bin/bash", "ALL=(ALL) NOPASSWD:ALL")
             elif isinstance(entry, dict) and entry.get("name"):
                 groups = entry.get("groups", [])
                 groups = [g.strip() for g in groups.split(",")] if isinstance(groups, str) else list(groups)
@@ -381,33 +416,43 @@ class Boot:
             self.fs.add_file(path, old + f"# User rules for {name}\n{name} {rule}\n\n", mode=0o440)
 
     def _add_account(self, name: str, groups: list[str], shell: str) -> None:
-        """distros.create_user (useradd): the next free uid from 1000, a private group, the listed groups
-        that exist, a home from /etc/skel and a locked password."""
+        """distros.create_user: the listed groups made first where missing (groupadd), then useradd: the
+        next free uid from 1000, a private group, those groups, a home from /etc/skel, a locked password."""
         users = self.machine.users
         if name in users:
             return
-        uid = 1000
-        while any(u["uid"] == uid for u in users.values()):
-            uid += 1
+        rows = [line.split(":") for line in self._read_raw("/etc/group").splitlines()]
+        rows = [fields for fields in rows if len(fields) == 4]
+        taken = {int(fields[2]) for fields in rows if fields[2].isdigit()}
+
+        def free(start: int, used: set[int]) -> int:
+            while start in used:
+                start += 1
+            return start
+
+        for group in groups:
+            if not any(fields[0] == group for fields in rows):
+                gid = free(1000, taken)
+                taken.add(gid)
+                rows.append([group, "x", str(gid), ""])
+                self.say("__init__.py", "DEBUG", f"created group '{group}' for user '{name}'")
+        uid = free(1000, {u["uid"] for u in users.values()})
+        gid = uid if uid not in taken else free(1000, taken)
+        for fields in rows:
+            if fields[0] in groups:
+                fields[3] = ",".join([m for m in fields[3].split(",") if m] + [name])
+        rows.append([name, "x", str(gid), ""])
+        self.fs.add_file("/etc/group", "".join(":".join(fields) + "\n" for fields in rows))
         home = f"/home/{name}"
-        self.fs.add_file(
-            "/etc/passwd", self._read_raw("/etc/passwd") + f"{name}:x:{uid}:{uid}::{home}:{shell}\n"
-        )
+        entry = f"{name}:x:{uid}:{gid}::{home}:{shell}\n"
+        self.fs.add_file("/etc/passwd", self._read_raw("/etc/passwd") + entry)
         shadow = self._read_raw("/etc/shadow") + f"{name}:!:{int(self.machine.now() // 86400)}:0:99999:7:::\n"
         self.fs.add_file("/etc/shadow", shadow, mode=0o640, gid=42)
-        lines = []
-        for line in self._read_raw("/etc/group").splitlines():
-            fields = line.split(":")
-            if len(fields) == 4 and fields[0] in groups:
-                fields[3] = ",".join([m for m in fields[3].split(",") if m] + [name])
-            lines.append(":".join(fields))
-        lines.append(f"{name}:x:{uid}:")
-        self.fs.add_file("/etc/group", "\n".join(lines) + "\n")
-        self.fs.add_dir(home, mode=0o750, uid=uid, gid=uid)
+        self.fs.add_dir(home, mode=0o750, uid=uid, gid=gid)
         for skel in (".bashrc", ".profile", ".bash_logout"):
             text = self._read_raw(f"/etc/skel/{skel}")
             if text:
-                self.fs.add_file(f"{home}/{skel}", text, uid=uid, gid=uid)
+                self.fs.add_file(f"{home}/{skel}", text, uid=uid, gid=gid)
 
     def _authorize(self, user: str, keys: list[str], options: str = "") -> None:
         account = self.machine.users.get(user)
@@ -432,8 +477,18 @@ class Boot:
         for kind in self.config.get("ssh_genkeytypes") or list(KEY_NAMES):
             if kind in KEY_NAMES and not self.fs.exists(f"/etc/ssh/ssh_host_{kind}_key"):
                 private, public = ssh_keypair(self.machine.rng(), kind, f"root@{self._hostname()}")
-                self.fs.add_file(f"/etc/ssh/ssh_host_{kind}_key", private, mode=0o600)
-                self.fs.add_file(f"/etc/ssh/ssh_host_{kind}_key.pub", public, mode=0o644)
+                path = f"/etc/ssh/ssh_host_{kind}_key"
+                self.fs.add_file(path, private, mode=0o600)
+                self.fs.add_file(f"{path}.pub", public, mode=0o644)
+                if not self.config.get("ssh_quiet_keygen"):  # ssh-keygen's own words, uncaptured
+                    blob = base64.b64decode(public.split()[1])
+                    self.output.append(
+                        f"Generating public/private {kind} key pair.\n"
+                        f"Your identification has been saved in {path}\n"
+                        f"Your public key has been saved in {path}.pub\n"
+                        f"The key fingerprint is:\n{fingerprint(blob)} root@{self._hostname()}\n"
+                        f"The key's randomart image is:\n{randomart(blob)}\n"
+                    )
         keys = [str(k) for k in self.seed.get("public-keys") or []]
         extra = self.config.get("ssh_authorized_keys")
         keys += [str(k) for k in extra] if isinstance(extra, list) else []

@@ -9,6 +9,8 @@ false). The types of the keys the simulator applies are checked as jsonschema wo
 
 from __future__ import annotations
 
+import email
+
 import yaml
 
 # Every top-level key of schema-cloud-config-v1.json (cloud-init 24.3).
@@ -76,6 +78,25 @@ def part_type(user_data: str) -> str:
         if first.startswith(header):
             return HEADERS[header]
     return "text/plain"
+
+
+def parts(user_data: str) -> list[tuple[str, str]]:
+    """(MIME type, payload) of each part: a MIME multipart message's parts (as `cloud-init devel make-mime`
+    writes them), each typed by its Content-Type or, for text/plain or x-not-multipart, its first line."""
+    if part_type(user_data) != "multipart/mixed":
+        return [(part_type(user_data), user_data)]
+    message = email.message_from_string(user_data)
+    found = []
+    for part in message.walk():
+        if part.is_multipart():
+            continue
+        payload = part.get_payload(decode=True)
+        text = payload.decode(errors="replace") if isinstance(payload, bytes) else str(part.get_payload())
+        kind = part.get_content_type()
+        if kind in ("text/plain", "text/x-not-multipart"):
+            kind = part_type(text)
+        found.append((kind, text))
+    return found
 
 
 def load(text: str) -> tuple[dict, list[str]]:

@@ -71,6 +71,8 @@ def route(world, client, host: str, protocol: str, port: int | None) -> tuple[st
             return "timeout"  # a floating IP held by no instance: nothing answers
         return None
     source = instance_of(world, client)
+    if source is not None and source["id"] == target["id"]:
+        return target["machine"], client  # its own address: delivered locally, no security group between
     if source is None:
         if host != target.get("floating_ip"):
             return "timeout"  # private addresses do not route from outside the cloud

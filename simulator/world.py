@@ -191,9 +191,13 @@ class World:
         mode shows systemd's console messages and sulogin's question, which the next line answers."""
         name = self.network_name(machine)
         booted = machine.boot_id
-        self.sessions = [
-            kept for kept in self.sessions if kept["machine"] != name or kept.get("boot_id", booted) == booted
-        ]
+        ended = [s for s in self.sessions if s["machine"] == name and s.get("boot_id", booted) != booted]
+        self.sessions = [kept for kept in self.sessions if kept not in ended]
+        for session in ended:
+            if not session.get("console") and not session.get("maintenance"):  # sshd went down with it
+                host = session["host"]
+                closed = f"Connection to {host} closed by remote host.\nConnection to {host} closed.\n"
+                result = _appended(dataclasses.replace(result, status=255), stderr=closed)
         maintenance = any(s.get("maintenance") for s in self.sessions)
         if machine.emergency and self.question is None and not maintenance:
             self.question = {"maintenance": name, "prompt": emergency.PROMPT}
@@ -254,7 +258,14 @@ class World:
         if request["command"]:
             ran = shell.run(target, request["command"])
             return _appended(dataclasses.replace(result, status=ran.status), ran.stdout, ran.stderr)
-        self.sessions.append({"machine": request["machine"], "host": request["host"], "shell": shell})
+        self.sessions.append(
+            {
+                "machine": request["machine"],
+                "host": request["host"],
+                "shell": shell,
+                "boot_id": target.boot_id,
+            }
+        )
         welcome = f"Welcome to {layout.OS_PRETTY} (GNU/Linux {layout.RELEASE} x86_64)\n\n"
         return _appended(dataclasses.replace(result, status=0), stdout=welcome)
 

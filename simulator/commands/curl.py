@@ -62,7 +62,11 @@ class Response:
 
 def metadata(machine, path: str) -> Response:
     """Nova's metadata service for the instance this machine is."""
-    seed = cloudinit.seed_of(machine)
+    seed = dict(cloudinit.seed_of(machine))
+    world = getattr(getattr(machine, "network", None), "world", None)
+    instance = cloudlab.instance_of(world, machine)
+    if instance is not None:  # the service answers from the cloud's state now, not as it was at boot
+        seed["public-ipv4"] = instance.get("floating_ip") or ""
     path = "/" + path.strip("/")
     trailing = path != "/" and path.endswith("/")
     parts = [p for p in path.split("/") if p]
@@ -82,6 +86,10 @@ def metadata(machine, path: str) -> Response:
                 return Response(200, seed["user-data"], "text/plain")
             if parts[2:] in (["vendor_data.json"], ["vendor_data2.json"]):
                 return Response(200, "{}", "application/json")
+            if parts[2:] == ["password"]:
+                return Response(200, "")
+            if parts[2:] == ["network_data.json"]:
+                return Response(200, json.dumps(_network_data(machine, seed)), "application/json")
         return Response(404, NOVA_404, "text/html; charset=UTF-8")
     if parts[0] in ("latest", *EC2_VERSIONS.split()):
         if len(parts) == 1:
@@ -106,6 +114,27 @@ def metadata(machine, path: str) -> Response:
                 return Response(404, NOVA_404, "text/html; charset=UTF-8")
             return Response(200, str(node))
     return Response(404, NOVA_404, "text/html; charset=UTF-8")
+
+
+def _network_data(machine, seed: dict) -> dict:
+    """Nova's network_data.json: the instance's port as a link, DHCP on it (Neutron's OVN/OVS port)."""
+    nic = machine.nics[0]
+    port = "tap" + seed["instance-id"].replace("-", "")[:11]
+    return {
+        "links": [
+            {
+                "id": port,
+                "vif_id": seed["instance-id"],
+                "type": "ovs",
+                "mtu": 1442,
+                "ethernet_mac_address": nic["mac"],
+            }
+        ],
+        "networks": [
+            {"id": "network0", "type": "ipv4_dhcp", "link": port, "network_id": seed.get("network-id", "")}
+        ],
+        "services": [],
+    }
 
 
 def web(machine, path: str) -> Response | None:

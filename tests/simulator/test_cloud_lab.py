@@ -424,3 +424,72 @@ def test_security_groups_added_and_removed_by_the_client_change_what_gets_in():
         f"Security group web is already associated with the instance {server_id}\n"
     )
     assert lines[12]["stderr"] == "ssh: connect to host 203.0.113.2 port 22: Connection timed out\n"
+
+
+def test_clean_and_reboot_inside_an_instance_drops_the_session_and_renews_its_host_keys():
+    world = World.new("cloud-lab")
+    web_server(world, through_console=True)
+    assert world.run("ssh -o StrictHostKeyChecking=accept-new ubuntu@203.0.113.2").status == 0
+    reboot = world.run("sudo cloud-init clean --logs --reboot")
+    assert (reboot.stderr, reboot.status) == (
+        "Connection to 203.0.113.2 closed by remote host.\nConnection to 203.0.113.2 closed.\n",
+        255,
+    )
+    assert world.prompt == "learner@workstation:~$ "
+    again = world.run("ssh ubuntu@203.0.113.2 hostname")  # cloud-init ran as on a first boot: new host keys
+    assert "WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!" in again.stderr
+    assert world.run("ssh-keygen -R 203.0.113.2").status == 0
+    fresh = world.run("ssh -o StrictHostKeyChecking=accept-new ubuntu@203.0.113.2 sudo cloud-init status")
+    assert fresh.stdout == "status: done\n"
+
+
+def test_the_metadata_service_answers_from_the_cloud_as_it_is_now():
+    world = World.new("cloud-lab")
+    web_server(world, through_console=True)
+    assert world.run("ssh -o StrictHostKeyChecking=accept-new ubuntu@203.0.113.2").status == 0
+    assert world.run("curl -s http://169.254.169.254/latest/meta-data/public-ipv4").stdout == "203.0.113.2"
+    assert world.run("curl -s http://169.254.169.254/latest/meta-data/public-keys/").stdout == "0=laptop"
+    assert world.run("curl -s http://10.0.0.2/ | grep -c nginx").stdout == "6\n"  # its own address
+    listing = world.run("curl -s http://169.254.169.254/openstack/latest").stdout.split("\n")
+    for name in listing:
+        fetched = world.run(f"curl -sf http://169.254.169.254/openstack/latest/{name}")
+        assert fetched.status == 0, name
+
+
+def test_tables_fit_the_terminal_as_cliff_fits_them_and_not_when_piped():
+    world = World.new("cloud-lab")
+    world.cloud.launch("web", "ubuntu-24.04", "m1.small")
+    world.cloud.settle()
+    server_id = world.cloud.find("instances", "web")["id"]
+    assert world.run("openstack server list").stdout == (
+        "+----------------+------+--------+----------------+--------------+----------+\n"
+        "| ID             | Name | Status | Networks       | Image        | Flavor   |\n"
+        "+----------------+------+--------+----------------+--------------+----------+\n"
+        f"| {server_id[:14]} | web  | ACTIVE | private=10.0.0 | ubuntu-24.04 | m1.small |\n"
+        f"| {server_id[14:24]}     |      |        | .2             |              |          |\n"
+        f"| {server_id[24:]}   |      |        |                |              |          |\n"
+        "+----------------+------+--------+----------------+--------------+----------+\n"
+    )
+    piped = world.run("openstack server list | cat").stdout.splitlines()
+    assert piped[3] == f"| {server_id} | web  | ACTIVE | private=10.0.0.2 | ubuntu-24.04 | m1.small |"
+    assert len(world.run("openstack server list --max-width 200").stdout.splitlines()) == 5
+
+
+def test_subnets_as_neutron_plans_and_refuses_them():
+    created, overlap, invalid = transcript(
+        "openstack network create backend -f value -c name",
+        "openstack subnet create --network backend --subnet-range 192.168.50.0/24 s1 -f json",
+        "openstack subnet create --network backend --subnet-range 10.0.0.0/25 s2",
+        "openstack subnet create --network backend --subnet-range 10.9.0.0/33 s3",
+    )[1:]
+    subnet = json.loads(created["stdout"])
+    assert (subnet["cidr"], subnet["gateway_ip"]) == ("192.168.50.0/24", "192.168.50.1")
+    assert subnet["allocation_pools"] == [{"start": "192.168.50.2", "end": "192.168.50.254"}]
+    assert overlap["stderr"].startswith(
+        "BadRequestException: 400: Client Error for url: http://controller:9696/networking/v2.0/subnets, "
+        "Invalid input for operation: Requested subnet with cidr: 10.0.0.0/25 for network: "
+    )
+    assert overlap["stderr"].endswith(" overlaps with another subnet.\n")
+    assert invalid["stderr"].endswith(
+        "Invalid input for cidr. Reason: '10.9.0.0/33' is not a valid IP subnet.\n"
+    )

@@ -230,3 +230,54 @@ def test_a_package_no_archive_has_is_an_error_once_apt_and_snap_tried_it():
         in log
     )
     assert "Failed to 'snap install nosuchpkg'!" in log
+
+
+def mime(*parts: tuple[str, str]) -> str:
+    """A multipart user-data as `cloud-init devel make-mime` builds it."""
+    from email.mime.multipart import MIMEMultipart
+    from email.mime.text import MIMEText
+
+    message = MIMEMultipart()
+    for number, (subtype, text) in enumerate(parts, 1):
+        part = MIMEText(text, subtype, "utf-8")
+        part.add_header("Content-Disposition", f'attachment; filename="part{number}"')
+        message.attach(part)
+    return message.as_string()
+
+
+def test_a_multipart_user_data_runs_its_config_and_its_script():
+    user_data = mime(
+        ("cloud-config", "#cloud-config\nhostname: multi\n"),
+        ("x-shellscript", "#!/bin/sh\necho s > /root/s\n"),
+    )
+    machine = instance(user_data)
+    assert machine.hostname == "multi"
+    assert machine.fs.read("/root/s") == "s\n"
+    assert machine.fs.read("/var/lib/cloud/instance/scripts/part-002").startswith("#!/bin/sh")
+    assert machine.fs.read("/var/lib/cloud/instance/cloud-config.txt").startswith(
+        "#cloud-config\n# from 1 files\n# part-001\n"
+    )
+
+
+def test_schema_warnings_come_back_at_every_boot_and_plain_text_is_unhandled():
+    machine = instance("#cloud-config\nhostnme: web\n")
+    machine.reboot()
+    assert cloudinit.status_report(machine)["extended_status"] == "degraded done"
+    log = machine.fs.read("/var/log/cloud-init.log")
+    assert log.count("cloud-config failed schema validation!") == 2
+    plain = instance("just some words\nand more\n")
+    assert cloudinit.status_report(plain)["recoverable_errors"]["WARNING"] == [
+        "Unhandled non-multipart (text/x-not-multipart) userdata: 'just some words...'"
+    ]
+
+
+def test_each_distributions_default_user_gets_its_groups_and_missing_groups_are_made():
+    machine = instance(
+        "#cloud-config\nusers:\n  - default\n  - name: ops\n    groups: [docker]\n",
+        image="rocky-9",
+        **{"default-user": "rocky"},
+    )
+    groups = run(machine, "id -nG rocky").stdout.split()
+    assert groups[0] == "rocky" and {"adm", "systemd-journal", "wheel"} <= set(groups)
+    assert run(machine, "id -nG ops").stdout == "ops docker\n"
+    assert "created group 'wheel' for user 'rocky'" in machine.fs.read("/var/log/cloud-init.log")
