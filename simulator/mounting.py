@@ -48,29 +48,41 @@ def make_filesystem(machine, disk: dict, label: str = "") -> str:
     return disk["uuid"]
 
 
-def mount(machine, disk: dict, target: str) -> None:
-    """The disk's files appear under `target` (an existing directory), over what the directory held."""
+def _take(machine, target: str) -> dict:
+    """Everything under the directory `target`, as node data by relative path, taken out of the tree."""
     fs = machine.fs
-    for relative, data in sorted((disk.pop("files", None) or {}).items()):
+    taken = {}
+    if fs.is_dir(target):
+        for path in list(fs.walk(target))[1:]:
+            taken[posixpath.relpath(path, target)] = fs.nodes[path].to_dict()
+        for name in list(fs.children.get(target, ())):
+            fs._drop(posixpath.join(target, name))
+    return taken
+
+
+def _place(machine, target: str, files: dict) -> None:
+    fs = machine.fs
+    for relative, data in sorted(files.items()):
         path = posixpath.join(target, relative)
         fs.add_dir(posixpath.dirname(path))
         fs._put(path, Node(**data))
+
+
+def mount(machine, disk: dict, target: str) -> None:
+    """The disk's files appear under `target` (an existing directory); what the directory held is hidden
+    under the mount until it is unmounted, as on Linux."""
+    disk["hidden"] = _take(machine, target)
+    _place(machine, target, disk.pop("files", None) or {})
     disk["mount"] = target
 
 
 def unmount(machine, disk: dict) -> None:
-    """The files under the mount point go back onto the disk; the directory is left as it was."""
+    """The files under the mount point go back onto the disk; what the directory held shows again."""
     target = disk.pop("mount", None)
     if not target:
         return
-    fs = machine.fs
-    files = {}
-    if fs.is_dir(target):
-        for path in list(fs.walk(target))[1:]:
-            files[posixpath.relpath(path, target)] = fs.nodes[path].to_dict()
-        for name in list(fs.children.get(target, ())):
-            fs._drop(posixpath.join(target, name))
-    disk["files"] = files
+    disk["files"] = _take(machine, target)
+    _place(machine, target, disk.pop("hidden", None) or {})
 
 
 def mount_at_boot(machine) -> None:

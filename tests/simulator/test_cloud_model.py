@@ -452,3 +452,17 @@ def test_machines_of_new_instances_never_take_a_live_ones_name(world, cloud):
     fresh = cloud.launch("fresh", "debian-12", "m1.small")
     assert fresh["machine"] != keep["machine"]
     assert world.machines[keep["machine"]].hostname == "keep"
+
+
+def test_a_mount_hides_what_the_directory_held_until_it_is_unmounted(world, cloud):
+    cloud.launch("web", "ubuntu-24.04", "m1.small")
+    cloud.settle()
+    cloud.create_volume("data", 1)
+    cloud.attach_volume("data", "web")
+    cloud.open_console("web")
+    run(world, "sudo mkfs.ext4 -q /dev/vdb", "sudo mkdir /data", "echo root-disk | sudo tee /data/local")
+    run(world, "sudo mount /dev/vdb /data", "echo volume | sudo tee /data/remote")
+    assert run(world, "ls /data") == "remote\n"
+    assert run(world, "sudo umount /data; ls /data") == "local\n"
+    cloud.detach_volume("data")
+    assert cloud.find("volumes", "data")["files"].keys() == {"remote"}
