@@ -3,7 +3,8 @@
 
 The statistics follow misc/mke2fs.c with Ubuntu's mke2fs.conf for a disk of 1 GiB or more ("default" usage
 type: 4 KiB blocks, an inode per 16 KiB, 32768 blocks a group, sparse_super backups, the journal size of
-lib/ext2fs/mkjournal.c). A progress meter's erase is shown as a terminal leaves it (the word "done").
+lib/ext2fs/mkjournal.c). A progress meter's close (lib/ext2fs/progress.c: 2*digits+1 spaces, as many
+backspaces, then "done") is shown as a terminal leaves it.
 """
 
 from __future__ import annotations
