@@ -117,6 +117,7 @@ SERVER_CREATE = {
     "--image": "value",
     "--flavor": "value",
     "--network": "append",
+    "--nic": "append",
     "--security-group": "append",
     "--key-name": "value",
     "--user-data": "value",
@@ -153,6 +154,15 @@ def server_create(client: Client, ctx: Context, argv: list[str]) -> int:
             400, "compute", "/servers", "Flavor's memory is too small for requested image."
         )
     networks = args.all("--network")
+    for nic in args.all("--nic"):  # --nic net-id=ID (or none/auto, which leave it to Nova)
+        fields = dict(part.split("=", 1) for part in nic.split(",") if "=" in part)
+        if "net-id" in fields:
+            networks.append(fields["net-id"])
+        elif nic not in ("none", "auto"):
+            raise Failure(
+                f"Invalid --nic argument '{nic}'. Nic arguments must be of the form --nic <net-id=net-uuid,"
+                "v4-fixed-ip=ip-addr,v6-fixed-ip=ip-addr,port-id=port-uuid>.\n"
+            )
     for ref in networks:
         client.find("networks", ref, "Network")
     if not networks:

@@ -449,6 +449,7 @@ def test_the_metadata_service_answers_from_the_cloud_as_it_is_now():
     assert world.run("ssh -o StrictHostKeyChecking=accept-new ubuntu@203.0.113.2").status == 0
     assert world.run("curl -s http://169.254.169.254/latest/meta-data/public-ipv4").stdout == "203.0.113.2"
     assert world.run("curl -s http://169.254.169.254/latest/meta-data/public-keys/").stdout == "0=laptop"
+    assert world.run("curl -s http://169.254.169.254/latest/meta-data/instance-id").stdout == "i-00000001"
     assert world.run("curl -s http://10.0.0.2/ | grep -c nginx").stdout == "6\n"  # its own address
     listing = world.run("curl -s http://169.254.169.254/openstack/latest").stdout.split("\n")
     for name in listing:
