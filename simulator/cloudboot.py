@@ -31,6 +31,7 @@ from simulator.keys import KEY_NAMES, fingerprint, randomart, ssh_keypair
 
 ALWAYS, INSTANCE, ONCE = "always", "once-per-instance", "once"
 BASE = "/var/lib/cloud"
+MAX_LOG = 256 << 10  # each log keeps its last 256 KiB (the real ones grow; a lab's state must not)
 MODULE_PATH = "/usr/lib/python3/dist-packages/cloudinit/config/cc_{}.py"
 
 # (stage, its modules with their frequencies), in Ubuntu's cloud.cfg order; modules without effect here
@@ -108,8 +109,7 @@ class Boot:
         self.fs = machine.fs
         self.iid = seed["instance-id"]
         self.instance = f"{BASE}/instances/{self.iid}"
-        self.started = machine.now() - machine.uptime() + 6.0  # cloud-init-local starts ~6 s into boot
-        self.at = self.started
+        self.at = machine.now() - machine.uptime() + 6.0  # cloud-init-local starts ~6 s into the boot
         self.log: list[str] = []
         self.output: list[str] = []
         self.stages: dict[str, dict] = {}
@@ -313,8 +313,8 @@ class Boot:
             ("/var/log/cloud-init.log", self.log),
             ("/var/log/cloud-init-output.log", self.output),
         ):
-            old = self._read_raw(path)
-            fs.add_file(path, old + "".join(lines), mode=0o640, gid=4)
+            text = self._read_raw(path) + "".join(lines)
+            fs.add_file(path, text[-MAX_LOG:], mode=0o640, gid=4)
 
     # -- running commands as root, their output to cloud-init-output.log --------------------------
     def _sh(self, text: str) -> int:
