@@ -494,3 +494,26 @@ def test_subnets_as_neutron_plans_and_refuses_them():
     assert invalid["stderr"].endswith(
         "Invalid input for cidr. Reason: '10.9.0.0/33' is not a valid IP subnet.\n"
     )
+
+
+def test_server_list_long_adds_the_columns_the_client_adds():
+    world = World.new("cloud-lab")
+    world.cloud.launch("web", "ubuntu-24.04", "m1.small")
+    world.cloud.settle()
+    world.cloud.stop("web")
+    (server,) = json.loads(world.run("openstack server list --long -f json").stdout)
+    assert list(server) == [
+        "ID",
+        "Name",
+        "Status",
+        "Task State",
+        "Power State",
+        "Networks",
+        "Image Name",
+        "Image ID",
+        "Flavor",
+        "Availability Zone",
+        "Host",
+        "Properties",
+    ]
+    assert (server["Status"], server["Power State"], server["Image Name"]) == ("SHUTOFF", 4, "ubuntu-24.04")
