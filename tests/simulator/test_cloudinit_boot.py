@@ -302,3 +302,12 @@ def test_a_module_that_fails_is_an_error_and_the_boot_goes_on(user_data, module)
     assert report["errors"][0].startswith(f"('{module}', ")
     assert machine.fs.is_dir("/etc")
     assert machine.fs.exists("/var/lib/cloud/instance/boot-finished")
+
+
+def test_query_shows_user_data_to_root_only():
+    machine = instance("#cloud-config\nhostname: web\n")
+    assert run(machine, "cloud-init query userdata", user="ubuntu").stdout == (
+        "<redacted for non-root user> file:/var/lib/cloud/instance/user-data.txt\n"
+    )
+    assert run(machine, "cloud-init query userdata").stdout == "#cloud-config\nhostname: web\n\n"
+    assert json.loads(run(machine, "cloud-init query combined_cloud_config").stdout) == {"hostname": "web"}
