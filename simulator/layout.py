@@ -182,7 +182,8 @@ def _install_ssh_config(machine) -> None:
 
 
 def _disk_layout(machine) -> tuple[str, list[tuple[int, int, str, str, str, str | None]]]:
-    """The boot disk and its partitions (number, size, fstype, fsver, label, mountpoint)."""
+    """The boot disk and its partitions (number, size, fstype, fsver, label, mountpoint). A guest whose
+    spec says `image: installer` was installed from the server ISO, not made from a cloud image."""
     platform = machine.spec["platform"]
     if machine.kind == "vm" and platform in CLOUD_IMAGES and machine.spec.get("image") != "installer":
         root = machine.spec.get("disk_gib", 25) * GIB - 4 * MIB - 106 * MIB - 913 * MIB - 2 * MIB
@@ -349,9 +350,24 @@ def boot_mounts(machine) -> tuple[dict[str, str], list[tuple[str, str]]]:
         part = fstab_device(machine, spec)
         if part is not None:
             wanted.setdefault(part["name"], target)
+        elif _names_volume(machine, spec):
+            continue  # an attached cloud volume (a whole disk): simulator/mounting.py mounts it
         elif "nofail" not in options:
             failed.append((spec, target))
     return wanted, failed
+
+
+def _names_volume(machine, spec: str) -> bool:
+    """Whether an fstab device names an attached volume's filesystem: its device, UUID= or LABEL=."""
+    key, _, value = spec.partition("=")
+    for disk in machine.disks:
+        if not disk.get("volume"):
+            continue
+        if key in ("UUID", "LABEL") and value and disk.get(key.lower()) == value.strip('"'):
+            return True
+        if spec in (f"/dev/{disk['name']}", f"/dev/disk/by-uuid/{disk.get('uuid')}"):
+            return True
+    return False
 
 
 def mount_at_boot(machine) -> list[tuple[str, str]]:
@@ -557,6 +573,8 @@ def disk_links(machine) -> dict[str, str]:
     key = machine.cpu.vendor if machine.kind == "metal" else platform
     for disk in machine.disks:
         ids = _disk_ids(machine, key, disk["name"])
+        if disk.get("serial"):  # a cloud volume: virtio-blk reports the first 20 characters of its ID
+            ids = [f"by-id/virtio-{disk['serial']}"]
         for dev in [disk, *disk["parts"]]:
             suffix = dev["name"][len(disk["name"]) :].lstrip("p")
             part = f"-part{suffix}" if suffix else ""

@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from simulator import accounts, layout, packages, procfs
+from simulator import accounts, layout, mounting, packages, procfs
 from simulator.filesystem import DEFAULT_EPOCH, FileSystem, FsError
 from simulator.hardware import (
     CPUS,
@@ -270,6 +270,8 @@ class Machine:
         layout.boot_log(self)
         layout.udev_disk_links(self)
         self.emergency = [list(failure) for failure in layout.mount_at_boot(self)]
+        if mounting.volume_disks(self):  # attached volumes: what /etc/fstab lists of them is mounted too
+            mounting.mount_at_boot(self)
         self.swaps = layout.fstab_swaps(self)
         if self.spec["platform"] != "docker" and not MACHINE_ID.fullmatch(self.machine_id()):
             self.fs.add_file("/etc/machine-id", self.initial_machine_id()[0] + "\n", mode=0o444)

@@ -44,6 +44,7 @@ def make_filesystem(machine, disk: dict, label: str = "") -> str:
         uuid=str(uuid.UUID(int=machine.rng().getrandbits(128), version=4)),
         files={},
     )
+    layout.udev_disk_links(machine)  # udev sees the new filesystem: /dev/disk/by-uuid, by-label
     return disk["uuid"]
 
 
@@ -72,21 +73,14 @@ def unmount(machine, disk: dict) -> None:
     disk["files"] = files
 
 
-def mount_at_boot(machine) -> list[str]:
-    """What systemd's fstab generator mounts at boot for the volume disks: every entry naming one, unless
-    noauto; returns the entries that could not be mounted (a missing disk without nofail would drop a
-    real system to emergency mode; here it is only reported)."""
-    failed = []
+def mount_at_boot(machine) -> None:
+    """What systemd's fstab generator mounts at boot of the volume disks: every entry naming one with a
+    filesystem, unless noauto (a missing device is layout.mount_at_boot's: emergency mode)."""
     for disk in volume_disks(machine):
         unmount(machine, disk)
     for device, target, fstype, options in layout.fstab_entries(machine):
         disk = find_disk(machine, device)
-        if fstype == "swap" or "noauto" in options:
-            continue
-        if disk is None:
-            if device.startswith(("/dev/vd", "UUID=", "LABEL=")) and "nofail" not in options:
-                failed.append(device)
+        if disk is None or fstype == "swap" or "noauto" in options:
             continue
         if disk.get("fstype") and not disk.get("mount") and machine.fs.is_dir(target):
             mount(machine, disk, target)
-    return failed

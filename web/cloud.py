@@ -217,8 +217,6 @@ def _act(section: str, action, done, fields: bool = False):
     message = done(value) if callable(done) else done
     if not is_partial():
         flash(message)
-        if section == "instance":
-            return redirect(url_for("cloud.instance", instance_id=value["id"]), 303)
         return redirect(url_for("cloud.section", name=section), 303)
     return _page(section, message=message)
 

@@ -31,9 +31,9 @@ def balancer(cloud, ref: str) -> dict:
 
 
 def create(cloud, name: str, network: str = "private", port=80) -> dict:
-    from simulator.cloud.model import _check_name
+    from simulator.cloud.model import check_name
 
-    name = _check_name(name, "load balancer")
+    name = check_name(name, "load balancer")
     if any(lb["name"] == name for lb in _balancers(cloud).values()):
         raise Conflict(f"A load balancer named '{name}' already exists.", "name")
     try:

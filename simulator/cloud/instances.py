@@ -12,7 +12,7 @@ import copy
 import re
 import time
 
-from simulator import cloudinit, mounting
+from simulator import cloudinit, layout, mounting
 from simulator.cloud import catalog
 from simulator.filesystem import FsError
 from simulator.keys import KEY_LABELS, KEY_NAMES, fingerprint, key_bits, parse_key
@@ -113,7 +113,6 @@ def boot(cloud, instance: dict) -> None:
     machine = cloud.machine(instance)
     if instance["boots"]:
         machine.reboot()
-        mounting.mount_at_boot(machine)  # systemd mounts what /etc/fstab lists
     instance["boots"] += 1
     cloudinit.boot(machine, seed(cloud, instance))
 
@@ -163,6 +162,7 @@ def attach(cloud, instance: dict, volume: dict) -> str:
     }
     machine.disks.append(disk)
     machine.fs.mknod(f"/dev/{name}", "blockdev", VIRTIO_MAJOR, 16 * index, 0o660, 0, 6)
+    layout.udev_disk_links(machine)
     return f"/dev/{name}"
 
 
@@ -178,6 +178,7 @@ def detach(cloud, instance: dict, volume: dict) -> None:
             volume["files"] = disk.get("files", {})
             machine.disks.remove(disk)
             machine.fs.discard(f"/dev/{disk['name']}")
+            layout.udev_disk_links(machine)
 
 
 def console_log(cloud, instance: dict) -> str:

@@ -39,7 +39,7 @@ MAX_VOLUME_GB = 20
 KEPT_DELETED = 10  # deleted instances still answering `server show` (Nova soft-deletes, then purges)
 
 
-def _check_name(name: str, what: str, field: str = "name") -> str:
+def check_name(name: str, what: str, field: str = "name") -> str:
     name = (name or "").strip()
     if not NAME.fullmatch(name):
         raise CloudError(
@@ -218,7 +218,7 @@ class Cloud:
     def create_image(self, instance_ref: str, name: str) -> dict:
         """A template from an instance: its whole root disk as it stands (cloud-init's state included,
         unless `cloud-init clean` was run in it), to launch others from. Glance's snapshot of a server."""
-        name = _check_name(name, "image")
+        name = check_name(name, "image")
         instance = self.find("instances", instance_ref)
         if instance["status"] not in ("active", "shutoff"):
             raise Conflict(
@@ -277,7 +277,7 @@ class Cloud:
 
     # Networks and subnets
     def create_network(self, name: str) -> dict:
-        name = _check_name(name, "network")
+        name = check_name(name, "network")
         self._unique("networks", name)
         self._require(networks=1)
         return self._add("networks", {"name": name, "external": False, "subnets": []})
@@ -292,7 +292,7 @@ class Cloud:
         pool_end: str = "",
     ) -> dict:
         network = self.find("networks", network_ref)
-        name = _check_name(name, "subnet")
+        name = check_name(name, "subnet")
         if network.get("external"):
             raise Conflict(
                 f"Network {network['name']} is the provider's: its subnets are not yours to change.",
@@ -348,7 +348,7 @@ class Cloud:
 
     # Security groups
     def create_security_group(self, name: str, description: str = "") -> dict:
-        name = _check_name(name, "security group")
+        name = check_name(name, "security group")
         self._unique("security_groups", name)
         self._require(security_groups=1, security_group_rules=1)
         group = self._add(
@@ -453,7 +453,7 @@ class Cloud:
         user_data: str | None = None,
     ) -> dict:
         """A new instance, building: everything is checked, then its address, port and machine are made."""
-        name = _check_name(name, "instance")
+        name = check_name(name, "instance")
         self._unique("instances", name)
         chosen_image = self.image(image)
         chosen_flavor = self.flavor(flavor)
@@ -505,7 +505,8 @@ class Cloud:
         self._require(instances=1, cores=chosen_flavor["vcpus"], ram=chosen_flavor["ram"])
         address = addressing.allocate(subnet, set(subnet["used"]))
         subnet["used"].append(address)
-        number = 1 + sum(1 for _ in self.state["instances"])
+        # Nova's instance_name_template instance-%08x, from a counter never reused (deleted records go)
+        self.state["launched"] = number = self.state.get("launched", 0) + 1
         instance = self._add(
             "instances",
             {
@@ -639,7 +640,7 @@ class Cloud:
 
     # Block storage
     def create_volume(self, name: str, size, snapshot: str = "") -> dict:
-        name = _check_name(name, "volume")
+        name = check_name(name, "volume")
         self._unique("volumes", name)
         source = self.find("snapshots", snapshot) if snapshot else None
         size = _size(size, source["size"] if source else 1)
@@ -720,7 +721,7 @@ class Cloud:
 
     def create_snapshot(self, volume_ref: str, name: str) -> dict:
         volume = self.find("volumes", volume_ref)
-        name = _check_name(name, "snapshot")
+        name = check_name(name, "snapshot")
         self._unique("snapshots", name)
         if volume["status"] != "available":
             raise Conflict(

@@ -48,9 +48,9 @@ def create(
     cloud, name: str, image: str, flavor: str, minimum, desired, maximum, target=60, load_balancer: str = ""
 ) -> dict:
     """A group with `desired` instances launched now; the quota must hold them all, or none is made."""
-    from simulator.cloud.model import _check_name
+    from simulator.cloud.model import check_name
 
-    name = _check_name(name, "autoscaling group")
+    name = check_name(name, "autoscaling group")
     if cloud.state.get("scaling_groups"):
         raise Conflict(f"You already have an autoscaling group; this cloud allows {MAX_GROUPS}.", "name")
     limit = cloud.state["quotas"]["instances"]

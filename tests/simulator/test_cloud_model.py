@@ -258,6 +258,8 @@ def test_volumes_attach_as_vdb_then_vdc_and_detach(cloud):
     machine = cloud.machine(instance)
     assert [(d["name"], d["size"]) for d in machine.disks[1:]] == [("vdb", 5 << 30), ("vdc", 2 << 30)]
     assert machine.fs.exists("/dev/vdb")
+    serial = cloud.find("volumes", "data")["id"][:20]  # what virtio-blk reports, as udev names it
+    assert machine.fs.nodes[f"/dev/disk/by-id/virtio-{serial}"].target == "../../vdb"
     assert "already attached to web" in str(unchanged(cloud, lambda: cloud.attach_volume("data", "web")))
     assert "detach it first" in str(unchanged(cloud, lambda: cloud.delete_volume("data")))
     cloud.detach_volume("data")
@@ -420,3 +422,33 @@ def test_mkfs_prints_mke2fs_statistics_and_mount_refuses_as_util_linux_does(worl
         "\tcreated on Wed Nov 27 10:00:03 2024\n"
         "Proceed anyway? (y,N) 1\n"
     )
+
+
+def test_a_reboot_typed_in_the_guest_mounts_the_fstab_volume_again(world, cloud):
+    cloud.launch("web", "ubuntu-24.04", "m1.small")
+    cloud.settle()
+    cloud.create_volume("data", 5)
+    cloud.attach_volume("data", "web")
+    cloud.open_console("web")
+    run(world, "sudo mkfs.ext4 -q /dev/vdb", "sudo mkdir /data", "sudo mount /dev/vdb /data")
+    run(world, "echo kept | sudo tee /data/kept", "sudo umount /data")
+    assert run(world, "ls /data") == ""
+    run(world, "echo '/dev/vdb /data ext4 defaults 0 2' | sudo tee -a /etc/fstab", "sudo reboot")
+    cloud.open_console("web")
+    assert run(world, "cat /data/kept") == "kept\n"
+
+
+def test_machines_of_new_instances_never_take_a_live_ones_name(world, cloud):
+    cloud.state["quotas"].update(instances=10, cores=10, ram=20480)
+    for n in range(10):  # as many deleted instances as the cloud remembers
+        cloud.launch(f"old{n}", "debian-12", "m1.small")
+        cloud.terminate(f"old{n}")
+    cloud.launch("a", "debian-12", "m1.small")
+    cloud.launch("b", "debian-12", "m1.small")
+    keep = cloud.launch("keep", "debian-12", "m1.small")
+    cloud.terminate("a")
+    cloud.terminate("b")  # the oldest deleted records are forgotten
+    cloud.launch("c", "debian-12", "m1.small")
+    fresh = cloud.launch("fresh", "debian-12", "m1.small")
+    assert fresh["machine"] != keep["machine"]
+    assert world.machines[keep["machine"]].hostname == "keep"
