@@ -20,6 +20,7 @@ the logs (appended to), and the `once` semaphores, so per-once scripts never run
 from __future__ import annotations
 
 import base64
+import re
 import shlex
 import time
 
@@ -31,6 +32,8 @@ from simulator.keys import KEY_NAMES, fingerprint, randomart, ssh_keypair
 
 ALWAYS, INSTANCE, ONCE = "always", "once-per-instance", "once"
 BASE = "/var/lib/cloud"
+HOSTNAME = re.compile(r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
+MAX_LOG = 256 << 10  # each log keeps its last 256 KiB (the real ones grow; a lab's state must not)
 MODULE_PATH = "/usr/lib/python3/dist-packages/cloudinit/config/cc_{}.py"
 
 # (stage, its modules with their frequencies), in Ubuntu's cloud.cfg order; modules without effect here
@@ -108,8 +111,7 @@ class Boot:
         self.fs = machine.fs
         self.iid = seed["instance-id"]
         self.instance = f"{BASE}/instances/{self.iid}"
-        self.started = machine.now() - machine.uptime() + 6.0  # cloud-init-local starts ~6 s into boot
-        self.at = self.started
+        self.at = machine.now() - machine.uptime() + 6.0  # cloud-init-local starts ~6 s into the boot
         self.log: list[str] = []
         self.output: list[str] = []
         self.stages: dict[str, dict] = {}
@@ -268,7 +270,10 @@ class Boot:
             ran += 1
             if semaphore:
                 self.fs.add_file(semaphore, f"{700 + ran}: {self.at:.6f}\n")
-            error = getattr(self, f"_cc_{name}", lambda: None)()
+            try:
+                error = getattr(self, f"_cc_{name}", lambda: None)()
+            except Exception as failure:  # noqa: BLE001 - modules.py catches whatever a module raises
+                error = f"{type(failure).__name__}({str(failure)!r})"
             if error:
                 failures += 1
                 self.say("modules.py", "WARNING", f"Running module {name} ({mod}) failed")
@@ -313,8 +318,8 @@ class Boot:
             ("/var/log/cloud-init.log", self.log),
             ("/var/log/cloud-init-output.log", self.output),
         ):
-            old = self._read_raw(path)
-            fs.add_file(path, old + "".join(lines), mode=0o640, gid=4)
+            text = self._read_raw(path) + "".join(lines)
+            fs.add_file(path, text[-MAX_LOG:], mode=0o640, gid=4)
 
     # -- running commands as root, their output to cloud-init-output.log --------------------------
     def _sh(self, text: str) -> int:
@@ -339,8 +344,10 @@ class Boot:
                 content = base64.b64decode(content).decode(errors="replace")
             mode = int(str(item.get("permissions", "0644")), 8)
             path = str(item["path"])
-            old = self._read_raw(path) if item.get("append") else ""
-            self.fs.add_file(path, old + content, mode=mode)
+            if not path.startswith("/"):
+                raise ValueError(f"write_files path must be absolute: {path}")
+            self.fs.add_dir(path.rsplit("/", 1)[0] or "/")
+            self.fs.write(path, content, append=bool(item.get("append")), mode=mode)
 
     def _cc_write_files_deferred(self):
         self._cc_write_files(deferred=True)
@@ -351,7 +358,7 @@ class Boot:
             return
         lines = []
         for entry in entries:
-            if not isinstance(entry, list) or len(entry) < 2 or not entry[1]:
+            if not isinstance(entry, list) or len(entry) < 2 or not str(entry[1]).startswith("/"):
                 continue
             fields = [str(f) for f in entry] + ["auto", "defaults,nofail", "0", "2"][len(entry) - 2 :]
             fields[3] += ",comment=cloudconfig"
@@ -369,6 +376,8 @@ class Boot:
             return
         name = self._hostname()
         fqdn = str(self.config.get("fqdn") or name)
+        if not HOSTNAME.fullmatch(name):  # hostnamectl refuses it (distros.set_hostname)
+            raise RuntimeError(f"Failed to set the hostname to {fqdn} ({name})")
         self.fs.add_file("/etc/hostname", name + "\n")
         self.fs.add_file(f"{BASE}/data/set-hostname", f'{{\n "fqdn": "{fqdn}",\n "hostname": "{name}"\n}}')
         self.machine.hostname = name

@@ -67,6 +67,7 @@ def metadata(machine, path: str) -> Response:
     instance = cloudlab.instance_of(world, machine)
     if instance is not None:  # the service answers from the cloud's state now, not as it was at boot
         seed["public-ipv4"] = instance.get("floating_ip") or ""
+        seed["ec2-id"] = "i-" + instance["machine"].rsplit("-", 1)[-1]  # Nova's i-%08x of the instance row
     path = "/" + path.strip("/")
     trailing = path != "/" and path.endswith("/")
     parts = [p for p in path.split("/") if p]

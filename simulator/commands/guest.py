@@ -83,9 +83,32 @@ QUERY_KEYS = (
 )
 
 
+def _user_supplied(ctx: Context) -> dict:
+    """What query.py adds to instance-data: the user-data, vendor-data and merged config as read by root,
+    redacted for anyone else (sources.REDACT_SENSITIVE_VALUE)."""
+    files = {
+        "userdata": "/var/lib/cloud/instance/user-data.txt",
+        "vendordata": "/var/lib/cloud/instance/vendor-data.txt",
+        "combined_cloud_config": "/run/cloud-init/combined-cloud-config.json",
+    }
+    if not ctx.is_root:
+        return {key: f"<redacted for non-root user> file:{path}" for key, path in files.items()}
+    found: dict = {}
+    for key, path in files.items():
+        try:
+            text = ctx.machine.fs.read(path)
+        except FsError:
+            text = None
+        if key == "combined_cloud_config":
+            found[key] = json.loads(text) if text else None
+        else:
+            found[key] = text if text is not None else ""
+    return found
+
+
 def _cloud_init_query(ctx: Context, args: list[str]) -> int:
     """cloud-init query (cmd/query.py): a string as it is, anything else as util.json_dumps writes it."""
-    data = cloudinit.instance_data(ctx.machine)
+    data = {**cloudinit.instance_data(ctx.machine), **_user_supplied(ctx)}
     flags = {a for a in args if a.startswith("-")}
     unknown = flags - {"-a", "--all", "--list-keys"}
     if unknown:

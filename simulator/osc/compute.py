@@ -25,6 +25,7 @@ from simulator.osc.client import (
 VM_STATE = {"building": "building", "active": "active", "shutoff": "stopped", "rebooting": "active"}
 TASK_STATE = {"building": "spawning", "rebooting": "rebooting_hard"}
 POWER_STATE = {"active": "Running", "shutoff": "Shutdown", "building": "NOSTATE", "rebooting": "Running"}
+POWER_CODES = {"NOSTATE": 0, "Running": 1, "Shutdown": 4}  # nova/compute/power_state.py
 
 
 def _addresses(client: Client, instance: dict) -> Column:
@@ -117,6 +118,7 @@ SERVER_CREATE = {
     "--image": "value",
     "--flavor": "value",
     "--network": "append",
+    "--nic": "append",
     "--security-group": "append",
     "--key-name": "value",
     "--user-data": "value",
@@ -153,6 +155,15 @@ def server_create(client: Client, ctx: Context, argv: list[str]) -> int:
             400, "compute", "/servers", "Flavor's memory is too small for requested image."
         )
     networks = args.all("--network")
+    for nic in args.all("--nic"):  # --nic net-id=ID (or none/auto, which leave it to Nova)
+        fields = dict(part.split("=", 1) for part in nic.split(",") if "=" in part)
+        if "net-id" in fields:
+            networks.append(fields["net-id"])
+        elif nic not in ("none", "auto"):
+            raise Failure(
+                f"Invalid --nic argument '{nic}'. Nic arguments must be of the form --nic <net-id=net-uuid,"
+                "v4-fixed-ip=ip-addr,v6-fixed-ip=ip-addr,port-id=port-uuid>.\n"
+            )
     for ref in networks:
         client.find("networks", ref, "Network")
     if not networks:
@@ -204,20 +215,26 @@ def _nova_quota(cloud, message: str, flavor: dict) -> str:
 
 
 def server_list(client: Client, ctx: Context, argv: list[str]) -> int:
+    """Nova's list, newest first; --long adds the states, the image's id, the zone, host and properties."""
     args = parse(ctx.prog, argv, {"--long": "flag", **FORMAT_OPTIONS}, [])
+    long = args.has("--long")
+    names = ["ID", "Name", "Status"] + (["Task State", "Power State"] if long else []) + ["Networks"]
+    names += ["Image Name", "Image ID"] if long else ["Image"]
+    names += ["Flavor"] + (["Availability Zone", "Host", "Properties"] if long else [])
     rows = []
     for instance in sorted(client.cloud.list("instances"), key=lambda i: i["created"], reverse=True):
-        rows.append(
-            [
-                instance["id"],
-                instance["name"],
-                API_STATUS[instance["status"]],
-                _addresses(client, instance),
-                instance["image_name"],
-                instance["flavor"],
-            ]
-        )
-    return output_list(ctx, args, ["ID", "Name", "Status", "Networks", "Image", "Flavor"], rows)
+        status = instance["status"]
+        row = [instance["id"], instance["name"], API_STATUS[status]]
+        if long:
+            power = POWER_STATE[status]
+            row += [TASK_STATE.get(status), Column(power, POWER_CODES[power])]
+        row.append(_addresses(client, instance))
+        row += [instance["image_name"], instance["image"]] if long else [instance["image_name"]]
+        row.append(instance["flavor"])
+        if long:
+            row += ["nova" if status != "building" else "", None, Column("", {})]
+        rows.append(row)
+    return output_list(ctx, args, names, rows)
 
 
 def server_show(client: Client, ctx: Context, argv: list[str]) -> int:

@@ -449,6 +449,7 @@ def test_the_metadata_service_answers_from_the_cloud_as_it_is_now():
     assert world.run("ssh -o StrictHostKeyChecking=accept-new ubuntu@203.0.113.2").status == 0
     assert world.run("curl -s http://169.254.169.254/latest/meta-data/public-ipv4").stdout == "203.0.113.2"
     assert world.run("curl -s http://169.254.169.254/latest/meta-data/public-keys/").stdout == "0=laptop"
+    assert world.run("curl -s http://169.254.169.254/latest/meta-data/instance-id").stdout == "i-00000001"
     assert world.run("curl -s http://10.0.0.2/ | grep -c nginx").stdout == "6\n"  # its own address
     listing = world.run("curl -s http://169.254.169.254/openstack/latest").stdout.split("\n")
     for name in listing:
@@ -493,3 +494,26 @@ def test_subnets_as_neutron_plans_and_refuses_them():
     assert invalid["stderr"].endswith(
         "Invalid input for cidr. Reason: '10.9.0.0/33' is not a valid IP subnet.\n"
     )
+
+
+def test_server_list_long_adds_the_columns_the_client_adds():
+    world = World.new("cloud-lab")
+    world.cloud.launch("web", "ubuntu-24.04", "m1.small")
+    world.cloud.settle()
+    world.cloud.stop("web")
+    (server,) = json.loads(world.run("openstack server list --long -f json").stdout)
+    assert list(server) == [
+        "ID",
+        "Name",
+        "Status",
+        "Task State",
+        "Power State",
+        "Networks",
+        "Image Name",
+        "Image ID",
+        "Flavor",
+        "Availability Zone",
+        "Host",
+        "Properties",
+    ]
+    assert (server["Status"], server["Power State"], server["Image Name"]) == ("SHUTOFF", 4, "ubuntu-24.04")

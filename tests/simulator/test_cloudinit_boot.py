@@ -281,3 +281,33 @@ def test_each_distributions_default_user_gets_its_groups_and_missing_groups_are_
     assert groups[0] == "rocky" and {"adm", "systemd-journal", "wheel"} <= set(groups)
     assert run(machine, "id -nG ops").stdout == "ops docker\n"
     assert "created group 'wheel' for user 'rocky'" in machine.fs.read("/var/log/cloud-init.log")
+
+
+@pytest.mark.parametrize(
+    ("user_data", "module"),
+    [
+        ("#cloud-config\nwrite_files:\n  - path: /etc\n    content: x\n", "write_files"),
+        (
+            "#cloud-config\nwrite_files:\n  - path: /tmp/x\n    encoding: b64\n    content: abc\n",
+            "write_files",
+        ),
+        ("#cloud-config\nwrite_files:\n  - path: /tmp/x\n    permissions: rwx\n", "write_files"),
+        ("#cloud-config\nhostname: 'web 1'\n", "set_hostname"),
+    ],
+)
+def test_a_module_that_fails_is_an_error_and_the_boot_goes_on(user_data, module):
+    machine = instance(user_data)
+    report = cloudinit.status_report(machine)
+    assert report["status"] == "error"
+    assert report["errors"][0].startswith(f"('{module}', ")
+    assert machine.fs.is_dir("/etc")
+    assert machine.fs.exists("/var/lib/cloud/instance/boot-finished")
+
+
+def test_query_shows_user_data_to_root_only():
+    machine = instance("#cloud-config\nhostname: web\n")
+    assert run(machine, "cloud-init query userdata", user="ubuntu").stdout == (
+        "<redacted for non-root user> file:/var/lib/cloud/instance/user-data.txt\n"
+    )
+    assert run(machine, "cloud-init query userdata").stdout == "#cloud-config\nhostname: web\n\n"
+    assert json.loads(run(machine, "cloud-init query combined_cloud_config").stdout) == {"hostname": "web"}
