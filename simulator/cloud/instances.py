@@ -98,7 +98,8 @@ def seed(cloud, instance: dict) -> dict:
         "public-keys": keys,
         "region": catalog.REGION,
         "availability-zone": catalog.AVAILABILITY_ZONE,
-        "image": instance["image_name"],
+        # the public image underneath (a template's distribution), which names the default user
+        "image": instance.get("base_image", instance["image_name"]),
         "flavor": instance["flavor"],
         # the image's default user (a template keeps its source's); the image may be deleted since
         "default-user": next((i["default_user"] for i in cloud.images() if i["id"] == instance["image"]), ""),

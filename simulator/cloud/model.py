@@ -244,6 +244,7 @@ class Cloud:
                 "size": 1_200_000_000 + len(machine.fs.nodes) * 4096,
                 "os_release": source["os_release"],
                 "from_instance": instance["id"],
+                "base_image": source.get("base_image", source["name"]),  # the distribution underneath
                 "machine": instances.snapshot(machine),
             },
         )
@@ -515,6 +516,7 @@ class Cloud:
                 "until": self.now() + BUILD_SECONDS,
                 "image": chosen_image["id"],
                 "image_name": chosen_image["name"],
+                "base_image": chosen_image.get("base_image", chosen_image["name"]),
                 "flavor": chosen_flavor["name"],
                 "network": chosen_network["id"],
                 "fixed_ip": address,

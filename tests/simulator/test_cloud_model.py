@@ -5,7 +5,7 @@ import copy
 import orjson
 import pytest
 
-from simulator.cloud import Cloud, CloudError, NotFound, QuotaExceeded
+from simulator.cloud import Cloud, CloudError, NotFound, QuotaExceeded, instances
 from simulator.procfs import generate
 from simulator.world import Network, World
 
@@ -466,3 +466,14 @@ def test_a_mount_hides_what_the_directory_held_until_it_is_unmounted(world, clou
     assert run(world, "sudo umount /data; ls /data") == "local\n"
     cloud.detach_volume("data")
     assert cloud.find("volumes", "data")["files"].keys() == {"remote"}
+
+
+def test_an_instance_from_a_debian_template_logs_in_as_debian(world, cloud):
+    cloud.launch("golden", "debian-12", "m1.small")
+    cloud.settle()
+    cloud.create_image("golden", "shop-image")
+    clone = cloud.launch("shop-1", "shop-image", "m1.small")
+    cloud.settle()
+    assert cloud.open_console("shop-1") == "debian"
+    assert instances.seed(cloud, clone)["image"] == "debian-12"
+    assert "ubuntu" not in cloud.machine(clone).users
