@@ -861,4 +861,5 @@ def clone_no_collateral(world, params, answer):
     return True, "The application's files and the accounts are as they were, and the source is untouched."
 
 
-from simulator import host_checks  # noqa: E402, F401 - the host's checks register themselves here
+# The host's and the cloud lab's checks register themselves when imported.
+from simulator import cloudchecks, host_checks  # noqa: E402, F401

@@ -9,8 +9,9 @@ from __future__ import annotations
 import dataclasses
 import ipaddress
 
-from simulator import breaks, cloning, emergency, firmware, lan, layout, libvirt, packages
+from simulator import breaks, cloning, cloudlab, emergency, firmware, lan, layout, libvirt, packages
 from simulator.checks import CHECKS, TITLES
+from simulator.cloud import Cloud
 from simulator.commands.ssh import add_known_host
 from simulator.editing import NoEditor, Session
 from simulator.keys import KEY_LABELS, KEY_NAMES, host_key_fingerprints
@@ -58,6 +59,9 @@ class World:
         self.editor = editor  # the editor open over the terminal, until it is left
         self.sessions: list[dict] = []  # ssh sessions into other machines, the newest last
         self.question: dict | None = None  # what ssh asked the learner, answered by the next line
+        self.cloud: Cloud | None = (
+            None  # the learner's IaaS cloud (simulator/cloud), in scenarios that have one
+        )
         network = Network(self)
         for machine in machines.values():
             machine.network = network
@@ -107,7 +111,11 @@ class World:
                 libvirt.start(machine, name, guest)
         libvirt.add_media(machine, scenario.get("media", {}))
         shell = Shell.for_user(machine, "learner")
-        return cls(scenario_id, spec.get("seed", 0), machines, shell, faults=faults)
+        world = cls(scenario_id, spec.get("seed", 0), machines, shell, faults=faults)
+        if "cloud" in scenario:
+            world.cloud = Cloud.new(world, (scenario["cloud"] or {}).get("quotas"))
+            cloudlab.prepare(world)  # the workstation: the client configured, an SSH key of the learner's
+        return world
 
     @property
     def machine(self) -> Machine:
@@ -179,6 +187,8 @@ class World:
         except Exception as error:  # noqa: BLE001 - the terminal must answer whatever happens
             result = Result("", f"simulator: internal error ({type(error).__name__})\n", 1)
         machine.tick()
+        if self.cloud is not None:
+            self.cloud.advance()  # time passed: instances finish building or rebooting
         if "editor" in result.effects:
             self.editor = Session.from_dict(result.effects["editor"])
         return result
@@ -201,9 +211,13 @@ class World:
         emergency shell; a boot that stopped in emergency mode shows systemd's console messages and
         sulogin's question, which the next line answers."""
         name = self.network_name(machine)
-        self.sessions = [
-            kept for kept in self.sessions if kept["machine"] != name or self._lasts(kept, machine)
-        ]
+        ended = [s for s in self.sessions if s["machine"] == name and not self._lasts(s, machine)]
+        self.sessions = [kept for kept in self.sessions if kept not in ended]
+        for session in ended:
+            if not session.get("console") and not session.get("maintenance"):  # sshd went down with it
+                host = session["host"]
+                closed = f"Connection to {host} closed by remote host.\nConnection to {host} closed.\n"
+                result = _appended(dataclasses.replace(result, status=255), stderr=closed)
         maintenance = any(s.get("maintenance") for s in self.sessions)
         if machine.emergency and self.question is None and not maintenance:
             self.question = {"maintenance": name, "prompt": emergency.PROMPT}
@@ -272,7 +286,14 @@ class World:
         if request["command"]:
             ran = shell.run(target, request["command"])
             return _appended(dataclasses.replace(result, status=ran.status), ran.stdout, ran.stderr)
-        self.sessions.append({"machine": request["machine"], "host": request["host"], "shell": shell})
+        self.sessions.append(
+            {
+                "machine": request["machine"],
+                "host": request["host"],
+                "shell": shell,
+                "boot_id": target.boot_id,
+            }
+        )
         welcome = f"Welcome to {layout.OS_PRETTY} (GNU/Linux {layout.RELEASE} x86_64)\n\n"
         return _appended(dataclasses.replace(result, status=0), stdout=welcome)
 
@@ -375,6 +396,7 @@ class World:
             "sessions": [{**session, "shell": session["shell"].to_dict()} for session in self.sessions],
             "question": dict(self.question) if self.question else None,
             "faults": None if self.faults is None else list(self.faults),
+            "cloud": self.cloud.to_dict() if self.cloud is not None else None,
         }
 
     @classmethod
@@ -396,6 +418,8 @@ class World:
         )
         world.sessions = [{**s, "shell": Shell.from_dict(s["shell"])} for s in data.get("sessions", [])]
         world.question = data.get("question")
+        if data.get("cloud") is not None:
+            world.cloud = Cloud.from_dict(data["cloud"], world)
         return world
 
 
@@ -451,7 +475,10 @@ class Network:
 
     def powered(self, name: str) -> bool:
         """Whether a machine is up: a libvirt guest only while its host runs its domain."""
-        host = self.world.machines[name].spec.get("host")
+        spec = self.world.machines[name].spec
+        if spec.get("cloud"):  # a cloud instance runs while the cloud says it is active
+            return self.world.cloud is not None and self.world.cloud.powered(name)
+        host = spec.get("host")
         if host is None:
             return True
         domains = libvirt.domains(self.world.machines[host]).values()

@@ -15,6 +15,7 @@ import base64
 import hashlib
 import hmac
 
+from simulator import cloudlab
 from simulator.commands import Context, command
 from simulator.filesystem import FsError
 from simulator.keys import KEY_LABELS, fingerprint, parse_key
@@ -146,7 +147,7 @@ DESCRIPTION
 )
 def ssh(ctx: Context, argv: list[str]) -> int:
     args = argv[1:]
-    user, port, strict, quiet = ctx.user, "22", "ask", False
+    user, port, strict, quiet, identity = ctx.user, "22", "ask", False, None
     while args and args[0].startswith("-") and len(args[0]) > 1:
         option = args.pop(0)
         letters = option[1:]
@@ -165,6 +166,8 @@ def ssh(ctx: Context, argv: list[str]) -> int:
                 return 255
             if letter == "l":
                 user = value
+            elif letter == "i":
+                identity = value
             elif letter == "p":
                 port = value
             elif letter == "o" and value.lower().startswith("stricthostkeychecking"):
@@ -178,7 +181,12 @@ def ssh(ctx: Context, argv: list[str]) -> int:
     if "@" in destination:
         user, destination = destination.rsplit("@", 1)
     network = getattr(ctx.machine, "network", None)
-    found = network.find(destination) if network is not None else None
+    world = getattr(network, "world", None)
+    routed = cloudlab.route(world, ctx.machine, destination, "tcp", int(port) if port.isdigit() else 22)
+    if routed == "timeout":
+        ctx.err(f"ssh: connect to host {destination} port {port}: Connection timed out\n")
+        return 255
+    found = routed or (network.find(destination) if network is not None else None)
     if found is None:
         ctx.err(f"ssh: Could not resolve hostname {destination.lower()}: Name or service not known\n")
         return 255
@@ -210,13 +218,23 @@ def ssh(ctx: Context, argv: list[str]) -> int:
         request["new"] = True
         request["fingerprint"] = fingerprint(blob)
         request["question"] = (
-            f"The authenticity of host '{destination} ({network.address(name)})' can't be established.\n"
+            f"The authenticity of host '{destination} ({destination if routed else network.address(name)})' "
+            "can't be established.\n"
             f"{label} key fingerprint is {fingerprint(blob)}.\n" + other_names(ctx, path, destination, key)
         )
         if strict in ("no", "off", "accept-new"):
             request.pop("question")
-    if target.users.get(user) is None:
+    key_line = routed and cloudlab.authorized_key(
+        ctx.machine, ctx.env.get("HOME", "/root"), target, user, identity
+    )
+    if target.users.get(user) is None or (routed and not key_line):  # cloud images take keys only
         ctx.err(f"{user}@{destination}: Permission denied (publickey).\n")
         return 255
+    refusal = cloudlab.forced_message(key_line) if key_line else None
+    if refusal is not None:  # the key's forced command runs instead: echo, sleep 10, exit 142
+        ctx.out(refusal + "\n\n")
+        if not remote_command:
+            ctx.err(f"Connection to {destination} closed.\n")
+        return 142
     ctx.effects["ssh"] = request
     return 0
