@@ -253,7 +253,7 @@ BASE = [
         essential=True,
         pocket="noble-updates",
         bin=("dmesg", "findmnt", "lsblk", "lscpu", "more", "rev", "su", "whereis"),
-        sbin=("blkid",),
+        sbin=("blkid", "mkfs"),
         description=" This package contains a number of important utilities, most of which\n"
         " are oriented towards maintenance of your system. Some of the more\n"
         " important utilities included in this package allow you to view kernel\n"
@@ -677,7 +677,7 @@ BASE = [
         size=1592,
         essential=True,
         pocket="noble-updates",
-        sbin=("tune2fs", "e2label", "e2fsck"),
+        sbin=("tune2fs", "e2label", "e2fsck", "mke2fs", "mkfs.ext4"),
         description=" The ext2, ext3 and ext4 file systems are successors of the original ext\n"
         ' ("extended") file system. They are the main file system types used for\n'
         " hard disks on Debian and other Linux systems.",
@@ -1351,7 +1351,101 @@ HOSTS = [
     ),
 ]
 
-ARCHIVE: dict[str, Package] = {p.name: p for p in BASE + GUESTS + HOSTS}
+# The page nginx-common installs (615 bytes, as `curl -I` of a fresh Ubuntu nginx reports).
+NGINX_INDEX = """<!DOCTYPE html>
+<html>
+<head>
+<title>Welcome to nginx!</title>
+<style>
+html { color-scheme: light dark; }
+body { width: 35em; margin: 0 auto;
+font-family: Tahoma, Verdana, Arial, sans-serif; }
+</style>
+</head>
+<body>
+<h1>Welcome to nginx!</h1>
+<p>If you see this page, the nginx web server is successfully installed and
+working. Further configuration is required.</p>
+
+<p>For online documentation and support please refer to
+<a href="http://nginx.org/">nginx.org</a>.<br/>
+Commercial support is available at
+<a href="http://nginx.com/">nginx.com</a>.</p>
+
+<p><em>Thank you for using nginx.</em></p>
+</body>
+</html>
+"""
+NGINX_CONF = "user www-data;\nworker_processes auto;\npid /run/nginx.pid;\n"  # its first lines only
+# What the cloud lab's instances install from user-data and the workstation uses (Ubuntu 24.04's
+# versions as of the noble-updates pocket, early 2025; sizes approximate).
+CLOUD = [
+    _p(
+        "curl",
+        "8.5.0-2ubuntu10.6",
+        "command line tool for transferring data with URL syntax",
+        section="web",
+        size=523,
+        pocket="noble-updates",
+        depends="libc6 (>= 2.34)",
+        bin=("curl",),
+        description=" This is a command line tool for transferring data with URL syntax, supporting\n"
+        " DICT, FILE, FTP, FTPS, GOPHER, GOPHERS, HTTP, HTTPS, IMAP, IMAPS, LDAP, LDAPS,\n"
+        " MQTT, POP3, POP3S, RTMP, RTMPS, RTSP, SCP, SFTP, SMB, SMBS, SMTP, SMTPS, TELNET, TFTP, WS and WSS.",
+        original="Debian Curl Maintainers <team+curl@tracker.debian.org>",
+        homepage="https://curl.se/",
+    ),
+    _p(
+        "python3-openstackclient",
+        "6.6.0-0ubuntu1",
+        "OpenStack Command-line Client - Python 3.x",
+        section="python",
+        size=5861,
+        arch="all",
+        depends="python3",
+        bin=("openstack",),
+        source="python-openstackclient",
+        maintainer="Ubuntu Developers <ubuntu-devel-discuss@lists.ubuntu.com>",
+        original="Debian OpenStack <team+openstack@tracker.debian.org>",
+        description=" OpenStackClient (aka OSC) is a command-line client for OpenStack that brings\n"
+        " the command set for Compute, Identity, Image, Object Storage and Block Storage\n"
+        " APIs together in a single shell with a uniform command structure.",
+        homepage="https://github.com/openstack/python-openstackclient",
+    ),
+    _p(
+        "nginx-common",
+        "1.24.0-2ubuntu7.1",
+        "small, powerful, scalable web/proxy server - common files",
+        section="httpd",
+        size=377,
+        arch="all",
+        pocket="noble-updates",
+        source="nginx",
+        files=("/usr/share/nginx/html/index.html",),
+        conffiles=(("/etc/nginx/nginx.conf", NGINX_CONF),),
+        configs=(("/var/www/html/index.nginx-debian.html", NGINX_INDEX),),  # its postinst copies it there
+        description=' Nginx ("engine X") is a high-performance web and reverse proxy server\n'
+        " created by Igor Sysoev.",
+        homepage="https://nginx.org",
+    ),
+    _p(
+        "nginx",
+        "1.24.0-2ubuntu7.1",
+        "small, powerful, scalable web/proxy server",
+        section="httpd",
+        size=1414,
+        pocket="noble-updates",
+        depends="libc6 (>= 2.34), nginx-common (= 1.24.0-2ubuntu7.1)",
+        sbin=("nginx",),
+        services=("nginx",),
+        source="nginx",
+        description=' Nginx ("engine X") is a high-performance web and reverse proxy server\n'
+        " created by Igor Sysoev.",
+        homepage="https://nginx.org",
+    ),
+]
+
+ARCHIVE: dict[str, Package] = {p.name: p for p in BASE + GUESTS + HOSTS + CLOUD}
 
 # What every image of these scenarios carries beyond Ubuntu's own: virt-what (the course's tool).
 COURSE = {"virt-what"}

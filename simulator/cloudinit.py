@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import time
 
-from simulator import layout
+from simulator import cloudboot, layout
 from simulator.filesystem import FsError
 
 # cloud-init's datasource per platform, as the scenarios' machines were deployed: the hosting providers
@@ -23,7 +23,14 @@ DATASOURCES = {
     # Plain LXC seeds cloud-init through NoCloud files in the container (no LXD, no /dev/lxd/sock).
     "lxc": "DataSourceNoCloud [seed=/var/lib/cloud/seed/nocloud-net][dsmode=net]",
 }
-CLOUD_NAMES = {"DataSourceNoCloud": "nocloud", "DataSourceNone": "none", "DataSourceLXD": "lxd"}
+CLOUD_NAMES = {
+    "DataSourceNoCloud": "nocloud",
+    "DataSourceNone": "none",
+    "DataSourceLXD": "lxd",
+    "DataSourceOpenStackLocal": "openstack",
+}
+# An OpenStack instance: found in the local stage from the metadata service, network config version 2.
+OPENSTACK = "DataSourceOpenStackLocal [net,ver=2]"
 
 
 def finished(machine) -> int:
@@ -193,6 +200,9 @@ EXPERIMENTAL_TEXT = (
 
 def instance_data(machine, iid: str = "") -> dict:
     """instance-data.json (sources/__init__.py get_data, 24.3): the v1 keys, also at the top level."""
+    seed = seed_of(machine)
+    if seed:
+        return _openstack_instance_data(machine, seed)
     detail = DATASOURCES[machine.spec["platform"]]
     cloud = CLOUD_NAMES[detail.split()[0]]
     iid = iid or instance_id(machine)
@@ -216,4 +226,141 @@ def instance_data(machine, iid: str = "") -> dict:
         "v1": v1,
         "variant": "ubuntu",
         "vendordata": "",
+    }
+
+
+def _openstack_instance_data(machine, seed: dict) -> dict:
+    """DataSourceOpenStack's instance data: the metadata service's meta_data.json under ds."""
+    v1 = {
+        "_beta_keys": ["subplatform"],
+        "availability_zone": seed.get("availability-zone"),
+        "cloud_name": "openstack",
+        "instance_id": seed["instance-id"],
+        "local_hostname": seed.get("local-hostname"),
+        "platform": "openstack",
+        "public_ssh_keys": list(seed.get("public-keys") or []),
+        "region": seed.get("region"),
+        "subplatform": "metadata (http://169.254.169.254)",
+    }
+    return {
+        **v1,
+        "base64_encoded_keys": [],
+        "ds": {
+            "_doc": EXPERIMENTAL_TEXT,
+            "ec2_metadata": ec2_meta_data(machine, seed),
+            "meta_data": meta_data(seed),
+        },
+        "sensitive_keys": ["merged_cfg", "security-credentials"],
+        "v1": v1,
+        "variant": "ubuntu",
+        "vendordata": "",
+    }
+
+
+def meta_data(seed: dict) -> dict:
+    """Nova's openstack/latest/meta_data.json for the instance."""
+    keys = list(seed.get("public-keys") or [])
+    key_name = seed.get("key-name") or ("key" if keys else None)
+    data = {
+        "uuid": seed["instance-id"],
+        "public_keys": {key_name: keys[0]} if keys else {},
+        "keys": [{"name": key_name, "type": "ssh", "data": keys[0]}] if keys else [],
+        "hostname": seed.get("local-hostname"),
+        "name": seed.get("local-hostname"),
+        "launch_index": 0,
+        "availability_zone": seed.get("availability-zone"),
+        "random_seed": "",
+        "project_id": seed.get("project-id", ""),
+        "devices": [],
+    }
+    return data
+
+
+def ec2_meta_data(machine, seed: dict) -> dict:
+    """Nova's EC2-compatible metadata tree (latest/meta-data/)."""
+    address = next((nic.get("ipv4") for nic in machine.nics if nic.get("ipv4")), "")
+    keys = list(seed.get("public-keys") or [])
+    return {
+        "ami-id": "ami-00000001",
+        "ami-launch-index": "0",
+        "hostname": f"{seed.get('local-hostname')}.novalocal",
+        "instance-id": seed.get("ec2-id", "i-00000001"),
+        "instance-type": seed.get("flavor", ""),
+        "local-hostname": f"{seed.get('local-hostname')}.novalocal",
+        "local-ipv4": address,
+        "placement": {"availability-zone": seed.get("availability-zone")},
+        "public-hostname": f"{seed.get('local-hostname')}.novalocal",
+        "public-ipv4": seed.get("public-ipv4", ""),
+        "public-keys": {"0": {"openssh-key": keys[0] + "\n"}} if keys else {},
+        "reservation-id": "r-00000001",
+        "security-groups": seed.get("security-groups", "default"),
+    }
+
+
+def boot(machine, seed: dict) -> None:
+    """The cloud's hook: an instance booted with this seed from the metadata service.
+
+    `seed` is what the OpenStack metadata service serves: {"instance-id", "local-hostname", "user-data"
+    (str or None), "public-keys": [str], "region", "availability-zone", "image", "flavor"}. cloud-init
+    compares the instance-id with /var/lib/cloud/data/instance-id: a new one is a first boot (per-instance
+    modules run), the same one a reboot (only the `always` modules run). Disabled by
+    /etc/cloud/cloud-init.disabled, as ds-identify is.
+    """
+    machine.hypervisor["cloud_seed"] = dict(seed)
+    if (
+        machine.fs.exists("/etc/cloud/cloud-init.disabled")
+        or machine.hypervisor.get("cloud_boot") == machine.boot_id
+    ):
+        return  # disabled, or already run in this boot (a reboot from inside the guest runs it too)
+    machine.hypervisor["cloud_boot"] = machine.boot_id
+    cloudboot.Boot(machine, seed, OPENSTACK, VERSION).run()
+
+
+def seed_of(machine) -> dict | None:
+    """What the metadata service serves this machine: a cloud instance's seed, None elsewhere."""
+    return machine.hypervisor.get("cloud_seed")
+
+
+def datasource(machine) -> str:
+    """status --long's detail: OpenStack's for a cloud instance, else the platform's deployment."""
+    return OPENSTACK if seed_of(machine) else DATASOURCES[machine.spec["platform"]]
+
+
+def status_report(machine) -> dict:
+    """What `cloud-init status` makes of /run/cloud-init/status.json (cmd/status.py get_status_details):
+    errors make it `error`, recoverable errors (logged warnings) `degraded done`."""
+    detail = datasource(machine)
+    if seed_of(machine):
+        try:
+            v1 = json.loads(machine.fs.read("/run/cloud-init/status.json"))["v1"]
+        except (FsError, ValueError, KeyError):
+            v1 = {}
+        times = {name: v for name, v in v1.items() if isinstance(v, dict)}
+        events = [t for stage in times.values() for t in (stage.get("start"), stage.get("finished")) if t]
+        latest = max(events) if events else None
+    else:
+        times, latest = stages(machine), finished(machine)
+    errors = [e for stage in times.values() for e in stage.get("errors", [])]
+    recoverable: dict[str, list[str]] = {}
+    for stage in times.values():
+        for kind, messages in stage.get("recoverable_errors", {}).items():
+            recoverable.setdefault(kind, []).extend(messages)
+    running = "done" if latest else "not started"
+    if errors:
+        status, extended = "error", f"error - {running}"
+    elif recoverable:
+        status, extended = running, f"degraded {running}"
+    else:
+        status = extended = running
+    return {
+        "datasource": detail.split()[0].lower().replace("datasource", ""),
+        "boot_status_code": "enabled-by-generator",
+        "status": status,
+        "extended_status": extended,
+        "detail": detail,
+        "errors": errors,
+        "recoverable_errors": recoverable,
+        "last_update": time.strftime("%a, %d %b %Y %H:%M:%S +0000", time.gmtime(latest)) if latest else "",
+        **times,
+        "stage": None,
     }

@@ -375,9 +375,24 @@ def boot_mounts(machine) -> tuple[dict[str, str], list[tuple[str, str]]]:
         part = fstab_device(machine, spec)
         if part is not None:
             wanted.setdefault(part["name"], target)
+        elif _names_volume(machine, spec):
+            continue  # an attached cloud volume (a whole disk): simulator/mounting.py mounts it
         elif "nofail" not in options:
             failed.append((spec, target))
     return wanted, failed
+
+
+def _names_volume(machine, spec: str) -> bool:
+    """Whether an fstab device names an attached volume's filesystem: its device, UUID= or LABEL=."""
+    key, _, value = spec.partition("=")
+    for disk in machine.disks:
+        if not disk.get("volume"):
+            continue
+        if key in ("UUID", "LABEL") and value and disk.get(key.lower()) == value.strip('"'):
+            return True
+        if spec in (f"/dev/{disk['name']}", f"/dev/disk/by-uuid/{disk.get('uuid')}"):
+            return True
+    return False
 
 
 def mount_at_boot(machine) -> list[tuple[str, str]]:
@@ -585,6 +600,8 @@ def disk_links(machine) -> dict[str, str]:
         key = "kvm-sata"
     for disk in machine.disks:
         ids = _disk_ids(machine, key, disk["name"])
+        if disk.get("serial"):  # a cloud volume: virtio-blk reports the first 20 characters of its ID
+            ids = [f"by-id/virtio-{disk['serial']}"]
         for dev in [disk, *disk["parts"]]:
             suffix = dev["name"][len(disk["name"]) :].lstrip("p")
             part = f"-part{suffix}" if suffix else ""

@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from simulator import accounts, layout, packages, procfs
+from simulator import accounts, layout, mounting, packages, procfs
 from simulator.filesystem import DEFAULT_EPOCH, FileSystem, FsError
 from simulator.hardware import (
     CPUS,
@@ -29,6 +29,11 @@ from simulator.hardware import (
 from simulator.keys import MACHINE_ID, new_machine_id
 
 BOOT_SECONDS = 30  # uptime when the first prompt appears after a boot
+
+
+@functools.cache
+def _image_uids(minimal: bool) -> frozenset[int]:
+    return frozenset(u.uid for u in accounts.users(minimal))
 
 
 @functools.cache
@@ -107,7 +112,22 @@ class Machine:
         self.fs.groups = self.groups
 
     def groups(self, uid: int) -> tuple[int, ...]:
-        return _groups(uid, self.minimal_image)
+        if uid in _image_uids(self.minimal_image):
+            return _groups(uid, self.minimal_image)
+        return self._listed_groups(uid)  # an account added since (cloud-init's default user): /etc/group
+
+    def _listed_groups(self, uid: int) -> tuple[int, ...]:
+        name = next((n for n, u in self.users.items() if u["uid"] == uid), "")
+        try:
+            text = self.fs.read("/etc/group")
+        except FsError:
+            return (uid,)
+        listed = []
+        for line in text.splitlines():
+            fields = line.split(":")
+            if len(fields) == 4 and fields[2].isdigit() and name and name in fields[3].split(","):
+                listed.append(int(fields[2]))
+        return (uid, *listed)
 
     @property
     def users(self) -> Mapping[str, dict]:
@@ -143,12 +163,14 @@ class Machine:
 
     @property
     def dmi(self) -> dict[str, str]:
-        if self.platform.kind == "vm":
-            return self.platform.dmi
+        if self.platform.kind == "vm":  # a cloud's hypervisor names itself (spec "dmi": OpenStack Nova)
+            return {**self.platform.dmi, **self.spec.get("dmi", {})}
         return METAL[self.cpu.vendor].dmi
 
     @property
     def product_uuid(self) -> str:
+        if self.spec.get("uuid"):  # a cloud gives the firmware its instance's UUID
+            return self.spec["uuid"]
         return str(uuid.UUID(int=random.Random(f"{self.spec['seed']}/dmi").getrandbits(128), version=4))
 
     def cpu_flags(self) -> list[str]:
@@ -251,6 +273,8 @@ class Machine:
         layout.boot_log(self)
         layout.udev_disk_links(self)
         self.emergency = [list(failure) for failure in layout.mount_at_boot(self)]
+        if mounting.volume_disks(self):  # attached volumes: what /etc/fstab lists of them is mounted too
+            mounting.mount_at_boot(self)
         self.swaps = layout.fstab_swaps(self)
         if self.spec["platform"] != "docker" and not MACHINE_ID.fullmatch(self.machine_id()):
             self.fs.add_file("/etc/machine-id", self.initial_machine_id()[0] + "\n", mode=0o444)
@@ -314,6 +338,11 @@ class Machine:
     def reboot(self) -> None:
         self.tick(40)
         self.boot()
+        seed = self.hypervisor.get("cloud_seed")
+        if seed:  # a cloud instance: cloud-init runs again with what the metadata service serves
+            from simulator import cloudinit
+
+            cloudinit.boot(self, seed)
         network = getattr(self, "network", None)
         if network is not None and self.spec.get("host"):
             network.dhcp(self)  # a libvirt guest asks its host's dnsmasq for a lease again

@@ -45,6 +45,8 @@ def image_packages(spec: dict) -> set[str]:
         names.discard("cloud-init")  # hosts installed from the server ISO: cloud-init disabled, then purged
     if platform in GUEST_TOOLS and spec.get("guest_tools", True):  # installed without them: absent
         names.add(GUEST_TOOLS[platform])
+    if spec.get("cloud"):
+        names.add("curl")  # Ubuntu's cloud images carry curl (the metadata service is read with it)
     for name in spec.get("packages", ()):
         names |= closure(name)
     return names
@@ -148,8 +150,8 @@ def lay_down(machine) -> None:
             _enable(machine, ARCHIVE[name])
         else:
             install(machine, name)  # as apt would: files, then the postinst's effects
-    if "cloud-init" in wanted:
-        cloudinit.first_boot(machine)
+    if "cloud-init" in wanted and not machine.spec.get("cloud"):
+        cloudinit.first_boot(machine)  # a cloud instance's first boot comes later, with its seed
 
 
 def unpack_image_extras(machine) -> None:

@@ -327,6 +327,8 @@ def serial_number(machine) -> str:
     """VMware derives the serial from the UUID ("VMware-56 4d ..."), Xen's hvmloader writes the UUID itself
     (capture of dmidecode on a Xen HVM guest: "Serial Number: ec2c3dea-666a-..."); QEMU leaves it unset."""
     platform = machine.spec["platform"]
+    if "product_serial" in machine.spec.get("dmi", {}):
+        return machine.spec["dmi"]["product_serial"]
     if platform == "xen":
         return machine.product_uuid.lower()
     if platform == "vmware":

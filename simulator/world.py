@@ -9,8 +9,9 @@ from __future__ import annotations
 import dataclasses
 import ipaddress
 
-from simulator import cloning, emergency, firmware, lan, layout, libvirt, packages
+from simulator import breaks, cloning, cloudlab, emergency, firmware, lan, layout, libvirt, packages
 from simulator.checks import CHECKS, TITLES
+from simulator.cloud import Cloud
 from simulator.commands.ssh import add_known_host
 from simulator.editing import NoEditor, Session
 from simulator.keys import KEY_LABELS, KEY_NAMES, host_key_fingerprints
@@ -44,9 +45,12 @@ class World:
         answers: dict[str, str] | None = None,
         hints: dict[str, int] | None = None,
         editor: Session | None = None,
+        faults: tuple[str, ...] | None = None,
     ):
         self.scenario_id = scenario_id
-        self.scenario = load_scenario(scenario_id)
+        # None: the scenario as written; a tuple: the faults the break builder planted (maybe none)
+        self.faults = faults
+        self.scenario = load_scenario(scenario_id) if faults is None else breaks.scenario(scenario_id, faults)
         self.seed = seed
         self.machines = machines
         self.shell = shell
@@ -55,17 +59,25 @@ class World:
         self.editor = editor  # the editor open over the terminal, until it is left
         self.sessions: list[dict] = []  # ssh sessions into other machines, the newest last
         self.question: dict | None = None  # what ssh asked the learner, answered by the next line
+        self.cloud: Cloud | None = (
+            None  # the learner's IaaS cloud (simulator/cloud), in scenarios that have one
+        )
         network = Network(self)
         for machine in machines.values():
             machine.network = network
 
     @classmethod
-    def new(cls, scenario_id: str, seed: int | None = None) -> World:
+    def new(cls, scenario_id: str, seed: int | None = None, faults=None) -> World:
+        """The scenario's world; with `faults` (see simulator.breaks) those faults and only those planted."""
         scenario = load_scenario(scenario_id)
+        if faults is not None:
+            faults = breaks.check_faults(scenario_id, faults)
         spec = dict(scenario["machine"])
         if seed is not None:
             spec["seed"] = seed
-        machines = {}
+        if faults is not None and breaks.BREAKABLE[scenario_id] == "host":
+            spec = breaks.host_spec(spec, faults)
+        machines, stale_uuid = {}, None
         if scenario.get("clone") == "disk-copy":  # the source's whole disk, booted as a second machine
             source = cloning.template(dict(scenario["source"]))
             cloning.pristine_identity(scenario["source"], source)  # what the checks compare with
@@ -76,8 +88,16 @@ class World:
             if "source" in scenario:
                 source = Machine.create(dict(scenario["source"]), over_install=True)
                 machines["source"] = source
-                spec.update(clone_identity(source))
+                identity = clone_identity(source)
+                if faults is not None:
+                    identity, stale_uuid = breaks.clone_identity(identity, faults, spec.get("seed", 0))
+                spec.update(identity)
             machine = Machine.create(spec, over_install=True)
+        if stale_uuid:
+            root = layout.root_partition(machine)
+            machine.fs.add_file(
+                "/etc/fstab", breaks.stale_fstab(machine.fs.read("/etc/fstab"), root["label"], stale_uuid)
+            )
         machines = {"main": machine, **machines}
         for guest_spec in scenario.get("guests", ()):  # KVM guests of the learner's machine, under libvirt
             guest_spec = dict(guest_spec)
@@ -90,7 +110,12 @@ class World:
             if state == "running":
                 libvirt.start(machine, name, guest)
         libvirt.add_media(machine, scenario.get("media", {}))
-        return cls(scenario_id, spec.get("seed", 0), machines, Shell.for_user(machine, "learner"))
+        shell = Shell.for_user(machine, "learner")
+        world = cls(scenario_id, spec.get("seed", 0), machines, shell, faults=faults)
+        if "cloud" in scenario:
+            world.cloud = Cloud.new(world, (scenario["cloud"] or {}).get("quotas"))
+            cloudlab.prepare(world)  # the workstation: the client configured, an SSH key of the learner's
+        return world
 
     @property
     def machine(self) -> Machine:
@@ -162,6 +187,8 @@ class World:
         except Exception as error:  # noqa: BLE001 - the terminal must answer whatever happens
             result = Result("", f"simulator: internal error ({type(error).__name__})\n", 1)
         machine.tick()
+        if self.cloud is not None:
+            self.cloud.advance()  # time passed: instances finish building or rebooting
         if "editor" in result.effects:
             self.editor = Session.from_dict(result.effects["editor"])
         return result
@@ -184,9 +211,13 @@ class World:
         emergency shell; a boot that stopped in emergency mode shows systemd's console messages and
         sulogin's question, which the next line answers."""
         name = self.network_name(machine)
-        self.sessions = [
-            kept for kept in self.sessions if kept["machine"] != name or self._lasts(kept, machine)
-        ]
+        ended = [s for s in self.sessions if s["machine"] == name and not self._lasts(s, machine)]
+        self.sessions = [kept for kept in self.sessions if kept not in ended]
+        for session in ended:
+            if not session.get("console") and not session.get("maintenance"):  # sshd went down with it
+                host = session["host"]
+                closed = f"Connection to {host} closed by remote host.\nConnection to {host} closed.\n"
+                result = _appended(dataclasses.replace(result, status=255), stderr=closed)
         maintenance = any(s.get("maintenance") for s in self.sessions)
         if machine.emergency and self.question is None and not maintenance:
             self.question = {"maintenance": name, "prompt": emergency.PROMPT}
@@ -255,7 +286,14 @@ class World:
         if request["command"]:
             ran = shell.run(target, request["command"])
             return _appended(dataclasses.replace(result, status=ran.status), ran.stdout, ran.stderr)
-        self.sessions.append({"machine": request["machine"], "host": request["host"], "shell": shell})
+        self.sessions.append(
+            {
+                "machine": request["machine"],
+                "host": request["host"],
+                "shell": shell,
+                "boot_id": target.boot_id,
+            }
+        )
         welcome = f"Welcome to {layout.OS_PRETTY} (GNU/Linux {layout.RELEASE} x86_64)\n\n"
         return _appended(dataclasses.replace(result, status=0), stdout=welcome)
 
@@ -357,6 +395,8 @@ class World:
             "editor": self.editor.to_dict() if self.editor else None,
             "sessions": [{**session, "shell": session["shell"].to_dict()} for session in self.sessions],
             "question": dict(self.question) if self.question else None,
+            "faults": None if self.faults is None else list(self.faults),
+            "cloud": self.cloud.to_dict() if self.cloud is not None else None,
         }
 
     @classmethod
@@ -374,9 +414,12 @@ class World:
             dict(data["answers"]),
             dict(data["hints"]),
             Session.from_dict(data["editor"]) if data.get("editor") else None,
+            None if data.get("faults") is None else tuple(data["faults"]),
         )
         world.sessions = [{**s, "shell": Shell.from_dict(s["shell"])} for s in data.get("sessions", [])]
         world.question = data.get("question")
+        if data.get("cloud") is not None:
+            world.cloud = Cloud.from_dict(data["cloud"], world)
         return world
 
 
@@ -433,7 +476,10 @@ class Network:
 
     def powered(self, name: str) -> bool:
         """Whether a machine is up: a libvirt guest only while its host runs its domain."""
-        host = self.world.machines[name].spec.get("host")
+        spec = self.world.machines[name].spec
+        if spec.get("cloud"):  # a cloud instance runs while the cloud says it is active
+            return self.world.cloud is not None and self.world.cloud.powered(name)
+        host = spec.get("host")
         if host is None:
             return True
         domains = libvirt.domains(self.world.machines[host]).values()

@@ -108,7 +108,29 @@ ROUTE_ARGUMENTS = {
     "number": 1,
     "row_id": 1,
     "invite_id": 1,
+    "class_id": 1,
+    "assignment_id": 1,
+    "user_id": 1,
     "kind": "single",
+    # the cloud console's
+    "name": "instances",
+    "verb": "stop",
+    **dict.fromkeys(
+        (
+            "instance_id",
+            "volume_id",
+            "snapshot_id",
+            "network_id",
+            "group_id",
+            "rule_id",
+            "ip_id",
+            "image_id",
+            "lb_id",
+            "bucket",
+            "key",
+        ),
+        "x",
+    ),
 }
 
 

@@ -403,7 +403,9 @@ def sudo(ctx: Context, argv: list[str]) -> int:
         ctx.err(f"{ctx.user} is not in the sudoers file.\n")
         return 1
     host = ctx.machine.hostname
-    if not _resolvable(ctx.machine.fs, host):
+    # A cloud instance's name is also answered by the cloud's DNS (Neutron's dnsmasq serves its
+    # instances' names on their network), so only elsewhere does a name missing from /etc/hosts fail.
+    if not _resolvable(ctx.machine.fs, host) and not getattr(ctx.machine, "hypervisor", {}).get("cloud_seed"):
         # sudoers' fqdn callback (Debian builds sudo --with-fqdn): getaddrinfo() fails when /etc/hosts no
         # longer names the host, and sudo warns with gai_strerror(), then runs the command anyway.
         ctx.err(f"{program}: unable to resolve host {host}: Name or service not known\n")

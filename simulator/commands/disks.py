@@ -14,6 +14,7 @@ import re
 import time
 import uuid
 
+from simulator import mounting
 from simulator.commands import Context, command
 from simulator.commands.options import UsageError, parse
 from simulator.commands.system import try_help
@@ -208,15 +209,16 @@ def blkid_pairs(part: dict) -> list[tuple[str, str]]:
     pairs = []
     if part["fstype"] == "vfat" and part["label"]:
         pairs.append(("LABEL_FATBOOT", part["label"]))
-    if part["label"]:
+    if part.get("label"):
         pairs.append(("LABEL", part["label"]))
-    if part["uuid"]:
+    if part.get("uuid"):
         pairs += [
             ("UUID", part["uuid"]),
             ("BLOCK_SIZE", "512" if part["fstype"] in ("vfat", "xfs") else "4096"),
             ("TYPE", part["fstype"]),
         ]
-    pairs.append(("PARTUUID", part["partuuid"]))
+    if "partuuid" in part:  # a filesystem on a whole disk (a cloud volume) has no partition
+        pairs.append(("PARTUUID", part["partuuid"]))
     return pairs
 
 
@@ -276,14 +278,19 @@ def blkid(ctx: Context, argv: list[str]) -> int:
     # container's /dev, so nothing is found
     fs = ctx.machine.fs
     parts = [p for d in ctx.machine.disks for p in d["parts"] if fs.exists(f"/dev/{p['name']}")]
+    parts += [
+        d for d in mounting.volume_disks(ctx.machine) if d.get("fstype") and fs.exists(f"/dev/{d['name']}")
+    ]
     disks = {f"/dev/{d['name']}": d for d in ctx.machine.disks if fs.exists(f"/dev/{d['name']}")}
     chosen = [p for p in parts if not devices or f"/dev/{p['name']}" in devices]
     out = []
     for device in devices:
-        if device in disks:
+        if device in disks and not disks[device].get("fstype"):
             d = disks[device]
             pairs = [
-                (k, v) for k, v in (("PTUUID", d["ptuuid"]), ("PTTYPE", d["pttype"])) if not show or k in show
+                (k, v)
+                for k, v in (("PTUUID", d["ptuuid"]), ("PTTYPE", d["pttype"]))
+                if v and (not show or k in show)
             ]
             if pairs:
                 out.append(_blkid_format(device, pairs, output, first=not out))

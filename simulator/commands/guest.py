@@ -7,9 +7,8 @@ and coreutils 9.4 (nproc, arch).
 from __future__ import annotations
 
 import json
-import time
 
-from simulator import cloudinit
+from simulator import cloudconfig, cloudinit
 from simulator.commands import Context, command
 from simulator.filesystem import FsError
 from simulator.procfs import cpu_count
@@ -32,33 +31,35 @@ def _cloud_init_status(ctx: Context, args: list[str]) -> int:
             "(choose from 'json', 'tabular', 'yaml')\n"
         )
         return 2
-    detail = cloudinit.DATASOURCES[machine.spec["platform"]]
-    finished = cloudinit.finished(machine)
-    last_update = time.strftime("%a, %d %b %Y %H:%M:%S +0000", time.gmtime(finished))
+    report = cloudinit.status_report(machine)
+    status, extended = report["status"], report["extended_status"]
+    code = (
+        1
+        if status == "error" or extended.startswith("error")
+        else 2
+        if extended.startswith("degraded")
+        else 0
+    )
     if fmt == "tabular":
         prefix = "\n" if wait else ""
-        ctx.out(f"{prefix}status: done\n")
+        ctx.out(f"{prefix}status: {status}\n")
         if long:
-            ctx.out(
-                "extended_status: done\nboot_status_code: enabled-by-generator\n"
-                f"last_update: {last_update}\ndetail: {detail}\nerrors: []\nrecoverable_errors: {{}}\n"
+            errors = "".join(f"\n\t- {e}" for e in report["errors"]) or " []"
+            recoverable = (
+                "".join(
+                    f"\n{kind}:" + "".join(f"\n\t- {m.replace(chr(10), ' ')}" for m in messages)
+                    for kind, messages in report["recoverable_errors"].items()
+                )
+                or " {}"
             )
-        return 0
-    stages = cloudinit.stages(machine)
-    details = {
-        "datasource": detail.split()[0].lower().replace("datasource", ""),
-        "boot_status_code": "enabled-by-generator",
-        "status": "done",
-        "extended_status": "done",
-        "detail": detail,
-        "errors": [],
-        "recoverable_errors": {},
-        "last_update": last_update,
-        **stages,
-        "stage": None,
-    }
-    ctx.out(json.dumps(details, indent=2, sort_keys=True, separators=(",", ": ")) + "\n")
-    return 0
+            ctx.out(
+                f"extended_status: {extended}\nboot_status_code: enabled-by-generator\n"
+                f"last_update: {report['last_update']}\ndetail: {report['detail']}\nerrors:{errors}\n"
+                f"recoverable_errors:{recoverable}\n"
+            )
+        return code
+    ctx.out(json.dumps(report, indent=2, sort_keys=True, separators=(",", ": ")) + "\n")
+    return code
 
 
 # The top-level keys of /run/cloud-init/instance-data.json (cloud-init docs, cli.rst: query --list-keys).
@@ -82,9 +83,32 @@ QUERY_KEYS = (
 )
 
 
+def _user_supplied(ctx: Context) -> dict:
+    """What query.py adds to instance-data: the user-data, vendor-data and merged config as read by root,
+    redacted for anyone else (sources.REDACT_SENSITIVE_VALUE)."""
+    files = {
+        "userdata": "/var/lib/cloud/instance/user-data.txt",
+        "vendordata": "/var/lib/cloud/instance/vendor-data.txt",
+        "combined_cloud_config": "/run/cloud-init/combined-cloud-config.json",
+    }
+    if not ctx.is_root:
+        return {key: f"<redacted for non-root user> file:{path}" for key, path in files.items()}
+    found: dict = {}
+    for key, path in files.items():
+        try:
+            text = ctx.machine.fs.read(path)
+        except FsError:
+            text = None
+        if key == "combined_cloud_config":
+            found[key] = json.loads(text) if text else None
+        else:
+            found[key] = text if text is not None else ""
+    return found
+
+
 def _cloud_init_query(ctx: Context, args: list[str]) -> int:
     """cloud-init query (cmd/query.py): a string as it is, anything else as util.json_dumps writes it."""
-    data = cloudinit.instance_data(ctx.machine)
+    data = {**cloudinit.instance_data(ctx.machine), **_user_supplied(ctx)}
     flags = {a for a in args if a.startswith("-")}
     unknown = flags - {"-a", "--all", "--list-keys"}
     if unknown:
@@ -222,6 +246,65 @@ def _cloud_init_clean(ctx: Context, args: list[str]) -> int:
     return 0
 
 
+def _cloud_init_schema(ctx: Context, args: list[str]) -> int:
+    """cloud-init schema (config/schema.py handle_schema_args, 24.3): --system checks the instance's
+    processed user-data (root only), -c FILE a file of one's own; errors on stderr, exit 1."""
+    system = "--system" in args
+    path = None
+    for i, arg in enumerate(args):
+        if arg in ("-c", "--config-file") and i + 1 < len(args):
+            path = args[i + 1]
+        elif arg.startswith("--config-file="):
+            path = arg.split("=", 1)[1]
+    if system == (path is not None):
+        ctx.err("Error: Expected one of --config-file or --system arguments\n")
+        return 1
+    fs = ctx.machine.fs
+    if system:
+        if not ctx.is_root:
+            ctx.err("Error: Unable to read system userdata or vendordata as non-root user. Try using sudo.\n")
+            return 1
+        instance = f"/var/lib/cloud/instances/{cloudinit.instance_id(ctx.machine)}"
+        path = f"{instance}/cloud-config.txt"
+        if fs.is_file(path) and not fs.read(path) and fs.is_file(f"{instance}/user-data.txt"):
+            if fs.read(f"{instance}/user-data.txt"):
+                path = f"{instance}/user-data.txt"  # ignored raw user-data: report on it
+    try:
+        text = fs.read(path, ctx.cwd, ctx.uid)
+    except FsError:
+        ctx.err(f"Error: Config file {path} does not exist")
+        return 1
+    if not text:
+        ctx.out(f"Empty 'cloud-config' found at {path}. Nothing to validate.\n")
+        return 0
+    label = "user-data"
+    found: list[str] = []
+    if not text.startswith("#cloud-config"):
+        if system:
+            return 0  # a script or another part type: not cloud-config, nothing to check
+        found.append(f'format-l1.c1: File {path} needs to begin with "#cloud-config"')
+    else:
+        config, warnings = cloudconfig.load(text)
+        if warnings and "Invalid format at line" in warnings[0]:
+            where = warnings[0].split("Invalid format at line ", 1)[1]
+            line, column = where.split(":", 1)[0].split(" column ")
+            problem = warnings[0].split(': "', 1)[1].rstrip('"')
+            found.append(f"format-l{line}.c{column}: File {path} is not valid YAML. {problem}")
+        elif warnings:
+            ctx.out(f"Invalid {label}\n")
+            ctx.err(f"Error: cloud-config {path} is not a YAML dict.\n")
+            ctx.err(f"Error: Invalid schema: {label}\n")
+            return 1
+        else:
+            found = cloudconfig.problems(config)
+    if found:
+        ctx.out(f"Invalid {label} {path}\n")
+        ctx.err(f"Error: {cloudconfig.schema_error_text(found)}\n\nError: Invalid schema: {label}\n")
+        return 1
+    ctx.out(f"Valid schema {path if not system else label}\n")
+    return 0
+
+
 @command(
     "cloud-init",
     man="""
@@ -234,6 +317,8 @@ cloud-init - the tool behind a cloud image's first-boot configuration
   cloud-init clean [--logs] [--machine-id] [--seed] [--reboot] [-c all|network|ssh_config]
                                       forget this instance (root), so the next boot is a first boot:
                                       the way to prepare a template before cloning it
+  cloud-init schema --system          is the instance's user-data valid cloud-config? (root)
+  cloud-init schema -c FILE           the same for a file of your own, before launching with it
   cloud-init --version                /usr/bin/cloud-init and the package version
 
 Installed on Ubuntu cloud images and server installs; a bare-metal desktop may not have it.
@@ -245,13 +330,14 @@ def cloud_init(ctx: Context, argv: list[str]) -> int:
         ctx.out(f"/usr/bin/cloud-init {cloudinit.VERSION}\n")
         return 0
     handlers = {"status": _cloud_init_status, "query": _cloud_init_query, "clean": _cloud_init_clean}
+    handlers["schema"] = _cloud_init_schema
     if args and args[0] in handlers:
         return handlers[args[0]](ctx, args[1:])
     if not args:
         return _argparse_error(ctx, "the following arguments are required: subcommand")
     if args[0].startswith("-"):
         return _argparse_error(ctx, f"unrecognized arguments: {args[0]}")
-    if args[0] in (*SUBCOMMANDS, "schema"):
+    if args[0] in SUBCOMMANDS:
         ctx.err(f"cloud-init {args[0]}: this stage runs at boot; the simulator does not run it by hand\n")
         return 1
     choices = ", ".join(f"'{c}'" for c in (*SUBCOMMANDS, "status", "schema"))

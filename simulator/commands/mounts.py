@@ -15,7 +15,7 @@ import random
 import string
 from dataclasses import dataclass
 
-from simulator import layout
+from simulator import layout, mounting
 from simulator.commands import MAN_PAGES, Context, command
 from simulator.commands.options import UsageError, gnu, parse
 from simulator.filesystem import DEFAULT_EPOCH, FsError
@@ -183,6 +183,10 @@ def mount_table(machine) -> list[Mount]:
             12,
         )
     )
+    for disk in mounting.volume_disks(machine):  # mounted volumes (whole disks), as they were mounted
+        if disk.get("mount"):
+            source = f"/dev/{disk['name']}"
+            table.append(Mount(source, disk["mount"], disk["fstype"], "rw,relatime", *fs_usage(disk)))
     return table
 
 
@@ -370,6 +374,9 @@ SYSTEM_MOUNTS = ("/", "/boot", "/boot/efi")
 def _mount_one(ctx: Context, device: str, target: str) -> int:
     """Mount one disk filesystem (libmount's messages; 32 is its "mount failure" status)."""
     machine = ctx.machine
+    volume = mounting.find_disk(machine, device, ctx.cwd)
+    if volume is not None:
+        return _mount_volume(ctx, volume, device, target)
     part = layout.fstab_device(machine, device) or find_device(ctx, device)
     if part is None and device.partition("=")[0] in ("UUID", "LABEL", "PARTUUID", "PARTLABEL"):
         # libmount resolves a tag before any mount(2): MNT_ERR_NOSOURCE, "can't find", MNT_EX_USAGE
@@ -387,6 +394,25 @@ def _mount_one(ctx: Context, device: str, target: str) -> int:
     part["mount"] = target
     part.pop("last_mount", None)
     part.pop("checked", None)  # mounted since its last check
+    return 0
+
+
+def _mount_volume(ctx: Context, disk: dict, device: str, target: str) -> int:
+    """An attached volume (a whole disk, simulator/mounting.py): its files come into the tree at `target`."""
+    if not ctx.machine.fs.is_dir(target, ctx.cwd):
+        ctx.err(f"mount: {target}: mount point does not exist.\n")
+        return 32
+    if disk.get("mount"):
+        ctx.err(f"mount: {target}: {device} already mounted on {disk['mount']}.\n")
+        return 32
+    if not disk.get("fstype"):
+        ctx.err(
+            f"mount: {target}: wrong fs type, bad option, bad superblock on /dev/{disk['name']}, missing "
+            "codepage or helper program, or other error.\n"
+            "       dmesg(1) may have more information after failed mount system call.\n"
+        )
+        return 32
+    mounting.mount(ctx.machine, disk, ctx.machine.fs.resolve(target, ctx.cwd))
     return 0
 
 
@@ -419,6 +445,7 @@ def _mount_all(ctx: Context) -> int:
     up: 0 when every one mounted (or failed with nofail), 32 when none did, 64 when some did."""
     succeeded = failed = 0
     mounted = {p["mount"] for d in ctx.machine.disks for p in d["parts"] if p.get("mount")}
+    mounted |= {d["mount"] for d in mounting.volume_disks(ctx.machine) if d.get("mount")}
     for device, target, fstype, options in layout.fstab_entries(ctx.machine):
         if fstype == "swap" or "noauto" in options or target in mounted:
             continue
@@ -444,6 +471,7 @@ mount - mount a filesystem; without arguments, list what is mounted
   mount -a               mount every filesystem of /etc/fstab not yet mounted (root)
   mount /srv             mount what /etc/fstab names for /srv (or for that device)
   mount /dev/vdb1 /srv   mount a device on a directory
+  mount /dev/vdb /data   mount an attached volume's filesystem (made by mkfs.ext4 on the whole disk)
 """,
 )
 @gnu("at:l", {"all": "a", "types=": "t", "show-labels": "l"})
@@ -507,6 +535,17 @@ def umount(ctx: Context, opts, operands: list[str]) -> int:
     status = 0
     for operand in operands:
         path = operand.rstrip("/") or operand[:1]
+        volume = next(
+            (
+                d
+                for d in mounting.volume_disks(ctx.machine)
+                if d.get("mount") and path in (d["mount"], f"/dev/{d['name']}")
+            ),
+            None,
+        )
+        if volume is not None and ctx.is_root and not _covers(volume["mount"], ctx.cwd):
+            mounting.unmount(ctx.machine, volume)  # its files go back onto the volume
+            continue
         table = mount_table(ctx.machine)  # as the previous operand left it
         found = next((m for m in table if path and (m.target == path or m.source == operand)), None)
         if found is None:

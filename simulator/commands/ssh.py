@@ -16,7 +16,7 @@ import hashlib
 import hmac
 import ipaddress
 
-from simulator import lan
+from simulator import cloudlab, lan
 from simulator.commands import Context, command
 from simulator.filesystem import FsError
 from simulator.keys import KEY_LABELS, fingerprint, parse_key
@@ -148,7 +148,7 @@ DESCRIPTION
 )
 def ssh(ctx: Context, argv: list[str]) -> int:
     args = argv[1:]
-    user, port, strict, quiet = ctx.user, "22", "ask", False
+    user, port, strict, quiet, identity = ctx.user, "22", "ask", False, None
     while args and args[0].startswith("-") and len(args[0]) > 1:
         option = args.pop(0)
         letters = option[1:]
@@ -167,6 +167,8 @@ def ssh(ctx: Context, argv: list[str]) -> int:
                 return 255
             if letter == "l":
                 user = value
+            elif letter == "i":
+                identity = value
             elif letter == "p":
                 port = value
             elif letter == "o" and value.lower().startswith("stricthostkeychecking"):
@@ -180,7 +182,12 @@ def ssh(ctx: Context, argv: list[str]) -> int:
     if "@" in destination:
         user, destination = destination.rsplit("@", 1)
     network = getattr(ctx.machine, "network", None)
-    found = network.find(destination) if network is not None else None
+    world = getattr(network, "world", None)
+    routed = cloudlab.route(world, ctx.machine, destination, "tcp", int(port) if port.isdigit() else 22)
+    if routed == "timeout":
+        ctx.err(f"ssh: connect to host {destination} port {port}: Connection timed out\n")
+        return 255
+    found = routed or (network.find(destination) if network is not None else None)
     if found is None and _is_ipv4(destination):
         # An address needs no lookup: nobody answers ARP for it on a link (EHOSTUNREACH after ARP gives
         # up), or the packets go to the gateway and nothing comes back (connect() times out).
@@ -216,7 +223,8 @@ def ssh(ctx: Context, argv: list[str]) -> int:
             ctx.err("Host key verification failed.\n")
             return 255
         request["new"] = True
-        address = destination if _is_ipv4(destination) else network.address(name)  # where ssh connected
+        # where ssh connected: the address given, or the one the name resolved to
+        address = destination if routed or _is_ipv4(destination) else network.address(name)
         request["fingerprint"] = fingerprint(blob)
         request["question"] = (
             f"The authenticity of host '{destination} ({address})' can't be established.\n"
@@ -224,9 +232,18 @@ def ssh(ctx: Context, argv: list[str]) -> int:
         )
         if strict in ("no", "off", "accept-new"):
             request.pop("question")
-    if target.users.get(user) is None:
+    key_line = routed and cloudlab.authorized_key(
+        ctx.machine, ctx.env.get("HOME", "/root"), target, user, identity
+    )
+    if target.users.get(user) is None or (routed and not key_line):  # cloud images take keys only
         ctx.err(f"{user}@{destination}: Permission denied (publickey).\n")
         return 255
+    refusal = cloudlab.forced_message(key_line) if key_line else None
+    if refusal is not None:  # the key's forced command runs instead: echo, sleep 10, exit 142
+        ctx.out(refusal + "\n\n")
+        if not remote_command:
+            ctx.err(f"Connection to {destination} closed.\n")
+        return 142
     ctx.effects["ssh"] = request
     return 0
 
