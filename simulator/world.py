@@ -59,9 +59,10 @@ class World:
             machine.network = network
 
     @classmethod
-    def new(cls, scenario_id: str, seed: int | None = None) -> World:
+    def new(cls, scenario_id: str, seed: int | None = None, machine: dict | None = None) -> World:
+        """The scenario's world; `machine` adds to the learner's machine spec (a quiz question's disk)."""
         scenario = load_scenario(scenario_id)
-        spec = dict(scenario["machine"])
+        spec = {**scenario["machine"], **(machine or {})}
         if seed is not None:
             spec["seed"] = seed
         machines = {}
