@@ -637,8 +637,8 @@ def test_the_family_name_virtio_is_told_apart_from_a_module():
 
     assert detail("drivers", "answer-guest-drivers", "virtio") == (
         False,
-        'Read your answer "virtio": virtio is the family of this hypervisor\'s drivers; name one module of it, '
-        "as lsmod lists it.",
+        'Read your answer "virtio": virtio is the family of this hypervisor\'s drivers; '
+        "name one module of it, as lsmod lists it.",
     )
     assert detail("disk", "answer-disk-driver", "virtio") == (
         False,
