@@ -4,12 +4,12 @@ import re
 
 from flask import Blueprint, abort, g, jsonify, redirect, request, url_for
 
-from simulator import list_scenarios, load_scenario
+from simulator import load_scenario
 from simulator.checks import TITLES
 from simulator.completion import complete as complete_line
 from simulator.editing import NoEditor
 from simulator.shell import INTERRUPT, MAX_LINE
-from web import lab_store
+from web import lab_path, lab_store
 from web.auth import current_owner, safe_next
 from web.db import get_db
 from web.errors import error_page, http_error
@@ -77,15 +77,19 @@ def owned_lab(scenario_id: str) -> dict:
     return lab
 
 
+@bp.app_template_global("next_lab_after")
+def next_lab_after(scenario_id: str) -> dict | None:
+    """What a finished lab offers next (asked only when it is finished: it reads every lab of the learner)."""
+    return lab_path.next_lab_after(get_db(), scenario_id)
+
+
+bp.app_template_global("solution_unlocked")(lab_path.solution_unlocked)
+
+
 @bp.get("/")
 def index():
-    labs = lab_store.labs_by_scenario(get_db(), g.user.id) if g.user else {}
-    rows = []
-    for scenario in list_scenarios():
-        lab = labs.get(scenario["id"])
-        grade = lab_store.load_world(lab).grade() if lab else None
-        rows.append({"scenario": scenario, "grade": grade})
-    return render("labs/index.html", "labs/_list.html", rows=rows)
+    path = lab_path.lab_path(get_db(), g.user.id if g.user else None)
+    return render("labs/index.html", "labs/_list.html", path=path, next_lab=path.next())
 
 
 @bp.get("/<scenario_id>")
@@ -104,7 +108,9 @@ def start(scenario_id):
     lab_store.start_lab(get_db(), owner.id, scenario_id)
     if request.form.get("next"):
         return redirect(safe_next(request.form["next"]), 303)
-    return redirect(url_for("labs.show", scenario_id=scenario_id, _anchor="command-line"), 303)
+    # No #command-line: on a phone the lab opens on its story and tasks (static/app.js focuses the
+    # command line where the terminal sits beside them).
+    return redirect(url_for("labs.show", scenario_id=scenario_id), 303)
 
 
 @bp.post("/<scenario_id>/run")
@@ -129,7 +135,6 @@ def run(scenario_id):
         grade=entry.grade,
         grade_changed=entry.grade_changed,
         only_tasks=_shown_tasks(),
-        next_lab=lab_store.next_lab(scenario["id"]),
         entry={
             "id": entry.id,
             "prompt": entry.prompt,
@@ -183,7 +188,6 @@ def editor(scenario_id):
         grade=view.grade,
         reply=reply,
         only_tasks=_shown_tasks(),
-        next_lab=lab_store.next_lab(scenario["id"]),
         entry={"id": reply.id, "prompt": "", "line": "", "stdout": "", "stderr": reply.result.stderr},
     )
 
@@ -230,7 +234,7 @@ def reset(scenario_id):
     scenario_or_404(scenario_id)
     lab = owned_lab(scenario_id)
     lab_store.reset_lab(get_db(), lab["id"], scenario_id)
-    return redirect(url_for("labs.show", scenario_id=scenario_id, _anchor="command-line"), 303)
+    return redirect(url_for("labs.show", scenario_id=scenario_id), 303)
 
 
 def _shown_tasks() -> set[str]:
@@ -249,7 +253,6 @@ def _tasks_response(scenario, view, focus: str):
         grade=view.grade,
         focus=focus,
         only_tasks=_shown_tasks(),
-        next_lab=lab_store.next_lab(scenario["id"]),
     )
 
 
