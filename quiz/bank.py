@@ -395,3 +395,23 @@ def _schema_message(error: jsonschema.ValidationError, where: list[Any], instanc
     if len(message) > 160:
         message = message[:157] + "..."
     return f"{prefix}{message}"
+
+
+def check_question(
+    raw: dict[str, Any], area: str, scenario_checks: Mapping[str, Set[str]] | None = None, **defaults: str
+) -> tuple[Question | None, list[str]]:
+    """One question as a bank file would hold it (the YAML keys), checked by the same schema and rules
+    as the banks: (question, []) when valid, else (None, every problem). For the browser editor."""
+    document = {"area": area, "author": "editor", "licence": "editor", "questions": [raw]}
+    problems = [
+        _schema_message(error, list(error.absolute_path)[2:], raw)
+        if list(error.absolute_path)[:1] == ["questions"]
+        else _schema_message(error, list(error.absolute_path), document)
+        for error in _schema_validator().iter_errors(document)
+    ]
+    if problems:
+        return None, list(dict.fromkeys(problems))
+    fields = {"area": area, "author": "GuestLab contributors", "licence": "CC-BY-SA-4.0", **defaults}
+    question = _build_question(raw, fields, "")
+    problems = _BankLoader(scenario_checks)._semantic_problems(question)
+    return (None, problems) if problems else (question, [])

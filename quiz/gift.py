@@ -1,38 +1,35 @@
 """Moodle GIFT export and import, for teachers who keep their quizzes in Moodle.
 
-The escaping follows Moodle's own GIFT filter (question/format/gift/format.php): `~ = # { } :` and the
-backslash itself are escaped with a backslash, a newline is written as `\\n`. Import takes the subset we
-can grade (single and multiple choice, true/false, short answer) and reports everything else, one reason
-per question; imported text stays text, and is shown through render.markdown_to_html, which escapes HTML.
+Both follow Moodle's own GIFT filter (question/format/gift/format.php, Moodle 4.x): `~ = # { } :` and the
+backslash are escaped with a backslash, a newline is `\\n`; a text may start with its format (`[html]`,
+`[moodle]`, `[plain]`, `[markdown]`; Moodle's default is `[moodle]`, and answers and feedback take the
+question text's format unless they name one); `// [id:...] [tag:...]` comment lines carry the id number and
+tags (Moodle 3.6+), `$CATEGORY:` switches category. Import reads what Moodle writes, reports every block it
+leaves out with its lines, and notes whatever it reads differently (quiz.moodle_import decides that).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 
-from quiz.model import AREAS, FillAnswer, Option, Question
+from quiz.model import AREAS, FillAnswer, Question
+from quiz.moodle_import import (
+    MOODLE_FORMATS,
+    Answer,
+    Draft,
+    Importer,
+    ImportResult,
+    Refused,
+    Remark,
+    Text,
+    category_of_area,
+)
 
 SPECIAL = "~=#{}:"
-TEXT_FORMATS = ("markdown", "moodle", "html", "plain")
-WEIGHT = re.compile(r"%(-?\d+(?:\.\d+)?)%")
+WEIGHT = re.compile(r"%(-?\d+(?:\.\d*)?)%")
 TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
-OPTION_IDS = "abcdefghijklmnopqrstuvwxyz"
-MOODLE_WILDCARD = re.compile(r"(?<!\\)\*+")
-
-
-@dataclass(frozen=True)
-class Rejected:
-    """A question the import left out: the line it starts on, its ::title:: if any, and why."""
-
-    line: int
-    title: str
-    reason: str
-
-
-class _Refused(ValueError):
-    """A question block we will not import; the message is the reason shown to the teacher."""
+ID_OR_TAG = re.compile(r"\[(id|tag):((?:\\.|[^\]\\])*)\]")
 
 
 def escape_gift(text: str) -> str:
@@ -43,14 +40,26 @@ def escape_gift(text: str) -> str:
     return out.replace("\n", "\\n")
 
 
-def _gift_text(text: str) -> str:
-    """An answer or feedback text: a leading `[` would read as a format name, so name one."""
-    return ("[markdown]" if text.startswith("[") else "") + escape_gift(text)
+def percent(fraction: float) -> str:
+    """A fraction as Moodle writes a weight: 0.3333333 -> 33.33333, 1 -> 100."""
+    return f"{fraction * 100:.5f}".rstrip("0").rstrip(".")
 
 
 def right_share(question: Question) -> str:
     """Each right option's percentage in Moodle multiple choice: 100 split evenly, as Moodle writes it."""
-    return f"{100 / max(1, len(question.correct_option_ids)):.5f}".rstrip("0").rstrip(".")
+    return percent(1 / max(1, len(question.correct_option_ids)))
+
+
+def option_fractions(question: Question) -> list[float]:
+    """Each option's share of the mark in Moodle: kept from an import, else an even split of 100% among
+    the right options of a multiple-answer question and -100% for each wrong one (a wrong pick cancels a
+    right one, the nearest Moodle gets to all-or-nothing); 100% / 0% in a single-answer one."""
+    right = max(1, len(question.correct_option_ids))
+    if question.type == "single":
+        default = [1.0 if o.correct else 0.0 for o in question.options]
+    else:
+        default = [1 / right if o.correct else -1.0 for o in question.options]
+    return [d if o.fraction is None else o.fraction for o, d in zip(question.options, default, strict=True)]
 
 
 def moodle_short_answers(fill: FillAnswer) -> list[str]:
@@ -60,42 +69,111 @@ def moodle_short_answers(fill: FillAnswer) -> list[str]:
     return [a.replace("*", "\\*") for a in answers]
 
 
-def _export_question(question: Question) -> str | None:
-    head = f"::{escape_gift(question.id)}::[markdown]{escape_gift(question.stem)}{{\n"
-    tail = f"\t####{escape_gift(question.explanation)}\n}}" if question.explanation else "}"
-    if question.type in ("single", "multiple"):
-        share = right_share(question)
-        lines = []
-        for option in question.options:
-            if question.type == "single":
-                mark = "=" if option.correct else "~"
-            else:
-                mark = f"~%{share}%" if option.correct else "~%-100%"
-            feedback = f"#{_gift_text(option.explanation)}" if option.explanation else ""
-            lines.append(f"\t{mark}{_gift_text(option.text)}{feedback}\n")
-        return head + "".join(lines) + tail
-    if question.type == "fill" and question.fill and question.fill.exact:
-        answers = moodle_short_answers(question.fill)
-        return head + "".join(f"\t={escape_gift(a)}\n" for a in answers) + tail
+def wildcard_of(pattern: str) -> str | None:
+    """A pattern that import made from a Moodle wildcard answer, written back as one; else None."""
+    literals = [re.sub(r"\\(.)", r"\1", bit) for bit in pattern.split(".*")]
+    if ".*".join(re.escape(literal) for literal in literals) != pattern:
+        return None
+    return "*".join(literal.replace("*", "\\*") for literal in literals)
+
+
+def short_answer_remarks(question: Question, case_rule: bool) -> tuple[list[str], list[str]]:
+    """Moodle's short answers for a fill question and what is lost on the way; `case_rule` says whether
+    the format can carry case sensitivity (Moodle XML can, GIFT cannot)."""
+    fill = question.fill or FillAnswer()
+    answers = moodle_short_answers(fill)
+    lost = []
+    for pattern in fill.patterns:
+        wildcard = wildcard_of(pattern)
+        if wildcard is None:
+            lost.append(f"the pattern {pattern!r} is left out: Moodle short answers take only * wildcards")
+        else:
+            answers.append(wildcard)
+    if fill.case_sensitive and not case_rule:
+        lost.append("GIFT cannot mark a short answer case-sensitive: Moodle will accept any case")
+    return answers, lost
+
+
+def export_remarks(question: Question) -> list[str]:
+    """Where Moodle will grade this question differently from GuestLab."""
+    if question.type != "multiple":
+        return []
+    weights = ", ".join(
+        f"{o.id} {percent(f)}%" for o, f in zip(question.options, option_fractions(question), strict=True)
+    )
+    return [
+        f"Moodle gives partial credit ({weights}, never below 0); GuestLab gives the mark only for exactly "
+        "the right options"
+    ]
+
+
+def skip_reason(question: Question) -> str | None:
+    """Why a question cannot be exported at all, or None."""
+    if question.type == "lab":
+        return "a lab question needs the simulator, which Moodle does not have"
+    if question.type == "fill":
+        answers, _ = short_answer_remarks(question, case_rule=True)
+        if not answers:
+            return "a fill question with only regular expressions: Moodle short answers cannot take them"
+    if question.type not in ("single", "multiple", "fill"):
+        return f"unknown question type {question.type!r}"
     return None
 
 
-def export_gift(questions: Iterable[Question]) -> str:
-    """GIFT text for Moodle. Lab questions and fill questions with only patterns are skipped, each
-    with a comment line; fill patterns, case sensitivity and whitespace folding cannot be expressed
-    in GIFT (Moodle's short answers ignore case and take exact text with `*` wildcards).
-    Multiple choice gives each right option an equal share of 100% and each wrong one -100%.
-    """
-    blocks = []
-    for question in questions:
-        text = _export_question(question)
-        if text is not None:
-            blocks.append(text)
-        elif question.type == "lab":
-            blocks.append(f"// lab question {question.id} skipped: needs the simulator")
+def _gift_text(text: str, text_format: str) -> str:
+    """An answer or feedback text: a leading `[` would read as a format name, so name its format."""
+    return (f"[{text_format}]" if text.startswith("[") else "") + escape_gift(text)
+
+
+def _id_and_tags(question: Question) -> str:
+    tags = [*question.terms, f"difficulty-{question.difficulty}"]
+    bits = [f"[id:{question.id}]"] + [f"[tag:{tag}]" for tag in tags]
+    return "// " + " ".join(b.replace("\n", " ") for b in bits) + "\n"
+
+
+def _export_question(question: Question, remarks: list[Remark]) -> str:
+    fmt = question.text_format
+    head = f"{_id_and_tags(question)}::{escape_gift(question.id)}::[{fmt}]{escape_gift(question.stem)}{{\n"
+    tail = f"\t####{_gift_text(question.explanation, fmt)}\n}}" if question.explanation else "}"
+    if question.type == "fill":
+        answers, lost = short_answer_remarks(question, case_rule=False)
+        remarks.extend(Remark(0, question.id, reason) for reason in lost)
+        return head + "".join(f"\t={escape_gift(a)}\n" for a in answers) + tail
+    lines = []
+    for option, fraction in zip(question.options, option_fractions(question), strict=True):
+        if question.type == "single" and fraction == 1:
+            mark = "="
         else:
-            blocks.append(f"// {question.type} question {question.id} skipped: no exact answer to export")
-    return "\n\n".join(blocks) + "\n"
+            mark = "~" if fraction == 0 else f"~%{percent(fraction)}%"
+        feedback = f"#{_gift_text(option.explanation, fmt)}" if option.explanation else ""
+        lines.append(f"\t{mark}{_gift_text(option.text, fmt)}{feedback}\n")
+    return head + "".join(lines) + tail
+
+
+def by_area(questions: Iterable[Question]) -> dict[str, list[Question]]:
+    """Questions grouped by knowledge area, areas in the model's order, unknown areas last."""
+    groups: dict[str, list[Question]] = {area: [] for area in AREAS}
+    for question in questions:
+        groups.setdefault(question.area, []).append(question)
+    return {area: group for area, group in groups.items() if group}
+
+
+def export_gift(questions: Iterable[Question]) -> tuple[str, list[Remark]]:
+    """GIFT text for Moodle, one `$CATEGORY:` per knowledge area, and the report: every question left
+    out and why, and every one Moodle will grade differently. The report heads the file as comments too.
+    """
+    blocks, remarks = [], []
+    for area, group in by_area(questions).items():
+        blocks.append(f"$CATEGORY: {category_of_area(area)}")
+        for question in group:
+            reason = skip_reason(question)
+            if reason:
+                remarks.append(Remark(0, question.id, f"not exported: {reason}"))
+                continue
+            blocks.append(_export_question(question, remarks))
+            remarks.extend(Remark(0, question.id, r) for r in export_remarks(question))
+    header = "".join(f"// {r.title}: {r.reason}\n" for r in remarks)
+    return (header + "\n" if header else "") + "\n\n".join(blocks) + "\n", remarks
 
 
 def _live(text: str) -> list[bool]:
@@ -117,12 +195,14 @@ def _find(text: str, chars: str, start: int = 0) -> int:
 
 
 def _split_at_markers(text: str, markers: str) -> list[tuple[str, str]]:
-    """Split an answer list at unescaped marker characters: [(marker, body), ...]."""
+    """Split an answer list at unescaped marker characters: [(marker, body), ...]. Text before the first
+    marker is an answer too, with the marker "" (Moodle reads `{Grant ~Lee}` and `{Grant}` that way)."""
     live = _live(text)
     cuts = [i for i, char in enumerate(text) if live[i] and char in markers]
-    if not cuts or text[: cuts[0]].strip():
-        raise _Refused("the answers must each start with = or ~")
-    return [(text[c], text[c + 1 : end]) for c, end in zip(cuts, cuts[1:] + [len(text)], strict=True)]
+    ends = cuts[1:] + [len(text)] if cuts else []
+    items = [(text[c], text[c + 1 : end]) for c, end in zip(cuts, ends, strict=True)]
+    lead = text[: cuts[0]] if cuts else text
+    return ([("", lead)] if lead.strip() else []) + items
 
 
 def _unescape(text: str) -> str:
@@ -144,93 +224,58 @@ def _unescape(text: str) -> str:
     return "".join(out)
 
 
-def _plain(raw: str) -> str:
-    """Text from escaped GIFT: a leading [format] dropped, escapes undone, trimmed."""
+def _text(raw: str, default: str) -> Text:
+    """A text from escaped GIFT: its leading [format] if it names one (else `default`), escapes undone."""
     raw = raw.strip()
     match = re.match(r"\[(\w+)\]", raw)
-    if match and match.group(1) in TEXT_FORMATS:
-        raw = raw[match.end() :]
-    return _unescape(raw).strip()
+    if match and match.group(1) in MOODLE_FORMATS:
+        return Text(_unescape(raw[match.end() :]).strip(), match.group(1))
+    return Text(_unescape(raw).strip(), default)
 
 
-def _text_and_feedback(body: str) -> tuple[str, str]:
+def _text_and_feedback(body: str, default: str) -> tuple[Text, Text]:
     cut = _find(body, "#")
     if cut < 0:
-        return _plain(body), ""
-    return _plain(body[:cut]), _plain(body[cut + 1 :])
+        return _text(body, default), Text("", default)
+    return _text(body[:cut], default), _text(body[cut + 1 :], default)
 
 
-def _split_weight(body: str) -> tuple[float | None, str]:
+def _weight(body: str) -> tuple[float | None, str]:
     body = body.strip()
     match = WEIGHT.match(body)
-    return (float(match.group(1)), body[match.end() :]) if match else (None, body)
+    return (float(match.group(1)) / 100, body[match.end() :]) if match else (None, body)
 
 
-def _choice_question(answers: str, fields: dict) -> Question:
-    items = _split_at_markers(answers, "~=")
-    if len(items) < 2:
-        raise _Refused("a choice question needs at least two answers")
-    if len(items) > len(OPTION_IDS):
-        raise _Refused(f"more than {len(OPTION_IDS)} answers")
-    single = any(mark == "=" for mark, _ in items)
-    options, right_weights = [], []
-    for option_id, (mark, body) in zip(OPTION_IDS, items, strict=False):
-        weight, body = (100.0, body) if mark == "=" else _split_weight(body)
-        weight = weight or 0.0
-        if single and 0 < weight < 100:
-            raise _Refused("partial-credit answers are not supported in single-answer questions")
-        text, feedback = _text_and_feedback(body)
-        if not text:
-            raise _Refused("an answer is empty")
-        options.append(Option(id=option_id, text=text, correct=weight > 0, explanation=feedback))
-        if weight > 0:
-            right_weights.append(weight)
-    if single and len(right_weights) != 1:
-        raise _Refused("a single-answer question needs exactly one right answer (=)")
-    if not single and (not right_weights or round(sum(right_weights) / 100, 2) != 1):
-        raise _Refused("the weights of the right answers must add up to 100%")
-    return Question(
-        type="single" if single else "multiple", options=tuple(options), choose=len(right_weights), **fields
-    )
+def _choice_answers(answers: str, fmt: str) -> list[Answer]:
+    out = []
+    for mark, body in _split_at_markers(answers, "~="):
+        fraction, body = (1.0, body) if mark == "=" else _weight(body)
+        text, feedback = _text_and_feedback(body, fmt)
+        out.append(Answer(text, fraction or 0.0, feedback))
+    return out
 
 
-def _true_false_question(answers: str, fields: dict) -> Question:
-    parts = []
-    rest = answers
+def _true_false_answers(answers: str, fmt: str) -> list[Answer]:
+    parts, rest = [], answers
     while len(parts) < 2 and (cut := _find(rest, "#")) >= 0:
         parts.append(rest[:cut])
         rest = rest[cut + 1 :]
     parts.append(rest)
-    answer, wrong_feedback, right_feedback = (_plain(p) for p in parts + [""] * (3 - len(parts)))
-    truth = TRUE_FALSE[answer]
-    feedback_true, feedback_false = (
-        (right_feedback, wrong_feedback) if truth else (wrong_feedback, right_feedback)
-    )
-    options = (
-        Option(id="true", text="True", correct=truth, explanation=feedback_true),
-        Option(id="false", text="False", correct=not truth, explanation=feedback_false),
-    )
-    return Question(type="single", options=options, **fields)
+    answer, wrong, right = (_text(p, fmt) for p in parts + [""] * (3 - len(parts)))
+    truth = TRUE_FALSE[answer.text]
+    return [
+        Answer(Text("true"), float(truth), right if truth else wrong),
+        Answer(Text("false"), float(not truth), wrong if truth else right),
+    ]
 
 
-def _short_answer_question(answers: str, fields: dict) -> Question:
-    exact, patterns = [], []
+def _short_answers(answers: str, fmt: str) -> list[Answer]:
+    out = []
     for _, body in _split_at_markers(answers, "="):
-        weight, body = _split_weight(body)
-        if weight is not None and 0 < weight < 100:
-            raise _Refused("partial-credit short answers are not supported")
-        if weight is not None and weight <= 0:
-            continue
-        answer, _ = _text_and_feedback(body)
-        if MOODLE_WILDCARD.search(answer):
-            bits = MOODLE_WILDCARD.split(answer)
-            patterns.append(".*".join(re.escape(b.replace("\\*", "*")) for b in bits))
-        elif answer:
-            exact.append(answer.replace("\\*", "*"))
-    if not exact and not patterns:
-        raise _Refused("a short-answer question needs at least one right answer")
-    fill = FillAnswer(exact=tuple(exact), patterns=tuple(patterns), case_sensitive=False)
-    return Question(type="fill", fill=fill, **fields)
+        fraction, body = _weight(body)
+        text, feedback = _text_and_feedback(body, fmt)
+        out.append(Answer(text, 1.0 if fraction is None else fraction, feedback))
+    return out
 
 
 def _last_general_feedback(answers: str) -> int:
@@ -239,52 +284,45 @@ def _last_general_feedback(answers: str) -> int:
     return starts[-1] if starts else -1
 
 
-def _parse_block(text: str, fields: dict) -> Question:
-    """One question block (comments removed, name already taken off) to a Question, or _Refused."""
+def _kind(answers: str) -> str:
+    """The question type as Moodle tells it from the answer block."""
+    if not answers:
+        return "essay"
+    if answers.startswith("#"):
+        return "numerical"
+    if _find(answers, "~") >= 0:
+        return "multichoice"
+    if _find(answers, "=") >= 0 and "->" in answers:
+        return "matching"
+    cut = _find(answers, "#")
+    return "truefalse" if (answers[:cut] if cut >= 0 else answers).strip() in TRUE_FALSE else "shortanswer"
+
+
+def _draft(text: str, draft: Draft) -> Draft:
+    """Fill a Draft (line, id number, tags and category already set) from one question's GIFT text."""
+    draft.name, text = _title(text)
     start, end = _find(text, "{"), _find(text, "}")
     if start < 0 and end < 0:
-        raise _Refused("a description (no answers) is not a question")
+        raise Refused("a description (no answers) is not a question")
     if start < 0 or end < start:
-        raise _Refused("the braces { } do not match")
+        raise Refused("the braces { } do not match")
     before, answers, after = text[:start], text[start + 1 : end], text[end + 1 :]
     if _find(after, "{}") >= 0:
-        raise _Refused("more than one answer block")
-    stem = _plain(before + ("_____" + after if after.strip() else ""))
-    if not stem:
-        raise _Refused("the question has no text")
-    explanation = ""
+        raise Refused("more than one answer block")
+    draft.stem = _text(before + ("_____" + after if after.strip() else ""), "moodle")
+    fmt = draft.stem.format
     if (cut := _last_general_feedback(answers)) >= 0:
-        answers, explanation = answers[:cut], _plain(answers[cut + 4 :])
+        answers, draft.general_feedback = answers[:cut], _text(answers[cut + 4 :], fmt)
     answers = answers.strip()
-    fields = {**fields, "stem": stem, "explanation": explanation}
-    if not answers:
-        raise _Refused("essay questions are not supported: GuestLab grades every answer itself")
-    if answers.startswith("#"):
-        raise _Refused("numerical questions are not supported")
-    if _find(answers, "~") >= 0:
-        return _choice_question(answers, fields)
-    if _find(answers, "=") >= 0 and "->" in answers:
-        raise _Refused("matching questions are not supported")
-    cut = _find(answers, "#")
-    if (answers[:cut] if cut >= 0 else answers).strip() in TRUE_FALSE:
-        return _true_false_question(answers, fields)
-    return _short_answer_question(answers, fields)
-
-
-def _blocks(text: str) -> Iterable[tuple[int, str]]:
-    """(first line number, text) of each question: separated by blank lines, `//` comment lines dropped."""
-    lines: list[str] = []
-    first = 0
-    for number, line in enumerate(text.split("\n") + [""], start=1):
-        if line.strip():
-            if not lines:
-                first = number
-            lines.append("" if line.strip().startswith("//") else line)
-            continue
-        block = "\n".join(lines).strip()
-        lines = []
-        if block and not block.startswith("$CATEGORY:"):
-            yield first, block
+    draft.kind = _kind(answers)
+    if draft.kind == "multichoice":
+        draft.single = _find(answers, "=") >= 0
+        draft.answers = _choice_answers(answers, fmt)
+    elif draft.kind == "truefalse":
+        draft.answers = _true_false_answers(answers, fmt)
+    elif draft.kind == "shortanswer":
+        draft.answers = _short_answers(answers, fmt)
+    return draft
 
 
 def _title(block: str) -> tuple[str, str]:
@@ -296,12 +334,64 @@ def _title(block: str) -> tuple[str, str]:
         (i for i in range(2, len(block) - 1) if block[i : i + 2] == "::" and live[i] and live[i + 1]), -1
     )
     if close < 0:
-        raise _Refused("the question name is not closed with ::")
+        raise Refused("the question name is not closed with ::")
     return _unescape(block[2:close]).strip(), block[close + 2 :].strip()
 
 
-def _slug(title: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", title.casefold()).strip("-")[:80].strip("-")
+def _id_and_tags_of(comment: str) -> tuple[str, list[str]]:
+    idnumber, tags = "", []
+    for kind, value in ID_OR_TAG.findall(comment):
+        value = re.sub(r"\\(.)", r"\1", value).strip()
+        if kind == "id":
+            idnumber = value
+        else:
+            tags.append(value)
+    return idnumber, tags
+
+
+def _read(text: str, importer: Importer) -> None:
+    """Feed each question to the importer: blocks end at blank lines; `//` lines are comments (with id and
+    tags); a `$CATEGORY:` line switches category for what follows, even without a blank line after it."""
+    category, idnumber, tags, lines, first = "", "", [], [], 0
+
+    def flush(last: int) -> bool:
+        draft = Draft(first, "", "", Text(), idnumber=idnumber, tags=tuple(tags), category=category)
+        draft.last_line = last
+        try:
+            return importer.add(_draft("\n".join(lines).strip(), draft))
+        except Refused as reason:
+            importer.reject(first, draft.name, str(reason), last)
+            return True
+
+    for number, line in enumerate(text.split("\n") + [""], start=1):
+        stripped = line.strip()
+        if stripped.startswith("//"):
+            found_id, found_tags = _id_and_tags_of(stripped)
+            idnumber, tags = found_id or idnumber, tags + found_tags
+            continue
+        if stripped and not stripped.startswith("$CATEGORY:"):
+            first = first or number
+            lines.append(line)
+            continue
+        if lines and not flush(number - 1):
+            return
+        if stripped:
+            category = _unescape(stripped[len("$CATEGORY:") :]).strip()
+        idnumber, tags, lines, first = "", [], [], 0
+
+
+def decode_upload(text: object, max_bytes: int) -> str | Remark:
+    """Text from an upload or a form: UTF-8 (a byte-order mark dropped), within `max_bytes`; else why not."""
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError:
+            return Remark(0, "", "the file is not UTF-8 text")
+    if not isinstance(text, str):
+        return Remark(0, "", "the file is not text")
+    if len(text.encode("utf-8", "surrogatepass")) > max_bytes:
+        return Remark(0, "", f"the file is larger than {max_bytes} bytes")
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def import_gift(
@@ -312,40 +402,17 @@ def import_gift(
     *,
     author: str = "GIFT import",
     licence: str = "unknown",
-) -> tuple[list[Question], list[Rejected]]:
-    """Questions read from GIFT text, all in `area`, and the ones left out with a reason each.
-
-    Ids come from the ::title:: (made into a slug) or else from the line number. Short answers become
-    case-insensitive fill questions, as Moodle's are. Never raises: unreadable input is rejected.
+    taken: Iterable[str] = (),
+) -> ImportResult:
+    """Questions read from GIFT text, those left out with a reason each, and notes on what was read
+    differently. Questions go to the area their `$CATEGORY:` names, else to `area`. Ids come from
+    `[id:]`, else the ::title::, else the line, made unique against `taken`. Never raises.
     """
     if area not in AREAS:
-        return [], [Rejected(0, "", f"unknown area {area!r}")]
-    if isinstance(text, bytes):
-        try:
-            text = text.decode("utf-8")
-        except UnicodeDecodeError:
-            return [], [Rejected(0, "", "the file is not UTF-8 text")]
-    if not isinstance(text, str):
-        return [], [Rejected(0, "", "the file is not text")]
-    if len(text.encode("utf-8", "surrogatepass")) > max_bytes:
-        return [], [Rejected(0, "", f"the file is larger than {max_bytes} bytes")]
-    questions: list[Question] = []
-    rejected: list[Rejected] = []
-    seen: set[str] = set()
-    for line, block in _blocks(text.replace("\r\n", "\n").replace("\r", "\n")):
-        title = ""
-        try:
-            title, body = _title(block)
-            qid = _slug(title) or f"gift-line-{line}"
-            if qid in seen:
-                raise _Refused(f"a question named {qid!r} is already in this file")
-            if len(questions) >= max_questions:
-                reason = f"more than {max_questions} questions: the rest were left out"
-                rejected.append(Rejected(line, title, reason))
-                break
-            fields = {"id": qid, "area": area, "author": author, "licence": licence}
-            questions.append(_parse_block(body, fields))
-            seen.add(qid)
-        except _Refused as reason:
-            rejected.append(Rejected(line, title, str(reason)))
-    return questions, rejected
+        return ImportResult(rejected=[Remark(0, "", f"unknown area {area!r}")])
+    decoded = decode_upload(text, max_bytes)
+    if isinstance(decoded, Remark):
+        return ImportResult(rejected=[decoded])
+    importer = Importer(area, set(taken), max_questions, author, licence)
+    _read(decoded, importer)
+    return importer.result

@@ -22,6 +22,7 @@ TERMS = {
 }
 
 TYPES = ("single", "multiple", "fill", "lab")
+TEXT_FORMATS = ("markdown", "html")
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,8 @@ class Option:
     text: str
     correct: bool
     explanation: str
+    fraction: float | None = None
+    """Moodle's share of the mark (1.0 = 100%) when the option came from Moodle with one; export keeps it."""
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,8 @@ class Question:
     scenario: str | None = None
     checks: tuple[str, ...] = ()
     source_file: str = ""
+    text_format: str = "markdown"
+    """How stem, explanation and option texts are written: "markdown" (the banks) or "html" (from Moodle)."""
 
     @property
     def correct_option_ids(self) -> frozenset[str]:

@@ -664,7 +664,7 @@ BASE = [
         size=1592,
         essential=True,
         pocket="noble-updates",
-        sbin=("tune2fs", "e2label"),
+        sbin=("tune2fs", "e2label", "e2fsck"),
         description=" The ext2, ext3 and ext4 file systems are successors of the original ext\n"
         ' ("extended") file system. They are the main file system types used for\n'
         " hard disks on Debian and other Linux systems.",
@@ -1072,6 +1072,37 @@ GUESTS = [
 ]
 
 HOSTS = [
+    _p(
+        "xfsprogs",
+        "6.6.0-1ubuntu2",
+        "Utilities for managing the XFS filesystem",
+        section="admin",
+        size=3856,
+        sbin=("xfs_admin",),
+        description=" A set of commands to use the XFS filesystem, including mkfs.xfs.\n"
+        " .\n"
+        " XFS is a high performance journaling filesystem which originated\n"
+        " on the SGI IRIX platform.",
+        homepage="https://xfs.wiki.kernel.org/",
+    ),
+    _p(
+        "gpg",
+        "2.4.4-2ubuntu17",
+        "GNU Privacy Guard -- minimalist public key operations",
+        section="utils",
+        priority="optional",
+        size=1720,
+        pocket="noble",
+        bin=("gpg",),
+        source="gnupg2",
+        description=" GnuPG is GNU's tool for secure communication and data storage.\n"
+        " It can be used to encrypt data and to create digital signatures.\n"
+        " .\n"
+        " This package contains /usr/bin/gpg itself, and is useful on its own\n"
+        " only for public key operations (encryption, signature verification,\n"
+        " listing OpenPGP certificates, etc).",
+        homepage="https://www.gnupg.org/",
+    ),
     _p(
         "libvirt-clients",
         "10.0.0-2ubuntu8.4",

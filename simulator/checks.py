@@ -2,17 +2,20 @@
 
 A check is `check(world, params, answer) -> (passed, detail)`: it never looks at the commands typed, so every
 valid way to reach the goal passes, and its detail says in plain words what it looked at and what it found.
+A check that can see a fix half done returns a third value, the share of its points that earns (0 to 1).
 """
 
 from __future__ import annotations
 
 import functools
+import ipaddress
 import re
 from collections.abc import Callable
 
+from simulator import cloning, layout, pgp
 from simulator.filesystem import FsError
 from simulator.hardware import PLATFORMS
-from simulator.keys import KEY_NAMES, MACHINE_ID, host_key_fingerprints
+from simulator.keys import KEY_NAMES, MACHINE_ID, fingerprint, host_key_fingerprints, parse_key
 
 CHECKS: dict[str, Callable] = {}
 TITLES: dict[str, str] = {}
@@ -508,3 +511,341 @@ def domain_cloned(world, params, answer):
     if clone["state"] != "running":
         return False, f"{name} is defined (MAC {clone['mac']}) but {clone['state']}."
     return True, f"{name} is running with its own MAC address {clone['mac']}."
+
+
+# The cloned-guest checks: each compares the clone with its source as the scenario made it (so that a
+# change made to the source by mistake does not count as the clone's), accepts whatever way reached the
+# state, and gives partial credit (a third value, the share of the points) for a fix half done.
+
+
+def _pristine(world) -> dict:
+    return cloning.pristine_identity(world.scenario["source"])
+
+
+def _hosts_names(machine) -> set[str]:
+    """The names /etc/hosts gives an address of this machine (127.0.1.1 or its own), as getaddrinfo finds."""
+    try:
+        text = machine.fs.read("/etc/hosts")
+    except FsError:
+        return set()
+    own = {"127.0.1.1", *(nic.get("ipv4") for nic in machine.nics)}
+    names = set()
+    for line in text.splitlines():
+        fields = line.split("#")[0].split()
+        if len(fields) > 1 and fields[0] in own:
+            names.update(name.lower() for name in fields[1:])
+    return names
+
+
+@check("hostname", "The clone has a host name of its own, now and after a reboot, that it can resolve")
+def clone_hostname(world, params, answer):
+    machine = world.machine
+    old = _pristine(world)["hostname"]
+    static, running = _static_hostname(machine), machine.hostname
+    if not static:
+        return False, "Looked at /etc/hostname: it is missing or empty, so the next boot has no name.", 0.0
+    if static == old:
+        if running != old:
+            return (
+                False,
+                (
+                    f"The running host name is {running}, but /etc/hostname still says {old}: the change is "
+                    "transient and the next boot brings the source's name back."
+                ),
+                0.0,
+            )
+        return False, f"Looked at /etc/hostname and the running host name: both {old}, the source's.", 0.0
+    if running != static:
+        return (
+            False,
+            (f"/etc/hostname says {static}, but the running host name is still {running} (until a reboot)."),
+            0.5,
+        )
+    if static.lower() not in _hosts_names(machine) and static.split(".")[0].lower() not in _hosts_names(
+        machine
+    ):
+        return (
+            False,
+            (
+                f"The host name is {static} now and after a reboot, but /etc/hosts does not name it (its "
+                f'127.0.1.1 line), so sudo warns "unable to resolve host {static}".'
+            ),
+            0.5,
+        )
+    return True, f"Host name {static}, running, in /etc/hostname and in /etc/hosts; the source's is {old}."
+
+
+@check("machine-id", "The clone has a machine ID of its own in /etc/machine-id")
+def clone_machine_id(world, params, answer):
+    current, old = world.machine.machine_id(), _pristine(world)["machine_id"]
+    if current in ("", "uninitialized"):
+        return False, (
+            f"Looked at /etc/machine-id: {'empty' if not current else 'uninitialized'}. systemd writes a new "
+            "ID there at the next boot (or systemd-machine-id-setup does now); until then there is none."
+        )
+    if not MACHINE_ID.fullmatch(current):
+        return False, f'Looked at /etc/machine-id: "{current}", which is not 32 lowercase hex digits.'
+    if current == old:
+        return False, f"Looked at /etc/machine-id: {current}, still the source's ID."
+    return True, f"Looked at /etc/machine-id: {current}, the source's is {old}."
+
+
+@check("dbus-machine-id", "D-Bus reads the clone's new machine ID")
+def clone_dbus_machine_id(world, params, answer):
+    fs, old = world.machine.fs, _pristine(world)["machine_id"]
+    current = world.machine.machine_id()
+    path = "/var/lib/dbus/machine-id"
+    try:
+        dbus = fs.read(path).strip()
+    except FsError:
+        return False, f"Looked at {path}: it is missing (D-Bus falls back to /etc/machine-id, but "
+        "dbus-uuidgen --ensure would write a new random ID there, not the machine's)."
+    link = " (a link to /etc/machine-id)" if fs.lstat(path).kind == "symlink" else ""
+    if dbus == old:
+        return False, f"Looked at {path}{link}: {dbus}, still the source's ID."
+    if not MACHINE_ID.fullmatch(dbus):
+        return False, f'Looked at {path}{link}: "{dbus}", not a machine ID.'
+    if dbus != current:
+        return False, f"{path} says {dbus}, /etc/machine-id {current or 'nothing'}: they disagree.", 0.5
+    return True, f"Looked at {path}{link}: {dbus}, the same new ID as /etc/machine-id."
+
+
+@check("ssh-host-keys", "Every SSH host key is new, and each private key matches its .pub")
+def clone_ssh_host_keys(world, params, answer):
+    fs, old = world.machine.fs, _pristine(world)["ssh"]
+    good, problems = [], []
+    for kind in KEY_NAMES:
+        path = f"/etc/ssh/ssh_host_{kind}_key"
+        try:
+            private = parse_key(fs.read(path)) if fs.stat(path).size else None
+        except FsError:
+            private = None
+        try:
+            public = parse_key(fs.read(path + ".pub"))
+        except FsError:
+            public = None
+        if private is None:
+            problems.append(f"{kind}: no private key")
+        elif fingerprint(private[0]) == old.get(kind):
+            problems.append(f"{kind}: still the source's key")
+        elif public is None:
+            problems.append(f"{kind}: a new private key but no {path}.pub")
+        elif public[0] != private[0]:
+            problems.append(f"{kind}: {path}.pub does not match the private key")
+        else:
+            good.append(kind)
+    if problems:
+        return False, "Looked at /etc/ssh/ssh_host_*_key: " + "; ".join(problems) + ".", len(good) / 3
+    return True, "Looked at /etc/ssh/ssh_host_*_key: rsa, ecdsa and ed25519 all new, each with its .pub."
+
+
+@check("pgp-key", "The clone has an OpenPGP key of its own, and not the source's secret key")
+def clone_pgp_key(world, params, answer):
+    machine = world.machine
+    home = pgp.home(machine, "root")
+    secrets, old = pgp.secret_fingerprints(machine.fs, home), set(_pristine(world)["pgp"])
+    kept, own = secrets & old, secrets - old
+    if kept and own:
+        return (
+            False,
+            (
+                f"Root's keyring (sudo gpg -K) has a key of its own ({sorted(own)[0]}) but still the "
+                f"source's secret key {sorted(kept)[0]}: the clone can still sign as its source."
+            ),
+            0.5,
+        )
+    if kept:
+        return False, f"Root's keyring (sudo gpg -K) holds the source's secret key {sorted(kept)[0]}.", 0.0
+    if not own:
+        return (
+            False,
+            (
+                "The source's secret key is gone from root's keyring, but the clone has none of its own "
+                "(sudo gpg -K lists nothing)."
+            ),
+            0.5,
+        )
+    return True, f"Root's keyring holds a secret key of the clone's own ({sorted(own)[0]}), not the source's."
+
+
+def _netplan_entry(machine, nic: dict) -> dict | None:
+    """The ethernets entry of /etc/netplan that configures this NIC at the next boot."""
+    from simulator.commands.netplan import read_netplan
+
+    loaded = read_netplan(machine.fs)
+    if isinstance(loaded, str):
+        return None
+    permanent = nic.get("hwmac", nic["mac"])
+    for key, settings in ((loaded[0].get("network") or {}).get("ethernets") or {}).items():
+        if not isinstance(settings, dict):
+            continue
+        match = settings.get("match") or {}
+        name = nic.get("hwname", nic["name"])
+        if key == name or str(match.get("macaddress", "")).lower() == permanent or match.get("name") == name:
+            return settings
+    return None
+
+
+def _boot_network(machine, nic: dict) -> tuple[str, str]:
+    """(MAC, IPv4 or "dhcp" or "") the NIC will have after a reboot, from netplan."""
+    settings = _netplan_entry(machine, nic) or {}
+    mac = str(settings.get("macaddress", "")).lower() or nic.get("hwmac", nic["mac"])
+    addresses = [a for a in settings.get("addresses") or [] if isinstance(a, str) and "." in a]
+    if addresses and not settings.get("dhcp4"):
+        address = addresses[0].split("/")[0]
+    else:
+        address = "dhcp" if settings.get("dhcp4") else ""
+    return mac, address
+
+
+@check("mac-address", "The clone's NIC has a MAC address of its own, now and after a reboot")
+def clone_mac_address(world, params, answer):
+    machine = world.machine
+    nic = machine.nics[0]
+    old = _pristine(world)["mac"]
+    taken = {n["mac"] for name, m in world.machines.items() if m is not machine for n in m.nics}
+    now, (later, _) = nic["mac"], _boot_network(machine, nic)
+    if now in taken and later in taken:
+        return False, f"{nic['name']} has {now}, the source's MAC address, and keeps it after a reboot.", 0.0
+    if now in taken:
+        return (
+            False,
+            (
+                f"{nic['name']} still has {now} (the source's); netplan gives it {later} once applied "
+                "(netplan apply) or at the next boot."
+            ),
+            0.5,
+        )
+    if later in taken:
+        return (
+            False,
+            (
+                f"{nic['name']} has {now} now, but nothing keeps it: after a reboot it is {later} again "
+                "(set macaddress: in netplan, or change it at the hypervisor)."
+            ),
+            0.5,
+        )
+    return True, f"{nic['name']} has {now}, its own, also after a reboot (the source's is {old})."
+
+
+@check("ip-address", "The clone has an IPv4 address of its own on the network, now and after a reboot")
+def clone_ip_address(world, params, answer):
+    machine = world.machine
+    nic = machine.nics[0]
+    others = {n.get("ipv4") for name, m in world.machines.items() if m is not machine for n in m.nics}
+    network = ipaddress.ip_interface(f"{_pristine(world)['ipv4']}/{nic['prefix']}").network
+    now, (_, later) = nic["ipv4"], _boot_network(machine, nic)
+    gateway = nic["gateway"]
+
+    def problem(address: str) -> str:
+        if address == "dhcp":
+            return ""
+        if not address:
+            return "no address"
+        if address in others:
+            return f"{address}, the source's"
+        if address == gateway or ipaddress.ip_address(address) not in network:
+            return f"{address}, not a host address of {network} beside the gateway {gateway}"
+        return ""
+
+    wrong_now, wrong_later = problem(now), problem(later)
+    if wrong_now and wrong_later:
+        return False, f"{nic['name']} has {wrong_now}, now and after a reboot (netplan).", 0.0
+    if wrong_now:
+        return False, f"{nic['name']} has {wrong_now} now; netplan gives it {later} once applied.", 0.5
+    if wrong_later:
+        return (
+            False,
+            (f"{nic['name']} has {now} now, but netplan gives it {wrong_later} at the next boot."),
+            0.5,
+        )
+    kind = "by DHCP" if later == "dhcp" else f"{later} in netplan"
+    return True, f"{nic['name']} has {now}, its own in {network} ({kind} after a reboot)."
+
+
+def _data_filesystems(machine) -> list[dict]:
+    """The partitions with a filesystem UUID that the running clone can change (not /, /boot or the ESP)."""
+    system = ("/", "/boot", "/boot/efi")
+    return [
+        p
+        for d in machine.disks
+        for p in d["parts"]
+        if p["fstype"] in ("ext4", "xfs") and (p.get("mount") or p.get("last_mount")) not in system
+    ]
+
+
+@check("filesystem-uuid", "The clone's data filesystems have UUIDs of their own, and /etc/fstab follows them")
+def clone_filesystem_uuid(world, params, answer):
+    """Each data filesystem earns its share: all of it when its UUID is new and fstab mounts it by that,
+    half when the UUID is new but fstab still names the old one (or it is not mounted again)."""
+    machine = world.machine
+    old = _pristine(world)["uuids"]
+    wanted, failed = layout.boot_mounts(machine)
+    found, credit = [], 0.0
+    for part in _data_filesystems(machine):
+        name = f"/dev/{part['name']} ({part['fstype']})"
+        stale = [spec for spec, target in failed if target == (part.get("mount") or part.get("last_mount"))]
+        if part["uuid"] == old.get(part["name"]):
+            found.append(f"{name} still has the source's UUID {part['uuid']}")
+        elif stale:
+            found.append(
+                f"{name} has a new UUID, but /etc/fstab still names {stale[0]}: the next boot waits for it "
+                "and stops in emergency mode"
+            )
+            credit += 0.5
+        elif part["name"] not in wanted or not part.get("mount"):
+            found.append(f"{name} has a new UUID, but is not mounted by /etc/fstab (mount -a)")
+            credit += 0.5
+        else:
+            credit += 1
+    parts = _data_filesystems(machine)
+    if found:
+        return False, "Looked at blkid and /etc/fstab: " + "; ".join(found) + ".", credit / len(parts)
+    listed = ", ".join(f"{p['name']} {p['uuid']}" for p in parts)
+    return True, f"Looked at blkid and /etc/fstab: {listed}, new, named by /etc/fstab and mounted."
+
+
+@check("boots", "The clone comes up after a reboot, not in emergency mode")
+def clone_boots(world, params, answer):
+    machine = world.machine
+    if machine.emergency:
+        waiting = ", ".join(target for _, target in machine.emergency)
+        return False, f"The clone is in emergency mode: the boot waited in vain for {waiting}."
+    _, failed = layout.boot_mounts(machine)
+    if failed:
+        waiting = ", ".join(f"{spec} ({target})" for spec, target in failed)
+        return False, f"/etc/fstab names {waiting}, which no disk has: a reboot would stop in emergency mode."
+    keys = [k for k in KEY_NAMES if machine.fs.exists(f"/etc/ssh/ssh_host_{k}_key")]
+    if not keys:
+        return False, "There are no SSH host keys: after a reboot sshd exits (no hostkeys available)."
+    return True, "Every /etc/fstab filesystem is there and sshd has host keys: a reboot comes up."
+
+
+def _accounts(machine) -> set[str]:
+    """The account names /etc/passwd lists."""
+    try:
+        return {line.split(":")[0] for line in machine.fs.read("/etc/passwd").splitlines() if ":" in line}
+    except FsError:
+        return set()
+
+
+@check("no-collateral", "The application's files, the users and the source machine are as they were")
+def clone_no_collateral(world, params, answer):
+    machine, source = world.machine, world.source
+    spec = world.scenario["source"]
+    files = []
+    for path, content in spec.get("files", {}).items():
+        try:
+            if machine.fs.read(path) != content:
+                files.append(f"{path} was changed")
+        except FsError:
+            files.append(f"{path} is missing")
+    gone = sorted(_accounts(source) - _accounts(machine))
+    users = [f"the account{'s' if len(gone) > 1 else ''} {_listing(gone)} gone"] if gone else []
+    pristine = _pristine(world)
+    moved = [key for key, value in cloning.identity(source).items() if value != pristine[key]]
+    changed = [*files, *users] + ([f"the source's {_listing(moved)} changed"] if moved else [])
+    if changed:
+        share = sum(not found for found in (files, users, moved)) / 3
+        return False, "Found: " + "; ".join(changed) + ".", share
+    return True, "The application's files and the accounts are as they were, and the source is untouched."

@@ -198,6 +198,17 @@ class FileSystem:
                 parent, _, name = path.rpartition("/")
                 self.children.get(parent or "/", set()).discard(name)
 
+    def rebase(self, base: dict[str, Node]) -> None:
+        """Save this tree from now on as its differences from `base`, sharing base's nodes where this tree
+        holds equal ones (see _own)."""
+        _base_index(base)  # marks base's nodes as shared
+        self.version += 1
+        self.base = base
+        for path, node in self.nodes.items():
+            same = base.get(path)
+            if same is not None and same is not node and same == node:
+                self.nodes[path] = same
+
     def _own(self, path: str, node: Node) -> Node:
         """The node at `path`, about to change: made this filesystem's own first if it is a shared one."""
         self.version += 1

@@ -184,7 +184,7 @@ def _install_ssh_config(machine) -> None:
 def _disk_layout(machine) -> tuple[str, list[tuple[int, int, str, str, str, str | None]]]:
     """The boot disk and its partitions (number, size, fstype, fsver, label, mountpoint)."""
     platform = machine.spec["platform"]
-    if machine.kind == "vm" and platform in CLOUD_IMAGES:
+    if machine.kind == "vm" and platform in CLOUD_IMAGES and machine.spec.get("image") != "installer":
         root = 25 * GIB - 4 * MIB - 106 * MIB - 913 * MIB - 2 * MIB
         parts = [
             (1, root, "ext4", "1.0", "cloudimg-rootfs", "/"),
@@ -308,6 +308,68 @@ def fstab_swap_entries(machine) -> list[str]:
         if "noauto" not in (fields[3].split(",") if len(fields) > 3 else []) and fields[0] not in found:
             found.append(fields[0])
     return found
+
+
+def fstab_entries(machine) -> list[tuple[str, str, str, list[str]]]:
+    """(device, mount point, type, options) of each /etc/fstab line, as libmount reads them."""
+    fs = machine.fs
+    if not fs.is_file("/etc/fstab"):
+        return []
+    entries = []
+    for line in fs.read("/etc/fstab").splitlines():
+        fields = line.split()
+        if len(fields) < 3 or fields[0].startswith("#"):
+            continue
+        entries.append((fields[0], fields[1], fields[2], fields[3].split(",") if len(fields) > 3 else []))
+    return entries
+
+
+def fstab_device(machine, spec: str) -> dict | None:
+    """The partition an fstab device names: UUID=, LABEL=, PARTUUID= or a /dev path (a udev link too)."""
+    parts = [p for d in machine.disks for p in d["parts"]]
+    key, _, value = spec.partition("=")
+    if key in ("UUID", "LABEL", "PARTUUID") and value:
+        return next((p for p in parts if p.get(key.lower()) == value.strip('"')), None)
+    for prefix, field in (("/dev/disk/by-uuid/", "uuid"), ("/dev/disk/by-label/", "label")):
+        if spec.startswith(prefix):
+            return next((p for p in parts if p.get(field) == spec[len(prefix) :]), None)
+    if spec.startswith("/dev/disk/by-partuuid/"):
+        return next((p for p in parts if p["partuuid"] == spec.rpartition("/")[2]), None)
+    return next((p for p in parts if f"/dev/{p['name']}" == spec), None)
+
+
+def boot_mounts(machine) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """What the next boot would mount ({partition name: mount point}) and the fstab entries it would wait
+    for in vain (device, mount point), from /etc/fstab as it stands."""
+    wanted: dict[str, str] = {}
+    failed = []
+    for spec, target, fstype, options in fstab_entries(machine):
+        if fstype == "swap" or target == "/" or "noauto" in options:
+            continue
+        part = fstab_device(machine, spec)
+        if part is not None:
+            wanted.setdefault(part["name"], target)
+        elif "nofail" not in options:
+            failed.append((spec, target))
+    return wanted, failed
+
+
+def mount_at_boot(machine) -> list[tuple[str, str]]:
+    """What systemd-fstab-generator's mount units do at boot: each fstab filesystem is mounted where its
+    device exists. Returns the (device, mount point) whose device never appears and that are not
+    `nofail`: local-fs.target depends on them, so the boot ends in emergency mode. The root filesystem is
+    the kernel's (root= on its command line) and swap has its own units."""
+    if machine.kind == "container" or not machine.fs.is_file("/etc/fstab"):
+        return []
+    wanted, failed = boot_mounts(machine)
+    for disk in machine.disks:
+        for part in disk["parts"]:
+            if part["mount"] != "/":
+                if part["mount"] and part["name"] not in wanted:
+                    part["last_mount"] = part["mount"]
+                part["mount"] = wanted.get(part["name"])
+                part.pop("checked", None)  # the boot's fsck pass does not count as `e2fsck -f`
+    return failed
 
 
 def fstab_swaps(machine) -> list[str]:

@@ -7,8 +7,11 @@ everything else (/proc, /sys, /dev/kvm, command output) is derived from it, so n
 from __future__ import annotations
 
 import functools
+import json
 import random
 import uuid
+from collections.abc import Mapping
+from types import MappingProxyType
 
 from simulator import accounts, layout, packages, procfs
 from simulator.filesystem import DEFAULT_EPOCH, FileSystem, FsError
@@ -55,7 +58,12 @@ class Machine:
         }
         self.platform: Platform = platform
         self.cpu: Cpu = CPUS[self.spec["cpu"]]
-        base = layout.base_tree(platform.kind != "container")
+        # A scenario's machine is saved against a fresh install of its spec; any other against its image.
+        self.over_install = saved_fs is not None and saved_fs.get("over") == "install"
+        if self.over_install:
+            base = _installed_tree(_install_key(self.spec))
+        else:
+            base = layout.base_tree(platform.kind != "container")
         self.fs = FileSystem(base) if saved_fs is None else FileSystem.from_dict(saved_fs, base)
         self.hostname = self.spec["hostname"]
         self.virt_enabled = self.spec.get("virt_enabled", True)  # the firmware's VT-x / AMD-V switch
@@ -69,10 +77,13 @@ class Machine:
         self.disks: list[dict] = []
         self.swaps: list[str] = []  # the active swap areas, in the order they were turned on
         self.setup: dict | None = None  # the firmware setup screen, while open: its unsaved settings
+        # the fstab (device, mount point) pairs whose devices never appeared: the boot is in emergency mode
+        self.emergency: list[list[str]] = []
         self.package_changes: dict[str, str] = {}  # what apt/dpkg changed since the image: name -> state
         # what the hypervisor keeps for this guest (time sync, guest properties); on a KVM host, libvirt's
         # state (its domains and leases: libvirt.py)
         self.hypervisor: dict = {}
+        self._users: tuple | None = None  # (filesystem, its version, the users it gave)
         self._hook()
 
     # Randomness and time: a counter-keyed generator and a counter clock keep the state tiny and replayable.
@@ -98,20 +109,23 @@ class Machine:
         return _groups(uid, self.minimal_image)
 
     @property
-    def users(self) -> dict[str, dict]:
+    def users(self) -> Mapping[str, dict]:
         """getpwnam's view: /etc/passwd as it stands (users added later included), over the image's
         accounts, so that a damaged file never loses root or the learner."""
+        if self._users is not None and self._users[:2] == (self.fs, self.fs.version):
+            return self._users[2]  # read many times a command (the prompt, ~, ls -l's owners)
         table = accounts.user_table(minimal=self.minimal_image)
         try:
             text = self.fs.read("/etc/passwd")
         except FsError:
-            return table
+            text = ""
         for line in text.splitlines():
             fields = line.split(":")
             if len(fields) == 7 and fields[0] and fields[2].isdigit() and fields[3].isdigit():
                 uid, gid, home, shell = int(fields[2]), int(fields[3]), fields[5], fields[6]
                 table[fields[0]] = {"uid": uid, "gid": gid, "home": home, "shell": shell}
-        return table
+        self._users = (self.fs, self.fs.version, MappingProxyType(table))
+        return self._users[2]
 
     @property
     def minimal_image(self) -> bool:
@@ -230,13 +244,25 @@ class Machine:
             self.rename_nic(nic, nic.get("hwname", nic["name"]))
             nic.pop("down", None)
             nic.pop("mtu", None)
+        self._configure_network()
         layout.boot_log(self)
         layout.udev_disk_links(self)
+        self.emergency = [list(failure) for failure in layout.mount_at_boot(self)]
         self.swaps = layout.fstab_swaps(self)
         if self.spec["platform"] != "docker" and not MACHINE_ID.fullmatch(self.machine_id()):
             self.fs.add_file("/etc/machine-id", self.initial_machine_id()[0] + "\n", mode=0o444)
         for name in layout.boot_modules(self):
             self.load_with_dependencies(name)
+
+    def _configure_network(self) -> None:
+        """systemd-networkd applies netplan's rendering at boot: addresses, and any MAC address set there."""
+        if self.kind == "container" or not self.fs.is_dir("/etc/netplan"):
+            return
+        from simulator.commands.netplan import apply_config, read_netplan  # the same reading netplan does
+
+        loaded = read_netplan(self.fs)
+        if not isinstance(loaded, str):
+            apply_config(self, loaded[0])
 
     def rename_nic(self, nic: dict, name: str) -> None:
         """`ip link set IF name NEW`: its /sys/class/net entry moves; `hwname` remembers the boot name."""
@@ -314,10 +340,15 @@ class Machine:
             "disks": [{**disk, "parts": [dict(part) for part in disk["parts"]]} for disk in self.disks],
             "swaps": list(self.swaps),
             "setup": dict(self.setup) if self.setup is not None else None,
+            **({"emergency": [list(f) for f in self.emergency]} if self.emergency else {}),
             "packages": dict(self.package_changes),
             "hypervisor": dict(self.hypervisor),
-            "fs": _without_derived(self.fs.to_dict()),
+            "fs": self._saved_fs(),
         }
+
+    def _saved_fs(self) -> dict:
+        fs = _without_derived(self.fs.to_dict())
+        return {**fs, "over": "install"} if self.over_install else fs
 
     def _reference_modules(self) -> list[str]:
         """/proc/modules order (newest first) of a plain boot: what the saved list is compared with."""
@@ -340,6 +371,7 @@ class Machine:
         machine.disks = data["disks"]
         machine.swaps = list(data.get("swaps", []))
         machine.setup = data["setup"]
+        machine.emergency = [list(f) for f in data.get("emergency", [])]
         layout.modules_sysfs(machine, machine.modules)  # /sys/module and /dev/disk: rebuilt, not saved
         layout.udev_disk_links(machine)
         machine.package_changes = dict(data.get("packages", {}))
@@ -351,10 +383,21 @@ class Machine:
         return machine
 
     @classmethod
-    def create(cls, spec: dict) -> Machine:
+    def create(cls, spec: dict, over_install: bool = False) -> Machine:
+        """A freshly installed machine. `over_install` saves it as its differences from a fresh install of
+        its spec (seed aside): a scenario's lab then stores a few nodes, not its whole installed system,
+        so every command loads and saves it in a fraction of the time."""
         machine = cls(spec)
         machine.install()
+        if over_install:
+            machine.save_over_install()
         return machine
+
+    def save_over_install(self) -> None:
+        """Save this machine from now on as its differences from a fresh install of its spec."""
+        if not self.over_install:
+            self.fs.rebase(_installed_tree(_install_key(self.spec)))
+            self.over_install = True
 
 
 def _compact_modules(modules: list[str], reference: list[str]) -> list[str] | dict:
@@ -381,6 +424,18 @@ def _expand_modules(saved: list[str] | dict, reference: list[str]) -> list[str]:
 def _derived(path: str) -> bool:
     """What the kernel and udev rebuild from the state (/sys/module, /dev/disk): never saved."""
     return path == "/dev/disk" or path.startswith(("/dev/disk/", "/sys/module/"))
+
+
+def _install_key(spec: dict) -> str:
+    return json.dumps({**spec, "seed": 0}, sort_keys=True)
+
+
+@functools.cache
+def _installed_tree(key: str) -> dict:
+    """The files of a fresh install of a spec (seed 0), less what is rebuilt on load: made once per
+    process for each scenario machine, and the same in every process (tests/simulator check it)."""
+    machine = Machine.create(json.loads(key))
+    return {path: node for path, node in machine.fs.nodes.items() if not _derived(path)}
 
 
 def _without_derived(fs: dict) -> dict:

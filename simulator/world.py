@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from simulator import firmware, layout, libvirt, packages
+from simulator import cloning, emergency, firmware, layout, libvirt, packages
 from simulator.checks import CHECKS, TITLES
 from simulator.commands.ssh import add_known_host
 from simulator.editing import NoEditor, Session
@@ -66,16 +66,24 @@ class World:
         if seed is not None:
             spec["seed"] = seed
         machines = {}
-        if "source" in scenario:
-            source = Machine.create(dict(scenario["source"]))
+        if scenario.get("clone") == "disk-copy":  # the source's whole disk, booted as a second machine
+            source = cloning.template(dict(scenario["source"]))
+            source.save_over_install()
             machines["source"] = source
-            spec.update(clone_identity(source))
-        machine = Machine.create(spec)
+            machine = cloning.disk_copy(source, spec)  # saved over the same install as its source
+        else:
+            if "source" in scenario:
+                source = Machine.create(dict(scenario["source"]), over_install=True)
+                machines["source"] = source
+                spec.update(clone_identity(source))
+            machine = Machine.create(spec, over_install=True)
         machines = {"main": machine, **machines}
         for guest_spec in scenario.get("guests", ()):  # KVM guests of the learner's machine, under libvirt
             guest_spec = dict(guest_spec)
             name, state = guest_spec.pop("name"), guest_spec.pop("state", "shut off")
-            guest = Machine.create({"platform": "kvm", "hostname": name, **guest_spec, "host": "main"})
+            guest = Machine.create(
+                {"platform": "kvm", "hostname": name, **guest_spec, "host": "main"}, over_install=True
+            )
             machines[name] = guest
             libvirt.define(machine, name, guest, name)
             if state == "running":
@@ -125,6 +133,7 @@ class World:
             source_hostname=source.hostname,
             source_machine_id=source.machine_id(),
             source_mac=source.nics[0]["mac"],
+            source_ip=source.nics[0]["ipv4"],
             source_ed25519=keys.get("ed25519", ""),
         )
 
@@ -144,7 +153,10 @@ class World:
                 if "console" in result.effects:
                     result = self._console(result, result.effects["console"])
                 if shell.exited and self.sessions and shell is self.sessions[-1]["shell"]:
-                    self.sessions.pop()  # `exit` in an ssh session or a console: back where it was opened
+                    ended = self.sessions.pop()  # `exit` in an ssh session or a console: back where it was
+                    if ended.get("maintenance"):  # leaving the emergency shell continues the boot
+                        emergency.resume(machine)
+                result = self._after_boot(result, machine)
         except Exception as error:  # noqa: BLE001 - the terminal must answer whatever happens
             result = Result("", f"simulator: internal error ({type(error).__name__})\n", 1)
         machine.tick()
@@ -165,6 +177,23 @@ class World:
         self.sessions = [s for s in self.sessions if network.powered(s["machine"])]
         return result
 
+    def _after_boot(self, result: Result, machine: Machine) -> Result:
+        """A reboot ends the sessions opened on the machine before it; a boot that stopped in emergency
+        mode shows systemd's console messages and sulogin's question, which the next line answers."""
+        name = self.network_name(machine)
+        booted = machine.boot_id
+        self.sessions = [
+            kept for kept in self.sessions if kept["machine"] != name or kept.get("boot_id", booted) == booted
+        ]
+        maintenance = any(s.get("maintenance") for s in self.sessions)
+        if machine.emergency and self.question is None and not maintenance:
+            self.question = {"maintenance": name, "prompt": emergency.PROMPT}
+            return _appended(result, stdout=emergency.console(machine))
+        return result
+
+    def network_name(self, machine: Machine) -> str:
+        return next(n for n, m in self.machines.items() if m is machine)
+
     def _ssh(self, result: Result, request: dict) -> Result:
         """ssh checked the host: ask about a new host key, or log in (or run the command) there."""
         if "question" in request:
@@ -175,6 +204,8 @@ class World:
     def _answer(self, line: str) -> Result:
         """The learner's answer to ssh's question about a new host key."""
         request, answer = self.question, line.strip()
+        if "maintenance" in request:
+            return self._maintenance(request["maintenance"])
         if answer.endswith("\x03") or answer == "no":
             self.question = None
             refused = "Host key verification failed.\n" if answer == "no" else ""
@@ -184,6 +215,22 @@ class World:
             return Result()
         self.question = None
         return self._connect(Result(), request)
+
+    def _maintenance(self, name: str) -> Result:
+        """Enter at sulogin's prompt: a root shell on the console until it exits or the machine reboots;
+        or sulogin's refusal when root is locked and nothing forces it, after which the boot goes on
+        (and fails again)."""
+        machine = self.machines[name]
+        self.question = None
+        refusal = emergency.refusal(machine)
+        if refusal:
+            emergency.resume(machine)
+            return self._after_boot(Result(stdout=refusal), machine)
+        shell = Shell.for_user(machine, "root")
+        shell.farewell = ""
+        session = {"machine": name, "host": machine.hostname, "shell": shell, "maintenance": True}
+        self.sessions.append({**session, "boot_id": machine.boot_id})
+        return Result()
 
     def _connect(self, result: Result, request: dict) -> Result:
         client, client_shell = self.current
@@ -256,8 +303,10 @@ class World:
             per_check = task["points"] / len(task["checks"])
             earned = 0.0
             for item in task["checks"]:
-                passed, detail = CHECKS[item["id"]](self, item["params"], self.answers.get(task["id"], ""))
-                points = per_check if passed else 0.0
+                passed, detail, *share = CHECKS[item["id"]](
+                    self, item["params"], self.answers.get(task["id"], "")
+                )
+                points = per_check * (1.0 if passed else share[0] if share else 0.0)
                 earned += points
                 checks.append(
                     {
@@ -303,6 +352,10 @@ class World:
     @classmethod
     def from_dict(cls, data: dict) -> World:
         machines = {name: Machine.from_dict(m) for name, m in data["machines"].items()}
+        scenario = load_scenario(data["scenario"])
+        for name in ("main", "source", *(guest["name"] for guest in scenario.get("guests", ()))):
+            if name in machines:  # saved before machines were saved over their install: from now on
+                machines[name].save_over_install()
         world = cls(
             data["scenario"],
             data["seed"],

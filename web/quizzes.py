@@ -17,7 +17,7 @@ from quiz.mastery import mastery, mastery_svg
 from quiz.model import AREAS, TERMS, TYPES
 from quiz.moodle_xml import export_moodle_xml
 from quiz.practice import choose_practice
-from quiz.render import markdown_to_html
+from quiz.render import markdown_to_html, text_to_html
 from simulator import load_scenario, scenario_check_ids
 from web import instructor_bank, lab_store, quiz_store
 from web.auth import current_owner, instructor_required
@@ -42,6 +42,12 @@ EXAM_FIRST = "Your exam is in progress. Practice shows answers, so it opens agai
 def markdown_filter(text: str) -> Markup:
     """Bank text is Markdown rendered through an allow-list sanitiser (quiz.render), so it is safe HTML."""
     return Markup(markdown_to_html(text or ""))
+
+
+@bp.app_template_filter("rich")
+def rich_filter(text: str, text_format: str = "markdown") -> Markup:
+    """Question text in its format (Markdown, or HTML imported from Moodle), through the same sanitiser."""
+    return Markup(text_to_html(text or "", text_format))
 
 
 @bp.get("/")
@@ -414,62 +420,75 @@ def set_exam_date():
     return redirect(url_for("quizzes.index"), 303)
 
 
+EXPORTERS = {
+    "gift": (export_gift, "text/plain", "guestlab-102.6.gift.txt"),
+    "xml": (export_moodle_xml, "application/xml", "guestlab-102.6.moodle.xml"),
+}
+IMPORT_FORMATS = {"gift": "Moodle GIFT", "xml": "Moodle XML"}
+
+
+def _export_questions() -> list:
+    own = [row["question"] for row in instructor_bank.own_questions(get_db(), g.user.id)]
+    return list(bank().questions.values()) + own
+
+
+@bp.get("/export")
+@instructor_required
+def export_page():
+    """What the exports hold, and the report: every question left out and where Moodle grades otherwise."""
+    _, remarks = export_gift(_export_questions())
+    _, xml_remarks = export_moodle_xml(_export_questions())
+    return render(
+        "quizzes/export.html",
+        "quizzes/_export.html",
+        gift_remarks=remarks,
+        xml_remarks=xml_remarks,
+        count=len(_export_questions()),
+    )
+
+
 @bp.get("/export.<fmt>")
 @instructor_required
 def export(fmt):
     """The banks and the instructor's own questions, with their answers: learners must not read the keys."""
-    own = [row["question"] for row in instructor_bank.own_questions(get_db(), g.user.id)]
-    questions = list(bank().questions.values()) + own
-    if fmt == "gift":
-        return Response(
-            export_gift(questions),
-            mimetype="text/plain",
-            headers={"Content-Disposition": "attachment; filename=guestlab-102.6.gift.txt"},
-        )
-    if fmt == "xml":
-        return Response(
-            export_moodle_xml(questions),
-            mimetype="application/xml",
-            headers={"Content-Disposition": "attachment; filename=guestlab-102.6.moodle.xml"},
-        )
-    abort(404)
+    if fmt not in EXPORTERS:
+        abort(404)
+    exporter, mimetype, filename = EXPORTERS[fmt]
+    text, _ = exporter(_export_questions())
+    return Response(
+        text, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={filename}"}
+    )
 
 
 @bp.route("/import", methods=["GET", "POST"])
 @instructor_required
-def import_gift_view():
-    """Instructors import Moodle GIFT into their own bank; the report says what was left out and why."""
+def import_view():
+    """Instructors import Moodle GIFT or Moodle XML into their own bank; the report says what was left
+    out, and what was read differently, and why."""
     report, status = None, 200
-    form = {"area": next(iter(AREAS)), "text": ""}
+    form = {"area": next(iter(AREAS)), "text": "", "format": "gift"}
     if request.method == "POST":
         form["area"] = request.form.get("area", "")
+        form["format"] = request.form.get("format", "gift")
+        if form["format"] not in IMPORT_FORMATS:
+            abort(400)
         upload = request.files.get("file")
         text = upload.read(instructor_bank.MAX_IMPORT_BYTES + 1) if upload and upload.filename else None
         if text is None:
             text = form["text"] = request.form.get("text", "")
-        accepted, rejected = instructor_bank.import_questions(
-            get_db(), g.user.id, text, form["area"], g.user.username, set(bank().questions)
+        report = instructor_bank.import_questions(
+            get_db(), g.user.id, text, form["area"], g.user.username, set(bank().questions), form["format"]
         )
-        report = {"accepted": accepted, "rejected": rejected}
-        status = 200 if accepted or not rejected else 422
-    page = render("quizzes/import.html", "quizzes/_import.html", areas=AREAS, form=form, report=report)
+        status = 200 if report.questions or not report.rejected else 422
+    page = render(
+        "quizzes/import.html",
+        "quizzes/_import.html",
+        areas=AREAS,
+        formats=IMPORT_FORMATS,
+        form=form,
+        report=report,
+    )
     return page, status
-
-
-@bp.get("/mine")
-@instructor_required
-def own_bank():
-    questions = instructor_bank.own_questions(get_db(), g.user.id)
-    return render("quizzes/mine.html", "quizzes/_mine.html", rows=questions, areas=AREAS)
-
-
-@bp.post("/mine/<id:row_id>/delete")
-@instructor_required
-def delete_own_question(row_id):
-    if not instructor_bank.delete_question(get_db(), g.user.id, row_id):
-        abort(404)
-    flash("Question deleted from your bank.")
-    return redirect(url_for("quizzes.own_bank"), 303)
 
 
 @bp.cli.command("check")

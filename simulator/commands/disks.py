@@ -213,7 +213,7 @@ def blkid_pairs(part: dict) -> list[tuple[str, str]]:
     if part["uuid"]:
         pairs += [
             ("UUID", part["uuid"]),
-            ("BLOCK_SIZE", "512" if part["fstype"] == "vfat" else "4096"),
+            ("BLOCK_SIZE", "512" if part["fstype"] in ("vfat", "xfs") else "4096"),
             ("TYPE", part["fstype"]),
         ]
     pairs.append(("PARTUUID", part["partuuid"]))
@@ -489,9 +489,17 @@ def tune2fs(ctx: Context, argv: list[str]) -> int:
 
 
 def _change_uuid(ctx: Context, part: dict, value: str) -> int:
-    """tune2fs.c U_flag: metadata_csum without csum_seed means every checksum is rewritten, which needs a
-    filesystem checked since it was last mounted (check_fsck_needed), so never a mounted one."""
+    """tune2fs.c U_flag: metadata_csum without csum_seed means every checksum is rewritten, which races
+    with a mounted filesystem (refused), and needs one checked since it was last mounted
+    (check_fsck_needed: e2fsck -f first)."""
     if part.get("mount"):
+        ctx.err(
+            "The UUID may only be changed when the filesystem is unmounted.\n"
+            "If you only use kernels newer than v4.4, run 'tune2fs -O metadata_csum_seed' and re-run this "
+            "command.\n"
+        )
+        return 1
+    if not part.get("checked"):
         ctx.out("\nThis operation requires a freshly checked filesystem.\n\n")
         ctx.out("Please run e2fsck -f on the filesystem.\n\n")
         return 1
@@ -505,6 +513,129 @@ def _change_uuid(ctx: Context, part: dict, value: str) -> int:
         ctx.err("tune2fs: Invalid UUID format\n\n")
         return 1
     set_fs_uuid(ctx.machine, part, new)
+    return 0
+
+
+@command(
+    "e2fsck",
+    man="""
+e2fsck - check a Linux ext2/ext3/ext4 file system (e2fsprogs 1.47.0)
+
+  e2fsck -f /dev/vdb1     check the filesystem even if it seems clean (it must not be mounted)
+  e2fsck /dev/vdb1        check only if it needs it: a clean filesystem is left as it is
+Exit status 0: no errors; 8: operational error (a mounted filesystem, a missing device).
+""",
+)
+def e2fsck(ctx: Context, argv: list[str]) -> int:
+    try:
+        opts, operands = parse(argv[1:], "pnyfvtcC:b:B:j:l:L:E:z:", {})
+    except UsageError as error:
+        ctx.err(f"e2fsck: {error}\n")
+        return 16
+    ctx.err("e2fsck 1.47.0 (5-Feb-2023)\n")
+    if len(operands) != 1:
+        ctx.err(
+            "Usage: e2fsck [-panyrcdfktvDFV] [-b superblock] [-B blocksize]\n"
+            "\t\t[-l|-L bad_blocks_file] [-C fd] [-j external_journal]\n"
+            "\t\t[-E extended-options] [-z undo_file] device\n"
+        )
+        return 16
+    part = _open_ext(ctx, "e2fsck", operands[0])
+    if part is None:
+        return 8
+    if part.get("mount"):
+        ctx.out(f"{operands[0]} is mounted.\n")
+        ctx.err("e2fsck: Cannot continue, aborting.\n\n\n")
+        return 8
+    blocks = part["size"] // 4096
+    inodes = math.ceil(blocks / 32768) * 8192
+    summary = f"{11 + inodes // 500}/{inodes} files, {blocks // 40}/{blocks} blocks"
+    if "f" not in opts:
+        ctx.out(f"{operands[0]}: clean, {summary}\n")
+        return 0
+    ctx.out(
+        "Pass 1: Checking inodes, blocks, and sizes\nPass 2: Checking directory structure\n"
+        "Pass 3: Checking directory connectivity\nPass 4: Checking reference counts\n"
+        "Pass 5: Checking group summary information\n"
+        f"{operands[0]}: {summary.replace(' files,', ' files (0.0% non-contiguous),')}\n"
+    )
+    part["checked"] = True
+    return 0
+
+
+def _xfs_uuid(machine, value: str) -> str | None:
+    """xfs_db's uuid command: generate (random), nil, or a UUID written out."""
+    if value == "generate":
+        return str(uuid.UUID(int=machine.rng().getrandbits(128), version=4))
+    if value == "nil":
+        return str(uuid.UUID(int=0))
+    try:
+        return str(uuid.UUID(value)) if len(value) == 36 else None
+    except ValueError:
+        return None
+
+
+XFS_ADMIN_USAGE = (
+    "Usage: xfs_admin [-efjlpuV] [-c 0|1] [-L label] [-O v5_feature] [-r rtdev] [-U uuid] device [logdev]\n"
+)
+
+
+@command(
+    "xfs_admin",
+    man="""
+xfs_admin - change parameters of an XFS filesystem (xfsprogs 6.6.0)
+
+  xfs_admin -u /dev/vdc1            print the filesystem's UUID
+  xfs_admin -U generate /dev/vdc1   a new random UUID (also nil, or a given UUID); the filesystem must
+                                    be unmounted
+  xfs_admin -l /dev/vdc1            print the label
+A clone has its template's filesystem UUIDs: unmount, give it a new one, then fix /etc/fstab to match.
+""",
+)
+def xfs_admin(ctx: Context, argv: list[str]) -> int:
+    """xfs_admin.sh runs xfs_db -x -p xfs_admin with one command per option (db/sb.c uuid_f, label_f)."""
+    try:
+        opts, operands = parse(argv[1:], "efjlpuVc:L:O:r:U:", {})
+    except UsageError:
+        ctx.err(XFS_ADMIN_USAGE)
+        return 1
+    if "V" in opts:
+        ctx.out("xfs_admin version 6.6.0\n")
+        return 0
+    if len(operands) not in (1, 2) or not opts:
+        ctx.err(XFS_ADMIN_USAGE)
+        return 1
+    device = operands[0]
+    part = find_partition(ctx, device)
+    if part is None or not ctx.is_root:
+        reason = "No such file or directory" if part is None else "Permission denied"
+        ctx.err(f"xfs_db: {device}: {reason}\n\nfatal error -- couldn't initialize XFS library\n")
+        return 1
+    if part["fstype"] != "xfs":
+        ctx.err(
+            f"xfs_db: {device} is not a valid XFS filesystem (unexpected SB magic number 0x00000000)\n"
+            "Use -F to force a read attempt.\n"
+        )
+        return 1
+    if part.get("mount") and ("U" in opts or "L" in opts):
+        ctx.err(f"xfs_db: {device} contains a mounted filesystem\n\n")
+        ctx.err("fatal error -- couldn't initialize XFS library\n")
+        return 1
+    if "U" in opts:
+        new = _xfs_uuid(ctx.machine, opts.get("U"))
+        if new is None:
+            ctx.out("invalid UUID\n")  # db/sb.c uuid_f prints it with dbprintf (UNVERIFIED exit status)
+            return 1
+        ctx.out(f"Clearing log and setting UUID\nwriting all SBs\nnew UUID = {new}\n")
+        set_fs_uuid(ctx.machine, part, new)
+    if "L" in opts:
+        label = opts.get("L")[:12]
+        ctx.out(f'writing all SBs\nnew label = "{label}"\n')
+        part["label"] = "" if label == "--" else label
+    if "u" in opts:
+        ctx.out(f"UUID = {part['uuid']}\n")
+    if "l" in opts:
+        ctx.out(f'label = "{part["label"]}"\n')
     return 0
 
 
@@ -539,7 +670,12 @@ DISK_MODELS = {
     "intel": "SAMSUNG MZVL2512HCJQ-00BL7",
     "amd": "SAMSUNG MZ7LH960HAJR-00005",
 }
-PARTITION_TYPES = {"vfat": "EFI System", "": "BIOS boot", "ext4": "Linux filesystem"}
+PARTITION_TYPES = {
+    "vfat": "EFI System",
+    "": "BIOS boot",
+    "ext4": "Linux filesystem",
+    "xfs": "Linux filesystem",
+}
 # Ubuntu 24.04's cloud image (noble): BIOS boot, ESP and /boot first, the root last, grown to the disk.
 CLOUD_LAYOUT = {14: (2048, 10239), 15: (10240, 227327), 16: (227328, 2097152)}
 

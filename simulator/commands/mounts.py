@@ -54,7 +54,9 @@ def _partition(part: dict) -> Mount:
         "/boot": "rw,relatime",
         "/boot/efi": "rw,relatime,fmask=0077,dmask=0077,codepage=437,iocharset=iso8859-1,shortname=mixed,"
         "errors=remount-ro",
-    }[part["mount"]]
+    }.get(part["mount"], "rw,relatime")
+    if part["fstype"] == "xfs":  # the kernel's defaults for an XFS v5 filesystem (Linux 6.8)
+        options = "rw,relatime,attr2,inode64,logbufs=8,logbsize=32k,noquota"
     if part["mount"] == "/" and part.get("label") == "cloudimg-rootfs":
         options = "rw,relatime,discard,errors=remount-ro,commit=30"
     return Mount(f"/dev/{part['name']}", part["mount"], part["fstype"], options, *fs_usage(part))
@@ -171,6 +173,7 @@ def mount_table(machine) -> list[Mount]:
         Mount("configfs", "/sys/kernel/config", "configfs", "rw,nosuid,nodev,noexec,relatime"),
     ]
     table += [_partition(parts[target]) for target in ("/boot", "/boot/efi") if target in parts]
+    table += [_partition(part) for target, part in parts.items() if target not in ("/", "/boot", "/boot/efi")]
     table.append(
         _tmpfs(
             "/run/user/1000",
@@ -359,6 +362,52 @@ def _covers(target: str, path: str) -> bool:
     return target == "/" or path == target or path.startswith(target + "/")
 
 
+# What the running system itself needs mounted: umount answers "target is busy" for these.
+SYSTEM_MOUNTS = ("/", "/boot", "/boot/efi")
+
+
+def _mount_one(ctx: Context, device: str, target: str) -> int:
+    """Mount one disk filesystem (libmount's messages; 32 is its "mount failure" status)."""
+    machine = ctx.machine
+    part = layout.fstab_device(machine, device) or find_device(ctx, device)
+    if part is None:
+        ctx.err(f"mount: {target}: special device {device} does not exist.\n")
+        return 32
+    if not machine.fs.is_dir(target):
+        ctx.err(f"mount: {target}: mount point does not exist.\n")
+        return 32
+    if part.get("mount"):
+        ctx.err(f"mount: {target}: {device} already mounted on {part['mount']}.\n")
+        return 32
+    part["mount"] = target
+    part.pop("last_mount", None)
+    part.pop("checked", None)  # mounted since its last check
+    return 0
+
+
+def find_device(ctx: Context, device: str) -> dict | None:
+    """The partition a /dev path names, through udev's links."""
+    fs = ctx.machine.fs
+    if not fs.exists(device, ctx.cwd):
+        return None
+    real = fs.resolve(device, ctx.cwd)
+    return next((p for d in ctx.machine.disks for p in d["parts"] if f"/dev/{p['name']}" == real), None)
+
+
+def _mount_all(ctx: Context) -> int:
+    """mount -a: every fstab filesystem not yet mounted (not noauto, not swap)."""
+    status = 0
+    mounted = {p["mount"] for d in ctx.machine.disks for p in d["parts"] if p.get("mount")}
+    for device, target, fstype, options in layout.fstab_entries(ctx.machine):
+        if fstype == "swap" or "noauto" in options or target in mounted:
+            continue
+        result = _mount_one(ctx, device, target)
+        if result and "nofail" not in options:
+            status = result
+        mounted.add(target)
+    return status
+
+
 @command(
     "mount",
     man="""
@@ -366,16 +415,30 @@ mount - mount a filesystem; without arguments, list what is mounted
 
   mount                  every mount: SOURCE on TARGET type FSTYPE (OPTIONS)
   mount -t ext4          only one type     (the list comes from /proc/self/mounts)
+  mount -a               mount every filesystem of /etc/fstab not yet mounted (root)
+  mount /srv             mount what /etc/fstab names for /srv (or for that device)
+  mount /dev/vdb1 /srv   mount a device on a directory
 """,
 )
-@gnu("t:l", {"types=": "t", "show-labels": "l"})
+@gnu("at:l", {"all": "a", "types=": "t", "show-labels": "l"})
 def mount(ctx: Context, opts, operands: list[str]) -> int:
-    if operands:
+    if operands or "a" in opts:
         if not ctx.is_root:
             ctx.err("mount: only root can do that\n")
             return 1
-        ctx.err(f"mount: {operands[-1]}: can't find in /etc/fstab.\n")
-        return 1
+        if "a" in opts:
+            return _mount_all(ctx)
+        if len(operands) == 2:
+            return _mount_one(ctx, operands[0], operands[1].rstrip("/") or "/")
+        wanted = operands[0].rstrip("/") or "/"
+        entry = next(
+            (e for e in layout.fstab_entries(ctx.machine) if wanted in (e[0], e[1])),
+            None,
+        )
+        if entry is None:
+            ctx.err(f"mount: {operands[0]}: can't find in /etc/fstab.\n")
+            return 1
+        return _mount_one(ctx, entry[0], entry[1])
     types = [t for value in opts.all("t") for t in value.split(",")]
     table = [m for m in mount_table(ctx.machine) if not types or m.fstype in types]
     ctx.out("".join(f"{m.source} on {m.target} type {m.fstype} ({m.options})\n" for m in table))
@@ -396,8 +459,8 @@ umount - unmount filesystems
 def umount(ctx: Context, opts, operands: list[str]) -> int:
     """umount(8) of util-linux 2.39.3, exit codes of libmount (32: the unmount failed).
 
-    The simulated machine's mounts are fixed: everything mounted is in use by the running system,
-    so root gets "target is busy" where a real system might have let it go."""
+    What the running system needs (/, /boot, the ESP, the pseudo filesystems) and the directory the shell
+    is in are "target is busy"; a data disk's filesystem can go."""
     if not operands:
         ctx.err("umount: bad usage\nTry 'umount --help' for more information.\n")
         return 1
@@ -413,10 +476,17 @@ def umount(ctx: Context, opts, operands: list[str]) -> int:
         elif not ctx.is_root:
             ctx.err(f"umount: {found.target}: must be superuser to unmount.\n")
             status = status or 1
-        else:
+        elif found.target in SYSTEM_MOUNTS or _covers(found.target, ctx.cwd) or not _disk_part(ctx, found):
             ctx.err(f"umount: {found.target}: target is busy.\n")
             status = 32
+        else:
+            part = _disk_part(ctx, found)
+            part["last_mount"], part["mount"] = part["mount"], None
     return status
+
+
+def _disk_part(ctx: Context, mount: Mount) -> dict | None:
+    return next((p for d in ctx.machine.disks for p in d["parts"] if p.get("mount") == mount.target), None)
 
 
 FINDMNT_COLUMNS = ("TARGET", "SOURCE", "FSTYPE", "OPTIONS")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ipaddress
 import posixpath
+import re
 
 import yaml
 
@@ -16,6 +17,7 @@ from simulator.commands.network import link_local, resolve_host
 from simulator.filesystem import FsError
 
 NETPLAN_DIR = "/etc/netplan"
+MAC = re.compile(r"[0-9a-f]{2}(:[0-9a-f]{2}){5}")
 
 
 def _merge(into: dict, extra: dict) -> None:
@@ -29,7 +31,10 @@ def _merge(into: dict, extra: dict) -> None:
 
 def load_netplan(ctx: Context) -> tuple[dict, list[str]] | str:
     """The merged configuration and the warnings parsing prints, or the error that stops it."""
-    fs = ctx.machine.fs
+    return read_netplan(ctx.machine.fs, ctx.uid)
+
+
+def read_netplan(fs, uid: int = 0) -> tuple[dict, list[str]] | str:
     names = (
         sorted(n for n in fs.listdir(NETPLAN_DIR) if n.endswith(".yaml")) if fs.is_dir(NETPLAN_DIR) else []
     )
@@ -38,7 +43,7 @@ def load_netplan(ctx: Context) -> tuple[dict, list[str]] | str:
     for name in names:
         path = posixpath.join(NETPLAN_DIR, name)
         try:
-            text = fs.read(path, uid=ctx.uid)
+            text = fs.read(path, uid=uid)
         except FsError as e:
             return f"Cannot open {path}: {e.message}"
         if fs.stat(path).mode & 0o066:  # parse.c: it may hold secrets (Wi-Fi passwords)
@@ -100,8 +105,10 @@ def _warn(ctx: Context, warnings: list[str]) -> None:
         ctx.err(f"\n** (generate:{4200 + ctx.machine.clock % 700}): WARNING **: {clock}: {message}\n")
 
 
-def _apply(ctx: Context, config: dict) -> None:
-    """Give each NIC the addresses its ethernets entry names (matched by name or MAC), or DHCP again."""
+def apply_config(machine, config: dict) -> None:
+    """Give each NIC the addresses its ethernets entry names (matched by name, or by the permanent MAC as
+    netplan 1.0 renders `match: macaddress` for networkd: PermanentMACAddress=), or DHCP again, and the
+    MAC address its `macaddress:` sets. systemd-networkd does the same at every boot."""
     ethernets = (config.get("network") or {}).get("ethernets") or {}
     for key, settings in ethernets.items():
         if not isinstance(settings, dict):
@@ -110,15 +117,19 @@ def _apply(ctx: Context, config: dict) -> None:
         nic = next(
             (
                 n
-                for n in ctx.machine.nics
+                for n in machine.nics
                 if n["name"] == key
-                or str(match.get("macaddress", "")).lower() == n["mac"]
+                or str(match.get("macaddress", "")).lower() == n.get("hwmac", n["mac"])
                 or n["name"] == match.get("name")
             ),
             None,
         )
         if nic is None:
             continue
+        mac = str(settings.get("macaddress", "")).lower()
+        if MAC.fullmatch(mac) and mac != nic["mac"]:
+            nic.setdefault("hwmac", nic["mac"])
+            nic["mac"] = mac
         addresses = [a for a in settings.get("addresses") or [] if isinstance(a, str) and "." in a]
         if addresses and not settings.get("dhcp4"):
             address = ipaddress.ip_interface(addresses[0])
@@ -218,7 +229,7 @@ def netplan(ctx: Context, argv: list[str]) -> int:
             return 1
         _warn(ctx, warnings)
         if verb == "apply":
-            _apply(ctx, config)
+            apply_config(ctx.machine, config)
         return 0
     ctx.err(f"netplan {verb}: not available in this simulation\n")
     return 1

@@ -39,17 +39,44 @@ def test_tune2fs_l_lists_the_superblock(kvm):
 def test_tune2fs_U_refuses_a_mounted_metadata_csum_filesystem(kvm):
     old = kvm.machine.disks[0]["parts"][0]["uuid"]
     result = kvm.run("sudo tune2fs -U random /dev/vda1")
+    assert result == Result(
+        "tune2fs 1.47.0 (5-Feb-2023)\n",
+        "The UUID may only be changed when the filesystem is unmounted.\n"
+        "If you only use kernels newer than v4.4, run 'tune2fs -O metadata_csum_seed' and re-run this "
+        "command.\n",
+        1,
+    )
+    assert kvm.machine.disks[0]["parts"][0]["uuid"] == old
+
+
+def test_tune2fs_U_wants_an_unmounted_filesystem_checked_since_it_was_mounted(kvm):
+    boot = kvm.machine.disks[0]["parts"][3]
+    boot["mount"] = None  # as umount /boot leaves it
+    result = kvm.run("sudo tune2fs -U random /dev/vda16")
     assert result.stdout == (
         "tune2fs 1.47.0 (5-Feb-2023)\n\nThis operation requires a freshly checked filesystem.\n\n"
         "Please run e2fsck -f on the filesystem.\n\n"
     )
-    assert result.status == 1 and kvm.machine.disks[0]["parts"][0]["uuid"] == old
+    assert result.status == 1
+    assert kvm.run("sudo e2fsck /dev/vda16").stdout.startswith("/dev/vda16: clean, ")
+    assert kvm.run("sudo tune2fs -U random /dev/vda16").status == 1  # a clean one is not checked again
+    checked = kvm.run("sudo e2fsck -f /dev/vda16")
+    assert checked.stderr == "e2fsck 1.47.0 (5-Feb-2023)\n" and checked.status == 0
+    assert checked.stdout.startswith("Pass 1: Checking inodes, blocks, and sizes\n")
+    assert kvm.run("sudo tune2fs -U random /dev/vda16").status == 0
+
+
+def test_e2fsck_refuses_a_mounted_filesystem(kvm):
+    assert kvm.run("sudo e2fsck -f /dev/vda1") == Result(
+        "/dev/vda1 is mounted.\n", "e2fsck 1.47.0 (5-Feb-2023)\ne2fsck: Cannot continue, aborting.\n\n\n", 8
+    )
 
 
 def test_tune2fs_U_gives_an_unmounted_filesystem_a_new_uuid_that_blkid_shows(kvm):
     boot = kvm.machine.disks[0]["parts"][3]
     boot["mount"] = None  # as umount /boot leaves it
     old = boot["uuid"]
+    assert kvm.run("sudo e2fsck -f /dev/vda16").status == 0
     assert kvm.run("sudo tune2fs -U random /dev/vda16 < /dev/null").status == 0
     new = kvm.run("blkid -s UUID -o value /dev/vda16").stdout.strip()
     assert new != old and len(new) == 36 and new[14] == "4"

@@ -263,3 +263,59 @@ def test_a_state_saved_with_every_node_listed_still_loads():
     copy = World.from_dict(state)
     assert copy.to_dict() == world.to_dict()
     assert copy.run("uname").status == 127
+
+
+def test_a_scenario_machine_stores_only_what_differs_from_a_fresh_install():
+    world = World.new("kvm-guest", seed=7)
+    stored = world.to_dict()["machines"]["main"]["fs"]["nodes"]
+    # the identifiers its seed chose, not the ~200 files every install of the scenario writes alike
+    assert "/etc/machine-id" in stored and "/etc/passwd" not in stored
+    world.run("echo hello > /tmp/note")
+    copy = reload(world)
+    assert (
+        copy.run("cat /tmp/note; cat /etc/machine-id").stdout
+        == world.run("cat /tmp/note; cat /etc/machine-id").stdout
+    )
+    assert files(copy) == files(world)
+
+
+def files(world: World) -> dict:
+    """Every node of the main machine but those rebuilt on load (/dev/disk links, /sys/module)."""
+    rebuilt = ("/dev/disk", "/sys/module")
+    return {
+        path: node.to_dict() for path, node in world.machine.fs.nodes.items() if not path.startswith(rebuilt)
+    }
+
+
+INSTALL_DIGEST = """
+import hashlib, json, sys
+from simulator import World
+from simulator.machine import _install_key, _installed_tree
+for name in sys.argv[1:]:
+    for machine in World.new(name, seed=5).machines.values():
+        tree = _installed_tree(_install_key(machine.spec))
+        text = json.dumps({path: node.to_dict() for path, node in sorted(tree.items())}, sort_keys=True)
+        print(name, hashlib.sha256(text.encode()).hexdigest())
+"""
+
+
+def test_the_install_a_state_is_saved_against_is_the_same_in_every_process():
+    """Each worker rebuilds the install a lab is saved against: any difference would corrupt labs."""
+    import os
+    import subprocess
+    import sys
+
+    from simulator import list_scenarios
+
+    names = [scenario["id"] for scenario in list_scenarios()]
+    digests = [
+        subprocess.run(
+            [sys.executable, "-c", INSTALL_DIGEST, *names],
+            env={**os.environ, "PYTHONHASHSEED": hash_seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for hash_seed in ("1", "2")
+    ]
+    assert digests[0] == digests[1] and digests[0].count("\n") >= len(names)

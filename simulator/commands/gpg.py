@@ -1,0 +1,305 @@
+"""gpg, GnuPG 2.4.4 as Ubuntu 24.04 ships it: enough to list, make and delete a host's OpenPGP key.
+
+Listings follow g10/keylist.c (list_keyblock_print), key generation g10/keygen.c
+(quick_generate_keypair) and deletion g10/delkey.c. Questions gpg asks on the terminal (cpr_get) get the
+learner's typed lines when there are any; otherwise Enter, the default answer. pinentry's passphrase
+dialog is not modelled: keys are made without a passphrase, as when both prompts are left empty.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+from simulator import pgp
+from simulator.commands import Context, command
+from simulator.filesystem import FsError
+
+BANNER = (
+    "gpg (GnuPG) 2.4.4; Copyright (C) 2024 g10 Code GmbH\n"
+    "This is free software: you are free to change and redistribute it.\n"
+    "There is NO WARRANTY, to the extent permitted by law.\n\n"
+)
+ENTROPY = (
+    "We need to generate a lot of random bytes. It is a good idea to perform\n"
+    "some other action (type on the keyboard, move the mouse, utilize the\n"
+    "disks) during the prime generation; this gives the random number\n"
+    "generator a better chance to gain enough entropy.\n"
+)
+COMMANDS = {
+    "--list-keys": "list",
+    "--list-public-keys": "list",
+    "-k": "list",
+    "--list-secret-keys": "secret",
+    "-K": "secret",
+    "--fingerprint": "list",
+    "--quick-generate-key": "generate",
+    "--quick-gen-key": "generate",
+    "--delete-keys": "delete",
+    "--delete-key": "delete",
+    "--delete-secret-keys": "delete-secret",
+    "--delete-secret-key": "delete-secret",
+    "--delete-secret-and-public-keys": "delete-both",
+    "--delete-secret-and-public-key": "delete-both",
+}
+FLAGS = {"--batch", "--yes", "--with-colons", "--no-tty", "--quiet", "-q"}
+VALUED = {"--passphrase", "--pinentry-mode", "--homedir"}
+
+
+class _Run:
+    """One gpg invocation: its options, its home, and the lines typed in answer to its questions."""
+
+    def __init__(self, ctx: Context, options: set[str], values: dict[str, str]):
+        self.ctx = ctx
+        self.batch = "--batch" in options
+        self.yes = "--yes" in options
+        self.home = values.get("--homedir") or pgp.home(ctx.machine, ctx.user)
+        self.answers = ctx.stdin.splitlines()
+        self.fs = ctx.machine.fs
+
+    def ask(self, question: str, default: bool) -> bool:
+        """cpr_get_answer_is_yes_def: the question, then a typed line or Enter for the default."""
+        self.ctx.out(question)
+        answer = self.answers.pop(0).strip().lower() if self.answers else ""
+        self.ctx.out(answer + "\n")
+        if not answer:
+            return default
+        return answer in ("y", "yes")
+
+    def keys(self) -> list[dict]:
+        return pgp.load(self.fs, self.home)
+
+
+def _date(stamp: int) -> str:
+    return time.strftime("%Y-%m-%d", time.gmtime(stamp))
+
+
+def _expiry(stamp: int) -> str:
+    return f" [expires: {_date(stamp)}]" if stamp else ""
+
+
+def _keyid(fpr: str) -> str:
+    return fpr[-16:]
+
+
+def _matches(key: dict, name: str) -> bool:
+    """A user id substring (case-insensitive), a key id or a fingerprint, with or without 0x."""
+    wanted = name.strip()
+    hexed = wanted.upper().removeprefix("0X").replace(" ", "")
+    fpr = pgp.key_fingerprint(key)
+    if re.fullmatch(r"[0-9A-F]{8}|[0-9A-F]{16}|[0-9A-F]{40}", hexed):
+        return fpr.endswith(hexed)
+    return wanted.lower().strip("<>") in key["uid"].lower()
+
+
+def _listing(run: _Run, secret: bool, names: list[str]) -> int:
+    ctx = run.ctx
+    keys = [k for k in run.keys() if not secret or pgp.has_secret(run.fs, run.home, k)]
+    if names:
+        chosen = [k for k in keys if any(_matches(k, n) for n in names)]
+        missing = [n for n in names if not any(_matches(k, n) for k in keys)]
+        ctx.err(f"gpg: error reading key: {'No secret key' if secret else 'No public key'}\n" * len(missing))
+        keys = chosen
+        if missing and not keys:
+            return 2
+    elif keys:
+        path = f"{run.home}/pubring.kbx"
+        ctx.out(f"{path}\n{'-' * len(path)}\n")
+    for key in keys:
+        fpr = pgp.key_fingerprint(key)
+        mine = pgp.has_secret(run.fs, run.home, key)
+        head, sub = ("sec", "ssb") if secret else ("pub", "sub")
+        ctx.out(
+            f"{head}   ed25519 {_date(key['created'])} [SC]{_expiry(key['expires'])}\n"
+            f"      {fpr}\n"
+            f"uid           [{'ultimate' if mine else ' unknown'}] {key['uid']}\n"
+            f"{sub}   cv25519 {_date(key['created'])} [E]{_expiry(key['sub_expires'])}\n\n"
+        )
+    return 0
+
+
+def _generate(run: _Run, args: list[str]) -> int:
+    """quick_generate_keypair: ask before making it (unless --batch or --yes), refuse a duplicate user id
+    in batch mode, then make the key, mark it ultimately trusted and store a revocation certificate."""
+    ctx, fs = run.ctx, run.fs
+    if not args:
+        ctx.err("usage: gpg [options] --quick-generate-key user-id [algo [usage [expire]]]\n")
+        return 2
+    uid = args[0].strip()
+    if not uid:
+        ctx.err("gpg: Key generation failed: Invalid user ID\n")
+        return 2
+    exists = any(k["uid"] == uid for k in run.keys())
+    if not run.batch and not run.yes:
+        ctx.out(f'About to create a key for:\n    "{uid}"\n\n')
+        if not run.ask("Continue? (Y/n) ", True):
+            return 0
+    if exists:
+        if run.batch and not run.yes:
+            ctx.err(f'gpg: A key for "{uid}" already exists\ngpg: Key generation failed: Already exists\n')
+            return 2
+        ctx.err(f'gpg: A key for "{uid}" already exists\n')
+        if not run.yes and not run.ask("Create anyway? (y/N) ", False):
+            ctx.err("gpg: Key generation canceled.\n")
+            return 2
+    created_home = not fs.exists(run.home)
+    if created_home:
+        ctx.err(f"gpg: directory '{run.home}' created\n")
+    if not fs.exists(f"{run.home}/pubring.kbx"):
+        ctx.err(f"gpg: keybox '{run.home}/pubring.kbx' created\n")
+    key = pgp.new_key(ctx.machine.rng(), uid, ctx.machine.now())
+    try:
+        pgp.add_key(fs, run.home, key, ctx.machine.rng(), ctx.uid)
+        fpr = pgp.key_fingerprint(key)
+        ctx.out(ENTROPY + ENTROPY)
+        if not fs.exists(f"{run.home}/trustdb.gpg"):
+            fs.write(f"{run.home}/trustdb.gpg", "", uid=ctx.uid, mode=0o600)
+            ctx.err(f"gpg: {run.home}/trustdb.gpg: trustdb created\n")
+        ctx.err(f"gpg: key {_keyid(fpr)} marked as ultimately trusted\n")
+        revocs = f"{run.home}/openpgp-revocs.d"
+        if not fs.exists(revocs):
+            fs.mkdir(revocs, uid=ctx.uid, mode=0o700)
+            ctx.err(f"gpg: directory '{revocs}' created\n")
+        fs.write(f"{revocs}/{fpr}.rev", _revocation(fpr), uid=ctx.uid, mode=0o600)
+    except FsError as error:
+        ctx.err(f"gpg: failed to create temporary file '{run.home}/.#lk': {error.message}\n")
+        ctx.err("gpg: Key generation failed: " + error.message + "\n")
+        return 2
+    ctx.err(f"gpg: revocation certificate stored as '{revocs}/{fpr}.rev'\n")
+    ctx.out(
+        "public and secret key created and signed.\n\n"
+        f"pub   ed25519 {_date(key['created'])} [SC]{_expiry(key['expires'])}\n"
+        f"      {fpr}\n"
+        f"uid                      {uid}\n"
+        f"sub   cv25519 {_date(key['created'])} [E]{_expiry(key['sub_expires'])}\n\n"
+    )
+    return 0
+
+
+def _revocation(fpr: str) -> str:
+    return (
+        "This is a revocation certificate for the OpenPGP key:\n\n"
+        f"pub   ed25519 [SC]\n      {fpr}\n\n"
+        'A revocation certificate is a kind of "kill switch" to publicly\n'
+        "declare that a key shall not anymore be used.  It is not possible\n"
+        "to retract such a revocation certificate once it has been published.\n"
+    )
+
+
+def _delete(run: _Run, names: list[str], secret: bool, public: bool) -> int:
+    """do_delete_key (g10/delkey.c): the public key of a key whose secret part is still here cannot go
+    alone. In batch mode a full fingerprint (or --yes) stands for the confirmation; otherwise each part
+    is shown and confirmed on the terminal (--yes answers for the learner)."""
+    ctx, fs = run.ctx, run.fs
+    if not names:
+        which = "secret-and-public-key" if secret and public else "secret-key" if secret else "key"
+        ctx.err(f"usage: gpg [options] --delete-{which} name\n")
+        return 2
+    if not run.batch:
+        ctx.out(BANNER)
+    status = 0
+    for name in names:
+        keys = run.keys()
+        key = next((k for k in keys if _matches(k, name)), None)
+        if key is None or secret and not pgp.has_secret(fs, run.home, key):
+            ctx.err(f'gpg: key "{name}" not found: Not found\ngpg: {name}: delete key failed: Not found\n')
+            status = 2
+            continue
+        fpr = pgp.key_fingerprint(key)
+        if public and not secret and pgp.has_secret(fs, run.home, key):
+            ctx.err(
+                f'gpg: there is a secret key for public key "{name}"!\n'
+                'gpg: use option "--delete-secret-keys" to delete it first.\n'
+            )
+            status = 2
+            continue
+        exact = re.fullmatch(r"(0[xX])?[0-9A-Fa-f]{40}", name.replace(" ", "")) is not None
+        if run.batch and not exact and not run.yes:
+            ctx.err('gpg: can\'t do this in batch mode without "--yes"\n')  # wording UNVERIFIED
+            status = 2
+            continue
+        summary = f"ed25519/{_keyid(fpr)} {_date(key['created'])} {key['uid']}\n\n"
+        if secret:
+            if not run.batch:
+                ctx.out("\nsec  " + summary)
+                if not run.yes and not (
+                    run.ask("Delete this key from the keyring? (y/N) ", False)
+                    and run.ask("This is a secret key! - really delete? (y/N) ", False)
+                ):
+                    continue
+            for grip in pgp.grips(key):
+                fs.discard(f"{run.home}/private-keys-v1.d/{grip}.key")
+        if public:
+            if not run.batch:
+                ctx.out("\npub  " + summary)
+                if not run.yes and not run.ask("Delete this key from the keyring? (y/N) ", False):
+                    continue
+            pgp.save(fs, run.home, [k for k in keys if pgp.key_fingerprint(k) != fpr], ctx.uid)
+    return status
+
+
+@command(
+    "gpg",
+    man="""
+gpg - OpenPGP encryption and signing tool (GnuPG 2.4.4)
+
+  gpg --list-keys [NAME]           (-k) the public keys in ~/.gnupg/pubring.kbx: algorithm, date, usage,
+                                   fingerprint, user id with its validity, subkeys
+  gpg --list-secret-keys [NAME]    (-K) the keys whose secret part is in ~/.gnupg/private-keys-v1.d
+  gpg --quick-generate-key USER-ID a new Ed25519 key with a Curve25519 encryption subkey, valid 3 years
+  gpg --delete-secret-and-public-key FPR   delete both parts of a key (asks twice; --batch --yes does not,
+                                   but then the key must be named by its full fingerprint)
+  gpg --delete-secret-keys NAME / --delete-keys NAME   only the secret / only the public part
+As root (sudo), gpg uses /root/.gnupg: a host's own key lives there, and a clone carries it.
+""",
+)
+def gpg(ctx: Context, argv: list[str]) -> int:
+    options: set[str] = set()
+    values: dict[str, str] = {}
+    verb = ""
+    args: list[str] = []
+    i = 1
+    while i < len(argv):
+        arg = argv[i]
+        name, eq, value = arg.partition("=")
+        if arg in COMMANDS:
+            if verb and COMMANDS[arg] != verb:
+                ctx.err("gpg: conflicting commands\n")
+                return 2
+            verb = COMMANDS[arg]
+        elif arg in FLAGS:
+            options.add(arg)
+        elif name in VALUED:
+            if not eq:
+                if i + 1 >= len(argv):
+                    ctx.err(f'gpg: missing argument for option "{arg}"\n')
+                    return 2
+                i += 1
+                value = argv[i]
+            values[name] = value
+        elif arg.startswith("-") and arg != "-":
+            ctx.err(f'gpg: invalid option "{arg}"\n')
+            return 2
+        else:
+            args.append(arg)
+        i += 1
+    run = _Run(ctx, options, values)
+    if values.get("--homedir") is None and not ctx.machine.fs.exists(run.home) and verb != "generate":
+        try:
+            ctx.machine.fs.mkdir(run.home, uid=ctx.uid, mode=0o700)
+        except FsError as error:
+            ctx.err(f"gpg: can't create directory '{run.home}': {error.message}\n")
+            return 2
+        ctx.err(f"gpg: directory '{run.home}' created\n")
+        if verb in ("list", "secret"):
+            ctx.err(f"gpg: keybox '{run.home}/pubring.kbx' created\n")
+            pgp.save(ctx.machine.fs, run.home, [], ctx.uid)
+    if verb in ("list", "secret"):
+        return _listing(run, verb == "secret", args)
+    if verb == "generate":
+        return _generate(run, args)
+    if verb.startswith("delete"):
+        secret, public = verb in ("delete-secret", "delete-both"), verb in ("delete", "delete-both")
+        return _delete(run, args, secret, public)
+    ctx.err("gpg: Go ahead and type your message ...\n")
+    return 2
