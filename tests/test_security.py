@@ -108,6 +108,7 @@ ROUTE_ARGUMENTS = {
     "number": 1,
     "row_id": 1,
     "invite_id": 1,
+    "kind": "single",
 }
 
 

@@ -37,7 +37,7 @@ def test_fixing_the_clone_turns_its_checks_green(page):
 
     machine_id = _task(page, "Give the clone its own machine ID")
     _run(page, terminal, "sudo rm /etc/machine-id && sudo systemd-machine-id-setup")
-    expect(log).to_contain_text("Initializing machine ID from KVM UUID.")
+    expect(log).to_contain_text("Initializing machine ID from VM UUID.")
     expect(machine_id).to_contain_text("3 of 3 points")
     expect(machine_id.get_by_text("Not yet:")).to_have_count(0)
     assert_accessible(page)

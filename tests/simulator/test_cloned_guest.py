@@ -111,7 +111,7 @@ def test_a_transient_hostname_is_refused(world):
 def test_rm_and_systemd_machine_id_setup_pass_both_checks(world):
     old = world.machine.machine_id()
     result = world.run("sudo rm /etc/machine-id && sudo systemd-machine-id-setup")
-    assert result.stderr == "Initializing machine ID from KVM UUID.\n"
+    assert result.stderr == "Initializing machine ID from VM UUID.\n"
     assert world.machine.machine_id() not in ("", old)
     assert verdict(world, "machine-id") == (True, 1.0)
     assert verdict(world, "dbus-machine-id") == (True, 1.0)

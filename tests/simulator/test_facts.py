@@ -607,5 +607,5 @@ def test_5_1_machine_id_setup_takes_the_kvm_uuid_when_the_file_is_missing():
     w = world("clone-identifiers")  # a KVM guest; /var/lib/dbus/machine-id is a symlink left dangling
     uuid = w.run("sudo cat /sys/class/dmi/id/product_uuid").stdout.strip()
     w.run("sudo rm /etc/machine-id")
-    assert w.run("sudo systemd-machine-id-setup") == Result("", "Initializing machine ID from KVM UUID.\n", 0)
+    assert w.run("sudo systemd-machine-id-setup") == Result("", "Initializing machine ID from VM UUID.\n", 0)
     assert w.run("cat /etc/machine-id").stdout == uuid.replace("-", "") + "\n"

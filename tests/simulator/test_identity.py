@@ -159,7 +159,7 @@ def test_systemd_machine_id_setup_uses_the_kvm_uuid():
     world = World.new("kvm-guest")
     world.run("sudo rm /etc/machine-id")
     assert world.run("sudo systemd-machine-id-setup --print") == Result(
-        world.machine.product_uuid.replace("-", "") + "\n", "Initializing machine ID from KVM UUID.\n", 0
+        world.machine.product_uuid.replace("-", "") + "\n", "Initializing machine ID from VM UUID.\n", 0
     )
 
 
