@@ -368,7 +368,8 @@ def mount_at_boot(machine) -> list[tuple[str, str]]:
                 if part["mount"] and part["name"] not in wanted:
                     part["last_mount"] = part["mount"]
                 part["mount"] = wanted.get(part["name"])
-                part.pop("checked", None)  # the boot's fsck pass does not count as `e2fsck -f`
+                if part["mount"]:  # mounted since its last check (the boot's fsck pass is no `e2fsck -f`)
+                    part.pop("checked", None)
     return failed
 
 
@@ -432,8 +433,8 @@ def _new_disks(machine, rng) -> list[dict]:
     ]
 
 
-def _data_disk(spec: dict, rng) -> dict:
-    """A blank virtio data disk attached besides the system disk (`data_disks` in a machine spec): with
+def _spare_disk(spec: dict, rng) -> dict:
+    """A blank virtio disk attached beside the system disk, never mounted (`spare_disks` in a spec): with
     `fstype`, one GPT partition (vdb1) holding that unmounted filesystem; without, no partition table."""
     name, size = spec["name"], spec.get("size", 10 * 1024 * MIB)
     major = 253
@@ -462,6 +463,8 @@ def _data_disk(spec: dict, rng) -> dict:
                 "uuid": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
                 "partuuid": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
                 "mount": None,
+                # never mounted since mkfs, so tune2fs needs no e2fsck -f first (check_fsck_needed)
+                "checked": True,
             }
         )
     return disk
@@ -473,7 +476,7 @@ def _install_hardware(machine, rng) -> None:
     machine.disks = (
         copy.deepcopy(machine.spec["disks"]) if machine.spec.get("disks") else _new_disks(machine, rng)
     )
-    machine.disks += [_data_disk(disk, rng) for disk in machine.spec.get("data_disks", ())]
+    machine.disks += [_spare_disk(disk, rng) for disk in machine.spec.get("spare_disks", ())]
     # a container's /dev is its runtime's tmpfs (no host disks in it), and it has no swap file or fstab
     if machine.kind != "container":
         for disk in machine.disks:
