@@ -49,7 +49,7 @@ def judge(run: CommandRun, keys: tuple[str, ...], answer: str) -> Verdict:
     if not feedback and tried.status != 0:
         said = tried.stderr.strip().splitlines() or tried.stdout.strip().splitlines()[-1:]
         feedback = (
-            f"On the question's machine this fails: {said[0] if said else f'exit status {tried.status}'}"
+            f"On the question's machine this fails: `{said[0] if said else f'exit status {tried.status}'}`"
         )
     return Verdict(False, feedback)
 

@@ -47,6 +47,11 @@ def test_next_skips_a_finished_lab_and_the_finished_lab_is_marked(client):
     assert 'class="lab-card finished"' in page and "Finished</strong>: 5 of 5 points" in card
 
 
+def test_the_intro_of_a_lab_gives_its_difficulty_and_time(client):
+    page = client.get("/labs/kvm-host").get_data(as_text=True)
+    assert "Hard" in page and "about 25 min" in page
+
+
 def test_a_lab_in_progress_is_not_finished_and_stays_next(client):
     url = _start(client, "intel-vtx-host")
     client.post(url + "/answer/capable", data={"answer": "yes, VT-x"})

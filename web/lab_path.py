@@ -34,10 +34,6 @@ class PathLab:
     score: float = 0.0
     max_score: float = 0.0
 
-    @property
-    def difficulty(self) -> str:
-        return DIFFICULTY[self.scenario["difficulty"]]
-
 
 @dataclass
 class Group:

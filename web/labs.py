@@ -86,6 +86,11 @@ def next_lab_after(scenario_id: str) -> dict | None:
 bp.app_template_global("solution_unlocked")(lab_path.solution_unlocked)
 
 
+@bp.app_template_filter("difficulty")
+def difficulty(level: int) -> str:
+    return lab_path.DIFFICULTY[level]
+
+
 @bp.get("/")
 def index():
     path = lab_path.lab_path(get_db(), g.user.id if g.user else None)

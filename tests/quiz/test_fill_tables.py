@@ -271,8 +271,8 @@ def test_echo_of_the_expected_output_is_refused_with_a_reason(bank):
 def test_a_command_that_fails_says_what_the_machine_answered(bank):
     grade = grade_fill(bank.questions["fill-qemu-img-info"], "qemu-img info vm2.qcow2")
     assert grade.feedback == (
-        "On the question's machine this fails: qemu-img: Could not open 'vm2.qcow2': "
-        "Could not open 'vm2.qcow2': No such file or directory",
+        "On the question's machine this fails: `qemu-img: Could not open 'vm2.qcow2': "
+        "Could not open 'vm2.qcow2': No such file or directory`",
     )
 
 
@@ -289,6 +289,20 @@ def test_junk_and_hostile_answers_are_simply_wrong(bank):
         "lsmod\ngrep kvm",
     ]:
         assert not grade_fill(question, answer).correct
+
+
+@pytest.mark.parametrize(
+    ("qid", "answer", "advice"),
+    [
+        ("fill-modprobe-kvm-intel", "sudo modprobe kvm", "`kvm` is the common core"),
+        ("fill-modprobe-kvm-amd", "modprobe kvm_intel", "`kvm_intel` is for Intel's VT-x"),
+        ("fill-vboxguest-module", "VirtualBox", "the product or the family"),
+        ("virtio-disk-name", "/dev/sda", "a `virtio_blk` disk gets a `vd` name"),
+    ],
+)
+def test_a_typical_wrong_answer_gets_the_advice_written_for_it(bank, qid, answer, advice):
+    grade = grade_fill(bank.questions[qid], answer)
+    assert not grade.correct and advice in grade.feedback[0]
 
 
 def test_grading_a_command_is_fast_once_its_machine_is_built(bank):
