@@ -13,7 +13,7 @@ import json
 import re
 from dataclasses import dataclass
 
-from quiz.model import CommandRun
+from quiz.model import Bank, CommandRun
 from simulator import trial
 
 SEEDS = (1, 2)  # the key runs on two machines so that what is random in its change can be told apart
@@ -29,6 +29,15 @@ LOG_PREFIX = re.compile(
 class Verdict:
     correct: bool
     feedback: str = ""
+
+
+def warm_up(bank: Bank) -> None:
+    """Build each command question's machine and run its keys now, before a server forks its workers, so
+    that they share them and no learner's answer waits for them (a second or two in all)."""
+    for question in bank.questions.values():
+        run = question.fill.run if question.fill else None
+        for key in run and question.fill.exact or ():
+            _random_locations(run.scenario, key, json.dumps(run.machine, sort_keys=True), run.setup)
 
 
 def judge(run: CommandRun, keys: tuple[str, ...], answer: str) -> Verdict:
