@@ -523,18 +523,26 @@ def _pristine(world) -> dict:
 
 
 def _hosts_names(machine) -> set[str]:
-    """The names /etc/hosts gives an address of this machine (127.0.1.1 or its own), as getaddrinfo finds."""
+    """The names /etc/hosts gives an address of this machine (a loopback one, as Debian's 127.0.1.1, or
+    its own), which getaddrinfo finds for sudo."""
     try:
         text = machine.fs.read("/etc/hosts")
     except FsError:
         return set()
-    own = {"127.0.1.1", *(nic.get("ipv4") for nic in machine.nics)}
+    own = {nic.get("ipv4") for nic in machine.nics}
     names = set()
     for line in text.splitlines():
         fields = line.split("#")[0].split()
-        if len(fields) > 1 and fields[0] in own:
+        if len(fields) > 1 and (fields[0] in own or _loopback(fields[0])):
             names.update(name.lower() for name in fields[1:])
     return names
+
+
+def _loopback(address: str) -> bool:
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
 
 
 @check("hostname", "The clone has a host name of its own, now and after a reboot, that it can resolve")
@@ -818,7 +826,12 @@ def clone_boots(world, params, answer):
     keys = [k for k in KEY_NAMES if machine.fs.exists(f"/etc/ssh/ssh_host_{k}_key")]
     if not keys:
         return False, "There are no SSH host keys: after a reboot sshd exits (no hostkeys available)."
-    return True, "Every /etc/fstab filesystem is there and sshd has host keys: a reboot comes up."
+    if machine.boot_clock <= _pristine(world)["copied_at"]:
+        return False, (
+            "/etc/fstab and the SSH host keys are in order, but the clone has not been rebooted since it was "
+            "copied: reboot it (sudo reboot) and see it come up."
+        )
+    return True, "The clone came up from its last reboot: every /etc/fstab filesystem mounted, sshd has keys."
 
 
 def _accounts(machine) -> set[str]:

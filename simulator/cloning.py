@@ -10,11 +10,12 @@ an OpenPGP key of the host's own in root's keyring. `disk_copy` is what a copy o
 from __future__ import annotations
 
 import copy
-import functools
 import ipaddress
+import json
 import uuid
 
 from simulator import layout, pgp
+from simulator.filesystem import FsError
 from simulator.keys import host_key_fingerprints
 from simulator.machine import Machine
 
@@ -35,6 +36,7 @@ def template(spec: dict) -> Machine:
         home = pgp.home(machine, "root")
         key = pgp.new_key(machine.rng(), spec["pgp"], machine.now() - 30 * pgp.DAY)
         pgp.add_key(machine.fs, home, key, machine.rng())
+        pgp.take_check_due(machine.fs, home)  # its admin has listed the keys since
         machine.fs.add_file(f"{home}/trustdb.gpg", "", mode=0o600)
     for unit in ("emergency", "rescue"):
         machine.fs.add_dir(f"/etc/systemd/system/{unit}.service.d")
@@ -116,25 +118,25 @@ def _data_disk(machine: Machine, disk: dict) -> None:
     layout.udev_disk_links(machine)
 
 
-@functools.cache
-def _pristine(frozen: str) -> dict:
-    import json
-
-    return identity(template(json.loads(frozen)))
+_PRISTINE: dict[str, dict] = {}
 
 
-def pristine_identity(spec: dict) -> dict:
-    """The identifiers of the source as the scenario made it (to tell whether anything changed it)."""
-    import json
-
-    return _pristine(json.dumps(spec, sort_keys=True))
+def pristine_identity(spec: dict, fresh: Machine | None = None) -> dict:
+    """The identifiers of the source as the scenario makes it (to tell whether anything changed it), and
+    `copied_at`, its clock when its disk was copied (the clone's first boot): taken from a `fresh` one when
+    it is given, else made again once per process."""
+    key = json.dumps(spec, sort_keys=True)
+    if key not in _PRISTINE:
+        source = fresh if fresh is not None else template(dict(spec))
+        _PRISTINE[key] = {**identity(source), "copied_at": source.clock}
+    return _PRISTINE[key]
 
 
 def identity(machine: Machine) -> dict:
     """What makes a machine itself, as the checks compare clones with their source."""
     nic = machine.nics[0]
     return {
-        "hostname": layout_hostname(machine),
+        "hostname": _static_hostname(machine),
         "machine_id": machine.machine_id(),
         "ssh": host_key_fingerprints(machine.fs),
         "pgp": sorted(pgp.secret_fingerprints(machine.fs, pgp.home(machine, "root"))),
@@ -144,8 +146,8 @@ def identity(machine: Machine) -> dict:
     }
 
 
-def layout_hostname(machine: Machine) -> str:
+def _static_hostname(machine: Machine) -> str:
     try:
         return machine.fs.read("/etc/hostname").strip()
-    except Exception:  # noqa: BLE001 - a missing or unreadable file is no name
+    except FsError:
         return ""

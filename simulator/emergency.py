@@ -4,6 +4,9 @@ and systemd 255 (Ubuntu 24.04) offers the console to root through sulogin.
 The console lines follow systemd's job status messages (status_unit_format=combined: "UNIT - DESCRIPTION")
 and sulogin-shell.c's banner; sulogin (util-linux 2.39) asks for Enter when it needs no password (root's is
 empty, or it runs with --force, which SYSTEMD_SULOGIN_FORCE=1 asks for), and refuses a locked root's console.
+UNVERIFIED: that a forced sulogin words its question "Press Enter for maintenance", as Ubuntu consoles
+captured with a password-less root show it. Control-D (go on without a shell) has no key in the web
+terminal: Enter, then `exit`, does the same.
 """
 
 from __future__ import annotations

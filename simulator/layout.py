@@ -182,7 +182,8 @@ def _install_ssh_config(machine) -> None:
 
 
 def _disk_layout(machine) -> tuple[str, list[tuple[int, int, str, str, str, str | None]]]:
-    """The boot disk and its partitions (number, size, fstype, fsver, label, mountpoint)."""
+    """The boot disk and its partitions (number, size, fstype, fsver, label, mountpoint). A guest whose
+    spec says `image: installer` was installed from the server ISO, not made from a cloud image."""
     platform = machine.spec["platform"]
     if machine.kind == "vm" and platform in CLOUD_IMAGES and machine.spec.get("image") != "installer":
         root = 25 * GIB - 4 * MIB - 106 * MIB - 913 * MIB - 2 * MIB

@@ -85,8 +85,25 @@ def load(fs, gnupg: str) -> list[dict]:
     return [k for k in data.get("keys", []) if isinstance(k, dict) and {"uid", "point"} <= k.keys()]
 
 
-def save(fs, gnupg: str, keys: list[dict], uid: int = 0) -> None:
-    fs.write(f"{gnupg}/pubring.kbx", json.dumps({"keys": keys}, indent=1) + "\n", uid=uid, mode=0o644)
+def save(fs, gnupg: str, keys: list[dict], uid: int = 0, check_due: bool = False) -> None:
+    """The keyring; `check_due` records that the trust database needs its check (a key was added)."""
+    data = {"keys": keys, **({"trustdb_check_due": True} if check_due else {})}
+    fs.write(f"{gnupg}/pubring.kbx", json.dumps(data, indent=1) + "\n", uid=uid, mode=0o644)
+
+
+def take_check_due(fs, gnupg: str) -> bool:
+    """Whether the trust database check is due, which the listing that runs it clears."""
+    try:
+        data = json.loads(fs.read(f"{gnupg}/pubring.kbx"))
+    except (FsError, ValueError):
+        return False
+    if not isinstance(data, dict) or not data.get("trustdb_check_due"):
+        return False
+    try:
+        save(fs, gnupg, load(fs, gnupg))
+    except FsError:
+        pass  # a keyring it cannot write keeps the check due
+    return True
 
 
 def has_secret(fs, gnupg: str, key: dict) -> bool:
@@ -109,7 +126,7 @@ def add_key(fs, gnupg: str, key: dict, rng, uid: int = 0) -> None:
     for path in (gnupg, f"{gnupg}/private-keys-v1.d"):
         if not fs.exists(path):
             fs.mkdir(path, mode=0o700, uid=uid)
-    save(fs, gnupg, [*load(fs, gnupg), key], uid)
+    save(fs, gnupg, [*load(fs, gnupg), key], uid, check_due=True)
     for index, grip in enumerate(grips(key)):
         fs.write(f"{gnupg}/private-keys-v1.d/{grip}.key", secret_text(key, index, rng), uid=uid, mode=0o600)
 

@@ -68,6 +68,7 @@ class World:
         machines = {}
         if scenario.get("clone") == "disk-copy":  # the source's whole disk, booted as a second machine
             source = cloning.template(dict(scenario["source"]))
+            cloning.pristine_identity(scenario["source"], source)  # what the checks compare with
             source.save_over_install()
             machines["source"] = source
             machine = cloning.disk_copy(source, spec)  # saved over the same install as its source
@@ -178,18 +179,26 @@ class World:
         return result
 
     def _after_boot(self, result: Result, machine: Machine) -> Result:
-        """A reboot ends the sessions opened on the machine before it; a boot that stopped in emergency
-        mode shows systemd's console messages and sulogin's question, which the next line answers."""
+        """A reboot ends the sessions opened on the machine before it, and a boot that went on ends the
+        emergency shell; a boot that stopped in emergency mode shows systemd's console messages and
+        sulogin's question, which the next line answers."""
         name = self.network_name(machine)
-        booted = machine.boot_id
         self.sessions = [
-            kept for kept in self.sessions if kept["machine"] != name or kept.get("boot_id", booted) == booted
+            kept for kept in self.sessions if kept["machine"] != name or self._lasts(kept, machine)
         ]
         maintenance = any(s.get("maintenance") for s in self.sessions)
         if machine.emergency and self.question is None and not maintenance:
             self.question = {"maintenance": name, "prompt": emergency.PROMPT}
             return _appended(result, stdout=emergency.console(machine))
         return result
+
+    @staticmethod
+    def _lasts(session: dict, machine: Machine) -> bool:
+        """Whether a session on this machine survives: not across a reboot, and an emergency shell not
+        past the end of emergency mode (exit, systemctl default)."""
+        if session.get("boot_id", machine.boot_id) != machine.boot_id:
+            return False
+        return not session.get("maintenance") or bool(machine.emergency)
 
     def network_name(self, machine: Machine) -> str:
         return next(n for n, m in self.machines.items() if m is machine)

@@ -1,9 +1,10 @@
 """gpg, GnuPG 2.4.4 as Ubuntu 24.04 ships it: enough to list, make and delete a host's OpenPGP key.
 
 Listings follow g10/keylist.c (list_keyblock_print), key generation g10/keygen.c
-(quick_generate_keypair) and deletion g10/delkey.c. Questions gpg asks on the terminal (cpr_get) get the
-learner's typed lines when there are any; otherwise Enter, the default answer. pinentry's passphrase
-dialog is not modelled: keys are made without a passphrase, as when both prompts are left empty.
+(quick_generate_keypair) and deletion g10/delkey.c. gpg asks its questions on the terminal itself
+(cpr_get reads /dev/tty, not standard input), which this one cannot answer: each gets Enter, its default,
+and batch mode is the way through, as in scripts. pinentry's passphrase dialog is not modelled: keys are
+made without a passphrase, as when both prompts are left empty.
 """
 
 from __future__ import annotations
@@ -47,24 +48,19 @@ VALUED = {"--passphrase", "--pinentry-mode", "--homedir"}
 
 
 class _Run:
-    """One gpg invocation: its options, its home, and the lines typed in answer to its questions."""
+    """One gpg invocation: its options and its home."""
 
     def __init__(self, ctx: Context, options: set[str], values: dict[str, str]):
         self.ctx = ctx
         self.batch = "--batch" in options
         self.yes = "--yes" in options
         self.home = values.get("--homedir") or pgp.home(ctx.machine, ctx.user)
-        self.answers = ctx.stdin.splitlines()
         self.fs = ctx.machine.fs
 
     def ask(self, question: str, default: bool) -> bool:
-        """cpr_get_answer_is_yes_def: the question, then a typed line or Enter for the default."""
-        self.ctx.out(question)
-        answer = self.answers.pop(0).strip().lower() if self.answers else ""
-        self.ctx.out(answer + "\n")
-        if not answer:
-            return default
-        return answer in ("y", "yes")
+        """cpr_get_answer_is_yes_def on the terminal: the question, and Enter for its default."""
+        self.ctx.out(question + "\n")
+        return default
 
     def keys(self) -> list[dict]:
         return pgp.load(self.fs, self.home)
@@ -94,6 +90,8 @@ def _matches(key: dict, name: str) -> bool:
 
 def _listing(run: _Run, secret: bool, names: list[str]) -> int:
     ctx = run.ctx
+    if pgp.take_check_due(run.fs, run.home):  # trustdb.c check_trustdb after a key was added
+        _check_trustdb(run)
     keys = [k for k in run.keys() if not secret or pgp.has_secret(run.fs, run.home, k)]
     if names:
         chosen = [k for k in keys if any(_matches(k, n) for n in names)]
@@ -118,9 +116,23 @@ def _listing(run: _Run, secret: bool, names: list[str]) -> int:
     return 0
 
 
+def _check_trustdb(run: _Run) -> None:
+    """validate_keys: the PGP trust model's summary, every key with a secret part here ultimately trusted."""
+    keys = run.keys()
+    ultimate = sum(pgp.has_secret(run.fs, run.home, k) for k in keys)
+    run.ctx.err(
+        "gpg: checking the trustdb\n"
+        "gpg: marginals needed: 3  completes needed: 1  trust model: pgp\n"
+        f"gpg: depth: 0  valid: {ultimate:3d}  signed:   0  trust: 0-, 0q, 0n, 0m, 0f, {ultimate}u\n"
+    )
+    expiries = [k["expires"] for k in keys if k["expires"] and pgp.has_secret(run.fs, run.home, k)]
+    if expiries:
+        run.ctx.err(f"gpg: next trustdb check due at {_date(min(expiries))}\n")
+
+
 def _generate(run: _Run, args: list[str]) -> int:
-    """quick_generate_keypair: ask before making it (unless --batch or --yes), refuse a duplicate user id
-    in batch mode, then make the key, mark it ultimately trusted and store a revocation certificate."""
+    """quick_generate_keypair: ask before making it (unless --batch or --yes) and again for a user id that
+    already has a key, then make the key, mark it ultimately trusted and store a revocation certificate."""
     ctx, fs = run.ctx, run.fs
     if not args:
         ctx.err("usage: gpg [options] --quick-generate-key user-id [algo [usage [expire]]]\n")
@@ -134,14 +146,11 @@ def _generate(run: _Run, args: list[str]) -> int:
         ctx.out(f'About to create a key for:\n    "{uid}"\n\n')
         if not run.ask("Continue? (Y/n) ", True):
             return 0
-    if exists:
-        if run.batch and not run.yes:
-            ctx.err(f'gpg: A key for "{uid}" already exists\ngpg: Key generation failed: Already exists\n')
-            return 2
+    if exists:  # the question's default (no) stands in batch mode
         ctx.err(f'gpg: A key for "{uid}" already exists\n')
-        if not run.yes and not run.ask("Create anyway? (y/N) ", False):
-            ctx.err("gpg: Key generation canceled.\n")
+        if not run.yes and (run.batch or not run.ask("Create anyway? (y/N) ", False)):
             return 2
+        ctx.err("gpg: creating anyway\n")
     created_home = not fs.exists(run.home)
     if created_home:
         ctx.err(f"gpg: directory '{run.home}' created\n")
@@ -187,9 +196,9 @@ def _revocation(fpr: str) -> str:
 
 
 def _delete(run: _Run, names: list[str], secret: bool, public: bool) -> int:
-    """do_delete_key (g10/delkey.c): the public key of a key whose secret part is still here cannot go
-    alone. In batch mode a full fingerprint (or --yes) stands for the confirmation; otherwise each part
-    is shown and confirmed on the terminal (--yes answers for the learner)."""
+    """do_delete_key (g10/delkey.c, 2.4): the public key of a key whose secret part is still here cannot
+    go alone. In batch mode a full fingerprint stands for the confirmation (--yes too, for a public key
+    only); otherwise each part is shown and confirmed on the terminal, --yes or not."""
     ctx, fs = run.ctx, run.fs
     if not names:
         which = "secret-and-public-key" if secret and public else "secret-key" if secret else "key"
@@ -214,15 +223,16 @@ def _delete(run: _Run, names: list[str], secret: bool, public: bool) -> int:
             status = 2
             continue
         exact = re.fullmatch(r"(0[xX])?[0-9A-Fa-f]{40}", name.replace(" ", "")) is not None
-        if run.batch and not exact and not run.yes:
-            ctx.err('gpg: can\'t do this in batch mode without "--yes"\n')  # wording UNVERIFIED
+        if run.batch and not exact and (secret or not run.yes):
+            refusal = "can't do this in batch mode" + ("" if secret else ' without "--yes"')
+            ctx.err(f"gpg: {refusal}\ngpg: (unless you specify the key by fingerprint)\n")
             status = 2
             continue
         summary = f"ed25519/{_keyid(fpr)} {_date(key['created'])} {key['uid']}\n\n"
         if secret:
             if not run.batch:
                 ctx.out("\nsec  " + summary)
-                if not run.yes and not (
+                if not (
                     run.ask("Delete this key from the keyring? (y/N) ", False)
                     and run.ask("This is a secret key! - really delete? (y/N) ", False)
                 ):
@@ -232,7 +242,7 @@ def _delete(run: _Run, names: list[str], secret: bool, public: bool) -> int:
         if public:
             if not run.batch:
                 ctx.out("\npub  " + summary)
-                if not run.yes and not run.ask("Delete this key from the keyring? (y/N) ", False):
+                if not run.ask("Delete this key from the keyring? (y/N) ", False):
                     continue
             pgp.save(fs, run.home, [k for k in keys if pgp.key_fingerprint(k) != fpr], ctx.uid)
     return status
@@ -301,5 +311,6 @@ def gpg(ctx: Context, argv: list[str]) -> int:
     if verb.startswith("delete"):
         secret, public = verb in ("delete-secret", "delete-both"), verb in ("delete", "delete-both")
         return _delete(run, args, secret, public)
+    ctx.err("gpg: WARNING: no command supplied.  Trying to guess what you mean ...\n")
     ctx.err("gpg: Go ahead and type your message ...\n")
     return 2

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import time
 
+from simulator import emergency
 from simulator.commands import Context, command
 from simulator.commands.options import gnu
 from simulator.patterns import PatternTooCostly, Regex, line_budget
@@ -42,6 +43,8 @@ def _system_entries(machine) -> list[tuple[float, str, str]]:
         (3.201877, "systemd[1]", "Starting systemd-networkd.service - Network Configuration..."),
         (3.442019, "systemd[1]", "Started systemd-networkd.service - Network Configuration."),
     ]
+    if machine.emergency:
+        return entries + _emergency_entries(machine)
     if machine.kind == "vm":
         entries.append((5.912233, "cloud-init[702]", "Cloud-init v. 24.3.1-0ubuntu0~24.04.2 finished"))
     entries += [
@@ -50,6 +53,28 @@ def _system_entries(machine) -> list[tuple[float, str, str]]:
         (6.352019, "systemd[1]", "Startup finished in 1.874s (kernel) + 4.478s (userspace) = 6.352s."),
     ]
     return entries + _session_entries()
+
+
+def _emergency_entries(machine) -> list[tuple[float, str, str]]:
+    """A boot that waited 90 s (DefaultTimeoutStartSec) for an fstab device and went to emergency mode:
+    the job results systemd 255 logs (core/job.c job_emit_done_message, unit.c on OnFailure=)."""
+    entries = []
+    for spec, target in machine.emergency:
+        device, mount = emergency.device_path(spec), emergency.escape_path(target) + ".mount"
+        unit = emergency.escape_path(device) + ".device"
+        entries += [
+            (93.2, "systemd[1]", f"{unit}: Job {unit}/start timed out."),
+            (93.2, "systemd[1]", f"Timed out waiting for device {unit} - {device}."),
+            (93.2, "systemd[1]", f"Dependency failed for {mount} - {target}."),
+            (93.2, "systemd[1]", f"{mount}: Job {mount}/start failed with result 'dependency'."),
+        ]
+    return entries + [
+        (93.2, "systemd[1]", "Dependency failed for local-fs.target - Local File Systems."),
+        (93.2, "systemd[1]", "local-fs.target: Job local-fs.target/start failed with result 'dependency'."),
+        (93.2, "systemd[1]", "local-fs.target: Triggering OnFailure= dependencies."),
+        (93.3, "systemd[1]", "Started emergency.service - Emergency Shell."),
+        (93.3, "systemd[1]", "Reached target emergency.target - Emergency Mode."),
+    ]
 
 
 def _session_entries() -> list[tuple[float, str, str]]:
@@ -89,7 +114,9 @@ def _line(machine, at: float, identifier: str, message: str, output: str, host: 
 
 
 def _normalise(args: list[str]) -> list[str]:
-    """-b and -n take an optional argument that may be the next word (journalctl peeks at it)."""
+    """-b and -n take an optional argument that may be the next word (journalctl peeks at it); flags
+    written together before them (`journalctl -xb`, as emergency mode suggests) are taken apart first."""
+    args = [part for arg in args for part in _split_flags(arg)]
     out = []
     i = 0
     while i < len(args):
@@ -111,6 +138,12 @@ def _normalise(args: list[str]) -> list[str]:
             out.append(arg)
         i += 1
     return out
+
+
+def _split_flags(arg: str) -> list[str]:
+    if re.fullmatch(r"-[kqrmaxe]+[bn]", arg):
+        return [*(f"-{flag}" for flag in arg[1:-1]), f"-{arg[-1]}"]
+    return [arg]
 
 
 @command(

@@ -377,7 +377,7 @@ def _mount_one(ctx: Context, device: str, target: str) -> int:
         ctx.err(f"mount: {target}: mount point does not exist.\n")
         return 32
     if part.get("mount"):
-        ctx.err(f"mount: {target}: {device} already mounted on {part['mount']}.\n")
+        ctx.err(f"mount: {target}: /dev/{part['name']} already mounted on {part['mount']}.\n")
         return 32
     part["mount"] = target
     part.pop("last_mount", None)
@@ -431,8 +431,15 @@ def mount(ctx: Context, opts, operands: list[str]) -> int:
         if len(operands) == 2:
             return _mount_one(ctx, operands[0], operands[1].rstrip("/") or "/")
         wanted = operands[0].rstrip("/") or "/"
+        device = find_device(ctx, operands[0])  # libmount also finds the line whose tag names the device
         entry = next(
-            (e for e in layout.fstab_entries(ctx.machine) if wanted in (e[0], e[1])),
+            (
+                e
+                for e in layout.fstab_entries(ctx.machine)
+                if wanted in (e[0], e[1])
+                or device is not None
+                and layout.fstab_device(ctx.machine, e[0]) is device
+            ),
             None,
         )
         if entry is None:
@@ -465,9 +472,9 @@ def umount(ctx: Context, opts, operands: list[str]) -> int:
         ctx.err("umount: bad usage\nTry 'umount --help' for more information.\n")
         return 1
     status = 0
-    table = mount_table(ctx.machine)
     for operand in operands:
         path = operand.rstrip("/") or operand[:1]
+        table = mount_table(ctx.machine)  # as the previous operand left it
         found = next((m for m in table if path and (m.target == path or m.source == operand)), None)
         if found is None:
             exists = ctx.machine.fs.lexists(operand, ctx.cwd, ctx.uid)

@@ -17,7 +17,6 @@ from simulator.commands.network import link_local, resolve_host
 from simulator.filesystem import FsError
 
 NETPLAN_DIR = "/etc/netplan"
-MAC = re.compile(r"[0-9a-f]{2}(:[0-9a-f]{2}){5}")
 
 
 def _merge(into: dict, extra: dict) -> None:
@@ -61,8 +60,48 @@ def read_netplan(fs, uid: int = 0) -> tuple[dict, list[str]] | str:
             return f"{path}:{line}:{column}: Invalid YAML: {problem}:\n{source}\n{' ' * (column - 1)}^"
         if not isinstance(data, dict) or not isinstance(data.get("network", {}), dict):
             return f"{path}:1:1: Error in network definition: expected mapping (check indentation)\n"
+        bad = _invalid_mac(text)
+        if bad:
+            line, column, value = bad
+            source = text.splitlines()[line - 1]
+            return (
+                f"{path}:{line}:{column}: Error in network definition: Invalid MAC address '{value}', "
+                "must be XX:XX:XX:XX:XX:XX or XX:XX:XX:XX:XX:XX:XX:XX:XX:XX:XX:XX:XX:XX:XX:XX:XX:XX:XX:XX\n"
+                f"{source}\n{' ' * (column - 1)}^"
+            )
         _merge(merged, data)
     return merged, warnings
+
+
+# parse.c handle_netdef_mac (netplan 1.0): six pairs (or twenty, InfiniBand); a MAC to set may also be
+# one of networkd's policies.
+MAC_TEXT = re.compile(r"[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}((:[0-9A-Fa-f]{2}){14})?")
+MAC_POLICIES = ("permanent", "random", "stable", "stable-ssid")
+
+
+def _invalid_mac(text: str) -> tuple[int, int, str] | None:
+    """(line, column, value) of the first macaddress of an ethernets entry (or its match) netplan refuses."""
+    try:
+        root = yaml.compose(text)
+    except yaml.YAMLError:
+        return None
+
+    def child(node, key):
+        if isinstance(node, yaml.MappingNode):
+            return next((value for name, value in node.value if name.value == key), None)
+        return None
+
+    ethernets = child(child(root, "network"), "ethernets")
+    for _, entry in ethernets.value if isinstance(ethernets, yaml.MappingNode) else ():
+        for node, policies in (
+            (child(entry, "macaddress"), MAC_POLICIES),
+            (child(child(entry, "match"), "macaddress"), ()),
+        ):
+            if isinstance(node, yaml.ScalarNode) and not (
+                MAC_TEXT.fullmatch(node.value) or node.value in policies
+            ):
+                return node.start_mark.line + 1, node.start_mark.column + 1, node.value
+    return None
 
 
 def _emit(value, indent: int = 0) -> list[str]:
@@ -127,7 +166,7 @@ def apply_config(machine, config: dict) -> None:
         if nic is None:
             continue
         mac = str(settings.get("macaddress", "")).lower()
-        if MAC.fullmatch(mac) and mac != nic["mac"]:
+        if MAC_TEXT.fullmatch(mac) and mac != nic["mac"]:
             nic.setdefault("hwmac", nic["mac"])
             nic["mac"] = mac
         addresses = [a for a in settings.get("addresses") or [] if isinstance(a, str) and "." in a]

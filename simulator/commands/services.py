@@ -10,7 +10,7 @@ import fnmatch
 import time
 from dataclasses import dataclass
 
-from simulator import packages
+from simulator import emergency, packages
 from simulator.commands import Context, command
 from simulator.commands.identity import NO_SYSTEMD
 from simulator.commands.options import UsageError, parse
@@ -446,6 +446,16 @@ def systemctl(ctx: Context, argv: list[str]) -> int:
         return _is_enabled(ctx, units, "q" in opts)
     if verb == "reboot":
         return reboot_machine(ctx, "firmware-setup" in opts)
+    if verb == "default":  # isolate default.target: from the emergency shell, the boot is tried again
+        if not ctx.is_root:
+            ctx.err(
+                "Failed to start default.target: Interactive authentication required.\n"
+                "See system logs and 'systemctl status default.target' for details.\n"
+            )
+            return 1
+        if machine.emergency:
+            emergency.resume(machine)
+        return 0
     if verb == "status" and not units:
         ctx.out(overview_text(ctx, " ".join(argv)))
         return 0

@@ -69,9 +69,10 @@ def test_every_identity_check_fails_at_the_start_and_names_what_it_found(world):
         "boots",
         "no-collateral",
     ]
-    for check_id in list(found)[:8]:
+    for check_id in list(found)[:9]:
         assert not found[check_id]["passed"] and found[check_id]["points"] == 0, check_id
-    assert found["boots"]["passed"] and found["no-collateral"]["passed"]
+    assert not found["boots"]["passed"] and "not been rebooted" in found["boots"]["detail"]
+    assert found["no-collateral"]["passed"]
     assert found["machine-id"]["detail"] == (
         f"Looked at /etc/machine-id: {world.machine.machine_id()}, still the source's ID."
     )
@@ -95,6 +96,16 @@ def test_etc_hostname_and_hosts_edited_then_a_reboot_pass(world):
     assert verdict(world, "hostname") == (False, 0.5)  # the running name is still web01
     run(world, "sudo reboot")
     assert world.run("hostname").stdout == "web02\n"
+    assert verdict(world, "hostname") == (True, 1.0)
+
+
+def test_the_name_on_the_localhost_line_also_resolves(world):
+    run(
+        world,
+        "sudo hostnamectl set-hostname web02",
+        "sudo sed -i 's/^127.0.0.1 localhost/& web02/' /etc/hosts",
+    )
+    assert world.run("sudo true").stderr == ""
     assert verdict(world, "hostname") == (True, 1.0)
 
 
@@ -170,6 +181,16 @@ def test_deleting_only_the_pub_files_is_refused(world):
     assert "ed25519: still the source's key" in verdicts(world)["ssh-host-keys"]["detail"]
 
 
+def test_a_reboot_does_not_bring_deleted_host_keys_back(world):
+    """Ubuntu's ssh.service does not run ssh-keygen -A (unlike Fedora's sshd-keygen); only cloud-init's
+    ssh module makes keys, once per instance."""
+    run(world, "sudo rm /etc/ssh/ssh_host_*", "sudo reboot")
+    assert world.run("ls /etc/ssh").stdout.count("ssh_host_") == 0
+    assert verdict(world, "ssh-host-keys") == (False, 0.0)
+    assert verdict(world, "boots") == (False, 0.0)
+    assert "no hostkeys available" in verdicts(world)["boots"]["detail"]
+
+
 def test_one_type_renewed_earns_a_third(world):
     run(world, "sudo rm /etc/ssh/ssh_host_ed25519_key*", "sudo ssh-keygen -A")
     assert verdict(world, "ssh-host-keys") == (False, 0.33)
@@ -199,6 +220,31 @@ def test_batch_delete_and_quick_generate_key_pass(world):
     assert "web02 (host signing key)" in listed and fpr not in listed
 
 
+def test_the_first_listing_after_a_new_key_checks_the_trustdb(world):
+    assert world.run("sudo gpg -k").stderr == ""
+    run(world, "sudo gpg --batch --quick-generate-key 'web02 <root@web02>'")
+    assert world.run("sudo gpg -k").stderr == (
+        "gpg: checking the trustdb\n"
+        "gpg: marginals needed: 3  completes needed: 1  trust model: pgp\n"
+        "gpg: depth: 0  valid:   2  signed:   0  trust: 0-, 0q, 0n, 0m, 0f, 2u\n"
+        "gpg: next trustdb check due at 2027-10-28\n"
+    )
+    assert world.run("sudo gpg -k").stderr == ""
+
+
+def test_a_second_key_for_one_user_id_is_made_only_when_asked_for(world):
+    uid = "'web01 (host signing key) <root@web01.shop.example>'"
+    refused = world.run(f"sudo gpg --batch --quick-generate-key {uid}")
+    assert refused.status == 2 and refused.stdout == ""
+    assert (
+        refused.stderr
+        == 'gpg: A key for "web01 (host signing key) <root@web01.shop.example>" already exists\n'
+    )
+    made = world.run(f"sudo gpg --batch --yes --quick-generate-key {uid}")
+    assert made.status == 0 and made.stderr.startswith('gpg: A key for "web01 (host signing key)')
+    assert "gpg: creating anyway\n" in made.stderr
+
+
 def test_a_new_gnupg_home_passes(world):
     run(world, "sudo rm -r /root/.gnupg", "sudo gpg --quick-gen-key 'web02 <root@web02>'")
     assert verdict(world, "pgp-key") == (True, 1.0)
@@ -217,6 +263,15 @@ def test_gpg_refuses_to_delete_a_public_key_whose_secret_key_is_here(world):
         f'gpg: there is a secret key for public key "{fpr}"!\n'
         'gpg: use option "--delete-secret-keys" to delete it first.\n'
     )
+
+
+def test_gpg_batch_mode_wants_the_fingerprint_to_delete_a_secret_key(world):
+    result = world.run("sudo gpg --batch --yes --delete-secret-and-public-key web01")
+    assert result.status == 2
+    assert result.stderr == (
+        "gpg: can't do this in batch mode\ngpg: (unless you specify the key by fingerprint)\n"
+    )
+    assert verdict(world, "pgp-key") == (False, 0.0)
 
 
 def test_gpg_asks_before_deleting_and_enter_keeps_the_key(world):
@@ -279,6 +334,19 @@ def test_ip_link_set_address_and_netplan_pass(world):
     assert verdict(world, "mac-address") == (True, 1.0)
 
 
+def test_netplan_refuses_a_mistyped_mac_address_and_changes_nothing(world):
+    run(world, SET_MAC.replace("52:54:00:12:34:56", "52:54:00:12:34"))
+    result = world.run("sudo netplan apply")
+    assert result.status == 1
+    assert result.stderr == (
+        f"{NETPLAN}:7:19: Error in network definition: Invalid MAC address '52:54:00:12:34', must be "
+        "XX:XX:XX:XX:XX:XX or XX:XX:XX:XX:XX:XX:XX:XX:XX:XX:XX:XX:XX:XX:XX:XX:XX:XX:XX:XX\n"
+        '      macaddress: "52:54:00:12:34"\n'
+        "                  ^\n"
+    )
+    assert world.machine.nics[0]["mac"] == world.source.nics[0]["mac"]
+
+
 def test_an_address_outside_the_network_is_refused(world):
     run(world, f"sudo sed -i 's/192.168.122.50/10.9.8.7/' {NETPLAN}", "sudo netplan apply")
     assert verdict(world, "ip-address") == (False, 0.0)
@@ -313,6 +381,16 @@ def test_tune2fs_xfs_admin_then_fstab_then_mount_pass(world):
     run(world, "sudo reboot")
     assert verdict(world, "boots") == (True, 1.0)
     assert verdict(world, "filesystem-uuid") == (True, 1.0)
+
+
+def test_umount_and_mount_follow_each_other(world):
+    assert world.run("sudo umount /srv /srv").stderr == "umount: /srv: not mounted.\n"
+    assert world.run("umount /var/backups").stderr == "umount: /var/backups: must be superuser to unmount.\n"
+    assert world.run("cd /var/backups && sudo umount /var/backups").stderr == (
+        "umount: /var/backups: target is busy.\n"
+    )
+    assert world.run("cd && sudo mount /dev/vdb1 && findmnt -n -o SOURCE /srv").stdout == "/dev/vdb1\n"
+    assert world.run("sudo mount /srv").stderr == "mount: /srv: /dev/vdb1 already mounted on /srv.\n"
 
 
 def test_uuids_of_ones_own_by_the_devices_path_in_fstab_pass(world):
@@ -384,12 +462,44 @@ def test_the_emergency_shell_fixes_fstab_and_the_reboot_comes_up(world):
     assert verdict(world, "filesystem-uuid") == (False, 0.5)  # vdb1 done; vdc1 still the source's
 
 
+def test_journalctl_xb_in_the_emergency_shell_shows_what_the_boot_waited_for(world):
+    old = world.machine.disks[1]["parts"][0]["uuid"]
+    run(world, *FIX_EXT4, "sudo reboot", "")
+    log = world.run("journalctl -xb --no-pager -o cat | grep -i -e failed -e timed -e emergency").stdout
+    unit = "dev-disk-by\\x2duuid-" + old.replace("-", "\\x2d") + ".device"
+    assert log.splitlines() == [
+        f"{unit}: Job {unit}/start timed out.",
+        f"Timed out waiting for device {unit} - /dev/disk/by-uuid/{old}.",
+        "Dependency failed for srv.mount - /srv.",
+        "srv.mount: Job srv.mount/start failed with result 'dependency'.",
+        "Dependency failed for local-fs.target - Local File Systems.",
+        "local-fs.target: Job local-fs.target/start failed with result 'dependency'.",
+        "Started emergency.service - Emergency Shell.",
+        "Reached target emergency.target - Emergency Mode.",
+    ]
+
+
 def test_exit_from_the_emergency_shell_goes_on_once_fstab_is_fixed(world):
     run(world, *FIX_EXT4, "sudo reboot", "", "exit")
     assert world.prompt == "(or press Control-D to continue): "  # still stuck: fstab unchanged
     run(world, "", "sed -i 's/^UUID=[^ ]* /\\/dev\\/vdb1 /' /etc/fstab", "exit")
     assert world.prompt == "learner@web01:~$ "
     assert verdict(world, "boots") == (True, 1.0)
+
+
+def test_systemctl_default_from_the_emergency_shell_goes_on(world):
+    run(world, *FIX_EXT4, "sudo reboot", "", FIX_FSTAB[0].replace("sudo ", ""))
+    assert world.prompt == "root@web01:~# "
+    run(world, "systemctl default")
+    assert world.prompt == "learner@web01:~$ "
+    assert world.machine.emergency == []
+
+
+def test_systemctl_default_wants_root(world):
+    assert world.run("systemctl default").stderr.startswith(
+        "Failed to start default.target: Interactive authentication required.\n"
+    )
+    assert world.run("sudo systemctl default").status == 0
 
 
 def test_a_locked_root_without_the_force_drop_in_is_refused_the_console(world):
@@ -461,7 +571,7 @@ def test_every_fix_together_earns_every_point(world):
 def test_the_command_line_grades_the_ten_checks_on_its_last_line():
     result = subprocess.run(
         [sys.executable, "-m", "simulator", "shell", "cloned-guest", "--json", "--grade"],
-        input="sudo hostnamectl set-hostname web02\n",
+        input="sudo hostnamectl set-hostname web02\nsudo reboot\n",
         capture_output=True,
         text=True,
         timeout=60,
