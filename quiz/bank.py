@@ -389,6 +389,9 @@ def _schema_message(error: jsonschema.ValidationError, where: list[Any], instanc
         return f"{prefix}must not be empty"
     if validator == "pattern":
         return f"{prefix}{value!r} is not a slug (lowercase letters, digits, single hyphens)"
+    if validator in ("minItems", "maxItems") and isinstance(value, list):
+        bound = "at least" if validator == "minItems" else "at most"
+        return f"{prefix}{bound} {error.validator_value} allowed, found {len(value)}"
     if validator == "anyOf" and where and where[-1] == "answers":
         return f"{prefix}needs 'exact' or 'patterns'"
     message = error.message

@@ -59,6 +59,24 @@ def mastery(events: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, dict[str
     return {"areas": summary(by_area), "terms": summary(by_term)}
 
 
+def lab_outcome(
+    checks: Iterable[str], evidence: Mapping[str, Any], passing_now: set[str], worked_at: Any
+) -> tuple[bool, Any]:
+    """A lab question as mastery evidence: (right, when).
+
+    Right once each of its checks has passed, now or at any earlier time (`evidence`: check -> when it
+    last passed), so resetting a lab to practise again never takes back what was shown; dated by the
+    latest of those passes, so recent work weighs more. Otherwise not yet right, dated by the last work
+    on the lab (`worked_at`), when the checks passing now count as passing then.
+    """
+    checks = list(checks)
+    when = {c: evidence[c] for c in checks if c in evidence}
+    when.update({c: worked_at for c in checks if c in passing_now})
+    if checks and len(when) == len(checks):
+        return True, max(when.values(), key=_moment)
+    return False, worked_at
+
+
 ROW_HEIGHT = 46
 BAR_WIDTH = 260
 CHART_WIDTH = 420

@@ -20,6 +20,7 @@ OPTION_IDS = "abcdefghijklmnopqrstuvwxyz"
 MOODLE_WILDCARD = re.compile(r"(?<!\\)\*+")
 DIFFICULTY_TAG = re.compile(r"difficulty-([1-3])")
 CATEGORY_ROOT = "$course$/top/GuestLab 102.6"
+EMBEDDED_FILE = re.compile(r"@@PLUGINFILE@@|<img\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class Remark:
 
     @property
     def lines(self) -> str:
-        """ "7", or "7-9" for a block of lines, or "" when not about a line."""
+        """Where, for the report: "7", "7-9" for a block of lines, or "" when not about a line."""
         if not self.line:
             return ""
         return f"{self.line}-{self.last_line}" if self.last_line > self.line else str(self.line)
@@ -218,6 +219,8 @@ def build_question(
     if draft.kind not in ("multichoice", "truefalse", "shortanswer"):
         raise Refused(f"{draft.kind} questions are not supported: GuestLab grades every answer itself")
     text_format = "markdown" if all(t.format == "markdown" or not t.text for t in _texts(draft)) else "html"
+    if any(EMBEDDED_FILE.search(t.text) for t in _texts(draft)):
+        note("images and files embedded in Moodle are not imported: they will not show")
     stem = _as(draft.stem, text_format).strip()
     if not stem:
         raise Refused("the question has no text")

@@ -35,3 +35,14 @@ def choose_practice(
     chosen = list(matching)
     rng.shuffle(chosen)
     return chosen[:size]
+
+
+def practice_title(areas: set[str], terms: set[str], area_names: dict, term_names: dict) -> str:
+    """A practice named by what it is on, as a person would list it: "Practice on SSH host keys"."""
+    names = [area_names[a] for a in area_names if a in areas]
+    names += [term_names[t] for t in term_names if t in terms]
+    if not names:
+        return "Practice on all areas"
+    if len(names) <= 2:
+        return "Practice on " + " and ".join(names)
+    return f"Practice on {names[0]} and {len(names) - 1} more topics"

@@ -89,3 +89,23 @@ def due(
             seen = isinstance(card_dict, Mapping) and bool(card_dict.get("last_review"))
             (reviewed if seen else unseen).append((when, question_id))
     return [question_id for _, question_id in sorted(reviewed) + sorted(unseen)]
+
+
+def forecast(
+    cards: Mapping[str, Mapping[str, Any]],
+    now: datetime,
+    exam_date: datetime | date | None = None,
+    days: int = 7,
+) -> list[int]:
+    """Reviews per day for `days` days from today (UTC days): today's count holds every card due by the
+    end of today, overdue ones included, as `due` would list them over the day; the exam-date rule applies."""
+    now = _utc(now)
+    if exam_date is not None and _utc(exam_date) <= now:
+        exam_date = None
+    today = datetime.combine(now.date(), time.min, tzinfo=UTC)
+    counts = [0] * days
+    for card_dict in cards.values():
+        day = (effective_due(card_dict, exam_date) - today).days
+        if day < days:
+            counts[max(day, 0)] += 1
+    return counts

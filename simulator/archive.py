@@ -656,6 +656,18 @@ BASE = [
         homepage="https://github.com/iputils/iputils/",
     ),
     _p(
+        "iputils-arping",
+        "3:20240117-1build1",
+        "Tool to send ICMP echo requests to an ARP address",
+        section="net",
+        size=56,
+        bin=("arping",),
+        source="iputils",
+        description=" The arping command acts like the standard ping command except it pings\n"
+        " a machine by its ARP address instead of its IP address.",
+        homepage="https://github.com/iputils/iputils/",
+    ),
+    _p(
         "e2fsprogs",
         "1.47.0-2.4~exp1ubuntu4.1",
         "ext2/ext3/ext4 file system utilities",

@@ -862,3 +862,6 @@ def clone_no_collateral(world, params, answer):
         share = sum(not found for found in (files, users, moved)) / 3
         return False, "Found: " + "; ".join(changed) + ".", share
     return True, "The application's files and the accounts are as they were, and the source is untouched."
+
+
+from simulator import host_checks  # noqa: E402, F401 - the host's checks register themselves here

@@ -806,6 +806,17 @@ METAL_MODULES = {
         "acpi_ipmi acpi_power_meter k10temp amd64_edac i2c_piix4 wmi rapl"
     ).split(),
 }
+# A KVM guest made without its paravirtual drivers (virt-install for an OS libosinfo does not know to
+# support virtio): an emulated Intel 82574L NIC (e1000e) and its disk on the Q35 chipset's SATA (ahci) in
+# place of virtio-net and virtio-blk, and no balloon, console or RNG device. The display stays virtio-gpu.
+KVM_WITHOUT_VIRTIO = ("e1000e",)
+
+
+def paravirtual(spec: dict) -> bool:
+    """Whether a KVM guest has its virtio devices (the default), per the scenario or virt-install."""
+    return spec.get("virtio", True)
+
+
 GUEST_EXTRAS = {
     "kvm": ("qemu_fw_cfg", "virtio_scsi", "virtio_gpu", "i2c_piix4", "ahci"),
     "oracle": ("ahci", "i2c_piix4", "video", "pata_acpi"),

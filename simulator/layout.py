@@ -19,11 +19,13 @@ from simulator.hardware import (
     CONTAINER_HOST_MODULES,
     CPUS,
     GUEST_EXTRAS,
+    KVM_WITHOUT_VIRTIO,
     METAL,
     METAL_MODULES,
     MODULE_PARAMETERS,
     MODULES,
     PLATFORMS,
+    paravirtual,
 )
 from simulator.keys import KEY_NAMES, new_machine_id, ssh_keypair
 
@@ -186,17 +188,18 @@ def _disk_layout(machine) -> tuple[str, list[tuple[int, int, str, str, str, str 
     spec says `image: installer` was installed from the server ISO, not made from a cloud image."""
     platform = machine.spec["platform"]
     if machine.kind == "vm" and platform in CLOUD_IMAGES and machine.spec.get("image") != "installer":
-        root = 25 * GIB - 4 * MIB - 106 * MIB - 913 * MIB - 2 * MIB
+        disk = machine.spec.get("disk_gib", 25) * GIB  # the image grown to the VM's disk (growpart)
+        root = disk - 4 * MIB - 106 * MIB - 913 * MIB - 2 * MIB
         parts = [
             (1, root, "ext4", "1.0", "cloudimg-rootfs", "/"),
             (14, 4 * MIB, "", "", "", None),
             (15, 106 * MIB, "vfat", "FAT32", "UEFI", "/boot/efi"),
             (16, 913 * MIB, "ext4", "1.0", "BOOT", "/boot"),
         ]
-        return machine.platform.disk, parts
+        return boot_disk(machine), parts
     metal = METAL[machine.cpu.vendor]
-    disk = machine.platform.disk if machine.kind == "vm" else metal.disk
-    size = 25 * GIB if machine.kind == "vm" else metal.disk_gib * GIB
+    disk = boot_disk(machine) if machine.kind == "vm" else metal.disk
+    size = machine.spec.get("disk_gib", 25) * GIB if machine.kind == "vm" else metal.disk_gib * GIB
     return disk, [
         (1, GIB, "vfat", "FAT32", "", "/boot/efi"),
         (2, size - GIB - 2 * MIB, "ext4", "1.0", "", "/"),
@@ -219,6 +222,11 @@ INSTALLER_FSTAB_HEADER = (
     "# that works even if disks are added and removed. See fstab(5).\n#\n"
     "# <file system> <mount point>   <type>  <options>       <dump>  <pass>\n"
 )
+
+
+def boot_disk(machine) -> str:
+    """A guest's boot disk: its platform's, or a KVM guest's SATA disk when it has no virtio."""
+    return "sda" if machine.platform.id == "kvm" and not paravirtual(machine.spec) else machine.platform.disk
 
 
 def root_partition(machine) -> dict | None:
@@ -596,6 +604,8 @@ def disk_links(machine) -> dict[str, str]:
     links = {}
     platform = machine.spec["platform"]
     key = machine.cpu.vendor if machine.kind == "metal" else platform
+    if key == "kvm" and not paravirtual(machine.spec):
+        key = "kvm-sata"
     for disk in machine.disks:
         ids = _disk_ids(machine, key, disk["name"])
         for dev in [disk, *disk["parts"]]:
@@ -618,6 +628,11 @@ def _disk_ids(machine, key: str, disk: str) -> list[str]:
     rng = random.Random(f"{machine.spec['seed']}/disk-serial")
     paths = {
         "kvm": ["by-path/pci-0000:04:00.0", "by-path/virtio-pci-0000:04:00.0"],
+        "kvm-sata": [
+            "by-id/ata-QEMU_HARDDISK_QM00001",
+            "by-path/pci-0000:00:1f.2-ata-1",
+            "by-path/pci-0000:00:1f.2-ata-1.0",
+        ],
         "oracle": [
             f"by-id/ata-VBOX_HARDDISK_VB{rng.getrandbits(32):08x}-{rng.getrandbits(32):08x}",
             "by-path/pci-0000:00:0d.0-ata-1",
@@ -856,6 +871,8 @@ def hardware_modules(spec: dict) -> list[str]:
     the catalog and the scenario's platform and CPU, so a saved machine stores only what differs."""
     platform = PLATFORMS[spec.get("platform", "kvm")]
     drivers = [*platform.emulated, *platform.modules, *GUEST_EXTRAS.get(platform.id, ())]
+    if platform.id == "kvm" and not paravirtual(spec):
+        drivers = [*KVM_WITHOUT_VIRTIO, *(m for m in GUEST_EXTRAS["kvm"] if m != "virtio_scsi")]
     if platform.kind == "metal":
         drivers = list(METAL_MODULES[CPUS[spec.get("cpu", "intel-i7-1165g7")].vendor])
     return [*BOOT_EARLY, *drivers, *BOOT_LATE]

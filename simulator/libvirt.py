@@ -16,8 +16,12 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+import json
+import xml.etree.ElementTree as ET
+from xml.sax.saxutils import escape
 
-from simulator import packages
+from simulator import layout, packages
+from simulator.filesystem import FsError
 
 IMAGES = "/var/lib/libvirt/images"
 NETWORK = {
@@ -58,10 +62,47 @@ def overview(host) -> list[dict]:
             "vcpus": domain["vcpus"],
             "memory_mib": domain["memory_kib"] // 1024,
             "mac": domain["mac"],
+            "disk": domain["disk"],
             "ip": address(host, domain),
+            "template": is_template(domain),
+            "backing": backing_of(host, domain),
         }
         for name, domain in listed(host)
     ]
+
+
+def backing_of(host, domain: dict) -> str:
+    """The backing file of the domain's disk when it is a qcow2 overlay (a linked clone), else ""."""
+    try:
+        image = parse_image(host.fs.read(domain["disk"]))
+    except FsError:
+        return ""
+    return image["backing"] if image else ""
+
+
+def _images_directory(host) -> None:
+    if not host.fs.is_dir(IMAGES):
+        host.fs.add_dir("/var/lib/libvirt")
+        host.fs.add_dir(IMAGES, mode=0o711)
+
+
+# What a simulated install medium holds: one line naming the OS that libosinfo would detect on it.
+ISO_MARK = "ISO 9660 CD-ROM filesystem data (simulated): "
+
+
+def add_media(host, media: dict[str, str]) -> None:
+    """Install media (file name -> the OS id on it) in the images directory, as an admin downloads them."""
+    if media:
+        _images_directory(host)
+    for name, os_id in media.items():
+        host.fs.add_file(f"{IMAGES}/{name}", f"{ISO_MARK}{os_id}\n")
+
+
+def media(host) -> list[str]:
+    """The install media a new guest can boot from: the ISO images in the host's images directory."""
+    if not host.fs.is_dir(IMAGES):
+        return []
+    return [f"{IMAGES}/{name}" for name in sorted(host.fs.listdir(IMAGES)) if name.endswith(".iso")]
 
 
 def runs_libvirtd(host) -> bool:
@@ -105,13 +146,33 @@ def define(host, name: str, guest, machine: str, disk: str = "") -> dict:
         "id": None,
         "persistent": True,
     }
+    if not guest.spec.get("virtio", True):
+        domain["virtio"] = False
     domains(host)[name] = domain
-    if not host.fs.is_dir(IMAGES):
-        host.fs.add_dir("/var/lib/libvirt")
-        host.fs.add_dir(IMAGES, mode=0o711)
+    _images_directory(host)
     if not host.fs.exists(disk):
         host.fs.write(disk, image_header(size, size // 12), mode=0o600)
     return domain
+
+
+# A template: libvirt has none, so the host page marks the domain with a custom metadata element (what
+# `virsh metadata` sets), as VirtualBox and Proxmox keep theirs. A template is never started: its disk is
+# the base that clones copy, and the backing file of linked clones, which must not change.
+TEMPLATE_URI = "urn:guestlab:template"
+TEMPLATE_KEY = "guestlab"
+
+
+def is_template(domain: dict) -> bool:
+    return TEMPLATE_URI in domain.get("metadata", {})
+
+
+def set_metadata(domain: dict, uri: str, key: str, element) -> None:
+    """Keep a custom metadata element as libvirt does: under its namespace URI, prefixed with the key."""
+    attributes = "".join(f' {name}="{escape(value)}"' for name, value in element.attrib.items())
+    inner = escape(element.text or "") + "".join(ET.tostring(child, encoding="unicode") for child in element)
+    head = f'{key}:{element.tag}{attributes} xmlns:{key}="{escape(uri)}"'
+    xml = f"<{head}>{inner}</{key}:{element.tag}>" if inner else f"<{head}/>"
+    domain.setdefault("metadata", {})[uri] = {"key": key, "xml": xml}
 
 
 def start(host, name: str, guest) -> None:
@@ -149,6 +210,10 @@ def stop(host, name: str, clean: bool) -> None:
         for client, lease in list(leases.items()):
             if lease["mac"] == domain["mac"]:
                 del leases[client]
+    guest = host.network.machine(domain["machine"]) if getattr(host, "network", None) else None
+    for attached in list(domain.get("attached", [])):  # a disk attached live only is gone at power-off
+        if not attached["persistent"] and guest is not None:
+            detach_disk(domain, guest, attached["target"])
     if not domain["persistent"]:
         del domains(host)[name]
 
@@ -200,6 +265,14 @@ def new_mac(host) -> str:
 def domain_xml(name: str, domain: dict) -> str:
     """The domain's XML as `virsh dumpxml` prints it for a q35 guest defined by virt-install 4.1."""
     running = domain["state"] == "running"
+    virtio = domain.get("virtio", True)  # without it: a SATA disk and an e1000e NIC
+    disk_target = "<target dev='vda' bus='virtio'/>" if virtio else "<target dev='sda' bus='sata'/>"
+    disk_address = (
+        "<address type='pci' domain='0x0000' bus='0x04' slot='0x00' function='0x0'/>"
+        if virtio
+        else "<address type='drive' controller='0' bus='0' target='0' unit='0'/>"
+    )
+    custom = "".join(f"\n    {item['xml']}" for item in domain.get("metadata", {}).values())
     domain_id = f" id='{domain['id']}'" if running else ""
     target = f"\n      <target dev='vnet{domain['vnet']}'/>" if running else ""
     alias = "\n      <alias name='net0'/>" if running else ""
@@ -209,7 +282,7 @@ def domain_xml(name: str, domain: dict) -> str:
   <metadata>
     <libosinfo:libosinfo xmlns:libosinfo="http://libosinfo.org/xmlns/libvirt/domain/1.0">
       <libosinfo:os id="http://ubuntu.com/ubuntu/24.04"/>
-    </libosinfo:libosinfo>
+    </libosinfo:libosinfo>{custom}
   </metadata>
   <memory unit='KiB'>{domain["memory_kib"]}</memory>
   <currentMemory unit='KiB'>{domain["memory_kib"]}</currentMemory>
@@ -237,13 +310,13 @@ def domain_xml(name: str, domain: dict) -> str:
     <disk type='file' device='disk'>
       <driver name='qemu' type='qcow2' discard='unmap'/>
       <source file='{domain["disk"]}'/>
-      <target dev='vda' bus='virtio'/>
-      <address type='pci' domain='0x0000' bus='0x04' slot='0x00' function='0x0'/>
+      {disk_target}
+      {disk_address}
     </disk>
     <interface type='network'>
       <mac address='{domain["mac"]}'/>
       <source network='{domain["network"]}'/>{target}
-      <model type='virtio'/>{alias}
+      <model type='{"virtio" if virtio else "e1000e"}'/>{alias}
       <address type='pci' domain='0x0000' bus='0x01' slot='0x00' function='0x0'/>
     </interface>
     <serial type='pty'>
@@ -257,3 +330,61 @@ def domain_xml(name: str, domain: dict) -> str:
   </devices>
 </domain>
 """
+
+
+def disk_owner(host, path: str):
+    """The domain name whose disk image a path is, or None."""
+    return next((name for name, domain in domains(host).items() if domain["disk"] == path), None)
+
+
+def attach_disk(host, domain: dict, guest, source: str, target: str, persistent: bool) -> None:
+    """Hot-plug an image as the guest's virtio disk TARGET (vdb...): the guest's kernel sees what the image
+    holds, a copy of its owner's partitions (same UUIDs: a clone's disk beside its source's) or, for an
+    image no domain owns, an empty disk of its virtual size."""
+    owner = disk_owner(host, source)
+    owner_guest = host.network.machine(domains(host)[owner]["machine"]) if owner else None
+    letter = ord(target[-1]) - ord("a")
+    major, first = 253, letter * 16  # virtio_blk's block major, 16 minors a disk
+    if owner_guest is not None and owner_guest.disks:
+        disk = json.loads(json.dumps(owner_guest.disks[0]))
+    else:
+        image = parse_image(host.fs.read(source)) or {"size": 0}
+        disk = {"size": image["size"], "pttype": "", "ptuuid": "", "parts": []}
+    old = disk.get("name", "")
+    disk.update(name=target, major=major, minor=first)
+    extended = sum(1 for d in guest.disks for p in d["parts"] if p["major"] == 259)
+    for part in disk["parts"]:
+        number = int(part["name"][len(old) :] or 0)
+        if number < 16:
+            part.update(major=major, minor=first + number)
+        else:  # past a disk's 16 minors the kernel numbers partitions in the extended major, 259
+            part.update(major=259, minor=extended)
+            extended += 1
+        part.update(name=f"{target}{number}", mount=None)
+    guest.disks.append(disk)
+    guest.fs.mknod(f"/dev/{target}", "blockdev", major, first, 0o660, 0, 6)
+    for part in disk["parts"]:
+        guest.fs.mknod(f"/dev/{part['name']}", "blockdev", part["major"], part["minor"], 0o660, 0, 6)
+    layout.udev_disk_links(guest)
+    domain.setdefault("attached", []).append({"target": target, "source": source, "persistent": persistent})
+
+
+def holder(host, path: str) -> str | None:
+    """The running domain that has an image open as an attached disk (QEMU holds its write lock)."""
+    for name, domain in domains(host).items():
+        if domain["state"] == "running" and any(d["source"] == path for d in domain.get("attached", [])):
+            return name
+    return None
+
+
+def detach_disk(domain: dict, guest, target: str) -> None:
+    """Unplug an attached disk: its device nodes go, and the domain forgets it."""
+    domain["attached"] = [d for d in domain.get("attached", []) if d["target"] != target]
+    if not domain["attached"]:
+        del domain["attached"]
+    for disk in [d for d in guest.disks if d["name"] == target]:
+        guest.disks.remove(disk)
+        for part in disk["parts"]:
+            guest.fs.discard(f"/dev/{part['name']}")
+        guest.fs.discard(f"/dev/{target}")
+    layout.udev_disk_links(guest)

@@ -244,6 +244,8 @@ class Machine:
             self.rename_nic(nic, nic.get("hwname", nic["name"]))
             nic.pop("down", None)
             nic.pop("mtu", None)
+            nic.pop("neighbours", None)  # the ARP cache lives in the kernel's memory
+        self.hypervisor.pop("neighbours", None)  # and so does the bridge's (simulator/lan.py)
         self._configure_network()
         layout.boot_log(self)
         layout.udev_disk_links(self)

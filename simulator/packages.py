@@ -43,7 +43,7 @@ def image_packages(spec: dict) -> set[str]:
         names -= DOCKER_LACKS
     elif platform == "metal":
         names.discard("cloud-init")  # hosts installed from the server ISO: cloud-init disabled, then purged
-    if platform in GUEST_TOOLS:
+    if platform in GUEST_TOOLS and spec.get("guest_tools", True):  # installed without them: absent
         names.add(GUEST_TOOLS[platform])
     for name in spec.get("packages", ()):
         names |= closure(name)

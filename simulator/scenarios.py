@@ -4,8 +4,9 @@ A scenario: id, title, summary (one sentence for the lab list and the lab's intr
 machine exists, so without {placeholders}), story, `machine` (the spec Machine takes), optional `source`
 (the machine it was cloned from; with `clone: disk-copy` the machine is the source's whole disk booted
 again, and the source may carry cloning.py's `address`, `data_disks` and `pgp`), optional `guests` (KVM
-guests of `machine` under libvirt: name, state, seed, cpus, memory_mb) and tasks, each with checks from
-simulator.checks, points and graduated hints.
+guests of `machine` under libvirt: name, state, seed, cpus, memory_mb), optional `media` (ISO images in
+the host's images directory: file name -> the OS on it) and tasks, each with checks from simulator.checks,
+points and graduated hints.
 
 Its place on the lab path, all optional: `group` (hosts, guests, containers, cloning, cloud, or a new
 one), `order` within the path, `difficulty` (1 to 3) and `minutes` (an estimate); and a `solution`: one

@@ -7,8 +7,9 @@ machine, and it never raises: a terminal must always answer.
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 
-from simulator import cloning, emergency, firmware, layout, libvirt, packages
+from simulator import cloning, emergency, firmware, lan, layout, libvirt, packages
 from simulator.checks import CHECKS, TITLES
 from simulator.commands.ssh import add_known_host
 from simulator.editing import NoEditor, Session
@@ -89,6 +90,7 @@ class World:
             libvirt.define(machine, name, guest, name)
             if state == "running":
                 libvirt.start(machine, name, guest)
+        libvirt.add_media(machine, scenario.get("media", {}))
         return cls(scenario_id, spec.get("seed", 0), machines, Shell.for_user(machine, "learner"))
 
     @property
@@ -389,6 +391,14 @@ def _appended(result: Result, stdout: str = "", stderr: str = "") -> Result:
     )
 
 
+def _is_ipv4(text: str) -> bool:
+    try:
+        ipaddress.IPv4Address(text)
+    except ValueError:
+        return False
+    return True
+
+
 class Network:
     """The lab's network as its machines see it: names and addresses resolve to the world's machines."""
 
@@ -396,11 +406,16 @@ class Network:
         self.world = world
 
     def find(self, host: str) -> tuple[str, Machine] | None:
-        """The machine a name or an IPv4 address reaches (with two on one address, the one there first)."""
+        """The machine a name or an IPv4 address reaches from the terminal's machine: with two on one
+        address, the one whose ARP reply the asker's neighbour table holds (it flips between them)."""
+        asker = self.world.current[0]
         if host.lower() in ("localhost", "127.0.0.1", "::1"):
-            machine = self.world.current[0]
-            name = next(n for n, m in self.world.machines.items() if m is machine)
-            return name, machine
+            return self.name_of(asker), asker
+        if _is_ipv4(host) and lan.link_for(asker, host) is not None:
+            macs = lan.resolve(asker, host)
+            for other, link in lan.answering(asker, host):
+                if macs and link["mac"] == macs[-1]:
+                    return self.name_of(other), other
         for name, machine in reversed(self.world.machines.items()):
             if not self.powered(name):
                 continue
@@ -409,19 +424,9 @@ class Network:
                 return name, machine
         return None
 
-    def holders(self, address: str, asking: Machine) -> int:
-        """How many other running machines answer for an address (two after a careless clone)."""
-        return sum(
-            1
-            for name, machine in self.world.machines.items()
-            if machine is not asking
-            and self.powered(name)
-            and any(nic.get("ipv4") == address and not nic.get("down") for nic in machine.nics)
-        )
-
     def address(self, name: str) -> str:
-        nics = self.world.machines[name].nics
-        return next((nic["ipv4"] for nic in nics if nic.get("ipv4")), "127.0.0.1")
+        links = lan.links(self.world.machines[name])
+        return next((link["ipv4"] for link in links if link.get("ipv4")), "127.0.0.1")
 
     def sshd_running(self, name: str) -> bool:
         return "ssh" in packages.running_services(self.world.machines[name])

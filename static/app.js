@@ -24,24 +24,54 @@ function announce(text) {
 }
 
 // The exam clock: the server enforces the deadline; this only shows what is left and reloads at zero.
-function startExamTimer() {
+// One clock for the page, reading the timer afresh each second, so a swapped question never starts a
+// second one. A screen reader hears the time left at a few moments only, not every second.
+const ANNOUNCE_AT_MINUTES = [60, 30, 15, 10, 5, 1];
+let clock = null;
+let lastSeen = { deadline: null, left: null }; // the previous tick, so each mark is crossed (and said) once
+
+function tickExamTimer() {
   const timer = document.getElementById("exam-timer");
-  if (!timer || timer.dataset.running) return;
-  timer.dataset.running = "yes";
-  const deadline = Date.parse(timer.dataset.deadline);
-  const tick = () => {
-    const left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
-    const minutes = Math.floor(left / 60);
-    const seconds = String(left % 60).padStart(2, "0");
-    timer.textContent = `${minutes}:${seconds}`;
-    if (left === 0) { window.location.reload(); return; }
-    if (left === 300 || left === 60) announce(`${minutes} minute${minutes === 1 ? "" : "s"} left in the exam.`);
-    setTimeout(tick, 1000);
-  };
-  tick();
+  if (!timer) { clearInterval(clock); clock = null; return; }
+  const left = Math.max(0, Math.round((Date.parse(timer.dataset.deadline) - Date.now()) / 1000));
+  const minutes = Math.floor(left / 60);
+  timer.textContent = `${minutes}:${String(left % 60).padStart(2, "0")}`;
+  if (left === 0) { clearInterval(clock); window.location.reload(); return; }
+  const before = lastSeen.deadline === timer.dataset.deadline ? lastSeen.left : null;
+  const crossed = ANNOUNCE_AT_MINUTES.filter((mark) => before !== null && before > mark * 60 && left <= mark * 60);
+  const status = document.getElementById("timer-status");
+  if (crossed.length && status) {
+    const mark = Math.min(...crossed);
+    status.textContent = `${mark} minute${mark === 1 ? "" : "s"} left in the exam.`;
+  }
+  lastSeen = { deadline: timer.dataset.deadline, left };
+}
+
+function startExamTimer() {
+  if (clock || !document.getElementById("exam-timer")) return;
+  tickExamTimer();
+  clock = setInterval(tickExamTimer, 1000);
 }
 document.addEventListener("DOMContentLoaded", startExamTimer);
 document.addEventListener("htmx:after:swap", startExamTimer);
+
+// Times the server writes in UTC are shown in the learner's own time where the browser knows it.
+function showLocalTimes() {
+  for (const element of document.querySelectorAll("time[data-local-time]")) {
+    const moment = new Date(element.getAttribute("datetime"));
+    if (Number.isNaN(moment.getTime())) continue;
+    element.textContent = moment.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    element.removeAttribute("data-local-time");
+  }
+  for (const element of document.querySelectorAll("time[data-local-date]")) {
+    const moment = new Date(element.getAttribute("datetime"));
+    if (Number.isNaN(moment.getTime())) continue;
+    element.textContent = moment.toLocaleString([], { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+    element.removeAttribute("data-local-date");
+  }
+}
+document.addEventListener("DOMContentLoaded", showLocalTimes);
+document.addEventListener("htmx:after:swap", showLocalTimes);
 
 // The lab terminal: Enter runs (htmx posts the form), Up/Down recall history, Tab completes.
 const INTERRUPT = "\u0003";

@@ -120,7 +120,8 @@ def test_cloning_a_running_guest_is_refused_with_virt_clone_words(htmx, lab, db)
 
 def test_a_clone_needs_a_name_and_a_name_is_data_not_shell(htmx, lab, db):
     response = htmx.post(lab + "/machines/clone", data={"domain": "db01", "name": " "})
-    assert response.status_code == 422 and "Give the clone a name" in response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Give the new guest a name of 1 to 64 characters." in response.get_data(as_text=True)
     assert response.headers["HX-Retarget"] == "#machines-status"
     htmx.post(lab + "/machines/clone", data={"domain": "db01", "name": "db$(touch pwned); touch pwned"})
     assert "db$(touch pwned); touch pwned" in _state(db)["machines"]["main"]["hypervisor"]["domains"]
@@ -185,6 +186,9 @@ ROUTES = [
     ("post", "/machines/start", {"domain": "db01"}),
     ("post", "/machines/shutdown", {"domain": "web01"}),
     ("post", "/machines/clone", {"domain": "db01", "name": "db02"}),
+    ("post", "/machines/template", {"domain": "db01"}),
+    ("post", "/machines/deploy", {"domain": "db01", "name": "db02"}),
+    ("post", "/machines/create", {"name": "vm1", "vcpus": "1", "memory": "1024", "disk": "8"}),
     ("post", "/machines/import", {"name": "db02"}),
     ("get", "/machines/export?domain=db01", None),
     ("get", "/machines", None),
@@ -237,3 +241,129 @@ def test_a_lab_without_guests_sends_no_panel(client, htmx):
     client.post("/labs/intel-vtx-host/start")
     page = htmx.post("/labs/intel-vtx-host/run", data={"line": "true"}).get_data(as_text=True)
     assert "machine-list" not in page
+
+
+def _domains(db):
+    return _state(db)["machines"]["main"]["hypervisor"]["domains"]
+
+
+def _refusal(response):
+    assert response.status_code == 422 and response.headers["HX-Retarget"] == "#machines-status"
+    return (
+        response.get_data(as_text=True).removeprefix('<pre class="machines-output">').removesuffix("</pre>")
+    )
+
+
+def test_a_linked_clone_keeping_the_mac_is_an_overlay_made_with_qemu_img(htmx, lab, db):
+    fields = {"domain": "db01", "name": "db02", "kind": "linked", "mac": "keep"}
+    page = htmx.post(lab + "/machines/clone", data=fields).get_data(as_text=True)
+    status = _status(page)
+    assert "# qemu-img create -f qcow2 -F qcow2 -b /var/lib/libvirt/images/db01.qcow2 " in status
+    assert "Formatting &#39;/var/lib/libvirt/images/db02.qcow2&#39;, fmt=qcow2" in status
+    assert "--file /var/lib/libvirt/images/db02.qcow2 --preserve-data --mac " in status
+    assert status.endswith("Clone &#39;db02&#39; created successfully.</pre>")
+    domains = _domains(db)
+    assert domains["db02"]["mac"] == domains["db01"]["mac"], "the MAC kept, as asked"
+    assert "linked clone of <code>/var/lib/libvirt/images/db01.qcow2</code>" in _row(page, "db02")
+    info = _terminal(htmx, "sudo qemu-img info /var/lib/libvirt/images/db02.qcow2")
+    assert "backing file: /var/lib/libvirt/images/db01.qcow2" in info
+
+
+def test_clone_forms_are_validated_before_anything_runs(htmx, lab, db):
+    before = db["labs"].get(1)["revision"]
+    clone = lab + "/machines/clone"
+    assert _refusal(htmx.post(clone, data={"domain": "db01", "name": "a/b"})) == (
+        "A guest&#39;s name cannot contain &#39;/&#39;."
+    )
+    assert _refusal(htmx.post(clone, data={"domain": "db01", "name": "web01"})) == (
+        "A guest named web01 exists already: choose another name."
+    )
+    _terminal(htmx, "sudo touch /var/lib/libvirt/images/spare.qcow2")
+    assert _refusal(htmx.post(clone, data={"domain": "db01", "name": "spare"})) == (
+        "/var/lib/libvirt/images/spare.qcow2 exists already: choose another name."
+    )
+    linked = {"domain": "web01", "name": "web09", "kind": "linked"}
+    assert _refusal(htmx.post(clone, data=linked)).startswith("web01 is running: shut it down first")
+    odd = {"domain": "db01", "name": "db09", "kind": "thin"}
+    assert _refusal(htmx.post(clone, data=odd)) == "Clone: choose one of full, linked."
+    assert htmx.post(clone, data={"domain": "nope", "name": "x"}).status_code == 404
+    assert db["labs"].get(1)["revision"] == before + 1, "only the terminal's touch was saved"
+    assert "web09" not in _domains(db) and "db09" not in _domains(db)
+
+
+def test_a_template_does_not_start_and_deploys_running_guests(htmx, lab, db):
+    page = htmx.post(lab + "/machines/template", data={"domain": "db01"}).get_data(as_text=True)
+    assert "db01 is a template now: it will not start; deploy guests from it." in _status(page)
+    row = _row(page, "db01")
+    assert "shut off, template" in row and "Start<span" not in row and "Deploy from db01" in row
+    refused = htmx.post(lab + "/machines/start", data={"domain": "db01"}).get_data(as_text=True)
+    assert "domain &#39;db01&#39; is a template: deploy a guest from it instead" in _status(refused)
+    for name, kind in (("app01", "full"), ("app02", "linked")):
+        fields = {"domain": "db01", "name": name, "kind": kind}
+        page = htmx.post(lab + "/machines/deploy", data=fields).get_data(as_text=True)
+        assert f"# virsh start {name}\nDomain &#39;{name}&#39; started" in _status(page)
+        assert "<td>running" in _row(page, name)
+    assert "linked clone of" in _row(page, "app02") and "linked clone of" not in _row(page, "app01")
+    domains = _domains(db)
+    assert domains["app01"]["mac"] != domains["app02"]["mac"] != domains["db01"]["mac"]
+    assert "metadata" not in domains["app01"], "a deployed guest is no template"
+
+
+def test_template_and_deploy_refusals(htmx, lab):
+    assert _refusal(htmx.post(lab + "/machines/template", data={"domain": "web01"})) == (
+        "web01 is running: shut it down before making it a template."
+    )
+    assert _refusal(htmx.post(lab + "/machines/deploy", data={"domain": "db01", "name": "x1"})) == (
+        "db01 is not a template: convert it first, or clone it."
+    )
+    htmx.post(lab + "/machines/template", data={"domain": "db01"})
+    assert _refusal(htmx.post(lab + "/machines/template", data={"domain": "db01"})) == (
+        "db01 is a template already."
+    )
+
+
+ISO = "/var/lib/libvirt/images/ubuntu-24.04.1-live-server-amd64.iso"
+NEW_VM = {"name": "vm1", "vcpus": "2", "memory": "2048", "disk": "10", "network": "default", "medium": ISO}
+
+
+def test_the_create_form_offers_the_isos_of_the_images_directory(client, lab):
+    page = client.get(lab).get_data(as_text=True)
+    assert f'<option value="{ISO}">ubuntu-24.04.1-live-server-amd64.iso</option>' in page
+    assert "<legend>Create a virtual machine</legend>" in page
+
+
+def test_create_installs_a_guest_with_or_without_its_drivers(htmx, lab, db):
+    page = htmx.post(lab + "/machines/create", data={**NEW_VM, "drivers": "yes"}).get_data(as_text=True)
+    status = _status(page)
+    assert (
+        "# virt-install --name vm1 --vcpus 2 --memory 2048 --disk size=10 --network network=default "
+        in status
+    )
+    assert "--os-variant ubuntu24.04 --noautoconsole --wait -1\n\nStarting install..." in status
+    assert status.endswith("Domain creation completed.\nRestarting guest.</pre>")
+    assert "<td>running</td>" in _row(page, "vm1") and "<td>2048 MiB</td>" in _row(page, "vm1")
+    htmx.post(lab + "/machines/create", data={**NEW_VM, "name": "vm2"})  # the box unticked
+    assert _domains(db)["vm2"].get("virtio") is False
+    _terminal(htmx, "sudo virsh console vm2")
+    assert "e1000e" in _terminal(htmx, "lsmod")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"name": ""}, "Give the new guest a name of 1 to 64 characters."),
+        ({"name": "db01"}, "A guest named db01 exists already: choose another name."),
+        ({"vcpus": "0"}, "vCPUs: give a whole number from 1 to 8."),
+        ({"vcpus": "two"}, "vCPUs: give a whole number from 1 to 8."),
+        ({"memory": "128"}, "Memory (MiB): give a whole number from 512 to 16384."),
+        ({"disk": "9999"}, "Disk (GiB): give a whole number from 4 to 200."),
+        ({"network": "bridged"}, "Network: choose one of default."),
+        (
+            {"medium": "/etc/passwd"},
+            "Install medium: choose one of the ISO images in /var/lib/libvirt/images.",
+        ),
+    ],
+)
+def test_create_refuses_a_field_it_cannot_take(htmx, lab, db, change, message):
+    assert _refusal(htmx.post(lab + "/machines/create", data={**NEW_VM, **change})) == message
+    assert "vm1" not in _domains(db)

@@ -49,7 +49,7 @@ def test_next_skips_a_finished_lab_and_the_finished_lab_is_marked(client):
 
 def test_the_intro_of_a_lab_gives_its_difficulty_and_time(client):
     page = client.get("/labs/kvm-host").get_data(as_text=True)
-    assert "Hard" in page and "about 25 min" in page
+    assert "Hard" in page and "about 30 min" in page
 
 
 def test_a_lab_in_progress_is_not_finished_and_stays_next(client):

@@ -183,3 +183,24 @@ def test_a_problem_names_the_option_row_on_screen(owner):
     data.update({"option-3-text": "kvm", "option-3-explanation": "", "action": "save"})
     page = owner.post("/quizzes/mine/new/single", data=data).get_data(as_text=True)
     assert "option 4, explanation: must not be empty" in page
+
+
+def test_wildcard_answers_show_as_moodle_wrote_them(owner):
+    owner.post("/quizzes/import", data={"area": "vm-and-containers", "text": "::w::Which tomb?{=*tomb*}"})
+    page = owner.get("/quizzes/mine").get_data(as_text=True)
+    assert "<code>.*tomb.*</code> (Moodle wildcard <code>*tomb*</code>)" in page
+
+
+def test_an_imported_question_with_many_options_shows_them_all_and_is_refused_not_cut(owner):
+    answers = " ".join(f"~opt{n}" for n in range(9))
+    owner.post(
+        "/quizzes/import", data={"area": "vm-and-containers", "text": f"::many::Pick.{{=right {answers}}}"}
+    )
+    form = owner.get("/quizzes/mine/1/edit").get_data(as_text=True)
+    assert 'value="opt8"' in form
+    data = {"id": "many", "area": "vm-and-containers", "difficulty": "2", "stem": "Pick.", "explanation": "e",
+            "correct": "0", "text_format": "html", "action": "save"}  # fmt: skip
+    data.update({f"option-{n}-text": f"opt{n}" for n in range(10)})
+    data.update({f"option-{n}-explanation": "x" for n in range(10)})
+    page = owner.post("/quizzes/mine/1/edit", data=data).get_data(as_text=True)
+    assert "options: at most 8 allowed, found 10" in page

@@ -171,7 +171,8 @@ def test_review_shows_choices_and_explanations_after_submit(app, client, db):
     question = _question(app, _attempt(db)["question_ids"][0])
     client.post(url, data=_wrong_form(question))
     page = client.get("/quizzes/attempts/1/review").get_data(as_text=True)
-    assert "Your choice, wrong" in page and "Right" in page
+    assert "Your choice</span>" in page and "Correct answer</span>" in page
+    assert "Wrong:" not in page
 
 
 def test_guest_practice_is_kept_when_they_log_in(app, client, db, auth):

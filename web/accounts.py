@@ -181,7 +181,7 @@ def change_password(db: Database, user: User, current: str, new: str) -> User:
 
 
 # Tables whose rows belong to a user; a guest's rows move to the account they log in to.
-OWNED_TABLES = ["labs", "attempts", "cards"]
+OWNED_TABLES = ["labs", "attempts", "cards", "lab_evidence"]
 
 
 def adopt_guest_work(db: Database, guest: User, user: User) -> None:
@@ -234,7 +234,7 @@ def purge_guests(db: Database, idle_days: int) -> int:
                 "DELETE FROM answers WHERE attempt_id IN (SELECT id FROM attempts WHERE user_id = ?)",
                 [user_id],
             )
-            for table in ("labs", "attempts", "cards", "sessions"):
+            for table in ("labs", "attempts", "cards", "lab_evidence", "sessions"):
                 db.execute(f"DELETE FROM [{table}] WHERE user_id = ?", [user_id])
             db.execute("DELETE FROM users WHERE id = ?", [user_id])
     return len(idle)

@@ -95,8 +95,16 @@ def instructor_required(view):
 
 
 def safe_next(target: str | None) -> str:
-    """Only same-site paths, so a crafted link cannot send someone elsewhere after logging in."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+    """Only same-site paths, so a crafted link cannot send someone elsewhere after logging in. A backslash
+    (browsers read "/\\host" as "//host") or a control character (no header may hold one) is refused too."""
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and not urlsplit(target).netloc
+        and target.isprintable()
+        and "\\" not in target
+    ):
         return target
     return url_for("home.index")
 

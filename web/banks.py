@@ -5,6 +5,7 @@ from pathlib import Path
 from flask import current_app
 
 from quiz.bank import load_bank
+from quiz.mastery import lab_outcome
 from quiz.model import Bank, Question
 from simulator import scenario_check_ids
 from simulator.checks import TITLES
@@ -46,21 +47,35 @@ def lab_check_results(question: Question, grade: dict | None) -> list[dict]:
 
 
 def lab_events(user_id: int, lab_questions: list[Question]) -> list[dict]:
-    """Lab work as mastery evidence: each lab question whose lab was started, right when its checks pass."""
-    labs = lab_store.labs_by_scenario(get_db(), user_id)
-    grades = {sid: lab_store.load_world(lab).grade() for sid, lab in labs.items()}
+    """Lab work as mastery evidence: each lab question whose lab was started, or whose checks passed once
+    (quiz.mastery.lab_outcome says when it is right, and since when)."""
+    db = get_db()
+    labs = lab_store.labs_by_scenario(db, user_id)
+    evidence = lab_store.lab_evidence(db, user_id)
+    passing = {
+        sid: {c["id"] for c in lab_store.load_world(lab).grade()["checks"] if c["passed"]}
+        for sid, lab in labs.items()
+    }
     events = []
     for question in lab_questions:
-        if question.scenario not in grades:
+        lab = labs.get(question.scenario)
+        if lab is None and question.scenario not in evidence:
             continue
-        passed = {c["id"] for c in grades[question.scenario]["checks"] if c["passed"]}
+        correct, at = lab_outcome(
+            question.checks,
+            evidence.get(question.scenario, {}),
+            passing.get(question.scenario, set()),
+            lab["updated_at"] if lab else None,
+        )
+        if at is None:
+            continue
         events.append(
             {
                 "question_id": question.id,
                 "area": question.area,
                 "terms": question.terms,
-                "correct": set(question.checks) <= passed,
-                "at": labs[question.scenario]["updated_at"],
+                "correct": correct,
+                "at": at,
             }
         )
     return events

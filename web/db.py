@@ -362,3 +362,15 @@ def create_invites(db):
 def add_lab_commands_output(db):
     """A command's output in the order written, when stdout and stderr alternate (JSON [[fd, text]])."""
     db["lab_commands"].add_column("output", str)
+
+
+@migrations(name="0400_create_lab_evidence")
+def create_lab_evidence(db):
+    """Each lab check a learner has passed, and when it last passed: evidence of mastery that a reset of
+    the lab (a fresh machine to practise on again) leaves in place."""
+    db["lab_evidence"].create(
+        {"user_id": int, "scenario_id": str, "check_id": str, "passed_at": str},
+        pk=("user_id", "scenario_id", "check_id"),
+        not_null={"passed_at"},
+        foreign_keys=[("user_id", "users", "id")],
+    )

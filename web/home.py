@@ -1,7 +1,11 @@
-"""The home page: what a newcomer can do here, and a first lab or quiz in one click."""
+"""The home page: for a returning learner, where to continue and what is due; for anyone else, what
+GuestLab is, a first lab in one click, and what an account adds."""
 
-from flask import Blueprint
+from flask import Blueprint, g
 
+from web import dashboard, quiz_store
+from web.banks import bank
+from web.db import get_db
 from web.render import render
 
 bp = Blueprint("home", __name__)
@@ -12,4 +16,18 @@ FIRST_LAB = "intel-vtx-host"
 
 @bp.get("/")
 def index():
-    return render("home/index.html", "home/_content.html", first_lab=FIRST_LAB)
+    context = {"first_lab": FIRST_LAB, "returning": False}
+    if g.user is not None:
+        db = get_db()
+        exam_date = quiz_store.exam_date(db, g.user.id)
+        context.update(
+            continue_item=dashboard.continue_item(db, g.user.id),
+            now=quiz_store.now_utc().isoformat(timespec="seconds"),
+            results=dashboard.recent_results(db, g.user.id),
+            reviews=dashboard.reviews(db, g.user.id, bank().questions, exam_date),
+            exam_date=exam_date,
+            days_to_exam=dashboard.days_to(exam_date),
+        )
+        coming = any(day["count"] for day in context["reviews"]["forecast"])
+        context["returning"] = bool(context["continue_item"] or context["results"] or coming)
+    return render("home/index.html", "home/_content.html", **context)

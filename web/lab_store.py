@@ -80,6 +80,11 @@ def _encode(world: World) -> str:
     return orjson.dumps(world.to_dict()).decode()
 
 
+def fits(world: World) -> bool:
+    """Whether a world's state is within what a lab may keep (MAX_STATE_BYTES)."""
+    return len(_encode(world)) <= MAX_STATE_BYTES
+
+
 def _decode(state: str) -> World:
     return World.from_dict(orjson.loads(state))
 
@@ -167,6 +172,7 @@ def act(db: Database, lab_id: int, action):
             if isinstance(value, LoggedCommand):
                 value.refuse(TOO_LARGE)
         now = _now()
+        view = LabView.of(world)
         with write_transaction(db):
             if new_state is not None:
                 saved = db.execute(
@@ -176,13 +182,34 @@ def act(db: Database, lab_id: int, action):
                 ).rowcount
                 if not saved:
                     continue
+                _record_evidence(db, lab_id, view.grade, now)
             if isinstance(value, LoggedCommand) and value.kept:
                 value.id = _log(db, lab_id, value, now)
-        view = LabView.of(world)
         if new_state is not None:
             _remember(key, revision + 1, world)
         return value, view
     raise LabBusy(lab_id)
+
+
+def _record_evidence(db: Database, lab_id: int, grade: dict, now: str) -> None:
+    """The checks passing in the state just saved, kept as the learner's evidence with the time they last
+    passed: a reset takes the machine back, never what the learner showed on it."""
+    db.conn.executemany(
+        """INSERT INTO lab_evidence (user_id, scenario_id, check_id, passed_at)
+           SELECT user_id, scenario_id, ?, ? FROM labs WHERE id = ?
+           ON CONFLICT (user_id, scenario_id, check_id) DO UPDATE SET passed_at = excluded.passed_at""",
+        [(check["id"], now, lab_id) for check in grade["checks"] if check["passed"]],
+    )
+
+
+def lab_evidence(db: Database, user_id: int) -> dict[str, dict[str, str]]:
+    """scenario -> check -> when it last passed, for every check the learner has ever passed."""
+    found: dict[str, dict[str, str]] = {}
+    for row in db.query(
+        "SELECT scenario_id, check_id, passed_at FROM lab_evidence WHERE user_id = ?", [user_id]
+    ):
+        found.setdefault(row["scenario_id"], {})[row["check_id"]] = row["passed_at"]
+    return found
 
 
 def _state(db: Database, lab_id: int) -> str:
@@ -374,4 +401,5 @@ def lab_context(db: Database, scenario: dict, lab: dict) -> dict:
         "log": command_log(db, lab["id"]),
         "history": world.shell.history[-RECALL:],  # as bash keeps it: a command typed over lines is one
         "machines": _machines(world),
+        "media": libvirt.media(world.machine) if world.scenario.get("guests") else [],
     }

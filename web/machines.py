@@ -108,16 +108,166 @@ def shutdown(scenario_id):
     return _run(scenario_id, f"virsh shutdown {_domain_argument(_domain_field())}")
 
 
+class Refused(Exception):
+    """A form the world cannot take as it stands: its message says why; nothing is saved."""
+
+
+def _name_field(world, field: str = "name") -> str:
+    """A new guest's name: 1 to 64 characters, no '/' (libvirt refuses it), neither a guest's name nor
+    that of an image already in the images directory (a linked clone's overlay must not overwrite it)."""
+    name = request.form.get(field, "").strip()
+    if not name or len(name) > MAX_NAME:
+        raise Refused(f"Give the new guest a name of 1 to {MAX_NAME} characters.")
+    if "/" in name:
+        raise Refused("A guest's name cannot contain '/'.")
+    if name in libvirt.domains(world.machine):
+        raise Refused(f"A guest named {name} exists already: choose another name.")
+    if world.machine.fs.exists(f"{libvirt.IMAGES}/{name}.qcow2"):
+        raise Refused(f"{libvirt.IMAGES}/{name}.qcow2 exists already: choose another name.")
+    return name
+
+
+def _choice(field: str, allowed: tuple[str, ...], label: str) -> str:
+    value = request.form.get(field, allowed[0])
+    if value not in allowed:
+        raise Refused(f"{label}: choose one of {', '.join(allowed)}.")
+    return value
+
+
+def _number(field: str, low: int, high: int, label: str) -> int:
+    text = request.form.get(field, "").strip()
+    if not text.isdigit() or not low <= int(text) <= high:
+        raise Refused(f"{label}: give a whole number from {low} to {high}.")
+    return int(text)
+
+
+def _existing(world, name: str) -> dict:
+    domain = libvirt.domains(world.machine).get(name)
+    if domain is None:
+        abort(404)
+    return domain
+
+
+def _clone_lines(world, source: str, name: str, kind: str, mac: str) -> list[str]:
+    """What virt-clone is told, as virt-manager and VirtualBox offer it: a full copy of the disk or a
+    linked clone (a qcow2 overlay whose backing file is the source's disk), the MAC new or kept."""
+    domain = _existing(world, source)
+    mac_options = f" --mac {domain['mac']} --check mac_in_use=off" if mac == "keep" else ""
+    virt_clone = f"virt-clone --original {shlex.quote(source)} --name {shlex.quote(name)}"
+    if kind == "full":
+        return [f"{virt_clone} --auto-clone{mac_options}"]
+    if domain["state"] != "shut off":
+        raise Refused(
+            f"{source} is running: shut it down first (a linked clone's backing file must not change)."
+        )
+    overlay = shlex.quote(f"{libvirt.IMAGES}/{name}.qcow2")
+    return [
+        f"qemu-img create -f qcow2 -F qcow2 -b {shlex.quote(domain['disk'])} {overlay}",
+        f"{virt_clone} --file {overlay} --preserve-data{mac_options}",
+    ]
+
+
+def _act(scenario_id: str, plan, done: str = ""):
+    """Run a form's lines as root on the host, one after the other while they succeed; `plan(world)`
+    returns them, or raises Refused before anything is changed. `done` ends the status."""
+    scenario, lab = _host_lab(scenario_id)
+
+    def apply(world):
+        before = world.grade()
+        shown = []
+        for line in plan(world):
+            result = world.run_as_root(line)
+            shown.append(_shown(line, result))
+            if result.status != 0:
+                break
+        if not lab_store.fits(world):
+            raise Refused("This would make the lab's machines larger than 512 KiB: remove a guest first.")
+        return "\n".join([*shown, done] if done else shown), before
+
+    try:
+        (message, before), view = lab_store.act(get_db(), lab["id"], apply)
+    except Refused as refusal:
+        return _refuse(scenario_id, str(refusal))
+    return _respond(scenario, view, message, before)
+
+
 @bp.post("/<scenario_id>/machines/clone")
 def clone(scenario_id):
-    """virt-clone as virt-manager runs it: a full copy, its disk named after it, a new random MAC."""
+    """virt-clone as virt-manager runs it: full or linked, the MAC generated (virt-clone's default) or the
+    source's kept, as VirtualBox offers."""
     source = _domain_field()
-    name = request.form.get("name", "").strip()
-    if not name or len(name) > MAX_NAME:
-        _host_lab(scenario_id)
-        return _refuse(scenario_id, f"Give the clone a name of 1 to {MAX_NAME} characters.")
-    line = f"virt-clone --original {shlex.quote(source)} --name {shlex.quote(name)} --auto-clone"
-    return _run(scenario_id, line)
+
+    def plan(world):
+        name = _name_field(world)
+        kind = _choice("kind", ("full", "linked"), "Clone")
+        mac = _choice("mac", ("generate", "keep"), "MAC address")
+        return _clone_lines(world, source, name, kind, mac)
+
+    return _act(scenario_id, plan)
+
+
+@bp.post("/<scenario_id>/machines/template")
+def template(scenario_id):
+    """Make a shut off guest a template: libvirt has no such thing, so the manager marks the domain with a
+    metadata element of its own (virsh metadata), and from then on deploys guests from it, never starts it."""
+    name = _domain_field()
+
+    def plan(world):
+        domain = _existing(world, name)
+        if libvirt.is_template(domain):
+            raise Refused(f"{name} is a template already.")
+        if domain["state"] != "shut off":
+            raise Refused(f"{name} is running: shut it down before making it a template.")
+        mark = f"virsh metadata {_domain_argument(name)} {libvirt.TEMPLATE_URI} --key {libvirt.TEMPLATE_KEY}"
+        return [f"{mark} --set '<template/>' --config"]
+
+    return _act(scenario_id, plan, f"{name} is a template now: it will not start; deploy guests from it.")
+
+
+@bp.post("/<scenario_id>/machines/deploy")
+def deploy(scenario_id):
+    """A new guest from a template: a clone of it (full or linked, with a MAC of its own), without the
+    template's mark that virt-clone copied with the rest of its XML, started."""
+    source = _domain_field()
+
+    def plan(world):
+        if not libvirt.is_template(_existing(world, source)):
+            raise Refused(f"{source} is not a template: convert it first, or clone it.")
+        name = _name_field(world)
+        kind = _choice("kind", ("full", "linked"), "Clone")
+        unmark = f"virsh metadata {_domain_argument(name)} {libvirt.TEMPLATE_URI} --remove --config"
+        return [
+            *_clone_lines(world, source, name, kind, "generate"),
+            unmark,
+            f"virsh start {_domain_argument(name)}",
+        ]
+
+    return _act(scenario_id, plan)
+
+
+@bp.post("/<scenario_id>/machines/create")
+def create(scenario_id):
+    """virt-install from an ISO of the images directory, as virt-manager's New VM wizard runs it; with the
+    guest drivers and tools the OS is named (libosinfo: virtio devices, the guest agent's channel), without
+    them it is "generic" (emulated devices)."""
+
+    def plan(world):
+        name = _name_field(world)
+        vcpus = _number("vcpus", 1, world.machine.spec["cpus"] * 4, "vCPUs")
+        memory = _number("memory", 512, world.machine.spec["memory_mb"] // 2, "Memory (MiB)")
+        disk = _number("disk", 4, 200, "Disk (GiB)")
+        network = _choice("network", (libvirt.NETWORK["name"],), "Network")
+        medium = request.form.get("medium", "")
+        if medium not in libvirt.media(world.machine):
+            raise Refused(f"Install medium: choose one of the ISO images in {libvirt.IMAGES}.")
+        os_name = "ubuntu24.04" if request.form.get("drivers") else "generic"
+        return [
+            f"virt-install --name {shlex.quote(name)} --vcpus {vcpus} --memory {memory} --disk size={disk} "
+            f"--network network={network} --cdrom {shlex.quote(medium)} --os-variant {os_name} "
+            "--noautoconsole --wait -1"
+        ]
+
+    return _act(scenario_id, plan)
 
 
 def _refuse(scenario_id: str, message: str):

@@ -10,6 +10,7 @@ import re
 from flask import Blueprint, abort, flash, g, redirect, request, url_for
 
 from quiz.bank import check_question
+from quiz.gift import wildcard_of
 from quiz.model import AREAS, TERMS, TEXT_FORMATS, TYPES, Question
 from simulator import list_scenarios, scenario_check_ids
 from web import instructor_bank
@@ -19,7 +20,8 @@ from web.render import render
 
 bp = Blueprint("my_bank", __name__, url_prefix="/quizzes/mine")
 
-OPTION_ROWS = 8
+OPTION_ROWS = 8  # as many as a bank question may have; an imported one with more shows them all
+MAX_OPTION_ROWS = 26
 OPTION_INDEX = re.compile(r"options\[(\d+)\]\.?")
 TYPE_NAMES = {
     "single": "single choice",
@@ -35,6 +37,12 @@ PREVIEW_ATTEMPT = {
     "submitted_at": None,
     "question_ids": [],
 }
+
+
+@bp.app_template_filter("moodle_wildcard")
+def moodle_wildcard_filter(pattern: str) -> str:
+    """A pattern read from a Moodle wildcard answer, shown as Moodle wrote it ("" for other patterns)."""
+    return wildcard_of(pattern) or ""
 
 
 @bp.get("")
@@ -110,7 +118,7 @@ def _posted(kind: str) -> dict:
             "correct": str(n) in correct,
             "row": n + 1,
         }
-        for n in range(OPTION_ROWS)
+        for n in range(MAX_OPTION_ROWS)
     ]
     return {
         **_blank(kind),
@@ -192,7 +200,7 @@ def _editor(form: dict, row_id: int | None, problems=(), preview: Question | Non
         "terms": TERMS,
         "types": TYPE_NAMES,
         "formats": TEXT_FORMATS,
-        "option_rows": OPTION_ROWS,
+        "option_rows": max(OPTION_ROWS, len(form["options"])),
         "scenarios": list_scenarios(),
         "check_ids": scenario_check_ids(),
     }
@@ -200,7 +208,7 @@ def _editor(form: dict, row_id: int | None, problems=(), preview: Question | Non
         attempt = {**PREVIEW_ATTEMPT, "question_ids": [preview.id]}
         context.update(
             attempt=attempt, number=1, total=1, question=preview, saved=None, feedback=None, status=None,
-            withheld=False, answered=set(), flagged=set(), lab=None, lab_checks=None,
+            withheld=False, answered=set(), flagged=set(), lab=None, lab_checks=None, is_preview=True,
         )  # fmt: skip
     return render("my_bank/edit.html", "my_bank/_edit.html", **context), status
 

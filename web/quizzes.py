@@ -10,17 +10,19 @@ from flask import Blueprint, Response, abort, current_app, flash, g, redirect, r
 from markupsafe import Markup
 
 from quiz import exam as exams
+from quiz import report
 from quiz.bank import check_banks, summary
+from quiz.citations import man_citation, objective_citation
 from quiz.gift import export_gift
 from quiz.grading import grade
 from quiz.mastery import mastery, mastery_svg
 from quiz.model import AREAS, TERMS, TYPES
 from quiz.moodle_xml import export_moodle_xml
-from quiz.practice import choose_practice
-from quiz.render import markdown_to_html, text_to_html
+from quiz.practice import choose_practice, practice_title
+from quiz.render import text_to_html
 from simulator import load_scenario, scenario_check_ids
 from web import instructor_bank, lab_store, quiz_store
-from web.auth import current_owner, instructor_required
+from web.auth import current_owner, instructor_required, safe_next
 from web.banks import bank, lab_check_results, lab_events
 from web.db import get_db
 from web.render import is_partial, render
@@ -28,6 +30,9 @@ from web.render import is_partial, render
 bp = Blueprint("quizzes", __name__, url_prefix="/quizzes", cli_group="bank")
 
 PRACTICE_SIZES = (5, 10, 20)
+# A shorter exam a learner may choose besides the full one (quiz.exam's 60 questions in 90 minutes).
+EXAM_SIZES = (10, 20, 30, 40)
+EXAM_TIMES = (15, 30, 45, 60)
 GRACE_SECONDS = 5
 PRACTICE_FINISHED = (
     "This practice is finished, so it takes no more answers. Start a new practice to try again."
@@ -38,16 +43,18 @@ KEY_KEPT_FOR_EXAM = (
 EXAM_FIRST = "Your exam is in progress. Practice shows answers, so it opens again once you submit the exam."
 
 
-@bp.app_template_filter("markdown")
-def markdown_filter(text: str) -> Markup:
-    """Bank text is Markdown rendered through an allow-list sanitiser (quiz.render), so it is safe HTML."""
-    return Markup(markdown_to_html(text or ""))
-
-
 @bp.app_template_filter("rich")
 def rich_filter(text: str, text_format: str = "markdown") -> Markup:
-    """Question text in its format (Markdown, or HTML imported from Moodle), through the same sanitiser."""
+    """Question text in its format, `{{ q.stem | rich(q.text_format) }}`: Markdown (the banks) or HTML
+    (imported from Moodle), either way through an allow-list sanitiser (quiz.render), so it is safe HTML."""
     return Markup(text_to_html(text or "", text_format))
+
+
+@bp.app_template_filter("when")
+def when_filter(iso: str | None) -> str:
+    """A stored UTC time as a person reads it, "29 Nov 2026, 07:23 UTC" (app.js shows it in local time)."""
+    moment = quiz_store.parse_time(iso)
+    return f"{moment.day} {moment:%b %Y, %H:%M} UTC" if moment else ""
 
 
 @bp.get("/")
@@ -58,6 +65,8 @@ def index():
         "terms": TERMS,
         "types": TYPES,
         "sizes": PRACTICE_SIZES,
+        "exam_sizes": EXAM_SIZES,
+        "exam_times": EXAM_TIMES,
         "counts": summary(bank()),
     }
     if g.user is None:
@@ -112,7 +121,7 @@ def start_practice():
     terms = set(request.form.getlist("term")) & set(TERMS)
     types = set(request.form.getlist("type")) & set(TYPES)
     size = request.form.get("size", type=int)
-    among, title = None, "Practice"
+    among, title = None, practice_title(areas, terms, AREAS, TERMS)
     if mode == "wrong":
         among, title = quiz_store.missed_question_ids(db, owner.id), "What I got wrong"
     elif mode == "due":
@@ -135,13 +144,21 @@ def start_practice():
 
 @bp.post("/exam")
 def start_exam():
+    """The full exam, or a shorter one of the length and time the learner chose (both from the lists
+    offered; anything else gives the full exam). One exam runs at a time: a second start resumes it."""
     owner = current_owner()
     db = get_db()
     running = quiz_store.open_exam(db, owner.id)
     if running is None:
-        deadline = exams.deadline(quiz_store.now_utc(), exams.EXAM_MINUTES)
-        question_ids = exams.build_exam(bank(), random.Random())
-        quiz_store.start_exam(db, owner.id, "Exam 102.6", question_ids, deadline)
+        size = request.form.get("size", type=int)
+        minutes = request.form.get("minutes", type=int)
+        if size in EXAM_SIZES and minutes in EXAM_TIMES:
+            title = f"Short exam, {size} questions in {minutes} minutes"
+        else:
+            size, minutes, title = exams.EXAM_QUESTIONS, exams.EXAM_MINUTES, "Exam 102.6"
+        deadline = exams.deadline(quiz_store.now_utc(), minutes)
+        question_ids = exams.build_exam(bank(), random.Random(), size=size)
+        quiz_store.start_exam(db, owner.id, title, question_ids, deadline)
         running = quiz_store.open_exam(db, owner.id)
     return redirect(url_for("quizzes.question", attempt_id=running["id"], number=running["position"]), 303)
 
@@ -375,7 +392,39 @@ def review(attempt_id):
         _submit(attempt)
         attempt = _attempt_or_404(attempt_id)
     items = _review_items(attempt)
-    return render("quizzes/review.html", "quizzes/_review.html", attempt=attempt, items=items, areas=AREAS)
+    counts = report.filter_counts(items)
+    show = request.args.get("show")
+    if show not in report.FILTERS:
+        show = report.default_filter(counts) if attempt["kind"] == "exam" else "all"
+    context = {
+        "attempt": attempt,
+        "shown_items": [item for item in items if report.shown(item, show)],
+        "show": show,
+        "swapped": is_partial(),
+        "counts": counts,
+        "areas": AREAS,
+    }
+    if not is_partial():
+        context.update(_score_report(attempt))
+    return render("quizzes/review.html", "quizzes/_review_questions.html", **context)
+
+
+def _score_report(attempt: dict) -> dict:
+    """What the top of an exam's review shows: the areas against the pass line, the time used, and this
+    score among the learner's other exams."""
+    result = attempt["result"]
+    if attempt["kind"] != "exam" or not result:
+        return {}
+    started, submitted, deadline = (
+        quiz_store.parse_time(attempt[name]) for name in ("started_at", "submitted_at", "deadline")
+    )
+    return {
+        "area_rows": report.area_rows(result["areas"], AREAS),
+        "pass_scaled": exams.PASS_SCALED,
+        "pass_share": report.PASS_SHARE,
+        "time_used": report.time_used(started, submitted, deadline),
+        "history": report.score_history(quiz_store.list_attempts(get_db(), g.user.id)),
+    }
 
 
 def _review_items(attempt: dict) -> list[dict]:
@@ -385,19 +434,26 @@ def _review_items(attempt: dict) -> list[dict]:
     saved = quiz_store.answers(get_db(), attempt["id"])
     withheld = _withheld_keys(attempt)
     items = []
-    for qid in attempt["question_ids"]:
+    for number, qid in enumerate(attempt["question_ids"], start=1):
         question = bank().questions.get(qid)
         if question is None:
             continue
         row = saved.get(qid)
         graded = row is not None and row["correct"] is not None
+        answered = row is not None and row["response"] is not None
+        show_key = qid not in withheld and (attempt["kind"] == "exam" or graded)
         items.append(
             {
+                "number": number,
                 "question": question,
                 "row": row,
                 "grade": grade(question, row["response"]) if graded and qid not in withheld else None,
                 "withheld": qid in withheld,
-                "show_key": qid not in withheld and (attempt["kind"] == "exam" or graded),
+                "show_key": show_key,
+                "state": report.review_state(answered, bool(row["correct"]) if graded else None),
+                "flagged": bool(row and row["flagged"]),
+                "man": man_citation(question) if show_key else None,
+                "objective": objective_citation(question),
             }
         )
     return items
@@ -405,19 +461,21 @@ def _review_items(attempt: dict) -> list[dict]:
 
 @bp.post("/exam-date")
 def set_exam_date():
+    """Set or clear the date of the learner's real exam; from the quizzes page or the home page, and back."""
     owner = current_owner()
+    back = safe_next(request.form.get("next") or url_for("quizzes.index"))
     value = request.form.get("exam_date", "").strip()
     try:
         parsed = datetime.date.fromisoformat(value) if value else None
     except ValueError:
         flash("That is not a date. Use the date picker, or the form YYYY-MM-DD.")
-        return redirect(url_for("quizzes.index"), 303)
+        return redirect(back, 303)
     if parsed and parsed < quiz_store.now_utc().date():
         flash("That date has passed. Choose the date of an exam still ahead, or clear the field.")
-        return redirect(url_for("quizzes.index"), 303)
+        return redirect(back, 303)
     quiz_store.set_exam_date(get_db(), owner.id, parsed.isoformat() if parsed else None)
     flash(f"Exam date set to {parsed.isoformat()}." if parsed else "Exam date cleared.")
-    return redirect(url_for("quizzes.index"), 303)
+    return redirect(back, 303)
 
 
 EXPORTERS = {
@@ -436,14 +494,13 @@ def _export_questions() -> list:
 @instructor_required
 def export_page():
     """What the exports hold, and the report: every question left out and where Moodle grades otherwise."""
-    _, remarks = export_gift(_export_questions())
-    _, xml_remarks = export_moodle_xml(_export_questions())
+    questions = _export_questions()
     return render(
         "quizzes/export.html",
         "quizzes/_export.html",
-        gift_remarks=remarks,
-        xml_remarks=xml_remarks,
-        count=len(_export_questions()),
+        gift_remarks=export_gift(questions)[1],
+        xml_remarks=export_moodle_xml(questions)[1],
+        count=len(questions),
     )
 
 
@@ -471,7 +528,7 @@ def import_view():
         form["area"] = request.form.get("area", "")
         form["format"] = request.form.get("format", "gift")
         if form["format"] not in IMPORT_FORMATS:
-            abort(400)
+            form["format"] = "gift"
         upload = request.files.get("file")
         text = upload.read(instructor_bank.MAX_IMPORT_BYTES + 1) if upload and upload.filename else None
         if text is None:

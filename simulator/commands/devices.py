@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from simulator.commands import Context, command
 from simulator.commands.options import UsageError, parse
+from simulator.hardware import paravirtual
 
 
 @dataclass(frozen=True)
@@ -118,8 +119,21 @@ def _pci_table(text: str) -> dict[str, tuple[PciDevice, ...]]:
 PCI = _pci_table(PCI_TABLE)
 
 
+# A KVM guest without virtio (hardware.KVM_WITHOUT_VIRTIO): QEMU's e1000e in the NIC's slot; the
+# block, console, balloon and RNG devices absent (its disk is on the ICH9 SATA controller).
+KVM_E1000E = _pci_table(
+    "[kvm]\n01:00.0 | Ethernet controller | 0200 | Intel Corporation | 8086 | 82574L Gigabit Network "
+    "Connection | 10d3 |  | Red Hat, Inc. QEMU Virtual Machine | 1af4:1100 | e1000e | e1000e\n"
+)["kvm"][0]
+
+
 def pci_devices(machine) -> tuple[PciDevice, ...]:
-    return PCI[machine.spec["platform"] if machine.kind == "vm" else machine.cpu.vendor]
+    devices = PCI[machine.spec["platform"] if machine.kind == "vm" else machine.cpu.vendor]
+    if machine.platform.id == "kvm" and not paravirtual(machine.spec):
+        slots = {"03:00.0", "04:00.0", "05:00.0", "06:00.0"}
+        kept = (KVM_E1000E if d.slot == "01:00.0" else d for d in devices if d.slot not in slots)
+        return tuple(kept)
+    return devices
 
 
 def _pci_line(device: PciDevice, numeric: int) -> str:

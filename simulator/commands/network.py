@@ -10,6 +10,7 @@ import ipaddress
 import random
 import re
 
+from simulator import lan
 from simulator.commands import Context, command
 from simulator.commands.options import UsageError, parse
 from simulator.filesystem import FsError
@@ -78,14 +79,52 @@ def _interfaces(machine) -> list[dict]:
                 "nic": nic,
             }
         )
+    virbr0 = lan.bridge(machine)
+    if virbr0 is not None:  # libvirt's default network: its bridge, then a tap per running guest
+        up = virbr0["carrier"]
+        links.append(
+            {
+                "index": len(links) + 1,
+                "name": virbr0["name"],
+                "label": virbr0["name"],
+                "flags": "BROADCAST,MULTICAST,UP,LOWER_UP" if up else "NO-CARRIER,BROADCAST,MULTICAST,UP",
+                "mtu": 1500,
+                "qdisc": "noqueue",
+                "state": "UP" if up else "DOWN",
+                "qlen": " qlen 1000",
+                "mac": virbr0["mac"],
+                "kind": "ether",
+                "brd": "ff:ff:ff:ff:ff:ff",
+                "nic": virbr0,
+            }
+        )
+        for tap in lan.taps(machine):
+            links.append(
+                {
+                    "index": len(links) + 1 + tap["vnet"],
+                    "name": tap["name"],
+                    "label": tap["name"],
+                    "flags": "BROADCAST,MULTICAST,UP,LOWER_UP",
+                    "mtu": 1500,
+                    "qdisc": "noqueue",
+                    "master": tap["master"],
+                    "state": "UNKNOWN",
+                    "qlen": " qlen 1000",
+                    "mac": tap["mac"],
+                    "kind": "ether",
+                    "brd": "ff:ff:ff:ff:ff:ff",
+                    "tap": tap,
+                }
+            )
     return links
 
 
 def _link_lines(link: dict, mode: bool) -> list[str]:
     mode_text = " mode DEFAULT" if mode else ""
     tail = " link-netnsid 0" if "@" in link["label"] else ""
+    qdisc = link["qdisc"] + (f" master {link['master']}" if "master" in link else "")
     return [
-        f"{link['index']}: {link['label']}: <{link['flags']}> mtu {link['mtu']} qdisc {link['qdisc']} "
+        f"{link['index']}: {link['label']}: <{link['flags']}> mtu {link['mtu']} qdisc {qdisc} "
         f"state {link['state']}{mode_text} group default{link['qlen']}\n",
         f"    link/{link['kind']} {link['mac']} brd {link['brd']}{tail}\n",
     ]
@@ -130,6 +169,8 @@ def _stats_lines(machine, link: dict) -> list[str]:
 def _addresses(machine, link: dict, family: str) -> list[str]:
     lines = []
     nic = link.get("nic")
+    if "tap" in link:  # a tap carries no address of its own, only its link-local one
+        return _link_local_lines(link["mac"]) if family in ("", "6") else []
     if family in ("", "4"):
         if nic is None:
             lines += ["    inet 127.0.0.1/8 scope host lo\n"]
@@ -144,21 +185,31 @@ def _addresses(machine, link: dict, family: str) -> list[str]:
         left = LEASE - int(machine.uptime()) % LEASE
         lft = f"{left}sec preferred_lft {left}sec" if nic and nic["dhcp"] else "forever preferred_lft forever"
         lines.append(f"       valid_lft {lft}\n")
+    if nic and nic.get("bridge"):  # libvirt turns IPv6 off on a network that has no IPv6 address
+        return lines
     if family in ("", "6") and not (nic and nic.get("down")):  # the kernel drops IPv6 addresses on down
-        address = (
-            "::1/128 scope host noprefixroute" if nic is None else f"{link_local(nic['mac'])} scope link"
-        )
-        lines += [f"    inet6 {address} \n", "       valid_lft forever preferred_lft forever\n"]
+        if nic is None:
+            lines += ["    inet6 ::1/128 scope host noprefixroute \n"]
+            lines += ["       valid_lft forever preferred_lft forever\n"]
+        else:
+            lines += _link_local_lines(nic["mac"])
     return lines
+
+
+def _link_local_lines(mac: str) -> list[str]:
+    return [f"    inet6 {link_local(mac)} scope link \n", "       valid_lft forever preferred_lft forever\n"]
 
 
 def _routes(machine) -> list[str]:
     lines = []
-    for nic in machine.nics:
+    for nic in lan.links(machine):
         if nic.get("down"):  # a link set down loses its routes
             continue
         net = ipaddress.ip_interface(f"{nic['ipv4']}/{nic['prefix']}").network
-        if nic["dhcp"]:
+        if nic.get("bridge"):  # no guest running: no carrier, and the route says so
+            linkdown = "" if nic["carrier"] else " linkdown"
+            lines.append(f"{net} dev {nic['name']} proto kernel scope link src {nic['ipv4']}{linkdown} \n")
+        elif nic["dhcp"]:
             lines += [
                 f"default via {nic['gateway']} dev {nic['name']} proto dhcp src {nic['ipv4']} metric 100 \n",
                 f"{net} dev {nic['name']} proto kernel scope link src {nic['ipv4']} metric 100 \n",
@@ -174,24 +225,35 @@ def _routes(machine) -> list[str]:
 
 
 def gateway_mac(machine, nic: dict) -> str:
-    """The MAC of the NIC's gateway: the host's bridge (virbr0, docker0...), fixed by the scenario's seed."""
+    """The MAC of the NIC's gateway: the host's bridge (a libvirt host's virbr0 when the lab has that host;
+    docker0, another hypervisor's bridge, fixed by the scenario's seed)."""
+    host = lan.gateway_host(machine)
+    virbr0 = lan.bridge(host) if host is not None else None
+    if virbr0 is not None and virbr0["ipv4"] == nic["gateway"]:
+        return virbr0["mac"]
     rng = random.Random(f"{machine.spec['seed']}/gateway/{nic['gateway']}")
     prefix = nic["mac"][:8] if machine.kind == "vm" else "02:42:ac"
     return prefix + "".join(f":{rng.randrange(256):02x}" for _ in range(3))
 
 
 def _neighbours(machine, family: str) -> list[str]:
-    """The ARP cache: the gateway of each link that is up (print_neigh, iproute2 6.1)."""
+    """The ARP cache (print_neigh, iproute2 6.1): the gateway of each link that is up, then the neighbours
+    the machine has talked to (simulator/lan.py), each with the MAC that answered last."""
     if family == "6":
         return []
-    lines = []
+    lines, gateways = [], set()
     for nic in machine.nics:
         if nic.get("down"):
             continue
         # confirmed by traffic (a ping) in the last 30 s it is REACHABLE; idle entries go STALE
-        fresh = machine.clock - nic.get("neighbour_seen", -100) < 30
+        learned = (nic.get("neighbours") or {}).get(nic["gateway"], [None, -100])[1]
+        fresh = machine.clock - max(nic.get("neighbour_seen", -100), learned) < lan.FRESH_SECONDS
         state = "REACHABLE" if fresh else "STALE"
         lines.append(f"{nic['gateway']} dev {nic['name']} lladdr {gateway_mac(machine, nic)} {state} \n")
+        gateways.add((nic["gateway"], nic["name"]))
+    for address, name, mac, fresh in lan.entries(machine):
+        if (address, name) not in gateways:
+            lines.append(f"{address} dev {name} lladdr {mac} {'REACHABLE' if fresh else 'STALE'} \n")
     return lines
 
 
@@ -203,9 +265,11 @@ def _brief(machine, links: list[dict], obj: str, family: str) -> list[str]:
             continue
         nic = link.get("nic")
         addresses = []
-        if family in ("", "4"):
+        if "tap" in link:
+            addresses = [link_local(link["mac"])] if family in ("", "6") else []
+        elif family in ("", "4"):
             addresses.append(f"{nic['ipv4']}/{nic['prefix']}" if nic else "127.0.0.1/8")
-        if family in ("", "6") and not (nic and nic.get("down")):
+        if family in ("", "6") and "tap" not in link and not (nic and (nic.get("down") or nic.get("bridge"))):
             addresses.append(link_local(nic["mac"]) if nic else "::1/128")
         lines.append(f"{link['label']:<16} {link['state']:<14} " + "".join(a + " " for a in addresses) + "\n")
     return lines
@@ -640,16 +704,16 @@ def _reachable(machine, address: str) -> str:
     a link), "neighbour" (an unused address on a link: ARP gets no answer) or "far" (through the gateway,
     into a network the simulator does not have)."""
     ip = ipaddress.IPv4Address(address)
-    if ip.is_loopback or any(nic["ipv4"] == address for nic in machine.nics):
+    links = lan.links(machine)
+    if ip.is_loopback or any(nic["ipv4"] == address for nic in links):
         return "local"
-    network = getattr(machine, "network", None)
-    for nic in machine.nics:
+    for nic in links:
         if nic.get("down"):
             continue
         if address == nic["gateway"]:
             return "gateway"
         if ip in ipaddress.ip_interface(f"{nic['ipv4']}/{nic['prefix']}").network:
-            return "host" if network is not None and network.holders(address, machine) else "neighbour"
+            return "host" if lan.answering(machine, address) else "neighbour"
     return "far"
 
 
@@ -709,11 +773,12 @@ def ping(ctx: Context, argv: list[str]) -> int:
     shown = address if target == address or "n" in opts else f"{target} ({address})"
     ctx.out(f"PING {target} ({address}) 56(84) bytes of data.\n")
     kind = _reachable(machine, address)
-    source = next((nic["ipv4"] for nic in machine.nics if not nic.get("down")), "")
+    on_link = lan.link_for(machine, address) if kind != "local" else None
+    source = (on_link or next((nic for nic in machine.nics if not nic.get("down")), {})).get("ipv4", "")
     rng = machine.rng()
     base = {"local": 25, "gateway": 280, "host": 400}.get(kind, 0)
     # Two machines on one address (a clone) both answer: the second reply is a duplicate (DUP!).
-    answers = machine.network.holders(address, machine) if kind == "host" else 1
+    answers = len(lan.resolve(machine, address)) if kind == "host" else 1
     times, sent, errors, duplicates = [], 0, 0, 0
     while count is None or sent < count:
         ctx.tick(1000)  # a second per probe: without -c the line's budget ends it, as Ctrl-C would
@@ -735,6 +800,7 @@ def ping(ctx: Context, argv: list[str]) -> int:
                 ctx.out(f"From {source} icmp_seq={sent} Destination Host Unreachable\n")
     machine.tick(sent - 1)
     if kind == "gateway":
+        lan.resolve(machine, address)  # a libvirt guest's gateway is its host, which learns the guest
         for nic in machine.nics:
             if nic["gateway"] == address:
                 nic["neighbour_seen"] = machine.clock

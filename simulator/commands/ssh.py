@@ -93,6 +93,27 @@ def known_entry(ctx: Context, path: str, host: str, key_type: str) -> tuple[str,
     return None
 
 
+def other_names(ctx: Context, path: str, host: str, key: str) -> str:
+    """other_hostkeys_message (sshconnect.c): the known_hosts lines that hold this very key under other
+    names, at most 8 of them; a hashed name shows as "[hashed name]"."""
+    try:
+        text = ctx.machine.fs.read(path, ctx.cwd, ctx.uid)
+    except FsError:
+        text = ""
+    home = ctx.env.get("HOME", "")
+    shown = "~" + path[len(home) :] if home and path.startswith(home + "/") else path
+    names = []
+    for number, line in enumerate(text.splitlines(), 1):
+        fields = line.split()
+        if len(fields) >= 3 and f"{fields[1]} {fields[2]}" == key and not names_host(fields[0], host):
+            name = "[hashed name]" if fields[0].startswith("|1|") else fields[0]
+            names.append(f"    {shown}:{number}: {name}\n")
+    if not names:
+        return "This key is not known by any other names.\n"
+    more = f"    ({len(names) - 8} additional names omitted)\n" if len(names) > 8 else ""
+    return "This host key is known by the following other names/addresses:\n" + "".join(names[:8]) + more
+
+
 def add_known_host(machine, user: str, host: str, key: str) -> None:
     """Append a hashed entry to the user's known_hosts, creating ~/.ssh (0700) as ssh does."""
     info = machine.users.get(user, {"home": "/root", "uid": 0, "gid": 0})
@@ -190,8 +211,7 @@ def ssh(ctx: Context, argv: list[str]) -> int:
         request["fingerprint"] = fingerprint(blob)
         request["question"] = (
             f"The authenticity of host '{destination} ({network.address(name)})' can't be established.\n"
-            f"{label} key fingerprint is {fingerprint(blob)}.\n"
-            "This key is not known by any other names.\n"
+            f"{label} key fingerprint is {fingerprint(blob)}.\n" + other_names(ctx, path, destination, key)
         )
         if strict in ("no", "off", "accept-new"):
             request.pop("question")

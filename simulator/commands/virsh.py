@@ -13,7 +13,12 @@ header. Messages are libvirt 10.0's (tools/virsh-domain.c, virsh-domain-monitor.
 
 from __future__ import annotations
 
+import re
 import time
+import xml.etree.ElementTree as ET
+
+import defusedxml
+import defusedxml.ElementTree
 
 from simulator import libvirt
 from simulator.commands import Context, command
@@ -114,6 +119,13 @@ COMMANDS = {
     "domblklist": ({"inactive", "details"}, set(), ["domain"]),
     "dumpxml": ({"inactive", "security-info", "update-cpu", "migratable"}, set(), ["domain"]),
     "console": ({"force", "safe"}, {"devname"}, ["domain"]),
+    "attach-disk": (
+        {"persistent", "config", "live", "current"},
+        {"driver", "subdriver", "targetbus", "mode", "cache", "type"},
+        ["domain", "source", "target"],
+    ),
+    "detach-disk": ({"persistent", "config", "live", "current"}, set(), ["domain", "target"]),
+    "metadata": ({"config", "live", "current", "remove"}, {"key", "set"}, ["domain", "uri"]),
     "net-list": ({"all", "inactive", "name"}, set(), []),
     "net-dhcp-leases": (set(), {"mac"}, ["network"]),
 }
@@ -170,6 +182,9 @@ DESCRIPTION
        start, shutdown, reboot, destroy, undefine DOMAIN
        dominfo, domstate, domiflist, domblklist, dumpxml DOMAIN
        console DOMAIN       attach the terminal to the guest's serial console (exit comes back)
+       attach-disk DOMAIN SOURCE TARGET [--persistent]   plug an image in as disk TARGET (vdb)
+       detach-disk DOMAIN TARGET
+       metadata DOMAIN URI [--key KEY --set XML | --remove]   a custom metadata element
        net-list, net-dhcp-leases NETWORK
 """,
 )
@@ -255,6 +270,16 @@ def _start(ctx: Context, connection: Connection, options: dict) -> None:
             f"Failed to start domain '{name}'\n"
             f"Cannot access storage file '{domain['disk']}': No such file or directory"
         )
+    if libvirt.is_template(domain):  # the host page's mark (a metadata element): GuestLab's refusal
+        raise VirshError(
+            f"Failed to start domain '{name}'\nRequested operation is not valid: "
+            f"domain '{name}' is a template: deploy a guest from it instead"
+        )
+    if libvirt.holder(ctx.machine, domain["disk"]) is not None:
+        raise VirshError(
+            f"Failed to start domain '{name}'\ninternal error: qemu unexpectedly closed the monitor: "
+            f'Failed to get "write" lock\nIs another process using the image [{domain["disk"]}]?'
+        )
     libvirt.start(ctx.machine, name, connection.guest(domain))
     ctx.out(f"Domain '{name}' started\n")
 
@@ -339,16 +364,13 @@ def _domiflist(ctx: Context, connection: Connection, options: dict) -> None:
 
 def _domblklist(ctx: Context, connection: Connection, options: dict) -> None:
     _, domain = _domain(connection, options)
+    boot = "vda" if domain.get("virtio", True) else "sda"
+    disks = [(boot, domain["disk"])] + [(d["target"], d["source"]) for d in domain.get("attached", [])]
     if options.get("details"):
-        ctx.out(
-            table(
-                ["Type", "Device", "Target", "Source"],
-                [["file", "disk", "vda", domain["disk"]]],
-                options["quiet"],
-            )
-        )
+        rows = [["file", "disk", target, source] for target, source in disks]
+        ctx.out(table(["Type", "Device", "Target", "Source"], rows, options["quiet"]))
     else:
-        ctx.out(table(["Target", "Source"], [["vda", domain["disk"]]], options["quiet"]))
+        ctx.out(table(["Target", "Source"], [list(disk) for disk in disks], options["quiet"]))
 
 
 def _dumpxml(ctx: Context, connection: Connection, options: dict) -> None:
@@ -363,6 +385,87 @@ def _console(ctx: Context, connection: Connection, options: dict) -> None:
         raise VirshError("The domain is not running")
     ctx.out(f"Connected to domain '{name}'\nEscape character is ^] (Ctrl + ])\n")
     ctx.effects["console"] = {"machine": domain["machine"], "domain": name}
+
+
+TARGET = re.compile(r"vd[b-z]")
+
+
+def _attach_disk(ctx: Context, connection: Connection, options: dict) -> None:
+    """A virtio disk plugged into a running guest (and kept in its definition with --persistent/--config);
+    QEMU's image locking refuses an image a running guest has open (libvirt 10.0, QEMU 8.2; the wording
+    around QEMU's lock message is UNVERIFIED)."""
+    name, domain = _domain(connection, options)
+    source, target = options["source"], options["target"]
+    live = domain["state"] == "running"
+    if not live and not (options.get("config") or options.get("persistent")):
+        raise VirshError(f"Failed to attach disk\n{NOT_RUNNING}")
+    if not ctx.machine.fs.is_file(source):
+        raise VirshError(
+            f"Failed to attach disk\nCannot access storage file '{source}': No such file or directory"
+        )
+    taken = {"vda" if domain.get("virtio", True) else "sda"} | {
+        d["target"] for d in domain.get("attached", [])
+    }
+    if target in taken:
+        raise VirshError(f"Failed to attach disk\noperation failed: target {target} already exists")
+    if not TARGET.fullmatch(target):
+        raise VirshError(
+            f"Failed to attach disk\nunsupported configuration: disk target {target} is not valid"
+        )
+    owner = libvirt.disk_owner(ctx.machine, source)
+    if owner is not None and connection.domains[owner]["state"] == "running":
+        raise VirshError(
+            "Failed to attach disk\ninternal error: unable to execute QEMU command 'blockdev-add': "
+            f'Failed to get "write" lock\nIs another process using the image [{source}]?'
+        )
+    persistent = bool(options.get("config") or options.get("persistent"))
+    libvirt.attach_disk(ctx.machine, domain, connection.guest(domain), source, target, persistent)
+    ctx.out("Disk attached successfully\n")
+
+
+def _detach_disk(ctx: Context, connection: Connection, options: dict) -> None:
+    name, domain = _domain(connection, options)
+    if options["target"] not in {d["target"] for d in domain.get("attached", [])}:
+        raise VirshError(
+            f"Failed to detach disk\nNo disk found whose source path or target is {options['target']}"
+        )
+    libvirt.detach_disk(domain, connection.guest(domain), options["target"])
+    ctx.out("Disk detached successfully\n")
+
+
+def _metadata(ctx: Context, connection: Connection, options: dict) -> None:
+    """A custom metadata element under a namespace URI (cmdMetadata): printed, set (libvirt prefixes it
+    with --key) or removed. UNVERIFIED: the wording of the XML parser's error."""
+    _, domain = _domain(connection, options)
+    uri, held = options["uri"], domain.get("metadata", {})
+    if options.get("set") is not None:
+        key = options.get("key")
+        if not key:
+            raise VirshError("namespace key is required when modifying metadata")
+        try:
+            element = defusedxml.ElementTree.fromstring(options["set"])
+        except (ET.ParseError, defusedxml.DefusedXmlException):
+            raise VirshError("XML error: (metadata_xml):1: the metadata is not well-formed XML") from None
+        element.tag = element.tag.rsplit("}", 1)[-1]
+        libvirt.set_metadata(domain, uri, key, element)
+        ctx.out("Metadata modified\n")
+        return
+    if uri not in held:
+        raise VirshError("metadata not found: Requested metadata element is not present")
+    if options.get("remove"):
+        del held[uri]
+        if not held:
+            del domain["metadata"]
+        ctx.out("Metadata removed\n")
+        return
+    key = held[uri]["key"]
+    ctx.out(
+        held[uri]["xml"]
+        .replace(f"xmlns:{key}=", "xmlns=")
+        .replace(f"<{key}:", "<")
+        .replace(f"</{key}:", "</")
+        + "\n"
+    )
 
 
 def _net_list(ctx: Context, connection: Connection, options: dict) -> None:
@@ -411,6 +514,9 @@ RUN = {
     "domblklist": _domblklist,
     "dumpxml": _dumpxml,
     "console": _console,
+    "attach-disk": _attach_disk,
+    "detach-disk": _detach_disk,
+    "metadata": _metadata,
     "net-list": _net_list,
     "net-dhcp-leases": _net_dhcp_leases,
 }

@@ -43,6 +43,8 @@ def _options(args: list[str]) -> dict:
         key, _, value = arg.partition("=") if arg.startswith("--") else (arg, "", "")
         if key == "--auto-clone":
             found["auto"] = True
+        elif key in ("--preserve-data", "--preserve"):
+            found["preserve"] = True
         elif key in WITH_VALUE:
             if not value:
                 if not args:
@@ -65,14 +67,17 @@ NAME
        virt-clone - clone existing virtual machine images
 
 SYNOPSIS
-       virt-clone --original NAME [--name NEW] (--auto-clone | --file PATH) [--mac RANDOM|MAC]
+       virt-clone --original NAME [--name NEW] (--auto-clone | --file PATH [--preserve-data])
+                  [--mac RANDOM|MAC] [--check mac_in_use=off]
 
 DESCRIPTION
        Copy a shut off guest's disk and define the copy as a new guest with a new name, UUID and MAC
        address. Nothing inside the disk changes: host name, machine ID, SSH host keys and filesystem
        UUIDs are the source's (virt-sysprep is the tool that resets them).
        --auto-clone names the new guest SRC-clone unless --name is given, and its disk image after
-       it; --mac gives the clone a MAC of your choosing (RANDOM, the default, generates one).
+       it; --mac gives the clone a MAC of your choosing (RANDOM, the default, generates one; the
+       source's own MAC needs --check mac_in_use=off). --preserve-data uses the --file image as it is
+       (a qcow2 overlay made with qemu-img create -b: a linked clone) instead of copying the disk.
 """,
 )
 def virt_clone(ctx: Context, argv: list[str]) -> int:
@@ -122,9 +127,12 @@ def _clone(ctx: Context, connection: Connection, options: dict) -> None:
                 f"The MAC address '{given}' is in use by another virtual machine. "
                 "(Use --check mac_in_use=off or --check all=off to override)"
             )
+    preserve = options.get("preserve") and options["file"]
     if options["file"]:
         path = posixpath.normpath(posixpath.join(ctx.cwd, options["file"][0]))
-        if host.fs.exists(path):
+        if preserve and not host.fs.is_file(path):  # UNVERIFIED: the wording of DeviceDisk.validate()
+            raise CloneError(f"Could not use path '{path}' for cloning: storage path '{path}' does not exist")
+        if host.fs.exists(path) and not preserve:
             raise CloneError(
                 f"Could not use path '{path}' for cloning: "
                 f"Clone onto existing storage volume is not currently supported: '{path}'"
@@ -141,7 +149,8 @@ def _clone(ctx: Context, connection: Connection, options: dict) -> None:
     except FsError as error:
         raise CloneError(f"Could not use path '{source['disk']}' for cloning: {error.message}") from None
     try:
-        host.fs.write(path, image, mode=0o600)
+        if not preserve:  # --preserve-data: the disk is there already (an overlay: a linked clone)
+            host.fs.write(path, image, mode=0o600)
     except FsError as error:
         raise CloneError(
             f"Couldn't create storage volume '{posixpath.basename(path)}': {error.message}"
@@ -151,16 +160,20 @@ def _clone(ctx: Context, connection: Connection, options: dict) -> None:
     key = name if network.machine(name) is None else f"{name}-{host.clock}"
     network.add(key, clone)
     domain = libvirt.define(host, name, clone, key, disk=path)
-    domain.update(vcpus=source["vcpus"], memory_kib=source["memory_kib"])
-    ctx.out(_meter(host, f"Allocating '{posixpath.basename(path)}'", libvirt.parse_image(image)))
+    domain.update(vcpus=source["vcpus"], memory_kib=source["memory_kib"], origin=source_name)
+    if source.get("metadata"):  # the rest of the XML is copied, custom metadata (a template's mark) too
+        domain["metadata"] = json.loads(json.dumps(source["metadata"]))
+    if not preserve:
+        ctx.out(_meter(host, f"Allocating '{posixpath.basename(path)}'", libvirt.parse_image(image)))
     ctx.out(f"\nClone '{name}' created successfully.\n")
 
 
-def _meter(host, text: str, image: dict | None) -> str:
+def _meter(host, text: str, image: dict | None, seconds: int | None = None) -> str:
     """The text meter's last line on an 80-column terminal: the volume's allocation when last polled, the
     time taken, and " ... " when that is not its capacity (virtinst/_progresspriv.py TextMeter._do_end)."""
     size, allocated = (image["size"], image["allocated"]) if image else (0, 0)
-    seconds = 1 + allocated // 500_000_000  # about 500 MB/s
+    if seconds is None:
+        seconds = 1 + allocated // 500_000_000  # a copy: about 500 MB/s
     host.tick(seconds)
     shown = f" | {_format_number(allocated):>5}B"
     elapsed = f"  {seconds // 60:02d}:{seconds % 60:02d}"
@@ -238,3 +251,199 @@ def _copy(source, seed: int, mac: str):
         nic.pop("hwmac", None)
     data["nics"][0]["mac"] = mac
     return Machine.from_dict(data)
+
+
+OS_VARIANTS = {"ubuntu24.04": "Ubuntu 24.04 LTS", "generic": "Generic OS"}
+INSTALL_WITH_VALUE = {
+    "-n": "name",
+    "--name": "name",
+    "--vcpus": "vcpus",
+    "--memory": "memory",
+    "--ram": "memory",
+    "-r": "memory",
+    "--disk": "disk",
+    "-w": "network",
+    "--network": "network",
+    "-c": "cdrom",
+    "--cdrom": "cdrom",
+    "--os-variant": "os",
+    "--osinfo": "os",
+    "--graphics": "graphics",
+    "--wait": "wait",
+    "--connect": "connect",
+}
+INSTALL_FLAGS = {"--noautoconsole": "noautoconsole", "--noreboot": "noreboot"}
+INSTALL_ARGUMENTS = {"name": "-n/--name", "vcpus": "--vcpus", "memory": "--memory", "disk": "--disk"}
+INSTALL_ARGUMENTS |= {"network": "-w/--network", "cdrom": "-c/--cdrom", "os": "--os-variant/--osinfo"}
+INSTALL_ARGUMENTS |= {"graphics": "--graphics", "wait": "--wait", "connect": "--connect"}
+INSTALL_USAGE = "usage: virt-install --name NAME --memory MB STORAGE INSTALL [options]\n"
+INSTALL_METHODS = "--location URL, --cdrom CD/ISO, --pxe, --import, --boot hd|cdrom|..."
+MIN_DISK_GIB = 4
+INSTALL_SECONDS = 420  # Ubuntu Server's installer from the ISO, its packages from the medium
+
+
+def _install_options(args: list[str]) -> dict:
+    found: dict = {}
+    while args:
+        arg = args.pop(0)
+        key, has_value, value = arg.partition("=") if arg.startswith("--") else (arg, "", "")
+        if key in INSTALL_FLAGS and not has_value:
+            found[INSTALL_FLAGS[key]] = True
+        elif key in INSTALL_WITH_VALUE:
+            if not has_value:
+                if not args:
+                    raise CloneError(
+                        f"argument {INSTALL_ARGUMENTS[INSTALL_WITH_VALUE[key]]}: expected one argument"
+                    )
+                value = args.pop(0)
+            found[INSTALL_WITH_VALUE[key]] = value
+        else:
+            raise CloneError(f"unrecognized arguments: {arg}")
+    return found
+
+
+def _suboptions(text: str, first: str) -> dict[str, str]:
+    """virtinst's comma-separated suboptions; a bare first value is `first` (--disk 20 is size=20)."""
+    found = {}
+    for item in text.split(","):
+        key, has_value, value = item.partition("=")
+        found[key if has_value else first] = value if has_value else key
+    return found
+
+
+@command(
+    "virt-install",
+    man="""
+NAME
+       virt-install - provision new virtual machines
+
+SYNOPSIS
+       virt-install --name NAME --memory MiB --vcpus N --disk size=GiB --cdrom ISO
+                    [--network network=default] [--os-variant ubuntu24.04|generic]
+                    [--noautoconsole] [--wait -1]
+
+DESCRIPTION
+       Define a new guest, make its disk (NAME.qcow2 in /var/lib/libvirt/images) and boot it from the
+       install medium. --os-variant names the OS (libosinfo detects it from a known ISO): for an OS
+       known to support virtio the guest gets paravirtual devices (virtio disk and NIC, balloon,
+       console, RNG, the guest agent's channel); with generic it gets emulated ones (a SATA disk, an
+       e1000e NIC). --wait -1 waits for the installer to finish, then restarts the guest from its disk.
+""",
+)
+def virt_install(ctx: Context, argv: list[str]) -> int:
+    try:
+        options = _install_options(argv[1:])
+    except CloneError as error:
+        ctx.err(f"{INSTALL_USAGE}virt-install: error: {error}\n")
+        return 2
+    try:
+        connection = connect(ctx, options.get("connect"))
+        _install(ctx, connection, options)
+    except VirshError as error:
+        ctx.err(f"ERROR    {str(error).splitlines()[-1]}\n")
+        return 1
+    except CloneError as error:
+        ctx.err(f"ERROR    {error}\n")
+        return 1
+    return 0
+
+
+def _install(ctx: Context, connection: Connection, options: dict) -> None:
+    """virtinstall.main's order: required options, then the name, the medium and the OS, the devices.
+    The simulated installer lays the installed system down at once (a machine of the lab); with --wait
+    the host's clock runs through the install, the guest powers off and virt-install restarts it."""
+    host = ctx.machine
+    missing = ""
+    if "memory" not in options:
+        missing += "\n--memory amount in MiB is required"
+    if "disk" not in options:
+        missing += "\n--disk storage must be specified (override with --disk none)"
+    if "cdrom" not in options:
+        missing += f"\nAn install method must be specified\n({INSTALL_METHODS})"
+    if missing:
+        raise CloneError(missing)
+    name = options.get("name", "")
+    if not name:
+        raise CloneError("--name is required")
+    if name in connection.domains:
+        raise CloneError(f"Guest name '{name}' is already in use.")
+    if "/" in name:
+        raise CloneError(f"XML error: name {name} cannot contain '/'")
+    memory, vcpus = _count(options["memory"], "--memory"), _count(options.get("vcpus", "1"), "--vcpus")
+    if memory < 256:
+        raise CloneError(f"Requested memory {memory} MiB is abnormally low. Were you trying to specify GiB?")
+    disk = _suboptions(options["disk"], "size")
+    size = _count(disk.get("size", ""), "--disk size")
+    if size < MIN_DISK_GIB:  # GuestLab's own refusal: its installer would not fit, so none is attempted
+        raise CloneError(
+            f"--disk size={size}: the simulated Ubuntu installer needs at least {MIN_DISK_GIB} GiB"
+        )
+    network = _suboptions(options.get("network", "network=default"), "network")
+    if network.get("network", "default") != libvirt.NETWORK["name"]:
+        raise CloneError(f"Network not found: no network with matching name '{network['network']}'")
+    medium = posixpath.normpath(posixpath.join(ctx.cwd, options["cdrom"]))
+    if not host.fs.is_file(medium):
+        raise CloneError(f"Must specify storage creation parameters for non-existent path '{medium}'.")
+    os_name = options.get("os") or _detect(host.fs.read(medium))
+    if not os_name:
+        raise CloneError("--osinfo/--os-variant OS name is required, but no value was\nset or detected.")
+    if os_name not in OS_VARIANTS:
+        raise CloneError(f"Unknown OS name '{os_name}'. See `--osinfo list` for valid values.")
+    path = _clone_path(ctx, name, name, f"{libvirt.IMAGES}/{name}.qcow2")
+    virtio = os_name != "generic"  # libosinfo: an OS known to support virtio gets virtio devices
+    from simulator.machine import Machine
+
+    guest = Machine.create(
+        {
+            "platform": "kvm",
+            "hostname": name,
+            "seed": host.rng().randrange(1 << 31),
+            "cpus": vcpus,
+            "memory_mb": memory,
+            "disk_gib": size,
+            "host": "main",
+            "virtio": virtio,
+            "guest_tools": virtio,  # the installer adds qemu-guest-agent when the agent's channel is there
+            "packages": ["iputils-arping"],
+        }
+    )
+    capacity = size * 1024**3
+    host.fs.write(path, libvirt.image_header(capacity, libvirt.FRESH_QCOW2), mode=0o600)
+    key = name if host.network.machine(name) is None else f"{name}-{host.clock}"
+    host.network.add(key, guest)
+    domain = libvirt.define(host, name, guest, key, disk=path)
+    domain.update(vcpus=vcpus, memory_kib=memory * 1024)
+    ctx.out("\nStarting install...\n")
+    # a new qcow2 volume is sparse: the meter shows its capacity at once
+    ctx.out(
+        _meter(host, f"Allocating '{posixpath.basename(path)}'", {"size": capacity, "allocated": capacity}, 0)
+    )
+    ctx.out(_meter(host, "Creating domain...", {"size": 0, "allocated": 0}, 0))
+    libvirt.start(host, name, guest)
+    ctx.out("\nDomain is still running. Installation may be in progress.\n")
+    if options.get("wait") is None:
+        ctx.out("You can reconnect to the console to complete the installation process.\n")
+        return
+    ctx.out("Waiting for the installation to complete.\n")
+    host.tick(INSTALL_SECONDS)
+    guest.tick(INSTALL_SECONDS)
+    libvirt.stop(host, name, clean=True)  # the installer's "Reboot Now": on_reboot=destroy while installing
+    ctx.out("Domain has shutdown. Continuing.\nDomain creation completed.\n")
+    if options.get("noreboot"):
+        ctx.out(f"You can restart your domain by running:\n  virsh --connect qemu:///system start {name}\n")
+        return
+    ctx.out("Restarting guest.\n")
+    libvirt.start(host, name, guest)
+
+
+def _detect(medium: str) -> str:
+    """libosinfo's detection from the medium: the OS a simulated ISO names, else nothing."""
+    mark = libvirt.ISO_MARK
+    return medium.removeprefix(mark).strip() if medium.startswith(mark) else ""
+
+
+def _count(text: str, option: str) -> int:
+    """A positive whole number (the wording of this refusal is GuestLab's: virtinst's differs by option)."""
+    if not text.isdigit() or not 0 < int(text) < 1 << 20:
+        raise CloneError(f"{option}: '{text}' is not a whole number from 1 to 1048575")
+    return int(text)

@@ -22,7 +22,9 @@ def test_practice_quiz_by_keyboard_with_feedback(page):
     start = page.get_by_role("button", name="Start practice")
     _tab_to(page, start)
     page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", name=re.compile(r"Practice: question 1 of \d+"))).to_be_visible()
+    expect(
+        page.get_by_role("heading", name=re.compile(r"Practice on [^:]+: question 1 of \d+"))
+    ).to_be_visible()
     assert_accessible(page)
     first_option = page.get_by_role("radio").first
     _tab_to(page, first_option)

@@ -1,7 +1,11 @@
+import re
+from pathlib import Path
+
 from conftest import make_fill, make_lab, make_multiple, make_single
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from quiz.bank import load_bank
 from quiz.gift import escape_gift, export_gift, import_gift
 from quiz.grading import grade
 from quiz.model import FillAnswer, Option, Question
@@ -423,3 +427,94 @@ def test_import_survives_any_gift_like_text(text):
 def test_import_survives_any_text(text):
     result = import_gift(text, AREA)
     assert all(r.reason for r in result.rejected)
+
+
+TEXT = r"(?:[^\\~=#{}:\n]|\\[\\~=#{}:n])*"
+EXPORTED_BLOCK = re.compile(
+    rf"// \[id:[a-z0-9-]+\](?: \[tag:[a-z0-9-]+\])+\n"
+    rf"::{TEXT}::\[(?:markdown|html)\]{TEXT}\{{\n"
+    rf"(?:\t(?:=|~(?:%-?\d+(?:\.\d+)?%)?){TEXT}(?:#{TEXT})?\n)+"
+    rf"(?:\t####{TEXT}\n)?\}}"
+)
+
+
+def test_every_exported_block_follows_the_gift_grammar():
+    """An independent reading of the grammar (Moodle's GIFT documentation), not our parser: every special
+    character in a text is escaped, every answer line starts with = or ~ and an optional %weight%."""
+    questions = [*load_bank(Path("questions")).questions.values(), TRICKY]
+    text, remarks = export_gift(questions)
+    blocks = [b.strip() for b in text.split("\n\n") if b.startswith("// [id:")]
+    assert len(blocks) + sum("not exported" in r.reason for r in remarks) == len(questions)
+    for block in blocks:
+        assert EXPORTED_BLOCK.fullmatch(block), block
+
+
+def test_embedded_images_are_noted_as_not_imported():
+    result = import_gift('::i::[html]<p>Look: <img src\\="@@PLUGINFILE@@/a.png"></p>{T}', AREA)
+    assert [q.id for q in result.questions] == ["i"]
+    assert "embedded in Moodle are not imported" in result.notes[0].reason
+
+
+MOODLE_EXPORT = """// question: 0  name: Switch category to $course$/top/LPIC/Images and deployment
+$CATEGORY: $course$/top/LPIC/Images and deployment
+
+
+// question: 1234  name: qcow2
+// [tag:virtual-machine]
+::qcow2::[html]<p>Which format has <a href\\="https\\://qemu.org">snapshots</a>?</p>\\n<p>One.</p>{
+\t=<p>qcow2</p>#<p>Right.</p>
+\t~<p>raw</p>#<p>No snapshots.</p>
+\t####<p>QEMU copy-on-write.</p>
+}
+
+
+// question: 1235  name: tf
+::tf::[html]<p>A container shares the host kernel.</p>{TRUE#<p>It does.</p>#<p>Yes.</p>}
+
+
+// question: 1236  name: sa
+::sa::[html]<p>Name the tool.</p>{
+\t=%100%virsh#
+\t=%50%virt*#<p>Close.</p>
+}
+
+
+// question: 1237  name: multi
+::multi::[html]<p>Pick two.</p>{
+\t~%50%<p>a</p>#
+\t~%50%<p>b</p>#
+\t~%-100%<p>c</p>#
+}
+"""
+
+
+def test_a_gift_file_as_moodle_exports_it():
+    result = import_gift(MOODLE_EXPORT, "vm-and-containers")
+    qcow2, tf, sa, multi = result.questions
+    assert result.rejected == []
+    assert shown(qcow2, qcow2.stem) == (
+        '<p>Which format has <a href="https://qemu.org" rel="noopener noreferrer nofollow">'
+        "snapshots</a>?</p>\n<p>One.</p>"
+    )
+    assert [(o.text, o.correct, o.explanation) for o in qcow2.options] == [
+        ("<p>qcow2</p>", True, "<p>Right.</p>"),
+        ("<p>raw</p>", False, "<p>No snapshots.</p>"),
+    ]
+    assert (qcow2.explanation, qcow2.terms, qcow2.area) == (
+        "<p>QEMU copy-on-write.</p>",
+        ("virtual-machine",),
+        "images-deployment",
+    )
+    assert [(o.id, o.correct, o.explanation) for o in tf.options] == [
+        ("true", True, "<p>Yes.</p>"),
+        ("false", False, "<p>It does.</p>"),
+    ]
+    assert sa.fill.exact == ("virsh",)
+    assert (multi.type, multi.choose, [o.fraction for o in multi.options]) == (
+        "multiple",
+        2,
+        [0.5, 0.5, -1.0],
+    )
+    assert [r.reason for r in result.notes] == [
+        "answer 'virt*' is worth 50% in Moodle; only full-mark answers were kept"
+    ]

@@ -3,7 +3,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from quiz.mastery import mastery, mastery_svg
+from quiz.mastery import lab_outcome, mastery, mastery_svg
 from quiz.model import AREAS, TERMS
 
 START = datetime(2025, 3, 1, tzinfo=UTC)
@@ -112,3 +112,41 @@ def test_mastery_chart_by_term_names_every_term_and_follows_the_page_colour():
     svg = mastery_svg(mastery([]), "terms")
     assert "Mastery by term" in svg and "D-Bus machine id" in svg and "Guest drivers" in svg
     assert 'fill="currentColor"' in svg
+
+
+def test_a_lab_question_is_right_once_each_check_has_passed_now_or_before():
+    evidence = {"machine-id-regenerated": "2026-11-28T10:00:00+00:00"}
+    right, at = lab_outcome(
+        ["machine-id-regenerated", "hostname-changed"],
+        evidence,
+        {"hostname-changed"},
+        "2026-11-29T09:00:00+00:00",
+    )
+    assert right and at == "2026-11-29T09:00:00+00:00"
+
+
+def test_a_reset_lab_keeps_what_its_checks_showed_dated_by_the_latest_pass():
+    evidence = {"a": "2026-11-28T10:00:00+00:00", "b": "2026-11-28T11:00:00+00:00"}
+    assert lab_outcome(["a", "b"], evidence, set(), "2026-11-29T09:00:00+00:00") == (
+        True,
+        "2026-11-28T11:00:00+00:00",
+    )
+
+
+def test_a_lab_question_with_a_check_never_passed_is_not_yet_right():
+    evidence = {"a": "2026-11-28T10:00:00+00:00"}
+    assert lab_outcome(["a", "b"], evidence, set(), "2026-11-29T09:00:00+00:00") == (
+        False,
+        "2026-11-29T09:00:00+00:00",
+    )
+    assert lab_outcome([], {}, set(), "2026-11-29T09:00:00+00:00")[0] is False
+
+
+def test_an_old_lab_pass_weighs_less_than_newer_quiz_answers():
+    right, at = lab_outcome(["a"], {"a": START.isoformat()}, set(), None)
+    events = [answer(right, 0, at=at), answer(False, 10), answer(False, 20)]
+    newer = [answer(False, 0), answer(False, 10), answer(right, 20, at=START + timedelta(minutes=30))]
+    assert (
+        mastery(events)["areas"]["clone-unique-properties"]["score"]
+        < (mastery(newer)["areas"]["clone-unique-properties"]["score"])
+    )

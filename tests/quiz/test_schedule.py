@@ -1,7 +1,7 @@
 import json
 from datetime import UTC, date, datetime, timedelta
 
-from quiz.schedule import due, effective_due, new_card, review
+from quiz.schedule import due, effective_due, forecast, new_card, review
 
 NOW = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -104,3 +104,24 @@ def test_review_of_a_damaged_card_starts_afresh():
 def test_naive_times_are_taken_as_utc():
     card = review(new_card("q1"), False, NOW.replace(tzinfo=None))
     assert datetime.fromisoformat(card["last_review"]) == NOW
+
+
+def test_forecast_counts_overdue_and_today_together_then_each_day():
+    wrong = review(new_card("wrong", NOW), False, NOW)  # back within minutes: today
+    once = review(new_card("once", NOW - timedelta(days=30)), True, NOW - timedelta(days=30))  # overdue
+    later = learned("later", times=3)
+    day = (datetime.fromisoformat(later["due"]).date() - NOW.date()).days
+    counts = forecast({"wrong": wrong, "once": once, "later": later}, NOW)
+    assert len(counts) == 7 and counts[0] == 2
+    assert sum(counts) == (3 if day < 7 else 2)
+
+
+def test_forecast_brings_cards_forward_to_the_eve_of_the_exam():
+    far = {
+        **learned("far", times=3),
+        "last_review": (NOW - timedelta(days=10)).isoformat(),
+        "due": (NOW + timedelta(days=30)).isoformat(),
+    }
+    assert forecast({"far": far}, NOW) == [0] * 7
+    counts = forecast({"far": far}, NOW, NOW.date() + timedelta(days=4))
+    assert counts == [0, 0, 0, 1, 0, 0, 0]

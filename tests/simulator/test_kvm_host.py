@@ -227,7 +227,8 @@ def test_undefine_a_running_guest_leaves_it_transient_until_it_stops(world):
     world.run("sudo virsh destroy web01")
     assert _run(world, "sudo virsh dominfo web01") == ("error: failed to get domain 'web01'\n\n", 1)
     assert _run(world, "sudo virsh undefine db01") == ("Domain 'db01' has been undefined\n\n", 0)
-    assert world.run(f"sudo ls -1 {IMAGES}").stdout == "db01.qcow2\nweb01.qcow2\n"  # the disks stay
+    images = "db01.qcow2\nubuntu-24.04.1-live-server-amd64.iso\nweb01.qcow2\n"
+    assert world.run(f"sudo ls -1 {IMAGES}").stdout == images  # the disks stay
 
 
 def test_a_clone_shares_everything_inside_its_disk(world):
@@ -439,16 +440,48 @@ def test_the_world_with_its_domains_round_trips(world):
 
 def test_the_scenario_checks(world):
     failed = {check["id"]: check["passed"] for check in world.grade()["checks"]}
-    assert failed == {"domain-running": False, "domain-cloned": False}
+    assert failed == {
+        "domain-running": False,
+        "domain-cloned": False,
+        "distinct-machine-ids": False,
+        "distinct-addresses": False,
+    }
     for line in (
         "sudo virsh start db01",
         "sudo virsh shutdown web01",
         "sudo virt-clone --original web01 --name web02 --auto-clone",
         "virsh -c qemu:///system start web02",
+        "sudo virsh start web01",
     ):
+        world.run(line)
+    checks = {check["id"]: (check["passed"], check["detail"]) for check in world.grade()["checks"]}
+    address = world.machines["web01"].nics[0]["ipv4"]
+    assert checks["distinct-addresses"] == (
+        False,
+        f"Looked at the IP address of each guest: web01 and web02 share {address}.",
+    )
+    world.run("sudo virsh console web02")
+    for line in ("sudo rm /etc/machine-id", "sudo systemd-machine-id-setup", "sudo reboot", "exit"):
         world.run(line)
     grade = world.grade()
     assert all(check["passed"] for check in grade["checks"]) and grade["score"] == grade["max_score"]
+
+
+def test_an_empty_machine_id_and_a_reboot_also_gives_the_clone_its_own_address(world):
+    for line in (
+        "sudo virsh shutdown web01",
+        "sudo virt-clone --original web01 --name web02 --auto-clone",
+        "sudo virsh start web01",
+        "sudo virsh start web02",
+        "sudo virsh console web02",
+        "sudo tee /etc/machine-id < /dev/null",
+    ):
+        world.run(line)
+    checks = {check["id"]: check["passed"] for check in world.grade()["checks"]}
+    assert not checks["distinct-machine-ids"], "an empty file without a reboot is no machine-id yet"
+    world.run("sudo reboot")
+    checks = {check["id"]: check["passed"] for check in world.grade()["checks"]}
+    assert checks["distinct-machine-ids"] and checks["distinct-addresses"]
 
 
 def test_two_clones_on_one_address_answer_ping_twice():

@@ -1,0 +1,32 @@
+from conftest import make_single
+
+from quiz.citations import man_citation, objective_citation
+
+
+def test_a_file_the_question_names_cites_its_manual_page():
+    question = make_single(stem="What does `/etc/machine-id` hold on a fresh clone?")
+    cited = man_citation(question)
+    assert (cited.name, cited.section, cited.heading) == ("machine-id", "5", "DESCRIPTION")
+    assert cited.command == "man 5 machine-id"
+
+
+def test_the_section_is_the_one_that_speaks_of_the_option_asked_about():
+    question = make_single(
+        stem="Which option of `systemd-detect-virt` tells only about containers?",
+        explanation="`systemd-detect-virt --container` (or `-c`).",
+    )
+    cited = man_citation(question)
+    assert (cited.name, cited.heading) == ("systemd-detect-virt", "OPTIONS")
+
+
+def test_tools_used_on_the_way_are_not_cited():
+    question = make_single(stem="Run `sudo grep -c vmx /proc/cpuinfo`: what does it count?")
+    assert man_citation(question).name == "proc_cpuinfo"
+    assert man_citation(make_single(stem="Why `sudo`?")) is None
+
+
+def test_the_objective_is_cited_with_the_area_and_its_terms():
+    question = make_single(area="clone-unique-properties", terms=("dbus-machine-id",))
+    cited = objective_citation(question)
+    assert cited.text.startswith("Understand the unique properties of a Linux system")
+    assert cited.terms == ("D-Bus machine id",)
