@@ -139,6 +139,7 @@ def run(scenario_id):
         world=view,
         grade=entry.grade,
         grade_changed=entry.grade_changed,
+        rescored=entry.rescored,
         only_tasks=_shown_tasks(),
         entry={
             "id": entry.id,
@@ -192,6 +193,7 @@ def editor(scenario_id):
         world=view,
         grade=view.grade,
         reply=reply,
+        rescored=reply.rescored,
         only_tasks=_shown_tasks(),
         entry={"id": reply.id, "prompt": "", "line": "", "stdout": "", "stderr": reply.result.stderr},
     )
