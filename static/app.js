@@ -156,11 +156,18 @@ function setUpTerminal() {
   });
 }
 
-// An address naming #command-line (after "Start this lab", or a command sent without JavaScript) would
-// put the command line at the top of the window, the output above it out of sight, and block autofocus:
-// bring the command line to the bottom of the window instead, with the focus.
+// Where the layout stacks the tasks above the terminal (a phone, a narrow window), the page opens on the
+// story and the tasks, and the command line waits to be chosen: focusing it would scroll past them and
+// open a phone's keyboard. Beside the tasks it takes the focus at once. An address naming #command-line
+// (a command sent without JavaScript) would put the command line at the top of the window, the output
+// above it out of sight: bring it to the bottom of the window instead, with the focus.
+const STACKED_LAYOUT = window.matchMedia("(max-width: 64rem)");
 function showCommandLine(input) {
-  if (window.location.hash !== "#command-line") return;
+  if (STACKED_LAYOUT.matches || input.form.hidden) return;
+  if (window.location.hash !== "#command-line") {
+    input.focus();
+    return;
+  }
   const show = () => {
     input.scrollIntoView({ block: "end" });
     input.focus({ preventScroll: true });
