@@ -416,3 +416,11 @@ def test_an_open_practice_keeps_back_the_keys_of_the_running_exam(app, client, d
     client.post("/quizzes/attempts/2/submit")
     review = client.get("/quizzes/attempts/1/review").get_data(as_text=True)
     assert all(key in review for key in _keys_of(seen))
+
+
+def test_a_question_number_out_of_range_says_how_many_there_are(client):
+    url = _start_practice(client)
+    past_the_end = url.rsplit("/", 1)[0] + "/6"
+    for response in (client.get(past_the_end), client.post(past_the_end, data={"option": "a"})):
+        assert response.status_code == 404
+        assert "This practice has 5 questions, so there is no question 6." in response.get_data(as_text=True)

@@ -205,7 +205,10 @@ def _time_is_up(attempt: dict):
 
 def _question_at(attempt: dict, number: int):
     ids = attempt["question_ids"]
-    if not 1 <= number <= len(ids) or ids[number - 1] not in bank().questions:
+    if not 1 <= number <= len(ids):
+        what = "exam" if attempt["kind"] == "exam" else "practice"
+        abort(404, f"This {what} has {len(ids)} questions, so there is no question {number}.")
+    if ids[number - 1] not in bank().questions:
         abort(404)
     return bank().questions[ids[number - 1]]
 
