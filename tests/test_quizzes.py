@@ -424,3 +424,13 @@ def test_a_question_number_out_of_range_says_how_many_there_are(client):
     for response in (client.get(past_the_end), client.post(past_the_end, data={"option": "a"})):
         assert response.status_code == 404
         assert "This practice has 5 questions, so there is no question 6." in response.get_data(as_text=True)
+
+
+def test_an_exam_date_years_away_is_refused_in_words(client, auth, db):
+    auth.signup()
+    far = datetime.date.today() + datetime.timedelta(days=3 * 365)
+    response = client.post("/quizzes/exam-date", data={"exam_date": far.isoformat()}, follow_redirects=True)
+    assert "That date is more than two years away." in response.get_data(as_text=True)
+    assert db["users"].get(1)["exam_date"] is None
+    client.post("/quizzes/exam-date", data={"exam_date": "9999-12-31"})
+    assert db["users"].get(1)["exam_date"] is None

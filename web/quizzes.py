@@ -34,6 +34,7 @@ PRACTICE_SIZES = (5, 10, 20)
 EXAM_SIZES = (10, 20, 30, 40)
 EXAM_TIMES = (15, 30, 45, 60)
 GRACE_SECONDS = 5
+EXAM_DATE_HORIZON = datetime.timedelta(days=2 * 365)
 PRACTICE_FINISHED = (
     "This practice is finished, so it takes no more answers. Start a new practice to try again."
 )
@@ -475,6 +476,10 @@ def set_exam_date():
         return redirect(back, 303)
     if parsed and parsed < quiz_store.now_utc().date():
         flash("That date has passed. Choose the date of an exam still ahead, or clear the field.")
+        return redirect(back, 303)
+    if parsed and parsed > quiz_store.now_utc().date() + EXAM_DATE_HORIZON:
+        # A year typed wrong (20267 for 2026) or a date years away would only spread the reviews thin.
+        flash("That date is more than two years away. Choose the date of the exam you have booked.")
         return redirect(back, 303)
     quiz_store.set_exam_date(get_db(), owner.id, parsed.isoformat() if parsed else None)
     flash(f"Exam date set to {parsed.isoformat()}." if parsed else "Exam date cleared.")
