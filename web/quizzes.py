@@ -334,9 +334,9 @@ def _save_exam_answer(attempt: dict, number: int, question, go: str):
         flagged = not quiz_store.answers(db, attempt["id"]).get(question.id, {}).get("flagged")
         if not quiz_store.set_flag(db, attempt["id"], question.id, flagged):
             return _exam_closed(quiz_store.get_attempt(db, g.user.id, attempt["id"]), go)
-        return _question_response(
-            attempt, number, status="Flagged for review." if flagged else "Flag removed."
-        )
+        # The flag is a toggle: the focus stays on it, as on any toggle button, rather than going to the top.
+        status = "Flagged for review." if flagged else "Flag removed."
+        return _question_response(attempt, number, status=status, focus="flag")
     if go == "summary":
         target = url_for("quizzes.summary_page", attempt_id=attempt["id"])
         if is_partial():
@@ -347,14 +347,18 @@ def _save_exam_answer(attempt: dict, number: int, question, go: str):
     return _question_response(attempt, number, status=saved)
 
 
-def _question_response(attempt, number, status=None, moved=False):
+def _question_response(attempt, number, status=None, moved=False, focus=None):
     """After an answer: the fragment for htmx (with the address if it moved on), else a redirect."""
     url = url_for("quizzes.question", attempt_id=attempt["id"], number=number)
     if not is_partial():
         return redirect(url, 303)
     quiz_store.set_position(get_db(), attempt["id"], number)
     page = render(
-        "quizzes/question.html", "quizzes/_question.html", **_question_context(attempt, number), status=status
+        "quizzes/question.html",
+        "quizzes/_question.html",
+        **_question_context(attempt, number),
+        status=status,
+        focus=focus,
     )
     return page, 200, {"HX-Push-Url": url} if moved else {}
 
