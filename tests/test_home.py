@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from web import quiz_store
+from web import lab_store, quiz_store
 from web.db import connect
 
 
@@ -124,3 +124,15 @@ def test_the_dashboard_costs_one_query_per_panel(app, client, auth, db):
     selects = [s for s in statements if s.lstrip().upper().startswith(("SELECT", "WITH"))]
     # who is asking, then one query for each of the four panels
     assert len(selects) <= 5, selects
+
+
+def test_a_finished_lab_leads_on_to_the_next_one_not_back_into_it(client, htmx, auth):
+    auth.signup()
+    client.post("/labs/intel-vtx-host/start")
+    assert "Continue the lab" in _page(client)
+    htmx.post("/labs/intel-vtx-host/answer/capable", data={"answer": "yes, VT-x"})
+    htmx.post("/labs/intel-vtx-host/run", data={"line": "sudo modprobe kvm_intel"})
+    page = _page(client)
+    assert "You finished the lab" in page and "Continue the lab" not in page
+    following = lab_store.next_lab("intel-vtx-host")
+    assert "Go on to the next lab" in page and f'href="/labs/{following["id"]}"' in page
