@@ -70,3 +70,13 @@ def test_a_question_page_puts_the_focus_on_the_question(client):
     location = client.post("/quizzes/practice", data={"size": "5"}).headers["Location"]
     page = client.get(location).get_data(as_text=True)
     assert '<h1 id="question-title" tabindex="-1" data-focus-after-swap>' in page
+
+
+@pytest.mark.parametrize(
+    "mode, reason",
+    [("wrong", "You have answered none wrong so far."), ("due", "None is due for review now")],
+)
+def test_an_empty_wrong_or_due_list_says_so_rather_than_try_other_areas(client, mode, reason):
+    response = client.post("/quizzes/practice", data={"mode": mode}, follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert reason in page and "Try other areas" not in page

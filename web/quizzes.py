@@ -41,6 +41,13 @@ PRACTICE_FINISHED = (
 KEY_KEPT_FOR_EXAM = (
     "This question is in your exam in progress, so its answer stays hidden until you submit the exam."
 )
+# Why a practice could not start: an empty "what I got wrong" or "due" list says so, not "try other areas".
+NOTHING_TO_PRACTISE = {
+    "all": "No question matches that choice yet. Try other areas or types.",
+    "wrong": "No question matches that choice yet. You have answered none wrong so far.",
+    "due": "No question matches that choice yet. None is due for review now: come back when the home page "
+    "shows reviews due.",
+}
 EXAM_FIRST = "Your exam is in progress. Practice shows answers, so it opens again once you submit the exam."
 
 
@@ -137,7 +144,8 @@ def start_practice():
         among=among,
     )
     if not question_ids:
-        flash("No question matches that choice yet. Try other areas or types.")
+        # An empty list of wrong or due questions is the reason, whatever areas or types were ticked.
+        flash(NOTHING_TO_PRACTISE[mode if among is not None and not among else "all"])
         return redirect(url_for("quizzes.index"), 303)
     attempt_id = quiz_store.create_attempt(db, owner.id, "practice", title, question_ids)
     return redirect(url_for("quizzes.question", attempt_id=attempt_id, number=1), 303)
