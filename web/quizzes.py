@@ -305,7 +305,9 @@ def answer(attempt_id, number):
         quiz_store.save_practice_answer(
             get_db(), attempt, question.id, response, grade(question, response).correct
         )
-    return _question_response(attempt, number)
+    # The verdict is what the learner waits for: the focus goes to it ("Correct." / "Not quite."), so a
+    # screen reader says it at once, and Tab goes on to "Next question".
+    return _question_response(attempt, number, focus="feedback")
 
 
 def _exam_closed(attempt: dict, go: str):

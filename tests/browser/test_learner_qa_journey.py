@@ -21,3 +21,18 @@ def test_flagging_an_exam_question_by_keyboard_keeps_the_focus_on_the_flag(page)
     expect(page.get_by_role("button", name="Flag for review")).to_be_focused()
     page.get_by_role("button", name="Save and next").click()
     expect(page.get_by_role("heading", name=re.compile("question 2 of 10"))).to_be_focused()
+
+
+def test_in_study_mode_the_verdict_takes_the_focus_and_tab_goes_on_to_the_next_question(page):
+    page.goto("/quizzes/")
+    page.get_by_role("checkbox", name="One answer").check()
+    page.get_by_role("button", name="Start practice").click()
+    expect(page.get_by_role("heading", name=re.compile("question 1 of"))).to_be_focused()
+    page.get_by_role("radio").first.check()
+    page.get_by_role("button", name="Answer").press("Enter")
+    verdict = page.get_by_role("heading", name=re.compile(r"^(Correct\.|Not quite\.)$"))
+    expect(verdict).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Next question")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name=re.compile("question 2 of"))).to_be_focused()
