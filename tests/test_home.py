@@ -69,6 +69,10 @@ def test_reviews_due_today_and_the_week_ahead_come_from_the_schedule(client, aut
     _answer_two_wrong(client)
     page = _page(client)
     assert re.search(r'<span class="big-number">2</span> questions due for review today, 0 of them now', page)
+    # ... and when they come back, so "0 now" does not leave the learner guessing.
+    soon = re.search(r'the next at <time datetime="([^"]+)" data-local-time>(\d\d:\d\d) UTC</time>', page)
+    assert soon and soon.group(1)[11:16] == soon.group(2)
+    assert quiz_store.parse_time(soon.group(1)) > quiz_store.now_utc()
     assert "Review them now" not in page
     assert page.count('<th scope="row">') >= 7 and "Reviews due in the next 7 days" in page
     later = quiz_store.now_utc() + datetime.timedelta(minutes=20)
