@@ -36,3 +36,35 @@ def test_in_study_mode_the_verdict_takes_the_focus_and_tab_goes_on_to_the_next_q
     expect(page.get_by_role("link", name="Next question")).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name=re.compile("question 2 of"))).to_be_focused()
+
+
+def _page_width(page):
+    return page.evaluate("document.documentElement.scrollWidth")
+
+
+def test_at_320_px_no_question_feedback_or_score_report_pushes_the_page_sideways(page):
+    page.set_viewport_size({"width": 320, "height": 700})
+    page.goto("/quizzes/")
+    assert _page_width(page) <= 320
+    # Every typed-answer question of this area, the sysfs path of fill-dmi-sys-vendor among them.
+    page.get_by_role("checkbox", name=re.compile("^Guest drivers, tools and cloud-init")).check()
+    page.get_by_role("checkbox", name="Type the answer").check()
+    page.get_by_label("How many questions").select_option("20")
+    page.get_by_role("button", name="Start practice").click()
+    total = int(re.search(r"of (\d+)$", page.get_by_role("heading", level=1).inner_text()).group(1))
+    for number in range(1, total + 1):
+        page.get_by_label("Your answer").fill("not it")
+        page.get_by_role("button", name="Answer").click()
+        expect(page.get_by_role("heading", name="Not quite.")).to_be_visible()
+        assert _page_width(page) <= 320, f"question {number}"
+        if number < total:
+            page.get_by_role("link", name="Next question").click()
+            expect(page.get_by_role("heading", name=re.compile(f"question {number + 1} of"))).to_be_visible()
+    page.goto("/quizzes/")
+    page.get_by_role("button", name="Start a shorter exam").click()
+    page.get_by_role("button", name="Save and review all").click()
+    page.get_by_role("button", name="Submit the exam").click()
+    expect(page.get_by_text("Not passed", exact=True)).to_be_visible()
+    assert _page_width(page) <= 320
+    page.goto("/quizzes/")
+    assert _page_width(page) <= 320
