@@ -232,6 +232,7 @@ BASE = [
             "touch",
             "tr",
             "true",
+            "truncate",
             "uname",
             "uniq",
             "wc",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import functools
 import random
+import re
 import uuid
 
 from simulator import accounts, packages
@@ -327,10 +328,26 @@ def fstab_entries(machine) -> list[tuple[str, str, str, list[str]]]:
     entries = []
     for line in fs.read("/etc/fstab").splitlines():
         fields = line.split()
-        if len(fields) < 3 or fields[0].startswith("#"):
-            continue
-        entries.append((fields[0], fields[1], fields[2], fields[3].split(",") if len(fields) > 3 else []))
+        if fields and not fields[0].startswith("#") and not _fstab_line_broken(fields):
+            entries.append((fields[0], fields[1], fields[2], fields[3].split(",") if len(fields) > 3 else []))
     return entries
+
+
+def _fstab_line_broken(fields: list[str]) -> bool:
+    """tab_parse.c mnt_parse_table_line: source, target and type are required, dump and pass are numbers."""
+    return len(fields) < 3 or any(not re.fullmatch(r"[-+]?\d+", number) for number in fields[4:6])
+
+
+def fstab_parse_errors(machine) -> list[int]:
+    """The numbers of the /etc/fstab lines libmount cannot parse: mount says so, and ignores them."""
+    if not machine.fs.is_file("/etc/fstab"):
+        return []
+    lines = [line.split() for line in machine.fs.read("/etc/fstab").splitlines()]
+    return [
+        number
+        for number, fields in enumerate(lines, 1)
+        if fields and not fields[0].startswith("#") and _fstab_line_broken(fields)
+    ]
 
 
 def fstab_device(machine, spec: str) -> dict | None:

@@ -70,6 +70,7 @@ class Machine:
         self.draws = 0
         self.clock = 0
         self.boot_clock = 0
+        self.units_loaded = 0  # when systemd last read its units and /etc/fstab: boot, daemon-reload
         self.boot_id = ""
         self.modules: list[str] = []
         self.dmesg: list[tuple[float, str]] = []
@@ -228,7 +229,7 @@ class Machine:
 
     def boot(self) -> None:
         """What every boot does: a new kernel log and boot id, boot-time modules, machine-id if missing."""
-        self.boot_clock = self.clock
+        self.boot_clock = self.units_loaded = self.clock
         self.boot_id = uuid.UUID(int=self.rng().getrandbits(128), version=4).hex
         self.hostname = (
             self.fs.read("/etc/hostname").strip() if self.fs.exists("/etc/hostname") else "localhost"
@@ -337,6 +338,7 @@ class Machine:
             "draws": self.draws,
             "clock": self.clock,
             "boot_clock": self.boot_clock,
+            **({"units_loaded": self.units_loaded} if self.units_loaded != self.boot_clock else {}),
             "boot_id": self.boot_id,
             "modules": _compact_modules(self.modules, self._reference_modules()),
             "dmesg": [list(line) for line in self.dmesg],
@@ -368,6 +370,7 @@ class Machine:
         machine.draws = data["draws"]
         machine.clock = data["clock"]
         machine.boot_clock = data["boot_clock"]
+        machine.units_loaded = data.get("units_loaded", machine.boot_clock)
         machine.boot_id = data["boot_id"]
         machine.modules = _expand_modules(data["modules"], machine._reference_modules())
         machine.dmesg = [(at, text) for at, text in data["dmesg"]]

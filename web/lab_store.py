@@ -111,6 +111,7 @@ class LoggedCommand:
         self.result = result
         self.grade = None
         self.grade_changed = False
+        self.rescored: list[dict] = []
 
     @property
     def kept(self) -> bool:
@@ -120,6 +121,7 @@ class LoggedCommand:
         """The command's effects were not kept: say so instead of showing its output."""
         self.result = Result("", message, 1)
         self.grade_changed = False
+        self.rescored = []
 
 
 @dataclass(frozen=True)
@@ -325,8 +327,15 @@ def run_command(db: Database, lab_id: int, line: str):
         return entry
 
     entry, view = act(db, lab_id, run)
+    entry.rescored = rescored_tasks(entry.grade, view.grade)
     entry.grade, entry.grade_changed = view.grade, view.grade != entry.grade  # the view graded it after
     return entry, view
+
+
+def rescored_tasks(before: dict, after: dict) -> list[dict]:
+    """The tasks whose points an action changed, as graded after it: what the terminal announces."""
+    old = {task["id"]: task["points"] for task in before["tasks"]}
+    return [task for task in after["tasks"] if old.get(task["id"]) != task["points"]]
 
 
 class EditorReply(LoggedCommand):
@@ -362,6 +371,7 @@ def edit(db: Database, lab_id: int, action: str, buffer: str, command: str = "")
         return EditorReply(output, world.editor is None, before)
 
     reply, view = act(db, lab_id, apply)
+    reply.rescored = rescored_tasks(reply.grade, view.grade)
     reply.grade, reply.grade_changed = view.grade, view.grade != reply.grade
     return reply, view
 

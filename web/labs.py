@@ -128,6 +128,7 @@ def run(scenario_id):
         world=view,
         grade=entry.grade,
         grade_changed=entry.grade_changed,
+        rescored=entry.rescored,
         only_tasks=_shown_tasks(),
         next_lab=lab_store.next_lab(scenario["id"]),
         entry={
@@ -182,6 +183,7 @@ def editor(scenario_id):
         world=view,
         grade=view.grade,
         reply=reply,
+        rescored=reply.rescored,
         only_tasks=_shown_tasks(),
         next_lab=lab_store.next_lab(scenario["id"]),
         entry={"id": reply.id, "prompt": "", "line": "", "stdout": "", "stderr": reply.result.stderr},

@@ -503,10 +503,10 @@ def _change_uuid(ctx: Context, part: dict, value: str) -> int:
         ctx.out("\nThis operation requires a freshly checked filesystem.\n\n")
         ctx.out("Please run e2fsck -f on the filesystem.\n\n")
         return 1
-    if getattr(ctx, "tty", False):  # the admin gets five seconds to change their mind
+    if getattr(ctx, "tty", False):  # five seconds to change one's mind; unanswered, misc/util.c goes on
         ctx.out(
             "Setting the UUID on this filesystem could take some time.\n"
-            "Proceed anyway (or wait 5 seconds to proceed) ? (y,N) \n"
+            "Proceed anyway (or wait 5 seconds to proceed) ? (y,N) <proceeding>\n"
         )
     new = _new_uuid(ctx.machine, value)
     if new is None:

@@ -18,7 +18,7 @@ from simulator import layout
 from simulator.commands import Context, command
 from simulator.commands.options import Options, gnu
 from simulator.commands.text import read_inputs
-from simulator.filesystem import FsError, Node
+from simulator.filesystem import MAX_FILE_SIZE, FsError, Node
 
 COREUTILS = "(GNU coreutils) 9.4"
 SIX_MONTHS = 15_778_476
@@ -385,6 +385,81 @@ def touch(ctx: Context, opts: Options, operands: list[str]) -> int:
         except FsError as error:
             status = _fail(ctx, "touch", f"cannot touch '{operand}'", error)
     return status
+
+
+TRUNCATE_SIZE = re.compile(r"([-+<>/%]?)(\d+)(?:([KMGT])(B|iB)?)?")
+
+
+@command(
+    "truncate",
+    man="""
+NAME
+       truncate - shrink or extend the size of a file to the specified size
+
+SYNOPSIS
+       truncate -s SIZE FILE...
+
+DESCRIPTION
+       Set each FILE to SIZE bytes, creating it if it does not exist (not with -c). A shorter file is
+       padded with zero bytes. SIZE may carry K, M, G (powers of 1024) or KB, MB, GB (of 1000), and a
+       prefix: + extend by, - reduce by, < at most, > at least, / round down to, % round up to a multiple.
+
+       truncate -s 0 /etc/machine-id    empty the file, keeping its owner and mode
+""",
+)
+@gnu("cs:", {"no-create": "c", "size=": "s"}, version=COREUTILS)
+def truncate(ctx: Context, opts: Options, operands: list[str]) -> int:
+    """truncate(1) of coreutils 9.4: the same checks in the same order, and its messages."""
+    text = opts.get("s")
+    if text is None:
+        ctx.err("truncate: you must specify either '--size' or '--reference'\n")
+        ctx.err("Try 'truncate --help' for more information.\n")
+        return 1
+    match = TRUNCATE_SIZE.fullmatch(text)
+    if match is None:
+        ctx.err(f"truncate: Invalid number: '{text}'\n")
+        return 1
+    if not operands:
+        return _missing_operand(ctx, "truncate", "file operand")
+    how, digits, unit, decimal = match.groups()
+    size = int(digits) * (1000 if decimal == "B" else 1024) ** " KMGT".index(unit or " ")
+    if how in ("/", "%") and size == 0:
+        ctx.err("truncate: division by zero\n")
+        return 1
+    status = 0
+    for operand in operands:
+        try:
+            status |= _truncate(ctx, operand, how, size, create="c" not in opts)
+        except FsError as error:
+            ctx.err(f"truncate: cannot open '{operand}' for writing: {error.message}\n")
+            status = 1
+    return status
+
+
+def _truncate(ctx: Context, path: str, how: str, size: int, create: bool) -> int:
+    fs = ctx.machine.fs
+    if not fs.exists(path, ctx.cwd):
+        if not create:
+            return 0
+        fs.write(path, "", ctx.cwd, ctx.uid)
+    fs.write(path, "", ctx.cwd, ctx.uid, append=True)  # opened for writing: the caller's permission
+    old = len(fs.read(path, ctx.cwd))
+    new = {
+        "": size,
+        "+": old + size,
+        "-": max(old - size, 0),
+        "<": min(old, size),
+        ">": max(old, size),
+        "/": old // size * size if size else 0,
+        "%": -(-old // size) * size if size else 0,
+    }[how]
+    if new > MAX_FILE_SIZE:  # the simulated disk holds no more; say so before making the zero bytes
+        ctx.err(f"truncate: failed to truncate '{path}' at {new} bytes: File too large\n")
+        return 1
+    ctx.tick(new // 4096)
+    content = fs.read(path, ctx.cwd)
+    fs.write(path, content[:new] + "\0" * (new - len(content)), ctx.cwd, ctx.uid)
+    return 0
 
 
 def _parse_mode(text: str, current: int, is_dir: bool = False) -> int | None:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from simulator import layout
 from simulator.commands import MAN_PAGES, Context, command
 from simulator.commands.options import UsageError, gnu, parse
+from simulator.filesystem import DEFAULT_EPOCH, FsError
 from simulator.layout import fs_usage
 
 DF_ZERO_BLOCK = {"sysfs", "proc", "devpts", "securityfs", "cgroup2", "pstore", "bpf", "autofs"}
@@ -370,6 +371,10 @@ def _mount_one(ctx: Context, device: str, target: str) -> int:
     """Mount one disk filesystem (libmount's messages; 32 is its "mount failure" status)."""
     machine = ctx.machine
     part = layout.fstab_device(machine, device) or find_device(ctx, device)
+    if part is None and device.partition("=")[0] in ("UUID", "LABEL", "PARTUUID", "PARTLABEL"):
+        # libmount resolves a tag before any mount(2): MNT_ERR_NOSOURCE, "can't find", MNT_EX_USAGE
+        ctx.err(f"mount: {target}: can't find {device}.\n")
+        return 1
     if part is None:
         ctx.err(f"mount: {target}: special device {device} does not exist.\n")
         return 32
@@ -385,6 +390,21 @@ def _mount_one(ctx: Context, device: str, target: str) -> int:
     return 0
 
 
+def _systemd_hint(ctx: Context) -> None:
+    """mount.c's systemd_hint, once a mount was tried: /etc/fstab changed since systemd last read it (at boot
+    or daemon-reload), so its generated .mount units are stale. Printed only on a terminal."""
+    machine = ctx.machine
+    try:
+        changed = machine.fs.stat("/etc/fstab").mtime > DEFAULT_EPOCH + machine.units_loaded
+    except FsError:
+        return
+    if changed and getattr(ctx, "tty", False):
+        ctx.out(
+            "mount: (hint) your fstab has been modified, but systemd still uses\n"
+            "       the old version; use 'systemctl daemon-reload' to reload.\n"
+        )
+
+
 def find_device(ctx: Context, device: str) -> dict | None:
     """The partition a /dev path names, through udev's links."""
     fs = ctx.machine.fs
@@ -395,17 +415,23 @@ def find_device(ctx: Context, device: str) -> dict | None:
 
 
 def _mount_all(ctx: Context) -> int:
-    """mount -a: every fstab filesystem not yet mounted (not noauto, not swap)."""
-    status = 0
+    """mount -a: every fstab filesystem not yet mounted (not noauto, not swap). mount.c's mount_all sums
+    up: 0 when every one mounted (or failed with nofail), 32 when none did, 64 when some did."""
+    succeeded = failed = 0
     mounted = {p["mount"] for d in ctx.machine.disks for p in d["parts"] if p.get("mount")}
     for device, target, fstype, options in layout.fstab_entries(ctx.machine):
         if fstype == "swap" or "noauto" in options or target in mounted:
             continue
-        result = _mount_one(ctx, device, target)
-        if result and "nofail" not in options:
-            status = result
+        if _mount_one(ctx, device, target) and "nofail" not in options:
+            failed += 1
+        else:
+            succeeded += 1
+        if succeeded + failed == 1:
+            _systemd_hint(ctx)
         mounted.add(target)
-    return status
+    if not failed:
+        return 0
+    return 64 if succeeded else 32
 
 
 @command(
@@ -426,10 +452,15 @@ def mount(ctx: Context, opts, operands: list[str]) -> int:
         if not ctx.is_root:
             ctx.err("mount: only root can do that\n")
             return 1
+        if "a" in opts or len(operands) == 1:  # mount.c's table_parser_errcb, as libmount reads fstab
+            for number in layout.fstab_parse_errors(ctx.machine):
+                ctx.err(f"mount: /etc/fstab: parse error at line {number} -- ignored\n")
         if "a" in opts:
             return _mount_all(ctx)
         if len(operands) == 2:
-            return _mount_one(ctx, operands[0], operands[1].rstrip("/") or "/")
+            status = _mount_one(ctx, operands[0], operands[1].rstrip("/") or "/")
+            _systemd_hint(ctx)
+            return status
         wanted = operands[0].rstrip("/") or "/"
         device = find_device(ctx, operands[0])  # libmount also finds the line whose tag names the device
         entry = next(
@@ -445,7 +476,9 @@ def mount(ctx: Context, opts, operands: list[str]) -> int:
         if entry is None:
             ctx.err(f"mount: {operands[0]}: can't find in /etc/fstab.\n")
             return 1
-        return _mount_one(ctx, entry[0], entry[1])
+        status = _mount_one(ctx, entry[0], entry[1])
+        _systemd_hint(ctx)
+        return status
     types = [t for value in opts.all("t") for t in value.split(",")]
     table = [m for m in mount_table(ctx.machine) if not types or m.fstype in types]
     ctx.out("".join(f"{m.source} on {m.target} type {m.fstype} ({m.options})\n" for m in table))

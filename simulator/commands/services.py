@@ -173,6 +173,7 @@ SYSTEMCTL_OPTIONS = {
     "all": "a",
     "type=": "t",
     "state=": "state",
+    "failed": "failed",
     "no-pager": "no-pager",
     "no-legend": "no-legend",
     "plain": "plain",
@@ -373,6 +374,13 @@ def _list_unit_files(ctx: Context, opts, patterns: list[str]) -> int:
     return 0
 
 
+UNIT_TYPES = {"socket", "target", "device", "mount", "automount", "swap", "timer", "path", "slice", "scope"}
+
+
+def _unit_name(name: str) -> str:
+    return name if name.rpartition(".")[2] in UNIT_TYPES else f"{name}.service"
+
+
 def _is_enabled(ctx: Context, units: list[str], quiet: bool) -> int:
     """is-enabled: the unit file state of each; 0 when one is enabled (or static), else 1."""
     if not units:
@@ -381,7 +389,7 @@ def _is_enabled(ctx: Context, units: list[str], quiet: bool) -> int:
     status = 1
     for unit in units:
         if unit not in installed(ctx.machine):
-            ctx.err(f"Failed to get unit file state for {unit}.service: No such file or directory\n")
+            ctx.err(f"Failed to get unit file state for {_unit_name(unit)}: No such file or directory\n")
             return 1
         state = SERVICES[unit].preset
         if not quiet:
@@ -420,8 +428,10 @@ systemctl - control the systemd system and service manager
   systemctl is-active NAME        active / inactive
   systemctl is-enabled NAME       enabled / static / disabled: is it started at boot?
   systemctl list-units [--type=service] [--state=running] [--all] [--no-legend] [PATTERN]
+  systemctl --failed              the units that failed (--state=failed)
                                   the loaded units: UNIT LOAD ACTIVE SUB DESCRIPTION
   systemctl list-unit-files       the installed unit files and whether they are enabled
+  systemctl daemon-reload         read the unit files and /etc/fstab again (root)
   systemctl reboot                reboot (root)
   systemctl reboot --firmware-setup   reboot into the UEFI firmware setup (root)
 Not available in an application container: there, the app is PID 1, not systemd.
@@ -437,6 +447,8 @@ def systemctl(ctx: Context, argv: list[str]) -> int:
     if machine.spec["platform"] == "docker":
         ctx.err(NO_SYSTEMD + "Failed to connect to bus: Host is down\n")
         return 1
+    if "failed" in opts:  # --failed is short for --state=failed
+        opts.add("state", "failed")
     verb, units = (args[0], [u.removesuffix(".service") for u in args[1:]]) if args else ("list-units", [])
     if verb == "list-units":
         return _list_units(ctx, opts, args[1:])
@@ -456,6 +468,12 @@ def systemctl(ctx: Context, argv: list[str]) -> int:
         if machine.emergency:
             emergency.resume(machine)
         return 0
+    if verb == "daemon-reload":  # systemd reads its units and the fstab generator's mounts again
+        if not ctx.is_root:
+            ctx.err("Failed to reload daemon: Interactive authentication required.\n")
+            return 1
+        machine.units_loaded = machine.clock
+        return 0
     if verb == "status" and not units:
         ctx.out(overview_text(ctx, " ".join(argv)))
         return 0
@@ -466,8 +484,8 @@ def systemctl(ctx: Context, argv: list[str]) -> int:
         status = 0
         for unit in units:
             if unit not in installed(machine):
-                if verb == "status":
-                    ctx.err(f"Unit {unit}.service could not be found.\n")
+                if verb == "status":  # unit_name_mangle adds .service only to a name without a unit type
+                    ctx.err(f"Unit {_unit_name(unit)} could not be found.\n")
                 else:
                     ctx.out("inactive\n")
                 status = 4 if verb == "status" else 3

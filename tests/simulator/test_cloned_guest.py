@@ -5,12 +5,13 @@ learner would type them at the clone's terminal.
 """
 
 import json
+import re
 import subprocess
 import sys
 
 import pytest
 
-from simulator import cloning, pgp
+from simulator import Result, cloning, pgp, scenarios
 from simulator.keys import host_key_fingerprints
 from simulator.world import World
 
@@ -53,6 +54,19 @@ def test_the_clone_shares_every_identifier_with_its_running_source(world):
     listed = world.run("sudo gpg --list-secret-keys").stdout
     assert f"      {source_fingerprint(world)}\n" in listed
     assert "uid           [ultimate] web01 (host signing key) <root@web01.shop.example>\n" in listed
+
+
+# Network tools a learner knows from LPIC-1: the lab's text may send them only to those the clone has.
+NETWORK_TOOLS = ("arping", "arp", "ifconfig", "ip", "ping", "ss", "netstat", "nmcli", "netplan", "route")
+
+
+def test_the_tasks_name_only_network_tools_the_clone_has(world):
+    # The network task sent learners to arping, which Ubuntu 24.04 server does not install.
+    tasks = scenarios.load_scenario("cloned-guest")["tasks"]
+    text = " ".join(task["instructions"] + " ".join(task["hints"]) for task in tasks)
+    for tool in NETWORK_TOOLS:
+        if re.search(rf"(?<![\w/.-]){tool}(?![\w/.-])", text):
+            assert world.run(f"command -v {tool}").status == 0, tool
 
 
 def test_every_identity_check_fails_at_the_start_and_names_what_it_found(world):
@@ -128,8 +142,9 @@ def test_rm_and_systemd_machine_id_setup_pass_both_checks(world):
     assert verdict(world, "dbus-machine-id") == (True, 1.0)
 
 
-def test_an_empty_machine_id_passes_only_after_a_reboot(world):
-    run(world, ": | sudo tee /etc/machine-id")
+@pytest.mark.parametrize("empty", [": | sudo tee /etc/machine-id", "sudo truncate -s 0 /etc/machine-id"])
+def test_an_empty_machine_id_passes_only_after_a_reboot(world, empty):
+    run(world, empty)
     assert verdict(world, "machine-id") == (False, 0.0)
     assert "empty" in verdicts(world)["machine-id"]["detail"]
     run(world, "sudo reboot")
@@ -381,6 +396,57 @@ def test_tune2fs_xfs_admin_then_fstab_then_mount_pass(world):
     run(world, "sudo reboot")
     assert verdict(world, "boots") == (True, 1.0)
     assert verdict(world, "filesystem-uuid") == (True, 1.0)
+
+
+HINT = (
+    "mount: (hint) your fstab has been modified, but systemd still uses\n"
+    "       the old version; use 'systemctl daemon-reload' to reload.\n"
+)
+
+
+def test_mount_names_the_fstab_uuid_it_cannot_find_as_util_linux_does(world):
+    ext4, xfs = (world.machine.disks[n]["parts"][0]["uuid"] for n in (1, 2))  # as fstab names them
+    run(world, *FIX_UUID)
+    assert world.run("sudo mount /srv") == Result("", f"mount: /srv: can't find UUID={ext4}.\n", 1)
+    assert world.run("sudo mount -a").status == 32  # none mounted
+    run(world, FIX_FSTAB[0])
+    assert world.run("sudo mount -a") == Result(  # /srv mounted, /var/backups not: "some succeeded"
+        HINT, f"mount: /var/backups: can't find UUID={xfs}.\n", 64
+    )
+
+
+def test_mount_hints_at_daemon_reload_after_fstab_changed_until_it_is_done(world):
+    run(world, "sudo umount /srv")
+    assert world.run("sudo mount -a") == Result("", "", 0)  # fstab as systemd read it at boot
+    run(world, "sudo umount /srv", "sudo sed -i 's/defaults 0 2/defaults,noatime 0 2/' /etc/fstab")
+    assert world.run("sudo mount -a") == Result(HINT, "", 0)
+    assert world.run("sudo mount -a") == Result("", "", 0)  # nothing left to mount: no hint
+    assert world.run("systemctl daemon-reload") == Result(
+        "", "Failed to reload daemon: Interactive authentication required.\n", 1
+    )
+    run(world, "sudo umount /srv", "sudo systemctl daemon-reload")
+    assert world.run("sudo mount /srv") == Result("", "", 0)
+    run(world, "sudo umount /srv", "sudo sed -i 's/noatime/relatime/' /etc/fstab", "sudo reboot")
+    assert world.run("sudo umount /srv && sudo mount -a") == Result("", "", 0)  # a boot reads it too
+
+
+def test_mount_names_an_fstab_line_it_cannot_parse_and_goes_on(world):
+    run(
+        world,
+        "sudo umount /srv",
+        "echo /dev/vdb1 /srv | sudo tee -a /etc/fstab",
+        "echo x y z 0 q | sudo tee -a /etc/fstab",
+    )
+    lines = world.run("wc -l < /etc/fstab").stdout.strip()
+    errors = f"mount: /etc/fstab: parse error at line {int(lines) - 1} -- ignored\n"
+    errors += f"mount: /etc/fstab: parse error at line {lines} -- ignored\n"
+    assert world.run("sudo mount -a") == Result(HINT, errors, 0)
+    assert world.run("findmnt -n -o SOURCE /srv").stdout == "/dev/vdb1\n"
+    assert world.run("sudo mount /var/backups").stderr == (
+        errors + "mount: /var/backups: /dev/vdc1 already mounted on /var/backups.\n"
+    )
+    run(world, "sudo reboot")
+    assert verdict(world, "boots") == (True, 1.0)  # the fstab generator ignores them too
 
 
 def test_umount_and_mount_follow_each_other(world):

@@ -267,3 +267,34 @@ def test_stat_format_and_printf_directives():
     inode = world.run("stat -c %i /etc/hosts").stdout.strip()
     assert world.run("ls -i /etc/hosts").stdout == f"{inode} /etc/hosts\n"
     assert world.run("ls -li /etc/hosts").stdout.startswith(f"{inode} -rw-r--r-- 1 root root ")
+
+
+def test_truncate_sets_sizes_as_coreutils_does(sh):
+    sh("printf 'hello world\\n' > f")
+    assert sh("truncate -s 5 f && cat f") == Result("hello", "", 0)
+    assert sh("truncate -s +3 f && od -c f").stdout == "0000000   h   e   l   l   o  \\0  \\0  \\0\n0000010\n"
+    assert sh("truncate -s '<2' f && wc -c < f && truncate -s 0 f && wc -c < f").stdout == "2\n0\n"
+    assert (
+        sh("truncate -c -s 1K new; ls new").stderr == "ls: cannot access 'new': No such file or directory\n"
+    )
+    assert sh("truncate -s 1K new && wc -c < new").stdout == "1024\n"
+
+
+def test_truncate_errors_are_coreutils_words(sh):
+    assert sh("truncate f") == Result(
+        "",
+        "truncate: you must specify either '--size' or '--reference'\n"
+        "Try 'truncate --help' for more information.\n",
+        1,
+    )
+    assert sh("truncate -s ten f").stderr == "truncate: Invalid number: 'ten'\n"
+    assert sh("truncate -s 0").stderr == (
+        "truncate: missing file operand\nTry 'truncate --help' for more information.\n"
+    )
+    assert sh("truncate -s 0 /etc/hostname") == Result(
+        "", "truncate: cannot open '/etc/hostname' for writing: Permission denied\n", 1
+    )
+    assert (
+        sh("truncate -s 4T f").stderr
+        == "truncate: failed to truncate 'f' at 4398046511104 bytes: File too large\n"
+    )

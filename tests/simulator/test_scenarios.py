@@ -179,6 +179,15 @@ def test_task_instructions_state_the_goal_not_the_starting_state(scenario):
             assert phrase not in text, (task["id"], phrase)
 
 
+@pytest.mark.parametrize("scenario", [s["id"] for s in list_scenarios()])
+def test_task_texts_carry_no_markup_the_page_would_show_literally(scenario):
+    # The lab page prints instructions and hints as plain text: `hostname web02` showed its backticks.
+    data = load_scenario(scenario)
+    for task in data["tasks"]:
+        for text in (data["story"], task["title"], task["instructions"], *task.get("hints", [])):
+            assert "`" not in text and "**" not in text, (task["id"], text)
+
+
 def test_amd_firmware_uses_svm_mode():
     world = World.new("amd-v-host")
     assert "SVM Mode (AMD-V)" in world.run("sudo systemctl reboot --firmware-setup").stdout

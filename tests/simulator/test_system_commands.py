@@ -474,6 +474,9 @@ def test_systemctl_list_units_prints_systemd_255s_table_and_legend(worlds):
     assert worlds["kvm"].run("systemctl list-units --state=exited --no-legend").stdout == (
         "  cloud-init.service loaded active exited Cloud-init: Network Stage\n"
     )
+    failed = worlds["kvm"].run("systemctl list-units --state=failed")
+    assert failed.stdout.endswith("0 loaded units listed.\n")
+    assert worlds["kvm"].run("systemctl --failed") == failed  # its short form, learnt for LPIC-1
     assert worlds["kvm"].run("systemctl list-units --no-legend --plain 'ssh*'").stdout == (
         "ssh.service loaded active running OpenBSD Secure Shell server\n"
     )
@@ -486,6 +489,12 @@ def test_systemctl_unit_files_and_is_enabled(worlds):
     assert worlds["kvm"].run("systemctl is-enabled ssh") == Result("enabled\n", "", 0)
     assert worlds["kvm"].run("systemctl is-enabled nope") == Result(
         "", "Failed to get unit file state for nope.service: No such file or directory\n", 1
+    )
+    assert worlds["kvm"].run("systemctl status nope.mount") == Result(  # a typed unit keeps its type
+        "", "Unit nope.mount could not be found.\n", 4
+    )
+    assert worlds["kvm"].run("systemctl is-enabled nope.timer").stderr == (
+        "Failed to get unit file state for nope.timer: No such file or directory\n"
     )
     assert worlds["kvm"].run("systemctl --bogus") == Result(
         "", "systemctl: unrecognized option '--bogus'\n", 1
