@@ -153,8 +153,8 @@ def start_practice():
 
 @bp.post("/exam")
 def start_exam():
-    """The full exam, or a shorter one of the length and time the learner chose (both from the lists
-    offered; anything else gives the full exam). One exam runs at a time: a second start resumes it."""
+    """The full exam (no length or time given), or a shorter one of the length and time the learner chose
+    from the lists offered. One exam runs at a time: a second start resumes it."""
     owner = current_owner()
     db = get_db()
     running = quiz_store.open_exam(db, owner.id)
@@ -163,6 +163,13 @@ def start_exam():
         minutes = request.form.get("minutes", type=int)
         if size in EXAM_SIZES and minutes in EXAM_TIMES:
             title = f"Short exam, {size} questions in {minutes} minutes"
+        elif "size" in request.form or "minutes" in request.form:
+            # A form from an older page, or edited: starting a 90-minute exam instead would be a surprise.
+            flash(
+                f"That length or time is not offered. A shorter exam has {_one_of(EXAM_SIZES)} questions in "
+                f"{_one_of(EXAM_TIMES)} minutes: choose again."
+            )
+            return redirect(url_for("quizzes.index"), 303)
         else:
             size, minutes, title = exams.EXAM_QUESTIONS, exams.EXAM_MINUTES, "Exam 102.6"
         deadline = exams.deadline(quiz_store.now_utc(), minutes)
@@ -170,6 +177,12 @@ def start_exam():
         quiz_store.start_exam(db, owner.id, title, question_ids, deadline)
         running = quiz_store.open_exam(db, owner.id)
     return redirect(url_for("quizzes.question", attempt_id=running["id"], number=running["position"]), 303)
+
+
+def _one_of(values) -> str:
+    """(10, 20, 30) as "10, 20 or 30"."""
+    *first, last = map(str, values)
+    return f"{', '.join(first)} or {last}"
 
 
 def _attempt_or_404(attempt_id: int) -> dict:
