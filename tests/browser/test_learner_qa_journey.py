@@ -68,3 +68,24 @@ def test_at_320_px_no_question_feedback_or_score_report_pushes_the_page_sideways
     assert _page_width(page) <= 320
     page.goto("/quizzes/")
     assert _page_width(page) <= 320
+
+
+def test_what_an_exam_button_did_is_put_into_a_status_region_already_on_the_page(page):
+    page.goto("/quizzes/")
+    page.get_by_role("button", name="Start a shorter exam").click()
+    expect(page.get_by_role("heading", name=re.compile("question 1 of"))).to_be_focused()
+    # Screen readers speak a change inside a live region, not a region swapped in with its words.
+    page.evaluate(
+        """() => { window.spoken = []; new MutationObserver((records) => { for (const r of records)
+             if (r.target.id === "question-status" && r.target.isConnected && r.addedNodes.length)
+               window.spoken.push(r.target.textContent.trim()); })
+           .observe(document.body, { subtree: true, childList: true }); }"""
+    )
+    page.get_by_role("button", name="Flag for review").click()
+    expect(page.get_by_role("button", name="Unflag")).to_be_focused()
+    for _ in range(40):  # wait_for_function would evaluate a string, which the page's CSP forbids
+        if page.evaluate("window.spoken"):
+            break
+        page.wait_for_timeout(50)
+    assert page.evaluate("window.spoken") == ["Flagged for review."]
+    expect(page.get_by_role("status").filter(has_text="Flagged for review.")).to_be_visible()
