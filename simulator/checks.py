@@ -482,6 +482,34 @@ def domain_cloned(world, params, answer):
     return True, f"{name} is running with its own MAC address {clone['mac']}."
 
 
+def _fstab_source(machine, source: str) -> dict | None:
+    """The partition an fstab source names (UUID=, LABEL=, /dev/disk/by-uuid/, /dev/NAME), or None."""
+    parts = [p for d in machine.disks for p in d["parts"]]
+    for prefix, key in (("UUID=", "uuid"), ("/dev/disk/by-uuid/", "uuid"), ("LABEL=", "label")):
+        if source.startswith(prefix):
+            wanted = source[len(prefix) :].strip('"')
+            return next((p for p in parts if wanted and p[key] == wanted), None)
+    return next((p for p in parts if source == f"/dev/{p['name']}"), None)
+
+
+@check("fstab-root-current", "/etc/fstab names the clone's own root filesystem")
+def fstab_root_current(world, params, answer):
+    machine = world.machine
+    try:
+        lines = machine.fs.read("/etc/fstab").splitlines()
+    except FsError:
+        return False, "Looked at /etc/fstab: it is missing, so the next boot would not know what to mount."
+    entries = [line.split() for line in lines if line.split() and not line.split()[0].startswith("#")]
+    roots = [fields for fields in entries if len(fields) > 1 and fields[1] == "/"]
+    if not roots:
+        return False, "Looked at /etc/fstab: no line mounts /."
+    source = roots[0][0]
+    part = _fstab_source(machine, source)
+    if part is None or part["mount"] != "/":
+        return False, f"Looked at the root line of /etc/fstab: {source} names no filesystem of this machine."
+    return True, f"Looked at the root line of /etc/fstab: {source} is this machine's root filesystem."
+
+
 # The cloned-guest checks: each compares the clone with its source as the scenario made it (so that a
 # change made to the source by mistake does not count as the clone's), accepts whatever way reached the
 # state, and gives partial credit (a third value, the share of the points) for a fix half done.

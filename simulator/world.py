@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import ipaddress
 
-from simulator import cloning, emergency, firmware, lan, layout, libvirt, packages
+from simulator import breaks, cloning, emergency, firmware, lan, layout, libvirt, packages
 from simulator.checks import CHECKS, TITLES
 from simulator.commands.ssh import add_known_host
 from simulator.editing import NoEditor, Session
@@ -44,9 +44,12 @@ class World:
         answers: dict[str, str] | None = None,
         hints: dict[str, int] | None = None,
         editor: Session | None = None,
+        faults: tuple[str, ...] | None = None,
     ):
         self.scenario_id = scenario_id
-        self.scenario = load_scenario(scenario_id)
+        # None: the scenario as written; a tuple: the faults the break builder planted (maybe none)
+        self.faults = faults
+        self.scenario = load_scenario(scenario_id) if faults is None else breaks.scenario(scenario_id, faults)
         self.seed = seed
         self.machines = machines
         self.shell = shell
@@ -60,12 +63,17 @@ class World:
             machine.network = network
 
     @classmethod
-    def new(cls, scenario_id: str, seed: int | None = None) -> World:
+    def new(cls, scenario_id: str, seed: int | None = None, faults=None) -> World:
+        """The scenario's world; with `faults` (see simulator.breaks) those faults and only those planted."""
         scenario = load_scenario(scenario_id)
+        if faults is not None:
+            faults = breaks.check_faults(scenario_id, faults)
         spec = dict(scenario["machine"])
         if seed is not None:
             spec["seed"] = seed
-        machines = {}
+        if faults is not None and breaks.BREAKABLE[scenario_id] == "host":
+            spec = breaks.host_spec(spec, faults)
+        machines, stale_uuid = {}, None
         if scenario.get("clone") == "disk-copy":  # the source's whole disk, booted as a second machine
             source = cloning.template(dict(scenario["source"]))
             cloning.pristine_identity(scenario["source"], source)  # what the checks compare with
@@ -76,8 +84,16 @@ class World:
             if "source" in scenario:
                 source = Machine.create(dict(scenario["source"]), over_install=True)
                 machines["source"] = source
-                spec.update(clone_identity(source))
+                identity = clone_identity(source)
+                if faults is not None:
+                    identity, stale_uuid = breaks.clone_identity(identity, faults, spec.get("seed", 0))
+                spec.update(identity)
             machine = Machine.create(spec, over_install=True)
+        if stale_uuid:
+            root = layout.root_partition(machine)
+            machine.fs.add_file(
+                "/etc/fstab", breaks.stale_fstab(machine.fs.read("/etc/fstab"), root["label"], stale_uuid)
+            )
         machines = {"main": machine, **machines}
         for guest_spec in scenario.get("guests", ()):  # KVM guests of the learner's machine, under libvirt
             guest_spec = dict(guest_spec)
@@ -90,7 +106,8 @@ class World:
             if state == "running":
                 libvirt.start(machine, name, guest)
         libvirt.add_media(machine, scenario.get("media", {}))
-        return cls(scenario_id, spec.get("seed", 0), machines, Shell.for_user(machine, "learner"))
+        shell = Shell.for_user(machine, "learner")
+        return cls(scenario_id, spec.get("seed", 0), machines, shell, faults=faults)
 
     @property
     def machine(self) -> Machine:
@@ -357,6 +374,7 @@ class World:
             "editor": self.editor.to_dict() if self.editor else None,
             "sessions": [{**session, "shell": session["shell"].to_dict()} for session in self.sessions],
             "question": dict(self.question) if self.question else None,
+            "faults": None if self.faults is None else list(self.faults),
         }
 
     @classmethod
@@ -374,6 +392,7 @@ class World:
             dict(data["answers"]),
             dict(data["hints"]),
             Session.from_dict(data["editor"]) if data.get("editor") else None,
+            None if data.get("faults") is None else tuple(data["faults"]),
         )
         world.sessions = [{**s, "shell": Shell.from_dict(s["shell"])} for s in data.get("sessions", [])]
         world.question = data.get("question")

@@ -281,7 +281,45 @@ def test_a_gift_file_is_imported_or_each_refusal_reported(instructor, db, conten
     _imported(instructor, response, db, before)
 
 
+ASSIGNMENT_FIELDS = st.fixed_dictionaries(
+    {},
+    optional={
+        name: st.one_of(TEXT, st.sampled_from(values))
+        for name, values in {
+            "title": ["Lab 1"],
+            "kind": ["lab", "practice", "exam"],
+            "opens_at": ["2026-01-01T00:00", "2026-13-01T00:00"],
+            "closes_at": ["2030-01-01T00:00", "2020-01-01T00:00"],
+            "max_attempts": ["0", "3", "-1", "99"],
+            "scenario": ["vtx-disabled-host", "clone-identifiers", "kvm-guest", "nope"],
+            "fault": ["virt-off", "stale-fstab-uuid", "same-hostname"],
+            "seed": ["", "42", "-1", "99999999999"],
+            "variant": ["same", "each"],
+            "area": sorted(AREAS),
+            "size": ["1", "0", "61"],
+            "question": ["vm-001", "nope"],
+            "exam_size": ["5", "0"],
+            "minutes": ["10", "0", "999"],
+        }.items()
+    },
+)
+
+
+@fuzz
+@given(form=ASSIGNMENT_FIELDS)
+def test_an_assignment_is_created_or_each_field_refused_in_words(instructor, db, form):
+    class_id = instructor.post("/classes/", data={"name": "Fuzz"}).headers["Location"].split("/")[-1]
+    before = db["assignments"].count
+    response = instructor.post(f"/classes/{class_id}/assignments", data=form)
+    assert response.status_code in (303, 422)
+    assert db["assignments"].count == before + (response.status_code == 303)
+    if response.status_code == 422:
+        assert 'class="form-error"' in _text(response)
+
+
 POST_ROUTES = [
+    "/classes/",
+    "/classes/join",
     "/signup",
     "/login",
     "/account/password",

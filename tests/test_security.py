@@ -108,6 +108,9 @@ ROUTE_ARGUMENTS = {
     "number": 1,
     "row_id": 1,
     "invite_id": 1,
+    "class_id": 1,
+    "assignment_id": 1,
+    "user_id": 1,
     "kind": "single",
 }
 

@@ -196,8 +196,19 @@ def adopt_guest_work(db: Database, guest: User, user: User) -> None:
                 db.execute(
                     f"UPDATE OR REPLACE [{table}] SET user_id = ? WHERE user_id = ?", [user.id, guest.id]
                 )
+        _move_class_places(db, guest.id, user.id)
         db.execute("DELETE FROM sessions WHERE user_id = ?", [guest.id])
         db["users"].delete(guest.id)
+
+
+# A guest's places in classes: where the account has one already (maybe as the class's instructor), it stays.
+CLASS_TABLES = ["class_members", "assignment_extensions"]
+
+
+def _move_class_places(db: Database, guest_id: int, user_id: int) -> None:
+    for table in CLASS_TABLES:
+        db.execute(f"UPDATE OR IGNORE [{table}] SET user_id = ? WHERE user_id = ?", [user_id, guest_id])
+        db.execute(f"DELETE FROM [{table}] WHERE user_id = ?", [guest_id])
 
 
 def _drop_older_of_twin_labs(db: Database, first: int, second: int) -> None:
@@ -234,7 +245,7 @@ def purge_guests(db: Database, idle_days: int) -> int:
                 "DELETE FROM answers WHERE attempt_id IN (SELECT id FROM attempts WHERE user_id = ?)",
                 [user_id],
             )
-            for table in ("labs", "attempts", "cards", "lab_evidence", "sessions"):
+            for table in ("labs", "attempts", "cards", "lab_evidence", "sessions", *CLASS_TABLES):
                 db.execute(f"DELETE FROM [{table}] WHERE user_id = ?", [user_id])
             db.execute("DELETE FROM users WHERE id = ?", [user_id])
     return len(idle)

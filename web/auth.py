@@ -45,6 +45,19 @@ def current_owner() -> accounts.User:
     return g.user
 
 
+def admit_class_member() -> accounts.User:
+    """A visitor who gave a class's valid join code: their guest row is made at once, never counted against
+    the limits for new anonymous visitors (a whole class behind one school address joins together)."""
+    if g.user is None:
+        db = get_db()
+        with write_transaction(db):
+            guest = accounts.guest_for_browser(db, session["browser"]) or accounts.create_guest(
+                db, session["browser"]
+            )
+        _start_session(guest)
+    return g.user
+
+
 def _admit_stranger(db: Database, browser_key: str) -> accounts.User:
     """This browser's guest, made if it has none yet. New guests from one address are limited, so a script
     cannot fill the database; a learner joining a class by its code is no stranger and will get their row

@@ -364,6 +364,72 @@ def add_lab_commands_output(db):
     db["lab_commands"].add_column("output", str)
 
 
+@migrations(name="0200_create_classes")
+def create_classes(db):
+    """A class, its join code, and its members: students and the instructors who run it."""
+    db["classes"].create(
+        {"id": int, "name": str, "code": str, "created_by": int, "created_at": str, "archived_at": str},
+        pk="id",
+        not_null={"name", "code", "created_by", "created_at"},
+        foreign_keys=[("created_by", "users", "id")],
+    )
+    db["classes"].create_index(["code"], unique=True)
+    db["class_members"].create(
+        {"class_id": int, "user_id": int, "role": str, "joined_at": str},
+        pk=("class_id", "user_id"),
+        not_null={"class_id", "user_id", "role", "joined_at"},
+        foreign_keys=[("class_id", "classes", "id"), ("user_id", "users", "id")],
+    )
+    db["class_members"].create_index(["user_id", "role"])
+
+
+@migrations(name="0201_create_assignments")
+def create_assignments(db):
+    """Work set for a class (a lab, a practice set or an exam, its recipe as JSON), and extensions."""
+    db["assignments"].create(
+        {
+            "id": int,
+            "class_id": int,
+            "kind": str,
+            "title": str,
+            "spec": str,
+            "opens_at": str,
+            "closes_at": str,
+            "max_attempts": int,
+            "created_by": int,
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"class_id", "kind", "title", "spec", "opens_at", "closes_at", "created_by", "created_at"},
+        defaults={"max_attempts": 0},
+        foreign_keys=[("class_id", "classes", "id"), ("created_by", "users", "id")],
+    )
+    db["assignments"].create_index(["class_id", "closes_at"])
+    db["assignment_extensions"].create(
+        {"assignment_id": int, "user_id": int, "closes_at": str},
+        pk=("assignment_id", "user_id"),
+        not_null={"assignment_id", "user_id", "closes_at"},
+        foreign_keys=[("assignment_id", "assignments", "id"), ("user_id", "users", "id")],
+    )
+
+
+@migrations(name="0202_link_work_to_assignments")
+def link_work_to_assignments(db):
+    """A lab or quiz attempt started from an assignment names it, so its results reach the class.
+    A lab also keeps its recipe (planted faults, seed) so that a reset rebuilds the assigned machine."""
+    db["attempts"].add_column("assignment_id", int)
+    db["attempts"].create_index(["assignment_id", "user_id"])
+    db["labs"].add_column("assignment_id", int)
+    db["labs"].add_column("recipe", str)
+    db["labs"].create_index(["assignment_id", "user_id"])
+
+
+@migrations(name="0203_add_labs_attempt")
+def add_labs_attempt(db):
+    """Which attempt at its lab a learner is on: each reset starts the next; an assigned lab may cap them."""
+    db["labs"].add_column("attempt", int, not_null_default=1)
+
+
 @migrations(name="0400_create_lab_evidence")
 def create_lab_evidence(db):
     """Each lab check a learner has passed, and when it last passed: evidence of mastery that a reset of

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import orjson
 from sqlite_utils import Database
 
-from simulator import Result, World, libvirt, list_scenarios
+from simulator import Result, World, breaks, libvirt, list_scenarios, load_scenario
 from simulator.editing import NoEditor, Session
 from web.db import write_transaction
 
@@ -55,6 +55,14 @@ def find_lab(db: Database, user_id: int, scenario_id: str) -> dict | None:
     return next(iter(rows), None)
 
 
+def lab_scenario(lab: dict) -> dict:
+    """The scenario as this lab has it: an assigned lab's tasks follow the faults its recipe planted."""
+    recipe = orjson.loads(lab["recipe"]) if lab.get("recipe") else None
+    if recipe is None or recipe["faults"] is None:
+        return load_scenario(lab["scenario_id"])
+    return breaks.scenario(lab["scenario_id"], tuple(recipe["faults"]))
+
+
 def labs_by_scenario(db: Database, user_id: int) -> dict[str, dict]:
     return {row["scenario_id"]: row for row in db["labs"].rows_where("user_id = ?", [user_id])}
 
@@ -71,6 +79,37 @@ def start_lab(db: Database, user_id: int, scenario_id: str) -> dict:
            ON CONFLICT (user_id, scenario_id) DO NOTHING""",
         [user_id, scenario_id, _encode(world), now, now],
     )
+    return find_lab(db, user_id, scenario_id)
+
+
+def start_assigned_lab(
+    db: Database,
+    user_id: int,
+    scenario_id: str,
+    assignment_id: int,
+    faults: list[str] | None,
+    seed: int,
+    max_attempts: int = 0,
+) -> dict:
+    """The owner's lab of the scenario built from an assignment's recipe (its faults and seed, and how many
+    attempts its resets may start, 0 for no limit) and linked to it, so its checks count for the class.
+    A learner has one lab per scenario: one not made for this assignment is replaced (the caller has asked
+    the learner first)."""
+    recipe = orjson.dumps({"faults": faults, "seed": seed, "max_attempts": max_attempts}).decode()
+    world = World.new(scenario_id, seed=seed, faults=faults)
+    now = _now()
+    with write_transaction(db):
+        existing = find_lab(db, user_id, scenario_id)
+        if existing is not None and existing["assignment_id"] == assignment_id:
+            return existing
+        if existing is not None:
+            db.execute("DELETE FROM lab_commands WHERE lab_id = ?", [existing["id"]])
+            db.execute("DELETE FROM labs WHERE id = ?", [existing["id"]])
+        db.execute(
+            """INSERT INTO labs (user_id, scenario_id, state, created_at, updated_at, assignment_id, recipe)
+               VALUES (?, ?, ?, ?, ?, ?, ?)""",
+            [user_id, scenario_id, _encode(world), now, now, assignment_id, recipe],
+        )
     return find_lab(db, user_id, scenario_id)
 
 
@@ -376,15 +415,25 @@ def edit(db: Database, lab_id: int, action: str, buffer: str, command: str = "")
     return reply, view
 
 
-def reset_lab(db: Database, lab_id: int, scenario_id: str) -> None:
-    """A fresh machine for the same scenario; the old log is dropped with it."""
-    world = World.new(scenario_id, seed=secrets.randbelow(2**31))
+def reset_lab(db: Database, lab_id: int, scenario_id: str) -> bool:
+    """A fresh machine for the same scenario (an assigned lab's: its recipe again), as the next attempt;
+    the old log goes too. False, with nothing changed, when an assigned lab's attempts are used up."""
+    recipe_text, attempt = db.execute("SELECT recipe, attempt FROM labs WHERE id = ?", [lab_id]).fetchone()
+    recipe = orjson.loads(recipe_text) if recipe_text else None
+    if recipe is not None and recipe.get("max_attempts") and attempt >= recipe["max_attempts"]:
+        return False
+    if recipe is not None:
+        world = World.new(scenario_id, seed=recipe["seed"], faults=recipe["faults"])
+    else:
+        world = World.new(scenario_id, seed=secrets.randbelow(2**31))
     with write_transaction(db):
         db.execute("DELETE FROM lab_commands WHERE lab_id = ?", [lab_id])
         db.execute(
-            "UPDATE labs SET state = ?, revision = revision + 1, updated_at = ? WHERE id = ?",
+            """UPDATE labs SET state = ?, revision = revision + 1, updated_at = ?, attempt = attempt + 1
+               WHERE id = ?""",
             [_encode(world), _now(), lab_id],
         )
+    return True
 
 
 def command_log(db: Database, lab_id: int) -> list[dict]:

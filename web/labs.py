@@ -2,7 +2,7 @@
 
 import re
 
-from flask import Blueprint, abort, g, jsonify, redirect, request, url_for
+from flask import Blueprint, abort, flash, g, jsonify, redirect, request, url_for
 
 from simulator import list_scenarios, load_scenario
 from simulator.checks import TITLES
@@ -94,7 +94,8 @@ def show(scenario_id):
     lab = lab_store.find_lab(get_db(), g.user.id, scenario_id) if g.user else None
     if lab is None:
         return render("labs/intro.html", "labs/_intro.html", scenario=scenario)
-    return render("labs/lab.html", "labs/_lab.html", **lab_store.lab_context(get_db(), scenario, lab))
+    context = lab_store.lab_context(get_db(), lab_store.lab_scenario(lab), lab)
+    return render("labs/lab.html", "labs/_lab.html", **context)
 
 
 @bp.post("/<scenario_id>/start")
@@ -109,8 +110,8 @@ def start(scenario_id):
 
 @bp.post("/<scenario_id>/run")
 def run(scenario_id):
-    scenario = scenario_or_404(scenario_id)
     lab = owned_lab(scenario_id)
+    scenario = lab_store.lab_scenario(lab)
     line = request.form.get("line", "")
     if len(line) > MAX_LINE:
         # Kept short for the log; still over the shell's limit, so the shell answers "line too long".
@@ -157,8 +158,8 @@ def _editor_is_open(scenario_id: str, title: str):
 @bp.post("/<scenario_id>/editor")
 def editor(scenario_id):
     """An action in the editor panel: write out, exit, an answer to nano's question, or a vim command."""
-    scenario = scenario_or_404(scenario_id)
     lab = owned_lab(scenario_id)
+    scenario = lab_store.lab_scenario(lab)
     action = request.form.get("go", "")
     command = request.form.get("command", "")
     if action in VIM_BUTTONS:
@@ -210,9 +211,9 @@ def line_not_utf8(exc):
 
 @bp.post("/<scenario_id>/answer/<task_id>")
 def answer(scenario_id, task_id):
-    scenario = scenario_or_404(scenario_id)
-    _task_or_404(scenario, task_id)
     lab = owned_lab(scenario_id)
+    scenario = lab_store.lab_scenario(lab)
+    _task_or_404(scenario, task_id)
     text = request.form.get("answer", "")[:500]
     _, view = lab_store.act(get_db(), lab["id"], lambda w: w.answer(task_id, text))
     return _tasks_response(scenario, view, focus=f"task-{task_id}")
@@ -220,9 +221,9 @@ def answer(scenario_id, task_id):
 
 @bp.post("/<scenario_id>/hint/<task_id>")
 def hint(scenario_id, task_id):
-    scenario = scenario_or_404(scenario_id)
-    _task_or_404(scenario, task_id)
     lab = owned_lab(scenario_id)
+    scenario = lab_store.lab_scenario(lab)
+    _task_or_404(scenario, task_id)
     _, view = lab_store.act(get_db(), lab["id"], lambda w: w.take_hint(task_id))
     return _tasks_response(scenario, view, focus=f"hints-{task_id}")
 
@@ -231,7 +232,8 @@ def hint(scenario_id, task_id):
 def reset(scenario_id):
     scenario_or_404(scenario_id)
     lab = owned_lab(scenario_id)
-    lab_store.reset_lab(get_db(), lab["id"], scenario_id)
+    if not lab_store.reset_lab(get_db(), lab["id"], scenario_id):
+        flash("This assigned lab allows no more attempts, so it was not reset: your work stays as it is.")
     return redirect(url_for("labs.show", scenario_id=scenario_id, _anchor="command-line"), 303)
 
 

@@ -24,7 +24,13 @@ def parse_time(text: str | None) -> datetime.datetime | None:
 
 
 def create_attempt(
-    db: Database, user_id: int, kind: str, title: str, question_ids: list[str], deadline=None
+    db: Database,
+    user_id: int,
+    kind: str,
+    title: str,
+    question_ids: list[str],
+    deadline=None,
+    assignment_id: int | None = None,
 ) -> int:
     return (
         db["attempts"]
@@ -36,20 +42,28 @@ def create_attempt(
                 "question_ids": json.dumps(question_ids),
                 "started_at": _iso(now_utc()),
                 "deadline": _iso(deadline),
+                "assignment_id": assignment_id,
             }
         )
         .last_pk
     )
 
 
-def start_exam(db: Database, user_id: int, title: str, question_ids: list[str], deadline) -> int:
+def start_exam(
+    db: Database,
+    user_id: int,
+    title: str,
+    question_ids: list[str],
+    deadline,
+    assignment_id: int | None = None,
+) -> int:
     """The learner's open exam, or a new one: checked and created under the write lock, so two clicks on
     "Start" (or two tabs) give one exam, never two running side by side."""
     with write_transaction(db):
         running = open_exam(db, user_id)
         if running is not None:
             return running["id"]
-        return create_attempt(db, user_id, "exam", title, question_ids, deadline)
+        return create_attempt(db, user_id, "exam", title, question_ids, deadline, assignment_id)
 
 
 def _parsed(row: dict) -> dict:

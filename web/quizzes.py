@@ -20,8 +20,8 @@ from quiz.model import AREAS, TERMS, TYPES
 from quiz.moodle_xml import export_moodle_xml
 from quiz.practice import choose_practice, practice_title
 from quiz.render import text_to_html
-from simulator import load_scenario, scenario_check_ids
-from web import instructor_bank, lab_store, quiz_store
+from simulator import scenario_check_ids
+from web import class_progress, instructor_bank, lab_store, quiz_store
 from web.auth import current_owner, instructor_required, safe_next
 from web.banks import bank, lab_check_results, lab_events
 from web.db import get_db
@@ -197,8 +197,14 @@ def _expired(attempt: dict) -> bool:
     return deadline is not None and exams.is_expired(deadline, quiz_store.now_utc(), GRACE_SECONDS)
 
 
+def _questions(attempt: dict) -> dict:
+    """The questions this attempt draws on: an assigned set may hold its instructor's own questions."""
+    return class_progress.attempt_questions(get_db(), attempt)
+
+
 def _submit(attempt: dict) -> None:
-    questions = [bank().questions[qid] for qid in attempt["question_ids"] if qid in bank().questions]
+    pool = _questions(attempt)
+    questions = [pool[qid] for qid in attempt["question_ids"] if qid in pool]
     quiz_store.submit_exam(get_db(), attempt, questions)
 
 
@@ -226,13 +232,13 @@ def _time_is_up(attempt: dict):
 
 
 def _question_at(attempt: dict, number: int):
-    ids = attempt["question_ids"]
+    ids, pool = attempt["question_ids"], _questions(attempt)
     if not 1 <= number <= len(ids):
         what = "exam" if attempt["kind"] == "exam" else "practice"
         abort(404, f"This {what} has {len(ids)} questions, so there is no question {number}.")
-    if ids[number - 1] not in bank().questions:
+    if ids[number - 1] not in pool:
         abort(404)
-    return bank().questions[ids[number - 1]]
+    return pool[ids[number - 1]]
 
 
 def _question_context(attempt: dict, number: int) -> dict:
@@ -268,7 +274,7 @@ def _lab_question_context(question) -> dict:
     lab = lab_store.find_lab(get_db(), g.user.id, question.scenario)
     if lab is None:
         return {"lab": None, "lab_checks": lab_check_results(question, None)}
-    scenario = load_scenario(question.scenario)
+    scenario = lab_store.lab_scenario(lab)
     context = lab_store.lab_context(get_db(), scenario, lab)
     wanted = set(question.checks)
     context["only_tasks"] = {t["id"] for t in scenario["tasks"] if wanted & {c["id"] for c in t["checks"]}}
@@ -464,9 +470,10 @@ def _review_items(attempt: dict) -> list[dict]:
     no review shows the key of a question in the exam still running."""
     saved = quiz_store.answers(get_db(), attempt["id"])
     withheld = _withheld_keys(attempt)
+    pool = _questions(attempt)
     items = []
     for number, qid in enumerate(attempt["question_ids"], start=1):
-        question = bank().questions.get(qid)
+        question = pool.get(qid)
         if question is None:
             continue
         row = saved.get(qid)

@@ -95,6 +95,14 @@ def invite_rules(address: str) -> list[Rule]:
     return [Rule(f"invite:{address}", 10, 60 * 60)]
 
 
+def join_rules(user_id: int | None, address: str) -> list[Rule]:
+    """Wrong class join codes: per account, and per address for visitors without one yet (a join code
+    is short, so guessing must be slow; a whole class mistyping now and then stays well under)."""
+    if user_id is not None:
+        return [Rule(f"join:{user_id}", 10)]
+    return [Rule(f"join-addr:{address}", 50)]
+
+
 def guest_bucket(address: str) -> Bucket:
     """New guest records from one address. A school's classes share one address, so the burst is large."""
     return Bucket(f"guest:{address}", burst=200, interval=30)

@@ -10,12 +10,14 @@ Only the current boot is kept: the simulated journal does not outlive a reboot.
 
 from __future__ import annotations
 
+import fnmatch
 import re
 import time
 
 from simulator import emergency
 from simulator.commands import Context, command
 from simulator.commands.options import gnu
+from simulator.commands.system import kernel_level
 from simulator.patterns import PatternTooCostly, Regex, line_budget
 
 # journal-util.c journal_access_check(), systemd 255: the ACL on /var/log/journal (tmpfiles.d/systemd.conf)
@@ -30,6 +32,19 @@ USER_MANAGER_PID = 1021
 OUTPUTS = ("short", "short-monotonic", "short-iso", "cat")
 BOOT_ARG = re.compile(r"[+-]?\d+|[0-9a-f]{32}")
 KMSG_IDENTIFIER = re.compile(r"(\S+)\[(\d+)\]: (.*)")
+# syslog priorities by name (systemd's log_level_from_string), 0 to 7
+PRIORITIES = ("emerg", "alert", "crit", "err", "warning", "notice", "info", "debug")
+UNIT_TYPES = ("service", "socket", "target", "device", "mount", "automount", "swap", "timer", "path", "slice",
+              "scope")  # fmt: skip
+# A message systemd (PID 1) logs about a unit carries UNIT=, which `journalctl -u` matches as well.
+UNIT_IN_MESSAGE = re.compile(r"[\w@\\.:-]+\.(?:" + "|".join(UNIT_TYPES) + r")\b")
+# The unit whose processes log under an identifier (_SYSTEMD_UNIT=), as Ubuntu 24.04 runs them.
+PROCESS_UNITS = {
+    "systemd-journald": "systemd-journald.service",
+    "systemd-networkd": "systemd-networkd.service",
+    "cloud-init": "cloud-final.service",
+    "sshd": "ssh.service",
+}
 
 
 def _system_entries(machine) -> list[tuple[float, str, str]]:
@@ -99,6 +114,58 @@ def _kernel_entries(machine) -> list[tuple[float, str, str]]:
     return entries
 
 
+def _unit(identifier: str, message: str) -> str | None:
+    """The unit an entry belongs to for `journalctl -u`: its process's unit, or the one PID 1 logs about."""
+    name = identifier.partition("[")[0]
+    if identifier == "systemd[1]":
+        found = UNIT_IN_MESSAGE.search(message)
+        return found.group(0) if found else None
+    if name == "systemd":  # the learner's user manager
+        return "user@1000.service"
+    return PROCESS_UNITS.get(name)
+
+
+# The levels systemd 255 logs its job results at (src/core/job.c: job_done_messages, the job timer and
+# job_finish_and_invalidate); the other messages here are info.
+JOB_MESSAGE_LEVELS = (
+    (re.compile(r"Timed out waiting for "), 3),  # JOB_TIMEOUT: LOG_ERR
+    (re.compile(r"Dependency failed for "), 4),  # JOB_DEPENDENCY: LOG_WARNING
+    (re.compile(r"\S+: Job \S+ timed out\.$"), 4),  # job_dispatch_timer: log_unit_warning
+    (re.compile(r"\S+: Job \S+ failed with result "), 5),  # LOG_NOTICE, before OnFailure=
+)
+
+
+def _priority(identifier: str, message: str) -> int:
+    """The syslog priority of an entry, which the model does not store: the kernel's printk level (as dmesg
+    reads it), systemd's level for its job results, info for the rest."""
+    if identifier == "kernel":
+        return kernel_level(message)
+    return next((level for pattern, level in JOB_MESSAGE_LEVELS if pattern.match(message)), 6)
+
+
+def _mangled(unit: str) -> str:
+    """unit_name_mangle() of systemd 255: a name without a unit type gets ".service"."""
+    return unit if unit.rpartition(".")[2] in UNIT_TYPES else unit + ".service"
+
+
+def _priorities(text: str) -> range | None:
+    """-p: one priority (that one and the more urgent ones) or FROM..TO, by name or number."""
+
+    def level(word: str) -> int | None:
+        if word.isdigit() and int(word) < len(PRIORITIES):
+            return int(word)
+        return PRIORITIES.index(word) if word in PRIORITIES else None
+
+    low, dots, high = text.partition("..")
+    if not dots:
+        chosen = level(text)
+        return None if chosen is None else range(0, chosen + 1)
+    first, last = level(low) if low else 0, level(high) if high else 7
+    if first is None or last is None:
+        return None
+    return range(min(first, last), max(first, last) + 1)
+
+
 def _line(machine, at: float, identifier: str, message: str, output: str, host: bool) -> str:
     boot = machine.now() - machine.uptime()
     if output == "cat":
@@ -154,6 +221,9 @@ journalctl - print log entries from the systemd journal
   journalctl -k (--dmesg)      kernel messages of this boot: what dmesg shows, with wall-clock times
   journalctl -b (-b 0)         this boot only        -n N    the last N entries
   journalctl -g PATTERN        entries whose message matches (case-insensitive if all lowercase)
+  journalctl -u UNIT           entries of one unit (ssh = ssh.service) and what systemd logged about it
+  journalctl -p err            entries of that priority and more urgent (emerg alert crit err warning
+                               notice info debug, or 0-7; FROM..TO for a range)
   journalctl -o short-monotonic   seconds since boot, as dmesg   --no-pager  print without a pager
 Members of the adm and systemd-journal groups (and root) read the whole journal; other users see only
 their own messages and a hint. A Docker container has no journal.
@@ -164,8 +234,10 @@ def journalctl(ctx: Context, argv: list[str]) -> int:
 
 
 @gnu(
-    "kb:n:g:o:qrmax",
+    "kb:n:g:o:qrmaxu:p:",
     {
+        "unit=": "u",
+        "priority=": "p",
         "dmesg": "k",
         "boot=": "b",
         "lines=": "n",
@@ -211,6 +283,17 @@ def _journalctl(ctx: Context, opts, operands: list[str]) -> int:
         entries = sorted(entries + _system_entries(machine), key=lambda e: e[0])
     else:
         entries = _session_entries()
+    unit = opts.get("u")
+    if unit is not None:
+        wanted = _mangled(unit)
+        entries = [e for e in entries if fnmatch.fnmatchcase(_unit(e[1], e[2]) or "", wanted)]
+    priority = opts.get("p")
+    if priority is not None:
+        chosen = _priorities(priority)
+        if chosen is None:
+            ctx.err(f"Unknown log level {priority}\n")
+            return 1
+        entries = [e for e in entries if _priority(e[1], e[2]) in chosen]
     pattern = opts.get("g")
     if pattern is not None:
         try:

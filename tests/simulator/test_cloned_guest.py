@@ -657,3 +657,18 @@ def test_the_command_line_grades_the_ten_checks_on_its_last_line():
         "no-collateral",
     ]
     assert passed["boots"] and not passed["hostname"]
+
+
+def test_journalctl_p_in_the_emergency_shell_sorts_the_failed_jobs_by_level(world):
+    run(world, *FIX_EXT4, "sudo reboot", "")
+    errors = world.run("journalctl -b -p err -o cat").stdout.splitlines()
+    assert len(errors) == 1 and errors[0].startswith("Timed out waiting for device dev-disk-by\\x2duuid-")
+    warnings = world.run("journalctl -b -p warning -o cat").stdout.splitlines()
+    assert warnings[2:] == [
+        "Dependency failed for srv.mount - /srv.",
+        "Dependency failed for local-fs.target - Local File Systems.",
+    ]
+    assert world.run("journalctl -u srv.mount -o cat").stdout.splitlines() == [
+        "Dependency failed for srv.mount - /srv.",
+        "srv.mount: Job srv.mount/start failed with result 'dependency'.",
+    ]

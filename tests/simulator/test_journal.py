@@ -48,3 +48,25 @@ def test_journalctl_in_docker_finds_no_journal():
 def test_journalctl_rejects_unknown_output_and_boot(kvm):
     assert kvm.run("journalctl -o fancy") == Result("", "Unknown output format 'fancy'.\n", 1)
     assert kvm.run("journalctl -b -1").status == 1
+
+
+def test_journalctl_u_shows_one_unit_and_what_systemd_logged_about_it(kvm):
+    assert kvm.run("sudo journalctl -u ssh -o cat") == Result(
+        "Started ssh.service - OpenBSD Secure Shell server.\n", "", 0
+    )
+    assert kvm.run("sudo journalctl --unit=ssh.service -o cat") == kvm.run("sudo journalctl -u ssh -o cat")
+    networkd = kvm.run("sudo journalctl -u 'systemd-*' -o cat").stdout.splitlines()
+    assert networkd == [
+        "Journal started",
+        "Starting systemd-networkd.service - Network Configuration...",
+        "Started systemd-networkd.service - Network Configuration.",
+    ]
+    assert kvm.run("sudo journalctl -u apache2") == Result("-- No entries --\n", "", 0)
+
+
+def test_journalctl_p_keeps_that_priority_and_the_more_urgent_ones(kvm):
+    assert kvm.run("sudo journalctl -p err") == Result("-- No entries --\n", "", 0)
+    assert kvm.run("sudo journalctl -p notice -k -o cat").stdout.startswith("Linux version 6.8.0-")
+    assert kvm.run("sudo journalctl -p 5 -k") == kvm.run("sudo journalctl -p emerg..notice -k")
+    assert kvm.run("sudo journalctl -p info..notice -k") == kvm.run("sudo journalctl -p notice..info -k")
+    assert kvm.run("sudo journalctl -p loud") == Result("", "Unknown log level loud\n", 1)
