@@ -23,6 +23,16 @@ function announce(text) {
   if (region) region.textContent = text;
 }
 
+// A swapped question brings its status region with the words already in it ("Flagged for review."), and
+// screen readers only speak what changes in a region already on the page: put the words back in a moment.
+document.addEventListener("htmx:after:swap", () => {
+  const region = document.getElementById("question-status");
+  if (!region || !region.textContent.trim()) return;
+  const words = [...region.childNodes];
+  region.replaceChildren();
+  setTimeout(() => region.replaceChildren(...words), 100);
+});
+
 // The exam clock: the server enforces the deadline; this only shows what is left and reloads at zero.
 // One clock for the page, reading the timer afresh each second, so a swapped question never starts a
 // second one. A screen reader hears the time left at a few moments only, not every second.
