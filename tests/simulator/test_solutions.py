@@ -8,8 +8,7 @@ from simulator import World, list_scenarios, load_scenario
 @pytest.mark.parametrize("scenario_id", [s["id"] for s in list_scenarios()])
 def test_the_solution_passes_every_check(scenario_id):
     solution = load_scenario(scenario_id).get("solution")
-    if solution is None:
-        pytest.skip("this scenario has no solution yet")
+    assert solution is not None, "every lab offers a worked solution once passed or out of hints"
     world = World.new(scenario_id)
     for step in solution["steps"]:
         if "run" in step:
