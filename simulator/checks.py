@@ -12,7 +12,7 @@ import ipaddress
 import re
 from collections.abc import Callable
 
-from simulator import cloning, layout, pgp
+from simulator import cloning, lan, layout, pgp
 from simulator.filesystem import FsError
 from simulator.hardware import PLATFORMS
 from simulator.keys import KEY_NAMES, MACHINE_ID, fingerprint, host_key_fingerprints, parse_key
@@ -770,7 +770,8 @@ def clone_ip_address(world, params, answer):
     nic = machine.nics[0]
     others = {n.get("ipv4") for name, m in world.machines.items() if m is not machine for n in m.nics}
     network = ipaddress.ip_interface(f"{_pristine(world)['ipv4']}/{nic['prefix']}").network
-    now, (_, later) = nic["ipv4"], _boot_network(machine, nic)
+    held = lan.held_addresses(nic)  # `ip address add/del` may have changed it until the next boot
+    now, (_, later) = held[0] if held else "", _boot_network(machine, nic)
     gateway = nic["gateway"]
 
     def problem(address: str) -> str:
