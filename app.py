@@ -10,6 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from whitenoise import WhiteNoise
 
 import simulator
+from quiz import execution
 from web.db import private_dir
 
 
@@ -90,6 +91,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     utf8_forms.init_app(app)
     banks.init_app(app)
     simulator.warm_up()
+    execution.warm_up(app.extensions["guestlab.bank"])
     for blueprint in (
         home.bp,
         auth.bp,

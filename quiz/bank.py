@@ -15,7 +15,7 @@ import jsonschema
 import yaml
 
 from quiz.grading import normalise_fill
-from quiz.model import AREAS, TERMS, TYPES, Bank, FillAnswer, Option, Question
+from quiz.model import AREAS, TERMS, TYPES, Advice, Bank, CommandRun, FillAnswer, Option, Question
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "questions" / "schema.json"
 
@@ -180,6 +180,9 @@ class _BankLoader:
             problems += _option_problems(q)
         elif q.type == "fill" and q.fill is not None:
             problems += _fill_problems(q.fill)
+            run = q.fill.run
+            if run and self.scenario_checks is not None and run.scenario not in self.scenario_checks:
+                problems.append(f"answers run on unknown scenario '{run.scenario}'")
         elif q.type == "lab":
             problems += self._lab_problems(q)
         return problems
@@ -239,6 +242,13 @@ def _fill_problems(fill: FillAnswer) -> list[str]:
             continue
         if compiled.fullmatch(""):
             problems.append(f"pattern {pattern!r} accepts an empty answer")
+    for advice in fill.advice:
+        try:
+            re.compile(advice.pattern, flags)
+        except re.error as exc:
+            problems.append(f"advice pattern {advice.pattern!r} is not a valid regular expression: {exc}")
+    if fill.run is not None and not fill.exact:
+        problems.append("a fill question graded by running needs exact answers to run as keys")
     return problems
 
 
@@ -259,11 +269,22 @@ def _build_question(raw: dict[str, Any], defaults: dict[str, Any], source_file: 
     fill = None
     if "answers" in raw:
         answers = raw["answers"]
+        run = answers.get("run")
         fill = FillAnswer(
             exact=tuple(answers.get("exact", ())),
             patterns=tuple(answers.get("patterns", ())),
             case_sensitive=answers.get("case_sensitive", True),
             optional_sudo=answers.get("optional_sudo", False),
+            run=CommandRun(
+                scenario=run["scenario"],
+                compare=run.get("compare", "output"),
+                tools=tuple(run.get("tools", ())),
+                setup=tuple(run.get("setup", ())),
+                machine=dict(run.get("machine", {})),
+            )
+            if run
+            else None,
+            advice=tuple(Advice(a["pattern"], a["message"].strip()) for a in answers.get("advice", ())),
         )
     return Question(
         id=raw["id"],

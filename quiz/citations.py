@@ -1,6 +1,7 @@
 """Where to read more about a question: a section of a manual page GuestLab ships, and the objective's text.
 
-The manual page comes from the commands and files the question names in `code`; its section is the first
+The manual page comes from the command or file a fill question's key names, else from the commands and
+files the question names in `code`; its section is the first
 one past NAME and SYNOPSIS that speaks of what else the question names. The objective's text is LPI's own
 Key Knowledge Area for the question's area, with the Terms it is tagged with.
 """
@@ -98,7 +99,10 @@ def _heading(name: str, section: str, others: list[str]) -> str:
 
 
 def man_citation(question: Question) -> ManCitation | None:
-    spans = CODE.findall(question.stem) + CODE.findall(question.explanation)
+    # A fill question asks for a command or a file: its key names the page to read, before whatever the
+    # stem and the explanation mention on the way (`lsblk -f` beside `blkid`, the `--vm` option alone).
+    key = list(question.fill.exact[:1]) if question.type == "fill" and question.fill else []
+    spans = key + CODE.findall(question.stem) + CODE.findall(question.explanation)
     words = [word for span in spans for word in span.split() if not word.startswith("-")]
     for word in words:
         page = _page_for(word)

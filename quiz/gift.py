@@ -96,6 +96,11 @@ def short_answer_remarks(question: Question, case_rule: bool) -> tuple[list[str]
 
 def export_remarks(question: Question) -> list[str]:
     """Where Moodle will grade this question differently from GuestLab."""
+    if question.type == "fill" and question.fill and question.fill.run:
+        return [
+            "GuestLab also accepts any other command that does the same on a simulated machine; Moodle "
+            "compares the text with the accepted answers only"
+        ]
     if question.type != "multiple":
         return []
     weights = ", ".join(

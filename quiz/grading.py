@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from quiz.execution import judge
 from quiz.model import FillAnswer, Question
 
 MAX_FILL_LENGTH = 500
@@ -117,11 +118,37 @@ def fill_accepts(fill: FillAnswer, response: str) -> bool:
 
 
 def grade_fill(question: Question, response: Any) -> Grade:
-    if not isinstance(response, str) or len(response) > MAX_FILL_LENGTH or question.fill is None:
+    """Right when the answer is an accepted one or, for a command, when it does what a key does when run.
+    A wrong answer gets the advice written for its misconception, or what running it showed."""
+    fill = question.fill
+    if not isinstance(response, str) or len(response) > MAX_FILL_LENGTH or fill is None:
         return WRONG
-    answer = normalise_fill(response, question.fill)
-    correct = fill_accepts(question.fill, response)
-    return Grade(correct=correct, score=1.0 if correct else 0.0, chosen=(answer,))
+    answer = normalise_fill(response, fill)
+    if not answer:
+        return WRONG
+    correct, feedback = fill_matches(answer, fill), ""
+    if not correct and fill.run is not None:
+        verdict = judge(fill.run, fill.exact, response)
+        correct, feedback = verdict.correct, verdict.feedback
+    if not correct:
+        feedback = _advice(fill, answer) or feedback
+    return Grade(
+        correct=correct,
+        score=1.0 if correct else 0.0,
+        chosen=(answer,),
+        feedback=(feedback,) if feedback else (),
+    )
+
+
+def _advice(fill: FillAnswer, answer: str) -> str:
+    flags = 0 if fill.case_sensitive else re.IGNORECASE
+    for advice in fill.advice:
+        try:
+            if re.fullmatch(advice.pattern, answer, flags):
+                return advice.message
+        except re.error:
+            continue
+    return ""
 
 
 def _passed_checks(response: Any) -> set[str]:

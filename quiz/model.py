@@ -36,13 +36,38 @@ class Option:
 
 
 @dataclass(frozen=True)
+class CommandRun:
+    """How a typed command is graded by what it does: run on a fresh copy of `scenario`'s machine (with
+    `machine` added to its spec and `setup` lines run first), it must print what an `exact` answer prints
+    (`compare: output`) or change the machine as one does (`compare: state`), running one of `tools`
+    (by default the first program that exact answer runs)."""
+
+    scenario: str
+    compare: str = "output"
+    tools: tuple[str, ...] = ()
+    setup: tuple[str, ...] = ()
+    machine: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Advice:
+    """What to tell a learner whose wrong answer fully matches `pattern` (a typical misconception)."""
+
+    pattern: str
+    message: str
+
+
+@dataclass(frozen=True)
 class FillAnswer:
-    """Accepted answers for a `fill` question: exact strings and regular expressions, after normalisation."""
+    """Accepted answers for a `fill` question: exact strings and regular expressions, after normalisation;
+    for a command, `run` says how to grade it by running it instead."""
 
     exact: tuple[str, ...] = ()
     patterns: tuple[str, ...] = ()
     case_sensitive: bool = True
     optional_sudo: bool = False
+    run: CommandRun | None = None
+    advice: tuple[Advice, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -88,11 +113,16 @@ def question_to_dict(question: Question) -> dict:
 def question_from_dict(data: dict) -> Question:
     fields = dict(data)
     fields["options"] = tuple(Option(**o) for o in fields.get("options", ()))
-    fields["fill"] = (
-        FillAnswer(**{k: tuple(v) if isinstance(v, list) else v for k, v in fields["fill"].items()})
-        if fields.get("fill")
-        else None
-    )
+    fields["fill"] = fill_from_dict(fields["fill"]) if fields.get("fill") else None
     for name in ("terms", "checks"):
         fields[name] = tuple(fields.get(name, ()))
     return Question(**fields)
+
+
+def fill_from_dict(data: dict) -> FillAnswer:
+    fields = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
+    if fields.get("run"):
+        run = {k: tuple(v) if isinstance(v, list) else v for k, v in fields["run"].items()}
+        fields["run"] = CommandRun(**run)
+    fields["advice"] = tuple(Advice(**a) for a in fields.get("advice", ()))
+    return FillAnswer(**fields)

@@ -119,5 +119,6 @@ def shown(item: Mapping, show: str) -> bool:
 
 
 def default_filter(counts: Mapping[str, int]) -> str:
-    """A long review opens on what needs attention: the wrong answers, when there are any."""
-    return "wrong" if counts["wrong"] else "all"
+    """A long review opens on what needs attention: the wrong answers, else those not answered (they count
+    as wrong too: an exam whose time ran out), else everything."""
+    return next((name for name in ("wrong", "unanswered") if counts[name]), "all")

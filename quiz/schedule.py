@@ -91,6 +91,17 @@ def due(
     return [question_id for _, question_id in sorted(reviewed) + sorted(unseen)]
 
 
+def next_due(
+    cards: Mapping[str, Mapping[str, Any]], now: datetime, exam_date: datetime | date | None = None
+) -> datetime | None:
+    """When the next card not yet due becomes due (a wrong answer comes back within minutes), or None."""
+    now = _utc(now)
+    if exam_date is not None and _utc(exam_date) <= now:
+        exam_date = None
+    later = [when for card in cards.values() if (when := effective_due(card, exam_date)) > now]
+    return min(later, default=None)
+
+
 def forecast(
     cards: Mapping[str, Mapping[str, Any]],
     now: datetime,

@@ -1297,6 +1297,18 @@ HOSTS = [
         homepage="https://mobyproject.org",
     ),
     _p(
+        "lxd-installer",
+        "4ubuntu0.1",
+        "Wrapper to install lxd snap on demand",
+        section="admin",
+        size=20,
+        pocket="noble-updates",
+        sbin=("lxc", "lxd"),
+        description=" This package provides wrappers in /usr/sbin for the lxc and lxd commands\n"
+        " which install the LXD snap the first time either is run.",
+        homepage="https://launchpad.net/ubuntu/+source/lxd-installer",
+    ),
+    _p(
         "iptables",
         "1.8.10-3ubuntu2",
         "administration tools for packet filtering and NAT",
@@ -1494,7 +1506,6 @@ EXTRA_SUGGESTIONS = {
     "rdmsr": "msr-tools",
     "virt-sysprep": "guestfs-tools",
     "virt-install": "virtinst",
-    "lxd": "lxd-installer",
 }
 
 

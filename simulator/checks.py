@@ -12,7 +12,7 @@ import ipaddress
 import re
 from collections.abc import Callable
 
-from simulator import cloning, layout, pgp
+from simulator import cloning, lan, layout, pgp
 from simulator.filesystem import FsError
 from simulator.hardware import PLATFORMS
 from simulator.keys import KEY_NAMES, MACHINE_ID, fingerprint, host_key_fingerprints, parse_key
@@ -301,7 +301,38 @@ def answer_guest_drivers(world, params, answer):
     if named:
         verb = "is a guest driver" if len(named) == 1 else "are guest drivers"
         return True, f"{_read(answer)}: right, {_listing(named)} {verb} loaded on this machine."
+    family = DRIVER_FAMILIES.get(machine.platform.id)
+    if family and family in words:
+        return False, (
+            f"{_read(answer)}: {family} is the family of this hypervisor's drivers; name one module of it, "
+            "as lsmod lists it."
+        )
     return False, f"{_read(answer)}: it names none of the guest driver modules that lsmod shows loaded here."
+
+
+# The word a hypervisor's guest drivers share (virtio_net, virtio_blk...): a family, not a module.
+DRIVER_FAMILIES = {"kvm": "virtio", "oracle": "vbox", "vmware": "vmw", "microsoft": "hv", "xen": "xen"}
+# The guest driver behind the system disk (vda, xvda, sda) of each paravirtualised platform.
+DISK_DRIVERS = {"kvm": "virtio_blk", "xen": "xen_blkfront", "microsoft": "hv_storvsc", "vmware": "vmw_pvscsi"}
+
+
+@answer_check("answer-disk-driver", "You named the guest driver module that handles the system disk")
+def answer_disk_driver(world, params, answer):
+    machine = world.machine
+    disk, driver = machine.platform.disk, DISK_DRIVERS.get(machine.platform.id)
+    words = set(normalise(affirmed(answer)).replace("-", "_").replace(",", " ").split())
+    if driver and driver in words:
+        return True, f"{_read(answer)}: right, {driver} handles /dev/{disk}."
+    family = DRIVER_FAMILIES.get(machine.platform.id)
+    if family and family in words:
+        return False, (
+            f"{_read(answer)}: {family} is the family of this hypervisor's drivers; name the one module "
+            f"of it that handles /dev/{disk}."
+        )
+    loaded = [m for m in machine.platform.modules if m in machine.modules and m in words]
+    if loaded:
+        return False, f"{_read(answer)}: {_listing(loaded)} is loaded, but it does not handle /dev/{disk}."
+    return False, f"{_read(answer)}: that is not the module behind /dev/{disk}; lsmod lists the loaded ones."
 
 
 @answer_check("answer-cpu-virtualization", "You said whether this VM exposes VT-x/AMD-V to its own guests")
@@ -739,7 +770,8 @@ def clone_ip_address(world, params, answer):
     nic = machine.nics[0]
     others = {n.get("ipv4") for name, m in world.machines.items() if m is not machine for n in m.nics}
     network = ipaddress.ip_interface(f"{_pristine(world)['ipv4']}/{nic['prefix']}").network
-    now, (_, later) = nic["ipv4"], _boot_network(machine, nic)
+    held = lan.held_addresses(nic)  # `ip address add/del` may have changed it until the next boot
+    now, (_, later) = held[0] if held else "", _boot_network(machine, nic)
     gateway = nic["gateway"]
 
     def problem(address: str) -> str:

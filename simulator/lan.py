@@ -57,6 +57,17 @@ def links(machine) -> list[dict]:
     return found
 
 
+def held_interfaces(link: dict) -> list[str]:
+    """ADDRESS/PREFIX of each IPv4 address a link holds: its configured one (unless deleted by hand) and
+    those `ip address add` gave it (commands/network.py)."""
+    own = [] if link.get("unaddressed") or not link.get("ipv4") else [f"{link['ipv4']}/{link['prefix']}"]
+    return own + list(link.get("added", []))
+
+
+def held_addresses(link: dict) -> list[str]:
+    return [held.split("/")[0] for held in held_interfaces(link)]
+
+
 def gateway_host(machine):
     """The libvirt host whose bridge is this guest's gateway, or None."""
     network = getattr(machine, "network", None)
@@ -75,7 +86,7 @@ def answering(machine, address: str) -> list[tuple[object, dict]]:
         if other is machine or not network.powered(name):
             continue
         for link in links(other):
-            if link.get("ipv4") == address and not link.get("down"):
+            if address in held_addresses(link) and not link.get("down"):
                 found.append((other, link))
     return found
 
@@ -96,9 +107,9 @@ def link_for(machine, address: str) -> dict | None:
     """The link whose network holds the address (the route ARP would use), if any."""
     target = ipaddress.IPv4Address(address)
     for link in links(machine):
-        if link.get("down") or not link.get("ipv4"):
+        if link.get("down"):
             continue
-        if target in ipaddress.ip_interface(f"{link['ipv4']}/{link['prefix']}").network:
+        if any(target in ipaddress.ip_interface(held).network for held in held_interfaces(link)):
             return link
     return None
 

@@ -409,7 +409,8 @@ def mount_at_boot(machine) -> list[tuple[str, str]]:
                 if part["mount"] and part["name"] not in wanted:
                     part["last_mount"] = part["mount"]
                 part["mount"] = wanted.get(part["name"])
-                part.pop("checked", None)  # the boot's fsck pass does not count as `e2fsck -f`
+                if part["mount"]:  # mounted since its last check (the boot's fsck pass is no `e2fsck -f`)
+                    part.pop("checked", None)
     return failed
 
 
@@ -473,12 +474,50 @@ def _new_disks(machine, rng) -> list[dict]:
     ]
 
 
+def _spare_disk(spec: dict, rng) -> dict:
+    """A blank virtio disk attached beside the system disk, never mounted (`spare_disks` in a spec): with
+    `fstype`, one GPT partition (vdb1) holding that unmounted filesystem; without, no partition table."""
+    name, size = spec["name"], spec.get("size", 10 * 1024 * MIB)
+    major = 253
+    minor = 16 * (ord(name[-1]) - ord("a"))
+    disk = {
+        "name": name,
+        "major": major,
+        "minor": minor,
+        "size": size,
+        "pttype": "",
+        "ptuuid": "",
+        "parts": [],
+    }
+    if spec.get("fstype"):
+        disk["pttype"], disk["ptuuid"] = "gpt", str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        fsver = {"ext4": "1.0", "xfs": ""}.get(spec["fstype"], "")
+        disk["parts"].append(
+            {
+                "name": f"{name}1",
+                "major": major,
+                "minor": minor + 1,
+                "size": size - 2 * MIB,
+                "fstype": spec["fstype"],
+                "fsver": fsver,
+                "label": spec.get("label", ""),
+                "uuid": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                "partuuid": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                "mount": None,
+                # never mounted since mkfs, so tune2fs needs no e2fsck -f first (check_fsck_needed)
+                "checked": True,
+            }
+        )
+    return disk
+
+
 def _install_hardware(machine, rng) -> None:
     """Disks (new, or the source's when the image was cloned) and the NIC the hypervisor gives."""
     fs = machine.fs
     machine.disks = (
         copy.deepcopy(machine.spec["disks"]) if machine.spec.get("disks") else _new_disks(machine, rng)
     )
+    machine.disks += [_spare_disk(disk, rng) for disk in machine.spec.get("spare_disks", ())]
     # a container's /dev is its runtime's tmpfs (no host disks in it), and it has no swap file or fstab
     if machine.kind != "container":
         for disk in machine.disks:
@@ -535,6 +574,7 @@ def _install_views(machine) -> None:
     fs.add_dir("/proc/sys/kernel/random")
     fs.add_generated("/proc/sys/kernel/random/boot_id", "boot_id")
     fs.add_generated("/proc/1/environ", "pid1:environ", mode=0o400)
+    _install_namespaces(machine)
     if machine.kind == "container":
         _install_container_dev(machine)
     else:
@@ -669,6 +709,55 @@ def udev_disk_links(machine) -> None:
 # LXC: conf.c lxc_devices (full, null, random, tty, urandom, zero) and dev_symlinks (fd, stdin, stdout,
 # stderr), the console (a pty bound on /dev/console), ptmx (pts/ptmx); LXD's container-environment doc
 # lists the same plus /dev/log, which systemd-journald's dev-log socket provides, and /dev/mqueue.
+# The namespace links of a process (Linux 6.8 fs/proc/namespaces.c), in readdir order. The initial
+# namespaces have fixed inode numbers (include/linux/proc_ns.h PROC_*_INIT_INO); net and mnt take the first
+# two the kernel hands out. A container has its own, except the user and time namespaces (Docker and LXD
+# without a user namespace), numbered as the kernel numbers later ones [values from captures, UNVERIFIED
+# beyond the fixed ones].
+NAMESPACES = (
+    "cgroup",
+    "ipc",
+    "mnt",
+    "net",
+    "pid",
+    "pid_for_children",
+    "time",
+    "time_for_children",
+    "user",
+    "uts",
+)
+HOST_NAMESPACE_INODES = {
+    "cgroup": 4026531835,
+    "ipc": 4026531839,
+    "mnt": 4026531841,
+    "net": 4026531840,
+    "pid": 4026531836,
+    "time": 4026531834,
+    "user": 4026531837,
+    "uts": 4026531838,
+}
+CONTAINER_NAMESPACE_INODES = {
+    **HOST_NAMESPACE_INODES,
+    "mnt": 4026532287,
+    "uts": 4026532288,
+    "ipc": 4026532289,
+    "pid": 4026532290,
+    "net": 4026532292,
+    "cgroup": 4026532351,
+}
+SESSION_SHELL_PID = 4242  # the learner's bash, $$ (simulator/bash/words.py)
+
+
+def _install_namespaces(machine) -> None:
+    """/proc/$$/ns (the learner's shell, owned by the learner) and /proc/self/ns: `ls -l` shows the links."""
+    inodes = CONTAINER_NAMESPACE_INODES if machine.kind == "container" else HOST_NAMESPACE_INODES
+    for directory, owner in ((f"/proc/{SESSION_SHELL_PID}/ns", 1000), ("/proc/self/ns", 0)):
+        for name in NAMESPACES:
+            kind = name.removesuffix("_for_children")
+            node = machine.fs.add_symlink(f"{directory}/{name}", f"{kind}:[{inodes[kind]}]")
+            node.uid = node.gid = owner
+
+
 CONTAINER_DEVICES = [
     ("full", 1, 7),
     ("null", 1, 3),

@@ -268,6 +268,10 @@ class Machine:
             nic.pop("down", None)
             nic.pop("mtu", None)
             nic.pop("neighbours", None)  # the ARP cache lives in the kernel's memory
+            if "configured" in nic:  # what `ip address` changed by hand lasted until now
+                nic["ipv4"], nic["prefix"] = nic.pop("configured")
+                nic.pop("added", None)
+                nic.pop("unaddressed", None)
         self.hypervisor.pop("neighbours", None)  # and so does the bridge's (simulator/lan.py)
         self._configure_network()
         layout.boot_log(self)

@@ -660,6 +660,8 @@ class Shell(WordEvaluator, CommandEvaluator):
             return status if caller == NAME else 1
         if isinstance(found, str):
             return self._run_script(ctx, found, argv)
+        # which programs the line ran, by name: a typed answer is graded on the tool it used (quiz/grading.py)
+        ctx.effects.setdefault("programs", []).append(posixpath.basename(argv[0]))
         try:
             status = found(ctx, argv)
         except (Interrupted, BrokenPipe, LineInterrupted, ShellExit):

@@ -67,12 +67,15 @@ class World:
             machine.network = network
 
     @classmethod
-    def new(cls, scenario_id: str, seed: int | None = None, faults=None) -> World:
-        """The scenario's world; with `faults` (see simulator.breaks) those faults and only those planted."""
+    def new(
+        cls, scenario_id: str, seed: int | None = None, faults=None, machine: dict | None = None
+    ) -> World:
+        """The scenario's world; with `faults` (see simulator.breaks) those faults and only those planted;
+        `machine` adds to the learner's machine spec (a quiz question's disk)."""
         scenario = load_scenario(scenario_id)
         if faults is not None:
             faults = breaks.check_faults(scenario_id, faults)
-        spec = dict(scenario["machine"])
+        spec = {**scenario["machine"], **(machine or {})}
         if seed is not None:
             spec["seed"] = seed
         if faults is not None and breaks.BREAKABLE[scenario_id] == "host":

@@ -23,6 +23,16 @@ function announce(text) {
   if (region) region.textContent = text;
 }
 
+// A swapped question brings its status region with the words already in it ("Flagged for review."), and
+// screen readers only speak what changes in a region already on the page: put the words back in a moment.
+document.addEventListener("htmx:after:swap", () => {
+  const region = document.getElementById("question-status");
+  if (!region || !region.textContent.trim()) return;
+  const words = [...region.childNodes];
+  region.replaceChildren();
+  setTimeout(() => region.replaceChildren(...words), 100);
+});
+
 // The exam clock: the server enforces the deadline; this only shows what is left and reloads at zero.
 // One clock for the page, reading the timer afresh each second, so a swapped question never starts a
 // second one. A screen reader hears the time left at a few moments only, not every second.
@@ -156,11 +166,18 @@ function setUpTerminal() {
   });
 }
 
-// An address naming #command-line (after "Start this lab", or a command sent without JavaScript) would
-// put the command line at the top of the window, the output above it out of sight, and block autofocus:
-// bring the command line to the bottom of the window instead, with the focus.
+// Where the layout stacks the tasks above the terminal (a phone, a narrow window), the page opens on the
+// story and the tasks, and the command line waits to be chosen: focusing it would scroll past them and
+// open a phone's keyboard. Beside the tasks it takes the focus at once. An address naming #command-line
+// (a command sent without JavaScript) would put the command line at the top of the window, the output
+// above it out of sight: bring it to the bottom of the window instead, with the focus.
+const STACKED_LAYOUT = window.matchMedia("(max-width: 64rem)");
 function showCommandLine(input) {
-  if (window.location.hash !== "#command-line") return;
+  if (STACKED_LAYOUT.matches || input.form.hidden) return;
+  if (window.location.hash !== "#command-line") {
+    input.focus();
+    return;
+  }
   const show = () => {
     input.scrollIntoView({ block: "end" });
     input.focus({ preventScroll: true });

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from web import quiz_store
+from web import lab_path, quiz_store
 from web.db import connect
 
 
@@ -69,6 +69,10 @@ def test_reviews_due_today_and_the_week_ahead_come_from_the_schedule(client, aut
     _answer_two_wrong(client)
     page = _page(client)
     assert re.search(r'<span class="big-number">2</span> questions due for review today, 0 of them now', page)
+    # ... and when they come back, so "0 now" does not leave the learner guessing.
+    soon = re.search(r'the next at <time datetime="([^"]+)" data-local-time>(\d\d:\d\d) UTC</time>', page)
+    assert soon and soon.group(1)[11:16] == soon.group(2)
+    assert quiz_store.parse_time(soon.group(1)) > quiz_store.now_utc()
     assert "Review them now" not in page
     assert page.count('<th scope="row">') >= 7 and "Reviews due in the next 7 days" in page
     later = quiz_store.now_utc() + datetime.timedelta(minutes=20)
@@ -122,5 +126,17 @@ def test_the_dashboard_costs_one_query_per_panel(app, client, auth, db):
         get_db().conn.set_trace_callback(statements.append)
     client.get("/")
     selects = [s for s in statements if s.lstrip().upper().startswith(("SELECT", "WITH"))]
-    # who is asking, then one query for each of the four panels
-    assert len(selects) <= 5, selects
+    # who is asking, then one query for each of the five panels (the last: what their classes have due)
+    assert len(selects) <= 6, selects
+
+
+def test_a_finished_lab_leads_on_to_the_next_one_not_back_into_it(app, client, htmx, auth):
+    auth.signup()
+    client.post("/labs/intel-vtx-host/start")
+    assert "Continue the lab" in _page(client)
+    htmx.post("/labs/intel-vtx-host/answer/capable", data={"answer": "yes, VT-x"})
+    htmx.post("/labs/intel-vtx-host/run", data={"line": "sudo modprobe kvm_intel"})
+    page = _page(client)
+    assert "You finished the lab" in page and "Continue the lab" not in page
+    following = lab_path.lab_path(connect(app.config["DATABASE"]), 1).next(after="intel-vtx-host")
+    assert "Go on to the next lab" in page and f'href="/labs/{following["id"]}"' in page

@@ -416,3 +416,32 @@ def test_an_open_practice_keeps_back_the_keys_of_the_running_exam(app, client, d
     client.post("/quizzes/attempts/2/submit")
     review = client.get("/quizzes/attempts/1/review").get_data(as_text=True)
     assert all(key in review for key in _keys_of(seen))
+
+
+def test_a_typed_command_is_graded_by_running_it_and_a_wrong_one_says_why(app, client, db):
+    url = _start_practice(client, type="fill")
+    db["attempts"].update(1, {"question_ids": json.dumps(["fill-lsmod-grep-kvm", "fill-modprobe-kvm-intel"])})
+    first, second = url.rsplit("/", 1)[0] + "/1", url.rsplit("/", 1)[0] + "/2"
+    page = client.post(first, data={"answer": "sudo lsmod | egrep KVM -i"}, follow_redirects=True)
+    assert "Correct." in page.get_data(as_text=True)
+    page = client.post(second, data={"answer": "modprobe kvm"}, follow_redirects=True).get_data(as_text=True)
+    assert "Not quite." in page and "<code>kvm</code> is the common core" in page
+    assert [row["correct"] for row in db["answers"].rows] == [1, 0]
+
+
+def test_a_question_number_out_of_range_says_how_many_there_are(client):
+    url = _start_practice(client)
+    past_the_end = url.rsplit("/", 1)[0] + "/6"
+    for response in (client.get(past_the_end), client.post(past_the_end, data={"option": "a"})):
+        assert response.status_code == 404
+        assert "This practice has 5 questions, so there is no question 6." in response.get_data(as_text=True)
+
+
+def test_an_exam_date_years_away_is_refused_in_words(client, auth, db):
+    auth.signup()
+    far = datetime.date.today() + datetime.timedelta(days=3 * 365)
+    response = client.post("/quizzes/exam-date", data={"exam_date": far.isoformat()}, follow_redirects=True)
+    assert "That date is more than two years away." in response.get_data(as_text=True)
+    assert db["users"].get(1)["exam_date"] is None
+    client.post("/quizzes/exam-date", data={"exam_date": "9999-12-31"})
+    assert db["users"].get(1)["exam_date"] is None

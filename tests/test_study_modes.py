@@ -28,8 +28,14 @@ def test_a_shorter_exam_has_the_length_and_time_chosen(client, db):
     assert "Short exam, 20 questions in 30 minutes: question 1 of 20" in page
 
 
-def test_a_length_not_offered_gives_the_full_exam(client, db):
-    client.post("/quizzes/exam", data={"size": "3", "minutes": "1"})
+def test_a_length_not_offered_is_refused_in_words_and_starts_nothing(client, db):
+    for form in ({"size": "3", "minutes": "1"}, {"size": "20", "minutes": "-5"}, {"size": "99999"}):
+        response = client.post("/quizzes/exam", data=form, follow_redirects=True)
+        page = response.get_data(as_text=True)
+        assert "That length or time is not offered." in page
+        assert "10, 20, 30 or 40 questions in 15, 30, 45 or 60 minutes" in page
+    assert db["attempts"].count == 0
+    client.post("/quizzes/exam")
     attempt = db["attempts"].get(1)
     assert len(json.loads(attempt["question_ids"])) == 60 and _minutes_allowed(attempt) == 90
     assert attempt["title"] == "Exam 102.6"
@@ -70,3 +76,13 @@ def test_a_question_page_puts_the_focus_on_the_question(client):
     location = client.post("/quizzes/practice", data={"size": "5"}).headers["Location"]
     page = client.get(location).get_data(as_text=True)
     assert '<h1 id="question-title" tabindex="-1" data-focus-after-swap>' in page
+
+
+@pytest.mark.parametrize(
+    "mode, reason",
+    [("wrong", "You have answered none wrong so far."), ("due", "None is due for review now")],
+)
+def test_an_empty_wrong_or_due_list_says_so_rather_than_try_other_areas(client, mode, reason):
+    response = client.post("/quizzes/practice", data={"mode": mode}, follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert reason in page and "Try other areas" not in page

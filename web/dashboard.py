@@ -52,8 +52,10 @@ def reviews(db: Database, user_id: int, question_ids, exam_date: datetime.date |
     }
     now = quiz_store.now_utc()
     counts = schedule.forecast(cards, now, exam_date, FORECAST_DAYS)
+    next_due = schedule.next_due(cards, now, exam_date)
     return {
         "due_now": len(schedule.due(cards, now, exam_date)),
+        "next_due": next_due.isoformat(timespec="seconds") if next_due else None,
         "forecast": [
             {"date": now.date() + datetime.timedelta(days=offset), "count": count}
             for offset, count in enumerate(counts)

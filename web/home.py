@@ -3,7 +3,7 @@ GuestLab is, a first lab in one click, and what an account adds."""
 
 from flask import Blueprint, g
 
-from web import dashboard, quiz_store
+from web import dashboard, lab_path, lab_store, quiz_store
 from web.banks import bank
 from web.db import get_db
 from web.render import render
@@ -28,6 +28,19 @@ def index():
             exam_date=exam_date,
             days_to_exam=dashboard.days_to(exam_date),
         )
+        context["next_lab"] = _next_after_finished(db, g.user.id, context["continue_item"])
         coming = any(day["count"] for day in context["reviews"]["forecast"])
         context["returning"] = bool(context["continue_item"] or context["results"] or coming)
     return render("home/index.html", "home/_content.html", **context)
+
+
+def _next_after_finished(db, user_id: int, item: dict | None) -> dict | None:
+    """When the lab worked on last has every check passing, the lab to go on with: continuing a finished
+    lab would only send the learner back to a terminal with nothing left to do."""
+    if not item or item["kind"] != "lab":
+        return None
+    lab = lab_store.find_lab(db, user_id, item["scenario_id"])
+    checks = lab_store.load_world(lab).grade()["checks"] if lab else []
+    if not checks or not all(check["passed"] for check in checks):
+        return None
+    return lab_path.next_lab_after(db, item["scenario_id"])

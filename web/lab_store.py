@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import orjson
 from sqlite_utils import Database
 
-from simulator import Result, World, breaks, libvirt, list_scenarios, load_scenario
+from simulator import Result, World, breaks, libvirt, load_scenario
 from simulator.editing import NoEditor, Session
 from web.db import write_transaction
 
@@ -450,19 +450,10 @@ def command_log(db: Database, lab_id: int) -> list[dict]:
     return shown[::-1]
 
 
-def next_lab(scenario_id: str) -> dict | None:
-    """The scenario after this one in teaching order, offered when a lab is complete."""
-    order = list_scenarios()
-    ids = [s["id"] for s in order]
-    position = ids.index(scenario_id) + 1
-    return order[position] if position < len(order) else None
-
-
 def lab_context(db: Database, scenario: dict, lab: dict) -> dict:
     """What a page showing a lab's terminal and tasks needs."""
     world = load_world(lab)
     return {
-        "next_lab": next_lab(scenario["id"]),
         "scenario": scenario,
         "world": world,
         "grade": world.grade(),

@@ -4,12 +4,12 @@ import re
 
 from flask import Blueprint, abort, flash, g, jsonify, redirect, request, url_for
 
-from simulator import list_scenarios, load_scenario
+from simulator import load_scenario
 from simulator.checks import TITLES
 from simulator.completion import complete as complete_line
 from simulator.editing import NoEditor
 from simulator.shell import INTERRUPT, MAX_LINE
-from web import lab_store
+from web import lab_path, lab_store
 from web.auth import current_owner, safe_next
 from web.db import get_db
 from web.errors import error_page, http_error
@@ -77,15 +77,24 @@ def owned_lab(scenario_id: str) -> dict:
     return lab
 
 
+@bp.app_template_global("next_lab_after")
+def next_lab_after(scenario_id: str) -> dict | None:
+    """What a finished lab offers next (asked only when it is finished: it reads every lab of the learner)."""
+    return lab_path.next_lab_after(get_db(), scenario_id)
+
+
+bp.app_template_global("solution_unlocked")(lab_path.solution_unlocked)
+
+
+@bp.app_template_filter("difficulty")
+def difficulty(level: int) -> str:
+    return lab_path.DIFFICULTY[level]
+
+
 @bp.get("/")
 def index():
-    labs = lab_store.labs_by_scenario(get_db(), g.user.id) if g.user else {}
-    rows = []
-    for scenario in list_scenarios():
-        lab = labs.get(scenario["id"])
-        grade = lab_store.load_world(lab).grade() if lab else None
-        rows.append({"scenario": scenario, "grade": grade})
-    return render("labs/index.html", "labs/_list.html", rows=rows)
+    path = lab_path.lab_path(get_db(), g.user.id if g.user else None)
+    return render("labs/index.html", "labs/_list.html", path=path, next_lab=path.next())
 
 
 @bp.get("/<scenario_id>")
@@ -105,7 +114,9 @@ def start(scenario_id):
     lab_store.start_lab(get_db(), owner.id, scenario_id)
     if request.form.get("next"):
         return redirect(safe_next(request.form["next"]), 303)
-    return redirect(url_for("labs.show", scenario_id=scenario_id, _anchor="command-line"), 303)
+    # No #command-line: on a phone the lab opens on its story and tasks (static/app.js focuses the
+    # command line where the terminal sits beside them).
+    return redirect(url_for("labs.show", scenario_id=scenario_id), 303)
 
 
 @bp.post("/<scenario_id>/run")
@@ -131,7 +142,6 @@ def run(scenario_id):
         grade_changed=entry.grade_changed,
         rescored=entry.rescored,
         only_tasks=_shown_tasks(),
-        next_lab=lab_store.next_lab(scenario["id"]),
         entry={
             "id": entry.id,
             "prompt": entry.prompt,
@@ -186,7 +196,6 @@ def editor(scenario_id):
         reply=reply,
         rescored=reply.rescored,
         only_tasks=_shown_tasks(),
-        next_lab=lab_store.next_lab(scenario["id"]),
         entry={"id": reply.id, "prompt": "", "line": "", "stdout": "", "stderr": reply.result.stderr},
     )
 
@@ -234,7 +243,7 @@ def reset(scenario_id):
     lab = owned_lab(scenario_id)
     if not lab_store.reset_lab(get_db(), lab["id"], scenario_id):
         flash("This assigned lab allows no more attempts, so it was not reset: your work stays as it is.")
-    return redirect(url_for("labs.show", scenario_id=scenario_id, _anchor="command-line"), 303)
+    return redirect(url_for("labs.show", scenario_id=scenario_id), 303)
 
 
 def _shown_tasks() -> set[str]:
@@ -253,7 +262,6 @@ def _tasks_response(scenario, view, focus: str):
         grade=view.grade,
         focus=focus,
         only_tasks=_shown_tasks(),
-        next_lab=lab_store.next_lab(scenario["id"]),
     )
 
 

@@ -78,7 +78,6 @@ def _respond(scenario, view, message: str, before: dict):
         machines=view.machines,
         message=message,
         only_tasks=set(),
-        next_lab=lab_store.next_lab(scenario["id"]),
     )
 
 

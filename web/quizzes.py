@@ -34,12 +34,20 @@ PRACTICE_SIZES = (5, 10, 20)
 EXAM_SIZES = (10, 20, 30, 40)
 EXAM_TIMES = (15, 30, 45, 60)
 GRACE_SECONDS = 5
+EXAM_DATE_HORIZON = datetime.timedelta(days=2 * 365)
 PRACTICE_FINISHED = (
     "This practice is finished, so it takes no more answers. Start a new practice to try again."
 )
 KEY_KEPT_FOR_EXAM = (
     "This question is in your exam in progress, so its answer stays hidden until you submit the exam."
 )
+# Why a practice could not start: an empty "what I got wrong" or "due" list says so, not "try other areas".
+NOTHING_TO_PRACTISE = {
+    "all": "No question matches that choice yet. Try other areas or types.",
+    "wrong": "No question matches that choice yet. You have answered none wrong so far.",
+    "due": "No question matches that choice yet. None is due for review now: come back when the home page "
+    "shows reviews due.",
+}
 EXAM_FIRST = "Your exam is in progress. Practice shows answers, so it opens again once you submit the exam."
 
 
@@ -136,7 +144,8 @@ def start_practice():
         among=among,
     )
     if not question_ids:
-        flash("No question matches that choice yet. Try other areas or types.")
+        # An empty list of wrong or due questions is the reason, whatever areas or types were ticked.
+        flash(NOTHING_TO_PRACTISE[mode if among is not None and not among else "all"])
         return redirect(url_for("quizzes.index"), 303)
     attempt_id = quiz_store.create_attempt(db, owner.id, "practice", title, question_ids)
     return redirect(url_for("quizzes.question", attempt_id=attempt_id, number=1), 303)
@@ -144,8 +153,8 @@ def start_practice():
 
 @bp.post("/exam")
 def start_exam():
-    """The full exam, or a shorter one of the length and time the learner chose (both from the lists
-    offered; anything else gives the full exam). One exam runs at a time: a second start resumes it."""
+    """The full exam (no length or time given), or a shorter one of the length and time the learner chose
+    from the lists offered. One exam runs at a time: a second start resumes it."""
     owner = current_owner()
     db = get_db()
     running = quiz_store.open_exam(db, owner.id)
@@ -154,6 +163,13 @@ def start_exam():
         minutes = request.form.get("minutes", type=int)
         if size in EXAM_SIZES and minutes in EXAM_TIMES:
             title = f"Short exam, {size} questions in {minutes} minutes"
+        elif "size" in request.form or "minutes" in request.form:
+            # A form from an older page, or edited: starting a 90-minute exam instead would be a surprise.
+            flash(
+                f"That length or time is not offered. A shorter exam has {_one_of(EXAM_SIZES)} questions in "
+                f"{_one_of(EXAM_TIMES)} minutes: choose again."
+            )
+            return redirect(url_for("quizzes.index"), 303)
         else:
             size, minutes, title = exams.EXAM_QUESTIONS, exams.EXAM_MINUTES, "Exam 102.6"
         deadline = exams.deadline(quiz_store.now_utc(), minutes)
@@ -161,6 +177,12 @@ def start_exam():
         quiz_store.start_exam(db, owner.id, title, question_ids, deadline)
         running = quiz_store.open_exam(db, owner.id)
     return redirect(url_for("quizzes.question", attempt_id=running["id"], number=running["position"]), 303)
+
+
+def _one_of(values) -> str:
+    """(10, 20, 30) as "10, 20 or 30"."""
+    *first, last = map(str, values)
+    return f"{', '.join(first)} or {last}"
 
 
 def _attempt_or_404(attempt_id: int) -> dict:
@@ -211,7 +233,10 @@ def _time_is_up(attempt: dict):
 
 def _question_at(attempt: dict, number: int):
     ids, pool = attempt["question_ids"], _questions(attempt)
-    if not 1 <= number <= len(ids) or ids[number - 1] not in pool:
+    if not 1 <= number <= len(ids):
+        what = "exam" if attempt["kind"] == "exam" else "practice"
+        abort(404, f"This {what} has {len(ids)} questions, so there is no question {number}.")
+    if ids[number - 1] not in pool:
         abort(404)
     return pool[ids[number - 1]]
 
@@ -299,7 +324,9 @@ def answer(attempt_id, number):
         quiz_store.save_practice_answer(
             get_db(), attempt, question.id, response, grade(question, response).correct
         )
-    return _question_response(attempt, number)
+    # The verdict is what the learner waits for: the focus goes to it ("Correct." / "Not quite."), so a
+    # screen reader says it at once, and Tab goes on to "Next question".
+    return _question_response(attempt, number, focus="feedback")
 
 
 def _exam_closed(attempt: dict, go: str):
@@ -336,9 +363,9 @@ def _save_exam_answer(attempt: dict, number: int, question, go: str):
         flagged = not quiz_store.answers(db, attempt["id"]).get(question.id, {}).get("flagged")
         if not quiz_store.set_flag(db, attempt["id"], question.id, flagged):
             return _exam_closed(quiz_store.get_attempt(db, g.user.id, attempt["id"]), go)
-        return _question_response(
-            attempt, number, status="Flagged for review." if flagged else "Flag removed."
-        )
+        # The flag is a toggle: the focus stays on it, as on any toggle button, rather than going to the top.
+        status = "Flagged for review." if flagged else "Flag removed."
+        return _question_response(attempt, number, status=status, focus="flag")
     if go == "summary":
         target = url_for("quizzes.summary_page", attempt_id=attempt["id"])
         if is_partial():
@@ -349,14 +376,18 @@ def _save_exam_answer(attempt: dict, number: int, question, go: str):
     return _question_response(attempt, number, status=saved)
 
 
-def _question_response(attempt, number, status=None, moved=False):
+def _question_response(attempt, number, status=None, moved=False, focus=None):
     """After an answer: the fragment for htmx (with the address if it moved on), else a redirect."""
     url = url_for("quizzes.question", attempt_id=attempt["id"], number=number)
     if not is_partial():
         return redirect(url, 303)
     quiz_store.set_position(get_db(), attempt["id"], number)
     page = render(
-        "quizzes/question.html", "quizzes/_question.html", **_question_context(attempt, number), status=status
+        "quizzes/question.html",
+        "quizzes/_question.html",
+        **_question_context(attempt, number),
+        status=status,
+        focus=focus,
     )
     return page, 200, {"HX-Push-Url": url} if moved else {}
 
@@ -479,6 +510,10 @@ def set_exam_date():
         return redirect(back, 303)
     if parsed and parsed < quiz_store.now_utc().date():
         flash("That date has passed. Choose the date of an exam still ahead, or clear the field.")
+        return redirect(back, 303)
+    if parsed and parsed > quiz_store.now_utc().date() + EXAM_DATE_HORIZON:
+        # A year typed wrong (20267 for 2026) or a date years away would only spread the reviews thin.
+        flash("That date is more than two years away. Choose the date of the exam you have booked.")
         return redirect(back, 303)
     quiz_store.set_exam_date(get_db(), owner.id, parsed.isoformat() if parsed else None)
     flash(f"Exam date set to {parsed.isoformat()}." if parsed else "Exam date cleared.")

@@ -96,8 +96,8 @@ def size_of(path: str, node: Node) -> int:
         return allocated
     if node.generator is not None:
         return 4096 if path.startswith("/sys/") else 0
-    if node.kind == "symlink" and path.startswith("/sys/"):
-        return 0  # kernfs links have no size
+    if node.kind == "symlink" and path.startswith(("/sys/", "/proc/")):
+        return 0  # kernfs and procfs links have no size
     return node.size
 
 

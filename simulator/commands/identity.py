@@ -11,6 +11,7 @@ import posixpath
 import re
 from datetime import UTC, datetime
 
+from simulator import lan
 from simulator.commands import Context, command
 from simulator.commands.options import UsageError, parse
 from simulator.commands.ssh import names_host
@@ -63,7 +64,7 @@ def hostname(ctx: Context, argv: list[str]) -> int:
         ctx.out(machine.hostname + ("\n" if args != ["-A"] else " \n"))
         return 0
     if args in (["-I"], ["--all-ip-addresses"]):
-        ctx.out("".join(f"{nic['ipv4']} " for nic in machine.nics) + "\n")
+        ctx.out("".join(f"{address} " for nic in machine.nics for address in lan.held_addresses(nic)) + "\n")
         return 0
     if args in (["-i"], ["--ip-address"]):
         ctx.out("127.0.1.1\n")

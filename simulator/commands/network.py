@@ -174,7 +174,7 @@ def _addresses(machine, link: dict, family: str) -> list[str]:
     if family in ("", "4"):
         if nic is None:
             lines += ["    inet 127.0.0.1/8 scope host lo\n"]
-        else:
+        elif not nic.get("unaddressed"):
             net = ipaddress.ip_interface(f"{nic['ipv4']}/{nic['prefix']}")
             extra = " metric 100" if nic["dhcp"] else ""
             dynamic = " dynamic" if nic["dhcp"] else ""
@@ -182,9 +182,17 @@ def _addresses(machine, link: dict, family: str) -> list[str]:
                 f"    inet {nic['ipv4']}/{nic['prefix']}{extra} brd {net.network.broadcast_address} "
                 f"scope global{dynamic} {nic['name']}\n"
             )
-        left = LEASE - int(machine.uptime()) % LEASE
-        lft = f"{left}sec preferred_lft {left}sec" if nic and nic["dhcp"] else "forever preferred_lft forever"
-        lines.append(f"       valid_lft {lft}\n")
+        if nic is None or not nic.get("unaddressed"):
+            left = LEASE - int(machine.uptime()) % LEASE
+            dhcp = nic and nic["dhcp"]
+            lft = f"{left}sec preferred_lft {left}sec" if dhcp else "forever preferred_lft forever"
+            lines.append(f"       valid_lft {lft}\n")
+        for address in nic.get("added", []) if nic else ():
+            # added by hand (`ip addr add`, no `brd +`): no broadcast address; a second one in a network
+            # the interface already has is its secondary
+            secondary = " secondary" if _in_networks(address, _held(nic, before=address)) else ""
+            lines.append(f"    inet {address} scope global{secondary} {nic['name']}\n")
+            lines.append("       valid_lft forever preferred_lft forever\n")
     if nic and nic.get("bridge"):  # libvirt turns IPv6 off on a network that has no IPv6 address
         return lines
     if family in ("", "6") and not (nic and nic.get("down")):  # the kernel drops IPv6 addresses on down
@@ -204,6 +212,17 @@ def _routes(machine) -> list[str]:
     lines = []
     for nic in lan.links(machine):
         if nic.get("down"):  # a link set down loses its routes
+            continue
+        for address in nic.get("added", []):  # each network added by hand gets its kernel route
+            if not _in_networks(address, _held(nic, before=address)):
+                interface = ipaddress.ip_interface(address)
+                lines.append(
+                    f"{interface.network} dev {nic['name']} proto kernel scope link src {interface.ip} \n"
+                )
+        if nic.get("unaddressed"):  # its own address deleted: the routes from it went with it
+            if not nic["dhcp"] and not nic.get("bridge"):
+                static = " proto static" if nic.get("static") else ""
+                lines.append(f"default via {nic['gateway']} dev {nic['name']}{static} \n")
             continue
         net = ipaddress.ip_interface(f"{nic['ipv4']}/{nic['prefix']}").network
         if nic.get("bridge"):  # no guest running: no carrier, and the route says so
@@ -268,11 +287,118 @@ def _brief(machine, links: list[dict], obj: str, family: str) -> list[str]:
         if "tap" in link:
             addresses = [link_local(link["mac"])] if family in ("", "6") else []
         elif family in ("", "4"):
-            addresses.append(f"{nic['ipv4']}/{nic['prefix']}" if nic else "127.0.0.1/8")
+            addresses += _held(nic) if nic else ["127.0.0.1/8"]
         if family in ("", "6") and "tap" not in link and not (nic and (nic.get("down") or nic.get("bridge"))):
             addresses.append(link_local(nic["mac"]) if nic else "::1/128")
+        if family and not addresses:
+            continue  # as in the long listing: no address of the family asked for, not listed
         lines.append(f"{link['label']:<16} {link['state']:<14} " + "".join(a + " " for a in addresses) + "\n")
     return lines
+
+
+def _held(nic: dict, before: str | None = None) -> list[str]:
+    """The interface's IPv4 addresses as ADDRESS/PREFIX, in the order the kernel lists them (its own, then
+    those added by hand), up to `before`."""
+    held = [] if nic.get("unaddressed") else [f"{nic['ipv4']}/{nic['prefix']}"]
+    for address in nic.get("added", []):
+        if address == before:
+            break
+        held.append(address)
+    return held
+
+
+def _addresses_of(nic: dict) -> set[str]:
+    return {address.split("/")[0] for address in _held(nic)}
+
+
+def _in_networks(address: str, held: list[str]) -> bool:
+    network = ipaddress.ip_interface(address).network
+    return any(ipaddress.ip_interface(other).network == network for other in held)
+
+
+def _address_verb(word: str) -> str | None:
+    """do_ipaddr() of iproute2 6.1 takes any prefix of add, delete and flush ("a", "del", "f")."""
+    return next((verb for verb in ("add", "delete", "flush") if verb.startswith(word)), None)
+
+
+def _change_addresses(ctx: Context, verb: str, args: list[str]) -> int:
+    """ip address add/del ADDRESS[/PREFIX] dev NAME and ip address flush dev NAME, modelled on iproute2 6.1
+    (ipaddr_modify, ipaddr_flush) and Linux 6.8's answers (inet_rtm_newaddr/deladdr extack messages).
+    What it changes is lost at the next boot, when systemd-networkd configures the link from netplan."""
+    local = dev = None
+    words = list(args)
+    while words:
+        word = words.pop(0)
+        if word in ("dev", "brd", "broadcast", "label", "scope", "local", "to") and not words:
+            return _fail(ctx, 'Command line is not complete. Try option "help"')
+        if word == "dev":
+            dev = words.pop(0)
+        elif word in ("brd", "broadcast", "label", "scope"):
+            words.pop(0)
+        elif verb == "flush" and word == "to":
+            words.pop(0)
+        elif local is not None or verb == "flush":
+            duplicate = "dev" if verb == "flush" else "local"
+            return _fail(ctx, f'Error: either "{duplicate}" is duplicate, or "{word}" is a garbage.')
+        else:
+            local = words.pop(0) if word == "local" else word
+    if dev is None:
+        if verb == "flush":
+            return _fail(ctx, "Flush requires arguments.")
+        return _fail(ctx, 'Not enough information: "dev" argument is required.')
+    if local is not None and not _valid_address(local):
+        return _fail(ctx, f'Error: any valid prefix is expected rather than "{local}".', 1)
+    nic = next((n for n in ctx.machine.nics if n["name"] == dev), None)
+    if nic is None:
+        return _fail(ctx, f'Cannot find device "{dev}"', 1)
+    if not ctx.is_root:
+        return _fail(ctx, "RTNETLINK answers: Operation not permitted", 2)
+    if verb == "flush":
+        _remember_configuration(nic)
+        nic["added"], nic["unaddressed"] = [], True
+        return 0
+    if local is None:
+        return _fail(ctx, "RTNETLINK answers: Invalid argument", 2)  # the kernel's answer to no address
+    address = str(ipaddress.ip_interface(local if "/" in local else local + "/32"))
+    held = _held(nic)
+    if verb == "add":
+        if any(other.split("/")[0] == address.split("/")[0] for other in held):
+            return _fail(ctx, "Error: ipv4: Address already assigned.", 2)
+        _remember_configuration(nic)
+        nic.setdefault("added", []).append(address)
+        return 0
+    # delete: an address given without its prefix length matches any (with iproute2's warning)
+    if "/" not in local:  # ipaddr_modify's warning for an IPv4 delete without a prefix length
+        ctx.err(
+            "Warning: Executing wildcard deletion to stay compatible with old scripts.\n"
+            f"         Explicitly specify the prefix length ({local}/32) to avoid this warning.\n"
+            "         This special behaviour is likely to disappear in further releases,\n"
+            "         fix your scripts!\n"
+        )
+    found = next(
+        (other for other in held if other == address or ("/" not in local and other.split("/")[0] == local)),
+        None,
+    )
+    if found is None:
+        return _fail(ctx, "Error: ipv4: Address not found.", 2)
+    _remember_configuration(nic)
+    if found in nic.get("added", []):
+        nic["added"].remove(found)
+    else:
+        nic["unaddressed"] = True
+    return 0
+
+
+def _valid_address(text: str) -> bool:
+    try:
+        return ipaddress.ip_interface(text).version == 4
+    except ValueError:
+        return False
+
+
+def _remember_configuration(nic: dict) -> None:
+    """What networkd set, so that the next boot puts it back (Machine.boot)."""
+    nic.setdefault("configured", [nic["ipv4"], nic["prefix"]])
 
 
 IFNAME = re.compile(r"[^/:\s]{1,15}")
@@ -375,6 +501,8 @@ ip - show / manipulate routing, network devices, interfaces (iproute2)
   ip neigh            the ARP cache (the gateway's MAC)
   ip link set dev NAME address 52:54:00:xx:xx:xx   change a MAC (root; lost at reboot)
   ip link set dev NAME down | up | mtu N | name NEW (rename only while down)
+  ip addr add 192.168.122.60/24 dev NAME   add an address (root; lost at reboot, as are del and flush)
+  ip addr del 192.168.122.50/24 dev NAME   remove one      ip addr flush dev NAME   remove them all
 The MAC's first three bytes (OUI) betray the hypervisor: 52:54:00 KVM/QEMU, 08:00:27 VirtualBox,
 00:0c:29 / 00:50:56 VMware, 00:15:5d Hyper-V, 00:16:3e Xen.
 """,
@@ -407,6 +535,8 @@ def ip(ctx: Context, argv: list[str]) -> int:
     rest = args[1:]
     if obj == "link" and rest[:1] == ["set"]:
         return _set_link(ctx, rest[1:])
+    if obj == "address" and rest and _address_verb(rest[0]):
+        return _change_addresses(ctx, _address_verb(rest[0]), rest[1:])
     if rest and rest[0] in ("show", "list", "ls", "sh", "s", "lst"):
         rest = rest[1:]
     elif rest:
@@ -434,11 +564,13 @@ def ip(ctx: Context, argv: list[str]) -> int:
     out = []
     for link in links:
         lines = _link_lines(link, obj == "link")
+        addresses = _addresses(machine, link, family) if obj == "address" else []
+        if obj == "address" and family and not addresses:
+            continue  # one family asked for: a link without an address of it is not listed
         out += lines[:1] if obj == "address" and family else lines
         if stats and obj == "link":
             out += _stats_lines(machine, link)
-        if obj == "address":
-            out += _addresses(machine, link, family)
+        out += addresses
     ctx.out("".join(out))
     return 0
 
@@ -705,7 +837,7 @@ def _reachable(machine, address: str) -> str:
     into a network the simulator does not have)."""
     ip = ipaddress.IPv4Address(address)
     links = lan.links(machine)
-    if ip.is_loopback or any(nic["ipv4"] == address for nic in links):
+    if ip.is_loopback or any(address in _addresses_of(nic) for nic in links):
         return "local"
     for nic in links:
         if nic.get("down"):

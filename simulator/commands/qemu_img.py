@@ -1,9 +1,11 @@
-"""qemu-img info and create, QEMU 8.2 (Ubuntu 24.04's qemu-utils), over the simulated disk images.
+"""qemu-img info, create and convert, QEMU 8.2 (Ubuntu 24.04's qemu-utils), over the simulated images.
 
 A simulated qcow2 image is one header line (simulator/libvirt.py: its virtual size, the bytes it holds,
-its backing file); anything else is read as a raw image of the file's own length. Sizes print as QEMU's
-size_to_str does ("%0.3g" of the largest binary unit under 1000: "25 GiB", "196 KiB"); `info` ends with
-the protocol layer ("Child node '/file'"), as since QEMU 8.0. Only the qcow2 format can be created.
+its backing file), a VMware image one line that starts as a sparse VMDK does ("KDMV"); anything else is
+read as a raw image of the file's own length. Sizes print as QEMU's size_to_str does ("%0.3g" of the
+largest binary unit under 1000: "25 GiB", "196 KiB"); `info` ends with the protocol layer ("Child node
+'/file'"), as since QEMU 8.0. Images are created and converted to qcow2 and vmdk only; options may follow
+the file names, as glibc's getopt permutes them.
 """
 
 from __future__ import annotations
@@ -46,6 +48,29 @@ def parse_size(text: str) -> int | None:
         return None
     power = "bkmgtpe".index(match.group(2).lower()) if match.group(2) else 0
     return int(float(match.group(1)) * (1 << (10 * power)))
+
+
+VMDK_MAGIC = "KDMV"  # a sparse VMDK's magic number, "VMDK" little-endian
+VMDK_OPTIONS = "compat6=off hwversion=undefined"  # what `create -f vmdk` reports (vmdk.c create_opts)
+FRESH_VMDK = 65_536  # bytes of a new, empty monolithicSparse VMDK: header, grain directory and tables
+FORMATS = ("qcow2", "vmdk")
+
+
+def vmdk_header(size: int, allocated: int) -> str:
+    return f"{VMDK_MAGIC} vmdk size={size} allocated={allocated}\n"
+
+
+def read_image(text: str) -> dict:
+    """An image file's format, virtual size and bytes in use (a file of no known format is raw)."""
+    image = libvirt.parse_image(text)
+    if image is not None:
+        return {"format": "qcow2", **image}
+    if text.startswith(VMDK_MAGIC + " vmdk "):
+        fields = dict(item.split("=", 1) for item in text.split()[2:] if "=" in item)
+        if fields.get("size", "").isdigit() and fields.get("allocated", "").isdigit():
+            return {"format": "vmdk", "size": int(fields["size"]), "allocated": int(fields["allocated"])}
+    length = len(text.encode())
+    return {"format": "raw", "size": length, "allocated": length}
 
 
 def _open_error(path: str, error: FsError) -> str:
@@ -101,10 +126,13 @@ def _describe(ctx: Context, path: str, fmt: str, share: bool) -> tuple[str, str]
             f"qemu-img: Could not open '{path}': Failed to get shared \"write\" lock\n"
             f"Is another process using the image [{path}]?\n"
         )
+    found = read_image(text)["format"]
+    if fmt in ("qcow2", "vmdk") and found != fmt:
+        return f"qemu-img: Could not open '{path}': Image is not in {fmt} format\n"
+    if found == "vmdk" and fmt != "raw":
+        return _vmdk_text(path, read_image(text)), ""
     image = libvirt.parse_image(text)
-    if fmt == "qcow2" and image is None:
-        return f"qemu-img: Could not open '{path}': Image is not in qcow2 format\n"
-    if fmt not in ("", "raw", "qcow2"):
+    if fmt not in ("", "raw", "qcow2", "vmdk"):
         return f"qemu-img: Could not open '{path}': Unknown driver '{fmt}'\n"  # UNVERIFIED: vmdk, vdi...
     length = image["allocated"] if image else len(text.encode())
     if fmt == "raw":
@@ -140,6 +168,99 @@ def _written(host, path: str) -> bool:
     return running or libvirt.holder(host, path) is not None
 
 
+def _vmdk_text(path: str, image: dict) -> str:
+    """The common lines only: the VMDK's format-specific block (cid, extents) is not modelled."""
+    size, on_disk = image["size"], -(-image["allocated"] // 4096) * 4096
+    return (
+        f"image: {path}\nfile format: vmdk\nvirtual size: {size_to_str(size)} ({size} bytes)\n"
+        f"disk size: {size_to_str(on_disk)}\ncluster_size: 65536\n"
+    )
+
+
+def _options(ctx: Context, args: list[str], with_value: str, flags: str) -> tuple[dict, list[str]] | None:
+    """getopt with permutation: `-x VALUE` for letters in `with_value`, bare letters in `flags`."""
+    options, operands = {}, []
+    while args:
+        arg = args.pop(0)
+        if arg == "--":
+            operands += args
+            break
+        if arg.startswith("-") and len(arg) > 1:
+            letter = arg[1]
+            if letter in with_value:
+                value = arg[2:] or (args.pop(0) if args else None)
+                if value is None:
+                    ctx.err(
+                        f"qemu-img: option requires an argument -- '{letter}'\n"
+                        "Try 'qemu-img --help' for more information\n"
+                    )
+                    return None
+                options[letter] = value
+            elif letter in flags and len(arg) == 2:
+                options[letter] = ""
+            else:
+                ctx.err(
+                    f"qemu-img: invalid option -- '{letter}'\nTry 'qemu-img --help' for more information\n"
+                )
+                return None
+        else:
+            operands.append(arg)
+    return options, operands
+
+
+def _convert(ctx: Context, args: list[str]) -> int:
+    """qemu-img convert [-f FMT] [-O FMT] [-p] [-c] SOURCE OUTPUT (qemu-img.c img_convert)."""
+    parsed = _options(ctx, args, "fOoBtT", "pcqnU")
+    if parsed is None:
+        return 1
+    options, operands = parsed
+    if len(operands) < 2:
+        ctx.err("qemu-img: Expecting one image file name\nTry 'qemu-img --help' for more information\n")
+        return 1
+    *sources, target = operands
+    if len(sources) > 1:
+        ctx.err("qemu-img: GuestLab's qemu-img converts one image at a time\n")
+        return 1
+    source, out_format = sources[0], options.get("O", "raw")
+    fs = ctx.machine.fs
+    try:
+        image = read_image(fs.read(source, ctx.cwd, ctx.uid))
+    except FsError as error:
+        ctx.err(_open_error(source, error))
+        return 1
+    named = options.get("f")
+    if named and named != image["format"]:
+        ctx.err(f"qemu-img: Could not open '{source}': Image is not in {named} format\n")
+        return 1
+    if out_format not in FORMATS:
+        ctx.err(f"qemu-img: {target}: GuestLab's qemu-img converts to qcow2 or vmdk only (-O qcow2)\n")
+        return 1
+    metadata = {"qcow2": libvirt.FRESH_QCOW2, "vmdk": FRESH_VMDK}.get(image["format"], 0)
+    data = max(0, image["allocated"] - metadata)  # the guest's data is copied, not the old format's tables
+    if out_format == "qcow2":
+        content = libvirt.image_header(image["size"], libvirt.FRESH_QCOW2 + data)
+    else:
+        content = vmdk_header(image["size"], FRESH_VMDK + data)
+    try:
+        fs.write(target, content, ctx.cwd, ctx.uid)
+    except FsError as error:
+        ctx.err(f"qemu-img: {target}: error while converting {out_format}: {error.message}\n")
+        return 1
+    if "p" in options:
+        ctx.out("    (100.00/100%)\n")
+    return 0
+
+
+def _create_vmdk(ctx: Context, path: str, size: int) -> int:
+    ctx.out(f"Formatting '{path}', fmt=vmdk size={size} {VMDK_OPTIONS}\n")
+    try:
+        ctx.machine.fs.write(path, vmdk_header(size, FRESH_VMDK), ctx.cwd, ctx.uid)
+    except FsError as error:
+        ctx.err(f"qemu-img: {path}: Could not create '{path}': {error.message}\n")
+        return 1
+    return 0
+
+
 def _create(ctx: Context, args: list[str]) -> int:
     fmt, backing, backing_fmt, operands = "raw", "", "", []
     while args:
@@ -163,8 +284,8 @@ def _create(ctx: Context, args: list[str]) -> int:
         ctx.err("qemu-img: Expecting image file name\nTry 'qemu-img --help' for more information\n")
         return 1
     path = operands[0]
-    if fmt != "qcow2":
-        ctx.err(f"qemu-img: {path}: GuestLab's qemu-img creates qcow2 images only (-f qcow2)\n")
+    if fmt not in FORMATS:
+        ctx.err(f"qemu-img: {path}: GuestLab's qemu-img creates qcow2 and vmdk images only (-f qcow2)\n")
         return 1
     fs = ctx.machine.fs
     size = None
@@ -176,6 +297,8 @@ def _create(ctx: Context, args: list[str]) -> int:
         if size >= 1 << 63:
             ctx.err("qemu-img: Image size must be less than 8 EiB!\n")
             return 1
+    if fmt == "vmdk" and size is not None and not backing:
+        return _create_vmdk(ctx, path, size)
     if backing:
         if not backing_fmt:
             ctx.err(f"qemu-img: {path}: Backing file specified without backing format\n")
@@ -215,12 +338,15 @@ NAME
 SYNOPSIS
        qemu-img info [-f FMT] [-U] [--backing-chain] FILENAME
        qemu-img create -f qcow2 [-b BACKING_FILE -F qcow2] FILENAME [SIZE]
+       qemu-img convert [-f FMT] -O OUTPUT_FMT [-p] FILENAME OUTPUT_FILENAME
 
 DESCRIPTION
        info shows an image's format, virtual size, space used and backing file (--backing-chain: the
        whole chain); the disk of a running guest is locked, -U (--force-share) reads it anyway.
        create makes a new qcow2 image; with -b it is an overlay (a linked clone) whose unwritten
        clusters are read from BACKING_FILE, which must then never change. SIZE takes k, M, G, T suffixes.
+       convert copies an image into another format (a VMware .vmdk into qcow2 for KVM); -O names the
+       output format.
 """,
 )
 def qemu_img(ctx: Context, argv: list[str]) -> int:
@@ -237,5 +363,7 @@ def qemu_img(ctx: Context, argv: list[str]) -> int:
         return _info(ctx, argv[2:])
     if argv[1] == "create":
         return _create(ctx, argv[2:])
+    if argv[1] == "convert":
+        return _convert(ctx, argv[2:])
     ctx.err(f"qemu-img: Command not found: {argv[1]}\n")
     return 1

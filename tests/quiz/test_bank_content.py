@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 import pytest
@@ -91,3 +92,61 @@ def test_single_questions_do_not_ask_to_choose_several(bank):
     for question in bank.questions.values():
         if question.type == "single":
             assert "choose two" not in question.stem.lower(), question.id
+
+
+# What cloud-init's `status` prints (cloudinit/cmd/status.py, as in ../shared/domain/facts.md): the status
+# line's values, by version, and the boot status codes of `--long`.
+CLOUD_INIT_STATUSES = {
+    "not started",
+    "not run",
+    "running",
+    "done",
+    "error",
+    "degraded done",
+    "degraded running",
+    "disabled",
+}
+CLOUD_INIT_BOOT_CODES = {
+    "enabled-by-generator",
+    "enabled-by-kernel-command-line",
+    "enabled-by-sysvinit",
+    "disabled-by-generator",
+    "disabled-by-kernel-command-line",
+    "disabled-by-marker-file",
+    "disabled-by-environment-variable",
+    "unknown",
+}
+
+
+def _texts(question):
+    yield question.stem
+    yield question.explanation
+    for option in question.options:
+        yield option.text
+        yield option.explanation
+
+
+def test_every_cloud_init_status_string_in_the_banks_is_one_cloud_init_prints(bank):
+    codes = re.compile(r"\b(?:en|dis)abled-by-[a-z-]+[a-z]")
+    statuses = re.compile(r"`(?:extended_)?status: ([a-z ]+)`")
+    found_codes, found_statuses = set(), set()
+    for question in bank.questions.values():
+        for text in _texts(question):
+            found_codes |= set(codes.findall(text))
+            found_statuses |= set(statuses.findall(text))
+    assert found_codes and found_statuses  # the banks do quote both
+    assert found_codes - CLOUD_INIT_BOOT_CODES == set()
+    assert found_statuses - CLOUD_INIT_STATUSES == set()
+
+
+def test_no_lab_question_scores_a_subset_of_another_labs_checks(bank):
+    """Two lab questions on one scenario where one's checks contain the other's would count the same work
+    twice; each lab question asks for something of its own."""
+    labs = [q for q in bank.questions.values() if q.type == "lab"]
+    overlaps = [
+        (a.id, b.id)
+        for a in labs
+        for b in labs
+        if a.id != b.id and a.scenario == b.scenario and set(a.checks) <= set(b.checks)
+    ]
+    assert overlaps == []

@@ -1,4 +1,6 @@
-from conftest import make_single
+from dataclasses import replace
+
+from conftest import make_fill, make_single
 
 from quiz.citations import man_citation, objective_citation
 
@@ -30,3 +32,17 @@ def test_the_objective_is_cited_with_the_area_and_its_terms():
     cited = objective_citation(question)
     assert cited.text.startswith("Understand the unique properties of a Linux system")
     assert cited.terms == ("D-Bus machine id",)
+
+
+def _fill(key: str, stem: str, explanation: str = "") -> object:
+    return replace(make_fill(exact=(key,)), stem=stem, explanation=explanation)
+
+
+def test_a_fill_question_cites_the_page_of_the_command_it_asks_for():
+    # As fill-blkid, whose explanation mentions `lsblk -f`, and fill-systemd-detect-virt, whose stem and
+    # explanation name only what the command prints and its options.
+    blkid = _fill("blkid", "Type the command that prints `/dev/vda3: UUID=...` lines.", "`lsblk -f` too.")
+    assert man_citation(blkid).command == "man 8 blkid"
+    detect = _fill("systemd-detect-virt", "Type the command that prints `kvm` or `lxc`.", "`--vm`: VMs only.")
+    assert man_citation(detect).name == "systemd-detect-virt"
+    assert man_citation(_fill("dmesg | grep -i hypervisor", "Search the kernel log.")).name == "dmesg"

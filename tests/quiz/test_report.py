@@ -96,4 +96,5 @@ def test_not_answered_is_its_own_state_and_filter():
     assert [shown(i, "wrong") for i in items] == [True, False, False, False]
     assert [shown(i, "flagged") for i in items] == [True, False, True, False]
     assert default_filter(filter_counts(items)) == "wrong"
-    assert default_filter(filter_counts(items[1:])) == "all"
+    assert default_filter(filter_counts(items[1:])) == "unanswered"
+    assert default_filter(filter_counts(items[3:])) == "all"

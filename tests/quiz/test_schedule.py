@@ -1,7 +1,7 @@
 import json
 from datetime import UTC, date, datetime, timedelta
 
-from quiz.schedule import due, effective_due, forecast, new_card, review
+from quiz.schedule import due, effective_due, forecast, new_card, next_due, review
 
 NOW = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -125,3 +125,10 @@ def test_forecast_brings_cards_forward_to_the_eve_of_the_exam():
     assert forecast({"far": far}, NOW) == [0] * 7
     counts = forecast({"far": far}, NOW, NOW.date() + timedelta(days=4))
     assert counts == [0, 0, 0, 1, 0, 0, 0]
+
+
+def test_next_due_is_the_first_card_still_to_come():
+    wrong = review(new_card("wrong", NOW), False, NOW)
+    cards = {"wrong": wrong, "learned": learned("learned", start=NOW - timedelta(days=60))}
+    assert next_due(cards, NOW) == datetime.fromisoformat(wrong["due"])
+    assert next_due({"overdue": review(new_card("o", NOW), False, NOW - timedelta(days=1))}, NOW) is None

@@ -629,3 +629,31 @@ def test_an_empty_answer_is_reported_only_as_missing(scenario):
             passed, detail = CHECKS[item["id"]](world, item["params"], "")
             assert (passed, detail) == (False, "No answer has been given yet."), detail
             assert " not " not in detail and "wrong" not in detail, detail
+
+
+def test_the_family_name_virtio_is_told_apart_from_a_module():
+    def detail(task, check, text):
+        return verdict(answered("kvm-guest", task, text), check, task)
+
+    assert detail("drivers", "answer-guest-drivers", "virtio") == (
+        False,
+        'Read your answer "virtio": virtio is the family of this hypervisor\'s drivers; '
+        "name one module of it, as lsmod lists it.",
+    )
+    assert detail("disk", "answer-disk-driver", "virtio") == (
+        False,
+        'Read your answer "virtio": virtio is the family of this hypervisor\'s drivers; name the one module '
+        "of it that handles /dev/vda.",
+    )
+
+
+@pytest.mark.parametrize("text", ["virtio_blk", "virtio-blk", "It is virtio_blk."])
+def test_answer_disk_driver_passes(text):
+    assert verdict(answered("kvm-guest", "disk", text), "answer-disk-driver", "disk")[0]
+
+
+def test_answer_disk_driver_refuses_another_loaded_driver():
+    assert verdict(answered("kvm-guest", "disk", "virtio_net"), "answer-disk-driver", "disk") == (
+        False,
+        'Read your answer "virtio_net": virtio_net is loaded, but it does not handle /dev/vda.',
+    )

@@ -672,3 +672,45 @@ def test_journalctl_p_in_the_emergency_shell_sorts_the_failed_jobs_by_level(worl
         "Dependency failed for srv.mount - /srv.",
         "srv.mount: Job srv.mount/start failed with result 'dependency'.",
     ]
+
+
+def test_ip_address_add_and_del_move_the_clone_until_the_next_boot(world):
+    assert world.run("ip addr add 192.168.122.60/24 dev enp1s0").stderr == (
+        "RTNETLINK answers: Operation not permitted\n"
+    )
+    run(world, "sudo ip addr add 192.168.122.60/24 dev enp1s0")
+    assert world.run("sudo ip addr add 192.168.122.60/24 dev enp1s0") == Result(
+        "", "Error: ipv4: Address already assigned.\n", 2
+    )
+    assert "inet 192.168.122.60/24 scope global secondary enp1s0\n" in world.run("ip -4 addr").stdout
+    assert verdict(world, "ip-address")[0] is False  # the source's address is still held, and first
+    run(world, "sudo ip addr del 192.168.122.50/24 dev enp1s0")
+    link = "2: enp1s0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc fq_codel state UP group default"
+    assert world.run("ip -4 addr show enp1s0").stdout == (
+        f"{link} qlen 1000\n"
+        "    inet 192.168.122.60/24 scope global enp1s0\n"
+        "       valid_lft forever preferred_lft forever\n"
+    )
+    assert world.run("hostname -I").stdout == "192.168.122.60 \n"
+    assert world.run("ip route").stdout == (
+        "192.168.122.0/24 dev enp1s0 proto kernel scope link src 192.168.122.60 \n"
+        "default via 192.168.122.1 dev enp1s0 proto static \n"
+    )
+    assert world.run("sudo ip addr del 192.168.122.50/24 dev enp1s0") == Result(
+        "", "Error: ipv4: Address not found.\n", 2
+    )
+    assert verdict(world, "ip-address") == (False, 0.5)  # its own now, but netplan still says .50
+    run(world, "sudo reboot")
+    assert "inet 192.168.122.50/24 brd 192.168.122.255 scope global enp1s0" in world.run("ip -4 a").stdout
+
+
+def test_ip_address_refusals_as_iproute2_words_them(world):
+    assert world.run("sudo ip addr add bogus dev enp1s0") == Result(
+        "", 'Error: any valid prefix is expected rather than "bogus".\n', 1
+    )
+    assert world.run("sudo ip addr add 10.0.0.1/24") == Result(
+        "", 'Not enough information: "dev" argument is required.\n', 255
+    )
+    assert world.run("sudo ip addr del 10.0.0.1/24 dev eth9") == Result("", 'Cannot find device "eth9"\n', 1)
+    run(world, "sudo ip addr flush dev enp1s0")
+    assert world.run("ip -4 -br addr").stdout == "lo               UNKNOWN        127.0.0.1/8 \n"
