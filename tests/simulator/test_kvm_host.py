@@ -558,6 +558,12 @@ def test_qemu_img_info_of_a_whole_backing_chain_and_a_format_given(world):
     assert _run(world, f"sudo qemu-img info --json {IMAGES}/web01.qcow2")[0].startswith(
         "qemu-img: unrecognized option '--json'\n"
     )
+    human = _run(world, f"sudo qemu-img info --output=human {IMAGES}/web01.qcow2")
+    assert human == _run(world, f"sudo qemu-img info {IMAGES}/web01.qcow2") and human[1] == 0
+    assert _run(world, f"sudo qemu-img info --output yaml {IMAGES}/web01.qcow2") == (
+        "qemu-img: --output must be used with human or json as argument.\n",
+        1,
+    )
 
 
 def test_domifaddr_from_the_leases_the_neighbour_table_and_the_guest_agent(world):
