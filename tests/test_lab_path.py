@@ -29,7 +29,7 @@ def _headings(page):
 
 def test_the_list_groups_the_labs_from_hosts_to_cloning_with_difficulty_and_time(client):
     page = client.get("/labs/").get_data(as_text=True)
-    assert _headings(page) == ["1. Hosts", "2. Guests", "3. Containers", "4. Cloning"]
+    assert _headings(page) == ["1. Hosts", "2. Guests", "3. Containers", "4. Cloning", "5. Cloud"]
     first, last = "Can this Intel laptop host virtual machines?", "A KVM host and its guests"
     assert page.index(first) < page.index(last)
     card = page[page.index("VT-x is switched off in the firmware") :]
@@ -111,7 +111,7 @@ def test_a_scenario_without_path_keys_lands_in_more_labs_with_defaults(monkeypat
     path = lab_path.lab_path(None, None)
     titles = ["Hosts", "Guests", "Containers", "Cloning", "Cloud", "Networking", "More labs"]
     assert [g.title for g in path.groups] == titles
-    assert [lab.scenario["id"] for lab in path.groups[4].labs] == ["cloudy"]
+    assert [lab.scenario["id"] for lab in path.groups[4].labs] == ["cloudy", "cloud-lab"]
 
 
 @pytest.mark.parametrize(
