@@ -36,7 +36,7 @@ def _terminal(page):
 def test_the_path_leads_to_the_first_unfinished_lab(page):
     page.goto("/labs/")
     headings = page.get_by_role("heading", level=2)
-    expect(headings).to_have_text(["1. Hosts", "2. Guests", "3. Containers", "4. Cloning"])
+    expect(headings).to_have_text(["1. Hosts", "2. Guests", "3. Containers", "4. Cloning", "5. Cloud"])
     expect(page.get_by_text(re.compile(rf"^\d+ of {len(list_scenarios())} labs finished$"))).to_be_visible()
     assert_accessible(page)
 
