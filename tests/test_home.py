@@ -140,3 +140,14 @@ def test_a_finished_lab_leads_on_to_the_next_one_not_back_into_it(app, client, h
     assert "You finished the lab" in page and "Continue the lab" not in page
     following = lab_path.lab_path(connect(app.config["DATABASE"]), 1).next(after="intel-vtx-host")
     assert "Go on to the next lab" in page and f'href="/labs/{following["id"]}"' in page
+
+
+def test_a_practice_answered_in_the_second_a_lab_was_touched_is_what_continues(app, client, auth, db):
+    auth.signup()
+    client.post("/labs/kvm-guest/start")
+    client.post("/quizzes/practice", data={"size": "5"})
+    second = db.execute("SELECT updated_at FROM labs").fetchone()[0][:19]
+    db.execute("UPDATE labs SET updated_at = ?", [second + ".999+00:00"])
+    db.execute("UPDATE attempts SET started_at = ?", [second + "+00:00"])
+    db.conn.commit()
+    assert "Continue the practice" in _page(client)

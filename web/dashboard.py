@@ -14,7 +14,9 @@ FORECAST_DAYS = 7
 
 
 def continue_item(db: Database, user_id: int) -> dict | None:
-    """The open exam (its clock runs), else whatever the learner touched last: a lab or an open practice."""
+    """The open exam (its clock runs), else whatever the learner touched last: a lab or an open practice.
+    Labs stamp milliseconds and answers whole seconds, so they are compared to the second, and within one
+    second the practice counts as the later."""
     rows = db.query(
         """SELECT * FROM (
                SELECT 'lab' AS kind, NULL AS id, scenario_id, NULL AS title, 1 AS position, NULL AS deadline,
@@ -25,7 +27,7 @@ def continue_item(db: Database, user_id: int) -> dict | None:
                       COALESCE((SELECT MAX(answered_at) FROM answers WHERE attempt_id = attempts.id),
                                started_at)
                FROM attempts WHERE user_id = :user AND submitted_at IS NULL)
-           ORDER BY kind = 'exam' DESC, at DESC LIMIT 1""",
+           ORDER BY kind = 'exam' DESC, substr(at, 1, 19) DESC, kind = 'lab' LIMIT 1""",
         {"user": user_id},
     )
     return next(iter(rows), None)
