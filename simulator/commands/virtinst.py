@@ -90,14 +90,18 @@ DESCRIPTION
 """,
 )
 def virt_clone(ctx: Context, argv: list[str]) -> int:
+    return _run_tool(ctx, argv, USAGE, _options, _clone)
+
+
+def _run_tool(ctx: Context, argv: list[str], usage: str, parse, act) -> int:
+    """virtinst's two ways to fail: argparse's usage error (status 2), then its logged ERROR (status 1)."""
     try:
-        options = _options(argv[1:])
+        options = parse(argv[1:])
     except CloneError as error:
-        ctx.err(f"{USAGE}virt-clone: error: {error}\n")
+        ctx.err(f"{usage}{argv[0].rsplit('/', 1)[-1]}: error: {error}\n")
         return 2
     try:
-        connection = connect(ctx, options.get("connect"))
-        _clone(ctx, connection, options)
+        act(ctx, connect(ctx, options.get("connect")), options)
     except VirshError as error:
         ctx.err(f"ERROR    {str(error).splitlines()[-1]}\n")
         return 1
@@ -342,21 +346,7 @@ DESCRIPTION
 """,
 )
 def virt_install(ctx: Context, argv: list[str]) -> int:
-    try:
-        options = _install_options(argv[1:])
-    except CloneError as error:
-        ctx.err(f"{INSTALL_USAGE}virt-install: error: {error}\n")
-        return 2
-    try:
-        connection = connect(ctx, options.get("connect"))
-        _install(ctx, connection, options)
-    except VirshError as error:
-        ctx.err(f"ERROR    {str(error).splitlines()[-1]}\n")
-        return 1
-    except CloneError as error:
-        ctx.err(f"ERROR    {error}\n")
-        return 1
-    return 0
+    return _run_tool(ctx, argv, INSTALL_USAGE, _install_options, _install)
 
 
 def _install(ctx: Context, connection: Connection, options: dict) -> None:
