@@ -57,6 +57,15 @@ def links(machine) -> list[dict]:
     return found
 
 
+def is_ipv4(text: str) -> bool:
+    """Whether `text` is a dotted IPv4 address (what ssh, ping and the lab's names resolve without DNS)."""
+    try:
+        ipaddress.IPv4Address(text)
+    except ValueError:
+        return False
+    return True
+
+
 def held_interfaces(link: dict) -> list[str]:
     """ADDRESS/PREFIX of each IPv4 address a link holds: its configured one (unless deleted by hand) and
     those `ip address add` gave it (commands/network.py)."""

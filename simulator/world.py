@@ -7,7 +7,6 @@ machine, and it never raises: a terminal must always answer.
 from __future__ import annotations
 
 import dataclasses
-import ipaddress
 
 from simulator import breaks, cloning, cloudlab, emergency, firmware, lan, layout, libvirt, packages
 from simulator.checks import CHECKS, TITLES
@@ -436,14 +435,6 @@ def _appended(result: Result, stdout: str = "", stderr: str = "") -> Result:
     )
 
 
-def _is_ipv4(text: str) -> bool:
-    try:
-        ipaddress.IPv4Address(text)
-    except ValueError:
-        return False
-    return True
-
-
 class Network:
     """The lab's network as its machines see it: names and addresses resolve to the world's machines."""
 
@@ -457,7 +448,7 @@ class Network:
         own = {link.get("ipv4") for link in lan.links(asker)}  # a host's virbr0 address is its own too
         if host.lower() in ("localhost", "127.0.0.1", "::1") or host in own:
             return self.name_of(asker), asker
-        if _is_ipv4(host) and lan.link_for(asker, host) is not None:
+        if lan.is_ipv4(host) and lan.link_for(asker, host) is not None:
             macs = lan.resolve(asker, host)
             for other, link in lan.answering(asker, host):
                 if macs and link["mac"] == macs[-1]:

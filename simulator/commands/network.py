@@ -815,11 +815,8 @@ def _ss_summary(ctx: Context, sockets: list[dict]) -> int:
 
 def resolve_host(machine, name: str) -> str | None:
     """An IPv4 address, or the first /etc/hosts entry naming `name` (there is no DNS server to ask)."""
-    try:
-        ipaddress.IPv4Address(name)
+    if lan.is_ipv4(name):
         return name
-    except ValueError:
-        pass
     try:
         hosts = machine.fs.read("/etc/hosts")
     except FsError:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import ipaddress
 
 from simulator import cloudlab, lan
 from simulator.commands import Context, command
@@ -188,7 +187,7 @@ def ssh(ctx: Context, argv: list[str]) -> int:
         ctx.err(f"ssh: connect to host {destination} port {port}: Connection timed out\n")
         return 255
     found = routed or (network.find(destination) if network is not None else None)
-    if found is None and _is_ipv4(destination):
+    if found is None and lan.is_ipv4(destination):
         # An address needs no lookup: nobody answers ARP for it on a link (EHOSTUNREACH after ARP gives
         # up), or the packets go to the gateway and nothing comes back (connect() times out).
         reason = "No route to host" if lan.link_for(ctx.machine, destination) else "Connection timed out"
@@ -224,7 +223,7 @@ def ssh(ctx: Context, argv: list[str]) -> int:
             return 255
         request["new"] = True
         # where ssh connected: the address given, or the one the name resolved to
-        address = destination if routed or _is_ipv4(destination) else network.address(name)
+        address = destination if routed or lan.is_ipv4(destination) else network.address(name)
         request["fingerprint"] = fingerprint(blob)
         request["question"] = (
             f"The authenticity of host '{destination} ({address})' can't be established.\n"
@@ -246,11 +245,3 @@ def ssh(ctx: Context, argv: list[str]) -> int:
         return 142
     ctx.effects["ssh"] = request
     return 0
-
-
-def _is_ipv4(text: str) -> bool:
-    try:
-        ipaddress.IPv4Address(text)
-    except ValueError:
-        return False
-    return True
