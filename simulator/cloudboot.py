@@ -32,6 +32,19 @@ from simulator.keys import KEY_NAMES, fingerprint, randomart, ssh_keypair
 
 ALWAYS, INSTANCE, ONCE = "always", "once-per-instance", "once"
 BASE = "/var/lib/cloud"
+# What cloud-init makes under BASE at every start (cloudinit/stages.py, Init._initial_subdirs, 24.3).
+CLOUD_DIRS = (
+    "scripts",
+    "scripts/per-instance",
+    "scripts/per-once",
+    "scripts/per-boot",
+    "scripts/vendor",
+    "seed",
+    "instances",
+    "handlers",
+    "sem",
+    "data",
+)
 HOSTNAME = re.compile(r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
 MAX_LOG = 256 << 10  # each log keeps its last 256 KiB (the real ones grow; a lab's state must not)
 MODULE_PATH = "/usr/lib/python3/dist-packages/cloudinit/config/cc_{}.py"
@@ -186,14 +199,7 @@ class Boot:
         fs.add_symlink(f"{BASE}/instance", self.instance)
         for directory in ("handlers", "scripts", "sem"):
             fs.add_dir(f"{self.instance}/{directory}")
-        for directory in (
-            "seed",
-            "sem",
-            "handlers",
-            "scripts/per-boot",
-            "scripts/per-instance",
-            "scripts/per-once",
-        ):
+        for directory in CLOUD_DIRS:
             fs.add_dir(f"{BASE}/{directory}")
         fs.add_file(f"{self.instance}/datasource", f"{self.detail.split()[0]}: {self.detail}\n")
         text = self._read_raw(f"{self.instance}/cloud-config.txt")

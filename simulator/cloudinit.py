@@ -143,15 +143,7 @@ def first_boot(machine) -> None:
     for directory in ("handlers", "scripts"):
         fs.add_dir(f"{instance}/{directory}")
     fs.add_symlink(f"{base}/instance", instance)
-    for directory in (
-        "seed",
-        "sem",
-        "handlers",
-        "scripts/per-boot",
-        "scripts/per-instance",
-        "scripts/per-once",
-        "scripts/vendor",
-    ):
+    for directory in cloudboot.CLOUD_DIRS:
         fs.add_dir(f"{base}/{directory}")
     fs.add_file(f"{base}/data/instance-id", iid + "\n")
     fs.add_file(f"{base}/data/previous-instance-id", iid + "\n")

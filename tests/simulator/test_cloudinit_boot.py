@@ -311,3 +311,11 @@ def test_query_shows_user_data_to_root_only():
     )
     assert run(machine, "cloud-init query userdata").stdout == "#cloud-config\nhostname: web\n\n"
     assert json.loads(run(machine, "cloud-init query combined_cloud_config").stdout) == {"hostname": "web"}
+
+
+def test_the_first_boot_makes_cloud_inits_directories_as_an_ubuntu_image_has_them():
+    listing = run(instance(), "ls /var/lib/cloud /var/lib/cloud/scripts").stdout
+    assert listing == (
+        "/var/lib/cloud:\ndata  handlers  instance  instances  scripts  seed  sem\n\n"
+        "/var/lib/cloud/scripts:\nper-boot  per-instance  per-once  vendor\n"
+    )
