@@ -342,12 +342,12 @@ def _change_addresses(ctx: Context, verb: str, args: list[str]) -> int:
             return _fail(ctx, f'Error: either "{duplicate}" is duplicate, or "{word}" is a garbage.')
         else:
             local = words.pop(0) if word == "local" else word
-    if dev is None:
+            if not _valid_address(local):  # get_prefix() exits at once, while the words are read
+                return _fail(ctx, f'Error: any valid prefix is expected rather than "{local}".', 1)
+    if dev is None:  # ip's do_cmd() turns the handler's -1 into status 1
         if verb == "flush":
-            return _fail(ctx, "Flush requires arguments.")
-        return _fail(ctx, 'Not enough information: "dev" argument is required.')
-    if local is not None and not _valid_address(local):
-        return _fail(ctx, f'Error: any valid prefix is expected rather than "{local}".', 1)
+            return _fail(ctx, "Flush requires arguments.", 1)
+        return _fail(ctx, 'Not enough information: "dev" argument is required.', 1)
     nic = next((n for n in ctx.machine.nics if n["name"] == dev), None)
     if nic is None:
         return _fail(ctx, f'Cannot find device "{dev}"', 1)

@@ -709,7 +709,10 @@ def test_ip_address_refusals_as_iproute2_words_them(world):
         "", 'Error: any valid prefix is expected rather than "bogus".\n', 1
     )
     assert world.run("sudo ip addr add 10.0.0.1/24") == Result(
-        "", 'Not enough information: "dev" argument is required.\n', 255
+        "", 'Not enough information: "dev" argument is required.\n', 1
+    )
+    assert world.run("sudo ip addr add bogus") == Result(
+        "", 'Error: any valid prefix is expected rather than "bogus".\n', 1
     )
     assert world.run("sudo ip addr del 10.0.0.1/24 dev eth9") == Result("", 'Cannot find device "eth9"\n', 1)
     run(world, "sudo ip addr flush dev enp1s0")
