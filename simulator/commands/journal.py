@@ -148,8 +148,9 @@ def _mangled(unit: str) -> str:
     return unit if unit.rpartition(".")[2] in UNIT_TYPES else unit + ".service"
 
 
-def _priorities(text: str) -> range | None:
-    """-p: one priority (that one and the more urgent ones) or FROM..TO, by name or number."""
+def _priorities(text: str) -> range | str:
+    """-p: one priority (that one and the more urgent ones) or FROM..TO, by name or number (journalctl.c of
+    systemd 255); the error message when the text is neither."""
 
     def level(word: str) -> int | None:
         if word.isdigit() and int(word) < len(PRIORITIES):
@@ -159,10 +160,10 @@ def _priorities(text: str) -> range | None:
     low, dots, high = text.partition("..")
     if not dots:
         chosen = level(text)
-        return None if chosen is None else range(0, chosen + 1)
-    first, last = level(low) if low else 0, level(high) if high else 7
+        return f"Unknown log level {text}" if chosen is None else range(0, chosen + 1)
+    first, last = level(low), level(high)
     if first is None or last is None:
-        return None
+        return f"Failed to parse log level range {text}"
     return range(min(first, last), max(first, last) + 1)
 
 
@@ -290,8 +291,8 @@ def _journalctl(ctx: Context, opts, operands: list[str]) -> int:
     priority = opts.get("p")
     if priority is not None:
         chosen = _priorities(priority)
-        if chosen is None:
-            ctx.err(f"Unknown log level {priority}\n")
+        if isinstance(chosen, str):
+            ctx.err(chosen + "\n")
             return 1
         entries = [e for e in entries if _priority(e[1], e[2]) in chosen]
     pattern = opts.get("g")

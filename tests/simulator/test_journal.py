@@ -70,3 +70,4 @@ def test_journalctl_p_keeps_that_priority_and_the_more_urgent_ones(kvm):
     assert kvm.run("sudo journalctl -p 5 -k") == kvm.run("sudo journalctl -p emerg..notice -k")
     assert kvm.run("sudo journalctl -p info..notice -k") == kvm.run("sudo journalctl -p notice..info -k")
     assert kvm.run("sudo journalctl -p loud") == Result("", "Unknown log level loud\n", 1)
+    assert kvm.run("sudo journalctl -p ..err") == Result("", "Failed to parse log level range ..err\n", 1)
