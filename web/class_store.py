@@ -11,24 +11,13 @@ import secrets
 from sqlite_utils import Database
 
 from web.db import write_transaction
+from web.times import iso, now_utc, parse_time  # noqa: F401 - parse_time and now_utc are also read from here
 
 # Join codes: 8 characters without look-alikes (0/O, 1/I/L), about 10^11 codes: too many to guess at the
 # rate joins are allowed, short enough to read aloud or copy from a projector.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 8
 MAX_NAME = 100
-
-
-def now_utc() -> datetime.datetime:
-    return datetime.datetime.now(datetime.UTC)
-
-
-def _iso(moment: datetime.datetime) -> str:
-    return moment.isoformat(timespec="seconds")
-
-
-def parse_time(text: str) -> datetime.datetime:
-    return datetime.datetime.fromisoformat(text)
 
 
 def new_code() -> str:
@@ -44,7 +33,7 @@ def create_class(db: Database, owner_id: int, name: str) -> int:
     with write_transaction(db):
         class_id = (
             db["classes"]
-            .insert({"name": name, "code": new_code(), "created_by": owner_id, "created_at": _iso(now_utc())})
+            .insert({"name": name, "code": new_code(), "created_by": owner_id, "created_at": iso(now_utc())})
             .last_pk
         )
         _add_member(db, class_id, owner_id, "instructor")
@@ -56,7 +45,7 @@ def _add_member(db: Database, class_id: int, user_id: int, role: str) -> bool:
         db.execute(
             """INSERT INTO class_members (class_id, user_id, role, joined_at) VALUES (?, ?, ?, ?)
                ON CONFLICT (class_id, user_id) DO NOTHING""",
-            [class_id, user_id, role, _iso(now_utc())],
+            [class_id, user_id, role, iso(now_utc())],
         ).rowcount
         == 1
     )
@@ -104,7 +93,7 @@ def rotate_code(db: Database, class_id: int) -> str:
 def set_archived(db: Database, class_id: int, archived: bool) -> None:
     """An archived class takes no new members and gives no new work; its records stay."""
     db.execute(
-        "UPDATE classes SET archived_at = ? WHERE id = ?", [_iso(now_utc()) if archived else None, class_id]
+        "UPDATE classes SET archived_at = ? WHERE id = ?", [iso(now_utc()) if archived else None, class_id]
     )
 
 
@@ -152,7 +141,7 @@ def add_instructor(db: Database, class_id: int, username: str) -> dict:
         db.execute(
             """INSERT INTO class_members (class_id, user_id, role, joined_at) VALUES (?, ?, 'instructor', ?)
                ON CONFLICT (class_id, user_id) DO UPDATE SET role = 'instructor'""",
-            [class_id, rows[0]["id"], _iso(now_utc())],
+            [class_id, rows[0]["id"], iso(now_utc())],
         )
     return rows[0]
 
@@ -176,11 +165,11 @@ def create_assignment(
                 "kind": kind,
                 "title": title,
                 "spec": json.dumps(spec),
-                "opens_at": _iso(opens_at),
-                "closes_at": _iso(closes_at),
+                "opens_at": iso(opens_at),
+                "closes_at": iso(closes_at),
                 "max_attempts": max_attempts,
                 "created_by": created_by,
-                "created_at": _iso(now_utc()),
+                "created_at": iso(now_utc()),
             }
         )
         .last_pk
@@ -206,7 +195,7 @@ def assignment_in(db: Database, class_id: int, assignment_id: int) -> dict | Non
 
 def set_extension(db: Database, assignment_id: int, user_id: int, closes_at: datetime.datetime) -> None:
     db["assignment_extensions"].upsert(
-        {"assignment_id": assignment_id, "user_id": user_id, "closes_at": _iso(closes_at)},
+        {"assignment_id": assignment_id, "user_id": user_id, "closes_at": iso(closes_at)},
         pk=("assignment_id", "user_id"),
     )
 

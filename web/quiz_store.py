@@ -9,18 +9,7 @@ from quiz import exam as exams
 from quiz import schedule
 from quiz.model import Question
 from web.db import write_transaction
-
-
-def now_utc() -> datetime.datetime:
-    return datetime.datetime.now(datetime.UTC)
-
-
-def _iso(moment: datetime.datetime | None) -> str | None:
-    return moment.isoformat(timespec="seconds") if moment else None
-
-
-def parse_time(text: str | None) -> datetime.datetime | None:
-    return datetime.datetime.fromisoformat(text) if text else None
+from web.times import iso, now_utc, parse_time  # noqa: F401 - parse_time and now_utc are also read from here
 
 
 def create_attempt(
@@ -40,8 +29,8 @@ def create_attempt(
                 "kind": kind,
                 "title": title,
                 "question_ids": json.dumps(question_ids),
-                "started_at": _iso(now_utc()),
-                "deadline": _iso(deadline),
+                "started_at": iso(now_utc()),
+                "deadline": iso(deadline),
                 "assignment_id": assignment_id,
             }
         )
@@ -129,7 +118,7 @@ def save_answer(db: Database, attempt_id: int, question_id: str, response, corre
                 question_id,
                 json.dumps(response),
                 None if correct is None else int(correct),
-                _iso(now_utc()),
+                iso(now_utc()),
                 attempt_id,
             ],
         ).rowcount
@@ -158,7 +147,7 @@ def is_submitted(db: Database, attempt_id: int) -> bool:
 def finish(db: Database, attempt_id: int, result: dict) -> None:
     db.execute(
         "UPDATE attempts SET submitted_at = ?, result = ? WHERE id = ? AND submitted_at IS NULL",
-        [_iso(now_utc()), json.dumps(result), attempt_id],
+        [iso(now_utc()), json.dumps(result), attempt_id],
     )
 
 
@@ -221,7 +210,7 @@ def review_card(db: Database, user_id: int, question_id: str, correct: bool) -> 
             "user_id": user_id,
             "question_id": question_id,
             "card": json.dumps(card, default=str),
-            "updated_at": _iso(now),
+            "updated_at": iso(now),
         },
         pk=("user_id", "question_id"),
     )
