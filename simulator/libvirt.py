@@ -66,9 +66,19 @@ def overview(host) -> list[dict]:
             "ip": address(host, domain),
             "template": is_template(domain),
             "backing": backing_of(host, domain),
+            "installing": _install_progress(host, domain),
+            "unbootable": bool(domain.get("unbootable")),
         }
         for name, domain in listed(host)
     ]
+
+
+def _install_progress(host, domain: dict) -> dict | None:
+    if not installing(domain):
+        return None
+    from simulator import installer  # the installer drives this module's domains: import it late
+
+    return installer.progress(host, host.network.machine(domain["machine"]), domain)
 
 
 def backing_of(host, domain: dict) -> str:
@@ -175,9 +185,31 @@ def set_metadata(domain: dict, uri: str, key: str, element) -> None:
     domain.setdefault("metadata", {})[uri] = {"key": key, "xml": xml}
 
 
+def installing(domain: dict) -> bool:
+    """Whether the domain runs the installer from its ISO (simulator/installer.py)."""
+    return "install" in domain
+
+
+def system_up(domain: dict) -> bool:
+    """Whether the guest's installed system runs: its domain runs, neither the installer nor a BIOS that
+    found nothing to boot."""
+    return domain["state"] == "running" and not installing(domain) and not domain.get("unbootable")
+
+
 def start(host, name: str, guest) -> None:
-    """Power the guest on: a new domain id, the domain's MAC on its NIC, a boot, and a DHCP lease."""
+    """Power the guest on: a new domain id, the domain's MAC on its NIC, a boot, and a DHCP lease; a disk
+    an installer left half written boots nothing."""
     domain = domains(host)[name]
+    power_on(host, domain, guest)
+    if domain.get("unbootable"):
+        return
+    guest.tick(20)
+    guest.boot()
+    renew(host, domain, guest)
+
+
+def power_on(host, domain: dict, guest) -> None:
+    """The domain runs: a new domain id, a tap, the domain's MAC on the guest's NIC."""
     domain["id"] = host.hypervisor.get("next_id", 1)
     host.hypervisor["next_id"] = domain["id"] + 1
     domain["vnet"] = host.hypervisor.get("next_vnet", 0)  # tap names are not reused while libvirtd runs
@@ -187,9 +219,6 @@ def start(host, name: str, guest) -> None:
     nic = guest.nics[0]
     nic.pop("hwmac", None)
     nic["mac"] = domain["mac"]
-    guest.tick(20)
-    guest.boot()
-    renew(host, domain, guest)
 
 
 def renew(host, domain: dict, guest) -> None:
@@ -200,8 +229,11 @@ def renew(host, domain: dict, guest) -> None:
 
 def stop(host, name: str, clean: bool) -> None:
     """Power off; a clean shutdown lets networkd release its lease (SendRelease=yes), a destroy does not.
-    A transient domain (undefined while running) is gone once it stops."""
+    A transient domain (undefined while running) is gone once it stops; an installer stopped before its
+    end leaves a disk without a boot loader."""
     domain = domains(host)[name]
+    if domain.pop("install", None) is not None:
+        domain["unbootable"] = True
     domain.update(state="shut off", id=None)
     domain.pop("started", None)
     domain.pop("vnet", None)

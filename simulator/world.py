@@ -8,7 +8,18 @@ from __future__ import annotations
 
 import dataclasses
 
-from simulator import breaks, cloning, cloudlab, emergency, firmware, lan, layout, libvirt, packages
+from simulator import (
+    breaks,
+    cloning,
+    cloudlab,
+    emergency,
+    firmware,
+    installer,
+    lan,
+    layout,
+    libvirt,
+    packages,
+)
 from simulator.checks import CHECKS, TITLES
 from simulator.cloud import Cloud
 from simulator.commands.ssh import add_known_host
@@ -189,8 +200,7 @@ class World:
         except Exception as error:  # noqa: BLE001 - the terminal must answer whatever happens
             result = Result("", f"simulator: internal error ({type(error).__name__})\n", 1)
         machine.tick()
-        if self.cloud is not None:
-            self.cloud.advance()  # time passed: instances finish building or rebooting
+        self.advance()
         if "editor" in result.effects:
             self.editor = Session.from_dict(result.effects["editor"])
         return result
@@ -204,9 +214,19 @@ class World:
         except Exception as error:  # noqa: BLE001 - a button must answer whatever happens
             result = Result("", f"simulator: internal error ({type(error).__name__})\n", 1)
         self.machine.tick()
+        self.advance()
         network = Network(self)
         self.sessions = [s for s in self.sessions if network.powered(s["machine"])]
         return result
+
+    def advance(self) -> list[str]:
+        """Time passed: cloud instances finish building or rebooting, guests' installers finish. Returns the
+        guests whose install ended."""
+        if self.cloud is not None:
+            self.cloud.advance()
+        if not self.machine.hypervisor.get("domains"):
+            return []
+        return installer.advance(self.machine)
 
     def _after_boot(self, result: Result, machine: Machine) -> Result:
         """A reboot ends the sessions opened on the machine before it, and a boot that went on ends the
@@ -477,7 +497,7 @@ class Network:
         if host is None:
             return True
         domains = libvirt.domains(self.world.machines[host]).values()
-        return any(d["machine"] == name and d["state"] == "running" for d in domains)
+        return any(d["machine"] == name and libvirt.system_up(d) for d in domains)
 
     def dhcp(self, guest: Machine) -> None:
         """A libvirt guest that booted asks its host's dnsmasq for an address."""
