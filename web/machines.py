@@ -292,6 +292,7 @@ def create(scenario_id):
     guest drivers and tools the OS is named (libosinfo: virtio devices, the guest agent's channel), without
     them it is "generic" (emulated devices). Like virt-manager, the panel does not wait: it follows the
     install (see progress) and starts the guest again from its disk once the installer has finished."""
+
     def plan(world):
         name = _name_field(world)
         vcpus = _number("vcpus", 1, world.machine.spec["cpus"] * 4, "vCPUs")
