@@ -311,6 +311,8 @@ def _install_options(args: list[str]) -> dict:
                         f"argument {INSTALL_ARGUMENTS[INSTALL_WITH_VALUE[key]]}: expected one argument"
                     )
                 value = args.pop(0)
+            if key == "--wait" and not re.fullmatch(r"-?\d+", value):  # type=int
+                raise CloneError(f"argument --wait: invalid int value: '{value}'")
             found[INSTALL_WITH_VALUE[key]] = value
         else:
             raise CloneError(f"unrecognized arguments: {arg}")
@@ -399,10 +401,7 @@ def _install(ctx: Context, connection: Connection, options: dict) -> int | None:
         raise CloneError("--osinfo/--os-variant OS name is required, but no value was\nset or detected.")
     if os_name not in OS_VARIANTS:
         raise CloneError(f"Unknown OS name '{os_name}'. See `--osinfo list` for valid values.")
-    wait = options.get("wait")
-    if wait is not None and not re.fullmatch(r"-?\d+", wait):
-        raise CloneError(f"argument --wait: invalid int value: '{wait}'")
-    wait = None if wait is None else int(wait)
+    wait = None if options.get("wait") is None else int(options["wait"])
     autoconsole = "none" if options.get("noautoconsole") else "default"
     if wait == 0:  # virtinst's convert_wait_zero
         ctx.err("WARNING  Treating --wait 0 as --noautoconsole\n")
