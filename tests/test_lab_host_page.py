@@ -91,11 +91,13 @@ def test_start_runs_virsh_as_root_and_the_terminal_agrees(htmx, lab, db):
     assert " 2    db01    running" in _terminal(htmx, "sudo virsh list --all")
 
 
-def test_a_refusal_shows_virsh_own_error(htmx, lab):
-    page = htmx.post(lab + "/machines/start", data={"domain": "web01"}).get_data(as_text=True)
-    assert "error: Domain &#39;web01&#39; is already active" in _status(page)
-    page = htmx.post(lab + "/machines/shutdown", data={"domain": "db01"}).get_data(as_text=True)
-    assert "error: Failed to shutdown domain &#39;db01&#39;" in _status(page)
+def test_a_refusal_shows_virsh_own_error_as_an_alert_leaving_the_list_as_it_was(htmx, lab):
+    response = htmx.post(lab + "/machines/start", data={"domain": "web01"})
+    assert "error: Domain &#39;web01&#39; is already active" in _refusal(response)
+    assert 'role="alert"' in response.get_data(as_text=True), "said at once, the focus left in place"
+    assert "machine-list" not in response.get_data(as_text=True)
+    response = htmx.post(lab + "/machines/shutdown", data={"domain": "db01"})
+    assert "error: Failed to shutdown domain &#39;db01&#39;" in _refusal(response)
 
 
 def test_shut_down_then_clone_makes_a_guest_with_a_new_mac(htmx, lab, db):
@@ -113,8 +115,8 @@ def test_shut_down_then_clone_makes_a_guest_with_a_new_mac(htmx, lab, db):
 
 def test_cloning_a_running_guest_is_refused_with_virt_clone_words(htmx, lab, db):
     before = _state(db)["machines"]["main"]["hypervisor"]["domains"]
-    page = _clone(htmx, "web01", "web02")
-    assert "ERROR    Domain to clone must be shutoff." in _status(page)
+    response = htmx.post(URL + "/machines/clone", data={"domain": "web01", "name": "web02"})
+    assert "ERROR    Domain to clone must be shutoff." in _refusal(response)
     assert _state(db)["machines"]["main"]["hypervisor"]["domains"] == before
 
 
@@ -264,7 +266,9 @@ def _domains(db):
 def _refusal(response):
     assert response.status_code == 422 and response.headers["HX-Retarget"] == "#machines-status"
     return (
-        response.get_data(as_text=True).removeprefix('<pre class="machines-output">').removesuffix("</pre>")
+        response.get_data(as_text=True)
+        .removeprefix('<pre class="machines-output" role="alert">')
+        .removesuffix("</pre>")
     )
 
 
@@ -310,8 +314,8 @@ def test_a_template_does_not_start_and_deploys_running_guests(htmx, lab, db):
     assert "db01 is a template now: it will not start; deploy guests from it." in _status(page)
     row = _row(page, "db01")
     assert "shut off, template" in row and "Start<span" not in row and "Deploy from db01" in row
-    refused = htmx.post(lab + "/machines/start", data={"domain": "db01"}).get_data(as_text=True)
-    assert "domain &#39;db01&#39; is a template: deploy a guest from it instead" in _status(refused)
+    refused = htmx.post(lab + "/machines/start", data={"domain": "db01"})
+    assert "domain &#39;db01&#39; is a template: deploy a guest from it instead" in _refusal(refused)
     for name, kind in (("app01", "full"), ("app02", "linked")):
         fields = {"domain": "db01", "name": name, "kind": kind}
         page = htmx.post(lab + "/machines/deploy", data=fields).get_data(as_text=True)

@@ -57,17 +57,10 @@ def _shown(line: str, result) -> str:
 
 
 def _run(scenario_id: str, line: str):
-    scenario, lab = _host_lab(scenario_id)
-
-    def apply(world):
-        before = world.grade()
-        return _shown(line, world.run_as_root(line)), before
-
-    (message, before), view = lab_store.act(get_db(), lab["id"], apply)
-    return _respond(scenario, view, message, before)
+    return _act(scenario_id, lambda world: [line])
 
 
-def _respond(scenario, view, message: str, before: dict):
+def _respond(scenario, view, message: str, before: dict, refused: bool = False):
     if not is_partial():
         flash(message)
         return redirect(url_for("labs.show", scenario_id=scenario["id"], _anchor="machines"), 303)
@@ -80,6 +73,7 @@ def _respond(scenario, view, message: str, before: dict):
         grade_changed=view.grade != before,
         machines=view.machines,
         message=message,
+        refused=refused,
         only_tasks=set(),
     )
 
@@ -186,7 +180,7 @@ def _act(scenario_id: str, plan, done: str = "", then=None):
     scenario, lab = _host_lab(scenario_id)
 
     def apply(world):
-        before = world.grade()
+        before, listed = world.grade(), libvirt.overview(world.machine)
         shown, succeeded = [], True
         for line in plan(world):
             result = world.run_as_root(line)
@@ -201,13 +195,16 @@ def _act(scenario_id: str, plan, done: str = "", then=None):
                 "This would make the lab's machines larger than 512 KiB: delete a guest first "
                 "(Delete… in its row, or sudo virsh undefine NAME --remove-all-storage)."
             )
-        return "\n".join([*shown, done] if done and succeeded else shown), before
+        message = "\n".join([*shown, done] if done and succeeded else shown)
+        return message, before, succeeded, libvirt.overview(world.machine) != listed
 
     try:
-        (message, before), view = lab_store.act(get_db(), lab["id"], apply)
+        (message, before, succeeded, changed), view = lab_store.act(get_db(), lab["id"], apply)
     except Refused as refusal:
         return _refuse(scenario_id, str(refusal))
-    return _respond(scenario, view, message, before)
+    if not succeeded and not changed:  # refused by the tool itself: its words, the learner left in place
+        return _refuse(scenario_id, message)
+    return _respond(scenario, view, message, before, refused=not succeeded)
 
 
 @bp.post("/<scenario_id>/machines/clone")
@@ -360,11 +357,12 @@ def install_titles(machines: list[dict]) -> str:
 
 
 def _refuse(scenario_id: str, message: str):
-    """A form that could not be used: the status says why, nothing changed (422)."""
+    """A form that could not be used: the status says why, at once (an alert: the focus stays on the form
+    the learner used, where they were), nothing changed (422)."""
     if not is_partial():
         flash(message)
         return redirect(url_for("labs.show", scenario_id=scenario_id, _anchor="machines"), 303)
-    page = render("labs/lab.html", "labs/_machines_status.html", message=message)
+    page = render("labs/lab.html", "labs/_machines_status.html", message=message, refused=True)
     return page, 422, {"HX-Retarget": "#machines-status", "HX-Reswap": "innerHTML"}
 
 
