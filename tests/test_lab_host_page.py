@@ -370,6 +370,8 @@ def test_create_starts_the_installer_and_the_panel_follows_it_to_the_installed_g
     assert 'hx-trigger="every 2s"' in page, "the panel polls while a guest installs"
     assert "vm1: Starting installer" in page
     assert "ssh: Could not resolve hostname vm1" in _terminal(htmx, "ssh vm1"), "no system up yet"
+    clone = htmx.post(lab + "/machines/clone", data={"domain": "vm1", "name": "vm2"})
+    assert "ERROR    Domain to clone must be shutoff." in _refusal(clone)
 
     page = _follow_install(htmx, lab)
     assert 'hx-target="#install-news" hx-swap="innerHTML">vm1: Installing system.</hx-partial>' in page

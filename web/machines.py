@@ -180,7 +180,7 @@ def _act(scenario_id: str, plan, done: str = "", then=None):
     scenario, lab = _host_lab(scenario_id)
 
     def apply(world):
-        before, listed = world.grade(), libvirt.overview(world.machine)
+        before, listed = world.grade(), _listing(world)
         shown, succeeded = [], True
         for line in plan(world):
             result = world.run_as_root(line)
@@ -196,7 +196,7 @@ def _act(scenario_id: str, plan, done: str = "", then=None):
                 "(Delete… in its row, or sudo virsh undefine NAME --remove-all-storage)."
             )
         message = "\n".join([*shown, done] if done and succeeded else shown)
-        return message, before, succeeded, libvirt.overview(world.machine) != listed
+        return message, before, succeeded, _listing(world) != listed
 
     try:
         (message, before, succeeded, changed), view = lab_store.act(get_db(), lab["id"], apply)
@@ -205,6 +205,11 @@ def _act(scenario_id: str, plan, done: str = "", then=None):
     if not succeeded and not changed:  # refused by the tool itself: its words, the learner left in place
         return _refuse(scenario_id, message)
     return _respond(scenario, view, message, before, refused=not succeeded)
+
+
+def _listing(world) -> list[dict]:
+    """The guest list as a refusal could change it: an install's progress moves with the clock anyway."""
+    return [{**guest, "installing": None} for guest in libvirt.overview(world.machine)]
 
 
 @bp.post("/<scenario_id>/machines/clone")
