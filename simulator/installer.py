@@ -14,10 +14,10 @@ those first, then openssh-server). It shows itself on ttyS0 as well, which a rea
 when booted with console=ttyS0. The installed system is the guest machine virt-install made: it is not up
 (no sshd, no address) until the installer reboots and the domain starts again from its disk.
 
-State is the domain's `install` ({"started", "until", "watched"}: seconds of the host's clock), saved with
-the world. `watched` is virt-manager's way: it starts the guest again once the installer has powered it
-off (virt-install --noautoconsole leaves it shut off). An installer stopped half way leaves a disk without
-a boot loader: the domain is `unbootable`, and SeaBIOS finds nothing to boot.
+State is the domain's `install` ({"started", "until": seconds of the host's clock, "medium": the ISO,
+"watched"}), saved with the world. `watched` is virt-manager's way: it starts the guest again once the
+installer has powered it off (virt-install --noautoconsole leaves it shut off). An installer stopped half
+way leaves a disk without a boot loader: the domain is `unbootable`, and SeaBIOS finds nothing to boot.
 """
 
 from __future__ import annotations
@@ -40,11 +40,12 @@ NO_BOOT = (
 )
 
 
-def begin(host, name: str, guest, watched: bool) -> None:
+def begin(host, name: str, guest, medium: str, watched: bool) -> None:
     """Boot the new domain from the ISO: it runs (an id, a tap) while the installer works."""
     domain = libvirt.domains(host)[name]
     libvirt.power_on(host, domain, guest)
-    domain["install"] = {"started": host.clock, "until": host.clock + INSTALL_SECONDS, "watched": watched}
+    until = host.clock + INSTALL_SECONDS
+    domain["install"] = {"started": host.clock, "until": until, "medium": medium, "watched": watched}
 
 
 def watch(host, name: str) -> None:

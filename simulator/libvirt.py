@@ -314,6 +314,23 @@ def domain_xml(name: str, domain: dict) -> str:
         else "<address type='drive' controller='0' bus='0' target='0' unit='0'/>"
     )
     custom = "".join(f"\n    {item['xml']}" for item in domain.get("metadata", {}).values())
+    # virt-install's install-time definition (installer.py _alter_bootconfig): the ISO in a CD-ROM first in
+    # the boot order, and a reboot that ends the domain; the persistent one boots from the disk
+    medium = domain.get("install", {}).get("medium", "") if running else ""
+    boot = "<boot dev='cdrom'/>\n    <boot dev='hd'/>" if medium else "<boot dev='hd'/>"
+    unit = 0 if virtio else 1  # on q35's SATA controller, after a SATA disk
+    cdrom = (
+        f"""
+    <disk type='file' device='cdrom'>
+      <driver name='qemu' type='raw'/>
+      <source file='{escape(medium, {"'": "&apos;"})}'/>
+      <target dev='sd{"ab"[unit]}' bus='sata'/>
+      <readonly/>
+      <address type='drive' controller='0' bus='0' target='0' unit='{unit}'/>
+    </disk>"""
+        if medium
+        else ""
+    )
     domain_id = f" id='{domain['id']}'" if running else ""
     target = f"\n      <target dev='vnet{domain['vnet']}'/>" if running else ""
     alias = "\n      <alias name='net0'/>" if running else ""
@@ -330,7 +347,7 @@ def domain_xml(name: str, domain: dict) -> str:
   <vcpu placement='static'>{domain["vcpus"]}</vcpu>
   <os>
     <type arch='x86_64' machine='pc-q35-8.2'>hvm</type>
-    <boot dev='hd'/>
+    {boot}
   </os>
   <features>
     <acpi/>
@@ -344,7 +361,7 @@ def domain_xml(name: str, domain: dict) -> str:
     <timer name='hpet' present='no'/>
   </clock>
   <on_poweroff>destroy</on_poweroff>
-  <on_reboot>restart</on_reboot>
+  <on_reboot>{"destroy" if medium else "restart"}</on_reboot>
   <on_crash>destroy</on_crash>
   <devices>
     <emulator>/usr/bin/qemu-system-x86_64</emulator>
@@ -353,7 +370,7 @@ def domain_xml(name: str, domain: dict) -> str:
       <source file='{domain["disk"]}'/>
       {disk_target}
       {disk_address}
-    </disk>
+    </disk>{cdrom}
     <interface type='network'>
       <mac address='{domain["mac"]}'/>
       <source network='{domain["network"]}'/>{target}

@@ -503,7 +503,7 @@ class Network:
         """A libvirt guest that booted asks its host's dnsmasq for an address."""
         name, host = self.name_of(guest), self.world.machines[guest.spec["host"]]
         for domain in libvirt.domains(host).values():
-            if domain["machine"] == name and domain["state"] == "running":
+            if domain["machine"] == name and libvirt.system_up(domain):
                 libvirt.renew(host, domain, guest)
 
     def machine(self, name: str) -> Machine | None:

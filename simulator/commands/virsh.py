@@ -392,7 +392,7 @@ def _domifaddr(ctx: Context, connection: Connection, options: dict) -> None:
         guest = connection.guest(domain)
         if not domain.get("virtio", True):
             raise VirshError(f"{failed}\nargument unsupported: QEMU guest agent is not configured")
-        if "qemu-guest-agent" not in packages.running_services(guest):
+        if not libvirt.system_up(domain) or "qemu-guest-agent" not in packages.running_services(guest):
             raise VirshError("Guest agent is not responding: QEMU guest agent is not connected")
         rows = [("lo", "00:00:00:00:00:00", "127.0.0.1/8"), ("lo", "00:00:00:00:00:00", "::1/128")]
         for nic in guest.nics:

@@ -175,6 +175,8 @@ def _clone(ctx: Context, connection: Connection, options: dict) -> None:
     network.add(key, clone)
     domain = libvirt.define(host, name, clone, key, disk=path)
     domain.update(vcpus=source["vcpus"], memory_kib=source["memory_kib"], origin=source_name)
+    if source.get("unbootable"):  # a copy of a disk the installer left half written
+        domain["unbootable"] = True
     if source.get("metadata"):  # the rest of the XML is copied, custom metadata (a template's mark) too
         domain["metadata"] = json.loads(json.dumps(source["metadata"]))
     if not preserve:
@@ -464,7 +466,7 @@ def _install(ctx: Context, connection: Connection, options: dict) -> int | None:
         _meter(host, f"Allocating '{posixpath.basename(path)}'", {"size": capacity, "allocated": capacity}, 0)
     )
     ctx.out(_meter(host, "Creating domain...", {"size": 0, "allocated": 0}, 0))
-    installer.begin(host, name, guest, watched=False)
+    installer.begin(host, name, guest, medium, watched=False)
     console = f"virsh --connect qemu:///system console {shlex.quote(name)}"
     if autoconsole == "text":  # _txt_console, waited for: it ends when the installer powers the guest off
         ctx.out(f"Running text console command: {console}\n")

@@ -37,6 +37,18 @@ def test_virt_install_without_wait_leaves_the_installer_running(world):
     )
 
 
+def test_while_installing_the_domain_boots_the_iso_and_a_reboot_ends_it(world):
+    _run(world, CREATE + " --noautoconsole --os-variant generic")
+    xml = _run(world, "sudo virsh dumpxml vm1")[0]
+    assert "<boot dev='cdrom'/>\n    <boot dev='hd'/>" in xml and "<on_reboot>destroy</on_reboot>" in xml
+    assert f"<source file='{ISO}'/>\n      <target dev='sdb' bus='sata'/>\n      <readonly/>" in xml
+    assert "<on_reboot>restart</on_reboot>" in _run(world, "sudo virsh dumpxml vm1 --inactive")[0]
+    _wait(world, installer.INSTALL_SECONDS)
+    _run(world, "sudo virsh start vm1")
+    xml = _run(world, "sudo virsh dumpxml vm1")[0]
+    assert "cdrom" not in xml and "<on_reboot>restart</on_reboot>" in xml
+
+
 def test_the_console_shows_the_installer_steps_so_far_in_subiquity_words(world):
     _run(world, CREATE + " --noautoconsole")
     early, status = _run(world, "sudo virsh console vm1")
@@ -84,6 +96,10 @@ def test_nothing_of_the_guest_answers_before_the_install_ends(world):
         "ssh: connect to host 192.168.122.77 port 22: No route to host\n"
     )
     assert "192.168.122" not in _run(world, "sudo virsh domifaddr vm1")[0]
+    assert _run(world, "sudo virsh domifaddr vm1 --source agent") == (
+        "error: Guest agent is not responding: QEMU guest agent is not connected\n\n",
+        1,
+    )
 
 
 def test_the_installer_reboot_powers_the_guest_off_unless_someone_follows(world):
@@ -125,6 +141,10 @@ def test_an_install_stopped_half_way_leaves_nothing_to_boot(world):
     assert _run(world, "ssh vm1")[1] == 255
     _wait(world, installer.INSTALL_SECONDS)
     assert _run(world, "sudo virsh console vm1")[0].endswith("No bootable device.\n"), "nothing installs"
+    _run(world, "sudo virsh destroy vm1")
+    _run(world, "sudo virt-clone --original vm1 --name vm2 --auto-clone")
+    _run(world, "sudo virsh start vm2")
+    assert _run(world, "sudo virsh console vm2")[0].endswith("No bootable device.\n"), "its copy neither"
 
 
 def test_virt_install_without_a_console_waits_as_wait_minus_one(world):
