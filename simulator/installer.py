@@ -30,14 +30,9 @@ INSTALL_SECONDS = 300  # from the ISO's boot to the installer's reboot (packages
 COMPLETE_SECONDS = 10  # "Installation complete!" shows this long before the autoinstall reboots
 TITLE = "title"  # a line that is the progress screen's title, not an event
 
-# What SeaBIOS 1.16 prints on the serial console when no disk or CD holds a boot loader.
-NO_BOOT = (
-    "Booting from Hard Disk...\n"
-    "Boot failed: not a bootable disk\n\n"
-    "Booting from DVD/CD...\n"
-    "Boot failed: Could not read from CDROM (code 0003)\n"
-    "No bootable device.\n"
-)
+# What SeaBIOS 1.16 prints on the serial console when the disk, the only boot device of the installed
+# definition, holds no boot loader (src/boot.c boot_disk, boot_fail; QEMU's boot-fail-wait is -1: no retry).
+NO_BOOT = "Booting from Hard Disk...\nBoot failed: not a bootable disk\n\nNo bootable device.\n"
 
 
 def begin(host, name: str, guest, medium: str, watched: bool) -> None:
