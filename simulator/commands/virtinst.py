@@ -339,14 +339,23 @@ NAME
 SYNOPSIS
        virt-install --name NAME --memory MiB --vcpus N --disk size=GiB --cdrom ISO
                     [--network network=default] [--os-variant ubuntu24.04|generic]
-                    [--noautoconsole] [--wait -1]
+                    [--graphics none] [--noautoconsole] [--wait [MINUTES]] [--noreboot]
 
 DESCRIPTION
        Define a new guest, make its disk (NAME.qcow2 in /var/lib/libvirt/images) and boot it from the
        install medium. --os-variant names the OS (libosinfo detects it from a known ISO): for an OS
        known to support virtio the guest gets paravirtual devices (virtio disk and NIC, balloon,
        console, RNG, the guest agent's channel); with generic it gets emulated ones (a SATA disk, an
-       e1000e NIC). --wait -1 waits for the installer to finish, then restarts the guest from its disk.
+       e1000e NIC).
+
+       The installer then runs in the guest for a few minutes (virsh console NAME shows its progress).
+       --noautoconsole returns at once and leaves it running: when it has finished, the installer
+       reboots, which powers the guest off (virsh start NAME boots the installed system). --wait
+       waits for the installer to finish (MINUTES at most; -1 or none given: as long as it takes),
+       then restarts the guest from its disk, unless --noreboot. Without --noautoconsole virt-install
+       opens the guest's console: a graphical one needs virt-viewer, and without it virt-install
+       waits as with --wait -1; --graphics none gives a serial console, which virt-install shows
+       until the install ends, then attaches to the installed guest.
 """,
 )
 def virt_install(ctx: Context, argv: list[str]) -> int:
