@@ -400,6 +400,16 @@ def test_a_guest_created_without_its_drivers_installs_no_guest_agent(htmx, lab, 
     assert "e1000e" in _terminal(htmx, "lsmod")
 
 
+def test_without_javascript_the_install_is_followed_by_a_button(client, lab, db):
+    client.post(lab + "/machines/create", data=NEW_VM)
+    page = client.get(lab).get_data(as_text=True)
+    assert '<noscript><form method="post"' in page and "Follow the install</button>" in page
+    clock = _state(db)["machines"]["main"]["clock"]
+    response = client.post(lab + "/machines/progress")
+    assert response.status_code == 303 and response.headers["Location"].endswith("/labs/kvm-host#machines")
+    assert _state(db)["machines"]["main"]["clock"] == clock + 30
+
+
 def test_the_panel_polling_after_the_install_changes_nothing(htmx, lab, db):
     before = _state(db)["machines"]["main"]["clock"]
     assert "every 2s" not in _follow_install(htmx, lab)
