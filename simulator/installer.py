@@ -69,7 +69,7 @@ def finish(host, name: str) -> None:
     watched = domain.pop("install")["watched"]
     guest.tick(INSTALL_SECONDS)
     libvirt.stop(host, name, clean=True)
-    if watched:
+    if watched and name in libvirt.domains(host):  # undefined meanwhile, it is gone once it stops
         libvirt.start(host, name, guest)
 
 

@@ -186,3 +186,11 @@ def test_virt_install_with_graphics_none_shows_the_serial_console_to_the_end(wor
     assert "Running text console command: virsh --connect qemu:///system console vm1\n" in output
     assert "Installation complete!\nDomain creation completed.\nRestarting guest.\n" in output
     assert world.current[0].hostname == "vm1", "virt-install attaches the console of the installed guest"
+
+
+def test_a_guest_undefined_while_it_installs_is_gone_when_the_installer_reboots(world):
+    _run(world, CREATE + " --noautoconsole")
+    installer.watch(world.machine, "vm1")
+    assert _run(world, "sudo virsh undefine vm1")[1] == 0
+    assert _wait(world, installer.INSTALL_SECONDS) == ["vm1"]
+    assert "vm1" not in world.machine.hypervisor["domains"] and "vm1" not in world.machines
