@@ -54,8 +54,10 @@ def remaining(host, domain: dict) -> int:
 
 def advance(host) -> list[str]:
     """Finish the installs whose time has come; returns the names of the domains that finished."""
-    done = [name for name, domain in libvirt.domains(host).items() if libvirt.installing(domain)]
-    done = [name for name in done if remaining(host, libvirt.domains(host)[name]) == 0]
+    domains = libvirt.domains(host)
+    done = [
+        name for name, domain in domains.items() if libvirt.installing(domain) and not remaining(host, domain)
+    ]
     for name in done:
         finish(host, name)
     return done
@@ -66,14 +68,14 @@ def finish(host, name: str) -> None:
     its disk holding the installed system; virt-manager (`watched`) starts it again from that disk."""
     domain = libvirt.domains(host)[name]
     guest = host.network.machine(domain["machine"])
-    watched = domain.pop("install")["watched"]
-    guest.tick(INSTALL_SECONDS)
+    install = domain.pop("install")
+    guest.tick(host.clock - install["started"])
     libvirt.stop(host, name, clean=True)
-    if watched and name in libvirt.domains(host):  # undefined meanwhile, it is gone once it stops
+    if install["watched"] and name in libvirt.domains(host):  # undefined meanwhile, it is gone once it stops
         libvirt.start(host, name, guest)
 
 
-def _events(guest, domain: dict) -> list[tuple[int, int, str]]:
+def _events(guest, domain: dict) -> list[tuple[int, int | str, str]]:
     """(how long it takes, depth, description) of each step, titles at depth TITLE."""
     disk = guest.disks[0] if guest.disks else {"name": "vda", "parts": []}
     parts = disk["parts"]
