@@ -11,7 +11,7 @@ import shlex
 from flask import Blueprint, Response, abort, current_app, flash, redirect, request, url_for
 
 from simulator import libvirt
-from simulator.appliance import ApplianceError, export_domain, import_domain
+from simulator.appliance import MAC_POLICIES, ApplianceError, export_domain, import_domain
 from simulator.ovf import MAX_OVA_BYTES
 from web import lab_store
 from web.db import get_db
@@ -28,6 +28,10 @@ MAX_DOMAIN = 1024  # a guest's name the terminal may have given it, longer
 OVA_TYPE = "application/x-virtualbox-ova"
 # An upload is the OVA plus the form around it (boundaries, the token, the name): a little over 8 MiB.
 MAX_UPLOAD = MAX_OVA_BYTES + 64 * 1024
+TOO_LARGE = (
+    "This would make the lab's machines larger than 512 KiB: delete a guest first "
+    "(Delete… in its row, or sudo virsh undefine NAME --remove-all-storage)."
+)
 
 
 def _host_lab(scenario_id: str) -> tuple[dict, dict]:
@@ -190,10 +194,7 @@ def _act(scenario_id: str, plan, done: str = ""):
             if result.status != 0:
                 break
         if not lab_store.fits(world):
-            raise Refused(
-                "This would make the lab's machines larger than 512 KiB: delete a guest first "
-                "(Delete… in its row, or sudo virsh undefine NAME --remove-all-storage)."
-            )
+            raise Refused(TOO_LARGE)
         return "\n".join([*shown, done] if done else shown), before
 
     try:
@@ -346,12 +347,17 @@ def import_ova(scenario_id):
         return _refuse(scenario_id, "Choose an .ova file to import.")
     data = upload.stream.read(MAX_OVA_BYTES + 1)
     name = request.form.get("name", "").strip()[: MAX_NAME + 1]
+    mac = request.form.get("mac", "keep")
+    if mac not in MAC_POLICIES:
+        return _refuse(scenario_id, f"MAC address: choose one of {', '.join(MAC_POLICIES)}.")
 
     def apply(world):
         # A refusal raises out of the action: lab_store.act then saves nothing.
         before = world.grade()
-        defined = import_domain(world.machine, data, name)
-        return f"Domain '{defined}' defined from {upload.filename[:100]}", before
+        imported = import_domain(world.machine, data, name, mac)
+        if not lab_store.fits(world):
+            raise ApplianceError(TOO_LARGE)
+        return imported.message(upload.filename[:100]), before
 
     try:
         (message, before), view = lab_store.act(get_db(), lab["id"], apply)
