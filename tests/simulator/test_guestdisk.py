@@ -58,6 +58,7 @@ def _identity(machine):
     files = {path: machine.fs.read(path) for path in IDENTITY_FILES}
     files["dbus"] = machine.fs.read("/var/lib/dbus/machine-id")
     files["cloud-init"] = sorted(machine.fs.listdir("/var/lib/cloud/instances"))
+    files["pgp"] = sorted(machine.fs.listdir("/home/learner/.gnupg/private-keys-v1.d"))
     disk = machine.disks[0]
     files["disk"] = (disk["ptuuid"], [(p["uuid"], p["partuuid"], p["label"]) for p in disk["parts"]])
     files["packages"] = dict(machine.package_changes)
