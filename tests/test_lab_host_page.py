@@ -189,6 +189,16 @@ def test_an_imported_guest_is_the_exported_one_and_its_mac_may_be_new(client, ht
     )
 
 
+def test_a_guest_named_as_long_as_the_panel_allows_exports_and_imports(client, htmx, lab, db):
+    name = "w" * 64
+    fields = {"domain": "db01", "name": name, "kind": "full", "mac": "generate"}
+    assert htmx.post(lab + "/machines/clone", data=fields).status_code == 200
+    data = _export(client, name).data
+    assert tarfile.open(fileobj=io.BytesIO(data)).getnames()[0] == f"{name}.ovf"
+    assert _import(htmx, data, name="db02").status_code == 200
+    assert "db02" in _domains(db)
+
+
 def test_a_foreign_disk_imports_as_a_fresh_guest_and_says_so(htmx, lab, db):
     vm = ovf.VirtualMachine(
         name="appliance",
@@ -397,6 +407,11 @@ def test_create_installs_a_guest_with_or_without_its_drivers(htmx, lab, db):
         ({"name": "db01"}, "A guest named db01 exists already: choose another name."),
         ({"name": "vm\n1"}, CONTROL_CHARACTERS),
         ({"name": "\u202evm1"}, CONTROL_CHARACTERS),
+        (
+            {"name": "é" * 45},
+            "A guest&#39;s name takes at most 89 bytes in UTF-8 (fewer characters when they are not ASCII), "
+            "so that it can be exported as an OVA.",
+        ),
         ({"vcpus": "0"}, "vCPUs: give a whole number from 1 to 8."),
         ({"vcpus": "two"}, "vCPUs: give a whole number from 1 to 8."),
         ({"memory": "128"}, "Memory (MiB): give a whole number from 512 to 16384."),

@@ -12,7 +12,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, requ
 
 from simulator import libvirt
 from simulator.appliance import MAC_POLICIES, ApplianceError, export_domain, import_domain
-from simulator.ovf import MAX_OVA_BYTES
+from simulator.ovf import MAX_OVA_BYTES, NAME_BYTES, NAME_MAX
 from web import lab_store
 from web.db import get_db
 from web.labs import owned_lab, scenario_or_404
@@ -21,7 +21,7 @@ from web.security import csrf
 
 bp = Blueprint("machines", __name__, url_prefix="/labs")
 
-MAX_NAME = 64  # a new guest's name, as the forms ask for it
+MAX_NAME = NAME_MAX  # a new guest's name, as the forms ask for it: the rule an OVA's VM name follows
 MAX_DOMAIN = 1024  # a guest's name the terminal may have given it, longer
 # What an OVA download is sent as: VirtualBox registers *.ova as application/x-virtualbox-ova, and
 # freedesktop's shared-mime-info lists that name as an alias of its application/ovf (a tar underneath).
@@ -124,8 +124,9 @@ class Refused(Exception):
 
 
 def _name_field(world, field: str = "name") -> str:
-    """A new guest's name: 1 to 64 characters, no '/' (libvirt refuses it), neither a guest's name nor
-    that of an image already in the images directory (a linked clone's overlay must not overwrite it)."""
+    """A new guest's name: ovf.name_problem's rule, so that every guest made here can be exported (1 to 64
+    characters, no '/' as libvirt refuses it, no control character), neither a guest's name nor that of an
+    image already in the images directory (a linked clone's overlay must not overwrite it)."""
     name = request.form.get(field, "").strip()
     if not name or len(name) > MAX_NAME:
         raise Refused(f"Give the new guest a name of 1 to {MAX_NAME} characters.")
@@ -133,6 +134,11 @@ def _name_field(world, field: str = "name") -> str:
         raise Refused("A guest's name cannot contain '/'.")
     if not name.isprintable():  # a newline libvirt refuses; a NUL or a bidi control no terminal shows
         raise Refused("A guest's name cannot contain control characters (a newline, a tab...).")
+    if len(name.encode()) > NAME_BYTES:  # its OVA's NAME-disk1.vmdk must fit a tar header's 100 bytes
+        raise Refused(
+            f"A guest's name takes at most {NAME_BYTES} bytes in UTF-8 (fewer characters when they are "
+            "not ASCII), so that it can be exported as an OVA."
+        )
     if name in libvirt.domains(world.machine):
         raise Refused(f"A guest named {name} exists already: choose another name.")
     if world.machine.fs.exists(f"{libvirt.IMAGES}/{name}.qcow2"):

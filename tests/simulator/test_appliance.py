@@ -52,7 +52,7 @@ def test_a_refused_import_changes_nothing(world):
     with pytest.raises(ApplianceError, match="domain 'db01' already exists with uuid"):
         import_domain(host, data)
     with pytest.raises(ApplianceError, match="invalid VM name"):
-        import_domain(host, data, "no spaces allowed")
+        import_domain(host, data, "no/slashes")
     with pytest.raises(ApplianceError, match="manifest digest mismatch"):
         import_domain(host, data.replace(b"KDMV", b"KDMW"), "db02")
     assert world.to_dict() == before

@@ -4,6 +4,7 @@ nothing of the refused import remains."""
 
 import copy
 import json
+import subprocess
 import zlib
 
 import pytest
@@ -73,6 +74,15 @@ def test_the_disk_member_carries_the_guest_and_the_ova_stays_genuine(world, expo
     assert content.startswith(b"KDMV streamOptimized capacity=26843545600 guestlab-disk=1\n")
     assert guestdisk.read(content).nodes["/srv/app.conf"]["content"] == "listen = 5432\n"
     assert export_domain(world.machine, "db01") == data, "the same guest gives the same bytes"
+
+
+def test_real_tar_lists_it_and_sha256sum_verifies_its_manifest(exported, tmp_path):
+    (tmp_path / "db01.ova").write_bytes(exported[1])
+    listing = subprocess.run(["tar", "tf", "db01.ova"], cwd=tmp_path, capture_output=True, text=True)
+    assert listing.stdout == "db01.ovf\ndb01.mf\ndb01-disk1.vmdk\n"
+    subprocess.run(["tar", "xf", "db01.ova"], cwd=tmp_path, check=True)
+    check = subprocess.run(["sha256sum", "-c", "db01.mf"], cwd=tmp_path, capture_output=True, text=True)
+    assert check.stdout == "db01.ovf: OK\ndb01-disk1.vmdk: OK\n"
 
 
 def test_an_appliance_imported_twice_gives_two_guests_with_the_source_identity(world, exported):
