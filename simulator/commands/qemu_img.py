@@ -162,14 +162,14 @@ def _describe(ctx: Context, path: str, fmt: str, share: bool) -> tuple[str, str,
             backing_path = posixpath.normpath(posixpath.join(posixpath.dirname(path) or ".", backing))
             shown = backing if backing_path == backing else f"{backing} (actual path: {backing_path})"
             lines += [f"backing file: {shown}", f"backing file format: {image['backing_fmt']}"]
-    text = (
+    printed = (
         "\n".join(lines)
         + "\n"
         + (QCOW2_SPECIFIC if image else "")
         + f"Child node '/file':\n    filename: {path}\n    protocol type: file\n"
         f"    file length: {size_to_str(length)} ({length} bytes)\n    disk size: {size_to_str(on_disk)}\n"
     )
-    return text, backing_path, (image or {}).get("backing_fmt", "")
+    return printed, backing_path, (image or {}).get("backing_fmt", "")
 
 
 def _file_length(text: str) -> int:
