@@ -9,6 +9,7 @@ import pytest
 
 from app import create_app
 from simulator import ovf
+from web import lab_store
 from web.db import connect
 
 URL = "/labs/kvm-host"
@@ -197,6 +198,18 @@ def test_a_guest_named_as_long_as_the_panel_allows_exports_and_imports(client, h
     assert tarfile.open(fileobj=io.BytesIO(data)).getnames()[0] == f"{name}.ovf"
     assert _import(htmx, data, name="db02").status_code == 200
     assert "db02" in _domains(db)
+
+
+def test_an_import_that_would_outgrow_the_lab_is_refused_and_nothing_changes(
+    client, htmx, lab, db, monkeypatch
+):
+    data = _export(client, "db01").data
+    revision = db["labs"].get(1)["revision"]
+    monkeypatch.setattr(lab_store, "MAX_STATE_BYTES", len(db["labs"].get(1)["state"]) + 1000)
+    response = _import(htmx, data, name="db02")
+    assert response.status_code == 422
+    assert "larger than 512 KiB: delete a guest first" in response.get_data(as_text=True)
+    assert db["labs"].get(1)["revision"] == revision and "db02" not in _domains(db)
 
 
 def test_a_foreign_disk_imports_as_a_fresh_guest_and_says_so(htmx, lab, db):
