@@ -355,3 +355,18 @@ def test_the_importer_takes_any_bytes_after_the_mark(world, body):
         assert world.to_dict() == before
     else:  # pragma: no cover - random bytes are never a valid deflate stream of a guest
         pytest.fail("random bytes imported as a guest")
+
+
+def test_an_import_beside_its_running_source_shares_its_filesystem_uuids(world, exported):
+    import_domain(world.machine, exported[1], "db02")
+    for line in ("sudo virsh start db01", "sudo virsh start db02"):
+        assert world.run(line).status == 0, line
+    db01, db02 = world.machines["db01"], world.machines["db02"]
+    assert db02.nics[0]["ipv4"] == db01.nics[0]["ipv4"], "one machine-id and one MAC: one lease"
+    world.run("sudo virsh shutdown db02")
+    image = "/var/lib/libvirt/images/db02.qcow2"
+    assert _run(world, f"sudo virsh attach-disk db01 {image} vdb --subdriver qcow2")[1] == 0
+    world.run("sudo virsh console db01")
+    output, _ = _run(world, "sudo blkid -s UUID -o value /dev/vda1 /dev/vdb1")
+    first, second = output.split()
+    assert first == second, "the imported disk carries its source's filesystem UUIDs"
