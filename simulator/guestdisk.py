@@ -8,7 +8,7 @@ superblocks. So a simulated disk carries them too, and an appliance imported twi
 collide as clones do.
 
 The member's bytes (format 1): the simulated VMDK header line, then deflate (zlib) of canonical JSON
-(sorted keys, no spaces), as a stream-optimized VMDK's grains are deflated:
+(sorted keys, no spaces, ASCII), as a stream-optimized VMDK's grains are deflated:
 
     KDMV streamOptimized capacity=26843545600 guestlab-disk=1\\n<zlib stream>
 
@@ -98,7 +98,9 @@ def vmdk(guest, capacity: int) -> bytes:
         "packages": dict(guest.package_changes),
         **_differences(guest.fs),
     }
-    text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    # ASCII JSON: a file's text escaped as \uXXXX, so that even a lone surrogate (printf '\ud800') encodes;
+    # import then refuses what is not UTF-8
+    text = json.dumps(content, sort_keys=True, separators=(",", ":"))
     header = f"KDMV streamOptimized capacity={capacity} guestlab-disk={FORMAT}\n".encode()
     return header + zlib.compress(text.encode(), 9)
 

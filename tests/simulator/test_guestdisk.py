@@ -370,3 +370,9 @@ def test_an_import_beside_its_running_source_shares_its_filesystem_uuids(world, 
     output, _ = _run(world, "sudo blkid -s UUID -o value /dev/vda1 /dev/vdb1")
     first, second = output.split()
     assert first == second, "the imported disk carries its source's filesystem UUIDs"
+
+
+def test_a_file_no_utf8_can_hold_exports_but_is_refused_on_import(world):
+    world.machines["db01"].fs.add_file("/srv/odd", "\ud800")  # what printf '\ud800' leaves
+    data = export_domain(world.machine, "db01")
+    _refused(world, data, "/srv/odd: the content is not valid UTF-8")
