@@ -87,7 +87,7 @@ def import_domain(host, data: bytes, name: str = "", mac: str = "keep") -> Impor
         if name:
             vm = dataclasses.replace(vm, name=name)
             ovf.check_vm(vm)
-        content = guestdisk.read(vm.disks[0].content)
+        content = guestdisk.read(vm.disks[0].content, vm.disks[0].capacity)
     except ovf.OvaError as error:
         raise ApplianceError(str(error)) from None
     except guestdisk.DiskError as error:

@@ -132,11 +132,16 @@ def _differences(fs) -> dict:
 # Reading
 
 
-def read(data: bytes) -> GuestDisk | None:
-    """The checked content of a disk member; None for a disk with no GuestLab content (a foreign VMDK)."""
+def read(data: bytes, capacity: int) -> GuestDisk | None:
+    """The checked content of a disk member whose OVF Disk has `capacity` bytes; None for a disk with no
+    GuestLab content (a foreign VMDK)."""
     match = HEADER.match(data)
     if match is None or match.group(2) is None:
         return None
+    if int(match.group(1)) != capacity:
+        raise DiskError(
+            f"the image's header gives a capacity of {int(match.group(1))} bytes, its OVF Disk {capacity}"
+        )
     if int(match.group(2)) != FORMAT:
         raise DiskError(
             f"the disk's GuestLab content is in format {int(match.group(2))}; this GuestLab reads format "

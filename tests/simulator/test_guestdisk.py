@@ -72,7 +72,7 @@ def test_the_disk_member_carries_the_guest_and_the_ova_stays_genuine(world, expo
     assert [name for name, _ in ovf.read_tar(data)] == ["db01.ovf", "db01.mf", "db01-disk1.vmdk"]
     content = vm.disks[0].content
     assert content.startswith(b"KDMV streamOptimized capacity=26843545600 guestlab-disk=1\n")
-    assert guestdisk.read(content).nodes["/srv/app.conf"]["content"] == "listen = 5432\n"
+    assert guestdisk.read(content, 26843545600).nodes["/srv/app.conf"]["content"] == "listen = 5432\n"
     assert export_domain(world.machine, "db01") == data, "the same guest gives the same bytes"
 
 
@@ -280,6 +280,8 @@ def test_a_malformed_stream_is_refused_by_name(world, exported):
     _refused(world, _ova(HEADER + zlib.compress(json.dumps(content).encode())[:-9]), "truncated")
     _refused(world, _ova(HEADER + b"not deflate at all"), "not a valid deflate")
     _refused(world, _ova(HEADER + zlib.compress(b"{}") + b"junk"), "bytes after the end")
+    smaller = HEADER.replace(b"capacity=26843545600", b"capacity=1073741824")
+    _refused(world, _ova(smaller + zlib.compress(b"{}")), "a capacity of 1073741824 bytes, its OVF Disk 2684")
     newer = HEADER.replace(b"guestlab-disk=1", b"guestlab-disk=2")
     _refused(world, _ova(newer + zlib.compress(b"{}")), "in format 2")
 
