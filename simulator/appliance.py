@@ -123,7 +123,9 @@ def _guest(host, vm: ovf.VirtualMachine, content: guestdisk.GuestDisk | None):
     if content is None:
         from simulator.machine import Machine
 
-        return Machine.create({"platform": "kvm", "hostname": vm.name, **hardware})
+        # the installer's host name: the VM's name when it is one (RFC 1123), else the image's default
+        hostname = vm.name if guestdisk.HOSTNAME.fullmatch(vm.name) else "ubuntu"
+        return Machine.create({"platform": "kvm", "hostname": hostname, **hardware})
     try:
         return guestdisk.restore(content, hardware)
     except guestdisk.DiskError as error:

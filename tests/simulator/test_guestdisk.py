@@ -378,3 +378,16 @@ def test_a_file_no_utf8_can_hold_exports_but_is_refused_on_import(world):
     world.machines["db01"].fs.add_file("/srv/odd", "\ud800")  # what printf '\ud800' leaves
     data = export_domain(world.machine, "db01")
     _refused(world, data, "/srv/odd: the content is not valid UTF-8")
+
+
+def test_a_foreign_disk_named_as_no_host_can_be_installs_as_ubuntu(world):
+    vm = ovf.VirtualMachine(
+        name="Appliance v2 (été)",
+        os=ovf.UBUNTU_64,
+        cpus=1,
+        memory_mib=1024,
+        disks=(ovf.Disk("appliance-disk1.vmdk", 2**30, b"KDMV\x01"),),
+    )
+    assert import_domain(world.machine, ovf.export_ova(vm)).foreign
+    guest = world.machines["Appliance v2 (été)"]
+    assert guest.fs.read("/etc/hostname") == "ubuntu\n"
