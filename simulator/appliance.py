@@ -51,12 +51,19 @@ def export_domain(host, name: str) -> bytes:
         os=ovf.UBUNTU_64,
         cpus=domain["vcpus"],
         memory_mib=max(1, domain["memory_kib"] // 1024),
-        disks=(ovf.Disk(f"{name}-disk1.vmdk", capacity, guestdisk.vmdk(guest, capacity)),),
+        disks=(ovf.Disk(f"{name}-disk1.vmdk", capacity, _vmdk(guest, capacity)),),
         nics=(ovf.Nic(network=domain["network"], mac=domain["mac"]),),
     )
     try:
         return ovf.export_ova(vm, mtime=host.now())
     except ovf.OvaError as error:
+        raise ApplianceError(str(error)) from None
+
+
+def _vmdk(guest, capacity: int) -> bytes:
+    try:
+        return guestdisk.vmdk(guest, capacity)
+    except guestdisk.DiskError as error:
         raise ApplianceError(str(error)) from None
 
 

@@ -36,12 +36,15 @@ from dataclasses import dataclass
 
 from simulator import layout
 from simulator.archive import ARCHIVE
-from simulator.filesystem import MAX_FILE_SIZE, MAX_NODES, MAX_TOTAL_SIZE, Node
+from simulator.filesystem import MAX_FILE_SIZE, MAX_NODES, Node
 from simulator.hardware import CPUS
 
 FORMAT = 1
 HEADER = re.compile(rb"KDMV streamOptimized capacity=([0-9]{1,20})(?: guestlab-disk=([0-9]{1,4}))?\n")
-MAX_PAYLOAD = 2 * MAX_TOTAL_SIZE  # bytes of JSON once inflated: the contents, escaped, and the rest
+# Bytes of JSON once inflated. A guest's saved state is a few hundred KiB at most (a lab keeps 512 KiB of
+# machines), so this is ample; and it bounds what json.loads may build from a small deflate stream (2 MiB
+# of "[]," is some 40 MB of lists).
+MAX_PAYLOAD = 2 * 2**20
 RUNTIME = ("/proc", "/sys", "/dev", "/run")  # filled at boot (procfs, sysfs, devtmpfs, tmpfs): not on a disk
 PATH_MAX, NAME_MAX = 4096, 255  # Linux's limits, in bytes
 KINDS = ("file", "dir", "symlink", "chardev", "blockdev")
@@ -101,6 +104,11 @@ def vmdk(guest, capacity: int) -> bytes:
     # ASCII JSON: a file's text escaped as \uXXXX, so that even a lone surrogate (printf '\ud800') encodes;
     # import then refuses what is not UTF-8
     text = json.dumps(content, sort_keys=True, separators=(",", ":"))
+    if len(text) > MAX_PAYLOAD:
+        raise DiskError(
+            f"the guest's files take {len(text)} bytes, more than the {MAX_PAYLOAD} an imported disk may "
+            "hold: remove some of them first"
+        )
     header = f"KDMV streamOptimized capacity={capacity} guestlab-disk={FORMAT}\n".encode()
     return header + zlib.compress(text.encode(), 9)
 
@@ -316,7 +324,6 @@ def _tree(nodes, absent) -> tuple[dict, list]:
         if path == "/" or path not in base:
             raise DiskError(f"the disk removes {path[:80]}, which the image does not hold")
         gone.add(path)
-    total = 0
     checked = {}
     for path, data in nodes.items():
         _check_path(path)
@@ -325,9 +332,6 @@ def _tree(nodes, absent) -> tuple[dict, list]:
         node = _node(path, data)
         if path == "/" and node.kind != "dir":
             raise DiskError("the root of the disk's filesystem must be a directory")
-        total += len(node.content)
-        if total > MAX_TOTAL_SIZE:
-            raise DiskError(f"the disk's files hold more than {MAX_TOTAL_SIZE} bytes")
         checked[path] = data
     kinds = {path: node.kind for path, node in base.items() if path not in gone}
     kinds |= {path: data["kind"] for path, data in checked.items()}

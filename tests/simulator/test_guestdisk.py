@@ -265,8 +265,8 @@ def test_huge_node_counts_and_oversized_content_are_refused(world, exported):
     many["nodes"].update({f"/srv/f{n}": {"kind": "file"} for n in range(20_001)})
     _refused(world, _packed(many), "at most 20000")
     big = copy.deepcopy(content)
-    big["nodes"].update({f"/srv/f{n}": {"kind": "file", "content": "y" * 2**20} for n in range(9)})
-    _refused(world, _packed(big), "more than 8388608 bytes")
+    big["nodes"].update({f"/srv/f{n}": {"kind": "file", "content": "y" * 2**20} for n in range(2)})
+    _refused(world, _packed(big), "inflates to more than 2097152 bytes")
     _refused(world, _ova(HEADER + zlib.compress(b" " * (guestdisk.MAX_PAYLOAD + 1))), "inflates to more than")
 
 
@@ -391,3 +391,10 @@ def test_a_foreign_disk_named_as_no_host_can_be_installs_as_ubuntu(world):
     assert import_domain(world.machine, ovf.export_ova(vm)).foreign
     guest = world.machines["Appliance v2 (été)"]
     assert guest.fs.read("/etc/hostname") == "ubuntu\n"
+
+
+def test_a_guest_too_large_to_import_is_not_exported(world):
+    for n in range(3):
+        world.machines["db01"].fs.add_file(f"/srv/big{n}", "z" * 2**20)
+    with pytest.raises(ApplianceError, match="more than the 2097152 an imported disk may hold"):
+        export_domain(world.machine, "db01")
