@@ -378,6 +378,7 @@ def _printf(shell, ctx, argv: list[str]) -> int:
 def _read(shell, ctx, argv: list[str]) -> int:
     args = argv[1:]
     raw, prompt, array, delimiter, count, exact = False, None, None, "\n", None, False
+    silent = False
     while args and args[0].startswith("-") and len(args[0]) > 1:
         flag = args.pop(0)
         if flag == "--":
@@ -387,6 +388,7 @@ def _read(shell, ctx, argv: list[str]) -> int:
             letter, letters = letters[0], letters[1:]
             if letter in "rse":
                 raw = raw or letter == "r"
+                silent = silent or letter == "s"  # -s: what is typed at the terminal is not echoed
                 continue
             if letter not in "padnNtui":
                 _error(ctx, f"read: -{letter}: invalid option")
@@ -424,7 +426,7 @@ def _read(shell, ctx, argv: list[str]) -> int:
         found = bool(text)
         ended = found
     else:
-        record = source.line(delimiter)
+        record = source.line(delimiter, echo=not silent)
         if record is None:
             found, text, ended = False, "", False
         else:
