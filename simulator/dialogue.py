@@ -76,6 +76,16 @@ def stdin_is_terminal(ctx) -> bool:
     return isinstance(getattr(ctx, "input", None), TerminalInput)
 
 
+def to_terminal(ctx, text: str) -> None:
+    """Write on the terminal itself (/dev/tty), as gpg's tty_printf does, even when stdout is redirected."""
+    run = getattr(ctx, "run", None)
+    screen = getattr(run, "screen", None)
+    if screen is None:
+        ctx.out(text)
+    else:
+        screen.append(text)
+
+
 def terminal(ctx) -> Answers | None:
     """The controlling terminal of the line `ctx` runs in (/dev/tty), or None: a command run by ssh without
     a terminal, or by the host page's buttons."""

@@ -103,6 +103,7 @@ class Run:
     work: Work = field(default_factory=Work)
     effects: dict = field(default_factory=dict)
     answers: Answers | None = None  # the terminal's input (dialogue.py); None: no terminal (ssh host CMD)
+    screen: list | None = None  # the terminal's output, where /dev/tty writes go whatever stdout is
 
     def expand(self, size: int) -> None:
         self.expanded += size
@@ -326,7 +327,7 @@ class Shell(WordEvaluator, CommandEvaluator):
             terminal.err.append(f"{NAME}: {TOO_DEEP}\n")
         self.pending = ""
         self._remember(_history_entry(text))
-        run = Run(machine, answers=answers)
+        run = Run(machine, answers=answers, screen=terminal.out if answers is not None else None)
         run.budget -= sum(len(t) for t in terminal.out)  # the echoed expansion is output of this line
         if tree is None:
             self.status = 2
