@@ -39,11 +39,22 @@ class TerminalInterrupt(BaseException):
 class Answers:
     """The terminal's input for one line: the answers typed so far, then Ctrl-C or nothing yet."""
 
-    def __init__(self, lines: list[str] | None = None, interrupted: bool = False, elapsed: int = 0):
+    def __init__(self, lines: list[str] | None = None, interrupted: bool = False):
         self.lines = list(lines or [])
         self.interrupted = interrupted
-        self.elapsed = elapsed  # seconds since the line was typed: a program's timeout counts them
         self.read = 0
+
+    def waiting_since(self) -> int:
+        """Seconds from the line being typed to the moment the program began to wait for its next input
+        (each line typed takes SECONDS_PER_ANSWER of the world's time): a countdown shows from there."""
+        return self.read * SECONDS_PER_ANSWER
+
+    def arrives(self) -> int | None:
+        """When the next input (an answer or Ctrl-C) reaches the program, in seconds from the line being
+        typed; None while nothing more has been typed: a program's timeout compares with it."""
+        if self.read < len(self.lines) or self.interrupted:
+            return (self.read + 1) * SECONDS_PER_ANSWER
+        return None
 
     def read_line(self, echo: bool = True) -> str:
         """The next line typed at the terminal (without its newline); with echo False it is not shown,

@@ -155,7 +155,9 @@ class ShellContext(Context):
 
     @property
     def stdin(self) -> str:
-        if self.input is not None:
+        """All of standard input; the terminal gives nothing (dialogue.TerminalInput) but stays the input of
+        the programs this one runs (sudo, env), which may ask it their questions."""
+        if self.input is not None and not isinstance(self.input, TerminalInput):
             self._stdin = self.input.rest()
             self.input = None
         return self._stdin

@@ -201,7 +201,7 @@ class World:
         waited = dialogue["waited"] + SECONDS_PER_ANSWER
         before = orjson.dumps(self.to_dict())
         self.dialogue = None
-        result = self._run(dialogue["line"], Answers(answers, interrupted, waited))
+        result = self._run(dialogue["line"], Answers(answers, interrupted))
         state = {**dialogue, "answers": answers, "waited": waited}
         result = self._asked(result, before, state, echoed=dialogue["echo"] and not interrupted)
         if self.dialogue is None:  # the line ran to its end: the time spent answering has passed
