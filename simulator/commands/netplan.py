@@ -14,7 +14,7 @@ import yaml
 from simulator.commands import Context, command
 from simulator.commands.devices import pci_devices
 from simulator.commands.identity import NO_SYSTEMD
-from simulator.commands.network import link_local, resolve_host
+from simulator.commands.network import held_addresses, link_local, resolve_host
 from simulator.dialogue import TerminalInterrupt, stdin_is_terminal
 from simulator.filesystem import FsError
 
@@ -355,9 +355,12 @@ def _netplan_status(ctx: Context, args: list[str]) -> int:
         block.append(f"{'MAC Address:':>18} {nic['mac']}{vendor}")
         if not nic.get("down"):
             network = ipaddress.ip_interface(f"{nic['ipv4']}/{nic['prefix']}").network
-            flag = " (dhcp)" if nic["dhcp"] else ""
-            block.append(f"{'Addresses:':>18} {nic['ipv4']}/{nic['prefix']}{flag}")
-            block.append(f"{'':>18} {link_local(nic['mac'])} (link)")
+            own = f"{nic['ipv4']}/{nic['prefix']}"
+            # state.py: `ip -j address` order (the kernel's: its own, then those added by hand, which have
+            # no flag), "dhcp" for the one with a DHCP route, "link" for the link-local one
+            held = [f"{a} (dhcp)" if a == own and nic["dhcp"] else a for a in held_addresses(nic)]
+            held.append(f"{link_local(nic['mac'])} (link)")
+            block += [f"{'Addresses:' if i == 0 else '':>18} {a}" for i, a in enumerate(held)]
             if nic["dhcp"]:
                 block.append(f"{'DNS Addresses:':>18} {nic['gateway']}")
                 routes = [
@@ -367,6 +370,10 @@ def _netplan_status(ctx: Context, args: list[str]) -> int:
                 ]
             else:
                 routes = [f"default via {nic['gateway']} (static)", f"{network} from {nic['ipv4']} (link)"]
+            for address in held_addresses(nic):  # the kernel's route to a network added by hand
+                added = ipaddress.ip_interface(address)
+                if added.network != network and all(str(added.network) not in r for r in routes):
+                    routes.append(f"{added.network} from {added.ip} (link)")
             routes.append("fe80::/64 metric 256")
             block += [f"{'Routes:' if i == 0 else '':>18} {route}" for i, route in enumerate(routes)]
         shown.append("\n".join(block))
