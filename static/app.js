@@ -166,6 +166,17 @@ function setUpTerminal() {
   });
 }
 
+// A program that turned the terminal's echo off (a passphrase): the command line shows dots, and the
+// browser neither remembers nor offers what was typed there.
+function hideWhatIsTyped(input, prompt) {
+  input.type = "secret" in prompt.dataset ? "password" : "text";
+}
+document.addEventListener("htmx:finally:request", () => { // after the swaps, of the terminal or the host page
+  const input = document.getElementById("command-line");
+  const prompt = document.getElementById("prompt");
+  if (input && prompt) hideWhatIsTyped(input, prompt);
+});
+
 // Where the layout stacks the tasks above the terminal (a phone, a narrow window), the page opens on the
 // story and the tasks, and the command line waits to be chosen: focusing it would scroll past them and
 // open a phone's keyboard. Beside the tasks it takes the focus at once. An address naming #command-line
