@@ -275,3 +275,19 @@ def test_the_command_line_answers_questions_with_the_next_lines():
     )
     replies = [json.loads(line) for line in done.stdout.splitlines()]
     assert "uid           [ultimate] Ada <ada@example.org>" in replies[-1]["stdout"]
+
+
+def test_ssh_keygen_asks_the_file_and_the_passphrase_twice(world):
+    _, shown = typed(world, "ssh-keygen -t ed25519")
+    assert world.prompt == "Enter file in which to save the key (/home/learner/.ssh/id_ed25519): "
+    typed(world, "/tmp/mykey")
+    assert world.prompt == "Enter passphrase (empty for no passphrase): " and world.secret
+    typed(world, "one")
+    assert world.prompt == "Enter same passphrase again: " and world.secret
+    _, shown = typed(world, "two")
+    assert shown == "Passphrases do not match.  Try again.\n"
+    _, shown = typed(world, "", "")
+    assert shown.startswith("Your identification has been saved in /tmp/mykey\n")
+    assert world.machine.fs.exists("/tmp/mykey.pub")
+    _, shown = typed(world, "printf '/tmp/other\\n\\n\\n' | ssh-keygen -t ed25519 -q")
+    assert not world.asking and world.machine.fs.exists("/tmp/other")  # from a pipe, as before
