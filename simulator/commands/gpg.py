@@ -1,10 +1,11 @@
 """gpg, GnuPG 2.4.4 as Ubuntu 24.04 ships it: enough to list, make and delete a host's OpenPGP key.
 
 Listings follow g10/keylist.c (list_keyblock_print), key generation g10/keygen.c
-(quick_generate_keypair) and deletion g10/delkey.c. gpg asks its questions on the terminal itself
-(cpr_get reads /dev/tty, not standard input), which this one cannot answer: each gets Enter, its default,
-and batch mode is the way through, as in scripts. pinentry's passphrase dialog is not modelled: keys are
-made without a passphrase, as when both prompts are left empty.
+(quick_generate_keypair, and generate_keypair's dialogue in gpg_keygen.py) and deletion g10/delkey.c.
+gpg asks its questions on the terminal itself (cpr_get reads /dev/tty, not standard input). --gen-key and
+--full-generate-key ask them there (simulator/dialogue.py), the passphrase too; the yes/no confirmations
+of --quick-generate-key and the deletions still get Enter, their default, and --quick-generate-key makes
+its key without the pinentry's passphrase dialog, as when both prompts are left empty.
 """
 
 from __future__ import annotations
