@@ -145,8 +145,10 @@ function setUpTerminal() {
       position += 1;
       input.value = position === history.length ? draft : history[position];
       event.preventDefault();
-    } else if (event.key === "Tab" && !event.shiftKey && input.value.trim() !== "") {
-      // Tab on an empty line moves focus on as usual, so the terminal never traps keyboard users.
+    } else if (event.key === "Tab" && !event.shiftKey && input.value.trim() !== ""
+               && !("asking" in document.getElementById("prompt").dataset)) {
+      // Tab on an empty line moves focus on as usual, so the terminal never traps keyboard users; a
+      // program's question (a passphrase) is never sent for completion.
       event.preventDefault();
       const again = tabbedOn === input.value;
       tabbedOn = input.value; // before the answer comes: a quick second Tab is a second Tab

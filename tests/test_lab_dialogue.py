@@ -75,3 +75,10 @@ def test_netplan_try_keeps_the_configuration_on_enter(client, htmx):
     assert "data-secret>Changes will revert in 120 seconds</label>" in page
     page = _type(htmx, "")
     assert "Configuration accepted." in page
+
+
+def test_nothing_is_completed_while_a_program_asks(client, htmx):
+    _start(client)
+    assert client.get(URL + "/complete?line=gp").get_json()["completions"] == ["gpg"]
+    _type(htmx, "gpg --gen-key")
+    assert client.get(URL + "/complete?line=gp").get_json()["completions"] == []
