@@ -3,9 +3,9 @@
 Listings follow g10/keylist.c (list_keyblock_print), key generation g10/keygen.c
 (quick_generate_keypair, and generate_keypair's dialogue in gpg_keygen.py) and deletion g10/delkey.c.
 gpg asks its questions on the terminal itself (cpr_get reads /dev/tty, not standard input). --gen-key and
---full-generate-key ask them there (simulator/dialogue.py), the passphrase too; the yes/no confirmations
-of --quick-generate-key and the deletions still get Enter, their default, and --quick-generate-key makes
-its key without the pinentry's passphrase dialog, as when both prompts are left empty.
+--full-generate-key ask them there (simulator/dialogue.py), as do --quick-generate-key and the deletions
+their confirmations; a key made without --batch asks its passphrase through the pinentry. Without a
+terminal (the host page's buttons) a question gets its default.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import time
 from simulator import pgp
 from simulator.commands import Context, command
 from simulator.commands import gpg_keygen as keygen
-from simulator.dialogue import TerminalInterrupt, terminal
+from simulator.dialogue import TerminalInterrupt, terminal, to_terminal
 from simulator.filesystem import FsError
 
 BANNER = (
@@ -65,9 +65,15 @@ class _Run:
         self.fs = ctx.machine.fs
 
     def ask(self, question: str, default: bool) -> bool:
-        """cpr_get_answer_is_yes_def on the terminal: the question, and Enter for its default."""
-        self.ctx.out(question + "\n")
-        return default
+        """cpr_get_answer_is_yes_def: the question on the terminal, y or yes, n or no, anything else its
+        default. Without a terminal (a button of the host page), the default."""
+        tty = terminal(self.ctx)
+        if tty is None:
+            self.ctx.out(question + "\n")
+            return default
+        to_terminal(self.ctx, question)
+        answer = tty.read_line().strip().lower()
+        return True if answer in ("y", "yes") else False if answer in ("n", "no") else default
 
     def keys(self) -> list[dict]:
         return pgp.load(self.fs, self.home)
@@ -168,8 +174,19 @@ def _generate(run: _Run, args: list[str]) -> int:
         ctx.err(f"gpg: directory '{run.home}' created\n")
     if not fs.exists(f"{run.home}/pubring.kbx"):
         ctx.err(f"gpg: keybox '{run.home}/pubring.kbx' created\n")
-    key = pgp.new_key(ctx.machine.rng(), uid, ctx.machine.now())
-    ctx.out(ENTROPY + ENTROPY)
+    tty = terminal(ctx)
+    passphrase = ""
+    if tty is not None and not run.batch:  # the agent asks for the passphrase through the pinentry
+        dialogue = keygen.Dialogue(ctx, tty)
+        dialogue.say(ENTROPY)
+        try:
+            passphrase = keygen.ask_passphrase(dialogue)
+        except keygen.Cancelled:
+            return _cancelled(dialogue)
+        dialogue.say(ENTROPY)
+    else:
+        ctx.out(ENTROPY + ENTROPY)
+    key = pgp.new_key(ctx.machine.rng(), uid, ctx.machine.now(), protected=bool(passphrase))
     if not _store(run, key):
         return 2
     ctx.out("public and secret key created and signed.\n\n" + _created(key))
@@ -213,6 +230,13 @@ def _created(key: dict) -> str:
     )
 
 
+def _cancelled(dialogue: keygen.Dialogue) -> int:
+    """Cancel (Ctrl-C) in the pinentry: the agent's error, then do_generate_keypair's on the terminal."""
+    dialogue.ctx.err("gpg: agent_genkey failed: Operation cancelled\n")
+    dialogue.say("Key generation failed: Operation cancelled\n")
+    return 2
+
+
 def _generate_dialogue(run: _Run, full: bool) -> int:
     """generate_keypair (g10/keygen.c): the dialogue on the terminal (gpg_keygen.py), then the key."""
     ctx, fs = run.ctx, run.fs
@@ -246,10 +270,8 @@ def _generate_dialogue(run: _Run, full: bool) -> int:
     dialogue.say(keygen.ENTROPY)
     try:
         passphrase = keygen.ask_passphrase(dialogue)
-    except keygen.Cancelled:  # Cancel (Ctrl-C) in the pinentry
-        ctx.err("gpg: agent_genkey failed: Operation cancelled\n")
-        dialogue.say("Key generation failed: Operation cancelled\n")
-        return 2
+    except keygen.Cancelled:
+        return _cancelled(dialogue)
     key = pgp.new_key(
         ctx.machine.rng(),
         wanted["uid"],
@@ -349,8 +371,8 @@ gpg - OpenPGP encryption and signing tool (GnuPG 2.4.4)
   gpg --full-generate-key          asks also the kind of key (RSA, DSA, ECC), its size or curve, its
                                    expiry and a comment. The passphrase is asked twice, not shown; the
                                    pinentry's buttons are one line: Enter takes the first, e the second
-  gpg --delete-secret-and-public-key FPR   delete both parts of a key (asks twice; --batch --yes does not,
-                                   but then the key must be named by its full fingerprint)
+  gpg --delete-secret-and-public-key FPR   delete both parts of a key (asks twice, y to each; --batch
+                                   --yes does not, but then the key must be named by its full fingerprint)
   gpg --delete-secret-keys NAME / --delete-keys NAME   only the secret / only the public part
 As root (sudo), gpg uses /root/.gnupg: a host's own key lives there, and a clone carries it.
 """,
@@ -400,11 +422,15 @@ def gpg(ctx: Context, argv: list[str]) -> int:
             pgp.save(ctx.machine.fs, run.home, [], ctx.uid)
     if verb in ("list", "secret"):
         return _listing(run, verb == "secret", args)
-    if verb == "generate":
-        return _generate(run, args)
-    if verb.startswith("delete"):
-        secret, public = verb in ("delete-secret", "delete-both"), verb in ("delete", "delete-both")
-        return _delete(run, args, secret, public)
+    try:
+        if verb == "generate":
+            return _generate(run, args)
+        if verb.startswith("delete"):
+            secret, public = verb in ("delete-secret", "delete-both"), verb in ("delete", "delete-both")
+            return _delete(run, args, secret, public)
+    except TerminalInterrupt:  # Ctrl-C at one of its questions
+        ctx.err(keygen.INTERRUPTED)
+        return 130
     ctx.err("gpg: WARNING: no command supplied.  Trying to guess what you mean ...\n")
     ctx.err("gpg: Go ahead and type your message ...\n")
     return 2
