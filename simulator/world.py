@@ -211,7 +211,11 @@ class World:
     def _asked(self, result: Result, before: bytes, dialogue: dict, echoed: bool = True) -> Result:
         """The output not shown yet; when a program waits for an answer, the world as `before` the line,
         with the line kept and the unfinished last line of output as the prompt."""
-        chunks = list(result.chunks) or [(1, result.stdout), (2, result.stderr)]
+        if "asks" not in result.effects and not dialogue["shown"]:
+            return result  # a line that asked nothing: all it printed is new
+        chunks = list(result.chunks)
+        if sum(len(text) for _, text in chunks) != len(result.stdout) + len(result.stderr):
+            chunks = [(1, result.stdout), (2, result.stderr)]  # output added after the shell's, unordered
         written = "".join(text for _, text in chunks)
         new = _after(chunks, dialogue["shown"])
         if not echoed and new and new[0][1].startswith("\n"):  # the newline after an unechoed Enter or ^C
