@@ -6,8 +6,11 @@ them raises `NeedsInput`, the world puts everything back as it was before the li
 its answers (world.py, `dialogue`). The next line typed is one more answer, and the line runs again from
 the same state, until it reads no further than its answers: then it has run once, as in bash with those
 keys pressed, and its effects stay. What a program printed before the answer it waits for was shown
-already; only what follows is shown each time. A program therefore asks every question before it changes
-anything, as the real ones do (gpg, passwd, adduser read all their answers first).
+already; only what follows is shown each time. Each run starts from the same state (files, clock, the
+seeded generator), so a program prints the same up to where it reads, and may change things before it
+asks, as gpg makes its home first: nothing of a run that ends waiting is kept. The world's clock stands
+still meanwhile; a program's timeout reads the time each answer came (`arrives`, SECONDS_PER_ANSWER each),
+and the time spent answering passes once the line ends.
 
 The question on screen is the last line printed, unfinished ("Real name: "), which becomes the prompt.
 Ctrl-C typed at a question is delivered to the program as `TerminalInterrupt` (SIGINT) at that point;
