@@ -768,7 +768,9 @@ class Shell(WordEvaluator, CommandEvaluator):
         out: list[str] = []
         run.depth += 1
         try:
-            status = self.in_subshell(run, lambda child: child.run_text(run, text, Streams(out, streams.err)))
+            status = self.in_subshell(
+                run, lambda child: child.run_text(run, text, Streams(out, streams.err, False, streams.stdin))
+            )
         except BrokenPipe:
             status = 141
         finally:

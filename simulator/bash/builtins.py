@@ -17,6 +17,7 @@ from simulator.bash.errors import (
 from simulator.bash.lexer import IDENTIFIER
 from simulator.bash.printf import Printf, shell_word
 from simulator.commands import COMMANDS, MAN_PAGES, Context
+from simulator.dialogue import TerminalInput
 from simulator.filesystem import FsError
 
 NAME = "bash"
@@ -417,7 +418,7 @@ def _read(shell, ctx, argv: list[str]) -> int:
             _error(ctx, f"read: `{name}': not a valid identifier")
             return 1
     source = ctx.input
-    if prompt is not None and getattr(ctx, "tty", False) and source is not None and not source.text:
+    if prompt is not None and isinstance(source, TerminalInput):  # "only if input is coming from a terminal"
         ctx.err(prompt)
     if source is None:
         return 1

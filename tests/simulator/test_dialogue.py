@@ -291,3 +291,9 @@ def test_ssh_keygen_asks_the_file_and_the_passphrase_twice(world):
     assert world.machine.fs.exists("/tmp/mykey.pub")
     _, shown = typed(world, "printf '/tmp/other\\n\\n\\n' | ssh-keygen -t ed25519 -q")
     assert not world.asking and world.machine.fs.exists("/tmp/other")  # from a pipe, as before
+
+
+def test_a_command_substitution_reads_the_terminal_too(world):
+    typed(world, 'x=$(read -p "In: " v; echo "$v"); echo "[$x]"')
+    assert world.prompt == "In: "
+    assert typed(world, "foo")[1] == "[foo]\n"
