@@ -7,6 +7,7 @@ refuses (CloudError) saves nothing and comes back as a 422 with the form, its va
 
 import orjson
 from flask import Blueprint, Response, abort, flash, g, redirect, request, url_for
+from markupsafe import escape
 
 from simulator.cloud import API_STATUS, Cloud, CloudError, balancing, objects, scaling
 from simulator.cloud.firewall import describe
@@ -48,7 +49,6 @@ TOO_LARGE = (
     "first."
 )
 POLL_SECONDS = 5  # how far the cloud's clock moves each time a page waiting on a transition asks again
-INSTANCE_FIELDS = ("volume", "floating_ip", "name")  # the instance page's fields that show their own error
 
 
 @bp.app_template_filter("rule_text")
@@ -209,16 +209,29 @@ def _act(section: str, action, done, fields: bool = False):
     try:
         value, _ = lab_store.act(get_db(), lab["id"], apply)
     except CloudError as error:
-        errors = {(error.field if fields else "") or "form": str(error)}
         if not is_partial():
             flash(str(error))
             return redirect(url_for("cloud.section", name=section), 303)
-        return _page(section, 422, errors=errors, form=request.form, failed=request.endpoint)
+        return _refused(
+            lambda errors: _page(section, 422, errors=errors, form=request.form, failed=request.endpoint),
+            str(error),
+            (error.field if fields else "") or "form",
+        )
     message = done(value) if callable(done) else done
     if not is_partial():
         flash(message)
         return redirect(url_for("cloud.section", name=section), 303)
     return _page(section, message=message)
+
+
+def _refused(show, reason: str, field: str):
+    """`show(errors)`: the page with the form as typed and the reason beside its field; or above the forms
+    when the page has no form with that field (the resource it names is gone, or that form is not shown
+    in its state: an image is made of a running instance, a second autoscaling group is not offered)."""
+    page = show({field: reason})
+    if field == "form" or not isinstance(page, tuple) or escape(reason) in page[0]:
+        return page
+    return show({"form": reason})
 
 
 # Instances
@@ -316,8 +329,11 @@ def _instance_act(instance_id: str, action, done):
         if not is_partial():
             flash(str(error))
             return redirect(url_for("cloud.instance", instance_id=instance_id), 303)
-        field = error.field if error.field in INSTANCE_FIELDS else "form"
-        return instance(instance_id, 422, errors={field: str(error)}, form=request.form)
+        return _refused(
+            lambda errors: instance(instance_id, 422, errors=errors, form=request.form),
+            str(error),
+            error.field or "form",
+        )
     message = done(value)
     if not is_partial():
         flash(message)
