@@ -65,3 +65,13 @@ def test_a_refusal_whose_field_is_not_on_the_page_is_said_above_the_forms(db, le
     response = ada.post("/cloud/autoscaling/create", data={**GROUP, "name": "asg2"}, headers=PARTIAL)
     assert response.status_code == 422
     assert "You already have an autoscaling group" in response.get_data(as_text=True)
+
+
+def test_an_action_on_another_learners_instance_from_its_page_is_not_found(db, learners):
+    ada, _ = learners
+    theirs = _state(db, "bob")
+    for headers in (PARTIAL, {}):
+        for bob_instance in _ids(db, "bob", "instances"):
+            response = ada.post(f"/cloud/instances/{bob_instance}/image", data={"name": "x"}, headers=headers)
+            assert response.status_code == 404
+    assert _state(db, "bob") == theirs

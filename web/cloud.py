@@ -302,11 +302,7 @@ def instance_action(instance_id, verb):
 def instance(instance_id, status: int = 200, **extra):
     lab = _owned_lab()
     world = lab_store.load_world(lab)
-    if world.cloud is None:
-        abort(404)
-    found = world.cloud.state["instances"].get(instance_id)
-    if found is None or found["status"] == "deleted":
-        abort(404)
+    found = _live_instance(world, instance_id)
     context = {**_context(world, "instances"), "instance": found, "errors": {}, "form": {}, **extra}
     context["console_log"] = world.cloud.console_log(instance_id)
     context["attached"] = [world.cloud.state["volumes"][v] for v in found["volumes"]]
@@ -317,8 +313,18 @@ def instance(instance_id, status: int = 200, **extra):
     return render("cloud/instance.html", "cloud/_instance.html", **context), status
 
 
+def _live_instance(world, instance_id: str) -> dict:
+    """An instance of this cloud that is not deleted, by its id (its page's address); else a 404."""
+    found = world.cloud.state["instances"].get(instance_id) if world.cloud is not None else None
+    if found is None or found["status"] == "deleted":
+        abort(404)
+    return found
+
+
 def _instance_act(instance_id: str, action, done):
+    """An action of an instance's page: a 404 for an instance that page cannot show (another learner's)."""
     lab = _owned_lab()
+    _live_instance(lab_store.load_world(lab), instance_id)
 
     def apply(world):
         return _applied(world, action)
