@@ -7,33 +7,15 @@ import urllib.parse
 import xml.etree.ElementTree as ET
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from quiz.model import AREAS, TERMS, TYPES
+from tests.fuzz import TEXT, fuzz
 from web.db import connect
 from web.labs import LINE_NOT_UTF8
 from web.utf8_forms import NOT_UTF8
 
-fuzz = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-
-TRICKY = [
-    "",
-    " ",
-    "\x00",
-    "\r\n",
-    "%FF",
-    "<script>alert(1)</script>",
-    "'; DROP TABLE users; --",
-    "{{ 7 * 7 }}",
-    "../../etc/passwd",
-    "9" * 40,
-    "-1",
-    "🙂",
-    "\u202e",
-    "x" * 5000,
-]
-TEXT = st.one_of(st.text(st.characters(codec="utf-8"), max_size=60), st.sampled_from(TRICKY))
 PASSWORD = "correct horse battery"
 
 

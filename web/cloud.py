@@ -257,17 +257,20 @@ def launch():
 
 @bp.post("/instances/progress")
 def progress():
-    """Time passes while a page waits on an instance that is building or rebooting."""
+    """Time passes while a page waits on an instance that is building or rebooting; an instance deleted
+    meanwhile (from another tab) leaves its page for the list of instances."""
     lab = _owned_lab()
+    where = request.form.get("instance", "")
 
     def wait(world):
         cloud = _cloud_of(world)
         world.machine.tick(POLL_SECONDS)
         cloud.advance()
+        found = cloud.state["instances"].get(where)
+        return found is not None and found["status"] != "deleted"
 
-    lab_store.act(get_db(), lab["id"], wait)
-    where = request.form.get("instance", "")
-    if where:
+    shown, _ = lab_store.act(get_db(), lab["id"], wait)
+    if shown:
         return instance(where)
     section = request.form.get("section", "")
     return _page(section if section in SECTIONS else "instances")
