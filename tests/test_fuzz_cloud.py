@@ -1,6 +1,8 @@
 """Hostile input in the cloud console: every form answers with the section or a refusal beside the field,
 a refusal leaves the cloud as it was, and no form reaches another learner's cloud."""
 
+import html
+import io
 import re
 import urllib.parse
 
@@ -8,8 +10,9 @@ import orjson
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from werkzeug.http import parse_options_header
 
-from tests.fuzz import HOSTILE, form, fuzz
+from tests.fuzz import HOSTILE, TEXT, form, fuzz, sendable
 from web.db import connect
 
 ED25519 = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINHHtbgUzzhcQfI/yVEJUT6uOr6H0O15pE1iGVbXF5oa learner@laptop"
@@ -237,3 +240,32 @@ def test_any_cloud_form_is_done_or_refused_beside_its_field_and_never_reaches_an
     assert _state(db, "bob") == theirs
     if not partial and response.status_code == 303:
         assert ada.get(response.headers["Location"]).status_code == 200
+
+
+@fuzz
+@given(
+    content=st.binary(max_size=300),
+    filename=st.one_of(st.just("index.html"), TEXT),
+    key=st.one_of(st.just(""), TEXT),
+    bucket=st.one_of(st.just("site"), st.just("ghost"), TEXT),
+)
+def test_an_object_uploaded_under_any_name_comes_back_as_it_went(
+    db, learners, content, filename, key, bucket
+):
+    ada, _ = learners
+    before = _state(db, "ada")
+    data = {"key": key, "file": (io.BytesIO(content), filename)}
+    address = f"/cloud/object-storage/{urllib.parse.quote(bucket, safe='')}/upload"
+    response = ada.post(address, data=data, headers=PARTIAL, content_type="multipart/form-data")
+    assert response.status_code in (200, 404, 405, 422, 308)
+    if response.status_code != 200:
+        assert _state(db, "ada") == before
+        return
+    stored = re.search(
+        r"Object (.+) \(\d+ bytes\) was stored", html.unescape(response.get_data(as_text=True))
+    )
+    download = ada.get(f"/cloud/object-storage/site/objects/{urllib.parse.quote(stored[1])}")
+    assert download.status_code == 200 and download.get_data() == content
+    disposition = download.headers["Content-Disposition"]
+    assert sendable(download), disposition
+    assert parse_options_header(disposition)[1]["filename"] == stored[1].rsplit("/", 1)[-1]

@@ -6,7 +6,7 @@ refuses (CloudError) saves nothing and comes back as a 422 with the form, its va
 """
 
 import orjson
-from flask import Blueprint, Response, abort, flash, g, redirect, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, request, url_for
 from markupsafe import escape
 
 from simulator.cloud import API_STATUS, Cloud, CloudError, balancing, objects, scaling
@@ -15,6 +15,7 @@ from simulator.scenarios import list_scenarios
 from web import lab_store
 from web.auth import current_owner
 from web.db import get_db
+from web.downloads import attachment
 from web.labs import scenario_or_404
 from web.render import is_partial, render
 
@@ -668,12 +669,7 @@ def download(bucket, key):
         data, _ = objects.get_object(world.cloud, bucket, key)
     except CloudError:
         abort(404)
-    name = key.rsplit("/", 1)[-1].replace('"', "")
-    return Response(
-        data,
-        mimetype="application/octet-stream",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return attachment(data, "application/octet-stream", key.rsplit("/", 1)[-1])
 
 
 # Load balancers

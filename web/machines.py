@@ -8,13 +8,14 @@ root on the host in a shell of its own, so the terminal's history and state stay
 import posixpath
 import shlex
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 
 from simulator import libvirt
 from simulator.appliance import ApplianceError, export_domain, import_domain
 from simulator.ovf import MAX_OVA_BYTES
 from web import lab_store
 from web.db import get_db
+from web.downloads import attachment
 from web.labs import owned_lab, scenario_or_404
 from web.render import is_partial, render
 from web.security import csrf
@@ -325,11 +326,7 @@ def export(scenario_id):
         data = export_domain(world.machine, name)
     except ApplianceError as error:
         return _refuse(scenario_id, str(error))
-    return Response(
-        data,
-        mimetype=OVA_TYPE,
-        headers={"Content-Disposition": f'attachment; filename="{name}.ova"'},
-    )
+    return attachment(data, OVA_TYPE, f"{name}.ova")
 
 
 @bp.post("/<scenario_id>/machines/import")
