@@ -92,6 +92,22 @@ def test_a_page_polling_an_instance_deleted_meanwhile_shows_the_instances(db, le
     assert response.status_code == 200 and "Launch an instance" in response.get_data(as_text=True)
 
 
+def test_a_superscript_digit_is_refused_as_a_number_not_a_server_error(db, learners):
+    ada, _ = learners
+    group, balancer = _ids(db, "ada", "security_groups")[0], _ids(db, "ada", "load_balancers")[0]
+    volume, scaling = _ids(db, "ada", "volumes")[0], _ids(db, "ada", "scaling_groups")[0]
+    for address, fields in [
+        ("/cloud/volumes/create", {"name": "logs", "size": "²"}),
+        (f"/cloud/volumes/{volume}/extend", {"size": "²"}),
+        (f"/cloud/security-groups/{group}/rule", {"protocol": "tcp", "port_min": "²", "port_max": "²"}),
+        ("/cloud/load-balancers/create", {"name": "lb2", "port": "²"}),
+        (f"/cloud/load-balancers/{balancer}/send", {"count": "²"}),
+        (f"/cloud/autoscaling/{scaling}/load", {"load": "²"}),
+    ]:
+        response = ada.post(address, data=fields, headers=PARTIAL)
+        assert response.status_code == 422 and 'class="field-error"' in response.get_data(as_text=True)
+
+
 IMAGES = ("ubuntu-24.04", "debian-12", "rocky-9", "almalinux-9", "cirros")
 FLAVORS = ("m1.tiny", "m1.small", "m1.xlarge", "m1.huge")
 NUMBER = ("1", "5", "20", "21", "0", "-1")

@@ -146,7 +146,7 @@ def _choice(field: str, allowed: tuple[str, ...], label: str) -> str:
 
 def _number(field: str, low: int, high: int, label: str) -> int:
     text = request.form.get(field, "").strip()
-    if not text.isdigit() or not low <= int(text) <= high:
+    if not text.isdecimal() or not low <= int(text) <= high:
         raise Refused(f"{label}: give a whole number from {low} to {high}.")
     return int(text)
 
