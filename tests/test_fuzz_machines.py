@@ -1,13 +1,15 @@
 """Hostile input in a KVM host's Virtual machines panel: every form answers with the panel or a refusal
 that says why, a refusal leaves the lab as it was, and nothing reaches another learner's lab."""
 
+import io
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from werkzeug.http import parse_options_header
 
 from simulator import libvirt
-from tests.fuzz import form, fuzz, sendable
+from tests.fuzz import TEXT, form, fuzz, sendable
 from web.db import connect
 from web.lab_store import load_world
 
@@ -100,3 +102,38 @@ def test_a_superscript_digit_is_refused_as_a_number_not_a_server_error(db, learn
     assert response.status_code == 422
     assert "vCPUs: give a whole number from 1 to" in response.get_data(as_text=True)
     assert _state(db, "ada") == before
+
+
+@pytest.fixture
+def ova(learners):
+    ada, _ = learners
+    return ada.get(URL + "/machines/export", query_string={"domain": "db01"}).get_data()
+
+
+@settings(fuzz, max_examples=40)
+@given(
+    flip=st.one_of(st.none(), st.tuples(st.integers(0, 2**24), st.integers(1, 255))),
+    cut=st.one_of(st.none(), st.integers(0, 2**24)),
+    junk=st.one_of(st.none(), st.binary(max_size=200)),
+    name=st.one_of(st.just(""), st.just("db02"), TEXT),
+    filename=st.one_of(st.just("db01.ova"), TEXT),
+)
+def test_any_ova_upload_is_imported_or_refused_in_words(db, learners, ova, flip, cut, junk, name, filename):
+    """An OVA as exported, with a byte changed, cut short, or something else altogether."""
+    ada, _ = learners
+    data = bytearray(ova if junk is None else junk)
+    if flip and data:
+        data[flip[0] % len(data)] ^= flip[1]
+    if cut is not None:
+        del data[cut % (len(data) + 1) :]
+    mine, theirs = _state(db, "ada"), _state(db, "bob")
+    upload = {"ova": (io.BytesIO(bytes(data)), filename), "name": name}
+    response = ada.post(
+        URL + "/machines/import", data=upload, headers=PARTIAL, content_type="multipart/form-data"
+    )
+    assert response.status_code in (200, 422)
+    if response.status_code == 422:
+        assert len(response.get_data(as_text=True)) > 40 and _state(db, "ada") == mine
+    else:
+        assert "defined from" in response.get_data(as_text=True)
+    assert _state(db, "bob") == theirs
