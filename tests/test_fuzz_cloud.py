@@ -1,9 +1,11 @@
 """Hostile input in the cloud console: every form answers with the section or a refusal beside the field,
 a refusal leaves the cloud as it was, and no form reaches another learner's cloud."""
 
+import base64
 import html
 import io
 import re
+import struct
 import urllib.parse
 
 import orjson
@@ -285,3 +287,39 @@ def test_an_object_uploaded_under_any_name_comes_back_as_it_went(
     disposition = download.headers["Content-Disposition"]
     assert sendable(download), disposition
     assert parse_options_header(disposition)[1]["filename"] == stored[1].rsplit("/", 1)[-1]
+
+
+def _blob(*fields: bytes) -> bytes:
+    """An SSH key blob (RFC 4253): each field as a 32-bit length and its bytes."""
+    return b"".join(struct.pack(">I", len(field)) + field for field in fields)
+
+
+KEY_TYPES = ["ssh-ed25519", "ssh-rsa", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp521", "ssh-dss"]
+
+
+@fuzz
+@given(
+    kind=st.sampled_from(KEY_TYPES),
+    named=st.sampled_from(KEY_TYPES),
+    fields=st.lists(st.one_of(st.binary(max_size=40), st.just(b"\x01" * 32)), max_size=3),
+    tail=st.binary(max_size=5),
+    comment=st.one_of(st.just(""), TEXT),
+    name=st.one_of(st.sampled_from(["laptop", "work"]), TEXT),
+)
+def test_a_public_key_of_any_shape_is_imported_or_refused_beside_its_field(
+    db, learners, kind, named, fields, tail, comment, name
+):
+    ada, _ = learners
+    before = _state(db, "ada")
+    data = base64.b64encode(_blob(named.encode(), *fields) + tail).decode()
+    response = ada.post(
+        "/cloud/key-pairs/import",
+        data={"name": name, "public_key": f"{kind} {data} {comment}"},
+        headers=PARTIAL,
+    )
+    assert response.status_code in (200, 422)
+    if response.status_code == 422:
+        assert 'class="field-error"' in response.get_data(as_text=True)
+        assert _state(db, "ada") == before
+    else:
+        assert "was imported (SHA256:" in response.get_data(as_text=True)
