@@ -274,11 +274,10 @@ def _request(host, domain: dict, guest, now: int) -> None:
         return
     dhcp.skip_periods(state, now)
     at = state["next"]
-    held = nic["ipv4"] if at < state["expiry"] else ""
-    ip = dhcp.answer(host, state["client"], domain["mac"], guest.hostname, at, _subnet(), held=held)
-    if ip is None:
-        ip = dhcp.answer(host, state["client"], domain["mac"], guest.hostname, at, _subnet())
-    nic["ipv4"] = ip
+    asking = (host, state["client"], domain["mac"], guest.hostname, at, _subnet())
+    held = nic["ipv4"] if at < state["expiry"] else ""  # past its lease's end, it starts over
+    ip = dhcp.answer(*asking, held=held) if held else None
+    nic["ipv4"] = ip or dhcp.answer(*asking, wanted=nic["ipv4"])
     domain["dhcp"] = dhcp.bound(state["client"], at)
 
 
