@@ -84,6 +84,14 @@ def answer(host, client: str, mac: str, hostname: str, at: int, network, held: s
     return lease["ip"]
 
 
+def release(host, client: str, address: str) -> None:
+    """A DHCPRELEASE: dnsmasq drops the client's lease when it holds the address released, whichever MAC
+    it was last renewed with (a clone sharing it keeps its address, and renews it back at its T1)."""
+    lease = leases(host).get(client)
+    if lease is not None and lease["ip"] == address:
+        del leases(host)[client]
+
+
 def bound(client: str, at: int) -> dict:
     """The client's timers after a DHCPACK to a request sent at `at` (T1 and T2 with the reply's fuzz)."""
     fuzz = _fuzz(client, at)

@@ -285,19 +285,17 @@ def stop(host, name: str, clean: bool) -> None:
     """Power off; a clean shutdown lets networkd release its lease (SendRelease=yes), a destroy does not.
     A transient domain (undefined while running) is gone once it stops; an installer stopped before its
     end leaves a disk without a boot loader."""
+    catch_up(host)  # what its networkd sent while it ran
     domain = domains(host)[name]
     if domain.pop("install", None) is not None:
         domain["unbootable"] = True
     domain.update(state="shut off", id=None)
     domain.pop("started", None)
-    domain.pop("dhcp", None)  # networkd is gone with the guest; its lease runs out on the server
+    client = domain.pop("dhcp", None)  # networkd is gone with the guest
     domain.pop("vnet", None)
-    if clean:
-        leases = host.hypervisor.get("leases", {})
-        for client, lease in list(leases.items()):
-            if lease["mac"] == domain["mac"]:
-                del leases[client]
     guest = host.network.machine(domain["machine"]) if getattr(host, "network", None) else None
+    if clean and client is not None and guest is not None:
+        dhcp.release(host, client["client"], guest.nics[0]["ipv4"])
     for attached in list(domain.get("attached", [])):  # a disk attached live only is gone at power-off
         if not attached["persistent"] and guest is not None:
             detach_disk(domain, guest, attached["target"])

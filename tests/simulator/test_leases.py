@@ -166,6 +166,22 @@ def test_clones_with_one_machine_id_still_share_one_lease_which_follows_the_last
     )
 
 
+def test_a_clone_shut_down_releases_the_shared_lease_and_the_other_renews_it(world):
+    for line in (
+        "sudo virsh shutdown web01",
+        "sudo virt-clone --original web01 --name web02 --auto-clone",
+        "sudo virsh start web01",
+        "sudo virsh start web02",  # the lease now carries web02's MAC
+    ):
+        assert world.run(line).status == 0, line
+    address, web02 = world.machines["web01"].nics[0]["ipv4"], _domain(world, "web02")
+    assert _run(world, "sudo virsh shutdown web01")[1] == 0
+    assert web02["mac"] not in _leases(world), "dnsmasq releases by client id, whichever MAC the lease has"
+    _wait(world, web02["dhcp"]["next"] - world.machine.now())
+    assert _leases(world)[web02["mac"]][1] == f"{address}/24", "web02 renews it back (authoritative)"
+    assert world.machines["web02"].nics[0]["ipv4"] == address
+
+
 def test_a_new_machine_id_counts_only_from_the_next_boot(world):
     for line in (
         "sudo virsh shutdown web01",
