@@ -4,7 +4,8 @@ each running guest's systemd-networkd client keeping its lease alive.
 Server: dnsmasq 2.90 as libvirt 10.0 runs it (dhcp-authoritative, leases of LEASE_SECONDS). Leases are
 keyed by the client identifier (networkd sends ff + IAID + DUID, the DUID from /etc/machine-id), so two
 guests with one machine-id share one lease: whoever sent the last DHCPREQUEST holds it with its MAC
-(lease_set_hwaddr) and host name. Expired leases are pruned before each request is answered
+(lease_set_hwaddr) and host name; a DHCPRELEASE drops the lease its client id names when the address
+matches, whatever MAC it carries. Expired leases are pruned before each request is answered
 (dhcp.c: lease_prune), so their addresses are free again. A client with no lease gets an address from
 address_allocate, which starts from a hash of its MAC: the same MAC comes back to the same address while
 it is free. Here the guest's previous address stands for what its MAC's hash gave it (the lab's guests
