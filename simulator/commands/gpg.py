@@ -123,7 +123,7 @@ def _listing(run: _Run, secret: bool, names: list[str]) -> int:
         ctx.out(
             f"{head}   {pgp.algo(key)} {_date(key['created'])} [SC]{_expiry(key['expires'])}\n"
             f"      {fpr}\n"
-            f"uid           [{'ultimate' if mine else ' unknown'}] {key['uid']}\n"
+            + (f"uid           [{'ultimate' if mine else ' unknown'}] {key['uid']}\n" if key["uid"] else "")
             + (
                 f"{sub}   {pgp.sub_algo(key)} {_date(key['created'])} [E]{_expiry(key['sub_expires'])}\n"
                 if pgp.sub_algo(key)
@@ -218,13 +218,14 @@ def _store(run: _Run, key: dict) -> bool:
 
 
 def _created(key: dict) -> str:
-    """list_keyblock_direct of a new key: its user id in the wide column, no validity."""
+    """list_keyblock_direct of a new key: its user id in the wide column, no validity. A user ID left empty
+    in the dialogue makes a key with none (keygen.c's get_parameter_value takes "" for unset): no uid line."""
     sub = pgp.sub_algo(key)
     created = _date(key["created"])
     return (
         f"pub   {pgp.algo(key)} {created} [SC]{_expiry(key['expires'])}\n"
         f"      {pgp.key_fingerprint(key)}\n"
-        f"uid                      {key['uid']}\n"
+        + (f"uid                      {key['uid']}\n" if key["uid"] else "")
         + (f"sub   {sub} {created} [E]{_expiry(key['sub_expires'])}\n" if sub else "")
         + "\n"
     )
