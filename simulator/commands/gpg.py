@@ -103,6 +103,15 @@ def _matches(key: dict, name: str) -> bool:
 
 def _listing(run: _Run, secret: bool, names: list[str]) -> int:
     ctx = run.ctx
+    trustdb = f"{run.home}/trustdb.gpg"
+    if run.fs.is_dir(run.home) and not run.fs.exists(trustdb):
+        # keylist.c's check_trustdb_stale opens the trust database, and tdbio_set_dbname makes it
+        try:
+            run.fs.write(trustdb, "", uid=ctx.uid, mode=0o600)
+        except FsError as error:
+            ctx.err(f"gpg: can't create '{trustdb}': {error.message}\n")
+            return 2
+        ctx.err(f"gpg: {trustdb}: trustdb created\n")
     if pgp.take_check_due(run.fs, run.home):  # trustdb.c check_trustdb after a key was added
         _check_trustdb(run)
     keys = [k for k in run.keys() if not secret or pgp.has_secret(run.fs, run.home, k)]

@@ -247,6 +247,15 @@ def test_the_first_listing_after_a_new_key_checks_the_trustdb(world):
     assert world.run("sudo gpg -k").stderr == ""
 
 
+def test_the_first_listing_in_a_new_home_makes_the_trustdb(world):
+    assert world.run("gpg --list-keys").stderr == (
+        "gpg: directory '/home/learner/.gnupg' created\n"
+        "gpg: keybox '/home/learner/.gnupg/pubring.kbx' created\n"
+        "gpg: /home/learner/.gnupg/trustdb.gpg: trustdb created\n"
+    )
+    assert world.run("gpg --list-keys") == Result("", "", 0)
+
+
 def test_a_second_key_for_one_user_id_is_made_only_when_asked_for(world):
     uid = "'web01 (host signing key) <root@web01.shop.example>'"
     refused = world.run(f"sudo gpg --batch --quick-generate-key {uid}")
