@@ -121,6 +121,17 @@ class Refused(Exception):
     """A form the world cannot take as it stands: its message says why; nothing is saved."""
 
 
+def _terminal_free(world) -> None:
+    """A program waiting in the terminal for an answer runs its line again from the state before it at each
+    answer (simulator/dialogue.py): a guest changed meanwhile would change what it already printed. So the
+    panel waits for the dialogue to end, as the terminal waits for the editor."""
+    if world.dialogue is not None:
+        raise Refused(
+            f"The terminal waits for an answer ({world.prompt.strip()}): answer it or press Ctrl-C there, "
+            "then use the panel."
+        )
+
+
 def _name_field(world, field: str = "name") -> str:
     """A new guest's name: ovf.name_problem's rule, so that every guest made here can be exported (1 to 64
     characters, no '/' as libvirt refuses it, no control character), neither a guest's name nor that of an
@@ -191,6 +202,7 @@ def _act(scenario_id: str, plan, done: str = "", then=None):
     scenario, lab = _host_lab(scenario_id)
 
     def apply(world):
+        _terminal_free(world)
         before, listed = world.grade(), _listing(world)
         shown, succeeded = [], True
         for line in plan(world):
@@ -414,6 +426,7 @@ def import_ova(scenario_id):
 
     def apply(world):
         # A refusal raises out of the action: lab_store.act then saves nothing.
+        _terminal_free(world)
         before = world.grade()
         imported = import_domain(world.machine, data, name, mac)
         if not lab_store.fits(world):
@@ -422,6 +435,6 @@ def import_ova(scenario_id):
 
     try:
         (message, before), view = lab_store.act(get_db(), lab["id"], apply)
-    except ApplianceError as error:
+    except (ApplianceError, Refused) as error:
         return _refuse(scenario_id, str(error))
     return _respond(scenario, view, message, before)
