@@ -124,6 +124,17 @@ def fits(world: World) -> bool:
     return len(_encode(world)) <= MAX_STATE_BYTES
 
 
+def terminal_busy(world: World) -> str:
+    """Why a page's action must wait ("" when it need not): a program in the terminal waits for an answer,
+    and its line runs again from the state before it at each answer (simulator/dialogue.py), so a machine
+    changed meanwhile would change what it already printed. Pages wait, as the terminal waits for the
+    editor."""
+    if world.dialogue is None:
+        return ""
+    question = world.prompt.strip()
+    return f"The terminal waits for an answer ({question}): answer it or press Ctrl-C there, then try again."
+
+
 def _decode(state: str) -> World:
     return World.from_dict(orjson.loads(state))
 
