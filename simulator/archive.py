@@ -416,7 +416,7 @@ BASE = [
         size=64,
         pocket="noble-updates",
         depends="systemd",
-        sbin=("reboot",),
+        sbin=("halt", "poweroff", "reboot", "shutdown"),
         source="systemd",
         description=" This package provides manual pages and compatibility symlinks needed for\n"
         " systemd to replace sysvinit.",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 
-from simulator import cloudinit, manual
+from simulator import cloudinit, manual, units
 from simulator.archive import (
     ARCHIVE,
     BASE,
@@ -85,10 +85,14 @@ def is_installed(machine, name: str) -> bool:
 
 def running_services(machine) -> list[str]:
     """The services of the installed packages that run here: systemd runs none in an application container,
-    and a guest agent only on its own hypervisor."""
+    a guest agent only on its own hypervisor, and none that systemctl stopped (simulator/units.py)."""
     if machine.spec["platform"] == "docker":
         return []
-    return [unit for unit in installed_services(machine) if service_runs(machine, unit)]
+    return [
+        unit
+        for unit in installed_services(machine)
+        if service_runs(machine, unit) and units.active(machine, unit)
+    ]
 
 
 def installed_services(machine) -> list[str]:

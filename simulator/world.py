@@ -8,9 +8,23 @@ from __future__ import annotations
 
 import dataclasses
 
-from simulator import breaks, cloning, cloudlab, emergency, firmware, lan, layout, libvirt, packages
+from simulator import (
+    breaks,
+    cloning,
+    cloudlab,
+    emergency,
+    firmware,
+    lan,
+    layout,
+    libvirt,
+    packages,
+    power,
+    units,
+)
 from simulator.checks import CHECKS, TITLES
 from simulator.cloud import Cloud
+from simulator.commands.power import ACTIONS as POWER_ACTIONS
+from simulator.commands.power import stamp as power_stamp
 from simulator.commands.ssh import add_known_host
 from simulator.editing import NoEditor, Session
 from simulator.keys import KEY_LABELS, KEY_NAMES, host_key_fingerprints
@@ -170,6 +184,8 @@ class World:
         if self.question is not None:
             return self._answer(line)
         machine, shell = self.current
+        if machine.stopped:  # only its own power button brings it back (the lab page's Power on)
+            return Result("", powered_off(machine), 1)
         try:
             if machine.setup is not None:
                 result = firmware.run(machine, line)
@@ -186,9 +202,10 @@ class World:
                     if ended.get("maintenance"):  # leaving the emergency shell continues the boot
                         emergency.resume(machine)
                 result = self._after_boot(result, machine)
+            machine.tick()
+            result = self._after_power(self._scheduled(result))
         except Exception as error:  # noqa: BLE001 - the terminal must answer whatever happens
             result = Result("", f"simulator: internal error ({type(error).__name__})\n", 1)
-        machine.tick()
         if self.cloud is not None:
             self.cloud.advance()  # time passed: instances finish building or rebooting
         if "editor" in result.effects:
@@ -207,6 +224,69 @@ class World:
         network = Network(self)
         self.sessions = [s for s in self.sessions if network.powered(s["machine"])]
         return result
+
+    def _scheduled(self, result: Result) -> Result:
+        """Carry out the shutdowns logind scheduled whose time has come, its last wall first."""
+        for machine in list(self.machines.values()):
+            action = power.due(machine)
+            if not action:
+                continue
+            if machine.shutdown.get("wall") and machine is self.current[0]:
+                verb = POWER_ACTIONS[action][1]
+                stamp = power_stamp(machine.now())
+                result = _appended(
+                    result,
+                    stdout=f"\nBroadcast message from root@{machine.hostname} on pts/1 ({stamp}):\n\n"
+                    f"The system will {verb} now!\n\n",
+                )
+            machine.shutdown = None
+            if action == "reboot":
+                machine.reboot()
+                result = self._after_boot(result, machine)
+            else:
+                power.power_off(machine, action)
+        return result
+
+    def _after_power(self, result: Result) -> Result:
+        """A machine that went down ends the sessions into it: ssh's connection closes, a console shows the
+        kernel's last line and lets go; the terminal is back on the machine the session came from. The
+        learner's own machine, once off, says so."""
+        network = Network(self)
+        for session in list(reversed(self.sessions)):
+            name = session["machine"]
+            if network.powered(name):
+                continue
+            self.sessions.remove(session)
+            machine = self.machines.get(name)
+            if session.get("console"):  # the guest's kernel says its last word on the serial console
+                last = "System halted" if machine is not None and machine.stopped == "halt" else "Power down"
+                uptime = machine.uptime() if machine is not None else 0.0
+                result = _appended(result, stdout=f"[{uptime:12.6f}] reboot: {last}\n")
+            else:
+                host = session["host"]
+                closed = f"Connection to {host} closed by remote host.\nConnection to {host} closed.\n"
+                result = _appended(dataclasses.replace(result, status=255), stderr=closed)
+        if not self.sessions and self.machine.stopped:
+            result = _appended(result, stdout=powered_off(self.machine))
+        return result
+
+    def power_on(self, name: str) -> str:
+        """The power button of a machine that stopped itself (never a guest or an instance: their
+        hypervisor or cloud starts them). Returns its host name, or "" when there is no such machine."""
+        machine = self.machines.get(name)
+        if machine is None or not power.stopped_here(machine):
+            return ""
+        power.power_on(machine)
+        return machine.hostname
+
+    @property
+    def powered_off(self) -> list[dict]:
+        """The machines a power button brings back (name, hostname, halted), the learner's own first."""
+        return [
+            {"name": name, "hostname": machine.hostname, "halted": machine.stopped == "halt"}
+            for name, machine in self.machines.items()
+            if power.stopped_here(machine)
+        ]
 
     def _after_boot(self, result: Result, machine: Machine) -> Result:
         """A reboot ends the sessions opened on the machine before it, and a boot that went on ends the
@@ -428,6 +508,13 @@ class World:
 TRUST_PROMPT = "Are you sure you want to continue connecting (yes/no/[fingerprint])? "
 
 
+def powered_off(machine: Machine) -> str:
+    return (
+        f"guestlab: {machine.hostname} is {'halted' if machine.stopped == 'halt' else 'powered off'}. "
+        "Press its Power on button on this page to start it again.\n"
+    )
+
+
 def _appended(result: Result, stdout: str = "", stderr: str = "") -> Result:
     chunks = tuple(result.chunks) + tuple((fd, text) for fd, text in ((2, stderr), (1, stdout)) if text)
     return dataclasses.replace(
@@ -466,10 +553,15 @@ class Network:
         return next((link["ipv4"] for link in links if link.get("ipv4")), "127.0.0.1")
 
     def sshd_running(self, name: str) -> bool:
-        return "ssh" in packages.running_services(self.world.machines[name])
+        """Whether sshd takes a connection: running, or started by ssh.socket as the connection comes."""
+        machine = self.world.machines[name]
+        return "ssh" in packages.installed_services(machine) and units.accept_connection(machine, "ssh")
 
     def powered(self, name: str) -> bool:
-        """Whether a machine is up: a libvirt guest only while its host runs its domain."""
+        """Whether a machine is up: not stopped by itself, a libvirt guest only while its host runs its
+        domain, an instance while its cloud says it is active."""
+        if self.world.machines[name].stopped:
+            return False
         spec = self.world.machines[name].spec
         if spec.get("cloud"):  # a cloud instance runs while the cloud says it is active
             return self.world.cloud is not None and self.world.cloud.powered(name)

@@ -177,6 +177,7 @@ class LabView:
 
     editor: Session | None = None
     machines: list | None = None  # a KVM host's guests (the Virtual machines panel), else None
+    powered_off: tuple = ()  # the machines that stopped themselves, each with its power button
 
     @classmethod
     def of(cls, world: World) -> LabView:
@@ -185,7 +186,8 @@ class LabView:
         last = history[-1] if history else ""
         answers, hints = dict(world.answers), dict(world.hints)
         machines = _machines(world)
-        return cls(world.prompt, answers, hints, world.grade(), last, world.asking, editor, machines)
+        stopped = tuple(world.powered_off)
+        return cls(world.prompt, answers, hints, world.grade(), last, world.asking, editor, machines, stopped)
 
 
 def _machines(world: World) -> list | None:
