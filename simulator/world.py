@@ -216,6 +216,8 @@ class World:
         """A line run by root on the learner's machine, as the host page's buttons run virsh and virt-clone:
         in a shell of its own, so the terminal's history, directory and sessions are untouched. Never
         raises; a guest powered off under an ssh session or a console ends that session."""
+        if self.machine.stopped:
+            return Result("", powered_off(self.machine), 1)
         try:
             result = Shell.for_user(self.machine, "root").run(self.machine, line)
         except Exception as error:  # noqa: BLE001 - a button must answer whatever happens
