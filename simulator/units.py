@@ -244,7 +244,10 @@ def set_active(machine, name: str, running: bool) -> None:
 
 
 def set_file_state(machine, name: str, state: str) -> None:
+    """A new unit file state counts from the next boot: whether the unit runs now stays as it is."""
+    running = active(machine, name)
     record = machine.units.setdefault(name, {})
+    record.setdefault("active", running)
     record["file"] = state
 
 

@@ -616,9 +616,9 @@ findmnt - find a filesystem
 def findmnt(ctx: Context, opts, operands: list[str]) -> int:
     if "x" in opts:
         parse_errors, report, summary, status = fstab_verify.verify(ctx.machine, "verbose" in opts)
-        ctx.err(parse_errors)
-        ctx.out(report)
-        ctx.err(summary)
+        for write, text in ((ctx.err, parse_errors), (ctx.out, report), (ctx.err, summary)):
+            if text:
+                write(text)
         return status
     table = mount_table(ctx.machine)
     columns = [c.strip().upper() for c in (opts.get("o") or ",".join(FINDMNT_COLUMNS)).split(",")]
