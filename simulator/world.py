@@ -260,7 +260,7 @@ class World:
                 continue
             self.sessions.remove(session)
             machine = self.machines.get(name)
-            if session.get("console"):  # the guest's kernel says its last word on the serial console
+            if session.get("console") or session.get("maintenance"):  # the kernel's last word on the console
                 last = "System halted" if machine is not None and machine.stopped == "halt" else "Power down"
                 uptime = machine.uptime() if machine is not None else 0.0
                 result = _appended(result, stdout=f"[{uptime:12.6f}] reboot: {last}\n")
@@ -272,14 +272,15 @@ class World:
             result = _appended(result, stdout=powered_off(self.machine))
         return result
 
-    def power_on(self, name: str) -> str:
+    def power_on(self, name: str) -> Result | None:
         """The power button of a machine that stopped itself (never a guest or an instance: their
-        hypervisor or cloud starts them). Returns its host name, or "" when there is no such machine."""
+        hypervisor or cloud starts them): what its console shows as it boots (the emergency shell's
+        question when /etc/fstab stops the boot), or None when there is no such machine to start."""
         machine = self.machines.get(name)
         if machine is None or not power.stopped_here(machine):
-            return ""
+            return None
         power.power_on(machine)
-        return machine.hostname
+        return self._after_boot(Result(), machine)
 
     @property
     def powered_off(self) -> list[dict]:

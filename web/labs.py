@@ -225,12 +225,19 @@ def power_on(scenario_id):
     lab = owned_lab(scenario_id)
     scenario = lab_store.lab_scenario(lab)
     name = request.form.get("machine", "")[:MAX_MACHINE_NAME]
-    started, view = lab_store.act(get_db(), lab["id"], lambda world: world.power_on(name))
-    if not started:
+
+    def press(world):
+        machine = world.machines.get(name)
+        console = world.power_on(name)
+        return None if console is None else (machine.hostname, console.stdout)
+
+    started, view = lab_store.act(get_db(), lab["id"], press)
+    if started is None:
         abort(404)
     if not is_partial():
         return redirect(url_for("labs.show", scenario_id=scenario_id, _anchor="command-line"), 303)
-    message = f"guestlab: the power button was pressed: {started} boots and is up again.\n"
+    hostname, console = started
+    message = f"guestlab: the power button was pressed: {hostname} boots.\n{console}"
     entry = {"id": None, "prompt": "", "line": "", "stdout": message, "stderr": ""}
     return render("labs/lab.html", "labs/_power_reply.html", scenario=scenario, world=view, entry=entry)
 

@@ -38,10 +38,10 @@ def test_a_lab_machine_that_powers_off_waits_for_its_power_button():
     assert world.powered_off == [{"name": "main", "hostname": "web01", "halted": False}]
     assert world.grade()["checks"]  # the checks still read the stopped machine
     boot = world.machine.boot_id
-    assert world.power_on("main") == "web01"
+    assert world.power_on("main") == Result()
     assert world.powered_off == [] and world.machine.boot_id != boot  # a fresh boot
     assert world.run("cat notes.txt").stdout == "kept\n"
-    assert world.power_on("main") == ""  # it is running: the button does nothing
+    assert world.power_on("main") is None  # it is running: the button does nothing
 
 
 def test_shutdown_later_says_when_shows_it_and_powers_off_on_the_machines_clock():
@@ -320,3 +320,20 @@ def test_the_emergency_shell_is_maintenance_to_systemd():
         "none\n   [W] non-bind mount source /swap.img is a directory or regular file\n"
         "/srv\n   [E] unreachable on boot required source: UUID="
     )
+
+
+def test_powered_off_in_the_emergency_shell_it_boots_into_emergency_mode_again():
+    world = World.new("cloned-guest")
+    for line in (
+        "sudo umount /srv",
+        "sudo e2fsck -f /dev/vdb1",
+        "sudo tune2fs -U random /dev/vdb1",
+        "sudo reboot",
+        "",
+    ):
+        world.run(line)
+    result = world.run("poweroff")  # root's own console: logind's wall is not echoed to it
+    assert result.stdout.endswith("] reboot: Power down\n" + OFF) and result.stderr == ""
+    console = world.power_on("main")
+    assert console.stdout.endswith("Press Enter for maintenance\n")
+    assert world.prompt == "(or press Control-D to continue): "
