@@ -271,7 +271,11 @@ def _neighbours(machine, family: str) -> list[str]:
         lines.append(f"{nic['gateway']} dev {nic['name']} lladdr {gateway_mac(machine, nic)} {state} \n")
         gateways.add((nic["gateway"], nic["name"]))
     for address, name, mac, fresh in lan.entries(machine):
-        if (address, name) not in gateways:
+        if (address, name) in gateways:
+            continue
+        if not mac:  # probed in vain: no lladdr left to show
+            lines.append(f"{address} dev {name} FAILED \n")
+        else:
             lines.append(f"{address} dev {name} lladdr {mac} {'REACHABLE' if fresh else 'STALE'} \n")
     return lines
 
@@ -928,6 +932,8 @@ def ping(ctx: Context, argv: list[str]) -> int:
             if "q" not in opts:
                 ctx.out(f"From {source} icmp_seq={sent} Destination Host Unreachable\n")
     machine.tick(sent - 1)
+    if kind == "neighbour":
+        lan.resolve(machine, address)  # ARP asked in vain: an entry the kernel held is FAILED now
     if kind == "gateway":
         lan.resolve(machine, address)  # a libvirt guest's gateway is its host, which learns the guest
         for nic in machine.nics:

@@ -384,7 +384,7 @@ def _domifaddr(ctx: Context, connection: Connection, options: dict) -> None:
         rows = [(vnet, mac, f"{lease['ip']}/{libvirt.NETWORK['prefix']}") for _, lease in _leases(ctx, mac)]
     elif source == "arp":
         entries = lan.entries(ctx.machine)
-        rows = [(vnet, mac, f"{address}/0") for address, _, held, _ in entries if held == mac]
+        rows = [(vnet, mac, f"{address}/0") for address, _, held, _ in entries if held and held == mac]
     else:
         guest = connection.guest(domain)
         if not domain.get("virtio", True):

@@ -337,3 +337,17 @@ def test_powered_off_in_the_emergency_shell_it_boots_into_emergency_mode_again()
     console = world.power_on("main")
     assert console.stdout.endswith("Press Enter for maintenance\n")
     assert world.prompt == "(or press Control-D to continue): "
+
+
+def test_the_hosts_arp_entry_of_a_guest_that_powered_off_fails():
+    world = World.new("kvm-host")
+    address = world.machine.hypervisor["leases"]
+    ip = next(lease["ip"] for lease in address.values())
+    world.run(f"ping -c1 {ip}")
+    world.run("sudo virsh console web01")
+    world.run("sudo poweroff")
+    assert "Destination Host Unreachable" in world.run(f"ping -c1 {ip}").stdout
+    assert f"{ip} dev virbr0 FAILED \n" in world.run("ip neigh").stdout
+    world.run("sudo virsh start web01")
+    world.run(f"ping -c1 {ip}")
+    assert f"{ip} dev virbr0 lladdr 52:54:00:" in world.run("ip neigh").stdout
