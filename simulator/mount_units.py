@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 
-from simulator import layout
+from simulator import layout, mounting
 from simulator.commands.mounts import mount_table
 from simulator.emergency import device_path, escape_path
 
@@ -109,3 +109,47 @@ def status_text(machine, unit: str) -> str:
     if found["source"] == "fstab":
         lines += ["       Docs: " + FSTAB_DOCS[0], "             " + FSTAB_DOCS[1]]
     return "\n".join(lines) + "\n"
+
+
+def start(machine, unit: str) -> str:
+    """`systemctl start X.mount` of an fstab line: the device mounted where the line says (systemd makes
+    a missing mount point). Returns systemctl's complaint, or "" when it is mounted."""
+    found = find(machine, unit)
+    if found["active"] or found["source"] != "fstab":
+        return ""
+    spec = next(
+        spec
+        for spec, target, _, _ in layout.fstab_entries(machine)
+        if (target.rstrip("/") or "/") == found["where"]
+    )
+    part = layout.fstab_device(machine, spec)
+    volume = mounting.find_disk(machine, spec)
+    if part is None and volume is None:  # the device job times out after 90 s
+        return f"A dependency job for {unit} failed. See 'journalctl -xe' for details.\n"
+    if not machine.fs.is_dir(found["where"]):
+        machine.fs.add_dir(found["where"])
+    if volume is not None:
+        mounting.mount(machine, volume, found["where"])
+    else:
+        part["mount"] = found["where"]
+        part.pop("last_mount", None)
+    return ""
+
+
+def stop(machine, unit: str) -> str:
+    """`systemctl stop X.mount`: unmounted, except the root filesystem (RefuseManualStop=yes)."""
+    found = find(machine, unit)
+    if found["where"] == "/":
+        return (
+            f"Failed to stop {unit}: Operation refused, unit {unit} may be requested by dependency only "
+            "(it is configured to refuse manual start/stop).\n"
+        )
+    if not found["active"] or found["source"] != "fstab":
+        return ""
+    for disk in machine.disks:
+        if disk.get("mount") == found["where"]:
+            mounting.unmount(machine, disk)
+        for part in disk["parts"]:
+            if part.get("mount") == found["where"]:
+                part["last_mount"], part["mount"] = part["mount"], None
+    return ""

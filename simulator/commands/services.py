@@ -334,13 +334,20 @@ def _is_enabled(ctx: Context, names: list[str], quiet: bool) -> int:
         return 1
     status = 1
     for name in names:
-        if _kind(ctx.machine, name) not in ("service", "socket"):
+        kind = _kind(ctx.machine, name)
+        mount = mount_units.find(ctx.machine, name) if kind == "mount" else None
+        if kind not in ("service", "socket") and (mount is None or mount["source"] == "mountinfo"):
             ctx.err(f"Failed to get unit file state for {_unit_name(name)}: No such file or directory\n")
             return 1
-        state = units.file_state(ctx.machine, name)
+        # an fstab line's unit is the generator's; the API filesystems' units ship static
+        state = (
+            {"fstab": "generated", "static": "static"}[mount["source"]]
+            if mount
+            else units.file_state(ctx.machine, name)
+        )
         if not quiet:
             ctx.out(state + "\n")
-        if state in ("enabled", "static"):
+        if state in ("enabled", "static", "generated"):
             status = 0
     return status
 
@@ -474,8 +481,11 @@ def _change(ctx: Context, verb: str, args: list[str], now: bool) -> int:
     names = [_short(arg) for arg in args]
     if not ctx.is_root:
         return _refusal(ctx, verb, names)
-    for arg, name in zip(args, names, strict=True):
-        if _kind(machine, name) not in ("service", "socket"):
+    kinds = [_kind(machine, name) for name in names]
+    if "mount" in kinds and verb in JOB_VERBS and verb != "reload":
+        return _mount_jobs(ctx, verb, names, kinds)
+    for arg, kind in zip(args, kinds, strict=True):
+        if kind not in ("service", "socket"):
             full = _unit_name(arg)
             if verb in INSTALL_VERBS:
                 ctx.err(f"Failed to {verb} unit: Unit file {full} does not exist.\n")
@@ -490,6 +500,25 @@ def _change(ctx: Context, verb: str, args: list[str], now: bool) -> int:
                 _job_verb(ctx, "start" if verb == "enable" else "stop", name, names)
         else:
             status = _job_verb(ctx, verb, name, names) or status
+    return status
+
+
+def _mount_jobs(ctx: Context, verb: str, names: list[str], kinds: list[str]) -> int:
+    """start, stop, restart of mount units (and of services named with them)."""
+    status = 0
+    for name, kind in zip(names, kinds, strict=True):
+        if not kind:
+            ctx.err(f"Failed to {verb} {_unit_name(name)}: Unit {_unit_name(name)} not found.\n")
+            return 5
+        if kind != "mount":
+            status = _job_verb(ctx, verb, name, names) or status
+            continue
+        for step in ("stop", "start") if verb == "restart" else (verb,):
+            complaint = (mount_units.start if step == "start" else mount_units.stop)(ctx.machine, name)
+            if complaint:
+                ctx.err(complaint)
+                status = 1
+                break
     return status
 
 

@@ -351,3 +351,24 @@ def test_the_hosts_arp_entry_of_a_guest_that_powered_off_fails():
     world.run("sudo virsh start web01")
     world.run(f"ping -c1 {ip}")
     assert f"{ip} dev virbr0 lladdr 52:54:00:" in world.run("ip neigh").stdout
+
+
+def test_systemctl_stops_and_starts_an_fstab_mount_unit():
+    world = World.new("cloned-guest")
+    assert world.run("systemctl is-enabled srv.mount dev-hugepages.mount") == Result(
+        "generated\nstatic\n", "", 0
+    )
+    assert world.run("sudo systemctl stop srv.mount") == Result("", "", 0)
+    assert world.run("findmnt /srv").status == 1
+    assert world.run("sudo systemctl start srv.mount") == Result("", "", 0)
+    assert world.run("findmnt -n -o SOURCE /srv").stdout == "/dev/vdb1\n"
+    assert world.run("sudo systemctl stop -- -.mount").stderr == (
+        "Failed to stop -.mount: Operation refused, unit -.mount may be requested by dependency only "
+        "(it is configured to refuse manual start/stop).\n"
+    )
+    world.run("sudo sed -i 's|^UUID=[^ ]* /srv |UUID=0bad0bad-0000-4000-8000-000000000000 /srv |' /etc/fstab")
+    world.run("sudo systemctl daemon-reload")
+    world.run("sudo systemctl stop srv.mount")
+    assert world.run("sudo systemctl start srv.mount") == Result(
+        "", "A dependency job for srv.mount failed. See 'journalctl -xe' for details.\n", 1
+    )
