@@ -434,6 +434,9 @@ def _console(ctx: Context, connection: Connection, options: dict) -> None:
     if domain["state"] != "running":
         raise VirshError("The domain is not running")
     ctx.out(f"Connected to domain '{name}'\nEscape character is ^] (Ctrl + ])\n")
+    if connection.guest(domain).stopped:  # halted: the domain runs, its serial console stays silent
+        ctx.err(f"guestlab: {name} is halted, so nothing answers on its console: the terminal stays here.\n")
+        return
     ctx.effects["console"] = {"machine": domain["machine"], "domain": name}
 
 

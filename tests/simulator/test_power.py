@@ -115,6 +115,12 @@ def test_halt_stops_the_guest_but_leaves_its_domain_running():
     assert (
         world.run("ssh web01").stderr == "ssh: Could not resolve hostname web01: Name or service not known\n"
     )
+    console = world.run("sudo virsh console web01")  # its serial console attaches; nothing answers there
+    assert (
+        console.stderr
+        == "guestlab: web01 is halted, so nothing answers on its console: the terminal stays here.\n"
+    )
+    assert world.prompt.startswith("learner@kvmhost")
     world.run("sudo virsh destroy web01")
     world.run("sudo virsh start web01")
     world.run("sudo virsh console web01")
