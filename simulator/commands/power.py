@@ -14,6 +14,7 @@ repeats the wall every minute of the last ten; only the first and the last ("now
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 
@@ -42,6 +43,12 @@ def wall(ctx: Context, message: str) -> None:
         return
     now = stamp(ctx.machine.now())
     ctx.out(f"\nBroadcast message from root@{ctx.machine.hostname} on pts/1 ({now}):\n\n{message}\n\n")
+
+
+def without_wall(ctx: Context) -> Context:
+    """--no-wall: logind is told to send no wall message (SetWallMessage's enable flag), so none reaches
+    the learner's terminal; the output still goes where ctx's goes."""
+    return dataclasses.replace(ctx, env={k: v for k, v in ctx.env.items() if k != "SUDO_USER"})
 
 
 def act_now(ctx: Context, action: str, firmware: bool = False, message: str = "", dry: bool = False) -> int:
@@ -137,7 +144,9 @@ def _halt_compat(ctx: Context, argv: list[str], action: str) -> int:
     for arg in argv[1:]:
         if arg in HALT_OPTIONS:
             action = HALT_OPTIONS[arg]
-        elif arg in ("--no-wall", "-f", "--force", "-n", "--no-sync", "-i", "-h"):
+        elif arg == "--no-wall":
+            ctx = without_wall(ctx)
+        elif arg in ("-f", "--force", "-n", "--no-sync", "-i", "-h"):
             continue
         elif arg.startswith("--"):
             ctx.err(f"{name}: unrecognized option '{arg}'\n")
@@ -237,6 +246,8 @@ def shutdown(ctx: Context, argv: list[str]) -> int:
             bad = next((letter for letter in arg[1:] if f"-{letter}" not in SHUTDOWN_FLAGS), arg[1])
             ctx.err(f"shutdown: invalid option -- '{bad}'\n")
             return 1
+    if "--no-wall" in flags:
+        ctx = without_wall(ctx)
     if "-c" in flags:
         return cancel(ctx)
     if "--show" in flags:

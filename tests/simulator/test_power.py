@@ -70,6 +70,8 @@ def test_shutdown_c_cancels_with_loginds_wall_and_bad_times_are_refused():
     )
     assert world.run("shutdown --show") == Result("", "No scheduled shutdown.\n", 1)
     assert world.run("sudo shutdown -c") == Result("", "", 0)  # nothing to cancel: nothing said
+    assert world.run("sudo shutdown --no-wall +5").stdout == ""  # logind told to keep quiet
+    assert world.run("sudo shutdown --no-wall -c") == Result("", "", 0)
     assert world.run("sudo shutdown -r 25:00") == Result("", "Failed to parse time specification: 25:00\n", 1)
     assert world.run("sudo shutdown -y") == Result("", "shutdown: invalid option -- 'y'\n", 1)
 
