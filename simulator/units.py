@@ -251,6 +251,24 @@ def set_file_state(machine, name: str, state: str) -> None:
     record["file"] = state
 
 
+def mask(machine, name: str) -> bool:
+    """Link the unit to /dev/null; what its file state was comes back with unmask. False if it was masked."""
+    state = file_state(machine, name)
+    if state == "masked":
+        return False
+    set_file_state(machine, name, "masked")
+    machine.units[name]["unmasked"] = state
+    return True
+
+
+def unmask(machine, name: str) -> bool:
+    """Remove the /dev/null link: the unit file state is what it was. False if it was not masked."""
+    if file_state(machine, name) != "masked":
+        return False
+    set_file_state(machine, name, machine.units[name].pop("unmasked"))
+    return True
+
+
 def boot(machine) -> None:
     """A boot forgets what was started or stopped by hand; the unit file states stay."""
     for name in list(machine.units):

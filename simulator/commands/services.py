@@ -399,22 +399,19 @@ def _install_verb(ctx: Context, verb: str, name: str) -> int:
     machine, full = ctx.machine, _full(name)
     state = units.file_state(machine, name)
     if verb == "mask":
-        if state != "masked":
-            machine.units.setdefault(name, {})["unmasked"] = state
-            units.set_file_state(machine, name, "masked")
+        if units.mask(machine, name):
             ctx.err(f"Created symlink /etc/systemd/system/{full} \u2192 /dev/null.\n")
         return 0
     if verb == "unmask":
-        if state == "masked":
-            record = machine.units[name]
-            units.set_file_state(machine, name, record.pop("unmasked"))
+        if units.unmask(machine, name):
             ctx.err(f'Removed "/etc/systemd/system/{full}".\n')
         return 0
     if state == "masked":
         ctx.err(f"Failed to {verb} unit: Unit file /etc/systemd/system/{full} is masked.\n")
         return 1
-    if state == "static":
-        return 0  # no [Install] section: nothing to link (systemctl explains it on stdout; UNVERIFIED text)
+    if state == "static":  # no [Install] section: nothing to link, and systemctl says why
+        ctx.err(NO_INSTALL_CONFIG)
+        return 0
     _sysv(ctx, name, verb)
     if verb == "enable" and state != "enabled":
         units.set_file_state(machine, name, "enabled")
@@ -468,6 +465,22 @@ def _refusal(ctx: Context, verb: str, names: list[str]) -> int:
 
 
 polkit_refused = power.REFUSED
+# systemctl-enable.c (255): the notice for a unit without an [Install] section, as Ubuntu 24.04 prints it
+NO_INSTALL_CONFIG = (
+    "The unit files have no installation config (WantedBy=, RequiredBy=, UpheldBy=,\n"
+    "Also=, or Alias= settings in the [Install] section, and DefaultInstance= for\n"
+    "template units). This means they are not meant to be enabled or disabled using systemctl.\n"
+    " \n"
+    "Possible reasons for having these kinds of units are:\n"
+    "\u2022 A unit may be statically enabled by being symlinked from another unit's\n"
+    "  .wants/, .requires/, or .upholds/ directory.\n"
+    "\u2022 A unit's purpose may be to act as a helper for some other unit which has\n"
+    "  a requirement dependency on it.\n"
+    "\u2022 A unit may be started when needed via activation (socket, path, timer,\n"
+    "  D-Bus, udev, scripted systemctl call, ...).\n"
+    "\u2022 In case of template units, the unit is meant to be enabled with some\n"
+    "  instance name specified.\n"
+)
 INSTALL_VERBS = ("enable", "disable", "mask", "unmask")
 JOB_VERBS = ("start", "stop", "restart", "reload")
 

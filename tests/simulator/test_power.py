@@ -229,6 +229,10 @@ def test_enable_and_disable_report_their_links_and_last_across_a_reboot():
         'Removed "/etc/systemd/system/multi-user.target.wants/systemd-networkd.service".\n'
     )
     assert world.run("systemctl is-active systemd-networkd").stdout == "inactive\n"
+    static = world.run("sudo systemctl enable systemd-journald")  # no [Install] section: nothing to link
+    assert static.status == 0 and static.stderr.startswith(
+        "The unit files have no installation config (WantedBy=, RequiredBy=, UpheldBy=,\n"
+    )
     world.run("sudo reboot")
     assert world.run("systemctl is-enabled ssh systemd-networkd").stdout == "enabled\ndisabled\n"
     assert world.run("systemctl is-active systemd-networkd").stdout == "inactive\n"
