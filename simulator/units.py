@@ -1,22 +1,27 @@
-"""systemd's units on a machine (systemd 255, Ubuntu 24.04): the services this model describes, the sockets
-that start some of them, and what `systemctl` changed since the image in `machine.units`.
+"""systemd's units on a machine (systemd 255, Ubuntu 24.04): the services this model describes, the socket
+that starts sshd, and what `systemctl` changed.
 
-A unit's state is two things, as in systemd: its unit file state (enabled, disabled, static, masked), kept
-across reboots, and whether it runs now, which a boot recomputes from the unit file states (a transient
-`systemctl start` or `stop` is forgotten). `machine.units` holds only what differs from the image:
-{unit: {"file": state, "active": bool, "since": clock}}.
+A unit's state is two things, as in systemd. Its unit file state is on disk, so it lasts across reboots:
+enabled is a link in its target's .wants directory, masked a link to /dev/null in /etc/systemd/system,
+static a unit without an [Install] section (archive.STATIC_UNITS); the links are what packages and
+`systemctl enable/disable/mask/unmask` make and remove. Whether the unit runs now is what the boot decided
+from those states, unless `systemctl start` or `stop` changed it since: `machine.units` keeps those
+changes ({unit: {"active": bool, "since": clock}}), and a boot forgets them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from simulator.archive import SOCKET_ACTIVATED, SOCKET_WANTS, STATIC_UNITS, UNIT_WANTS
+
+ETC = "/etc/systemd/system"
+
 
 @dataclass(frozen=True)
 class Service:
     description: str
     unit_file: str
-    preset: str  # the unit file's state as installed: enabled | static | disabled
     command: str
     pid: int
     memory: str
@@ -27,13 +32,13 @@ class Service:
     vendor: str = "enabled"  # the distribution's preset (90-systemd.preset: enable *)
     reloads: bool = False  # whether the unit has an ExecReload=
     sysv: bool = False  # whether /etc/init.d holds a script of the same name (systemd-sysv-install)
+    alias: str = ""  # its [Install] Alias=, linked by enable
 
 
 SERVICES = {
     "ssh": Service(
         "OpenBSD Secure Shell server",
         "/usr/lib/systemd/system/ssh.service",
-        "disabled",
         '"sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups"',
         1051,
         "3.1M (peak: 4.0M)",
@@ -41,11 +46,11 @@ SERVICES = {
         triggered_by="ssh.socket",
         reloads=True,
         sysv=True,
+        alias="sshd",
     ),
     "systemd-journald": Service(
         "Journal Service",
         "/usr/lib/systemd/system/systemd-journald.service",
-        "static",
         "/usr/lib/systemd/systemd-journald",
         361,
         "14.2M (peak: 15.0M)",
@@ -58,7 +63,6 @@ SERVICES = {
     "systemd-networkd": Service(
         "Network Configuration",
         "/usr/lib/systemd/system/systemd-networkd.service",
-        "enabled",
         "/usr/lib/systemd/systemd-networkd",
         598,
         "2.9M (peak: 3.4M)",
@@ -69,7 +73,6 @@ SERVICES = {
     "cloud-init": Service(
         "Cloud-init: Network Stage",
         "/usr/lib/systemd/system/cloud-init.service",
-        "enabled",
         "",
         0,
         "",
@@ -78,7 +81,6 @@ SERVICES = {
     "qemu-guest-agent": Service(
         "QEMU Guest Agent",
         "/usr/lib/systemd/system/qemu-guest-agent.service",
-        "static",
         "/usr/sbin/qemu-ga",
         702,
         "1.6M (peak: 2.0M)",
@@ -86,7 +88,6 @@ SERVICES = {
     "open-vm-tools": Service(
         "Service for virtual machines hosted on VMware",
         "/usr/lib/systemd/system/open-vm-tools.service",
-        "enabled",
         "/usr/bin/vmtoolsd",
         702,
         "6.3M (peak: 6.8M)",
@@ -96,7 +97,6 @@ SERVICES = {
     "virtualbox-guest-utils": Service(
         "Virtualbox guest utils",
         "/usr/lib/systemd/system/virtualbox-guest-utils.service",
-        "enabled",
         "/usr/sbin/VBoxService",
         702,
         "2.4M (peak: 3.0M)",
@@ -105,7 +105,6 @@ SERVICES = {
     "docker": Service(
         "Docker Application Container Engine",
         "/usr/lib/systemd/system/docker.service",
-        "enabled",
         "/usr/sbin/dockerd -H fd:// --containerd=/run/containerd/containerd.sock",
         1402,
         "28.4M (peak: 30.1M)",
@@ -116,7 +115,6 @@ SERVICES = {
     "containerd": Service(
         "containerd container runtime",
         "/usr/lib/systemd/system/containerd.service",
-        "enabled",
         "/usr/bin/containerd",
         1388,
         "20.2M (peak: 21.0M)",
@@ -125,7 +123,6 @@ SERVICES = {
     "libvirtd": Service(
         "libvirt legacy monolithic daemon",
         "/usr/lib/systemd/system/libvirtd.service",
-        "enabled",
         "/usr/sbin/libvirtd --timeout 120",
         1420,
         "9.6M (peak: 10.2M)",
@@ -136,7 +133,6 @@ SERVICES = {
     "virtlogd": Service(
         "libvirt logging daemon",
         "/usr/lib/systemd/system/virtlogd.service",
-        "static",
         "/usr/sbin/virtlogd",
         1418,
         "1.4M (peak: 1.8M)",
@@ -146,7 +142,6 @@ SERVICES = {
     "lxc": Service(
         "LXC Container Initialization and Autoboot Code",
         "/usr/lib/systemd/system/lxc.service",
-        "enabled",
         "",
         0,
         "",
@@ -156,7 +151,6 @@ SERVICES = {
     "lxc-net": Service(
         "LXC network bridge setup",
         "/usr/lib/systemd/system/lxc-net.service",
-        "enabled",
         "",
         0,
         "",
@@ -165,7 +159,6 @@ SERVICES = {
     "hv-kvp-daemon": Service(
         "Hyper-V KVP Protocol Daemon",
         "/usr/lib/systemd/system/hv-kvp-daemon.service",
-        "enabled",
         "/usr/sbin/hv_kvp_daemon -n",
         702,
         "1.1M (peak: 1.6M)",
@@ -181,38 +174,44 @@ class Socket:
     unit_file: str
     service: str
     listen: str
-    preset: str = "enabled"
 
 
-# openssh-server 1:9.6p1-3ubuntu13's ssh.socket, docker.io's docker.socket (descriptions as their units say)
+# openssh-server 1:9.6p1-3ubuntu13's ssh.socket (its Description= line)
 SOCKETS = {
     "ssh.socket": Socket(
         "OpenBSD Secure Shell server socket", "/usr/lib/systemd/system/ssh.socket", "ssh", "[::]:22 (Stream)"
     ),
-    "docker.socket": Socket(
-        "Docker Socket for the API",
-        "/usr/lib/systemd/system/docker.socket",
-        "docker",
-        "/run/docker.sock (Stream)",
-    ),
 }
 
 
-def _record(machine, name: str) -> dict:
-    return machine.units.get(name, {})
+def full_name(name: str) -> str:
+    """The unit's file name: the model names a service without its .service suffix."""
+    return name if name in SOCKETS else f"{name}.service"
+
+
+def _wants(name: str) -> str:
+    """Where `enable` links the unit: its [Install] WantedBy= target's .wants directory."""
+    return f"{SOCKET_WANTS if name in SOCKETS else UNIT_WANTS}/{full_name(name)}"
+
+
+def unit_file(name: str) -> str:
+    return SOCKETS[name].unit_file if name in SOCKETS else SERVICES[name].unit_file
 
 
 def file_state(machine, name: str) -> str:
-    """enabled, disabled, static or masked: what `systemctl is-enabled` prints."""
-    installed = (
-        SERVICES[name].preset if name in SERVICES else SOCKETS[name].preset if name in SOCKETS else "enabled"
-    )
-    return _record(machine, name).get("file", installed)
+    """enabled, disabled, static or masked, as the links on disk say: what `systemctl is-enabled` prints."""
+    fs = machine.fs
+    masked = f"{ETC}/{full_name(name)}"
+    if fs.lexists(masked) and fs.lstat(masked).kind == "symlink" and fs.lstat(masked).target == "/dev/null":
+        return "masked"
+    if name in STATIC_UNITS:
+        return "static"
+    return "enabled" if fs.lexists(_wants(name)) else "disabled"
 
 
 def socket_of(name: str) -> str:
     """The socket unit that activates a service, when this model knows it."""
-    return next((socket for socket, unit in SOCKETS.items() if unit.service == name), "")
+    return SOCKET_ACTIVATED.get(name, "")
 
 
 def starts_at_boot(machine, name: str) -> bool:
@@ -230,53 +229,72 @@ def starts_at_boot(machine, name: str) -> bool:
 
 def active(machine, name: str) -> bool:
     """Whether the unit runs now: as `systemctl start/stop` left it since the boot, else as the boot did."""
-    record = _record(machine, name)
+    record = machine.units.get(name, {})
     return record["active"] if "active" in record else starts_at_boot(machine, name)
 
 
 def since(machine, name: str) -> int | None:
     """The machine clock when the unit last started or stopped since the boot (None: at the boot)."""
-    return _record(machine, name).get("since")
+    return machine.units.get(name, {}).get("since")
 
 
 def set_active(machine, name: str, running: bool) -> None:
-    machine.units.setdefault(name, {}).update(active=running, since=machine.clock)
+    machine.units[name] = {"active": running, "since": machine.clock}
 
 
-def set_file_state(machine, name: str, state: str) -> None:
-    """A new unit file state counts from the next boot: whether the unit runs now stays as it is."""
-    running = active(machine, name)
-    record = machine.units.setdefault(name, {})
-    record.setdefault("active", running)
-    record["file"] = state
+def _keep_running_state(machine, name: str) -> None:
+    """A change of unit file state counts from the next boot: whether the unit runs now stays as it is."""
+    if name not in machine.units:
+        machine.units[name] = {"active": active(machine, name)}
 
 
-def mask(machine, name: str) -> bool:
-    """Link the unit to /dev/null; what its file state was comes back with unmask. False if it was masked."""
-    state = file_state(machine, name)
-    if state == "masked":
-        return False
-    set_file_state(machine, name, "masked")
-    machine.units[name]["unmasked"] = state
-    return True
+def enable(machine, name: str) -> list[str]:
+    """The links `systemctl enable` makes (none when they are there already), as it reports them."""
+    if file_state(machine, name) != "disabled":
+        return []
+    _keep_running_state(machine, name)
+    made = []
+    alias = SERVICES[name].alias if name in SERVICES else ""
+    if alias and not machine.fs.lexists(f"{ETC}/{alias}.service"):
+        machine.fs.add_symlink(f"{ETC}/{alias}.service", unit_file(name))
+        made.append(f"Created symlink {ETC}/{alias}.service \u2192 {unit_file(name)}.")
+    machine.fs.add_symlink(_wants(name), unit_file(name))
+    return [*made, f"Created symlink {_wants(name)} \u2192 {unit_file(name)}."]
 
 
-def unmask(machine, name: str) -> bool:
-    """Remove the /dev/null link: the unit file state is what it was. False if it was not masked."""
+def disable(machine, name: str) -> list[str]:
+    """The links `systemctl disable` removes (UNVERIFIED: the order of an alias's and the .wants link's)."""
+    if file_state(machine, name) != "enabled":
+        return []
+    _keep_running_state(machine, name)
+    alias = SERVICES[name].alias if name in SERVICES else ""
+    removed = [path for path in (f"{ETC}/{alias}.service" if alias else "", _wants(name)) if path]
+    removed = [path for path in removed if machine.fs.lexists(path)]
+    for path in removed:
+        machine.fs.discard(path)
+    return [f'Removed "{path}".' for path in removed]
+
+
+def mask(machine, name: str) -> list[str]:
+    """Link the unit to /dev/null: nothing starts it, not even by hand; its .wants links stay."""
+    if file_state(machine, name) == "masked":
+        return []
+    _keep_running_state(machine, name)
+    machine.fs.add_symlink(f"{ETC}/{full_name(name)}", "/dev/null")
+    return [f"Created symlink {ETC}/{full_name(name)} \u2192 /dev/null."]
+
+
+def unmask(machine, name: str) -> list[str]:
     if file_state(machine, name) != "masked":
-        return False
-    set_file_state(machine, name, machine.units[name].pop("unmasked"))
-    return True
+        return []
+    _keep_running_state(machine, name)
+    machine.fs.discard(f"{ETC}/{full_name(name)}")
+    return [f'Removed "{ETC}/{full_name(name)}".']
 
 
 def boot(machine) -> None:
-    """A boot forgets what was started or stopped by hand; the unit file states stay."""
-    for name in list(machine.units):
-        record = machine.units[name]
-        record.pop("active", None)
-        record.pop("since", None)
-        if not record:
-            del machine.units[name]
+    """A boot forgets what was started or stopped by hand; the unit files stay as they are on disk."""
+    machine.units.clear()
 
 
 def accept_connection(machine, service: str) -> bool:

@@ -115,7 +115,8 @@ def status_text(machine, name: str) -> str:
 
 
 def _bullet(machine, unit: str) -> str:
-    return "●" if units.active(machine, unit) else "○"
+    """A triggering unit's dot: the state of the sockets modelled, the others active as they are at boot."""
+    return "○" if unit in SOCKETS and not units.active(machine, unit) else "●"
 
 
 def _docs(docs: tuple[str, ...]) -> list[str]:
@@ -368,19 +369,8 @@ def _short(arg: str) -> str:
     return arg.removesuffix(".service")
 
 
-def _wants(name: str) -> str:
-    """Where `enable` links a unit: its [Install] WantedBy= target's .wants directory."""
-    if name in SOCKETS:
-        return f"/etc/systemd/system/sockets.target.wants/{name}"
-    return f"/etc/systemd/system/multi-user.target.wants/{name}.service"
-
-
-def _unit_file(name: str) -> str:
-    return SOCKETS[name].unit_file if name in SOCKETS else SERVICES[name].unit_file
-
-
 def _full(name: str) -> str:
-    return name if name in SOCKETS else f"{name}.service"
+    return units.full_name(name)
 
 
 def _sysv(ctx: Context, name: str, verb: str) -> None:
@@ -396,29 +386,21 @@ def _sysv(ctx: Context, name: str, verb: str) -> None:
 def _install_verb(ctx: Context, verb: str, name: str) -> int:
     """enable, disable, mask, unmask: the symlinks systemd makes or removes, as install_changes_dump
     (shared/install.c, 255) reports them on stderr."""
-    machine, full = ctx.machine, _full(name)
+    machine = ctx.machine
     state = units.file_state(machine, name)
-    if verb == "mask":
-        if units.mask(machine, name):
-            ctx.err(f"Created symlink /etc/systemd/system/{full} \u2192 /dev/null.\n")
-        return 0
-    if verb == "unmask":
-        if units.unmask(machine, name):
-            ctx.err(f'Removed "/etc/systemd/system/{full}".\n')
-        return 0
-    if state == "masked":
-        ctx.err(f"Failed to {verb} unit: Unit file /etc/systemd/system/{full} is masked.\n")
+    if verb in ("mask", "unmask"):
+        changes = units.mask(machine, name) if verb == "mask" else units.unmask(machine, name)
+    elif state == "masked":
+        ctx.err(f"Failed to {verb} unit: Unit file /etc/systemd/system/{_full(name)} is masked.\n")
         return 1
-    if state == "static":  # no [Install] section: nothing to link, and systemctl says why
+    elif state == "static":  # no [Install] section: nothing to link, and systemctl says why
         ctx.err(NO_INSTALL_CONFIG)
         return 0
-    _sysv(ctx, name, verb)
-    if verb == "enable" and state != "enabled":
-        units.set_file_state(machine, name, "enabled")
-        ctx.err(f"Created symlink {_wants(name)} \u2192 {_unit_file(name)}.\n")
-    elif verb == "disable" and state == "enabled":
-        units.set_file_state(machine, name, "disabled")
-        ctx.err(f'Removed "{_wants(name)}".\n')
+    else:
+        _sysv(ctx, name, verb)
+        changes = units.enable(machine, name) if verb == "enable" else units.disable(machine, name)
+    if changes:
+        ctx.err("".join(change + "\n" for change in changes))
     return 0
 
 

@@ -212,8 +212,11 @@ def test_mask_refuses_start_and_enable_until_unmask():
     assert world.run("systemctl status ssh").stdout.startswith(
         "● ssh.service\n     Loaded: masked (Reason: Unit ssh.service is masked.)\n"
     )
+    assert world.run("readlink /etc/systemd/system/ssh.service").stdout == "/dev/null\n"
     assert world.run("sudo systemctl unmask ssh").stderr == 'Removed "/etc/systemd/system/ssh.service".\n'
     assert world.run("systemctl is-enabled ssh").stdout == "disabled\n"
+    world.run("sudo rm /etc/systemd/system/sockets.target.wants/ssh.socket")  # by hand, as systemctl would
+    assert world.run("systemctl is-enabled ssh.socket").stdout == "disabled\n"
 
 
 def test_enable_and_disable_report_their_links_and_last_across_a_reboot():
@@ -222,8 +225,12 @@ def test_enable_and_disable_report_their_links_and_last_across_a_reboot():
         "Synchronizing state of ssh.service with SysV service script with "
         "/usr/lib/systemd/systemd-sysv-install.\n"
         "Executing: /usr/lib/systemd/systemd-sysv-install enable ssh\n"
+        "Created symlink /etc/systemd/system/sshd.service \u2192 /usr/lib/systemd/system/ssh.service.\n"
         "Created symlink /etc/systemd/system/multi-user.target.wants/ssh.service \u2192 "
         "/usr/lib/systemd/system/ssh.service.\n"
+    )
+    assert world.run("readlink /etc/systemd/system/multi-user.target.wants/ssh.service").stdout == (
+        "/usr/lib/systemd/system/ssh.service\n"  # the state is the link on disk
     )
     assert world.run("sudo systemctl disable --now systemd-networkd").stderr == (
         'Removed "/etc/systemd/system/multi-user.target.wants/systemd-networkd.service".\n'
