@@ -10,7 +10,48 @@ its power button is pressed (`power_on`). `halt` stops the CPU and leaves the po
 
 from __future__ import annotations
 
+import time
+
 from simulator import libvirt
+
+# action: (logind's method, handle_action_verb_to_string, logind_show_shutdown's word)
+ACTIONS = {
+    "poweroff": ("PowerOff", "power off", "Shutdown"),
+    "reboot": ("Reboot", "reboot", "Reboot"),
+    "halt": ("Halt", "halt", "Shutdown"),
+}
+# logind-utmp.c when_wall: the minutes left at which logind says it again (every minute of the last ten)
+WALL_MINUTES = (0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 25, 40, 55, 70, 100, 130, 150, 180)
+
+
+def stamp(seconds: int) -> str:
+    """FORMAT_TIMESTAMP in UTC, as logind and systemctl print the moments of a shutdown."""
+    return time.strftime("%a %Y-%m-%d %H:%M:%S UTC", time.gmtime(seconds))
+
+
+def broadcast(machine, message: str) -> str:
+    """utmp_wall's text as a terminal shows it: from root on sudo's pts/1, at the machine's time."""
+    header = f"Broadcast message from root@{machine.hostname} on pts/1 ({stamp(machine.now())}):"
+    return f"\n{header}\n\n{message}\n\n"
+
+
+def announcement(machine) -> str:
+    """warn_wall's message for the scheduled shutdown: the admin's words first, then when it happens."""
+    scheduled = machine.shutdown
+    verb = ACTIONS[scheduled["action"]][1]
+    left = scheduled["at"] > machine.clock
+    when = f"at {stamp(machine.now() - machine.clock + scheduled['at'])}" if left else "now"
+    text = f"The system will {verb} {when}!"
+    return f"{scheduled['message']}\n{text}" if scheduled.get("message") else text
+
+
+def next_wall(at: int, last: int) -> int:
+    """when_wall: the clock of logind's next reminder after the one it gave at `last`."""
+    left = at - last
+    for before, minutes in zip(WALL_MINUTES, WALL_MINUTES[1:], strict=False):
+        if minutes * 60 >= left:
+            return last + left - before * 60
+    return last + left % 3600
 
 
 def power_off(machine, action: str) -> None:
@@ -47,6 +88,17 @@ def due(machine) -> str:
     if machine.shutdown and machine.clock >= machine.shutdown["at"]:
         return machine.shutdown["action"]
     return ""
+
+
+def reminder_due(machine) -> bool:
+    """Whether logind walls the scheduled shutdown again now (and remembers that it did)."""
+    scheduled = machine.shutdown
+    if not scheduled or machine.clock >= scheduled["at"]:
+        return False
+    if machine.clock < next_wall(scheduled["at"], scheduled["warned"]):
+        return False
+    scheduled["warned"] = machine.clock
+    return True
 
 
 def stopped_here(machine) -> bool:

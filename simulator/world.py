@@ -23,8 +23,6 @@ from simulator import (
 )
 from simulator.checks import CHECKS, TITLES
 from simulator.cloud import Cloud
-from simulator.commands.power import ACTIONS as POWER_ACTIONS
-from simulator.commands.power import stamp as power_stamp
 from simulator.commands.ssh import add_known_host
 from simulator.editing import NoEditor, Session
 from simulator.keys import KEY_LABELS, KEY_NAMES, host_key_fingerprints
@@ -228,19 +226,17 @@ class World:
         return result
 
     def _scheduled(self, result: Result) -> Result:
-        """Carry out the shutdowns logind scheduled whose time has come, its last wall first."""
+        """logind's scheduled shutdowns: its reminders as the time nears, and the action when it comes,
+        its last wall first (walls reach the terminal when sudo asked for the shutdown)."""
         for machine in list(self.machines.values()):
+            shown = machine.shutdown and machine.shutdown.get("wall") and machine is self.current[0]
+            if power.reminder_due(machine) and shown:
+                result = _appended(result, stdout=power.broadcast(machine, power.announcement(machine)))
             action = power.due(machine)
             if not action:
                 continue
-            if machine.shutdown.get("wall") and machine is self.current[0]:
-                verb = POWER_ACTIONS[action][1]
-                stamp = power_stamp(machine.now())
-                result = _appended(
-                    result,
-                    stdout=f"\nBroadcast message from root@{machine.hostname} on pts/1 ({stamp}):\n\n"
-                    f"The system will {verb} now!\n\n",
-                )
+            if shown:
+                result = _appended(result, stdout=power.broadcast(machine, power.announcement(machine)))
             machine.shutdown = None
             if action == "reboot":
                 machine.reboot()

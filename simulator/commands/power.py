@@ -8,41 +8,28 @@ came from: under sudo (Ubuntu 24.04's sudoers says use_pty) that is sudo's own p
 terminal sees it; a root shell's own request is not echoed back to it.
 
 A shutdown at a later time (+MINUTES, HH:MM) is logind's ScheduledShutdown, kept in `machine.shutdown`
-and carried out by the world when the machine's clock reaches it (simulator/world.py). UNVERIFIED: logind
-repeats the wall every minute of the last ten; only the first and the last ("now") are shown here.
+and carried out by the world when the machine's clock reaches it, with logind's reminders on the way
+(simulator/power.py); each machine keeps its own clock, so a shutdown waits while the terminal is elsewhere.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
-import time
 
 from simulator import power
 from simulator.commands import Context, command
 from simulator.filesystem import DEFAULT_EPOCH
+from simulator.power import ACTIONS, stamp
 
-# action: (logind's method, handle_action_verb_to_string, logind_show_shutdown's word)
-ACTIONS = {
-    "poweroff": ("PowerOff", "power off", "Shutdown"),
-    "reboot": ("Reboot", "reboot", "Reboot"),
-    "halt": ("Halt", "halt", "Shutdown"),
-}
 REFUSED = "Interactive authentication required."
 DEFAULT_DELAY = 60  # `shutdown` without a time: in a minute (arg_when = now + USEC_PER_MINUTE)
 
 
-def stamp(seconds: int) -> str:
-    """FORMAT_TIMESTAMP in UTC, as logind and systemctl print the moments of a shutdown."""
-    return time.strftime("%a %Y-%m-%d %H:%M:%S UTC", time.gmtime(seconds))
-
-
 def wall(ctx: Context, message: str) -> None:
     """utmp_wall's broadcast, as the learner's terminal receives it (see the module's docstring)."""
-    if "SUDO_USER" not in ctx.env:
-        return
-    now = stamp(ctx.machine.now())
-    ctx.out(f"\nBroadcast message from root@{ctx.machine.hostname} on pts/1 ({now}):\n\n{message}\n\n")
+    if "SUDO_USER" in ctx.env:
+        ctx.out(power.broadcast(ctx.machine, message))
 
 
 def without_wall(ctx: Context) -> Context:
@@ -88,7 +75,7 @@ def schedule(ctx: Context, action: str, when: int, message: str = "", dry: bool 
     if not dry:
         # `wall`: whether the learner's terminal gets logind's last word ("now") too
         machine.shutdown = {"action": action, "at": when - DEFAULT_EPOCH, "message": message}
-        machine.shutdown["wall"] = "SUDO_USER" in ctx.env
+        machine.shutdown.update(warned=machine.clock, wall="SUDO_USER" in ctx.env)
     if when - machine.now() < 15 * 60:
         announced = f"The system will {verb} at {stamp(when)}!"
         wall(ctx, f"{message}\n{announced}" if message else announced)

@@ -391,3 +391,16 @@ def test_systemctl_stops_and_starts_an_fstab_mount_unit():
     assert world.run("sudo systemctl start srv.mount") == Result(
         "", "A dependency job for srv.mount failed. See 'journalctl -xe' for details.\n", 1
     )
+
+
+def test_logind_reminds_every_minute_of_the_last_ten_with_the_admins_words():
+    world = World.new("kvm-guest")
+    world.run("sudo shutdown +3 'disk swap'")
+    outputs = [world.run("true").stdout for _ in range(70)]
+    reminders = [
+        out
+        for out in outputs
+        if "disk swap\nThe system will power off at Wed 2024-11-27 10:03:00 UTC!" in out
+    ]
+    assert len(reminders) == 2  # with 2 and with 1 minute left
+    assert any("disk swap\nThe system will power off now!" in out for out in outputs)
