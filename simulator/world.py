@@ -201,9 +201,10 @@ class World:
                         emergency.resume(machine)
                 result = self._after_boot(result, machine)
             machine.tick()
-            result = self._after_power(self._scheduled(result))
+            result = self._after_power(self._scheduled(result))  # time passed: what logind planned
         except Exception as error:  # noqa: BLE001 - the terminal must answer whatever happens
             result = Result("", f"simulator: internal error ({type(error).__name__})\n", 1)
+            machine.tick()
         if self.cloud is not None:
             self.cloud.advance()  # time passed: instances finish building or rebooting
         if "editor" in result.effects:
