@@ -18,7 +18,7 @@ import dataclasses
 import re
 
 from simulator import power
-from simulator.commands import Context, command
+from simulator.commands import MAN_PAGES, Context, command
 from simulator.filesystem import DEFAULT_EPOCH
 from simulator.power import ACTIONS, stamp
 
@@ -126,9 +126,14 @@ HALT_OPTIONS = {"--halt": "halt", "-p": "poweroff", "--poweroff": "poweroff", "-
 
 
 def _halt_compat(ctx: Context, argv: list[str], action: str) -> int:
-    """halt_parse_argv: the program's name chooses the action, --halt/--poweroff/--reboot override it."""
+    """halt_parse_argv: the program's name chooses the action, --halt/--poweroff/--reboot override it;
+    reboot takes one argument (the reboot parameter), the others none."""
     name = argv[0].rsplit("/", 1)[-1]
+    operands = []
     for arg in argv[1:]:
+        if arg == "--help":
+            ctx.out(MAN_PAGES.get(name, ""))
+            return 0
         if arg in HALT_OPTIONS:
             action = HALT_OPTIONS[arg]
         elif arg == "--no-wall":
@@ -138,12 +143,14 @@ def _halt_compat(ctx: Context, argv: list[str], action: str) -> int:
         elif arg.startswith("--"):
             ctx.err(f"{name}: unrecognized option '{arg}'\n")
             return 1
-        elif arg.startswith("-"):
+        elif arg.startswith("-") and arg != "-":
             ctx.err(f"{name}: invalid option -- '{arg[1:2]}'\n")
             return 1
         else:
-            ctx.err("Too many arguments.\n")
-            return 1
+            operands.append(arg)
+    if len(operands) > (1 if action == "reboot" else 0):
+        ctx.err("Too many arguments.\n")
+        return 1
     return act_now(ctx, action)
 
 

@@ -24,6 +24,8 @@ def test_poweroff_needs_root_as_polkit_answers_without_an_agent():
         world.run("shutdown +5").stderr
         == "Failed to schedule shutdown: Interactive authentication required.\n"
     )
+    assert world.run("sudo poweroff now") == Result("", "Too many arguments.\n", 1)
+    assert world.run("poweroff --help").stdout.startswith("poweroff - power off the machine (root)")
     assert world.run("hostname").stdout == "web01\n"
 
 
