@@ -10,7 +10,7 @@ import ipaddress
 import random
 import re
 
-from simulator import lan
+from simulator import lan, packages, units
 from simulator.commands import Context, command
 from simulator.commands.options import UsageError, parse
 from simulator.filesystem import FsError
@@ -658,12 +658,27 @@ def _sockets(machine) -> list[dict]:
              users='("systemd-resolve",pid=412,fd=15)'),
         dict(proto="tcp", v6=False, state="LISTEN", q=(0, 4096), addr="127.0.0.53", iface="lo", port=53,
              users='("systemd-resolve",pid=412,fd=16)'),
-        dict(proto="tcp", v6=False, state="LISTEN", q=(0, 4096), addr="0.0.0.0", iface="", port=22,
-             users='("sshd",pid=1051,fd=3),("systemd",pid=1,fd=89)'),
-        dict(proto="tcp", v6=True, state="LISTEN", q=(0, 4096), addr="[::]", iface="", port=22,
-             users='("sshd",pid=1051,fd=4),("systemd",pid=1,fd=90)'),
     ]  # fmt: skip
-    return udp + tcp
+    return udp + tcp + _ssh_listeners(machine)
+
+
+def _ssh_listeners(machine) -> list[dict]:
+    """Port 22, held by ssh.socket's systemd and by the sshd it started, who keeps the descriptors it was
+    given when the socket is stopped: nobody listens once both are stopped."""
+    if "ssh" not in packages.installed_services(machine):
+        return []
+    holders = [
+        (f'("sshd",pid={SSHD_PID},fd={{}})', 3) if units.active(machine, "ssh") else None,
+        ('("systemd",pid=1,fd={})', 89) if units.active(machine, "ssh.socket") else None,
+    ]
+    holders = [holder for holder in holders if holder]
+    if not holders:
+        return []
+    return [
+        dict(proto="tcp", v6=v6, state="LISTEN", q=(0, 4096), addr="[::]" if v6 else "0.0.0.0", iface="",
+             port=22, users=",".join(user.format(fd + v6) for user, fd in holders))
+        for v6 in (False, True)
+    ]  # fmt: skip
 
 
 def _ss_render(rows: list[list[str]], disabled: set[int], width: int | None) -> str:

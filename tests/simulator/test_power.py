@@ -406,3 +406,12 @@ def test_logind_reminds_every_minute_of_the_last_ten_with_the_admins_words():
     ]
     assert len(reminders) == 2  # with 2 and with 1 minute left
     assert any("disk swap\nThe system will power off now!" in out for out in outputs)
+
+
+def test_ss_shows_port_22_while_sshd_or_its_socket_holds_it():
+    world = World.new("kvm-guest")
+    assert 'users:(("sshd",pid=1051,fd=3),("systemd",pid=1,fd=89))' in world.run("sudo ss -tlnp").stdout
+    world.run("sudo systemctl stop ssh.socket")
+    assert 'users:(("sshd",pid=1051,fd=3))' in world.run("sudo ss -tlnp").stdout  # sshd keeps its descriptors
+    world.run("sudo systemctl stop ssh")
+    assert ":22 " not in world.run("ss -tln").stdout
