@@ -1,6 +1,8 @@
 """A lab machine that powered itself off: the terminal says so, and the page's power button (a form, so a
 keyboard reaches it) boots it again with nothing of the lab lost."""
 
+import re
+
 import pytest
 
 from app import create_app
@@ -62,3 +64,25 @@ def test_the_power_button_needs_the_csrf_token(tmp_path):
     client.post(URL + "/run", data={"line": "sudo poweroff", "csrf_token": token})
     assert client.post(URL + "/power-on", data={"machine": "main"}).status_code == 400
     assert client.post(URL + "/power-on", data={"machine": "main", "csrf_token": token}).status_code == 303
+
+
+def test_an_instance_powered_off_from_its_terminal_is_shutoff_in_the_cloud_console(client, htmx, auth):
+    auth.signup()
+    assert client.post("/cloud/start").status_code == 303
+    htmx.post(
+        "/cloud/instances/launch",
+        data={"name": "web-1", "image": "ubuntu-24.04", "flavor": "m1.small", "network": "private",
+              "security_groups": ["default"]},
+    )  # fmt: skip
+    page = client.get("/cloud/instances").get_data(as_text=True)
+    ident = re.search(r'href="/cloud/instances/([0-9a-f-]+)">web-1<', page).group(1)
+    for _ in range(6):
+        htmx.post("/cloud/instances/progress", data={"instance": ident})
+    assert client.post(f"/cloud/instances/{ident}/terminal").status_code == 303
+    reply = htmx.post("/labs/cloud-lab/run", data={"line": "sudo poweroff"}).get_data(as_text=True)
+    assert "reboot: Power down" in reply
+    detail = client.get(f"/cloud/instances/{ident}").get_data(as_text=True)
+    assert (
+        '<span class="state state-shutoff">Shutoff</span> <span class="muted small">(SHUTOFF)</span>'
+        in detail
+    )
