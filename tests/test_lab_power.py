@@ -1,11 +1,14 @@
 """A lab machine that powered itself off: the terminal says so, and the page's power button (a form, so a
-keyboard reaches it) boots it again with nothing of the lab lost."""
+keyboard reaches it) boots it again with nothing of the lab lost; an instance that did shows SHUTOFF."""
 
 import re
 
 import pytest
 
 from app import create_app
+from simulator import power
+from web import lab_store
+from web.db import get_db
 
 URL = "/labs/kvm-guest"
 PANEL = '<hx-partial hx-target="#power-panel" hx-swap="outerHTML">'
@@ -16,8 +19,8 @@ def lab(client):
     assert client.post(URL + "/start").status_code == 303
 
 
-def _run(htmx, line: str) -> str:
-    return htmx.post(URL + "/run", data={"line": line}).get_data(as_text=True)
+def _run(htmx, line: str, url: str = URL) -> str:
+    return htmx.post(url + "/run", data={"line": line}).get_data(as_text=True)
 
 
 def test_poweroff_brings_the_power_button_and_power_on_boots_the_machine(client, htmx, lab):
@@ -86,3 +89,15 @@ def test_an_instance_powered_off_from_its_terminal_is_shutoff_in_the_cloud_conso
         '<span class="state state-shutoff">Shutoff</span> <span class="muted small">(SHUTOFF)</span>'
         in detail
     )
+
+
+def test_a_second_machine_of_the_lab_gets_a_button_named_apart(app, client, htmx):
+    assert client.post("/labs/cloned-guest/start").status_code == 303
+    with app.app_context():  # the source went down (its admin powered it off)
+        lab_store.act(get_db(), 1, lambda world: power.power_off(world.source, "poweroff"))
+    _run(htmx, "sudo poweroff", url="/labs/cloned-guest")
+    page = client.get("/labs/cloned-guest").get_data(as_text=True)
+    assert "Power on web01</button>" in page and "Power on web01 (source)</button>" in page
+    htmx.post("/labs/cloned-guest/power-on", data={"machine": "source"})
+    page = client.get("/labs/cloned-guest").get_data(as_text=True)
+    assert "Power on web01</button>" in page and "(source)</button>" not in page
