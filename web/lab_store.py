@@ -173,7 +173,8 @@ class LabView:
     hints: dict
     grade: dict
     last_command: str  # the newest history entry: a command typed over several lines, joined
-    asking: bool  # the prompt is a question (ssh's about a host key): the answer is not a command
+    asking: bool  # the prompt is a question (ssh's about a host key, a program's): the answer is no command
+    secret: bool  # the program asking turned the terminal's echo off: what is typed is not shown
 
     editor: Session | None = None
     machines: list | None = None  # a KVM host's guests (the Virtual machines panel), else None
@@ -186,8 +187,10 @@ class LabView:
         last = history[-1] if history else ""
         answers, hints = dict(world.answers), dict(world.hints)
         machines = _machines(world)
-        stopped = tuple(world.powered_off)
-        return cls(world.prompt, answers, hints, world.grade(), last, world.asking, editor, machines, stopped)
+        grade, stopped = world.grade(), tuple(world.powered_off)
+        return cls(
+            world.prompt, answers, hints, grade, last, world.asking, world.secret, editor, machines, stopped
+        )
 
 
 def _machines(world: World) -> list | None:
@@ -363,7 +366,9 @@ def run_command(db: Database, lab_id: int, line: str):
         if world.editor is not None:
             raise EditorOpen(world.editor.title)
         before, prompt = world.grade(), world.prompt
-        entry = LoggedCommand(prompt, line, world.run(line))
+        # an answer typed with the terminal's echo off (a passphrase) is neither shown nor kept
+        shown = line if not world.secret else "\x03" if line.endswith("\x03") else ""
+        entry = LoggedCommand(prompt, shown, world.run(line))
         entry.grade = before
         return entry
 
