@@ -16,6 +16,7 @@ from simulator import (
     cloudlab,
     emergency,
     firmware,
+    installer,
     lan,
     layout,
     libvirt,
@@ -281,8 +282,7 @@ class World:
         except Exception as error:  # noqa: BLE001 - the terminal must answer whatever happens
             result = Result("", f"simulator: internal error ({type(error).__name__})\n", 1)
             machine.tick()
-        if self.cloud is not None:
-            self.cloud.advance()  # time passed: instances finish building or rebooting
+        self.advance()
         if "editor" in result.effects:
             self.editor = Session.from_dict(result.effects["editor"])
         return result
@@ -298,6 +298,7 @@ class World:
         except Exception as error:  # noqa: BLE001 - a button must answer whatever happens
             result = Result("", f"simulator: internal error ({type(error).__name__})\n", 1)
         self.machine.tick()
+        self.advance()
         network = Network(self)
         self.sessions = [s for s in self.sessions if network.powered(s["machine"])]
         return result
@@ -363,6 +364,15 @@ class World:
             for name, machine in self.machines.items()
             if power.stopped_here(machine)
         ]
+
+    def advance(self) -> list[str]:
+        """Time passed: cloud instances finish building or rebooting, guests' installers finish. Returns the
+        guests whose install ended."""
+        if self.cloud is not None:
+            self.cloud.advance()
+        if not self.machine.hypervisor.get("domains"):
+            return []
+        return installer.advance(self.machine)
 
     def _after_boot(self, result: Result, machine: Machine) -> Result:
         """A reboot ends the sessions opened on the machine before it, and a boot that went on ends the
@@ -668,13 +678,13 @@ class Network:
         if host is None:
             return True
         domains = libvirt.domains(self.world.machines[host]).values()
-        return any(d["machine"] == name and d["state"] == "running" for d in domains)
+        return any(d["machine"] == name and libvirt.system_up(d) for d in domains)
 
     def dhcp(self, guest: Machine) -> None:
         """A libvirt guest that booted asks its host's dnsmasq for an address."""
         name, host = self.name_of(guest), self.world.machines[guest.spec["host"]]
         for domain in libvirt.domains(host).values():
-            if domain["machine"] == name and domain["state"] == "running":
+            if domain["machine"] == name and libvirt.system_up(domain):
                 libvirt.renew(host, domain, guest)
 
     def machine(self, name: str) -> Machine | None:

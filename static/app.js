@@ -18,6 +18,19 @@ function focusWanted() {
 document.addEventListener("htmx:after:swap", focusWanted);
 document.addEventListener("DOMContentLoaded", focusWanted);
 
+// The Virtual machines panel swaps its guest list when an install it follows has ended: focus that was on
+// a row's button or form stays in the list instead of falling back to the page.
+let focusInGuestList = false;
+document.addEventListener("htmx:before:swap", () => {
+  const list = document.getElementById("machine-list");
+  focusInGuestList = Boolean(list && list.contains(document.activeElement));
+});
+document.addEventListener("htmx:after:swap", () => {
+  const list = document.getElementById("machine-list");
+  if (focusInGuestList && list && document.activeElement === document.body) list.focus();
+  focusInGuestList = false;
+});
+
 function announce(text) {
   const region = document.getElementById("question-status");
   if (region) region.textContent = text;
