@@ -8,13 +8,14 @@ root on the host in a shell of its own, so the terminal's history and state stay
 import posixpath
 import shlex
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 
 from simulator import installer, libvirt
 from simulator.appliance import MAC_POLICIES, ApplianceError, export_domain, import_domain
 from simulator.ovf import MAX_OVA_BYTES, NAME_BYTES, NAME_MAX
 from web import lab_store
 from web.db import get_db
+from web.downloads import attachment
 from web.labs import owned_lab, scenario_or_404
 from web.render import is_partial, render
 from web.security import csrf
@@ -152,7 +153,7 @@ def _choice(field: str, allowed: tuple[str, ...], label: str) -> str:
 
 def _number(field: str, low: int, high: int, label: str) -> int:
     text = request.form.get(field, "").strip()
-    if not text.isdigit() or not low <= int(text) <= high:
+    if not text.isdecimal() or not low <= int(text) <= high:
         raise Refused(f"{label}: give a whole number from {low} to {high}.")
     return int(text)
 
@@ -390,11 +391,7 @@ def export(scenario_id):
         data = export_domain(world.machine, name)
     except ApplianceError as error:
         return _refuse(scenario_id, str(error))
-    return Response(
-        data,
-        mimetype=OVA_TYPE,
-        headers={"Content-Disposition": f'attachment; filename="{name}.ova"'},
-    )
+    return attachment(data, OVA_TYPE, f"{name}.ova")
 
 
 @bp.post("/<scenario_id>/machines/import")
