@@ -189,6 +189,7 @@ class LabView:
 
     editor: Session | None = None
     machines: list | None = None  # a KVM host's guests (the Virtual machines panel), else None
+    powered_off: tuple = ()  # the machines that stopped themselves, each with its power button
 
     @classmethod
     def of(cls, world: World) -> LabView:
@@ -197,8 +198,10 @@ class LabView:
         last = history[-1] if history else ""
         answers, hints = dict(world.answers), dict(world.hints)
         machines = _machines(world)
-        grade = world.grade()
-        return cls(world.prompt, answers, hints, grade, last, world.asking, world.secret, editor, machines)
+        grade, stopped = world.grade(), tuple(world.powered_off)
+        return cls(
+            world.prompt, answers, hints, grade, last, world.asking, world.secret, editor, machines, stopped
+        )
 
 
 def _machines(world: World) -> list | None:
