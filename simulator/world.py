@@ -22,6 +22,7 @@ from simulator import (
     libvirt,
     packages,
     power,
+    serial_console,
     units,
 )
 from simulator.checks import CHECKS, TITLES
@@ -261,6 +262,7 @@ class World:
         machine, shell = self.current
         if machine.stopped:  # only its own power button brings it back (the lab page's Power on)
             return Result("", powered_off(machine), 1)
+        going_down = self._console_shutdown(machine)
         try:
             if machine.setup is not None:
                 result = firmware.run(machine, line)
@@ -276,7 +278,7 @@ class World:
                     ended = self.sessions.pop()  # `exit` in an ssh session or a console: back where it was
                     if ended.get("maintenance"):  # leaving the emergency shell continues the boot
                         emergency.resume(machine)
-                result = self._after_boot(result, machine)
+                result = self._after_boot(result, machine, going_down)
             machine.tick()
             result = self._after_power(self._scheduled(result))  # time passed: what logind planned
         except Exception as error:  # noqa: BLE001 - the terminal must answer whatever happens
@@ -317,8 +319,9 @@ class World:
                 result = _appended(result, stdout=power.broadcast(machine, power.announcement(machine)))
             machine.shutdown = None
             if action == "reboot":
+                going_down = self._console_shutdown(machine)
                 machine.reboot()
-                result = self._after_boot(result, machine)
+                result = self._after_boot(result, machine, going_down)
             else:
                 power.power_off(machine, action)
         return result
@@ -334,10 +337,12 @@ class World:
                 continue
             self.sessions.remove(session)
             machine = self.machines.get(name)
-            if session.get("console") or session.get("maintenance"):  # the kernel's last word on the console
-                last = "System halted" if machine is not None and machine.stopped == "halt" else "Power down"
-                uptime = machine.uptime() if machine is not None else 0.0
-                result = _appended(result, stdout=f"[{uptime:12.6f}] reboot: {last}\n")
+            if session.get("console") or session.get("maintenance"):  # systemd's last lines on the console
+                if machine is not None:
+                    action = "halt" if machine.stopped == "halt" else "poweroff"
+                    result = _appended(
+                        result, stdout=serial_console.shutdown(machine, action, machine.uptime())
+                    )
             else:
                 host = session["host"]
                 closed = f"Connection to {host} closed by remote host.\nConnection to {host} closed.\n"
@@ -375,11 +380,26 @@ class World:
         libvirt.catch_up(self.machine)  # the running guests renew their DHCP leases as time passes
         return installer.advance(self.machine)
 
-    def _after_boot(self, result: Result, machine: Machine) -> Result:
+    def _console_shutdown(self, machine: Machine) -> str:
+        """What a console attached to the machine would show if it rebooted now (systemd's lines as it
+        goes down, which depend on what runs before the reboot), or "" when no console is attached."""
+        name = self.network_name(machine)
+        if not any(s.get("console") and s["machine"] == name for s in self.sessions):
+            return ""
+        return serial_console.shutdown(machine, "reboot", machine.uptime() + serial_console.SHUTDOWN_SECONDS)
+
+    def _after_boot(self, result: Result, machine: Machine, going_down: str = "") -> Result:
         """A reboot ends the sessions opened on the machine before it, and a boot that went on ends the
         emergency shell; a boot that stopped in emergency mode shows systemd's console messages and
-        sulogin's question, which the next line answers."""
+        sulogin's question, which the next line answers. A console stays attached across a reboot: it
+        shows the machine going down (`going_down`) and booting, and a new login."""
         name = self.network_name(machine)
+        for session in self.sessions:
+            if session.get("console") and session["machine"] == name and self._rebooted(session, machine):
+                shell = Shell.for_user(machine, "learner")
+                shell.farewell = ""
+                session.update(shell=shell, boot_id=machine.boot_id)
+                result = _appended(result, stdout=going_down + serial_console.boot(machine))
         ended = [s for s in self.sessions if s["machine"] == name and not self._lasts(s, machine)]
         self.sessions = [kept for kept in self.sessions if kept not in ended]
         for session in ended:
@@ -394,10 +414,14 @@ class World:
         return result
 
     @staticmethod
+    def _rebooted(session: dict, machine: Machine) -> bool:
+        return session.get("boot_id", machine.boot_id) != machine.boot_id
+
+    @staticmethod
     def _lasts(session: dict, machine: Machine) -> bool:
         """Whether a session on this machine survives: not across a reboot, and an emergency shell not
         past the end of emergency mode (exit, systemctl default)."""
-        if session.get("boot_id", machine.boot_id) != machine.boot_id:
+        if World._rebooted(session, machine):
             return False
         return not session.get("maintenance") or bool(machine.emergency)
 
@@ -472,7 +496,13 @@ class World:
         shell = Shell.for_user(target, "learner")
         shell.farewell = ""  # logging out of a console leaves the console; the terminal comes back
         self.sessions.append(
-            {"machine": request["machine"], "host": request["domain"], "shell": shell, "console": True}
+            {
+                "machine": request["machine"],
+                "host": request["domain"],
+                "shell": shell,
+                "console": True,
+                "boot_id": target.boot_id,
+            }
         )
         return result
 

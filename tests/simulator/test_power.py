@@ -111,6 +111,41 @@ def test_a_guest_powered_off_on_its_console_lets_go_of_the_console():
     assert world.machine.hypervisor["domains"]["web01"]["state"] == "shut off"
 
 
+def test_a_reboot_on_the_console_shows_systemd_going_down_the_boot_and_a_new_login():
+    world = World.new("kvm-host")
+    world.run("sudo virsh console web01")
+    world.run("sudo systemctl stop qemu-guest-agent; cd /tmp; FOO=1")
+    shown = world.run("sudo reboot").stdout
+    going_down = shown[shown.index("The system will reboot now!") : shown.index("Restarting system")]
+    assert "Stopping ssh.service - OpenBSD Secure Shell server...\n" in going_down
+    assert "qemu-guest-agent" not in going_down  # stopped by hand before the reboot
+    assert "[  OK  ] Reached target reboot.target - System Reboot.\n" in going_down
+    lines = shown[shown.index("Restarting system") :].splitlines()
+    assert lines[1].startswith("[    0.000000] Linux version 6.8.0-49-generic ")
+    assert "Welcome to Ubuntu 24.04.1 LTS!" in lines
+    assert "[  OK  ] Started qemu-guest-agent.service - QEMU Guest Agent." in lines  # enabled: back again
+    assert shown.endswith(
+        "Ubuntu 24.04.1 LTS web01 ttyS0\n\nweb01 login: learner (automatic login)\n\n"
+        "Welcome to Ubuntu 24.04.1 LTS (GNU/Linux 6.8.0-49-generic x86_64)\n\n"
+    )
+    assert world.run("pwd; echo ${FOO:-unset}").stdout == "/home/learner\nunset\n"  # a new login
+    assert world.prompt.startswith("learner@web01")
+    world = reloaded(world)
+    assert "web01 login: learner (automatic login)\n" in world.run("sudo systemctl reboot").stdout
+    world.run("exit")
+    assert world.prompt.startswith("learner@kvmhost")
+
+
+def test_a_guest_powered_off_on_its_console_shows_systemd_going_down():
+    world = World.new("kvm-host")
+    world.run("sudo virsh console web01")
+    lines = world.run("sudo poweroff").stdout.splitlines()
+    assert lines[-3:-1] == [
+        "[  OK  ] Finished systemd-poweroff.service - System Power Off.",
+        "[  OK  ] Reached target poweroff.target - System Power Off.",
+    ]
+
+
 def test_halt_stops_the_guest_but_leaves_its_domain_running():
     world = World.new("kvm-host")
     world.run("sudo virsh console web01")
