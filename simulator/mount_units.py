@@ -79,17 +79,27 @@ def find(machine, unit: str) -> dict | None:
     return next((found for found in units(machine) if found["unit"] == unit), None)
 
 
+def mounted_since(machine, where: str) -> int:
+    """When the filesystem on `where` was mounted: by hand since the boot (mount, systemctl start), or else
+    by the boot, a few seconds in."""
+    for disk in machine.disks:
+        for holder in (disk, *disk["parts"]):
+            if holder.get("mount") == where and holder.get("mounted", -1) >= machine.boot_clock:
+                return machine.now() - machine.clock + holder["mounted"]
+    return machine.now() - int(machine.uptime()) + 3
+
+
 def status_text(machine, unit: str) -> str:
     """`systemctl status X.mount` (systemctl-show.c, 255): Where and What instead of a main process."""
     found = find(machine, unit)
-    booted = machine.now() - int(machine.uptime()) + 3
-    since = time.strftime("%a %Y-%m-%d %H:%M:%S UTC", time.gmtime(booted))
+    mounted = mounted_since(machine, found["where"])
+    since = time.strftime("%a %Y-%m-%d %H:%M:%S UTC", time.gmtime(mounted))
     loaded = {
         "fstab": "loaded (/etc/fstab; generated)",
         "static": f"loaded (/usr/lib/systemd/system/{unit}; static)",
         "mountinfo": "loaded (/proc/self/mountinfo)",
     }[found["source"]]
-    hours, rest = divmod(machine.now() - booted, 3600)
+    hours, rest = divmod(machine.now() - mounted, 3600)
     minutes, seconds = divmod(rest, 60)
     ago_text = (
         f"{hours}h {minutes}min ago"
@@ -131,7 +141,7 @@ def start(machine, unit: str) -> str:
     if volume is not None:
         mounting.mount(machine, volume, found["where"])
     else:
-        part["mount"] = found["where"]
+        part["mount"], part["mounted"] = found["where"], machine.clock
         part.pop("last_mount", None)
     return ""
 

@@ -73,7 +73,7 @@ def mount(machine, disk: dict, target: str) -> None:
     under the mount until it is unmounted, as on Linux."""
     disk["hidden"] = _take(machine, target)
     _place(machine, target, disk.pop("files", None) or {})
-    disk["mount"] = target
+    disk["mount"], disk["mounted"] = target, machine.clock
 
 
 def unmount(machine, disk: dict) -> None:

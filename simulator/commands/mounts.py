@@ -392,6 +392,7 @@ def _mount_one(ctx: Context, device: str, target: str) -> int:
         ctx.err(f"mount: {target}: /dev/{part['name']} already mounted on {part['mount']}.\n")
         return 32
     part["mount"] = target
+    part["mounted"] = machine.clock  # the mount unit's "active (mounted) since"
     part.pop("last_mount", None)
     part.pop("checked", None)  # mounted since its last check
     return 0

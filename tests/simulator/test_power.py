@@ -430,6 +430,20 @@ def test_systemctl_stops_and_starts_an_fstab_mount_unit():
     )
 
 
+def test_a_mount_units_active_since_is_when_it_was_mounted_not_the_boot():
+    world = World.new("cloned-guest")
+    world.run("sudo umount /srv; sleep 300")
+    world.run("sudo mount /srv")
+    world.machine.tick(20)
+    active = world.run("systemctl status srv.mount").stdout.splitlines()[2]
+    assert active == "     Active: active (mounted) since Wed 2024-11-27 10:05:03 UTC; 23s ago"
+    world.run("sudo systemctl stop srv.mount; sleep 120; sudo systemctl start srv.mount")
+    assert "since Wed 2024-11-27 10:07:" in world.run("systemctl status srv.mount").stdout
+    world.run("sudo reboot")  # mounted by the boot again, a few seconds in
+    world.machine.tick(600)
+    assert "; 10min 30s ago\n" in world.run("systemctl status srv.mount").stdout
+
+
 def test_logind_reminds_every_minute_of_the_last_ten_with_the_admins_words():
     world = World.new("kvm-guest")
     world.run("sudo shutdown +3 'disk swap'")
