@@ -432,6 +432,12 @@ def _dumpxml(ctx: Context, connection: Connection, options: dict) -> None:
     ctx.out(libvirt.domain_xml(name, shown))
 
 
+# the learner pressed no ^], so the terminal says why it is back on the host
+BACK_AS_AFTER_ESCAPE = (
+    "guestlab: nothing on {name}'s console waits for you to type: the terminal is back here.\n"
+)
+
+
 def _console(ctx: Context, connection: Connection, options: dict) -> None:
     name, domain = _domain(connection, options)
     if domain["state"] != "running":
@@ -439,8 +445,10 @@ def _console(ctx: Context, connection: Connection, options: dict) -> None:
     ctx.out(f"Connected to domain '{name}'\nEscape character is ^] (Ctrl + ])\n")
     if libvirt.installing(domain):  # the installer's screen so far; the terminal comes back as after ^]
         ctx.out(installer.console(ctx.machine, connection.guest(domain), domain))
+        ctx.err(BACK_AS_AFTER_ESCAPE.format(name=name))
     elif domain.get("unbootable"):
         ctx.out(installer.NO_BOOT)
+        ctx.err(BACK_AS_AFTER_ESCAPE.format(name=name))
     elif connection.guest(domain).stopped:  # halted: the domain runs, its serial console stays silent
         ctx.err(f"guestlab: {name} is halted, so nothing answers on its console: the terminal stays here.\n")
     else:
