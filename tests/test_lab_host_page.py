@@ -93,8 +93,10 @@ def test_start_runs_virsh_as_root_and_the_terminal_agrees(htmx, lab, db):
     assert " 2    db01    running" in _terminal(htmx, "sudo virsh list --all")
 
 
-def test_a_refusal_shows_virsh_own_error_as_an_alert_leaving_the_list_as_it_was(htmx, lab):
+def test_a_refusal_shows_virsh_own_error_as_an_alert_leaving_the_list_as_it_was(htmx, lab, db):
+    before = _state(db)
     response = htmx.post(lab + "/machines/start", data={"domain": "web01"})
+    assert _state(db) == before, "a refused action saves nothing, not even the clock virsh moved"
     assert "error: Domain &#39;web01&#39; is already active" in _refusal(response)
     assert 'role="alert"' in response.get_data(as_text=True), "said at once, the focus left in place"
     assert "machine-list" not in response.get_data(as_text=True)

@@ -207,19 +207,21 @@ def _act(scenario_id: str, plan, done: str = "", then=None):
             if result.status != 0:
                 succeeded = False
                 break
+        if not succeeded and _listing(world) == listed:
+            # refused by the tool itself: its words, the learner left in place, and nothing saved (the
+            # tool's run moved the host's clock)
+            raise Refused("\n".join(shown))
         if succeeded and then is not None:
             then(world)
         if not lab_store.fits(world):
             raise Refused(TOO_LARGE)
         message = "\n".join([*shown, done] if done and succeeded else shown)
-        return message, before, succeeded, _listing(world) != listed
+        return message, before, succeeded
 
     try:
-        (message, before, succeeded, changed), view = lab_store.act(get_db(), lab["id"], apply)
+        (message, before, succeeded), view = lab_store.act(get_db(), lab["id"], apply)
     except Refused as refusal:
         return _refuse(scenario_id, str(refusal))
-    if not succeeded and not changed:  # refused by the tool itself: its words, the learner left in place
-        return _refuse(scenario_id, message)
     return _respond(scenario, view, message, before, refused=not succeeded)
 
 
