@@ -35,11 +35,16 @@ SERVICES = ("ssh", "qemu-guest-agent", "systemd-networkd")  # the units shown st
 def shutdown(machine, action: str, uptime: float) -> str:
     """The lines from systemd's stopping the services to the kernel's last one; `uptime` is the machine's
     when the shutdown was asked for (the kernel stamps its line a moment later)."""
-    lines = [f"{STOPPED} target multi-user.target - Multi-User System."]
-    for name in SERVICES:
-        if units.active(machine, name):
-            unit = f"{name}.service - {units.SERVICES[name].description}"
-            lines += [f"         Stopping {unit}...", f"{STOPPED} {unit}."]
+    if machine.emergency:  # the boot stopped before local-fs.target: only the emergency shell runs
+        unit = "emergency.service - Emergency Shell"
+        lines = [f"{STOPPED} target emergency.target - Emergency Mode."]
+        lines += [f"         Stopping {unit}...", f"{STOPPED} {unit}."]
+    else:
+        lines = [f"{STOPPED} target multi-user.target - Multi-User System."]
+        for name in SERVICES:
+            if units.active(machine, name):
+                unit = f"{name}.service - {units.SERVICES[name].description}"
+                lines += [f"         Stopping {unit}...", f"{STOPPED} {unit}."]
     service, target, last = FINAL[action]
     lines += [
         "[  OK  ] Reached target shutdown.target - System Shutdown.",
@@ -51,8 +56,9 @@ def shutdown(machine, action: str, uptime: float) -> str:
     return "\n".join(lines) + "\n"
 
 
-def boot(machine) -> str:
-    """The boot up to the login, or up to where emergency mode stops it (emergency.console goes on)."""
+def boot(machine, login: bool = True) -> str:
+    """The boot up to the login (or only up to multi-user.target, when the terminal goes back to a shell
+    of its own), or up to where emergency mode stops it (emergency.console goes on)."""
     lines = []
     for at, text in machine.dmesg:
         lines.append(f"[{at:12.6f}] {text}")
@@ -71,10 +77,14 @@ def boot(machine) -> str:
         lines.append(
             f"[  OK  ] Started qemu-guest-agent.service - {units.SERVICES['qemu-guest-agent'].description}."
         )
-    host = machine.hostname
     lines += [
         "[  OK  ] Started serial-getty@ttyS0.service - Serial Getty on ttyS0.",
         "[  OK  ] Reached target multi-user.target - Multi-User System.",
+    ]
+    if not login:
+        return "\n".join(lines) + "\n"
+    host = machine.hostname
+    lines += [
         "",
         f"{layout.OS_PRETTY} {host} ttyS0",
         "",

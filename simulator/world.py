@@ -381,10 +381,12 @@ class World:
         return installer.advance(self.machine)
 
     def _console_shutdown(self, machine: Machine) -> str:
-        """What a console attached to the machine would show if it rebooted now (systemd's lines as it
-        goes down, which depend on what runs before the reboot), or "" when no console is attached."""
+        """What a console attached to the machine (virsh console, the emergency shell) would show if it
+        rebooted now (systemd's lines as it goes down, which depend on what runs before the reboot), or ""
+        when no console is attached."""
         name = self.network_name(machine)
-        if not any(s.get("console") and s["machine"] == name for s in self.sessions):
+        on_console = [s for s in self.sessions if s.get("console") or s.get("maintenance")]
+        if not any(s["machine"] == name for s in on_console):
             return ""
         return serial_console.shutdown(machine, "reboot", machine.uptime() + serial_console.SHUTDOWN_SECONDS)
 
@@ -403,7 +405,9 @@ class World:
         ended = [s for s in self.sessions if s["machine"] == name and not self._lasts(s, machine)]
         self.sessions = [kept for kept in self.sessions if kept not in ended]
         for session in ended:
-            if not session.get("console") and not session.get("maintenance"):  # sshd went down with it
+            if session.get("maintenance") and self._rebooted(session, machine):  # it was on the console
+                result = _appended(result, stdout=going_down + serial_console.boot(machine, login=False))
+            elif not session.get("console") and not session.get("maintenance"):  # sshd went down with it
                 host = session["host"]
                 closed = f"Connection to {host} closed by remote host.\nConnection to {host} closed.\n"
                 result = _appended(dataclasses.replace(result, status=255), stderr=closed)

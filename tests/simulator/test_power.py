@@ -378,6 +378,28 @@ def test_the_emergency_shell_is_maintenance_to_systemd():
     )
 
 
+def test_a_reboot_from_the_emergency_shell_shows_the_console_going_down_and_booting():
+    world = World.new("cloned-guest")
+    world.run("sudo sed -i 's|^UUID=[^ ]* /srv |UUID=0bad0bad-0000-4000-8000-000000000000 /srv |' /etc/fstab")
+    world.run("sudo reboot")
+    world.run("")
+    again = world.run("systemctl reboot").stdout  # fstab still broken: emergency mode again
+    assert again.startswith(
+        "[  OK  ] Stopped target emergency.target - Emergency Mode.\n"
+        "         Stopping emergency.service - Emergency Shell...\n"
+    )
+    assert "ssh.service" not in again, "emergency mode started no service"
+    booted = again[again.index("reboot: Restarting system") :]
+    assert "Welcome to Ubuntu 24.04.1 LTS!" in booted and booted.endswith("Press Enter for maintenance\n")
+    assert "Reached target local-fs.target" not in booted
+    world.run("")
+    world.run("sed -i 's|^UUID=0bad0bad-0000-4000-8000-000000000000 /srv |#&|' /etc/fstab")
+    fixed = world.run("systemctl reboot").stdout
+    assert fixed.endswith("[  OK  ] Reached target multi-user.target - Multi-User System.\n")
+    assert "login:" not in fixed, "the terminal goes back to the learner's own shell"
+    assert world.prompt == "learner@web01:~$ "
+
+
 def test_powered_off_in_the_emergency_shell_it_boots_into_emergency_mode_again():
     world = World.new("cloned-guest")
     for line in (
