@@ -29,17 +29,20 @@ def stamp(seconds: int) -> str:
     return time.strftime("%a %Y-%m-%d %H:%M:%S UTC", time.gmtime(seconds))
 
 
-def broadcast(machine, message: str) -> str:
-    """utmp_wall's text as a terminal shows it: from root on sudo's pts/1, at the machine's time."""
-    header = f"Broadcast message from root@{machine.hostname} on pts/1 ({stamp(machine.now())}):"
+def broadcast(machine, message: str, clock: int | None = None) -> str:
+    """utmp_wall's text as a terminal shows it: from root on sudo's pts/1, at the machine's time (or at
+    `clock`, when logind sent it during the line, a long `sleep`)."""
+    at = machine.now() if clock is None else machine.now() - machine.clock + clock
+    header = f"Broadcast message from root@{machine.hostname} on pts/1 ({stamp(at)}):"
     return f"\n{header}\n\n{message}\n\n"
 
 
-def announcement(machine) -> str:
-    """warn_wall's message for the scheduled shutdown: the admin's words first, then when it happens."""
+def announcement(machine, clock: int | None = None) -> str:
+    """warn_wall's message for the scheduled shutdown, as logind gave it at `clock` (now if None): the
+    admin's words first, then when it happens."""
     scheduled = machine.shutdown
     verb = ACTIONS[scheduled["action"]][1]
-    left = scheduled["at"] > machine.clock
+    left = scheduled["at"] > (machine.clock if clock is None else clock)
     when = f"at {stamp(machine.now() - machine.clock + scheduled['at'])}" if left else "now"
     text = f"The system will {verb} {when}!"
     return f"{scheduled['message']}\n{text}" if scheduled.get("message") else text
@@ -90,15 +93,19 @@ def due(machine) -> str:
     return ""
 
 
-def reminder_due(machine) -> bool:
-    """Whether logind walls the scheduled shutdown again now (and remembers that it did)."""
-    scheduled = machine.shutdown
-    if not scheduled or machine.clock >= scheduled["at"]:
-        return False
-    if machine.clock < next_wall(scheduled["at"], scheduled["warned"]):
-        return False
-    scheduled["warned"] = machine.clock
-    return True
+def reminders_due(machine) -> list[int]:
+    """The clocks at which logind walled the scheduled shutdown again since its last wall (a long `sleep`
+    spans several), remembered as given."""
+    scheduled, given = machine.shutdown, []
+    while scheduled:
+        upcoming = next_wall(scheduled["at"], scheduled["warned"])
+        if upcoming <= scheduled["warned"]:  # a whole number of hours left: the next hour's
+            upcoming = scheduled["warned"] + 3600
+        if upcoming > machine.clock or upcoming >= scheduled["at"]:
+            break
+        scheduled["warned"] = upcoming
+        given.append(upcoming)
+    return given
 
 
 def stopped_here(machine) -> bool:

@@ -310,13 +310,18 @@ class World:
         its last wall first (walls reach the terminal when sudo asked for the shutdown)."""
         for machine in list(self.machines.values()):
             shown = machine.shutdown and machine.shutdown.get("wall") and machine is self.current[0]
-            if power.reminder_due(machine) and shown:
-                result = _appended(result, stdout=power.broadcast(machine, power.announcement(machine)))
+            for clock in power.reminders_due(machine):
+                if shown:
+                    wall = power.broadcast(machine, power.announcement(machine, clock), clock)
+                    result = _appended(result, stdout=wall)
             action = power.due(machine)
             if not action:
                 continue
-            if shown:
-                result = _appended(result, stdout=power.broadcast(machine, power.announcement(machine)))
+            if shown:  # logind's last word, at the time it had set
+                at = machine.shutdown["at"]
+                result = _appended(
+                    result, stdout=power.broadcast(machine, power.announcement(machine, at), at)
+                )
             machine.shutdown = None
             if action == "reboot":
                 going_down = self._console_shutdown(machine)

@@ -479,6 +479,22 @@ def test_logind_reminds_every_minute_of_the_last_ten_with_the_admins_words():
     assert any("disk swap\nThe system will power off now!" in out for out in outputs)
 
 
+def test_a_long_sleep_gets_each_of_loginds_reminders_at_the_minute_it_was_sent():
+    world = World.new("kvm-guest")
+    world.run("sudo shutdown +5")
+    later = "The system will power off at Wed 2024-11-27 10:05:00 UTC!"
+    assert world.run("sleep 130").stdout == (
+        WALL.format(host="web01", at="Wed 2024-11-27 10:01:00 UTC", text=later)
+        + WALL.format(host="web01", at="Wed 2024-11-27 10:02:00 UTC", text=later)
+    )
+    last = world.run("sleep 200").stdout
+    assert last.count("Broadcast message") == 3
+    assert (
+        WALL.format(host="web01", at="Wed 2024-11-27 10:05:00 UTC", text="The system will power off now!")
+        in last
+    )
+
+
 def test_ss_shows_port_22_while_sshd_or_its_socket_holds_it():
     world = World.new("kvm-guest")
     assert 'users:(("sshd",pid=1051,fd=3),("systemd",pid=1,fd=89))' in world.run("sudo ss -tlnp").stdout
