@@ -599,6 +599,9 @@ def systemctl(ctx: Context, argv: list[str]) -> int:
     if verb == "is-enabled":
         return _is_enabled(ctx, [_short(name) for name in names], "q" in opts)
     if verb in ("poweroff", "halt", "reboot"):
+        if len(names) > (1 if verb == "reboot" else 0):  # verbs.c: reboot takes its optional argument only
+            ctx.err("Too many arguments.\n")
+            return 1
         return power.act_now(ctx, verb, firmware=verb == "reboot" and "firmware-setup" in opts)
     if verb == "is-system-running":
         state = system_state(machine)

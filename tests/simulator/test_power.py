@@ -29,6 +29,13 @@ def test_poweroff_needs_root_as_polkit_answers_without_an_agent():
     assert world.run("hostname").stdout == "web01\n"
 
 
+def test_systemctl_poweroff_and_halt_take_no_argument_and_reboot_one():
+    world = World.new("kvm-guest")
+    for line in ("sudo systemctl poweroff now", "sudo systemctl halt -- x", "sudo systemctl reboot a b"):
+        assert world.run(line) == Result("", "Too many arguments.\n", 1)
+    assert "The system will reboot now!" in world.run("sudo systemctl reboot now").stdout
+
+
 def test_a_lab_machine_that_powers_off_waits_for_its_power_button():
     world = World.new("kvm-guest")
     world.run("echo kept > notes.txt")
