@@ -105,20 +105,28 @@ def show(ctx: Context) -> int:
     return 0
 
 
+# strtol's number: blanks and a sign before digits; no digit at all reads as 0 (and consumes nothing)
+STRTOL = r"((?:\s*[+-]?[0-9]{1,18})?)"
+
+
 def parse_time(machine, spec: str) -> int | None:
-    """parse_shutdown_time_spec: "now", +MINUTES (the + optional), or HH:MM today, else tomorrow.
-    Returns the moment (seconds since the epoch), 0 for now, None when it cannot be read."""
+    """parse_shutdown_time_spec: "now", +MINUTES (safe_atou64: blanks and the + optional), or HH:MM
+    (each read by strtol, so 9:5 is 09:05) today, else tomorrow. Returns the moment (seconds since the
+    epoch), 0 for now, None when it cannot be read."""
     if spec == "now":
         return 0
     now = machine.now()
     if ":" not in spec:
-        minutes = spec.removeprefix("+")
-        return now + 60 * int(minutes) if minutes.isdigit() else None
-    found = re.fullmatch(r"(\d{1,2}):(\d{2})", spec)
-    if not found or int(found[1]) > 23 or int(found[2]) > 59:
+        minutes = re.fullmatch(r"\s*\+?([0-9]{1,15})", spec)
+        return now + 60 * int(minutes[1]) if minutes else None
+    found = re.fullmatch(f"{STRTOL}:{STRTOL}", spec)
+    if not found:
+        return None
+    hour, minute = (int(number.strip() or 0) for number in found.groups())
+    if not 0 <= hour <= 23 or not 0 <= minute <= 59:
         return None
     midnight = now - now % 86400
-    at = midnight + 3600 * int(found[1]) + 60 * int(found[2])
+    at = midnight + 3600 * hour + 60 * minute
     return at if at > now else at + 86400
 
 

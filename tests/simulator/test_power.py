@@ -85,6 +85,21 @@ def test_shutdown_c_cancels_with_loginds_wall_and_bad_times_are_refused():
     assert world.run("sudo shutdown -y") == Result("", "shutdown: invalid option -- 'y'\n", 1)
 
 
+def test_shutdown_reads_its_time_as_systemd_does_with_strtol():
+    world = World.new("kvm-guest")
+    for spec, at in (
+        ("9:5", "Thu 2024-11-28 09:05"),
+        ("23:", "Wed 2024-11-27 23:00"),
+        ("+07", "Wed 2024-11-27 10:07"),
+    ):
+        world.run("sudo shutdown -c")
+        assert world.run(f"sudo shutdown {spec}").stderr.startswith(f"Shutdown scheduled for {at}:")
+    for spec in ("24:00", "9:60", "+ 5", "9:5x", "\u0665", "1" * 4000 + ":00"):
+        assert world.run(f"sudo shutdown '{spec}'") == Result(
+            "", f"Failed to parse time specification: {spec}\n", 1
+        )
+
+
 def test_shutdown_r_later_reboots_when_the_time_comes():
     world = World.new("kvm-guest")
     boot = world.machine.boot_id
