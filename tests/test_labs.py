@@ -294,3 +294,20 @@ def test_when_a_learners_logs_are_full_the_terminal_says_so_and_keeps_no_output(
     assert row["line"] == "echo " + "z" * 200 and row["stdout"] == ""
     assert len(_stored(db, 1)) == 2
     assert "saved terminal logs are full" in client.get(second).get_data(as_text=True)
+
+
+def test_resetting_a_lab_frees_its_log_for_the_learners_other_labs(client, htmx, db, monkeypatch):
+    from web import lab_store
+
+    monkeypatch.setattr(lab_store, "LAB_LOG_BYTES", 1000)
+    monkeypatch.setattr(lab_store, "USER_LOG_BYTES", 1000)
+    first, second = _start(client), _start(client, "kvm-guest")
+    for n in range(6):  # trimmed as it goes: the newest that fit stay
+        htmx.post(first + "/run", data={"line": f"echo {n}" + "y" * 200})
+    assert "saved terminal logs are full" in htmx.post(
+        second + "/run", data={"line": "echo " + "z" * 200}
+    ).get_data(as_text=True)
+    client.post(first + "/reset")
+    page = htmx.post(second + "/run", data={"line": "echo " + "w" * 200}).get_data(as_text=True)
+    assert "saved terminal logs are full" not in page
+    assert _stored(db, 2)[-1]["stdout"] == "w" * 200 + "\n"

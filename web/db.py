@@ -440,3 +440,13 @@ def create_lab_evidence(db):
         not_null={"passed_at"},
         foreign_keys=[("user_id", "users", "id")],
     )
+
+
+@migrations(name="0500_add_labs_log_bytes")
+def add_labs_log_bytes(db):
+    """The bytes a lab's log holds, kept with each command logged or trimmed, so the log's limits are
+    checked without summing the logs (summing and trimming took 0.2 ms of every command)."""
+    db["labs"].add_column("log_bytes", int, not_null_default=0)
+    db.execute(
+        "UPDATE labs SET log_bytes = (SELECT COALESCE(SUM(size), 0) FROM lab_commands WHERE lab_id = labs.id)"
+    )

@@ -283,14 +283,15 @@ def _remember(key: tuple, revision: int, world: World) -> None:
 def _log(db: Database, lab_id: int, entry: LoggedCommand, now: str) -> int:
     """Append to the lab's log, keeping its last KEEP_COMMANDS commands within its budget of bytes, as a
     terminal's scrollback; when the owner's labs have no room left, the output is not kept, and the
-    terminal says so."""
+    terminal says so. The lab's log_bytes follows, so that trimming by bytes runs only when over."""
     result = entry.result
-    budget = _log_budget(db, lab_id)
+    kept, budget = _log_budget(db, lab_id)
     stdout, stderr = kept_output(result.stdout), kept_output(result.stderr)
     output = interleaved(result)
     if _size(entry.prompt, entry.line, stdout, stderr) > budget:
         stdout, stderr, output = "", LOG_FULL, None
         entry.result = Result(result.stdout, result.stderr + LOG_FULL, result.status)
+    size = _size(entry.prompt, entry.line, stdout, stderr)
     entry_id = db.execute(
         """INSERT INTO lab_commands (lab_id, prompt, line, stdout, stderr, status, at, size, output)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
@@ -302,33 +303,47 @@ def _log(db: Database, lab_id: int, entry: LoggedCommand, now: str) -> int:
             stderr,
             result.status,
             now,
-            _size(entry.prompt, entry.line, stdout, stderr),
+            size,
             None if output is None else orjson.dumps(output).decode(),
         ],
     ).lastrowid
-    db.execute(
-        """DELETE FROM lab_commands WHERE lab_id = ? AND id < (
-               SELECT id FROM lab_commands WHERE lab_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?)""",
-        [lab_id, lab_id, KEEP_COMMANDS - 1],
+    freed = sum(
+        row[0]
+        for row in db.execute(
+            """DELETE FROM lab_commands WHERE lab_id = ? AND id < (
+                   SELECT id FROM lab_commands WHERE lab_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?)
+               RETURNING size""",
+            [lab_id, lab_id, KEEP_COMMANDS - 1],
+        )
     )
-    db.execute(
-        """DELETE FROM lab_commands WHERE lab_id = ? AND id < ? AND id IN (
-               SELECT id FROM (SELECT id, SUM(size) OVER (ORDER BY id DESC) AS newer
-                               FROM lab_commands WHERE lab_id = ?)
-               WHERE newer > ?)""",
-        [lab_id, entry_id, lab_id, budget],
-    )
+    if kept - freed + size > budget:
+        freed += sum(
+            row[0]
+            for row in db.execute(
+                """DELETE FROM lab_commands WHERE lab_id = ? AND id < ? AND id IN (
+                       SELECT id FROM (SELECT id, SUM(size) OVER (ORDER BY id DESC) AS newer
+                                       FROM lab_commands WHERE lab_id = ?)
+                       WHERE newer > ?)
+                   RETURNING size""",
+                [lab_id, entry_id, lab_id, budget],
+            )
+        )
+    db.execute("UPDATE labs SET log_bytes = log_bytes + ? WHERE id = ?", [size - freed, lab_id])
     return entry_id
 
 
-def _log_budget(db: Database, lab_id: int) -> int:
-    """The bytes this lab's log may keep: its own limit, or what the owner's other labs leave of theirs."""
-    others = db.execute(
-        """SELECT COALESCE(SUM(c.size), 0) FROM lab_commands c JOIN labs l ON l.id = c.lab_id
-           WHERE l.user_id = (SELECT user_id FROM labs WHERE id = ?) AND c.lab_id != ?""",
-        [lab_id, lab_id],
-    ).fetchone()[0]
-    return min(LAB_LOG_BYTES, USER_LOG_BYTES - others)
+def _log_budget(db: Database, lab_id: int) -> tuple[int, int]:
+    """(the bytes this lab's log holds, the bytes it may keep: its own limit, or what the owner's other labs
+    leave of theirs)."""
+    kept, others = 0, 0
+    for lab, log_bytes in db.execute(
+        "SELECT id, log_bytes FROM labs WHERE user_id = (SELECT user_id FROM labs WHERE id = ?)", [lab_id]
+    ):
+        if lab == lab_id:
+            kept = log_bytes
+        else:
+            others += log_bytes
+    return kept, min(LAB_LOG_BYTES, USER_LOG_BYTES - others)
 
 
 def interleaved(result: Result) -> list | None:
@@ -429,7 +444,8 @@ def reset_lab(db: Database, lab_id: int, scenario_id: str) -> bool:
     with write_transaction(db):
         db.execute("DELETE FROM lab_commands WHERE lab_id = ?", [lab_id])
         db.execute(
-            """UPDATE labs SET state = ?, revision = revision + 1, updated_at = ?, attempt = attempt + 1
+            """UPDATE labs SET state = ?, revision = revision + 1, updated_at = ?, attempt = attempt + 1,
+                              log_bytes = 0
                WHERE id = ?""",
             [_encode(world), _now(), lab_id],
         )
