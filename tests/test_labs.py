@@ -211,7 +211,7 @@ def test_a_save_that_loses_a_race_runs_again_on_the_newer_state(client, htmx, db
             htmx.post(url + "/run", data={"line": "touch /tmp/from-the-other-tab"})
         calls.append(world.run("touch /tmp/from-this-tab"))
 
-    lab_store.act(db, 1, meanwhile_another_tab_types)
+    lab_store.act(db, lab_store.find_lab(db, 1, "intel-vtx-host"), meanwhile_another_tab_types)
     listing = htmx.post(url + "/run", data={"line": "ls /tmp"}).get_data(as_text=True)
     assert len(calls) == 2
     assert "from-the-other-tab" in listing and "from-this-tab" in listing

@@ -50,9 +50,11 @@ def _now() -> str:
 
 
 def find_lab(db: Database, user_id: int, scenario_id: str) -> dict | None:
-    """The owner's current lab for a scenario: labs are only ever found through their owner."""
-    rows = db.query("SELECT * FROM labs WHERE user_id = ? AND scenario_id = ?", [user_id, scenario_id])
-    return next(iter(rows), None)
+    """The owner's current lab for a scenario: labs are only ever found through their owner. (execute, not
+    query: sqlite-utils wraps a query in a savepoint, two more statements on every command.)"""
+    cursor = db.execute("SELECT * FROM labs WHERE user_id = ? AND scenario_id = ?", [user_id, scenario_id])
+    row = cursor.fetchone()
+    return None if row is None else dict(zip((column[0] for column in cursor.description), row, strict=True))
 
 
 def lab_scenario(lab: dict) -> dict:
@@ -192,24 +194,25 @@ def _machines(world: World) -> list | None:
     return libvirt.overview(world.machine) if world.scenario.get("guests") else None
 
 
-def act(db: Database, lab_id: int, action):
-    """Load the world, apply `action(world)`, save world and log together; returns (action's value, a
+def act(db: Database, lab: dict, action):
+    """Load the lab's world, apply `action(world)`, save world and log together; returns (action's value, a
     LabView of the world).
 
     The simulator runs outside any lock; the save succeeds only if nobody saved the lab meanwhile (its
-    revision is unchanged), else the action runs again on the newer state. So two tabs never lose each
-    other's commands, and a slow command never holds the database's write lock.
+    revision is unchanged since `lab` was read), else the action runs again on the newer state. So two tabs
+    never lose each other's commands, and a slow command never holds the database's write lock.
     """
     # Plain SQL on this path: it runs for every command typed, and sqlite-utils' table helpers would
     # introspect the schema each time.
+    lab_id = lab["id"]
     key = (db.execute("PRAGMA database_list").fetchone()[2], lab_id)
+    revision, state = lab["revision"], lab["state"]
     for _ in range(MAX_RETRIES):
-        revision = db.execute("SELECT revision FROM labs WHERE id = ?", [lab_id]).fetchone()[0]
-        world = _take_recent(key, revision) or _decode(_state(db, lab_id))
+        world = _take_recent(key, revision) or _decode(state)
         value = action(world)
         new_state = _encode(world)
         if len(new_state) > MAX_STATE_BYTES:
-            world, new_state = _decode(_state(db, lab_id)), None
+            world, new_state = _decode(state), None
             if isinstance(value, LoggedCommand):
                 value.refuse(TOO_LARGE)
         now = _now()
@@ -222,6 +225,9 @@ def act(db: Database, lab_id: int, action):
                     [new_state, now, lab_id, revision],
                 ).rowcount
                 if not saved:
+                    revision, state = db.execute(
+                        "SELECT revision, state FROM labs WHERE id = ?", [lab_id]
+                    ).fetchone()
                     continue
                 _record_evidence(db, lab_id, view.grade, now)
             if isinstance(value, LoggedCommand) and value.kept:
@@ -253,10 +259,6 @@ def lab_evidence(db: Database, user_id: int) -> dict[str, dict[str, str]]:
     return found
 
 
-def _state(db: Database, lab_id: int) -> str:
-    return db.execute("SELECT state FROM labs WHERE id = ?", [lab_id]).fetchone()[0]
-
-
 # The worlds this process saved last, by database file and lab: the next command on a lab finds its world
 # here, unchanged since its revision, and skips parsing and rebuilding it (half of a command's time). A
 # request takes a world out (under the lock) and puts it back once saved, so no two requests ever hold the
@@ -283,9 +285,9 @@ def _remember(key: tuple, revision: int, world: World) -> None:
 def _log(db: Database, lab_id: int, entry: LoggedCommand, now: str) -> int:
     """Append to the lab's log, keeping its last KEEP_COMMANDS commands within its budget of bytes, as a
     terminal's scrollback; when the owner's labs have no room left, the output is not kept, and the
-    terminal says so. The lab's log_bytes follows, so that trimming by bytes runs only when over."""
+    terminal says so. The lab's log totals follow, so that the log is trimmed only when over a limit."""
     result = entry.result
-    kept, budget = _log_budget(db, lab_id)
+    kept_bytes, kept_commands, budget = _log_room(db, lab_id)
     stdout, stderr = kept_output(result.stdout), kept_output(result.stderr)
     output = interleaved(result)
     if _size(entry.prompt, entry.line, stdout, stderr) > budget:
@@ -307,43 +309,44 @@ def _log(db: Database, lab_id: int, entry: LoggedCommand, now: str) -> int:
             None if output is None else orjson.dumps(output).decode(),
         ],
     ).lastrowid
-    freed = sum(
-        row[0]
-        for row in db.execute(
+    trimmed = []
+    if kept_commands + 1 > KEEP_COMMANDS:
+        trimmed += db.execute(
             """DELETE FROM lab_commands WHERE lab_id = ? AND id < (
                    SELECT id FROM lab_commands WHERE lab_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?)
                RETURNING size""",
             [lab_id, lab_id, KEEP_COMMANDS - 1],
-        )
+        ).fetchall()
+    if kept_bytes - sum(row[0] for row in trimmed) + size > budget:
+        trimmed += db.execute(
+            """DELETE FROM lab_commands WHERE lab_id = ? AND id < ? AND id IN (
+                   SELECT id FROM (SELECT id, SUM(size) OVER (ORDER BY id DESC) AS newer
+                                   FROM lab_commands WHERE lab_id = ?)
+                   WHERE newer > ?)
+               RETURNING size""",
+            [lab_id, entry_id, lab_id, budget],
+        ).fetchall()
+    db.execute(
+        "UPDATE labs SET log_bytes = log_bytes + ?, log_commands = log_commands + ? WHERE id = ?",
+        [size - sum(row[0] for row in trimmed), 1 - len(trimmed), lab_id],
     )
-    if kept - freed + size > budget:
-        freed += sum(
-            row[0]
-            for row in db.execute(
-                """DELETE FROM lab_commands WHERE lab_id = ? AND id < ? AND id IN (
-                       SELECT id FROM (SELECT id, SUM(size) OVER (ORDER BY id DESC) AS newer
-                                       FROM lab_commands WHERE lab_id = ?)
-                       WHERE newer > ?)
-                   RETURNING size""",
-                [lab_id, entry_id, lab_id, budget],
-            )
-        )
-    db.execute("UPDATE labs SET log_bytes = log_bytes + ? WHERE id = ?", [size - freed, lab_id])
     return entry_id
 
 
-def _log_budget(db: Database, lab_id: int) -> tuple[int, int]:
-    """(the bytes this lab's log holds, the bytes it may keep: its own limit, or what the owner's other labs
-    leave of theirs)."""
-    kept, others = 0, 0
-    for lab, log_bytes in db.execute(
-        "SELECT id, log_bytes FROM labs WHERE user_id = (SELECT user_id FROM labs WHERE id = ?)", [lab_id]
+def _log_room(db: Database, lab_id: int) -> tuple[int, int, int]:
+    """(the bytes and commands this lab's log holds, the bytes it may keep: its own limit, or what the
+    owner's other labs leave of theirs)."""
+    kept_bytes = kept_commands = others = 0
+    for lab, log_bytes, log_commands in db.execute(
+        """SELECT id, log_bytes, log_commands FROM labs
+           WHERE user_id = (SELECT user_id FROM labs WHERE id = ?)""",
+        [lab_id],
     ):
         if lab == lab_id:
-            kept = log_bytes
+            kept_bytes, kept_commands = log_bytes, log_commands
         else:
             others += log_bytes
-    return kept, min(LAB_LOG_BYTES, USER_LOG_BYTES - others)
+    return kept_bytes, kept_commands, min(LAB_LOG_BYTES, USER_LOG_BYTES - others)
 
 
 def interleaved(result: Result) -> list | None:
@@ -369,7 +372,7 @@ def _size(*texts: str) -> int:
     return sum(len(text.encode()) for text in texts)
 
 
-def run_command(db: Database, lab_id: int, line: str):
+def run_command(db: Database, lab: dict, line: str):
     """Run one line; the entry says whether the checks changed, so the tasks panel is resent only then."""
 
     def run(world):
@@ -380,7 +383,7 @@ def run_command(db: Database, lab_id: int, line: str):
         entry.grade = before
         return entry
 
-    entry, view = act(db, lab_id, run)
+    entry, view = act(db, lab, run)
     entry.rescored = rescored_tasks(entry.grade, view.grade)
     entry.grade, entry.grade_changed = view.grade, view.grade != entry.grade  # the view graded it after
     return entry, view
@@ -413,7 +416,7 @@ class EditorReply(LoggedCommand):
         self.closed = False
 
 
-def edit(db: Database, lab_id: int, action: str, buffer: str, command: str = ""):
+def edit(db: Database, lab: dict, action: str, buffer: str, command: str = ""):
     """Apply an action of the editor panel (write out, exit, answer, vim command) as a lab action: saved with
     the world, the log and the checks, like a command. Raises NoEditor when no editor is open."""
 
@@ -424,7 +427,7 @@ def edit(db: Database, lab_id: int, action: str, buffer: str, command: str = "")
         output = world.edit(action, buffer, command)
         return EditorReply(output, world.editor is None, before)
 
-    reply, view = act(db, lab_id, apply)
+    reply, view = act(db, lab, apply)
     reply.rescored = rescored_tasks(reply.grade, view.grade)
     reply.grade, reply.grade_changed = view.grade, view.grade != reply.grade
     return reply, view
@@ -445,7 +448,7 @@ def reset_lab(db: Database, lab_id: int, scenario_id: str) -> bool:
         db.execute("DELETE FROM lab_commands WHERE lab_id = ?", [lab_id])
         db.execute(
             """UPDATE labs SET state = ?, revision = revision + 1, updated_at = ?, attempt = attempt + 1,
-                              log_bytes = 0
+                              log_bytes = 0, log_commands = 0
                WHERE id = ?""",
             [_encode(world), _now(), lab_id],
         )

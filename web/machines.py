@@ -60,7 +60,7 @@ def _run(scenario_id: str, line: str):
         before = world.grade()
         return _shown(line, world.run_as_root(line)), before
 
-    (message, before), view = lab_store.act(get_db(), lab["id"], apply)
+    (message, before), view = lab_store.act(get_db(), lab, apply)
     return _respond(scenario, view, message, before)
 
 
@@ -197,7 +197,7 @@ def _act(scenario_id: str, plan, done: str = ""):
         return "\n".join([*shown, done] if done else shown), before
 
     try:
-        (message, before), view = lab_store.act(get_db(), lab["id"], apply)
+        (message, before), view = lab_store.act(get_db(), lab, apply)
     except Refused as refusal:
         return _refuse(scenario_id, str(refusal))
     return _respond(scenario, view, message, before)
@@ -354,7 +354,7 @@ def import_ova(scenario_id):
         return f"Domain '{defined}' defined from {upload.filename[:100]}", before
 
     try:
-        (message, before), view = lab_store.act(get_db(), lab["id"], apply)
+        (message, before), view = lab_store.act(get_db(), lab, apply)
     except ApplianceError as error:
         return _refuse(scenario_id, str(error))
     return _respond(scenario, view, message, before)
