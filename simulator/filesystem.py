@@ -134,7 +134,7 @@ class FileSystem:
 
     def __init__(self, base: dict[str, Node] | None = None):
         self.nodes: dict[str, Node] = {}
-        self.children: dict[str, set[str]] = {}
+        self.children: dict[str, set[str] | frozenset[str]] = {}  # frozen: a base's or block's, shared
         self.base: dict[str, Node] = base or {}
         self.generate: Callable[[str], str] = _no_generator
         self.now: Callable[[], int] = _fixed_clock
@@ -187,8 +187,7 @@ class FileSystem:
         index = _base_index(self.base)
         self.version += 1
         self.nodes.update(self.base)
-        for path, names in index.children.items():
-            self.children.setdefault(path, set()).update(names)
+        self._add_names(index.children)
         self.used += index.used
         for path in absent:
             node = self.nodes.pop(path, None)
@@ -196,7 +195,8 @@ class FileSystem:
                 self.used -= len(node.content)
                 self.children.pop(path, None)
                 parent, _, name = path.rpartition("/")
-                self.children.get(parent or "/", set()).discard(name)
+                if (parent or "/") in self.children:
+                    self._names(parent or "/").discard(name)
 
     def rebase(self, base: dict[str, Node]) -> None:
         """Save this tree from now on as its differences from `base`, sharing base's nodes where this tree
@@ -221,9 +221,27 @@ class FileSystem:
         """Builder: put a block of shared nodes at once (see Block), where none of its paths is yet."""
         self.version += 1
         self.nodes.update(block.nodes)
-        for path, names in block.children.items():
-            self.children.setdefault(path, set()).update(names)
+        self._add_names(block.children)
         self.used += block.used
+
+    def _add_names(self, children: dict[str, frozenset[str]]) -> None:
+        """Add a block's or a base's child lists: shared as they are where a directory lists nothing yet
+        (a loaded machine's ~340 directories then cost no set each), else merged into a list of its own."""
+        if len(children) > len(self.children):  # a base laid down in a new tree: start from its lists
+            self.children, children = dict(children), self.children
+        for path, names in children.items():
+            there = self.children.get(path)
+            if not there:
+                self.children[path] = names
+            elif names:
+                self.children[path] = set(there) | names
+
+    def _names(self, path: str) -> set[str]:
+        """The child names of directory `path`, about to change: its own set, copied first if shared."""
+        names = self.children.get(path)
+        if type(names) is not set:
+            names = self.children[path] = set(names or ())
+        return names
 
     def add_shared(self, nodes) -> None:
         """Builder: put nodes made once for every filesystem (see `shared`), where nothing is yet."""
@@ -240,7 +258,7 @@ class FileSystem:
             self.children.setdefault(path, set())
         if path != "/":
             parent, _, name = path.rpartition("/")
-            self.children.setdefault(parent or "/", set()).add(name)
+            self._names(parent or "/").add(name)
 
     def _drop(self, path: str) -> None:
         self.version += 1
@@ -248,7 +266,7 @@ class FileSystem:
             self.used -= len(self.nodes.pop(sub).content)
             self.children.pop(sub, None)
         parent, name = posixpath.split(path)
-        self.children[parent].discard(name)
+        self._names(parent).discard(name)
 
     def _allowed(self, node: Node, uid: int, bit: int) -> bool:
         """Whether `uid` has permission `bit` (4 read, 2 write, 1 execute/search) on `node`."""
