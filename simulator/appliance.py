@@ -74,7 +74,9 @@ def import_domain(host, data: bytes, name: str = "") -> str:
     from simulator.machine import Machine
 
     spec = {"platform": "kvm", "hostname": vm.name, "cpus": vm.cpus, "memory_mb": vm.memory_mib}
-    guest = Machine.create({**spec, "seed": host.rng().randrange(1 << 31), "host": "main"})
+    guest = Machine.create(
+        {**spec, "seed": host.rng().randrange(1 << 31), "host": "main"}, over_install=True, of_its_kind=True
+    )
     if vm.nics:
         guest.nics[0].pop("hwmac", None)
         guest.nics[0]["mac"] = vm.nics[0].mac.lower()

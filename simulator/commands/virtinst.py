@@ -425,7 +425,9 @@ def _install(ctx: Context, connection: Connection, options: dict) -> None:
             "virtio": virtio,
             "guest_tools": virtio,  # the installer adds qemu-guest-agent when the agent's channel is there
             "packages": ["iputils-arping"],
-        }
+        },
+        over_install=True,
+        of_its_kind=True,
     )
     capacity = size * 1024**3
     host.fs.write(path, libvirt.image_header(capacity, libvirt.FRESH_QCOW2), mode=0o600)
