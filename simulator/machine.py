@@ -39,6 +39,22 @@ def _image_uids(minimal: bool) -> frozenset[int]:
     return frozenset(u.uid for u in accounts.users(minimal))
 
 
+CACHED_PASSWD = 16 * 1024  # an image's /etc/passwd is about 1.5 KiB; a learner's giant one is not kept
+
+
+@functools.lru_cache(maxsize=256)
+def _user_table(passwd: str, minimal: bool) -> Mapping[str, dict]:
+    """The image's accounts with /etc/passwd's over them, parsed once per text: a machine just loaded (most
+    commands, see web/lab_store.py) asks for its prompt, and almost every one has its image's file."""
+    table = accounts.user_table(minimal=minimal)
+    for line in passwd.splitlines():
+        fields = line.split(":")
+        if len(fields) == 7 and fields[0] and fields[2].isdigit() and fields[3].isdigit():
+            uid, gid, home, shell = int(fields[2]), int(fields[3]), fields[5], fields[6]
+            table[fields[0]] = {"uid": uid, "gid": gid, "home": home, "shell": shell}
+    return MappingProxyType(table)
+
+
 @functools.cache
 def _groups(uid: int, minimal: bool) -> tuple[int, ...]:
     """The user-private group and the supplementary groups /etc/group gives (the image's, as installed)."""
@@ -140,17 +156,12 @@ class Machine:
         accounts, so that a damaged file never loses root or the learner."""
         if self._users is not None and self._users[:2] == (self.fs, self.fs.version):
             return self._users[2]  # read many times a command (the prompt, ~, ls -l's owners)
-        table = accounts.user_table(minimal=self.minimal_image)
         try:
             text = self.fs.read("/etc/passwd")
         except FsError:
             text = ""
-        for line in text.splitlines():
-            fields = line.split(":")
-            if len(fields) == 7 and fields[0] and fields[2].isdigit() and fields[3].isdigit():
-                uid, gid, home, shell = int(fields[2]), int(fields[3]), fields[5], fields[6]
-                table[fields[0]] = {"uid": uid, "gid": gid, "home": home, "shell": shell}
-        self._users = (self.fs, self.fs.version, MappingProxyType(table))
+        parse = _user_table if len(text) <= CACHED_PASSWD else _user_table.__wrapped__
+        self._users = (self.fs, self.fs.version, parse(text, self.minimal_image))
         return self._users[2]
 
     @property
