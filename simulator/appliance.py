@@ -1,18 +1,26 @@
 """A KVM host's guests as OVA appliances: export a shut off domain, import an OVA as a new domain.
 
 Export describes the domain as virt-manager shows it (name, vCPUs, memory, disk capacity, NIC MAC, OS
-Ubuntu 64-bit, BIOS firmware) through simulator/ovf.py; the disk's content stands for the streamOptimized
-VMDK a converter would write. Import is what `virt-v2v -i ova` then `virsh define` amount to: a new shut
-off domain whose guest is a fresh Ubuntu machine with the OVA's name, vCPUs, memory and MAC, its disk a
-qcow2 image of the OVA's capacity. A refused import changes nothing.
+Ubuntu 64-bit, BIOS firmware) through simulator/ovf.py; the disk member is the guest's disk as a
+stream-optimized VMDK would hold it: its files, partition table and packages (simulator/guestdisk.py).
+
+Import is what `virt-v2v -i ova` then `virsh define` amount to: a new shut off domain with the OVA's
+name, vCPUs and memory, its disk a qcow2 image of the OVA's capacity, and the guest the disk holds, so
+that one appliance imported twice gives two guests with one host name, machine-id, set of SSH host keys
+and filesystem UUIDs, as clones have. The MAC: virt-v2v keeps the OVF's rasd:Address (`keep`, the
+default here); VBoxManage import generates new ones unless told `--options keepallmacs` (`generate`).
+A disk with no GuestLab content (a VMDK made elsewhere) gives a fresh Ubuntu guest, and says so.
+A refused import changes nothing.
 """
 
 from __future__ import annotations
 
 import dataclasses
 
-from simulator import libvirt, ovf
+from simulator import guestdisk, libvirt, ovf
 from simulator.filesystem import FsError
+
+MAC_POLICIES = ("keep", "generate")
 
 
 class ApplianceError(Exception):
@@ -37,12 +45,13 @@ def export_domain(host, name: str) -> bytes:
         ) from None
     image = libvirt.parse_image(text)
     capacity = image["size"] if image else max(1, len(text.encode()))
+    guest = host.network.machine(domain["machine"])
     vm = ovf.VirtualMachine(
         name=name,
         os=ovf.UBUNTU_64,
         cpus=domain["vcpus"],
         memory_mib=max(1, domain["memory_kib"] // 1024),
-        disks=(ovf.Disk(f"{name}-disk1.vmdk", capacity, _vmdk(capacity)),),
+        disks=(ovf.Disk(f"{name}-disk1.vmdk", capacity, _vmdk(guest, capacity)),),
         nics=(ovf.Nic(network=domain["network"], mac=domain["mac"]),),
     )
     try:
@@ -51,34 +60,55 @@ def export_domain(host, name: str) -> bytes:
         raise ApplianceError(str(error)) from None
 
 
-def _vmdk(capacity: int) -> bytes:
-    """The simulated streamOptimized image: its magic and its capacity, as the qcow2 images are a header."""
-    return f"KDMV streamOptimized capacity={capacity}\n".encode()
+def _vmdk(guest, capacity: int) -> bytes:
+    try:
+        return guestdisk.vmdk(guest, capacity)
+    except guestdisk.DiskError as error:
+        raise ApplianceError(str(error)) from None
 
 
-def import_domain(host, data: bytes, name: str = "") -> str:
-    """Define a shut off domain from an OVA's bytes, under `name` or the OVA's own; returns its name.
-    Raises ApplianceError (with ovf's message for a bad archive) before anything changes."""
+@dataclasses.dataclass(frozen=True)
+class Imported:
+    name: str  # the new domain's
+    foreign: bool  # its disk carried no GuestLab content: the guest is a fresh install
+
+    def message(self, source: str) -> str:
+        """What the panel says once the import is done."""
+        done = f"Domain '{self.name}' defined from {source}"
+        if not self.foreign:
+            return done
+        return (
+            f"{done}\nIts disk holds no GuestLab guest (an appliance made elsewhere): {self.name} is a fresh "
+            "Ubuntu 24.04 install with the OVA's hardware, not a copy of the exported system."
+        )
+
+
+def import_domain(host, data: bytes, name: str = "", mac: str = "keep") -> Imported:
+    """Define a shut off domain from an OVA's bytes, under `name` or the OVA's own, its MAC the OVF's
+    (`keep`) or a new one (`generate`). Raises ApplianceError (with ovf's or guestdisk's message for a bad
+    archive) before anything changes."""
+    if mac not in MAC_POLICIES:
+        raise ApplianceError(f"MAC address policy {mac!r}: keep or generate")
     try:
         vm = ovf.import_ova(data)
         if name:
             vm = dataclasses.replace(vm, name=name)
             ovf.check_vm(vm)
+        content = guestdisk.read(vm.disks[0].content, vm.disks[0].capacity)
     except ovf.OvaError as error:
         raise ApplianceError(str(error)) from None
+    except guestdisk.DiskError as error:
+        raise ApplianceError(f"{vm.disks[0].file_name}: {error}") from None
     existing = libvirt.domains(host).get(vm.name)
     if existing is not None:
         raise ApplianceError(
             f"error: operation failed: domain '{vm.name}' already exists with uuid {existing['uuid']}"
         )
-    from simulator.machine import Machine
-
-    spec = {"platform": "kvm", "hostname": vm.name, "cpus": vm.cpus, "memory_mb": vm.memory_mib}
-    guest = Machine.create(
-        {**spec, "seed": host.rng().randrange(1 << 31), "host": "main"}, over_install=True, of_its_kind=True
-    )
-    if vm.nics:
-        guest.nics[0].pop("hwmac", None)
+    guest = _guest(host, vm, content)
+    guest.nics[0].pop("hwmac", None)
+    if mac == "generate" or not vm.nics:
+        guest.nics[0]["mac"] = libvirt.new_mac(host)
+    else:
         guest.nics[0]["mac"] = vm.nics[0].mac.lower()
     network = host.network
     key = vm.name if network.machine(vm.name) is None else f"{vm.name}-{host.clock}"
@@ -90,7 +120,26 @@ def import_domain(host, data: bytes, name: str = "") -> str:
     host.fs.write(disk, libvirt.image_header(capacity, min(capacity, libvirt.FRESH_QCOW2)), mode=0o600)
     network.add(key, guest)
     libvirt.define(host, vm.name, guest, key, disk=disk)
-    return vm.name
+    return Imported(vm.name, content is None)
+
+
+def _guest(host, vm: ovf.VirtualMachine, content: guestdisk.GuestDisk | None):
+    """The guest machine: the one the disk holds, or a fresh install when the disk is foreign."""
+    hardware = {"seed": host.rng().randrange(1 << 31), "host": "main", "cpus": vm.cpus}
+    hardware["memory_mb"] = vm.memory_mib
+    if content is None:
+        from simulator.machine import Machine
+
+        # the installer's host name: the VM's name when it is one (RFC 1123), else the image's default
+        hostname = vm.name if guestdisk.HOSTNAME.fullmatch(vm.name) else "ubuntu"
+        return Machine.create(
+            {"platform": "kvm", "hostname": hostname, **hardware}, over_install=True, of_its_kind=True
+        )
+    try:
+        return guestdisk.restore(content, hardware)
+    except guestdisk.DiskError as error:
+        host.draws -= 1  # the seed drawn above: a refused import leaves the host as it was
+        raise ApplianceError(f"{vm.disks[0].file_name}: {error}") from None
 
 
 def _free_path(host, name: str) -> str:

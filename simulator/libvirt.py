@@ -109,14 +109,18 @@ def runs_libvirtd(host) -> bool:
     return packages.is_installed(host, "libvirt-daemon-system")
 
 
-def image_header(size: int, allocated: int, backing: str = "") -> str:
-    """The one line a simulated qcow2 image holds: its virtual size, bytes in use, and backing file."""
+def image_header(size: int, allocated: int, backing: str = "", backing_fmt: str = "qcow2") -> str:
+    """The one line a simulated qcow2 image holds: its virtual size, bytes in use, and backing file with
+    its format (written only when it is not qcow2)."""
     line = f"{QCOW2_MAGIC} qcow2 size={size} allocated={allocated}"
-    return line + (f" backing={backing}" if backing else "") + "\n"
+    if backing:
+        line += f" backing={backing}" + (f" backing_fmt={backing_fmt}" if backing_fmt != "qcow2" else "")
+    return line + "\n"
 
 
 def parse_image(text: str) -> dict | None:
-    """A qcow2 header line as a dict (size, allocated, backing), or None for anything else (a raw image)."""
+    """A qcow2 header line as a dict (size, allocated, backing, backing_fmt), or None for anything else (a
+    raw image)."""
     if not text.startswith(QCOW2_MAGIC + " qcow2 "):
         return None
     fields = dict(item.split("=", 1) for item in text.split()[2:] if "=" in item)
@@ -126,7 +130,13 @@ def parse_image(text: str) -> dict | None:
         return None
     if not (0 <= size < 1 << 63 and 0 <= allocated < 1 << 63):  # what a qcow2 header can hold
         return None
-    return {"size": size, "allocated": allocated, "backing": fields.get("backing", "")}
+    backing = fields.get("backing", "")
+    return {
+        "size": size,
+        "allocated": allocated,
+        "backing": backing,
+        "backing_fmt": fields.get("backing_fmt", "qcow2"),
+    }
 
 
 def define(host, name: str, guest, machine: str, disk: str = "") -> dict:

@@ -145,19 +145,24 @@ class VirtualMachine:
     firmware: str = "bios"
 
 
-VM_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,62}")
-FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+# A VM's name is its libvirt domain's: libvirt 10.0 refuses only '/' (the QEMU driver) and a newline
+# (virXMLCheckIllegalChars), virtinst 4.1 nothing more in a clone's name (virt-install and virt-manager's
+# wizard also refuse a space), and OVF's VirtualSystem ovf:id is any xs:string. The limits here, shared
+# with the host page's forms (web/machines.py), are: at most NAME_MAX characters, Linux's HOST_NAME_MAX,
+# since an installed guest takes its name as its host name; no control character; and few enough bytes
+# that the members named after it (NAME-disk8.vmdk) fit a ustar header's 100-byte name field.
+NAME_MAX = 64
+MEMBER_NAME_BYTES = 100
+NAME_BYTES = MEMBER_NAME_BYTES - len("-disk1.vmdk")
 NETWORK_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}")
 MAC = re.compile(r"[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}")
 
 
 def check_vm(vm: VirtualMachine) -> None:
     """Raise OvaError naming the first thing in vm that no OVA can hold; the limits import also applies."""
-    if not VM_NAME.fullmatch(vm.name):
-        raise OvaError(
-            f"invalid VM name {vm.name!r}: use 1 to 63 letters, digits, '.', '_' or '-', starting with a "
-            "letter or digit"
-        )
+    problem = name_problem(vm.name)
+    if problem:
+        raise OvaError(f"invalid VM name {vm.name!r}: {problem}")
     if not 0 <= vm.os.id <= 65535:
         raise OvaError(f"operating system id {vm.os.id} is not a CIM_OperatingSystem OSType (0 to 65535)")
     if not 0 < len(vm.os.description) <= 256 or not vm.os.description.isprintable():
@@ -172,13 +177,35 @@ def check_vm(vm: VirtualMachine) -> None:
     _check_nics(vm.nics)
 
 
+def name_problem(name: str) -> str:
+    """What keeps `name` from naming a VM in an OVA (see NAME_MAX), or ""."""
+    if not 1 <= len(name) <= NAME_MAX:
+        return f"a name has 1 to {NAME_MAX} characters"
+    if "/" in name:
+        return "a name cannot contain '/'"
+    if not name.isprintable():
+        return "a name cannot contain control characters"
+    if len(name.encode()) > NAME_BYTES:
+        return f"a name takes at most {NAME_BYTES} bytes in UTF-8, so that NAME-disk1.vmdk fits a tar header"
+    return ""
+
+
+def _member_problem(name: str) -> str:
+    if not name or len(name.encode()) > MEMBER_NAME_BYTES or name in (".", ".."):
+        return f"a file of an OVA has a name of 1 to {MEMBER_NAME_BYTES} bytes"
+    if "/" in name or not name.isprintable():
+        return "a file of an OVA has no '/' or control character in its name"
+    return ""
+
+
 def _check_disks(disks: tuple[Disk, ...]) -> None:
     if not 1 <= len(disks) <= MAX_DISKS:
         raise OvaError(f"{len(disks)} disks: a VM in an OVA has 1 to {MAX_DISKS}")
     names = [disk.file_name for disk in disks]
     for disk in disks:
-        if not FILE_NAME.fullmatch(disk.file_name) or ".." in disk.file_name:
-            raise OvaError(f"invalid disk file name {disk.file_name!r}: use letters, digits, '.', '_' or '-'")
+        problem = _member_problem(disk.file_name)
+        if problem:
+            raise OvaError(f"invalid disk file name {disk.file_name!r}: {problem}")
         if not disk.file_name.endswith(".vmdk"):
             raise OvaError(f"disk file {disk.file_name} must end in .vmdk: it is a VMDK image")
         if names.count(disk.file_name) > 1:
@@ -251,9 +278,9 @@ def envelope(vm: VirtualMachine) -> str:
         ),
         "  </DiskSection>",
         *_network_section(networks),
-        f'  <VirtualSystem ovf:id="{vm.name}">',
+        f"  <VirtualSystem ovf:id={quoteattr(vm.name)}>",
         "    <Info>A virtual machine</Info>",
-        f"    <Name>{vm.name}</Name>",
+        f"    <Name>{escape(vm.name)}</Name>",
         f'    <OperatingSystemSection ovf:id="{vm.os.id}">',
         "      <Info>The kind of installed guest operating system</Info>",
         f"      <Description>{escape(vm.os.description)}</Description>",
@@ -263,7 +290,7 @@ def envelope(vm: VirtualMachine) -> str:
         "      <System>",
         "        <vssd:ElementName>Virtual Hardware Family</vssd:ElementName>",
         "        <vssd:InstanceID>0</vssd:InstanceID>",
-        f"        <vssd:VirtualSystemIdentifier>{vm.name}</vssd:VirtualSystemIdentifier>",
+        f"        <vssd:VirtualSystemIdentifier>{escape(vm.name)}</vssd:VirtualSystemIdentifier>",
         f"        <vssd:VirtualSystemType>{VIRTUAL_SYSTEM_TYPE}</vssd:VirtualSystemType>",
         "      </System>",
         *(_item(item) for item in _hardware_items(vm)),

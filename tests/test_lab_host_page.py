@@ -8,6 +8,8 @@ import tarfile
 import pytest
 
 from app import create_app
+from simulator import ovf
+from web import lab_store
 from web.db import connect
 
 URL = "/labs/kvm-host"
@@ -50,10 +52,10 @@ def _export(client, name="web01"):
     return client.get(URL + "/machines/export", query_string={"domain": name})
 
 
-def _import(htmx, data, name="", filename="web01.ova"):
+def _import(htmx, data, name="", filename="web01.ova", mac="keep"):
     return htmx.post(
         URL + "/machines/import",
-        data={"ova": (io.BytesIO(data), filename), "name": name},
+        data={"ova": (io.BytesIO(data), filename), "name": name, "mac": mac},
         content_type="multipart/form-data",
     )
 
@@ -171,6 +173,55 @@ def test_export_then_import_under_a_new_name_round_trips(client, htmx, lab, db):
     assert " -    db02    shut off" in _terminal(htmx, "sudo virsh list --all")
     htmx.post(lab + "/machines/start", data={"domain": "db02"})
     assert "Name:           db02" in _terminal(htmx, "sudo virsh dominfo db02")
+
+
+def test_an_imported_guest_is_the_exported_one_and_its_mac_may_be_new(client, htmx, lab, db):
+    data = _export(client, "db01").data
+    assert _import(htmx, data, name="db02", mac="generate").status_code == 200
+    machines = _state(db)["machines"]
+    domains = machines["main"]["hypervisor"]["domains"]
+    assert domains["db02"]["mac"] != domains["db01"]["mac"], "VBoxManage import's default: a new MAC"
+    _terminal(htmx, "sudo virsh start db02")
+    _terminal(htmx, "sudo virsh console db02")
+    assert "<kbd>hostname</kbd>\n<samp>db01\n" in _terminal(htmx, "hostname"), "the disk's own host name"
+    response = _import(htmx, data, name="db03", mac="both")
+    assert response.status_code == 422 and "MAC address: choose one of keep, generate." in (
+        response.get_data(as_text=True)
+    )
+
+
+def test_a_guest_named_as_long_as_the_panel_allows_exports_and_imports(client, htmx, lab, db):
+    name = "w" * 64
+    fields = {"domain": "db01", "name": name, "kind": "full", "mac": "generate"}
+    assert htmx.post(lab + "/machines/clone", data=fields).status_code == 200
+    data = _export(client, name).data
+    assert tarfile.open(fileobj=io.BytesIO(data)).getnames()[0] == f"{name}.ovf"
+    assert _import(htmx, data, name="db02").status_code == 200
+    assert "db02" in _domains(db)
+
+
+def test_an_import_that_would_outgrow_the_lab_is_refused_and_nothing_changes(
+    client, htmx, lab, db, monkeypatch
+):
+    data = _export(client, "db01").data
+    revision = db["labs"].get(1)["revision"]
+    monkeypatch.setattr(lab_store, "MAX_STATE_BYTES", len(db["labs"].get(1)["state"]) + 1000)
+    response = _import(htmx, data, name="db02")
+    assert response.status_code == 422
+    assert "larger than 512 KiB: delete a guest first" in response.get_data(as_text=True)
+    assert db["labs"].get(1)["revision"] == revision and "db02" not in _domains(db)
+
+
+def test_a_foreign_disk_imports_as_a_fresh_guest_and_says_so(htmx, lab, db):
+    vm = ovf.VirtualMachine(
+        name="appliance",
+        os=ovf.UBUNTU_64,
+        cpus=1,
+        memory_mib=1024,
+        disks=(ovf.Disk("appliance-disk1.vmdk", 2**30, b"KDMV\x01\x00\x00\x00"),),
+    )
+    page = _import(htmx, ovf.export_ova(vm), filename="appliance.ova").get_data(as_text=True)
+    assert "Domain &#39;appliance&#39; defined from appliance.ova\nIts disk holds no GuestLab guest" in page
 
 
 def test_importing_a_name_that_exists_is_refused_as_libvirt_does(client, htmx, lab, db):
@@ -369,6 +420,11 @@ def test_create_installs_a_guest_with_or_without_its_drivers(htmx, lab, db):
         ({"name": "db01"}, "A guest named db01 exists already: choose another name."),
         ({"name": "vm\n1"}, CONTROL_CHARACTERS),
         ({"name": "\u202evm1"}, CONTROL_CHARACTERS),
+        (
+            {"name": "é" * 45},
+            "A guest&#39;s name takes at most 89 bytes in UTF-8 (fewer characters when they are not ASCII), "
+            "so that it can be exported as an OVA.",
+        ),
         ({"vcpus": "0"}, "vCPUs: give a whole number from 1 to 8."),
         ({"vcpus": "two"}, "vCPUs: give a whole number from 1 to 8."),
         ({"memory": "128"}, "Memory (MiB): give a whole number from 512 to 16384."),

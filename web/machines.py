@@ -11,8 +11,8 @@ import shlex
 from flask import Blueprint, Response, abort, current_app, flash, redirect, request, url_for
 
 from simulator import libvirt
-from simulator.appliance import ApplianceError, export_domain, import_domain
-from simulator.ovf import MAX_OVA_BYTES
+from simulator.appliance import MAC_POLICIES, ApplianceError, export_domain, import_domain
+from simulator.ovf import MAX_OVA_BYTES, NAME_BYTES, NAME_MAX
 from web import lab_store
 from web.db import get_db
 from web.labs import owned_lab, scenario_or_404
@@ -21,13 +21,17 @@ from web.security import csrf
 
 bp = Blueprint("machines", __name__, url_prefix="/labs")
 
-MAX_NAME = 64  # a new guest's name, as the forms ask for it
+MAX_NAME = NAME_MAX  # a new guest's name, as the forms ask for it: the rule an OVA's VM name follows
 MAX_DOMAIN = 1024  # a guest's name the terminal may have given it, longer
 # What an OVA download is sent as: VirtualBox registers *.ova as application/x-virtualbox-ova, and
 # freedesktop's shared-mime-info lists that name as an alias of its application/ovf (a tar underneath).
 OVA_TYPE = "application/x-virtualbox-ova"
 # An upload is the OVA plus the form around it (boundaries, the token, the name): a little over 8 MiB.
 MAX_UPLOAD = MAX_OVA_BYTES + 64 * 1024
+TOO_LARGE = (
+    "This would make the lab's machines larger than 512 KiB: delete a guest first "
+    "(Delete… in its row, or sudo virsh undefine NAME --remove-all-storage)."
+)
 
 
 def _host_lab(scenario_id: str) -> tuple[dict, dict]:
@@ -120,8 +124,9 @@ class Refused(Exception):
 
 
 def _name_field(world, field: str = "name") -> str:
-    """A new guest's name: 1 to 64 characters, no '/' (libvirt refuses it), neither a guest's name nor
-    that of an image already in the images directory (a linked clone's overlay must not overwrite it)."""
+    """A new guest's name: ovf.name_problem's rule, so that every guest made here can be exported (1 to 64
+    characters, no '/' as libvirt refuses it, no control character), neither a guest's name nor that of an
+    image already in the images directory (a linked clone's overlay must not overwrite it)."""
     name = request.form.get(field, "").strip()
     if not name or len(name) > MAX_NAME:
         raise Refused(f"Give the new guest a name of 1 to {MAX_NAME} characters.")
@@ -129,6 +134,11 @@ def _name_field(world, field: str = "name") -> str:
         raise Refused("A guest's name cannot contain '/'.")
     if not name.isprintable():  # a newline libvirt refuses; a NUL or a bidi control no terminal shows
         raise Refused("A guest's name cannot contain control characters (a newline, a tab...).")
+    if len(name.encode()) > NAME_BYTES:  # its OVA's NAME-disk1.vmdk must fit a tar header's 100 bytes
+        raise Refused(
+            f"A guest's name takes at most {NAME_BYTES} bytes in UTF-8 (fewer characters when they are "
+            "not ASCII), so that it can be exported as an OVA."
+        )
     if name in libvirt.domains(world.machine):
         raise Refused(f"A guest named {name} exists already: choose another name.")
     if world.machine.fs.exists(f"{libvirt.IMAGES}/{name}.qcow2"):
@@ -190,10 +200,7 @@ def _act(scenario_id: str, plan, done: str = ""):
             if result.status != 0:
                 break
         if not lab_store.fits(world):
-            raise Refused(
-                "This would make the lab's machines larger than 512 KiB: delete a guest first "
-                "(Delete… in its row, or sudo virsh undefine NAME --remove-all-storage)."
-            )
+            raise Refused(TOO_LARGE)
         return "\n".join([*shown, done] if done else shown), before
 
     try:
@@ -346,12 +353,17 @@ def import_ova(scenario_id):
         return _refuse(scenario_id, "Choose an .ova file to import.")
     data = upload.stream.read(MAX_OVA_BYTES + 1)
     name = request.form.get("name", "").strip()[: MAX_NAME + 1]
+    mac = request.form.get("mac", "keep")
+    if mac not in MAC_POLICIES:
+        return _refuse(scenario_id, f"MAC address: choose one of {', '.join(MAC_POLICIES)}.")
 
     def apply(world):
         # A refusal raises out of the action: lab_store.act then saves nothing.
         before = world.grade()
-        defined = import_domain(world.machine, data, name)
-        return f"Domain '{defined}' defined from {upload.filename[:100]}", before
+        imported = import_domain(world.machine, data, name, mac)
+        if not lab_store.fits(world):
+            raise ApplianceError(TOO_LARGE)
+        return imported.message(upload.filename[:100]), before
 
     try:
         (message, before), view = lab_store.act(get_db(), lab, apply)

@@ -115,15 +115,16 @@ def _info(ctx: Context, args: list[str]) -> int:
             ctx.out("\n".join(shown))
             ctx.err(described)
             return 1
-        text, backing = described
+        text, backing, backing_fmt = described
         shown.append(text)
-        path, fmt, share = (backing if chain else ""), "", True  # a backing file is opened read-only
+        # a backing file is opened read-only, in the format its overlay records
+        path, fmt, share = (backing if chain else ""), backing_fmt, True
     ctx.out("\n".join(shown))
     return 0
 
 
-def _describe(ctx: Context, path: str, fmt: str, share: bool) -> tuple[str, str] | str:
-    """One image as info prints it, and its backing file's actual path; or the error that stops it.
+def _describe(ctx: Context, path: str, fmt: str, share: bool) -> tuple[str, str, str] | str:
+    """One image as info prints it, its backing file's actual path and format; or the error that stops it.
     Without -U, QEMU's image locking refuses an image a running guest writes (QEMU 8.2)."""
     try:
         text = ctx.machine.fs.read(path, ctx.cwd, ctx.uid)
@@ -139,11 +140,11 @@ def _describe(ctx: Context, path: str, fmt: str, share: bool) -> tuple[str, str]
     if fmt in ("qcow2", "vmdk") and found != fmt:
         return f"qemu-img: Could not open '{path}': Image is not in {fmt} format\n"
     if found == "vmdk" and fmt != "raw":
-        return _vmdk_text(path, read_image(text)), ""
+        return _vmdk_text(path, read_image(text)), "", ""
     image = libvirt.parse_image(text)
     if fmt not in ("", "raw", "qcow2", "vmdk"):
         return f"qemu-img: Could not open '{path}': Unknown driver '{fmt}'\n"  # UNVERIFIED: vmdk, vdi...
-    length = image["allocated"] if image else len(text.encode())
+    length = _file_length(text)
     if fmt == "raw":
         image = None  # a qcow2 file read as data: a raw image of the file's length
     on_disk = -(-length // 4096) * 4096 + (4096 if image else 0)  # ext4's count for a new qcow2: 196 KiB
@@ -160,14 +161,34 @@ def _describe(ctx: Context, path: str, fmt: str, share: bool) -> tuple[str, str]
             backing = image["backing"]
             backing_path = posixpath.normpath(posixpath.join(posixpath.dirname(path) or ".", backing))
             shown = backing if backing_path == backing else f"{backing} (actual path: {backing_path})"
-            lines += [f"backing file: {shown}", "backing file format: qcow2"]
-    return (
+            lines += [f"backing file: {shown}", f"backing file format: {image['backing_fmt']}"]
+    printed = (
         "\n".join(lines)
         + "\n"
         + (QCOW2_SPECIFIC if image else "")
         + f"Child node '/file':\n    filename: {path}\n    protocol type: file\n"
         f"    file length: {size_to_str(length)} ({length} bytes)\n    disk size: {size_to_str(on_disk)}\n"
-    ), backing_path
+    )
+    return printed, backing_path, (image or {}).get("backing_fmt", "")
+
+
+def _file_length(text: str) -> int:
+    """The bytes of an image file: what a qcow2 header says it holds, else the file's own length."""
+    image = libvirt.parse_image(text)
+    return image["allocated"] if image else len(text.encode())
+
+
+def _backing_size(text: str, fmt: str) -> int | str:
+    """The virtual size of a backing file opened in format `fmt` (a raw image: the file's length), as
+    bdrv_img_create takes it for an overlay given no size; or why the file cannot be opened so."""
+    if fmt == "raw":
+        return _file_length(text)
+    if fmt not in FORMATS:
+        return f"Unknown driver '{fmt}'"
+    image = read_image(text)
+    if image["format"] != fmt:  # the messages of qcow2_do_open and vmdk_open (QEMU 8.2)
+        return "Image is not in qcow2 format" if fmt == "qcow2" else "invalid VMDK image descriptor"
+    return image["size"]
 
 
 def _written(host, path: str) -> bool:
@@ -314,14 +335,13 @@ def _create(ctx: Context, args: list[str]) -> int:
             return 1
         actual = posixpath.normpath(posixpath.join(posixpath.dirname(path) or ".", backing))
         try:
-            under = libvirt.parse_image(fs.read(actual, ctx.cwd, ctx.uid))
+            under = _backing_size(fs.read(actual, ctx.cwd, ctx.uid), backing_fmt)
         except FsError as error:
-            ctx.err(
-                f"qemu-img: {path}: Could not open '{actual}': {error.message}\n"
-                "Could not open backing image.\n"
-            )
+            under = f"Could not open '{actual}': {error.message}"
+        if isinstance(under, str):
+            ctx.err(f"qemu-img: {path}: {under}\nCould not open backing image.\n")
             return 1
-        size = size if size is not None else (under["size"] if under else 0)
+        size = size if size is not None else under  # none given: the backing file's virtual size
     if size is None:
         ctx.err("qemu-img: Image creation needs a size parameter\n")
         return 1
@@ -331,7 +351,8 @@ def _create(ctx: Context, args: list[str]) -> int:
         f"size={size}{shown_backing} lazy_refcounts=off refcount_bits=16\n"
     )
     try:
-        fs.write(path, libvirt.image_header(size, libvirt.FRESH_QCOW2, backing), ctx.cwd, ctx.uid)
+        header = libvirt.image_header(size, libvirt.FRESH_QCOW2, backing, backing_fmt or "qcow2")
+        fs.write(path, header, ctx.cwd, ctx.uid)
     except FsError as error:
         ctx.err(f"qemu-img: {path}: Could not create '{path}': {error.message}\n")
         return 1

@@ -594,3 +594,23 @@ def test_domifaddr_from_the_leases_the_neighbour_table_and_the_guest_agent(world
     assert (
         _run(world, "sudo virsh domifaddr web01 --source dhcp")[0] == "error: Unknown data source 'dhcp'\n\n"
     )
+
+
+def test_an_overlay_given_no_size_takes_its_backing_file_virtual_size_in_its_format(world):
+    """qemu-img 8.2's bdrv_img_create: with -b and no size, the backing file opened with the -F driver
+    gives the size (a raw image: the file's length), recorded with its format for info to show."""
+    world.run("head -c 5000 /dev/zero > /tmp/base.raw")
+    assert _run(world, "cd /tmp && qemu-img create -f qcow2 -F raw -b base.raw overlay.qcow2") == (
+        "Formatting 'overlay.qcow2', fmt=qcow2 cluster_size=65536 extended_l2=off compression_type=zlib "
+        "size=5000 backing_file=base.raw backing_fmt=raw lazy_refcounts=off refcount_bits=16\n",
+        0,
+    )
+    info = world.run("qemu-img info /tmp/overlay.qcow2").stdout.splitlines()
+    assert info[2] == "virtual size: 4.88 KiB (5000 bytes)"
+    assert info[5:7] == ["backing file: base.raw (actual path: /tmp/base.raw)", "backing file format: raw"]
+    chain = world.run("qemu-img info --backing-chain /tmp/overlay.qcow2").stdout
+    assert "\n\nimage: /tmp/base.raw\nfile format: raw\nvirtual size: 4.88 KiB (5000 bytes)\n" in chain
+    assert _run(world, "qemu-img create -f qcow2 -F qcow2 -b /tmp/base.raw /tmp/o.qcow2") == (
+        "qemu-img: /tmp/o.qcow2: Image is not in qcow2 format\nCould not open backing image.\n",
+        1,
+    )

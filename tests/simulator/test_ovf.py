@@ -224,6 +224,10 @@ ROUND_TRIPS = [
         (Disk("a.vmdk", 5, b"a", "ide"), Disk("b.vmdk", 7, b"b", "ide"), Disk("c.vmdk", 9, b"c", "sata")),
         (Nic("NAT", "08:00:27:00:00:01", "E1000"),) * 2,
     ),
+    # the host page's name rule: any libvirt domain name of 1 to 64 characters, escaped in the XML
+    VirtualMachine("w" * 64, UBUNTU_64, 1, 512, (Disk("w" * 64 + "-disk1.vmdk", 1, b""),)),
+    VirtualMachine('web <&> "01"', UBUNTU_64, 1, 512, (Disk('web <&> "01"-disk1.vmdk', 1, b""),)),
+    VirtualMachine("-serveur-é", UBUNTU_64, 1, 512, (Disk("-serveur-é-disk1.vmdk", 1, b""),)),
 ]
 
 
@@ -532,8 +536,7 @@ def descriptor_with(old, new):
         (
             '<VirtualSystem ovf:id="web01">',
             '<VirtualSystem ovf:id="web 01; rm -rf /">',
-            "invalid VM name 'web 01; rm -rf /': use 1 to 63 letters, digits, '.', '_' or '-', "
-            "starting with a letter or digit",
+            "invalid VM name 'web 01; rm -rf /': a name cannot contain '/'",
         ),
     ],
 )
@@ -558,11 +561,13 @@ def test_other_hardware_such_as_a_cd_drive_is_ignored():
 @pytest.mark.parametrize(
     "change, message",
     [
+        ({"name": "w" * 65}, f"invalid VM name '{'w' * 65}': a name has 1 to 64 characters"),
         (
-            {"name": "-web"},
-            "invalid VM name '-web': use 1 to 63 letters, digits, '.', '_' or '-', "
-            "starting with a letter or digit",
+            {"name": "é" * 45},
+            f"invalid VM name '{'é' * 45}': a name takes at most 89 bytes in UTF-8, so that "
+            "NAME-disk1.vmdk fits a tar header",
         ),
+        ({"name": "web\u00a001"}, "invalid VM name 'web\\xa001': a name cannot contain control characters"),
         ({"firmware": "uefi"}, "unknown firmware 'uefi': bios or efi"),
         ({"disks": ()}, "0 disks: a VM in an OVA has 1 to 8"),
         ({"disks": (Disk("a.vmdk", 1, b""), Disk("a.vmdk", 1, b""))}, "two disks share the file name a.vmdk"),
