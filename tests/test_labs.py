@@ -147,6 +147,15 @@ def test_tab_completion_offers_commands_and_files(client):
     assert client.get(url + "/complete?line=cat /nope/x").get_json()["completions"] == []
 
 
+def test_tab_completion_follows_what_the_commands_changed(client, htmx):
+    url = _start(client)
+    assert client.get(url + "/complete?line=ls /tmp/no").get_json()["completions"] == []
+    htmx.post(url + "/run", data={"line": "touch /tmp/notes"})
+    assert client.get(url + "/complete?line=ls /tmp/no").get_json()["completions"] == ["/tmp/notes"]
+    htmx.post(url + "/run", data={"line": "rm /tmp/notes"})
+    assert client.get(url + "/complete?line=ls /tmp/no").get_json()["completions"] == []
+
+
 def test_another_visitor_cannot_reach_my_lab(app, client, htmx):
     url = _start(client)
     htmx.post(url + "/run", data={"line": "touch /tmp/mine"})

@@ -12,6 +12,7 @@ import orjson
 from sqlite_utils import Database
 
 from simulator import Result, World, breaks, libvirt, load_scenario
+from simulator.completion import complete as complete_line
 from simulator.editing import NoEditor, Session
 from web.db import write_transaction
 
@@ -205,7 +206,7 @@ def act(db: Database, lab: dict, action):
     # Plain SQL on this path: it runs for every command typed, and sqlite-utils' table helpers would
     # introspect the schema each time.
     lab_id = lab["id"]
-    key = (db.execute("PRAGMA database_list").fetchone()[2], lab_id)
+    key = _recent_key(db, lab_id)
     revision, state = lab["revision"], lab["state"]
     for _ in range(MAX_RETRIES):
         world = _take_recent(key, revision) or _decode(state)
@@ -266,6 +267,21 @@ def lab_evidence(db: Database, user_id: int) -> dict[str, dict[str, str]]:
 _recent_lock = threading.Lock()
 _recent: OrderedDict = OrderedDict()
 RECENT_WORLDS = 128  # a built world takes 150-300 KB: at most ~40 MB of a worker's memory
+
+
+def _recent_key(db: Database, lab_id: int) -> tuple:
+    return db.execute("PRAGMA database_list").fetchone()[2], lab_id
+
+
+def complete(db: Database, lab: dict, line: str) -> list[str]:
+    """Tab completion over the lab's world: the one this process keeps for the lab's revision when it has
+    it, else loaded from the state; either way kept afterwards, for the learner's next command."""
+    key = _recent_key(db, lab["id"])
+    world = _take_recent(key, lab["revision"]) or _decode(lab["state"])
+    try:
+        return complete_line(world, line)
+    finally:
+        _remember(key, lab["revision"], world)
 
 
 def _take_recent(key: tuple, revision: int) -> World | None:

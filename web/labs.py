@@ -6,7 +6,6 @@ from flask import Blueprint, abort, flash, g, jsonify, redirect, request, url_fo
 
 from simulator import load_scenario
 from simulator.checks import TITLES
-from simulator.completion import complete as complete_line
 from simulator.editing import NoEditor
 from simulator.shell import INTERRUPT, MAX_LINE
 from web import lab_path, lab_store
@@ -271,4 +270,4 @@ def complete(scenario_id):
     scenario_or_404(scenario_id)
     lab = owned_lab(scenario_id)
     line = request.args.get("line", "")[:MAX_LINE]
-    return jsonify(completions=complete_line(lab_store.load_world(lab), line))
+    return jsonify(completions=lab_store.complete(get_db(), lab, line))
