@@ -124,12 +124,17 @@ def _own_group(uid: int) -> tuple[int, ...]:
     return (uid,)
 
 
+def _always_saved(path: str) -> bool:
+    return False
+
+
 class FileSystem:
     """A whole machine's tree. Paths may be relative to `cwd`; `uid` is who asks (0 = root).
 
     Run-time hooks, not serialised: `generate(name) -> str` computes generated files, `now() -> int`
     gives the clock, `groups(uid) -> gids` tells group membership (default: the group with gid == uid,
-    the user-private-group convention of Debian, Ubuntu and Fedora).
+    the user-private-group convention of Debian, Ubuntu and Fedora), `unsaved(path) -> bool` names what
+    is rebuilt on load and never saved (a machine's /sys/module and /dev/disk).
     """
 
     def __init__(self, base: dict[str, Node] | None = None):
@@ -139,6 +144,7 @@ class FileSystem:
         self.generate: Callable[[str], str] = _no_generator
         self.now: Callable[[], int] = _fixed_clock
         self.groups: Callable[[int], tuple[int, ...]] = _own_group
+        self.unsaved: Callable[[str], bool] = _always_saved
         self.used = 0  # characters of file content in the tree
         self.work = None  # while a line runs, its work budget: every directory read and tree walked counts
         self.version = 0  # counts changes, so that an unchanged tree is not encoded again (see to_dict)
@@ -153,13 +159,16 @@ class FileSystem:
         """
         if self._encoded is not None and self._encoded[0] == self.version:
             return self._encoded[1]  # shared: callers build from it, never change it
-        base = self.base
+        base, unsaved = self.base, self.unsaved
         nodes = {}
         for path, node in self.nodes.items():
             same = base.get(path)
             if same is node:
                 continue
-            if same is None or same != node:
+            if same is None:
+                if not unsaved(path):  # an Intel host's ~270 /sys/module nodes: not encoded to be dropped
+                    nodes[path] = node.to_dict()
+            elif same != node:
                 nodes[path] = node.to_dict()
         encoded = {"nodes": nodes, "absent": [path for path in base if path not in self.nodes]}
         self._encoded = (self.version, encoded)

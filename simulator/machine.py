@@ -131,6 +131,7 @@ class Machine:
         self.fs.generate = lambda name: procfs.generate(self, name)
         self.fs.now = self.now
         self.fs.groups = self.groups
+        self.fs.unsaved = _derived
 
     def groups(self, uid: int) -> tuple[int, ...]:
         if uid in _image_uids(self.minimal_image):
