@@ -180,24 +180,27 @@ class LabView:
 
     editor: Session | None = None
     machines: list | None = None  # a KVM host's guests (the Virtual machines panel), else None
+    grade_before: dict | None = None  # the grade before the action, when act was asked for it
 
     @classmethod
-    def of(cls, world: World) -> LabView:
+    def of(cls, world: World, grade_before: dict | None = None) -> LabView:
         editor = world.editor.copy() if world.editor else None
         history = world.shell.history
         last = history[-1] if history else ""
         answers, hints = dict(world.answers), dict(world.hints)
         machines = _machines(world)
-        return cls(world.prompt, answers, hints, world.grade(), last, world.asking, editor, machines)
+        grade = world.grade()
+        return cls(world.prompt, answers, hints, grade, last, world.asking, editor, machines, grade_before)
 
 
 def _machines(world: World) -> list | None:
     return libvirt.overview(world.machine) if world.scenario.get("guests") else None
 
 
-def act(db: Database, lab: dict, action):
+def act(db: Database, lab: dict, action, grade_before: bool = False):
     """Load the lab's world, apply `action(world)`, save world and log together; returns (action's value, a
-    LabView of the world).
+    LabView of the world, with the grade before the action too when asked: a world kept from the lab's last
+    action keeps the grade it had then, so it is not graded again).
 
     The simulator runs outside any lock; the save succeeds only if nobody saved the lab meanwhile (its
     revision is unchanged since `lab` was read), else the action runs again on the newer state. So two tabs
@@ -209,7 +212,8 @@ def act(db: Database, lab: dict, action):
     key = _recent_key(db, lab_id)
     revision, state = lab["revision"], lab["state"]
     for _ in range(MAX_RETRIES):
-        world = _take_recent(key, revision) or _decode(state)
+        world, graded = _take_recent(key, revision) or (_decode(state), None)
+        before = (graded if graded is not None else world.grade()) if grade_before else None
         value = action(world)
         new_state = _encode(world)
         if len(new_state) > MAX_STATE_BYTES:
@@ -217,7 +221,7 @@ def act(db: Database, lab: dict, action):
             if isinstance(value, LoggedCommand):
                 value.refuse(TOO_LARGE)
         now = _now()
-        view = LabView.of(world)
+        view = LabView.of(world, before)
         with write_transaction(db):
             if new_state is not None:
                 saved = db.execute(
@@ -234,7 +238,7 @@ def act(db: Database, lab: dict, action):
             if isinstance(value, LoggedCommand) and value.kept:
                 value.id = _log(db, lab_id, value, now)
         if new_state is not None:
-            _remember(key, revision + 1, world)
+            _remember(key, revision + 1, world, view.grade)
         return value, view
     raise LabBusy(lab_id)
 
@@ -277,22 +281,23 @@ def complete(db: Database, lab: dict, line: str) -> list[str]:
     """Tab completion over the lab's world: the one this process keeps for the lab's revision when it has
     it, else loaded from the state; either way kept afterwards, for the learner's next command."""
     key = _recent_key(db, lab["id"])
-    world = _take_recent(key, lab["revision"]) or _decode(lab["state"])
+    world, graded = _take_recent(key, lab["revision"]) or (_decode(lab["state"]), None)
     try:
         return complete_line(world, line)
     finally:
-        _remember(key, lab["revision"], world)
+        _remember(key, lab["revision"], world, graded)
 
 
-def _take_recent(key: tuple, revision: int) -> World | None:
+def _take_recent(key: tuple, revision: int) -> tuple[World, dict | None] | None:
+    """The world kept for the lab at this revision, and its grade when known (None if not kept)."""
     with _recent_lock:
         entry = _recent.pop(key, None)
-    return entry[1] if entry is not None and entry[0] == revision else None
+    return entry[1:] if entry is not None and entry[0] == revision else None
 
 
-def _remember(key: tuple, revision: int, world: World) -> None:
+def _remember(key: tuple, revision: int, world: World, grade: dict | None) -> None:
     with _recent_lock:
-        _recent[key] = (revision, world)
+        _recent[key] = (revision, world, grade)
         _recent.move_to_end(key)
         while len(_recent) > RECENT_WORLDS:
             _recent.popitem(last=False)
@@ -394,14 +399,11 @@ def run_command(db: Database, lab: dict, line: str):
     def run(world):
         if world.editor is not None:
             raise EditorOpen(world.editor.title)
-        before, prompt = world.grade(), world.prompt
-        entry = LoggedCommand(prompt, line, world.run(line))
-        entry.grade = before
-        return entry
+        return LoggedCommand(world.prompt, line, world.run(line))
 
-    entry, view = act(db, lab, run)
-    entry.rescored = rescored_tasks(entry.grade, view.grade)
-    entry.grade, entry.grade_changed = view.grade, view.grade != entry.grade  # the view graded it after
+    entry, view = act(db, lab, run, grade_before=True)
+    entry.rescored = rescored_tasks(view.grade_before, view.grade)
+    entry.grade, entry.grade_changed = view.grade, view.grade != view.grade_before
     return entry, view
 
 
@@ -415,10 +417,9 @@ class EditorReply(LoggedCommand):
     """What one action in the editor panel did. The log keeps only what the editor leaves on the screen when
     it exits (nano and vim leave nothing; sudoedit may say "FILE unchanged"), under no prompt."""
 
-    def __init__(self, output: str, closed: bool, grade: dict):
+    def __init__(self, output: str, closed: bool):
         super().__init__("", "", Result("", output, 0))
         self.closed = closed
-        self.grade = grade
         self.refused = ""
 
     @property
@@ -439,13 +440,12 @@ def edit(db: Database, lab: dict, action: str, buffer: str, command: str = ""):
     def apply(world):
         if world.editor is None:
             raise NoEditor
-        before = world.grade()
         output = world.edit(action, buffer, command)
-        return EditorReply(output, world.editor is None, before)
+        return EditorReply(output, world.editor is None)
 
-    reply, view = act(db, lab, apply)
-    reply.rescored = rescored_tasks(reply.grade, view.grade)
-    reply.grade, reply.grade_changed = view.grade, view.grade != reply.grade
+    reply, view = act(db, lab, apply, grade_before=True)
+    reply.rescored = rescored_tasks(view.grade_before, view.grade)
+    reply.grade, reply.grade_changed = view.grade, view.grade != view.grade_before
     return reply, view
 
 
