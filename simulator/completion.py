@@ -20,7 +20,7 @@ MAX_CANDIDATES = 200
 
 def complete(world, line: str) -> list[str]:
     """Candidates for the last word of `line`, each a full replacement for that word."""
-    if world.mode != "shell":
+    if world.mode != "shell" or world.asking:  # a program's question is read without bash's completion
         return []
     words = line.split(" ")
     word = words[-1]

@@ -66,9 +66,19 @@ def overview(host) -> list[dict]:
             "ip": address(host, domain),
             "template": is_template(domain),
             "backing": backing_of(host, domain),
+            "installing": _install_progress(host, domain),
+            "unbootable": bool(domain.get("unbootable")),
         }
         for name, domain in listed(host)
     ]
+
+
+def _install_progress(host, domain: dict) -> dict | None:
+    if not installing(domain):
+        return None
+    from simulator import installer  # the installer drives this module's domains: import it late
+
+    return installer.progress(host, host.network.machine(domain["machine"]), domain)
 
 
 def backing_of(host, domain: dict) -> str:
@@ -185,9 +195,31 @@ def set_metadata(domain: dict, uri: str, key: str, element) -> None:
     domain.setdefault("metadata", {})[uri] = {"key": key, "xml": xml}
 
 
+def installing(domain: dict) -> bool:
+    """Whether the domain runs the installer from its ISO (simulator/installer.py)."""
+    return "install" in domain
+
+
+def system_up(domain: dict) -> bool:
+    """Whether the guest's installed system runs: its domain runs, neither the installer nor a BIOS that
+    found nothing to boot."""
+    return domain["state"] == "running" and not installing(domain) and not domain.get("unbootable")
+
+
 def start(host, name: str, guest) -> None:
-    """Power the guest on: a new domain id, the domain's MAC on its NIC, a boot, and a DHCP lease."""
+    """Power the guest on: a new domain id, the domain's MAC on its NIC, a boot, and a DHCP lease; a disk
+    an installer left half written boots nothing."""
     domain = domains(host)[name]
+    power_on(host, domain, guest)
+    if domain.get("unbootable"):
+        return
+    guest.tick(20)
+    guest.boot()
+    renew(host, domain, guest)
+
+
+def power_on(host, domain: dict, guest) -> None:
+    """The domain runs: a new domain id, a tap, the domain's MAC on the guest's NIC."""
     domain["id"] = host.hypervisor.get("next_id", 1)
     host.hypervisor["next_id"] = domain["id"] + 1
     domain["vnet"] = host.hypervisor.get("next_vnet", 0)  # tap names are not reused while libvirtd runs
@@ -197,9 +229,6 @@ def start(host, name: str, guest) -> None:
     nic = guest.nics[0]
     nic.pop("hwmac", None)
     nic["mac"] = domain["mac"]
-    guest.tick(20)
-    guest.boot()
-    renew(host, domain, guest)
 
 
 def renew(host, domain: dict, guest) -> None:
@@ -210,8 +239,11 @@ def renew(host, domain: dict, guest) -> None:
 
 def stop(host, name: str, clean: bool) -> None:
     """Power off; a clean shutdown lets networkd release its lease (SendRelease=yes), a destroy does not.
-    A transient domain (undefined while running) is gone once it stops."""
+    A transient domain (undefined while running) is gone once it stops; an installer stopped before its
+    end leaves a disk without a boot loader."""
     domain = domains(host)[name]
+    if domain.pop("install", None) is not None:
+        domain["unbootable"] = True
     domain.update(state="shut off", id=None)
     domain.pop("started", None)
     domain.pop("vnet", None)
@@ -292,6 +324,23 @@ def domain_xml(name: str, domain: dict) -> str:
         else "<address type='drive' controller='0' bus='0' target='0' unit='0'/>"
     )
     custom = "".join(f"\n    {item['xml']}" for item in domain.get("metadata", {}).values())
+    # virt-install's install-time definition (installer.py _alter_bootconfig): the ISO in a CD-ROM first in
+    # the boot order, and a reboot that ends the domain; the persistent one boots from the disk
+    medium = domain.get("install", {}).get("medium", "") if running else ""
+    boot = "<boot dev='cdrom'/>\n    <boot dev='hd'/>" if medium else "<boot dev='hd'/>"
+    unit = 0 if virtio else 1  # on q35's SATA controller, after a SATA disk
+    cdrom = (
+        f"""
+    <disk type='file' device='cdrom'>
+      <driver name='qemu' type='raw'/>
+      <source file='{escape(medium, {"'": "&apos;"})}'/>
+      <target dev='sd{"ab"[unit]}' bus='sata'/>
+      <readonly/>
+      <address type='drive' controller='0' bus='0' target='0' unit='{unit}'/>
+    </disk>"""
+        if medium
+        else ""
+    )
     domain_id = f" id='{domain['id']}'" if running else ""
     target = f"\n      <target dev='vnet{domain['vnet']}'/>" if running else ""
     alias = "\n      <alias name='net0'/>" if running else ""
@@ -308,7 +357,7 @@ def domain_xml(name: str, domain: dict) -> str:
   <vcpu placement='static'>{domain["vcpus"]}</vcpu>
   <os>
     <type arch='x86_64' machine='pc-q35-8.2'>hvm</type>
-    <boot dev='hd'/>
+    {boot}
   </os>
   <features>
     <acpi/>
@@ -322,7 +371,7 @@ def domain_xml(name: str, domain: dict) -> str:
     <timer name='hpet' present='no'/>
   </clock>
   <on_poweroff>destroy</on_poweroff>
-  <on_reboot>restart</on_reboot>
+  <on_reboot>{"destroy" if medium else "restart"}</on_reboot>
   <on_crash>destroy</on_crash>
   <devices>
     <emulator>/usr/bin/qemu-system-x86_64</emulator>
@@ -331,7 +380,7 @@ def domain_xml(name: str, domain: dict) -> str:
       <source file='{domain["disk"]}'/>
       {disk_target}
       {disk_address}
-    </disk>
+    </disk>{cdrom}
     <interface type='network'>
       <mac address='{domain["mac"]}'/>
       <source network='{domain["network"]}'/>{target}

@@ -2,10 +2,12 @@
 keys whose secret part is here, one file per key in private-keys-v1.d named by its keygrip.
 
 Fingerprints are real: the SHA-1 of a version 4 public-key packet (RFC 4880 12.2) built from the key's
-algorithm, creation time and point (Ed25519 primary key, Curve25519 encryption subkey, GnuPG's defaults).
-The points are random bytes from the machine's seeded generator, not valid curve points. The real
-pubring.kbx is a binary keybox; here it holds the same facts as JSON. Keygrips are derived from the point
-(libgcrypt hashes the curve's parameters too: UNVERIFIED derivation, right length and form).
+algorithm, creation time and point (Ed25519 primary key, Curve25519 encryption subkey, GnuPG's defaults;
+the other choices of `gpg --full-generate-key`: RSA, DSA with Elgamal, NIST P-384, Brainpool P-256).
+The points and moduli are random bytes from the machine's seeded generator, not valid keys; a DSA or
+Elgamal packet carries one MPI where the real one has three or four (UNVERIFIED fingerprints for those).
+The real pubring.kbx is a binary keybox; here it holds the same facts as JSON. Keygrips are derived from
+the point (libgcrypt hashes the curve's parameters too: UNVERIFIED derivation, right length and form).
 """
 
 from __future__ import annotations
@@ -22,6 +24,15 @@ from simulator.filesystem import FsError
 ED25519_OID = bytes.fromhex("092b06010401da470f01")
 CV25519_OID = bytes.fromhex("0a2b060104019755010501")
 EDDSA, ECDH = 22, 18
+RSA, ELGAMAL, DSA, ECDSA = 1, 16, 17, 19
+# gpg's name of a key (as listings show it) -> OpenPGP algorithm, curve OID (length byte first), the bytes
+# of its public material: a native 25519 point, an uncompressed NIST/Brainpool point, or a modulus
+CURVES = {
+    "ed25519": (EDDSA, ED25519_OID, 32),
+    "cv25519": (ECDH, CV25519_OID, 32),
+    "nistp384": (ECDSA, bytes.fromhex("052b81040022"), 97),
+    "brainpoolP256r1": (ECDSA, bytes.fromhex("092b2403030208010107"), 65),
+}
 DEFAULT_YEARS = 3  # gpg 2.4's default expiry for a new key (DEFAULT_STD_EXPIRE "3y" in g10/keygen.c)
 DAY = 86400
 
@@ -30,51 +41,108 @@ def home(machine, user: str) -> str:
     return posixpath.join(machine.users.get(user, {}).get("home", "/"), ".gnupg")
 
 
-def _packet_body(algorithm: int, created: int, point: bytes) -> bytes:
-    """A v4 public-key packet body: version, creation time, algorithm, curve OID, the point as an MPI
-    (0x40 prefix: a native point, 263 bits), and for ECDH the KDF parameters (SHA-256, AES-128)."""
-    oid = ED25519_OID if algorithm == EDDSA else CV25519_OID
-    mpi = struct.pack(">H", 263) + b"\x40" + point
-    body = bytes([4]) + struct.pack(">I", created) + bytes([algorithm]) + oid + mpi
+def _mpi(data: bytes) -> bytes:
+    return struct.pack(">H", len(data) * 8 - (8 - data[0].bit_length()) if data[0] else len(data) * 8) + data
+
+
+def _packet_body(algorithm: int, created: int, point: bytes, oid: bytes | None = None) -> bytes:
+    """A v4 public-key packet body: version, creation time, algorithm, then for a curve its OID and the
+    point as an MPI (0x40 prefix: a native 25519 point, 263 bits), and for ECDH the KDF parameters
+    (SHA-256, AES-128); for RSA the modulus and the exponent 65537."""
+    head = bytes([4]) + struct.pack(">I", created) + bytes([algorithm])
+    if oid is None and algorithm in (EDDSA, ECDH):
+        oid = ED25519_OID if algorithm == EDDSA else CV25519_OID
+    if oid is None:
+        return head + _mpi(point) + (_mpi(b"\x01\x00\x01") if algorithm == RSA else b"")
+    native = oid in (ED25519_OID, CV25519_OID)
+    body = head + oid + (struct.pack(">H", 263) + b"\x40" + point if native else _mpi(point))
     if algorithm == ECDH:
         body += bytes([3, 1, 8, 7])
     return body
 
 
-def fingerprint(algorithm: int, created: int, point: bytes) -> str:
+def fingerprint(algorithm: int, created: int, point: bytes, oid: bytes | None = None) -> str:
     """RFC 4880 12.2: SHA-1 over 0x99, the two-byte length and the public-key packet body."""
-    body = _packet_body(algorithm, created, point)
+    body = _packet_body(algorithm, created, point, oid)
     return hashlib.sha1(b"\x99" + struct.pack(">H", len(body)) + body).hexdigest().upper()
+
+
+def kind(name: str, usage: str = "sign") -> tuple[int, bytes | None, int]:
+    """(algorithm, curve OID or None, bytes of public material) of a key gpg lists as `name`: ed25519,
+    cv25519, nistp384, brainpoolP256r1, rsa3072, dsa2048, elg2048 ... (an encryption key on a NIST or
+    Brainpool curve is ECDH)."""
+    if name in CURVES:
+        algorithm, oid, size = CURVES[name]
+        return (ECDH if usage == "encrypt" and algorithm == ECDSA else algorithm), oid, size
+    family, bits = name[:3], int(name[3:])
+    return {"rsa": RSA, "dsa": DSA, "elg": ELGAMAL}[family], None, bits // 8
 
 
 def keygrip(point: bytes) -> str:
     return hashlib.sha1(b"\x40" + point).hexdigest().upper()
 
 
-def new_key(rng, uid: str, created: int, years: int = DEFAULT_YEARS) -> dict:
-    """A primary Ed25519 signing key [SC] with a Curve25519 encryption subkey [E], as gpg 2.4 makes them."""
-    expires = created + years * 365 * DAY if years else 0  # parse_expire_string: a year is 365 days
-    primary, sub = rng.randbytes(32), rng.randbytes(32)
-    return {
-        "uid": uid,
-        "created": created,
-        "expires": expires,
-        "point": primary.hex(),
-        "sub_point": sub.hex(),
-        "sub_expires": expires,
-    }
+def new_key(
+    rng,
+    uid: str,
+    created: int,
+    years: int = DEFAULT_YEARS,
+    algo: str = "ed25519",
+    sub_algo: str | None = "cv25519",
+    lifetime: int | None = None,
+    protected: bool = False,
+) -> dict:
+    """A primary signing key [SC] with an encryption subkey [E] (none when `sub_algo` is None): by default
+    Ed25519 and Curve25519, as gpg 2.4 makes them. `lifetime` in seconds (0: never expires) overrides
+    `years`; `protected`: the secret parts are under a passphrase."""
+    if lifetime is None:
+        lifetime = years * 365 * DAY  # parse_expire_string: a year is 365 days
+    expires = created + lifetime if lifetime else 0
+    key = {"uid": uid, "created": created, "expires": expires, "point": _material(rng, algo).hex()}
+    if algo != "ed25519":
+        key["algo"] = algo
+    if sub_algo is None:
+        key["sub_algo"] = None
+    else:
+        key.update(sub_point=_material(rng, sub_algo).hex(), sub_expires=expires)
+        if sub_algo != "cv25519":
+            key["sub_algo"] = sub_algo
+    if protected:
+        key["protected"] = True
+    return key
+
+
+def _material(rng, name: str) -> bytes:
+    """Random public material of the right size: a point (uncompressed: 0x04 first) or a modulus whose top
+    bit is set, so that its MPI has the key's size."""
+    _, oid, size = kind(name)
+    data = rng.randbytes(size)
+    if oid is not None and name not in ("ed25519", "cv25519"):
+        return b"\x04" + data[1:]
+    return data if oid is not None else bytes([data[0] | 0x80]) + data[1:]
+
+
+def algo(key: dict) -> str:
+    return key.get("algo", "ed25519")
+
+
+def sub_algo(key: dict) -> str | None:
+    return key.get("sub_algo", "cv25519")
 
 
 def key_fingerprint(key: dict) -> str:
-    return fingerprint(EDDSA, key["created"], bytes.fromhex(key["point"]))
+    algorithm, oid, _ = kind(algo(key))
+    return fingerprint(algorithm, key["created"], bytes.fromhex(key["point"]), oid)
 
 
 def sub_fingerprint(key: dict) -> str:
-    return fingerprint(ECDH, key["created"], bytes.fromhex(key["sub_point"]))
+    algorithm, oid, _ = kind(sub_algo(key), "encrypt")
+    return fingerprint(algorithm, key["created"], bytes.fromhex(key["sub_point"]), oid)
 
 
 def grips(key: dict) -> list[str]:
-    return [keygrip(bytes.fromhex(key["point"])), keygrip(bytes.fromhex(key["sub_point"]))]
+    points = [key["point"]] + ([key["sub_point"]] if sub_algo(key) else [])
+    return [keygrip(bytes.fromhex(point)) for point in points]
 
 
 def load(fs, gnupg: str) -> list[dict]:
@@ -113,12 +181,23 @@ def has_secret(fs, gnupg: str, key: dict) -> bool:
 def secret_text(key: dict, grip_index: int, rng) -> str:
     """The extended private-key format gpg-agent writes since 2.2.20 (text, one Key: s-expression)."""
     point = key["point"] if grip_index == 0 else key["sub_point"]
-    curve = "(curve Ed25519)(flags eddsa)" if grip_index == 0 else "(curve Curve25519)(flags djb-tweak)"
+    name = algo(key) if grip_index == 0 else sub_algo(key)
+    curves = {"ed25519": "(curve Ed25519)(flags eddsa)", "cv25519": "(curve Curve25519)(flags djb-tweak)"}
+    curves.update(nistp384="(curve NIST P-384)", brainpoolP256r1="(curve brainpoolP256r1)")
     stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime(key["created"]))
-    return (
-        f"Created: {stamp}\nKey: (private-key (ecc {curve}(q #40{point.upper()}#)"
-        f"(d #{rng.randbytes(32).hex().upper()}#)))\n"
-    )
+    secret = rng.randbytes(32).hex().upper()
+    if name in curves:
+        prefix = "40" if name in ("ed25519", "cv25519") else ""
+        material = f"(ecc {curves[name]}(q #{prefix}{point.upper()}#)"
+    else:
+        material = f"({'elg' if name.startswith('elg') else name[:3]} (n #{point.upper()}#)"
+    if key.get("protected"):  # gpg-agent's OCB-protected form: the secret is encrypted under the passphrase
+        return (
+            f"Created: {stamp}\nKey: (protected-private-key {material}(protected openpgp-s2k3-ocb-aes "
+            f'((sha1 #{rng.randbytes(8).hex().upper()}# "43860992")#{rng.randbytes(12).hex().upper()}#)'
+            f"#{secret}#)))\n"
+        )
+    return f"Created: {stamp}\nKey: {('(private-key ' + material)}(d #{secret}#)))\n"
 
 
 def add_key(fs, gnupg: str, key: dict, rng, uid: int = 0) -> None:

@@ -36,6 +36,7 @@ from simulator.bash.parser import parse
 from simulator.bash.words import MAX_VALUE, NAME, PER_VALUE, PID, WordEvaluator, no_memory
 from simulator.commands import COMMANDS, BrokenPipe, Context, Interrupted, Work
 from simulator.commands.registry_loader import load_all
+from simulator.dialogue import Answers, NeedsInput, TerminalInput, TerminalInterrupt
 from simulator.filesystem import FsError
 from simulator.layout import SHELL_ONLY, SUGGESTIONS
 from simulator.patterns import Budget, PatternTooCostly
@@ -101,6 +102,8 @@ class Run:
     patterns: Budget = field(default_factory=Budget)
     work: Work = field(default_factory=Work)
     effects: dict = field(default_factory=dict)
+    answers: Answers | None = None  # the terminal's input (dialogue.py); None: no terminal (ssh host CMD)
+    screen: list | None = None  # the terminal's output, where /dev/tty writes go whatever stdout is
 
     def expand(self, size: int) -> None:
         self.expanded += size
@@ -152,7 +155,9 @@ class ShellContext(Context):
 
     @property
     def stdin(self) -> str:
-        if self.input is not None:
+        """All of standard input; the terminal gives nothing (dialogue.TerminalInput) but stays the input of
+        the programs this one runs (sudo, env), which may ask it their questions."""
+        if self.input is not None and not isinstance(self.input, TerminalInput):
             self._stdin = self.input.rest()
             self.input = None
         return self._stdin
@@ -281,8 +286,10 @@ class Shell(WordEvaluator, CommandEvaluator):
             where = "~" + where[len(home) :]
         return f"{self.user}@{machine.hostname}:{where}{'#' if self.uid(machine) == 0 else '$'} "
 
-    def run(self, machine, line: str) -> Result:
-        """Interpret one line typed at the prompt."""
+    def run(self, machine, line: str, answers: Answers | None = None) -> Result:
+        """Interpret one line typed at the prompt; `answers` are what its programs read from the terminal
+        (dialogue.py), None when there is no terminal. A program that reads past them stops the line with
+        effects["asks"], and the world runs the line again once the next answer is typed."""
         self.exited = False
         self.machine = machine
         load_commands()
@@ -322,7 +329,7 @@ class Shell(WordEvaluator, CommandEvaluator):
             terminal.err.append(f"{NAME}: {TOO_DEEP}\n")
         self.pending = ""
         self._remember(_history_entry(text))
-        run = Run(machine)
+        run = Run(machine, answers=answers, screen=terminal.out if answers is not None else None)
         run.budget -= sum(len(t) for t in terminal.out)  # the echoed expansion is output of this line
         if tree is None:
             self.status = 2
@@ -338,8 +345,14 @@ class Shell(WordEvaluator, CommandEvaluator):
 
     def _run_top(self, run: Run, tree, terminal: Terminal) -> int:
         err = terminal.err
+        stdin = TerminalInput(run.answers) if run.answers is not None else Input()
         try:
-            return self.run_sequence(run, tree, Streams(terminal.out, err, tty=True))
+            return self.run_sequence(run, tree, Streams(terminal.out, err, True, stdin))
+        except NeedsInput as waiting:
+            run.effects["asks"] = {"echo": waiting.echo}
+            return self.status
+        except TerminalInterrupt:  # Ctrl-C at a question the program did not catch: killed by SIGINT
+            return 130
         except ShellExit as leaving:
             return self._leave(leaving.status, err)
         except LineInterrupted as stopped:
@@ -732,7 +745,8 @@ class Shell(WordEvaluator, CommandEvaluator):
             ctx.err(f"{NAME}: maximum nesting level exceeded ({MAX_DEPTH})\n")
             return 1
         run.depth += 1
-        streams = Streams(ctx.stdout, ctx.stderr, getattr(ctx, "tty", False), Input(ctx.stdin))
+        stdin = ctx.input if isinstance(getattr(ctx, "input", None), TerminalInput) else Input(ctx.stdin)
+        streams = Streams(ctx.stdout, ctx.stderr, getattr(ctx, "tty", False), stdin)
         try:
             return self.run_text(run, text, streams)
         except ShellExit as leaving:
@@ -754,7 +768,9 @@ class Shell(WordEvaluator, CommandEvaluator):
         out: list[str] = []
         run.depth += 1
         try:
-            status = self.in_subshell(run, lambda child: child.run_text(run, text, Streams(out, streams.err)))
+            status = self.in_subshell(
+                run, lambda child: child.run_text(run, text, Streams(out, streams.err, False, streams.stdin))
+            )
         except BrokenPipe:
             status = 141
         finally:

@@ -8,10 +8,24 @@ from __future__ import annotations
 
 import dataclasses
 
-from simulator import breaks, cloning, cloudlab, emergency, firmware, lan, layout, libvirt, packages
+import orjson
+
+from simulator import (
+    breaks,
+    cloning,
+    cloudlab,
+    emergency,
+    firmware,
+    installer,
+    lan,
+    layout,
+    libvirt,
+    packages,
+)
 from simulator.checks import CHECKS, TITLES
 from simulator.cloud import Cloud
 from simulator.commands.ssh import add_known_host
+from simulator.dialogue import MAX_ANSWER_TEXT, MAX_ANSWERS, SECONDS_PER_ANSWER, Answers
 from simulator.editing import NoEditor, Session
 from simulator.keys import KEY_LABELS, KEY_NAMES, host_key_fingerprints
 from simulator.machine import Machine
@@ -58,6 +72,9 @@ class World:
         self.editor = editor  # the editor open over the terminal, until it is left
         self.sessions: list[dict] = []  # ssh sessions into other machines, the newest last
         self.question: dict | None = None  # what ssh asked the learner, answered by the next line
+        # a line whose program waits for an answer (dialogue.py): the line, the answers so far, the output
+        # shown and the question on screen; the world is as it was before the line, until it completes
+        self.dialogue: dict | None = None
         self.cloud: Cloud | None = (
             None  # the learner's IaaS cloud (simulator/cloud), in scenarios that have one
         )
@@ -137,8 +154,14 @@ class World:
 
     @property
     def asking(self) -> bool:
-        """Whether the prompt is a question (ssh's about a host key), which the next line answers."""
-        return self.question is not None
+        """Whether the prompt is a question (ssh's about a host key, a program's), which the next line
+        answers."""
+        return self.question is not None or self.dialogue is not None
+
+    @property
+    def secret(self) -> bool:
+        """Whether the program asking turned the terminal's echo off (a password): the answer is not shown."""
+        return self.dialogue is not None and not self.dialogue["echo"]
 
     @property
     def mode(self) -> str:
@@ -148,6 +171,8 @@ class World:
     def prompt(self) -> str:
         if self.question is not None:
             return self.question["prompt"]
+        if self.dialogue is not None:
+            return self.dialogue["prompt"]
         machine, shell = self.current
         return "Setup> " if self.mode == "firmware" else shell.prompt(machine)
 
@@ -169,12 +194,74 @@ class World:
     def run(self, line: str) -> Result:
         if self.question is not None:
             return self._answer(line)
+        if self.dialogue is not None:
+            return self._reply(line)
+        before = orjson.dumps(self.to_dict())  # cheap (0.1 ms): put back if a program waits for an answer
+        result = self._run(line, Answers())
+        return self._asked(result, before, {"line": line, "answers": [], "shown": 0, "waited": 0})
+
+    def _reply(self, line: str) -> Result:
+        """A line typed while a program waits: one more answer, and its command line runs again from where
+        it started (dialogue.py). Ctrl-C is delivered where the program reads; past MAX_ANSWERS lines or
+        MAX_ANSWER_TEXT characters the line is interrupted so."""
+        dialogue = self.dialogue
+        interrupted = line.endswith("\x03")
+        answers = dialogue["answers"] if interrupted else [*dialogue["answers"], line]
+        if len(answers) > MAX_ANSWERS or sum(map(len, answers)) > MAX_ANSWER_TEXT:
+            answers, interrupted = dialogue["answers"], True
+        waited = dialogue["waited"] + SECONDS_PER_ANSWER
+        before = orjson.dumps(self.to_dict())
+        self.dialogue = None
+        result = self._run(dialogue["line"], Answers(answers, interrupted))
+        state = {**dialogue, "answers": answers, "waited": waited}
+        result = self._asked(result, before, state, echoed=dialogue["echo"] and not interrupted)
+        if self.dialogue is None:  # the line ran to its end: the time spent answering has passed
+            self.current[0].tick(waited)
+        return result
+
+    def _asked(self, result: Result, before: bytes, dialogue: dict, echoed: bool = True) -> Result:
+        """The output not shown yet; when a program waits for an answer, the world as `before` the line,
+        with the line kept and the unfinished last line of output as the prompt."""
+        if "asks" not in result.effects and not dialogue["shown"]:
+            return result  # a line that asked nothing: all it printed is new
+        chunks = list(result.chunks)
+        if sum(len(text) for _, text in chunks) != len(result.stdout) + len(result.stderr):
+            chunks = [(1, result.stdout), (2, result.stderr)]  # output added after the shell's, unordered
+        written = "".join(text for _, text in chunks)
+        new = _after(chunks, dialogue["shown"])
+        if not echoed and new and new[0][1].startswith("\n"):  # the newline after an unechoed Enter or ^C
+            new[0] = (new[0][0], new[0][1][1:])
+        if "asks" not in result.effects:
+            return _from_chunks(result, new)
+        self._restore(before)
+        shown = "".join(text for _, text in new)
+        prompt = shown[shown.rfind("\n") + 1 :]
+        new = _after(new, 0, len(shown) - len(prompt))
+        self.dialogue = {
+            **dialogue,
+            "shown": len(written),
+            "prompt": prompt.replace("\r", ""),
+            "echo": result.effects["asks"]["echo"],
+        }
+        return _from_chunks(Result(status=result.status), new)
+
+    def _restore(self, saved: bytes) -> None:
+        """The world as it was saved (machines, sessions, cloud), in this same object."""
+        restored = World.from_dict(orjson.loads(saved))
+        vars(self).update(vars(restored))
+        network = Network(self)
+        for machine in self.machines.values():
+            machine.network = network
+        if self.cloud is not None:
+            self.cloud.world = self
+
+    def _run(self, line: str, answers: Answers) -> Result:
         machine, shell = self.current
         try:
             if machine.setup is not None:
                 result = firmware.run(machine, line)
             else:
-                result = shell.run(machine, line)
+                result = shell.run(machine, line, answers)
                 if machine.setup is not None:
                     result = dataclasses.replace(result, stdout=result.stdout + firmware.screen(machine))
                 if "ssh" in result.effects:
@@ -189,8 +276,7 @@ class World:
         except Exception as error:  # noqa: BLE001 - the terminal must answer whatever happens
             result = Result("", f"simulator: internal error ({type(error).__name__})\n", 1)
         machine.tick()
-        if self.cloud is not None:
-            self.cloud.advance()  # time passed: instances finish building or rebooting
+        self.advance()
         if "editor" in result.effects:
             self.editor = Session.from_dict(result.effects["editor"])
         return result
@@ -204,9 +290,19 @@ class World:
         except Exception as error:  # noqa: BLE001 - a button must answer whatever happens
             result = Result("", f"simulator: internal error ({type(error).__name__})\n", 1)
         self.machine.tick()
+        self.advance()
         network = Network(self)
         self.sessions = [s for s in self.sessions if network.powered(s["machine"])]
         return result
+
+    def advance(self) -> list[str]:
+        """Time passed: cloud instances finish building or rebooting, guests' installers finish. Returns the
+        guests whose install ended."""
+        if self.cloud is not None:
+            self.cloud.advance()
+        if not self.machine.hypervisor.get("domains"):
+            return []
+        return installer.advance(self.machine)
 
     def _after_boot(self, result: Result, machine: Machine) -> Result:
         """A reboot ends the sessions opened on the machine before it, and a boot that went on ends the
@@ -397,6 +493,7 @@ class World:
             "editor": self.editor.to_dict() if self.editor else None,
             "sessions": [{**session, "shell": session["shell"].to_dict()} for session in self.sessions],
             "question": dict(self.question) if self.question else None,
+            **({"dialogue": _copy_dialogue(self.dialogue)} if self.dialogue else {}),
             "faults": None if self.faults is None else list(self.faults),
             "cloud": self.cloud.to_dict() if self.cloud is not None else None,
         }
@@ -420,12 +517,34 @@ class World:
         )
         world.sessions = [{**s, "shell": Shell.from_dict(s["shell"])} for s in data.get("sessions", [])]
         world.question = data.get("question")
+        world.dialogue = data.get("dialogue")
         if data.get("cloud") is not None:
             world.cloud = Cloud.from_dict(data["cloud"], world)
         return world
 
 
 TRUST_PROMPT = "Are you sure you want to continue connecting (yes/no/[fingerprint])? "
+
+
+def _copy_dialogue(dialogue: dict) -> dict:
+    return {**dialogue, "answers": list(dialogue["answers"])}
+
+
+def _after(chunks, skip: int, end: int | None = None) -> list[tuple[int, str]]:
+    """The output in `chunks` from character `skip` on (to character `end`), kept in order and by stream."""
+    kept, at = [], 0
+    for fd, text in chunks:
+        start, stop = max(skip - at, 0), len(text) if end is None else max(min(end - at, len(text)), 0)
+        if start < stop:
+            kept.append((fd, text[start:stop]))
+        at += len(text)
+    return kept
+
+
+def _from_chunks(result: Result, chunks: list) -> Result:
+    stdout = "".join(text for fd, text in chunks if fd == 1)
+    stderr = "".join(text for fd, text in chunks if fd == 2)
+    return dataclasses.replace(result, stdout=stdout, stderr=stderr, chunks=tuple(chunks))
 
 
 def _appended(result: Result, stdout: str = "", stderr: str = "") -> Result:
@@ -477,13 +596,13 @@ class Network:
         if host is None:
             return True
         domains = libvirt.domains(self.world.machines[host]).values()
-        return any(d["machine"] == name and d["state"] == "running" for d in domains)
+        return any(d["machine"] == name and libvirt.system_up(d) for d in domains)
 
     def dhcp(self, guest: Machine) -> None:
         """A libvirt guest that booted asks its host's dnsmasq for an address."""
         name, host = self.name_of(guest), self.world.machines[guest.spec["host"]]
         for domain in libvirt.domains(host).values():
-            if domain["machine"] == name and domain["state"] == "running":
+            if domain["machine"] == name and libvirt.system_up(domain):
                 libvirt.renew(host, domain, guest)
 
     def machine(self, name: str) -> Machine | None:

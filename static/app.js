@@ -18,6 +18,19 @@ function focusWanted() {
 document.addEventListener("htmx:after:swap", focusWanted);
 document.addEventListener("DOMContentLoaded", focusWanted);
 
+// The Virtual machines panel swaps its guest list when an install it follows has ended: focus that was on
+// a row's button or form stays in the list instead of falling back to the page.
+let focusInGuestList = false;
+document.addEventListener("htmx:before:swap", () => {
+  const list = document.getElementById("machine-list");
+  focusInGuestList = Boolean(list && list.contains(document.activeElement));
+});
+document.addEventListener("htmx:after:swap", () => {
+  const list = document.getElementById("machine-list");
+  if (focusInGuestList && list && document.activeElement === document.body) list.focus();
+  focusInGuestList = false;
+});
+
 function announce(text) {
   const region = document.getElementById("question-status");
   if (region) region.textContent = text;
@@ -145,8 +158,10 @@ function setUpTerminal() {
       position += 1;
       input.value = position === history.length ? draft : history[position];
       event.preventDefault();
-    } else if (event.key === "Tab" && !event.shiftKey && input.value.trim() !== "") {
-      // Tab on an empty line moves focus on as usual, so the terminal never traps keyboard users.
+    } else if (event.key === "Tab" && !event.shiftKey && input.value.trim() !== ""
+               && !("asking" in document.getElementById("prompt").dataset)) {
+      // Tab on an empty line moves focus on as usual, so the terminal never traps keyboard users; a
+      // program's question (a passphrase) is never sent for completion.
       event.preventDefault();
       const again = tabbedOn === input.value;
       tabbedOn = input.value; // before the answer comes: a quick second Tab is a second Tab
@@ -165,6 +180,17 @@ function setUpTerminal() {
     }
   });
 }
+
+// A program that turned the terminal's echo off (a passphrase): the command line shows dots, and the
+// browser neither remembers nor offers what was typed there.
+function hideWhatIsTyped(input, prompt) {
+  input.type = "secret" in prompt.dataset ? "password" : "text";
+}
+document.addEventListener("htmx:finally:request", () => { // after the swaps, of the terminal or the host page
+  const input = document.getElementById("command-line");
+  const prompt = document.getElementById("prompt");
+  if (input && prompt) hideWhatIsTyped(input, prompt);
+});
 
 // Where the layout stacks the tasks above the terminal (a phone, a narrow window), the page opens on the
 // story and the tasks, and the command line waits to be chosen: focusing it would scroll past them and

@@ -93,11 +93,13 @@ def test_start_runs_virsh_as_root_and_the_terminal_agrees(htmx, lab, db):
     assert " 2    db01    running" in _terminal(htmx, "sudo virsh list --all")
 
 
-def test_a_refusal_shows_virsh_own_error(htmx, lab):
-    page = htmx.post(lab + "/machines/start", data={"domain": "web01"}).get_data(as_text=True)
-    assert "error: Domain &#39;web01&#39; is already active" in _status(page)
-    page = htmx.post(lab + "/machines/shutdown", data={"domain": "db01"}).get_data(as_text=True)
-    assert "error: Failed to shutdown domain &#39;db01&#39;" in _status(page)
+def test_a_refusal_shows_virsh_own_error_as_an_alert_leaving_the_list_as_it_was(htmx, lab):
+    response = htmx.post(lab + "/machines/start", data={"domain": "web01"})
+    assert "error: Domain &#39;web01&#39; is already active" in _refusal(response)
+    assert 'role="alert"' in response.get_data(as_text=True), "said at once, the focus left in place"
+    assert "machine-list" not in response.get_data(as_text=True)
+    response = htmx.post(lab + "/machines/shutdown", data={"domain": "db01"})
+    assert "error: Failed to shutdown domain &#39;db01&#39;" in _refusal(response)
 
 
 def test_shut_down_then_clone_makes_a_guest_with_a_new_mac(htmx, lab, db):
@@ -115,8 +117,8 @@ def test_shut_down_then_clone_makes_a_guest_with_a_new_mac(htmx, lab, db):
 
 def test_cloning_a_running_guest_is_refused_with_virt_clone_words(htmx, lab, db):
     before = _state(db)["machines"]["main"]["hypervisor"]["domains"]
-    page = _clone(htmx, "web01", "web02")
-    assert "ERROR    Domain to clone must be shutoff." in _status(page)
+    response = htmx.post(URL + "/machines/clone", data={"domain": "web01", "name": "web02"})
+    assert "ERROR    Domain to clone must be shutoff." in _refusal(response)
     assert _state(db)["machines"]["main"]["hypervisor"]["domains"] == before
 
 
@@ -138,7 +140,7 @@ def test_a_name_that_looks_like_an_option_is_given_to_argparse_with_an_equals_si
     assert "# virt-clone --original=-db --name=-db2 --auto-clone\n" in _status(page)
     page = htmx.post(lab + "/machines/create", data={**NEW_VM, "name": "-vm"}).get_data(as_text=True)
     assert "# virt-install --name=-vm --vcpus 2" in _status(page)
-    assert _status(page).endswith("Restarting guest.</pre>")
+    assert _status(page).endswith("then starts the guest from its disk.</pre>")
     assert {"-db", "-db2", "-vm"} <= set(_state(db)["machines"]["main"]["hypervisor"]["domains"])
 
 
@@ -253,6 +255,7 @@ ROUTES = [
     ("post", "/machines/deploy", {"domain": "db01", "name": "db02"}),
     ("post", "/machines/delete", {"domain": "db01"}),
     ("post", "/machines/create", {"name": "vm1", "vcpus": "1", "memory": "1024", "disk": "8"}),
+    ("post", "/machines/progress", {}),
     ("post", "/machines/import", {"name": "db02"}),
     ("get", "/machines/export?domain=db01", None),
     ("get", "/machines", None),
@@ -314,7 +317,9 @@ def _domains(db):
 def _refusal(response):
     assert response.status_code == 422 and response.headers["HX-Retarget"] == "#machines-status"
     return (
-        response.get_data(as_text=True).removeprefix('<pre class="machines-output">').removesuffix("</pre>")
+        response.get_data(as_text=True)
+        .removeprefix('<pre class="machines-output" role="alert">')
+        .removesuffix("</pre>")
     )
 
 
@@ -360,8 +365,8 @@ def test_a_template_does_not_start_and_deploys_running_guests(htmx, lab, db):
     assert "db01 is a template now: it will not start; deploy guests from it." in _status(page)
     row = _row(page, "db01")
     assert "shut off, template" in row and "Start<span" not in row and "Deploy from db01" in row
-    refused = htmx.post(lab + "/machines/start", data={"domain": "db01"}).get_data(as_text=True)
-    assert "domain &#39;db01&#39; is a template: deploy a guest from it instead" in _status(refused)
+    refused = htmx.post(lab + "/machines/start", data={"domain": "db01"})
+    assert "domain &#39;db01&#39; is a template: deploy a guest from it instead" in _refusal(refused)
     for name, kind in (("app01", "full"), ("app02", "linked")):
         fields = {"domain": "db01", "name": name, "kind": kind}
         page = htmx.post(lab + "/machines/deploy", data=fields).get_data(as_text=True)
@@ -397,20 +402,69 @@ def test_the_create_form_offers_the_isos_of_the_images_directory(client, lab):
     assert "<legend>Create a virtual machine</legend>" in page
 
 
-def test_create_installs_a_guest_with_or_without_its_drivers(htmx, lab, db):
+def _follow_install(htmx, lab, announced=""):
+    """One poll of the panel following an install: the host's clock moves on 30 s."""
+    return htmx.post(lab + "/machines/progress", data={"announced": announced}).get_data(as_text=True)
+
+
+def test_create_starts_the_installer_and_the_panel_follows_it_to_the_installed_guest(htmx, lab, db):
     page = htmx.post(lab + "/machines/create", data={**NEW_VM, "drivers": "yes"}).get_data(as_text=True)
     status = _status(page)
     assert (
         "# virt-install --name vm1 --vcpus 2 --memory 2048 --disk size=10 --network network=default "
         in status
     )
-    assert "--os-variant ubuntu24.04 --noautoconsole --wait -1\n\nStarting install..." in status
-    assert status.endswith("Domain creation completed.\nRestarting guest.</pre>")
-    assert "<td>running</td>" in _row(page, "vm1") and "<td>2048 MiB</td>" in _row(page, "vm1")
-    htmx.post(lab + "/machines/create", data={**NEW_VM, "name": "vm2"})  # the box unticked
-    assert _domains(db)["vm2"].get("virtio") is False
-    _terminal(htmx, "sudo virsh console vm2")
+    assert "--os-variant ubuntu24.04 --noautoconsole\n\nStarting install..." in status
+    assert "Domain is still running. Installation may be in progress." in status
+    assert "<td>installing</td>" in _row(page, "vm1") and "<td>2048 MiB</td>" in _row(page, "vm1")
+    assert "Shut down<span" not in _row(page, "vm1") and "Clone<span" in _row(page, "vm1")
+    assert 'hx-trigger="every 2s"' in page, "the panel polls while a guest installs"
+    assert "vm1: Starting installer" in page
+    assert "ssh: Could not resolve hostname vm1" in _terminal(htmx, "ssh vm1"), "no system up yet"
+    clone = htmx.post(lab + "/machines/clone", data={"domain": "vm1", "name": "vm2"})
+    assert "ERROR    Domain to clone must be shutoff." in _refusal(clone)
+
+    page = _follow_install(htmx, lab)
+    assert 'hx-target="#install-news" hx-swap="innerHTML">vm1: Installing system.</hx-partial>' in page
+    assert '<progress max="100" value="' in page and "#machine-list" not in page
+    quiet = _follow_install(htmx, lab, announced="vm1: Installing system.")
+    assert "#install-news" not in quiet, "a title is announced once"
+    steps = []
+    while "every 2s" in page:
+        page = _follow_install(htmx, lab, announced="vm1: Installing system.")
+        steps.append(page)
+    assert any("installing kernel" in step for step in steps)
+    assert "vm1: Installation complete! It runs from its disk now." in page
+    assert '<hx-partial hx-target="#machine-list"' in page and "<td>running</td>" in _row(page, "vm1")
+    assert "<ul" not in page, "nothing installs: the polling stops"
+    assert "The authenticity of host &#39;vm1 (192.168.122." in _terminal(htmx, "ssh vm1"), "sshd is up"
+
+
+def test_a_guest_created_without_its_drivers_installs_no_guest_agent(htmx, lab, db):
+    htmx.post(lab + "/machines/create", data=NEW_VM)  # the box unticked
+    assert _domains(db)["vm1"].get("virtio") is False
+    console = _terminal(htmx, "sudo virsh console vm1")
+    assert "Starting installer" in console and "qemu-guest-agent" not in console
+    while "every 2s" in _follow_install(htmx, lab):
+        pass
+    _terminal(htmx, "sudo virsh console vm1")
     assert "e1000e" in _terminal(htmx, "lsmod")
+
+
+def test_without_javascript_the_install_is_followed_by_a_button(client, lab, db):
+    client.post(lab + "/machines/create", data=NEW_VM)
+    page = client.get(lab).get_data(as_text=True)
+    assert '<noscript><form method="post"' in page and "Follow the install</button>" in page
+    clock = _state(db)["machines"]["main"]["clock"]
+    response = client.post(lab + "/machines/progress")
+    assert response.status_code == 303 and response.headers["Location"].endswith("/labs/kvm-host#machines")
+    assert _state(db)["machines"]["main"]["clock"] == clock + 30
+
+
+def test_the_panel_polling_after_the_install_changes_nothing(htmx, lab, db):
+    before = _state(db)["machines"]["main"]["clock"]
+    assert "every 2s" not in _follow_install(htmx, lab)
+    assert _state(db)["machines"]["main"]["clock"] == before
 
 
 @pytest.mark.parametrize(

@@ -176,7 +176,8 @@ class LabView:
     hints: dict
     grade: dict
     last_command: str  # the newest history entry: a command typed over several lines, joined
-    asking: bool  # the prompt is a question (ssh's about a host key): the answer is not a command
+    asking: bool  # the prompt is a question (ssh's about a host key, a program's): the answer is no command
+    secret: bool  # the program asking turned the terminal's echo off: what is typed is not shown
 
     editor: Session | None = None
     machines: list | None = None  # a KVM host's guests (the Virtual machines panel), else None
@@ -190,7 +191,18 @@ class LabView:
         answers, hints = dict(world.answers), dict(world.hints)
         machines = _machines(world)
         grade = world.grade()
-        return cls(world.prompt, answers, hints, grade, last, world.asking, editor, machines, grade_before)
+        return cls(
+            world.prompt,
+            answers,
+            hints,
+            grade,
+            last,
+            world.asking,
+            world.secret,
+            editor,
+            machines,
+            grade_before,
+        )
 
 
 def _machines(world: World) -> list | None:
@@ -399,7 +411,9 @@ def run_command(db: Database, lab: dict, line: str):
     def run(world):
         if world.editor is not None:
             raise EditorOpen(world.editor.title)
-        return LoggedCommand(world.prompt, line, world.run(line))
+        # an answer typed with the terminal's echo off (a passphrase) is neither shown nor kept
+        shown = line if not world.secret else "\x03" if line.endswith("\x03") else ""
+        return LoggedCommand(world.prompt, shown, world.run(line))
 
     entry, view = act(db, lab, run, grade_before=True)
     entry.rescored = rescored_tasks(view.grade_before, view.grade)

@@ -10,7 +10,7 @@ import shlex
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, request, url_for
 
-from simulator import libvirt
+from simulator import installer, libvirt
 from simulator.appliance import MAC_POLICIES, ApplianceError, export_domain, import_domain
 from simulator.ovf import MAX_OVA_BYTES, NAME_BYTES, NAME_MAX
 from web import lab_store
@@ -26,6 +26,9 @@ MAX_DOMAIN = 1024  # a guest's name the terminal may have given it, longer
 # What an OVA download is sent as: VirtualBox registers *.ova as application/x-virtualbox-ova, and
 # freedesktop's shared-mime-info lists that name as an alias of its application/ovf (a tar underneath).
 OVA_TYPE = "application/x-virtualbox-ova"
+# How far the host's clock moves each time the panel, following an install, asks again (every 2 s): the
+# simulated installer's 300 s take some 20 s to watch. Tests may set INSTALL_POLL_SECONDS to go faster.
+POLL_SECONDS = 30
 # An upload is the OVA plus the form around it (boundaries, the token, the name): a little over 8 MiB.
 MAX_UPLOAD = MAX_OVA_BYTES + 64 * 1024
 TOO_LARGE = (
@@ -58,17 +61,10 @@ def _shown(line: str, result) -> str:
 
 
 def _run(scenario_id: str, line: str):
-    scenario, lab = _host_lab(scenario_id)
-
-    def apply(world):
-        before = world.grade()
-        return _shown(line, world.run_as_root(line)), before
-
-    (message, before), view = lab_store.act(get_db(), lab, apply)
-    return _respond(scenario, view, message, before)
+    return _act(scenario_id, lambda world: [line])
 
 
-def _respond(scenario, view, message: str, before: dict):
+def _respond(scenario, view, message: str, before: dict, refused: bool = False):
     if not is_partial():
         flash(message)
         return redirect(url_for("labs.show", scenario_id=scenario["id"], _anchor="machines"), 303)
@@ -81,6 +77,7 @@ def _respond(scenario, view, message: str, before: dict):
         grade_changed=view.grade != before,
         machines=view.machines,
         message=message,
+        refused=refused,
         only_tasks=set(),
     )
 
@@ -186,28 +183,40 @@ def _clone_lines(world, source: str, name: str, kind: str, mac: str) -> list[str
     ]
 
 
-def _act(scenario_id: str, plan, done: str = ""):
+def _act(scenario_id: str, plan, done: str = "", then=None):
     """Run a form's lines as root on the host, one after the other while they succeed; `plan(world)`
-    returns them, or raises Refused before anything is changed. `done` ends the status."""
+    returns them, or raises Refused before anything is changed. `done` ends the status, and `then(world)`
+    follows when every line succeeded."""
     scenario, lab = _host_lab(scenario_id)
 
     def apply(world):
-        before = world.grade()
-        shown = []
+        before, listed = world.grade(), _listing(world)
+        shown, succeeded = [], True
         for line in plan(world):
             result = world.run_as_root(line)
             shown.append(_shown(line, result))
             if result.status != 0:
+                succeeded = False
                 break
+        if succeeded and then is not None:
+            then(world)
         if not lab_store.fits(world):
             raise Refused(TOO_LARGE)
-        return "\n".join([*shown, done] if done else shown), before
+        message = "\n".join([*shown, done] if done and succeeded else shown)
+        return message, before, succeeded, _listing(world) != listed
 
     try:
-        (message, before), view = lab_store.act(get_db(), lab, apply)
+        (message, before, succeeded, changed), view = lab_store.act(get_db(), lab, apply)
     except Refused as refusal:
         return _refuse(scenario_id, str(refusal))
-    return _respond(scenario, view, message, before)
+    if not succeeded and not changed:  # refused by the tool itself: its words, the learner left in place
+        return _refuse(scenario_id, message)
+    return _respond(scenario, view, message, before, refused=not succeeded)
+
+
+def _listing(world) -> list[dict]:
+    """The guest list as a refusal could change it: an install's progress moves with the clock anyway."""
+    return [{**guest, "installing": None} for guest in libvirt.overview(world.machine)]
 
 
 @bp.post("/<scenario_id>/machines/clone")
@@ -290,7 +299,8 @@ def deploy(scenario_id):
 def create(scenario_id):
     """virt-install from an ISO of the images directory, as virt-manager's New VM wizard runs it; with the
     guest drivers and tools the OS is named (libosinfo: virtio devices, the guest agent's channel), without
-    them it is "generic" (emulated devices)."""
+    them it is "generic" (emulated devices). Like virt-manager, the panel does not wait: it follows the
+    install (see progress) and starts the guest again from its disk once the installer has finished."""
 
     def plan(world):
         name = _name_field(world)
@@ -305,18 +315,66 @@ def create(scenario_id):
         return [
             f"virt-install {_named('--name', name)} --vcpus {vcpus} --memory {memory} --disk size={disk} "
             f"--network network={network} --cdrom {shlex.quote(medium)} --os-variant {os_name} "
-            "--noautoconsole --wait -1"
+            "--noautoconsole"
         ]
 
-    return _act(scenario_id, plan)
+    def follow(world):
+        installer.watch(world.machine, request.form["name"].strip())
+
+    done = "The installer runs: this panel follows it, then starts the guest from its disk."
+    return _act(scenario_id, plan, done, then=follow)
+
+
+@bp.post("/<scenario_id>/machines/progress")
+def progress(scenario_id):
+    """Time passes while the panel follows an install: the host's clock moves on, and the installs whose
+    time has come end. Answers with the progress, the guest list with it once an install has ended."""
+    scenario, lab = _host_lab(scenario_id)
+    seconds = current_app.config.get("INSTALL_POLL_SECONDS", POLL_SECONDS)
+
+    def wait(world):
+        if not any(libvirt.installing(domain) for domain in libvirt.domains(world.machine).values()):
+            return []  # a page left open after the install: nothing to wait for
+        world.machine.tick(seconds)
+        return world.advance()
+
+    finished, view = lab_store.act(get_db(), lab, wait)
+    if not is_partial():
+        return redirect(url_for("labs.show", scenario_id=scenario_id, _anchor="machines"), 303)
+    news = [_finished(guest) for guest in view.machines if guest["name"] in finished]
+    titles = install_titles(view.machines)
+    if titles != request.form.get("announced", ""):
+        news.append(titles)
+    return render(
+        "labs/lab.html",
+        "labs/_machine_progress.html",
+        scenario=scenario,
+        machines=view.machines,
+        finished=finished,
+        news=" ".join(text for text in news if text),
+    )
+
+
+def _finished(guest: dict) -> str:
+    if guest["state"] == "running":
+        return f"{guest['name']}: Installation complete! It runs from its disk now."
+    return f"{guest['name']}: Installation complete! The installer powered it off: start it."
+
+
+@bp.app_template_filter("install_titles")
+def install_titles(machines: list[dict]) -> str:
+    """What the panel announces of the installs under way: each one's installer screen title. The poll
+    sends back what was last announced, so that a title is announced once, not at every poll."""
+    return "; ".join(f"{g['name']}: {g['installing']['title']}." for g in machines if g["installing"])
 
 
 def _refuse(scenario_id: str, message: str):
-    """A form that could not be used: the status says why, nothing changed (422)."""
+    """A form that could not be used: the status says why, at once (an alert: the focus stays on the form
+    the learner used, where they were), nothing changed (422)."""
     if not is_partial():
         flash(message)
         return redirect(url_for("labs.show", scenario_id=scenario_id, _anchor="machines"), 303)
-    page = render("labs/lab.html", "labs/_machines_status.html", message=message)
+    page = render("labs/lab.html", "labs/_machines_status.html", message=message, refused=True)
     return page, 422, {"HX-Retarget": "#machines-status", "HX-Reswap": "innerHTML"}
 
 

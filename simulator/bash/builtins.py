@@ -17,6 +17,7 @@ from simulator.bash.errors import (
 from simulator.bash.lexer import IDENTIFIER
 from simulator.bash.printf import Printf, shell_word
 from simulator.commands import COMMANDS, MAN_PAGES, Context
+from simulator.dialogue import TerminalInput
 from simulator.filesystem import FsError
 
 NAME = "bash"
@@ -378,6 +379,7 @@ def _printf(shell, ctx, argv: list[str]) -> int:
 def _read(shell, ctx, argv: list[str]) -> int:
     args = argv[1:]
     raw, prompt, array, delimiter, count, exact = False, None, None, "\n", None, False
+    silent = False
     while args and args[0].startswith("-") and len(args[0]) > 1:
         flag = args.pop(0)
         if flag == "--":
@@ -387,6 +389,7 @@ def _read(shell, ctx, argv: list[str]) -> int:
             letter, letters = letters[0], letters[1:]
             if letter in "rse":
                 raw = raw or letter == "r"
+                silent = silent or letter == "s"  # -s: what is typed at the terminal is not echoed
                 continue
             if letter not in "padnNtui":
                 _error(ctx, f"read: -{letter}: invalid option")
@@ -415,7 +418,7 @@ def _read(shell, ctx, argv: list[str]) -> int:
             _error(ctx, f"read: `{name}': not a valid identifier")
             return 1
     source = ctx.input
-    if prompt is not None and getattr(ctx, "tty", False) and source is not None and not source.text:
+    if prompt is not None and isinstance(source, TerminalInput):  # "only if input is coming from a terminal"
         ctx.err(prompt)
     if source is None:
         return 1
@@ -424,7 +427,7 @@ def _read(shell, ctx, argv: list[str]) -> int:
         found = bool(text)
         ended = found
     else:
-        record = source.line(delimiter)
+        record = source.line(delimiter, echo=not silent)
         if record is None:
             found, text, ended = False, "", False
         else:

@@ -50,8 +50,9 @@ class Input:
         self.pos = len(self.text)
         return text
 
-    def line(self, delimiter: str = "\n") -> tuple[str, bool] | None:
-        """The next record and whether its delimiter was found; None at end of input."""
+    def line(self, delimiter: str = "\n", echo: bool = True) -> tuple[str, bool] | None:
+        """The next record and whether its delimiter was found; None at end of input. (`echo` matters only
+        when the input is the terminal: dialogue.TerminalInput.)"""
         if self.pos >= len(self.text):
             return None
         end = self.text.find(delimiter, self.pos) if delimiter else -1

@@ -1,10 +1,11 @@
 """gpg, GnuPG 2.4.4 as Ubuntu 24.04 ships it: enough to list, make and delete a host's OpenPGP key.
 
 Listings follow g10/keylist.c (list_keyblock_print), key generation g10/keygen.c
-(quick_generate_keypair) and deletion g10/delkey.c. gpg asks its questions on the terminal itself
-(cpr_get reads /dev/tty, not standard input), which this one cannot answer: each gets Enter, its default,
-and batch mode is the way through, as in scripts. pinentry's passphrase dialog is not modelled: keys are
-made without a passphrase, as when both prompts are left empty.
+(quick_generate_keypair, and generate_keypair's dialogue in gpg_keygen.py) and deletion g10/delkey.c.
+gpg asks its questions on the terminal itself (cpr_get reads /dev/tty, not standard input). --gen-key and
+--full-generate-key ask them there (simulator/dialogue.py), as do --quick-generate-key and the deletions
+their confirmations; a key made without --batch asks its passphrase through the pinentry. Without a
+terminal (the host page's buttons) a question gets its default.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import time
 
 from simulator import pgp
 from simulator.commands import Context, command
+from simulator.commands import gpg_keygen as keygen
+from simulator.dialogue import TerminalInterrupt, terminal, to_terminal
 from simulator.filesystem import FsError
 
 BANNER = (
@@ -34,6 +37,10 @@ COMMANDS = {
     "--list-secret-keys": "secret",
     "-K": "secret",
     "--fingerprint": "list",
+    "--gen-key": "dialogue",
+    "--generate-key": "dialogue",
+    "--full-generate-key": "full-dialogue",
+    "--full-gen-key": "full-dialogue",
     "--quick-generate-key": "generate",
     "--quick-gen-key": "generate",
     "--delete-keys": "delete",
@@ -58,9 +65,15 @@ class _Run:
         self.fs = ctx.machine.fs
 
     def ask(self, question: str, default: bool) -> bool:
-        """cpr_get_answer_is_yes_def on the terminal: the question, and Enter for its default."""
-        self.ctx.out(question + "\n")
-        return default
+        """cpr_get_answer_is_yes_def: the question on the terminal, y or yes, n or no, anything else its
+        default. Without a terminal (a button of the host page), the default."""
+        tty = terminal(self.ctx)
+        if tty is None:
+            self.ctx.out(question + "\n")
+            return default
+        to_terminal(self.ctx, question)
+        answer = tty.read_line().strip().lower()
+        return True if answer in ("y", "yes") else False if answer in ("n", "no") else default
 
     def keys(self) -> list[dict]:
         return pgp.load(self.fs, self.home)
@@ -108,10 +121,15 @@ def _listing(run: _Run, secret: bool, names: list[str]) -> int:
         mine = pgp.has_secret(run.fs, run.home, key)
         head, sub = ("sec", "ssb") if secret else ("pub", "sub")
         ctx.out(
-            f"{head}   ed25519 {_date(key['created'])} [SC]{_expiry(key['expires'])}\n"
+            f"{head}   {pgp.algo(key)} {_date(key['created'])} [SC]{_expiry(key['expires'])}\n"
             f"      {fpr}\n"
             f"uid           [{'ultimate' if mine else ' unknown'}] {key['uid']}\n"
-            f"{sub}   cv25519 {_date(key['created'])} [E]{_expiry(key['sub_expires'])}\n\n"
+            + (
+                f"{sub}   {pgp.sub_algo(key)} {_date(key['created'])} [E]{_expiry(key['sub_expires'])}\n"
+                if pgp.sub_algo(key)
+                else ""
+            )
+            + "\n"
         )
     return 0
 
@@ -156,11 +174,32 @@ def _generate(run: _Run, args: list[str]) -> int:
         ctx.err(f"gpg: directory '{run.home}' created\n")
     if not fs.exists(f"{run.home}/pubring.kbx"):
         ctx.err(f"gpg: keybox '{run.home}/pubring.kbx' created\n")
-    key = pgp.new_key(ctx.machine.rng(), uid, ctx.machine.now())
+    tty = terminal(ctx)
+    passphrase = ""
+    if tty is not None and not run.batch:  # the agent asks for the passphrase through the pinentry
+        dialogue = keygen.Dialogue(ctx, tty)
+        dialogue.say(ENTROPY)
+        try:
+            passphrase = keygen.ask_passphrase(dialogue)
+        except keygen.Cancelled:
+            return _cancelled(dialogue)
+        dialogue.say(ENTROPY)
+    else:
+        ctx.out(ENTROPY + ENTROPY)
+    key = pgp.new_key(ctx.machine.rng(), uid, ctx.machine.now(), protected=bool(passphrase))
+    if not _store(run, key):
+        return 2
+    ctx.out("public and secret key created and signed.\n\n" + _created(key))
+    return 0
+
+
+def _store(run: _Run, key: dict) -> bool:
+    """do_generate_keypair's end: the key in the keyring and with the agent, trusted ultimately (a new trust
+    database if there was none), its revocation certificate stored; False, said, when it cannot be."""
+    ctx, fs = run.ctx, run.fs
     try:
         pgp.add_key(fs, run.home, key, ctx.machine.rng(), ctx.uid)
         fpr = pgp.key_fingerprint(key)
-        ctx.out(ENTROPY + ENTROPY)
         if not fs.exists(f"{run.home}/trustdb.gpg"):
             fs.write(f"{run.home}/trustdb.gpg", "", uid=ctx.uid, mode=0o600)
             ctx.err(f"gpg: {run.home}/trustdb.gpg: trustdb created\n")
@@ -169,26 +208,97 @@ def _generate(run: _Run, args: list[str]) -> int:
         if not fs.exists(revocs):
             fs.mkdir(revocs, uid=ctx.uid, mode=0o700)
             ctx.err(f"gpg: directory '{revocs}' created\n")
-        fs.write(f"{revocs}/{fpr}.rev", _revocation(fpr), uid=ctx.uid, mode=0o600)
+        fs.write(f"{revocs}/{fpr}.rev", _revocation(key), uid=ctx.uid, mode=0o600)
     except FsError as error:
         ctx.err(f"gpg: failed to create temporary file '{run.home}/.#lk': {error.message}\n")
         ctx.err("gpg: Key generation failed: " + error.message + "\n")
-        return 2
+        return False
     ctx.err(f"gpg: revocation certificate stored as '{revocs}/{fpr}.rev'\n")
-    ctx.out(
-        "public and secret key created and signed.\n\n"
-        f"pub   ed25519 {_date(key['created'])} [SC]{_expiry(key['expires'])}\n"
-        f"      {fpr}\n"
-        f"uid                      {uid}\n"
-        f"sub   cv25519 {_date(key['created'])} [E]{_expiry(key['sub_expires'])}\n\n"
+    return True
+
+
+def _created(key: dict) -> str:
+    """list_keyblock_direct of a new key: its user id in the wide column, no validity."""
+    sub = pgp.sub_algo(key)
+    created = _date(key["created"])
+    return (
+        f"pub   {pgp.algo(key)} {created} [SC]{_expiry(key['expires'])}\n"
+        f"      {pgp.key_fingerprint(key)}\n"
+        f"uid                      {key['uid']}\n"
+        + (f"sub   {sub} {created} [E]{_expiry(key['sub_expires'])}\n" if sub else "")
+        + "\n"
     )
+
+
+def _cancelled(dialogue: keygen.Dialogue) -> int:
+    """Cancel (Ctrl-C) in the pinentry: the agent's error, then do_generate_keypair's on the terminal."""
+    dialogue.ctx.err("gpg: agent_genkey failed: Operation cancelled\n")
+    dialogue.say("Key generation failed: Operation cancelled\n")
+    return 2
+
+
+def _generate_dialogue(run: _Run, full: bool) -> int:
+    """generate_keypair (g10/keygen.c): the dialogue on the terminal (gpg_keygen.py), then the key."""
+    ctx, fs = run.ctx, run.fs
+    if run.batch:
+        ctx.err("gpg: parameter files (--batch --gen-key) are not simulated: use --quick-generate-key\n")
+        return 2
+    ctx.err(BANNER)
+    if not fs.exists(run.home):
+        try:
+            fs.mkdir(run.home, uid=ctx.uid, mode=0o700)
+        except FsError as error:
+            ctx.err(f"gpg: can't create directory '{run.home}': {error.message}\n")
+            return 2
+        ctx.err(f"gpg: directory '{run.home}' created\n")
+    if not fs.exists(f"{run.home}/pubring.kbx"):
+        pgp.save(fs, run.home, [], ctx.uid)
+        ctx.err(f"gpg: keybox '{run.home}/pubring.kbx' created\n")
+    tty = terminal(ctx)
+    if tty is None:  # tty_printf opens /dev/tty first (common/ttyio.c init_ttyfp)
+        ctx.err("gpg: cannot open '/dev/tty': No such device or address\n")
+        return 2
+    dialogue = keygen.Dialogue(ctx, tty)
+    try:
+        wanted = keygen.ask_parameters(dialogue, full, ctx.machine.now())
+    except TerminalInterrupt:
+        ctx.err(keygen.INTERRUPTED)
+        return 130
+    except keygen.Cancelled:  # (Q)uit at the user ID
+        ctx.err("gpg: Key generation canceled.\n")
+        return 2
+    dialogue.say(keygen.ENTROPY)
+    try:
+        passphrase = keygen.ask_passphrase(dialogue)
+    except keygen.Cancelled:
+        return _cancelled(dialogue)
+    key = pgp.new_key(
+        ctx.machine.rng(),
+        wanted["uid"],
+        ctx.machine.now(),
+        algo=wanted["algo"],
+        sub_algo=wanted["sub_algo"],
+        lifetime=wanted["lifetime"],
+        protected=bool(passphrase),
+    )
+    if wanted["sub_algo"]:
+        dialogue.say(keygen.ENTROPY)  # do_create again, for the subkey
+    if not _store(run, key):
+        return 2
+    dialogue.say("public and secret key created and signed.\n\n")
+    ctx.out(_created(key))
+    if not wanted["sub_algo"] and not pgp.algo(key).startswith(("ed", "nist", "brainpool")):
+        dialogue.say(
+            "Note that this key cannot be used for encryption.  You may want to use\n"
+            'the command "--edit-key" to generate a subkey for this purpose.\n'
+        )
     return 0
 
 
-def _revocation(fpr: str) -> str:
+def _revocation(key: dict) -> str:
     return (
         "This is a revocation certificate for the OpenPGP key:\n\n"
-        f"pub   ed25519 [SC]\n      {fpr}\n\n"
+        f"pub   {pgp.algo(key)} [SC]\n      {pgp.key_fingerprint(key)}\n\n"
         'A revocation certificate is a kind of "kill switch" to publicly\n'
         "declare that a key shall not anymore be used.  It is not possible\n"
         "to retract such a revocation certificate once it has been published.\n"
@@ -228,7 +338,7 @@ def _delete(run: _Run, names: list[str], secret: bool, public: bool) -> int:
             ctx.err(f"gpg: {refusal}\ngpg: (unless you specify the key by fingerprint)\n")
             status = 2
             continue
-        summary = f"ed25519/{_keyid(fpr)} {_date(key['created'])} {key['uid']}\n\n"
+        summary = f"{pgp.algo(key)}/{_keyid(fpr)} {_date(key['created'])} {key['uid']}\n\n"
         if secret:
             if not run.batch:
                 ctx.out("\nsec  " + summary)
@@ -257,8 +367,12 @@ gpg - OpenPGP encryption and signing tool (GnuPG 2.4.4)
                                    fingerprint, user id with its validity, subkeys
   gpg --list-secret-keys [NAME]    (-K) the keys whose secret part is in ~/.gnupg/private-keys-v1.d
   gpg --quick-generate-key USER-ID a new Ed25519 key with a Curve25519 encryption subkey, valid 3 years
-  gpg --delete-secret-and-public-key FPR   delete both parts of a key (asks twice; --batch --yes does not,
-                                   but then the key must be named by its full fingerprint)
+  gpg --gen-key                    the same, asking for the name, email and a passphrase on the terminal
+  gpg --full-generate-key          asks also the kind of key (RSA, DSA, ECC), its size or curve, its
+                                   expiry and a comment. The passphrase is asked twice, not shown; the
+                                   pinentry's buttons are one line: Enter takes the first, e the second
+  gpg --delete-secret-and-public-key FPR   delete both parts of a key (asks twice, y to each; --batch
+                                   --yes does not, but then the key must be named by its full fingerprint)
   gpg --delete-secret-keys NAME / --delete-keys NAME   only the secret / only the public part
 As root (sudo), gpg uses /root/.gnupg: a host's own key lives there, and a clone carries it.
 """,
@@ -294,6 +408,8 @@ def gpg(ctx: Context, argv: list[str]) -> int:
             args.append(arg)
         i += 1
     run = _Run(ctx, options, values)
+    if verb in ("dialogue", "full-dialogue"):
+        return _generate_dialogue(run, verb == "full-dialogue")
     if values.get("--homedir") is None and not ctx.machine.fs.exists(run.home) and verb != "generate":
         try:
             ctx.machine.fs.mkdir(run.home, uid=ctx.uid, mode=0o700)
@@ -306,11 +422,15 @@ def gpg(ctx: Context, argv: list[str]) -> int:
             pgp.save(ctx.machine.fs, run.home, [], ctx.uid)
     if verb in ("list", "secret"):
         return _listing(run, verb == "secret", args)
-    if verb == "generate":
-        return _generate(run, args)
-    if verb.startswith("delete"):
-        secret, public = verb in ("delete-secret", "delete-both"), verb in ("delete", "delete-both")
-        return _delete(run, args, secret, public)
+    try:
+        if verb == "generate":
+            return _generate(run, args)
+        if verb.startswith("delete"):
+            secret, public = verb in ("delete-secret", "delete-both"), verb in ("delete", "delete-both")
+            return _delete(run, args, secret, public)
+    except TerminalInterrupt:  # Ctrl-C at one of its questions
+        ctx.err(keygen.INTERRUPTED)
+        return 130
     ctx.err("gpg: WARNING: no command supplied.  Trying to guess what you mean ...\n")
     ctx.err("gpg: Go ahead and type your message ...\n")
     return 2

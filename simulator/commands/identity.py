@@ -15,6 +15,7 @@ from simulator import lan
 from simulator.commands import Context, command
 from simulator.commands.options import UsageError, parse
 from simulator.commands.ssh import names_host
+from simulator.dialogue import stdin_is_terminal
 from simulator.filesystem import FsError
 from simulator.hardware import METAL
 from simulator.keys import (
@@ -569,15 +570,32 @@ class _Keygen:
         self.ctx = ctx
         self.flags = {letter for letter, _ in options}
         self.values = {letter: value for letter, value in options if value is not None}
-        self.answers = ctx.stdin.splitlines()
+        self.terminal = ctx.input if stdin_is_terminal(ctx) else None  # the learner answers (dialogue.py)
+        self.answers = [] if self.terminal else ctx.stdin.splitlines()
 
     def answer(self, echo: bool = True) -> str:
-        """The next line of input; with none left, the learner presses Enter (the terminal echoes it)."""
+        """The next line of input: typed at the terminal, or read from stdin; at the end of a redirected
+        stdin, an empty line."""
+        if self.terminal is not None:
+            return self.terminal.line(echo=echo)[0]
         if self.answers:
             return self.answers.pop(0)
-        if echo:
-            self.ctx.out("\n")
         return ""
+
+    def passphrase(self) -> str | None:
+        """private_key_passphrase: asked twice, not echoed (readpassphrase prints the newline). At the
+        terminal a mismatch asks again; from stdin it ends the run (None)."""
+        while True:
+            self.ctx.err("Enter passphrase (empty for no passphrase): ")
+            first = self.answer(echo=False)
+            self.ctx.err("\nEnter same passphrase again: ")
+            second = self.answer(echo=False)
+            self.ctx.err("\n")
+            if first == second:
+                return first
+            self.ctx.out("Passphrases do not match.  Try again.\n")
+            if self.terminal is None:
+                return None
 
     def identity_file(self, prompt: str, kind: str) -> str:
         if "f" in self.values:
@@ -701,11 +719,8 @@ def _generate(ctx: Context, keygen: _Keygen) -> int:
         ctx.out(f"{path} already exists.\nOverwrite (y/n)? ")
         if not keygen.answer().startswith(("y", "Y")):
             return 1
-    if "N" not in keygen.values and "N" not in keygen.flags:
-        ctx.err("Enter passphrase (empty for no passphrase): \nEnter same passphrase again: \n")
-        if keygen.answer(echo=False) != keygen.answer(echo=False):
-            ctx.out("Passphrases do not match.  Try again.\n")
-            return 1
+    if "N" not in keygen.values and "N" not in keygen.flags and keygen.passphrase() is None:
+        return 1
     comment = keygen.values.get("C", f"{ctx.user}@{machine.hostname}")
     private, public = ssh_keypair(machine.rng(), kind, comment, bits)
     try:

@@ -15,7 +15,8 @@ import yaml
 from simulator.commands import Context, command
 from simulator.commands.devices import pci_devices
 from simulator.commands.identity import NO_SYSTEMD
-from simulator.commands.network import link_local, resolve_host
+from simulator.commands.network import held_addresses, link_local, resolve_host
+from simulator.dialogue import TerminalInterrupt, stdin_is_terminal
 from simulator.filesystem import FsError
 
 NETPLAN_DIR = "/etc/netplan"
@@ -272,21 +273,80 @@ def netplan(ctx: Context, argv: list[str]) -> int:
         else:
             ctx.out(_scalar(value).strip('"') + "\n")
         return 0
-    if verb == "try":  # the confirmation needs a real terminal's raw mode, which this one does not have
-        ctx.err("termios.error: (25, 'Inappropriate ioctl for device')\n")
-        return 1
-    if verb in ("generate", "apply"):
+    if verb in ("generate", "apply", "try"):
         if (
             not ctx.is_root
         ):  # the files were readable, the rendered ones cannot be written (UNVERIFIED wording)
             ctx.err("PermissionError: [Errno 13] Permission denied: '/run/systemd/network'\n")
             return 1
+        if verb == "try":
+            return _try(ctx, config, warnings, args[1:])
         _warn(ctx, warnings)
         if verb == "apply":
             apply_config(ctx.machine, config)
         return 0
     ctx.err(f"netplan {verb}: not available in this simulation\n")
     return 1
+
+
+TRY_USAGE = (
+    "usage: /usr/sbin/netplan try [-h] [--config-file CONFIG_FILE] [--timeout TIMEOUT] [--state STATE]\n"
+)
+
+
+def _try(ctx: Context, config: dict, warnings: list[str], args: list[str]) -> int:
+    """netplan try (cli/commands/try_command.py and terminal.py, netplan 1.0): apply, then wait --timeout
+    seconds (120) for Enter alone; any other input is ignored (the terminal's echo is off). Enter keeps the
+    configuration; the timeout or Ctrl-C (SIGINT) puts the previous one back. Time is the world's: each
+    line typed meanwhile costs its seconds, and a reply that comes after the timeout finds it reverted.
+    With stdin not a terminal, it reads what is there at once: a lone newline accepts, anything else (or
+    nothing) runs the countdown out at once. --config-file and --state are not simulated."""
+    timeout = 120
+    while args:
+        arg = args.pop(0)
+        name, eq, value = arg.partition("=")
+        if name != "--timeout" or not (eq or args):
+            ctx.err(TRY_USAGE + f"/usr/sbin/netplan try: error: unrecognized arguments: {arg}\n")
+            return 2
+        value = value if eq else args.pop(0)
+        if not re.fullmatch(r"\s*[+-]?\d+\s*", value):
+            ctx.err(
+                TRY_USAGE
+                + f"/usr/sbin/netplan try: error: argument --timeout: invalid int value: '{value}'\n"
+            )
+            return 2
+        timeout = int(value)
+    machine = ctx.machine
+    before = copy.deepcopy(machine.nics)
+    _warn(ctx, warnings)
+    apply_config(machine, config)
+    ctx.out("Do you want to keep these settings?\n\n\n")
+    ctx.out("Press ENTER before the timeout to accept the new configuration\n\n\n")
+    width = len(str(timeout))
+    accepted = False
+    if stdin_is_terminal(ctx):
+        answers = ctx.input.answers
+        try:
+            while timeout > answers.waiting_since():
+                ctx.out(f"Changes will revert in {timeout - answers.waiting_since():>{width}} seconds\r")
+                arrives = answers.arrives()
+                if arrives is not None and arrives >= timeout:  # the countdown ran out first
+                    break
+                if ctx.input.line(echo=False)[0] == "":
+                    accepted = True
+                    break
+        except TerminalInterrupt:
+            pass
+    else:
+        accepted = ctx.stdin == "\n"
+        # the countdown as the screen is left with it (each second overwrote the line with \r)
+        ctx.out(f"Changes will revert in {timeout if accepted else 1:>{width}} seconds")
+    if accepted:
+        ctx.out("\nConfiguration accepted.\n")
+    else:
+        ctx.out("\nReverting.\n")
+        machine.nics[:] = before
+    return 0
 
 
 def _netplan_status(ctx: Context, args: list[str]) -> int:
@@ -309,9 +369,12 @@ def _netplan_status(ctx: Context, args: list[str]) -> int:
         block.append(f"{'MAC Address:':>18} {nic['mac']}{vendor}")
         if not nic.get("down"):
             network = ipaddress.ip_interface(f"{nic['ipv4']}/{nic['prefix']}").network
-            flag = " (dhcp)" if nic["dhcp"] else ""
-            block.append(f"{'Addresses:':>18} {nic['ipv4']}/{nic['prefix']}{flag}")
-            block.append(f"{'':>18} {link_local(nic['mac'])} (link)")
+            own = f"{nic['ipv4']}/{nic['prefix']}"
+            # state.py: `ip -j address` order (the kernel's: its own, then those added by hand, which have
+            # no flag), "dhcp" for the one with a DHCP route, "link" for the link-local one
+            held = [f"{a} (dhcp)" if a == own and nic["dhcp"] else a for a in held_addresses(nic)]
+            held.append(f"{link_local(nic['mac'])} (link)")
+            block += [f"{'Addresses:' if i == 0 else '':>18} {a}" for i, a in enumerate(held)]
             if nic["dhcp"]:
                 block.append(f"{'DNS Addresses:':>18} {nic['gateway']}")
                 routes = [
@@ -321,6 +384,10 @@ def _netplan_status(ctx: Context, args: list[str]) -> int:
                 ]
             else:
                 routes = [f"default via {nic['gateway']} (static)", f"{network} from {nic['ipv4']} (link)"]
+            for address in held_addresses(nic):  # the kernel's route to a network added by hand
+                added = ipaddress.ip_interface(address)
+                if added.network != network and all(str(added.network) not in r for r in routes):
+                    routes.append(f"{added.network} from {added.ip} (link)")
             routes.append("fe80::/64 metric 256")
             block += [f"{'Routes:' if i == 0 else '':>18} {route}" for i, route in enumerate(routes)]
         shown.append("\n".join(block))

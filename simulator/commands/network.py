@@ -190,7 +190,7 @@ def _addresses(machine, link: dict, family: str) -> list[str]:
         for address in nic.get("added", []) if nic else ():
             # added by hand (`ip addr add`, no `brd +`): no broadcast address; a second one in a network
             # the interface already has is its secondary
-            secondary = " secondary" if _in_networks(address, _held(nic, before=address)) else ""
+            secondary = " secondary" if _in_networks(address, held_addresses(nic, before=address)) else ""
             lines.append(f"    inet {address} scope global{secondary} {nic['name']}\n")
             lines.append("       valid_lft forever preferred_lft forever\n")
     if nic and nic.get("bridge"):  # libvirt turns IPv6 off on a network that has no IPv6 address
@@ -214,7 +214,7 @@ def _routes(machine) -> list[str]:
         if nic.get("down"):  # a link set down loses its routes
             continue
         for address in nic.get("added", []):  # each network added by hand gets its kernel route
-            if not _in_networks(address, _held(nic, before=address)):
+            if not _in_networks(address, held_addresses(nic, before=address)):
                 interface = ipaddress.ip_interface(address)
                 lines.append(
                     f"{interface.network} dev {nic['name']} proto kernel scope link src {interface.ip} \n"
@@ -287,7 +287,7 @@ def _brief(machine, links: list[dict], obj: str, family: str) -> list[str]:
         if "tap" in link:
             addresses = [link_local(link["mac"])] if family in ("", "6") else []
         elif family in ("", "4"):
-            addresses += _held(nic) if nic else ["127.0.0.1/8"]
+            addresses += held_addresses(nic) if nic else ["127.0.0.1/8"]
         if family in ("", "6") and "tap" not in link and not (nic and (nic.get("down") or nic.get("bridge"))):
             addresses.append(link_local(nic["mac"]) if nic else "::1/128")
         if family and not addresses:
@@ -296,7 +296,7 @@ def _brief(machine, links: list[dict], obj: str, family: str) -> list[str]:
     return lines
 
 
-def _held(nic: dict, before: str | None = None) -> list[str]:
+def held_addresses(nic: dict, before: str | None = None) -> list[str]:
     """The interface's IPv4 addresses as ADDRESS/PREFIX, in the order the kernel lists them (its own, then
     those added by hand), up to `before`."""
     held = [] if nic.get("unaddressed") else [f"{nic['ipv4']}/{nic['prefix']}"]
@@ -308,7 +308,7 @@ def _held(nic: dict, before: str | None = None) -> list[str]:
 
 
 def _addresses_of(nic: dict) -> set[str]:
-    return {address.split("/")[0] for address in _held(nic)}
+    return {address.split("/")[0] for address in held_addresses(nic)}
 
 
 def _in_networks(address: str, held: list[str]) -> bool:
@@ -360,7 +360,7 @@ def _change_addresses(ctx: Context, verb: str, args: list[str]) -> int:
     if local is None:
         return _fail(ctx, "RTNETLINK answers: Invalid argument", 2)  # the kernel's answer to no address
     address = str(ipaddress.ip_interface(local if "/" in local else local + "/32"))
-    held = _held(nic)
+    held = held_addresses(nic)
     if verb == "add":
         if any(other.split("/")[0] == address.split("/")[0] for other in held):
             return _fail(ctx, "Error: ipv4: Address already assigned.", 2)
@@ -975,8 +975,9 @@ def _networkctl_status(ctx: Context, names: list[str]) -> int:
     if not names:
         rows = [("State", "routable" if any(not n.get("down") for n in nics) else "carrier")]
         rows.append(("Online state", "online" if any(not n.get("down") for n in nics) else "offline"))
-        addresses = [a for n in nics if not n.get("down") for a in (f"{n['ipv4']} on {n['name']}",
-                     f"{link_local(n['mac']).split('/')[0]} on {n['name']}")]  # fmt: skip
+        up = [n for n in nics if not n.get("down")]
+        addresses = [f"{a} on {n['name']}" for n in up for a in _networkd_ipv4(n)]
+        addresses += [f"{link_local(n['mac']).split('/')[0]} on {n['name']}" for n in up]
         rows += [("Address" if i == 0 else "", a) for i, a in enumerate(addresses)]
         rows += [("Gateway", f"{n['gateway']} on {n['name']}") for n in nics if not n.get("down")][:1]
         rows += [("DNS", n["gateway"]) for n in nics if n["dhcp"] and not n.get("down")][:1]
@@ -992,6 +993,14 @@ def _networkctl_status(ctx: Context, names: list[str]) -> int:
             continue
         ctx.out("\n".join(_link_status(machine, link, pci_devices(machine))) + "\n")
     return status
+
+
+def _networkd_ipv4(nic: dict) -> list[str]:
+    """The link's IPv4 addresses as networkctl 255 lists them, its own and those added by hand (foreign to
+    networkd) alike: local_addresses() orders them by family, scope and then the address's bytes."""
+    return sorted(
+        (a.split("/")[0] for a in held_addresses(nic)), key=lambda a: ipaddress.ip_address(a).packed
+    )
 
 
 def _link_status(machine, link: dict, devices) -> list[str]:
@@ -1020,7 +1029,11 @@ def _link_status(machine, link: dict, devices) -> list[str]:
     rows += [("QDisc", link["qdisc"]), ("IPv6 Address Generation Mode", "eui64")]
     if not down:
         via = f" (DHCP4 via {nic['gateway']})" if nic["dhcp"] else ""
-        rows += [("Address", nic["ipv4"] + via), ("", link_local(nic["mac"]).split("/")[0])]
+        held = [
+            a + (via if a == nic["ipv4"] and not nic.get("unaddressed") else "") for a in _networkd_ipv4(nic)
+        ]
+        held.append(link_local(nic["mac"]).split("/")[0])
+        rows += [("Address" if i == 0 else "", address) for i, address in enumerate(held)]
         rows += [("Gateway", nic["gateway"])]
         if nic["dhcp"]:
             rows.append(("DNS", nic["gateway"]))

@@ -20,7 +20,7 @@ import xml.etree.ElementTree as ET
 import defusedxml
 import defusedxml.ElementTree
 
-from simulator import lan, libvirt, packages
+from simulator import installer, lan, libvirt, packages
 from simulator.commands import Context, command
 from simulator.commands.network import link_local
 from simulator.filesystem import FsError
@@ -304,7 +304,10 @@ def _reboot(ctx: Context, connection: Connection, options: dict) -> None:
     name, domain = _domain(connection, options)
     if domain["state"] != "running":
         raise VirshError(f"Failed to reboot domain '{name}'\n{NOT_RUNNING}")
-    connection.guest(domain).reboot()
+    if libvirt.installing(domain):  # the install-time definition: on_reboot=destroy
+        libvirt.stop(ctx.machine, name, clean=False)
+    elif libvirt.system_up(domain):
+        connection.guest(domain).reboot()
     ctx.out(f"Domain '{name}' is being rebooted\n")
 
 
@@ -389,7 +392,7 @@ def _domifaddr(ctx: Context, connection: Connection, options: dict) -> None:
         guest = connection.guest(domain)
         if not domain.get("virtio", True):
             raise VirshError(f"{failed}\nargument unsupported: QEMU guest agent is not configured")
-        if "qemu-guest-agent" not in packages.running_services(guest):
+        if not libvirt.system_up(domain) or "qemu-guest-agent" not in packages.running_services(guest):
             raise VirshError("Guest agent is not responding: QEMU guest agent is not connected")
         rows = [("lo", "00:00:00:00:00:00", "127.0.0.1/8"), ("lo", "00:00:00:00:00:00", "::1/128")]
         for nic in guest.nics:
@@ -434,7 +437,12 @@ def _console(ctx: Context, connection: Connection, options: dict) -> None:
     if domain["state"] != "running":
         raise VirshError("The domain is not running")
     ctx.out(f"Connected to domain '{name}'\nEscape character is ^] (Ctrl + ])\n")
-    ctx.effects["console"] = {"machine": domain["machine"], "domain": name}
+    if libvirt.installing(domain):  # the installer's screen so far; the terminal comes back as after ^]
+        ctx.out(installer.console(ctx.machine, connection.guest(domain), domain))
+    elif domain.get("unbootable"):
+        ctx.out(installer.NO_BOOT)
+    else:
+        ctx.effects["console"] = {"machine": domain["machine"], "domain": name}
 
 
 TARGET = re.compile(r"vd[b-z]")

@@ -13,8 +13,9 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+import shlex
 
-from simulator import libvirt
+from simulator import installer, libvirt
 from simulator.commands import Context, command
 from simulator.commands.virsh import Connection, VirshError, connect
 from simulator.filesystem import FsError
@@ -101,14 +102,14 @@ def _run_tool(ctx: Context, argv: list[str], usage: str, parse, act) -> int:
         ctx.err(f"{usage}{argv[0].rsplit('/', 1)[-1]}: error: {error}\n")
         return 2
     try:
-        act(ctx, connect(ctx, options.get("connect")), options)
+        status = act(ctx, connect(ctx, options.get("connect")), options)
     except VirshError as error:
         ctx.err(f"ERROR    {str(error).splitlines()[-1]}\n")
         return 1
     except CloneError as error:
         ctx.err(f"ERROR    {error}\n")
         return 1
-    return 0
+    return status or 0
 
 
 def _clone(ctx: Context, connection: Connection, options: dict) -> None:
@@ -174,6 +175,8 @@ def _clone(ctx: Context, connection: Connection, options: dict) -> None:
     network.add(key, clone)
     domain = libvirt.define(host, name, clone, key, disk=path)
     domain.update(vcpus=source["vcpus"], memory_kib=source["memory_kib"], origin=source_name)
+    if source.get("unbootable"):  # a copy of a disk the installer left half written
+        domain["unbootable"] = True
     if source.get("metadata"):  # the rest of the XML is copied, custom metadata (a template's mark) too
         domain["metadata"] = json.loads(json.dumps(source["metadata"]))
     if not preserve:
@@ -292,7 +295,6 @@ INSTALL_ARGUMENTS |= {"graphics": "--graphics", "wait": "--wait", "connect": "--
 INSTALL_USAGE = "usage: virt-install --name NAME --memory MB STORAGE INSTALL [options]\n"
 INSTALL_METHODS = "--location URL, --cdrom CD/ISO, --pxe, --import, --boot hd|cdrom|..."
 MIN_DISK_GIB = 4
-INSTALL_SECONDS = 420  # Ubuntu Server's installer from the ISO, its packages from the medium
 
 
 def _install_options(args: list[str]) -> dict:
@@ -311,6 +313,8 @@ def _install_options(args: list[str]) -> dict:
                         f"argument {INSTALL_ARGUMENTS[INSTALL_WITH_VALUE[key]]}: expected one argument"
                     )
                 value = args.pop(0)
+            if key == "--wait" and not re.fullmatch(r"-?\d+", value):  # type=int
+                raise CloneError(f"argument --wait: invalid int value: '{value}'")
             found[INSTALL_WITH_VALUE[key]] = value
         else:
             raise CloneError(f"unrecognized arguments: {arg}")
@@ -335,24 +339,35 @@ NAME
 SYNOPSIS
        virt-install --name NAME --memory MiB --vcpus N --disk size=GiB --cdrom ISO
                     [--network network=default] [--os-variant ubuntu24.04|generic]
-                    [--noautoconsole] [--wait -1]
+                    [--graphics none] [--noautoconsole] [--wait [MINUTES]] [--noreboot]
 
 DESCRIPTION
        Define a new guest, make its disk (NAME.qcow2 in /var/lib/libvirt/images) and boot it from the
        install medium. --os-variant names the OS (libosinfo detects it from a known ISO): for an OS
        known to support virtio the guest gets paravirtual devices (virtio disk and NIC, balloon,
        console, RNG, the guest agent's channel); with generic it gets emulated ones (a SATA disk, an
-       e1000e NIC). --wait -1 waits for the installer to finish, then restarts the guest from its disk.
+       e1000e NIC).
+
+       The installer then runs in the guest for a few minutes (virsh console NAME shows its progress).
+       --noautoconsole returns at once and leaves it running: when it has finished, the installer
+       reboots, which powers the guest off (virsh start NAME boots the installed system). --wait
+       waits for the installer to finish (MINUTES at most; -1 or none given: as long as it takes),
+       then restarts the guest from its disk, unless --noreboot. Without --noautoconsole virt-install
+       opens the guest's console: a graphical one needs virt-viewer, and without it virt-install
+       waits as with --wait -1; --graphics none gives a serial console, which virt-install shows
+       until the install ends, then attaches to the installed guest.
 """,
 )
 def virt_install(ctx: Context, argv: list[str]) -> int:
     return _run_tool(ctx, argv, INSTALL_USAGE, _install_options, _install)
 
 
-def _install(ctx: Context, connection: Connection, options: dict) -> None:
-    """virtinstall.main's order: required options, then the name, the medium and the OS, the devices.
-    The simulated installer lays the installed system down at once (a machine of the lab); with --wait
-    the host's clock runs through the install, the guest powers off and virt-install restarts it."""
+def _install(ctx: Context, connection: Connection, options: dict) -> int | None:
+    """virtinstall.main's order: required options, then the name, the medium and the OS, the devices; then
+    start_install: the console (virt-viewer is not installed: none, so --wait -1; --graphics none: the
+    serial console), the domain booted from the ISO, and the wait (_wait_for_domain). The installer runs on
+    the host's clock (simulator/installer.py): virt-install waits through it when told to (the clock moves
+    on), else leaves it running; once the installer has powered the guest off, virt-install restarts it."""
     host = ctx.machine
     missing = ""
     if "memory" not in options:
@@ -397,6 +412,28 @@ def _install(ctx: Context, connection: Connection, options: dict) -> None:
         raise CloneError("--osinfo/--os-variant OS name is required, but no value was\nset or detected.")
     if os_name not in OS_VARIANTS:
         raise CloneError(f"Unknown OS name '{os_name}'. See `--osinfo list` for valid values.")
+    wait = None if options.get("wait") is None else int(options["wait"])
+    autoconsole = "none" if options.get("noautoconsole") else "default"
+    if wait == 0:  # virtinst's convert_wait_zero
+        ctx.err("WARNING  Treating --wait 0 as --noautoconsole\n")
+        autoconsole, wait = "none", None
+    if autoconsole == "default" and options.get("graphics", "").split(",")[0] != "none":
+        # _determine_default_autoconsole_type: a VNC/SPICE display, and no virt-viewer on the host
+        ctx.err(
+            "WARNING  Unable to connect to graphical console: virt-viewer not installed. "
+            "Please install the 'virt-viewer' package.\n"
+        )
+        autoconsole = "none"
+        if wait is None:  # _set_default_wait
+            ctx.err("WARNING  No console to launch for the guest, defaulting to --wait -1\n")
+            wait = -1
+    elif autoconsole == "default":  # --graphics none: the serial console, with virsh console
+        autoconsole = "text"
+        ctx.err(
+            "WARNING  CDROM media does not print to the text console by default, so you likely will not "
+            "see text install output. You might want to use --location. See the man page for examples "
+            "of using --location with CDROM media\n"
+        )
     ctx.out("\nStarting install...\n")
     # Installer.start_install: Guest.validate_name, then virt-install's install_fail (virtinst 4.1)
     problem = f"Guest name '{name}' can not contain ' ' character." if " " in name else ""
@@ -423,7 +460,7 @@ def _install(ctx: Context, connection: Connection, options: dict) -> None:
             "disk_gib": size,
             "host": "main",
             "virtio": virtio,
-            "guest_tools": virtio,  # the installer adds qemu-guest-agent when the agent's channel is there
+            "guest_tools": virtio,  # the installer's packages: qemu-guest-agent where its channel is
             "packages": ["iputils-arping"],
         },
         over_install=True,
@@ -440,21 +477,38 @@ def _install(ctx: Context, connection: Connection, options: dict) -> None:
         _meter(host, f"Allocating '{posixpath.basename(path)}'", {"size": capacity, "allocated": capacity}, 0)
     )
     ctx.out(_meter(host, "Creating domain...", {"size": 0, "allocated": 0}, 0))
-    libvirt.start(host, name, guest)
-    ctx.out("\nDomain is still running. Installation may be in progress.\n")
-    if options.get("wait") is None:
-        ctx.out("You can reconnect to the console to complete the installation process.\n")
-        return
-    ctx.out("Waiting for the installation to complete.\n")
-    host.tick(INSTALL_SECONDS)
-    guest.tick(INSTALL_SECONDS)
-    libvirt.stop(host, name, clean=True)  # the installer's "Reboot Now": on_reboot=destroy while installing
-    ctx.out("Domain has shutdown. Continuing.\nDomain creation completed.\n")
+    installer.begin(host, name, guest, medium, watched=False)
+    console = f"virsh --connect qemu:///system console {shlex.quote(name)}"
+    if autoconsole == "text":  # _txt_console, waited for: it ends when the installer powers the guest off
+        ctx.out(f"Running text console command: {console}\n")
+        ctx.out(f"Connected to domain '{name}'\nEscape character is ^] (Ctrl + ])\n")
+        host.tick(installer.remaining(host, domain))
+        ctx.out(installer.console(host, guest, domain))
+        installer.finish(host, name)
+    else:
+        ctx.out("\nDomain is still running. Installation may be in progress.\n")
+        if wait is None:
+            ctx.out("You can reconnect to the console to complete the installation process.\n")
+            return
+        minutes = "" if wait < 0 else f" {wait} minute{'s' if wait != 1 else ''}"
+        ctx.out(f"Waiting{minutes} for the installation to complete.\n")
+        if 0 <= wait * 60 < installer.remaining(host, domain):
+            host.tick(wait * 60)
+            ctx.out("Installation has exceeded specified time limit. Exiting application.\n")
+            return 1
+        host.tick(installer.remaining(host, domain))
+        installer.finish(host, name)  # the installer's reboot: on_reboot=destroy while installing
+        ctx.out("Domain has shutdown. Continuing.\n")
+    ctx.out("Domain creation completed.\n")
     if options.get("noreboot"):
-        ctx.out(f"You can restart your domain by running:\n  virsh --connect qemu:///system start {name}\n")
+        ctx.out(f"You can restart your domain by running:\n  {console.replace(' console ', ' start ')}\n")
         return
     ctx.out("Restarting guest.\n")
     libvirt.start(host, name, guest)
+    if autoconsole == "text":
+        ctx.out(f"Running text console command: {console}\n")
+        ctx.out(f"Connected to domain '{name}'\nEscape character is ^] (Ctrl + ])\n")
+        ctx.effects["console"] = {"machine": domain["machine"], "domain": name}
 
 
 def _detect(medium: str) -> str:

@@ -70,7 +70,7 @@ def test_clone_on_the_host_page_see_the_duplicate_from_a_third_guest_and_fix_the
     assert_accessible(page)
 
 
-def test_create_a_vm_make_a_template_and_deploy_from_it_by_keyboard(page):
+def test_create_a_vm_make_a_template_and_deploy_from_it_by_keyboard(page, fast_installs):
     page.goto("/labs/kvm-host")
     page.get_by_role("button", name="Start this lab").press("Enter")
     expect(_terminal(page)).to_be_focused()
@@ -91,9 +91,10 @@ def test_create_a_vm_make_a_template_and_deploy_from_it_by_keyboard(page):
     )
     create.get_by_role("button", name="Create and install").press("Enter")
     expect(status).to_contain_text("--os-variant generic")
-    expect(status).to_contain_text("Restarting guest.")
-    expect(table.get_by_role("row", name=re.compile("^vm1 running"))).to_be_visible()
+    expect(status).to_contain_text("this panel follows it, then starts the guest from its disk.")
+    expect(table.get_by_role("row", name=re.compile("^vm1 installing"))).to_be_visible()
     expect(machines.locator("#machine-list")).to_be_focused()
+    expect(table.get_by_role("row", name=re.compile("^vm1 running"))).to_be_visible(timeout=30_000)
 
     machines.get_by_role("button", name="Make db01 a template").press("Enter")
     expect(status).to_contain_text("db01 is a template now")

@@ -25,6 +25,8 @@ CORPUS = [
     "set -o pipefail; false | true; echo $?",
     "false | true; echo $?",
     "true | false | true; echo ${PIPESTATUS[@]}",
+    'echo hi | echo "[$(cat)]"',
+    "printf 'a\\nb\\n' | { read x; y=$(read z; echo $z); echo $x$y; }",
     # if, loops, case
     "if true; then echo t; elif false; then echo e; else echo f; fi",
     "if false; then echo t; elif true; then echo e; else echo f; fi",

@@ -261,12 +261,14 @@ def test_a_second_key_for_one_user_id_is_made_only_when_asked_for(world):
 
 
 def test_a_new_gnupg_home_passes(world):
-    run(world, "sudo rm -r /root/.gnupg", "sudo gpg --quick-gen-key 'web02 <root@web02>'")
+    run(world, "sudo rm -r /root/.gnupg", "sudo gpg --quick-gen-key 'web02 <root@web02>'", "y", "")
+    assert world.prompt == "<Yes, protection is not needed>  <Enter new passphrase> "
+    assert world.run("").stdout.startswith("We need to generate")  # Enter: no protection, as confirmed
     assert verdict(world, "pgp-key") == (True, 1.0)
 
 
 def test_a_new_key_beside_the_source_secret_key_earns_half(world):
-    run(world, "sudo gpg --quick-generate-key 'web02 <root@web02>'")
+    run(world, "sudo gpg --quick-generate-key 'web02 <root@web02>'", "", "web02-secret", "web02-secret")
     assert verdict(world, "pgp-key") == (False, 0.5)
 
 
@@ -294,8 +296,18 @@ def test_gpg_asks_before_deleting_and_enter_keeps_the_key(world):
     result = world.run(f"sudo gpg --delete-secret-and-public-key {fpr}")
     assert result.stdout.startswith("gpg (GnuPG) 2.4.4; Copyright (C) 2024 g10 Code GmbH\n")
     assert f"sec  ed25519/{fpr[-16:]} " in result.stdout
-    assert "Delete this key from the keyring? (y/N) \n" in result.stdout
+    assert world.prompt == "Delete this key from the keyring? (y/N) "
+    assert world.run("") == Result("", "", 0)  # Enter: the default, no
     assert verdict(world, "pgp-key") == (False, 0.0)
+
+
+def test_gpg_deletes_both_parts_when_each_question_is_answered_yes(world):
+    fpr = source_fingerprint(world)
+    run(world, f"sudo gpg --delete-secret-and-public-key {fpr}", "y")
+    assert world.prompt == "This is a secret key! - really delete? (y/N) "
+    run(world, "yes", "y")
+    run(world, "sudo gpg --quick-generate-key 'web02 <root@web02>'", "y", "web02-secret", "web02-secret")
+    assert verdict(world, "pgp-key") == (True, 1.0)
 
 
 def test_the_fingerprint_is_a_real_v4_fingerprint_of_the_key_packet():

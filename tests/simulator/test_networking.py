@@ -245,7 +245,7 @@ def test_netplan_get_merges_the_files_and_apply_changes_the_address():
     assert "metric 100" in world.run("ip route").stdout
 
 
-def test_netplan_warns_of_readable_files_and_refuses_try():
+def test_netplan_warns_of_readable_files_and_try_waits_for_enter():
     world = World.new("kvm-guest")
     world.run("sudo chmod 644 /etc/netplan/50-cloud-init.yaml")
     warning = world.run("sudo netplan generate").stderr
@@ -253,7 +253,9 @@ def test_netplan_warns_of_readable_files_and_refuses_try():
         "Permissions for /etc/netplan/50-cloud-init.yaml are too open. "
         "Netplan configuration should NOT be accessible by others.\n"
     )
-    assert world.run("sudo netplan try").status == 1
+    world.run("sudo netplan try")
+    assert world.asking and world.prompt == "Changes will revert in 120 seconds"
+    assert world.run("\x03").stdout == "Reverting.\n"
     bad = world.run("netplan frobnicate")
     assert bad.status == 2 and "invalid choice: 'frobnicate'" in bad.stderr
 
