@@ -13,6 +13,7 @@ from typing import Any
 
 from quiz.execution import judge
 from quiz.model import FillAnswer, Question
+from simulator.patterns import Budget, PatternTooCostly, Regex
 
 MAX_FILL_LENGTH = 500
 
@@ -101,14 +102,17 @@ def fill_matches(answer: str, fill: FillAnswer) -> bool:
     """Whether a normalised answer equals a normalised exact answer or fully matches a pattern."""
     if any(answer == normalise_fill(exact, fill) for exact in fill.exact):
         return True
-    flags = 0 if fill.case_sensitive else re.IGNORECASE
-    for pattern in fill.patterns:
-        try:
-            if re.fullmatch(pattern, answer, flags):
-                return True
-        except re.error:
-            continue
-    return False
+    budget = Budget()
+    return any(_fully_matches(pattern, answer, fill, budget) for pattern in fill.patterns)
+
+
+def _fully_matches(pattern: str, answer: str, fill: FillAnswer, budget: Budget) -> bool:
+    """A pattern an instructor wrote, run in bounded time: `(a+)+$` must not hang a worker; one too
+    costly to match (a backreference that backtracks past the budget) does not match."""
+    try:
+        return Regex(pattern, ignore_case=not fill.case_sensitive, budget=budget).fullmatch(answer)
+    except (re.error, PatternTooCostly):
+        return False
 
 
 def fill_accepts(fill: FillAnswer, response: str) -> bool:
@@ -141,13 +145,10 @@ def grade_fill(question: Question, response: Any) -> Grade:
 
 
 def _advice(fill: FillAnswer, answer: str) -> str:
-    flags = 0 if fill.case_sensitive else re.IGNORECASE
+    budget = Budget()
     for advice in fill.advice:
-        try:
-            if re.fullmatch(advice.pattern, answer, flags):
-                return advice.message
-        except re.error:
-            continue
+        if _fully_matches(advice.pattern, answer, fill, budget):
+            return advice.message
     return ""
 
 

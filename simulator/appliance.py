@@ -2,7 +2,9 @@
 
 Export describes the domain as virt-manager shows it (name, vCPUs, memory, disk capacity, NIC MAC, OS
 Ubuntu 64-bit, BIOS firmware) through simulator/ovf.py; the disk member is the guest's disk as a
-stream-optimized VMDK would hold it: its files, partition table and packages (simulator/guestdisk.py).
+stream-optimized VMDK would hold it: its files, partition table and packages (simulator/guestdisk.py),
+and no boot loader when its install was stopped half way, so that its import boots nothing either.
+A domain still installing is running, and is not exported.
 
 Import is what `virt-v2v -i ova` then `virsh define` amount to: a new shut off domain with the OVA's
 name, vCPUs and memory, its disk a qcow2 image of the OVA's capacity, and the guest the disk holds, so
@@ -32,6 +34,11 @@ def export_domain(host, name: str) -> bytes:
     domain = libvirt.domains(host).get(name)
     if domain is None:
         raise ApplianceError(f"error: failed to get domain '{name}'")
+    if libvirt.installing(domain):
+        raise ApplianceError(
+            f"Domain '{name}' is running its installer: an export needs it shut off, with the install "
+            "finished (the installer powers it off at its end)."
+        )
     if domain["state"] != "shut off":
         raise ApplianceError(
             f"Domain '{name}' is running: shut it down first, so that its disk is not "
@@ -51,7 +58,7 @@ def export_domain(host, name: str) -> bytes:
         os=ovf.UBUNTU_64,
         cpus=domain["vcpus"],
         memory_mib=max(1, domain["memory_kib"] // 1024),
-        disks=(ovf.Disk(f"{name}-disk1.vmdk", capacity, _vmdk(guest, capacity)),),
+        disks=(ovf.Disk(f"{name}-disk1.vmdk", capacity, _vmdk(guest, capacity, domain)),),
         nics=(ovf.Nic(network=domain["network"], mac=domain["mac"]),),
     )
     try:
@@ -60,9 +67,9 @@ def export_domain(host, name: str) -> bytes:
         raise ApplianceError(str(error)) from None
 
 
-def _vmdk(guest, capacity: int) -> bytes:
-    try:
-        return guestdisk.vmdk(guest, capacity)
+def _vmdk(guest, capacity: int, domain: dict) -> bytes:
+    try:  # an install stopped half way wrote no boot loader: the disk carries that too
+        return guestdisk.vmdk(guest, capacity, bootable=not domain.get("unbootable"))
     except guestdisk.DiskError as error:
         raise ApplianceError(str(error)) from None
 
@@ -119,7 +126,9 @@ def import_domain(host, data: bytes, name: str = "", mac: str = "keep") -> Impor
         host.fs.add_dir(libvirt.IMAGES, mode=0o711)
     host.fs.write(disk, libvirt.image_header(capacity, min(capacity, libvirt.FRESH_QCOW2)), mode=0o600)
     network.add(key, guest)
-    libvirt.define(host, vm.name, guest, key, disk=disk)
+    domain = libvirt.define(host, vm.name, guest, key, disk=disk)
+    if content is not None and not content.bootable:  # SeaBIOS will find nothing to boot on it
+        domain["unbootable"] = True
     return Imported(vm.name, content is None)
 
 

@@ -15,6 +15,9 @@ The member's bytes (format 1): the simulated VMDK header line, then deflate (zli
     {"spec": {...}, "disk": {"ptuuid": ..., "parts": [...]}, "packages": {...},
      "nodes": {path: node}, "absent": [path, ...]}
 
+A disk whose install was stopped before curtin installed GRUB has no boot code: its "disk" says
+"bootloader": false (only then, so that every other disk's bytes stay as they were).
+
 `nodes` and `absent` are the filesystem's differences from the image every machine shares
 (layout.base_tree): only what lives on the disk, never /proc, /sys, /dev or /run, which the kernel and
 systemd rebuild at boot. `spec` is what of the machine's description the disk follows from (the package
@@ -79,6 +82,7 @@ class GuestDisk:
     packages: dict
     nodes: dict
     absent: list
+    bootable: bool = True  # False: no boot loader, the install that wrote it stopped half way
 
 
 def on_disk(path: str) -> bool:
@@ -93,11 +97,11 @@ def _base() -> dict[str, Node]:
 # Writing
 
 
-def vmdk(guest, capacity: int) -> bytes:
+def vmdk(guest, capacity: int, bootable: bool = True) -> bytes:
     """The simulated VMDK of a guest's system disk: header line, then the deflated content."""
     content = {
         "spec": {key: guest.spec[key] for key in SPEC_FIELDS if key in guest.spec},
-        "disk": _partition_table(guest.disks[0]),
+        "disk": {**_partition_table(guest.disks[0]), **({} if bootable else {"bootloader": False})},
         "packages": dict(guest.package_changes),
         **_differences(guest.fs),
     }
@@ -164,7 +168,7 @@ def read(data: bytes, capacity: int) -> GuestDisk | None:
     disk = _disk(content["disk"])
     packages = _packages(content["packages"])
     nodes, absent = _tree(content["nodes"], content["absent"])
-    return GuestDisk(spec, disk, packages, nodes, absent)
+    return GuestDisk(spec, disk, packages, nodes, absent, bootable="bootloader" not in disk)
 
 
 def _inflate(compressed: bytes) -> bytes:
@@ -254,8 +258,10 @@ PART_FIELDS = {"number", "fstype", "fsver", "label", "uuid", "partuuid"}
 
 
 def _disk(disk) -> dict:
-    if not isinstance(disk, dict) or set(disk) != {"ptuuid", "parts"}:
-        raise DiskError("the disk's partition table must give ptuuid and parts")
+    if not isinstance(disk, dict) or set(disk) - {"bootloader"} != {"ptuuid", "parts"}:
+        raise DiskError("the disk's partition table must give ptuuid and parts (and bootloader: false)")
+    if disk.get("bootloader", False) is not False:
+        raise DiskError("the disk's bootloader is given only as false (a disk with none)")
     _text(disk["ptuuid"], 36, "the partition table's UUID", UUID)
     parts = disk["parts"]
     if not isinstance(parts, list) or not 1 <= len(parts) <= 128:

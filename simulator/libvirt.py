@@ -5,9 +5,9 @@ the world; each domain's guest is a machine of the world under the domain's name
 libvirt 10.0 (Ubuntu 24.04) with its `default` NAT network (virbr0, 192.168.122.0/24, dnsmasq
 handing out .2-.254 for an hour).
 
-Leases are dnsmasq's: keyed by the DHCP client identifier when the client sends one, as
-systemd-networkd does (ff + IAID + DUID-EN, the DUID derived from /etc/machine-id). Two guests with one
-machine-id therefore share one lease, and one address: the second one to ask takes it over with its MAC.
+Leases are dnsmasq's, kept alive by each running guest's systemd-networkd (simulator/dhcp.py): keyed
+by the DHCP client identifier (ff + IAID + DUID-EN, the DUID derived from /etc/machine-id), so two guests
+with one machine-id share one lease, and one address: whichever asked last holds it with its MAC.
 The identifier's bytes are derived from the machine-id and the interface name here, not with networkd's
 exact SipHash, so only their equality is faithful.
 """
@@ -20,7 +20,7 @@ import json
 import xml.etree.ElementTree as ET
 from xml.sax.saxutils import escape
 
-from simulator import layout, packages
+from simulator import dhcp, layout, packages
 from simulator.filesystem import FsError
 
 IMAGES = "/var/lib/libvirt/images"
@@ -30,7 +30,6 @@ NETWORK = {
     "address": "192.168.122.1",
     "prefix": 24,
 }
-LEASE_SECONDS = 3600  # libvirt's dnsmasq: dhcp-range=192.168.122.2,192.168.122.254,255.255.255.0 (1 h)
 QCOW2_MAGIC = "QFI\xfb"  # what a qcow2 file starts with; the simulated image is this header line only
 FRESH_QCOW2 = 196_608  # bytes of a new, empty qcow2: header, L1 table, refcount table and block
 
@@ -215,7 +214,7 @@ def start(host, name: str, guest) -> None:
         return
     guest.tick(20)
     guest.boot()
-    renew(host, domain, guest)
+    acquire(host, domain, guest)
 
 
 def power_on(host, domain: dict, guest) -> None:
@@ -231,28 +230,72 @@ def power_on(host, domain: dict, guest) -> None:
     nic["mac"] = domain["mac"]
 
 
-def renew(host, domain: dict, guest) -> None:
-    """The guest's networkd asks dnsmasq for an address as it boots (with the client id of now)."""
-    nic = guest.nics[0]
-    nic["ipv4"] = _lease(host, guest, domain["mac"], nic)
+def _subnet() -> ipaddress.IPv4Network:
+    return ipaddress.ip_network(f"{NETWORK['address']}/{NETWORK['prefix']}", strict=False)
+
+
+def acquire(host, domain: dict, guest) -> None:
+    """The guest's networkd asks dnsmasq for an address as it boots, with the client id of now, which it
+    keeps until its next boot; its renewals follow (catch_up)."""
+    catch_up(host)
+    nic, now = guest.nics[0], host.now()
+    client = client_id(guest, nic["name"])
+    nic["ipv4"] = dhcp.answer(host, client, domain["mac"], guest.hostname, now, _subnet(), wanted=nic["ipv4"])
+    domain["dhcp"] = dhcp.bound(client, now)
+
+
+def catch_up(host) -> None:
+    """Play, in their order, the DHCP requests the running guests' networkd sent since the last call: each
+    renewal at T1 (or retry, or rebinding) answered by dnsmasq, which moves its lease's expiry on."""
+    network = getattr(host, "network", None)
+    if network is None:
+        return
+    now = host.now()
+    while True:
+        due = []
+        for name, domain in domains(host).items():
+            guest = network.machine(domain["machine"])
+            state = domain.get("dhcp")
+            if state and system_up(domain) and guest is not None and guest.nics[0].get("dhcp"):
+                if state["next"] <= now:
+                    due.append((state["next"], name, guest))
+        if not due:
+            return
+        _, name, guest = min(due, key=lambda item: item[:2])
+        _request(host, domains(host)[name], guest, now)
+
+
+def _request(host, domain: dict, guest, now: int) -> None:
+    """The next request of a guest's networkd: unanswered while its link is down; a DHCPNAK sends it back
+    to a DISCOVER, which may give it another address."""
+    state, nic = domain["dhcp"], guest.nics[0]
+    if nic.get("down"):
+        dhcp.retry(state, state["next"], now)
+        return
+    dhcp.skip_periods(state, now)
+    at = state["next"]
+    asking = (host, state["client"], domain["mac"], guest.hostname, at, _subnet())
+    held = nic["ipv4"] if at < state["expiry"] else ""  # past its lease's end, it starts over
+    ip = dhcp.answer(*asking, held=held) if held else None
+    nic["ipv4"] = ip or dhcp.answer(*asking, wanted=nic["ipv4"])
+    domain["dhcp"] = dhcp.bound(state["client"], at)
 
 
 def stop(host, name: str, clean: bool) -> None:
     """Power off; a clean shutdown lets networkd release its lease (SendRelease=yes), a destroy does not.
     A transient domain (undefined while running) is gone once it stops; an installer stopped before its
     end leaves a disk without a boot loader."""
+    catch_up(host)  # what its networkd sent while it ran
     domain = domains(host)[name]
     if domain.pop("install", None) is not None:
         domain["unbootable"] = True
     domain.update(state="shut off", id=None)
     domain.pop("started", None)
+    client = domain.pop("dhcp", None)  # networkd is gone with the guest
     domain.pop("vnet", None)
-    if clean:
-        leases = host.hypervisor.get("leases", {})
-        for client, lease in list(leases.items()):
-            if lease["mac"] == domain["mac"]:
-                del leases[client]
     guest = host.network.machine(domain["machine"]) if getattr(host, "network", None) else None
+    if clean and client is not None and guest is not None:
+        dhcp.release(host, client["client"], guest.nics[0]["ipv4"])
     for attached in list(domain.get("attached", [])):  # a disk attached live only is gone at power-off
         if not attached["persistent"] and guest is not None:
             detach_disk(domain, guest, attached["target"])
@@ -278,29 +321,12 @@ def client_id(guest, interface: str) -> str:
     return ":".join(f"{byte:02x}" for byte in raw)
 
 
-def _lease(host, guest, mac: str, nic: dict) -> str:
-    leases = host.hypervisor.setdefault("leases", {})
-    client = client_id(guest, nic["name"])
-    lease = leases.get(client)
-    if lease is None:
-        taken = {held["ip"] for held in leases.values()}
-        wanted = nic.get("ipv4", "")
-        network = ipaddress.ip_network(f"{NETWORK['address']}/{NETWORK['prefix']}", strict=False)
-        if wanted in taken or not wanted or ipaddress.ip_address(wanted) not in network:
-            # dnsmasq's address_allocate: start from a hash of the MAC, then the next free address
-            start = int(hashlib.sha256(mac.encode()).hexdigest(), 16) % 253
-            free = (str(network[2 + (start + n) % 253]) for n in range(253))
-            wanted = next((address for address in free if address not in taken), "")
-        lease = leases[client] = {"ip": wanted}
-    lease.update(mac=mac, hostname=guest.hostname, expiry=host.now() + LEASE_SECONDS)
-    return lease["ip"]
-
-
 def active_leases(host) -> list[tuple[str, dict]]:
-    """(client id, lease) of the leases not yet expired, in dnsmasq's order (newest last)."""
+    """(client id, lease) of the leases not yet expired, in dnsmasq's order (newest last), the running
+    guests' renewals played up to now first."""
+    catch_up(host)
     now = host.now()
-    leases = host.hypervisor.get("leases", {})
-    return [(client, lease) for client, lease in leases.items() if lease["expiry"] > now]
+    return [(client, lease) for client, lease in dhcp.leases(host).items() if lease["expiry"] > now]
 
 
 def new_mac(host) -> str:

@@ -118,6 +118,13 @@ class Regex:
             return self.re2.search(text) is not None
         return self._timed(lambda seconds: self.fallback.search(text, timeout=seconds)) is not None
 
+    def fullmatch(self, text: str) -> bool:
+        """Whether the whole text matches (a quiz's fill-in patterns, written by instructors)."""
+        self._charge(len(text))
+        if self.re2 is not None:
+            return self.re2.fullmatch(text) is not None
+        return self._timed(lambda seconds: self.fallback.fullmatch(text, timeout=seconds)) is not None
+
     def search_from(self, text: str, pos: int = 0):
         """The leftmost match at or after `pos` (with span() and group(n)), or None; ^ and \\b still see
         the text before `pos`, as sed's s///g and awk's gsub need when they scan on after a match."""

@@ -302,6 +302,7 @@ class World:
             self.cloud.advance()
         if not self.machine.hypervisor.get("domains"):
             return []
+        libvirt.catch_up(self.machine)  # the running guests renew their DHCP leases as time passes
         return installer.advance(self.machine)
 
     def _after_boot(self, result: Result, machine: Machine) -> Result:
@@ -603,7 +604,7 @@ class Network:
         name, host = self.name_of(guest), self.world.machines[guest.spec["host"]]
         for domain in libvirt.domains(host).values():
             if domain["machine"] == name and libvirt.system_up(domain):
-                libvirt.renew(host, domain, guest)
+                libvirt.acquire(host, domain, guest)
 
     def machine(self, name: str) -> Machine | None:
         return self.world.machines.get(name)

@@ -149,7 +149,12 @@ function setUpTerminal() {
   let tabbedOn = null; // the line as it was after the last Tab: a second Tab there lists the candidates
   input.addEventListener("keydown", async (event) => {
     if (event.key !== "Tab") tabbedOn = null;
-    if (event.key === "ArrowUp" && position > 0) {
+    // A program's question has no history of the shell's commands: Up there would put a command, unseen
+    // in a password field, where an answer is expected.
+    const asking = "asking" in document.getElementById("prompt").dataset;
+    if (asking && (event.key === "ArrowUp" || event.key === "ArrowDown")) {
+      event.preventDefault();
+    } else if (event.key === "ArrowUp" && position > 0) {
       if (position === history.length) draft = input.value;
       position -= 1;
       input.value = history[position];
@@ -158,8 +163,7 @@ function setUpTerminal() {
       position += 1;
       input.value = position === history.length ? draft : history[position];
       event.preventDefault();
-    } else if (event.key === "Tab" && !event.shiftKey && input.value.trim() !== ""
-               && !("asking" in document.getElementById("prompt").dataset)) {
+    } else if (event.key === "Tab" && !event.shiftKey && input.value.trim() !== "" && !asking) {
       // Tab on an empty line moves focus on as usual, so the terminal never traps keyboard users; a
       // program's question (a passphrase) is never sent for completion.
       event.preventDefault();

@@ -82,3 +82,22 @@ def test_nothing_is_completed_while_a_program_asks(client, htmx):
     assert client.get(URL + "/complete?line=gp").get_json()["completions"] == ["gpg"]
     _type(htmx, "gpg --gen-key")
     assert client.get(URL + "/complete?line=gp").get_json()["completions"] == []
+
+
+def test_the_help_under_the_terminal_says_what_the_keys_do_at_a_question(client, htmx):
+    _start(client)
+    assert "Up and Down recall earlier commands" in client.get(URL).get_data(as_text=True)
+    page = _type(htmx, "sudo gpg --quick-generate-key 'web02 <root@web02>'")
+    help_swap = '<hx-partial hx-target="#terminal-help" hx-swap="innerHTML">'
+    assert help_swap + "A program asks a question: Enter sends your answer to it. Ctrl-C" in page
+    for line in ("y", "abc", "abc"):
+        page = _type(htmx, line)
+    assert "&lt;Take this one anyway&gt;  &lt;Enter new passphrase&gt; </label>" in page
+    assert help_swap + "The program shows buttons: Enter presses the first, the focused one;" in page
+    assert "Up and Down recall" not in page.split(help_swap)[1]
+    page = _type(htmx, "e")  # the second button: the passphrase is asked again, unseen
+    assert help_swap + "A program asks a question: Enter sends your answer to it (not shown" in page
+    full = client.get(URL).get_data(as_text=True)
+    assert "(not shown, and kept in no history). Ctrl-C interrupts it." in full  # a reload says the same
+    page = _type(htmx, "\x03")
+    assert help_swap + "Enter runs the command. Up and Down recall earlier commands" in page

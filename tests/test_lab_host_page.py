@@ -102,6 +102,22 @@ def test_a_refusal_shows_virsh_own_error_as_an_alert_leaving_the_list_as_it_was(
     assert "error: Failed to shutdown domain &#39;db01&#39;" in _refusal(response)
 
 
+def test_the_panel_waits_while_the_terminal_waits_for_an_answer(client, htmx, lab, db):
+    """A line waiting for an answer runs again from its start at each answer: a guest started meanwhile
+    would change what it had printed already. The panel says so and changes nothing."""
+    _terminal(htmx, "sudo virsh list --all; read -p 'Go on? ' x; sudo virsh list --all")
+    ova = _export(client, "db01").data
+    for response in (htmx.post(lab + "/machines/start", data={"domain": "db01"}), _import(htmx, ova, "db02")):
+        assert "The terminal waits for an answer (Go on?): answer it or press Ctrl-C there" in _refusal(
+            response
+        )
+    assert set(_state(db)["machines"]["main"]["hypervisor"]["domains"]) == {"web01", "db01"}
+    page = _terminal(htmx, "yes")
+    assert "</kbd>\n<samp> Id   Name    State\n" in page and " -    db01    shut off" in page
+    started = htmx.post(lab + "/machines/start", data={"domain": "db01"}).get_data(as_text=True)
+    assert "Domain &#39;db01&#39; started" in _status(started)  # the dialogue over, the panel works
+
+
 def test_shut_down_then_clone_makes_a_guest_with_a_new_mac(htmx, lab, db):
     page = htmx.post(lab + "/machines/shutdown", data={"domain": "web01"}).get_data(as_text=True)
     assert "Domain &#39;web01&#39; is being shutdown" in _status(page)

@@ -8,7 +8,7 @@ Every route that names a class finds it through the visitor's membership, in the
 import datetime
 import random
 
-from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from markupsafe import Markup
 
 from quiz import exam as exams
@@ -18,6 +18,7 @@ from simulator import breaks, list_scenarios, load_scenario
 from web import class_progress, class_store, lab_store, quiz_store, throttle
 from web.auth import admit_class_member, instructor_required
 from web.db import get_db
+from web.downloads import attachment
 from web.render import render
 
 bp = Blueprint("classes", __name__, url_prefix="/classes")
@@ -565,14 +566,14 @@ def statistics(class_id):
 @bp.get("/<id:class_id>/gradebook.csv")
 def gradebook(class_id):
     rows, name = _gradebook(class_id)
-    return _download(class_progress.gradebook_csv(rows), "text/csv", f"gradebook-{name}.csv")
+    return attachment(class_progress.gradebook_csv(rows), "text/csv", f"gradebook-{name}.csv")
 
 
 @bp.get("/<id:class_id>/gradebook.xlsx")
 def gradebook_xlsx(class_id):
     rows, name = _gradebook(class_id)
     workbook = class_progress.gradebook_xlsx(rows, f"Gradebook: {name}")
-    return _download(workbook, XLSX, f"gradebook-{name}.xlsx")
+    return attachment(workbook, XLSX, f"gradebook-{name}.xlsx")
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -583,9 +584,3 @@ def _gradebook(class_id: int) -> tuple[list[list], str]:
     cls = _teaching(class_id)
     rows = class_progress.gradebook(get_db(), class_id, _owners(class_id))
     return rows, "".join(ch if ch.isalnum() else "-" for ch in cls["name"]).strip("-")[:40] or "class"
-
-
-def _download(body, mimetype: str, filename: str) -> Response:
-    return Response(
-        body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
-    )

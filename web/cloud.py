@@ -6,7 +6,8 @@ refuses (CloudError) saves nothing and comes back as a 422 with the form, its va
 """
 
 import orjson
-from flask import Blueprint, Response, abort, flash, g, redirect, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, request, url_for
+from markupsafe import escape
 
 from simulator.cloud import API_STATUS, Cloud, CloudError, balancing, objects, scaling
 from simulator.cloud.firewall import describe
@@ -14,6 +15,7 @@ from simulator.scenarios import list_scenarios
 from web import lab_store
 from web.auth import current_owner
 from web.db import get_db
+from web.downloads import attachment
 from web.labs import scenario_or_404
 from web.render import is_partial, render
 
@@ -48,7 +50,6 @@ TOO_LARGE = (
     "first."
 )
 POLL_SECONDS = 5  # how far the cloud's clock moves each time a page waiting on a transition asks again
-INSTANCE_FIELDS = ("volume", "floating_ip", "name")  # the instance page's fields that show their own error
 
 
 @bp.app_template_filter("rule_text")
@@ -209,16 +210,29 @@ def _act(section: str, action, done, fields: bool = False):
     try:
         value, _ = lab_store.act(get_db(), lab, apply)
     except CloudError as error:
-        errors = {(error.field if fields else "") or "form": str(error)}
         if not is_partial():
             flash(str(error))
             return redirect(url_for("cloud.section", name=section), 303)
-        return _page(section, 422, errors=errors, form=request.form, failed=request.endpoint)
+        return _refused(
+            lambda errors: _page(section, 422, errors=errors, form=request.form, failed=request.endpoint),
+            str(error),
+            (error.field if fields else "") or "form",
+        )
     message = done(value) if callable(done) else done
     if not is_partial():
         flash(message)
         return redirect(url_for("cloud.section", name=section), 303)
     return _page(section, message=message)
+
+
+def _refused(show, reason: str, field: str):
+    """`show(errors)`: the page with the form as typed and the reason beside its field; or above the forms
+    when the page has no form with that field (the resource it names is gone, or that form is not shown
+    in its state: an image is made of a running instance, a second autoscaling group is not offered)."""
+    page = show({field: reason})
+    if field == "form" or not isinstance(page, tuple) or escape(reason) in page[0]:
+        return page
+    return show({"form": reason})
 
 
 # Instances
@@ -244,17 +258,20 @@ def launch():
 
 @bp.post("/instances/progress")
 def progress():
-    """Time passes while a page waits on an instance that is building or rebooting."""
+    """Time passes while a page waits on an instance that is building or rebooting; an instance deleted
+    meanwhile (from another tab) leaves its page for the list of instances."""
     lab = _owned_lab()
+    where = request.form.get("instance", "")
 
     def wait(world):
         cloud = _cloud_of(world)
         world.machine.tick(POLL_SECONDS)
         cloud.advance()
+        found = cloud.state["instances"].get(where)
+        return found is not None and found["status"] != "deleted"
 
-    lab_store.act(get_db(), lab, wait)
-    where = request.form.get("instance", "")
-    if where:
+    shown, _ = lab_store.act(get_db(), lab, wait)
+    if shown:
         return instance(where)
     section = request.form.get("section", "")
     return _page(section if section in SECTIONS else "instances")
@@ -289,11 +306,7 @@ def instance_action(instance_id, verb):
 def instance(instance_id, status: int = 200, **extra):
     lab = _owned_lab()
     world = lab_store.load_world(lab)
-    if world.cloud is None:
-        abort(404)
-    found = world.cloud.state["instances"].get(instance_id)
-    if found is None or found["status"] == "deleted":
-        abort(404)
+    found = _live_instance(world, instance_id)
     context = {**_context(world, "instances"), "instance": found, "errors": {}, "form": {}, **extra}
     context["console_log"] = world.cloud.console_log(instance_id)
     context["attached"] = [world.cloud.state["volumes"][v] for v in found["volumes"]]
@@ -304,8 +317,18 @@ def instance(instance_id, status: int = 200, **extra):
     return render("cloud/instance.html", "cloud/_instance.html", **context), status
 
 
+def _live_instance(world, instance_id: str) -> dict:
+    """An instance of this cloud that is not deleted, by its id (its page's address); else a 404."""
+    found = world.cloud.state["instances"].get(instance_id) if world.cloud is not None else None
+    if found is None or found["status"] == "deleted":
+        abort(404)
+    return found
+
+
 def _instance_act(instance_id: str, action, done):
+    """An action of an instance's page: a 404 for an instance that page cannot show (another learner's)."""
     lab = _owned_lab()
+    _live_instance(lab_store.load_world(lab), instance_id)
 
     def apply(world):
         return _applied(world, action)
@@ -316,8 +339,11 @@ def _instance_act(instance_id: str, action, done):
         if not is_partial():
             flash(str(error))
             return redirect(url_for("cloud.instance", instance_id=instance_id), 303)
-        field = error.field if error.field in INSTANCE_FIELDS else "form"
-        return instance(instance_id, 422, errors={field: str(error)}, form=request.form)
+        return _refused(
+            lambda errors: instance(instance_id, 422, errors=errors, form=request.form),
+            str(error),
+            error.field or "form",
+        )
     message = done(value)
     if not is_partial():
         flash(message)
@@ -643,12 +669,7 @@ def download(bucket, key):
         data, _ = objects.get_object(world.cloud, bucket, key)
     except CloudError:
         abort(404)
-    name = key.rsplit("/", 1)[-1].replace('"', "")
-    return Response(
-        data,
-        mimetype="application/octet-stream",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return attachment(data, "application/octet-stream", key.rsplit("/", 1)[-1])
 
 
 # Load balancers

@@ -116,15 +116,9 @@ def questions_of(db: Database, instructor_id: int) -> list[Question]:
     """The instructor's questions for practice sets and exams, as the quiz engine's Questions.
 
     Their ids are `own:<row id>`: stable across edits, and never a shipped id (those are slugs, without
-    a colon). own_row_id reads the row id back.
+    a colon).
     """
     return [
         dataclasses.replace(row["question"], id=f"{OWN_ID_PREFIX}{row['id']}")
         for row in own_questions(db, instructor_id)
     ]
-
-
-def own_row_id(question_id: str) -> int | None:
-    """The bank_questions row id in an `own:<n>` question id, else None."""
-    number = question_id.removeprefix(OWN_ID_PREFIX)
-    return int(number) if question_id.startswith(OWN_ID_PREFIX) and number.isdigit() else None

@@ -8,13 +8,14 @@ root on the host in a shell of its own, so the terminal's history and state stay
 import posixpath
 import shlex
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 
 from simulator import installer, libvirt
 from simulator.appliance import MAC_POLICIES, ApplianceError, export_domain, import_domain
 from simulator.ovf import MAX_OVA_BYTES, NAME_BYTES, NAME_MAX
 from web import lab_store
 from web.db import get_db
+from web.downloads import attachment
 from web.labs import owned_lab, scenario_or_404
 from web.render import is_partial, render
 from web.security import csrf
@@ -120,6 +121,17 @@ class Refused(Exception):
     """A form the world cannot take as it stands: its message says why; nothing is saved."""
 
 
+def _terminal_free(world) -> None:
+    """A program waiting in the terminal for an answer runs its line again from the state before it at each
+    answer (simulator/dialogue.py): a guest changed meanwhile would change what it already printed. So the
+    panel waits for the dialogue to end, as the terminal waits for the editor."""
+    if world.dialogue is not None:
+        raise Refused(
+            f"The terminal waits for an answer ({world.prompt.strip()}): answer it or press Ctrl-C there, "
+            "then use the panel."
+        )
+
+
 def _name_field(world, field: str = "name") -> str:
     """A new guest's name: ovf.name_problem's rule, so that every guest made here can be exported (1 to 64
     characters, no '/' as libvirt refuses it, no control character), neither a guest's name nor that of an
@@ -152,7 +164,7 @@ def _choice(field: str, allowed: tuple[str, ...], label: str) -> str:
 
 def _number(field: str, low: int, high: int, label: str) -> int:
     text = request.form.get(field, "").strip()
-    if not text.isdigit() or not low <= int(text) <= high:
+    if not text.isdecimal() or not low <= int(text) <= high:
         raise Refused(f"{label}: give a whole number from {low} to {high}.")
     return int(text)
 
@@ -190,6 +202,7 @@ def _act(scenario_id: str, plan, done: str = "", then=None):
     scenario, lab = _host_lab(scenario_id)
 
     def apply(world):
+        _terminal_free(world)
         before, listed = world.grade(), _listing(world)
         shown, succeeded = [], True
         for line in plan(world):
@@ -390,11 +403,7 @@ def export(scenario_id):
         data = export_domain(world.machine, name)
     except ApplianceError as error:
         return _refuse(scenario_id, str(error))
-    return Response(
-        data,
-        mimetype=OVA_TYPE,
-        headers={"Content-Disposition": f'attachment; filename="{name}.ova"'},
-    )
+    return attachment(data, OVA_TYPE, f"{name}.ova")
 
 
 @bp.post("/<scenario_id>/machines/import")
@@ -417,6 +426,7 @@ def import_ova(scenario_id):
 
     def apply(world):
         # A refusal raises out of the action: lab_store.act then saves nothing.
+        _terminal_free(world)
         before = world.grade()
         imported = import_domain(world.machine, data, name, mac)
         if not lab_store.fits(world):
@@ -425,6 +435,6 @@ def import_ova(scenario_id):
 
     try:
         (message, before), view = lab_store.act(get_db(), lab, apply)
-    except ApplianceError as error:
+    except (ApplianceError, Refused) as error:
         return _refuse(scenario_id, str(error))
     return _respond(scenario, view, message, before)

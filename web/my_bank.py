@@ -144,7 +144,7 @@ def _raw(form: dict) -> dict:
     raw = {
         "id": form["id"],
         "type": form["type"],
-        "difficulty": int(form["difficulty"]) if str(form["difficulty"]).isdigit() else form["difficulty"],
+        "difficulty": int(form["difficulty"]) if str(form["difficulty"]).isdecimal() else form["difficulty"],
         "stem": form["stem"],
         "explanation": form["explanation"],
     }

@@ -260,7 +260,7 @@ def _history(shell, ctx, argv: list[str]) -> int:
         return 2
     entries = list(enumerate(shell.history, shell.history_base + 1))
     if args:
-        if not args[-1].isdigit():
+        if not (args[-1].isascii() and args[-1].isdigit()):
             _error(ctx, f"history: {args[-1]}: numeric argument required")
             return 1
         entries = entries[-int(args[-1]) :] if int(args[-1]) else []
@@ -408,7 +408,7 @@ def _read(shell, ctx, argv: list[str]) -> int:
             elif letter == "d":
                 delimiter = value[:1]
             elif letter in "nN":
-                if not value.isdigit():
+                if not (value.isascii() and value.isdigit()):
                     _error(ctx, f"read: {value}: invalid number")
                     return 1
                 count, exact = int(value), letter == "N"
@@ -886,7 +886,8 @@ def _kill(shell, ctx, argv: list[str]) -> int:
     elif args[0].startswith("-") and len(args[0]) > 1:
         signal, args = args[0][1:], args[1:]
     name = signal.upper().removeprefix("SIG")
-    if not (name in SIGNAL_NUMBERS or (signal.isdigit() and int(signal) in SIGNAL_NAMES)):
+    number = int(signal) if signal.isascii() and signal.isdigit() else None
+    if not (name in SIGNAL_NUMBERS or number in SIGNAL_NAMES):
         _error(ctx, f"kill: {signal}: invalid signal specification")
         return 1
     table = {p.pid: p for p in processes(ctx.machine, shell.user)}

@@ -44,7 +44,7 @@ def create(cloud, name: str, network: str = "private", port=80) -> dict:
     if subnet is None or chosen.get("external"):
         raise CloudError(f"Network {chosen['name']} has no subnet of yours for the VIP.", "network")
     text = str(port).strip()
-    if not text.isdigit() or not 1 <= int(text) <= 65535:
+    if not text.isdecimal() or not 1 <= int(text) <= 65535:
         raise CloudError(f"Port '{text[:20]}' is not a number from 1 to 65535.", "port")
     if len(_balancers(cloud)) >= MAX_BALANCERS:
         raise QuotaExceeded(f"Quota exceeded for load balancers: you already have {MAX_BALANCERS}.")
@@ -120,7 +120,7 @@ def send(cloud, ref: str, count) -> list[dict]:
     request: {"n", "instance" (name or None), "status" (200, or 503 with no healthy member)}."""
     lb = balancer(cloud, ref)
     text = str(count).strip()
-    if not text.isdigit() or not 1 <= int(text) <= MAX_REQUESTS:
+    if not text.isdecimal() or not 1 <= int(text) <= MAX_REQUESTS:
         raise CloudError(f"Send 1 to {MAX_REQUESTS} requests at a time.", "count")
     healthy = [row["instance"] for row in members(cloud, lb) if row["health"] == "ONLINE"]
     answers = []

@@ -55,7 +55,7 @@ def _port(value, field: str) -> int | None:
     text = str(value).strip().lower()
     if text in SERVICES:
         return SERVICES[text]
-    if not text.isdigit() or not 1 <= int(text) <= 65535:
+    if not text.isdecimal() or not 1 <= int(text) <= 65535:
         raise CloudError(f"Port '{text[:20]}' is not a number from 1 to 65535.", field)
     return int(text)
 

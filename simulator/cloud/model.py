@@ -793,7 +793,7 @@ class Cloud:
 
 def _size(value, default: int) -> int:
     text = str(value if value is not None else default).strip().upper().removesuffix("GB").removesuffix("G")
-    if not text.isdigit() or not 1 <= int(text) <= MAX_VOLUME_GB:
+    if not text.isdecimal() or not 1 <= int(text) <= MAX_VOLUME_GB:
         raise CloudError(
             f"Size is a whole number of GB from 1 to {MAX_VOLUME_GB}; '{str(value)[:20]}' is not.", "size"
         )

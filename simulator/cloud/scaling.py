@@ -37,7 +37,7 @@ def group(cloud, ref: str) -> dict:
 
 def _number(value, field: str, low: int, high: int) -> int:
     text = str(value if value is not None else "").strip()
-    if not text.isdigit() or not low <= int(text) <= high:
+    if not text.isdecimal() or not low <= int(text) <= high:
         raise CloudError(
             f"{field.capitalize()} is a whole number from {low} to {high}; '{text[:20]}' is not.", field
         )

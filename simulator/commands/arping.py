@@ -43,7 +43,7 @@ INT_MAX = 2**31 - 1
 
 def _number(ctx: Context, text: str, low: int) -> int | None:
     """iputils' strtol_or_err: a decimal in [low, INT_MAX], else its message (exit 1)."""
-    if not text.lstrip("-").isdigit():
+    if not (text.isascii() and text.lstrip("-").isdigit()):
         ctx.err(f"arping: invalid argument: '{text}'\n")
         return None
     if not low <= int(text) <= INT_MAX:

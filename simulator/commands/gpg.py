@@ -103,6 +103,15 @@ def _matches(key: dict, name: str) -> bool:
 
 def _listing(run: _Run, secret: bool, names: list[str]) -> int:
     ctx = run.ctx
+    trustdb = f"{run.home}/trustdb.gpg"
+    if run.fs.is_dir(run.home) and not run.fs.exists(trustdb):
+        # keylist.c's check_trustdb_stale opens the trust database, and tdbio_set_dbname makes it
+        try:
+            run.fs.write(trustdb, "", uid=ctx.uid, mode=0o600)
+        except FsError as error:
+            ctx.err(f"gpg: can't create '{trustdb}': {error.message}\n")
+            return 2
+        ctx.err(f"gpg: {trustdb}: trustdb created\n")
     if pgp.take_check_due(run.fs, run.home):  # trustdb.c check_trustdb after a key was added
         _check_trustdb(run)
     keys = [k for k in run.keys() if not secret or pgp.has_secret(run.fs, run.home, k)]
@@ -123,7 +132,7 @@ def _listing(run: _Run, secret: bool, names: list[str]) -> int:
         ctx.out(
             f"{head}   {pgp.algo(key)} {_date(key['created'])} [SC]{_expiry(key['expires'])}\n"
             f"      {fpr}\n"
-            f"uid           [{'ultimate' if mine else ' unknown'}] {key['uid']}\n"
+            + (f"uid           [{'ultimate' if mine else ' unknown'}] {key['uid']}\n" if key["uid"] else "")
             + (
                 f"{sub}   {pgp.sub_algo(key)} {_date(key['created'])} [E]{_expiry(key['sub_expires'])}\n"
                 if pgp.sub_algo(key)
@@ -218,13 +227,14 @@ def _store(run: _Run, key: dict) -> bool:
 
 
 def _created(key: dict) -> str:
-    """list_keyblock_direct of a new key: its user id in the wide column, no validity."""
+    """list_keyblock_direct of a new key: its user id in the wide column, no validity. A user ID left empty
+    in the dialogue makes a key with none (keygen.c's get_parameter_value takes "" for unset): no uid line."""
     sub = pgp.sub_algo(key)
     created = _date(key["created"])
     return (
         f"pub   {pgp.algo(key)} {created} [SC]{_expiry(key['expires'])}\n"
         f"      {pgp.key_fingerprint(key)}\n"
-        f"uid                      {key['uid']}\n"
+        + (f"uid                      {key['uid']}\n" if key["uid"] else "")
         + (f"sub   {sub} {created} [E]{_expiry(key['sub_expires'])}\n" if sub else "")
         + "\n"
     )
@@ -347,8 +357,10 @@ def _delete(run: _Run, names: list[str], secret: bool, public: bool) -> int:
                     and run.ask("This is a secret key! - really delete? (y/N) ", False)
                 ):
                     continue
-            for grip in pgp.grips(key):
-                fs.discard(f"{run.home}/private-keys-v1.d/{grip}.key")
+            refused = _delete_secret_parts(run, key)
+            if refused:
+                ctx.err(f"gpg: {name}: delete key failed: {refused}\n")
+                return 2
         if public:
             if not run.batch:
                 ctx.out("\npub  " + summary)
@@ -356,6 +368,51 @@ def _delete(run: _Run, names: list[str], secret: bool, public: bool) -> int:
                     continue
             pgp.save(fs, run.home, [k for k in keys if pgp.key_fingerprint(k) != fpr], ctx.uid)
     return status
+
+
+# gpg-agent's names and sizes of the keys gpg makes (openpgp_pk_algo_name, nbits_from_pk)
+AGENT_ALGOS = {"ed25519": ("EDDSA", 255), "cv25519": ("ECDH", 255), "nistp384": ("ECDSA", 384)}
+AGENT_ALGOS["brainpoolP256r1"] = ("ECDSA", 256)
+
+
+def _agent_algo(name: str, subkey: bool) -> tuple[str, int]:
+    if name in AGENT_ALGOS:
+        algo, bits = AGENT_ALGOS[name]
+        return ("ECDH" if subkey and algo == "ECDSA" else algo), bits
+    return {"rsa": "RSA", "dsa": "DSA", "elg": "ELG"}[name[:3]], int(name[3:])
+
+
+def _delete_secret_parts(run: _Run, key: dict) -> str:
+    """do_delete_key's secret part: the agent deletes each secret (sub)key, and without --yes asks first in
+    the pinentry (agent_delete_key, gpg_format_keydesc's FORMAT_KEYDESC_DELKEY). A part refused is kept
+    and the next one asked; Cancel stops there. Returns the first error, "" when all are gone."""
+    tty = terminal(run.ctx)
+    main_id = _keyid(pgp.key_fingerprint(key))
+    parts = [(pgp.algo(key), main_id, False)]
+    if pgp.sub_algo(key):
+        parts.append((pgp.sub_algo(key), _keyid(pgp.sub_fingerprint(key)), True))
+    first = ""
+    for grip, (name, key_id, subkey) in zip(pgp.grips(key), parts, strict=True):
+        if tty is not None and not run.yes:
+            algo, bits = _agent_algo(name, subkey)
+            part, main = ("subkey", f" (main key ID {main_id})") if subkey else ("key", "")
+            named = "subkey key" if subkey else "key"  # sic, as passphrase.c words it
+            text = (
+                f"Do you really want to permanently delete the OpenPGP secret {named}:\n"
+                f'"{key["uid"]}"\n{bits}-bit {algo} key, ID {key_id},\n'
+                f"created {_date(key['created'])}{main}.\n?"
+            )
+            try:
+                agreed = keygen.confirm(keygen.Dialogue(run.ctx, tty), text, "Delete key", "No")
+            except TerminalInterrupt:
+                run.ctx.err(f"gpg: deleting secret {part} failed: Operation cancelled\n")
+                return first or "Operation cancelled"
+            if not agreed:
+                run.ctx.err(f"gpg: deleting secret {part} failed: Not confirmed\n")
+                first = first or "Not confirmed"
+                continue
+        run.fs.discard(f"{run.home}/private-keys-v1.d/{grip}.key")
+    return first
 
 
 @command(
@@ -371,7 +428,8 @@ gpg - OpenPGP encryption and signing tool (GnuPG 2.4.4)
   gpg --full-generate-key          asks also the kind of key (RSA, DSA, ECC), its size or curve, its
                                    expiry and a comment. The passphrase is asked twice, not shown; the
                                    pinentry's buttons are one line: Enter takes the first, e the second
-  gpg --delete-secret-and-public-key FPR   delete both parts of a key (asks twice, y to each; --batch
+  gpg --delete-secret-and-public-key FPR   delete both parts of a key (asks y for each, and the pinentry
+                                   asks again for each secret part: Enter takes Delete key; --batch
                                    --yes does not, but then the key must be named by its full fingerprint)
   gpg --delete-secret-keys NAME / --delete-keys NAME   only the secret / only the public part
 As root (sudo), gpg uses /root/.gnupg: a host's own key lives there, and a clone carries it.

@@ -274,12 +274,20 @@ def ask_passphrase(dialogue: Dialogue) -> str:
                 if not passphrase
                 else (WEAK_PASSPHRASE, "Take this one anyway")
             )
-            dialogue.say(warning + "\n")
-            while True:
-                answer = dialogue.ask(f"<{anyway}>  <Enter new passphrase> ").strip().lower()
-                if answer in ("", "y", "yes", anyway.lower()):
-                    return passphrase
-                if answer in ("e", "n", "no", "enter new passphrase"):
-                    break
+            if confirm(dialogue, warning, anyway, "Enter new passphrase"):
+                return passphrase
     except TerminalInterrupt:
         raise Cancelled from None
+
+
+def confirm(dialogue: Dialogue, text: str, ok: str, notok: str) -> bool:
+    """The curses pinentry's confirmation (agent_get_confirmation): its text, then its two buttons as one
+    prompt line. Enter (or y) takes the first, the focused one; n or the second's initial the second.
+    Ctrl-C is Cancel: TerminalInterrupt, for the caller to report."""
+    dialogue.say(text + "\n")
+    while True:
+        answer = dialogue.ask(f"<{ok}>  <{notok}> ").strip().lower()
+        if answer in ("", "y", "yes", ok.lower()):
+            return True
+        if answer in ("n", "no", notok.lower(), notok[0].lower()):
+            return False

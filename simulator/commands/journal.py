@@ -153,7 +153,7 @@ def _priorities(text: str) -> range | str:
     systemd 255); the error message when the text is neither."""
 
     def level(word: str) -> int | None:
-        if word.isdigit() and int(word) < len(PRIORITIES):
+        if word.isascii() and word.isdigit() and int(word) < len(PRIORITIES):
             return int(word)
         return PRIORITIES.index(word) if word in PRIORITIES else None
 
@@ -310,7 +310,7 @@ def _journalctl(ctx: Context, opts, operands: list[str]) -> int:
             return 1
     lines = opts.get("n")
     if lines is not None:
-        if not lines.lstrip("+").isdigit():
+        if not (lines.isascii() and lines.lstrip("+").isdigit()):
             ctx.err(f'Failed to parse lines "{lines}"\n')
             return 1
         entries = entries[-int(lines) :] if int(lines) else []

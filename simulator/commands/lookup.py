@@ -63,7 +63,7 @@ def _table(ctx: Context, path: str, keys: list[str], numeric: bool) -> int:
     status = 0
     for key in keys:
         found = next((line for line in entries if line.split(":")[0] == key), None)
-        if found is None and numeric and key.isdigit():
+        if found is None and numeric and key.isascii() and key.isdigit():
             found = next((line for line in entries if line.split(":")[2:3] == [str(int(key))]), None)
         if found is None:
             status = 2

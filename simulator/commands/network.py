@@ -884,7 +884,7 @@ def ping(ctx: Context, argv: list[str]) -> int:
     count = None
     if "c" in opts:
         text = opts.get("c")
-        if not text.isdigit():
+        if not (text.isascii() and text.isdigit()):
             ctx.err(f"ping: invalid argument: '{text}'\n")
             return 1
         count = int(text)

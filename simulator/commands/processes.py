@@ -107,7 +107,7 @@ def ps(ctx: Context, argv: list[str]) -> int:
             if arg == "-o":
                 columns = args[i + 1]
             else:
-                pids = {int(p) for p in args[i + 1].split(",") if p.isdigit()}
+                pids = {int(p) for p in args[i + 1].split(",") if p.isascii() and p.isdigit()}
             i += 1
         elif arg.isdigit():
             pids = {int(arg)}

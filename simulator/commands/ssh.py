@@ -182,7 +182,8 @@ def ssh(ctx: Context, argv: list[str]) -> int:
         user, destination = destination.rsplit("@", 1)
     network = getattr(ctx.machine, "network", None)
     world = getattr(network, "world", None)
-    routed = cloudlab.route(world, ctx.machine, destination, "tcp", int(port) if port.isdigit() else 22)
+    number = int(port) if port.isascii() and port.isdigit() else 22
+    routed = cloudlab.route(world, ctx.machine, destination, "tcp", number)
     if routed == "timeout":
         ctx.err(f"ssh: connect to host {destination} port {port}: Connection timed out\n")
         return 255

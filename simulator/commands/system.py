@@ -317,7 +317,7 @@ def _parse_levels(ctx: Context, spec: str) -> set[int] | None:
     """parse_level() of util-linux 2.39: names (any case) or numbers, comma-separated."""
     chosen = set()
     for word in spec.split(","):
-        if word.isdigit() and int(word) < len(LEVELS):
+        if word.isascii() and word.isdigit() and int(word) < len(LEVELS):
             chosen.add(int(word))
         elif word.lower() in LEVELS:
             chosen.add(LEVELS.index(word.lower()))

@@ -232,7 +232,7 @@ def grep(ctx: Context, opts: Options, operands: list[str]) -> int:
     recursive = "r" in opts or "R" in opts
     targets = operands or (["."] if recursive else ["-"])
     for key in ("A", "B", "C"):
-        if opts.get(key) is not None and not opts.get(key).isdigit():
+        if opts.get(key) is not None and not (opts.get(key).isascii() and opts.get(key).isdigit()):
             ctx.err(f"grep: {opts.get(key)}: invalid context length argument\n")
             return 2
     searcher = _Grep(ctx, opts, compiled, int(max_count) if max_count is not None else -1)

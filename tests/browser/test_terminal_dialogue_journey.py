@@ -47,3 +47,31 @@ def test_gpg_gen_key_by_keyboard(page):
     terminal.fill("gpg -k")
     terminal.press("Enter")
     expect(log).to_contain_text("uid           [ultimate] Ada Lovelace <ada@example.org>")
+
+
+def test_up_and_down_recall_nothing_into_an_answer(page):
+    """At a program's question the shell's history is not the program's: Up leaves the unseen password
+    field as typed, so no command is sent as a passphrase by mistake; back at the shell, Up recalls."""
+    page.goto("/labs/cloned-guest")
+    page.get_by_role("button", name="Start this lab").press("Enter")
+    terminal = page.get_by_role("textbox", name=re.compile(r"^learner@web01"))
+    terminal.press_sequentially("hostname")
+    terminal.press("Enter")
+    log = page.get_by_role("log", name="Terminal output")
+    expect(log).to_contain_text("web01")
+    terminal.press_sequentially('read -s -p "Secret: " s; echo "[${#s}]"')
+    terminal.press("Enter")
+    secret = page.get_by_label("Secret:", exact=True)
+    expect(secret).to_be_focused()
+    expect(secret).to_have_attribute("type", "password")
+    secret.press("ArrowUp")
+    expect(secret).to_have_value("")
+    secret.press_sequentially("abc")
+    secret.press("ArrowUp")
+    secret.press("ArrowDown")
+    expect(secret).to_have_value("abc")
+    secret.press("Enter")
+    expect(log).to_contain_text("[3]")
+    terminal = page.get_by_role("textbox", name=re.compile(r"^learner@web01"))
+    terminal.press("ArrowUp")
+    expect(terminal).to_have_value('read -s -p "Secret: " s; echo "[${#s}]"')

@@ -1,8 +1,10 @@
+import signal
+
 import pytest
 from conftest import make_fill, make_multiple
 
 from quiz.grading import GRADERS, MAX_FILL_LENGTH, grade, normalise_fill
-from quiz.model import FillAnswer, Question
+from quiz.model import Advice, FillAnswer, Question
 
 
 def test_registry_has_a_grader_for_every_type():
@@ -84,6 +86,29 @@ def test_fill_patterns_match_the_whole_normalised_answer():
 def test_fill_patterns_ignore_case_when_not_case_sensitive():
     question = make_fill(exact=(), patterns=(r"KVM",), case_sensitive=False)
     assert grade(question, "kvm").correct
+
+
+BACKTRACKING = [(r"(a+)+b", "aab"), (r"(a|aa)+\1b", "aab"), (r"(a*)*\1c", "aac")]
+
+
+@pytest.mark.parametrize(("pattern", "right"), BACKTRACKING)
+def test_an_instructors_backtracking_pattern_cannot_hang_the_grading(pattern, right):
+    """Python's re takes hours on these against 40 a's; the answer is graded, wrong, at once. The alarm
+    only turns a hang into a failure instead of a stuck test run."""
+    advice = (Advice(pattern=pattern, message="Close, but no."),)
+    question = make_fill(exact=("yes",), patterns=(pattern,), advice=advice)
+    signal.signal(signal.SIGALRM, _too_long)
+    signal.alarm(30)
+    try:
+        grading = grade(question, "a" * 40)
+    finally:
+        signal.alarm(0)
+    assert not grading.correct
+    assert grade(question, right).correct
+
+
+def _too_long(signum, frame):
+    raise AssertionError("grading a fill-in answer did not end")
 
 
 def test_fill_over_500_characters_is_wrong():

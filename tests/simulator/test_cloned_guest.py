@@ -247,6 +247,15 @@ def test_the_first_listing_after_a_new_key_checks_the_trustdb(world):
     assert world.run("sudo gpg -k").stderr == ""
 
 
+def test_the_first_listing_in_a_new_home_makes_the_trustdb(world):
+    assert world.run("gpg --list-keys").stderr == (
+        "gpg: directory '/home/learner/.gnupg' created\n"
+        "gpg: keybox '/home/learner/.gnupg/pubring.kbx' created\n"
+        "gpg: /home/learner/.gnupg/trustdb.gpg: trustdb created\n"
+    )
+    assert world.run("gpg --list-keys") == Result("", "", 0)
+
+
 def test_a_second_key_for_one_user_id_is_made_only_when_asked_for(world):
     uid = "'web01 (host signing key) <root@web01.shop.example>'"
     refused = world.run(f"sudo gpg --batch --quick-generate-key {uid}")
@@ -305,9 +314,36 @@ def test_gpg_deletes_both_parts_when_each_question_is_answered_yes(world):
     fpr = source_fingerprint(world)
     run(world, f"sudo gpg --delete-secret-and-public-key {fpr}", "y")
     assert world.prompt == "This is a secret key! - really delete? (y/N) "
-    run(world, "yes", "y")
+    run(world, "yes")
+    assert world.prompt == "<Delete key>  <No> "  # gpg-agent's pinentry, for the key, then its subkey
+    run(world, "", "", "y")
     run(world, "sudo gpg --quick-generate-key 'web02 <root@web02>'", "y", "web02-secret", "web02-secret")
     assert verdict(world, "pgp-key") == (True, 1.0)
+
+
+def test_the_agent_asks_before_deleting_each_secret_part_and_no_keeps_it(world):
+    fpr = source_fingerprint(world)
+    run(world, f"sudo gpg --delete-secret-and-public-key {fpr}", "y")
+    shown = "".join(text for _, text in world.run("y").chunks)
+    assert shown == (
+        "Do you really want to permanently delete the OpenPGP secret key:\n"
+        '"web01 (host signing key) <root@web01.shop.example>"\n'
+        f"255-bit EDDSA key, ID {fpr[-16:]},\ncreated 2024-10-28.\n?\n"
+    )
+    shown = "".join(text for _, text in world.run("No").chunks)
+    assert shown.startswith("gpg: deleting secret key failed: Not confirmed\n")
+    assert "the OpenPGP secret subkey key:" in shown and f"(main key ID {fpr[-16:]}).\n?\n" in shown
+    result = world.run("n")
+    assert result.status == 2 and result.stderr == (
+        f"gpg: deleting secret subkey failed: Not confirmed\ngpg: {fpr}: delete key failed: Not confirmed\n"
+    )
+    assert verdict(world, "pgp-key") == (False, 0.0)  # both refused: the source's key is all still there
+    run(world, f"sudo gpg --delete-secret-and-public-key {fpr}", "y", "y")
+    assert world.run("\x03").stderr == (
+        "gpg: deleting secret key failed: Operation cancelled\n"
+        f"gpg: {fpr}: delete key failed: Operation cancelled\n"
+    )
+    assert verdict(world, "pgp-key") == (False, 0.0)
 
 
 def test_the_fingerprint_is_a_real_v4_fingerprint_of_the_key_packet():

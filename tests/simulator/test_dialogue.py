@@ -130,6 +130,16 @@ def test_gpg_gen_key_dialogue_as_gnupg_2_4_4_prints_it(world):
     assert f"      {fpr}\nuid           [ultimate] Ada Lovelace" in typed(world, "gpg -k")[1]
 
 
+def test_gpg_key_with_an_empty_user_id_has_no_user_id(world):
+    """Enter at every question: gpg makes the key without a user ID packet, so no uid line is listed."""
+    typed(world, "gpg --gen-key", "", "")
+    _, shown = typed(world, "o", "", "")
+    fpr = pgp.key_fingerprint(pgp.load(world.machine.fs, "/home/learner/.gnupg")[0])
+    assert f"      {fpr}\nsub   cv25519 2024-11-27 [E]" in shown and "uid" not in shown
+    listed = typed(world, "gpg -K")[1]
+    assert f"      {fpr}\nssb   cv25519 " in listed and "uid" not in listed
+
+
 def test_gpg_full_generate_key_makes_the_key_chosen(world):
     _, shown = typed(world, "gpg --full-generate-key")
     assert shown.endswith(

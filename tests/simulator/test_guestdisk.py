@@ -294,6 +294,8 @@ def test_an_inconsistent_description_is_refused_by_name(world, exported):
         (("spec", "hostname"), "bad host!", "not valid"),
         (("packages",), {"bash": "zz"}, "unknown dpkg state"),
         (("disk", "ptuuid"), "nope", "not valid"),
+        (("disk", "bootloader"), True, "given only as false"),
+        (("disk", "bootloader"), 0, "given only as false"),
         (("absent",), ["/etc/not-in-the-image"], "which the image does not hold"),
         (("absent",), ["/usr/bin"], "has no parent directory"),
     ]

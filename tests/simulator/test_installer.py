@@ -1,9 +1,14 @@
 """A new guest installs from the ISO on the host's clock: subiquity's steps on its console, nothing of the
 installed system reachable until the installer has rebooted, and the install carried across a save."""
 
+import io
+import tarfile
+import zlib
+
 import pytest
 
 from simulator import World, installer
+from simulator.appliance import ApplianceError, export_domain, import_domain
 
 ISO = "/var/lib/libvirt/images/ubuntu-24.04.1-live-server-amd64.iso"
 CREATE = f"sudo virt-install --name vm1 --memory 2048 --vcpus 2 --disk size=10 --cdrom {ISO}"
@@ -145,6 +150,39 @@ def test_an_install_stopped_half_way_leaves_nothing_to_boot(world):
     _run(world, "sudo virt-clone --original vm1 --name vm2 --auto-clone")
     _run(world, "sudo virsh start vm2")
     assert _run(world, "sudo virsh console vm2")[0].endswith("No bootable device.\n"), "its copy neither"
+
+
+def test_a_guest_still_installing_is_not_exported(world):
+    _run(world, CREATE + " --noautoconsole")
+    _wait(world, 100)
+    with pytest.raises(ApplianceError, match="^Domain .vm1. is running its installer: an export needs"):
+        export_domain(world.machine, "vm1")
+    _wait(world, installer.INSTALL_SECONDS)  # the installer powered it off: the installed system exports
+    imported = import_domain(world.machine, export_domain(world.machine, "vm1"), "vm2")
+    assert not imported.foreign and not world.machine.hypervisor["domains"]["vm2"].get("unbootable")
+    _run(world, "sudo virsh start vm2")
+    assert "No bootable device" not in _run(world, "sudo virsh console vm2")[0]
+    assert world.prompt.startswith("learner@vm1:"), "vm2 boots the system vm1 installed (its host name)"
+
+
+def test_the_export_of_an_install_stopped_half_way_boots_nothing_either(world):
+    _run(world, CREATE + " --noautoconsole")
+    _wait(world, 60)
+    _run(world, "sudo virsh destroy vm1")
+    data = export_domain(world.machine, "vm1")
+    assert import_domain(world.machine, data, "vm2").foreign is False
+    assert _run(world, "sudo virsh start vm2") == ("Domain 'vm2' started\n\n", 0)
+    assert _run(world, "sudo virsh console vm2")[0].endswith("No bootable device.\n")
+    assert world.current[0] is world.machine, "no system to log in to: the terminal stays on the host"
+    assert _run(world, "sudo virsh domifaddr vm2")[0].count("\n") == 3, "no system, no DHCP lease"
+    complete = export_domain(world.machine, "db01")  # a disk with its boot loader does not say so
+    assert b"bootloader" not in zlib.decompress(_vmdk_member(complete).split(b"\n", 1)[1])
+
+
+def _vmdk_member(ova: bytes) -> bytes:
+    with tarfile.open(fileobj=io.BytesIO(ova)) as archive:
+        member = next(m for m in archive.getmembers() if m.name.endswith(".vmdk"))
+        return archive.extractfile(member).read()
 
 
 def test_virt_install_without_a_console_waits_as_wait_minus_one(world):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+DIGITS = frozenset("0123456789")  # awk reads only ASCII digits; str.isdigit takes "²" too
 KEYWORDS = {
     "BEGIN",
     "END",
@@ -199,20 +200,20 @@ def tokenize(source: str, file: str | None = None) -> list[Token]:
             tokens.append(Token("ERE", regex_unescape(source[i + 1 : j]), at()))
             i = j + 1
             continue
-        if c.isdigit() or (c == "." and source[i + 1 : i + 2].isdigit()):
+        if c in DIGITS or (c == "." and source[i + 1 : i + 2] in DIGITS):
             j = i
-            while j < n and source[j].isdigit():
+            while j < n and source[j] in DIGITS:
                 j += 1
             if j < n and source[j] == ".":
                 j += 1
-                while j < n and source[j].isdigit():
+                while j < n and source[j] in DIGITS:
                     j += 1
             if j < n and source[j] in "eE":
                 k = j + 1
                 if k < n and source[k] in "+-":
                     k += 1
-                if k < n and source[k].isdigit():
-                    while k < n and source[k].isdigit():
+                if k < n and source[k] in DIGITS:
+                    while k < n and source[k] in DIGITS:
                         k += 1
                     j = k
             text = source[i:j]
