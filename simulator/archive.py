@@ -128,6 +128,10 @@ certificate!!!  %s is the variable that will be filled by the ssh-import-id util
 }
 """
 UNIT_WANTS = "/etc/systemd/system/multi-user.target.wants"
+SOCKET_WANTS = "/etc/systemd/system/sockets.target.wants"
+# Services a package starts through a socket it enables instead (openssh-server on Ubuntu 22.10 and later:
+# sshd runs from the first connection on, and ssh.service itself stays disabled)
+SOCKET_ACTIVATED = {"ssh": "ssh.socket"}
 # Units without an [Install] section: started by something else (udev, a socket, another unit), never enabled
 STATIC_UNITS = {
     "qemu-guest-agent",
@@ -416,7 +420,7 @@ BASE = [
         size=64,
         pocket="noble-updates",
         depends="systemd",
-        sbin=("reboot",),
+        sbin=("halt", "poweroff", "reboot", "shutdown"),
         source="systemd",
         description=" This package provides manual pages and compatibility symlinks needed for\n"
         " systemd to replace sysvinit.",

@@ -141,6 +141,8 @@ def resolve(machine, address: str, kernel: bool = True, dad: bool = False) -> li
             table(other, other_link)[link["ipv4"]] = [link["mac"], other.clock]
     if replies and (kernel or address in known):
         table(machine, link)[address] = [replies[-1][1]["mac"], machine.clock]
+    elif kernel and address in known:  # nobody answers any more (a guest powered off): the entry FAILED
+        table(machine, link)[address] = ["", machine.clock]
     return [other_link["mac"] for _, other_link in replies]
 
 
@@ -160,7 +162,8 @@ def announce(machine, link: dict, address: str) -> None:
 
 
 def entries(machine) -> list[tuple[str, str, str, bool]]:
-    """(address, link name, MAC, fresh) of each neighbour entry, links in order, oldest entry first."""
+    """(address, link name, MAC, fresh) of each neighbour entry, links in order, oldest entry first; the MAC
+    is "" for an entry whose neighbour stopped answering (FAILED)."""
     found = []
     for link in links(machine):
         if link.get("down"):

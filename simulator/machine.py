@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from simulator import accounts, layout, mounting, packages, procfs
+from simulator import accounts, layout, mounting, packages, procfs, units
 from simulator.filesystem import DEFAULT_EPOCH, FileSystem, FsError
 from simulator.hardware import (
     CPUS,
@@ -107,6 +107,12 @@ class Machine:
         # the fstab (device, mount point) pairs whose devices never appeared: the boot is in emergency mode
         self.emergency: list[list[str]] = []
         self.package_changes: dict[str, str] = {}  # what apt/dpkg changed since the image: name -> state
+        self.units: dict[str, dict] = {}  # what systemctl changed since the image (simulator/units.py)
+        # a shutdown logind has scheduled: {"action": poweroff | reboot | halt, "at": clock, "tty": ...}
+        self.shutdown: dict | None = None
+        # "" while it runs; "poweroff" once it powered itself off (a machine no hypervisor or cloud keeps
+        # the state of), "halt" once halted: the CPU stopped, the power still on
+        self.stopped = ""
         # what the hypervisor keeps for this guest (time sync, guest properties); on a KVM host, libvirt's
         # state (its domains and leases: libvirt.py)
         self.hypervisor: dict = {}
@@ -280,6 +286,9 @@ class Machine:
     def boot(self) -> None:
         """What every boot does: a new kernel log and boot id, boot-time modules, machine-id if missing."""
         self.boot_clock = self.units_loaded = self.clock
+        self.stopped = ""
+        self.shutdown = None
+        units.boot(self)
         self.boot_id = uuid.UUID(int=self.rng().getrandbits(128), version=4).hex
         self.hostname = (
             self.fs.read("/etc/hostname").strip() if self.fs.exists("/etc/hostname") else "localhost"
@@ -409,6 +418,9 @@ class Machine:
             "setup": dict(self.setup) if self.setup is not None else None,
             **({"emergency": [list(f) for f in self.emergency]} if self.emergency else {}),
             "packages": dict(self.package_changes),
+            **({"units": {name: dict(record) for name, record in self.units.items()}} if self.units else {}),
+            **({"shutdown": dict(self.shutdown)} if self.shutdown else {}),
+            **({"stopped": self.stopped} if self.stopped else {}),
             "hypervisor": dict(self.hypervisor),
             "fs": self._saved_fs(),
         }
@@ -445,6 +457,9 @@ class Machine:
         layout.modules_sysfs(machine, machine.modules)  # /sys/module and /dev/disk: rebuilt, not saved
         layout.udev_disk_links(machine)
         machine.package_changes = dict(data.get("packages", {}))
+        machine.units = {name: dict(record) for name, record in data.get("units", {}).items()}
+        machine.shutdown = dict(data["shutdown"]) if data.get("shutdown") else None
+        machine.stopped = data.get("stopped", "")
         machine.hypervisor = dict(data.get("hypervisor", {}))
         if "packages" not in data:  # saved before the package model: unpack what its image now carries
             packages.unpack_image_extras(machine)

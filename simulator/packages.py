@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 
-from simulator import cloudinit, manual
+from simulator import cloudinit, manual, units
 from simulator.archive import (
     ARCHIVE,
     BASE,
@@ -21,6 +21,8 @@ from simulator.archive import (
     EXTRA_SUGGESTIONS,
     GUEST_TOOLS,
     SERVICE_PLATFORMS,
+    SOCKET_ACTIVATED,
+    SOCKET_WANTS,
     SOURCES,
     STATIC_UNITS,
     UNIT_WANTS,
@@ -85,10 +87,14 @@ def is_installed(machine, name: str) -> bool:
 
 def running_services(machine) -> list[str]:
     """The services of the installed packages that run here: systemd runs none in an application container,
-    and a guest agent only on its own hypervisor."""
+    a guest agent only on its own hypervisor, and none that systemctl stopped (simulator/units.py)."""
     if machine.spec["platform"] == "docker":
         return []
-    return [unit for unit in installed_services(machine) if service_runs(machine, unit)]
+    return [
+        unit
+        for unit in installed_services(machine)
+        if service_runs(machine, unit) and units.active(machine, unit)
+    ]
 
 
 def installed_services(machine) -> list[str]:
@@ -232,9 +238,10 @@ def _enable(machine, package: Package) -> list[str]:
     """deb-systemd-helper enable: the unit's link in multi-user.target.wants, whatever it finds at start."""
     lines = []
     for unit in package.services:
-        link = f"{UNIT_WANTS}/{unit}.service"
+        name = SOCKET_ACTIVATED.get(unit, f"{unit}.service")
+        link = f"{SOCKET_WANTS if unit in SOCKET_ACTIVATED else UNIT_WANTS}/{name}"
         if unit not in STATIC_UNITS and not machine.fs.lexists(link):
-            target = f"/usr/lib/systemd/system/{unit}.service"
+            target = f"/usr/lib/systemd/system/{name}"
             machine.fs.add_symlink(link, target)
             lines.append(f"Created symlink {link} \u2192 {target}.")
     return lines
@@ -268,6 +275,8 @@ def purge_config(machine, name: str) -> None:
         machine.fs.discard(path)
     for unit in ARCHIVE[name].services:  # deb-systemd-helper purge: the enablement links go too
         machine.fs.discard(f"{UNIT_WANTS}/{unit}.service")
+        if unit in SOCKET_ACTIVATED:
+            machine.fs.discard(f"{SOCKET_WANTS}/{SOCKET_ACTIVATED[unit]}")
     if name == "openssh-server":
         for kind in KEY_NAMES:
             machine.fs.discard(f"/etc/ssh/ssh_host_{kind}_key")

@@ -21,6 +21,8 @@ from simulator import (
     layout,
     libvirt,
     packages,
+    power,
+    units,
 )
 from simulator.checks import CHECKS, TITLES
 from simulator.cloud import Cloud
@@ -257,6 +259,8 @@ class World:
 
     def _run(self, line: str, answers: Answers) -> Result:
         machine, shell = self.current
+        if machine.stopped:  # only its own power button brings it back (the lab page's Power on)
+            return Result("", powered_off(machine), 1)
         try:
             if machine.setup is not None:
                 result = firmware.run(machine, line)
@@ -273,9 +277,11 @@ class World:
                     if ended.get("maintenance"):  # leaving the emergency shell continues the boot
                         emergency.resume(machine)
                 result = self._after_boot(result, machine)
+            machine.tick()
+            result = self._after_power(self._scheduled(result))  # time passed: what logind planned
         except Exception as error:  # noqa: BLE001 - the terminal must answer whatever happens
             result = Result("", f"simulator: internal error ({type(error).__name__})\n", 1)
-        machine.tick()
+            machine.tick()
         self.advance()
         if "editor" in result.effects:
             self.editor = Session.from_dict(result.effects["editor"])
@@ -285,6 +291,8 @@ class World:
         """A line run by root on the learner's machine, as the host page's buttons run virsh and virt-clone:
         in a shell of its own, so the terminal's history, directory and sessions are untouched. Never
         raises; a guest powered off under an ssh session or a console ends that session."""
+        if self.machine.stopped:
+            return Result("", powered_off(self.machine), 1)
         try:
             result = Shell.for_user(self.machine, "root").run(self.machine, line)
         except Exception as error:  # noqa: BLE001 - a button must answer whatever happens
@@ -294,6 +302,68 @@ class World:
         network = Network(self)
         self.sessions = [s for s in self.sessions if network.powered(s["machine"])]
         return result
+
+    def _scheduled(self, result: Result) -> Result:
+        """logind's scheduled shutdowns: its reminders as the time nears, and the action when it comes,
+        its last wall first (walls reach the terminal when sudo asked for the shutdown)."""
+        for machine in list(self.machines.values()):
+            shown = machine.shutdown and machine.shutdown.get("wall") and machine is self.current[0]
+            if power.reminder_due(machine) and shown:
+                result = _appended(result, stdout=power.broadcast(machine, power.announcement(machine)))
+            action = power.due(machine)
+            if not action:
+                continue
+            if shown:
+                result = _appended(result, stdout=power.broadcast(machine, power.announcement(machine)))
+            machine.shutdown = None
+            if action == "reboot":
+                machine.reboot()
+                result = self._after_boot(result, machine)
+            else:
+                power.power_off(machine, action)
+        return result
+
+    def _after_power(self, result: Result) -> Result:
+        """A machine that went down ends the sessions into it: ssh's connection closes, a console shows the
+        kernel's last line and lets go; the terminal is back on the machine the session came from. The
+        learner's own machine, once off, says so."""
+        network = Network(self)
+        for session in list(reversed(self.sessions)):
+            name = session["machine"]
+            if network.powered(name):
+                continue
+            self.sessions.remove(session)
+            machine = self.machines.get(name)
+            if session.get("console") or session.get("maintenance"):  # the kernel's last word on the console
+                last = "System halted" if machine is not None and machine.stopped == "halt" else "Power down"
+                uptime = machine.uptime() if machine is not None else 0.0
+                result = _appended(result, stdout=f"[{uptime:12.6f}] reboot: {last}\n")
+            else:
+                host = session["host"]
+                closed = f"Connection to {host} closed by remote host.\nConnection to {host} closed.\n"
+                result = _appended(dataclasses.replace(result, status=255), stderr=closed)
+        if not self.sessions and self.machine.stopped:
+            result = _appended(result, stdout=powered_off(self.machine))
+        return result
+
+    def power_on(self, name: str) -> Result | None:
+        """The power button of a machine that stopped itself (never a guest or an instance: their
+        hypervisor or cloud starts them): what its console shows as it boots (the emergency shell's
+        question when /etc/fstab stops the boot), or None when there is no such machine to start."""
+        machine = self.machines.get(name)
+        if machine is None or not power.stopped_here(machine):
+            return None
+        power.power_on(machine)
+        return self._after_boot(Result(), machine)
+
+    @property
+    def powered_off(self) -> list[dict]:
+        """The machines a power button brings back (name, hostname, halted), the learner's own first."""
+        return [
+            {"name": name, "hostname": machine.hostname, "halted": machine.stopped == "halt"}
+            for name, machine in self.machines.items()
+            if power.stopped_here(machine)
+        ]
 
     def advance(self) -> list[str]:
         """Time passed: cloud instances finish building or rebooting, guests' installers finish. Returns the
@@ -527,6 +597,13 @@ class World:
 TRUST_PROMPT = "Are you sure you want to continue connecting (yes/no/[fingerprint])? "
 
 
+def powered_off(machine: Machine) -> str:
+    return (
+        f"guestlab: {machine.hostname} is {'halted' if machine.stopped == 'halt' else 'powered off'}. "
+        "Press its Power on button on this page to start it again.\n"
+    )
+
+
 def _copy_dialogue(dialogue: dict) -> dict:
     return {**dialogue, "answers": list(dialogue["answers"])}
 
@@ -586,10 +663,15 @@ class Network:
         return next((link["ipv4"] for link in links if link.get("ipv4")), "127.0.0.1")
 
     def sshd_running(self, name: str) -> bool:
-        return "ssh" in packages.running_services(self.world.machines[name])
+        """Whether sshd takes a connection: running, or started by ssh.socket as the connection comes."""
+        machine = self.world.machines[name]
+        return "ssh" in packages.installed_services(machine) and units.accept_connection(machine, "ssh")
 
     def powered(self, name: str) -> bool:
-        """Whether a machine is up: a libvirt guest only while its host runs its domain."""
+        """Whether a machine is up: not stopped by itself, a libvirt guest only while its host runs its
+        domain, an instance while its cloud says it is active."""
+        if self.world.machines[name].stopped:
+            return False
         spec = self.world.machines[name].spec
         if spec.get("cloud"):  # a cloud instance runs while the cloud says it is active
             return self.world.cloud is not None and self.world.cloud.powered(name)

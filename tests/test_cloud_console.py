@@ -192,3 +192,24 @@ def test_a_cloud_that_would_outgrow_its_lab_is_refused_and_kept_as_it_was(
     assert reply.status_code == 422
     assert "Your cloud would outgrow the 512 KiB a lab keeps" in reply.get_data(as_text=True)
     assert "Instances: none yet" in client.get("/cloud/instances").get_data(as_text=True)
+
+
+def test_the_console_waits_while_the_lab_terminal_waits_for_an_answer(client, htmx, opened):
+    """The terminal's line runs again from its start at each answer: the console changes nothing meanwhile,
+    and its clock stands still (a build does not move on)."""
+    ident = instance_id(client) if launch(htmx).status_code == 200 else None
+    asked = htmx.post(
+        "/labs/cloud-lab/run", data={"line": "read -p 'Go on? ' x; openstack server list -c Name"}
+    )
+    assert "Go on?" in asked.get_data(as_text=True)
+    refused = launch(htmx, name="web-2")
+    assert refused.status_code == 422
+    assert "The terminal waits for an answer (Go on?): answer it or press Ctrl-C there" in refused.get_data(
+        as_text=True
+    )
+    for _ in range(3):
+        page = htmx.post("/cloud/instances/progress", data={"instance": ident}).get_data(as_text=True)
+        assert "state-active" not in page
+    answered = htmx.post("/labs/cloud-lab/run", data={"line": "yes"}).get_data(as_text=True)
+    assert "| web-1 |" in answered and "web-2" not in answered
+    assert "state-active" in wait_active(htmx, ident)

@@ -477,6 +477,18 @@ def test_without_javascript_the_install_is_followed_by_a_button(client, lab, db)
     assert _state(db)["machines"]["main"]["clock"] == clock + 30
 
 
+def test_the_install_waits_while_the_terminal_waits_for_an_answer(htmx, lab, db):
+    """The clock stands still during a dialogue (simulator/dialogue.py): the panel's polls move nothing."""
+    htmx.post(lab + "/machines/create", data=NEW_VM)
+    clock = _state(db)["machines"]["main"]["clock"]
+    assert "Go on?" in _terminal(htmx, "read -p 'Go on? ' x")
+    _follow_install(htmx, lab)
+    assert _state(db)["machines"]["main"]["clock"] == clock
+    _terminal(htmx, "yes")
+    _follow_install(htmx, lab)
+    assert _state(db)["machines"]["main"]["clock"] > clock
+
+
 def test_the_panel_polling_after_the_install_changes_nothing(htmx, lab, db):
     before = _state(db)["machines"]["main"]["clock"]
     assert "every 2s" not in _follow_install(htmx, lab)

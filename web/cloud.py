@@ -189,7 +189,11 @@ def section(name):
 
 def _applied(world, action):
     """`action(cloud)` on the world's cloud, refused when the lab would outgrow what a lab may keep (the
-    lab store would otherwise keep the world as it was without a word)."""
+    lab store would otherwise keep the world as it was without a word), or while the terminal waits for an
+    answer (lab_store.terminal_busy)."""
+    busy = lab_store.terminal_busy(world)
+    if busy:
+        raise CloudError(busy)
     cloud = _cloud_of(world)
     cloud.advance()
     value = action(cloud)
@@ -265,8 +269,11 @@ def progress():
 
     def wait(world):
         cloud = _cloud_of(world)
-        world.machine.tick(POLL_SECONDS)
-        cloud.advance()
+        if not lab_store.terminal_busy(
+            world
+        ):  # the clock stands still while the terminal waits for an answer
+            world.machine.tick(POLL_SECONDS)
+            cloud.advance()
         found = cloud.state["instances"].get(where)
         return found is not None and found["status"] != "deleted"
 

@@ -127,6 +127,17 @@ def fits(world: World) -> bool:
     return len(_encode(world)) <= MAX_STATE_BYTES
 
 
+def terminal_busy(world: World) -> str:
+    """Why a page's action must wait ("" when it need not): a program in the terminal waits for an answer,
+    and its line runs again from the state before it at each answer (simulator/dialogue.py), so a machine
+    changed meanwhile would change what it already printed. Pages wait, as the terminal waits for the
+    editor."""
+    if world.dialogue is None:
+        return ""
+    question = world.prompt.strip()
+    return f"The terminal waits for an answer ({question}): answer it or press Ctrl-C there, then try again."
+
+
 def _decode(state: str) -> World:
     return World.from_dict(orjson.loads(state))
 
@@ -181,6 +192,7 @@ class LabView:
 
     editor: Session | None = None
     machines: list | None = None  # a KVM host's guests (the Virtual machines panel), else None
+    powered_off: tuple = ()  # the machines that stopped themselves, each with its power button
     grade_before: dict | None = None  # the grade before the action, when act was asked for it
 
     @classmethod
@@ -190,7 +202,7 @@ class LabView:
         last = history[-1] if history else ""
         answers, hints = dict(world.answers), dict(world.hints)
         machines = _machines(world)
-        grade = world.grade()
+        grade, stopped = world.grade(), tuple(world.powered_off)
         return cls(
             world.prompt,
             answers,
@@ -201,6 +213,7 @@ class LabView:
             world.secret,
             editor,
             machines,
+            stopped,
             grade_before,
         )
 

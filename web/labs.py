@@ -26,6 +26,7 @@ VIM_BUTTONS = {":w", ":q", ":wq", ":q!"}
 MAX_EDITOR_BYTES = 128 * 1024
 MAX_EDITOR_COMMAND = 256
 EDITOR_TOO_BIG = f"guestlab: the text is larger than {MAX_EDITOR_BYTES >> 10} KiB, so it was not written."
+MAX_MACHINE_NAME = 256  # a machine of the lab, as the power button's form names it
 NO_EDITOR = "guestlab: this editor was closed already (in another tab?). Reload the page."
 
 
@@ -215,6 +216,29 @@ def line_not_utf8(exc):
         return http_error(exc)
     entry = {"id": None, "prompt": "", "line": "", "stdout": "", "stderr": LINE_NOT_UTF8}
     return render("labs/lab.html", "labs/_entry.html", entry=entry), 422
+
+
+@bp.post("/<scenario_id>/power-on")
+def power_on(scenario_id):
+    """The power button of a machine that powered itself off (or halted): it boots again as it was left."""
+    lab = owned_lab(scenario_id)
+    scenario = lab_store.lab_scenario(lab)
+    name = request.form.get("machine", "")[:MAX_MACHINE_NAME]
+
+    def press(world):
+        machine = world.machines.get(name)
+        console = world.power_on(name)
+        return None if console is None else (machine.hostname, console.stdout)
+
+    started, view = lab_store.act(get_db(), lab["id"], press)
+    if started is None:
+        abort(404)
+    if not is_partial():
+        return redirect(url_for("labs.show", scenario_id=scenario_id, _anchor="command-line"), 303)
+    hostname, console = started
+    message = f"guestlab: the power button was pressed: {hostname} boots.\n{console}"
+    entry = {"id": None, "prompt": "", "line": "", "stdout": message, "stderr": ""}
+    return render("labs/lab.html", "labs/_power_reply.html", scenario=scenario, world=view, entry=entry)
 
 
 @bp.post("/<scenario_id>/answer/<task_id>")

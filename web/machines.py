@@ -122,14 +122,10 @@ class Refused(Exception):
 
 
 def _terminal_free(world) -> None:
-    """A program waiting in the terminal for an answer runs its line again from the state before it at each
-    answer (simulator/dialogue.py): a guest changed meanwhile would change what it already printed. So the
-    panel waits for the dialogue to end, as the terminal waits for the editor."""
-    if world.dialogue is not None:
-        raise Refused(
-            f"The terminal waits for an answer ({world.prompt.strip()}): answer it or press Ctrl-C there, "
-            "then use the panel."
-        )
+    """The panel waits while a program in the terminal waits for an answer (lab_store.terminal_busy)."""
+    busy = lab_store.terminal_busy(world)
+    if busy:
+        raise Refused(busy)
 
 
 def _name_field(world, field: str = "name") -> str:
@@ -348,6 +344,8 @@ def progress(scenario_id):
     def wait(world):
         if not any(libvirt.installing(domain) for domain in libvirt.domains(world.machine).values()):
             return []  # a page left open after the install: nothing to wait for
+        if lab_store.terminal_busy(world):
+            return []  # the clock stands still while the terminal waits for an answer (dialogue.py)
         world.machine.tick(seconds)
         return world.advance()
 

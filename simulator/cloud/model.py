@@ -573,6 +573,15 @@ class Cloud:
         instances.power_off(self, instance)
         return instance
 
+    def shut_down_by_guest(self, machine_name: str) -> bool:
+        """The guest powered itself off: its instance is SHUTOFF, as Nova's power state sync records it.
+        False when no active instance runs on that machine."""
+        for instance in self.state["instances"].values():
+            if instance["machine"] == machine_name and instance["status"] == "active":
+                instance["status"] = "shutoff"
+                return True
+        return False
+
     def reboot(self, ref: str) -> dict:
         instance = self.find("instances", ref)
         if instance["status"] != "active":

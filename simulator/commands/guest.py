@@ -240,9 +240,9 @@ def _cloud_init_clean(ctx: Context, args: list[str]) -> int:
             ctx.err(f"PermissionError: [Errno 13] {e.message}: '/etc/machine-id'\n")
             return 1
     if "reboot" in chosen:
-        from simulator.commands.services import reboot_machine
+        from simulator.commands.power import act_now
 
-        return reboot_machine(ctx, firmware=False)
+        return act_now(ctx, "reboot")
     return 0
 
 

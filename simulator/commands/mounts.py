@@ -15,7 +15,7 @@ import random
 import string
 from dataclasses import dataclass
 
-from simulator import layout, mounting
+from simulator import fstab_verify, layout, mounting
 from simulator.commands import MAN_PAGES, Context, command
 from simulator.commands.options import UsageError, gnu, parse
 from simulator.filesystem import DEFAULT_EPOCH, FsError
@@ -606,10 +606,20 @@ findmnt - find a filesystem
   findmnt /                   only the root filesystem
   findmnt -n -o SOURCE /      just the device holding / (no header)
   -l flat list   -t TYPE only that type   -n no header   -o COLUMNS choose columns
+  findmnt --verify [--verbose]   check /etc/fstab: unknown UUIDs, missing mount points, wrong types
 """,
 )
-@gnu("no:lt:", {"noheadings": "n", "output=": "o", "list": "l", "types=": "t"})
+@gnu(
+    "no:lt:x",
+    {"noheadings": "n", "output=": "o", "list": "l", "types=": "t", "verify": "x", "verbose": "verbose"},
+)
 def findmnt(ctx: Context, opts, operands: list[str]) -> int:
+    if "x" in opts:
+        parse_errors, report, summary, status = fstab_verify.verify(ctx.machine, "verbose" in opts)
+        for write, text in ((ctx.err, parse_errors), (ctx.out, report), (ctx.err, summary)):
+            if text:
+                write(text)
+        return status
     table = mount_table(ctx.machine)
     columns = [c.strip().upper() for c in (opts.get("o") or ",".join(FINDMNT_COLUMNS)).split(",")]
     for column in columns:

@@ -10,7 +10,7 @@ import ipaddress
 import random
 import re
 
-from simulator import lan
+from simulator import lan, packages, units
 from simulator.commands import Context, command
 from simulator.commands.options import UsageError, parse
 from simulator.filesystem import FsError
@@ -271,7 +271,11 @@ def _neighbours(machine, family: str) -> list[str]:
         lines.append(f"{nic['gateway']} dev {nic['name']} lladdr {gateway_mac(machine, nic)} {state} \n")
         gateways.add((nic["gateway"], nic["name"]))
     for address, name, mac, fresh in lan.entries(machine):
-        if (address, name) not in gateways:
+        if (address, name) in gateways:
+            continue
+        if not mac:  # probed in vain: no lladdr left to show
+            lines.append(f"{address} dev {name} FAILED \n")
+        else:
             lines.append(f"{address} dev {name} lladdr {mac} {'REACHABLE' if fresh else 'STALE'} \n")
     return lines
 
@@ -654,12 +658,27 @@ def _sockets(machine) -> list[dict]:
              users='("systemd-resolve",pid=412,fd=15)'),
         dict(proto="tcp", v6=False, state="LISTEN", q=(0, 4096), addr="127.0.0.53", iface="lo", port=53,
              users='("systemd-resolve",pid=412,fd=16)'),
-        dict(proto="tcp", v6=False, state="LISTEN", q=(0, 4096), addr="0.0.0.0", iface="", port=22,
-             users='("sshd",pid=1051,fd=3),("systemd",pid=1,fd=89)'),
-        dict(proto="tcp", v6=True, state="LISTEN", q=(0, 4096), addr="[::]", iface="", port=22,
-             users='("sshd",pid=1051,fd=4),("systemd",pid=1,fd=90)'),
     ]  # fmt: skip
-    return udp + tcp
+    return udp + tcp + _ssh_listeners(machine)
+
+
+def _ssh_listeners(machine) -> list[dict]:
+    """Port 22, held by ssh.socket's systemd and by the sshd it started, who keeps the descriptors it was
+    given when the socket is stopped: nobody listens once both are stopped."""
+    if "ssh" not in packages.installed_services(machine):
+        return []
+    holders = [
+        (f'("sshd",pid={SSHD_PID},fd={{}})', 3) if units.active(machine, "ssh") else None,
+        ('("systemd",pid=1,fd={})', 89) if units.active(machine, "ssh.socket") else None,
+    ]
+    holders = [holder for holder in holders if holder]
+    if not holders:
+        return []
+    return [
+        dict(proto="tcp", v6=v6, state="LISTEN", q=(0, 4096), addr="[::]" if v6 else "0.0.0.0", iface="",
+             port=22, users=",".join(user.format(fd + v6) for user, fd in holders))
+        for v6 in (False, True)
+    ]  # fmt: skip
 
 
 def _ss_render(rows: list[list[str]], disabled: set[int], width: int | None) -> str:
@@ -928,6 +947,8 @@ def ping(ctx: Context, argv: list[str]) -> int:
             if "q" not in opts:
                 ctx.out(f"From {source} icmp_seq={sent} Destination Host Unreachable\n")
     machine.tick(sent - 1)
+    if kind == "neighbour":
+        lan.resolve(machine, address)  # ARP asked in vain: an entry the kernel held is FAILED now
     if kind == "gateway":
         lan.resolve(machine, address)  # a libvirt guest's gateway is its host, which learns the guest
         for nic in machine.nics:

@@ -1,4 +1,6 @@
-"""systemctl and reboot (systemd 255): the services that matter in a guest, and rebooting the model.
+"""systemctl (systemd 255): the units that matter in a guest (simulator/units.py keeps their state), the
+mounts systemd tracks (simulator/mount_units.py), the manager's state, and the power verbs, which run as
+poweroff, halt and reboot do (simulator/commands/power.py).
 
 `reboot --firmware-setup` asks the firmware to open its setup screen at the next boot (UEFI only); the
 machine then waits in firmware setup (see simulator/firmware.py) instead of booting.
@@ -8,167 +10,16 @@ from __future__ import annotations
 
 import fnmatch
 import time
-from dataclasses import dataclass
 
-from simulator import emergency, packages
-from simulator.commands import Context, command
+from simulator import emergency, mount_units, packages, units
+from simulator.commands import Context, command, power
 from simulator.commands.identity import NO_SYSTEMD
 from simulator.commands.options import UsageError, parse
 from simulator.commands.processes import SHELL_PID, processes
+from simulator.filesystem import DEFAULT_EPOCH
+from simulator.machine import BOOT_SECONDS
+from simulator.units import SERVICES, SOCKETS, Service
 
-
-@dataclass(frozen=True)
-class Service:
-    description: str
-    unit_file: str
-    preset: str  # enabled | static | disabled
-    command: str
-    pid: int
-    memory: str
-    docs: tuple[str, ...] = ()
-    state: str = "running"
-    triggered_by: str = ""
-    status: str = ""  # what the daemon last told systemd (sd_notify STATUS=)
-
-
-SERVICES = {
-    "ssh": Service(
-        "OpenBSD Secure Shell server",
-        "/usr/lib/systemd/system/ssh.service",
-        "enabled",
-        '"sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups"',
-        1051,
-        "3.1M (peak: 4.0M)",
-        ("man:sshd(8)", "man:sshd_config(5)"),
-        triggered_by="ssh.socket",
-    ),
-    "systemd-journald": Service(
-        "Journal Service",
-        "/usr/lib/systemd/system/systemd-journald.service",
-        "static",
-        "/usr/lib/systemd/systemd-journald",
-        361,
-        "14.2M (peak: 15.0M)",
-        ("man:systemd-journald.service(8)", "man:journald.conf(5)"),
-        triggered_by="systemd-journald.socket",
-        status="Processing requests...",
-    ),
-    # units/systemd-networkd.service.in (Description, both Documentation= lines, Also=...socket); the daemon
-    # reports READY=1 with STATUS=Processing requests... (src/network/networkd.c)
-    "systemd-networkd": Service(
-        "Network Configuration",
-        "/usr/lib/systemd/system/systemd-networkd.service",
-        "enabled",
-        "/usr/lib/systemd/systemd-networkd",
-        598,
-        "2.9M (peak: 3.4M)",
-        ("man:systemd-networkd.service(8)", "man:org.freedesktop.network1(5)"),
-        triggered_by="systemd-networkd.socket",
-        status="Processing requests...",
-    ),
-    "cloud-init": Service(
-        "Cloud-init: Network Stage",
-        "/usr/lib/systemd/system/cloud-init.service",
-        "enabled",
-        "",
-        0,
-        "",
-        state="exited",
-    ),
-    "qemu-guest-agent": Service(
-        "QEMU Guest Agent",
-        "/usr/lib/systemd/system/qemu-guest-agent.service",
-        "static",
-        "/usr/sbin/qemu-ga",
-        702,
-        "1.6M (peak: 2.0M)",
-    ),
-    "open-vm-tools": Service(
-        "Service for virtual machines hosted on VMware",
-        "/usr/lib/systemd/system/open-vm-tools.service",
-        "enabled",
-        "/usr/bin/vmtoolsd",
-        702,
-        "6.3M (peak: 6.8M)",
-        ("http://open-vm-tools.sourceforge.net/about",),
-    ),
-    # Debian's virtualbox-guest-utils.service (UNVERIFIED: description and command line from memory)
-    "virtualbox-guest-utils": Service(
-        "Virtualbox guest utils",
-        "/usr/lib/systemd/system/virtualbox-guest-utils.service",
-        "enabled",
-        "/usr/sbin/VBoxService",
-        702,
-        "2.4M (peak: 3.0M)",
-    ),
-    # The services of the host-side packages (docker.io, containerd, libvirt, lxc), as their units name them.
-    "docker": Service(
-        "Docker Application Container Engine",
-        "/usr/lib/systemd/system/docker.service",
-        "enabled",
-        "/usr/sbin/dockerd -H fd:// --containerd=/run/containerd/containerd.sock",
-        1402,
-        "28.4M (peak: 30.1M)",
-        ("https://docs.docker.com",),
-        triggered_by="docker.socket",
-    ),
-    "containerd": Service(
-        "containerd container runtime",
-        "/usr/lib/systemd/system/containerd.service",
-        "enabled",
-        "/usr/bin/containerd",
-        1388,
-        "20.2M (peak: 21.0M)",
-        ("https://containerd.io",),
-    ),
-    "libvirtd": Service(
-        "libvirt legacy monolithic daemon",
-        "/usr/lib/systemd/system/libvirtd.service",
-        "enabled",
-        "/usr/sbin/libvirtd --timeout 120",
-        1420,
-        "9.6M (peak: 10.2M)",
-        ("man:libvirtd(8)", "https://libvirt.org/"),
-        triggered_by="libvirtd.socket",
-    ),
-    "virtlogd": Service(
-        "libvirt logging daemon",
-        "/usr/lib/systemd/system/virtlogd.service",
-        "static",
-        "/usr/sbin/virtlogd",
-        1418,
-        "1.4M (peak: 1.8M)",
-        ("man:virtlogd(8)", "https://libvirt.org/"),
-        triggered_by="virtlogd.socket",
-    ),
-    "lxc": Service(
-        "LXC Container Initialization and Autoboot Code",
-        "/usr/lib/systemd/system/lxc.service",
-        "enabled",
-        "",
-        0,
-        "",
-        ("man:lxc-autostart", "man:lxc"),
-        state="exited",
-    ),
-    "lxc-net": Service(
-        "LXC network bridge setup",
-        "/usr/lib/systemd/system/lxc-net.service",
-        "enabled",
-        "",
-        0,
-        "",
-        state="exited",
-    ),
-    "hv-kvp-daemon": Service(
-        "Hyper-V KVP Protocol Daemon",
-        "/usr/lib/systemd/system/hv-kvp-daemon.service",
-        "enabled",
-        "/usr/sbin/hv_kvp_daemon -n",
-        702,
-        "1.1M (peak: 1.6M)",
-    ),
-}
 SYSTEMCTL_OPTIONS = {
     "all": "a",
     "type=": "t",
@@ -180,12 +31,8 @@ SYSTEMCTL_OPTIONS = {
     "full": "l",
     "quiet": "q",
     "firmware-setup": "firmware-setup",
+    "now": "now",
 }
-POLKIT_REFUSAL = (
-    "Failed to reboot system via logind: Interactive authentication required.\n"
-    "Failed to start reboot.target: Interactive authentication required.\n"
-    "See system logs and 'systemctl status reboot.target' for details.\n"
-)
 
 
 # What a unit's ConditionVirtualization= names, as `systemctl status` prints it when unmet.
@@ -198,7 +45,7 @@ def installed(machine) -> list[str]:
 
 
 def running(machine) -> list[str]:
-    return [unit for unit in installed(machine) if packages.service_runs(machine, unit)]
+    return [u for u in installed(machine) if packages.service_runs(machine, u) and units.active(machine, u)]
 
 
 def _ago(seconds: int) -> str:
@@ -209,24 +56,46 @@ def _ago(seconds: int) -> str:
     return f"{minutes}min {secs}s ago" if minutes else f"{secs}s ago"
 
 
+def _stamp(clock_seconds: int) -> str:
+    return time.strftime("%a %Y-%m-%d %H:%M:%S UTC", time.gmtime(clock_seconds))
+
+
+def _timespan(seconds: int) -> str:
+    """format_timespan: the largest units first, as `Duration:` prints a unit's last run."""
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = [f"{hours}h" if hours else "", f"{minutes}min" if minutes else "", f"{secs}s" if secs else ""]
+    return " ".join(part for part in parts if part) or "0"
+
+
+def _loaded_line(machine, unit: str, unit_file: str, vendor: str) -> str:
+    """systemctl-show.c (255): `masked (Reason: ...)`, or the file, its state, and the preset (none for a
+    static unit, show_preset_for_state)."""
+    state = units.file_state(machine, unit.removesuffix(".service"))
+    if state == "masked":
+        return f"     Loaded: masked (Reason: Unit {unit} is masked.)"
+    preset = "" if state == "static" else f"; preset: {vendor}"
+    return f"     Loaded: loaded ({unit_file}; {state}{preset})"
+
+
 def status_text(machine, name: str) -> str:
     service = SERVICES[name]
-    started = machine.now() - int(machine.uptime()) + 4
-    since = time.strftime("%a %Y-%m-%d %H:%M:%S UTC", time.gmtime(started))
-    # systemctl-show.c (systemd 255) prints no preset for static units (show_preset_for_state).
-    preset = "" if service.preset == "static" else "; preset: enabled"
-    loaded = f"     Loaded: loaded ({service.unit_file}; {service.preset}{preset})"
+    booted = machine.now() - int(machine.uptime())
+    changed = units.since(machine, name)
+    started = booted + 4 if changed is None else DEFAULT_EPOCH + changed
+    since = f"{_stamp(started)}; {_ago(machine.now() - started)}"
+    masked = units.file_state(machine, name) == "masked"
+    loaded = _loaded_line(machine, f"{name}.service", service.unit_file, service.vendor)
+    title = f"{name}.service" if masked else f"{name}.service - {service.description}"
     if not packages.service_runs(machine, name):
-        return "\n".join(_dead(name, service, loaded, since, _ago(machine.now() - started))) + "\n"
-    lines = [
-        f"● {name}.service - {service.description}",
-        loaded,
-        f"     Active: active ({service.state}) since {since}; {_ago(machine.now() - started)}",
-    ]
-    if service.triggered_by:
-        lines.append(f"TriggeredBy: ● {service.triggered_by}")
-    for i, doc in enumerate(service.docs):
-        lines.append(("       Docs: " if i == 0 else "             ") + doc)
+        return "\n".join(_dead(name, service, loaded, since)) + "\n"
+    if not units.active(machine, name):
+        return "\n".join(_stopped(machine, name, service, title, loaded, since, changed)) + "\n"
+    lines = [f"● {title}", loaded, f"     Active: active ({service.state}) since {since}"]
+    if service.triggered_by and not masked:
+        lines.append(f"TriggeredBy: {_bullet(machine, service.triggered_by)} {service.triggered_by}")
+    if not masked:
+        lines += _docs(service.docs)
     if service.state == "running":
         # the process's comm, which the kernel cuts to 15 characters (TASK_COMM_LEN)
         binary = service.command.strip('"').split()[0].rsplit("/", 1)[-1].rstrip(":")[:15]
@@ -245,18 +114,73 @@ def status_text(machine, name: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _dead(name: str, service: Service, loaded: str, since: str, ago: str) -> list[str]:
+def _bullet(machine, unit: str) -> str:
+    """A triggering unit's dot: the state of the sockets modelled, the others active as they are at boot."""
+    return "○" if unit in SOCKETS and not units.active(machine, unit) else "●"
+
+
+def _docs(docs: tuple[str, ...]) -> list[str]:
+    return [("       Docs: " if i == 0 else "             ") + doc for i, doc in enumerate(docs)]
+
+
+def _stopped(machine, name: str, service: Service, title: str, loaded: str, since: str, changed) -> list[str]:
+    """A unit stopped since the boot (`inactive (dead) since` the stop, how long its run lasted), or one
+    the boot did not start (disabled or masked): `inactive (dead)`."""
+    lines = [f"○ {title}", loaded]
+    if changed is None:
+        lines.append("     Active: inactive (dead)")
+    else:
+        ran = changed - machine.boot_clock + BOOT_SECONDS - 4
+        lines += [f"     Active: inactive (dead) since {since}", f"   Duration: {_timespan(max(ran, 1))}"]
+    if units.file_state(machine, name) == "masked":
+        return lines
+    if service.triggered_by:
+        lines.append(f"TriggeredBy: {_bullet(machine, service.triggered_by)} {service.triggered_by}")
+    lines += _docs(service.docs)
+    if changed is not None and service.state == "running":
+        lines += [f"   Main PID: {service.pid} (code=exited, status=0/SUCCESS)", "        CPU: 41ms"]
+    return lines
+
+
+def _dead(name: str, service: Service, loaded: str, since: str) -> list[str]:
     """A unit that did not start here: a guest agent on another hypervisor (its ConditionVirtualization=
     unmet, or, for qemu-guest-agent, the virtio port it binds to missing)."""
     lines = [f"\u25cb {name}.service - {service.description}", loaded, "     Active: inactive (dead)"]
     if name in CONDITIONS:
         lines += [
-            f"  Condition: start condition unmet at {since}; {ago}",
+            f"  Condition: start condition unmet at {since}",
             f"             \u2514\u2500 ConditionVirtualization={CONDITIONS[name]} was not met",
         ]
-    for i, doc in enumerate(service.docs):
-        lines.append(("       Docs: " if i == 0 else "             ") + doc)
-    return lines
+    return lines + _docs(service.docs)
+
+
+def socket_status(machine, unit: str) -> str:
+    """A socket unit's status: listening while active, with the service it triggers."""
+    socket = SOCKETS[unit]
+    changed = units.since(machine, unit)
+    started = machine.now() - int(machine.uptime()) + 2 if changed is None else DEFAULT_EPOCH + changed
+    since = f"{_stamp(started)}; {_ago(machine.now() - started)}"
+    running = units.active(machine, unit)
+    masked = units.file_state(machine, unit) == "masked"
+    lines = [
+        f"{'●' if running else '○'} {unit}" + ("" if masked else f" - {socket.description}"),
+        _loaded_line(machine, unit, socket.unit_file, "enabled"),
+    ]
+    if not running:
+        return (
+            "\n".join([*lines, f"     Active: inactive (dead){' since ' + since if changed else ''}"]) + "\n"
+        )
+    sub = "running" if units.active(machine, socket.service) else "listening"
+    lines += [
+        f"     Active: active ({sub}) since {since}",
+        f"   Triggers: {_bullet(machine, socket.service)} {socket.service}.service",
+        f"     Listen: {socket.listen}",
+        "      Tasks: 0 (limit: 4557)",
+        "     Memory: 8.0K (peak: 256.0K)",
+        "        CPU: 1ms",
+        f"     CGroup: /system.slice/{unit}",
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def _quoted(args: str) -> str:
@@ -288,7 +212,7 @@ def overview_text(ctx: Context, line: str) -> str:
     units = 243 if machine.kind == "container" else 287
     lines = [
         f"● {machine.hostname}",
-        "    State: running",
+        f"    State: {system_state(machine)}",
         f"    Units: {units} loaded (incl. loaded aliases)",
         "     Jobs: 0 queued",
         "   Failed: 0 units",
@@ -309,21 +233,41 @@ def _table(rows: list[list[str]]) -> list[str]:
 
 
 def _unit_rows(machine, opts, patterns: list[str]) -> list[list[str]]:
-    """The loaded units that --type, --state and the patterns select (only services are modelled)."""
+    """The loaded units that --type, --state and the patterns select: services, ssh's and docker's
+    sockets, and mounts (a stopped unit shows with --all only, as one no job or failure keeps in view)."""
     types = {t for value in opts.all("t") for t in value.split(",")}
     states = {state for value in opts.all("state") for state in value.split(",")}
-    rows = []
+    listed = []
     for name in sorted(installed(machine)):
-        unit, service = f"{name}.service", SERVICES[name]
-        if types and "service" not in types:
+        service = SERVICES[name]
+        running = packages.service_runs(machine, name) and units.active(machine, name)
+        sub = service.state if running else "dead"
+        listed.append(("service", f"{name}.service", running, sub, service.description))
+    if types & {"socket", "mount"}:  # UNVERIFIED beyond these: the rest of a real system's units
+        for name, socket in SOCKETS.items():
+            if socket.service in installed(machine):
+                running = units.active(machine, name)
+                listed.append(
+                    ("socket", name, running, "listening" if running else "dead", socket.description)
+                )
+        for mount in mount_units.units(machine):
+            sub = "mounted" if mount["active"] else "dead"
+            listed.append(("mount", mount["unit"], mount["active"], sub, mount["description"]))
+    rows = []
+    for kind, unit, running, sub, description in sorted(listed, key=lambda row: row[1]):
+        active = "active" if running else "inactive"
+        if types and kind not in types:
             continue
-        if states and not states & {"loaded", "active", service.state}:
+        if states and not states & {"loaded", active, sub}:
+            continue
+        if not states and not running and "a" not in opts:
             continue
         if patterns and not any(
-            fnmatch.fnmatchcase(unit, p) or fnmatch.fnmatchcase(name, p) for p in patterns
+            fnmatch.fnmatchcase(unit, p) or fnmatch.fnmatchcase(unit.removesuffix(".service"), p)
+            for p in patterns
         ):
             continue
-        rows.append([" ", unit, "loaded", "active", service.state, service.description])
+        rows.append([" ", unit, "loaded", active, sub, description])
     return rows
 
 
@@ -358,13 +302,16 @@ def _list_units(ctx: Context, opts, patterns: list[str]) -> int:
 
 def _list_unit_files(ctx: Context, opts, patterns: list[str]) -> int:
     """verb_list_unit_files: UNIT FILE, STATE, PRESET (a dash where a static unit has none)."""
-    rows = [
-        [unit, SERVICES[unit.removesuffix(".service")].preset, "-" if state == "static" else "enabled"]
-        for unit, state in (
-            (f"{name}.service", SERVICES[name].preset) for name in sorted(installed(ctx.machine))
-        )
-        if not patterns or any(fnmatch.fnmatchcase(unit, p) for p in patterns)
-    ]
+    machine = ctx.machine
+    names = [(f"{name}.service", name) for name in installed(machine)]
+    names += [(name, name) for name, socket in SOCKETS.items() if socket.service in installed(machine)]
+    rows = []
+    for unit, name in sorted(names):
+        state = units.file_state(machine, name)
+        vendor = SERVICES[name].vendor if name in SERVICES else "enabled"
+        if not patterns or any(fnmatch.fnmatchcase(unit, p) for p in patterns):
+            preset = "-" if units.file_state(machine, name) == "static" else vendor
+            rows.append([unit, state, preset])
     legend = "no-legend" not in opts
     table = ([["UNIT FILE", "STATE", "PRESET"]] if legend else []) + rows
     if table:
@@ -381,40 +328,230 @@ def _unit_name(name: str) -> str:
     return name if name.rpartition(".")[2] in UNIT_TYPES else f"{name}.service"
 
 
-def _is_enabled(ctx: Context, units: list[str], quiet: bool) -> int:
+def _is_enabled(ctx: Context, names: list[str], quiet: bool) -> int:
     """is-enabled: the unit file state of each; 0 when one is enabled (or static), else 1."""
-    if not units:
+    if not names:
         ctx.err("Too few arguments.\n")
         return 1
     status = 1
-    for unit in units:
-        if unit not in installed(ctx.machine):
-            ctx.err(f"Failed to get unit file state for {_unit_name(unit)}: No such file or directory\n")
+    for name in names:
+        kind = _kind(ctx.machine, name)
+        mount = mount_units.find(ctx.machine, name) if kind == "mount" else None
+        if kind not in ("service", "socket") and (mount is None or mount["source"] == "mountinfo"):
+            ctx.err(f"Failed to get unit file state for {_unit_name(name)}: No such file or directory\n")
             return 1
-        state = SERVICES[unit].preset
+        # an fstab line's unit is the generator's; the API filesystems' units ship static
+        state = (
+            {"fstab": "generated", "static": "static"}[mount["source"]]
+            if mount
+            else units.file_state(ctx.machine, name)
+        )
         if not quiet:
             ctx.out(state + "\n")
-        if state in ("enabled", "static"):
+        if state in ("enabled", "static", "generated"):
             status = 0
     return status
 
 
-def reboot_machine(ctx: Context, firmware: bool) -> int:
+def _kind(machine, name: str) -> str:
+    """What a name given to systemctl is here: "service", "socket", "mount", or "" (not loaded)."""
+    if name in installed(machine):
+        return "service"
+    if name in SOCKETS and SOCKETS[name].service in installed(machine):
+        return "socket"
+    if name.endswith(".mount") and mount_units.find(machine, name) is not None:
+        return "mount"
+    return ""
+
+
+def _short(arg: str) -> str:
+    """The model's name of a unit: ssh.service and ssh name one service; ssh.socket is a socket."""
+    return arg.removesuffix(".service")
+
+
+def _full(name: str) -> str:
+    return units.full_name(name)
+
+
+def _sysv(ctx: Context, name: str, verb: str) -> None:
+    """systemd-sysv-install keeps an /etc/init.d script's rc links in step with enable and disable."""
+    if name in SERVICES and SERVICES[name].sysv:
+        ctx.err(
+            f"Synchronizing state of {name}.service with SysV service script with "
+            "/usr/lib/systemd/systemd-sysv-install.\n"
+            f"Executing: /usr/lib/systemd/systemd-sysv-install {verb} {name}\n"
+        )
+
+
+def _install_verb(ctx: Context, verb: str, name: str) -> int:
+    """enable, disable, mask, unmask: the symlinks systemd makes or removes, as install_changes_dump
+    (shared/install.c, 255) reports them on stderr."""
     machine = ctx.machine
-    if not ctx.is_root:
-        ctx.err(POLKIT_REFUSAL)
+    state = units.file_state(machine, name)
+    if verb in ("mask", "unmask"):
+        changes = units.mask(machine, name) if verb == "mask" else units.unmask(machine, name)
+    elif state == "masked":
+        ctx.err(f"Failed to {verb} unit: Unit file /etc/systemd/system/{_full(name)} is masked.\n")
         return 1
-    if firmware:
-        if machine.spec["firmware"] != "uefi" or machine.kind == "container":
-            ctx.err(
-                "Cannot indicate to EFI to boot into setup mode: Firmware does not support boot into "
-                "firmware.\n"
-            )
-            return 1
-        machine.enter_firmware()
+    elif state == "static":  # no [Install] section: nothing to link, and systemctl says why
+        ctx.err(NO_INSTALL_CONFIG)
         return 0
-    machine.reboot()
+    else:
+        _sysv(ctx, name, verb)
+        changes = units.enable(machine, name) if verb == "enable" else units.disable(machine, name)
+    if changes:
+        ctx.err("".join(change + "\n" for change in changes))
     return 0
+
+
+def _job_verb(ctx: Context, verb: str, name: str, stopping: list[str]) -> int:
+    """start, stop, restart, reload: the job systemd queues (systemctl-start-unit.c, 255)."""
+    machine, full = ctx.machine, _full(name)
+    masked = units.file_state(machine, name) == "masked"
+    if masked and verb in ("start", "restart", "reload"):
+        ctx.err(f"Failed to {verb} {full}: Unit {full} is masked.\n")
+        return 1
+    if verb == "reload":
+        if name in SOCKETS or not SERVICES[name].reloads:
+            ctx.err(f"Failed to reload {full}: Job type reload is not applicable for unit {full}.\n")
+            return 1
+        if not units.active(machine, name):  # UNVERIFIED: the wording of BUS_ERROR_UNIT_INACTIVE here
+            ctx.err(f"Failed to reload {full}: Unit {full} is not active.\n")
+            return 1
+        return 0
+    if name in SERVICES and not packages.service_runs(machine, name):
+        return 0  # its condition fails: the job succeeds, and the unit stays inactive
+    if verb == "stop":
+        if units.active(machine, name):
+            units.set_active(machine, name, False)
+        socket = units.socket_of(name)
+        if socket and units.active(machine, socket) and socket not in stopping:
+            ctx.err(f"Stopping '{full}', but its triggering units are still active:\n{socket}\n")
+        return 0
+    if verb == "restart" or not units.active(machine, name):
+        units.set_active(machine, name, True)
+    return 0
+
+
+def _refusal(ctx: Context, verb: str, names: list[str]) -> int:
+    """polkit's answer to a user who is not root (no agent can ask for a password here)."""
+    if verb in INSTALL_VERBS:
+        ctx.err(f"Failed to {verb} unit: {polkit_refused}\n")
+        return 1
+    full = _full(names[0]) if names[0] in SOCKETS or names[0] in SERVICES else _unit_name(names[0])
+    ctx.err(
+        f"Failed to {verb} {full}: {polkit_refused}\n"
+        f"See system logs and 'systemctl status {full}' for details.\n"
+    )
+    return 1
+
+
+polkit_refused = power.REFUSED
+# systemctl-enable.c (255): the notice for a unit without an [Install] section, as Ubuntu 24.04 prints it
+NO_INSTALL_CONFIG = (
+    "The unit files have no installation config (WantedBy=, RequiredBy=, UpheldBy=,\n"
+    "Also=, or Alias= settings in the [Install] section, and DefaultInstance= for\n"
+    "template units). This means they are not meant to be enabled or disabled using systemctl.\n"
+    " \n"
+    "Possible reasons for having these kinds of units are:\n"
+    "\u2022 A unit may be statically enabled by being symlinked from another unit's\n"
+    "  .wants/, .requires/, or .upholds/ directory.\n"
+    "\u2022 A unit's purpose may be to act as a helper for some other unit which has\n"
+    "  a requirement dependency on it.\n"
+    "\u2022 A unit may be started when needed via activation (socket, path, timer,\n"
+    "  D-Bus, udev, scripted systemctl call, ...).\n"
+    "\u2022 In case of template units, the unit is meant to be enabled with some\n"
+    "  instance name specified.\n"
+)
+INSTALL_VERBS = ("enable", "disable", "mask", "unmask")
+JOB_VERBS = ("start", "stop", "restart", "reload")
+
+
+def _change(ctx: Context, verb: str, args: list[str], now: bool) -> int:
+    """The verbs that change units: every name checked first, then each changed in turn."""
+    if not args:
+        ctx.err("Too few arguments.\n")
+        return 1
+    machine = ctx.machine
+    names = [_short(arg) for arg in args]
+    if not ctx.is_root:
+        return _refusal(ctx, verb, names)
+    kinds = [_kind(machine, name) for name in names]
+    if "mount" in kinds and verb in JOB_VERBS and verb != "reload":
+        return _mount_jobs(ctx, verb, names, kinds)
+    for arg, kind in zip(args, kinds, strict=True):
+        if kind not in ("service", "socket"):
+            full = _unit_name(arg)
+            if verb in INSTALL_VERBS:
+                ctx.err(f"Failed to {verb} unit: Unit file {full} does not exist.\n")
+                return 1
+            ctx.err(f"Failed to {verb} {full}: Unit {full} not found.\n")
+            return 5
+    status = 0
+    for name in names:
+        if verb in INSTALL_VERBS:
+            status = _install_verb(ctx, verb, name) or status
+            if now and not status and verb in ("enable", "disable"):
+                _job_verb(ctx, "start" if verb == "enable" else "stop", name, names)
+        else:
+            status = _job_verb(ctx, verb, name, names) or status
+    return status
+
+
+def _mount_jobs(ctx: Context, verb: str, names: list[str], kinds: list[str]) -> int:
+    """start, stop, restart of mount units (and of services named with them)."""
+    status = 0
+    for name, kind in zip(names, kinds, strict=True):
+        if not kind:
+            ctx.err(f"Failed to {verb} {_unit_name(name)}: Unit {_unit_name(name)} not found.\n")
+            return 5
+        if kind != "mount":
+            status = _job_verb(ctx, verb, name, names) or status
+            continue
+        for step in ("stop", "start") if verb == "restart" else (verb,):
+            complaint = (mount_units.start if step == "start" else mount_units.stop)(ctx.machine, name)
+            if complaint:
+                ctx.err(complaint)
+                status = 1
+                break
+    return status
+
+
+def _status(ctx: Context, verb: str, args: list[str]) -> int:
+    """status and is-active of each unit: 3 when one is not active, 4 when one is not found (status)."""
+    machine, status = ctx.machine, 0
+    for arg in args:
+        name = _short(arg)
+        kind = _kind(machine, name)
+        if not kind:
+            if verb == "status":  # unit_name_mangle adds .service only to a name without a unit type
+                ctx.err(f"Unit {_unit_name(arg)} could not be found.\n")
+                status = 4
+            else:
+                ctx.out("inactive\n")
+                status = status or 3
+            continue
+        if kind == "mount":
+            running = mount_units.find(machine, name)["active"]
+            text = mount_units.status_text(machine, name)
+        elif kind == "socket":
+            running = units.active(machine, name)
+            text = socket_status(machine, name)
+        else:
+            running = packages.service_runs(machine, name) and units.active(machine, name)
+            text = status_text(machine, name)
+        if verb == "status":
+            ctx.out(text)
+        else:
+            ctx.out("active\n" if running else "inactive\n")
+        if not running and status != 4:
+            status = 3
+    return status
+
+
+def system_state(machine) -> str:
+    """The manager's state: "maintenance" while the emergency (or rescue) shell holds the boot."""
+    return "maintenance" if machine.emergency else "running"
 
 
 @command(
@@ -423,17 +560,22 @@ def reboot_machine(ctx: Context, firmware: bool) -> int:
 systemctl - control the systemd system and service manager
 
   systemctl status                the system: state, failed units, the cgroup tree of processes
-  systemctl status ssh            state of a service (also qemu-guest-agent, open-vm-tools,
-                                  virtualbox-guest-utils, hv-kvp-daemon: the guest agents)
+  systemctl status ssh            state of a service (also ssh.socket, srv.mount, qemu-guest-agent,
+                                  open-vm-tools, virtualbox-guest-utils, hv-kvp-daemon: the guest agents)
+  systemctl start|stop|restart|reload NAME    run or stop a service now (root); a reboot forgets this
+  systemctl enable|disable [--now] NAME       start it at every boot, or not (root)
+  systemctl mask|unmask NAME      forbid it to start at all, or allow it again (root)
   systemctl is-active NAME        active / inactive
-  systemctl is-enabled NAME       enabled / static / disabled: is it started at boot?
-  systemctl list-units [--type=service] [--state=running] [--all] [--no-legend] [PATTERN]
+  systemctl is-enabled NAME       enabled / static / disabled / masked: is it started at boot?
+  systemctl is-system-running     running, or maintenance in the emergency shell
+  systemctl list-units [--type=service|socket|mount] [--state=running] [--all] [--no-legend] [PATTERN]
   systemctl --failed              the units that failed (--state=failed)
                                   the loaded units: UNIT LOAD ACTIVE SUB DESCRIPTION
   systemctl list-unit-files       the installed unit files and whether they are enabled
   systemctl daemon-reload         read the unit files and /etc/fstab again (root)
-  systemctl reboot                reboot (root)
-  systemctl reboot --firmware-setup   reboot into the UEFI firmware setup (root)
+  systemctl poweroff | halt | reboot    as the commands of those names (root)
+  systemctl reboot --firmware-setup     reboot into the UEFI firmware setup (root)
+Ubuntu 24.04 starts ssh.service through ssh.socket: stopping only the service leaves port 22 open.
 Not available in an application container: there, the app is PID 1, not systemd.
 """,
 )
@@ -449,19 +591,24 @@ def systemctl(ctx: Context, argv: list[str]) -> int:
         return 1
     if "failed" in opts:  # --failed is short for --state=failed
         opts.add("state", "failed")
-    verb, units = (args[0], [u.removesuffix(".service") for u in args[1:]]) if args else ("list-units", [])
+    verb, names = (args[0], args[1:]) if args else ("list-units", [])
     if verb == "list-units":
-        return _list_units(ctx, opts, args[1:])
+        return _list_units(ctx, opts, names)
     if verb == "list-unit-files":
-        return _list_unit_files(ctx, opts, args[1:])
+        return _list_unit_files(ctx, opts, names)
     if verb == "is-enabled":
-        return _is_enabled(ctx, units, "q" in opts)
-    if verb == "reboot":
-        return reboot_machine(ctx, "firmware-setup" in opts)
+        return _is_enabled(ctx, [_short(name) for name in names], "q" in opts)
+    if verb in ("poweroff", "halt", "reboot"):
+        return power.act_now(ctx, verb, firmware=verb == "reboot" and "firmware-setup" in opts)
+    if verb == "is-system-running":
+        state = system_state(machine)
+        if "q" not in opts:
+            ctx.out(state + "\n")
+        return 0 if state == "running" else 1
     if verb == "default":  # isolate default.target: from the emergency shell, the boot is tried again
         if not ctx.is_root:
             ctx.err(
-                "Failed to start default.target: Interactive authentication required.\n"
+                f"Failed to start default.target: {polkit_refused}\n"
                 "See system logs and 'systemctl status default.target' for details.\n"
             )
             return 1
@@ -470,54 +617,19 @@ def systemctl(ctx: Context, argv: list[str]) -> int:
         return 0
     if verb == "daemon-reload":  # systemd reads its units and the fstab generator's mounts again
         if not ctx.is_root:
-            ctx.err("Failed to reload daemon: Interactive authentication required.\n")
+            ctx.err(f"Failed to reload daemon: {polkit_refused}\n")
             return 1
         machine.units_loaded = machine.clock
         return 0
-    if verb == "status" and not units:
+    if verb == "status" and not names:
         ctx.out(overview_text(ctx, " ".join(argv)))
         return 0
-    if verb == "is-active" and not units:
+    if verb == "is-active" and not names:
         ctx.err("Too few arguments.\n")
         return 1
     if verb in ("status", "is-active"):
-        status = 0
-        for unit in units:
-            if unit not in installed(machine):
-                if verb == "status":  # unit_name_mangle adds .service only to a name without a unit type
-                    ctx.err(f"Unit {_unit_name(unit)} could not be found.\n")
-                else:
-                    ctx.out("inactive\n")
-                status = 4 if verb == "status" else 3
-            elif not packages.service_runs(machine, unit):
-                ctx.out(status_text(machine, unit) if verb == "status" else "inactive\n")
-                status = 3
-            else:
-                ctx.out(status_text(machine, unit) if verb == "status" else "active\n")
-        return status
-    if verb in ("start", "stop", "restart", "enable", "disable"):
-        if not ctx.is_root:
-            ctx.err(
-                f"Failed to {verb} {units[0] if units else ''}.service: Interactive authentication "
-                "required.\nSee system logs and 'systemctl status "
-                + (units[0] if units else "")
-                + ".service' for details.\n"
-            )
-            return 1
-        return 0
+        return _status(ctx, verb, names)
+    if verb in JOB_VERBS or verb in INSTALL_VERBS:
+        return _change(ctx, verb, names, "now" in opts)
     ctx.err(f"Unknown command verb '{verb}'.\n")
     return 1
-
-
-@command(
-    "reboot",
-    man="""
-reboot - reboot the machine (root)
-
-  reboot                   restart: the kernel log starts again, modules not configured in
-                           /etc/modules-load.d are gone, a missing machine-id is generated, uptime resets
-  reboot --firmware-setup  restart into the UEFI firmware setup (where VT-x/AMD-V is switched on or off)
-""",
-)
-def reboot(ctx: Context, argv: list[str]) -> int:
-    return reboot_machine(ctx, "--firmware-setup" in argv[1:])

@@ -387,7 +387,7 @@ def _domifaddr(ctx: Context, connection: Connection, options: dict) -> None:
         rows = [(vnet, mac, f"{lease['ip']}/{libvirt.NETWORK['prefix']}") for _, lease in _leases(ctx, mac)]
     elif source == "arp":
         entries = lan.entries(ctx.machine)
-        rows = [(vnet, mac, f"{address}/0") for address, _, held, _ in entries if held == mac]
+        rows = [(vnet, mac, f"{address}/0") for address, _, held, _ in entries if held and held == mac]
     else:
         guest = connection.guest(domain)
         if not domain.get("virtio", True):
@@ -441,6 +441,8 @@ def _console(ctx: Context, connection: Connection, options: dict) -> None:
         ctx.out(installer.console(ctx.machine, connection.guest(domain), domain))
     elif domain.get("unbootable"):
         ctx.out(installer.NO_BOOT)
+    elif connection.guest(domain).stopped:  # halted: the domain runs, its serial console stays silent
+        ctx.err(f"guestlab: {name} is halted, so nothing answers on its console: the terminal stays here.\n")
     else:
         ctx.effects["console"] = {"machine": domain["machine"], "domain": name}
 

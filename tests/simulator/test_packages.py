@@ -220,7 +220,9 @@ def test_purging_openssh_server_takes_its_keys_and_a_new_install_makes_new_ones(
     assert kvm.run("systemctl status ssh").stderr == "Unit ssh.service could not be found.\n"
     install = kvm.run("sudo apt install -y openssh-server").stdout
     assert "Creating SSH2 ED25519 key; this may take some time ...\n256 SHA256:" in install
-    assert "Created symlink /etc/systemd/system/multi-user.target.wants/ssh.service" in install
+    # socket activation (Ubuntu 22.10 and later): ssh.socket is enabled, ssh.service is not
+    assert "Created symlink /etc/systemd/system/sockets.target.wants/ssh.socket" in install
+    assert "multi-user.target.wants/ssh.service" not in install
     assert kvm.run("sudo cat /etc/ssh/ssh_host_ed25519_key.pub").stdout not in ("", before)
 
 

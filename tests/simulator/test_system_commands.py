@@ -362,7 +362,8 @@ def test_systemctl_status_of_the_guest_agents(worlds):
         "", "Unit open-vm-tools.service could not be found.\n", 4
     )
     ssh = worlds["kvm"].run("systemctl status ssh").stdout
-    assert "/usr/lib/systemd/system/ssh.service; enabled; preset: enabled)\n" in ssh
+    # Ubuntu 24.04: ssh.socket starts the service, which is itself disabled
+    assert "/usr/lib/systemd/system/ssh.service; disabled; preset: enabled)\n" in ssh
     assert (
         ssh.startswith("● ssh.service - OpenBSD Secure Shell server\n")
         and "TriggeredBy: ● ssh.socket\n" in ssh
@@ -381,8 +382,12 @@ def test_systemctl_in_an_application_container(worlds):
 def test_reboot_needs_root():
     world = World.new("kvm-guest")
     result = world.run("reboot")
-    assert result.status == 1 and "Interactive authentication required." in result.stderr
-    assert world.run("sudo reboot") == Result("", "", 0)
+    assert result == Result("", "Call to Reboot failed: Interactive authentication required.\n", 1)
+    rebooted = world.run("sudo reboot")  # logind's wall reaches the learner's terminal (sudo's pty is pts/1)
+    assert rebooted.status == 0 and rebooted.stdout == (
+        "\nBroadcast message from root@web01 on pts/1 (Wed 2024-11-27 10:00:03 UTC):\n\n"
+        "The system will reboot now!\n\n"
+    )
 
 
 def test_firmware_setup_needs_uefi():
@@ -484,9 +489,11 @@ def test_systemctl_list_units_prints_systemd_255s_table_and_legend(worlds):
 
 def test_systemctl_unit_files_and_is_enabled(worlds):
     files = worlds["kvm"].run("systemctl list-unit-files").stdout.splitlines()
-    assert files[0] == "UNIT FILE                STATE   PRESET"
-    assert "qemu-guest-agent.service static  -" in files and files[-1] == "5 unit files listed."
-    assert worlds["kvm"].run("systemctl is-enabled ssh") == Result("enabled\n", "", 0)
+    assert files[0] == "UNIT FILE                STATE    PRESET"
+    assert "qemu-guest-agent.service static   -" in files and files[-1] == "6 unit files listed."
+    assert "ssh.socket               enabled  enabled" in files
+    assert worlds["kvm"].run("systemctl is-enabled ssh") == Result("disabled\n", "", 1)
+    assert worlds["kvm"].run("systemctl is-enabled ssh.socket") == Result("enabled\n", "", 0)
     assert worlds["kvm"].run("systemctl is-enabled nope") == Result(
         "", "Failed to get unit file state for nope.service: No such file or directory\n", 1
     )

@@ -1,0 +1,309 @@
+"""systemd's units on a machine (systemd 255, Ubuntu 24.04): the services this model describes, the socket
+that starts sshd, and what `systemctl` changed.
+
+A unit's state is two things, as in systemd. Its unit file state is on disk, so it lasts across reboots:
+enabled is a link in its target's .wants directory, masked a link to /dev/null in /etc/systemd/system,
+static a unit without an [Install] section (archive.STATIC_UNITS); the links are what packages and
+`systemctl enable/disable/mask/unmask` make and remove. Whether the unit runs now is what the boot decided
+from those states, unless `systemctl start` or `stop` changed it since: `machine.units` keeps those
+changes ({unit: {"active": bool, "since": clock}}), and a boot forgets them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from simulator.archive import SOCKET_ACTIVATED, SOCKET_WANTS, STATIC_UNITS, UNIT_WANTS
+
+ETC = "/etc/systemd/system"
+
+
+@dataclass(frozen=True)
+class Service:
+    description: str
+    unit_file: str
+    command: str
+    pid: int
+    memory: str
+    docs: tuple[str, ...] = ()
+    state: str = "running"
+    triggered_by: str = ""
+    status: str = ""  # what the daemon last told systemd (sd_notify STATUS=)
+    vendor: str = "enabled"  # the distribution's preset (90-systemd.preset: enable *)
+    reloads: bool = False  # whether the unit has an ExecReload=
+    sysv: bool = False  # whether /etc/init.d holds a script of the same name (systemd-sysv-install)
+    alias: str = ""  # its [Install] Alias=, linked by enable
+
+
+SERVICES = {
+    "ssh": Service(
+        "OpenBSD Secure Shell server",
+        "/usr/lib/systemd/system/ssh.service",
+        '"sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups"',
+        1051,
+        "3.1M (peak: 4.0M)",
+        ("man:sshd(8)", "man:sshd_config(5)"),
+        triggered_by="ssh.socket",
+        reloads=True,
+        sysv=True,
+        alias="sshd",
+    ),
+    "systemd-journald": Service(
+        "Journal Service",
+        "/usr/lib/systemd/system/systemd-journald.service",
+        "/usr/lib/systemd/systemd-journald",
+        361,
+        "14.2M (peak: 15.0M)",
+        ("man:systemd-journald.service(8)", "man:journald.conf(5)"),
+        triggered_by="systemd-journald.socket",
+        status="Processing requests...",
+    ),
+    # units/systemd-networkd.service.in (Description, both Documentation= lines, Also=...socket); the daemon
+    # reports READY=1 with STATUS=Processing requests... (src/network/networkd.c)
+    "systemd-networkd": Service(
+        "Network Configuration",
+        "/usr/lib/systemd/system/systemd-networkd.service",
+        "/usr/lib/systemd/systemd-networkd",
+        598,
+        "2.9M (peak: 3.4M)",
+        ("man:systemd-networkd.service(8)", "man:org.freedesktop.network1(5)"),
+        triggered_by="systemd-networkd.socket",
+        status="Processing requests...",
+    ),
+    "cloud-init": Service(
+        "Cloud-init: Network Stage",
+        "/usr/lib/systemd/system/cloud-init.service",
+        "",
+        0,
+        "",
+        state="exited",
+    ),
+    "qemu-guest-agent": Service(
+        "QEMU Guest Agent",
+        "/usr/lib/systemd/system/qemu-guest-agent.service",
+        "/usr/sbin/qemu-ga",
+        702,
+        "1.6M (peak: 2.0M)",
+    ),
+    "open-vm-tools": Service(
+        "Service for virtual machines hosted on VMware",
+        "/usr/lib/systemd/system/open-vm-tools.service",
+        "/usr/bin/vmtoolsd",
+        702,
+        "6.3M (peak: 6.8M)",
+        ("http://open-vm-tools.sourceforge.net/about",),
+    ),
+    # Debian's virtualbox-guest-utils.service (UNVERIFIED: description and command line from memory)
+    "virtualbox-guest-utils": Service(
+        "Virtualbox guest utils",
+        "/usr/lib/systemd/system/virtualbox-guest-utils.service",
+        "/usr/sbin/VBoxService",
+        702,
+        "2.4M (peak: 3.0M)",
+    ),
+    # The services of the host-side packages (docker.io, containerd, libvirt, lxc), as their units name them.
+    "docker": Service(
+        "Docker Application Container Engine",
+        "/usr/lib/systemd/system/docker.service",
+        "/usr/sbin/dockerd -H fd:// --containerd=/run/containerd/containerd.sock",
+        1402,
+        "28.4M (peak: 30.1M)",
+        ("https://docs.docker.com",),
+        triggered_by="docker.socket",
+        reloads=True,
+    ),
+    "containerd": Service(
+        "containerd container runtime",
+        "/usr/lib/systemd/system/containerd.service",
+        "/usr/bin/containerd",
+        1388,
+        "20.2M (peak: 21.0M)",
+        ("https://containerd.io",),
+    ),
+    "libvirtd": Service(
+        "libvirt legacy monolithic daemon",
+        "/usr/lib/systemd/system/libvirtd.service",
+        "/usr/sbin/libvirtd --timeout 120",
+        1420,
+        "9.6M (peak: 10.2M)",
+        ("man:libvirtd(8)", "https://libvirt.org/"),
+        triggered_by="libvirtd.socket",
+        reloads=True,
+    ),
+    "virtlogd": Service(
+        "libvirt logging daemon",
+        "/usr/lib/systemd/system/virtlogd.service",
+        "/usr/sbin/virtlogd",
+        1418,
+        "1.4M (peak: 1.8M)",
+        ("man:virtlogd(8)", "https://libvirt.org/"),
+        triggered_by="virtlogd.socket",
+    ),
+    "lxc": Service(
+        "LXC Container Initialization and Autoboot Code",
+        "/usr/lib/systemd/system/lxc.service",
+        "",
+        0,
+        "",
+        ("man:lxc-autostart", "man:lxc"),
+        state="exited",
+    ),
+    "lxc-net": Service(
+        "LXC network bridge setup",
+        "/usr/lib/systemd/system/lxc-net.service",
+        "",
+        0,
+        "",
+        state="exited",
+    ),
+    "hv-kvp-daemon": Service(
+        "Hyper-V KVP Protocol Daemon",
+        "/usr/lib/systemd/system/hv-kvp-daemon.service",
+        "/usr/sbin/hv_kvp_daemon -n",
+        702,
+        "1.1M (peak: 1.6M)",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Socket:
+    """A socket unit that starts its service on the first connection (socket activation)."""
+
+    description: str
+    unit_file: str
+    service: str
+    listen: str
+
+
+# openssh-server 1:9.6p1-3ubuntu13's ssh.socket (its Description= line)
+SOCKETS = {
+    "ssh.socket": Socket(
+        "OpenBSD Secure Shell server socket", "/usr/lib/systemd/system/ssh.socket", "ssh", "[::]:22 (Stream)"
+    ),
+}
+
+
+def full_name(name: str) -> str:
+    """The unit's file name: the model names a service without its .service suffix."""
+    return name if name in SOCKETS else f"{name}.service"
+
+
+def _wants(name: str) -> str:
+    """Where `enable` links the unit: its [Install] WantedBy= target's .wants directory."""
+    return f"{SOCKET_WANTS if name in SOCKETS else UNIT_WANTS}/{full_name(name)}"
+
+
+def unit_file(name: str) -> str:
+    return SOCKETS[name].unit_file if name in SOCKETS else SERVICES[name].unit_file
+
+
+def file_state(machine, name: str) -> str:
+    """enabled, disabled, static or masked, as the links on disk say: what `systemctl is-enabled` prints."""
+    fs = machine.fs
+    masked = f"{ETC}/{full_name(name)}"
+    if fs.lexists(masked) and fs.lstat(masked).kind == "symlink" and fs.lstat(masked).target == "/dev/null":
+        return "masked"
+    if name in STATIC_UNITS:
+        return "static"
+    return "enabled" if fs.lexists(_wants(name)) else "disabled"
+
+
+def socket_of(name: str) -> str:
+    """The socket unit that activates a service, when this model knows it."""
+    return SOCKET_ACTIVATED.get(name, "")
+
+
+def starts_at_boot(machine, name: str) -> bool:
+    """Whether a boot starts the unit: enabled or static (pulled in by what needs it), or, for a service
+    that is not, its socket enabled: the first connection starts it (ssh on Ubuntu 24.04, where the
+    learner's own login did)."""
+    state = file_state(machine, name)
+    if state == "masked":
+        return False
+    if state in ("enabled", "static"):
+        return True
+    socket = socket_of(name)
+    return bool(socket) and starts_at_boot(machine, socket)
+
+
+def active(machine, name: str) -> bool:
+    """Whether the unit runs now: as `systemctl start/stop` left it since the boot, else as the boot did."""
+    record = machine.units.get(name, {})
+    return record["active"] if "active" in record else starts_at_boot(machine, name)
+
+
+def since(machine, name: str) -> int | None:
+    """The machine clock when the unit last started or stopped since the boot (None: at the boot)."""
+    return machine.units.get(name, {}).get("since")
+
+
+def set_active(machine, name: str, running: bool) -> None:
+    machine.units[name] = {"active": running, "since": machine.clock}
+
+
+def _keep_running_state(machine, name: str) -> None:
+    """A change of unit file state counts from the next boot: whether the unit runs now stays as it is."""
+    if name not in machine.units:
+        machine.units[name] = {"active": active(machine, name)}
+
+
+def enable(machine, name: str) -> list[str]:
+    """The links `systemctl enable` makes (none when they are there already), as it reports them."""
+    if file_state(machine, name) != "disabled":
+        return []
+    _keep_running_state(machine, name)
+    made = []
+    alias = SERVICES[name].alias if name in SERVICES else ""
+    if alias and not machine.fs.lexists(f"{ETC}/{alias}.service"):
+        machine.fs.add_symlink(f"{ETC}/{alias}.service", unit_file(name))
+        made.append(f"Created symlink {ETC}/{alias}.service \u2192 {unit_file(name)}.")
+    machine.fs.add_symlink(_wants(name), unit_file(name))
+    return [*made, f"Created symlink {_wants(name)} \u2192 {unit_file(name)}."]
+
+
+def disable(machine, name: str) -> list[str]:
+    """The links `systemctl disable` removes (UNVERIFIED: the order of an alias's and the .wants link's)."""
+    if file_state(machine, name) != "enabled":
+        return []
+    _keep_running_state(machine, name)
+    alias = SERVICES[name].alias if name in SERVICES else ""
+    removed = [path for path in (f"{ETC}/{alias}.service" if alias else "", _wants(name)) if path]
+    removed = [path for path in removed if machine.fs.lexists(path)]
+    for path in removed:
+        machine.fs.discard(path)
+    return [f'Removed "{path}".' for path in removed]
+
+
+def mask(machine, name: str) -> list[str]:
+    """Link the unit to /dev/null: nothing starts it, not even by hand; its .wants links stay."""
+    if file_state(machine, name) == "masked":
+        return []
+    _keep_running_state(machine, name)
+    machine.fs.add_symlink(f"{ETC}/{full_name(name)}", "/dev/null")
+    return [f"Created symlink {ETC}/{full_name(name)} \u2192 /dev/null."]
+
+
+def unmask(machine, name: str) -> list[str]:
+    if file_state(machine, name) != "masked":
+        return []
+    _keep_running_state(machine, name)
+    machine.fs.discard(f"{ETC}/{full_name(name)}")
+    return [f'Removed "{ETC}/{full_name(name)}".']
+
+
+def boot(machine) -> None:
+    """A boot forgets what was started or stopped by hand; the unit files stay as they are on disk."""
+    machine.units.clear()
+
+
+def accept_connection(machine, service: str) -> bool:
+    """A client connects to a service's port: the service answers if it runs, or its socket listens and
+    starts it (socket activation); else the connection is refused."""
+    if active(machine, service):
+        return True
+    socket = socket_of(service)
+    if socket and active(machine, socket):
+        set_active(machine, service, True)
+        return True
+    return False
