@@ -230,7 +230,7 @@ def power_on(scenario_id):
         console = world.power_on(name)
         return None if console is None else (machine.hostname, console.stdout)
 
-    started, view = lab_store.act(get_db(), lab["id"], press)
+    started, view = lab_store.act(get_db(), lab, press)
     if started is None:
         abort(404)
     if not is_partial():
