@@ -212,14 +212,14 @@ def _act(scenario_id: str, plan, done: str = "", then=None):
         if not lab_store.fits(world):
             raise Refused(TOO_LARGE)
         message = "\n".join([*shown, done] if done and succeeded else shown)
-        return message, before, succeeded, _listing(world) != listed
+        if not succeeded and _listing(world) == listed:
+            raise Refused(message)  # refused by the tool itself: its words, and the lab kept as it was
+        return message, before, succeeded
 
     try:
-        (message, before, succeeded, changed), view = lab_store.act(get_db(), lab, apply)
+        (message, before, succeeded), view = lab_store.act(get_db(), lab, apply)
     except Refused as refusal:
         return _refuse(scenario_id, str(refusal))
-    if not succeeded and not changed:  # refused by the tool itself: its words, the learner left in place
-        return _refuse(scenario_id, message)
     return _respond(scenario, view, message, before, refused=not succeeded)
 
 
