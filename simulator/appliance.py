@@ -141,7 +141,9 @@ def _guest(host, vm: ovf.VirtualMachine, content: guestdisk.GuestDisk | None):
 
         # the installer's host name: the VM's name when it is one (RFC 1123), else the image's default
         hostname = vm.name if guestdisk.HOSTNAME.fullmatch(vm.name) else "ubuntu"
-        return Machine.create({"platform": "kvm", "hostname": hostname, **hardware})
+        return Machine.create(
+            {"platform": "kvm", "hostname": hostname, **hardware}, over_install=True, of_its_kind=True
+        )
     try:
         return guestdisk.restore(content, hardware)
     except guestdisk.DiskError as error:

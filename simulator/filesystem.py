@@ -124,21 +124,27 @@ def _own_group(uid: int) -> tuple[int, ...]:
     return (uid,)
 
 
+def _always_saved(path: str) -> bool:
+    return False
+
+
 class FileSystem:
     """A whole machine's tree. Paths may be relative to `cwd`; `uid` is who asks (0 = root).
 
     Run-time hooks, not serialised: `generate(name) -> str` computes generated files, `now() -> int`
     gives the clock, `groups(uid) -> gids` tells group membership (default: the group with gid == uid,
-    the user-private-group convention of Debian, Ubuntu and Fedora).
+    the user-private-group convention of Debian, Ubuntu and Fedora), `unsaved(path) -> bool` names what
+    is rebuilt on load and never saved (a machine's /sys/module and /dev/disk).
     """
 
     def __init__(self, base: dict[str, Node] | None = None):
         self.nodes: dict[str, Node] = {}
-        self.children: dict[str, set[str]] = {}
+        self.children: dict[str, set[str] | frozenset[str]] = {}  # frozen: a base's or block's, shared
         self.base: dict[str, Node] = base or {}
         self.generate: Callable[[str], str] = _no_generator
         self.now: Callable[[], int] = _fixed_clock
         self.groups: Callable[[int], tuple[int, ...]] = _own_group
+        self.unsaved: Callable[[str], bool] = _always_saved
         self.used = 0  # characters of file content in the tree
         self.work = None  # while a line runs, its work budget: every directory read and tree walked counts
         self.version = 0  # counts changes, so that an unchanged tree is not encoded again (see to_dict)
@@ -153,13 +159,16 @@ class FileSystem:
         """
         if self._encoded is not None and self._encoded[0] == self.version:
             return self._encoded[1]  # shared: callers build from it, never change it
-        base = self.base
+        base, unsaved = self.base, self.unsaved
         nodes = {}
         for path, node in self.nodes.items():
             same = base.get(path)
             if same is node:
                 continue
-            if same is None or same != node:
+            if same is None:
+                if not unsaved(path):  # an Intel host's ~270 /sys/module nodes: not encoded to be dropped
+                    nodes[path] = node.to_dict()
+            elif same != node:
                 nodes[path] = node.to_dict()
         encoded = {"nodes": nodes, "absent": [path for path in base if path not in self.nodes]}
         self._encoded = (self.version, encoded)
@@ -187,8 +196,7 @@ class FileSystem:
         index = _base_index(self.base)
         self.version += 1
         self.nodes.update(self.base)
-        for path, names in index.children.items():
-            self.children.setdefault(path, set()).update(names)
+        self._add_names(index.children)
         self.used += index.used
         for path in absent:
             node = self.nodes.pop(path, None)
@@ -196,7 +204,8 @@ class FileSystem:
                 self.used -= len(node.content)
                 self.children.pop(path, None)
                 parent, _, name = path.rpartition("/")
-                self.children.get(parent or "/", set()).discard(name)
+                if (parent or "/") in self.children:
+                    self._names(parent or "/").discard(name)
 
     def rebase(self, base: dict[str, Node]) -> None:
         """Save this tree from now on as its differences from `base`, sharing base's nodes where this tree
@@ -221,9 +230,27 @@ class FileSystem:
         """Builder: put a block of shared nodes at once (see Block), where none of its paths is yet."""
         self.version += 1
         self.nodes.update(block.nodes)
-        for path, names in block.children.items():
-            self.children.setdefault(path, set()).update(names)
+        self._add_names(block.children)
         self.used += block.used
+
+    def _add_names(self, children: dict[str, frozenset[str]]) -> None:
+        """Add a block's or a base's child lists: shared as they are where a directory lists nothing yet
+        (a loaded machine's ~340 directories then cost no set each), else merged into a list of its own."""
+        if len(children) > len(self.children):  # a base laid down in a new tree: start from its lists
+            self.children, children = dict(children), self.children
+        for path, names in children.items():
+            there = self.children.get(path)
+            if not there:
+                self.children[path] = names
+            elif names:
+                self.children[path] = set(there) | names
+
+    def _names(self, path: str) -> set[str]:
+        """The child names of directory `path`, about to change: its own set, copied first if shared."""
+        names = self.children.get(path)
+        if type(names) is not set:
+            names = self.children[path] = set(names or ())
+        return names
 
     def add_shared(self, nodes) -> None:
         """Builder: put nodes made once for every filesystem (see `shared`), where nothing is yet."""
@@ -240,7 +267,7 @@ class FileSystem:
             self.children.setdefault(path, set())
         if path != "/":
             parent, _, name = path.rpartition("/")
-            self.children.setdefault(parent or "/", set()).add(name)
+            self._names(parent or "/").add(name)
 
     def _drop(self, path: str) -> None:
         self.version += 1
@@ -248,7 +275,7 @@ class FileSystem:
             self.used -= len(self.nodes.pop(sub).content)
             self.children.pop(sub, None)
         parent, name = posixpath.split(path)
-        self.children[parent].discard(name)
+        self._names(parent).discard(name)
 
     def _allowed(self, node: Node, uid: int, bit: int) -> bool:
         """Whether `uid` has permission `bit` (4 read, 2 write, 1 execute/search) on `node`."""
@@ -615,6 +642,20 @@ class FileSystem:
         node = self.add_file(path, mode=mode)
         node.generator = generator
         return node
+
+    def add_symlinks(self, links: dict[str, str]) -> None:
+        """Builder: many symlinks (path -> target) at once, each directory made and listed once: udev's
+        /dev/disk, remade whenever a machine is loaded, took half of loading one link by link."""
+        now = self.now()
+        names: dict[str, list[str]] = {}
+        for path, target in links.items():
+            parent, _, name = path.rpartition("/")
+            names.setdefault(parent, []).append(name)
+            self.nodes[path] = Node("symlink", 0o777, target=target, mtime=now)
+        for parent, listed in names.items():
+            self.add_dir(parent)
+            self._names(parent).update(listed)
+        self.version += 1
 
     def add_symlink(self, path: str, target: str) -> Node:
         self.add_dir(posixpath.dirname(path))

@@ -696,8 +696,7 @@ def udev_disk_links(machine) -> None:
     fs.discard("/dev/disk")
     if machine.kind == "container":
         return
-    for path, target in sorted(disk_links(machine).items()):
-        fs.add_symlink(path, target)
+    fs.add_symlinks(disk_links(machine))
 
 
 # What a container runtime puts in the container's own /dev (a small tmpfs): character devices

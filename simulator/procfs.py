@@ -77,10 +77,11 @@ def cpuinfo(machine) -> str:
 def modules(machine) -> str:
     """One line per module, newest first; addresses read as zero without CAP_SYSLOG (kptr_restrict)."""
     lines = []
+    all_holders = machine.all_holders()
     for name in machine.modules:
-        users = machine.holders(name)
+        users = all_holders[name]
         holders = "".join(f"{h}," for h in users) or "-"
-        count = machine.use_count(name)
+        count = machine.use_count(name, users)
         lines.append(f"{name} {MODULES[name].size} {count} {holders} Live 0x0000000000000000\n")
     return "".join(lines)
 

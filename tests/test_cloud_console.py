@@ -180,10 +180,14 @@ def test_a_load_balancer_answers_from_its_members_and_a_group_scales_with_the_lo
     assert "Load is a whole number from 0 to 1000; &#39;5000&#39; is not." in reply.get_data(as_text=True)
 
 
-def test_a_cloud_that_would_outgrow_its_lab_is_refused_and_kept_as_it_was(client, htmx, opened, monkeypatch):
+def test_a_cloud_that_would_outgrow_its_lab_is_refused_and_kept_as_it_was(
+    app, client, htmx, opened, monkeypatch
+):
     from web import lab_store
+    from web.db import connect
 
-    monkeypatch.setattr(lab_store, "MAX_STATE_BYTES", 30 * 1024)  # room for the workstation, not an instance
+    [state] = connect(app.config["DATABASE"]).execute("SELECT state FROM labs").fetchone()
+    monkeypatch.setattr(lab_store, "MAX_STATE_BYTES", len(state) + 1024)  # the workstation, not an instance
     reply = launch(htmx)
     assert reply.status_code == 422
     assert "Your cloud would outgrow the 512 KiB a lab keeps" in reply.get_data(as_text=True)

@@ -78,8 +78,8 @@ def test_any_panel_form_is_done_or_refused_in_words_and_the_lab_carries_on(
     assert response.status_code in ((200, 404, 422) if partial else (303, 404))
     if response.status_code == 422:
         assert response.headers["HX-Retarget"] == "#machines-status"
-        alert = '<pre class="machines-output" role="alert">'
-        assert response.get_data(as_text=True).strip().startswith(alert)
+        refusal = '<pre class="machines-output" role="alert">'
+        assert response.get_data(as_text=True).strip().startswith(refusal)
         assert len(response.get_data(as_text=True)) > 40  # the reason, not an empty status
     if response.status_code in (404, 422):
         assert _state(db, "ada") == mine

@@ -94,7 +94,8 @@ def test_an_instance_powered_off_from_its_terminal_is_shutoff_in_the_cloud_conso
 def test_a_second_machine_of_the_lab_gets_a_button_named_apart(app, client, htmx):
     assert client.post("/labs/cloned-guest/start").status_code == 303
     with app.app_context():  # the source went down (its admin powered it off)
-        lab_store.act(get_db(), 1, lambda world: power.power_off(world.source, "poweroff"))
+        lab = lab_store.find_lab(get_db(), 1, "cloned-guest")
+        lab_store.act(get_db(), lab, lambda world: power.power_off(world.source, "poweroff"))
     _run(htmx, "sudo poweroff", url="/labs/cloned-guest")
     page = client.get("/labs/cloned-guest").get_data(as_text=True)
     assert "Power on web01</button>" in page and "Power on web01 (source)</button>" in page

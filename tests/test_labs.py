@@ -147,6 +147,15 @@ def test_tab_completion_offers_commands_and_files(client):
     assert client.get(url + "/complete?line=cat /nope/x").get_json()["completions"] == []
 
 
+def test_tab_completion_follows_what_the_commands_changed(client, htmx):
+    url = _start(client)
+    assert client.get(url + "/complete?line=ls /tmp/no").get_json()["completions"] == []
+    htmx.post(url + "/run", data={"line": "touch /tmp/notes"})
+    assert client.get(url + "/complete?line=ls /tmp/no").get_json()["completions"] == ["/tmp/notes"]
+    htmx.post(url + "/run", data={"line": "rm /tmp/notes"})
+    assert client.get(url + "/complete?line=ls /tmp/no").get_json()["completions"] == []
+
+
 def test_another_visitor_cannot_reach_my_lab(app, client, htmx):
     url = _start(client)
     htmx.post(url + "/run", data={"line": "touch /tmp/mine"})
@@ -211,7 +220,7 @@ def test_a_save_that_loses_a_race_runs_again_on_the_newer_state(client, htmx, db
             htmx.post(url + "/run", data={"line": "touch /tmp/from-the-other-tab"})
         calls.append(world.run("touch /tmp/from-this-tab"))
 
-    lab_store.act(db, 1, meanwhile_another_tab_types)
+    lab_store.act(db, lab_store.find_lab(db, 1, "intel-vtx-host"), meanwhile_another_tab_types)
     listing = htmx.post(url + "/run", data={"line": "ls /tmp"}).get_data(as_text=True)
     assert len(calls) == 2
     assert "from-the-other-tab" in listing and "from-this-tab" in listing
@@ -294,3 +303,20 @@ def test_when_a_learners_logs_are_full_the_terminal_says_so_and_keeps_no_output(
     assert row["line"] == "echo " + "z" * 200 and row["stdout"] == ""
     assert len(_stored(db, 1)) == 2
     assert "saved terminal logs are full" in client.get(second).get_data(as_text=True)
+
+
+def test_resetting_a_lab_frees_its_log_for_the_learners_other_labs(client, htmx, db, monkeypatch):
+    from web import lab_store
+
+    monkeypatch.setattr(lab_store, "LAB_LOG_BYTES", 1000)
+    monkeypatch.setattr(lab_store, "USER_LOG_BYTES", 1000)
+    first, second = _start(client), _start(client, "kvm-guest")
+    for n in range(6):  # trimmed as it goes: the newest that fit stay
+        htmx.post(first + "/run", data={"line": f"echo {n}" + "y" * 200})
+    assert "saved terminal logs are full" in htmx.post(
+        second + "/run", data={"line": "echo " + "z" * 200}
+    ).get_data(as_text=True)
+    client.post(first + "/reset")
+    page = htmx.post(second + "/run", data={"line": "echo " + "w" * 200}).get_data(as_text=True)
+    assert "saved terminal logs are full" not in page
+    assert _stored(db, 2)[-1]["stdout"] == "w" * 200 + "\n"

@@ -109,7 +109,7 @@ def start():
     scenario_or_404(CLOUD_SCENARIO)
     owner = current_owner()
     lab = lab_store.start_lab(get_db(), owner.id, CLOUD_SCENARIO)
-    lab_store.act(get_db(), lab["id"], _cloud_of)
+    lab_store.act(get_db(), lab, _cloud_of)
     return redirect(url_for("cloud.section", name="instances"), 303)
 
 
@@ -212,7 +212,7 @@ def _act(section: str, action, done, fields: bool = False):
         return _applied(world, action)
 
     try:
-        value, _ = lab_store.act(get_db(), lab["id"], apply)
+        value, _ = lab_store.act(get_db(), lab, apply)
     except CloudError as error:
         if not is_partial():
             flash(str(error))
@@ -277,7 +277,7 @@ def progress():
         found = cloud.state["instances"].get(where)
         return found is not None and found["status"] != "deleted"
 
-    shown, _ = lab_store.act(get_db(), lab["id"], wait)
+    shown, _ = lab_store.act(get_db(), lab, wait)
     if shown:
         return instance(where)
     section = request.form.get("section", "")
@@ -341,7 +341,7 @@ def _instance_act(instance_id: str, action, done):
         return _applied(world, action)
 
     try:
-        value, _ = lab_store.act(get_db(), lab["id"], apply)
+        value, _ = lab_store.act(get_db(), lab, apply)
     except CloudError as error:
         if not is_partial():
             flash(str(error))
@@ -363,7 +363,7 @@ def terminal(instance_id):
     """The lab's terminal attaches to the instance's console (a full page: the terminal comes with it)."""
     lab = _owned_lab()
     try:
-        lab_store.act(get_db(), lab["id"], lambda world: _cloud_of(world).open_console(instance_id))
+        lab_store.act(get_db(), lab, lambda world: _cloud_of(world).open_console(instance_id))
     except CloudError as error:
         flash(str(error))
         return redirect(url_for("cloud.instance", instance_id=instance_id), 303)

@@ -440,3 +440,16 @@ def create_lab_evidence(db):
         not_null={"passed_at"},
         foreign_keys=[("user_id", "users", "id")],
     )
+
+
+@migrations(name="0500_add_labs_log_totals")
+def add_labs_log_totals(db):
+    """The commands and bytes a lab's log holds, kept with each command logged or trimmed, so the log's
+    limits are checked without summing or counting the logs (that and trimming took 0.2 ms of every
+    command)."""
+    db["labs"].add_column("log_bytes", int, not_null_default=0)
+    db["labs"].add_column("log_commands", int, not_null_default=0)
+    db.execute(
+        """UPDATE labs SET (log_bytes, log_commands) =
+               (SELECT COALESCE(SUM(size), 0), COUNT(*) FROM lab_commands WHERE lab_id = labs.id)"""
+    )

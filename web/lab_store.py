@@ -12,6 +12,7 @@ import orjson
 from sqlite_utils import Database
 
 from simulator import Result, World, breaks, libvirt, load_scenario
+from simulator.completion import complete as complete_line
 from simulator.editing import NoEditor, Session
 from web.db import write_transaction
 
@@ -50,9 +51,11 @@ def _now() -> str:
 
 
 def find_lab(db: Database, user_id: int, scenario_id: str) -> dict | None:
-    """The owner's current lab for a scenario: labs are only ever found through their owner."""
-    rows = db.query("SELECT * FROM labs WHERE user_id = ? AND scenario_id = ?", [user_id, scenario_id])
-    return next(iter(rows), None)
+    """The owner's current lab for a scenario: labs are only ever found through their owner. (execute, not
+    query: sqlite-utils wraps a query in a savepoint, two more statements on every command.)"""
+    cursor = db.execute("SELECT * FROM labs WHERE user_id = ? AND scenario_id = ?", [user_id, scenario_id])
+    row = cursor.fetchone()
+    return None if row is None else dict(zip((column[0] for column in cursor.description), row, strict=True))
 
 
 def lab_scenario(lab: dict) -> dict:
@@ -190,9 +193,10 @@ class LabView:
     editor: Session | None = None
     machines: list | None = None  # a KVM host's guests (the Virtual machines panel), else None
     powered_off: tuple = ()  # the machines that stopped themselves, each with its power button
+    grade_before: dict | None = None  # the grade before the action, when act was asked for it
 
     @classmethod
-    def of(cls, world: World) -> LabView:
+    def of(cls, world: World, grade_before: dict | None = None) -> LabView:
         editor = world.editor.copy() if world.editor else None
         history = world.shell.history
         last = history[-1] if history else ""
@@ -200,7 +204,17 @@ class LabView:
         machines = _machines(world)
         grade, stopped = world.grade(), tuple(world.powered_off)
         return cls(
-            world.prompt, answers, hints, grade, last, world.asking, world.secret, editor, machines, stopped
+            world.prompt,
+            answers,
+            hints,
+            grade,
+            last,
+            world.asking,
+            world.secret,
+            editor,
+            machines,
+            stopped,
+            grade_before,
         )
 
 
@@ -208,28 +222,31 @@ def _machines(world: World) -> list | None:
     return libvirt.overview(world.machine) if world.scenario.get("guests") else None
 
 
-def act(db: Database, lab_id: int, action):
-    """Load the world, apply `action(world)`, save world and log together; returns (action's value, a
-    LabView of the world).
+def act(db: Database, lab: dict, action, grade_before: bool = False):
+    """Load the lab's world, apply `action(world)`, save world and log together; returns (action's value, a
+    LabView of the world, with the grade before the action too when asked: a world kept from the lab's last
+    action keeps the grade it had then, so it is not graded again).
 
     The simulator runs outside any lock; the save succeeds only if nobody saved the lab meanwhile (its
-    revision is unchanged), else the action runs again on the newer state. So two tabs never lose each
-    other's commands, and a slow command never holds the database's write lock.
+    revision is unchanged since `lab` was read), else the action runs again on the newer state. So two tabs
+    never lose each other's commands, and a slow command never holds the database's write lock.
     """
     # Plain SQL on this path: it runs for every command typed, and sqlite-utils' table helpers would
     # introspect the schema each time.
-    key = (db.execute("PRAGMA database_list").fetchone()[2], lab_id)
+    lab_id = lab["id"]
+    key = _recent_key(db, lab_id)
+    revision, state = lab["revision"], lab["state"]
     for _ in range(MAX_RETRIES):
-        revision = db.execute("SELECT revision FROM labs WHERE id = ?", [lab_id]).fetchone()[0]
-        world = _take_recent(key, revision) or _decode(_state(db, lab_id))
+        world, graded = _take_recent(key, revision) or (_decode(state), None)
+        before = (graded if graded is not None else world.grade()) if grade_before else None
         value = action(world)
         new_state = _encode(world)
         if len(new_state) > MAX_STATE_BYTES:
-            world, new_state = _decode(_state(db, lab_id)), None
+            world, new_state = _decode(state), None
             if isinstance(value, LoggedCommand):
                 value.refuse(TOO_LARGE)
         now = _now()
-        view = LabView.of(world)
+        view = LabView.of(world, before)
         with write_transaction(db):
             if new_state is not None:
                 saved = db.execute(
@@ -238,12 +255,15 @@ def act(db: Database, lab_id: int, action):
                     [new_state, now, lab_id, revision],
                 ).rowcount
                 if not saved:
+                    revision, state = db.execute(
+                        "SELECT revision, state FROM labs WHERE id = ?", [lab_id]
+                    ).fetchone()
                     continue
                 _record_evidence(db, lab_id, view.grade, now)
             if isinstance(value, LoggedCommand) and value.kept:
                 value.id = _log(db, lab_id, value, now)
         if new_state is not None:
-            _remember(key, revision + 1, world)
+            _remember(key, revision + 1, world, view.grade)
         return value, view
     raise LabBusy(lab_id)
 
@@ -269,10 +289,6 @@ def lab_evidence(db: Database, user_id: int) -> dict[str, dict[str, str]]:
     return found
 
 
-def _state(db: Database, lab_id: int) -> str:
-    return db.execute("SELECT state FROM labs WHERE id = ?", [lab_id]).fetchone()[0]
-
-
 # The worlds this process saved last, by database file and lab: the next command on a lab finds its world
 # here, unchanged since its revision, and skips parsing and rebuilding it (half of a command's time). A
 # request takes a world out (under the lock) and puts it back once saved, so no two requests ever hold the
@@ -282,15 +298,31 @@ _recent: OrderedDict = OrderedDict()
 RECENT_WORLDS = 128  # a built world takes 150-300 KB: at most ~40 MB of a worker's memory
 
 
-def _take_recent(key: tuple, revision: int) -> World | None:
+def _recent_key(db: Database, lab_id: int) -> tuple:
+    return db.execute("PRAGMA database_list").fetchone()[2], lab_id
+
+
+def complete(db: Database, lab: dict, line: str) -> list[str]:
+    """Tab completion over the lab's world: the one this process keeps for the lab's revision when it has
+    it, else loaded from the state; either way kept afterwards, for the learner's next command."""
+    key = _recent_key(db, lab["id"])
+    world, graded = _take_recent(key, lab["revision"]) or (_decode(lab["state"]), None)
+    try:
+        return complete_line(world, line)
+    finally:
+        _remember(key, lab["revision"], world, graded)
+
+
+def _take_recent(key: tuple, revision: int) -> tuple[World, dict | None] | None:
+    """The world kept for the lab at this revision, and its grade when known (None if not kept)."""
     with _recent_lock:
         entry = _recent.pop(key, None)
-    return entry[1] if entry is not None and entry[0] == revision else None
+    return entry[1:] if entry is not None and entry[0] == revision else None
 
 
-def _remember(key: tuple, revision: int, world: World) -> None:
+def _remember(key: tuple, revision: int, world: World, grade: dict | None) -> None:
     with _recent_lock:
-        _recent[key] = (revision, world)
+        _recent[key] = (revision, world, grade)
         _recent.move_to_end(key)
         while len(_recent) > RECENT_WORLDS:
             _recent.popitem(last=False)
@@ -299,14 +331,15 @@ def _remember(key: tuple, revision: int, world: World) -> None:
 def _log(db: Database, lab_id: int, entry: LoggedCommand, now: str) -> int:
     """Append to the lab's log, keeping its last KEEP_COMMANDS commands within its budget of bytes, as a
     terminal's scrollback; when the owner's labs have no room left, the output is not kept, and the
-    terminal says so."""
+    terminal says so. The lab's log totals follow, so that the log is trimmed only when over a limit."""
     result = entry.result
-    budget = _log_budget(db, lab_id)
+    kept_bytes, kept_commands, budget = _log_room(db, lab_id)
     stdout, stderr = kept_output(result.stdout), kept_output(result.stderr)
     output = interleaved(result)
     if _size(entry.prompt, entry.line, stdout, stderr) > budget:
         stdout, stderr, output = "", LOG_FULL, None
         entry.result = Result(result.stdout, result.stderr + LOG_FULL, result.status)
+    size = _size(entry.prompt, entry.line, stdout, stderr)
     entry_id = db.execute(
         """INSERT INTO lab_commands (lab_id, prompt, line, stdout, stderr, status, at, size, output)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
@@ -318,33 +351,48 @@ def _log(db: Database, lab_id: int, entry: LoggedCommand, now: str) -> int:
             stderr,
             result.status,
             now,
-            _size(entry.prompt, entry.line, stdout, stderr),
+            size,
             None if output is None else orjson.dumps(output).decode(),
         ],
     ).lastrowid
+    trimmed = []
+    if kept_commands + 1 > KEEP_COMMANDS:
+        trimmed += db.execute(
+            """DELETE FROM lab_commands WHERE lab_id = ? AND id < (
+                   SELECT id FROM lab_commands WHERE lab_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?)
+               RETURNING size""",
+            [lab_id, lab_id, KEEP_COMMANDS - 1],
+        ).fetchall()
+    if kept_bytes - sum(row[0] for row in trimmed) + size > budget:
+        trimmed += db.execute(
+            """DELETE FROM lab_commands WHERE lab_id = ? AND id < ? AND id IN (
+                   SELECT id FROM (SELECT id, SUM(size) OVER (ORDER BY id DESC) AS newer
+                                   FROM lab_commands WHERE lab_id = ?)
+                   WHERE newer > ?)
+               RETURNING size""",
+            [lab_id, entry_id, lab_id, budget],
+        ).fetchall()
     db.execute(
-        """DELETE FROM lab_commands WHERE lab_id = ? AND id < (
-               SELECT id FROM lab_commands WHERE lab_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?)""",
-        [lab_id, lab_id, KEEP_COMMANDS - 1],
-    )
-    db.execute(
-        """DELETE FROM lab_commands WHERE lab_id = ? AND id < ? AND id IN (
-               SELECT id FROM (SELECT id, SUM(size) OVER (ORDER BY id DESC) AS newer
-                               FROM lab_commands WHERE lab_id = ?)
-               WHERE newer > ?)""",
-        [lab_id, entry_id, lab_id, budget],
+        "UPDATE labs SET log_bytes = log_bytes + ?, log_commands = log_commands + ? WHERE id = ?",
+        [size - sum(row[0] for row in trimmed), 1 - len(trimmed), lab_id],
     )
     return entry_id
 
 
-def _log_budget(db: Database, lab_id: int) -> int:
-    """The bytes this lab's log may keep: its own limit, or what the owner's other labs leave of theirs."""
-    others = db.execute(
-        """SELECT COALESCE(SUM(c.size), 0) FROM lab_commands c JOIN labs l ON l.id = c.lab_id
-           WHERE l.user_id = (SELECT user_id FROM labs WHERE id = ?) AND c.lab_id != ?""",
-        [lab_id, lab_id],
-    ).fetchone()[0]
-    return min(LAB_LOG_BYTES, USER_LOG_BYTES - others)
+def _log_room(db: Database, lab_id: int) -> tuple[int, int, int]:
+    """(the bytes and commands this lab's log holds, the bytes it may keep: its own limit, or what the
+    owner's other labs leave of theirs)."""
+    kept_bytes = kept_commands = others = 0
+    for lab, log_bytes, log_commands in db.execute(
+        """SELECT id, log_bytes, log_commands FROM labs
+           WHERE user_id = (SELECT user_id FROM labs WHERE id = ?)""",
+        [lab_id],
+    ):
+        if lab == lab_id:
+            kept_bytes, kept_commands = log_bytes, log_commands
+        else:
+            others += log_bytes
+    return kept_bytes, kept_commands, min(LAB_LOG_BYTES, USER_LOG_BYTES - others)
 
 
 def interleaved(result: Result) -> list | None:
@@ -370,22 +418,19 @@ def _size(*texts: str) -> int:
     return sum(len(text.encode()) for text in texts)
 
 
-def run_command(db: Database, lab_id: int, line: str):
+def run_command(db: Database, lab: dict, line: str):
     """Run one line; the entry says whether the checks changed, so the tasks panel is resent only then."""
 
     def run(world):
         if world.editor is not None:
             raise EditorOpen(world.editor.title)
-        before, prompt = world.grade(), world.prompt
         # an answer typed with the terminal's echo off (a passphrase) is neither shown nor kept
         shown = line if not world.secret else "\x03" if line.endswith("\x03") else ""
-        entry = LoggedCommand(prompt, shown, world.run(line))
-        entry.grade = before
-        return entry
+        return LoggedCommand(world.prompt, shown, world.run(line))
 
-    entry, view = act(db, lab_id, run)
-    entry.rescored = rescored_tasks(entry.grade, view.grade)
-    entry.grade, entry.grade_changed = view.grade, view.grade != entry.grade  # the view graded it after
+    entry, view = act(db, lab, run, grade_before=True)
+    entry.rescored = rescored_tasks(view.grade_before, view.grade)
+    entry.grade, entry.grade_changed = view.grade, view.grade != view.grade_before
     return entry, view
 
 
@@ -399,10 +444,9 @@ class EditorReply(LoggedCommand):
     """What one action in the editor panel did. The log keeps only what the editor leaves on the screen when
     it exits (nano and vim leave nothing; sudoedit may say "FILE unchanged"), under no prompt."""
 
-    def __init__(self, output: str, closed: bool, grade: dict):
+    def __init__(self, output: str, closed: bool):
         super().__init__("", "", Result("", output, 0))
         self.closed = closed
-        self.grade = grade
         self.refused = ""
 
     @property
@@ -416,20 +460,19 @@ class EditorReply(LoggedCommand):
         self.closed = False
 
 
-def edit(db: Database, lab_id: int, action: str, buffer: str, command: str = ""):
+def edit(db: Database, lab: dict, action: str, buffer: str, command: str = ""):
     """Apply an action of the editor panel (write out, exit, answer, vim command) as a lab action: saved with
     the world, the log and the checks, like a command. Raises NoEditor when no editor is open."""
 
     def apply(world):
         if world.editor is None:
             raise NoEditor
-        before = world.grade()
         output = world.edit(action, buffer, command)
-        return EditorReply(output, world.editor is None, before)
+        return EditorReply(output, world.editor is None)
 
-    reply, view = act(db, lab_id, apply)
-    reply.rescored = rescored_tasks(reply.grade, view.grade)
-    reply.grade, reply.grade_changed = view.grade, view.grade != reply.grade
+    reply, view = act(db, lab, apply, grade_before=True)
+    reply.rescored = rescored_tasks(view.grade_before, view.grade)
+    reply.grade, reply.grade_changed = view.grade, view.grade != view.grade_before
     return reply, view
 
 
@@ -447,7 +490,8 @@ def reset_lab(db: Database, lab_id: int, scenario_id: str) -> bool:
     with write_transaction(db):
         db.execute("DELETE FROM lab_commands WHERE lab_id = ?", [lab_id])
         db.execute(
-            """UPDATE labs SET state = ?, revision = revision + 1, updated_at = ?, attempt = attempt + 1
+            """UPDATE labs SET state = ?, revision = revision + 1, updated_at = ?, attempt = attempt + 1,
+                              log_bytes = 0, log_commands = 0
                WHERE id = ?""",
             [_encode(world), _now(), lab_id],
         )

@@ -6,7 +6,6 @@ from flask import Blueprint, abort, flash, g, jsonify, redirect, request, url_fo
 
 from simulator import load_scenario
 from simulator.checks import TITLES
-from simulator.completion import complete as complete_line
 from simulator.editing import NoEditor
 from simulator.shell import INTERRUPT, MAX_LINE
 from web import lab_path, lab_store
@@ -129,7 +128,7 @@ def run(scenario_id):
         # Kept short for the log; still over the shell's limit, so the shell answers "line too long".
         line = line[:MAX_LINE] + "…"
     try:
-        entry, view = lab_store.run_command(get_db(), lab["id"], line)
+        entry, view = lab_store.run_command(get_db(), lab, line)
     except lab_store.EditorOpen as busy:
         return _editor_is_open(scenario_id, str(busy))
     if not is_partial():
@@ -182,7 +181,7 @@ def editor(scenario_id):
     if len(buffer.encode()) > MAX_EDITOR_BYTES:
         return _editor_refusal(scenario_id, EDITOR_TOO_BIG, 422)
     try:
-        reply, view = lab_store.edit(get_db(), lab["id"], action, buffer, command)
+        reply, view = lab_store.edit(get_db(), lab, action, buffer, command)
     except NoEditor:
         return _editor_refusal(scenario_id, NO_EDITOR, 409)
     if not is_partial():
@@ -231,7 +230,7 @@ def power_on(scenario_id):
         console = world.power_on(name)
         return None if console is None else (machine.hostname, console.stdout)
 
-    started, view = lab_store.act(get_db(), lab["id"], press)
+    started, view = lab_store.act(get_db(), lab, press)
     if started is None:
         abort(404)
     if not is_partial():
@@ -248,7 +247,7 @@ def answer(scenario_id, task_id):
     scenario = lab_store.lab_scenario(lab)
     _task_or_404(scenario, task_id)
     text = request.form.get("answer", "")[:500]
-    _, view = lab_store.act(get_db(), lab["id"], lambda w: w.answer(task_id, text))
+    _, view = lab_store.act(get_db(), lab, lambda w: w.answer(task_id, text))
     return _tasks_response(scenario, view, focus=f"task-{task_id}")
 
 
@@ -257,7 +256,7 @@ def hint(scenario_id, task_id):
     lab = owned_lab(scenario_id)
     scenario = lab_store.lab_scenario(lab)
     _task_or_404(scenario, task_id)
-    _, view = lab_store.act(get_db(), lab["id"], lambda w: w.take_hint(task_id))
+    _, view = lab_store.act(get_db(), lab, lambda w: w.take_hint(task_id))
     return _tasks_response(scenario, view, focus=f"hints-{task_id}")
 
 
@@ -295,4 +294,4 @@ def complete(scenario_id):
     scenario_or_404(scenario_id)
     lab = owned_lab(scenario_id)
     line = request.args.get("line", "")[:MAX_LINE]
-    return jsonify(completions=complete_line(lab_store.load_world(lab), line))
+    return jsonify(completions=lab_store.complete(get_db(), lab, line))

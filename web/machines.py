@@ -207,19 +207,17 @@ def _act(scenario_id: str, plan, done: str = "", then=None):
             if result.status != 0:
                 succeeded = False
                 break
-        if not succeeded and _listing(world) == listed:
-            # refused by the tool itself: its words, the learner left in place, and nothing saved (the
-            # tool's run moved the host's clock)
-            raise Refused("\n".join(shown))
         if succeeded and then is not None:
             then(world)
         if not lab_store.fits(world):
             raise Refused(TOO_LARGE)
         message = "\n".join([*shown, done] if done and succeeded else shown)
+        if not succeeded and _listing(world) == listed:
+            raise Refused(message)  # refused by the tool itself: its words, and the lab kept as it was
         return message, before, succeeded
 
     try:
-        (message, before, succeeded), view = lab_store.act(get_db(), lab["id"], apply)
+        (message, before, succeeded), view = lab_store.act(get_db(), lab, apply)
     except Refused as refusal:
         return _refuse(scenario_id, str(refusal))
     return _respond(scenario, view, message, before, refused=not succeeded)
@@ -351,7 +349,7 @@ def progress(scenario_id):
         world.machine.tick(seconds)
         return world.advance()
 
-    finished, view = lab_store.act(get_db(), lab["id"], wait)
+    finished, view = lab_store.act(get_db(), lab, wait)
     if not is_partial():
         return redirect(url_for("labs.show", scenario_id=scenario_id, _anchor="machines"), 303)
     news = [_finished(guest) for guest in view.machines if guest["name"] in finished]
@@ -434,7 +432,7 @@ def import_ova(scenario_id):
         return imported.message(upload.filename[:100]), before
 
     try:
-        (message, before), view = lab_store.act(get_db(), lab["id"], apply)
+        (message, before), view = lab_store.act(get_db(), lab, apply)
     except (ApplianceError, Refused) as error:
         return _refuse(scenario_id, str(error))
     return _respond(scenario, view, message, before)

@@ -55,7 +55,7 @@ def build(cloud, instance: dict, image: dict, flavor: dict, subnet: dict, keypai
     if "machine" in image:
         machine = _from_template(image["machine"], spec)
     else:
-        machine = Machine.create(spec)
+        machine = Machine.create(spec, over_install=True, of_its_kind=True)
         if image["os_release"] != machine.fs.read("/usr/lib/os-release"):
             machine.fs.add_file("/usr/lib/os-release", image["os_release"])
     nic = machine.nics[0]

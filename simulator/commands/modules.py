@@ -47,10 +47,11 @@ def lsmod(ctx: Context, argv: list[str]) -> int:
         return 1
     machine = ctx.machine
     lines = ["Module                  Size  Used by\n"]
+    all_holders = machine.all_holders()
     for name in machine.modules:
-        holders = machine.holders(name)
+        holders = all_holders[name]
         used = f" {','.join(holders)}" if holders else ""
-        lines.append(f"{name:<19} {MODULES[name].size:>8}  {machine.use_count(name)}{used}\n")
+        lines.append(f"{name:<19} {MODULES[name].size:>8}  {machine.use_count(name, holders)}{used}\n")
     ctx.out("".join(lines))
     return 0
 

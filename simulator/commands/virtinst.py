@@ -462,7 +462,9 @@ def _install(ctx: Context, connection: Connection, options: dict) -> int | None:
             "virtio": virtio,
             "guest_tools": virtio,  # the installer's packages: qemu-guest-agent where its channel is
             "packages": ["iputils-arping"],
-        }
+        },
+        over_install=True,
+        of_its_kind=True,
     )
     capacity = size * 1024**3
     host.fs.write(path, libvirt.image_header(capacity, libvirt.FRESH_QCOW2), mode=0o600)

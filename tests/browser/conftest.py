@@ -1,9 +1,11 @@
 """Browser tests drive the real app, served from a thread, in Chromium: Debian's when present."""
 
 import os
+import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from app import create_app
 from tests.live import serve_in_thread
@@ -88,3 +90,16 @@ def signed_up(page):
     page.get_by_role("button", name="Create account").click()
     page.get_by_text(f"Welcome, {name}").wait_for()
     return name
+
+
+def terminal(page):
+    """The lab's command line, labelled by its prompt."""
+    return page.get_by_role("textbox", name=re.compile(r"^learner@"))
+
+
+def run_line(page, line):
+    """Type a line at the prompt and wait until the terminal has echoed it and cleared the field."""
+    terminal(page).fill(line)
+    terminal(page).press("Enter")
+    expect(page.get_by_role("log", name="Terminal output").locator("kbd").last).to_have_text(line)
+    expect(terminal(page)).to_have_value("")

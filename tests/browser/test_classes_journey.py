@@ -3,7 +3,7 @@ import io
 import re
 import uuid
 
-from conftest import assert_accessible
+from conftest import assert_accessible, run_line, terminal
 from playwright.sync_api import expect
 
 from web import invite_store
@@ -20,16 +20,6 @@ def _sign_up(page, name, invite=""):
     expect(page.get_by_text(f"Welcome, {name}")).to_be_visible()
 
 
-def _terminal(page):
-    return page.get_by_role("textbox", name=re.compile(r"^learner@"))
-
-
-def _run(page, line):
-    _terminal(page).fill(line)
-    _terminal(page).press("Enter")
-    expect(page.get_by_role("log", name="Terminal output").locator("kbd").last).to_have_text(line)
-
-
 def _join_and_start(page, name, code):
     _sign_up(page, name)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Classes").click()
@@ -38,7 +28,7 @@ def _join_and_start(page, name, code):
     expect(page.get_by_role("status").first).to_contain_text("You joined")
     page.get_by_role("link", name="Broken host").click()
     page.get_by_role("button", name="Start").click()
-    expect(_terminal(page)).to_be_visible()
+    expect(terminal(page)).to_be_visible()
 
 
 def test_a_class_runs_a_lab_with_a_planted_fault(browser, base_url, live_app):
@@ -66,7 +56,7 @@ def test_a_class_runs_a_lab_with_a_planted_fault(browser, base_url, live_app):
     expect(teacher.get_by_text("The CPU's KVM module blacklisted in /etc/modprobe.d")).to_be_visible()
 
     _join_and_start(first, ada, code)
-    _run(first, "sudo modprobe kvm_intel")
+    run_line(first, "sudo modprobe kvm_intel")
     expect(first.get_by_role("region", name=re.compile("^Tasks"))).to_contain_text("4 of 4 points")
 
     first.goto("/classes/")
@@ -74,7 +64,7 @@ def test_a_class_runs_a_lab_with_a_planted_fault(browser, base_url, live_app):
     assert_accessible(first)
 
     _join_and_start(second, bob, code)
-    _run(second, "cat /etc/modprobe.d/blacklist-kvm.conf")
+    run_line(second, "cat /etc/modprobe.d/blacklist-kvm.conf")
     expect(second.get_by_role("log", name="Terminal output")).to_contain_text("blacklist kvm_intel")
 
     teacher.get_by_role("link", name=f"Autumn {tag}").click()
@@ -88,7 +78,7 @@ def test_a_class_runs_a_lab_with_a_planted_fault(browser, base_url, live_app):
     assert_accessible(teacher)
 
     # Bob fixes it while the instructor watches: the board updates itself.
-    _run(second, "sudo modprobe kvm_intel")
+    run_line(second, "sudo modprobe kvm_intel")
     expect(board.get_by_role("row", name=re.compile(bob))).to_contain_text("Done · 100%", timeout=15000)
 
     board.get_by_role("link", name=bob).click()

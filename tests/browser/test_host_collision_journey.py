@@ -1,24 +1,13 @@
 import re
 
-from conftest import assert_accessible
+from conftest import assert_accessible, run_line, terminal
 from playwright.sync_api import expect
-
-
-def _terminal(page):
-    return page.get_by_role("textbox", name=re.compile(r"^learner@"))
-
-
-def _run(page, line):
-    _terminal(page).fill(line)
-    _terminal(page).press("Enter")
-    expect(page.get_by_role("log", name="Terminal output").locator("kbd").last).to_have_text(line)
-    expect(_terminal(page)).to_have_value("")
 
 
 def test_clone_on_the_host_page_see_the_duplicate_from_a_third_guest_and_fix_the_clone(page):
     page.goto("/labs/kvm-host")
     page.get_by_role("button", name="Start this lab").press("Enter")
-    expect(_terminal(page)).to_be_focused()
+    expect(terminal(page)).to_be_focused()
     machines = page.get_by_role("region", name="Virtual machines")
     table = machines.get_by_role("table", name=re.compile("^Guests of the host"))
     status = machines.get_by_role("status")
@@ -44,28 +33,28 @@ def test_clone_on_the_host_page_see_the_duplicate_from_a_third_guest_and_fix_the
     expect(web01).to_have_text("none")
 
     log = page.get_by_role("log", name="Terminal output")
-    _run(page, "sudo virsh console db01")
-    expect(_terminal(page)).to_have_accessible_name(re.compile("^learner@db01"))
-    _run(page, f"arping -D -I enp1s0 -c 2 {address}; echo status $?")
+    run_line(page, "sudo virsh console db01")
+    expect(terminal(page)).to_have_accessible_name(re.compile("^learner@db01"))
+    run_line(page, f"arping -D -I enp1s0 -c 2 {address}; echo status $?")
     expect(log).to_contain_text(f"Unicast reply from {address} [")
     expect(log).to_contain_text("Received 1 response(s)\nstatus 1")
-    _run(page, f"arping -c 2 {address}")  # two MACs answer the broadcast probe
+    run_line(page, f"arping -c 2 {address}")  # two MACs answer the broadcast probe
     expect(log).to_contain_text("Sent 2 probes (1 broadcast(s))\nReceived 3 response(s)")
     tasks = page.get_by_role("region", name=re.compile("^Tasks"))
     expect(tasks.get_by_role("article", name=re.compile("Give web02 an address of its own"))).to_contain_text(
         "0 of 3 points"
     )
 
-    _run(page, "exit")
-    _run(page, "sudo virsh console web02")
+    run_line(page, "exit")
+    run_line(page, "sudo virsh console web02")
     for line in ("sudo rm /etc/machine-id", "sudo systemd-machine-id-setup", "sudo reboot"):
-        _run(page, line)
+        run_line(page, line)
     task = tasks.get_by_role("article", name=re.compile("Give web02 an address of its own"))
     expect(task).to_contain_text("3 of 3 points")
     expect(task).to_contain_text("Passed: Each guest has an IP address of its own")
-    _run(page, "exit")
-    _run(page, "sudo virsh console db01")
-    _run(page, f"arping -c 2 {address}")  # one MAC answers now: web01's, on the address it kept
+    run_line(page, "exit")
+    run_line(page, "sudo virsh console db01")
+    run_line(page, f"arping -c 2 {address}")  # one MAC answers now: web01's, on the address it kept
     expect(log).to_contain_text("Sent 2 probes (1 broadcast(s))\nReceived 2 response(s)")
     assert_accessible(page)
 
@@ -73,7 +62,7 @@ def test_clone_on_the_host_page_see_the_duplicate_from_a_third_guest_and_fix_the
 def test_create_a_vm_make_a_template_and_deploy_from_it_by_keyboard(page, fast_installs):
     page.goto("/labs/kvm-host")
     page.get_by_role("button", name="Start this lab").press("Enter")
-    expect(_terminal(page)).to_be_focused()
+    expect(terminal(page)).to_be_focused()
     machines = page.get_by_role("region", name="Virtual machines")
     table = machines.get_by_role("table", name=re.compile("^Guests of the host"))
     status = machines.get_by_role("status")

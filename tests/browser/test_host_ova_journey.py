@@ -1,24 +1,13 @@
 import re
 
-from conftest import assert_accessible
+from conftest import assert_accessible, run_line, terminal
 from playwright.sync_api import expect
-
-
-def _terminal(page):
-    return page.get_by_role("textbox", name=re.compile(r"^learner@"))
-
-
-def _run(page, line):
-    _terminal(page).fill(line)
-    _terminal(page).press("Enter")
-    expect(page.get_by_role("log", name="Terminal output").locator("kbd").last).to_have_text(line)
-    expect(_terminal(page)).to_have_value("")
 
 
 def test_import_one_ova_twice_and_see_the_duplicate_from_a_terminal(page, tmp_path):
     page.goto("/labs/kvm-host")
     page.get_by_role("button", name="Start this lab").press("Enter")
-    expect(_terminal(page)).to_be_focused()
+    expect(terminal(page)).to_be_focused()
     machines = page.get_by_role("region", name="Virtual machines")
     table = machines.get_by_role("table", name=re.compile("^Guests of the host"))
     status = machines.get_by_role("status")
@@ -51,18 +40,18 @@ def test_import_one_ova_twice_and_see_the_duplicate_from_a_terminal(page, tmp_pa
     expect(cells[1].nth(3)).to_have_text(cells[0].nth(3).inner_text())
 
     log = page.get_by_role("log", name="Terminal output")
-    _run(page, "sudo virsh console web01")
-    _run(page, f"arping -D -I enp1s0 -c 2 {address}; echo status $?")
+    run_line(page, "sudo virsh console web01")
+    run_line(page, f"arping -D -I enp1s0 -c 2 {address}; echo status $?")
     expect(log).to_contain_text(f"Unicast reply from {address} [")
     expect(log).to_contain_text("status 1")
-    _run(page, "exit")
-    _run(page, "sudo virsh console db03")
-    expect(_terminal(page)).to_have_accessible_name(re.compile("^learner@db01"))  # the disk's host name
-    _run(page, "cat /etc/machine-id")
+    run_line(page, "exit")
+    run_line(page, "sudo virsh console db03")
+    expect(terminal(page)).to_have_accessible_name(re.compile("^learner@db01"))  # the disk's host name
+    run_line(page, "cat /etc/machine-id")
     expect(log.locator("pre").last).to_contain_text(re.compile(r"\n[0-9a-f]{32}"))
     machine_id = re.search(r"\n([0-9a-f]{32})", log.locator("pre").last.inner_text()).group(1)
-    _run(page, "exit")
-    _run(page, "sudo virsh console db02")
-    _run(page, "cat /etc/machine-id")
+    run_line(page, "exit")
+    run_line(page, "sudo virsh console db02")
+    run_line(page, "cat /etc/machine-id")
     expect(log.locator("pre").last).to_contain_text(f"\n{machine_id}")
     assert_accessible(page)

@@ -1,24 +1,13 @@
 import re
 
-from conftest import assert_accessible
+from conftest import assert_accessible, run_line, terminal
 from playwright.sync_api import expect
-
-
-def _terminal(page):
-    return page.get_by_role("textbox", name=re.compile(r"^learner@"))
-
-
-def _run(page, line):
-    _terminal(page).fill(line)
-    _terminal(page).press("Enter")
-    expect(page.get_by_role("log", name="Terminal output").locator("kbd").last).to_have_text(line)
-    expect(_terminal(page)).to_have_value("")
 
 
 def test_create_a_vm_watch_its_installer_finish_then_log_in(page, fast_installs):
     page.goto("/labs/kvm-host")
     page.get_by_role("button", name="Start this lab").press("Enter")
-    expect(_terminal(page)).to_be_focused()
+    expect(terminal(page)).to_be_focused()
     machines = page.get_by_role("region", name="Virtual machines")
     table = machines.get_by_role("table", name=re.compile("^Guests of the host"))
     create = machines.get_by_role("group", name="Create a virtual machine")
@@ -42,18 +31,18 @@ def test_create_a_vm_watch_its_installer_finish_then_log_in(page, fast_installs)
     expect(name).to_be_focused()
 
     log = page.get_by_role("log", name="Terminal output")
-    _run(page, "sudo virsh console vm1")
+    run_line(page, "sudo virsh console vm1")
     expect(log).to_contain_text("Connected to domain 'vm1'")
     expect(log).to_contain_text("Starting installer")
-    expect(_terminal(page)).to_have_accessible_name(re.compile("^learner@kvmhost"))
+    expect(terminal(page)).to_have_accessible_name(re.compile("^learner@kvmhost"))
 
     news = machines.locator("#install-news")
     expect(news).to_have_text("vm1: Installation complete! It runs from its disk now.", timeout=30_000)
     expect(table.get_by_role("row", name=re.compile("^vm1 running"))).to_be_visible()
     expect(machines.get_by_role("progressbar")).to_have_count(0)
 
-    _run(page, "sudo virsh console vm1")
-    expect(_terminal(page)).to_have_accessible_name(re.compile("^learner@vm1"))
-    _run(page, "systemctl is-active qemu-guest-agent")
+    run_line(page, "sudo virsh console vm1")
+    expect(terminal(page)).to_have_accessible_name(re.compile("^learner@vm1"))
+    run_line(page, "systemctl is-active qemu-guest-agent")
     expect(log).to_contain_text("active")
     assert_accessible(page)

@@ -4,7 +4,7 @@ screen."""
 
 import re
 
-from conftest import assert_accessible
+from conftest import assert_accessible, terminal
 from playwright.sync_api import expect
 
 from simulator import list_scenarios
@@ -29,10 +29,6 @@ OVERFLOWING = """() => {
 }"""
 
 
-def _terminal(page):
-    return page.get_by_role("textbox", name=re.compile(r"^learner@"))
-
-
 def test_the_path_leads_to_the_first_unfinished_lab(page):
     page.goto("/labs/")
     headings = page.get_by_role("heading", level=2)
@@ -46,8 +42,8 @@ def test_the_path_leads_to_the_first_unfinished_lab(page):
     answer.fill("yes, VT-x")
     answer.press("Enter")
     expect(page.get_by_text(re.compile(r"^Passed:"))).to_have_count(1)
-    _terminal(page).fill("sudo modprobe kvm_intel")
-    _terminal(page).press("Enter")
+    terminal(page).fill("sudo modprobe kvm_intel")
+    terminal(page).press("Enter")
     done = page.get_by_text("Lab complete: every check passes.")
     expect(done).to_be_visible()
     next_link = page.locator(".lab-done").get_by_role("link")
@@ -75,17 +71,17 @@ def test_a_lab_on_a_phone_opens_on_its_story_and_tasks(page):
     page.get_by_role("button", name="Start this lab").click()
     story = page.get_by_text("You were handed SSH access to web01")
     expect(story).to_be_in_viewport()
-    expect(_terminal(page)).not_to_be_focused()
+    expect(terminal(page)).not_to_be_focused()
     tasks = page.get_by_role("heading", name=re.compile(r"^Tasks"))
     terminal_heading = page.get_by_role("heading", name="Terminal")
     assert tasks.bounding_box()["y"] < terminal_heading.bounding_box()["y"]
     assert page.evaluate(OVERFLOWING) == []
     assert_accessible(page)
 
-    _terminal(page).fill("systemd-detect-virt --help-me-with-a-rather-long-option-name-that-does-not-exist")
-    _terminal(page).press("Enter")
+    terminal(page).fill("systemd-detect-virt --help-me-with-a-rather-long-option-name-that-does-not-exist")
+    terminal(page).press("Enter")
     expect(page.get_by_role("log", name="Terminal output")).to_contain_text("unrecognized option")
-    expect(_terminal(page)).to_be_focused()
+    expect(terminal(page)).to_be_focused()
     page.set_viewport_size({"width": 320, "height": 640})
     assert page.evaluate(OVERFLOWING) == []
 

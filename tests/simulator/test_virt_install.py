@@ -201,3 +201,19 @@ def test_without_sudo_virt_install_reaches_the_session_daemon_and_defines_nothin
     )
     assert "vm1" not in world.machine.hypervisor["domains"]
     assert not world.machine.fs.exists("/var/lib/libvirt/images/vm1.qcow2")
+
+
+def test_an_installed_guest_is_saved_as_what_sets_it_apart_and_reloads_the_same(world):
+    world.run(INSTALL)
+    world.run("sudo virsh console vm1")
+    world.run("echo mine > /tmp/note")
+    world.run("exit")
+    state = world.to_dict()
+    stored = state["machines"]["vm1"]["fs"]["nodes"]
+    # its own identity (host name, machine-id, host keys) and what it wrote, not the ~200 installed files
+    assert "/etc/hostname" in stored and "/tmp/note" in stored and "/etc/passwd" not in stored
+    assert len(stored) < 60
+    copy = World.from_dict(state)
+    for line in ("sudo virsh console vm1", "hostname; cat /tmp/note /etc/machine-id; ls /etc/ssh"):
+        assert _run(copy, line) == _run(world, line)
+    assert copy.machines["vm1"].fs.nodes.keys() == world.machines["vm1"].fs.nodes.keys()
