@@ -461,6 +461,7 @@ def _install(ctx: Context, connection: Connection, options: dict) -> int | None:
             "host": "main",
             "virtio": virtio,
             "guest_tools": virtio,  # the installer's packages: qemu-guest-agent where its channel is
+            "image": "installer",  # curtin's partitions and fstab, not a cloud image's
             "packages": ["iputils-arping"],
         },
         over_install=True,

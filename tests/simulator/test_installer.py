@@ -121,6 +121,16 @@ def test_the_installer_reboot_powers_the_guest_off_unless_someone_follows(world)
     assert _run(world, "systemctl is-active qemu-guest-agent") == ("active\n", 0)
 
 
+def test_the_installed_system_has_curtins_partitions_and_fstab_not_a_cloud_images(world):
+    _run(world, CREATE + " --noautoconsole")
+    _wait(world, installer.INSTALL_SECONDS)
+    _run(world, "sudo virsh start vm1")
+    _run(world, "sudo virsh console vm1")
+    fstab = _run(world, "cat /etc/fstab")[0]
+    assert "# / was on /dev/vda2 during curtin installation\n/dev/disk/by-uuid/" in fstab
+    assert "cloudimg-rootfs" not in fstab + _run(world, "cat /proc/cmdline")[0] + _run(world, "lsblk -f")[0]
+
+
 def test_a_followed_install_starts_the_guest_from_its_disk(world):
     _run(world, CREATE + " --noautoconsole")
     installer.watch(world.machine, "vm1")
