@@ -102,3 +102,18 @@ def test_a_second_machine_of_the_lab_gets_a_button_named_apart(app, client, htmx
     htmx.post("/labs/cloned-guest/power-on", data={"machine": "source"})
     page = client.get("/labs/cloned-guest").get_data(as_text=True)
     assert "Power on web01</button>" in page and "(source)</button>" not in page
+
+
+def test_the_power_button_waits_while_the_terminal_waits_for_an_answer(app, client, htmx):
+    """The line in a dialogue runs again from its start at each answer: nothing may change under it."""
+    assert client.post("/labs/cloned-guest/start").status_code == 303
+    with app.app_context():
+        lab = lab_store.find_lab(get_db(), 1, "cloned-guest")
+        lab_store.act(get_db(), lab, lambda world: power.power_off(world.source, "poweroff"))
+    assert "Go on?" in _run(htmx, "read -p 'Go on? ' x", url="/labs/cloned-guest")
+    refused = htmx.post("/labs/cloned-guest/power-on", data={"machine": "source"})
+    assert refused.status_code == 409
+    assert "The terminal waits for an answer (Go on?)" in refused.get_data(as_text=True)
+    assert "(source)</button>" in client.get("/labs/cloned-guest").get_data(as_text=True)
+    _run(htmx, "yes", url="/labs/cloned-guest")
+    assert htmx.post("/labs/cloned-guest/power-on", data={"machine": "source"}).status_code == 200

@@ -227,18 +227,21 @@ def power_on(scenario_id):
 
     def press(world):
         machine = world.machines.get(name)
-        console = world.power_on(name)
-        return None if console is None else (machine.hostname, console.stdout)
+        busy = lab_store.terminal_busy(world) if machine is not None else ""
+        console = None if busy else world.power_on(name)
+        if console is None:
+            return None if not busy else (busy, 409)
+        return f"guestlab: the power button was pressed: {machine.hostname} boots.\n{console.stdout}", 200
 
-    started, view = lab_store.act(get_db(), lab, press)
-    if started is None:
+    pressed, view = lab_store.act(get_db(), lab, press)
+    if pressed is None:
         abort(404)
     if not is_partial():
         return redirect(url_for("labs.show", scenario_id=scenario_id, _anchor="command-line"), 303)
-    hostname, console = started
-    message = f"guestlab: the power button was pressed: {hostname} boots.\n{console}"
+    message, status = pressed
     entry = {"id": None, "prompt": "", "line": "", "stdout": message, "stderr": ""}
-    return render("labs/lab.html", "labs/_power_reply.html", scenario=scenario, world=view, entry=entry)
+    page = render("labs/lab.html", "labs/_power_reply.html", scenario=scenario, world=view, entry=entry)
+    return page, status
 
 
 @bp.post("/<scenario_id>/answer/<task_id>")
