@@ -232,6 +232,14 @@ def test_an_import_that_would_outgrow_the_lab_is_refused_and_nothing_changes(
     assert db["labs"].get(1)["revision"] == revision and "db02" not in _domains(db)
 
 
+def test_a_clone_that_would_outgrow_the_lab_is_refused_and_nothing_changes(htmx, lab, db, monkeypatch):
+    revision = db["labs"].get(1)["revision"]
+    monkeypatch.setattr(lab_store, "MAX_STATE_BYTES", len(db["labs"].get(1)["state"]) + 1000)
+    response = htmx.post(URL + "/machines/clone", data={"domain": "db01", "name": "db02"})
+    assert "larger than 512 KiB: delete a guest first" in _refusal(response)
+    assert db["labs"].get(1)["revision"] == revision and "db02" not in _domains(db)
+
+
 def test_a_foreign_disk_imports_as_a_fresh_guest_and_says_so(htmx, lab, db):
     vm = ovf.VirtualMachine(
         name="appliance",

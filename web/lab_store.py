@@ -222,10 +222,13 @@ def _machines(world: World) -> list | None:
     return libvirt.overview(world.machine) if world.scenario.get("guests") else None
 
 
-def act(db: Database, lab: dict, action, grade_before: bool = False):
+def act(db: Database, lab: dict, action, grade_before: bool = False, too_large: Exception | None = None):
     """Load the lab's world, apply `action(world)`, save world and log together; returns (action's value, a
     LabView of the world, with the grade before the action too when asked: a world kept from the lab's last
     action keeps the grade it had then, so it is not graded again).
+
+    A world grown past MAX_STATE_BYTES is not saved: a command is refused in the terminal, another action
+    raises `too_large` when given (a page's refusal), else leaves the lab as it was.
 
     The simulator runs outside any lock; the save succeeds only if nobody saved the lab meanwhile (its
     revision is unchanged since `lab` was read), else the action runs again on the newer state. So two tabs
@@ -242,6 +245,8 @@ def act(db: Database, lab: dict, action, grade_before: bool = False):
         value = action(world)
         new_state = _encode(world)
         if len(new_state) > MAX_STATE_BYTES:
+            if too_large is not None and not isinstance(value, LoggedCommand):
+                raise too_large
             world, new_state = _decode(state), None
             if isinstance(value, LoggedCommand):
                 value.refuse(TOO_LARGE)

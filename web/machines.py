@@ -210,15 +210,15 @@ def _act(scenario_id: str, plan, done: str = "", then=None):
                 break
         if succeeded and then is not None:
             then(world)
-        if not lab_store.fits(world):
-            raise Refused(TOO_LARGE)
         message = "\n".join([*shown, done] if done and succeeded else shown)
         if not succeeded and _listing(world) == listed:
             raise Refused(message)  # refused by the tool itself: its words, and the lab kept as it was
         return message, succeeded
 
     try:
-        (message, succeeded), view = lab_store.act(get_db(), lab, apply, grade_before=True)
+        (message, succeeded), view = lab_store.act(
+            get_db(), lab, apply, grade_before=True, too_large=Refused(TOO_LARGE)
+        )
     except Refused as refusal:
         return _refuse(scenario_id, str(refusal))
     return _respond(scenario, view, message, refused=not succeeded)
@@ -427,12 +427,10 @@ def import_ova(scenario_id):
         # A refusal raises out of the action: lab_store.act then saves nothing.
         _terminal_free(world)
         imported = import_domain(world.machine, data, name, mac)
-        if not lab_store.fits(world):
-            raise ApplianceError(TOO_LARGE)
         return imported.message(upload.filename[:100])
 
     try:
-        message, view = lab_store.act(get_db(), lab, apply, grade_before=True)
+        message, view = lab_store.act(get_db(), lab, apply, grade_before=True, too_large=Refused(TOO_LARGE))
     except (ApplianceError, Refused) as error:
         return _refuse(scenario_id, str(error))
     return _respond(scenario, view, message)
