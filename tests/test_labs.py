@@ -239,6 +239,20 @@ def test_a_lab_changed_by_another_worker_is_reloaded_not_served_from_memory(clie
     assert "first" in listing and "second" in listing
 
 
+def test_a_saved_grade_is_the_kept_one_only_for_the_revision_it_was_kept_at(client, htmx, db):
+    from simulator import World
+    from web import lab_store
+
+    url = _start(client)
+    htmx.post(url + "/run", data={"line": "sudo modprobe kvm_intel"})
+    lab = db["labs"].get(1)
+    kept = lab_store.saved_grade(db, lab)
+    assert kept == lab_store.load_world(lab).grade() and kept["score"] > 0
+    # another worker saved a fresh machine since: this process's kept grade is not for that revision
+    newer = {**lab, "revision": lab["revision"] + 1, "state": lab_store._encode(World.new("intel-vtx-host"))}
+    assert lab_store.saved_grade(db, newer)["score"] < kept["score"]
+
+
 def _stored(db, lab_id):
     return list(db["lab_commands"].rows_where("lab_id = ?", [lab_id], order_by="id"))
 

@@ -53,7 +53,7 @@ def lab_events(user_id: int, lab_questions: list[Question]) -> list[dict]:
     labs = lab_store.labs_by_scenario(db, user_id)
     evidence = lab_store.lab_evidence(db, user_id)
     passing = {
-        sid: {c["id"] for c in lab_store.load_world(lab).grade()["checks"] if c["passed"]}
+        sid: {c["id"] for c in lab_store.saved_grade(db, lab)["checks"] if c["passed"]}
         for sid, lab in labs.items()
     }
     events = []

@@ -13,6 +13,7 @@ from sqlite_utils import Database
 from quiz.model import AREAS, Question
 from web import class_store, instructor_bank, lab_store
 from web.banks import bank
+from web.db import get_db
 
 
 def questions_for(db: Database, owner_id: int | None) -> dict[str, Question]:
@@ -53,7 +54,7 @@ def lab_grade(lab: dict | None) -> dict | None:
     if lab is None:
         return None
     if "grade" not in lab:
-        lab["grade"] = lab_store.load_world(lab).grade()
+        lab["grade"] = lab_store.saved_grade(get_db(), lab)
     return lab["grade"]
 
 

@@ -40,7 +40,7 @@ def _next_after_finished(db, user_id: int, item: dict | None) -> dict | None:
     if not item or item["kind"] != "lab":
         return None
     lab = lab_store.find_lab(db, user_id, item["scenario_id"])
-    checks = lab_store.load_world(lab).grade()["checks"] if lab else []
+    checks = lab_store.saved_grade(db, lab)["checks"] if lab else []
     if not checks or not all(check["passed"] for check in checks):
         return None
     return lab_path.next_lab_after(db, item["scenario_id"])

@@ -81,14 +81,14 @@ def lab_path(db: Database, user_id: int | None) -> LabPath:
         if group_id == DEFAULT_GROUP:
             title, about = "More labs", ""
         group = groups.setdefault(group_id, Group(group_id, title, about))
-        group.labs.append(_progress(scenario, labs.get(scenario["id"])))
+        group.labs.append(_progress(db, scenario, labs.get(scenario["id"])))
     return LabPath(list(groups.values()))
 
 
-def _progress(scenario: dict, lab: dict | None) -> PathLab:
+def _progress(db: Database, scenario: dict, lab: dict | None) -> PathLab:
     if lab is None:
         return PathLab(scenario, "new")
-    grade = lab_store.load_world(lab).grade()
+    grade = lab_store.saved_grade(db, lab)
     finished = all(check["passed"] for check in grade["checks"])
     return PathLab(scenario, "finished" if finished else "started", grade["score"], grade["max_score"])
 

@@ -318,6 +318,16 @@ def complete(db: Database, lab: dict, line: str) -> list[str]:
         _remember(key, lab["revision"], world, graded)
 
 
+def saved_grade(db: Database, lab: dict) -> dict:
+    """The grade of the lab's saved state: the one this process kept with the lab's world at that revision
+    when it has it (graded as the last action saved it), else graded from the state."""
+    with _recent_lock:
+        entry = _recent.get(_recent_key(db, lab["id"]))
+    if entry is not None and entry[0] == lab["revision"] and entry[2] is not None:
+        return entry[2]
+    return load_world(lab).grade()
+
+
 def _take_recent(key: tuple, revision: int) -> tuple[World, dict | None] | None:
     """The world kept for the lab at this revision, and its grade when known (None if not kept)."""
     with _recent_lock:
