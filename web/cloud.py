@@ -5,7 +5,6 @@ a lab action (lab_store.act): the cloud and its machines are saved with the lab,
 refuses (CloudError) saves nothing and comes back as a 422 with the form, its values and the reason.
 """
 
-import orjson
 from flask import Blueprint, abort, flash, g, redirect, request, url_for
 from markupsafe import escape
 
@@ -197,7 +196,7 @@ def _applied(world, action):
     cloud = _cloud_of(world)
     cloud.advance()
     value = action(cloud)
-    if len(orjson.dumps(world.to_dict())) > lab_store.MAX_STATE_BYTES:
+    if not lab_store.fits(world):
         raise CloudError(TOO_LARGE)
     return value
 
