@@ -280,9 +280,8 @@ def progress():
 
     def wait(world):
         cloud = _cloud_of(world)
-        if not lab_store.terminal_busy(
-            world
-        ):  # the clock stands still while the terminal waits for an answer
+        # The clock stands still while the terminal waits for an answer.
+        if not lab_store.terminal_busy(world):
             world.machine.tick(POLL_SECONDS)
             cloud.advance()
         found = cloud.state["instances"].get(where)
