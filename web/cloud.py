@@ -5,7 +5,6 @@ a lab action (lab_store.act): the cloud and its machines are saved with the lab,
 refuses (CloudError) saves nothing and comes back as a 422 with the form, its values and the reason.
 """
 
-import orjson
 from flask import Blueprint, abort, flash, g, redirect, request, url_for
 from markupsafe import escape
 
@@ -197,16 +196,28 @@ def _applied(world, action):
     cloud = _cloud_of(world)
     cloud.advance()
     value = action(cloud)
-    if len(orjson.dumps(world.to_dict())) > lab_store.MAX_STATE_BYTES:
+    if not lab_store.fits(world):
         raise CloudError(TOO_LARGE)
     return value
 
 
 def _act(section: str, action, done, fields: bool = False):
-    """Apply `action(cloud)` as a lab action; answer with the section and `done(value)` as its status, or
-    with the section, the form as typed and the reason when the cloud refused (422, nothing saved). The
-    reason goes beside the field at fault for the section's forms with `fields`, else above them all."""
-    lab = _owned_lab()
+    """Apply `action(cloud)` as a lab action and answer with the section (_answered). The reason of a
+    refusal goes beside the field at fault for the section's forms with `fields`, else above them all."""
+    return _answered(
+        _owned_lab(),
+        action,
+        done,
+        url_for("cloud.section", name=section),
+        lambda status=200, **extra: _page(section, status, **extra),
+        fields,
+    )
+
+
+def _answered(lab: dict, action, done, back: str, show, fields: bool):
+    """Apply `action(cloud)` as a lab action; answer with `show(status, **extra)` and `done(value)` as its
+    status, or with `show`, the form as typed and the reason when the cloud refused (422, nothing saved).
+    A request that is not htmx is sent `back` with the message flashed."""
 
     def apply(world):
         return _applied(world, action)
@@ -216,17 +227,17 @@ def _act(section: str, action, done, fields: bool = False):
     except CloudError as error:
         if not is_partial():
             flash(str(error))
-            return redirect(url_for("cloud.section", name=section), 303)
+            return redirect(back, 303)
         return _refused(
-            lambda errors: _page(section, 422, errors=errors, form=request.form, failed=request.endpoint),
+            lambda errors: show(422, errors=errors, form=request.form, failed=request.endpoint),
             str(error),
             (error.field if fields else "") or "form",
         )
     message = done(value) if callable(done) else done
     if not is_partial():
         flash(message)
-        return redirect(url_for("cloud.section", name=section), 303)
-    return _page(section, message=message)
+        return redirect(back, 303)
+    return show(message=message)
 
 
 def _refused(show, reason: str, field: str):
@@ -269,9 +280,8 @@ def progress():
 
     def wait(world):
         cloud = _cloud_of(world)
-        if not lab_store.terminal_busy(
-            world
-        ):  # the clock stands still while the terminal waits for an answer
+        # The clock stands still while the terminal waits for an answer.
+        if not lab_store.terminal_busy(world):
             world.machine.tick(POLL_SECONDS)
             cloud.advance()
         found = cloud.state["instances"].get(where)
@@ -336,26 +346,14 @@ def _instance_act(instance_id: str, action, done):
     """An action of an instance's page: a 404 for an instance that page cannot show (another learner's)."""
     lab = _owned_lab()
     _live_instance(lab_store.load_world(lab), instance_id)
-
-    def apply(world):
-        return _applied(world, action)
-
-    try:
-        value, _ = lab_store.act(get_db(), lab, apply)
-    except CloudError as error:
-        if not is_partial():
-            flash(str(error))
-            return redirect(url_for("cloud.instance", instance_id=instance_id), 303)
-        return _refused(
-            lambda errors: instance(instance_id, 422, errors=errors, form=request.form),
-            str(error),
-            error.field or "form",
-        )
-    message = done(value)
-    if not is_partial():
-        flash(message)
-        return redirect(url_for("cloud.instance", instance_id=instance_id), 303)
-    return instance(instance_id, message=message)
+    return _answered(
+        lab,
+        action,
+        done,
+        url_for("cloud.instance", instance_id=instance_id),
+        lambda status=200, **extra: instance(instance_id, status, **extra),
+        fields=True,
+    )
 
 
 @bp.post("/instances/<instance_id>/terminal")

@@ -94,6 +94,19 @@ def md5(public_key: str) -> str:
     return ":".join(f"{b:02x}" for b in hashlib.md5(blob).digest())
 
 
+def delete_each(ctx: Context, refs: list[str], noun: str, delete) -> int:
+    """`openstack NOUN delete A B ...`: `delete(ref)` for each; one that fails (Failure) is said on stderr
+    and the rest still go, as python-openstackclient's delete commands do. Returns how many failed."""
+    failed = 0
+    for ref in refs:
+        try:
+            delete(ref)
+        except Failure as error:
+            ctx.err(f"Failed to delete {noun} with name or ID '{ref}': {str(error).strip()}\n")
+            failed += 1
+    return failed
+
+
 TERMINAL_WIDTH = 80  # the lab terminal's columns, as ls lays out its names for
 
 

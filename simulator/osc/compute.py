@@ -14,6 +14,7 @@ from simulator.osc.client import (
     PROJECT_ID,
     USER_ID,
     Client,
+    delete_each,
     md5,
     micro,
     output_list,
@@ -267,15 +268,12 @@ def server_action(verb: str, method: str):
 
 def server_delete(client: Client, ctx: Context, argv: list[str]) -> int:
     args = parse(ctx.prog, argv, {"--wait": "flag", "--force": "flag"}, ["<server>", "[<server> ...]"])
-    failed = 0
-    for ref in args.positionals:
-        try:
-            instance = client.find("instances", ref, "Server")
-        except Failure as error:
-            ctx.err(f"Failed to delete server with name or ID '{ref}': {str(error).strip()}\n")
-            failed += 1
-            continue
-        client.cloud.terminate(instance["id"])
+    failed = delete_each(
+        ctx,
+        args.positionals,
+        "server",
+        lambda ref: client.cloud.terminate(client.find("instances", ref, "Server")["id"]),
+    )
     if failed:
         raise Failure(f"{failed} of {len(args.positionals)} servers failed to delete.\n")
     return 0
@@ -451,16 +449,17 @@ def image_show(client: Client, ctx: Context, argv: list[str]) -> int:
 
 def image_delete(client: Client, ctx: Context, argv: list[str]) -> int:
     args = parse(ctx.prog, argv, {}, ["<image>", "[<image> ...]"])
-    failed = 0
-    for ref in args.positionals:
+
+    def delete(ref: str) -> None:
         image = next((i for i in client.cloud.images() if ref in (i["id"], i["name"])), None)
+        if image is None:
+            raise Failure(f"No Image found for {ref}")
         try:
-            if image is None:
-                raise Failure(f"No Image found for {ref}")
             client.cloud.delete_image(image["id"])
-        except (Failure, CloudError) as error:
-            ctx.err(f"Failed to delete image with name or ID '{ref}': {str(error).strip()}\n")
-            failed += 1
+        except CloudError as error:
+            raise Failure(str(error)) from None
+
+    failed = delete_each(ctx, args.positionals, "image", delete)
     if failed:
         raise Failure(f"Failed to delete {failed} of {len(args.positionals)} images.\n")
     return 0

@@ -10,7 +10,7 @@ from simulator.cliff import Column
 from simulator.cloud import CloudError, Conflict, QuotaExceeded
 from simulator.commands import Context
 from simulator.osc.args import FORMAT_OPTIONS, Failure, parse
-from simulator.osc.client import PROJECT_ID, Client, output_list, output_one, timestamp
+from simulator.osc.client import PROJECT_ID, Client, delete_each, output_list, output_one, timestamp
 
 
 # -- networking -------------------------------------------------------------------------------------------
@@ -73,23 +73,20 @@ def network_show(client: Client, ctx: Context, argv: list[str]) -> int:
 
 def network_delete(client: Client, ctx: Context, argv: list[str]) -> int:
     args = parse(ctx.prog, argv, {}, ["<network>", "[<network> ...]"])
-    failed = 0
-    for ref in args.positionals:
+
+    def delete(ref: str) -> None:
+        network = client.find("networks", ref, "Network")
         try:
-            network = client.find("networks", ref, "Network")
             client.cloud.delete_network(network["id"])
-        except Failure as error:
-            ctx.err(f"Failed to delete network with name or ID '{ref}': {str(error).strip()}\n")
-            failed += 1
         except CloudError:
-            message = (
+            raise Failure(
                 "ConflictException: 409: Client Error for url: "
                 f"{client.url('network', '/networks/' + network['id'])}, "
                 f"Unable to complete operation on network {network['id']}. There are one or more ports "
                 "still in use on the network."
-            )
-            ctx.err(f"Failed to delete network with name or ID '{ref}': {message}\n")
-            failed += 1
+            ) from None
+
+    failed = delete_each(ctx, args.positionals, "network", delete)
     if failed:
         raise Failure(f"{failed} of {len(args.positionals)} networks failed to delete.\n")
     return 0

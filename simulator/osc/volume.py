@@ -7,7 +7,7 @@ from simulator.cliff import Column
 from simulator.cloud import CloudError, NotFound, QuotaExceeded
 from simulator.commands import Context
 from simulator.osc.args import FORMAT_OPTIONS, Failure, parse, usage
-from simulator.osc.client import USER_ID, Client, micro, output_list, output_one
+from simulator.osc.client import USER_ID, Client, delete_each, micro, output_list, output_one
 
 
 # -- volumes -------------------------------------------------------------------------------------------
@@ -103,24 +103,21 @@ def volume_show(client: Client, ctx: Context, argv: list[str]) -> int:
 
 def volume_delete(client: Client, ctx: Context, argv: list[str]) -> int:
     args = parse(ctx.prog, argv, {"--force": "flag", "--purge": "flag"}, ["<volume>", "[<volume> ...]"])
-    failed = 0
-    for ref in args.positionals:
+
+    def delete(ref: str) -> None:
+        volume = _find_volume(client, ref)
         try:
-            volume = _find_volume(client, ref)
             client.cloud.delete_volume(volume["id"])
-        except Failure as error:
-            ctx.err(f"Failed to delete volume with name or ID '{ref}': {str(error).strip()}\n")
-            failed += 1
         except CloudError:
-            message = (
+            raise Failure(
                 "Invalid volume: Volume status must be available or error or error_restoring or "
                 "error_extending or error_managing and must not be migrating, attached, belong to a group, "
                 "have snapshots, awaiting a transfer, or be disassociated from snapshots after volume "
                 "transfer. "
                 "(HTTP 400)"
-            )
-            ctx.err(f"Failed to delete volume with name or ID '{ref}': {message}\n")
-            failed += 1
+            ) from None
+
+    failed = delete_each(ctx, args.positionals, "volume", delete)
     if failed:
         raise Failure(f"{failed} of {len(args.positionals)} volumes failed to delete.\n")
     return 0
