@@ -324,6 +324,8 @@ def test_unit_changes_need_root_and_a_unit_that_exists():
         "systemd-journald.service.\n"
     )
     assert world.run("sudo systemctl reload ssh") == Result("", "", 0)
+    world.run("sudo systemctl stop ssh.socket ssh")
+    assert world.run("sudo systemctl reload ssh") == Result("", "Job for ssh.service invalid.\n", 1)
 
 
 def test_mount_units_follow_fstab_and_what_is_mounted():
