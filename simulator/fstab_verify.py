@@ -164,6 +164,7 @@ def _source(machine, report: Report, spec: str, fstype: str, options: list[str],
         return found[1]
     if fstype in PSEUDO:
         report.ok(f"do not check {spec} source (pseudo/net)")
+        report.ok(f"do not check {spec} FS type (pseudo/net)")  # verify_fstype's, right after
         return None
     fs = machine.fs
     if not fs.exists(spec):

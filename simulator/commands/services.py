@@ -415,8 +415,8 @@ def _job_verb(ctx: Context, verb: str, name: str, stopping: list[str]) -> int:
         if name in SOCKETS or not SERVICES[name].reloads:
             ctx.err(f"Failed to reload {full}: Job type reload is not applicable for unit {full}.\n")
             return 1
-        if not units.active(machine, name):  # UNVERIFIED: the wording of BUS_ERROR_UNIT_INACTIVE here
-            ctx.err(f"Failed to reload {full}: Unit {full} is not active.\n")
+        if not units.active(machine, name):  # unit_reload: -ENOEXEC, the job ends JOB_INVALID (job.c, 255)
+            ctx.err(f"Job for {full} invalid.\n")  # bus-wait-for-jobs.c's word for that result
             return 1
         return 0
     if name in SERVICES and not packages.service_runs(machine, name):

@@ -324,6 +324,8 @@ def test_unit_changes_need_root_and_a_unit_that_exists():
         "systemd-journald.service.\n"
     )
     assert world.run("sudo systemctl reload ssh") == Result("", "", 0)
+    world.run("sudo systemctl stop ssh.socket ssh")
+    assert world.run("sudo systemctl reload ssh") == Result("", "Job for ssh.service invalid.\n", 1)
 
 
 def test_mount_units_follow_fstab_and_what_is_mounted():
@@ -354,6 +356,15 @@ def test_mount_units_follow_fstab_and_what_is_mounted():
 def test_findmnt_verify_reports_fstab_problems_as_util_linux_2_39():
     world = World.new("kvm-guest")
     assert world.run("findmnt --verify") == Result("Success, no errors or warnings detected\n", "", 0)
+    world.run("echo 'tmpfs /tmp tmpfs defaults 0 0' | sudo tee -a /etc/fstab >/dev/null")
+    world.run("sudo systemctl daemon-reload")
+    assert world.run("findmnt --verify --verbose").stdout.endswith(
+        "/tmp\n   [ ] target exists\n   [ ] VFS options: defaults\n"
+        "   [ ] do not check tmpfs source (pseudo/net)\n   [ ] do not check tmpfs FS type (pseudo/net)\n"
+        "Success, no errors or warnings detected\n"
+    )
+    world.run("sudo sed -i '/^tmpfs /d' /etc/fstab")
+    world.run("sudo systemctl daemon-reload")
     world.run(
         "printf 'UUID=0bad0bad-0000-4000-8000-000000000000 /srv ext4 defaults 0 2\\n"
         "/dev/vdb1 /data xfs defaults,noauto 0 0\\n' | sudo tee -a /etc/fstab >/dev/null"
