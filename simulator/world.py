@@ -349,9 +349,7 @@ class World:
                         result, stdout=serial_console.shutdown(machine, action, machine.uptime())
                     )
             else:
-                host = session["host"]
-                closed = f"Connection to {host} closed by remote host.\nConnection to {host} closed.\n"
-                result = _appended(dataclasses.replace(result, status=255), stderr=closed)
+                result = _connection_closed(result, session["host"])
         if not self.sessions and self.machine.stopped:
             result = _appended(result, stdout=powered_off(self.machine))
         return result
@@ -413,9 +411,7 @@ class World:
             if session.get("maintenance") and self._rebooted(session, machine):  # it was on the console
                 result = _appended(result, stdout=going_down + serial_console.boot(machine, login=False))
             elif not session.get("console") and not session.get("maintenance"):  # sshd went down with it
-                host = session["host"]
-                closed = f"Connection to {host} closed by remote host.\nConnection to {host} closed.\n"
-                result = _appended(dataclasses.replace(result, status=255), stderr=closed)
+                result = _connection_closed(result, session["host"])
         maintenance = any(s.get("maintenance") for s in self.sessions)
         if machine.emergency and self.question is None and not maintenance:
             self.question = {"maintenance": name, "prompt": emergency.PROMPT}
@@ -669,6 +665,12 @@ def _appended(result: Result, stdout: str = "", stderr: str = "") -> Result:
     return dataclasses.replace(
         result, stdout=result.stdout + stdout, stderr=result.stderr + stderr, chunks=chunks
     )
+
+
+def _connection_closed(result: Result, host: str) -> Result:
+    """An ssh session whose machine went down: what OpenSSH's client prints, and its status 255."""
+    closed = f"Connection to {host} closed by remote host.\nConnection to {host} closed.\n"
+    return _appended(dataclasses.replace(result, status=255), stderr=closed)
 
 
 class Network:

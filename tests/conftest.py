@@ -30,6 +30,22 @@ def client(app):
 
 
 @pytest.fixture
+def restart(app):
+    """`restart(client)`: the same learner on a new app over the same database, as after a server restart
+    or on another worker (the signed session cookie carried over)."""
+
+    def restarted(client):
+        again = create_app({**app.config, "TESTING": True}).test_client()
+        with client.session_transaction() as session:
+            kept = dict(session)
+        with again.session_transaction() as session:
+            session.update(kept)
+        return again
+
+    return restarted
+
+
+@pytest.fixture
 def runner(app):
     return app.test_cli_runner()
 

@@ -1,10 +1,8 @@
 """The cloud lab in the web app: the openstack client in the lab's terminal, and the cloud it changes kept
 with the lab's state across requests and a restart."""
 
-from app import create_app
 
-
-def test_the_client_in_the_lab_terminal_changes_a_cloud_that_survives_a_restart(client, htmx):
+def test_the_client_in_the_lab_terminal_changes_a_cloud_that_survives_a_restart(client, htmx, restart):
     assert client.post("/labs/cloud-lab/start").status_code == 303
     url = "/labs/cloud-lab"
     page = client.get(url).get_data(as_text=True)
@@ -16,18 +14,7 @@ def test_the_client_in_the_lab_terminal_changes_a_cloud_that_survives_a_restart(
     htmx.post(
         url + "/run", data={"line": "openstack server create --image ubuntu-24.04 --flavor m1.small vm"}
     )
-    restarted = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test",
-            "DATABASE": client.application.config["DATABASE"],
-            "WTF_CSRF_ENABLED": False,
-        }
-    ).test_client()
-    with client.session_transaction() as session:
-        cookie = dict(session)
-    with restarted.session_transaction() as session:
-        session.update(cookie)
+    restarted = restart(client)
     partial = {"HX-Request": "true", "HX-Request-Type": "partial"}
     listed = restarted.post(
         url + "/run", data={"line": "openstack server list -f value -c Name"}, headers=partial

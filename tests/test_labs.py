@@ -42,26 +42,13 @@ def test_command_runs_and_output_is_appended_as_a_fragment(client, htmx):
     assert '<hx-partial hx-target="#lab-tasks"' not in page, "checks did not change: no need to resend them"
 
 
-def test_lab_state_and_log_survive_a_reload_and_a_restart(client, htmx, tmp_path):
+def test_lab_state_and_log_survive_a_reload_and_a_restart(client, htmx, restart):
     url = _start(client)
     htmx.post(url + "/run", data={"line": "sudo modprobe kvm_intel"})
     htmx.post(url + "/run", data={"line": "lsmod | grep kvm"})
     page = client.get(url).get_data(as_text=True)
     assert "sudo modprobe kvm_intel" in page and "kvm_intel" in page
-    from app import create_app
-
-    restarted = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test",
-            "DATABASE": client.application.config["DATABASE"],
-            "WTF_CSRF_ENABLED": False,
-        }
-    ).test_client()
-    with client.session_transaction() as session:
-        cookie_session = dict(session)
-    with restarted.session_transaction() as session:
-        session.update(cookie_session)
+    restarted = restart(client)
     page = restarted.get(url).get_data(as_text=True)
     assert "lsmod | grep kvm" in page
     assert "Passed" in page
@@ -242,16 +229,10 @@ def test_finishing_a_lab_by_command_offers_the_next_lab(client, htmx):
     assert "Lab complete" in page and "Next: <a" in page
 
 
-def test_a_lab_changed_by_another_worker_is_reloaded_not_served_from_memory(app, client, htmx):
-    from app import create_app
-
+def test_a_lab_changed_by_another_worker_is_reloaded_not_served_from_memory(client, htmx, restart):
     url = _start(client)
     htmx.post(url + "/run", data={"line": "touch /tmp/first"})
-    other_worker = create_app({**app.config, "TESTING": True}).test_client()
-    with client.session_transaction() as mine:
-        cookie = dict(mine)
-    with other_worker.session_transaction() as theirs:
-        theirs.update(cookie)
+    other_worker = restart(client)
     headers = {"HX-Request": "true", "HX-Request-Type": "partial"}
     other_worker.post(url + "/run", data={"line": "touch /tmp/second"}, headers=headers)
     listing = htmx.post(url + "/run", data={"line": "ls /tmp"}).get_data(as_text=True)

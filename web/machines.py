@@ -65,7 +65,8 @@ def _run(scenario_id: str, line: str):
     return _act(scenario_id, lambda world: [line])
 
 
-def _respond(scenario, view, message: str, before: dict, refused: bool = False):
+def _respond(scenario, view, message: str, refused: bool = False):
+    """The panel's reply to an action: `view` comes from lab_store.act with grade_before."""
     if not is_partial():
         flash(message)
         return redirect(url_for("labs.show", scenario_id=scenario["id"], _anchor="machines"), 303)
@@ -75,7 +76,7 @@ def _respond(scenario, view, message: str, before: dict, refused: bool = False):
         scenario=scenario,
         world=view,
         grade=view.grade,
-        grade_changed=view.grade != before,
+        grade_changed=view.grade != view.grade_before,
         machines=view.machines,
         message=message,
         refused=refused,
@@ -199,7 +200,7 @@ def _act(scenario_id: str, plan, done: str = "", then=None):
 
     def apply(world):
         _terminal_free(world)
-        before, listed = world.grade(), _listing(world)
+        listed = _listing(world)
         shown, succeeded = [], True
         for line in plan(world):
             result = world.run_as_root(line)
@@ -214,13 +215,13 @@ def _act(scenario_id: str, plan, done: str = "", then=None):
         message = "\n".join([*shown, done] if done and succeeded else shown)
         if not succeeded and _listing(world) == listed:
             raise Refused(message)  # refused by the tool itself: its words, and the lab kept as it was
-        return message, before, succeeded
+        return message, succeeded
 
     try:
-        (message, before, succeeded), view = lab_store.act(get_db(), lab, apply)
+        (message, succeeded), view = lab_store.act(get_db(), lab, apply, grade_before=True)
     except Refused as refusal:
         return _refuse(scenario_id, str(refusal))
-    return _respond(scenario, view, message, before, refused=not succeeded)
+    return _respond(scenario, view, message, refused=not succeeded)
 
 
 def _listing(world) -> list[dict]:
@@ -425,14 +426,13 @@ def import_ova(scenario_id):
     def apply(world):
         # A refusal raises out of the action: lab_store.act then saves nothing.
         _terminal_free(world)
-        before = world.grade()
         imported = import_domain(world.machine, data, name, mac)
         if not lab_store.fits(world):
             raise ApplianceError(TOO_LARGE)
-        return imported.message(upload.filename[:100]), before
+        return imported.message(upload.filename[:100])
 
     try:
-        (message, before), view = lab_store.act(get_db(), lab, apply)
+        message, view = lab_store.act(get_db(), lab, apply, grade_before=True)
     except (ApplianceError, Refused) as error:
         return _refuse(scenario_id, str(error))
-    return _respond(scenario, view, message, before)
+    return _respond(scenario, view, message)
