@@ -10,8 +10,9 @@ matches, whatever MAC it carries. Expired leases are pruned before each request 
 address_allocate, which starts from a hash of its MAC: the same MAC comes back to the same address while
 it is free. Here the guest's previous address stands for what its MAC's hash gave it (the lab's guests
 start with addresses of their own), and a sha256 of the MAC for dnsmasq's SDBM hash. Each DHCPACK
-carries T1 = lease/2 - fuzz and T2 = 7/8 lease - fuzz, fuzz a random 16-bit number halved until it is at
-most T1/8 (rfc2131.c do_options).
+carries T1 = lease/2 - fuzz and T2 = 7/8 lease - fuzz (rfc2131.c do_options); fuzz is a random 16-bit
+number halved until it is at most T1/8 for a RENEWING or REBINDING request ("desynchronise renewals"),
+and 0 for the request that follows a DISCOVER (dhcp_reply, dnsmasq 2.90).
 
 Client: systemd-networkd 255 (sd-dhcp-client.c). It keeps the client id it started with until it
 restarts (a new machine-id changes nothing before a reboot). At T1 it renews (RENEWING, unicast to the
@@ -93,9 +94,10 @@ def release(host, client: str, address: str) -> None:
         del leases(host)[client]
 
 
-def bound(client: str, at: int) -> dict:
-    """The client's timers after a DHCPACK to a request sent at `at` (T1 and T2 with the reply's fuzz)."""
-    fuzz = _fuzz(client, at)
+def bound(client: str, at: int, renewing: bool) -> dict:
+    """The client's timers after a DHCPACK to a request sent at `at`: T1 and T2 less the reply's fuzz,
+    which dnsmasq draws only for a client renewing (or rebinding) the address it holds."""
+    fuzz = _fuzz(client, at) if renewing else 0
     t1, t2 = at + LEASE_SECONDS // 2 - fuzz, at + LEASE_SECONDS // 8 * 7 - fuzz
     return {"client": client, "t1": t1, "t2": t2, "expiry": at + LEASE_SECONDS, "next": t1}
 

@@ -241,7 +241,7 @@ def acquire(host, domain: dict, guest) -> None:
     nic, now = guest.nics[0], host.now()
     client = client_id(guest, nic["name"])
     nic["ipv4"] = dhcp.answer(host, client, domain["mac"], guest.hostname, now, _subnet(), wanted=nic["ipv4"])
-    domain["dhcp"] = dhcp.bound(client, now)
+    domain["dhcp"] = dhcp.bound(client, now, renewing=False)
 
 
 def catch_up(host) -> None:
@@ -278,7 +278,7 @@ def _request(host, domain: dict, guest, now: int) -> None:
     held = nic["ipv4"] if at < state["expiry"] else ""  # past its lease's end, it starts over
     ip = dhcp.answer(*asking, held=held) if held else None
     nic["ipv4"] = ip or dhcp.answer(*asking, wanted=nic["ipv4"])
-    domain["dhcp"] = dhcp.bound(state["client"], at)
+    domain["dhcp"] = dhcp.bound(state["client"], at, renewing=ip is not None)
 
 
 def stop(host, name: str, clean: bool) -> None:

@@ -137,8 +137,8 @@ def _describe(ctx: Context, path: str, fmt: str, share: bool) -> tuple[str, str,
             f"Is another process using the image [{path}]?\n"
         )
     found = read_image(text)["format"]
-    if fmt in ("qcow2", "vmdk") and found != fmt:
-        return f"qemu-img: Could not open '{path}': Image is not in {fmt} format\n"
+    if fmt in FORMATS and found != fmt:
+        return f"qemu-img: Could not open '{path}': {_not_format(fmt)}\n"
     if found == "vmdk" and fmt != "raw":
         return _vmdk_text(path, read_image(text)), "", ""
     image = libvirt.parse_image(text)
@@ -186,9 +186,18 @@ def _backing_size(text: str, fmt: str) -> int | str:
     if fmt not in FORMATS:
         return f"Unknown driver '{fmt}'"
     image = read_image(text)
-    if image["format"] != fmt:  # the messages of qcow2_do_open and vmdk_open (QEMU 8.2)
-        return "Image is not in qcow2 format" if fmt == "qcow2" else "invalid VMDK image descriptor"
+    if image["format"] != fmt:
+        return _not_format(fmt)
     return image["size"]
+
+
+def _not_format(fmt: str) -> str:
+    """Why a driver refuses a file of another format: qcow2_do_open's message, or vmdk_open's when the file
+    is no sparse VMDK nor a descriptor naming a createType (QEMU 8.2 block/). UNVERIFIED for the others
+    (the real -f raw opens any file as raw)."""
+    if fmt == "vmdk":
+        return "invalid VMDK image descriptor"
+    return f"Image is not in {fmt} format"
 
 
 def _written(host, path: str) -> bool:
@@ -260,7 +269,7 @@ def _convert(ctx: Context, args: list[str]) -> int:
         return 1
     named = options.get("f")
     if named and named != image["format"]:
-        ctx.err(f"qemu-img: Could not open '{source}': Image is not in {named} format\n")
+        ctx.err(f"qemu-img: Could not open '{source}': {_not_format(named)}\n")
         return 1
     if out_format not in FORMATS:
         ctx.err(f"qemu-img: {target}: GuestLab's qemu-img converts to qcow2 or vmdk only (-O qcow2)\n")

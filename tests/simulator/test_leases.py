@@ -87,6 +87,16 @@ def test_renewal_comes_at_t1_with_dnsmasq_s_fuzz_and_restarts_the_hour(world):
     assert renewed["t1"] > state["t1"] + HOUR // 2 - 226
 
 
+def test_the_ack_after_a_discover_has_no_fuzz_a_renewal_s_has_up_to_t1_over_8(world):
+    booted = _domain(world, "db01")["dhcp"]  # started by the fixture: a DISCOVER, then its REQUEST
+    acked = booted["expiry"] - HOUR
+    assert (booted["t1"] - acked, booted["t2"] - acked) == (HOUR // 2, HOUR // 8 * 7)
+    _wait(world, booted["t1"] - world.machine.now())
+    renewed = _domain(world, "db01")["dhcp"]
+    fuzz = booted["t1"] + HOUR // 2 - renewed["t1"]
+    assert 0 <= fuzz <= HOUR // 2 // 8 and renewed["t2"] == booted["t1"] + HOUR // 8 * 7 - fuzz
+
+
 def test_a_guest_shut_off_without_release_keeps_its_lease_until_it_expires(world):
     mac, address = _domain(world, "web01")["mac"], world.machines["web01"].nics[0]["ipv4"]
     _wait(world, HOUR)  # renewed once meanwhile
