@@ -187,18 +187,14 @@ def section(name):
 
 
 def _applied(world, action):
-    """`action(cloud)` on the world's cloud, refused when the lab would outgrow what a lab may keep (the
-    lab store would otherwise keep the world as it was without a word), or while the terminal waits for an
-    answer (lab_store.terminal_busy)."""
+    """`action(cloud)` on the world's cloud, refused while the terminal waits for an answer
+    (lab_store.terminal_busy)."""
     busy = lab_store.terminal_busy(world)
     if busy:
         raise CloudError(busy)
     cloud = _cloud_of(world)
     cloud.advance()
-    value = action(cloud)
-    if not lab_store.fits(world):
-        raise CloudError(TOO_LARGE)
-    return value
+    return action(cloud)
 
 
 def _act(section: str, action, done, fields: bool = False):
@@ -223,7 +219,7 @@ def _answered(lab: dict, action, done, back: str, show, fields: bool):
         return _applied(world, action)
 
     try:
-        value, _ = lab_store.act(get_db(), lab, apply)
+        value, _ = lab_store.act(get_db(), lab, apply, too_large=CloudError(TOO_LARGE))
     except CloudError as error:
         if not is_partial():
             flash(str(error))

@@ -122,11 +122,6 @@ def _encode(world: World) -> str:
     return orjson.dumps(world.to_dict()).decode()
 
 
-def fits(world: World) -> bool:
-    """Whether a world's state is within what a lab may keep (MAX_STATE_BYTES)."""
-    return len(_encode(world)) <= MAX_STATE_BYTES
-
-
 def terminal_busy(world: World) -> str:
     """Why a page's action must wait ("" when it need not): a program in the terminal waits for an answer,
     and its line runs again from the state before it at each answer (simulator/dialogue.py), so a machine
