@@ -6,6 +6,7 @@ everything else (/proc, /sys, /dev/kvm, command output) is derived from it, so n
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import random
@@ -289,6 +290,7 @@ class Machine:
         self.stopped = ""
         self.shutdown = None
         units.boot(self)
+        self._empty_tmp()
         self.boot_id = uuid.UUID(int=self.rng().getrandbits(128), version=4).hex
         self.hostname = (
             self.fs.read("/etc/hostname").strip() if self.fs.exists("/etc/hostname") else "localhost"
@@ -372,6 +374,17 @@ class Machine:
     def install_package(self, name: str, auto: bool = False) -> list[str]:
         """Unpack and configure one package (dependencies first, by the caller); what its postinst prints."""
         return packages.install(self, name, auto)
+
+    def _empty_tmp(self) -> None:
+        """systemd-tmpfiles --boot --remove empties /tmp: Ubuntu 24.04's tmp.conf says `D /tmp 1777 root
+        root -` (Debian's patch to systemd 255); what the image itself holds there stays."""
+        if not self.fs.is_dir("/tmp"):
+            return
+        for name in self.fs.listdir("/tmp"):
+            path = f"/tmp/{name}"
+            if path not in self.fs.base:
+                with contextlib.suppress(FsError):
+                    self.fs.remove(path, recursive=True)
 
     def remove_package(self, name: str, purge: bool = False) -> None:
         packages.remove(self, name, purge)

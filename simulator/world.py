@@ -78,6 +78,9 @@ class World:
         # a line whose program waits for an answer (dialogue.py): the line, the answers so far, the output
         # shown and the question on screen; the world is as it was before the line, until it completes
         self.dialogue: dict | None = None
+        # while a line runs: the learner's own machine as the terminal's login found it (boot id, host
+        # name), or None when the terminal is on its console (firmware setup, the emergency shell)
+        self.login: tuple[str, str] | None = None
         self.cloud: Cloud | None = (
             None  # the learner's IaaS cloud (simulator/cloud), in scenarios that have one
         )
@@ -262,6 +265,7 @@ class World:
         machine, shell = self.current
         if machine.stopped:  # only its own power button brings it back (the lab page's Power on)
             return Result("", powered_off(machine), 1)
+        self.login = self._logged_in()
         going_down = self._console_shutdown(machine)
         try:
             if machine.setup is not None:
@@ -350,9 +354,47 @@ class World:
                     )
             else:
                 result = _connection_closed(result, session["host"])
+        if self.machine.stopped and self.login is not None:  # the terminal's own connection
+            result = self._connection_lost(result)
         if not self.sessions and self.machine.stopped:
             result = _appended(result, stdout=powered_off(self.machine))
         return result
+
+    def _logged_in(self) -> tuple[str, str] | None:
+        """The lab's terminal is a login over ssh into the learner's own machine (pts/0; sudo's is pts/1,
+        see commands/power.py), unless it shows that machine's console: its firmware setup, or the
+        emergency shell sulogin opened there. Returns the boot and host name that login is into."""
+        machine = self.machine
+        on_console = any(s["machine"] == "main" and s.get("maintenance") for s in self.sessions)
+        if machine.stopped or machine.setup is not None or on_console or machine.emergency:
+            return None
+        return machine.boot_id, machine.hostname
+
+    def _connection_lost(self, result: Result) -> Result:
+        """The learner's own machine went down under the terminal's login: sshd's connection closes as
+        OpenSSH's client says (clientloop.c), and whatever ran inside it (ssh further on, a console) ends
+        with it."""
+        host = self.login[1]
+        self.login = None
+        self.sessions = []
+        self.question = None
+        return _connection_closed(result, host)
+
+    def _log_in_again(self, result: Result) -> Result:
+        """The learner's own machine booted: the terminal logs in anew, a fresh login shell whose bash read
+        the history the old one saved as the connection dropped (bash saves it on SIGHUP). A boot stopped
+        in emergency mode never starts sshd: the terminal shows the console instead, and the new login
+        waits for the boot to go on."""
+        machine, old = self.machine, self.shell
+        self.shell = Shell.for_user(machine, "learner")
+        self.shell.history, self.shell.history_base = list(old.history), old.history_base
+        if machine.emergency:
+            note = (
+                f"\nguestlab: {machine.hostname} stopped before its network came up: its console follows.\n"
+            )
+            return _appended(result, stdout=note)
+        note = f"\nguestlab: {machine.hostname} is up again: the terminal logs in to it anew.\n\n"
+        return _appended(result, stdout=note + welcome())
 
     def power_on(self, name: str) -> Result | None:
         """The power button of a machine that stopped itself (never a guest or an instance: their
@@ -362,6 +404,8 @@ class World:
         if machine is None or not power.stopped_here(machine):
             return None
         power.power_on(machine)
+        if machine is self.machine:
+            return self._after_boot(self._log_in_again(Result()), machine)
         return self._after_boot(Result(), machine)
 
     @property
@@ -397,7 +441,10 @@ class World:
         """A reboot ends the sessions opened on the machine before it, and a boot that went on ends the
         emergency shell; a boot that stopped in emergency mode shows systemd's console messages and
         sulogin's question, which the next line answers. A console stays attached across a reboot: it
-        shows the machine going down (`going_down`) and booting, and a new login."""
+        shows the machine going down (`going_down`) and booting, and a new login. The terminal's own login
+        into the learner's machine ends as ssh's does, and logs in again once the machine is up."""
+        if machine is self.machine and self.login is not None and self.login[0] != machine.boot_id:
+            result = self._log_in_again(self._connection_lost(result))
         name = self.network_name(machine)
         for session in self.sessions:
             if session.get("console") and session["machine"] == name and self._rebooted(session, machine):
@@ -492,8 +539,7 @@ class World:
                 "boot_id": target.boot_id,
             }
         )
-        welcome = f"Welcome to {layout.OS_PRETTY} (GNU/Linux {layout.RELEASE} x86_64)\n\n"
-        return _appended(dataclasses.replace(result, status=0), stdout=welcome)
+        return _appended(dataclasses.replace(result, status=0), stdout=welcome())
 
     def _console(self, result: Result, request: dict) -> Result:
         """virsh console: the terminal attaches to the guest's serial console, logged in as the learner."""
@@ -630,6 +676,11 @@ class World:
 
 
 TRUST_PROMPT = "Are you sure you want to continue connecting (yes/no/[fingerprint])? "
+
+
+def welcome() -> str:
+    """The first line of Ubuntu's message of the day, as a login over ssh shows it."""
+    return f"Welcome to {layout.OS_PRETTY} (GNU/Linux {layout.RELEASE} x86_64)\n\n"
 
 
 def powered_off(machine: Machine) -> str:

@@ -34,9 +34,21 @@ def test_poweroff_brings_the_power_button_and_power_on_boots_the_machine(client,
     assert '<button type="submit">Power on web01</button>' in whole
     reply = htmx.post(URL + "/power-on", data={"machine": "main"}).get_data(as_text=True)
     assert "the power button was pressed: web01 boots.\n" in reply
+    assert "the terminal logs in to it anew.\n\nWelcome to Ubuntu 24.04.1 LTS" in reply
     assert "Power on web01" not in reply and "data-focus-after-swap" in reply
     assert "<samp>kept\n</samp>" in _run(htmx, "cat notes.txt")
     assert "Power on web01" not in client.get(URL).get_data(as_text=True)
+
+
+def test_a_reboot_typed_in_the_terminal_ends_its_login_and_a_new_one_follows(client, htmx, lab):
+    _run(htmx, "cd /etc")
+    page = _run(htmx, "sudo reboot")
+    closed = page.index("Connection to web01 closed by remote host.")
+    assert page.index("The system will reboot now!") < closed < page.index("Welcome to Ubuntu 24.04.1 LTS")
+    assert "learner@web01:~$" in page  # the new login's prompt, in its home directory
+    assert "Power on web01" not in page  # it came back by itself
+    assert "<samp>/home/learner\n</samp>" in _run(htmx, "pwd")
+    assert "Connection to web01 closed by remote host." in client.get(URL).get_data(as_text=True)  # kept
 
 
 def test_the_power_button_of_a_running_or_unknown_machine_is_404(htmx, lab):

@@ -197,7 +197,9 @@ reboot - reboot the machine (root)
 
   reboot                   restart: the kernel log starts again, modules not configured in
                            /etc/modules-load.d are gone, a missing machine-id is generated, uptime resets,
-                           services stopped by hand start again if they are enabled
+                           /tmp is emptied, services stopped by hand start again if they are enabled;
+                           the terminal's login ends ("Connection to HOST closed by remote host.") and
+                           a new one starts once the machine is up
   reboot --firmware-setup  restart into the UEFI firmware setup (where VT-x/AMD-V is switched on or off)
 """,
 )

@@ -549,6 +549,7 @@ def test_tune2fs_without_fstab_stops_the_next_boot_in_emergency_mode(world):
     result = world.run("sudo reboot")
     escaped = old.replace("-", "\\x2d")
     assert result.stdout.split("The system will reboot now!\n\n")[1] == (
+        "\nguestlab: web01 stopped before its network came up: its console follows.\n"
         f"[ TIME ] Timed out waiting for device dev-disk-by\\x2duuid-{escaped}.device - "
         f"/dev/disk/by-uuid/{old}.\n"
         "[DEPEND] Dependency failed for srv.mount - /srv.\n"

@@ -8,6 +8,8 @@ from simulator.world import World
 
 WALL = "\nBroadcast message from root@{host} on pts/1 ({at}):\n\n{text}\n\n"
 OFF = "guestlab: web01 is powered off. Press its Power on button on this page to start it again.\n"
+CLOSED = "Connection to web01 closed by remote host.\nConnection to web01 closed.\n"  # OpenSSH's clientloop.c
+WELCOME = "Welcome to Ubuntu 24.04.1 LTS (GNU/Linux 6.8.0-49-generic x86_64)\n\n"
 
 
 def reloaded(world: World) -> World:
@@ -41,16 +43,86 @@ def test_a_lab_machine_that_powers_off_waits_for_its_power_button():
     world.run("echo kept > notes.txt")
     result = world.run("sudo poweroff")
     wall = WALL.format(host="web01", at="Wed 2024-11-27 10:00:03 UTC", text="The system will power off now!")
-    assert result == Result(wall + OFF, "", 0)
+    assert result == Result(wall + OFF, CLOSED, 255)  # the terminal's login ends with the machine
     world = reloaded(world)  # a restarted server still knows it is off
     assert world.run("hostname") == Result("", OFF, 1)
     assert world.powered_off == [{"name": "main", "hostname": "web01", "halted": False}]
     assert world.grade()["checks"]  # the checks still read the stopped machine
     boot = world.machine.boot_id
-    assert world.power_on("main") == Result()
+    assert world.power_on("main").stdout == (
+        "\nguestlab: web01 is up again: the terminal logs in to it anew.\n\n" + WELCOME
+    )
     assert world.powered_off == [] and world.machine.boot_id != boot  # a fresh boot
     assert world.run("cat notes.txt").stdout == "kept\n"
     assert world.power_on("main") is None  # it is running: the button does nothing
+
+
+LOGGED_IN_AGAIN = "\nguestlab: web01 is up again: the terminal logs in to it anew.\n\n" + WELCOME
+
+
+def test_a_reboot_ends_the_terminals_login_as_ssh_does_and_a_fresh_login_follows_the_boot():
+    world = World.new("kvm-guest")
+    world.run("echo kept > notes.txt; echo gone > /tmp/scratch; FOO=1; cd /etc")
+    world.run("sudo systemctl stop qemu-guest-agent")
+    world.run("sleep 600")
+    assert " up 10 min," in world.run("uptime").stdout
+    boot = world.machine.boot_id
+    result = world.run("sudo reboot")
+    wall = WALL.format(host="web01", at="Wed 2024-11-27 10:10:12 UTC", text="The system will reboot now!")
+    assert result == Result(wall + LOGGED_IN_AGAIN, CLOSED, 255)
+    assert [fd for fd, _ in result.chunks] == [1, 2, 1]  # the wall, ssh's last words, then the new login
+    assert world.machine.boot_id != boot and world.prompt == "learner@web01:~$ "
+    assert world.run("pwd; echo ${FOO:-unset}").stdout == "/home/learner\nunset\n"  # a new login shell
+    assert world.run("uptime").stdout.startswith(" 10:10:58 up 0 min,")
+    assert world.run("ls /tmp; cat notes.txt").stdout == "kept\n"  # tmpfiles emptied /tmp, home stays
+    assert world.run("systemctl is-active qemu-guest-agent").stdout == "active\n"  # enabled: started again
+    assert "cd /etc" in reloaded(world).run("history").stdout  # bash saved its history as the line dropped
+
+
+def test_every_way_to_reboot_ends_the_login_even_from_a_root_shell():
+    world = World.new("kvm-guest")
+    for line in ("sudo shutdown -r now", "sudo systemctl reboot", "sudo -i"):
+        result = world.run(line)
+        assert line == "sudo -i" or (result.stderr == CLOSED and result.stdout.endswith(LOGGED_IN_AGAIN))
+    result = world.run("reboot")  # root's own request: logind's wall is not echoed to it
+    assert result == Result(LOGGED_IN_AGAIN, CLOSED, 255)
+    assert world.prompt == "learner@web01:~$ "  # the new login is the learner's, not sudo's root shell
+    assert world.run("sudo reboot --no-wall").stdout == LOGGED_IN_AGAIN
+
+
+def test_a_reboot_scheduled_later_ends_the_login_when_its_time_comes():
+    world = World.new("kvm-guest")
+    world.run("sudo shutdown -r +5 'kernel update'")
+    assert world.run("sleep 200").stderr == ""  # logind's reminders only
+    last = world.run("sleep 200")
+    now = WALL.format(
+        host="web01", at="Wed 2024-11-27 10:05:00 UTC", text="kernel update\nThe system will reboot now!"
+    )
+    assert last.stderr == CLOSED and now + LOGGED_IN_AGAIN in last.stdout
+    assert world.run("shutdown --show") == Result("", "No scheduled shutdown.\n", 1)
+
+
+def test_a_host_rebooted_under_an_ssh_session_into_its_guest_ends_both():
+    world = World.new("kvm-host")
+    world.run("sudo shutdown -r +1")
+    world.run("ssh web01")
+    world.run("yes")
+    assert world.prompt.startswith("learner@web01")
+    world.machine.tick(90)  # the host's clock (each machine keeps its own) reaches the time
+    result = world.run("true")
+    assert "Connection to kvmhost closed by remote host.\n" in result.stderr
+    assert world.sessions == [] and world.prompt.startswith("learner@kvmhost:~$")
+
+
+def test_halt_ends_the_login_and_the_power_button_logs_in_again():
+    world = World.new("kvm-guest")
+    result = world.run("sudo halt")
+    assert result.stderr == CLOSED and result.stdout.endswith(
+        "guestlab: web01 is halted. Press its Power on button on this page to start it again.\n"
+    )
+    assert world.run("hostname").status == 1
+    assert world.power_on("main").stdout == LOGGED_IN_AGAIN
+    assert world.run("hostname").stdout == "web01\n"
 
 
 def test_shutdown_later_says_when_shows_it_and_powers_off_on_the_machines_clock():
