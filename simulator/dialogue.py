@@ -15,6 +15,10 @@ and the time spent answering passes once the line ends.
 The question on screen is the last line printed, unfinished ("Real name: "), which becomes the prompt.
 Ctrl-C typed at a question is delivered to the program as `TerminalInterrupt` (SIGINT) at that point;
 a program that does not catch it ends the line with status 130, as bash reports a job killed by SIGINT.
+Ctrl-D on an empty line is one more answer, END_OF_INPUT: the tty's end of file (Linux's n_tty: read
+returns 0, nothing echoed, not even a newline). A program reading its stdin sees the end of its input
+there (`read` returns 1, `cat` stops); one reading /dev/tty byte by byte as gpg does (ttyio.c do_get) gets
+the character itself. The end of file is not sticky: a program that reads on waits for more.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from simulator.bash.evaluator import Input
 MAX_ANSWERS = 64  # lines one command line may read from the terminal: each one runs the line again
 MAX_ANSWER_TEXT = 16 * 1024
 SECONDS_PER_ANSWER = 3  # the machine's clock moves on this much for each line typed, as for a command
+END_OF_INPUT = "\x04"  # Ctrl-D typed on an empty line, as the web terminal sends it
 
 
 class NeedsInput(BaseException):
@@ -72,22 +77,38 @@ class Answers:
 
 class TerminalInput(Input):
     """Standard input when it is the terminal (nothing redirected): `read` and programs that read lines
-    from stdin get the answers; a program that reads all of its input gets nothing, as at end of input,
-    so that `cat` or `sort` typed alone never wait for a Ctrl-D the web terminal cannot send."""
+    from stdin get the answers, None at a Ctrl-D (the end of input); `rest()`, what a program that reads
+    all of its input gets, is every line typed up to a Ctrl-D."""
 
     def __init__(self, answers: Answers):
         super().__init__("")
         self.answers = answers
 
     def line(self, delimiter: str = "\n", echo: bool = True) -> tuple[str, bool] | None:
-        return self.answers.read_line(echo), True
+        typed = self.answers.read_line(echo)
+        return None if typed == END_OF_INPUT else (typed, True)
 
     def take(self, count: int) -> str:
-        return self.answers.read_line()[:count]
+        typed = self.answers.read_line()
+        return "" if typed == END_OF_INPUT else typed[:count]
+
+    def rest(self) -> str:
+        lines = []
+        while (record := self.line()) is not None:
+            lines.append(record[0] + "\n")
+        return "".join(lines)
 
 
 def stdin_is_terminal(ctx) -> bool:
     return isinstance(getattr(ctx, "input", None), TerminalInput)
+
+
+def all_input(ctx) -> str:
+    """All of a program's standard input (cat, sort, grep with no file): from the terminal, every line
+    typed up to a Ctrl-D, as a program reading to end of file waits for it."""
+    if stdin_is_terminal(ctx):
+        ctx.stdin, ctx.input = ctx.input.rest(), None
+    return ctx.stdin
 
 
 def to_terminal(ctx, text: str) -> None:

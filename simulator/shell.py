@@ -36,7 +36,7 @@ from simulator.bash.parser import parse
 from simulator.bash.words import MAX_VALUE, NAME, PER_VALUE, PID, WordEvaluator, no_memory
 from simulator.commands import COMMANDS, BrokenPipe, Context, Interrupted, Work
 from simulator.commands.registry_loader import load_all
-from simulator.dialogue import Answers, NeedsInput, TerminalInput, TerminalInterrupt
+from simulator.dialogue import END_OF_INPUT, Answers, NeedsInput, TerminalInput, TerminalInterrupt
 from simulator.filesystem import FsError
 from simulator.layout import SHELL_ONLY, SUGGESTIONS
 from simulator.patterns import Budget, PatternTooCostly
@@ -297,6 +297,8 @@ class Shell(WordEvaluator, CommandEvaluator):
             self.pending = ""
             self.status = 130
             return Result(status=130)
+        if line == END_OF_INPUT:
+            return self._end_of_input()
         if len(line) > MAX_LINE:
             return self._line_too_long()
         terminal = Terminal()
@@ -435,6 +437,24 @@ class Shell(WordEvaluator, CommandEvaluator):
         if found is None:
             raise ShellSyntaxError(f"{text}: event not found")
         return found
+
+    def _end_of_input(self) -> Result:
+        """Ctrl-D on an empty line at the prompt. bash 5.2 (parse.y, handle_eof_input_unit) runs `exit` for
+        it, with its "logout" (exit.def); under a command left open (the `> ` prompt) the parser meets
+        the end of its input instead, says what it was still looking for and drops the command."""
+        err: list[str] = []
+        if self.pending:
+            try:
+                parse(self.pending)
+                message = "syntax error: unexpected end of file"  # UNVERIFIED: never reached in practice
+            except ShellSyntaxError as error:
+                message = str(error)
+            self._remember(_history_entry(self.pending.rstrip("\n")))  # its lines were read, so kept
+            self.pending, self.status = "", 2
+            err.append(f"{NAME}: {message}\n")
+            return Result(stderr="".join(err), status=2, chunks=((2, "".join(err)),))
+        status = self._leave(self.status, err)
+        return Result(stderr="".join(err), status=status, chunks=((2, "".join(err)),))
 
     def _leave(self, status: int, err: list[str]) -> int:
         """`exit` at the prompt: back to the outer shell, or a note that the lab terminal stays open."""

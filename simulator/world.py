@@ -28,7 +28,7 @@ from simulator import (
 from simulator.checks import CHECKS, TITLES
 from simulator.cloud import Cloud
 from simulator.commands.ssh import add_known_host
-from simulator.dialogue import MAX_ANSWER_TEXT, MAX_ANSWERS, SECONDS_PER_ANSWER, Answers
+from simulator.dialogue import END_OF_INPUT, MAX_ANSWER_TEXT, MAX_ANSWERS, SECONDS_PER_ANSWER, Answers
 from simulator.editing import NoEditor, Session
 from simulator.keys import KEY_LABELS, KEY_NAMES, host_key_fingerprints
 from simulator.machine import Machine
@@ -212,6 +212,7 @@ class World:
         MAX_ANSWER_TEXT characters the line is interrupted so."""
         dialogue = self.dialogue
         interrupted = line.endswith("\x03")
+        ended = line == END_OF_INPUT  # nothing echoed, not even the newline
         answers = dialogue["answers"] if interrupted else [*dialogue["answers"], line]
         if len(answers) > MAX_ANSWERS or sum(map(len, answers)) > MAX_ANSWER_TEXT:
             answers, interrupted = dialogue["answers"], True
@@ -220,7 +221,7 @@ class World:
         self.dialogue = None
         result = self._run(dialogue["line"], Answers(answers, interrupted))
         state = {**dialogue, "answers": answers, "waited": waited}
-        result = self._asked(result, before, state, echoed=dialogue["echo"] and not interrupted)
+        result = self._asked(result, before, state, echoed=dialogue["echo"] and not interrupted and not ended)
         if self.dialogue is None:  # the line ran to its end: the time spent answering has passed
             self.current[0].tick(waited)
         return result
@@ -268,8 +269,8 @@ class World:
         self.login = self._logged_in()
         going_down = self._console_shutdown(machine)
         try:
-            if machine.setup is not None:
-                result = firmware.run(machine, line)
+            if machine.setup is not None:  # a setup screen reads keys, not a tty: Ctrl-D does nothing there
+                result = Result() if line == END_OF_INPUT else firmware.run(machine, line)
             else:
                 result = shell.run(machine, line, answers)
                 if machine.setup is not None:
@@ -488,19 +489,32 @@ class World:
         return self._connect(result, request)
 
     def _answer(self, line: str) -> Result:
-        """The learner's answer to ssh's question about a new host key."""
-        request, answer = self.question, line.strip()
+        """The learner's answer to ssh's question about a new host key: OpenSSH's confirm() (sshconnect.c)
+        reads one word, and an empty answer or Ctrl-D (read_passphrase gives "" at the end of input) is
+        no. At sulogin's prompt Enter opens the shell and Ctrl-D goes on with the boot."""
+        request, answer = self.question, line.strip(" \t").split(maxsplit=1)
+        answer = answer[0] if answer else ""
         if "maintenance" in request:
+            if line == END_OF_INPUT:
+                return self._continue_boot(request["maintenance"])
             return self._maintenance(request["maintenance"])
-        if answer.endswith("\x03") or answer == "no":
+        if answer.endswith("\x03") or answer in ("", END_OF_INPUT) or answer.lower() == "no":
             self.question = None
-            refused = "Host key verification failed.\n" if answer == "no" else ""
+            refused = "" if answer.endswith("\x03") else "Host key verification failed.\n"
             return _appended(Result(status=255), stderr=refused)
-        if answer not in ("yes", request["fingerprint"]):
+        if answer.lower() != "yes" and answer != request["fingerprint"]:
             self.question = {**request, "prompt": "Please type 'yes', 'no' or the fingerprint: "}
             return Result()
         self.question = None
         return self._connect(Result(), request)
+
+    def _continue_boot(self, name: str) -> Result:
+        """Ctrl-D at sulogin's prompt: no shell; systemd-sulogin-shell starts the default target again,
+        which mounts what /etc/fstab names now (and stops here again if it still cannot)."""
+        machine = self.machines[name]
+        self.question = None
+        emergency.resume(machine)
+        return self._after_boot(Result(), machine)
 
     def _maintenance(self, name: str) -> Result:
         """Enter at sulogin's prompt: a root shell on the console until it exits or the machine reboots;

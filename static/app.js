@@ -98,6 +98,7 @@ document.addEventListener("htmx:after:swap", showLocalTimes);
 
 // The lab terminal: Enter runs (htmx posts the form), Up/Down recall history, Tab completes.
 const INTERRUPT = "\u0003";
+const END_OF_INPUT = "\u0004"; // Ctrl-D on an empty line: the tty's end of file
 function setUpTerminal() {
   const form = document.getElementById("command-form");
   if (!form || form.dataset.ready) return;
@@ -109,6 +110,7 @@ function setUpTerminal() {
   let draft = "";
   let continued = 0; // lines of a command typed over several lines (the "> " prompt), so far
   let interrupted = false;
+  let ended = false; // the line sent was a Ctrl-D
   output.scrollTop = output.scrollHeight;
   showCommandLine(input);
 
@@ -116,8 +118,9 @@ function setUpTerminal() {
   form.addEventListener("htmx:before:request", () => {
     sent = input.value;
     interrupted = input.value.endsWith(INTERRUPT);
+    ended = input.value === END_OF_INPUT;
     const answering = "asking" in document.getElementById("prompt").dataset; // ssh's yes/no is no command
-    if (input.value.trim() && !interrupted && !answering) history.push(input.value);
+    if (input.value.trim() && !interrupted && !ended && !answering) history.push(input.value);
     position = history.length;
   });
   // As bash's history keeps it, a command typed over several lines is recalled as one (the server sends
@@ -127,13 +130,16 @@ function setUpTerminal() {
     if (interrupted) {
       history.splice(history.length - continued, continued);
       continued = 0;
+    } else if (ended && continued > 0) { // bash kept the lines read before the end of file, joined
+      history.splice(history.length - continued, continued, prompt.dataset.recall);
+      continued = 0;
     } else if (prompt.textContent === "> ") {
       continued += 1;
     } else if (continued > 0) {
       history.splice(history.length - continued - 1, continued + 1, prompt.dataset.recall);
       continued = 0;
     }
-    interrupted = false;
+    interrupted = ended = false;
     position = history.length;
   });
   form.addEventListener("htmx:after:request", (event) => {
@@ -181,6 +187,19 @@ function setUpTerminal() {
       event.preventDefault();
       input.value += INTERRUPT;
       form.requestSubmit();
+    } else if (event.key === "d" && event.ctrlKey) {
+      // Ctrl-D on an empty line ends the input: a program reading the terminal sees its end (cat > file
+      // writes the file), bash at the prompt logs out. On a line with text, readline's delete-char at
+      // the prompt; at a program's question the tty would hand over the text unfinished (not modelled).
+      event.preventDefault();
+      if (input.value === "") {
+        input.value = END_OF_INPUT;
+        form.requestSubmit();
+      } else if (!asking && input.selectionStart === input.selectionEnd) {
+        const at = input.selectionStart;
+        input.value = input.value.slice(0, at) + input.value.slice(at + 1);
+        input.setSelectionRange(at, at);
+      }
     }
   });
 }

@@ -68,6 +68,24 @@ def test_ctrl_c_ends_a_question_as_in_bash(client, htmx):
     assert "$ </label>" in page
 
 
+def test_ctrl_d_ends_the_input_of_cat_and_logs_out_at_the_prompt(client, htmx):
+    _start(client)
+    assert "Ctrl-D on an empty line logs out, as <kbd>exit</kbd> does." in client.get(URL).get_data(
+        as_text=True
+    )
+    page = _type(htmx, "cat > notes.txt")
+    assert '<span class="visually-hidden">Input to the running program</span></label>' in page
+    _type(htmx, "kept")
+    page = _type(htmx, "\x04")
+    assert '<span class="prompt-echo"></span><kbd></kbd>' in page  # a tty echoes nothing for Ctrl-D
+    assert "\x04" not in page and "data-asking" not in page
+    assert "<samp>kept\n</samp>" in _type(htmx, "cat notes.txt")
+    page = _type(htmx, "\x04")
+    assert "logout\n(This lab terminal stays open: there is no session to leave.)" in page
+    history = client.get(URL).get_data(as_text=True).split("data-history=")[1].split(">")[0]
+    assert "cat \\u003e notes.txt" in history and "kept" not in history and "\\u0004" not in history
+
+
 def test_netplan_try_keeps_the_configuration_on_enter(client, htmx):
     _start(client)
     page = _type(htmx, "sudo netplan try")
@@ -89,7 +107,10 @@ def test_the_help_under_the_terminal_says_what_the_keys_do_at_a_question(client,
     assert "Up and Down recall earlier commands" in client.get(URL).get_data(as_text=True)
     page = _type(htmx, "sudo gpg --quick-generate-key 'web02 <root@web02>'")
     help_swap = '<hx-partial hx-target="#terminal-help" hx-swap="innerHTML">'
-    assert help_swap + "A program asks a question: Enter sends your answer to it. Ctrl-C" in page
+    assert (
+        help_swap + "A program asks a question: Enter sends your answer to it. Ctrl-D on an empty line"
+        in page
+    )
     for line in ("y", "abc", "abc"):
         page = _type(htmx, line)
     assert "&lt;Take this one anyway&gt;  &lt;Enter new passphrase&gt; </label>" in page
@@ -98,6 +119,6 @@ def test_the_help_under_the_terminal_says_what_the_keys_do_at_a_question(client,
     page = _type(htmx, "e")  # the second button: the passphrase is asked again, unseen
     assert help_swap + "A program asks a question: Enter sends your answer to it (not shown" in page
     full = client.get(URL).get_data(as_text=True)
-    assert "(not shown, and kept in no history). Ctrl-C interrupts it." in full  # a reload says the same
+    assert "(not shown, and kept in no history). Ctrl-D on an empty line ends" in full  # a reload: the same
     page = _type(htmx, "\x03")
     assert help_swap + "Enter runs the command. Up and Down recall earlier commands" in page

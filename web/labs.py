@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, g, jsonify, redirect, request, url_fo
 
 from simulator import load_scenario
 from simulator.checks import TITLES
+from simulator.dialogue import END_OF_INPUT
 from simulator.editing import NoEditor
 from simulator.shell import INTERRUPT, MAX_LINE
 from web import lab_path, lab_store
@@ -48,7 +49,9 @@ def check_title(check_id: str) -> str:
 
 @bp.app_template_filter("typed")
 def typed(line: str) -> str:
-    """A command line as the terminal echoed it: Ctrl-C at its end shows as ^C."""
+    """A command line as the terminal echoed it: Ctrl-C at its end shows as ^C, a Ctrl-D not at all."""
+    if line == END_OF_INPUT:
+        return ""
     return line[:-1] + "^C" if line.endswith(INTERRUPT) else line
 
 

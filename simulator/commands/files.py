@@ -18,6 +18,7 @@ from simulator import layout
 from simulator.commands import Context, command
 from simulator.commands.options import Options, gnu
 from simulator.commands.text import read_inputs
+from simulator.dialogue import stdin_is_terminal
 from simulator.filesystem import MAX_FILE_SIZE, FsError, Node
 
 COREUTILS = "(GNU coreutils) 9.4"
@@ -344,16 +345,42 @@ DESCRIPTION
 )
 @gnu("nE", {"number": "n", "show-ends": "E"}, version=COREUTILS)
 def cat(ctx: Context, opts: Options, operands: list[str]) -> int:
-    inputs = [text for _, text in read_inputs(ctx, "cat", operands)]
-    status = 1 if None in inputs else 0
-    text = "".join(t for t in inputs if t is not None)
-    if "E" in opts:
-        text = re.sub(r"\n", "$\n", text)
-    if "n" in opts:
-        lines = text.splitlines(keepends=True)
-        text = "".join(f"{number:6d}\t{line}" for number, line in enumerate(lines, 1))
-    ctx.out(text)
+    """From the terminal cat writes each line as it is typed, up to a Ctrl-D (a tty hands its reader one
+    line at a time); the numbering of -n runs on across its inputs."""
+    status, shown = 0, _CatOutput(ctx, opts)
+    for operand in operands or ["-"]:
+        if operand == "-" and stdin_is_terminal(ctx):
+            while (record := ctx.input.line()) is not None:
+                shown.write(record[0] + "\n")
+            continue
+        for _, text in read_inputs(ctx, "cat", [operand]):
+            if text is None:
+                status = 1
+            else:
+                shown.write(text)
     return status
+
+
+class _CatOutput:
+    """cat's output, written in pieces: -E marks each line's end, -n numbers each line as it starts."""
+
+    def __init__(self, ctx: Context, opts: Options):
+        self.ctx, self.ends, self.numbered = ctx, "E" in opts, "n" in opts
+        self.number, self.line_start = 1, True
+
+    def write(self, text: str) -> None:
+        if self.ends:
+            text = text.replace("\n", "$\n")
+        if self.numbered:
+            pieces = []
+            for line in text.splitlines(keepends=True):
+                if self.line_start:
+                    pieces.append(f"{self.number:6d}\t")
+                    self.number += 1
+                pieces.append(line)
+                self.line_start = line.splitlines()[0] != line
+            text = "".join(pieces)
+        self.ctx.out(text)
 
 
 def _missing_operand(ctx: Context, prog: str, what: str = "operand") -> int:

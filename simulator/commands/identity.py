@@ -563,6 +563,10 @@ def _bsd_getopt(args: list[str], spec: str) -> tuple[list[tuple[str, str | None]
     return found, args[i:]
 
 
+class _NoFileName(Exception):
+    """The end of input where ssh-keygen asked for a file name: it exits with status 1, saying nothing."""
+
+
 class _Keygen:
     """One ssh-keygen run: its options, and the terminal lines it reads when a value was not given."""
 
@@ -573,23 +577,24 @@ class _Keygen:
         self.terminal = ctx.input if stdin_is_terminal(ctx) else None  # the learner answers (dialogue.py)
         self.answers = [] if self.terminal else ctx.stdin.splitlines()
 
-    def answer(self, echo: bool = True) -> str:
-        """The next line of input: typed at the terminal, or read from stdin; at the end of a redirected
-        stdin, an empty line."""
+    def answer(self, echo: bool = True) -> str | None:
+        """The next line of input: typed at the terminal, or read from stdin; None at its end (Ctrl-D, or
+        the end of a redirected stdin), where fgets returns NULL."""
         if self.terminal is not None:
-            return self.terminal.line(echo=echo)[0]
+            record = self.terminal.line(echo=echo)
+            return None if record is None else record[0]
         if self.answers:
             return self.answers.pop(0)
-        return ""
+        return None
 
     def passphrase(self) -> str | None:
         """private_key_passphrase: asked twice, not echoed (readpassphrase prints the newline). At the
         terminal a mismatch asks again; from stdin it ends the run (None)."""
         while True:
             self.ctx.err("Enter passphrase (empty for no passphrase): ")
-            first = self.answer(echo=False)
+            first = self.answer(echo=False) or ""  # read_passphrase (readpass.c): "" at the end of input
             self.ctx.err("\nEnter same passphrase again: ")
-            second = self.answer(echo=False)
+            second = self.answer(echo=False) or ""
             self.ctx.err("\n")
             if first == second:
                 return first
@@ -602,7 +607,10 @@ class _Keygen:
             return self.values["f"]
         default = f"{_home(self.ctx)}/.ssh/{DEFAULT_FILES.get(kind, 'id_ed25519')}"
         self.ctx.out(f"{prompt} ({default}): ")
-        return self.answer() or default
+        answer = self.answer()
+        if answer is None:  # ask_filename (ssh-keygen.c): fgets met the end of input, exit(1)
+            raise _NoFileName
+        return answer or default
 
 
 def _fatal(ctx: Context, message: str, status: int = 255) -> int:
@@ -717,7 +725,7 @@ def _generate(ctx: Context, keygen: _Keygen) -> int:
             ctx.err(f"Could not create directory '{dotssh}' ({e.message}).\r\n")
     if fs.exists(path, ctx.cwd, ctx.uid):
         ctx.out(f"{path} already exists.\nOverwrite (y/n)? ")
-        if not keygen.answer().startswith(("y", "Y")):
+        if not (keygen.answer() or "").startswith(("y", "Y")):  # confirm_overwrite: no at the end of input
             return 1
     if "N" not in keygen.values and "N" not in keygen.flags and keygen.passphrase() is None:
         return 1
@@ -763,6 +771,13 @@ A clone keeps its template's host keys: delete /etc/ssh/ssh_host_* and run ssh-k
 """,
 )
 def ssh_keygen(ctx: Context, argv: list[str]) -> int:
+    try:
+        return _keygen(ctx, argv)
+    except _NoFileName:
+        return 1
+
+
+def _keygen(ctx: Context, argv: list[str]) -> int:
     parsed = _bsd_getopt(argv[1:], KEYGEN_OPTIONS)
     if isinstance(parsed, str):
         ctx.err(f"{parsed}\n" + KEYGEN_USAGE)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from simulator.commands import Context, command
 from simulator.commands.text import regex_error_message, translate_regex
+from simulator.dialogue import all_input
 from simulator.filesystem import FsError
 from simulator.patterns import PatternTooCostly, Regex, line_budget
 
@@ -736,7 +737,7 @@ class Input:
         self.name = name
         self.lines, self.index, self.opened = [], 0, False
         if name == "-" and sed.in_place is None:
-            text = sed.ctx.stdin
+            text = all_input(sed.ctx)
         else:
             fs = sed.ctx.machine.fs
             try:
@@ -859,7 +860,7 @@ class Sed:
 
     def read_whole(self, name: str) -> str:
         if name == "/dev/stdin":
-            text, self.ctx.stdin = self.ctx.stdin, ""
+            text, self.ctx.stdin = all_input(self.ctx), ""
             return text
         try:
             return self.ctx.machine.fs.read(name, self.ctx.cwd, self.ctx.uid)

@@ -13,6 +13,7 @@ import re
 
 from simulator.commands import MAN_PAGES, Context, command
 from simulator.commands.options import Options, gnu
+from simulator.dialogue import all_input
 from simulator.filesystem import FsError
 from simulator.patterns import POSIX_CLASSES, Glob, PatternTooCostly, Regex, bracket_expression, line_budget
 
@@ -33,7 +34,7 @@ def read_inputs(ctx: Context, prog: str, operands: list[str], open_message: str 
     """Yield (name, text) per operand, stdin for none or "-"; report failures and yield (name, None)."""
     for operand in operands or ["-"]:
         if operand == "-":
-            yield operand, ctx.stdin
+            yield operand, all_input(ctx)
             continue
         try:
             text = ctx.machine.fs.read(operand, ctx.cwd, ctx.uid)
@@ -259,7 +260,7 @@ def _grep_inputs(ctx: Context, opts: Options, target: str, recursive: bool, name
     fs = ctx.machine.fs
     quiet = "s" in opts
     if target == "-":
-        yield STDIN_NAME, ctx.stdin
+        yield STDIN_NAME, all_input(ctx)
         return
     paths = [target]
     if recursive and fs.is_dir(target, ctx.cwd, ctx.uid):
@@ -760,11 +761,11 @@ def tee(ctx: Context, opts: Options, operands: list[str]) -> int:
     status = 0
     for operand in operands:
         try:
-            ctx.machine.fs.write(operand, ctx.stdin, ctx.cwd, ctx.uid, append="a" in opts)
+            ctx.machine.fs.write(operand, all_input(ctx), ctx.cwd, ctx.uid, append="a" in opts)
         except FsError as error:
             ctx.err(f"tee: {operand}: {error.message}\n")
             status = 1
-    ctx.out(ctx.stdin)
+    ctx.out(all_input(ctx))
     return status
 
 
@@ -847,7 +848,7 @@ def tr(ctx: Context, opts: Options, operands: list[str]) -> int:
     def in_first(c: str) -> bool:
         return (c in members) != complement
 
-    text = ctx.stdin
+    text = all_input(ctx)
     if "d" in opts:
         text = "".join(c for c in text if not in_first(c))
         squeeze = set(_tr_set(operands[1])) if len(operands) > 1 else set()

@@ -10,7 +10,10 @@ import pytest
 
 from simulator import pgp
 from simulator.dialogue import MAX_ANSWERS
+from simulator.result import Result
 from simulator.world import World
+
+EOF = "\x04"  # Ctrl-D on an empty line, as the web terminal sends it
 
 
 @pytest.fixture
@@ -74,7 +77,62 @@ def test_a_command_that_asks_without_end_is_stopped(world):
 def test_stdin_not_a_terminal_is_read_as_before(world):
     _, shown = typed(world, "printf 'Ada\\n' | { read name; echo got $name; }")
     assert shown == "got Ada\n" and not world.asking
-    assert typed(world, "cat")[1] == "" and not world.asking  # reads all its input: none at the terminal
+    typed(world, "cat")  # reads all its input: at the terminal, up to a Ctrl-D
+    assert world.asking and world.prompt == ""
+    assert typed(world, EOF)[1] == "" and not world.asking
+
+
+def test_ctrl_d_ends_what_cat_reads_from_the_terminal(world):
+    typed(world, "cat > notes.txt")
+    for line in ("first line", "", "third"):
+        assert typed(world, line)[1] == "" and world.asking
+    result, shown = typed(world, EOF)
+    assert (result.status, shown, world.asking) == (0, "", False)
+    assert world.machine.fs.read("/home/learner/notes.txt") == "first line\n\nthird\n"
+    _, shown = typed(world, "cat -n")  # each line comes back as it is typed, numbered on
+    assert typed(world, "a")[1] == "     1\ta\n"
+    assert typed(world, "b")[1] == "     2\tb\n" and typed(world, EOF)[1] == ""
+    typed(world, "sort | tee sorted.txt", "pear", "apple")
+    assert typed(world, EOF)[1] == "apple\npear\n"
+    assert world.machine.fs.read("/home/learner/sorted.txt") == "apple\npear\n"
+
+
+def test_ctrl_d_at_read_returns_1_and_prints_nothing(world):
+    typed(world, 'read -p "Name? " name')
+    result, shown = typed(world, EOF)
+    assert (result.status, shown, world.asking) == (1, "", False)
+    assert typed(world, 'echo "$?[$name]"')[1] == "1[]\n"
+    typed(world, "cat - -", "one", EOF)  # a tty's end of file is not sticky: the second - waits again
+    assert world.asking
+    assert typed(world, "two")[1] == "two\n" and typed(world, EOF)[1] == "" and not world.asking
+
+
+def test_ctrl_d_at_the_prompt_is_exit_and_under_an_open_command_the_end_of_file(world):
+    result = world.run(EOF)
+    assert result.stderr == "logout\n(This lab terminal stays open: there is no session to leave.)\n"
+    world.run("sudo -i")
+    world.run("false")
+    assert world.run(EOF) == Result("", "logout\n", 1)  # bash's exit, with the last status
+    assert world.prompt == "learner@web01:~$ "
+    world.run('echo "open')
+    assert world.prompt == "> "
+    assert world.run(EOF) == Result("", "bash: unexpected EOF while looking for matching `\"'\n", 2)
+    world.run("for i in 1 2; do")
+    assert world.run(EOF).stderr == "bash: syntax error: unexpected end of file\n"
+    assert world.prompt == "learner@web01:~$ "
+    assert world.shell.history[-2:] == ['echo "open', "for i in 1 2; do"]  # read, so in the history
+
+
+def test_ctrl_d_at_ssh_keygen_and_gpg_questions(world):
+    typed(world, "ssh-keygen")
+    result, shown = typed(world, EOF)  # ask_filename: fgets gets NULL, exit(1)
+    assert (result.status, shown, world.asking) == (1, "", False)
+    typed(world, "ssh-keygen -f /tmp/k", EOF)  # read_passphrase gives "" at the end of input
+    _, shown = typed(world, EOF)
+    assert "Your identification has been saved in /tmp/k\n" in shown
+    typed(world, "gpg --gen-key", EOF)  # ttyio.c do_get returns a lone Control-D: text like any other
+    assert world.prompt == "Email address: "
+    assert typed(world, EOF)[1] == "Not a valid email address\n" and world.prompt == "Email address: "
 
 
 GEN_KEY = (

@@ -505,6 +505,20 @@ def test_a_reboot_from_the_emergency_shell_shows_the_console_going_down_and_boot
     assert world.prompt == "learner@web01:~$ "
 
 
+def test_ctrl_d_at_sulogins_prompt_goes_on_with_the_boot():
+    world = World.new("cloned-guest")
+    world.run("sudo sed -i 's|^UUID=[^ ]* /srv |UUID=0bad0bad-0000-4000-8000-000000000000 /srv |' /etc/fstab")
+    world.run("sudo reboot")
+    assert world.prompt == "(or press Control-D to continue): "
+    again = world.run("\x04").stdout  # the default target again: the same device is still missing
+    assert again.startswith("[ TIME ] Timed out waiting for device") and again.endswith(
+        "Press Enter for maintenance\n"
+    )
+    assert world.prompt == "(or press Control-D to continue): "
+    world.run("")
+    assert world.prompt == "root@web01:~# "
+
+
 def test_powered_off_in_the_emergency_shell_it_boots_into_emergency_mode_again():
     world = World.new("cloned-guest")
     for line in (

@@ -46,6 +46,19 @@ def test_no_refuses_and_ctrl_c_cancels(world):
     assert world.prompt.startswith("learner@")
 
 
+def test_enter_or_ctrl_d_alone_is_no_and_one_word_counts_as_confirm_reads_it(world):
+    """OpenSSH's confirm() (sshconnect.c): an empty answer is no, and read_passphrase gives "" at the end
+    of input; leading blanks are skipped, the first word compared without case."""
+    for answer in ("", "\x04", "  No thanks"):
+        world.run("ssh web01")
+        assert _run(world, answer) == ("Host key verification failed.\n", 255)
+    world.run("ssh web01")
+    output, status = _run(world, " YES please")
+    assert status == 0 and output.startswith("Warning: Permanently added 'web01' (ED25519)")
+    assert _run(world, "\x04") == ("logout\nConnection to web01 closed.\n", 0)  # Ctrl-D logs out too
+    assert world.current[0] is world.machine
+
+
 def test_a_changed_host_key_is_refused_until_forgotten(world):
     world.run("ssh -o StrictHostKeyChecking=accept-new web01 true")
     world.run("ssh web01 'sudo rm /etc/ssh/ssh_host_*; sudo ssh-keygen -A'")

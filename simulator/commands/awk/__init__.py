@@ -12,6 +12,7 @@ from simulator.commands import MAN_PAGES, Context, command
 from simulator.commands.awk.interp import AwkError, Interpreter
 from simulator.commands.awk.lexer import AwkSyntaxError, tokenize, unescape
 from simulator.commands.awk.parser import parse
+from simulator.dialogue import all_input
 from simulator.filesystem import FsError
 from simulator.patterns import PatternTooCostly
 
@@ -184,7 +185,7 @@ def _program_tokens(ctx: Context, files: list[str], operands: list[str]) -> list
     tokens: list = []
     for name in files:
         try:
-            text = ctx.stdin if name == "-" else ctx.machine.fs.read(name, ctx.cwd, ctx.uid)
+            text = all_input(ctx) if name == "-" else ctx.machine.fs.read(name, ctx.cwd, ctx.uid)
         except FsError as error:
             raise _CannotOpen(f"{name} ({error.message})") from None
         part = tokenize(text, name)

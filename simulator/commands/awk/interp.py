@@ -25,6 +25,7 @@ from simulator.commands.awk.values import (
     truth,
 )
 from simulator.commands.text import translate_regex
+from simulator.dialogue import all_input
 from simulator.filesystem import FsError
 from simulator.patterns import Regex, line_budget
 
@@ -226,7 +227,7 @@ class Interpreter:
 
     def read_text(self, name: str) -> str | None:
         if name in ("-", "/dev/stdin"):
-            text, self.ctx.stdin = self.ctx.stdin, ""
+            text, self.ctx.stdin = all_input(self.ctx), ""
             return text
         try:
             return self.ctx.machine.fs.read(name, self.ctx.cwd, self.ctx.uid)
