@@ -201,10 +201,74 @@ def _disk_layout(machine) -> tuple[str, list[tuple[int, int, str, str, str, str 
     metal = METAL[machine.cpu.vendor]
     disk = boot_disk(machine) if machine.kind == "vm" else metal.disk
     size = machine.spec.get("disk_gib", 25) * GIB if machine.kind == "vm" else metal.disk_gib * GIB
+    if machine.spec["firmware"] != "uefi":  # curtin on BIOS: a 1 MiB bios_grub partition, no ESP
+        return disk, [(1, MIB, "", "", "", None), (2, size - MIB - 2 * MIB, "ext4", "1.0", "", "/")]
     return disk, [
         (1, GIB, "vfat", "FAT32", "", "/boot/efi"),
         (2, size - GIB - 2 * MIB, "ext4", "1.0", "", "/"),
     ]
+
+
+# The EFI system partition of an installed Ubuntu 24.04 (and of its cloud image, which boots either way):
+# grub-install --uefi-secure-boot puts shim-signed's shimx64.efi, mmx64.efi and BOOTX64.CSV and
+# grub-efi-amd64-signed's grubx64.efi in EFI/ubuntu with a grub.cfg that finds /boot/grub, and the removable
+# path EFI/BOOT gets shim as BOOTX64.EFI with fbx64.efi, which re-creates the boot entry from BOOTX64.CSV.
+# The binaries' bytes are not modelled, only their sizes: shim 15.8 (shim-signed 1.58), GRUB 2.12.
+# UNVERIFIED: the exact sizes of the signed binaries in noble's packages.
+ESP_BINARIES = {
+    "EFI/BOOT/BOOTX64.EFI": 966_664,
+    "EFI/BOOT/fbx64.efi": 88_040,
+    "EFI/BOOT/mmx64.efi": 856_280,
+    "EFI/ubuntu/grubx64.efi": 2_320_264,
+    "EFI/ubuntu/mmx64.efi": 856_280,
+    "EFI/ubuntu/shimx64.efi": 966_664,
+}
+# shim's debian/BOOTX64.CSV: one line for fallback, in UCS-2 little-endian (iconv -t UCS-2, no BOM)
+ESP_CSV = "".join(c + "\0" for c in "shimx64.efi,ubuntu,,This is the boot entry for ubuntu\n")
+
+
+def esp_grub_cfg(machine) -> str:
+    """The stub grub-install writes beside grubx64.efi: find the filesystem holding /boot/grub by its UUID
+    (with a hint of where it was), then read the real grub.cfg there."""
+    parts = machine.disks[0]["parts"]
+    boot = next((p for p in parts if p["mount"] == "/boot"), None) or root_partition(machine)
+    number = int(boot["name"].removeprefix(machine.disks[0]["name"]).removeprefix("p"))
+    prefix = "/grub" if boot["mount"] == "/boot" else "/boot/grub"
+    return (
+        f"search.fs_uuid {boot['uuid']} root hd0,gpt{number} \n"
+        f"set prefix=($root)'{prefix}'\nconfigfile $prefix/grub.cfg\n"
+    )
+
+
+def _install_esp(machine) -> None:
+    """The ESP's files under /boot/efi, where a machine mounts one. vfat has no owners or modes: the mount
+    gives every file root's and the bits its mask leaves (esp_mask), and every file looks executable."""
+    esp = next((p for d in machine.disks[:1] for p in d["parts"] if p["mount"] == "/boot/efi"), None)
+    if esp is None or machine.kind == "container":
+        return
+    fs, mode = machine.fs, 0o777 & ~esp_mask(esp)
+    for directory in ("/boot/efi", "/boot/efi/EFI", "/boot/efi/EFI/BOOT", "/boot/efi/EFI/ubuntu"):
+        fs.add_dir(directory, mode=mode)
+    for name, size in ESP_BINARIES.items():
+        fs.add_generated(f"/boot/efi/{name}", f"allocated:{size}", mode=mode)
+    fs.add_file("/boot/efi/EFI/ubuntu/BOOTX64.CSV", ESP_CSV, mode=mode)
+    fs.add_file("/boot/efi/EFI/ubuntu/grub.cfg", esp_grub_cfg(machine), mode=mode)
+
+
+def _esp_used_kib() -> int:
+    """What the ESP's files take on its FAT32 (4 KiB clusters): df's Used, as du counts them."""
+    sizes = (*ESP_BINARIES.values(), len(ESP_CSV), 126)  # the grub.cfg stub: one cluster whatever its UUID
+    directories = 4  # FAT32's root directory is a cluster chain too, as are EFI, EFI/BOOT and EFI/ubuntu
+    return 4 * directories + sum(-(-size // 4096) * 4 for size in sizes)
+
+
+ESP_USED_KIB = _esp_used_kib()
+
+
+def esp_mask(part: dict) -> int:
+    """The fmask and dmask of an ESP's mount: the cloud image's fstab says umask=0077; curtin writes
+    `defaults`, and mount then takes its own umask, 022."""
+    return 0o077 if part.get("label") == "UEFI" else 0o022
 
 
 # Ubuntu 24.04 cloud images (the KVM, Hyper-V and Xen guests here) name filesystems by label, as captures of
@@ -266,7 +330,7 @@ GIB_SWAP_FORMULAS = (
 
 
 EXT4_OVERHEAD = 0.984  # share of the partition left as data blocks after ext4's inode tables and journal
-USED_PERCENT = {"/": 9, "/boot": 10, "/boot/efi": 6}
+USED_PERCENT = {"/": 9, "/boot": 10}
 
 
 def fs_usage(part: dict) -> tuple[int, int, int]:
@@ -274,6 +338,8 @@ def fs_usage(part: dict) -> tuple[int, int, int]:
     size = part["size"] // 1024
     blocks = int(size * EXT4_OVERHEAD) if part["fstype"] == "ext4" else size
     used = blocks * USED_PERCENT.get(part["mount"], 3) // 100
+    if part["mount"] == "/boot/efi":
+        used = ESP_USED_KIB
     reserved = blocks // 20 if part["fstype"] == "ext4" else 0
     return blocks, used, blocks - used - reserved
 
@@ -528,6 +594,7 @@ def _install_hardware(machine, rng) -> None:
         if size:
             fs.add_generated(SWAP_FILE, f"allocated:{size}", mode=0o600)
         fs.add_file("/etc/fstab", fstab(machine))
+        _install_esp(machine)
     platform = machine.spec["platform"]
     metal = METAL[machine.cpu.vendor]
     name = metal.nic if machine.kind == "metal" else machine.platform.nic

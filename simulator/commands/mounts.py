@@ -19,7 +19,7 @@ from simulator import fstab_verify, layout, mounting
 from simulator.commands import MAN_PAGES, Context, command
 from simulator.commands.options import UsageError, gnu, parse
 from simulator.filesystem import DEFAULT_EPOCH, FsError
-from simulator.layout import fs_usage
+from simulator.layout import esp_mask, fs_usage
 
 DF_ZERO_BLOCK = {"sysfs", "proc", "devpts", "securityfs", "cgroup2", "pstore", "bpf", "autofs"}
 DF_ZERO_BLOCK |= {"hugetlbfs", "mqueue", "debugfs", "tracefs", "fusectl", "configfs", "binfmt_misc"}
@@ -53,8 +53,8 @@ def _partition(part: dict) -> Mount:
     options = {
         "/": "rw,relatime",
         "/boot": "rw,relatime",
-        "/boot/efi": "rw,relatime,fmask=0077,dmask=0077,codepage=437,iocharset=iso8859-1,shortname=mixed,"
-        "errors=remount-ro",
+        "/boot/efi": f"rw,relatime,fmask={esp_mask(part):04o},dmask={esp_mask(part):04o},codepage=437,"
+        "iocharset=iso8859-1,shortname=mixed,errors=remount-ro",
     }.get(part["mount"], "rw,relatime")
     if part["fstype"] == "xfs":  # the kernel's defaults for an XFS v5 filesystem (Linux 6.8)
         options = "rw,relatime,attr2,inode64,logbufs=8,logbsize=32k,noquota"

@@ -94,3 +94,53 @@ def test_df_inodes_and_output_fields():
     assert world.run("df -i --output") == Result(
         "", "df: options -i and --output are mutually exclusive\nTry 'df --help' for more information.\n", 1
     )
+
+
+def test_a_uefi_install_holds_its_esp_files_in_boot_efi():
+    """Ubuntu 24.04's ESP as grub-install --uefi-secure-boot leaves it, on curtin's `defaults` mount."""
+    world = World.new("vtx-disabled-host")
+    assert world.run("ls -1 /boot/efi/EFI/BOOT /boot/efi/EFI/ubuntu").stdout == (
+        "/boot/efi/EFI/BOOT:\nBOOTX64.EFI\nfbx64.efi\nmmx64.efi\n\n"
+        "/boot/efi/EFI/ubuntu:\nBOOTX64.CSV\ngrub.cfg\ngrubx64.efi\nmmx64.efi\nshimx64.efi\n"
+    )
+    sizes = world.run("stat -c %s /boot/efi/EFI/BOOT/BOOTX64.EFI /boot/efi/EFI/ubuntu/shimx64.efi").stdout
+    assert sizes == "966664\n966664\n"  # the removable path's shim is a copy of Ubuntu's
+    root = world.run("sudo blkid -s UUID -o value /dev/nvme0n1p2").stdout.strip()
+    assert world.run("cat /boot/efi/EFI/ubuntu/grub.cfg").stdout == (
+        f"search.fs_uuid {root} root hd0,gpt2 \nset prefix=($root)'/boot/grub'\nconfigfile $prefix/grub.cfg\n"
+    )
+    assert world.run("ls -l /boot/efi/EFI/ubuntu/shimx64.efi").stdout.startswith(
+        "-rwxr-xr-x 1 root root 966664 "
+    )
+    assert "fmask=0022,dmask=0022" in world.run("findmnt -no OPTIONS /boot/efi").stdout
+    used = world.run("df --output=used /boot/efi").stdout.split()[1]
+    assert world.run("du -sk /boot/efi").stdout == f"{used}\t/boot/efi\n"  # df and du agree
+    assert world.run("df -h /boot/efi").stdout.splitlines()[1].split()[1:5] == ["1.0G", "5.9M", "1019M", "1%"]
+
+
+def test_the_cloud_images_esp_is_root_only_and_points_grub_at_boot(worlds):
+    world = worlds["kvm-guest"]
+    assert world.run("ls /boot/efi") == Result(
+        "", "ls: cannot open directory '/boot/efi': Permission denied\n", 2
+    )
+    assert world.run("sudo ls -1 /boot/efi/EFI/BOOT").stdout == "BOOTX64.EFI\nfbx64.efi\nmmx64.efi\n"
+    boot = world.run("sudo blkid -s UUID -o value /dev/vda16").stdout.strip()
+    assert world.run("sudo head -n 2 /boot/efi/EFI/ubuntu/grub.cfg").stdout == (
+        f"search.fs_uuid {boot} root hd0,gpt16 \nset prefix=($root)'/grub'\n"
+    )
+    csv = world.run("sudo cat /boot/efi/EFI/ubuntu/BOOTX64.CSV").stdout  # UCS-2: a NUL after each letter
+    assert (
+        csv.replace("\0", "") == "shimx64.efi,ubuntu,,This is the boot entry for ubuntu\n" and len(csv) == 108
+    )
+    assert world.run("df -h /boot/efi").stdout.splitlines()[1].split()[1:5] == ["106M", "5.9M", "101M", "6%"]
+
+
+def test_a_bios_install_has_a_bios_grub_partition_and_no_esp():
+    world = World.new("vmware-guest")
+    assert world.machine.spec["firmware"] == "bios"
+    assert world.run("lsblk -no NAME,SIZE,MOUNTPOINTS /dev/sda").stdout.splitlines()[1:] == [
+        "├─sda1  1M ",
+        "└─sda2 25G /",
+    ]
+    assert "/boot/efi" not in world.run("cat /etc/fstab; findmnt").stdout
+    assert world.run("ls /boot/efi").stderr == "ls: cannot access '/boot/efi': No such file or directory\n"
