@@ -271,10 +271,12 @@ class World:
         try:
             if machine.setup is not None:  # a setup screen reads keys, not a tty: Ctrl-D does nothing there
                 result = Result() if line == END_OF_INPUT else firmware.run(machine, line)
+                if machine.setup is None and machine is self.machine:  # setup left: it boots, a new login
+                    result = self._log_in_again(result)
             else:
                 result = shell.run(machine, line, answers)
                 if machine.setup is not None:
-                    result = dataclasses.replace(result, stdout=result.stdout + firmware.screen(machine))
+                    result = self._into_firmware(result, machine)
                 if "ssh" in result.effects:
                     result = self._ssh(result, result.effects["ssh"])
                 if "console" in result.effects:
@@ -360,6 +362,14 @@ class World:
         if not self.sessions and self.machine.stopped:
             result = _appended(result, stdout=powered_off(self.machine))
         return result
+
+    def _into_firmware(self, result: Result, machine: Machine) -> Result:
+        """The machine restarted into its firmware setup, which the terminal shows as its console does; the
+        learner's own machine ends the terminal's login on the way."""
+        if machine is self.machine and self.login is not None:
+            note = f"\nguestlab: {machine.hostname} restarts into its firmware setup, shown here.\n"
+            result = _appended(self._connection_lost(result), stdout=note)
+        return _appended(result, stdout=firmware.screen(machine))
 
     def _logged_in(self) -> tuple[str, str] | None:
         """The lab's terminal is a login over ssh into the learner's own machine (pts/0; sudo's is pts/1,
