@@ -20,6 +20,7 @@ from web.auth import admit_class_member, instructor_required
 from web.db import get_db
 from web.downloads import attachment
 from web.render import render
+from web.times import readable
 
 bp = Blueprint("classes", __name__, url_prefix="/classes")
 
@@ -35,8 +36,7 @@ EXAM_FIRST = "Your exam is in progress. Practice shows answers, so it opens agai
 @bp.app_template_filter("utc")
 def utc(value) -> str:
     """A stored time (ISO text or datetime) as people read it: 2026-11-29 14:05 UTC."""
-    moment = class_store.parse_time(value) if isinstance(value, str) else value
-    return f"{moment.astimezone(datetime.UTC):%Y-%m-%d %H:%M} UTC"
+    return readable(class_store.parse_time(value) if isinstance(value, str) else value)
 
 
 def _address() -> str:
@@ -241,6 +241,7 @@ def _default_form() -> dict:
         "opens_at": now.strftime("%Y-%m-%dT%H:%M"),
         "closes_at": (now + datetime.timedelta(days=7)).strftime("%Y-%m-%dT%H:%M"),
         "max_attempts": "0",
+        "late_counts": "",
         "scenario": "vtx-disabled-host",
         "fault": [],
         "seed": "",
@@ -390,6 +391,7 @@ def create_assignment(class_id):
         recipe["opens"],
         recipe["closes"],
         recipe["attempts"],
+        form["late_counts"] == "1",
     )
     flash(f"Assignment {form['title']} created.")
     return redirect(url_for("classes.assignment", class_id=class_id, assignment_id=assignment_id), 303)
@@ -424,6 +426,18 @@ def assignment(class_id, assignment_id):
         standing=standing,
         replaces=replaces,
     )
+
+
+@bp.post("/<id:class_id>/assignments/<id:assignment_id>/late")
+def late_counts(class_id, assignment_id):
+    """The instructor's choice, at any time: whether work done after the close counts in the grade."""
+    _teaching(class_id)
+    _assignment(class_id, assignment_id)
+    counts = request.form.get("late_counts") == "1"
+    class_store.set_late_counts(get_db(), assignment_id, counts)
+    flash("Late work now counts in the grade." if counts else "Only the work done by the close counts now.")
+    url = url_for("classes.assignment", class_id=class_id, assignment_id=assignment_id, _anchor="late-title")
+    return redirect(url, 303)
 
 
 @bp.post("/<id:class_id>/assignments/<id:assignment_id>/extensions")
