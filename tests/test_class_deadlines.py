@@ -2,6 +2,7 @@
 unanswered questions, as the instructor reads them on the board and in the gradebook."""
 
 import csv
+import datetime
 import io
 import json
 import re
@@ -152,3 +153,79 @@ def test_the_assignment_form_keeps_the_late_work_choice(app, teacher):
     assert rows == {counted: 1, default: 0}
     header = _gradebook(teacher, class_id)[0]
     assert "Counts: late (%, counted)" in header and "Default: late (%, not counted)" in header
+
+
+# 20:00 on 4 December in Los Angeles (UTC-8): already 5 December in UTC.
+EVENING_IN_LA = datetime.datetime(2026, 12, 5, 4, 0, tzinfo=datetime.UTC)
+
+
+def _assign_at(client, class_id, title, closes_at, tz="America/Los_Angeles"):
+    data = {"title": title, "kind": "exam", "exam_size": "3", "minutes": "5", "tz": tz}
+    data |= {"opens_at": "2026-12-01T09:00", "closes_at": closes_at}
+    response = client.post(f"/classes/{class_id}/assignments", data=data)
+    assert response.status_code == 303, response.text
+    return int(response.headers["Location"].split("/")[-1])
+
+
+def test_an_assignment_is_due_at_the_instant_the_instructor_meant_in_their_zone(app, teacher):
+    db = _db(app)
+    class_id = make_class(teacher)
+    in_la = _assign_at(teacher, class_id, "In LA", "2026-12-04T22:00")
+    without = _assign_at(teacher, class_id, "No zone", "2026-12-04T22:00", tz="")
+    bogus = _assign_at(teacher, class_id, "Bogus", "2026-12-04T22:00", tz="../../etc/passwd")
+    closes = dict(db.execute("SELECT id, closes_at FROM assignments").fetchall())
+    assert closes[in_la] == "2026-12-05T06:00:00+00:00"
+    assert closes[without] == closes[bogus] == "2026-12-04T22:00:00+00:00"
+    page = teacher.get(f"/classes/{class_id}/assignments/{in_la}").text
+    assert '<time data-local-date datetime="2026-12-05T06:00:00+00:00">2026-12-05 06:00 UTC</time>' in page
+
+
+def test_an_extension_is_read_in_the_instructors_zone(app, teacher):
+    db = _db(app)
+    class_id = make_class(teacher)
+    assignment = _assign_at(teacher, class_id, "Quiz", "2026-12-04T22:00")
+    _joined(app, db, class_id)
+    sam = db.execute("SELECT id FROM users WHERE username = 'sam'").fetchone()[0]
+    response = teacher.post(
+        f"/classes/{class_id}/assignments/{assignment}/extensions",
+        data={"student": sam, "closes_at": "2026-12-06T23:30", "tz": "America/Los_Angeles"},
+        follow_redirects=True,
+    )
+    assert "sam has until 2026-12-06 23:30 (America/Los_Angeles)." in response.text
+    row = db.execute("SELECT closes_at FROM assignment_extensions").fetchone()
+    assert row[0] == "2026-12-07T07:30:00+00:00"
+
+
+def test_due_today_is_the_learners_today_in_their_zone(app, teacher, monkeypatch):
+    from web import class_store
+
+    db = _db(app)
+    class_id = make_class(teacher)
+    _assign_at(teacher, class_id, "Tonight", "2026-12-04T22:00")  # 22:00 in LA, 06:00 UTC on the 5th
+    _assign_at(teacher, class_id, "After midnight", "2026-12-05T02:00")  # the 5th in LA, 10:00 UTC
+    _assign_at(teacher, class_id, "Next week", "2026-12-11T12:00")
+    student = _joined(app, db, class_id)
+    monkeypatch.setattr(class_store, "now_utc", lambda: EVENING_IN_LA)
+    student.set_cookie("tz", "America/Los_Angeles")
+    page = student.get("/classes/").text
+    due = dict(re.findall(r'>(Tonight|After midnight|Next week)</a>.*?class="due-in">([^<]+)<', page, re.S))
+    assert due == {"Tonight": "due today", "After midnight": "due tomorrow", "Next week": "due in 7 days"}
+    student.set_cookie("tz", "Not/AZone")  # counted in UTC days, as without the browser's word
+    page = student.get("/classes/").text
+    due = dict(re.findall(r'>(Tonight|After midnight|Next week)</a>.*?class="due-in">([^<]+)<', page, re.S))
+    assert due == {"Tonight": "due today", "After midnight": "due today", "Next week": "due in 6 days"}
+
+
+def test_the_days_to_the_exam_are_counted_in_the_learners_zone(app, teacher, monkeypatch):
+    from web import quiz_store
+
+    student = signup(app, "sam")
+    student.post("/quizzes/exam-date", data={"exam_date": "2026-12-06"})
+    student.post("/labs/kvm-guest/start")  # a returning learner: the home page is the dashboard
+    monkeypatch.setattr(quiz_store, "now_utc", lambda: EVENING_IN_LA)
+    student.set_cookie("tz", "America/Los_Angeles")
+    page = student.get("/").text
+    assert '<span class="big-number">2</span> days to your exam' in page
+    assert "Days in your time zone (America/Los_Angeles)" in page
+    student.delete_cookie("tz")
+    assert '<span class="big-number">1</span> day to your exam' in student.get("/").text
