@@ -104,8 +104,8 @@ function wallClock(moment) {
 }
 function useBrowserZone() {
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  if (!zone) return;
-  const cookie = `tz=${encodeURIComponent(zone)}`;
+  if (!zone || !/^[\w/+-]+$/.test(zone)) return; // IANA names: safe in a cookie as they are
+  const cookie = `tz=${zone}`;
   if (!document.cookie.split("; ").includes(cookie)) {
     document.cookie = `${cookie}; path=/; max-age=31536000; samesite=lax`;
   }
