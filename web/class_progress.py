@@ -44,7 +44,6 @@ class Standing:
     attempts: int
     closes_at: datetime.datetime
     detail: str = ""
-    on_time: int | None = None  # best score by the close
     late_percent: int | None = None  # best score with the work done after the close; None without any
     late_at: datetime.datetime | None = None  # the last work after the close
     late_counts: bool = False
@@ -98,7 +97,8 @@ def _best(scores) -> int | None:
 def standing(assignment: dict, closes_at, now, lab: dict | None, attempts: list[dict]) -> Standing:
     """Status and scores: a lab is done when every check passes, a quiz once an attempt is finished, each
     judged by the close; a lab's grade at the close is the one kept by its first change after it
-    (lab_store.closed_grade), and without one the lab is as it was at the close."""
+    (lab_store.closed_grade), and without one the lab is as it was at the close. The score that counts is
+    the one by the close, or the best with the late work when the assignment counts it."""
     late_percent = late_at = None
     if assignment["kind"] == "lab":
         grade = lab_grade(lab)
@@ -141,7 +141,7 @@ def standing(assignment: dict, closes_at, now, lab: dict | None, attempts: list[
         status = "late"
     else:
         status = "started" if started else "due"
-    return Standing(status, percent, count, closes_at, detail, on_time, late_percent, late_at, counts)
+    return Standing(status, percent, count, closes_at, detail, late_percent, late_at, counts)
 
 
 def _answer_times(db: Database, attempt_ids: list[int]) -> dict[int, list[tuple[str, bool]]]:
@@ -160,18 +160,17 @@ def _answer_times(db: Database, attempt_ids: list[int]) -> dict[int, list[tuple[
     return found
 
 
-def with_right_counts(db: Database, attempts: list[dict]) -> list[dict]:
-    """Each attempt with its graded answers' times and verdicts, and how many are right."""
+def with_answer_times(db: Database, attempts: list[dict]) -> list[dict]:
+    """Each attempt with its graded answers' times and verdicts, to score it by a close."""
     times = _answer_times(db, [a["id"] for a in attempts])
     for attempt in attempts:
         attempt["answer_times"] = times.get(attempt["id"], [])
-        attempt["right"] = sum(right for _, right in attempt["answer_times"])
     return attempts
 
 
 def student_standing(db: Database, assignment: dict, user_id: int) -> Standing:
     closes = class_store.closes_for(db, assignment, user_id)
-    attempts = with_right_counts(db, class_store.attempts_for(db, assignment["id"], user_id))
+    attempts = with_answer_times(db, class_store.attempts_for(db, assignment["id"], user_id))
     lab = class_store.lab_for(db, assignment["id"], user_id)
     return standing(assignment, closes, class_store.now_utc(), lab, attempts)
 
@@ -207,7 +206,7 @@ def class_table(db: Database, class_id: int) -> ClassTable:
     students = class_store.members(db, class_id, "student")
     assignments = class_store.assignments(db, class_id)
     labs_rows, attempt_rows = class_store.class_work(db, class_id)
-    with_right_counts(db, attempt_rows)
+    with_answer_times(db, attempt_rows)
     labs = {(lab["user_id"], lab["assignment_id"]): lab for lab in labs_rows}
     attempts = defaultdict(list)
     for attempt in attempt_rows:

@@ -248,7 +248,7 @@ def act(
         if graded is None and (grade_before or closed):
             graded = world.grade()
         before = graded if grade_before else None
-        at_close = _closed_grade(closed, graded) if closed else None
+        at_close = _encode_closed_grade(closed, graded) if closed else None
         value = action(world, state) if with_state else action(world)
         new_state = _encode(world)
         if len(new_state) > MAX_STATE_BYTES:
@@ -297,7 +297,7 @@ def _unfrozen_close(db: Database, lab: dict) -> str | None:
     return None if kept is not None and kept["closes_at"] == row[0] else row[0]
 
 
-def _closed_grade(closes_at: str, grade: dict) -> str:
+def _encode_closed_grade(closes_at: str, grade: dict) -> str:
     """The grade of the state saved last before the close: what the student had done by then."""
     passed = sum(1 for check in grade["checks"] if check["passed"])
     return orjson.dumps(
@@ -560,7 +560,7 @@ def reset_lab(db: Database, lab_id: int, scenario_id: str) -> bool:
     else:
         world = World.new(scenario_id, seed=secrets.randbelow(2**31))
     closed = _unfrozen_close(db, lab)
-    at_close = _closed_grade(closed, saved_grade(db, lab)) if closed else None
+    at_close = _encode_closed_grade(closed, saved_grade(db, lab)) if closed else None
     with write_transaction(db):
         db.execute("DELETE FROM lab_commands WHERE lab_id = ?", [lab_id])
         db.execute(
