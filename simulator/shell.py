@@ -15,6 +15,7 @@ the lab terminal stays open. Nothing raises out of `Shell.run`.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -298,7 +299,7 @@ class Shell(WordEvaluator, CommandEvaluator):
             self.status = 130
             return Result(status=130)
         if line == END_OF_INPUT:
-            return self._end_of_input()
+            return self._end_of_input(machine, answers)
         if len(line) > MAX_LINE:
             return self._line_too_long()
         terminal = Terminal()
@@ -438,23 +439,34 @@ class Shell(WordEvaluator, CommandEvaluator):
             raise ShellSyntaxError(f"{text}: event not found")
         return found
 
-    def _end_of_input(self) -> Result:
+    def _end_of_input(self, machine, answers: Answers | None) -> Result:
         """Ctrl-D on an empty line at the prompt. bash 5.2 (parse.y, handle_eof_input_unit) runs `exit` for
         it, with its "logout" (exit.def); under a command left open (the `> ` prompt) the parser meets
-        the end of its input instead, says what it was still looking for and drops the command."""
+        the end of its input instead: an open here-document ends there with a warning (make_cmd.c) and the
+        command runs; anything else is a syntax error that drops the command."""
         err: list[str] = []
-        if self.pending:
-            try:
-                parse(self.pending)
-                message = "syntax error: unexpected end of file"  # UNVERIFIED: never reached in practice
-            except ShellSyntaxError as error:
-                message = str(error)
-            self._remember(_history_entry(self.pending.rstrip("\n")))  # its lines were read, so kept
-            self.pending, self.status = "", 2
-            err.append(f"{NAME}: {message}\n")
-            return Result(stderr="".join(err), status=2, chunks=((2, "".join(err)),))
-        status = self._leave(self.status, err)
-        return Result(stderr="".join(err), status=status, chunks=((2, "".join(err)),))
+        if not self.pending:
+            status = self._leave(self.status, err)
+            return Result(stderr="".join(err), status=status, chunks=((2, "".join(err)),))
+        try:
+            parse(self.pending)
+            message = "syntax error: unexpected end of file"  # UNVERIFIED: never reached in practice
+        except ShellSyntaxError as error:
+            message = str(error)
+        wanted = re.fullmatch(r"here-document delimited by end-of-file \(wanted `(.*)'\)", message, re.S)
+        if wanted:
+            # UNVERIFIED: bash counts lines over the whole session; this shell's LINENO is always 1
+            warning = (
+                f"{NAME}: warning: here-document at line 1 delimited by end-of-file (wanted `{wanted[1]}')\n"
+            )
+            ran = self.run(machine, wanted[1], answers)  # the document ends where the input did
+            if self.history and self.history[-1].endswith("\n" + wanted[1]):  # no delimiter was typed
+                self.history[-1] = self.history[-1][: -len(wanted[1]) - 1]
+            return dataclasses.replace(ran, stderr=warning + ran.stderr, chunks=((2, warning), *ran.chunks))
+        self._remember(_history_entry(self.pending.rstrip("\n")))  # its lines were read, so kept
+        self.pending, self.status = "", 2
+        err.append(f"{NAME}: {message}\n")
+        return Result(stderr="".join(err), status=2, chunks=((2, "".join(err)),))
 
     def _leave(self, status: int, err: list[str]) -> int:
         """`exit` at the prompt: back to the outer shell, or a note that the lab terminal stays open."""

@@ -121,6 +121,13 @@ def test_ctrl_d_at_the_prompt_is_exit_and_under_an_open_command_the_end_of_file(
     assert world.run(EOF).stderr == "bash: syntax error: unexpected end of file\n"
     assert world.prompt == "learner@web01:~$ "
     assert world.shell.history[-2:] == ['echo "open', "for i in 1 2; do"]  # read, so in the history
+    world.run("cat <<'END' > kept.txt")
+    world.run("$HOME stays as typed")
+    assert world.run(EOF).stderr == (
+        "bash: warning: here-document at line 1 delimited by end-of-file (wanted `END')\n"
+    )
+    assert world.run("cat kept.txt").stdout == "$HOME stays as typed\n"  # the command ran with what it had
+    assert world.shell.history[-2] == "cat <<'END' > kept.txt\n$HOME stays as typed"
 
 
 def test_ctrl_d_at_ssh_keygen_and_gpg_questions(world):
