@@ -294,6 +294,7 @@ class World:
         except Exception as error:  # noqa: BLE001 - the terminal must answer whatever happens
             result = Result("", f"simulator: internal error ({type(error).__name__})\n", 1)
             machine.tick()
+        self.login = None  # known only while a line runs: a button pressed later has no terminal's login
         self.advance()
         if "editor" in result.effects:
             self.editor = Session.from_dict(result.effects["editor"])
@@ -511,9 +512,10 @@ class World:
             if line == END_OF_INPUT:
                 return self._continue_boot(request["maintenance"])
             return self._maintenance(request["maintenance"])
-        if answer.endswith("\x03") or answer in ("", END_OF_INPUT) or answer.lower() == "no":
+        interrupted = line.endswith("\x03")
+        if interrupted or answer in ("", END_OF_INPUT) or answer.lower() == "no":
             self.question = None
-            refused = "" if answer.endswith("\x03") else "Host key verification failed.\n"
+            refused = "" if interrupted else "Host key verification failed.\n"
             return _appended(Result(status=255), stderr=refused)
         if answer.lower() != "yes" and answer != request["fingerprint"]:
             self.question = {**request, "prompt": "Please type 'yes', 'no' or the fingerprint: "}

@@ -43,6 +43,8 @@ def test_no_refuses_and_ctrl_c_cancels(world):
     assert _run(world, "no") == ("Host key verification failed.\n", 255)
     world.run("ssh web01")
     assert _run(world, "\x03") == ("", 255)
+    world.run("ssh web01")
+    assert _run(world, "yes I am\x03") == ("", 255)  # Ctrl-C drops the line, whatever it began with
     assert world.prompt.startswith("learner@")
 
 
