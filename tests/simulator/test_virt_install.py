@@ -172,8 +172,16 @@ def test_a_template_marked_with_virsh_metadata_cannot_start(world):
         "error: metadata not found: Requested metadata element is not present\n\n",
         1,
     )
-    assert _run(world, "sudo virsh metadata web05 urn:x --key x --set '<a'")[0] == (
-        "error: XML error: (metadata_xml):1: the metadata is not well-formed XML\n\n"
+    # libvirt's catchXMLError: libxml2's message, then the line and a pointer where the parser stopped
+    assert _run(world, "sudo virsh metadata web05 urn:x --key x --set '<a'") == (
+        "error: (metadata_xml):1: Couldn't find end of Start Tag a line 1\n<a\n--^\n\n",
+        1,
+    )
+    assert _run(world, "sudo virsh metadata web05 urn:x --key x --set '<a>on</b>'")[0] == (
+        "error: (metadata_xml):1: Opening and ending tag mismatch: a line 1 and b\n<a>on</b>\n---------^\n\n"
+    )
+    assert _run(world, "sudo virsh metadata web05 urn:x --key x --set template")[0] == (
+        "error: (metadata_xml):1: Start tag expected, '<' not found\ntemplate\n^\n\n"
     )
 
 
