@@ -135,6 +135,18 @@ def test_a_linked_clone_is_an_overlay_whose_backing_file_is_the_source(world):
     assert world.machine.hypervisor["domains"]["web03"]["disk"] == overlay
 
 
+def test_preserve_data_onto_a_missing_file_is_refused_as_virtinst_4_1_words_it(world):
+    world.run("sudo virsh shutdown web01")
+    missing = "/var/lib/libvirt/images/web04.qcow2"
+    output = _run(world, f"sudo virt-clone --original web01 --name web04 --file {missing} --preserve-data")
+    assert output == (
+        f"ERROR    Could not use path '{missing}' for cloning: "
+        f"Must specify storage creation parameters for non-existent path '{missing}'.\n",
+        1,
+    )
+    assert "web04" not in world.machine.hypervisor["domains"]
+
+
 def test_keeping_the_source_mac_needs_the_check_turned_off(world):
     world.run("sudo virsh shutdown web01")
     mac = world.machine.hypervisor["domains"]["web01"]["mac"]
