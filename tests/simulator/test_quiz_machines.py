@@ -129,6 +129,25 @@ def test_qemu_img_converts_a_vmdk_to_qcow2_with_options_after_the_file_names():
         )
 
 
+def test_qemu_img_knows_no_driver_by_a_made_up_name_and_reads_anything_as_raw():
+    world = World.new("kvm-host")
+    _root(world, "qemu-img create -f qcow2 disk.qcow2 1G")
+    # bdrv_fill_options refuses the name before any file is opened
+    assert _root(world, "qemu-img info -f vhd nowhere.vhd") == (
+        "",
+        "qemu-img: Could not open 'nowhere.vhd': Unknown driver 'vhd'\n",
+        1,
+    )
+    assert _root(world, "qemu-img convert -f img -O qcow2 nowhere.img x.qcow2") == (
+        "",
+        "qemu-img: Could not open 'nowhere.img': Unknown driver 'img'\n",
+        1,
+    )
+    assert _root(world, "qemu-img convert -f raw -O qcow2 disk.qcow2 copy.qcow2") == ("", "", 0)
+    out, _, _ = _root(world, "qemu-img info copy.qcow2")
+    assert "virtual size: 192 KiB (196608 bytes)\n" in out, "the qcow2 file's own bytes became the disk"
+
+
 def test_the_shells_namespaces_are_links_to_the_initial_namespaces():
     world = World.new("kvm-host")
     result = world.run("ls -l /proc/$$/ns")
