@@ -523,10 +523,17 @@ def test_uuids_of_ones_own_by_the_devices_path_in_fstab_pass(world):
 
 
 def test_xfs_admin_refuses_a_mounted_filesystem_and_prints_the_new_uuid(world):
-    assert world.run("sudo xfs_admin -U generate /dev/vdc1").stderr == (
-        "xfs_db: /dev/vdc1 contains a mounted filesystem\n\nfatal error -- couldn't initialize XFS library\n"
+    # xfs_admin.sh finds it with findmnt before any xfs_db: -U needs the filesystem offline
+    assert world.run("sudo xfs_admin -U generate /dev/vdc1") == Result(
+        "/dev/vdc1: filesystem is mounted.\n", "", 2
     )
+    online = world.run("sudo xfs_admin -L backups -l /dev/vdc1")  # xfs_io on the mount point
+    assert online == Result('label = "backups"\nlabel = "backups"\n', "", 0)
     run(world, "sudo umount /var/backups")
+    assert world.run("sudo xfs_admin -U not-a-uuid /dev/vdc1") == Result("invalid UUID\n", "", 0)
+    assert world.run("sudo xfs_admin -L -- /dev/vdc1").stdout == 'writing all SBs\nnew label = ""\n'
+    assert world.run("sudo xfs_admin /dev/vdc1") == Result("", "", 0), "no option: nothing to run, status 0"
+    assert world.run("sudo xfs_admin").status == 2
     result = world.run("sudo xfs_admin -U generate /dev/vdc1")
     new = world.machine.disks[2]["parts"][0]["uuid"]
     assert result.stdout == f"Clearing log and setting UUID\nwriting all SBs\nnew UUID = {new}\n"
