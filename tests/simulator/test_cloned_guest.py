@@ -346,6 +346,16 @@ def test_the_agent_asks_before_deleting_each_secret_part_and_no_keeps_it(world):
     assert verdict(world, "pgp-key") == (False, 0.0)
 
 
+def test_a_dsa_key_packet_carries_p_q_g_y_as_rfc_4880_lists_them():
+    p = bytes([0x80]) + bytes(255)  # a 2048-bit prime's size: gen_dsa pairs it with a 256-bit q
+    names, values = zip(*pgp.public_mpis(pgp.DSA, p), strict=True)
+    assert names == ("p", "q", "g", "y") and [len(v) for v in values] == [256, 32, 256, 256]
+    body = pgp._packet_body(pgp.DSA, 0, p)
+    assert body[:6] == bytes([4, 0, 0, 0, 0, pgp.DSA]) and body[6:8] == (2048).to_bytes(2, "big")
+    assert len(body) == 6 + 4 * 2 + 256 + 32 + 256 + 256
+    assert [n for n, _ in pgp.public_mpis(pgp.ELGAMAL, p)] == ["p", "g", "y"]
+
+
 def test_the_fingerprint_is_a_real_v4_fingerprint_of_the_key_packet():
     point = bytes(range(32))
     # SHA-1 over 0x99, length, version 4, time 0, EdDSA, the Ed25519 OID and the point as a 263-bit MPI
