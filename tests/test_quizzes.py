@@ -465,7 +465,7 @@ def test_an_exam_submitted_with_unanswered_questions_counts_them_against_mastery
 
 def test_an_unfinished_practice_counts_only_its_answers_in_mastery(app, client, auth, db):
     auth.signup()
-    url = _start_practice(client, area="guest-integration")
+    url = _start_practice(client, area="guest-integration", type="single")
     first = _question(app, _attempt(db)["question_ids"][0])
     client.post(url, data=_right_form(first))
     label = _mastery_label(client.get("/quizzes/").get_data(as_text=True))
