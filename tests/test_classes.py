@@ -373,3 +373,11 @@ def test_the_gradebook_comes_as_a_workbook_whose_text_never_becomes_a_formula(ap
     csv_text = teacher.get(f"/classes/{class_id}/gradebook.csv").text
     assert csv_text.splitlines()[0].split(",")[1].startswith("\"'=HYPERLINK(")
     assert signup(app, "eve").get(f"/classes/{class_id}/gradebook.xlsx").status_code == 404
+
+
+def test_the_assignment_form_names_question_types_as_the_quizzes_page_does(teacher):
+    class_id = make_class(teacher)
+    page = teacher.get(f"/classes/{class_id}/assignments/new").text
+    for label in ("One answer", "Several answers", "Type the answer", "Do it in a lab"):
+        assert re.search(rf'name="type" value="\w+"> {label}</label>', page), label
+    assert 'value="single"> single</label>' not in page
