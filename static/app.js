@@ -357,6 +357,25 @@ document.addEventListener("htmx:after:request", (event) => {
   document.getElementById("editor-buffer").focus();
 });
 
+// The editor's text reaches the server only with an action (^O, ^X, a vim command), which keeps it with
+// the lab: leaving the page before then would lose what was typed, so the browser asks first. The text
+// last sent becomes the buffer's default value once the server has it.
+let editorSent = null;
+document.addEventListener("htmx:before:request", (event) => {
+  if (event.target.id === "editor-form") editorSent = document.getElementById("editor-buffer").value;
+});
+document.addEventListener("htmx:after:request", (event) => {
+  const buffer = document.getElementById("editor-buffer");
+  const response = event.detail.ctx && event.detail.ctx.response;
+  if (buffer && event.target.id === "editor-form" && response && response.status < 400) {
+    buffer.defaultValue = editorSent;
+  }
+});
+window.addEventListener("beforeunload", (event) => {
+  const buffer = document.getElementById("editor-buffer");
+  if (buffer && buffer.value !== buffer.defaultValue) event.preventDefault();
+});
+
 // Exam answers are saved as they are given: every change posts the form quietly (go=autosave -> 204).
 // A save that fails (no connection, a server error) is retried with a growing pause until it lands, and the
 // learner is told plainly, in the status region and by a warning before leaving the page, that the answer

@@ -2,6 +2,7 @@
 
 import uuid
 
+from conftest import terminal
 from playwright.sync_api import expect
 
 from web import invite_store
@@ -33,3 +34,38 @@ def test_a_refused_assignment_puts_the_focus_on_what_went_wrong(page, live_app):
     expect(summary).to_be_focused()
     page.keyboard.press("Tab")
     expect(page.get_by_label("Title")).to_be_focused()
+
+
+def _asks_before_leaving(page) -> bool:
+    """Whether closing the tab now makes the browser ask first (a beforeunload dialog)."""
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.type), dialog.accept()))
+    page.close(run_before_unload=True)
+    page.wait_for_event("close")
+    return asked == ["beforeunload"]
+
+
+def test_text_typed_in_the_editor_and_not_yet_sent_is_not_lost_to_a_careless_reload(context):
+    page = context.new_page()
+    page.goto("/labs/amd-v-host")
+    page.get_by_role("button", name="Start this lab").click()
+    terminal(page).fill("nano notes.txt")
+    terminal(page).press("Enter")
+    buffer = page.get_by_role("textbox", name="Editing /home/learner/notes.txt with nano")
+    buffer.press_sequentially("kvm_amd for AMD-V")
+    assert _asks_before_leaving(page)
+
+    page = context.new_page()
+    page.goto("/labs/amd-v-host")
+    buffer = page.get_by_role("textbox", name="Editing /home/learner/notes.txt with nano")
+    expect(buffer).to_have_value("")  # what was typed never reached the server
+    buffer.press_sequentially("kvm_amd for AMD-V")
+    buffer.press("Control+o")
+    expect(page.get_by_role("status").filter(has_text="Wrote 1 line")).to_be_visible()
+    assert not _asks_before_leaving(page)
+
+    page = context.new_page()
+    page.goto("/labs/amd-v-host")
+    page.get_by_role("textbox", name="Editing /home/learner/notes.txt with nano").press("Control+x")
+    expect(terminal(page)).to_be_focused()
+    assert not _asks_before_leaving(page)
