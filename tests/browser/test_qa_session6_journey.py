@@ -69,3 +69,20 @@ def test_text_typed_in_the_editor_and_not_yet_sent_is_not_lost_to_a_careless_rel
     page.get_by_role("textbox", name="Editing /home/learner/notes.txt with nano").press("Control+x")
     expect(terminal(page)).to_be_focused()
     assert not _asks_before_leaving(page)
+
+
+def test_deleting_a_volume_asks_first_as_deleting_an_instance_does(page):
+    page.goto("/cloud/")
+    page.get_by_role("button", name="Open my cloud").click()
+    page.get_by_role("navigation", name="Cloud").get_by_role("link", name="Volumes").click()
+    page.get_by_label("Name", exact=True).fill("data1")
+    page.get_by_role("button", name="Create volume").click()
+    volumes = page.get_by_role("table", name="Volumes")
+    expect(volumes.get_by_role("rowheader", name="data1")).to_be_visible()
+    delete = page.get_by_text("Delete data1…")
+    delete.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Its data goes with it")).to_be_visible()
+    expect(volumes.get_by_role("rowheader", name="data1")).to_be_visible()
+    page.get_by_role("button", name="Yes, delete data1").click()
+    expect(page.get_by_role("table", name="Volumes: none yet")).to_be_visible()
