@@ -381,3 +381,16 @@ def test_the_assignment_form_names_question_types_as_the_quizzes_page_does(teach
     for label in ("One answer", "Several answers", "Type the answer", "Do it in a lab"):
         assert re.search(rf'name="type" value="\w+"> {label}</label>', page), label
     assert 'value="single"> single</label>' not in page
+
+
+def test_a_question_left_unanswered_in_a_submitted_exam_shows_as_wrong_to_the_instructor(app, teacher, db):
+    class_id = make_class(teacher)
+    assignment = assign(teacher, class_id, title="Mini exam", kind="exam", exam_size="5", minutes="10")
+    student = signup(app, "sam")
+    student.post("/classes/join", data={"code": code_of(db, class_id)})
+    started = student.post(f"/classes/{class_id}/assignments/{assignment}/start")
+    student.post(f"/quizzes/attempts/{started.headers['Location'].split('/')[3]}/submit")
+    sam = db.execute("SELECT id FROM users WHERE username = 'sam'").fetchone()[0]
+    work = teacher.get(f"/classes/{class_id}/students/{sam}").text
+    assert "not graded yet" not in work
+    assert work.count("<td>Wrong</td>") == 5
