@@ -14,7 +14,7 @@ from __future__ import annotations
 import posixpath
 
 from simulator import libvirt
-from simulator.commands import Context, command
+from simulator.commands import MAN_PAGES, Context, command
 from simulator.commands.virsh import VirshError, connect
 from simulator.filesystem import FsError
 
@@ -239,6 +239,9 @@ def virt_sysprep(ctx: Context, argv: list[str]) -> int:
             return 0
         elif arg in ("-V", "--version"):
             ctx.out(VERSION + "\n")
+            return 0
+        elif arg == "--help":  # the man page, as every tool's --help here (options.gnu)
+            ctx.out(MAN_PAGES["virt-sysprep"])
             return 0
         else:
             ctx.err(f"virt-sysprep: unrecognized option '{arg}'\n{TRY_HELP}")
