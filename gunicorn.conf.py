@@ -42,7 +42,9 @@ def pre_fork(server, worker):
 # threads, keep-alive) 420 ms with 1.2 cores busy: the threads' contention for the GIL cost more than the
 # connections they keep. A sync worker does wait for each client to close its connection (a quarter of its
 # time on loopback, bench/PROFILE.md): in production put a buffering reverse proxy (nginx) in front.
-worker_class = "sync"
+# Our sync worker differs only when gunicorn answers itself: a request it refuses (400, 414, 431...) gets
+# web/security.py's headers too, and one that outruns `timeout` a 503 with them, unless its response began.
+worker_class = "web.gunicorn_worker.SyncWorkerWithHeaders"
 # No access log of gunicorn's own: formatting it cost 0.2 ms of every request. The reverse proxy logs
 # requests; errors still go to gunicorn's error log (standard error).
 accesslog = None

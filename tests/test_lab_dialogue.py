@@ -101,3 +101,18 @@ def test_the_help_under_the_terminal_says_what_the_keys_do_at_a_question(client,
     assert "(not shown, and kept in no history). Ctrl-C interrupts it." in full  # a reload says the same
     page = _type(htmx, "\x03")
     assert help_swap + "Enter runs the command. Up and Down recall earlier commands" in page
+
+
+def test_a_question_keeps_what_the_commands_before_it_did(client, htmx):
+    """The world put back while a program waits is the lab's as last saved, whichever process typed last."""
+    _start(client)
+    _type(htmx, "echo kept > first.txt")
+    _type(htmx, "read -p 'Name? ' name")
+    _type(htmx, "\x03")
+    _type(htmx, "echo also > second.txt")
+    lab_store._recent.clear()  # the next line on another worker: the world comes from the saved state
+    _type(htmx, "read -p 'Name? ' name")
+    page = _type(htmx, "Ada")
+    assert "data-asking" not in page
+    page = _type(htmx, "ls; echo $name")
+    assert "first.txt" in page and "second.txt" in page and "Ada" in page

@@ -217,10 +217,18 @@ def _machines(world: World) -> list | None:
     return libvirt.overview(world.machine) if world.scenario.get("guests") else None
 
 
-def act(db: Database, lab: dict, action, grade_before: bool = False, too_large: Exception | None = None):
+def act(
+    db: Database,
+    lab: dict,
+    action,
+    grade_before: bool = False,
+    too_large: Exception | None = None,
+    with_state: bool = False,
+):
     """Load the lab's world, apply `action(world)`, save world and log together; returns (action's value, a
     LabView of the world, with the grade before the action too when asked: a world kept from the lab's last
-    action keeps the grade it had then, so it is not graded again).
+    action keeps the grade it had then, so it is not graded again). `with_state`: the action is called as
+    `action(world, state)`, with the saved state the world was loaded from (its encoding, unchanged yet).
 
     A world grown past MAX_STATE_BYTES is not saved: a command is refused in the terminal, another action
     raises `too_large` when given (a page's refusal), else leaves the lab as it was.
@@ -237,7 +245,7 @@ def act(db: Database, lab: dict, action, grade_before: bool = False, too_large: 
     for _ in range(MAX_RETRIES):
         world, graded = _take_recent(key, revision) or (_decode(state), None)
         before = (graded if graded is not None else world.grade()) if grade_before else None
-        value = action(world)
+        value = action(world, state) if with_state else action(world)
         new_state = _encode(world)
         if len(new_state) > MAX_STATE_BYTES:
             if too_large is not None and not isinstance(value, LoggedCommand):
@@ -431,14 +439,14 @@ def _size(*texts: str) -> int:
 def run_command(db: Database, lab: dict, line: str):
     """Run one line; the entry says whether the checks changed, so the tasks panel is resent only then."""
 
-    def run(world):
+    def run(world, state):
         if world.editor is not None:
             raise EditorOpen(world.editor.title)
         # an answer typed with the terminal's echo off (a passphrase) is neither shown nor kept
         shown = line if not world.secret else "\x03" if line.endswith("\x03") else ""
-        return LoggedCommand(world.prompt, shown, world.run(line))
+        return LoggedCommand(world.prompt, shown, world.run(line, saved=state))
 
-    entry, view = act(db, lab, run, grade_before=True)
+    entry, view = act(db, lab, run, grade_before=True, with_state=True)
     entry.rescored = rescored_tasks(view.grade_before, view.grade)
     entry.grade, entry.grade_changed = view.grade, view.grade != view.grade_before
     return entry, view

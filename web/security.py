@@ -28,6 +28,10 @@ HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
 
+# Any answer of ours may carry private data (a learner's work, answer keys in an export or a review, a
+# redirect to an attempt), whatever its type: no browser or proxy may keep a copy. Static files excepted.
+CACHE_CONTROL = "no-store"
+
 
 class SessionInterface(SecureCookieSessionInterface):
     """Marks the session cookie Secure whenever the request came over HTTPS, whatever the config says."""
@@ -51,9 +55,7 @@ def add_headers(response):
     else:
         headers.add("Vary", "HX-Request-Type")
     if request.endpoint != "static" and "cache-control" not in present:
-        # Any answer of ours may carry private data (a learner's work, answer keys in an export or a
-        # review, a redirect to an attempt), whatever its type: no browser or proxy may keep a copy.
-        headers.add("Cache-Control", "no-store")
+        headers.add("Cache-Control", CACHE_CONTROL)
     return response
 
 
