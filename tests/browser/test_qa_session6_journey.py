@@ -1,5 +1,6 @@
 """What a self-learner, an instructor and an exam-crammer met walking GuestLab in Chromium (QA, session 6)."""
 
+import re
 import uuid
 
 from conftest import terminal
@@ -86,3 +87,11 @@ def test_deleting_a_volume_asks_first_as_deleting_an_instance_does(page):
     expect(volumes.get_by_role("rowheader", name="data1")).to_be_visible()
     page.get_by_role("button", name="Yes, delete data1").click()
     expect(page.get_by_role("table", name="Volumes: none yet")).to_be_visible()
+
+
+def test_a_screen_reader_hears_a_check_and_what_was_found_as_two_sentences(page):
+    page.goto("/labs/intel-vtx-host")
+    page.get_by_role("button", name="Start this lab").click()
+    check = page.get_by_role("listitem").filter(has_text="No answer has been given yet.")
+    # A full stop ends the check's title (visually hidden: the detail has a line of its own).
+    assert re.search(r"hardware-accelerated VMs ?\. No answer has been given yet\.", check.aria_snapshot())
