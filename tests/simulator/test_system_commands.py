@@ -558,6 +558,11 @@ def test_lscpu_extended_and_parsable_list_each_cpu():
         "modinfo --help",
         "rmmod --help",
         "insmod --help",
+        "fdisk --help",
+        "nproc --help",
+        "whereis --help",
+        "dpkg --help",
+        "dpkg-query --help",
     ],
 )
 def test_help_of_the_tools_of_the_objective_shows_their_manual_not_an_error(line):
