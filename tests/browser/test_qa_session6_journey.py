@@ -95,3 +95,11 @@ def test_a_screen_reader_hears_a_check_and_what_was_found_as_two_sentences(page)
     check = page.get_by_role("listitem").filter(has_text="No answer has been given yet.")
     # A full stop ends the check's title (visually hidden: the detail has a line of its own).
     assert re.search(r"hardware-accelerated VMs ?\. No answer has been given yet\.", check.aria_snapshot())
+
+
+def test_a_new_invite_code_shown_only_once_takes_the_focus(page, live_app):
+    _instructor(page, live_app)
+    page.get_by_role("navigation", name="Account").get_by_role("link", name="Invites").click()
+    page.get_by_role("button", name="Create invite").press("Enter")
+    shown = page.get_by_role("status").filter(has_text="New invite code, shown only now")
+    expect(shown).to_be_focused()
