@@ -18,6 +18,17 @@ function focusWanted() {
 document.addEventListener("htmx:after:swap", focusWanted);
 document.addEventListener("DOMContentLoaded", focusWanted);
 
+// What a form did ("Welcome, ada.", "Assignment created.") is flashed into #flash on the page it leads to;
+// a screen reader speaks a change in a live region, not one that loads with its words in it: put them
+// back in a moment.
+document.addEventListener("DOMContentLoaded", () => {
+  const flash = document.getElementById("flash");
+  if (!flash || !flash.textContent.trim()) return;
+  const words = [...flash.childNodes];
+  flash.replaceChildren();
+  setTimeout(() => flash.replaceChildren(...words), 100);
+});
+
 // The Virtual machines panel swaps its guest list when an install it follows has ended: focus that was on
 // a row's button or form stays in the list instead of falling back to the page.
 let focusInGuestList = false;

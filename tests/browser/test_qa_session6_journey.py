@@ -103,3 +103,21 @@ def test_a_new_invite_code_shown_only_once_takes_the_focus(page, live_app):
     page.get_by_role("button", name="Create invite").press("Enter")
     shown = page.get_by_role("status").filter(has_text="New invite code, shown only now")
     expect(shown).to_be_focused()
+
+
+def test_what_a_form_did_is_spoken_on_the_page_it_leads_to(page):
+    # A screen reader speaks a change in a live region, not a region that loads with its words in it.
+    page.add_init_script(
+        """document.addEventListener("DOMContentLoaded", () => { window.spoken = [];
+             new MutationObserver((records) => { for (const r of records) if (r.addedNodes.length)
+               window.spoken.push(r.target.textContent.trim()); })
+             .observe(document.getElementById("flash"), { childList: true }); });"""
+    )
+    name = f"learner-{uuid.uuid4().hex[:6]}"
+    page.goto("/signup")
+    page.get_by_label("User name").fill(name)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Create account").press("Enter")
+    expect(page.get_by_role("status").filter(has_text=f"Welcome, {name}")).to_be_visible()
+    page.wait_for_timeout(300)  # the words come back in the region a moment after the page loads
+    assert page.evaluate("window.spoken") == [f"Welcome, {name}. Your account is ready."]
