@@ -1,9 +1,13 @@
-"""Where to read more about a question: a section of a manual page GuestLab ships, and the objective's text.
+"""Where to read more about a question: a section of a manual page GuestLab ships (or, for a cloud-config
+key, cloud-init's documentation of the module that reads it), and the objective's text.
 
-The manual page comes from the command or file a fill question's key names, else from the commands and
-files the question names in `code`; its section is the first
-one past NAME and SYNOPSIS that speaks of what else the question names. The objective's text is LPI's own
-Key Knowledge Area for the question's area, with the Terms it is tagged with.
+What the question is about is read from what it names in `code`, in this order: a fill question's key, the
+stem, the right options, the explanation (the wrong options name what it is not about). In a question on
+cloud-config, a name that is a cloud-config key is that key (`hostname` is not hostname(5) there): the
+first one cites its module's documentation. Otherwise the first command or file with a page names it
+(`mkfs.ext4`, without a page of its own, its front end's: mkfs(8)); its section is the first one past
+NAME and SYNOPSIS that speaks of what else the question names. The objective's text is LPI's own Key
+Knowledge Area for the question's area, with the Terms it is tagged with.
 """
 
 from __future__ import annotations
@@ -34,6 +38,37 @@ KEY_KNOWLEDGE_AREAS = {
     ),
 }
 
+# The cloud-init 24.3 module that reads each cloud-config key the banks use, by the title of its section in
+# the module reference (doc/module-docs/cc_*/data.yaml, rendered in reference/modules.rst).
+CLOUD_INIT_MODULES = "https://docs.cloud-init.io/en/24.3/reference/modules.html"
+CLOUD_CONFIG_MODULES = {
+    "users": "Users and Groups",
+    "groups": "Users and Groups",
+    "ssh_authorized_keys": "SSH",
+    "ssh_deletekeys": "SSH",
+    "ssh_genkeytypes": "SSH",
+    "disable_root": "SSH",
+    "ssh_pwauth": "Set Passwords",
+    "chpasswd": "Set Passwords",
+    "hostname": "Set Hostname",
+    "fqdn": "Set Hostname",
+    "preserve_hostname": "Set Hostname",
+    "prefer_fqdn_over_hostname": "Set Hostname",
+    "create_hostname_file": "Set Hostname",
+    "manage_etc_hosts": "Update Etc Hosts",
+    "runcmd": "Runcmd",
+    "bootcmd": "Bootcmd",
+    "packages": "Package Update Upgrade Install",
+    "package_update": "Package Update Upgrade Install",
+    "package_upgrade": "Package Update Upgrade Install",
+    "package_reboot_if_required": "Package Update Upgrade Install",
+    "write_files": "Write Files",
+    "mounts": "Mounts",
+    "timezone": "Timezone",
+    "final_message": "Final Message",
+}
+CLOUD_CONFIG = re.compile(r"cloud-config", re.IGNORECASE)
+
 # Tools a question may use on the way (to search, to gain root, to edit) without being about them.
 INCIDENTAL = {"sudo", "man", "bash", "sed", "find", "xargs", "awk", "mawk", "nano", "vi", "vim", "dpkg"}
 SKIPPED_SECTIONS = {"NAME", "SYNOPSIS", "SEE ALSO"}
@@ -53,6 +88,18 @@ class ManCitation:
 
 
 @dataclass(frozen=True)
+class ModuleCitation:
+    """cloud-init's documentation of the module that reads a cloud-config key."""
+
+    key: str
+    module: str
+
+    @property
+    def url(self) -> str:
+        return f"{CLOUD_INIT_MODULES}#{self.module.lower().replace(' ', '-')}"
+
+
+@dataclass(frozen=True)
 class ObjectiveCitation:
     area: str
     text: str
@@ -67,9 +114,11 @@ def _page_for(word: str) -> tuple[str, str] | None:
     if word == "/proc/cpuinfo":
         name = "proc_cpuinfo"
     pages = manual.catalog()
-    for section in manual.SECTION_ORDER:
-        if (name, section) in pages:
-            return name, section
+    front_end = name.split(".", 1)[0]  # mkfs.ext4, fsck.xfs: the front end's page when none of their own
+    for candidate in dict.fromkeys((name, front_end)):
+        for section in manual.SECTION_ORDER:
+            if (candidate, section) in pages:
+                return candidate, section
     return None
 
 
@@ -98,12 +147,35 @@ def _heading(name: str, section: str, others: list[str]) -> str:
     return "DESCRIPTION" if any(h == "DESCRIPTION" for h, _ in sections) else sections[0][0]
 
 
+def _spans(question: Question) -> list[str]:
+    """The `code` spans of the question in the order that says what it is about (see the module's text)."""
+    key = list(question.fill.exact[:1]) if question.type == "fill" and question.fill else []
+    right = [span for option in question.options if option.correct for span in CODE.findall(option.text)]
+    return key + CODE.findall(question.stem) + right + CODE.findall(question.explanation)
+
+
+def _keys(question: Question) -> set[str]:
+    """The cloud-config keys a question on cloud-config names; none in any other question."""
+    texts = [question.stem, question.explanation, *(o.text for o in question.options)]
+    if not any(CLOUD_CONFIG.search(text) for text in texts):
+        return set()
+    return {span.strip() for span in CODE.findall(" ".join(texts))} & CLOUD_CONFIG_MODULES.keys()
+
+
+def module_citation(question: Question) -> ModuleCitation | None:
+    keys = _keys(question)
+    for span in _spans(question):
+        if span.strip() in keys:
+            return ModuleCitation(span.strip(), CLOUD_CONFIG_MODULES[span.strip()])
+    return None
+
+
 def man_citation(question: Question) -> ManCitation | None:
     # A fill question asks for a command or a file: its key names the page to read, before whatever the
     # stem and the explanation mention on the way (`lsblk -f` beside `blkid`, the `--vm` option alone).
-    key = list(question.fill.exact[:1]) if question.type == "fill" and question.fill else []
-    spans = key + CODE.findall(question.stem) + CODE.findall(question.explanation)
-    words = [word for span in spans for word in span.split() if not word.startswith("-")]
+    spans = _spans(question)
+    keys = _keys(question)
+    words = [word for span in spans if span.strip() not in keys for word in span.split() if word[0] != "-"]
     for word in words:
         page = _page_for(word)
         if page:

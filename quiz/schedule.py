@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Mapping
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from fsrs import Card, Rating, Scheduler
@@ -107,13 +107,15 @@ def forecast(
     now: datetime,
     exam_date: datetime | date | None = None,
     days: int = 7,
+    zone: tzinfo = UTC,
 ) -> list[int]:
-    """Reviews per day for `days` days from today (UTC days): today's count holds every card due by the
-    end of today, overdue ones included, as `due` would list them over the day; the exam-date rule applies."""
+    """Reviews per day for `days` days from today (days of the learner's `zone`): today's count holds every
+    card due by the end of today, overdue ones included, as `due` would list them over the day; the
+    exam-date rule applies."""
     now = _utc(now)
     if exam_date is not None and _utc(exam_date) <= now:
         exam_date = None
-    today = datetime.combine(now.date(), time.min, tzinfo=UTC)
+    today = datetime.combine(now.astimezone(zone).date(), time.min, tzinfo=zone)
     counts = [0] * days
     for card_dict in cards.values():
         day = (effective_due(card_dict, exam_date) - today).days

@@ -5,9 +5,12 @@ Fingerprints are real: the SHA-1 of a version 4 public-key packet (RFC 4880 12.2
 algorithm, creation time and point (Ed25519 primary key, Curve25519 encryption subkey, GnuPG's defaults;
 the other choices of `gpg --full-generate-key`: RSA, DSA with Elgamal, NIST P-384, Brainpool P-256).
 The points and moduli are random bytes from the machine's seeded generator, not valid keys; a DSA or
-Elgamal packet carries one MPI where the real one has three or four (UNVERIFIED fingerprints for those).
-The real pubring.kbx is a binary keybox; here it holds the same facts as JSON. Keygrips are derived from
-the point (libgcrypt hashes the curve's parameters too: UNVERIFIED derivation, right length and form).
+Elgamal key keeps one of them, its prime p, and the others (q, g, y) follow from it, so that its packet
+carries the MPIs RFC 4880 5.5.2 lists (p q g y; p g y) at the sizes gpg makes them. The real
+pubring.kbx is a binary keybox; here it holds the same facts as JSON. Keygrips are the SHA-1 of 0x40 and
+the point: UNVERIFIED, and known to differ from libgcrypt 1.10's compute_keygrip (RSA: SHA-1 of n as
+stored, leading zero included; the others: each of p a b g n q, or p q g y, hashed as "(1:p<len>:...)");
+kept because the secret key files of saved labs are named by it.
 """
 
 from __future__ import annotations
@@ -45,15 +48,38 @@ def _mpi(data: bytes) -> bytes:
     return struct.pack(">H", len(data) * 8 - (8 - data[0].bit_length()) if data[0] else len(data) * 8) + data
 
 
+def _derived(seed: bytes, size: int) -> bytes:
+    """`size` bytes that follow from `seed` (SHA-256 in counter mode)."""
+    blocks = (hashlib.sha256(seed + struct.pack(">I", n)).digest() for n in range(-(-size // 32)))
+    return b"".join(blocks)[:size]
+
+
+def public_mpis(algorithm: int, point: bytes) -> list[tuple[str, bytes]]:
+    """The named integers of an RSA, DSA or Elgamal public key: for RSA the modulus and the exponent
+    65537; for DSA and Elgamal the stored prime p, then a subgroup order q of gen_dsa's size (256 bits
+    from 2048-bit keys, 224 above 1024, else 160: g10/keygen.c), a generator and a public value below p."""
+    if algorithm == RSA:
+        return [("n", point), ("e", b"\x01\x00\x01")]
+    bits = len(point) * 8
+    below_p = [
+        bytes([part[0] & 0x7F or 1]) + part[1:]
+        for part in (_derived(point + c, len(point)) for c in (b"g", b"y"))
+    ]
+    if algorithm == ELGAMAL:
+        return [("p", point), ("g", below_p[0]), ("y", below_p[1])]
+    q = _derived(point + b"q", (256 if bits > 2047 else 224 if bits > 1024 else 160) // 8)
+    return [("p", point), ("q", bytes([q[0] | 0x80]) + q[1:]), ("g", below_p[0]), ("y", below_p[1])]
+
+
 def _packet_body(algorithm: int, created: int, point: bytes, oid: bytes | None = None) -> bytes:
     """A v4 public-key packet body: version, creation time, algorithm, then for a curve its OID and the
     point as an MPI (0x40 prefix: a native 25519 point, 263 bits), and for ECDH the KDF parameters
-    (SHA-256, AES-128); for RSA the modulus and the exponent 65537."""
+    (SHA-256, AES-128); for RSA, DSA and Elgamal their MPIs in RFC 4880's order."""
     head = bytes([4]) + struct.pack(">I", created) + bytes([algorithm])
     if oid is None and algorithm in (EDDSA, ECDH):
         oid = ED25519_OID if algorithm == EDDSA else CV25519_OID
     if oid is None:
-        return head + _mpi(point) + (_mpi(b"\x01\x00\x01") if algorithm == RSA else b"")
+        return head + b"".join(_mpi(value) for _, value in public_mpis(algorithm, point))
     native = oid in (ED25519_OID, CV25519_OID)
     body = head + oid + (struct.pack(">H", 263) + b"\x40" + point if native else _mpi(point))
     if algorithm == ECDH:
@@ -189,15 +215,22 @@ def secret_text(key: dict, grip_index: int, rng) -> str:
     if name in curves:
         prefix = "40" if name in ("ed25519", "cv25519") else ""
         material = f"(ecc {curves[name]}(q #{prefix}{point.upper()}#)"
-    else:
-        material = f"({'elg' if name.startswith('elg') else name[:3]} (n #{point.upper()}#)"
+    else:  # libgcrypt writes a positive MPI whose top bit is set with a leading zero byte
+        algorithm = kind(name)[0]
+        values = "".join(
+            f"({letter} #{'00' if value[0] & 0x80 else ''}{value.hex().upper()}#)"
+            for letter, value in public_mpis(algorithm, bytes.fromhex(point))
+        )
+        material = f"({'elg' if algorithm == ELGAMAL else name[:3]} {values}"
     if key.get("protected"):  # gpg-agent's OCB-protected form: the secret is encrypted under the passphrase
         return (
             f"Created: {stamp}\nKey: (protected-private-key {material}(protected openpgp-s2k3-ocb-aes "
             f'((sha1 #{rng.randbytes(8).hex().upper()}# "43860992")#{rng.randbytes(12).hex().upper()}#)'
             f"#{secret}#)))\n"
         )
-    return f"Created: {stamp}\nKey: {('(private-key ' + material)}(d #{secret}#)))\n"
+    # the secret integer: d for a curve or RSA, x for DSA and Elgamal (libgcrypt's names)
+    letter = "x" if name.startswith(("dsa", "elg")) else "d"
+    return f"Created: {stamp}\nKey: {('(private-key ' + material)}({letter} #{secret}#)))\n"
 
 
 def add_key(fs, gnupg: str, key: dict, rng, uid: int = 0) -> None:

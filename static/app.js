@@ -107,6 +107,33 @@ function showLocalTimes() {
 document.addEventListener("DOMContentLoaded", showLocalTimes);
 document.addEventListener("htmx:after:swap", showLocalTimes);
 
+// The browser's time zone: kept in a cookie, so the server counts "due today" in the reader's days, and
+// sent with the forms that take a date and time, so they are read in the zone they were typed in.
+function wallClock(moment) {
+  const two = (n) => String(n).padStart(2, "0");
+  return `${moment.getFullYear()}-${two(moment.getMonth() + 1)}-${two(moment.getDate())}T${two(moment.getHours())}:${two(moment.getMinutes())}`;
+}
+function useBrowserZone() {
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (!zone || !/^[\w/+-]+$/.test(zone)) return; // IANA names: safe in a cookie as they are
+  const cookie = `tz=${zone}`;
+  if (!document.cookie.split("; ").includes(cookie)) {
+    document.cookie = `${cookie}; path=/; max-age=31536000; samesite=lax`;
+  }
+  for (const field of document.querySelectorAll("input[data-browser-zone]")) {
+    if (field.value === zone) continue;
+    field.value = zone;
+    // a new form's default times were written in another zone: the same moments, on this one's clock
+    for (const input of field.form.querySelectorAll("input[data-instant]")) {
+      const moment = new Date(input.dataset.instant);
+      if (!Number.isNaN(moment.getTime())) input.value = wallClock(moment);
+    }
+    for (const name of field.form.querySelectorAll("[data-zone-name]")) name.textContent = zone;
+  }
+}
+document.addEventListener("DOMContentLoaded", useBrowserZone);
+document.addEventListener("htmx:after:swap", useBrowserZone);
+
 // The lab terminal: Enter runs (htmx posts the form), Up/Down recall history, Tab completes.
 const INTERRUPT = "\u0003";
 function setUpTerminal() {

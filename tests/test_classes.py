@@ -151,7 +151,9 @@ def test_assigned_practice_set_may_hold_the_instructors_own_question(app, teache
     work = teacher.get(f"/classes/{class_id}/students/{sam}").text
     assert "Which command lists KVM guests?" in work and "<td>Right</td>" in work
     rows = list(csv.reader(io.StringIO(teacher.get(f"/classes/{class_id}/gradebook.csv").text)))
-    assert rows[1][:3] == ["sam", "100", "100"]
+    late = ["Warm-up: late (%, not counted)", "Warm-up: late on"]
+    assert rows[0][:5] == ["student", "Warm-up (%)", *late, "overall (%)"]
+    assert rows[1][:5] == ["sam", "100", "", "", "100"]
 
 
 def test_attempt_limit_is_kept(app, teacher, db):
@@ -250,7 +252,7 @@ def test_the_dashboard_partial_shows_due_work_and_nothing_without_classes(app, t
     assert "<h3" in html and "Soon" in html and "Due" in html
 
 
-def test_lab_work_after_the_close_is_shown_as_such(app, teacher, db):
+def test_lab_work_after_the_close_is_shown_as_late_and_counts_only_when_the_instructor_says(app, teacher, db):
     class_id = make_class(teacher)
     assignment = assign(teacher, class_id, scenario="vtx-disabled-host", fault=["kvm-blacklisted"])
     student = signup(app, "sam")
@@ -259,10 +261,20 @@ def test_lab_work_after_the_close_is_shown_as_such(app, teacher, db):
     db.execute("UPDATE assignments SET closes_at = '2020-01-01T00:00:00+00:00' WHERE id = ?", [assignment])
     db.conn.commit()
     student.post("/labs/vtx-disabled-host/run", data={"line": "sudo modprobe kvm_intel"})
-    assert "worked on after it closed" in teacher.get(f"/classes/{class_id}/live").text
+    live = teacher.get(f"/classes/{class_id}/live").text
+    assert 'Late · 0% <span class="muted">(0 of 2 checks)</span>' in live
+    when = r"<time data-local-date datetime=\"[^\"]+\">\d{4}-\d\d-\d\d \d\d:\d\d UTC</time>"
+    late = r"<strong>Late:</strong> 100% on " + when
+    assert re.search(late + r" \(not counted\)", live)
     rows = list(csv.reader(io.StringIO(teacher.get(f"/classes/{class_id}/gradebook.csv").text)))
-    assert rows[0][-1] == "worked on after the close"
-    assert rows[1][1] == "100" and rows[1][-1] == "Fix the host"
+    late_columns = ["Fix the host: late (%, not counted)", "Fix the host: late on"]
+    assert rows[0][1:4] == ["Fix the host (%)", *late_columns]
+    assert rows[1][1:3] == ["0", "100"] and re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", rows[1][3])
+    assert rows[1][4] == "0"  # overall: the late work does not count
+    teacher.post(f"/classes/{class_id}/assignments/{assignment}/late", data={"late_counts": "1"})
+    rows = list(csv.reader(io.StringIO(teacher.get(f"/classes/{class_id}/gradebook.csv").text)))
+    assert rows[0][2] == "Fix the host: late (%, counted)" and rows[1][1:3] == ["100", "100"]
+    assert "(counted)" in teacher.get(f"/classes/{class_id}/live").text
 
 
 def test_discrimination_index_follows_the_rest_of_the_attempt():

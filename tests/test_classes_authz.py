@@ -31,6 +31,7 @@ MATRIX = [
     ("GET", "/classes/<id:class_id>/gradebook.xlsx", TEACHERS),
     ("POST", "/classes/<id:class_id>/assignments", TEACHERS),
     ("POST", "/classes/<id:class_id>/assignments/<id:assignment_id>/extensions", TEACHERS),
+    ("POST", "/classes/<id:class_id>/assignments/<id:assignment_id>/late", TEACHERS),
     ("POST", "/classes/<id:class_id>/assignments/<id:assignment_id>/start", {"student"}),
     ("POST", "/classes/<id:class_id>/instructors", TEACHERS),
     ("POST", "/classes/<id:class_id>/code", TEACHERS),
@@ -114,6 +115,7 @@ FORMS = {
         "closes_at": "2030-01-01T00:00",
     },
     "/classes/<id:class_id>/assignments/<id:assignment_id>/extensions": {"closes_at": "2030-01-01T00:00"},
+    "/classes/<id:class_id>/assignments/<id:assignment_id>/late": {"late_counts": "1"},
     "/classes/<id:class_id>/instructors": {"username": "elsewhere"},
     "/classes/<id:class_id>/archive": {"archived": "1"},
 }

@@ -445,3 +445,29 @@ def test_an_exam_date_years_away_is_refused_in_words(client, auth, db):
     assert db["users"].get(1)["exam_date"] is None
     client.post("/quizzes/exam-date", data={"exam_date": "9999-12-31"})
     assert db["users"].get(1)["exam_date"] is None
+
+
+def _mastery_label(page: str) -> str:
+    return page.split('class="mastery-chart" role="img" aria-label="', 1)[1].split('"', 1)[0]
+
+
+def test_an_exam_submitted_with_unanswered_questions_counts_them_against_mastery(app, client, auth, db):
+    auth.signup()
+    url = _start_exam(client)
+    attempt = _attempt(db)
+    first = _question(app, attempt["question_ids"][0])
+    client.post(url, data={**_right_form(first), "go": "next"})
+    client.post(f"/quizzes/attempts/{attempt['id']}/submit")
+    label = _mastery_label(client.get("/quizzes/").get_data(as_text=True))
+    # one right answer among the exam's 60 questions: no area is at 100%, every area of the exam was seen
+    assert "100%" not in label and "not practised yet" not in label
+
+
+def test_an_unfinished_practice_counts_only_its_answers_in_mastery(app, client, auth, db):
+    auth.signup()
+    url = _start_practice(client, area="guest-integration")
+    first = _question(app, _attempt(db)["question_ids"][0])
+    client.post(url, data=_right_form(first))
+    label = _mastery_label(client.get("/quizzes/").get_data(as_text=True))
+    assert "Guest drivers, tools and cloud-init: 100%" in label
+    assert label.count("not practised yet") >= 4

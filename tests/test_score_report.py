@@ -113,3 +113,18 @@ def test_the_scores_of_earlier_exams_are_charted(app, client, db, submitted_exam
     page = client.get("/quizzes/attempts/2/review").get_data(as_text=True)
     assert "Your exam scores" in page
     assert "Attempt 1, Exam 102.6" in page and "Attempt 2, Exam 102.6" in page and "(this attempt)" in page
+
+
+def test_the_review_cites_cloud_inits_module_for_a_cloud_config_key_and_mkswaps_page(client, db):
+    client.post("/quizzes/exam")
+    db["attempts"].update(1, {"question_ids": json.dumps(["cloud-config-keys-users", "swap-uuid-tools"])})
+    client.post("/quizzes/attempts/1/submit")
+    page = client.get("/quizzes/attempts/1/review?show=all").get_data(as_text=True)
+    assert "hostname(5)" not in page
+    assert (
+        "cloud-init's documentation of the <code>ssh_authorized_keys</code> key, in its module reference: "
+        '<a href="https://docs.cloud-init.io/en/24.3/reference/modules.html#ssh">SSH</a>'
+    ) in page
+    assert (
+        "the manual page mkswap(8), section DESCRIPTION (type <code>man 8 mkswap</code> in any lab)" in page
+    )

@@ -14,6 +14,7 @@ from quiz.model import AREAS, Question
 from web import class_store, instructor_bank, lab_store
 from web.banks import bank
 from web.db import get_db
+from web.times import readable
 
 
 def questions_for(db: Database, owner_id: int | None) -> dict[str, Question]:
@@ -35,14 +36,17 @@ def attempt_questions(db: Database, attempt: dict) -> dict[str, Question]:
 
 @dataclass
 class Standing:
-    """One student's place in one assignment."""
+    """One student's place in one assignment: the score they had by its close (theirs, extension counted),
+    and apart from it what they did after the close, which counts only if the instructor says so."""
 
-    status: str  # "upcoming", "due", "started", "done" or "late"
-    percent: int | None  # best score so far, 0-100; None before any work
+    status: str  # "upcoming", "due", "started", "done" or "late" (not done by the close)
+    percent: int | None  # the score that counts, 0-100; None before any work
     attempts: int
     closes_at: datetime.datetime
     detail: str = ""
-    after_close: bool = False  # work went on after it closed (a lab stays open): the score includes it
+    late_percent: int | None = None  # best score with the work done after the close; None without any
+    late_at: datetime.datetime | None = None  # the last work after the close
+    late_counts: bool = False
 
 
 def _percent(part: float, whole: float) -> int:
@@ -58,34 +62,77 @@ def lab_grade(lab: dict | None) -> dict | None:
     return lab["grade"]
 
 
-def attempt_percent(attempt: dict) -> int | None:
-    """An attempt's score: an exam's result; a practice set's share of its questions answered right."""
+def _by_close(answers: list[tuple[str, bool]], closes_at: datetime.datetime) -> list[tuple[str, bool]]:
+    return [(at, right) for at, right in answers if class_store.parse_time(at) <= closes_at]
+
+
+def _attempt_scores(attempt: dict, closes_at) -> tuple[int | None, int | None, datetime.datetime | None]:
+    """An attempt's score by the close, its score with the answers given after it (None if none was), and
+    when it was last worked on after the close. An exam's score is its result; an exam submitted after the
+    close counts by the close the answers right by then, out of all its questions (unanswered is wrong)."""
+    answers = attempt.get("answer_times", [])
+    total = len(attempt["question_ids"])
+    later = [class_store.parse_time(at) for at, _ in answers if class_store.parse_time(at) > closes_at]
+    submitted = class_store.parse_time(attempt["submitted_at"])
+    if submitted and submitted > closes_at:
+        later.append(submitted)
+    right_by_close = sum(right for _, right in _by_close(answers, closes_at))
     if attempt["kind"] == "exam":
-        result = attempt["result"]
-        return result["percent"] if attempt["submitted_at"] and result else None
-    return _percent(attempt.get("right", 0), len(attempt["question_ids"]))
+        result = attempt["result"] if submitted else None
+        if result is None:
+            return None, None, None
+        if submitted <= closes_at:
+            return result["percent"], None, None
+        return _percent(right_by_close, total), result["percent"], max(later)
+    on_time = _percent(right_by_close, total)
+    if not later:
+        return on_time, None, None
+    return on_time, _percent(sum(right for _, right in answers), total), max(later)
+
+
+def _best(scores) -> int | None:
+    return max((p for p in scores if p is not None), default=None)
 
 
 def standing(assignment: dict, closes_at, now, lab: dict | None, attempts: list[dict]) -> Standing:
-    """Status and best score: a lab is done when every check passes, a quiz once an attempt is finished."""
+    """Status and scores: a lab is done when every check passes, a quiz once an attempt is finished, each
+    judged by the close; a lab's grade at the close is the one kept by its first change after it
+    (lab_store.closed_grade), and without one the lab is as it was at the close. The score that counts is
+    the one by the close, or the best with the late work when the assignment counts it."""
+    late_percent = late_at = None
     if assignment["kind"] == "lab":
         grade = lab_grade(lab)
-        percent = _percent(grade["score"], grade["max_score"]) if grade else None
-        done = grade is not None and grade["score"] >= grade["max_score"]
+        kept = lab_store.closed_grade(lab, closes_at) if lab else None
+        at_close = kept or (
+            {
+                "score": grade["score"],
+                "max_score": grade["max_score"],
+                "passed": sum(c["passed"] for c in grade["checks"]),
+                "checks": len(grade["checks"]),
+            }
+            if grade
+            else None
+        )
+        on_time = _percent(at_close["score"], at_close["max_score"]) if at_close else None
+        done = at_close is not None and at_close["score"] >= at_close["max_score"]
+        if kept is not None:
+            late_percent = _percent(grade["score"], grade["max_score"])
+            late_at = class_store.parse_time(lab["updated_at"])
         started = lab is not None
         count = lab["attempt"] if lab else 0
-        detail = (
-            f"{sum(c['passed'] for c in grade['checks'])} of {len(grade['checks'])} checks" if grade else ""
-        )
+        detail = f"{at_close['passed']} of {at_close['checks']} checks" if at_close else ""
     else:
-        scores = [p for p in (attempt_percent(a) for a in attempts) if p is not None]
-        percent = max(scores) if scores else None
-        done = any(a["submitted_at"] for a in attempts)
+        scores = [_attempt_scores(a, closes_at) for a in attempts]
+        on_time = _best(s[0] for s in scores)
+        late_percent = _best(s[1] for s in scores)
+        late_at = max((s[2] for s in scores if s[2]), default=None)
+        finished = [class_store.parse_time(a["submitted_at"]) for a in attempts if a["submitted_at"]]
+        done = any(at <= closes_at for at in finished)
         started = bool(attempts)
         count = len(attempts)
         detail = ""
-    last = [lab["updated_at"]] if lab else [a["submitted_at"] or a["started_at"] for a in attempts]
-    after_close = any(class_store.parse_time(at) > closes_at for at in last if at)
+    counts = bool(assignment.get("late_counts"))
+    percent = _best([on_time, late_percent]) if counts else on_time
     if done:
         status = "done"
     elif now < class_store.parse_time(assignment["opens_at"]):
@@ -94,30 +141,36 @@ def standing(assignment: dict, closes_at, now, lab: dict | None, attempts: list[
         status = "late"
     else:
         status = "started" if started else "due"
-    return Standing(status, percent, count, closes_at, detail, after_close)
+    return Standing(status, percent, count, closes_at, detail, late_percent, late_at, counts)
 
 
-def _right_counts(db: Database, attempt_ids: list[int]) -> dict[int, int]:
+def _answer_times(db: Database, attempt_ids: list[int]) -> dict[int, list[tuple[str, bool]]]:
+    """Per attempt, each graded answer's time and verdict."""
     if not attempt_ids:
         return {}
     marks = ",".join("?" for _ in attempt_ids)
     rows = db.execute(
-        f"SELECT attempt_id, sum(correct) FROM answers WHERE attempt_id IN ({marks}) GROUP BY attempt_id",
+        f"""SELECT attempt_id, answered_at, correct FROM answers
+            WHERE attempt_id IN ({marks}) AND correct IS NOT NULL AND answered_at IS NOT NULL""",
         attempt_ids,
     )
-    return {attempt_id: right or 0 for attempt_id, right in rows}
+    found = defaultdict(list)
+    for attempt_id, at, correct in rows:
+        found[attempt_id].append((at, bool(correct)))
+    return found
 
 
-def with_right_counts(db: Database, attempts: list[dict]) -> list[dict]:
-    right = _right_counts(db, [a["id"] for a in attempts])
+def with_answer_times(db: Database, attempts: list[dict]) -> list[dict]:
+    """Each attempt with its graded answers' times and verdicts, to score it by a close."""
+    times = _answer_times(db, [a["id"] for a in attempts])
     for attempt in attempts:
-        attempt["right"] = right.get(attempt["id"], 0)
+        attempt["answer_times"] = times.get(attempt["id"], [])
     return attempts
 
 
 def student_standing(db: Database, assignment: dict, user_id: int) -> Standing:
     closes = class_store.closes_for(db, assignment, user_id)
-    attempts = with_right_counts(db, class_store.attempts_for(db, assignment["id"], user_id))
+    attempts = with_answer_times(db, class_store.attempts_for(db, assignment["id"], user_id))
     lab = class_store.lab_for(db, assignment["id"], user_id)
     return standing(assignment, closes, class_store.now_utc(), lab, attempts)
 
@@ -153,7 +206,7 @@ def class_table(db: Database, class_id: int) -> ClassTable:
     students = class_store.members(db, class_id, "student")
     assignments = class_store.assignments(db, class_id)
     labs_rows, attempt_rows = class_store.class_work(db, class_id)
-    with_right_counts(db, attempt_rows)
+    with_answer_times(db, attempt_rows)
     labs = {(lab["user_id"], lab["assignment_id"]): lab for lab in labs_rows}
     attempts = defaultdict(list)
     for attempt in attempt_rows:
@@ -297,12 +350,13 @@ def safe_cell(value) -> str:
 
 
 def area_mastery(db: Database, class_id: int, owner_ids: list[int]) -> dict[int, dict[str, int]]:
-    """Per student and knowledge area: the share of graded answers right in the class's quizzes."""
+    """Per student and knowledge area: the share of graded answers right in the class's quizzes, a question
+    left unanswered in a submitted exam counting as wrong (as the exam's score counts it)."""
     questions = {}
     for owner in owner_ids:
         questions.update(questions_for(db, owner))
     tally = defaultdict(lambda: [0, 0])
-    for answer in class_store.class_answers(db, class_id):
+    for answer in class_store.class_answers(db, class_id) + class_store.class_unanswered(db, class_id):
         question = questions.get(answer["question_id"])
         if question is not None:
             counts = tally[(answer["user_id"], question.area)]
@@ -315,30 +369,30 @@ def area_mastery(db: Database, class_id: int, owner_ids: list[int]) -> dict[int,
 
 
 def gradebook(db: Database, class_id: int, owner_ids: list[int]) -> list[list]:
-    """The header, then one row per student: each assignment's best score (%), the overall mean (work not
-    done counts 0 once its assignment has closed), mastery per knowledge area (%) from the class's quizzes,
-    and the assignments worked on after they closed (a lab stays open, and its score counts what was done).
+    """The header, then one row per student: for each assignment the score that counts (%: what was done
+    by the close, unless the assignment counts late work), then the score with the late work and when it
+    was done (empty without late work); the overall mean (work not done counts 0 once its assignment has
+    closed); mastery per knowledge area (%) from the class's quizzes.
     Scores are numbers ("" where there is none); the rest is text as learners and teachers wrote it."""
     table = class_table(db, class_id)
     mastery = area_mastery(db, class_id, owner_ids)
-    rows = [
-        ["student", *(f"{a['title']} (%)" for a in table.assignments), "overall (%)"]
-        + [f"mastery: {AREAS[area]} (%)" for area in AREAS]
-        + ["worked on after the close"]
-    ]
+    header = ["student"]
+    for a in table.assignments:
+        counted = "counted" if a.get("late_counts") else "not counted"
+        header += [f"{a['title']} (%)", f"{a['title']}: late (%, {counted})", f"{a['title']}: late on"]
+    rows = [header + ["overall (%)"] + [f"mastery: {AREAS[area]} (%)" for area in AREAS]]
     for student in table.students:
-        scores, counted = [], []
+        cells, counted = [], []
         for assignment in table.assignments:
             cell = table.cells[(student["id"], assignment["id"])]
-            scores.append("" if cell.percent is None else cell.percent)
+            cells.append("" if cell.percent is None else cell.percent)
+            cells.append("" if cell.late_percent is None else cell.late_percent)
+            cells.append(readable(cell.late_at) if cell.late_percent is not None else "")
             if cell.percent is not None or cell.status == "late":
                 counted.append(cell.percent or 0)
         overall = round(sum(counted) / len(counted)) if counted else ""
         areas = [mastery.get(student["id"], {}).get(area, "") for area in AREAS]
-        late = "; ".join(
-            a["title"] for a in table.assignments if table.cells[(student["id"], a["id"])].after_close
-        )
-        rows.append([class_store.display_name(student), *scores, overall, *areas, late])
+        rows.append([class_store.display_name(student), *cells, overall, *areas])
     return rows
 
 

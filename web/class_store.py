@@ -11,6 +11,7 @@ import secrets
 from sqlite_utils import Database
 
 from web.db import write_transaction
+from web.quiz_store import UNANSWERED_IN_EXAMS
 from web.times import iso, now_utc, parse_time  # noqa: F401 - parse_time and now_utc are also read from here
 
 # Join codes: 8 characters without look-alikes (0/O, 1/I/L), about 10^11 codes: too many to guess at the
@@ -156,6 +157,7 @@ def create_assignment(
     opens_at: datetime.datetime,
     closes_at: datetime.datetime,
     max_attempts: int,
+    late_counts: bool = False,
 ) -> int:
     return (
         db["assignments"]
@@ -168,6 +170,7 @@ def create_assignment(
                 "opens_at": iso(opens_at),
                 "closes_at": iso(closes_at),
                 "max_attempts": max_attempts,
+                "late_counts": int(late_counts),
                 "created_by": created_by,
                 "created_at": iso(now_utc()),
             }
@@ -191,6 +194,11 @@ def assignment_in(db: Database, class_id: int, assignment_id: int) -> dict | Non
     rows = db.query("SELECT * FROM assignments WHERE id = ? AND class_id = ?", [assignment_id, class_id])
     row = next(iter(rows), None)
     return _assignment(row) if row else None
+
+
+def set_late_counts(db: Database, assignment_id: int, counts: bool) -> None:
+    """Whether work done after the close counts in the assignment's grade (it is shown beside it anyway)."""
+    db.execute("UPDATE assignments SET late_counts = ? WHERE id = ?", [int(counts), assignment_id])
 
 
 def set_extension(db: Database, assignment_id: int, user_id: int, closes_at: datetime.datetime) -> None:
@@ -270,6 +278,20 @@ def class_answers(db: Database, class_id: int) -> list[dict]:
             [class_id],
         )
     ]
+
+
+def class_unanswered(db: Database, class_id: int) -> list[dict]:
+    """The questions of exams submitted in the class's assignments by its current students that were left
+    without an answer: the exam counts them wrong, and so does mastery."""
+    return list(
+        db.query(
+            f"""SELECT u.* FROM ({UNANSWERED_IN_EXAMS}) u JOIN assignments s ON s.id = u.assignment_id
+                JOIN class_members m ON m.class_id = s.class_id AND m.user_id = u.user_id
+                     AND m.role = 'student'
+                WHERE s.class_id = ?""",
+            [class_id],
+        )
+    )
 
 
 def student_assignments(db: Database, user_id: int) -> list[dict]:

@@ -20,6 +20,7 @@ from web.auth import admit_class_member, instructor_required
 from web.db import get_db
 from web.downloads import attachment
 from web.render import render
+from web.times import days_until, local_moment, readable, viewer_zone, zone_named
 
 bp = Blueprint("classes", __name__, url_prefix="/classes")
 
@@ -35,8 +36,14 @@ EXAM_FIRST = "Your exam is in progress. Practice shows answers, so it opens agai
 @bp.app_template_filter("utc")
 def utc(value) -> str:
     """A stored time (ISO text or datetime) as people read it: 2026-11-29 14:05 UTC."""
-    moment = class_store.parse_time(value) if isinstance(value, str) else value
-    return f"{moment.astimezone(datetime.UTC):%Y-%m-%d %H:%M} UTC"
+    return readable(class_store.parse_time(value) if isinstance(value, str) else value)
+
+
+@bp.app_template_filter("due_in")
+def due_in(moment: datetime.datetime) -> str:
+    """How far off a close is in the reader's days (their browser's zone): due today, tomorrow, in N days."""
+    days = days_until(moment, class_store.now_utc(), viewer_zone())
+    return "due today" if days <= 0 else "due tomorrow" if days == 1 else f"due in {days} days"
 
 
 def _address() -> str:
@@ -231,17 +238,22 @@ def _form_context(class_id: int, form: dict, errors: dict) -> dict:
         "types": TYPES,
         "type_labels": TYPE_LABELS,
         "questions": sorted(own.values(), key=lambda q: (q.area, q.id)),
+        "zone": zone_named(form["tz"]).key,
     }
 
 
 def _default_form() -> dict:
-    now = class_store.now_utc().replace(second=0, microsecond=0)
+    """A new assignment: open now, closing in a week, in the instructor's own time (their browser's zone)."""
+    zone = viewer_zone()
+    now = class_store.now_utc().replace(second=0, microsecond=0).astimezone(zone)
     return {
+        "tz": zone.key,
         "kind": "lab",
         "title": "",
         "opens_at": now.strftime("%Y-%m-%dT%H:%M"),
         "closes_at": (now + datetime.timedelta(days=7)).strftime("%Y-%m-%dT%H:%M"),
         "max_attempts": "0",
+        "late_counts": "",
         "scenario": "vtx-disabled-host",
         "fault": [],
         "seed": "",
@@ -259,10 +271,14 @@ def _default_form() -> dict:
 @bp.get("/<id:class_id>/assignments/new")
 def new_assignment(class_id):
     _teaching(class_id)
+    now = class_store.now_utc().replace(second=0, microsecond=0)
     return render(
         "classes/assignment_form.html",
         "classes/_assignment_form.html",
         **_form_context(class_id, _default_form(), {}),
+        fresh=True,  # app.js puts the default times in the browser's zone if the server did not know it
+        now_instant=now.isoformat(),
+        week_instant=(now + datetime.timedelta(days=7)).isoformat(),
     )
 
 
@@ -276,12 +292,10 @@ def _read_form() -> dict:
     return form
 
 
-def _when(text: str) -> datetime.datetime | None:
-    """A datetime-local value, read as UTC (the form says so)."""
-    try:
-        return datetime.datetime.fromisoformat(text).replace(tzinfo=datetime.UTC)
-    except ValueError:
-        return None
+def _when(text: str, zone_name: str) -> datetime.datetime | None:
+    """A datetime-local value in the zone the form was filled in (its `tz` field, set by app.js from the
+    browser; UTC without it), as the instant it names."""
+    return local_moment(text, zone_named(zone_name))
 
 
 def _number(text: str, low: int, high: int) -> int | None:
@@ -297,7 +311,7 @@ def _validate(form: dict, owner_id: int) -> tuple[dict, dict]:
     errors = {}
     if not form["title"] or len(form["title"]) > MAX_TITLE:
         errors["title"] = f"Give the assignment a title of at most {MAX_TITLE} characters."
-    opens, closes = _when(form["opens_at"]), _when(form["closes_at"])
+    opens, closes = _when(form["opens_at"], form["tz"]), _when(form["closes_at"], form["tz"])
     if opens is None:
         errors["opens_at"] = "Give the date and time it opens."
     if closes is None:
@@ -391,6 +405,7 @@ def create_assignment(class_id):
         recipe["opens"],
         recipe["closes"],
         recipe["attempts"],
+        form["late_counts"] == "1",
     )
     flash(f"Assignment {form['title']} created.")
     return redirect(url_for("classes.assignment", class_id=class_id, assignment_id=assignment_id), 303)
@@ -409,6 +424,7 @@ def assignment(class_id, assignment_id):
             students=class_store.members(db, class_id, "student"),
             extensions=class_store.extensions(db, assignment_id),
             faults=breaks.FAULTS,
+            zone=viewer_zone().key,
         )
     cls = _attending(class_id)
     found = _assignment(class_id, assignment_id)
@@ -427,17 +443,31 @@ def assignment(class_id, assignment_id):
     )
 
 
+@bp.post("/<id:class_id>/assignments/<id:assignment_id>/late")
+def late_counts(class_id, assignment_id):
+    """The instructor's choice, at any time: whether work done after the close counts in the grade."""
+    _teaching(class_id)
+    _assignment(class_id, assignment_id)
+    counts = request.form.get("late_counts") == "1"
+    class_store.set_late_counts(get_db(), assignment_id, counts)
+    flash("Late work now counts in the grade." if counts else "Only the work done by the close counts now.")
+    url = url_for("classes.assignment", class_id=class_id, assignment_id=assignment_id, _anchor="late-title")
+    return redirect(url, 303)
+
+
 @bp.post("/<id:class_id>/assignments/<id:assignment_id>/extensions")
 def extend(class_id, assignment_id):
     _teaching(class_id)
     _assignment(class_id, assignment_id)
     student = _student_of(class_id, request.form.get("student", type=int) or 0)
-    closes = _when(request.form.get("closes_at", ""))
+    zone = zone_named(request.form.get("tz"))
+    closes = local_moment(request.form.get("closes_at", ""), zone)
     if closes is None:
         flash("Give the date and time the extension runs to.")
     else:
         class_store.set_extension(get_db(), assignment_id, student["id"], closes)
-        flash(f"{class_store.display_name(student)} has until {closes:%Y-%m-%d %H:%M} UTC.")
+        until = f"{closes.astimezone(zone):%Y-%m-%d %H:%M} ({zone.key})"
+        flash(f"{class_store.display_name(student)} has until {until}.")
     return redirect(url_for("classes.assignment", class_id=class_id, assignment_id=assignment_id), 303)
 
 

@@ -44,26 +44,29 @@ def recent_results(db: Database, user_id: int) -> list[dict]:
     return [{**row, "result": json.loads(row["result"]) if row["result"] else None} for row in rows]
 
 
-def reviews(db: Database, user_id: int, question_ids, exam_date: datetime.date | None) -> dict:
+def reviews(
+    db: Database, user_id: int, question_ids, exam_date: datetime.date | None, zone: datetime.tzinfo
+) -> dict:
     """From the FSRS cards of questions still in the bank: how many are due now, and a forecast of those
-    due today (overdue included) and on each of the next days."""
+    due today (overdue included) and on each of the next days, days of the learner's `zone`."""
     cards = {
         row["question_id"]: json.loads(row["card"])
         for row in db.query("SELECT question_id, card FROM cards WHERE user_id = ?", [user_id])
         if row["question_id"] in question_ids
     }
     now = quiz_store.now_utc()
-    counts = schedule.forecast(cards, now, exam_date, FORECAST_DAYS)
+    counts = schedule.forecast(cards, now, exam_date, FORECAST_DAYS, zone)
     next_due = schedule.next_due(cards, now, exam_date)
     return {
         "due_now": len(schedule.due(cards, now, exam_date)),
         "next_due": next_due.isoformat(timespec="seconds") if next_due else None,
         "forecast": [
-            {"date": now.date() + datetime.timedelta(days=offset), "count": count}
+            {"date": now.astimezone(zone).date() + datetime.timedelta(days=offset), "count": count}
             for offset, count in enumerate(counts)
         ],
     }
 
 
-def days_to(exam_date: datetime.date | None) -> int | None:
-    return (exam_date - quiz_store.now_utc().date()).days if exam_date else None
+def days_to(exam_date: datetime.date | None, zone: datetime.tzinfo) -> int | None:
+    """Days from the learner's today (in their `zone`) to their exam date."""
+    return (exam_date - quiz_store.now_utc().astimezone(zone).date()).days if exam_date else None

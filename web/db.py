@@ -453,3 +453,17 @@ def add_labs_log_totals(db):
         """UPDATE labs SET (log_bytes, log_commands) =
                (SELECT COALESCE(SUM(size), 0), COUNT(*) FROM lab_commands WHERE lab_id = labs.id)"""
     )
+
+
+@migrations(name="0610_add_assignments_late_counts")
+def add_assignments_late_counts(db):
+    """Whether work done after an assignment's close counts in its grade (the instructor's choice; by
+    default it does not: the grade is what was done by the close, late work shown beside it)."""
+    db["assignments"].add_column("late_counts", int, not_null_default=0)
+
+
+@migrations(name="0611_add_labs_closed_grade")
+def add_labs_closed_grade(db):
+    """An assigned lab's grade as it stood at its assignment's close for its owner (JSON, with that close),
+    kept by the first change after the close: the lab stays open, its grade at the close does not move."""
+    db["labs"].add_column("closed_grade", str)

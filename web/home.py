@@ -7,6 +7,7 @@ from web import dashboard, lab_path, lab_store, quiz_store
 from web.banks import bank
 from web.db import get_db
 from web.render import render
+from web.times import viewer_zone
 
 bp = Blueprint("home", __name__)
 
@@ -20,13 +21,15 @@ def index():
     if g.user is not None:
         db = get_db()
         exam_date = quiz_store.exam_date(db, g.user.id)
+        zone = viewer_zone()
         context.update(
             continue_item=dashboard.continue_item(db, g.user.id),
             now=quiz_store.now_utc().isoformat(timespec="seconds"),
             results=dashboard.recent_results(db, g.user.id),
-            reviews=dashboard.reviews(db, g.user.id, bank().questions, exam_date),
+            reviews=dashboard.reviews(db, g.user.id, bank().questions, exam_date, zone),
             exam_date=exam_date,
-            days_to_exam=dashboard.days_to(exam_date),
+            days_to_exam=dashboard.days_to(exam_date, zone),
+            zone_name=zone.key,
         )
         context["next_lab"] = _next_after_finished(db, g.user.id, context["continue_item"])
         coming = any(day["count"] for day in context["reviews"]["forecast"])

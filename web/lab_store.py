@@ -242,9 +242,13 @@ def act(
     lab_id = lab["id"]
     key = _recent_key(db, lab_id)
     revision, state = lab["revision"], lab["state"]
+    closed = _unfrozen_close(db, lab)
     for _ in range(MAX_RETRIES):
         world, graded = _take_recent(key, revision) or (_decode(state), None)
-        before = (graded if graded is not None else world.grade()) if grade_before else None
+        if graded is None and (grade_before or closed):
+            graded = world.grade()
+        before = graded if grade_before else None
+        at_close = _encode_closed_grade(closed, graded) if closed else None
         value = action(world, state) if with_state else action(world)
         new_state = _encode(world)
         if len(new_state) > MAX_STATE_BYTES:
@@ -258,9 +262,9 @@ def act(
         with write_transaction(db):
             if new_state is not None:
                 saved = db.execute(
-                    """UPDATE labs SET state = ?, revision = revision + 1, updated_at = ?
+                    f"""UPDATE labs SET state = ?, revision = revision + 1, updated_at = ?{KEEP_CLOSED_GRADE}
                        WHERE id = ? AND revision = ?""",
-                    [new_state, now, lab_id, revision],
+                    [new_state, now, *_keep_closed(closed, at_close), lab_id, revision],
                 ).rowcount
                 if not saved:
                     revision, state = db.execute(
@@ -274,6 +278,55 @@ def act(
             _remember(key, revision + 1, world, view.grade)
         return value, view
     raise LabBusy(lab_id)
+
+
+def _unfrozen_close(db: Database, lab: dict) -> str | None:
+    """For a lab assigned in a class whose assignment has closed for its owner (their extension counted):
+    that close, when the lab's grade at it is not kept yet; None otherwise (most labs: no query)."""
+    if not lab.get("assignment_id"):
+        return None
+    row = db.execute(
+        """SELECT max(s.closes_at, coalesce(e.closes_at, s.closes_at)) FROM assignments s
+           LEFT JOIN assignment_extensions e ON e.assignment_id = s.id AND e.user_id = ?
+           WHERE s.id = ?""",
+        [lab["user_id"], lab["assignment_id"]],
+    ).fetchone()
+    if row is None or datetime.datetime.fromisoformat(row[0]) > datetime.datetime.now(datetime.UTC):
+        return None
+    kept = orjson.loads(lab["closed_grade"]) if lab.get("closed_grade") else None
+    return None if kept is not None and kept["closes_at"] == row[0] else row[0]
+
+
+def _encode_closed_grade(closes_at: str, grade: dict) -> str:
+    """The grade of the state saved last before the close: what the student had done by then."""
+    passed = sum(1 for check in grade["checks"] if check["passed"])
+    return orjson.dumps(
+        {
+            "closes_at": closes_at,
+            "score": grade["score"],
+            "max_score": grade["max_score"],
+            "passed": passed,
+            "checks": len(grade["checks"]),
+        }
+    ).decode()
+
+
+# Kept once per close: a save racing another keeps the grade the first one kept for the same close.
+KEEP_CLOSED_GRADE = """, closed_grade = CASE
+    WHEN ? IS NOT NULL AND (closed_grade IS NULL OR json_extract(closed_grade, '$.closes_at') != ?) THEN ?
+    ELSE closed_grade END"""
+
+
+def _keep_closed(closes_at: str | None, at_close: str | None) -> list:
+    return [closes_at, closes_at, at_close]
+
+
+def closed_grade(lab: dict, closes_at: datetime.datetime) -> dict | None:
+    """The lab's grade kept at this close (see _unfrozen_close), or None when no change came after it."""
+    kept = orjson.loads(lab["closed_grade"]) if lab.get("closed_grade") else None
+    if kept is None or datetime.datetime.fromisoformat(kept["closes_at"]) != closes_at:
+        return None
+    return kept
 
 
 def _record_evidence(db: Database, lab_id: int, grade: dict, now: str) -> None:
@@ -497,7 +550,8 @@ def edit(db: Database, lab: dict, action: str, buffer: str, command: str = ""):
 def reset_lab(db: Database, lab_id: int, scenario_id: str) -> bool:
     """A fresh machine for the same scenario (an assigned lab's: its recipe again), as the next attempt;
     the old log goes too. False, with nothing changed, when an assigned lab's attempts are used up."""
-    recipe_text, attempt = db.execute("SELECT recipe, attempt FROM labs WHERE id = ?", [lab_id]).fetchone()
+    lab = dict(next(iter(db.query("SELECT * FROM labs WHERE id = ?", [lab_id]))))
+    recipe_text, attempt = lab["recipe"], lab["attempt"]
     recipe = orjson.loads(recipe_text) if recipe_text else None
     if recipe is not None and recipe.get("max_attempts") and attempt >= recipe["max_attempts"]:
         return False
@@ -505,13 +559,15 @@ def reset_lab(db: Database, lab_id: int, scenario_id: str) -> bool:
         world = World.new(scenario_id, seed=recipe["seed"], faults=recipe["faults"])
     else:
         world = World.new(scenario_id, seed=secrets.randbelow(2**31))
+    closed = _unfrozen_close(db, lab)
+    at_close = _encode_closed_grade(closed, saved_grade(db, lab)) if closed else None
     with write_transaction(db):
         db.execute("DELETE FROM lab_commands WHERE lab_id = ?", [lab_id])
         db.execute(
-            """UPDATE labs SET state = ?, revision = revision + 1, updated_at = ?, attempt = attempt + 1,
-                              log_bytes = 0, log_commands = 0
+            f"""UPDATE labs SET state = ?, revision = revision + 1, updated_at = ?, attempt = attempt + 1,
+                               log_bytes = 0, log_commands = 0{KEEP_CLOSED_GRADE}
                WHERE id = ?""",
-            [_encode(world), _now(), lab_id],
+            [_encode(world), _now(), *_keep_closed(closed, at_close), lab_id],
         )
     return True
 

@@ -177,7 +177,11 @@ def submit_exam(db: Database, attempt: dict, questions: list[Question]) -> None:
         for question in questions:
             correct = result.grades[question.id].correct
             if question.id in saved and saved[question.id]["response"] is not None:
-                save_answer(db, attempt["id"], question.id, responses[question.id], correct)
+                # the verdict only: when the answer was given stays, for a class's due date
+                db.execute(
+                    "UPDATE answers SET correct = ? WHERE attempt_id = ? AND question_id = ?",
+                    [int(correct), attempt["id"], question.id],
+                )
                 review_card(db, attempt["user_id"], question.id, correct)
         finish(
             db,
@@ -241,13 +245,28 @@ def missed_question_ids(db: Database, user_id: int) -> list[str]:
     return [qid for qid, correct in latest.items() if not correct]
 
 
+# The questions of submitted exams left without a graded answer, as wrong answers given at the submit: the
+# exam's score counts them wrong, and so does mastery. A practice left unfinished counts nothing (a learner
+# may stop whenever they like).
+UNANSWERED_IN_EXAMS = """SELECT t.id AS attempt_id, t.user_id, t.assignment_id, j.value AS question_id,
+           0 AS correct, t.submitted_at AS answered_at
+    FROM attempts t, json_each(t.question_ids) j
+    WHERE t.kind = 'exam' AND t.submitted_at IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM answers a WHERE a.attempt_id = t.id AND a.question_id = j.value
+                      AND a.correct IS NOT NULL)"""
+
+
 def answer_events(db: Database, user_id: int) -> list[dict]:
+    """Every graded answer of the learner, and the questions of their submitted exams left unanswered."""
     return list(
         db.query(
-            """SELECT a.question_id, a.correct, a.answered_at
-               FROM answers a JOIN attempts t ON t.id = a.attempt_id
-               WHERE t.user_id = ? AND a.correct IS NOT NULL ORDER BY a.answered_at""",
-            [user_id],
+            f"""SELECT a.question_id, a.correct, a.answered_at
+                FROM answers a JOIN attempts t ON t.id = a.attempt_id
+                WHERE t.user_id = :user AND a.correct IS NOT NULL
+                UNION ALL
+                SELECT question_id, correct, answered_at FROM ({UNANSWERED_IN_EXAMS}) WHERE user_id = :user
+                ORDER BY answered_at""",
+            {"user": user_id},
         )
     )
 

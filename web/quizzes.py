@@ -12,7 +12,7 @@ from markupsafe import Markup
 from quiz import exam as exams
 from quiz import report
 from quiz.bank import check_banks, summary
-from quiz.citations import man_citation, objective_citation
+from quiz.citations import man_citation, module_citation, objective_citation
 from quiz.gift import export_gift
 from quiz.grading import grade
 from quiz.mastery import mastery, mastery_svg
@@ -491,6 +491,7 @@ def _review_items(attempt: dict) -> list[dict]:
                 "show_key": show_key,
                 "state": report.review_state(answered, bool(row["correct"]) if graded else None),
                 "flagged": bool(row and row["flagged"]),
+                "module": module_citation(question) if show_key else None,
                 "man": man_citation(question) if show_key else None,
                 "objective": objective_citation(question),
             }

@@ -288,22 +288,59 @@ def usb_devices(machine) -> tuple:
     return USB[machine.spec["platform"] if machine.kind == "vm" else machine.cpu.vendor]
 
 
-def _usb_matches(opts, bus: int, device: int, ids: str) -> bool | None:
-    """-s [[bus]:][devnum] (decimal) and -d vendor:[product] (hex); None when a spec is malformed."""
-    try:
-        if "s" in opts:
-            left, colon, right = opts.get("s").rpartition(":")
-            if (colon and left and int(left) != bus) or (right and int(right) != device):
-                return False
-        if "d" in opts:
-            left, colon, right = opts.get("d").partition(":")
-            if not colon:
-                return None
-            if (left and int(left, 16) != int(ids[:4], 16)) or (right and int(right, 16) != int(ids[5:], 16)):
-                return False
-    except ValueError:
-        return None
-    return True
+LSUSB_USAGE = (
+    "Usage: lsusb [options]...\n"
+    "List USB devices\n"
+    "  -v, --verbose\n"
+    "      Increase verbosity (show descriptors)\n"
+    "  -s [[bus]:][devnum]\n"
+    "      Show only devices with specified device and/or\n"
+    "      bus numbers (in decimal)\n"
+    "  -d vendor:[product]\n"
+    "      Show only devices with the specified vendor and\n"
+    "      product ID numbers (in hexadecimal)\n"
+    "  -D device\n"
+    "      Selects which device lsusb will examine\n"
+    "  -t, --tree\n"
+    "      Dump the physical USB device hierarchy as a tree\n"
+    "  -V, --version\n"
+    "      Show version of program\n"
+    "  -h, --help\n"
+    "      Show usage and help\n"
+)
+ANY = -1
+
+
+def _strtoul(text: str, base: int) -> int:
+    """C's strtoul as lsusb stores it in an int: leading digits only (none is 0), a minus sign wrapping."""
+    text = text.lstrip(" \t\n")
+    sign = -1 if text[:1] == "-" else 1
+    text = text[1:] if text[:1] in ("+", "-") else text
+    if base == 16 and text[:2].lower() == "0x":
+        text = text[2:]
+    digits = "0123456789abcdef"[:base]
+    length = len(text) - len(text.lower().lstrip(digits))
+    value = (sign * int(text[:length] or "0", base)) & 0xFFFFFFFF
+    return value - (1 << 32) if value >= 1 << 31 else value
+
+
+def _usb_filter(opts) -> tuple[int, int, int, int] | None:
+    """-s [[bus]:][devnum] (decimal) and -d vendor:[product] (hex) as lsusb.c main() reads them, with no
+    check of the numbers; None when -d has no colon, a usage error."""
+    bus = devnum = vendor = product = ANY
+    if "s" in opts:
+        left, colon, right = opts.get("s").partition(":")
+        if not colon:
+            left, right = "", left
+        bus = _strtoul(left, 10) if left else bus
+        devnum = _strtoul(right, 10) if right else devnum
+    if "d" in opts:
+        left, colon, right = opts.get("d").partition(":")
+        if not colon:
+            return None
+        vendor = _strtoul(left, 16) if left else vendor
+        product = _strtoul(right, 16) if right else product
+    return bus, devnum, vendor, product
 
 
 @command(
@@ -318,21 +355,31 @@ Virtual Mouse and Virtual USB Hub; the root hubs are the guest kernel's own (ven
 """,
 )
 def lsusb(ctx: Context, argv: list[str]) -> int:
+    """usbutils 017 lsusb.c main() and list_devices(): the status is 1 when no device is listed, even with
+    no filter (libusb, built with udev, finds no /dev/bus/usb yet lists nothing rather than failing)."""
     try:
-        opts, _ = parse(argv[1:], "s:d:", {})
+        opts, operands = parse(argv[1:], "s:d:hV", {})
     except UsageError as error:
-        ctx.err(f"lsusb: {error}\n")
+        ctx.err(f"lsusb: {error}\n{LSUSB_USAGE}")
         return 1
+    if "V" in opts:
+        ctx.out("lsusb (usbutils) 017\n")
+        return 0
+    wanted = _usb_filter(opts)
+    if wanted is None or operands or "h" in opts:
+        ctx.err(LSUSB_USAGE)
+        return 0 if wanted is not None and not operands else 1
+    bus_wanted, devnum_wanted, vendor_wanted, product_wanted = wanted
     rows = []
     for bus, device, ids, name in usb_devices(ctx.machine):
-        matched = _usb_matches(opts, bus, device, ids)
-        if matched is None:  # usbutils' own wording for a bad -s/-d is UNVERIFIED
-            ctx.err(f"lsusb: invalid specification: {opts.get('d') or opts.get('s')}\n")
-            return 1
-        if matched:
-            rows.append(f"Bus {bus:03d} Device {device:03d}: ID {ids} {name}\n")
+        vendor, product = (int(part, 16) for part in ids.split(":"))
+        if bus_wanted not in (ANY, bus) or devnum_wanted not in (ANY, device):
+            continue
+        if vendor_wanted not in (ANY, vendor) or product_wanted not in (ANY, product):
+            continue
+        rows.append(f"Bus {bus:03d} Device {device:03d}: ID {ids} {name}\n")
     ctx.out("".join(rows))
-    return 0 if rows or not ("s" in opts or "d" in opts) else 1
+    return 0 if rows else 1
 
 
 LSHW_CLASSES = {

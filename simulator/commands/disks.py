@@ -600,20 +600,27 @@ A clone has its template's filesystem UUIDs: unmount, give it a new one, then fi
 """,
 )
 def xfs_admin(ctx: Context, argv: list[str]) -> int:
-    """xfs_admin.sh runs xfs_db -x -p xfs_admin with one command per option (db/sb.c uuid_f, label_f)."""
+    """xfs_admin.sh (xfsprogs 6.6): a mounted XFS filesystem is refused for the options that need it offline,
+    and read or relabelled through xfs_io on its mount point otherwise; an unmounted one is changed by
+    xfs_db -x -p xfs_admin, one command per option in their order (db/sb.c uuid_f, label_f)."""
     try:
         opts, operands = parse(argv[1:], "efjlpuVc:L:O:r:U:", {})
     except UsageError:
         ctx.err(XFS_ADMIN_USAGE)
-        return 1
+        return 2
     if "V" in opts:
         ctx.out("xfs_admin version 6.6.0\n")
         return 0
-    if len(operands) not in (1, 2) or not opts:
+    if len(operands) not in (1, 2):
         ctx.err(XFS_ADMIN_USAGE)
-        return 1
+        return 2
     device = operands[0]
     part = find_partition(ctx, device)
+    if part is not None and part["fstype"] == "xfs" and part.get("mount"):  # findmnt -t xfs finds it
+        if set(opts.order) & set("cefjOprU"):  # require_offline
+            ctx.out(f"{device}: filesystem is mounted.\n")
+            return 2
+        return _xfs_io_online(ctx, part, opts)
     if part is None or not ctx.is_root:
         reason = "No such file or directory" if part is None else "Permission denied"
         ctx.err(f"xfs_db: {device}: {reason}\n\nfatal error -- couldn't initialize XFS library\n")
@@ -624,25 +631,43 @@ def xfs_admin(ctx: Context, argv: list[str]) -> int:
             "Use -F to force a read attempt.\n"
         )
         return 1
-    if part.get("mount") and ("U" in opts or "L" in opts):
-        ctx.err(f"xfs_db: {device} contains a mounted filesystem\n\n")
-        ctx.err("fatal error -- couldn't initialize XFS library\n")
-        return 1
-    if "U" in opts:
-        new = _xfs_uuid(ctx.machine, opts.get("U"))
-        if new is None:
-            ctx.out("invalid UUID\n")  # db/sb.c uuid_f prints it with dbprintf (UNVERIFIED exit status)
-            return 1
-        ctx.out(f"Clearing log and setting UUID\nwriting all SBs\nnew UUID = {new}\n")
-        set_fs_uuid(ctx.machine, part, new)
-    if "L" in opts:
-        label = opts.get("L")[:12]
-        ctx.out(f'writing all SBs\nnew label = "{label}"\n')
-        part["label"] = "" if label == "--" else label
-    if "u" in opts:
-        ctx.out(f"UUID = {part['uuid']}\n")
-    if "l" in opts:
-        ctx.out(f'label = "{part["label"]}"\n')
+    for key in opts.order:
+        if key == "U":
+            new = _xfs_uuid(ctx.machine, opts.get("U"))
+            if new is None:  # uuid_f says so with dbprintf and returns 0: xfs_db, and xfs_admin, exit 0
+                ctx.out("invalid UUID\n")
+                continue
+            ctx.out(f"Clearing log and setting UUID\nwriting all SBs\nnew UUID = {new}\n")
+            set_fs_uuid(ctx.machine, part, new)
+        elif key == "L":  # label_f and do_label: 12 bytes at most; "--" (or two quotes) clears it
+            label = opts.get("L")
+            ctx.out("writing all SBs\n")
+            if len(label.encode()) > 12:
+                ctx.out(f"xfs_admin: truncating label length from {len(label.encode())} to 12\n")
+                label = label.encode()[:12].decode(errors="ignore")
+            part["label"] = "" if label in ("--", '""', "''") else label
+            ctx.out(f'new label = "{part["label"]}"\n')
+        elif key == "u":
+            ctx.out(f"UUID = {part['uuid']}\n")
+        elif key == "l":
+            ctx.out(f'label = "{part["label"]}"\n')
+    return 0
+
+
+def _xfs_io_online(ctx: Context, part: dict, opts) -> int:
+    """xfs_io -p xfs_admin on the mount point: fsuuid for -u, label for -l, label -s for -L."""
+    for key in opts.order:
+        if key == "u":
+            ctx.out(f"UUID = {part['uuid']}\n")
+        elif key == "L":  # io/label.c perror()s what FS_IOC_SETFSLABEL refuses
+            if not ctx.is_root or len(opts.get("L").encode()) > 12:
+                reason = "Operation not permitted" if not ctx.is_root else "Invalid argument"
+                ctx.err(f"label: {reason}\n")
+                return 1
+            part["label"] = opts.get("L")
+            ctx.out(f'label = "{part["label"]}"\n')
+        elif key == "l":
+            ctx.out(f'label = "{part["label"]}"\n')
     return 0
 
 

@@ -6,7 +6,9 @@ check_passphrase_constraints). gpg asks on /dev/tty (cpr_get), whatever stdin is
 by the curses pinentry, a full-screen dialog modelled here as its text and an unechoed prompt, with its two
 buttons as one prompt line (Enter takes the first, the focused one). Ctrl-C at gpg's own prompt kills it
 (common/signal.c: "signal Interrupt caught ... exiting"); in the pinentry it is Cancel. Not modelled:
---expert's extra choices, a smartcard (choice 14 finds none: UNVERIFIED message), parameter files (--batch).
+--expert's extra choices, a smartcard, parameter files (--batch). Choice 14 asks gpg-agent for a card:
+with no scdaemon installed (Ubuntu's server has none) agent/call-daemon.c answers GPG_ERR_NO_SCDAEMON,
+which ask_algo prints as "error reading the card: No SmartCard daemon" before asking again.
 """
 
 from __future__ import annotations

@@ -5,7 +5,10 @@ vmware-toolbox-cmd (open-vm-tools 12.4, toolbox/toolboxcmd.c and toolboxcmd-stat
 qga/main.c), cloud-id (cloud-init 24.3, cloudinit/cmd/cloud_id.py); and the version answers of the
 host-side packages' programs (docker.io, libvirt-clients, qemu, lxc, openssh-server), which GuestLab does
 not otherwise run. The shell finds each only where its package put it on disk, so an uninstalled tool is
-"command not found". Version and build strings are UNVERIFIED against the noble builds.
+"command not found". The open-vm-tools strings are its stable-12.4.5 tree's (buildNumber.h,
+vm_tools_version.h, checkvm.c); qemu-ga's is qga/main.c's (QEMU_VERSION, without the package's suffix).
+UNVERIFIED against the noble builds themselves: the Debian version suffixes of the host programs, and the
+VirtualBox revision the Ubuntu build reports (the upstream 7.0.16's).
 """
 
 from __future__ import annotations
@@ -20,7 +23,9 @@ from simulator.layout import KERNEL_VERSION, RELEASE
 
 EX_USAGE = 64
 EX_NOPERM = 77
-TOOLS_VERSION = "12.4.5.23787 (build-23787635)"
+TOOLS_VERSION = (
+    "12.4.5.49651 (build-23787635)"  # TOOLS_VERSION_EXT_CURRENT_STR (PRODUCT_BUILD_NUMBER), BUILD_NUMBER
+)
 UNLIMITED = 4294967295  # what the host reports for "no limit"
 ESXI = "VMware ESXi 8.0.2 build-22380479"
 
@@ -355,7 +360,7 @@ org.qemu.guest_agent.0 (freeze filesystems for a snapshot, shut down cleanly, re
 )
 def qemu_ga(ctx: Context, argv: list[str]) -> int:
     if any(a in ("-V", "--version") for a in argv[1:]):
-        ctx.out("QEMU Guest Agent 8.2.2 (Debian 1:8.2.2+ds-0ubuntu1.4)\n")
+        ctx.out("QEMU Guest Agent 8.2.2\n")  # qga/main.c prints QEMU_VERSION, not QEMU_FULL_VERSION
         return 0
     # run by hand while the service holds the port (or where there is no port): it cannot open its channel
     reason = (

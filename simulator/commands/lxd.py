@@ -3,9 +3,9 @@
 Modelled: `lxd init --auto` (a `default` dir storage pool and the `lxdbr0` bridge), `lxc launch IMAGE
 [NAME]`, `lxc list` (alias `ls`), `lxc start`, `lxc stop` and `lxc delete [--force]`. Each instance is the
 directory LXD keeps for it, /var/snap/lxd/common/lxd/storage-pools/default/containers/NAME, with its
-backup.yaml (the image it came from, its state). Messages follow lxc/launch.go and lxc/list.go of LXD 5.21;
-the snap's installation on first use (lxd-installer) is not shown, and the wording of the errors marked
-[UNVERIFIED] is from memory.
+backup.yaml (the image it came from, its state). Messages follow LXD 5.21's client (lxc/init.go, which
+launch.go calls, lxc/config/remote.go, lxc/delete.go) and the daemon's errors it passes on; the snap's
+installation on first use (lxd-installer) is not shown.
 """
 
 from __future__ import annotations
@@ -21,11 +21,21 @@ LXD = "/var/snap/lxd/common/lxd"
 POOL = f"{LXD}/storage-pools/default"
 CONTAINERS = f"{POOL}/containers"
 BRIDGE = f"{LXD}/networks/lxdbr0"
+CREATION_FAILED = "Error: Failed instance creation: "  # client/util.go remoteOperationError's prefix
 SOCKET_DENIED = f'Error: LXD unix socket "{LXD}/unix.socket" not accessible: permission denied\n'
-NO_ROOT_DISK = (  # a launch before `lxd init`: the default profile has no root disk yet [UNVERIFIED]
-    "Error: Failed instance creation: Failed creating instance record: Failed initialising instance: "
+# lxd init connects with client.ConnectLXDUnix, whose Go HTTP error is not reworded (lxd/main_init.go, 5.21)
+INIT_DENIED = (
+    'Error: Failed to connect to local LXD: Get "http://unix.socket/1.0": '
+    f"dial unix {LXD}/unix.socket: connect: permission denied\n"
+)
+# A launch before `lxd init`: the default profile has no root disk yet. LXD 5.21's
+# doc/howto/projects_work.md quotes it; driver_lxc.go wraps instancetype.ErrNoRootDisk so.
+NO_ROOT_DISK = (
+    f"{CREATION_FAILED}Failed creating instance record: Failed initialising instance: "
     "Failed getting root disk: No root device could be found\n"
 )
+# lxc/config/default.go: the remotes every client knows; all but local speak simplestreams.
+REMOTES = ("local", "images", "ubuntu", "ubuntu-daily", "ubuntu-minimal", "ubuntu-minimal-daily")
 # Aliases of the `ubuntu:` remote (cloud-images.ubuntu.com/releases) and of `images:` for a few systems.
 UBUNTU = {
     ("24.04", "noble", "n", "lts"): ("noble", "24.04", "ubuntu 24.04 LTS amd64 (release) (20241119)"),
@@ -40,16 +50,39 @@ IMAGES = {
 WORDS = (("able", "brave", "calm", "eager", "fond", "keen"), ("ant", "bee", "cat", "doe", "eel", "fox"))
 
 
-def _image(spec: str) -> dict | None:
-    remote, _, alias = spec.rpartition(":")
-    if remote in ("", "ubuntu"):
+def _image(remote: str, alias: str) -> dict | None:
+    """The image an alias names on a remote; simplestreams also lists each alias with /ARCH appended."""
+    alias = alias.removesuffix("/amd64")
+    if remote == "ubuntu":
         for aliases, (release, version, description) in UBUNTU.items():
             if alias in aliases:
                 return {"os": "Ubuntu", "release": release, "version": version, "description": description}
-    if remote == "images" and alias.removesuffix("/amd64") in IMAGES:
-        os_name, release, version, description = IMAGES[alias.removesuffix("/amd64")]
+    if remote == "images" and alias in IMAGES:
+        os_name, release, version, description = IMAGES[alias]
         return {"os": os_name, "release": release, "version": version, "description": description}
     return None
+
+
+def _image_missing(remote: str, alias: str) -> str:
+    """Why an image cannot be had. The local store is asked by the client (getImgInfo in lxc/utils.go); a
+    simplestreams alias is resolved by the daemon's ImageDownload, whose error the client wraps."""
+    if remote == "local":
+        return f'Error: Failed to find image "{alias}" on remote "local"\n'
+    return (
+        f"{CREATION_FAILED}Failed getting remote image info: Failed getting image: "
+        f'The requested image couldn\'t be found for fingerprint "{alias}"\n'
+    )
+
+
+def _new_name(ctx: Context, instances: dict) -> str:
+    """The name the daemon picks for an unnamed instance: two words, tried at most 100 times
+    (instancesPost in lxd/instances_post.go)."""
+    rng = ctx.machine.rng()
+    for _ in range(100):
+        name = f"{rng.choice(WORDS[0])}-{rng.choice(WORDS[1])}"
+        if name not in instances:
+            return name
+    return ""
 
 
 def _allowed(ctx: Context) -> bool:
@@ -109,8 +142,8 @@ def lxd(ctx: Context, argv: list[str]) -> int:
     if argv[1:2] != ["init"]:
         ctx.err("Error: GuestLab's lxd knows `lxd init --auto` only\n")
         return 1
-    if not ctx.is_root:
-        ctx.err("Error: This must be run as root\n")  # [UNVERIFIED]
+    if not _allowed(ctx):  # the lxd group may initialise LXD too (doc/tutorial/first_steps.md)
+        ctx.err(INIT_DENIED)
         return 1
     if "--auto" not in argv[2:]:
         ctx.err("Error: GuestLab's lxd init asks no questions: use lxd init --auto\n")
@@ -160,23 +193,32 @@ def _launch(ctx: Context, args: list[str]) -> int:
     if not operands or len(operands) > 2:
         ctx.err("Error: Invalid number of arguments\n")
         return 1
-    image = _image(operands[0])
+    remote, found, alias = operands[0].partition(":")
+    if not found:
+        remote, alias = "local", operands[0]
+    if remote not in REMOTES:  # config.ParseRemote, before anything is printed
+        ctx.err(f'Error: The remote "{remote}" doesn\'t exist\n')
+        return 1
+    # The client announces the launch before it asks for the image; the daemon names an unnamed instance.
+    name = operands[1] if len(operands) == 2 else ""
+    ctx.out(f"Launching {name}\n" if name else "Launching the instance\n")
+    image = _image(remote, alias)
     if image is None:
-        ctx.err("Error: Failed instance creation: The requested image couldn't be found\n")  # [UNVERIFIED]
+        ctx.err(_image_missing(remote, alias))
         return 1
     if not ctx.machine.fs.is_dir(CONTAINERS):
         ctx.err(NO_ROOT_DISK)
         return 1
     instances = _instances(ctx)
-    if len(operands) == 2:
-        name = operands[1]
-    else:
-        rng = ctx.machine.rng()
-        name = f"{rng.choice(WORDS[0])}-{rng.choice(WORDS[1])}"
-    if name in instances:
-        ctx.err(f'Error: Failed instance creation: Instance "{name}" already exists\n')  # [UNVERIFIED]
+    if name in instances:  # instance.CreateInternal's conflict, wrapped by instanceCreateFromImage
+        ctx.err(f'{CREATION_FAILED}Failed creating instance record: Instance "{name}" already exists\n')
         return 1
-    ctx.out(f"Launching {name}\n")
+    if not name:
+        name = _new_name(ctx, instances)
+        if not name:
+            ctx.err(f"{CREATION_FAILED}Couldn't generate a new unique name after 100 tries\n")
+            return 1
+        ctx.out(f"Instance name is: {name}\n")
     config = {f"image.{key}": value for key, value in image.items()}
     _save(ctx, name, {"name": name, "status": "Running", "type": "container", "config": config})
     return 0

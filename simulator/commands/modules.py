@@ -110,10 +110,12 @@ def _insert(ctx: Context, name: str, verbose: bool, use_blacklist: bool) -> int:
             if verbose:
                 ctx.out(f"install {install[module]} \n")
             if install[module].split()[0] in ("/bin/false", "/usr/bin/false", "false"):
-                # kmod 31 libkmod-module.c command_do(); the source line is the one an Ubuntu
-                # capture shows (UNVERIFIED for the 24.04 build).
+                # libkmod-module.c command_do()'s ERR, where kmod's snapshot of 2024-02-02 (noble's
+                # 31+20240202) has it, as a build with ENABLE_DEBUG prints it (tools/log.c log_kmod);
+                # tools/modprobe.c insmod_insert then words the -EINVAL it returns. UNVERIFIED: that
+                # Ubuntu's patches to the package leave that line where upstream has it
                 ctx.err(
-                    "modprobe: ERROR: ../libkmod/libkmod-module.c:1072 command_do() Error running install "
+                    "modprobe: ERROR: ../libkmod/libkmod-module.c:1084 command_do() Error running install "
                     f"command '{install[module]}' for module {module}: retcode 1\n"
                     f"modprobe: ERROR: could not insert '{name}': Invalid argument\n"
                 )

@@ -152,6 +152,19 @@ def _scalar(value) -> str:
     return '"' + str(value).replace('"', '\\"') + '"'
 
 
+GLIB_TEMP_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+
+def _cannot_write(ctx: Context) -> str:
+    """The generator run by a user (netplan 1.0, src/generate.c): the files were readable, but the first file
+    it writes, the OVS cleanup unit it always writes (netplan_state_finish_ovs_write), cannot be.
+    _netplan_g_string_free_to_file reports g_file_set_contents' error, whose temporary file name GLib's
+    get_tmp_file filled with six random letters before the open failed."""
+    unit = "/run/systemd/system/netplan-ovs-cleanup.service"
+    suffix = "".join(ctx.machine.rng().choice(GLIB_TEMP_LETTERS) for _ in range(6))
+    return f"ERROR: cannot create file {unit}: Failed to create file “{unit}.{suffix}”: Permission denied\n"
+
+
 def _warn(ctx: Context, warnings: list[str]) -> None:
     """g_warning() of the generator run by netplan apply/generate: GLib's prefix and a timestamp."""
     stamp = ctx.machine.now() % 86400
@@ -258,7 +271,7 @@ def netplan(ctx: Context, argv: list[str]) -> int:
             ctx.err(f"Command failed: {loaded}\n")
             return 0  # core.py logs the NetplanException and returns normally
         ctx.err(loaded + "\n")
-        return 1
+        return 78 if verb == "apply" else 1  # the generator failed: apply exits os.EX_CONFIG
     config, warnings = loaded
     if verb == "get":
         value: object = config.get("network", {})
@@ -273,10 +286,12 @@ def netplan(ctx: Context, argv: list[str]) -> int:
         else:
             ctx.out(_scalar(value).strip('"') + "\n")
         return 0
+    if verb in ("generate", "apply") and not ctx.is_root:
+        _warn(ctx, warnings)
+        ctx.err(_cannot_write(ctx))
+        return 1 if verb == "generate" else 78  # apply exits os.EX_CONFIG when its generator fails
     if verb in ("generate", "apply", "try"):
-        if (
-            not ctx.is_root
-        ):  # the files were readable, the rendered ones cannot be written (UNVERIFIED wording)
+        if not ctx.is_root:  # UNVERIFIED: try's backup and revert of /run as a user, worded as a guess
             ctx.err("PermissionError: [Errno 13] Permission denied: '/run/systemd/network'\n")
             return 1
         if verb == "try":

@@ -54,6 +54,47 @@ VMDK_MAGIC = "KDMV"  # a sparse VMDK's magic number, "VMDK" little-endian
 VMDK_OPTIONS = "compat6=off hwversion=undefined"  # what `create -f vmdk` reports (vmdk.c create_opts)
 FRESH_VMDK = 65_536  # bytes of a new, empty monolithicSparse VMDK: header, grain directory and tables
 FORMATS = ("qcow2", "vmdk")
+# The other drivers QEMU 8.2 has by these names (block/*.c format_name): -f with one of them opens the file
+# with a driver this model lacks, where any other name is bdrv_fill_options' "Unknown driver".
+OTHER_DRIVERS = (
+    "qcow",
+    "qed",
+    "vdi",
+    "vpc",
+    "vhdx",
+    "parallels",
+    "bochs",
+    "cloop",
+    "dmg",
+    "luks",
+    "vvfat",
+    "file",
+    "host_device",
+    "host_cdrom",
+    "nbd",
+    "ssh",
+    "http",
+    "https",
+    "ftp",
+    "ftps",
+    "rbd",
+    "iscsi",
+    "nfs",
+    "blkdebug",
+    "blkverify",
+    "blklogwrites",
+    "copy-on-read",
+    "compress",
+    "throttle",
+    "quorum",
+    "null-co",
+    "null-aio",
+    "preallocate",
+    "copy-before-write",
+    "snapshot-access",
+    "replication",
+    "nvme",
+)
 
 
 def vmdk_header(size: int, allocated: int) -> str:
@@ -126,6 +167,8 @@ def _info(ctx: Context, args: list[str]) -> int:
 def _describe(ctx: Context, path: str, fmt: str, share: bool) -> tuple[str, str, str] | str:
     """One image as info prints it, its backing file's actual path and format; or the error that stops it.
     Without -U, QEMU's image locking refuses an image a running guest writes (QEMU 8.2)."""
+    if fmt not in ("", "raw", *FORMATS, *OTHER_DRIVERS):  # no driver: nothing is opened
+        return f"qemu-img: Could not open '{path}': {_not_format(fmt)}\n"
     try:
         text = ctx.machine.fs.read(path, ctx.cwd, ctx.uid)
     except FsError as error:
@@ -143,7 +186,7 @@ def _describe(ctx: Context, path: str, fmt: str, share: bool) -> tuple[str, str,
         return _vmdk_text(path, read_image(text)), "", ""
     image = libvirt.parse_image(text)
     if fmt not in ("", "raw", "qcow2", "vmdk"):
-        return f"qemu-img: Could not open '{path}': Unknown driver '{fmt}'\n"  # UNVERIFIED: vmdk, vdi...
+        return f"qemu-img: Could not open '{path}': {_not_format(fmt)}\n"
     length = _file_length(text)
     if fmt == "raw":
         image = None  # a qcow2 file read as data: a raw image of the file's length
@@ -184,7 +227,7 @@ def _backing_size(text: str, fmt: str) -> int | str:
     if fmt == "raw":
         return _file_length(text)
     if fmt not in FORMATS:
-        return f"Unknown driver '{fmt}'"
+        return _not_format(fmt)
     image = read_image(text)
     if image["format"] != fmt:
         return _not_format(fmt)
@@ -192,12 +235,14 @@ def _backing_size(text: str, fmt: str) -> int | str:
 
 
 def _not_format(fmt: str) -> str:
-    """Why a driver refuses a file of another format: qcow2_do_open's message, or vmdk_open's when the file
-    is no sparse VMDK nor a descriptor naming a createType (QEMU 8.2 block/). UNVERIFIED for the others
-    (the real -f raw opens any file as raw)."""
+    """Why a driver refuses a file of another format (QEMU 8.2): block.c bdrv_fill_options for a name no
+    driver has, qcow2_do_open's message, or vmdk_open_desc_file's when the file is no sparse VMDK nor a
+    descriptor naming a createType. UNVERIFIED: each of OTHER_DRIVERS words its refusal its own way."""
     if fmt == "vmdk":
         return "invalid VMDK image descriptor"
-    return f"Image is not in {fmt} format"
+    if fmt in ("qcow2", *OTHER_DRIVERS):
+        return f"Image is not in {fmt} format"
+    return f"Unknown driver '{fmt}'"
 
 
 def _written(host, path: str) -> bool:
@@ -262,12 +307,18 @@ def _convert(ctx: Context, args: list[str]) -> int:
         return 1
     source, out_format = sources[0], options.get("O", "raw")
     fs = ctx.machine.fs
+    named = options.get("f")
+    if named and named not in ("raw", *FORMATS, *OTHER_DRIVERS):
+        ctx.err(f"qemu-img: Could not open '{source}': {_not_format(named)}\n")
+        return 1
     try:
         image = read_image(fs.read(source, ctx.cwd, ctx.uid))
     except FsError as error:
         ctx.err(_open_error(source, error))
         return 1
-    named = options.get("f")
+    if named == "raw":  # the raw driver reads any file as data
+        length = _file_length(fs.read(source, ctx.cwd, ctx.uid))
+        image = {"format": "raw", "size": length, "allocated": length}
     if named and named != image["format"]:
         ctx.err(f"qemu-img: Could not open '{source}': {_not_format(named)}\n")
         return 1

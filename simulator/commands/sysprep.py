@@ -6,7 +6,9 @@ The operations that find something on an Ubuntu guest change it; the others repo
 they do on a guest without their files. Not done by default, as in the real tool: the MAC address (the
 hypervisor's), filesystem UUIDs (fs-uuids is off: it would not fix /etc/fstab), /etc/hostname (needs
 --hostname). Headings and errors are guestfs-tools' (sysprep/*.ml, main.ml; libguestfs 1.52 for the
-domain's); UNVERIFIED: the elapsed times of the progress lines, and the wording of option errors.
+domain's); UNVERIFIED: the elapsed times of the progress lines. Options are parsed by mltools' getopt-c.c
+(glibc's getopt_long_only, then its show_error line); a disk image is opened by libguestfs's default
+direct backend, which hides what QEMU said behind its launch error (lib/errors.c).
 """
 
 from __future__ import annotations
@@ -93,29 +95,37 @@ def _fail(ctx: Context, message: str) -> int:
     return 1
 
 
-TRY_HELP = "Try ‘virt-sysprep --help’ for more information.\n"
+TRY_HELP = "Try ‘virt-sysprep --help’ or consult virt-sysprep(1) for more information.\n"
+LAUNCH_FAILED = (  # guestfs_int_launch_failed_error, without -v (libguestfs 1.52 lib/errors.c)
+    "libguestfs error: guestfs_launch failed.\n"
+    "This usually means the libguestfs appliance failed to start or crashed.\n"
+    "Do:\n"
+    "  export LIBGUESTFS_DEBUG=1 LIBGUESTFS_TRACE=1\n"
+    "and run the command again.  For further information, read:\n"
+    "  http://libguestfs.org/guestfs-faq.1.html#debugging-libguestfs\n"
+    "You can also run 'libguestfs-test-tool' and post the *complete* output\n"
+    "into a bug report or message to the libguestfs mailing list."
+)
 WITH_VALUE = ("-d", "--domain", "--operations", "--ops", "--enable", "--hostname", "-c", "--connect")
 
 
 def _disk_guest(ctx: Context, path: str):
-    """The guest whose system a disk image (-a) holds, or why libguestfs cannot open it. UNVERIFIED: the
-    wording QEMU's errors take inside libguestfs's (the direct backend's qemu -drive)."""
+    """The guest whose system a disk image (-a) holds, or why libguestfs cannot open it: add_drive checks
+    that it can read the file (lib/drives.c, perrorf); QEMU then opens it for writing, and when it cannot
+    (no write permission, or a running guest's lock) the appliance never starts."""
     fs, host = ctx.machine.fs, ctx.machine
     if not fs.exists(path, ctx.cwd, ctx.uid):
         return f"libguestfs error: {path}: No such file or directory"
-    if not fs.access(path, "rw", ctx.cwd, ctx.uid):
-        qemu = f"qemu-system-x86_64: -drive file={path}"
-        return f"libguestfs error: {qemu}: Could not open '{path}': Permission denied"
+    if not fs.access(path, "r", ctx.cwd, ctx.uid):
+        return f"libguestfs error: {path}: Permission denied"
     owner = libvirt.disk_owner(host, path)
+    if not fs.access(path, "w", ctx.cwd, ctx.uid) or (
+        owner is not None and libvirt.domains(host)[owner]["state"] != "shut off"
+    ):
+        return LAUNCH_FAILED
     if owner is None:
         return "no operating systems were found in the guest image"
-    domain = libvirt.domains(host)[owner]
-    if domain["state"] != "shut off":
-        return (
-            f'libguestfs error: qemu-system-x86_64: -drive file={path}: Failed to get "write" lock\n'
-            "Is another process using the image?"
-        )
-    return host.network.machine(domain["machine"])
+    return host.network.machine(libvirt.domains(host)[owner]["machine"])
 
 
 def _remove(fs, patterns: list[str]) -> None:
@@ -205,15 +215,21 @@ DESCRIPTION
 )
 def virt_sysprep(ctx: Context, argv: list[str]) -> int:
     args = argv[1:]
-    domain_name = disk = operations = enable = hostname = uri = None
+    domain_name = disk = operations = enable = hostname = uri = extra = None
     dry_run = quiet = False
     while args:
         arg = args.pop(0)
         name, has_value, value = arg.partition("=")
         if name in (*WITH_VALUE, "-a", "--add", "--format"):
             if not has_value:
-                if not args:
-                    ctx.err(f"virt-sysprep: option '{name}' requires an argument\n{TRY_HELP}")
+                if not args:  # glibc's getopt words a short option and a long one differently
+                    short = len(name) == 2
+                    missing = (
+                        f"option requires an argument -- '{name[1]}'"
+                        if short
+                        else f"option '{name}' requires an argument"
+                    )
+                    ctx.err(f"{argv[0]}: {missing}\n{TRY_HELP}")
                     return 1
                 value = args.pop(0)
             if name in ("-d", "--domain"):
@@ -243,9 +259,14 @@ def virt_sysprep(ctx: Context, argv: list[str]) -> int:
         elif arg == "--help":  # the man page, as every tool's --help here (options.gnu)
             ctx.out(MAN_PAGES["virt-sysprep"])
             return 0
-        else:
-            ctx.err(f"virt-sysprep: unrecognized option '{arg}'\n{TRY_HELP}")
+        elif arg.startswith("-") and arg != "-":
+            ctx.err(f"{argv[0]}: unrecognized option '{arg}'\n{TRY_HELP}")
             return 1
+        else:
+            extra = extra or arg
+    if extra:  # sysprep takes no operands (no anon_fun); getopt has moved them after the options
+        ctx.err(f"Extra parameter on the command line: ‘{extra}’.\n{TRY_HELP}")
+        return 1
     if domain_name is None and disk is None:
         return _fail(
             ctx,

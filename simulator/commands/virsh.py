@@ -20,7 +20,7 @@ import xml.etree.ElementTree as ET
 import defusedxml
 import defusedxml.ElementTree
 
-from simulator import installer, lan, libvirt, packages
+from simulator import installer, lan, libvirt, libxml2, packages
 from simulator.commands import MAN_PAGES, Context, command
 from simulator.commands.network import link_local
 from simulator.filesystem import FsError
@@ -37,7 +37,12 @@ NOT_RUNNING = "Requested operation is not valid: domain is not running"
 
 
 class VirshError(Exception):
-    """A command failed: each line is printed as "error: LINE"."""
+    """A command failed: each line is printed as "error: LINE" (one vshError each), then the `detail`
+    that libvirt's last message carried on further lines, as it is."""
+
+    def __init__(self, message: str, detail: str = "") -> None:
+        super().__init__(message)
+        self.detail = detail
 
 
 def table(header: list[str], rows: list[list[str]], quiet: bool = False) -> str:
@@ -237,7 +242,7 @@ def virsh(ctx: Context, argv: list[str]) -> int:
         if name == "console":
             return 0
     except VirshError as error:
-        ctx.err("".join(f"error: {line}\n" for line in str(error).splitlines()))
+        ctx.err("".join(f"error: {line}\n" for line in str(error).splitlines()) + error.detail)
         status = 1
     if not quiet:
         ctx.out("\n")
@@ -463,8 +468,11 @@ TARGET = re.compile(r"vd[b-z]")
 
 def _attach_disk(ctx: Context, connection: Connection, options: dict) -> None:
     """A virtio disk plugged into a running guest (and kept in its definition with --persistent/--config);
-    QEMU's image locking refuses an image a running guest has open (libvirt 10.0, QEMU 8.2; the wording
-    around QEMU's lock message is UNVERIFIED)."""
+    QEMU's image locking refuses an image a running guest has open (libvirt 10.0, QEMU 8.2): file-posix's
+    raw_check_lock_bytes fails, and its hint ("Is another process using the image") stays behind, as QMP's
+    qmp_error_response sends only the error's text, which qemuMonitorJSONCheckErrorFull wraps. A qcow2
+    node takes write access to its file as blockdev-add opens it (bdrv_default_perms_for_storage); a raw
+    one only passes on what its device asks (raw_child_perm), so device_add meets the lock."""
     name, domain = _domain(connection, options)
     source, target = options["source"], options["target"]
     live = domain["state"] == "running"
@@ -483,14 +491,15 @@ def _attach_disk(ctx: Context, connection: Connection, options: dict) -> None:
         raise VirshError(
             f"Failed to attach disk\nunsupported configuration: disk target {target} is not valid"
         )
+    driver_type = options.get("subdriver") or "raw"
     owner = libvirt.disk_owner(ctx.machine, source)
     if owner is not None and connection.domains[owner]["state"] == "running":
+        qmp = "blockdev-add" if driver_type == "qcow2" else "device_add"
         raise VirshError(
-            "Failed to attach disk\ninternal error: unable to execute QEMU command 'blockdev-add': "
-            f'Failed to get "write" lock\nIs another process using the image [{source}]?'
+            f"Failed to attach disk\ninternal error: unable to execute QEMU command '{qmp}': "
+            'Failed to get "write" lock'
         )
     persistent = bool(options.get("config") or options.get("persistent"))
-    driver_type = options.get("subdriver") or "raw"
     libvirt.attach_disk(
         ctx.machine, domain, connection.guest(domain), source, target, persistent, driver_type
     )
@@ -509,17 +518,24 @@ def _detach_disk(ctx: Context, connection: Connection, options: dict) -> None:
 
 def _metadata(ctx: Context, connection: Connection, options: dict) -> None:
     """A custom metadata element under a namespace URI (cmdMetadata): printed, set (libvirt prefixes it
-    with --key) or removed. UNVERIFIED: the wording of the XML parser's error."""
+    with --key) or removed. XML that is not well-formed is refused as virDomainDefSetMetadata's parse
+    under the name "(metadata_xml)" reports it (libvirt 10.0, simulator/libxml2.py)."""
     _, domain = _domain(connection, options)
     uri, held = options["uri"], domain.get("metadata", {})
     if options.get("set") is not None:
         key = options.get("key")
         if not key:
             raise VirshError("namespace key is required when modifying metadata")
+        fault = libxml2.error(options["set"], "(metadata_xml)")
+        if fault is not None:
+            first, _, rest = fault.partition("\n")
+            raise VirshError(first, detail=rest + "\n")
         try:
             element = defusedxml.ElementTree.fromstring(options["set"])
         except (ET.ParseError, defusedxml.DefusedXmlException):
-            raise VirshError("XML error: (metadata_xml):1: the metadata is not well-formed XML") from None
+            raise VirshError(
+                "guestlab: the metadata declares a DTD or entities, which it does not read"
+            ) from None
         element.tag = element.tag.rsplit("}", 1)[-1]
         libvirt.set_metadata(domain, uri, key, element)
         ctx.out("Metadata modified\n")

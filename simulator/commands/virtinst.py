@@ -147,8 +147,11 @@ def _clone(ctx: Context, connection: Connection, options: dict) -> None:
     preserve = options.get("preserve") and options["file"]
     if options["file"]:
         path = posixpath.normpath(posixpath.join(ctx.cwd, options["file"][0]))
-        if preserve and not host.fs.is_file(path):  # UNVERIFIED: the wording of DeviceDisk.validate()
-            raise CloneError(f"Could not use path '{path}' for cloning: storage path '{path}' does not exist")
+        if preserve and not host.fs.is_file(path):  # cloner.py set_new_path over DeviceDisk.validate() (4.1)
+            raise CloneError(
+                f"Could not use path '{path}' for cloning: "
+                f"Must specify storage creation parameters for non-existent path '{path}'."
+            )
         if host.fs.exists(path) and not preserve:
             raise CloneError(
                 f"Could not use path '{path}' for cloning: "

@@ -2,7 +2,8 @@ from dataclasses import replace
 
 from conftest import make_fill, make_single
 
-from quiz.citations import man_citation, objective_citation
+from quiz.citations import man_citation, module_citation, objective_citation
+from quiz.model import Option
 
 
 def test_a_file_the_question_names_cites_its_manual_page():
@@ -46,3 +47,50 @@ def test_a_fill_question_cites_the_page_of_the_command_it_asks_for():
     detect = _fill("systemd-detect-virt", "Type the command that prints `kvm` or `lxc`.", "`--vm`: VMs only.")
     assert man_citation(detect).name == "systemd-detect-virt"
     assert man_citation(_fill("dmesg | grep -i hypervisor", "Search the kernel log.")).name == "dmesg"
+
+
+def _options(*texts_right) -> tuple:
+    return tuple(
+        Option(id=chr(ord("a") + i), text=text, correct=right, explanation="")
+        for i, (text, right) in enumerate(texts_right)
+    )
+
+
+def test_a_cloud_config_key_cites_the_cloud_init_module_that_reads_it_not_a_manual_page():
+    # As cloud-config-keys-users, whose explanation names `hostname` among the keys: not hostname(5).
+    question = make_single(
+        stem="Which top-level cloud-config keys are valid?",
+        options=_options(("`ssh_authorized_keys`, keys for the default user", True), ("`machine_id`", False)),
+        explanation="Other keys are `hostname`, `users` and `runcmd`.",
+    )
+    assert man_citation(question) is None
+    cited = module_citation(question)
+    assert (cited.key, cited.module) == ("ssh_authorized_keys", "SSH")
+    assert cited.url == "https://docs.cloud-init.io/en/24.3/reference/modules.html#ssh"
+    users = make_single(
+        stem="Which cloud-config key creates accounts?",
+        options=_options(("`users`", True), ("`hosts`", False)),
+    )
+    assert module_citation(users).url.endswith("#users-and-groups")
+
+
+def test_hostname_outside_cloud_config_is_still_its_manual_page():
+    question = make_single(
+        stem="Which file does `hostnamectl set-hostname` write?", explanation="`/etc/hostname`."
+    )
+    assert module_citation(question) is None and man_citation(question).name == "hostnamectl"
+
+
+def test_the_right_answer_names_the_page_before_the_explanation():
+    # As swap-uuid-tools: the right option runs mkswap, the explanation goes on to /etc/fstab.
+    question = make_single(
+        stem="Which command gives a swap area a new UUID?",
+        options=_options(("`mkswap -U random /dev/vdb2`", True), ("`swapon -U random /dev/vdb2`", False)),
+        explanation="Then update `/etc/fstab`.",
+    )
+    assert man_citation(question).command == "man 8 mkswap"
+
+
+def test_a_filesystem_builder_without_a_page_of_its_own_cites_its_front_end():
+    question = _fill("mkfs.ext4 /dev/vdb", "Create an ext4 filesystem on `/dev/vdb`.", "Then `/etc/fstab`.")
+    assert man_citation(question).command == "man 8 mkfs"

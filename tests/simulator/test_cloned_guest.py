@@ -346,6 +346,16 @@ def test_the_agent_asks_before_deleting_each_secret_part_and_no_keeps_it(world):
     assert verdict(world, "pgp-key") == (False, 0.0)
 
 
+def test_a_dsa_key_packet_carries_p_q_g_y_as_rfc_4880_lists_them():
+    p = bytes([0x80]) + bytes(255)  # a 2048-bit prime's size: gen_dsa pairs it with a 256-bit q
+    names, values = zip(*pgp.public_mpis(pgp.DSA, p), strict=True)
+    assert names == ("p", "q", "g", "y") and [len(v) for v in values] == [256, 32, 256, 256]
+    body = pgp._packet_body(pgp.DSA, 0, p)
+    assert body[:6] == bytes([4, 0, 0, 0, 0, pgp.DSA]) and body[6:8] == (2048).to_bytes(2, "big")
+    assert len(body) == 6 + 4 * 2 + 256 + 32 + 256 + 256
+    assert [n for n, _ in pgp.public_mpis(pgp.ELGAMAL, p)] == ["p", "g", "y"]
+
+
 def test_the_fingerprint_is_a_real_v4_fingerprint_of_the_key_packet():
     point = bytes(range(32))
     # SHA-1 over 0x99, length, version 4, time 0, EdDSA, the Ed25519 OID and the point as a 263-bit MPI
@@ -400,7 +410,7 @@ def test_ip_link_set_address_and_netplan_pass(world):
 def test_netplan_refuses_a_mistyped_mac_address_and_changes_nothing(world):
     run(world, SET_MAC.replace("52:54:00:12:34:56", "52:54:00:12:34"))
     result = world.run("sudo netplan apply")
-    assert result.status == 1
+    assert result.status == 78, "apply exits os.EX_CONFIG when its generator fails (netplan 1.0 apply.py)"
     assert result.stderr == (
         f"{NETPLAN}:7:19: Error in network definition: Invalid MAC address '52:54:00:12:34', must be "
         "XX:XX:XX:XX:XX:XX or XX:XX:XX:XX:XX:XX:XX:XX:XX:XX:XX:XX:XX:XX:XX:XX:XX:XX:XX:XX\n"
@@ -523,10 +533,17 @@ def test_uuids_of_ones_own_by_the_devices_path_in_fstab_pass(world):
 
 
 def test_xfs_admin_refuses_a_mounted_filesystem_and_prints_the_new_uuid(world):
-    assert world.run("sudo xfs_admin -U generate /dev/vdc1").stderr == (
-        "xfs_db: /dev/vdc1 contains a mounted filesystem\n\nfatal error -- couldn't initialize XFS library\n"
+    # xfs_admin.sh finds it with findmnt before any xfs_db: -U needs the filesystem offline
+    assert world.run("sudo xfs_admin -U generate /dev/vdc1") == Result(
+        "/dev/vdc1: filesystem is mounted.\n", "", 2
     )
+    online = world.run("sudo xfs_admin -L backups -l /dev/vdc1")  # xfs_io on the mount point
+    assert online == Result('label = "backups"\nlabel = "backups"\n', "", 0)
     run(world, "sudo umount /var/backups")
+    assert world.run("sudo xfs_admin -U not-a-uuid /dev/vdc1") == Result("invalid UUID\n", "", 0)
+    assert world.run("sudo xfs_admin -L -- /dev/vdc1").stdout == 'writing all SBs\nnew label = ""\n'
+    assert world.run("sudo xfs_admin /dev/vdc1") == Result("", "", 0), "no option: nothing to run, status 0"
+    assert world.run("sudo xfs_admin").status == 2
     result = world.run("sudo xfs_admin -U generate /dev/vdc1")
     new = world.machine.disks[2]["parts"][0]["uuid"]
     assert result.stdout == f"Clearing log and setting UUID\nwriting all SBs\nnew UUID = {new}\n"

@@ -148,6 +148,8 @@ def test_gpg_full_generate_key_makes_the_key_chosen(world):
     assert world.prompt == "Your selection? "
     _, shown = typed(world, "7")
     assert shown == "Invalid selection.\n"
+    _, shown = typed(world, "14")  # no scdaemon: gpg-agent answers GPG_ERR_NO_SCDAEMON, and gpg asks again
+    assert shown == "error reading the card: No SmartCard daemon\n" and world.prompt == "Your selection? "
     _, shown = typed(world, "1")
     assert shown == "RSA keys may be between 1024 and 4096 bits long.\n"
     assert world.prompt == "What keysize do you want? (3072) "

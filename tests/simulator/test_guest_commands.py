@@ -176,7 +176,19 @@ def test_lsusb_lists_each_hypervisors_virtual_devices():
     assert vmware.run("lsusb -d 1234:") == Result("", "", 1)
     assert "USB controller: VMware USB2 EHCI Controller" in vmware.run("lspci").stdout
     assert "80ee:0021 VirtualBox USB Tablet" in World.new("virtualbox-guest").run("lsusb -s 1:2").stdout
-    assert World.new("hyperv-guest").run("lsusb") == Result("", "", 0)
+    assert World.new("hyperv-guest").run("lsusb") == Result("", "", 1), "list_devices: 1 when none is listed"
+
+
+def test_lsusb_reads_its_filters_as_usbutils_017_does():
+    world = World.new("kvm-guest")
+    tablet = "Bus 001 Device 002: ID 0627:0001 Adomax Technology Co., Ltd QEMU Tablet\n"
+    assert world.run("lsusb -s 2") == Result(tablet, "", 0), "a bare number is the device number"
+    assert world.run("lsusb -s 001:002 -d 0x0627:") == Result(tablet, "", 0)
+    assert world.run("lsusb -s x:y") == Result("", "", 1), "strtoul reads no digits as 0: no such device"
+    refused = world.run("lsusb -d 0627")
+    assert (refused.stdout, refused.status) == ("", 1)
+    assert refused.stderr.startswith("Usage: lsusb [options]...\nList USB devices\n  -v, --verbose\n")
+    assert world.run("lsusb -V") == Result("lsusb (usbutils) 017\n", "", 0)
 
 
 def test_cloud_id_names_the_datasource_cloud():

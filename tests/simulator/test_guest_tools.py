@@ -21,7 +21,7 @@ def oracle():
 
 
 def test_vmware_toolbox_cmd_reports_what_the_host_tells(vmware):
-    assert vmware.run("vmware-toolbox-cmd -v") == Result("12.4.5.23787 (build-23787635)\n", "", 0)
+    assert vmware.run("vmware-toolbox-cmd -v") == Result("12.4.5.49651 (build-23787635)\n", "", 0)
     assert vmware.run("vmware-toolbox-cmd stat speed").stdout == "2800 MHz\n"
     assert vmware.run("vmware-toolbox-cmd stat memlimit").stdout == "4294967295 MB\n"
     assert vmware.run("vmware-toolbox-cmd stat balloon").stdout == "0 MB\n"

@@ -81,3 +81,13 @@ def test_pages_follow_their_package():
     ]
     world.run("sudo rm /usr/share/man/man5/machine-id.5.gz")
     assert world.run("man machine-id").status == 16
+
+
+def test_util_linux_pages_for_making_filesystems_and_swap():
+    world = World.new("kvm-guest")
+    assert world.run("whatis mkfs mkswap").stdout == (
+        "mkfs (8)             - build a Linux filesystem\nmkswap (8)           - set up a Linux swap area\n"
+    )
+    page = world.run("man 8 mkswap").stdout.splitlines()
+    assert page[-1] == "util-linux 2.39.3                 2023-12-01                         MKSWAP(8)"
+    assert "       -U, --uuid UUID" in page and all(len(line) <= 78 for line in page)

@@ -173,7 +173,7 @@ def test_an_install_false_line_makes_every_load_fail():
     world.run("echo 'install kvm_intel /bin/false' | sudo tee /etc/modprobe.d/no-kvm.conf")
     assert world.run("sudo modprobe kvm_intel") == Result(
         "",
-        "modprobe: ERROR: ../libkmod/libkmod-module.c:1072 command_do() Error running install command "
+        "modprobe: ERROR: ../libkmod/libkmod-module.c:1084 command_do() Error running install command "
         "'/bin/false' for module kvm_intel: retcode 1\n"
         "modprobe: ERROR: could not insert 'kvm_intel': Invalid argument\n",
         1,

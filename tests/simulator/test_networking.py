@@ -245,6 +245,26 @@ def test_netplan_get_merges_the_files_and_apply_changes_the_address():
     assert "metric 100" in world.run("ip route").stdout
 
 
+def test_netplan_as_a_user_fails_where_its_generator_first_writes():
+    world = World.new("kvm-guest")
+    refused = world.run("netplan apply")
+    assert (refused.stderr, refused.status) == (
+        "Cannot open /etc/netplan/50-cloud-init.yaml: Permission denied\n",
+        78,
+    )
+    world.run(
+        "sudo chmod 600 /etc/netplan/50-cloud-init.yaml && sudo chown learner /etc/netplan/50-cloud-init.yaml"
+    )
+    for verb, status in (("generate", 1), ("apply", 78)):
+        result = world.run(f"netplan {verb}")
+        unit = "/run/systemd/system/netplan-ovs-cleanup.service"
+        assert (result.status, result.stderr[: -len("XXXXXX”: Permission denied\n")]) == (
+            status,
+            f"ERROR: cannot create file {unit}: Failed to create file “{unit}.",
+        )
+        assert result.stderr.endswith("”: Permission denied\n")
+
+
 def test_netplan_warns_of_readable_files_and_try_waits_for_enter():
     world = World.new("kvm-guest")
     world.run("sudo chmod 644 /etc/netplan/50-cloud-init.yaml")

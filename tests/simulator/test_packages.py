@@ -277,7 +277,7 @@ def test_installing_the_qemu_guest_agent_adds_its_file_command_and_service(platf
     install = world.run("sudo apt install -y qemu-guest-agent")
     assert "Setting up qemu-guest-agent (1:8.2.2+ds-0ubuntu1.4) ...\n" in install.stdout
     assert world.run("ls /usr/sbin/qemu-ga").stdout == "/usr/sbin/qemu-ga\n"
-    assert world.run("qemu-ga --version").stdout == "QEMU Guest Agent 8.2.2 (Debian 1:8.2.2+ds-0ubuntu1.4)\n"
+    assert world.run("qemu-ga --version").stdout == "QEMU Guest Agent 8.2.2\n"
     status = world.run("systemctl status qemu-guest-agent")
     if platform == "docker":  # installed, but no systemd runs in an application container
         assert status.stderr.startswith("System has not been booted with systemd")

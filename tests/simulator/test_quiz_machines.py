@@ -22,7 +22,7 @@ def _root(world, line):
 
 def test_lxc_launch_needs_lxd_init_then_lists_the_running_container(host):
     assert _root(host, "lxc launch ubuntu:24.04 web1") == (
-        "",
+        "Launching web1\n",
         "Error: Failed instance creation: Failed creating instance record: Failed initialising instance: "
         "Failed getting root disk: No root device could be found\n",
         1,
@@ -46,6 +46,52 @@ def test_lxc_launch_needs_lxd_init_then_lists_the_running_container(host):
         1,
     )
     assert _root(host, "lxc stop web1; lxc delete web1; lxc list | wc -l") == ("3\n", "", 0)
+
+
+def test_lxc_launch_words_a_missing_image_as_lxd_5_21_does(host):
+    host.run_as_root("lxd init --auto")
+    assert _root(host, "lxc launch ubuntu:99.04 web1") == (
+        "Launching web1\n",
+        "Error: Failed instance creation: Failed getting remote image info: Failed getting image: "
+        'The requested image couldn\'t be found for fingerprint "99.04"\n',
+        1,
+    )
+    # without a remote the image is looked for in the local store, which holds none
+    assert _root(host, "lxc launch noble web1") == (
+        "Launching web1\n",
+        'Error: Failed to find image "noble" on remote "local"\n',
+        1,
+    )
+    assert _root(host, "lxc launch ubuntu:24.04/amd64 web1") == ("Launching web1\n", "", 0)
+    assert _root(host, "lxc launch cloud:24.04 web2") == ("", 'Error: The remote "cloud" doesn\'t exist\n', 1)
+
+
+def test_lxc_launch_refuses_a_name_in_use_and_names_an_unnamed_instance(host):
+    host.run_as_root("lxd init --auto")
+    host.run_as_root("lxc launch ubuntu:24.04 web1")
+    assert _root(host, "lxc launch images:debian/12 web1") == (
+        "Launching web1\n",
+        'Error: Failed instance creation: Failed creating instance record: Instance "web1" already exists\n',
+        1,
+    )
+    out, err, status = _root(host, "lxc launch ubuntu:22.04")
+    assert (out.splitlines()[0], err, status) == ("Launching the instance", "", 0)
+    name = out.splitlines()[1].removeprefix("Instance name is: ")
+    assert len(out.splitlines()) == 2 and name in host.run_as_root("lxc list").stdout
+
+
+def test_lxd_init_is_open_to_the_lxd_group_and_refused_to_others(host):
+    result = host.run("lxd init --auto")
+    assert (result.stdout, result.stderr, result.status) == ("", "", 0)
+    host.machine.fs.write(
+        "/etc/group", host.machine.fs.read("/etc/group").replace("lxd:x:101:learner", "lxd:x:101:")
+    )
+    result = host.run("lxd init --auto")
+    assert (result.stderr, result.status) == (
+        'Error: Failed to connect to local LXD: Get "http://unix.socket/1.0": '
+        "dial unix /var/snap/lxd/common/lxd/unix.socket: connect: permission denied\n",
+        1,
+    )
 
 
 def test_lxc_refuses_a_user_outside_the_lxd_group(host):
@@ -81,6 +127,25 @@ def test_qemu_img_converts_a_vmdk_to_qcow2_with_options_after_the_file_names():
             "qemu-img: Could not open 'disk.qcow2': invalid VMDK image descriptor\n",
             1,
         )
+
+
+def test_qemu_img_knows_no_driver_by_a_made_up_name_and_reads_anything_as_raw():
+    world = World.new("kvm-host")
+    _root(world, "qemu-img create -f qcow2 disk.qcow2 1G")
+    # bdrv_fill_options refuses the name before any file is opened
+    assert _root(world, "qemu-img info -f vhd nowhere.vhd") == (
+        "",
+        "qemu-img: Could not open 'nowhere.vhd': Unknown driver 'vhd'\n",
+        1,
+    )
+    assert _root(world, "qemu-img convert -f img -O qcow2 nowhere.img x.qcow2") == (
+        "",
+        "qemu-img: Could not open 'nowhere.img': Unknown driver 'img'\n",
+        1,
+    )
+    assert _root(world, "qemu-img convert -f raw -O qcow2 disk.qcow2 copy.qcow2") == ("", "", 0)
+    out, _, _ = _root(world, "qemu-img info copy.qcow2")
+    assert "virtual size: 192 KiB (196608 bytes)\n" in out, "the qcow2 file's own bytes became the disk"
 
 
 def test_the_shells_namespaces_are_links_to_the_initial_namespaces():

@@ -95,13 +95,39 @@ def test_a_disk_image_given_with_a_resets_its_guest_as_d_does(host):
     output, status = _run(host, f"sudo virt-sysprep -a {image} --format qcow2 --enable machine-id")
     assert (output, status) == ('[   0.0] Examining the guest ...\n[   4.9] Performing "machine-id" ...\n', 0)
     assert guest.fs.read("/etc/machine-id") == ""
+    # a running guest's lock stops QEMU, and the direct backend shows only that its appliance did not start
     running = host.run("sudo virt-sysprep -a /var/lib/libvirt/images/web01.qcow2")
-    assert running.status == 1 and 'Failed to get "write" lock' in running.stderr
-    refused = host.run(f"virt-sysprep -a {image}")  # root's 0600 image
-    assert refused.status == 1 and "Permission denied" in refused.stderr
+    assert running.status == 1 and running.stderr.startswith(
+        "virt-sysprep: error: libguestfs error: guestfs_launch failed.\n"
+        "This usually means the libguestfs appliance failed to start or crashed.\nDo:\n"
+    )
+    refused = host.run(f"virt-sysprep -a {image}")  # root's 0600 image: add_drive cannot read it
+    assert refused.status == 1 and refused.stderr.startswith(
+        f"virt-sysprep: error: libguestfs error: {image}: Permission denied\n\nIf reporting bugs"
+    )
     assert (
         "libguestfs error: /nope.img: No such file or directory"
         in host.run("sudo virt-sysprep -a /nope.img").stderr
     )
     both = host.run(f"sudo virt-sysprep -a {image} -d db01")
     assert both.stderr.startswith("virt-sysprep: error: you cannot give -a and -d options together.  Read")
+
+
+def test_option_errors_are_getopt_long_only_s_with_mltools_advice(host):
+    advice = "Try ‘virt-sysprep --help’ or consult virt-sysprep(1) for more information.\n"
+    assert _run(host, "sudo virt-sysprep --bogus -d web01") == (
+        f"virt-sysprep: unrecognized option '--bogus'\n{advice}",
+        1,
+    )
+    assert _run(host, "sudo virt-sysprep -d") == (
+        f"virt-sysprep: option requires an argument -- 'd'\n{advice}",
+        1,
+    )
+    assert _run(host, "sudo virt-sysprep --domain") == (
+        f"virt-sysprep: option '--domain' requires an argument\n{advice}",
+        1,
+    )
+    assert _run(host, "sudo virt-sysprep web01") == (
+        f"Extra parameter on the command line: ‘web01’.\n{advice}",
+        1,
+    )

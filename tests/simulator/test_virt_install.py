@@ -135,6 +135,18 @@ def test_a_linked_clone_is_an_overlay_whose_backing_file_is_the_source(world):
     assert world.machine.hypervisor["domains"]["web03"]["disk"] == overlay
 
 
+def test_preserve_data_onto_a_missing_file_is_refused_as_virtinst_4_1_words_it(world):
+    world.run("sudo virsh shutdown web01")
+    missing = "/var/lib/libvirt/images/web04.qcow2"
+    output = _run(world, f"sudo virt-clone --original web01 --name web04 --file {missing} --preserve-data")
+    assert output == (
+        f"ERROR    Could not use path '{missing}' for cloning: "
+        f"Must specify storage creation parameters for non-existent path '{missing}'.\n",
+        1,
+    )
+    assert "web04" not in world.machine.hypervisor["domains"]
+
+
 def test_keeping_the_source_mac_needs_the_check_turned_off(world):
     world.run("sudo virsh shutdown web01")
     mac = world.machine.hypervisor["domains"]["web01"]["mac"]
@@ -172,8 +184,16 @@ def test_a_template_marked_with_virsh_metadata_cannot_start(world):
         "error: metadata not found: Requested metadata element is not present\n\n",
         1,
     )
-    assert _run(world, "sudo virsh metadata web05 urn:x --key x --set '<a'")[0] == (
-        "error: XML error: (metadata_xml):1: the metadata is not well-formed XML\n\n"
+    # libvirt's catchXMLError: libxml2's message, then the line and a pointer where the parser stopped
+    assert _run(world, "sudo virsh metadata web05 urn:x --key x --set '<a'") == (
+        "error: (metadata_xml):1: Couldn't find end of Start Tag a line 1\n<a\n--^\n\n",
+        1,
+    )
+    assert _run(world, "sudo virsh metadata web05 urn:x --key x --set '<a>on</b>'")[0] == (
+        "error: (metadata_xml):1: Opening and ending tag mismatch: a line 1 and b\n<a>on</b>\n---------^\n\n"
+    )
+    assert _run(world, "sudo virsh metadata web05 urn:x --key x --set template")[0] == (
+        "error: (metadata_xml):1: Start tag expected, '<' not found\ntemplate\n^\n\n"
     )
 
 
