@@ -22,6 +22,13 @@ TERMS = {
 }
 
 TYPES = ("single", "multiple", "fill", "lab")
+# How the pickers of questions (practice, a class's practice set) name the types to learners.
+TYPE_LABELS = {
+    "single": "One answer",
+    "multiple": "Several answers",
+    "fill": "Type the answer",
+    "lab": "Do it in a lab",
+}
 TEXT_FORMATS = ("markdown", "html")
 
 

@@ -137,8 +137,12 @@ class Boot:
 
     def say(self, source: str, level: str, message: str) -> None:
         millis = int((self.at % 1) * 1000)
-        self.log.append(f"{self._stamp('%Y-%m-%d %H:%M:%S')},{millis:03d} - {source}[{level}]: {message}\n")
+        line = f"{self._stamp('%Y-%m-%d %H:%M:%S')},{millis:03d} - {source}[{level}]: {message}\n"
+        self.log.append(line)
         if level == "WARNING":
+            # 05_logging.cfg's consoleHandler: WARNING and above, in the same format, to stderr, which
+            # the stock output: {all: '| tee -a ...'} puts in cloud-init-output.log and on the console.
+            self.output.append(line)
             bucket = self.stages[self.stage]["recoverable_errors"].setdefault("WARNING", [])
             bucket.append(message)
         self.at += 0.013

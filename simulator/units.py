@@ -156,6 +156,19 @@ SERVICES = {
         "",
         state="exited",
     ),
+    # nginx 1.24.0-2ubuntu7's nginx.service (Description=, Documentation=, ExecReload=), a forking daemon
+    # whose master process names itself as below; nginx-common ships /etc/init.d/nginx. Only the master is
+    # shown (no worker processes, no ExecStartPre/ExecStart "Process:" lines).
+    "nginx": Service(
+        "A high performance web server and a reverse proxy server",
+        "/usr/lib/systemd/system/nginx.service",
+        '"nginx: master process /usr/sbin/nginx -g daemon on; master_process on;"',
+        1187,
+        "2.9M (peak: 3.3M)",
+        ("man:nginx(8)",),
+        reloads=True,
+        sysv=True,
+    ),
     "hv-kvp-daemon": Service(
         "Hyper-V KVP Protocol Daemon",
         "/usr/lib/systemd/system/hv-kvp-daemon.service",

@@ -18,6 +18,17 @@ function focusWanted() {
 document.addEventListener("htmx:after:swap", focusWanted);
 document.addEventListener("DOMContentLoaded", focusWanted);
 
+// What a form did ("Welcome, ada.", "Assignment created.") is flashed into #flash on the page it leads to;
+// a screen reader speaks a change in a live region, not one that loads with its words in it: put them
+// back in a moment.
+document.addEventListener("DOMContentLoaded", () => {
+  const flash = document.getElementById("flash");
+  if (!flash || !flash.textContent.trim()) return;
+  const words = [...flash.childNodes];
+  flash.replaceChildren();
+  setTimeout(() => flash.replaceChildren(...words), 100);
+});
+
 // The Virtual machines panel swaps its guest list when an install it follows has ended: focus that was on
 // a row's button or form stays in the list instead of falling back to the page.
 let focusInGuestList = false;
@@ -401,6 +412,25 @@ document.addEventListener("htmx:after:request", (event) => {
   if (!command || event.target.id !== "editor-form") return;
   command.value = "";
   document.getElementById("editor-buffer").focus();
+});
+
+// The editor's text reaches the server only with an action (^O, ^X, a vim command), which keeps it with
+// the lab: leaving the page before then would lose what was typed, so the browser asks first. The text
+// last sent becomes the buffer's default value once the server has it.
+let editorSent = null;
+document.addEventListener("htmx:before:request", (event) => {
+  if (event.target.id === "editor-form") editorSent = document.getElementById("editor-buffer").value;
+});
+document.addEventListener("htmx:after:request", (event) => {
+  const buffer = document.getElementById("editor-buffer");
+  const response = event.detail.ctx && event.detail.ctx.response;
+  if (buffer && event.target.id === "editor-form" && response && response.status < 400) {
+    buffer.defaultValue = editorSent;
+  }
+});
+window.addEventListener("beforeunload", (event) => {
+  const buffer = document.getElementById("editor-buffer");
+  if (buffer && buffer.value !== buffer.defaultValue) event.preventDefault();
 });
 
 // Exam answers are saved as they are given: every change posts the form quietly (go=autosave -> 204).

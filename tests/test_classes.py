@@ -385,3 +385,51 @@ def test_the_gradebook_comes_as_a_workbook_whose_text_never_becomes_a_formula(ap
     csv_text = teacher.get(f"/classes/{class_id}/gradebook.csv").text
     assert csv_text.splitlines()[0].split(",")[1].startswith("\"'=HYPERLINK(")
     assert signup(app, "eve").get(f"/classes/{class_id}/gradebook.xlsx").status_code == 404
+
+
+def test_the_assignment_form_names_question_types_as_the_quizzes_page_does(teacher):
+    class_id = make_class(teacher)
+    page = teacher.get(f"/classes/{class_id}/assignments/new").text
+    for label in ("One answer", "Several answers", "Type the answer", "Do it in a lab"):
+        assert re.search(rf'name="type" value="\w+"> {label}</label>', page), label
+    assert 'value="single"> single</label>' not in page
+
+
+def test_a_question_left_unanswered_in_a_submitted_exam_shows_as_wrong_to_the_instructor(app, teacher, db):
+    class_id = make_class(teacher)
+    assignment = assign(teacher, class_id, title="Mini exam", kind="exam", exam_size="5", minutes="10")
+    student = signup(app, "sam")
+    student.post("/classes/join", data={"code": code_of(db, class_id)})
+    started = student.post(f"/classes/{class_id}/assignments/{assignment}/start")
+    student.post(f"/quizzes/attempts/{started.headers['Location'].split('/')[3]}/submit")
+    sam = db.execute("SELECT id FROM users WHERE username = 'sam'").fetchone()[0]
+    work = teacher.get(f"/classes/{class_id}/students/{sam}").text
+    assert "not graded yet" not in work
+    assert work.count("<td>Wrong</td>") == 5
+
+
+def test_the_instructor_reads_the_option_a_student_chose_not_just_its_letter(app, teacher, db):
+    class_id = make_class(teacher)
+    assignment = assign(teacher, class_id, title="One question", kind="practice", size="1", type=["single"])
+    student = signup(app, "sam")
+    student.post("/classes/join", data={"code": code_of(db, class_id)})
+    question = student.post(f"/classes/{class_id}/assignments/{assignment}/start").headers["Location"]
+    chosen = re.search(r'name="option" value="(\w+)"', student.get(question).text).group(1)
+    student.post(question, data={"option": chosen, "go": "answer"})
+    sam = db.execute("SELECT id FROM users WHERE username = 'sam'").fetchone()[0]
+    work = teacher.get(f"/classes/{class_id}/students/{sam}").text
+    answer = re.search(r"<td>([^<]*)</td>\s*<td>(Right|Wrong)</td>", work).group(1)
+    assert answer.startswith(f"{chosen}. ") and answer.strip() != f"{chosen}."
+
+
+def test_a_lab_question_answer_shows_its_checks_to_the_instructor(app, teacher, db):
+    class_id = make_class(teacher)
+    assignment = assign(teacher, class_id, title="Lab question", kind="practice", size="1", type=["lab"])
+    student = signup(app, "sam")
+    student.post("/classes/join", data={"code": code_of(db, class_id)})
+    question = student.post(f"/classes/{class_id}/assignments/{assignment}/start").headers["Location"]
+    student.post(question, data={"go": "answer"})
+    sam = db.execute("SELECT id FROM users WHERE username = 'sam'").fetchone()[0]
+    work = teacher.get(f"/classes/{class_id}/students/{sam}").text
+    answer = re.search(r"<td>([^<]*)</td>\s*<td>(Right|Wrong)</td>", work).group(1)
+    assert answer.endswith(": not passed") and "{" not in answer

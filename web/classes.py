@@ -12,7 +12,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from markupsafe import Markup
 
 from quiz import exam as exams
-from quiz.model import AREAS, TERMS, TYPES, Bank
+from quiz.model import AREAS, TERMS, TYPE_LABELS, TYPES, Bank
 from quiz.practice import choose_practice
 from simulator import breaks, list_scenarios, load_scenario
 from web import class_progress, class_store, lab_store, quiz_store, throttle
@@ -236,6 +236,7 @@ def _form_context(class_id: int, form: dict, errors: dict) -> dict:
         "areas": AREAS,
         "terms": TERMS,
         "types": TYPES,
+        "type_labels": TYPE_LABELS,
         "questions": sorted(own.values(), key=lambda q: (q.area, q.id)),
         "zone": zone_named(form["tz"]).key,
     }

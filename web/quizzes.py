@@ -16,7 +16,7 @@ from quiz.citations import man_citation, module_citation, objective_citation
 from quiz.gift import export_gift
 from quiz.grading import grade
 from quiz.mastery import mastery, mastery_svg
-from quiz.model import AREAS, TERMS, TYPES
+from quiz.model import AREAS, TERMS, TYPE_LABELS, TYPES
 from quiz.moodle_xml import export_moodle_xml
 from quiz.practice import choose_practice, practice_title
 from quiz.render import text_to_html
@@ -72,6 +72,7 @@ def index():
         "areas": AREAS,
         "terms": TERMS,
         "types": TYPES,
+        "type_labels": TYPE_LABELS,
         "sizes": PRACTICE_SIZES,
         "exam_sizes": EXAM_SIZES,
         "exam_times": EXAM_TIMES,

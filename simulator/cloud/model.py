@@ -39,12 +39,17 @@ MAX_VOLUME_GB = 20
 KEPT_DELETED = 10  # deleted instances still answering `server show` (Nova soft-deletes, then purges)
 
 
+def _a_or_an(noun: str) -> str:
+    """The noun with its article, as a sentence starts: "An instance", "A volume"."""
+    return f"{'An' if noun[0] in 'aeiou' else 'A'} {noun}"
+
+
 def check_name(name: str, what: str, field: str = "name") -> str:
     name = (name or "").strip()
     if not NAME.fullmatch(name):
         raise CloudError(
-            f"A {what} name is 1 to 63 letters, digits, dots, dashes or underscores, starting with a letter "
-            f"or digit; '{name[:40]}' is not.",
+            f"{_a_or_an(what)} name is 1 to 63 letters, digits, dots, dashes or underscores, starting with a "
+            f"letter or digit; '{name[:40]}' is not.",
             field,
         )
     return name
@@ -148,7 +153,8 @@ class Cloud:
 
     def _unique(self, kind: str, name: str, field: str = "name") -> None:
         if any(r.get("name") == name and r.get("status") != "deleted" for r in self.state[kind].values()):
-            raise Conflict(f"A {_SINGULAR[kind]} named '{name}' already exists; choose another name.", field)
+            taken = f"{_a_or_an(_SINGULAR[kind])} named '{name}' already exists; choose another name."
+            raise Conflict(taken, field)
 
     # Quotas
     def usage(self) -> dict:

@@ -15,7 +15,7 @@ import time
 import uuid
 
 from simulator import mounting
-from simulator.commands import Context, command
+from simulator.commands import MAN_PAGES, Context, command
 from simulator.commands.options import UsageError, parse
 from simulator.commands.system import try_help
 from simulator.filesystem import DEFAULT_EPOCH
@@ -778,10 +778,15 @@ fdisk - manipulate disk partition table (util-linux 2.39.3)
 )
 def fdisk(ctx: Context, argv: list[str]) -> int:
     try:
-        opts, operands = parse(argv[1:], "lb:c::C:H:o:S:t:u::xs:w:W:L::hV", {"list": "l", "bytes": "bytes"})
+        opts, operands = parse(
+            argv[1:], "lb:c::C:H:o:S:t:u::xs:w:W:L::hV", {"list": "l", "bytes": "bytes", "help": "h"}
+        )
     except UsageError as error:
         ctx.err(f"fdisk: {error}\nTry 'fdisk --help' for more information.\n")
         return 1
+    if "h" in opts:  # the man page, as every tool's --help here (options.gnu)
+        ctx.out(MAN_PAGES["fdisk"])
+        return 0
     machine = ctx.machine
     fs = machine.fs
     disks = {f"/dev/{d['name']}": d for d in machine.disks if fs.exists(f"/dev/{d['name']}")}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 from simulator import cloudconfig, cloudinit
-from simulator.commands import Context, command
+from simulator.commands import MAN_PAGES, Context, command
 from simulator.filesystem import FsError
 from simulator.procfs import cpu_count
 
@@ -393,6 +393,9 @@ def kvm_ok(ctx: Context, argv: list[str]) -> int:
 
 @command("nproc", man="nproc - print the number of processing units available\n")
 def nproc(ctx: Context, argv: list[str]) -> int:
+    if argv[1:2] == ["--help"]:  # the man page, as every tool's --help here (options.gnu)
+        ctx.out(MAN_PAGES["nproc"])
+        return 0
     if len(argv) > 1 and argv[1] not in ("--all",):
         ctx.err(f"nproc: extra operand '{argv[1]}'\nTry 'nproc --help' for more information.\n")
         return 1

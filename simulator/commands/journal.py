@@ -209,7 +209,7 @@ def _normalise(args: list[str]) -> list[str]:
 
 
 def _split_flags(arg: str) -> list[str]:
-    if re.fullmatch(r"-[kqrmaxe]+[bn]", arg):
+    if re.fullmatch(r"-[kqrmaxef]+[bn]", arg):
         return [*(f"-{flag}" for flag in arg[1:-1]), f"-{arg[-1]}"]
     return [arg]
 
@@ -226,6 +226,7 @@ journalctl - print log entries from the systemd journal
   journalctl -p err            entries of that priority and more urgent (emerg alert crit err warning
                                notice info debug, or 0-7; FROM..TO for a range)
   journalctl -o short-monotonic   seconds since boot, as dmesg   --no-pager  print without a pager
+  journalctl -f (--follow)     the last 10 entries (or -n N); nothing new arrives here, so it ends there
 Members of the adm and systemd-journal groups (and root) read the whole journal; other users see only
 their own messages and a hint. A Docker container has no journal.
 """,
@@ -235,7 +236,7 @@ def journalctl(ctx: Context, argv: list[str]) -> int:
 
 
 @gnu(
-    "kb:n:g:o:qrmaxu:p:",
+    "kb:n:g:o:qrmaxu:p:f",
     {
         "unit=": "u",
         "priority=": "p",
@@ -252,6 +253,7 @@ def journalctl(ctx: Context, argv: list[str]) -> int:
         "all": "a",
         "catalog": "x",
         "pager-end": "e",
+        "follow": "f",
     },
 )
 def _journalctl(ctx: Context, opts, operands: list[str]) -> int:
@@ -263,6 +265,11 @@ def _journalctl(ctx: Context, opts, operands: list[str]) -> int:
     if operands:
         ctx.err(f"Failed to add match '{operands[0]}': Invalid argument\n")
         return 1
+    if "f" in opts and "r" in opts:
+        ctx.err("Please specify either --reverse or --follow, not both.\n")
+        return 1
+    if "f" in opts and "n" not in opts:  # --follow starts from the last 10 entries (systemd 255)
+        opts.add("n", "10")
     boot = opts.get("b", "0")
     if boot not in ("0", "-0", "+0", machine.boot_id):
         # Unverified wording; only the current boot is kept in the simulated journal.

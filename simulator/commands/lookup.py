@@ -161,6 +161,9 @@ DESCRIPTION
 """,
 )
 def whereis(ctx: Context, argv: list[str]) -> int:
+    if "-h" in argv[1:] or "--help" in argv[1:]:  # the man page, as every tool's --help here (options.gnu)
+        ctx.out(MAN_PAGES["whereis"])
+        return 0
     kinds = set()
     names = []
     for arg in argv[1:]:

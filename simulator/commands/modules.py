@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 
-from simulator.commands import Context, command
+from simulator.commands import MAN_PAGES, Context, command
 from simulator.commands.options import UsageError, parse
 from simulator.hardware import MODULES
 from simulator.layout import RELEASE, modprobe_config
@@ -22,6 +22,14 @@ PARAMETERS = {
 
 def module_file(name: str) -> str:
     return f"/lib/modules/{RELEASE}/kernel/{MODULES[name].path}"
+
+
+def asks_for_help(ctx: Context, argv: list[str]) -> bool:
+    """kmod's tools take -h/--help wherever it stands and print their usage; the man page here."""
+    if "-h" not in argv[1:] and "--help" not in argv[1:]:
+        return False
+    ctx.out(MAN_PAGES[argv[0].rsplit("/", 1)[-1]])
+    return True
 
 
 def find_module(ctx: Context, name: str) -> str | None:
@@ -140,6 +148,8 @@ virtualization) the load fails with "Operation not supported": read the reason w
 """,
 )
 def modprobe(ctx: Context, argv: list[str]) -> int:
+    if asks_for_help(ctx, argv):
+        return 0
     remove = verbose = use_blacklist = False
     names: list[str] = []
     flags = {"r": "remove", "v": "verbose", "b": "use-blacklist"}
@@ -183,6 +193,8 @@ the dependencies nothing else uses.
 """,
 )
 def rmmod(ctx: Context, argv: list[str]) -> int:
+    if asks_for_help(ctx, argv):
+        return 0
     names = [a for a in argv[1:] if not a.startswith("-")]
     if not names:
         ctx.err("rmmod: ERROR: missing module name.\n")
@@ -266,6 +278,8 @@ modinfo - show information about a Linux kernel module
 """,
 )
 def modinfo(ctx: Context, argv: list[str]) -> int:
+    if asks_for_help(ctx, argv):
+        return 0
     try:
         opts, args = parse(argv[1:], "adlpnF:k:b:0", MODINFO_OPTIONS)
     except UsageError as error:
@@ -331,6 +345,8 @@ yourself ("Unknown symbol in module" otherwise). modprobe does all of that for y
 """,
 )
 def insmod(ctx: Context, argv: list[str]) -> int:
+    if asks_for_help(ctx, argv):
+        return 0
     args = [a for a in argv[1:] if a not in ("-f", "--force", "-s", "--syslog", "-v", "--verbose")]
     if not args:
         ctx.err("insmod: ERROR: missing filename.\n")

@@ -523,10 +523,13 @@ def ip(ctx: Context, argv: list[str]) -> int:
             stats = True
         elif option in ("-br", "-brief", "--brief"):
             brief = True
+        elif option in ("-help", "--help"):  # iproute2 reads --help as -help: usage(), as for no object
+            args = []
+            break
         elif option not in ("-c", "-color", "--color=never", "-d", "-details"):
             ctx.err(f'Option "{option}" is unknown, try "ip -help".\n')
             return 255
-    if not args:
+    if not args or args[0] == "help":
         ctx.err(
             "Usage: ip [ OPTIONS ] OBJECT { COMMAND | help }\n"
             "where  OBJECT := { address | link | route | neighbor | netns | rule }\n"

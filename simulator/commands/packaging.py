@@ -15,7 +15,7 @@ import re
 
 from simulator import packages
 from simulator.archive import ARCHIVE, MIRROR, SECURITY, Package
-from simulator.commands import Context, command
+from simulator.commands import MAN_PAGES, Context, command
 from simulator.filesystem import FsError
 from simulator.patterns import Glob, PatternTooCostly, Regex, line_budget
 
@@ -491,7 +491,17 @@ dpkg-query - tool to query the dpkg database
 """,
 )
 def dpkg_query(ctx: Context, argv: list[str]) -> int:
+    if _asks_for_help(ctx, argv):
+        return 0
     return _query(ctx, argv, "dpkg-query")
+
+
+def _asks_for_help(ctx: Context, argv: list[str]) -> bool:
+    """dpkg's and dpkg-query's --help (and -?) action: the man page here, as every tool's --help."""
+    if "--help" not in argv[1:] and "-?" not in argv[1:]:
+        return False
+    ctx.out(MAN_PAGES[argv[0].rsplit("/", 1)[-1]])
+    return True
 
 
 # ---------------------------------------------------------------- dpkg
@@ -511,6 +521,8 @@ dpkg - package manager for Debian (the low-level tool under apt)
 """,
 )
 def dpkg(ctx: Context, argv: list[str]) -> int:
+    if _asks_for_help(ctx, argv):
+        return 0
     args = argv[1:]
     removal = next((a for a in args if a in ("-r", "--remove", "-P", "--purge")), None)
     if removal is None and any(a in ("-i", "--install", "--unpack", "--configure") for a in args):

@@ -15,7 +15,7 @@ import posixpath
 import re
 
 from simulator import libvirt
-from simulator.commands import Context, command
+from simulator.commands import MAN_PAGES, Context, command
 from simulator.filesystem import FsError
 
 SUFFIXES = ("", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei")
@@ -448,6 +448,9 @@ def qemu_img(ctx: Context, argv: list[str]) -> int:
             "qemu-img version 8.2.2 (Debian 1:8.2.2+ds-0ubuntu1.4)\n"
             "Copyright (c) 2003-2023 Fabrice Bellard and the QEMU Project developers\n"
         )
+        return 0
+    if argv[1] in ("-h", "--help"):  # the man page, as every tool's --help here (options.gnu)
+        ctx.out(MAN_PAGES["qemu-img"])
         return 0
     if argv[1] == "info":
         return _info(ctx, argv[2:])

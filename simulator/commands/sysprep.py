@@ -16,7 +16,7 @@ from __future__ import annotations
 import posixpath
 
 from simulator import libvirt
-from simulator.commands import Context, command
+from simulator.commands import MAN_PAGES, Context, command
 from simulator.commands.virsh import VirshError, connect
 from simulator.filesystem import FsError
 
@@ -255,6 +255,9 @@ def virt_sysprep(ctx: Context, argv: list[str]) -> int:
             return 0
         elif arg in ("-V", "--version"):
             ctx.out(VERSION + "\n")
+            return 0
+        elif arg == "--help":  # the man page, as every tool's --help here (options.gnu)
+            ctx.out(MAN_PAGES["virt-sysprep"])
             return 0
         elif arg.startswith("-") and arg != "-":
             ctx.err(f"{argv[0]}: unrecognized option '{arg}'\n{TRY_HELP}")

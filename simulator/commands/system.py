@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 
 from simulator import procfs
-from simulator.commands import Context, command
+from simulator.commands import MAN_PAGES, Context, command
 from simulator.commands.options import Options, UsageError, gnu, parse
 from simulator.layout import KERNEL_VERSION, RELEASE
 
@@ -22,7 +22,11 @@ SYSTEMD_VERSION = (
 
 
 def try_help(ctx: Context, tool: str, option: str) -> int:
-    """coreutils/util-linux style rejection of an unknown option."""
+    """coreutils/util-linux style answer to an option not modelled: --help shows the man page (the real
+    tools print their usage and exit 0), anything else is rejected."""
+    if option == "--help":
+        ctx.out(MAN_PAGES[tool])
+        return 0
     if option.startswith("--"):
         ctx.err(f"{tool}: unrecognized option '{option}'\n")
     else:
@@ -745,6 +749,9 @@ def dmidecode(ctx: Context, argv: list[str]) -> int:
             quiet = True
         elif arg in ("-V", "--version"):
             ctx.out("3.5\n")
+            return 0
+        elif arg in ("-h", "--help"):  # the man page, as every tool's --help here (options.gnu)
+            ctx.out(MAN_PAGES["dmidecode"])
             return 0
         else:
             ctx.err(f"dmidecode: invalid option -- '{arg.lstrip('-')[:1]}'\n")

@@ -21,7 +21,7 @@ import defusedxml
 import defusedxml.ElementTree
 
 from simulator import installer, lan, libvirt, libxml2, packages
-from simulator.commands import Context, command
+from simulator.commands import MAN_PAGES, Context, command
 from simulator.commands.network import link_local
 from simulator.filesystem import FsError
 
@@ -214,6 +214,9 @@ def virsh(ctx: Context, argv: list[str]) -> int:
             quiet = True
         elif option in ("-v", "--version"):
             ctx.out("10.0.0\n")
+            return 0
+        elif option in ("-h", "--help"):  # the man page, as every tool's --help here (options.gnu)
+            ctx.out(MAN_PAGES["virsh"])
             return 0
         else:
             ctx.err(

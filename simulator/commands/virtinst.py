@@ -16,7 +16,7 @@ import re
 import shlex
 
 from simulator import installer, libvirt
-from simulator.commands import Context, command
+from simulator.commands import MAN_PAGES, Context, command
 from simulator.commands.virsh import Connection, VirshError, connect
 from simulator.filesystem import FsError
 
@@ -96,6 +96,9 @@ def virt_clone(ctx: Context, argv: list[str]) -> int:
 
 def _run_tool(ctx: Context, argv: list[str], usage: str, parse, act) -> int:
     """virtinst's two ways to fail: argparse's usage error (status 2), then its logged ERROR (status 1)."""
+    if "-h" in argv[1:] or "--help" in argv[1:]:  # argparse answers it wherever it stands: the man page here
+        ctx.out(MAN_PAGES[argv[0].rsplit("/", 1)[-1]])
+        return 0
     try:
         options = parse(argv[1:])
     except CloneError as error:

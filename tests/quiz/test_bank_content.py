@@ -150,3 +150,12 @@ def test_no_lab_question_scores_a_subset_of_another_labs_checks(bank):
         if a.id != b.id and a.scenario == b.scenario and set(a.checks) <= set(b.checks)
     ]
     assert overlaps == []
+
+
+def test_no_question_says_ubuntus_ssh_unit_makes_missing_host_keys(bank):
+    # Ubuntu 24.04's ssh.service runs `sshd -t` first, which fails with "no hostkeys available": only
+    # cloud-init, ssh-keygen -A or dpkg-reconfigure openssh-server make them (as the simulator's sshd says).
+    unit_makes_keys = re.compile(r"ssh`? unit'?s? `?ssh-keygen -A", re.IGNORECASE)
+    for question in bank.questions.values():
+        for text in _texts(question):
+            assert not unit_makes_keys.search(text), question.id

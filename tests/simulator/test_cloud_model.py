@@ -477,3 +477,13 @@ def test_an_instance_from_a_debian_template_logs_in_as_debian(world, cloud):
     assert cloud.open_console("shop-1") == "debian"
     assert instances.seed(cloud, clone)["image"] == "debian-12"
     assert "ubuntu" not in cloud.machine(clone).users
+
+
+def test_a_refusal_names_an_instance_or_an_image_with_its_article(cloud):
+    bad = unchanged(cloud, lambda: cloud.launch("bad name!", "debian-12", "m1.small"))
+    assert str(bad).startswith("An instance name is 1 to 63 letters")
+    cloud.launch("web1", "debian-12", "m1.small")
+    taken = unchanged(cloud, lambda: cloud.launch("web1", "debian-12", "m1.small"))
+    assert str(taken) == "An instance named 'web1' already exists; choose another name."
+    volume = unchanged(cloud, lambda: cloud.create_volume("bad name!", 1))
+    assert str(volume).startswith("A volume name is")

@@ -319,3 +319,15 @@ def test_the_first_boot_makes_cloud_inits_directories_as_an_ubuntu_image_has_the
         "/var/lib/cloud:\ndata  handlers  instance  instances  scripts  seed  sem\n\n"
         "/var/lib/cloud/scripts:\nper-boot  per-instance  per-once  vendor\n"
     )
+
+
+def test_a_warning_reaches_the_output_log_and_the_console_as_on_stderr():
+    # 05_logging.cfg's consoleHandler sends WARNING and above to stderr, which output: {all: '| tee -a
+    # /var/log/cloud-init-output.log'} puts on the console: a learner reading the console log sees why
+    # the user-data did nothing.
+    machine = instance("#cloud-config\nhostname: [web\n")
+    output = machine.fs.read("/var/log/cloud-init-output.log")
+    warning = next(line for line in output.splitlines() if "[WARNING]" in line)
+    assert " - util.py[WARNING]: Failed loading yaml blob. Invalid format at line 2 column 11:" in warning
+    assert warning + "\n" in machine.fs.read("/var/log/cloud-init.log")
+    assert not any("[DEBUG]" in line for line in output.splitlines())

@@ -614,3 +614,22 @@ def test_an_overlay_given_no_size_takes_its_backing_file_virtual_size_in_its_for
         "qemu-img: /tmp/o.qcow2: Image is not in qcow2 format\nCould not open backing image.\n",
         1,
     )
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "virsh --help",
+        "virsh -h",
+        "virt-clone --help",
+        "virt-install --help",
+        "virt-sysprep --help",
+        "qemu-img --help",
+    ],
+)
+def test_help_of_the_virtualization_tools_shows_their_manual_not_an_error(world, line):
+    # As every tool's --help in the simulator: its man page (the real help texts run to pages).
+    from simulator.commands import MAN_PAGES
+
+    result = world.run(line)
+    assert (result.stdout, result.stderr, result.status) == (MAN_PAGES[line.split()[0]], "", 0)

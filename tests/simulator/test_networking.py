@@ -341,3 +341,12 @@ def test_ip_link_set_in_docker_lacks_cap_net_admin():
     assert World.new("docker-container").run("sudo ip link set eth0 down") == Result(
         "", "RTNETLINK answers: Operation not permitted\n", 2
     )
+
+
+@pytest.mark.parametrize("line", ["ip help", "ip -help", "ip --help"])
+def test_ip_help_prints_the_usage_as_ip_alone_does(line):
+    # iproute2's usage() answers `help` and -help (--help is read as -help): to stderr, exit 255.
+    world = World.new("kvm-guest")
+    usage = world.run("ip")
+    assert usage.stderr.startswith("Usage: ip [ OPTIONS ] OBJECT { COMMAND | help }\n")
+    assert world.run(line) == usage

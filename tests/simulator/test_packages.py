@@ -390,3 +390,21 @@ def test_without_openssh_server_no_listener_runs_but_the_session_stays(kvm):
     table = kvm.run("ps -ef").stdout
     assert "[listener]" not in table
     assert "root        4200       1  0 09:59 ?        00:00:00 sshd: learner [priv]\n" in table
+
+
+def test_nginx_installed_is_a_service_systemctl_knows_and_runs_as_curl_finds_it(kvm):
+    # Ubuntu's nginx postinst enables and starts nginx.service: systemctl must say what curl already sees.
+    assert kvm.run("sudo apt-get install -y nginx curl").status == 0
+    assert kvm.run("systemctl is-active nginx") == Result("active\n", "", 0)
+    status = kvm.run("systemctl status nginx").stdout.splitlines()
+    assert status[0] == "● nginx.service - A high performance web server and a reverse proxy server"
+    assert (
+        status[1] == "     Loaded: loaded (/usr/lib/systemd/system/nginx.service; enabled; preset: enabled)"
+    )
+    assert status[2].startswith("     Active: active (running) since ")
+    assert "       Docs: man:nginx(8)" in status
+    assert any(
+        line.endswith('"nginx: master process /usr/sbin/nginx -g daemon on; master_process on;"')
+        for line in status
+    )
+    assert "Welcome to nginx!" in kvm.run("curl -s http://localhost/").stdout

@@ -547,3 +547,30 @@ def test_lscpu_extended_and_parsable_list_each_cpu():
     assert parsable[3:6] == ["# CPU,Core,Socket,Node,,L1d,L1i,L2,L3", "0,0,0,0,,0,0,0,0", "1,1,0,0,,1,1,1,0"]
     assert host.run("lscpu -e=CPU,CORE").stdout.splitlines()[-1] == "  7    3"
     assert host.run("lscpu -e=foo") == Result("", "lscpu: unknown column: foo\n", 1)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "lscpu --help",
+        "blkid --help",
+        "free --help",
+        "uptime --help",
+        "dmidecode --help",
+        "modprobe --help",
+        "modinfo --help",
+        "rmmod --help",
+        "insmod --help",
+        "fdisk --help",
+        "nproc --help",
+        "whereis --help",
+        "dpkg --help",
+        "dpkg-query --help",
+    ],
+)
+def test_help_of_the_tools_of_the_objective_shows_their_manual_not_an_error(line):
+    # The real tools answer --help with their usage (exit 0); the simulator's --help is the man page.
+    from simulator.commands import MAN_PAGES
+
+    result = World.new("kvm-guest").run(line)
+    assert (result.stdout, result.stderr, result.status) == (MAN_PAGES[line.split()[0]], "", 0)
