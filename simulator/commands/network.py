@@ -9,9 +9,10 @@ from __future__ import annotations
 import ipaddress
 import random
 import re
+import struct
 
 from simulator import lan, packages, units
-from simulator.commands import Context, command
+from simulator.commands import Context, command, follow
 from simulator.commands.options import UsageError, parse
 from simulator.filesystem import FsError
 
@@ -883,6 +884,62 @@ def _ms(usec: int) -> str:
     return f"{usec // 1000}.{usec % 1000:03d}"
 
 
+# iputils 20240117 ping_common.c, usage(): on stderr, exit 2 (-h, and any option it does not know)
+PING_USAGE = """
+Usage
+  ping [options] <destination>
+
+Options:
+  <destination>      DNS name or IP address
+  -a                 use audible ping
+  -A                 use adaptive ping
+  -B                 sticky source address
+  -c <count>         stop after <count> replies
+  -C                 call connect() syscall on socket creation
+  -D                 print timestamps
+  -d                 use SO_DEBUG socket option
+  -e <identifier>    define identifier for ping session, default is random for
+                     SOCK_RAW and kernel defined for SOCK_DGRAM
+                     Imply using SOCK_RAW (for IPv4 only for identifier 0)
+  -f                 flood ping
+  -h                 print help and exit
+  -H                 force reverse DNS name resolution (useful for numeric
+                     destinations or for -f), override -n
+  -I <interface>     either interface name or address
+  -i <interval>      seconds between sending each packet
+  -L                 suppress loopback of multicast packets
+  -l <preload>       send <preload> number of packages while waiting replies
+  -m <mark>          tag the packets going out
+  -M <pmtud opt>     define path MTU discovery, can be one of <do|dont|want|probe>
+  -n                 no reverse DNS name resolution, override -H
+  -O                 report outstanding replies
+  -p <pattern>       contents of padding byte
+  -q                 quiet output
+  -Q <tclass>        use quality of service <tclass> bits
+  -s <size>          use <size> as number of data bytes to be sent
+  -S <size>          use <size> as SO_SNDBUF socket option value
+  -t <ttl>           define time to live
+  -U                 print user-to-user latency
+  -v                 verbose output
+  -V                 print version and exit
+  -w <deadline>      reply wait <deadline> in seconds
+  -W <timeout>       time to wait for response
+
+IPv4 options:
+  -4                 use IPv4
+  -b                 allow pinging broadcast
+  -R                 record route
+  -T <timestamp>     define timestamp, can be one of <tsonly|tsandaddr|tsprespec>
+
+IPv6 options:
+  -6                 use IPv6
+  -F <flowlabel>     define flow label, default is random
+  -N <nodeinfo opt>  use IPv6 node info query, try <help> as argument
+
+For more details see ping(8).
+"""
+
+
 @command(
     "ping",
     man="""
@@ -890,15 +947,22 @@ ping - send ICMP ECHO_REQUEST to network hosts (iputils 20240117)
 
   ping -c 3 192.168.122.1   three echo requests to the gateway, then the statistics
   ping -c 1 localhost       names come from /etc/hosts (this simulated world has no DNS server)
-Without -c it goes on until interrupted (Ctrl-C). An address on the local network that nobody holds
-answers "Destination Host Unreachable"; beyond the gateway, nothing answers: 100% packet loss.
+Without -c it goes on until interrupted: type Ctrl-C to see its statistics. An address on the
+local network that nobody holds answers "Destination Host Unreachable"; beyond the gateway, nothing
+answers: 100% packet loss.
 """,
 )
 def ping(ctx: Context, argv: list[str]) -> int:
+    long = next((arg for arg in argv[1:] if arg.startswith("--") and arg != "--"), None)
     try:
-        opts, operands = parse(argv[1:], "c:i:W:w:qn46s:t:", {})
+        if long:  # ping parses with getopt(), no long options: "--help" is the option '-'
+            raise UsageError("invalid option -- '-'")
+        opts, operands = parse(argv[1:], "hc:i:W:w:qn46s:t:", {})
     except UsageError as error:
-        ctx.err(f"ping: {error}\n")
+        ctx.err(f"ping: {error}\n{PING_USAGE}")
+        return 2
+    if "h" in opts:
+        ctx.err(PING_USAGE)
         return 2
     if not operands:
         ctx.err("ping: usage error: Destination address required\n")
@@ -913,6 +977,16 @@ def ping(ctx: Context, argv: list[str]) -> int:
         if not 1 <= count <= 9223372036854775807:
             ctx.err(f"ping: invalid argument: '{text}': out of range: 1 <= value <= 9223372036854775807\n")
             return 1
+    interval = 1.0
+    if "i" in opts:  # ping.c: ping_strtod, then 0 <= value <= INT_MAX / 1000 (its "garbage" warning left out)
+        try:
+            interval = float(opts.get("i"))
+        except ValueError:
+            interval = -1.0
+        if not 0 <= interval <= 2147483647 / 1000:
+            ctx.err(f"ping: bad timing interval: {opts.get('i')}\n")
+            return 2
+        interval = max(interval, 0.002) if not ctx.is_root else interval  # MIN_USER_INTERVAL_MS
     if count is None and (opts.get("w") or "").isdigit():  # -w DEADLINE: one probe a second until then
         count = max(int(opts.get("w")), 1)
     machine = ctx.machine
@@ -930,9 +1004,15 @@ def ping(ctx: Context, argv: list[str]) -> int:
     base = {"local": 25, "gateway": 280, "host": 400}.get(kind, 0)
     # Two machines on one address (a clone) both answer: the second reply is a duplicate (DUP!).
     answers = len(lan.resolve(machine, address)) if kind == "host" else 1
+    # Without -c it pings until Ctrl-C: on the terminal it waits for it (follow.py), else the budget ends it.
+    waits = count is None and follow.waits_on_terminal(ctx)
     times, sent, errors, duplicates = [], 0, 0, 0
     while count is None or sent < count:
-        ctx.tick(1000)  # a second per probe: without -c the line's budget ends it, as Ctrl-C would
+        if waits and sent * interval > follow.shown_until(ctx):
+            if follow.wait(ctx):
+                continue
+            break  # Ctrl-C: SIGINT, and ping prints its statistics (ping_common.c, finish)
+        ctx.tick(1000)  # a probe's work: without -c and no terminal, the line's budget ends it
         sent += 1
         if kind in ("local", "gateway", "host"):
             first = base + rng.randrange(base // 2 + 1)
@@ -949,7 +1029,9 @@ def ping(ctx: Context, argv: list[str]) -> int:
             errors += 1
             if "q" not in opts:
                 ctx.out(f"From {source} icmp_seq={sent} Destination Host Unreachable\n")
-    machine.tick(sent - 1)
+    seconds = (sent - 1) * interval
+    # while it waited, the world's clock counted the lines typed (dialogue.py): only its first seconds here
+    machine.tick(int(min(seconds, follow.FIRST_SECONDS) if waits else seconds))
     if kind == "neighbour":
         lan.resolve(machine, address)  # ARP asked in vain: an entry the kernel held is FAILED now
     if kind == "gateway":
@@ -957,23 +1039,30 @@ def ping(ctx: Context, argv: list[str]) -> int:
         for nic in machine.nics:
             if nic["gateway"] == address:
                 nic["neighbour_seen"] = machine.clock
-    elapsed = (sent - 1) * 1000 + (3 * sent if times else 20 + sent * 12)
+    elapsed = int(seconds * 1000) + (3 * sent if times else 20 + sent * 12)
+    _ping_statistics(ctx, target, sent, times, duplicates, errors, elapsed)
+    return 0 if times else 1
+
+
+def _ping_statistics(ctx: Context, target: str, sent: int, times: list[int], duplicates, errors, elapsed):
+    """iputils 20240117 ping_common.c, finish(): the block ping prints as it ends (-c reached, Ctrl-C)."""
     received = len(times)
-    loss = f"{100 - received * 100 // sent if received else 100}%"
+    # "%g%%" of a float, as C prints it: 6 significant digits
+    loss = struct.unpack("f", struct.pack("f", (sent - received) * 100.0 / sent))[0]
     ctx.out(f"\n--- {target} ping statistics ---\n{sent} packets transmitted, {received} received")
     ctx.out(f", +{duplicates} duplicates" if duplicates else "")
     ctx.out(f", +{errors} errors" if errors else "")
-    ctx.out(f", {loss} packet loss, time {elapsed}ms\n")
+    ctx.out(f", {loss:g}% packet loss, time {elapsed}ms\n")
     if times:
         average = sum(times) // received
         deviation = int((sum(t * t for t in times) / received - (sum(times) / received) ** 2) ** 0.5)
         ctx.out(
             f"rtt min/avg/max/mdev = {_ms(min(times))}/{_ms(average)}/{_ms(max(times))}/{_ms(deviation)} ms\n"
         )
-        return 0
-    if errors:
+    elif errors:
         ctx.out(f"pipe {min(sent, 4)}\n")
-    return 1
+    else:
+        ctx.out("\n")
 
 
 # The kernel driver behind each platform's NIC, as networkctl status (udev's ID_NET_DRIVER) names it.

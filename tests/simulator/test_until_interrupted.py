@@ -1,0 +1,74 @@
+"""Programs that run until Ctrl-C on the lab's terminal (commands/follow.py): they show their first seconds,
+wait as if reading the terminal, show more for each line typed, and end at Ctrl-C as the real tool does."""
+
+import pytest
+
+from simulator.world import World
+
+CTRL_C = "\x03"
+
+
+@pytest.fixture
+def world():
+    return World.new("kvm-guest")
+
+
+def shown(result) -> str:
+    return "".join(text for _, text in result.chunks)
+
+
+def test_ping_without_count_shows_four_replies_then_waits_for_ctrl_c(world):
+    first = shown(world.run("ping localhost"))
+    assert first.startswith("PING localhost (127.0.0.1) 56(84) bytes of data.\n")
+    assert first.count("icmp_seq=") == 4 and first.splitlines()[-1].split()[5] == "icmp_seq=4"
+    assert world.asking and world.prompt == "" and not world.secret  # what is typed is echoed
+    more = shown(world.run("hello"))  # ping does not read it; three seconds passed while it was typed
+    assert [line.split()[5] for line in more.splitlines()] == ["icmp_seq=5", "icmp_seq=6", "icmp_seq=7"]
+    result = world.run(CTRL_C)
+    end = shown(result)
+    # ping_common.c finish(): the terminal showed ^C and its newline, then the block (its first \n eaten)
+    assert end.startswith(
+        "--- localhost ping statistics ---\n7 packets transmitted, 7 received, 0% packet loss"
+    )
+    assert end.splitlines()[2].startswith("rtt min/avg/max/mdev = ") and result.status == 0
+    assert not world.asking and shown(world.run("echo $?")) == "0\n"
+    assert "hello" not in world.shell.history
+
+
+def test_ping_of_a_host_that_never_answers_ends_with_status_1(world):
+    assert shown(world.run("ping 8.8.8.8")) == "PING 8.8.8.8 (8.8.8.8) 56(84) bytes of data.\n"
+    result = world.run(CTRL_C)
+    assert shown(result) == (
+        "--- 8.8.8.8 ping statistics ---\n"
+        "4 packets transmitted, 0 received, 100% packet loss, time 3068ms\n\n"
+    )
+    assert result.status == 1
+
+
+def test_ping_of_an_absent_neighbour_reports_unreachable_until_ctrl_c(world):
+    own = world.machine.nics[0]["ipv4"]
+    first = shown(world.run("ping 192.168.122.77"))
+    assert first.splitlines()[1:] == [
+        f"From {own} icmp_seq={n} Destination Host Unreachable" for n in range(1, 5)
+    ]
+    end = shown(world.run(CTRL_C))
+    assert "4 packets transmitted, 0 received, +4 errors, 100% packet loss" in end and end.endswith(
+        "pipe 4\n"
+    )
+
+
+def test_ping_with_an_interval_sends_as_often_and_quiet_shows_only_the_statistics(world):
+    assert (
+        shown(world.run("ping -i 0.5 -q 127.0.0.1")) == "PING 127.0.0.1 (127.0.0.1) 56(84) bytes of data.\n"
+    )
+    end = shown(world.run(CTRL_C))
+    assert end.splitlines()[1].startswith("7 packets transmitted, 7 received, 0% packet loss, time 30")
+    assert shown(world.run("ping -i x 127.0.0.1")) == "ping: bad timing interval: x\n"
+
+
+def test_the_clock_moves_on_by_the_time_ping_ran(world):
+    before = world.machine.clock
+    world.run("ping localhost")
+    world.run("x")
+    world.run(CTRL_C)
+    assert world.machine.clock - before >= 3 + 6  # its first seconds, then two lines typed
