@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from simulator.bash import builtin_docs
 from simulator.bash.builtins import BUILTINS, READONLY, which
 from simulator.bash.errors import (
     ExpansionError,
@@ -674,6 +675,11 @@ class Shell(WordEvaluator, CommandEvaluator):
 
     def builtin_for(self, name: str):
         return BUILTINS.get(name)
+
+    def answers_help(self, name: str) -> bool:
+        """Whether `name --help` is bash's builtin printing its help (not a program's --help)."""
+        builtin = name in BUILTINS or name in BASH_BUILTINS
+        return builtin and name in builtin_docs.DOCS and name not in builtin_docs.NO_HELP_OPTION
 
     def context(self, run: Run, env: dict[str, str], streams: Streams) -> ShellContext:
         machine = run.machine

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from simulator.bash import nodes
+from simulator.bash import builtin_docs, nodes
 from simulator.bash.arith import Arithmetic, ArithmeticError_
 from simulator.bash.conditions import TestError, binary, ere_to_python, unary
 from simulator.bash.errors import (
@@ -260,6 +260,9 @@ class CommandEvaluator:
         if functions and name in self.functions:
             with self.temporary(assignments):
                 return self.call_function(run, name, argv, streams)
+        if argv[1:2] == ["--help"] and self.answers_help(name):  # bash's builtin_help()
+            streams.out.append(builtin_docs.text(name))
+            return builtin_docs.EX_BADUSAGE
         builtin = self.builtin_for(name)
         if builtin is not None:
             with self.temporary(assignments):

@@ -37,3 +37,11 @@ def wait(ctx) -> bool:
     except TerminalInterrupt:
         return False
     return True
+
+
+def until_interrupted(ctx) -> None:
+    """Wait for Ctrl-C, which kills the program (SIGINT's default action: bash reports status 130), as
+    tail -f and journalctl -f (systemd 255 installs no SIGINT handler) end."""
+    while wait(ctx):
+        pass
+    raise TerminalInterrupt()

@@ -42,6 +42,45 @@ def _home(ctx: Context) -> str:
     return ctx.machine.users.get(ctx.user, {}).get("home", "/")
 
 
+# hostname 3.23 (Debian's, not coreutils') hostname.c usage(): -h/--help on stdout, a usage error on
+# stderr; both exit(-1), status 255
+HOSTNAME_USAGE = (
+    "Usage: hostname [-b] {hostname|-F file}         set host name (from file)\n"
+    "       hostname [-a|-A|-d|-f|-i|-I|-s|-y]       display formatted name\n"
+    "       hostname                                 display host name\n"
+    "\n"
+    "       {yp,nis,}domainname {nisdomain|-F file}  set NIS domain name (from file)\n"
+    "       {yp,nis,}domainname                      display NIS domain name\n"
+    "\n"
+    "       dnsdomainname                            display dns domain name\n"
+    "\n"
+    "       hostname -V|--version|-h|--help          print info and exit\n"
+    "\n"
+    "Program name:\n"
+    "       {yp,nis,}domainname=hostname -y\n"
+    "       dnsdomainname=hostname -d\n"
+    "\n"
+    "Program options:\n"
+    "    -a, --alias            alias names\n"
+    "    -A, --all-fqdns        all long host names (FQDNs)\n"
+    "    -b, --boot             set default hostname if none available\n"
+    "    -d, --domain           DNS domain name\n"
+    "    -f, --fqdn, --long     long host name (FQDN)\n"
+    "    -F, --file             read host name or NIS domain name from given file\n"
+    "    -i, --ip-address       addresses for the host name\n"
+    "    -I, --all-ip-addresses all addresses for the host\n"
+    "    -s, --short            short host name\n"
+    "    -y, --yp, --nis        NIS/YP domain name\n"
+    "\n"
+    "Description:\n"
+    "   This command can get or set the host name or the NIS domain name. You can\n"
+    "   also get the DNS domain or the FQDN (fully qualified domain name).\n"
+    "   Unless you are using bind or NIS for host lookups you can change the\n"
+    "   FQDN (Fully Qualified Domain Name) and the DNS domain name (which is\n"
+    "   part of the FQDN) in the /etc/hosts file.\n"
+)
+
+
 @command(
     "hostname",
     man="""
@@ -58,6 +97,9 @@ The name survives a reboot only if it is also in /etc/hostname (hostnamectl set-
 def hostname(ctx: Context, argv: list[str]) -> int:
     machine = ctx.machine
     args = argv[1:]
+    if any(arg in ("-h", "--help") or arg.startswith("--h") and "--help".startswith(arg) for arg in args):
+        ctx.out(HOSTNAME_USAGE)  # usage(stdout), and exit(-1) as for any usage
+        return 255
     if not args or args in (["-s"], ["--short"]):
         ctx.out(machine.hostname.split(".")[0] + "\n")
         return 0
@@ -76,12 +118,8 @@ def hostname(ctx: Context, argv: list[str]) -> int:
             return 1
         machine.hostname = args[0]
         return 0
-    ctx.err(
-        "Usage: hostname [-b] {hostname|-F file}         set host name (from file)\n"
-        "       hostname [-a|-A|-d|-f|-i|-I|-s|-y]       display formatted name\n"
-        "       hostname                                 display host name\n"
-    )
-    return 1
+    ctx.err(HOSTNAME_USAGE)
+    return 255
 
 
 GLYPHS = {"vm": "🖴", "container": "☐", "laptop": "💻", "server": "🖳", "desktop": "🖥️"}

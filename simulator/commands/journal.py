@@ -15,7 +15,7 @@ import re
 import time
 
 from simulator import emergency
-from simulator.commands import Context, command
+from simulator.commands import Context, command, follow
 from simulator.commands.options import gnu
 from simulator.commands.system import kernel_level
 from simulator.patterns import PatternTooCostly, Regex, line_budget
@@ -226,7 +226,7 @@ journalctl - print log entries from the systemd journal
   journalctl -p err            entries of that priority and more urgent (emerg alert crit err warning
                                notice info debug, or 0-7; FROM..TO for a range)
   journalctl -o short-monotonic   seconds since boot, as dmesg   --no-pager  print without a pager
-  journalctl -f (--follow)     the last 10 entries (or -n N); nothing new arrives here, so it ends there
+  journalctl -f (--follow)     the last 10 entries (or -n N), then waits for new ones until Ctrl-C
 Members of the adm and systemd-journal groups (and root) read the whole journal; other users see only
 their own messages and a hint. A Docker container has no journal.
 """,
@@ -329,8 +329,8 @@ def _journalctl(ctx: Context, opts, operands: list[str]) -> int:
             for at, ident, message in entries
         )
     )
-    if not entries:
-        if not quiet:
-            ctx.out("-- No entries --\n")
-        return 1 if pattern is not None else 0
-    return 0
+    if not entries and not quiet:
+        ctx.out("-- No entries --\n")
+    if "f" in opts and follow.waits_on_terminal(ctx):
+        follow.until_interrupted(ctx)  # nothing new is logged meanwhile here
+    return 1 if not entries and pattern is not None else 0

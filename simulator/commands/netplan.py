@@ -12,7 +12,7 @@ import re
 
 import yaml
 
-from simulator.commands import Context, command
+from simulator.commands import Context, command, systemd_help
 from simulator.commands.devices import pci_devices
 from simulator.commands.identity import NO_SYSTEMD
 from simulator.commands.network import held_addresses, link_local, resolve_host
@@ -439,6 +439,9 @@ resolvectl - resolve domain names, query systemd-resolved (systemd 255)
 """,
 )
 def resolvectl(ctx: Context, argv: list[str]) -> int:
+    if systemd_help.asked(argv[1:]):
+        ctx.out(systemd_help.RESOLVECTL)
+        return 0
     machine = ctx.machine
     if machine.spec["platform"] == "docker":
         ctx.err(NO_SYSTEMD + "Failed to connect to bus: Host is down\n")

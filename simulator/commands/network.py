@@ -12,7 +12,7 @@ import re
 import struct
 
 from simulator import lan, packages, units
-from simulator.commands import Context, command, follow
+from simulator.commands import Context, command, follow, systemd_help
 from simulator.commands.options import UsageError, parse
 from simulator.filesystem import FsError
 
@@ -596,6 +596,9 @@ from /etc/netplan/*.yaml); "unmanaged" means no configuration matched it (the lo
 """,
 )
 def networkctl(ctx: Context, argv: list[str]) -> int:
+    if systemd_help.asked(argv[1:]):
+        ctx.out(systemd_help.NETWORKCTL)
+        return 0
     if (
         ctx.machine.spec["platform"] == "docker"
     ):  # systemd is installed there, but no D-Bus runs (networkctl.c)

@@ -220,6 +220,27 @@ SHUTDOWN_FLAGS = {
 }
 
 
+# systemd 255 systemctl-compat-shutdown.c, shutdown_help(): the text as Ubuntu 24.04's terminals show it
+# (UNVERIFIED against the v255 tag itself)
+SHUTDOWN_HELP = """shutdown [OPTIONS...] [TIME] [WALL...]
+
+Shut down the system.
+
+Options:
+     --help      Show this help
+  -H --halt      Halt the machine
+  -P --poweroff  Power-off the machine
+  -r --reboot    Reboot the machine
+  -h             Equivalent to --poweroff, overridden by --halt
+  -k             Don't halt/power-off/reboot, just send warnings
+     --no-wall   Don't send wall message before halt/power-off/reboot
+  -c             Cancel a pending shutdown
+     --show      Show pending shutdown
+
+See the shutdown(8) man page for details.
+"""
+
+
 @command(
     "shutdown",
     man="""
@@ -237,6 +258,9 @@ Without a time, shutdown waits one minute.
 def shutdown(ctx: Context, argv: list[str]) -> int:
     action, operands, flags = "poweroff", [], set()
     for arg in argv[1:]:
+        if arg == "--help" and not operands:
+            ctx.out(SHUTDOWN_HELP)
+            return 0
         if operands or not arg.startswith("-") or arg == "-":
             operands.append(arg)
         elif arg in SHUTDOWN_FLAGS:

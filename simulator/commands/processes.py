@@ -66,6 +66,104 @@ def processes(machine, user: str) -> list[Proc]:
     return table
 
 
+# procps-ng 4.0.4 src/ps/help.c: `ps --help SECTION` (a word or its letter); all of them for "all"/"a"
+PS_HELP_SECTIONS = {
+    ("simple", "s"): (
+        "\n"
+        "Basic options:\n"
+        " -A, -e               all processes\n"
+        " -a                   all with tty, except session leaders\n"
+        "  a                   all with tty, including other users\n"
+        " -d                   all except session leaders\n"
+        " -N, --deselect       negate selection\n"
+        "  r                   only running processes\n"
+        "  T                   all processes on this terminal\n"
+        "  x                   processes without controlling ttys\n"
+    ),
+    ("list", "l"): (
+        "\n"
+        "Selection by list:\n"
+        " -C <command>         command name\n"
+        " -G, --Group <GID>    real group id or name\n"
+        " -g, --group <group>  session or effective group name\n"
+        " -p, p, --pid <PID>   process id\n"
+        "        --ppid <PID>  parent process id\n"
+        " -q, q, --quick-pid <PID>\n"
+        "                      process id (quick mode)\n"
+        " -s, --sid <session>  session id\n"
+        " -t, t, --tty <tty>   terminal\n"
+        " -u, U, --user <UID>  effective user id or name\n"
+        " -U, --User <UID>     real user id or name\n"
+        "\n"
+        "  The selection options take as their argument either:\n"
+        "    a comma-separated list e.g. '-u root,nobody' or\n"
+        "    a blank-separated list e.g. '-p 123 4567'\n"
+    ),
+    ("output", "o"): (
+        "\n"
+        "Output formats:\n"
+        " -D <format>          date format for lstart\n"
+        " -F                   extra full\n"
+        " -f                   full-format, including command lines\n"
+        "  f, --forest         ascii art process tree\n"
+        " -H                   show process hierarchy\n"
+        " -j                   jobs format\n"
+        "  j                   BSD job control format\n"
+        " -l                   long format\n"
+        "  l                   BSD long format\n"
+        " -M, Z                add security data (for SELinux)\n"
+        " -O <format>          preloaded with default columns\n"
+        "  O <format>          as -O, with BSD personality\n"
+        " -o, o, --format <format>\n"
+        "                      user-defined format\n"
+        "  -P                  add psr column\n"
+        "  s                   signal format\n"
+        "  u                   user-oriented format\n"
+        "  v                   virtual memory format\n"
+        "  X                   register format\n"
+        " -y                   do not show flags, show rss vs. addr (used with -l)\n"
+        "     --context        display security context (for SELinux)\n"
+        "     --headers        repeat header lines, one per page\n"
+        "     --no-headers     do not print header at all\n"
+        "     --cols, --columns, --width <num>\n"
+        "                      set screen width\n"
+        "     --rows, --lines <num>\n"
+        "                      set screen height\n"
+        "     --signames       display signal masks using signal names\n"
+    ),
+    ("threads", "t"): (
+        "\n"
+        "Show threads:\n"
+        "  H                   as if they were processes\n"
+        " -L                   possibly with LWP and NLWP columns\n"
+        " -m, m                after processes\n"
+        " -T                   possibly with SPID column\n"
+    ),
+    ("misc", "m"): (
+        "\n"
+        "Miscellaneous options:\n"
+        " -c                   show scheduling class with -l option\n"
+        "  c                   show true command name\n"
+        "  e                   show the environment after command\n"
+        "  k,    --sort        specify sort order as: [+|-]key[,[+|-]key[,...]]\n"
+        "  L                   show format specifiers\n"
+        "  n                   display numeric uid and wchan\n"
+        "  S,    --cumulative  include some dead child process data\n"
+        " -y                   do not show flags, show rss (only with -l)\n"
+        " -V, V, --version     display version information and exit\n"
+        " -w, w                unlimited output width\n"
+        "\n"
+        "        --help <simple|list|output|threads|misc|all>\n"
+        "                      display help and exit\n"
+    ),
+}
+PS_USAGE_FOOT = "\nFor more details see ps(1).\n"
+PS_HELP_TRY = (  # the usage without a section, and after an option ps does not know (on stderr)
+    "\n Try 'ps --help <simple|list|output|threads|misc|all>'\n  or 'ps --help <s|l|o|t|m|a>'\n"
+    " for additional help text.\n"
+)
+
+
 def _cputime(proc: Proc, bsd: bool = False) -> str:
     seconds = 1 if proc.pid == 1 else 0
     return f"0:{seconds:02d}" if bsd else f"00:00:{seconds:02d}"
@@ -95,6 +193,9 @@ def ps(ctx: Context, argv: list[str]) -> int:
     i = 0
     while i < len(args):
         arg = args[i]
+        if arg == "--help" or arg.startswith("--help="):  # its argument: the next word, or after "="
+            word = arg[7:] if "=" in arg else (args[i + 1] if i + 1 < len(args) else None)
+            return _help(ctx, word)
         if arg in ("-e", "-A", "ax", "-ax"):
             pids = "all"
         elif arg in ("-ef", "-eF", "-fe"):
@@ -159,10 +260,13 @@ def ps(ctx: Context, argv: list[str]) -> int:
     return 0 if shown else 1
 
 
+def _help(ctx: Context, word: str | None) -> int:
+    """do_help(): the sections asked for, or how to ask for them; on stdout, status 0."""
+    chosen = [text for names, text in PS_HELP_SECTIONS.items() if word in names or word in ("all", "a")]
+    ctx.out("\nUsage:\n ps [options]\n" + ("".join(chosen) or PS_HELP_TRY) + PS_USAGE_FOOT)
+    return 0
+
+
 def _unknown(ctx: Context, what: str) -> int:
-    ctx.err(
-        f"error: unsupported {what}\n\nUsage:\n ps [options]\n\n"
-        " Try 'ps --help <simple|list|output|threads|misc|all>'\n  or 'ps --help <s|l|o|t|m|a>'\n"
-        " for additional help text.\n\nFor more details see ps(1).\n"
-    )
+    ctx.err(f"error: unsupported {what}\n\nUsage:\n ps [options]\n{PS_HELP_TRY}{PS_USAGE_FOOT}")
     return 1

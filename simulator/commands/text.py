@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from simulator.commands import MAN_PAGES, Context, command
+from simulator.commands import MAN_PAGES, Context, command, follow
 from simulator.commands.options import Options, gnu
 from simulator.dialogue import all_input
 from simulator.filesystem import FsError
@@ -475,6 +475,14 @@ def _head_tail(ctx: Context, prog: str, opts: Options, operands: list[str]) -> i
         header = f"==> {STDIN_NAME if name == '-' else name} <==\n" if many else ""
         blocks.append(header + "".join(chosen))
     ctx.out(("\n" if many else "").join(blocks))
+    if "f" in opts and operands:
+        # -f on the terminal: tail waits for the files to grow until Ctrl-C kills it (status 130); nothing
+        # writes to them meanwhile here. (GNU tail ignores -f on a pipe, and so on standard input here.)
+        if not blocks:
+            ctx.err(f"{prog}: no files remaining\n")
+            return 1
+        if follow.waits_on_terminal(ctx):
+            follow.until_interrupted(ctx)
     return status
 
 
@@ -511,7 +519,7 @@ SYNOPSIS
 DESCRIPTION
        Print the last 10 lines of each FILE; with several files, each gets a ==> FILE <== header.
        -n N   the last N lines (-n +N: from line N on)    -c N   the last N bytes
-       -f     (follow) is not available here: the file is printed once.
+       -f     follow: then wait for the file to grow, until Ctrl-C
 """,
 )
 def tail(ctx: Context, argv: list[str]) -> int:

@@ -72,3 +72,21 @@ def test_the_clock_moves_on_by_the_time_ping_ran(world):
     world.run("x")
     world.run(CTRL_C)
     assert world.machine.clock - before >= 3 + 6  # its first seconds, then two lines typed
+
+
+def test_tail_follow_shows_the_file_then_waits_until_ctrl_c_kills_it(world):
+    assert shown(world.run("tail -f /etc/hostname")) == world.machine.hostname + "\n" and world.asking
+    assert shown(world.run("more typing")) == "" and world.asking
+    result = world.run(CTRL_C)
+    assert result.status == 130 and not world.asking
+    assert shown(world.run("tail -f /nope")) == (
+        "tail: cannot open '/nope' for reading: No such file or directory\ntail: no files remaining\n"
+    )
+    assert not world.asking
+    assert shown(world.run("tail -f /etc/hostname | cat")) == world.machine.hostname + "\n"  # no Ctrl-C there
+
+
+def test_journalctl_follow_shows_the_last_entries_then_waits(world):
+    first = shown(world.run("sudo journalctl -f -n 2"))
+    assert len(first.splitlines()) == 2 and world.asking
+    assert world.run(CTRL_C).status == 130 and not world.asking
