@@ -129,6 +129,8 @@ SERVER_GROUPS = [
 LEARNER_GROUPS = ("adm", "cdrom", "sudo", "dip", "lxd")
 KVM_GID = 994
 SHADOW_GID = 42
+ADM_GID = 4  # adm: reads the logs in /var/log
+SYSLOG_UID = 103  # rsyslog drops to it ($PrivDropToUser) and owns the files it writes
 IMAGE_DAY = 20039  # days since 1970 when the image was built (2024-11-12): "last changed" in /etc/shadow
 LEARNER_DAY = 20054  # when cloud-init created the learner
 

@@ -127,6 +127,28 @@ certificate!!!  %s is the variable that will be filled by the ssh-import-id util
 \t"URL": "https://launchpad.net/~%s/+sshkeys"
 }
 """
+# /etc/rsyslog.conf and its default rules as Ubuntu 24.04 ships them, shortened to what matters here
+# (UNVERIFIED line for line): no $ActionFileDefaultTemplate, so files get RSYSLOG_FileFormat (RFC 3339
+# high-precision stamps), owned syslog:adm 0640
+RSYSLOG_CONF = (
+    "# /etc/rsyslog.conf configuration file for rsyslog\n#\n"
+    "# For more information install rsyslog-doc and see\n"
+    "# /usr/share/doc/rsyslog-doc/html/configuration/index.html\n"
+    '\nmodule(load="imuxsock") # provides support for local system logging\n'
+    'module(load="imklog" permitnonkernelfacility="on")\n'
+    "\n$RepeatedMsgReduction on\n\n$FileOwner syslog\n$FileGroup adm\n$FileCreateMode 0640\n"
+    "$DirCreateMode 0755\n$Umask 0022\n$PrivDropToUser syslog\n$PrivDropToGroup syslog\n"
+    "\n$WorkDirectory /var/spool/rsyslog\n\n$IncludeConfig /etc/rsyslog.d/*.conf\n"
+)
+RSYSLOG_DEFAULT = (
+    "#  Default rules for rsyslog.\n#\n"
+    "#\t\t\tFor more information see rsyslog.conf(5) and /etc/rsyslog.conf\n"
+    "\n#\n# First some standard log files.  Log by facility.\n#\n"
+    "auth,authpriv.*\t\t\t/var/log/auth.log\n*.*;auth,authpriv.none\t\t-/var/log/syslog\n"
+    "#cron.*\t\t\t\t/var/log/cron.log\n#daemon.*\t\t\t-/var/log/daemon.log\n"
+    "kern.*\t\t\t\t-/var/log/kern.log\n#lpr.*\t\t\t\t-/var/log/lpr.log\n"
+    "mail.*\t\t\t\t-/var/log/mail.log\n#user.*\t\t\t\t-/var/log/user.log\n"
+)
 UNIT_WANTS = "/etc/systemd/system/multi-user.target.wants"
 SOCKET_WANTS = "/etc/systemd/system/sockets.target.wants"
 # Services a package starts through a socket it enables instead (openssh-server on Ubuntu 22.10 and later:
@@ -857,6 +879,36 @@ BASE = [
         original="Debian OpenSSH Maintainers <debian-ssh@lists.debian.org>",
         homepage="https://www.openssh.com/",
     ),
+    # rsyslog 8.2312.0 as noble's server and cloud images carry it (UNVERIFIED: the Ubuntu revision and the
+    # sizes); its service is what writes /var/log/syslog (simulator/syslog.py)
+    _p(
+        "rsyslog",
+        "8.2312.0-3ubuntu9",
+        "reliable system and kernel logging daemon",
+        priority="important",
+        size=1671,
+        depends="libc6 (>= 2.38), libestr0 (>= 0.1.4), libfastjson4 (>= 1.2304.0), libsystemd0 (>= 209), "
+        "libuuid1 (>= 2.16), zlib1g (>= 1:1.1.4), adduser, ucf",
+        sbin=("rsyslogd",),
+        conffiles=(("/etc/rsyslog.conf", RSYSLOG_CONF), ("/etc/rsyslog.d/50-default.conf", RSYSLOG_DEFAULT)),
+        services=("rsyslog",),
+        description=" Rsyslog is a multi-threaded implementation of syslogd (a system utility\n"
+        " providing support for message logging), with features that include:\n"
+        "  * reliable syslog over TCP, SSL/TLS and RELP\n"
+        "  * on-demand disk buffering\n"
+        "  * email alerting\n"
+        "  * writing to MySQL or PostgreSQL databases (via separate output plugins)\n"
+        "  * permitted sender lists\n"
+        "  * filtering on any part of the syslog message\n"
+        "  * on-the-wire message compression\n"
+        "  * fine-grained output format control\n"
+        "  * failover to backup destinations\n"
+        "  * enterprise-class encrypted syslog relaying\n"
+        " .\n"
+        " It is the default syslogd on Debian systems.",
+        original="Debian Rsyslog Maintainers <pkg-rsyslog-maint@lists.alioth.debian.org>",
+        homepage="https://www.rsyslog.com/",
+    ),
     _p(
         "ssh-import-id",
         "5.11-0ubuntu2",
@@ -1476,6 +1528,7 @@ GUEST_TOOLS = {
 # image adds the tools its scenario uses (systemd, whose systemctl fails there without it as PID 1, sudo,
 # iproute2, kmod, util-linux's tools).
 DOCKER_LACKS = {
+    "rsyslog",
     "pciutils",
     "usbutils",
     "lshw",

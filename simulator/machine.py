@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from simulator import accounts, layout, mounting, packages, procfs, units
+from simulator import accounts, layout, mounting, packages, procfs, syslog, units
 from simulator.filesystem import DEFAULT_EPOCH, FileSystem, FsError
 from simulator.hardware import (
     CPUS,
@@ -323,6 +323,7 @@ class Machine:
             self.fs.add_file("/etc/machine-id", self.initial_machine_id()[0] + "\n", mode=0o444)
         for name in layout.boot_modules(self):
             self.load_with_dependencies(name)
+        syslog.boot(self)
 
     def _configure_network(self) -> None:
         """systemd-networkd applies netplan's rendering at boot: addresses, and any MAC address set there."""

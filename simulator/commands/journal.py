@@ -92,6 +92,12 @@ def _emergency_entries(machine) -> list[tuple[float, str, str]]:
     ]
 
 
+def all_entries(machine) -> list[tuple[float, str, str]]:
+    """Everything this boot logged, in order, as root's journalctl shows it (and rsyslog writes it out)."""
+    kernel = _kernel_entries(machine) if machine.kind != "container" else []
+    return sorted(kernel + _system_entries(machine), key=lambda e: e[0])
+
+
 def _session_entries() -> list[tuple[float, str, str]]:
     """The learner's ssh login: what the user's own journal (user-1000.journal) holds."""
     manager = f"systemd[{USER_MANAGER_PID}]"
@@ -288,7 +294,7 @@ def _journalctl(ctx: Context, opts, operands: list[str]) -> int:
     if "k" in opts:
         entries = entries if privileged else []
     elif privileged:
-        entries = sorted(entries + _system_entries(machine), key=lambda e: e[0])
+        entries = all_entries(machine)
     else:
         entries = _session_entries()
     unit = opts.get("u")
