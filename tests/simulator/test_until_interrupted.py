@@ -90,3 +90,22 @@ def test_journalctl_follow_shows_the_last_entries_then_waits(world):
     first = shown(world.run("sudo journalctl -f -n 2"))
     assert len(first.splitlines()) == 2 and world.asking
     assert world.run(CTRL_C).status == 130 and not world.asking
+
+
+def test_watch_draws_its_header_and_the_output_then_ctrl_c_ends_it_with_0(world):
+    screen = shown(world.run("watch uptime")).splitlines()
+    header = screen[0]
+    assert header.startswith("Every 2.0s: uptime ") and len(header) == 80  # the date ends at column 80
+    assert header.endswith(f"{world.machine.hostname}: Wed Nov 27 10:00:00 2024")
+    assert screen[1] == "" and " up " in screen[2] and world.asking
+    result = world.run(CTRL_C)
+    assert result.status == 0 and not world.asking  # watch catches SIGINT and exits with success
+
+
+def test_watch_runs_its_command_through_a_pipe_and_knows_its_options(world):
+    # -t: no header; ls writes to watch's pipe, so one name a line
+    assert shown(world.run("watch -t -n 1 ls /etc/netplan")).splitlines()[0].endswith(".yaml")
+    world.run(CTRL_C)
+    assert world.run("watch --help").stdout.startswith("\nUsage:\n watch [options] command\n")
+    assert world.run("watch").status == 1 and world.run("watch").stderr.startswith("\nUsage:\n")
+    assert world.run("watch -n x date").stderr == "watch: failed to parse argument: 'x'\n"
