@@ -1,7 +1,8 @@
 """bash 5.2's documentation of its builtins (builtins/*.def, $SHORT_DOC and the text up to $END), as
 `help NAME` and `NAME --help` print it: "NAME: SHORT_DOC", then each line indented by four spaces
 (help.def, show_longdoc). Generated from the bash-5.2 sources for the builtins this shell has, with
-the #if lines as Ubuntu's build resolves them (READLINE, HISTORY, BANG_HISTORY, JOB_CONTROL; no O_XATTR)."""
+the #if lines as Debian's and Ubuntu's build resolves them (READLINE, HISTORY, BANG_HISTORY,
+JOB_CONTROL, O_XATTR: cd's -@ is listed, as bash 5.2 on Linux prints it)."""
 
 DOCS = {
     ".": (
@@ -111,6 +112,8 @@ DOCS = {
             "  -e\tif the -P option is supplied, and the current working",
             "\t\tdirectory cannot be determined successfully, exit with",
             "\t\ta non-zero status",
+            "  -@\ton systems that support it, present a file with extended",
+            "\t\tattributes as a directory containing the file attributes",
             "",
             "The default is to follow symbolic links, as if `-L' were specified.",
             "`..' is processed by removing the immediately previous pathname component",
@@ -1049,18 +1052,33 @@ DOCS = {
             "Returns success unless an invalid option is given or a NAME is read-only.",
         ),
     ),
-    "wait": (
-        "wait [pid ...]",
+    "wait": (  # the JOB_CONTROL version, as Ubuntu builds bash
+        "wait [-fn] [-p var] [id ...]",
         (
-            "Wait for process completion and return exit status.",
+            "Wait for job completion and return exit status.",
             "",
-            "Waits for each process specified by a PID and reports its termination status.",
-            "If PID is not given, waits for all currently active child processes,",
-            "and the return status is zero.  PID must be a process ID.",
+            "Waits for each process identified by an ID, which may be a process ID or a",
+            "job specification, and reports its termination status.  If ID is not",
+            "given, waits for all currently active child processes, and the return",
+            "status is zero.  If ID is a job specification, waits for all processes",
+            "in that job's pipeline.",
+            "",
+            "If the -n option is supplied, waits for a single job from the list of IDs,",
+            "or, if no IDs are supplied, for the next job to complete and returns its",
+            "exit status.",
+            "",
+            "If the -p option is supplied, the process or job identifier of the job",
+            "for which the exit status is returned is assigned to the variable VAR",
+            "named by the option argument. The variable will be unset initially, before",
+            "any assignment. This is useful only when the -n option is supplied.",
+            "",
+            "If the -f option is supplied, and job control is enabled, waits for the",
+            "specified ID to terminate, instead of waiting for it to change status.",
             "",
             "Exit Status:",
-            "Returns the status of the last PID; fails if PID is invalid or an invalid",
-            "option is given.",
+            "Returns the status of the last ID; fails if ID is invalid or an invalid",
+            "option is given, or if -n is supplied and the shell has no unwaited-for",
+            "children.",
         ),
     ),
 }

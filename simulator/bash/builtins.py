@@ -4,10 +4,11 @@ commands/builtins.py; printf, test and [ also answer as /usr/bin programs (coreu
 
 from __future__ import annotations
 
+import fnmatch
 import posixpath
 import re
 
-from simulator.bash import conditions
+from simulator.bash import builtin_docs, conditions
 from simulator.bash.errors import (
     ExpansionError,
     FunctionReturn,
@@ -313,6 +314,20 @@ def _type(shell, ctx, argv: list[str]) -> int:
 
 
 def _help(shell, ctx, argv: list[str]) -> int:
+    """help PATTERN...: bash 5.2's help.def over the builtins this shell has (exact or glob matches, else
+    names that start so); with no pattern, GuestLab's own list of what it simulates."""
+
+    args = argv[1:]
+    flags = ""
+    while args and args[0].startswith("-") and len(args[0]) > 1 and args[0] != "--":
+        if set(args[0][1:]) - set("dms"):
+            _error(ctx, f"help: {args[0][:2] if args[0][1] != '-' else args[0]}: invalid option")
+            ctx.err(f"help: usage: {builtin_docs.DOCS['help'][0]}\n")
+            return 2
+        flags += args.pop(0)[1:]
+    args = args[1:] if args[:1] == ["--"] else args
+    if args:
+        return _help_topics(ctx, args, flags)
     names = sorted(set(BUILTINS) | set(COMMANDS))
     width = max(map(len, names)) + 2
     per_line = max(1, 78 // width)
@@ -320,6 +335,32 @@ def _help(shell, ctx, argv: list[str]) -> int:
     ctx.out("GuestLab simulates these commands (type 'man NAME' for a short manual page):\n\n")
     ctx.out("".join("  " + "".join(n.ljust(width) for n in row).rstrip() + "\n" for row in rows))
     return 0
+
+
+def _help_topics(ctx, patterns: list[str], flags: str) -> int:
+
+    found = False
+    if any(char in patterns[0] for char in "*?["):  # help.def: a glob first asks for a heading
+        plural = "s" if len(patterns) > 1 else ""
+        ctx.out(f"Shell commands matching keyword{plural} `{', '.join(patterns)}'\n\n")
+    for pattern in patterns:
+        names = [n for n in builtin_docs.DOCS if n == pattern or fnmatch.fnmatchcase(n, pattern)]
+        names = names or [n for n in builtin_docs.DOCS if n.startswith(pattern)]
+        for name in names:
+            short, lines = builtin_docs.DOCS[name]
+            if "d" in flags:
+                ctx.out(f"{name} - {lines[0] if lines else ''}\n")
+            elif "s" in flags:
+                ctx.out(f"{name}: {short}\n")
+            else:
+                ctx.out(builtin_docs.text(name))
+        found = found or bool(names)
+    if not found:  # help.def: only when no pattern matched anything, naming the last one
+        pattern = patterns[-1]
+        tried = f"Try `help help' or `man -k {pattern}' or `info {pattern}'."
+        _error(ctx, f"help: no help topics match `{pattern}'.  {tried}")
+        return 1
+    return 0 if found else 1
 
 
 def _test(shell, ctx, argv: list[str]) -> int:

@@ -213,6 +213,16 @@ CORPUS = [
     "f() { x=$(return 3); echo $?; (return 4); echo $?; echo in | (return 5); echo $?; }; f",
     "for i in 1 2; do (break); echo $i; done 2>/dev/null",
     "g() { for i in 1 2 3; do echo $i; [ $i = 2 ] && return 7; done; }; g; echo $?",
+    # --help of the builtins (bash's builtin_help, status 2) and help's own formats
+    "pwd --help; echo $?",
+    "cd --help",
+    "read --help",
+    "wait --help",
+    "declare --help | head -4",
+    "echo --help; test --help; echo $?",
+    "help -s pwd cd",
+    "help -d read export",
+    "help 'ali*'",
 ]
 
 
