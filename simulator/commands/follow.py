@@ -32,11 +32,15 @@ def shown_until(ctx) -> float:
 def wait(ctx) -> bool:
     """Wait for the next line typed (ignored, as the program does not read it) or Ctrl-C: False once Ctrl-C
     has come, True when a line came and the program goes on."""
+    return next_line(ctx) is not None
+
+
+def next_line(ctx) -> str | None:
+    """The next line typed (a key a full-screen program reads, as top's q), or None at Ctrl-C."""
     try:
-        terminal(ctx).read_line()  # a line or Ctrl-D: the terminal echoes it, the program does not read it
+        return terminal(ctx).read_line()
     except TerminalInterrupt:
-        return False
-    return True
+        return None
 
 
 def until_interrupted(ctx) -> None:

@@ -109,3 +109,33 @@ def test_watch_runs_its_command_through_a_pipe_and_knows_its_options(world):
     assert world.run("watch --help").stdout.startswith("\nUsage:\n watch [options] command\n")
     assert world.run("watch").status == 1 and world.run("watch").stderr.startswith("\nUsage:\n")
     assert world.run("watch -n x date").stderr == "watch: failed to parse argument: 'x'\n"
+
+
+def test_top_batch_prints_one_snapshot_of_the_machines_processes(world):
+    result = world.run("top -b -n 1")
+    lines = result.stdout.split("\n")
+    assert result.status == 0 and lines[0].startswith("top - 10:00:00 up 0 min,  1 user,  load average: ")
+    assert lines[1].startswith("Tasks:  10 total,   1 running,   9 sleeping,")
+    assert lines[2].endswith("0.0 si,  0.0 st ")  # show_special leaves one blank after "st"
+    assert lines[3].startswith("MiB Mem :") and lines[3].endswith("buff/cache     ")
+    assert lines[4].endswith(" avail Mem ") and lines[5] == ""
+    assert lines[6] == "    PID USER      PR  NI    VIRT    RES    SHR S  %CPU  %MEM     TIME+ COMMAND"
+    assert lines[7].endswith(" R   0.3   0.1   0:00.01 top")
+    assert lines[8] == "      1 root      20   0   22012  13120   8746 S   0.0   0.3   0:01.23 systemd"
+    pids = [line.split()[0] for line in lines[8:] if line]
+    listed = world.run("ps -e -o pid=").stdout.split()[:-1]  # the machine's processes, ps itself left out
+    assert pids == listed
+    assert result.stdout.endswith("bash\n\n")  # bye_bye() writes its newline after the last frame
+    assert world.run("top -bn1 | head -1").stdout.startswith("top - ")
+
+
+def test_top_on_the_terminal_waits_for_q_or_ctrl_c(world):
+    screen = shown(world.run("top"))
+    assert screen.startswith("top - ") and "    PID USER" in screen and world.asking
+    assert shown(world.run("x")) == "" and world.asking  # another key: the screen stays
+    result = world.run("q")
+    assert result.status == 0 and not world.asking
+    world.run("top")
+    assert world.run(CTRL_C).status == 0 and not world.asking
+    assert world.run("top -z").stderr.startswith("top: unknown option 'z'\n")
+    assert world.run("top -h").stdout.startswith("\nUsage:\n top [options]\n")
