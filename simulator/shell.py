@@ -36,7 +36,7 @@ from simulator.bash.evaluator import CommandEvaluator, DevNull, Input, LineInter
 from simulator.bash.lexer import Lexer
 from simulator.bash.parser import parse
 from simulator.bash.words import MAX_VALUE, NAME, PER_VALUE, PID, WordEvaluator, no_memory
-from simulator.commands import COMMANDS, BrokenPipe, Context, Interrupted, Work
+from simulator.commands import COMMANDS, BrokenPipe, Context, Interrupted, Work, gnu_help
 from simulator.commands.registry_loader import load_all
 from simulator.dialogue import END_OF_INPUT, Answers, NeedsInput, TerminalInput, TerminalInterrupt
 from simulator.filesystem import FsError
@@ -713,6 +713,8 @@ class Shell(WordEvaluator, CommandEvaluator):
             return self._run_script(ctx, found, argv)
         # which programs the line ran, by name: a typed answer is graded on the tool it used (quiz/grading.py)
         ctx.effects.setdefault("programs", []).append(posixpath.basename(argv[0]))
+        if gnu_help.asked(ctx, argv):  # getopt_long answers --help before the program does anything
+            return 0
         try:
             status = found(ctx, argv)
         except (Interrupted, BrokenPipe, LineInterrupted, ShellExit):

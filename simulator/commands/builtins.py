@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from simulator.commands import COMMANDS, MAN_PAGES, Context, command, gnu_help
+from simulator.commands import COMMANDS, MAN_PAGES, Context, command
 from simulator.commands.files import group_entries, group_name, user_name
 from simulator.filesystem import FsError
 from simulator.shell import BUILTINS, CLEAR_SCREEN, NAME, Shell, login_env, shell_vars, which
@@ -118,8 +118,6 @@ DESCRIPTION
 """,
 )
 def pwd(ctx: Context, argv: list[str]) -> int:
-    if gnu_help.asked(ctx, argv):  # bash's own pwd answers --help before this runs (shell.answers_help)
-        return 0
     physical = False
     for arg in argv[1:]:
         if arg not in ("-L", "-P", "-LP", "-PL"):
@@ -186,8 +184,6 @@ DESCRIPTION
 """,
 )
 def env(ctx: Context, argv: list[str]) -> int:
-    if gnu_help.asked(ctx, argv):
-        return 0
     args = argv[1:]
     variables = dict(ctx.env)
     while args and "=" in args[0] and not args[0].startswith("="):
@@ -214,8 +210,6 @@ SYNOPSIS
 """,
 )
 def printenv(ctx: Context, argv: list[str]) -> int:
-    if gnu_help.asked(ctx, argv):
-        return 0
     names = argv[1:]
     if not names:
         ctx.out("".join(f"{name}={value}\n" for name, value in ctx.env.items()))
@@ -300,8 +294,6 @@ DESCRIPTION
 """,
 )
 def groups(ctx: Context, argv: list[str]) -> int:
-    if gnu_help.asked(ctx, argv):
-        return 0
     users = ctx.machine.users
     names = argv[1:]
     if not names:

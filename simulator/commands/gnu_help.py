@@ -1,11 +1,15 @@
-"""What GNU coreutils 9.4 prints for --help (src/system.h and each program's usage()), for the programs
-whose --help is modelled here word for word (env, printenv, groups, pwd); the others print their manual page.
+"""What GNU coreutils 9.4 prints for --help (src/system.h and each program's usage()): env, printenv, groups
+and pwd written here, the others generated in coreutils_usage.py. The shell asks `asked` before it runs a
+program (shell.py), as getopt_long answers --help before the program does anything; a program not listed
+prints its manual page instead (options.gnu).
 
 Under LANG=C.UTF-8, as a cloud image is set up, emit_ancillary_info() also prints the line about
 translation bugs: it leaves it out only for English locales (en_*).
 """
 
 from __future__ import annotations
+
+from simulator.commands import coreutils_usage
 
 HELP_OPTION = "      --help        display this help and exit\n"
 VERSION_OPTION = "      --version     output version information and exit\n"
@@ -90,13 +94,27 @@ PWD = (  # /usr/bin/pwd, as sudo or a path runs it; typed at the prompt, pwd is 
     + ancillary("pwd")
 )
 
-TEXTS = {"env": ENV, "printenv": PRINTENV, "groups": GROUPS, "pwd": PWD}
+TEXTS = {"env": ENV, "printenv": PRINTENV, "groups": GROUPS, "pwd": PWD, **coreutils_usage.TEXTS}
+# Programs whose options end at their first operand ("+" getopt, or parse_gnu_standard_options_only):
+# `yes x --help` prints "x --help", `env CMD --help` runs CMD with it.
+FIRST_ONLY = {"env", "yes", "sleep", "seq", "basename", "dirname"}
 
 
 def asked(ctx, argv: list[str]) -> bool:
-    """Print the --help of argv's program when its first argument asks for it (before any operand, as
-    getopt_long sees it: these programs stop at their first operand); True if it did."""
-    if len(argv) > 1 and len(argv[1]) > 2 and "--help".startswith(argv[1]):
-        ctx.out(TEXTS[argv[0].rsplit("/", 1)[-1]])
-        return True
+    """Print the --help of argv's program if its options hold --help (before "--", and before the first
+    operand for FIRST_ONLY); True if it did."""
+    name = argv[0].rsplit("/", 1)[-1]
+    if name not in TEXTS:
+        return False
+    for arg in argv[1:]:
+        if arg == "--" or (name in FIRST_ONLY and not arg.startswith("-")):
+            return False
+        if (
+            arg == "--help"
+            or len(arg) > 3
+            and "--help".startswith(arg)
+            and name in ("env", "printenv", "groups")
+        ):
+            ctx.out(TEXTS[name])
+            return True
     return False

@@ -132,3 +132,18 @@ def test_networkctl_resolvectl_and_shutdown_print_their_help(world):
     ):
         result = world.run(line)
         assert result.status == 0 and result.stdout.startswith(first), line
+
+
+@pytest.mark.parametrize("name", ["ls", "cat", "head", "tail", "sort", "nproc", "sleep", "mkdir"])
+def test_coreutils_programs_print_their_9_4_usage(world, name):
+    result = world.run(f"{name} --help")
+    assert result.status == 0 and result.stdout.startswith(f"Usage: {name} ")
+    assert result.stdout.endswith(f"info '(coreutils) {name} invocation'\n")
+
+
+def test_help_is_found_among_the_options_as_getopt_long_permutes_them(world):
+    assert world.run("head -n 3 --help").stdout.startswith("Usage: head [OPTION]... [FILE]...\n")
+    assert world.run("tail -- --help").stderr.startswith("tail: cannot open '--help' for reading")
+    assert world.run("env FOO=1 printenv --help").stdout.startswith("Usage: printenv ")  # env runs printenv
+    # 9.4's words, not 9.1's: the units go up to Q
+    assert "and so on for T, P, E, Z, Y, R, Q." in world.run("head --help").stdout
