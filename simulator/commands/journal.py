@@ -14,7 +14,7 @@ import fnmatch
 import re
 import time
 
-from simulator import emergency
+from simulator import emergency, units
 from simulator.commands import Context, command
 from simulator.commands.options import gnu
 from simulator.commands.system import kernel_level
@@ -62,12 +62,37 @@ def _system_entries(machine) -> list[tuple[float, str, str]]:
         return entries + _emergency_entries(machine)
     if machine.kind == "vm":
         entries.append((5.912233, "cloud-init[702]", "Cloud-init v. 24.3.1-0ubuntu0~24.04.2 finished"))
+    if not _failed_at_boot(machine, "ssh"):
+        entries.append((6.020114, "systemd[1]", "Started ssh.service - OpenBSD Secure Shell server."))
     entries += [
-        (6.020114, "systemd[1]", "Started ssh.service - OpenBSD Secure Shell server."),
         (6.351402, "systemd[1]", "Reached target multi-user.target - Multi-User System."),
         (6.352019, "systemd[1]", "Startup finished in 1.874s (kernel) + 4.478s (userspace) = 6.352s."),
     ]
-    return entries + _session_entries()
+    return entries + _session_entries() + unit_entries(machine)
+
+
+def _failed_at_boot(machine, name: str) -> bool:
+    log = units.failure(machine, name).get("log", [])
+    return bool(log) and log[0][0] == machine.boot_clock
+
+
+def unit_entries(machine) -> list[tuple[float, str, str]]:
+    """What units logged since the boot as they started, stopped and failed (simulator/units.py), at the
+    uptime of each; entries of one moment a millisecond apart, in the order logged."""
+    entries = []
+    for record in machine.units.values():
+        for i, (clock, identifier, message) in enumerate(record.get("log", [])):
+            at = machine.uptime() - (machine.clock - clock) + i * 0.001
+            entries.append((at if clock != machine.boot_clock else 5.8 + i * 0.001, identifier, message))
+    return entries
+
+
+def unit_lines(machine, unit: str, count: int = 10) -> str:
+    """The unit's last journal lines, as `systemctl status` shows them under its state."""
+    entries = sorted(e for e in unit_entries(machine) if _unit(e[1], e[2]) == unit)
+    return "".join(
+        _line(machine, at, ident, message, "short", True) for at, ident, message in entries[-count:]
+    )
 
 
 def _emergency_entries(machine) -> list[tuple[float, str, str]]:
@@ -132,6 +157,10 @@ JOB_MESSAGE_LEVELS = (
     (re.compile(r"Dependency failed for "), 4),  # JOB_DEPENDENCY: LOG_WARNING
     (re.compile(r"\S+: Job \S+ timed out\.$"), 4),  # job_dispatch_timer: log_unit_warning
     (re.compile(r"\S+: Job \S+ failed with result "), 5),  # LOG_NOTICE, before OnFailure=
+    (re.compile(r"Failed to start "), 3),  # JOB_FAILED: LOG_ERR
+    (re.compile(r"\S+: Control process exited, code="), 5),  # service.c: LOG_NOTICE for a failure
+    (re.compile(r"\S+: Failed with result "), 4),  # unit_log_failure: LOG_WARNING
+    (re.compile(r"\S+: Start request repeated too quickly\."), 4),  # LOG_WARNING
 )
 
 

@@ -1,0 +1,119 @@
+"""A unit that fails: ssh.service whose ExecStartPre=/usr/sbin/sshd -t fails (host keys gone, a bad
+sshd_config keyword), as systemd 255 and OpenSSH 9.6 on Ubuntu 24.04 report it, and how it recovers."""
+
+import pytest
+
+from simulator.world import World
+
+
+@pytest.fixture
+def world():
+    return World.new("cloned-guest")
+
+
+def run(world, line):
+    return world.run(line)
+
+
+def broken(world):
+    run(world, "sudo rm /etc/ssh/ssh_host_*")
+    return run(world, "sudo systemctl restart ssh")
+
+
+def test_a_restart_without_host_keys_fails_as_systemctl_says(world):
+    result = broken(world)
+    assert result.status == 1
+    assert result.stderr == (
+        "Job for ssh.service failed because the control process exited with error code.\n"
+        'See "systemctl status ssh.service" and "journalctl -xeu ssh.service" for details.\n'
+    )
+    status = run(world, "systemctl status ssh")
+    assert status.status == 3
+    lines = status.stdout.splitlines()
+    assert lines[0] == "× ssh.service - OpenBSD Secure Shell server"
+    assert lines[2].startswith("     Active: failed (Result: exit-code) since ")
+    assert any(
+        line.startswith("    Process: ")
+        and line.endswith(" ExecStartPre=/usr/sbin/sshd -t (code=exited, status=1/FAILURE)")
+        for line in lines
+    )
+    assert lines[-1].endswith("systemd[1]: Failed to start ssh.service - OpenBSD Secure Shell server.")
+    assert "sshd: no hostkeys available -- exiting." in run(world, "journalctl -u ssh").stdout
+
+
+def test_the_failed_state_as_each_verb_reports_it(world):
+    broken(world)
+    assert (run(world, "systemctl is-active ssh").stdout, run(world, "systemctl is-active ssh").status) == (
+        "failed\n",
+        3,
+    )
+    assert run(world, "systemctl is-failed ssh").status == 0
+    assert run(world, "systemctl is-failed ssh.socket").status == 1
+    listed = run(world, "systemctl --failed").stdout
+    assert "● ssh.service loaded failed failed OpenBSD Secure Shell server\n" in listed
+    assert "1 loaded units listed.\n" in listed
+    assert run(world, "systemctl list-units --failed").stdout == listed
+    assert run(world, "systemctl is-system-running").stdout == "degraded\n"
+    assert run(world, "systemctl reset-failed ssh").status == 1  # not root
+    assert run(world, "sudo systemctl reset-failed ssh").status == 0
+    assert run(world, "systemctl is-active ssh").stdout == "inactive\n"
+    assert "0 loaded units listed." in run(world, "systemctl --failed").stdout
+
+
+def test_sshd_t_prints_its_own_errors(world):
+    run(world, "sudo rm /etc/ssh/ssh_host_*")
+    result = run(world, "sudo sshd -t")
+    assert (result.stderr, result.status) == ("sshd: no hostkeys available -- exiting.\n", 1)
+    run(world, "echo 'PermitRootLogn no' | sudo tee -a /etc/ssh/sshd_config")
+    result = run(world, "sudo sshd -t")
+    assert result.status == 255
+    assert result.stderr == (
+        "/etc/ssh/sshd_config: line 8: Bad configuration option: PermitRootLogn\n"
+        "/etc/ssh/sshd_config: terminating, 1 bad configuration options\n"
+    )
+
+
+def test_a_bad_keyword_fails_the_restart_once_with_status_255(world):
+    run(world, "echo 'Bogus yes' | sudo tee /etc/ssh/sshd_config.d/10-bad.conf")
+    assert run(world, "sudo systemctl restart ssh").status == 1
+    status = run(world, "systemctl status ssh").stdout
+    assert "ExecStartPre=/usr/sbin/sshd -t (code=exited, status=255/EXCEPTION)" in status
+    assert "/etc/ssh/sshd_config.d/10-bad.conf: line 1: Bad configuration option: Bogus" in status
+    assert "Scheduled restart job" not in status  # RestartPreventExitStatus=255
+
+
+def test_regenerated_keys_let_ssh_start_again(world):
+    broken(world)
+    run(world, "sudo ssh-keygen -A")
+    assert run(world, "sudo systemctl restart ssh").status == 0
+    assert run(world, "systemctl is-active ssh").stdout == "active\n"
+    assert run(world, "systemctl is-system-running").stdout == "running\n"
+
+
+def test_the_failure_is_saved_and_a_reboot_tries_again(world):
+    broken(world)
+    saved = World.from_dict(world.to_dict())
+    assert saved.run("systemctl is-active ssh").stdout == "failed\n"
+    saved.machine.reboot()
+    assert saved.run("systemctl is-active ssh").stdout == "failed\n"  # still no keys
+    saved.run("sudo ssh-keygen -A")
+    saved.machine.reboot()
+    assert saved.run("systemctl is-active ssh").stdout == "active\n"
+
+
+def test_a_connection_while_ssh_service_fails_is_reset_then_refused(world):
+    broken(world)
+    first = world.run("ssh -o StrictHostKeyChecking=no localhost true")
+    assert first.status == 255
+    assert first.stderr == (
+        "kex_exchange_identification: read: Connection reset by peer\nConnection reset by 127.0.0.1 port 22\n"
+    )
+    assert world.run("systemctl is-failed ssh.socket").stdout == "failed\n"
+    assert (
+        "Active: failed (Result: service-start-limit-hit)" in world.run("systemctl status ssh.socket").stdout
+    )
+    again = world.run("ssh localhost true")
+    assert again.stderr == "ssh: connect to host localhost port 22: Connection refused\n"
+    world.run("sudo ssh-keygen -A")
+    assert world.run("sudo systemctl restart ssh").status == 0
+    assert world.run("systemctl is-active ssh.socket").stdout == "active\n"
