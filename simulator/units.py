@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from simulator import sshd
-from simulator.archive import SOCKET_ACTIVATED, SOCKET_WANTS, STATIC_UNITS, UNIT_WANTS
+from simulator.archive import SOCKET_ACTIVATED, SOCKET_WANTS, STATIC_UNITS, TARGET_WANTS, UNIT_WANTS
 
 ETC = "/etc/systemd/system"
 
@@ -76,13 +76,30 @@ SERVICES = {
         triggered_by="systemd-networkd.socket",
         status="Processing requests...",
     ),
-    "cloud-init": Service(
-        "Cloud-init: Network Stage",
-        "/usr/lib/systemd/system/cloud-init.service",
+    # cloud-init 24.3.1-0ubuntu0~24.04.2: Ubuntu's no-single-process.patch keeps the four oneshot stages
+    # (RemainAfterExit=yes, no Documentation=) and the name cloud-init.service, which upstream 24.3 renamed
+    # cloud-init-network.service; the pid is the stage's ExecStart= process, long exited.
+    "cloud-init-local": Service(
+        "Cloud-init: Local Stage (pre-network)",
+        "/usr/lib/systemd/system/cloud-init-local.service",
         "",
-        0,
+        512,
         "",
         state="exited",
+    ),
+    "cloud-init": Service(
+        "Cloud-init: Network Stage", "/usr/lib/systemd/system/cloud-init.service", "", 655, "", state="exited"
+    ),
+    "cloud-config": Service(
+        "Cloud-init: Config Stage",
+        "/usr/lib/systemd/system/cloud-config.service",
+        "",
+        889,
+        "",
+        state="exited",
+    ),
+    "cloud-final": Service(
+        "Cloud-init: Final Stage", "/usr/lib/systemd/system/cloud-final.service", "", 934, "", state="exited"
     ),
     "qemu-guest-agent": Service(
         "QEMU Guest Agent",
@@ -98,6 +115,16 @@ SERVICES = {
         702,
         "6.3M (peak: 6.8M)",
         ("http://open-vm-tools.sourceforge.net/about",),
+    ),
+    # open-vm-tools' vgauth.service (ConditionVirtualization=vmware, ExecStart=/usr/bin/VGAuthService);
+    # UNVERIFIED: Debian's Description= and the memory figures
+    "vgauth": Service(
+        "Authentication service for virtual machines hosted on VMware",
+        "/usr/lib/systemd/system/vgauth.service",
+        "/usr/bin/VGAuthService",
+        701,
+        "2.0M (peak: 2.4M)",
+        ("http://github.com/vmware/open-vm-tools",),
     ),
     # Debian's virtualbox-guest-utils.service (UNVERIFIED: description and command line from memory)
     "virtualbox-guest-utils": Service(
@@ -210,7 +237,9 @@ def full_name(name: str) -> str:
 
 def _wants(name: str) -> str:
     """Where `enable` links the unit: its [Install] WantedBy= target's .wants directory."""
-    return f"{SOCKET_WANTS if name in SOCKETS else UNIT_WANTS}/{full_name(name)}"
+    if name in SOCKETS:
+        return f"{SOCKET_WANTS}/{full_name(name)}"
+    return f"{TARGET_WANTS.get(name, UNIT_WANTS)}/{full_name(name)}"
 
 
 def unit_file(name: str) -> str:

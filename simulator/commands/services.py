@@ -36,7 +36,12 @@ SYSTEMCTL_OPTIONS = {
 
 
 # What a unit's ConditionVirtualization= names, as `systemctl status` prints it when unmet.
-CONDITIONS = {"open-vm-tools": "vmware", "hv-kvp-daemon": "microsoft", "virtualbox-guest-utils": "oracle"}
+CONDITIONS = {
+    "open-vm-tools": "vmware",
+    "vgauth": "vmware",
+    "hv-kvp-daemon": "microsoft",
+    "virtualbox-guest-utils": "oracle",
+}
 
 
 def installed(machine) -> list[str]:
@@ -112,8 +117,33 @@ def status_text(machine, name: str) -> str:
             f"             └─{service.pid} {service.command}",
         ]
     else:
-        lines += ["   Main PID: 655 (code=exited, status=0/SUCCESS)", "        CPU: 512ms"]
+        lines += [f"   Main PID: {service.pid or 655} (code=exited, status=0/SUCCESS)", "        CPU: 512ms"]
     return "\n".join(lines) + "\n"
+
+
+# cloud-init 24.3.1's cloud-init.target: no [Install] section (static; cloud-init-generator links it into
+# multi-user.target.wants under /run at each boot unless /etc/cloud/cloud-init.disabled exists, which its
+# ConditionPathExists= checks too)
+CLOUD_TARGET = "cloud-init.target"
+CLOUD_DISABLED = "/etc/cloud/cloud-init.disabled"
+
+
+def installed_targets(machine) -> list[str]:
+    return [CLOUD_TARGET] if "cloud-init" in installed(machine) else []
+
+
+def cloud_target_active(machine) -> bool:
+    return not machine.fs.exists(CLOUD_DISABLED)
+
+
+def cloud_target_status(machine) -> str:
+    """A target's status: no process, its sub-state the same word as its state (print_status_info)."""
+    booted = machine.now() - int(machine.uptime())
+    since = f"{_stamp(booted + 6)}; {_ago(machine.now() - booted - 6)}"
+    loaded = f"     Loaded: loaded (/usr/lib/systemd/system/{CLOUD_TARGET}; static)"
+    if not cloud_target_active(machine):
+        return f"○ {CLOUD_TARGET} - Cloud-init target\n{loaded}\n     Active: inactive (dead)\n"
+    return f"● {CLOUD_TARGET} - Cloud-init target\n{loaded}\n     Active: active since {since}\n"
 
 
 def _bullet(machine, unit: str) -> str:
@@ -283,6 +313,9 @@ def _unit_rows(machine, opts, patterns: list[str]) -> list[list[str]]:
     if not types:  # a failed socket shows among the units listed by default, as a failed unit does
         listed += [("socket", name, False, "failed", socket.description)
                    for name, socket in SOCKETS.items() if units.failed(machine, name)]  # fmt: skip
+    if "target" in types and CLOUD_TARGET in installed_targets(machine):
+        running = cloud_target_active(machine)
+        listed.append(("target", CLOUD_TARGET, running, "active" if running else "dead", "Cloud-init target"))
     if types & {"socket", "mount"}:  # UNVERIFIED beyond these: the rest of a real system's units
         for name, socket in SOCKETS.items():
             if socket.service in installed(machine):
@@ -377,13 +410,15 @@ def _is_enabled(ctx: Context, names: list[str], quiet: bool) -> int:
     for name in names:
         kind = _kind(ctx.machine, name)
         mount = mount_units.find(ctx.machine, name) if kind == "mount" else None
-        if kind not in ("service", "socket") and (mount is None or mount["source"] == "mountinfo"):
+        if kind not in ("service", "socket", "target") and (mount is None or mount["source"] == "mountinfo"):
             ctx.err(f"Failed to get unit file state for {_unit_name(name)}: No such file or directory\n")
             return 1
         # an fstab line's unit is the generator's; the API filesystems' units ship static
         state = (
             {"fstab": "generated", "static": "static"}[mount["source"]]
             if mount
+            else "static"
+            if kind == "target"
             else units.file_state(ctx.machine, name)
         )
         if not quiet:
@@ -394,9 +429,11 @@ def _is_enabled(ctx: Context, names: list[str], quiet: bool) -> int:
 
 
 def _kind(machine, name: str) -> str:
-    """What a name given to systemctl is here: "service", "socket", "mount", or "" (not loaded)."""
+    """What a name given to systemctl is here: "service", "socket", "mount", "target", or "" (not loaded)."""
     if name in installed(machine):
         return "service"
+    if name == CLOUD_TARGET and "cloud-init" in installed(machine):
+        return "target"
     if name in SOCKETS and SOCKETS[name].service in installed(machine):
         return "socket"
     if name.endswith(".mount") and mount_units.find(machine, name) is not None:
@@ -580,6 +617,9 @@ def _status(ctx: Context, verb: str, args: list[str]) -> int:
         if kind == "mount":
             running = mount_units.find(machine, name)["active"]
             text = mount_units.status_text(machine, name)
+        elif kind == "target":
+            running = cloud_target_active(machine)
+            text = cloud_target_status(machine)
         elif kind == "socket":
             running = units.active(machine, name)
             text = socket_status(machine, name)

@@ -117,3 +117,36 @@ def test_a_connection_while_ssh_service_fails_is_reset_then_refused(world):
     world.run("sudo ssh-keygen -A")
     assert world.run("sudo systemctl restart ssh").status == 0
     assert world.run("systemctl is-active ssh.socket").stdout == "active\n"
+
+
+def test_cloud_init_stages_are_known_oneshot_units_active_exited(world):
+    # cloud-init 24.3.1-0ubuntu0~24.04.2 keeps cloud-init.service (no cloud-init-network.service)
+    for unit, description in (
+        ("cloud-init-local", "Cloud-init: Local Stage (pre-network)"),
+        ("cloud-init", "Cloud-init: Network Stage"),
+        ("cloud-config", "Cloud-init: Config Stage"),
+        ("cloud-final", "Cloud-init: Final Stage"),
+    ):
+        lines = run(world, f"systemctl status {unit}").stdout.splitlines()
+        assert lines[0] == f"● {unit}.service - {description}"
+        assert lines[1].endswith(f"/{unit}.service; enabled; preset: enabled)")  # WantedBy=cloud-init.target
+        assert lines[2].startswith("     Active: active (exited) since ")
+    assert run(world, "systemctl status cloud-init-network").status == 4
+    assert run(world, "systemctl is-active cloud-init.target").stdout == "active\n"
+    assert run(world, "systemctl is-enabled cloud-init.target").stdout == "static\n"
+    assert (
+        "cloud-init.target loaded active active Cloud-init target"
+        in run(world, "systemctl list-units --type=target").stdout
+    )
+
+
+def test_vgauth_runs_on_vmware_and_its_condition_fails_elsewhere():
+    vmware = World.new("vmware-guest")
+    lines = vmware.run("systemctl status vgauth").stdout.splitlines()
+    assert lines[0] == "● vgauth.service - Authentication service for virtual machines hosted on VMware"
+    assert lines[2].startswith("     Active: active (running) since ")
+    assert "VGAuthService" in lines[-1]
+    other = World.new("kvm-guest")
+    other.run("sudo apt-get install -y open-vm-tools")
+    status = other.run("systemctl status vgauth").stdout
+    assert "ConditionVirtualization=vmware was not met" in status
