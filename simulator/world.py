@@ -812,6 +812,15 @@ class Network:
             if domain["machine"] == name and libvirt.system_up(domain):
                 libvirt.acquire(host, domain, guest)
 
+    def renew_lease(self, guest: Machine, restart: bool) -> None:
+        """A libvirt guest's networkd asked to renew its lease now (`networkctl renew`/`reconfigure`)."""
+        if guest.spec.get("host") not in self.world.machines:
+            return
+        name, host = self.name_of(guest), self.world.machines[guest.spec["host"]]
+        for domain in libvirt.domains(host).values():
+            if domain["machine"] == name and libvirt.system_up(domain):
+                libvirt.renew(host, domain, guest, restart)
+
     def machine(self, name: str) -> Machine | None:
         return self.world.machines.get(name)
 
