@@ -95,6 +95,50 @@ def unit_lines(machine, unit: str, count: int = 10) -> str:
     )
 
 
+# -x (--catalog): the explanation systemd's message catalog (catalog/systemd.catalog.in) holds for the
+# MESSAGE_ID= of PID 1's messages about units, as logs-show.c print_catalog prints it under the entry.
+# Ubuntu builds systemd with support-url http://www.ubuntu.com/support (UNVERIFIED); job ids here are
+# made up from the entry's time.
+SUPPORT = "http://www.ubuntu.com/support"
+CATALOG = (
+    (re.compile(r"Starting (\S+) - .*\.\.\.$"), "A start job for unit {0} has begun execution",
+     "A start job for unit {0} has begun execution.\n\nThe job identifier is {job}."),
+    (re.compile(r"Started (\S+) - .*\.$"), "A start job for unit {0} has finished successfully",
+     "A start job for unit {0} has finished successfully.\n\nThe job identifier is {job}."),
+    (re.compile(r"Failed to start (\S+) - .*\.$"), "A start job for unit {0} has failed",
+     "A start job for unit {0} has finished with a failure.\n\n"
+     "The job identifier is {job} and the job result is failed."),
+    (re.compile(r"Stopping (\S+) - .*\.\.\.$"), "A stop job for unit {0} has begun execution",
+     "A stop job for unit {0} has begun execution.\n\nThe job identifier is {job}."),
+    (re.compile(r"Stopped (\S+) - .*\.$"), "A stop job for unit {0} has finished",
+     "A stop job for unit {0} has finished.\n\nThe job identifier is {job} and the job result is done."),
+    (re.compile(r"(\S+): Deactivated successfully\.$"), "Unit succeeded",
+     "The unit {0} has successfully entered the 'dead' state."),
+    (re.compile(r"(\S+): Failed with result '([\w-]+)'\.$"), "Unit failed",
+     "The unit {0} has entered the 'failed' state with result '{1}'."),
+    (re.compile(r"(\S+): Control process exited, code=(\w+), status=(\d+)/\w+$"), "Unit process exited",
+     "An ExecStartPre= process belonging to unit {0} has exited.\n\n"
+     "The process' exit code is '{1}' and its exit status is {2}."),
+    (re.compile(r"(\S+): Scheduled restart job, restart counter is at \d+\.$"),
+     "Automatic restarting of a unit has been scheduled",
+     "Automatic restarting of the unit {0} has been scheduled, as the result for\n"
+     "the configured Restart= setting for the unit."),
+)  # fmt: skip
+
+
+def explanation(identifier: str, message: str, job: int) -> str:
+    """The catalog text of an entry, each line after "░░ ", or "" for an entry without one."""
+    if identifier != "systemd[1]":
+        return ""
+    for pattern, subject, body in CATALOG:
+        found = pattern.match(message)
+        if found:
+            text = f"Subject: {subject}\nDefined-By: systemd\nSupport: {SUPPORT}\n\n{body}"
+            text = text.format(*found.groups(), job=job)
+            return "".join(f"\u2591\u2591 {line}\n" for line in text.split("\n"))
+    return ""
+
+
 def _emergency_entries(machine) -> list[tuple[float, str, str]]:
     """A boot that waited 90 s (DefaultTimeoutStartSec) for an fstab device and went to emergency mode:
     the job results systemd 255 logs (core/job.c job_emit_done_message, unit.c on OnFailure=)."""
@@ -256,6 +300,7 @@ journalctl - print log entries from the systemd journal
                                notice info debug, or 0-7; FROM..TO for a range)
   journalctl -o short-monotonic   seconds since boot, as dmesg   --no-pager  print without a pager
   journalctl -f (--follow)     the last 10 entries (or -n N); nothing new arrives here, so it ends there
+  journalctl -xeu ssh.service  the unit's last 1000 entries (-e), systemd's explanations under its own (-x)
 Members of the adm and systemd-journal groups (and root) read the whole journal; other users see only
 their own messages and a hint. A Docker container has no journal.
 """,
@@ -265,7 +310,7 @@ def journalctl(ctx: Context, argv: list[str]) -> int:
 
 
 @gnu(
-    "kb:n:g:o:qrmaxu:p:f",
+    "kb:n:g:o:qrmaxeu:p:f",
     {
         "unit=": "u",
         "priority=": "p",
@@ -297,6 +342,8 @@ def _journalctl(ctx: Context, opts, operands: list[str]) -> int:
     if "f" in opts and "r" in opts:
         ctx.err("Please specify either --reverse or --follow, not both.\n")
         return 1
+    if "e" in opts and "n" not in opts:  # --pager-end shows the last 1000 entries (journalctl.c)
+        opts.add("n", "1000")
     if "f" in opts and "n" not in opts:  # --follow starts from the last 10 entries (systemd 255)
         opts.add("n", "10")
     boot = opts.get("b", "0")
@@ -352,9 +399,11 @@ def _journalctl(ctx: Context, opts, operands: list[str]) -> int:
         entries = entries[-int(lines) :] if int(lines) else []
     if "r" in opts:
         entries.reverse()
+    explain = "x" in opts and output != "cat"
     ctx.out(
         "".join(
             _line(machine, at, ident, message, output, "no-hostname" not in opts)
+            + (explanation(ident, message, round(at * 7)) if explain else "")
             for at, ident, message in entries
         )
     )

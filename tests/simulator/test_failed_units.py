@@ -1,6 +1,8 @@
 """A unit that fails: ssh.service whose ExecStartPre=/usr/sbin/sshd -t fails (host keys gone, a bad
 sshd_config keyword), as systemd 255 and OpenSSH 9.6 on Ubuntu 24.04 report it, and how it recovers."""
 
+import re
+
 import pytest
 
 from simulator.world import World
@@ -150,3 +152,27 @@ def test_vgauth_runs_on_vmware_and_its_condition_fails_elsewhere():
     other.run("sudo apt-get install -y open-vm-tools")
     status = other.run("systemctl status vgauth").stdout
     assert "ConditionVirtualization=vmware was not met" in status
+
+
+def test_journalctl_xeu_as_systemctl_suggests_explains_the_failure(world):
+    run(world, "echo 'Bogus yes' | sudo tee -a /etc/ssh/sshd_config")
+    run(world, "sudo systemctl restart ssh")
+    result = run(world, "journalctl -xeu ssh.service")
+    assert result.status == 0
+    lines = result.stdout.splitlines()
+    exited = next(i for i, line in enumerate(lines) if "Control process exited" in line)
+    assert lines[exited].endswith(
+        "systemd[1]: ssh.service: Control process exited, code=exited, status=255/EXCEPTION"
+    )
+    assert lines[exited + 1 : exited + 7] == [
+        "░░ Subject: Unit process exited",
+        "░░ Defined-By: systemd",
+        "░░ Support: http://www.ubuntu.com/support",
+        "░░ ",
+        "░░ An ExecStartPre= process belonging to unit ssh.service has exited.",
+        "░░ ",
+    ]
+    assert re.search(
+        r" sshd\[\d+\]: /etc/ssh/sshd_config: terminating, 1 bad configuration options$", lines[exited - 1]
+    )
+    assert "░░" not in run(world, "journalctl -eu ssh.service").stdout
