@@ -382,6 +382,11 @@ def start(machine, name: str, stopping: bool, tries: int = 0) -> bool:
         return True
     status, messages = sshd.check(machine.fs)
     unit = full_name(name)
+    ran = {}
+    if stopping:  # how long the run now ending lasted: from its start since the boot, or 4 s into the boot
+        started = since(machine, name)
+        at_boot = int(machine.clock - machine.uptime()) + 4
+        ran = {"ran": machine.clock - (at_boot if started is None else started)}
     log = [f"Stopping {_title(name)}...", f"{unit}: Deactivated successfully.", f"Stopped {_title(name)}."]
     log = [("systemd[1]", message) for message in log] if stopping else []
     if not status:
@@ -410,7 +415,7 @@ def start(machine, name: str, stopping: bool, tries: int = 0) -> bool:
             ("systemd[1]", f"{unit}: Failed with result 'exit-code'."),  # the first failure's result stays
             ("systemd[1]", f"Failed to start {_title(name)}."),
         ]
-    _record(machine, name, {"active": False, "failed": "exit-code", "process": [pid, status]}, log)
+    _record(machine, name, {"active": False, "failed": "exit-code", "process": [pid, status], **ran}, log)
     return False
 
 

@@ -161,6 +161,8 @@ def _failed(machine, name: str, service: Service, title: str, loaded: str, since
     record = units.failure(machine, name)
     pid, code = record["process"]
     lines = [f"× {title}", loaded, f"     Active: failed (Result: {record['failed']}) since {since}"]
+    if "ran" in record:  # the run the failed restart ended
+        lines.append(f"   Duration: {_timespan(max(record['ran'], 1))}")
     if service.triggered_by:
         lines.append(f"TriggeredBy: {_bullet(machine, service.triggered_by)} {service.triggered_by}")
     exited = f"code=exited, status={code}/{units.EXIT_NAMES[code]}"

@@ -23,6 +23,7 @@ def broken(world):
 
 
 def test_a_restart_without_host_keys_fails_as_systemctl_says(world):
+    world.machine.tick(100)
     result = broken(world)
     assert result.status == 1
     assert result.stderr == (
@@ -34,6 +35,7 @@ def test_a_restart_without_host_keys_fails_as_systemctl_says(world):
     lines = status.stdout.splitlines()
     assert lines[0] == "× ssh.service - OpenBSD Secure Shell server"
     assert lines[2].startswith("     Active: failed (Result: exit-code) since ")
+    assert lines[3] == "   Duration: 2min 9s"  # since it started, 4 s into the boot
     assert any(
         line.startswith("    Process: ")
         and line.endswith(" ExecStartPre=/usr/sbin/sshd -t (code=exited, status=1/FAILURE)")
