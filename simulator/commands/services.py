@@ -604,7 +604,7 @@ def _mount_jobs(ctx: Context, verb: str, names: list[str], kinds: list[str]) -> 
 
 def _status(ctx: Context, verb: str, args: list[str]) -> int:
     """status and is-active of each unit: 3 when one is not active, 4 when one is not found (status)."""
-    machine, status = ctx.machine, 0
+    machine, status, shown = ctx.machine, 0, False
     for arg in args:
         name = _short(arg)
         kind = _kind(machine, name)
@@ -630,8 +630,9 @@ def _status(ctx: Context, verb: str, args: list[str]) -> int:
             text = status_text(machine, name)
             if units.failed(machine, name):
                 text += _journal_tail(ctx, f"{name}.service")
-        if verb == "status":
-            ctx.out(text)
+        if verb == "status":  # one blank line between the units shown (systemctl-show.c: show_one)
+            ctx.out(("\n" if shown else "") + text)
+            shown = True
         else:
             ctx.out(_active_state(machine, name, running) + "\n")
         if not running and status != 4:

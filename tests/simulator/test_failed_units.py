@@ -178,3 +178,30 @@ def test_journalctl_xeu_as_systemctl_suggests_explains_the_failure(world):
         r" sshd\[\d+\]: /etc/ssh/sshd_config: terminating, 1 bad configuration options$", lines[exited - 1]
     )
     assert "░░" not in run(world, "journalctl -eu ssh.service").stdout
+
+
+def test_from_the_kvm_host_a_guest_whose_sshd_fails_resets_the_connection():
+    world = World.new("kvm-host")
+    assert world.run("ssh -o StrictHostKeyChecking=accept-new web01").status == 0
+    world.run("sudo rm /etc/ssh/ssh_host_*")
+    world.run("sudo systemctl stop ssh")  # the socket still listens on port 22
+    world.run("exit")
+    result = world.run("ssh web01")
+    address = world.machines["web01"].nics[0]["ipv4"]  # where the name led
+    assert result.stderr == (
+        "kex_exchange_identification: read: Connection reset by peer\n"
+        f"Connection reset by {address} port 22\n"
+    )
+    assert world.run("ssh web01").stderr == "ssh: connect to host web01 port 22: Connection refused\n"
+
+
+def test_dpkg_reconfigure_makes_the_keys_a_restart_needs(world):
+    broken(world)
+    world.run("sudo dpkg-reconfigure openssh-server")
+    assert run(world, "sudo systemctl restart ssh").status == 0
+
+
+def test_status_of_two_units_puts_a_blank_line_between_them(world):
+    out = run(world, "systemctl status ssh ssh.socket").stdout
+    assert "CGroup: /system.slice/ssh.service\n" in out
+    assert "\n\n● ssh.socket - OpenBSD Secure Shell server socket\n" in out
