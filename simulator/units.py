@@ -374,6 +374,7 @@ def failure(machine, name: str) -> dict:
 CHECKED = {"ssh": "/usr/sbin/sshd -t"}
 START_LIMIT_BURST = 5  # systemd 255's DefaultStartLimitBurst= (in DefaultStartLimitIntervalSec=10s)
 EXIT_NAMES = {1: "FAILURE", 255: "EXCEPTION"}  # shared/exit-status.c
+LOG_KEPT = 200  # a unit's latest journal entries kept with the lab (a loop of restarts stays bounded)
 
 
 def _title(name: str) -> str:
@@ -431,7 +432,7 @@ def _record(machine, name: str, state: dict, log: list[tuple[str, str]]) -> None
     """The unit's new state since now, its log added to what this boot logged of it before."""
     logged = machine.units.get(name, {}).get("log", [])
     stamped = [[machine.clock, identifier, message] for identifier, message in log]
-    machine.units[name] = {**state, "since": machine.clock, "log": logged + stamped}
+    machine.units[name] = {**state, "since": machine.clock, "log": (logged + stamped)[-LOG_KEPT:]}
 
 
 def _start_socket(machine, service: str) -> None:

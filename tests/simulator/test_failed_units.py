@@ -205,3 +205,10 @@ def test_status_of_two_units_puts_a_blank_line_between_them(world):
     out = run(world, "systemctl status ssh ssh.socket").stdout
     assert "CGroup: /system.slice/ssh.service\n" in out
     assert "\n\n● ssh.socket - OpenBSD Secure Shell server socket\n" in out
+
+
+def test_a_loop_of_failing_restarts_keeps_the_saved_lab_bounded(world):
+    run(world, "sudo rm /etc/ssh/ssh_host_*")
+    run(world, "for i in $(seq 60); do sudo systemctl restart ssh 2>/dev/null; done")
+    assert len(world.machine.units["ssh"]["log"]) == 200
+    assert run(world, "systemctl is-failed ssh").stdout == "failed\n"
