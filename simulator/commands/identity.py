@@ -118,8 +118,30 @@ def hostname(ctx: Context, argv: list[str]) -> int:
             return 1
         machine.hostname = args[0]
         return 0
-    ctx.err(HOSTNAME_USAGE)
+    ctx.err(_hostname_refusal(args) + HOSTNAME_USAGE)
     return 255
+
+
+HOSTNAME_SHORT = set("aAbdfFiIsyVh")
+HOSTNAME_LONG = ("alias", "all-fqdns", "boot", "domain", "file", "fqdn", "help", "long", "ip-address",
+                 "all-ip-addresses", "short", "version", "yp", "nis")  # fmt: skip
+
+
+def _hostname_refusal(args: list[str]) -> str:
+    """getopt_long's complaint about the first option hostname does not know, before its usage ("" for a
+    usage error of known options and names)."""
+    for arg in args:
+        if arg == "--":
+            break
+        if arg.startswith("--"):
+            name = arg[2:].partition("=")[0]
+            if not any(known.startswith(name) for known in HOSTNAME_LONG):
+                return f"hostname: unrecognized option '{arg}'\n"
+        elif arg.startswith("-") and len(arg) > 1:
+            unknown = next((c for c in arg[1:] if c not in HOSTNAME_SHORT), None)
+            if unknown:
+                return f"hostname: invalid option -- '{unknown}'\n"
+    return ""
 
 
 GLYPHS = {"vm": "🖴", "container": "☐", "laptop": "💻", "server": "🖳", "desktop": "🖥️"}

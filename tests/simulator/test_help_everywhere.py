@@ -147,3 +147,14 @@ def test_help_is_found_among_the_options_as_getopt_long_permutes_them(world):
     assert world.run("env FOO=1 printenv --help").stdout.startswith("Usage: printenv ")  # env runs printenv
     # 9.4's words, not 9.1's: the units go up to Q
     assert "and so on for T, P, E, Z, Y, R, Q." in world.run("head --help").stdout
+
+
+def test_hostname_names_the_option_it_does_not_know_before_its_usage(world):
+    for line, first in (
+        ("hostname -x", "hostname: invalid option -- 'x'\n"),
+        ("hostname --bogus", "hostname: unrecognized option '--bogus'\n"),
+    ):
+        result = world.run(line)
+        assert result.status == 255 and result.stderr.startswith(
+            first + "Usage: hostname [-b] {hostname|-F file}"
+        )
