@@ -433,12 +433,16 @@ window.addEventListener("beforeunload", (event) => {
   if (buffer && buffer.value !== buffer.defaultValue) event.preventDefault();
 });
 
-// Exam answers are saved as they are given: every change posts the form quietly (go=autosave -> 204).
-// A save that fails (no connection, a server error) is retried with a growing pause until it lands, and the
-// learner is told plainly, in the status region and by a warning before leaving the page, that the answer
-// is not saved yet. Only the newest answer of a question is sent: a retry never overwrites a later choice.
+// Exam answers are saved as they are given (go=autosave -> 204): a choice at once; a typed answer 600 ms
+// after the last keystroke, and at once when the field is left or the page is hidden or left, so a reload
+// straight after typing keeps it. One request at a time per question, always the newest answer: what is
+// typed meanwhile waits for the one on its way. A save that fails (no connection, a server error) is retried
+// with a growing pause until it lands, and the learner is told plainly, in the status region and by a
+// warning before leaving the page, that the answer is not saved yet.
+const SAVE_AFTER_TYPING_MS = 600;
 const RETRY_SECONDS = [1, 2, 4, 8, 15, 30];
-const autosaves = new Map(); // form action -> { data, saving, failures }
+const autosaves = new Map(); // form action -> { data, sending, failures, timer }: an answer not saved yet
+const savedAnswers = new Map(); // form action -> the answer last saved, so the same one is not sent again
 
 function markAnswered(data) {
   const answered = [...data.entries()].some(([name, value]) => (name === "option" || name === "answer") && value.trim());
@@ -451,14 +455,19 @@ function markAnswered(data) {
   return answered;
 }
 
+function answerText(data) {
+  return new URLSearchParams([...data.entries()].filter(([name]) => name !== "csrf_token")).toString();
+}
+
 async function sendAutosave(action) {
   const save = autosaves.get(action);
-  if (!save || save.saving) return;
-  save.saving = true;
+  if (!save || save.sending || save.timer) return;
   const data = save.data;
+  save.sending = data;
   const meta = document.querySelector('meta[name="csrf-token"]');
   let response = null;
   try {
+    // keepalive: a save started as the page goes away still lands
     response = await fetch(action, {
       method: "POST",
       body: data,
@@ -468,8 +477,9 @@ async function sendAutosave(action) {
   } catch (error) {
     response = null; // offline or the server unreachable: retried below
   }
-  save.saving = false;
+  save.sending = null;
   if (response && response.ok) {
+    savedAnswers.set(action, answerText(data));
     if (save.data === data) {
       autosaves.delete(action);
       const answered = action === currentAction() ? markAnswered(data) : true;
@@ -500,17 +510,63 @@ function currentAction() {
   return form ? form.action : null;
 }
 
-document.addEventListener("change", (event) => {
-  const form = event.target.closest && event.target.closest("form[data-autosave]");
-  if (!form) return;
+function queueAutosave(form, delay) {
   const data = new FormData(form);
   data.set("go", "autosave");
-  const save = autosaves.get(form.action) || { saving: false, failures: 0 };
-  save.data = data;
-  autosaves.set(form.action, save);
-  sendAutosave(form.action);
+  const save = autosaves.get(form.action);
+  if (!save && savedAnswers.get(form.action) === answerText(data)) return; // saved already, as typed
+  const pending = save || { sending: null, failures: 0, timer: null };
+  pending.data = data;
+  autosaves.set(form.action, pending);
+  clearTimeout(pending.timer);
+  pending.timer = null;
+  if (delay) {
+    pending.timer = setTimeout(() => {
+      pending.timer = null;
+      sendAutosave(form.action);
+    }, delay);
+  } else {
+    sendAutosave(form.action);
+  }
+}
+
+function autosaveForm(event) {
+  return event.target.closest && event.target.closest("form[data-autosave]");
+}
+
+document.addEventListener("change", (event) => {
+  const form = autosaveForm(event);
+  if (form) queueAutosave(form, 0); // a choice made, or a typed answer left
 });
 
+document.addEventListener("input", (event) => {
+  const form = autosaveForm(event);
+  if (!form || event.target.type === "radio" || event.target.type === "checkbox") return;
+  // "Answer saved." no longer holds for what is in the field; clearing the region says nothing aloud
+  const region = document.getElementById("question-status");
+  if (region && !autosaves.get(form.action)?.failures) region.replaceChildren();
+  queueAutosave(form, SAVE_AFTER_TYPING_MS);
+});
+
+// Whatever waits for the end of typing goes now: the page may not come back (a reload, a closed tab, a
+// phone switching apps).
+function saveNow() {
+  for (const [action, save] of autosaves) {
+    if (!save.timer) continue;
+    clearTimeout(save.timer);
+    save.timer = null;
+    sendAutosave(action);
+  }
+}
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState === "hidden") saveNow();
+});
+window.addEventListener("pagehide", saveNow);
+
 window.addEventListener("beforeunload", (event) => {
-  if (autosaves.size) event.preventDefault(); // the browser asks "Leave site?": an answer is not saved yet
+  saveNow();
+  // A save on its way lands (keepalive); one failing, or a newer answer waiting behind one on its way, might
+  // not: the browser asks "Leave site?".
+  const atRisk = [...autosaves.values()].some((save) => save.failures || (save.sending && save.sending !== save.data));
+  if (atRisk) event.preventDefault();
 });
