@@ -177,6 +177,7 @@ def _class_page(class_id: int, status: int = 200, **extra):
         "instructors": class_store.members(db, class_id, "instructor"),
         "assignments": class_store.assignments(db, class_id),
         "join_url": url_for("classes.join_page", code=found["code"], _external=True),
+        "overall_rule": class_progress.OVERALL_RULE,
         "error": None,
         **extra,
     }
