@@ -339,7 +339,8 @@ document.addEventListener("htmx:after:swap", setUpTerminal);
 
 // The editor panel (nano or vim over the terminal): while it is open the command line is hidden; when it
 // closes, the command line comes back with the focus. The server decides everything an action does; the
-// keys only press the panel's buttons: nano's ^O, ^X and the Y/N/^C answers, vim's Escape to its command line.
+// keys only press the panel's buttons: nano's ^O, ^S, ^X, the Y/N/^C answers and ^C at "File Name to Write:",
+// vim's Escape to its command line.
 let editorWasOpen = false;
 
 function syncEditor() {
@@ -383,8 +384,15 @@ document.addEventListener("keydown", (event) => {
     else if (key === "escape" || (event.ctrlKey && key === "c")) pressEditorButton(panel, "cancel", event);
     return;
   }
+  if (panel.querySelector("#editor-keys[data-naming]")) {
+    // "File Name to Write:" is a field: typing edits the name, Enter writes it
+    if (key === "escape" || (event.ctrlKey && key === "c")) pressEditorButton(panel, "cancel", event);
+    else if (key === "enter" && event.target.id === "editor-filename") pressEditorButton(panel, "write", event);
+    return;
+  }
   if (panel.dataset.editor === "nano") {
-    if (event.ctrlKey && (key === "o" || key === "s")) pressEditorButton(panel, "save", event);
+    if (event.ctrlKey && key === "o") pressEditorButton(panel, "save", event);
+    else if (event.ctrlKey && key === "s") pressEditorButton(panel, "savefile", event);
     else if ((event.ctrlKey && key === "x") || key === "escape") pressEditorButton(panel, "exit", event);
     return;
   }
