@@ -488,6 +488,7 @@ async function sendAutosave(action) {
   save.sending = null;
   if (response && response.ok) {
     savedAnswers.set(action, answerText(data));
+    if (data.has("answer")) forgetDraft(action, data.get("answer"));
     if (save.data === data) {
       autosaves.delete(action);
       const answered = action === currentAction() ? markAnswered(data) : true;
@@ -499,6 +500,7 @@ async function sendAutosave(action) {
   }
   if (response && response.status === 409) {
     autosaves.delete(action); // the exam is over: the server says why
+    forgetDraft(action);
     announce(await response.text());
     return;
   }
@@ -578,3 +580,59 @@ window.addEventListener("beforeunload", (event) => {
   const atRisk = [...autosaves.values()].some((save) => save.failures || (save.sending && save.sending !== save.data));
   if (atRisk) event.preventDefault();
 });
+
+// A typed answer is also kept in this browser until it is safe: a practice's until it is sent (it is checked
+// then, and only then stored), an exam's until the server has saved it (a save sent as the page goes away
+// may reach the server after the reloaded page has left it). When the question comes again, the answer
+// is put back in its field, and an exam's is sent again.
+const DRAFT_FORMS = "form[data-draft], form[data-autosave]";
+
+function draftKey(action) {
+  return `guestlab-draft:${new URL(action, window.location.href).pathname}`;
+}
+
+function forgetDraft(action, answer) {
+  try {
+    if (answer === undefined || localStorage.getItem(draftKey(action)) === answer) localStorage.removeItem(draftKey(action));
+  } catch (error) {
+    // storage forbidden (some private windows): there is nothing kept to forget
+  }
+}
+
+document.addEventListener("input", (event) => {
+  const form = event.target.closest && event.target.closest(DRAFT_FORMS);
+  if (!form || event.target.name !== "answer") return;
+  try {
+    localStorage.setItem(draftKey(form.action), event.target.value);
+  } catch (error) {
+    // storage full or forbidden: the answer is then kept by the server's saves only
+  }
+});
+
+document.addEventListener("submit", (event) => {
+  if (event.target.matches && event.target.matches("form[data-draft]")) forgetDraft(event.target.action);
+});
+
+function restoreDrafts() {
+  for (const form of document.querySelectorAll(DRAFT_FORMS)) {
+    const field = form.elements.namedItem("answer");
+    let draft = null;
+    try {
+      draft = localStorage.getItem(draftKey(form.action));
+    } catch (error) {
+      return;
+    }
+    if (!field || draft === null || field.readOnly) continue;
+    if ("autosave" in form.dataset) {
+      if (field.value === draft) forgetDraft(form.action); // the server has it
+      else {
+        field.value = draft;
+        queueAutosave(form, 0);
+      }
+    } else if (field.value === "") {
+      field.value = draft;
+    }
+  }
+}
+document.addEventListener("DOMContentLoaded", restoreDrafts);
+document.addEventListener("htmx:after:swap", restoreDrafts);

@@ -56,3 +56,19 @@ def test_typing_saves_after_a_pause_one_request_at_a_time(page):
     page.reload()
     expect(page.get_by_label("Your answer")).to_have_value("virt-what")
     expect(page.get_by_role("link", name=re.compile(r"^Question \d+, answered$"))).to_have_count(1)
+
+
+def test_a_practice_answer_typed_but_not_sent_comes_back_after_a_reload(page):
+    page.goto("/quizzes/")
+    page.get_by_role("checkbox", name="Type the answer").check()
+    page.get_by_role("button", name="Start practice").click()
+    answer = page.get_by_label("Your answer")
+    answer.focus()
+    page.keyboard.type("virsh list")
+    page.reload()
+    answer = page.get_by_label("Your answer")
+    expect(answer).to_have_value("virsh list")
+    page.get_by_role("button", name="Answer").press("Enter")
+    expect(page.get_by_role("heading", name=re.compile(r"^(Correct\.|Not quite\.)$"))).to_be_focused()
+    expect(page.get_by_label("Your answer")).to_have_value("virsh list")
+    assert page.evaluate("Object.keys(localStorage).filter((k) => k.startsWith('guestlab-draft:'))") == []
