@@ -363,7 +363,8 @@ document.addEventListener("DOMContentLoaded", () => {
   if (!slot) return;
   editorWasOpen = Boolean(document.getElementById("editor"));
   // autofocus does not apply when the address names a fragment (#command-line after a command).
-  if (editorWasOpen) document.getElementById("editor-buffer").focus();
+  // nano's "File Name to Write:" left open takes the focus back, as nano shows its prompt again.
+  if (editorWasOpen) (document.getElementById("editor-filename") || document.getElementById("editor-buffer")).focus();
   new MutationObserver(syncEditor).observe(slot, { childList: true });
 });
 document.addEventListener("htmx:after:swap", syncEditor);

@@ -132,6 +132,9 @@ def test_nano_exit_asks_the_file_name_which_ctrl_c_cancels(page):
     page.keyboard.press("y")
     name = page.get_by_role("textbox", name="File Name to Write:")
     expect(name).to_be_focused()
+    page.reload()  # the question stays, with the focus
+    expect(name).to_be_focused()
+    expect(name).to_have_value("/etc/hosts")
     page.keyboard.press("Control+c")
     expect(status).to_have_text("[ Cancelled ]")
     expect(buffer).to_be_focused()
