@@ -138,10 +138,21 @@ STATIC_UNITS = {
     "vgauth",
     "virtlogd",
     "systemd-journald",
-    "cloud-init-local",
-    "cloud-config",
-    "cloud-final",
 }
+# Services whose [Install] WantedBy= is another target than multi-user.target: cloud-init's four stages
+# (24.3.1's units; cloud-init.target itself is enabled at boot by cloud-init-generator)
+TARGET_WANTS = {
+    unit: "/etc/systemd/system/cloud-init.target.wants"
+    for unit in ("cloud-init-local", "cloud-init", "cloud-config", "cloud-final")
+}
+
+
+def wants_link(unit: str) -> str:
+    """The link `systemctl enable` (and deb-systemd-helper) makes for a service of this model."""
+    if unit in SOCKET_ACTIVATED:
+        return f"{SOCKET_WANTS}/{SOCKET_ACTIVATED[unit]}"
+    return f"{TARGET_WANTS.get(unit, UNIT_WANTS)}/{unit}.service"
+
 
 # The packages an Ubuntu 24.04 server (or cloud) image carries; docker's ubuntu image has fewer (see below).
 BASE = [

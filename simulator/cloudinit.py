@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import time
 
-from simulator import cloudboot, layout
+from simulator import cloudboot, layout, units
 from simulator.filesystem import FsError
 
 # cloud-init's datasource per platform, as the scenarios' machines were deployed: the hosting providers
@@ -306,6 +306,7 @@ def boot(machine, seed: dict) -> None:
         return  # disabled, or already run in this boot (a reboot from inside the guest runs it too)
     machine.hypervisor["cloud_boot"] = machine.boot_id
     cloudboot.Boot(machine, seed, OPENSTACK, VERSION).run()
+    units.start_checked(machine)  # ssh.service starts after cloud-init, with the host keys it made
 
 
 def seed_of(machine) -> dict | None:

@@ -281,6 +281,24 @@ def _request(host, domain: dict, guest, now: int) -> None:
     domain["dhcp"] = dhcp.bound(state["client"], at, renewing=ip is not None)
 
 
+def renew(host, domain: dict, guest, restart: bool) -> None:
+    """`networkctl renew` (RenewLink): networkd sends its RENEWING request now, not at T1; with `restart`
+    (`networkctl reconfigure`) the DHCP client starts over with a DISCOVER, its client id unchanged."""
+    catch_up(host)
+    state = domain.get("dhcp")
+    if state is None or not guest.nics[0].get("dhcp"):
+        return
+    now = host.now()
+    if restart:
+        nic = guest.nics[0]
+        nic["ipv4"] = dhcp.answer(host, state["client"], domain["mac"], guest.hostname, now, _subnet(),
+                                  wanted=nic["ipv4"])  # fmt: skip
+        domain["dhcp"] = dhcp.bound(state["client"], now, renewing=False)
+        return
+    state["next"] = now
+    _request(host, domain, guest, now)
+
+
 def stop(host, name: str, clean: bool) -> None:
     """Power off; a clean shutdown lets networkd release its lease (SendRelease=yes), a destroy does not.
     A transient domain (undefined while running) is gone once it stops; an installer stopped before its

@@ -25,8 +25,10 @@ from simulator.archive import (
     SOCKET_WANTS,
     SOURCES,
     STATIC_UNITS,
+    TARGET_WANTS,
     UNIT_WANTS,
     Package,
+    wants_link,
 )
 from simulator.filesystem import FsError, Node
 from simulator.keys import KEY_LABELS, KEY_NAMES, fingerprint, key_bits, parse_key, ssh_keypair
@@ -239,7 +241,7 @@ def _enable(machine, package: Package) -> list[str]:
     lines = []
     for unit in package.services:
         name = SOCKET_ACTIVATED.get(unit, f"{unit}.service")
-        link = f"{SOCKET_WANTS if unit in SOCKET_ACTIVATED else UNIT_WANTS}/{name}"
+        link = wants_link(unit)
         if unit not in STATIC_UNITS and not machine.fs.lexists(link):
             target = f"/usr/lib/systemd/system/{name}"
             machine.fs.add_symlink(link, target)
@@ -274,7 +276,7 @@ def purge_config(machine, name: str) -> None:
     for path, _ in ARCHIVE[name].conffiles + ARCHIVE[name].configs:
         machine.fs.discard(path)
     for unit in ARCHIVE[name].services:  # deb-systemd-helper purge: the enablement links go too
-        machine.fs.discard(f"{UNIT_WANTS}/{unit}.service")
+        machine.fs.discard(f"{TARGET_WANTS.get(unit, UNIT_WANTS)}/{unit}.service")
         if unit in SOCKET_ACTIVATED:
             machine.fs.discard(f"{SOCKET_WANTS}/{SOCKET_ACTIVATED[unit]}")
     if name == "openssh-server":

@@ -7,13 +7,19 @@ static a unit without an [Install] section (archive.STATIC_UNITS); the links are
 `systemctl enable/disable/mask/unmask` make and remove. Whether the unit runs now is what the boot decided
 from those states, unless `systemctl start` or `stop` changed it since: `machine.units` keeps those
 changes ({unit: {"active": bool, "since": clock}}), and a boot forgets them.
+
+A unit can also have failed: its start ran a process that exited non-zero (ssh.service's ExecStartPre=
+`sshd -t`, simulator/sshd.py). The record then holds the result ("failed": "exit-code"), the process that
+failed ("process": [pid, status]) and what the start logged ("log": [[clock, identifier, message], ...]),
+which the journal shows; `systemctl reset-failed`, a successful start and the next boot clear it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from simulator.archive import SOCKET_ACTIVATED, SOCKET_WANTS, STATIC_UNITS, UNIT_WANTS
+from simulator import sshd
+from simulator.archive import SOCKET_ACTIVATED, SOCKET_WANTS, STATIC_UNITS, TARGET_WANTS, UNIT_WANTS
 
 ETC = "/etc/systemd/system"
 
@@ -70,13 +76,30 @@ SERVICES = {
         triggered_by="systemd-networkd.socket",
         status="Processing requests...",
     ),
-    "cloud-init": Service(
-        "Cloud-init: Network Stage",
-        "/usr/lib/systemd/system/cloud-init.service",
+    # cloud-init 24.3.1-0ubuntu0~24.04.2: Ubuntu's no-single-process.patch keeps the four oneshot stages
+    # (RemainAfterExit=yes, no Documentation=) and the name cloud-init.service, which upstream 24.3 renamed
+    # cloud-init-network.service; the pid is the stage's ExecStart= process, long exited.
+    "cloud-init-local": Service(
+        "Cloud-init: Local Stage (pre-network)",
+        "/usr/lib/systemd/system/cloud-init-local.service",
         "",
-        0,
+        512,
         "",
         state="exited",
+    ),
+    "cloud-init": Service(
+        "Cloud-init: Network Stage", "/usr/lib/systemd/system/cloud-init.service", "", 655, "", state="exited"
+    ),
+    "cloud-config": Service(
+        "Cloud-init: Config Stage",
+        "/usr/lib/systemd/system/cloud-config.service",
+        "",
+        889,
+        "",
+        state="exited",
+    ),
+    "cloud-final": Service(
+        "Cloud-init: Final Stage", "/usr/lib/systemd/system/cloud-final.service", "", 934, "", state="exited"
     ),
     "qemu-guest-agent": Service(
         "QEMU Guest Agent",
@@ -92,6 +115,16 @@ SERVICES = {
         702,
         "6.3M (peak: 6.8M)",
         ("http://open-vm-tools.sourceforge.net/about",),
+    ),
+    # open-vm-tools' vgauth.service (ConditionVirtualization=vmware, ExecStart=/usr/bin/VGAuthService);
+    # UNVERIFIED: Debian's Description= and the memory figures
+    "vgauth": Service(
+        "Authentication service for virtual machines hosted on VMware",
+        "/usr/lib/systemd/system/vgauth.service",
+        "/usr/bin/VGAuthService",
+        701,
+        "2.0M (peak: 2.4M)",
+        ("http://github.com/vmware/open-vm-tools",),
     ),
     # Debian's virtualbox-guest-utils.service (UNVERIFIED: description and command line from memory)
     "virtualbox-guest-utils": Service(
@@ -204,7 +237,9 @@ def full_name(name: str) -> str:
 
 def _wants(name: str) -> str:
     """Where `enable` links the unit: its [Install] WantedBy= target's .wants directory."""
-    return f"{SOCKET_WANTS if name in SOCKETS else UNIT_WANTS}/{full_name(name)}"
+    if name in SOCKETS:
+        return f"{SOCKET_WANTS}/{full_name(name)}"
+    return f"{TARGET_WANTS.get(name, UNIT_WANTS)}/{full_name(name)}"
 
 
 def unit_file(name: str) -> str:
@@ -252,7 +287,9 @@ def since(machine, name: str) -> int | None:
 
 
 def set_active(machine, name: str, running: bool) -> None:
-    machine.units[name] = {"active": running, "since": machine.clock}
+    """Started or stopped now: a failure is forgotten, what the unit logged stays."""
+    logged = machine.units.get(name, {}).get("log")
+    machine.units[name] = {"active": running, "since": machine.clock, **({"log": logged} if logged else {})}
 
 
 def _keep_running_state(machine, name: str) -> None:
@@ -307,17 +344,127 @@ def unmask(machine, name: str) -> list[str]:
 
 
 def boot(machine) -> None:
-    """A boot forgets what was started or stopped by hand; the unit files stay as they are on disk."""
+    """A boot forgets what was started, stopped or failed since the last; the unit files stay as they are
+    on disk, and a unit the boot starts fails again if what broke it is still there."""
     machine.units.clear()
+    start_checked(machine)
 
 
-def accept_connection(machine, service: str) -> bool:
-    """A client connects to a service's port: the service answers if it runs, or its socket listens and
-    starts it (socket activation); else the connection is refused."""
-    if active(machine, service):
+def start_checked(machine) -> None:
+    """The boot's start of the units whose check can fail: decided again when what runs before them in the
+    boot (cloud-init, which makes a new instance's host keys) has changed what they check."""
+    for name in CHECKED:
+        if machine.units.get(name, {}).get("since") == machine.boot_clock:
+            del machine.units[name]
+        if starts_at_boot(machine, name) and sshd.check(machine.fs)[0]:
+            start(machine, name, stopping=False)
+
+
+def failed(machine, name: str) -> str:
+    """The result of a unit that failed ("exit-code", "service-start-limit-hit"), or ""."""
+    return machine.units.get(name, {}).get("failed", "")
+
+
+def failure(machine, name: str) -> dict:
+    return machine.units.get(name, {})
+
+
+# The services whose start runs a check that can fail: ssh.service's ExecStartPre=/usr/sbin/sshd -t
+# (openssh-server 1:9.6p1-3ubuntu13's unit, Restart=on-failure, RestartPreventExitStatus=255).
+CHECKED = {"ssh": "/usr/sbin/sshd -t"}
+START_LIMIT_BURST = 5  # systemd 255's DefaultStartLimitBurst= (in DefaultStartLimitIntervalSec=10s)
+EXIT_NAMES = {1: "FAILURE", 255: "EXCEPTION"}  # shared/exit-status.c
+LOG_KEPT = 200  # a unit's latest journal entries kept with the lab (a loop of restarts stays bounded)
+
+
+def _title(name: str) -> str:
+    """unit_status_string: the unit and its description, as systemd 255 logs a job's start and result."""
+    return f"{full_name(name)} - {SERVICES[name].description}"
+
+
+def start(machine, name: str, stopping: bool, tries: int = 0) -> bool:
+    """Start a unit (a restart stops it first): its check runs, and a failure is kept with what systemd
+    255 logs. Restart=on-failure tries again up to the start limit, except after exit status 255
+    (RestartPreventExitStatus=); `tries` forces that many starts (a socket starting it again and again)."""
+    if name not in CHECKED:
+        set_active(machine, name, True)
         return True
-    socket = socket_of(service)
-    if socket and active(machine, socket):
-        set_active(machine, service, True)
+    status, messages = sshd.check(machine.fs)
+    unit = full_name(name)
+    ran = {}
+    if stopping:  # how long the run now ending lasted: from its start since the boot, or 4 s into the boot
+        started = since(machine, name)
+        at_boot = int(machine.clock - machine.uptime()) + 4
+        ran = {"ran": machine.clock - (at_boot if started is None else started)}
+    log = [f"Stopping {_title(name)}...", f"{unit}: Deactivated successfully.", f"Stopped {_title(name)}."]
+    log = [("systemd[1]", message) for message in log] if stopping else []
+    if not status:
+        log += [("systemd[1]", f"Starting {_title(name)}..."), ("systemd[1]", f"Started {_title(name)}.")]
+        _record(machine, name, {"active": True}, log)
+        _start_socket(machine, name)
         return True
+    restarts = status != 255
+    attempts = tries or (START_LIMIT_BURST if restarts else 1)
+    pid = 1800 + machine.clock % 400
+    for attempt in range(1, attempts + 1):
+        pid += 3
+        log += [("systemd[1]", f"Starting {_title(name)}...")]
+        log += [(f"sshd[{pid}]", message) for message in messages]
+        exited = f"{unit}: Control process exited, code=exited, status={status}/{EXIT_NAMES[status]}"
+        log += [
+            ("systemd[1]", exited),
+            ("systemd[1]", f"{unit}: Failed with result 'exit-code'."),
+            ("systemd[1]", f"Failed to start {_title(name)}."),
+        ]
+        if restarts:
+            log.append(("systemd[1]", f"{unit}: Scheduled restart job, restart counter is at {attempt}."))
+    if attempts == START_LIMIT_BURST:  # service_start: unit_test_start_limit() refuses the next start
+        log += [
+            ("systemd[1]", f"{unit}: Start request repeated too quickly."),
+            ("systemd[1]", f"{unit}: Failed with result 'exit-code'."),  # the first failure's result stays
+            ("systemd[1]", f"Failed to start {_title(name)}."),
+        ]
+    _record(machine, name, {"active": False, "failed": "exit-code", "process": [pid, status], **ran}, log)
     return False
+
+
+def _record(machine, name: str, state: dict, log: list[tuple[str, str]]) -> None:
+    """The unit's new state since now, its log added to what this boot logged of it before."""
+    logged = machine.units.get(name, {}).get("log", [])
+    stamped = [[machine.clock, identifier, message] for identifier, message in log]
+    machine.units[name] = {**state, "since": machine.clock, "log": (logged + stamped)[-LOG_KEPT:]}
+
+
+def _start_socket(machine, service: str) -> None:
+    """A started service brings its failed socket back (UNVERIFIED: as if ssh.service Requires=ssh.socket)."""
+    socket = socket_of(service)
+    if socket and failed(machine, socket):
+        set_active(machine, socket, True)
+
+
+def reset_failed(machine, name: str) -> None:
+    """`systemctl reset-failed`: a failed unit becomes inactive, its log stays in the journal."""
+    record = machine.units.get(name)
+    if record and record.get("failed"):
+        record.pop("failed")
+        record.pop("process", None)
+
+
+def connect(machine, service: str) -> str:
+    """A client connects to a service's port: "accepted" if it runs, or its socket listens and starts it
+    (socket activation); "refused" when nothing listens.
+
+    A socket whose service fails to start keeps the connection queued and starts the service again until
+    the service hits its start limit; the socket then fails too (socket.c, socket_trigger_notify: result
+    service-start-limit-hit) and closes its listening socket, which resets the queued connection: "reset".
+    """
+    if active(machine, service):
+        return "accepted"
+    socket = socket_of(service)
+    if not socket or not active(machine, socket):
+        return "refused"
+    if start(machine, service, stopping=False, tries=START_LIMIT_BURST):
+        return "accepted"
+    _record(machine, socket, {"active": False, "failed": "service-start-limit-hit"},
+            [("systemd[1]", f"{socket}: Failed with result 'service-start-limit-hit'.")])  # fmt: skip
+    return "reset"

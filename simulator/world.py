@@ -784,10 +784,13 @@ class Network:
         links = lan.links(self.world.machines[name])
         return next((link["ipv4"] for link in links if link.get("ipv4")), "127.0.0.1")
 
-    def sshd_running(self, name: str) -> bool:
-        """Whether sshd takes a connection: running, or started by ssh.socket as the connection comes."""
+    def sshd_answer(self, name: str) -> str:
+        """What a connection to port 22 meets: "accepted" by sshd (running, or started by ssh.socket as the
+        connection comes), "refused", or "reset" (ssh.socket's service failed to start: units.connect)."""
         machine = self.world.machines[name]
-        return "ssh" in packages.installed_services(machine) and units.accept_connection(machine, "ssh")
+        if "ssh" not in packages.installed_services(machine):
+            return "refused"
+        return units.connect(machine, "ssh")
 
     def powered(self, name: str) -> bool:
         """Whether a machine is up: not stopped by itself, a libvirt guest only while its host runs its
@@ -809,6 +812,15 @@ class Network:
         for domain in libvirt.domains(host).values():
             if domain["machine"] == name and libvirt.system_up(domain):
                 libvirt.acquire(host, domain, guest)
+
+    def renew_lease(self, guest: Machine, restart: bool) -> None:
+        """A libvirt guest's networkd asked to renew its lease now (`networkctl renew`/`reconfigure`)."""
+        if guest.spec.get("host") not in self.world.machines:
+            return
+        name, host = self.name_of(guest), self.world.machines[guest.spec["host"]]
+        for domain in libvirt.domains(host).values():
+            if domain["machine"] == name and libvirt.system_up(domain):
+                libvirt.renew(host, domain, guest, restart)
 
     def machine(self, name: str) -> Machine | None:
         return self.world.machines.get(name)

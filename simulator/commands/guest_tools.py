@@ -16,9 +16,9 @@ from __future__ import annotations
 import dataclasses
 import time
 
+from simulator import sshd as sshd_checks
 from simulator.commands import Context, command
 from simulator.commands.options import UsageError, parse
-from simulator.filesystem import FsError
 from simulator.layout import KERNEL_VERSION, RELEASE
 
 EX_USAGE = 64
@@ -448,20 +448,10 @@ def sshd(ctx: Context, argv: list[str]) -> int:
     if "-V" in args:
         ctx.err("OpenSSH_9.6p1 Ubuntu-3ubuntu13.5, OpenSSL 3.0.13 30 Jan 2024\n")
         return 0
-    if "-t" in args or "-T" in args:
-        fs = ctx.machine.fs
-        loaded = 0
-        for kind in ("rsa", "ecdsa", "ed25519"):
-            path = f"/etc/ssh/ssh_host_{kind}_key"
-            try:
-                fs.read(path, uid=ctx.uid)
-                loaded += 1
-            except FsError:
-                ctx.err(f"Could not load host key: {path}\n")
-        if not loaded:
-            ctx.err("sshd: no hostkeys available -- exiting.\n")
-            return 1
-        return 0
+    if "-t" in args or "-T" in args:  # its checks and their words: simulator/sshd.py
+        status, messages = sshd_checks.check(ctx.machine.fs, ctx.uid)
+        ctx.err("".join(message + "\n" for message in messages))
+        return status
     if not ctx.is_root:
         ctx.err("sshd re-exec requires execution with an absolute path\n")
         return 1

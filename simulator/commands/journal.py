@@ -14,7 +14,7 @@ import fnmatch
 import re
 import time
 
-from simulator import emergency
+from simulator import emergency, units
 from simulator.commands import Context, command
 from simulator.commands.options import gnu
 from simulator.commands.system import kernel_level
@@ -62,12 +62,81 @@ def _system_entries(machine) -> list[tuple[float, str, str]]:
         return entries + _emergency_entries(machine)
     if machine.kind == "vm":
         entries.append((5.912233, "cloud-init[702]", "Cloud-init v. 24.3.1-0ubuntu0~24.04.2 finished"))
+    if not _failed_at_boot(machine, "ssh"):
+        entries.append((6.020114, "systemd[1]", "Started ssh.service - OpenBSD Secure Shell server."))
     entries += [
-        (6.020114, "systemd[1]", "Started ssh.service - OpenBSD Secure Shell server."),
         (6.351402, "systemd[1]", "Reached target multi-user.target - Multi-User System."),
         (6.352019, "systemd[1]", "Startup finished in 1.874s (kernel) + 4.478s (userspace) = 6.352s."),
     ]
-    return entries + _session_entries()
+    return entries + _session_entries() + unit_entries(machine)
+
+
+def _failed_at_boot(machine, name: str) -> bool:
+    log = units.failure(machine, name).get("log", [])
+    return bool(log) and log[0][0] == machine.boot_clock
+
+
+def unit_entries(machine) -> list[tuple[float, str, str]]:
+    """What units logged since the boot as they started, stopped and failed (simulator/units.py), at the
+    uptime of each; entries of one moment a millisecond apart, in the order logged."""
+    entries = []
+    for record in machine.units.values():
+        for i, (clock, identifier, message) in enumerate(record.get("log", [])):
+            at = machine.uptime() - (machine.clock - clock) + i * 0.001
+            entries.append((at if clock != machine.boot_clock else 5.8 + i * 0.001, identifier, message))
+    return entries
+
+
+def unit_lines(machine, unit: str, count: int = 10) -> str:
+    """The unit's last journal lines, as `systemctl status` shows them under its state."""
+    entries = sorted(e for e in unit_entries(machine) if _unit(e[1], e[2]) == unit)
+    return "".join(
+        _line(machine, at, ident, message, "short", True) for at, ident, message in entries[-count:]
+    )
+
+
+# -x (--catalog): the explanation systemd's message catalog (catalog/systemd.catalog.in) holds for the
+# MESSAGE_ID= of PID 1's messages about units, as logs-show.c print_catalog prints it under the entry.
+# Ubuntu builds systemd with support-url http://www.ubuntu.com/support (UNVERIFIED); job ids here are
+# made up from the entry's time.
+SUPPORT = "http://www.ubuntu.com/support"
+CATALOG = (
+    (re.compile(r"Starting (\S+) - .*\.\.\.$"), "A start job for unit {0} has begun execution",
+     "A start job for unit {0} has begun execution.\n\nThe job identifier is {job}."),
+    (re.compile(r"Started (\S+) - .*\.$"), "A start job for unit {0} has finished successfully",
+     "A start job for unit {0} has finished successfully.\n\nThe job identifier is {job}."),
+    (re.compile(r"Failed to start (\S+) - .*\.$"), "A start job for unit {0} has failed",
+     "A start job for unit {0} has finished with a failure.\n\n"
+     "The job identifier is {job} and the job result is failed."),
+    (re.compile(r"Stopping (\S+) - .*\.\.\.$"), "A stop job for unit {0} has begun execution",
+     "A stop job for unit {0} has begun execution.\n\nThe job identifier is {job}."),
+    (re.compile(r"Stopped (\S+) - .*\.$"), "A stop job for unit {0} has finished",
+     "A stop job for unit {0} has finished.\n\nThe job identifier is {job} and the job result is done."),
+    (re.compile(r"(\S+): Deactivated successfully\.$"), "Unit succeeded",
+     "The unit {0} has successfully entered the 'dead' state."),
+    (re.compile(r"(\S+): Failed with result '([\w-]+)'\.$"), "Unit failed",
+     "The unit {0} has entered the 'failed' state with result '{1}'."),
+    (re.compile(r"(\S+): Control process exited, code=(\w+), status=(\d+)/\w+$"), "Unit process exited",
+     "An ExecStartPre= process belonging to unit {0} has exited.\n\n"
+     "The process' exit code is '{1}' and its exit status is {2}."),
+    (re.compile(r"(\S+): Scheduled restart job, restart counter is at \d+\.$"),
+     "Automatic restarting of a unit has been scheduled",
+     "Automatic restarting of the unit {0} has been scheduled, as the result for\n"
+     "the configured Restart= setting for the unit."),
+)  # fmt: skip
+
+
+def explanation(identifier: str, message: str, job: int) -> str:
+    """The catalog text of an entry, each line after "░░ ", or "" for an entry without one."""
+    if identifier != "systemd[1]":
+        return ""
+    for pattern, subject, body in CATALOG:
+        found = pattern.match(message)
+        if found:
+            text = f"Subject: {subject}\nDefined-By: systemd\nSupport: {SUPPORT}\n\n{body}"
+            text = text.format(*found.groups(), job=job)
+            return "".join(f"\u2591\u2591 {line}\n" for line in text.split("\n"))
+    return ""
 
 
 def _emergency_entries(machine) -> list[tuple[float, str, str]]:
@@ -132,6 +201,10 @@ JOB_MESSAGE_LEVELS = (
     (re.compile(r"Dependency failed for "), 4),  # JOB_DEPENDENCY: LOG_WARNING
     (re.compile(r"\S+: Job \S+ timed out\.$"), 4),  # job_dispatch_timer: log_unit_warning
     (re.compile(r"\S+: Job \S+ failed with result "), 5),  # LOG_NOTICE, before OnFailure=
+    (re.compile(r"Failed to start "), 3),  # JOB_FAILED: LOG_ERR
+    (re.compile(r"\S+: Control process exited, code="), 5),  # service.c: LOG_NOTICE for a failure
+    (re.compile(r"\S+: Failed with result "), 4),  # unit_log_failure: LOG_WARNING
+    (re.compile(r"\S+: Start request repeated too quickly\."), 4),  # LOG_WARNING
 )
 
 
@@ -227,6 +300,7 @@ journalctl - print log entries from the systemd journal
                                notice info debug, or 0-7; FROM..TO for a range)
   journalctl -o short-monotonic   seconds since boot, as dmesg   --no-pager  print without a pager
   journalctl -f (--follow)     the last 10 entries (or -n N); nothing new arrives here, so it ends there
+  journalctl -xeu ssh.service  the unit's last 1000 entries (-e), systemd's explanations under its own (-x)
 Members of the adm and systemd-journal groups (and root) read the whole journal; other users see only
 their own messages and a hint. A Docker container has no journal.
 """,
@@ -236,7 +310,7 @@ def journalctl(ctx: Context, argv: list[str]) -> int:
 
 
 @gnu(
-    "kb:n:g:o:qrmaxu:p:f",
+    "kb:n:g:o:qrmaxeu:p:f",
     {
         "unit=": "u",
         "priority=": "p",
@@ -268,6 +342,8 @@ def _journalctl(ctx: Context, opts, operands: list[str]) -> int:
     if "f" in opts and "r" in opts:
         ctx.err("Please specify either --reverse or --follow, not both.\n")
         return 1
+    if "e" in opts and "n" not in opts:  # --pager-end shows the last 1000 entries (journalctl.c)
+        opts.add("n", "1000")
     if "f" in opts and "n" not in opts:  # --follow starts from the last 10 entries (systemd 255)
         opts.add("n", "10")
     boot = opts.get("b", "0")
@@ -323,9 +399,11 @@ def _journalctl(ctx: Context, opts, operands: list[str]) -> int:
         entries = entries[-int(lines) :] if int(lines) else []
     if "r" in opts:
         entries.reverse()
+    explain = "x" in opts and output != "cat"
     ctx.out(
         "".join(
             _line(machine, at, ident, message, output, "no-hostname" not in opts)
+            + (explanation(ident, message, round(at * 7)) if explain else "")
             for at, ident, message in entries
         )
     )

@@ -590,6 +590,9 @@ networkctl - query the status of network links (systemd 255)
   networkctl              the same as networkctl list
   networkctl list         every link: IDX LINK TYPE OPERATIONAL SETUP, as systemd-networkd sees it
   --no-legend             without the header and the "N links listed." line
+  sudo networkctl renew IFACE        ask the DHCP server to renew the lease now (not at T1)
+  sudo networkctl reconfigure IFACE  start the link's configuration over (a new DHCP DISCOVER)
+  sudo networkctl reload             read the .network files again
 SETUP "configured" means systemd-networkd set the link up from a .network file (netplan writes them
 from /etc/netplan/*.yaml); "unmanaged" means no configuration matched it (the loopback, here).
 """,
@@ -605,6 +608,8 @@ def networkctl(ctx: Context, argv: list[str]) -> int:
     args = [a for a in args if a != "--no-legend"]
     if args[:1] == ["status"]:
         return _networkctl_status(ctx, args[1:])
+    if args[:1] in (["renew"], ["reconfigure"], ["forcerenew"], ["reload"]):
+        return _networkctl_method(ctx, args[0], args[1:])
     if args not in ([], ["list"]):
         ctx.err(f"Unknown command verb '{args[0]}'.\n")
         return 1
@@ -629,6 +634,41 @@ def networkctl(ctx: Context, argv: list[str]) -> int:
         ctx.out(" ".join(cells) + "\n")
     if legend:
         ctx.out(f"\n{len(rows) - 1} links listed.\n")
+    return 0
+
+
+# networkctl.c (255): link_bus_simple_method's words when a call fails, by verb
+METHOD_ERRORS = {
+    "renew": "Failed to renew dynamic configuration of interface",
+    "forcerenew": "Failed to forcibly renew dynamic configuration of interface",
+    "reconfigure": "Failed to reconfigure network interface",
+}
+
+
+def _networkctl_method(ctx: Context, verb: str, names: list[str]) -> int:
+    """renew, forcerenew, reconfigure IFACE...; reload (no argument): silent when they succeed. A renewal
+    asks the DHCP server now (simulator/dhcp.py through libvirt's dnsmasq); reconfigure starts the client
+    over; reload reads the .network files again, which netplan has already written here."""
+    if verb == "reload":
+        if names:
+            ctx.err("Too many arguments.\n")
+            return 1
+    elif not names:
+        ctx.err("Too few arguments.\n")
+        return 1
+    if not ctx.is_root:  # polkit's answer over a session with no agent (UNVERIFIED: exact bus text)
+        target = f"{METHOD_ERRORS[verb]} {names[0]}" if names else "Failed to reload network settings"
+        ctx.err(f"{target}: Interactive authentication required.\n")
+        return 1
+    known = {link["name"] for link in _interfaces(ctx.machine)}
+    for name in names:  # rtnl_resolve_interface_or_warn, every name before any call
+        if name not in known:
+            ctx.err(f'Failed to resolve interface "{name}": No such device\n')
+            return 1
+    network = getattr(ctx.machine, "network", None)
+    for name in names:
+        if network is not None and ctx.machine.nics and ctx.machine.nics[0]["name"] == name:
+            network.renew_lease(ctx.machine, restart=verb == "reconfigure")
     return 0
 
 

@@ -12,7 +12,7 @@ import fnmatch
 import time
 
 from simulator import emergency, mount_units, packages, units
-from simulator.commands import Context, command, power
+from simulator.commands import Context, command, journal, power
 from simulator.commands.identity import NO_SYSTEMD
 from simulator.commands.options import UsageError, parse
 from simulator.commands.processes import SHELL_PID, processes
@@ -36,7 +36,12 @@ SYSTEMCTL_OPTIONS = {
 
 
 # What a unit's ConditionVirtualization= names, as `systemctl status` prints it when unmet.
-CONDITIONS = {"open-vm-tools": "vmware", "hv-kvp-daemon": "microsoft", "virtualbox-guest-utils": "oracle"}
+CONDITIONS = {
+    "open-vm-tools": "vmware",
+    "vgauth": "vmware",
+    "hv-kvp-daemon": "microsoft",
+    "virtualbox-guest-utils": "oracle",
+}
 
 
 def installed(machine) -> list[str]:
@@ -89,6 +94,8 @@ def status_text(machine, name: str) -> str:
     title = f"{name}.service" if masked else f"{name}.service - {service.description}"
     if not packages.service_runs(machine, name):
         return "\n".join(_dead(name, service, loaded, since)) + "\n"
+    if units.failed(machine, name):
+        return _failed(machine, name, service, title, loaded, since)
     if not units.active(machine, name):
         return "\n".join(_stopped(machine, name, service, title, loaded, since, changed)) + "\n"
     lines = [f"● {title}", loaded, f"     Active: active ({service.state}) since {since}"]
@@ -110,13 +117,66 @@ def status_text(machine, name: str) -> str:
             f"             └─{service.pid} {service.command}",
         ]
     else:
-        lines += ["   Main PID: 655 (code=exited, status=0/SUCCESS)", "        CPU: 512ms"]
+        lines += [f"   Main PID: {service.pid or 655} (code=exited, status=0/SUCCESS)", "        CPU: 512ms"]
     return "\n".join(lines) + "\n"
 
 
+# cloud-init 24.3.1's cloud-init.target: no [Install] section (static; cloud-init-generator links it into
+# multi-user.target.wants under /run at each boot unless /etc/cloud/cloud-init.disabled exists, which its
+# ConditionPathExists= checks too)
+CLOUD_TARGET = "cloud-init.target"
+CLOUD_DISABLED = "/etc/cloud/cloud-init.disabled"
+
+
+def installed_targets(machine) -> list[str]:
+    return [CLOUD_TARGET] if "cloud-init" in installed(machine) else []
+
+
+def cloud_target_active(machine) -> bool:
+    return not machine.fs.exists(CLOUD_DISABLED)
+
+
+def cloud_target_status(machine) -> str:
+    """A target's status: no process, its sub-state the same word as its state (print_status_info)."""
+    booted = machine.now() - int(machine.uptime())
+    since = f"{_stamp(booted + 6)}; {_ago(machine.now() - booted - 6)}"
+    loaded = f"     Loaded: loaded (/usr/lib/systemd/system/{CLOUD_TARGET}; static)"
+    if not cloud_target_active(machine):
+        return f"○ {CLOUD_TARGET} - Cloud-init target\n{loaded}\n     Active: inactive (dead)\n"
+    return f"● {CLOUD_TARGET} - Cloud-init target\n{loaded}\n     Active: active since {since}\n"
+
+
 def _bullet(machine, unit: str) -> str:
-    """A triggering unit's dot: the state of the sockets modelled, the others active as they are at boot."""
-    return "○" if unit in SOCKETS and not units.active(machine, unit) else "●"
+    """A unit's dot (unit_active_state_to_glyph, systemd 255): × failed, ○ inactive, ● active; units this
+    model does not keep are active as they are at boot."""
+    name = _short(unit)
+    if units.failed(machine, name):
+        return "×"
+    return "○" if (name in SOCKETS or name in SERVICES) and not units.active(machine, name) else "●"
+
+
+def _failed(machine, name: str, service: Service, title: str, loaded: str, since: str) -> str:
+    """A service whose start failed: the result, the process that failed and what the journal holds of it
+    (print_status_info, systemctl-show.c 255; the journal lines to root and adm only)."""
+    record = units.failure(machine, name)
+    pid, code = record["process"]
+    lines = [f"× {title}", loaded, f"     Active: failed (Result: {record['failed']}) since {since}"]
+    if "ran" in record:  # the run the failed restart ended
+        lines.append(f"   Duration: {_timespan(max(record['ran'], 1))}")
+    if service.triggered_by:
+        lines.append(f"TriggeredBy: {_bullet(machine, service.triggered_by)} {service.triggered_by}")
+    exited = f"code=exited, status={code}/{units.EXIT_NAMES[code]}"
+    lines += _docs(service.docs)
+    lines += [f"    Process: {pid} ExecStartPre={units.CHECKED[name]} ({exited})", "        CPU: 12ms"]
+    return "\n".join(lines) + "\n"
+
+
+def _journal_tail(ctx: Context, unit: str) -> str:
+    """The unit's last journal lines under its status, for those who may read the system journal."""
+    if not (ctx.is_root or journal.READERS & set(ctx.machine.groups(ctx.uid))):
+        return ""
+    tail = journal.unit_lines(ctx.machine, unit)
+    return "\n" + tail if tail else ""
 
 
 def _docs(docs: tuple[str, ...]) -> list[str]:
@@ -166,6 +226,15 @@ def socket_status(machine, unit: str) -> str:
         f"{'●' if running else '○'} {unit}" + ("" if masked else f" - {socket.description}"),
         _loaded_line(machine, unit, socket.unit_file, "enabled"),
     ]
+    result = units.failed(machine, unit)
+    if result:
+        lines[0] = "×" + lines[0][1:]
+        lines += [
+            f"     Active: failed (Result: {result}) since {since}",
+            f"   Triggers: {_bullet(machine, socket.service)} {socket.service}.service",
+            f"     Listen: {socket.listen}",
+        ]
+        return "\n".join(lines) + "\n"
     if not running:
         return (
             "\n".join([*lines, f"     Active: inactive (dead){' since ' + since if changed else ''}"]) + "\n"
@@ -215,7 +284,7 @@ def overview_text(ctx: Context, line: str) -> str:
         f"    State: {system_state(machine)}",
         f"    Units: {units} loaded (incl. loaded aliases)",
         "     Jobs: 0 queued",
-        "   Failed: 0 units",
+        f"   Failed: {len(failed_units(machine))} units",
         f"    Since: {since}; {_ago(machine.now() - booted)}",
         "  systemd: 255.4-1ubuntu8.4",
         f"   CGroup: {tree[0]}",
@@ -241,33 +310,39 @@ def _unit_rows(machine, opts, patterns: list[str]) -> list[list[str]]:
     for name in sorted(installed(machine)):
         service = SERVICES[name]
         running = packages.service_runs(machine, name) and units.active(machine, name)
-        sub = service.state if running else "dead"
+        sub = service.state if running else "failed" if units.failed(machine, name) else "dead"
         listed.append(("service", f"{name}.service", running, sub, service.description))
+    if not types:  # a failed socket shows among the units listed by default, as a failed unit does
+        listed += [("socket", name, False, "failed", socket.description)
+                   for name, socket in SOCKETS.items() if units.failed(machine, name)]  # fmt: skip
+    if "target" in types and CLOUD_TARGET in installed_targets(machine):
+        running = cloud_target_active(machine)
+        listed.append(("target", CLOUD_TARGET, running, "active" if running else "dead", "Cloud-init target"))
     if types & {"socket", "mount"}:  # UNVERIFIED beyond these: the rest of a real system's units
         for name, socket in SOCKETS.items():
             if socket.service in installed(machine):
                 running = units.active(machine, name)
-                listed.append(
-                    ("socket", name, running, "listening" if running else "dead", socket.description)
-                )
+                sub = "listening" if running else "failed" if units.failed(machine, name) else "dead"
+                listed.append(("socket", name, running, sub, socket.description))
         for mount in mount_units.units(machine):
             sub = "mounted" if mount["active"] else "dead"
             listed.append(("mount", mount["unit"], mount["active"], sub, mount["description"]))
     rows = []
     for kind, unit, running, sub, description in sorted(listed, key=lambda row: row[1]):
-        active = "active" if running else "inactive"
+        active = "active" if running else "failed" if sub == "failed" else "inactive"
         if types and kind not in types:
             continue
         if states and not states & {"loaded", active, sub}:
             continue
-        if not states and not running and "a" not in opts:
+        if not states and active == "inactive" and "a" not in opts:
             continue
         if patterns and not any(
             fnmatch.fnmatchcase(unit, p) or fnmatch.fnmatchcase(unit.removesuffix(".service"), p)
             for p in patterns
         ):
             continue
-        rows.append([" ", unit, "loaded", active, sub, description])
+        # a failed unit's row starts with a dot (systemctl-list-units.c: circle)
+        rows.append(["●" if active == "failed" else " ", unit, "loaded", active, sub, description])
     return rows
 
 
@@ -337,13 +412,15 @@ def _is_enabled(ctx: Context, names: list[str], quiet: bool) -> int:
     for name in names:
         kind = _kind(ctx.machine, name)
         mount = mount_units.find(ctx.machine, name) if kind == "mount" else None
-        if kind not in ("service", "socket") and (mount is None or mount["source"] == "mountinfo"):
+        if kind not in ("service", "socket", "target") and (mount is None or mount["source"] == "mountinfo"):
             ctx.err(f"Failed to get unit file state for {_unit_name(name)}: No such file or directory\n")
             return 1
         # an fstab line's unit is the generator's; the API filesystems' units ship static
         state = (
             {"fstab": "generated", "static": "static"}[mount["source"]]
             if mount
+            else "static"
+            if kind == "target"
             else units.file_state(ctx.machine, name)
         )
         if not quiet:
@@ -354,9 +431,11 @@ def _is_enabled(ctx: Context, names: list[str], quiet: bool) -> int:
 
 
 def _kind(machine, name: str) -> str:
-    """What a name given to systemctl is here: "service", "socket", "mount", or "" (not loaded)."""
+    """What a name given to systemctl is here: "service", "socket", "mount", "target", or "" (not loaded)."""
     if name in installed(machine):
         return "service"
+    if name == CLOUD_TARGET and "cloud-init" in installed(machine):
+        return "target"
     if name in SOCKETS and SOCKETS[name].service in installed(machine):
         return "socket"
     if name.endswith(".mount") and mount_units.find(machine, name) is not None:
@@ -429,7 +508,13 @@ def _job_verb(ctx: Context, verb: str, name: str, stopping: list[str]) -> int:
             ctx.err(f"Stopping '{full}', but its triggering units are still active:\n{socket}\n")
         return 0
     if verb == "restart" or not units.active(machine, name):
-        units.set_active(machine, name, True)
+        if not units.start(machine, name, stopping=verb == "restart" and units.active(machine, name)):
+            # bus-wait-for-jobs.c (255): the job failed and the unit's Result is exit-code
+            ctx.err(
+                f"Job for {full} failed because the control process exited with error code.\n"
+                f'See "systemctl status {full}" and "journalctl -xeu {full}" for details.\n'
+            )
+            return 1
     return 0
 
 
@@ -519,7 +604,7 @@ def _mount_jobs(ctx: Context, verb: str, names: list[str], kinds: list[str]) -> 
 
 def _status(ctx: Context, verb: str, args: list[str]) -> int:
     """status and is-active of each unit: 3 when one is not active, 4 when one is not found (status)."""
-    machine, status = ctx.machine, 0
+    machine, status, shown = ctx.machine, 0, False
     for arg in args:
         name = _short(arg)
         kind = _kind(machine, name)
@@ -534,24 +619,85 @@ def _status(ctx: Context, verb: str, args: list[str]) -> int:
         if kind == "mount":
             running = mount_units.find(machine, name)["active"]
             text = mount_units.status_text(machine, name)
+        elif kind == "target":
+            running = cloud_target_active(machine)
+            text = cloud_target_status(machine)
         elif kind == "socket":
             running = units.active(machine, name)
             text = socket_status(machine, name)
         else:
             running = packages.service_runs(machine, name) and units.active(machine, name)
             text = status_text(machine, name)
-        if verb == "status":
-            ctx.out(text)
+            if units.failed(machine, name):
+                text += _journal_tail(ctx, f"{name}.service")
+        if verb == "status":  # one blank line between the units shown (systemctl-show.c: show_one)
+            ctx.out(("\n" if shown else "") + text)
+            shown = True
         else:
-            ctx.out("active\n" if running else "inactive\n")
+            ctx.out(_active_state(machine, name, running) + "\n")
         if not running and status != 4:
             status = 3
     return status
 
 
+def _active_state(machine, name: str, running: bool) -> str:
+    """What is-active and is-failed print: the unit's ActiveState."""
+    if units.failed(machine, name):
+        return "failed"
+    return "active" if running else "inactive"
+
+
+def failed_units(machine) -> list[str]:
+    """The failed services and sockets (mounts do not fail in this model), by their full names."""
+    names = [name for name in installed(machine) if units.failed(machine, name)]
+    names += [name for name in SOCKETS if units.failed(machine, name)]
+    return sorted(_full(name) for name in names)
+
+
+def _is_failed(ctx: Context, args: list[str], quiet: bool) -> int:
+    """is-failed: each unit's active state; 0 when one of them failed (verb_is_failed, systemd 255)."""
+    if not args:
+        ctx.err("Too few arguments.\n")
+        return 1
+    machine, status = ctx.machine, 1
+    for arg in args:
+        name = _short(arg)
+        kind = _kind(machine, name)
+        running = kind == "service" and packages.service_runs(machine, name) and units.active(machine, name)
+        running = running or kind == "socket" and units.active(machine, name)
+        state = _active_state(machine, name, running) if kind in ("service", "socket") else "inactive"
+        if kind == "mount":
+            state = "active" if mount_units.find(machine, name)["active"] else "inactive"
+        if not quiet:
+            ctx.out(state + "\n")
+        if state == "failed":
+            status = 0
+    return status
+
+
+def _reset_failed(ctx: Context, args: list[str]) -> int:
+    """reset-failed: forget the failure of the units named, or of every unit (root)."""
+    if not ctx.is_root:
+        ctx.err(
+            f"Failed to reset failed state of unit {_unit_name(args[0]) if args else ''}: {polkit_refused}\n"
+        )
+        return 1
+    names = [_short(arg) for arg in args] or [_short(unit) for unit in failed_units(ctx.machine)]
+    for arg, name in zip(args or names, names, strict=True):
+        if not _kind(ctx.machine, name):
+            unit = _unit_name(arg)  # UNVERIFIED: bus error text of ResetFailedUnit for a unit not loaded
+            ctx.err(f"Failed to reset failed state of unit {unit}: Unit {unit} not loaded.\n")
+            return 1
+        units.reset_failed(ctx.machine, name)
+    return 0
+
+
 def system_state(machine) -> str:
-    """The manager's state: "maintenance" while the emergency (or rescue) shell holds the boot."""
-    return "maintenance" if machine.emergency else "running"
+    """The manager's state: "maintenance" while the emergency (or rescue) shell holds the boot, "degraded"
+    while a unit has failed."""
+    if machine.emergency:
+        return "maintenance"
+    return "degraded" if failed_units(machine) else "running"
 
 
 @command(
@@ -565,7 +711,9 @@ systemctl - control the systemd system and service manager
   systemctl start|stop|restart|reload NAME    run or stop a service now (root); a reboot forgets this
   systemctl enable|disable [--now] NAME       start it at every boot, or not (root)
   systemctl mask|unmask NAME      forbid it to start at all, or allow it again (root)
-  systemctl is-active NAME        active / inactive
+  systemctl is-active NAME        active / inactive / failed
+  systemctl is-failed NAME        failed, or its other state (exit 0 only when it failed)
+  systemctl reset-failed [NAME]   forget that a unit failed (root)
   systemctl is-enabled NAME       enabled / static / disabled / masked: is it started at boot?
   systemctl is-system-running     running, or maintenance in the emergency shell
   systemctl list-units [--type=service|socket|mount] [--state=running] [--all] [--no-legend] [PATTERN]
@@ -632,6 +780,10 @@ def systemctl(ctx: Context, argv: list[str]) -> int:
         return 1
     if verb in ("status", "is-active"):
         return _status(ctx, verb, names)
+    if verb == "is-failed":
+        return _is_failed(ctx, names, "q" in opts)
+    if verb == "reset-failed":
+        return _reset_failed(ctx, names)
     if verb in JOB_VERBS or verb in INSTALL_VERBS:
         return _change(ctx, verb, names, "now" in opts)
     ctx.err(f"Unknown command verb '{verb}'.\n")

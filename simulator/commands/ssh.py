@@ -198,8 +198,17 @@ def ssh(ctx: Context, argv: list[str]) -> int:
         ctx.err(f"ssh: Could not resolve hostname {destination.lower()}: Name or service not known\n")
         return 255
     name, target = found
-    offered = host_key(target) if port == "22" else None
-    if offered is None or not network.sshd_running(name):
+    answer = network.sshd_answer(name) if port == "22" else "refused"
+    if answer == "reset":  # kex.c kex_exchange_identification, then packet.c sshpkt_vfatal (OpenSSH 9.6)
+        address = destination if routed or lan.is_ipv4(destination) else network.address(name)
+        address = "127.0.0.1" if destination == "localhost" else address  # Ubuntu's /etc/hosts
+        ctx.err(
+            "kex_exchange_identification: read: Connection reset by peer\n"
+            f"Connection reset by {address} port {port}\n"
+        )
+        return 255
+    offered = host_key(target) if answer == "accepted" else None
+    if offered is None:
         ctx.err(f"ssh: connect to host {destination} port {port}: Connection refused\n")
         return 255
     key, key_type = offered

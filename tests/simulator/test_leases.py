@@ -243,3 +243,27 @@ def test_timers_survive_a_save_and_a_very_long_wait_stays_bounded(world):
     assert time.process_time() - began < 1
     mac = saved.machine.hypervisor["domains"]["web01"]["mac"]
     assert mac in _leases(saved)
+
+
+def test_networkctl_renew_asks_dnsmasq_now_and_restarts_the_hour(world):
+    _wait(world, 600)
+    before = dict(_domain(world, "web01")["dhcp"])
+    _run(world, "ssh -o StrictHostKeyChecking=accept-new web01")
+    assert _run(world, "networkctl renew enp1s0") == (
+        "Failed to renew dynamic configuration of interface enp1s0: Interactive authentication required.\n",
+        1,
+    )
+    assert _run(world, "sudo networkctl renew eth9") == (
+        'Failed to resolve interface "eth9": No such device\n',
+        1,
+    )
+    assert _run(world, "sudo networkctl renew") == ("Too few arguments.\n", 1)
+    assert _domain(world, "web01")["dhcp"] == before, "nothing sent by a refused renewal"
+    assert _run(world, "sudo networkctl renew enp1s0") == ("", 0)
+    renewed = _domain(world, "web01")["dhcp"]
+    lease = dhcp.leases(world.machine)[renewed["client"]]
+    assert renewed["expiry"] == lease["expiry"] == world.machine.now() + HOUR > before["expiry"]
+    assert world.machine.now() < renewed["t1"] <= world.machine.now() + HOUR // 2, "T1 counts from now"
+    assert _run(world, "sudo networkctl reload") == ("", 0)
+    assert _run(world, "sudo networkctl reload enp1s0") == ("Too many arguments.\n", 1)
+    assert _run(world, "sudo networkctl reconfigure enp1s0") == ("", 0)

@@ -467,6 +467,9 @@ def test_ip_s_link_prints_iproute2_6_1_counter_tables(worlds):
 def test_systemctl_list_units_prints_systemd_255s_table_and_legend(worlds):
     assert worlds["kvm"].run("systemctl list-units --type=service").stdout == (
         "  UNIT                     LOAD   ACTIVE SUB     DESCRIPTION\n"
+        "  cloud-config.service     loaded active exited  Cloud-init: Config Stage\n"
+        "  cloud-final.service      loaded active exited  Cloud-init: Final Stage\n"
+        "  cloud-init-local.service loaded active exited  Cloud-init: Local Stage (pre-network)\n"
         "  cloud-init.service       loaded active exited  Cloud-init: Network Stage\n"
         "  qemu-guest-agent.service loaded active running QEMU Guest Agent\n"
         "  ssh.service              loaded active running OpenBSD Secure Shell server\n"
@@ -476,11 +479,12 @@ def test_systemctl_list_units_prints_systemd_255s_table_and_legend(worlds):
         "LOAD   = Reflects whether the unit definition was properly loaded.\n"
         "ACTIVE = The high-level unit activation state, i.e. generalization of SUB.\n"
         "SUB    = The low-level unit activation state, values depend on unit type.\n"
-        "5 loaded units listed. Pass --all to see loaded but inactive units, too.\n"
+        "8 loaded units listed. Pass --all to see loaded but inactive units, too.\n"
         "To show all installed unit files use 'systemctl list-unit-files'.\n"
     )
-    assert worlds["kvm"].run("systemctl list-units --state=exited --no-legend").stdout == (
-        "  cloud-init.service loaded active exited Cloud-init: Network Stage\n"
+    assert worlds["kvm"].run("systemctl list-units --state=exited --no-legend 'cloud-init*'").stdout == (
+        "  cloud-init-local.service loaded active exited Cloud-init: Local Stage (pre-network)\n"
+        "  cloud-init.service       loaded active exited Cloud-init: Network Stage\n"
     )
     failed = worlds["kvm"].run("systemctl list-units --state=failed")
     assert failed.stdout.endswith("0 loaded units listed.\n")
@@ -493,7 +497,7 @@ def test_systemctl_list_units_prints_systemd_255s_table_and_legend(worlds):
 def test_systemctl_unit_files_and_is_enabled(worlds):
     files = worlds["kvm"].run("systemctl list-unit-files").stdout.splitlines()
     assert files[0] == "UNIT FILE                STATE    PRESET"
-    assert "qemu-guest-agent.service static   -" in files and files[-1] == "6 unit files listed."
+    assert "qemu-guest-agent.service static   -" in files and files[-1] == "9 unit files listed."
     assert "ssh.socket               enabled  enabled" in files
     assert worlds["kvm"].run("systemctl is-enabled ssh") == Result("disabled\n", "", 1)
     assert worlds["kvm"].run("systemctl is-enabled ssh.socket") == Result("enabled\n", "", 0)
