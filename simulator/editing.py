@@ -6,8 +6,11 @@ out, exit, answer nano's "Save modified buffer?", or type a vim command. The fil
 user the editor runs as, so it meets the same permissions as the real editor (nano as the learner on
 /etc/hosts: "Error writing /etc/hosts: Permission denied", and the buffer is kept).
 
-Modelled, not emulated: the panel is a text area, so vim has no modes (its command line is a field),
-and nano's "File Name to Write:" prompt is answered with the file's own name.
+Modelled, not emulated: the panel is a text area, so vim has no modes (its command line is a field).
+nano 7.2's writing follows its src/files.c (write_it_out) and src/nano.c (do_exit): ^O, and Y to "Save
+modified buffer?" after ^X, ask "File Name to Write:" with the file's name to accept (Enter) or change;
+^C there, or an empty name, says "Cancelled"; another name asks "Save file under DIFFERENT NAME?" and, if
+that file exists, whether to overwrite it, a No or ^C to either going back to the name. ^S writes at once.
 sudoedit edits a copy: writing out updates the copy; the file itself is written, as root, when the
 editor exits, and left alone ("sudoedit: FILE unchanged") if the copy was never written.
 """
@@ -50,7 +53,12 @@ class Session:
     readonly: bool = False
     message: str = ""  # the status line
     buffer: str | None = None  # text sent back but not written (None: the same as content)
-    asking: bool = False  # nano's "Save modified buffer?" is on the screen
+    asking: bool = False  # nano asks a yes/no question: "Save modified buffer?", or one of `step`'s
+    # nano's way to a write: "" (none, or "Save modified buffer?"), "name" ("File Name to Write:"), then
+    # for another name "different" ("Save file under DIFFERENT NAME?") and "overwrite" (it exists)
+    step: str = ""
+    answer: str = ""  # the name typed at "File Name to Write:"
+    exiting: bool = False  # the write was asked for by ^X: once written, nano closes
     sudoedit: bool = False
     original: str = ""  # sudoedit: the file before; written back on exit only if the copy was written
     written: bool = False  # sudoedit: the copy was written
@@ -85,31 +93,83 @@ class Session:
         return dataclasses.replace(self)
 
     def act(self, machine, action: str, buffer: str, command: str = "") -> tuple[bool, str]:
-        """Apply one action from the panel; returns (closed, what the terminal shows after the editor)."""
+        """Apply one action from the panel; returns (closed, what the terminal shows after the editor).
+        `command` is vim's command line, or the name typed at nano's "File Name to Write:"."""
         self.buffer = None if buffer == self.content else buffer
         if self.editor == "vim":
             return self._vim(machine, command.strip())
-        return self._nano(machine, action)
+        return self._nano(machine, action, command)
 
-    def _nano(self, machine, action: str) -> tuple[bool, str]:
-        if action == "save":
-            self.asking = False
+    def _nano(self, machine, action: str, name: str) -> tuple[bool, str]:
+        """^O ("save"), ^S ("savefile"), ^X ("exit"), a name given ("write"), and the answers to nano's
+        questions ("yes", "no", "cancel")."""
+        step, asking = self.step, self.asking
+        if action == "write" and step == "name":
+            return self._name_given(machine, name)
+        if asking and step in ("different", "overwrite"):
+            if action == "yes" and (step == "overwrite" or not self._exists(machine, self.answer)):
+                return self._write_named(machine)
+            if action == "yes":
+                self._ask("overwrite", f'File "{self.answer}" exists; OVERWRITE?')
+            else:  # No, or ^C: back to the name, as typed
+                self._ask("name", "", asking=False)
+            return False, ""
+        if asking and action == "no":
+            return self._close(machine)
+        if asking and action == "yes":
+            self.exiting = True
+            return self._ask_name()
+        if action == "save" and not asking and step == "":
+            self.exiting = False
+            return self._ask_name()
+        if action == "savefile" and not asking and step == "":
             self._write(machine)
             return False, ""
-        if action == "exit" and not self.modified:
-            return self._close(machine)
-        if action == "exit":
-            self.asking = True
-            self.message = "Save modified buffer?"
+        if action == "exit" and not asking and step == "":
+            if not self.modified:
+                return self._close(machine)
+            self._ask("", "Save modified buffer?")
             return False, ""
-        if action == "no" and self.asking:
-            return self._close(machine)
-        if action == "yes" and self.asking:
-            self.asking = False
-            return self._close(machine) if self._write(machine) else (False, "")
-        self.asking = False
-        self.message = "[ Cancelled ]"
+        return self._cancelled()
+
+    def _ask(self, step: str, message: str, asking: bool = True) -> None:
+        self.step, self.asking, self.message = step, asking, message
+
+    def _ask_name(self) -> tuple[bool, str]:
+        self.answer = self.name
+        self._ask("name", "", asking=False)
         return False, ""
+
+    def _cancelled(self) -> tuple[bool, str]:
+        self._ask("", "[ Cancelled ]", asking=False)
+        self.exiting = False
+        return False, ""
+
+    def _name_given(self, machine, name: str) -> tuple[bool, str]:
+        """Enter at "File Name to Write:": the file's own name writes it; another asks first."""
+        if name == "":
+            return self._cancelled()  # nano takes an empty answer as ^C
+        self.answer = name
+        if posixpath.normpath(posixpath.join(self.cwd, name)) != self.path:
+            self._ask("different", "Save file under DIFFERENT NAME?")
+            return False, ""
+        return self._write_named(machine)
+
+    def _exists(self, machine, name: str) -> bool:
+        return machine.fs.exists(name, self.cwd, self.uid)
+
+    def _write_named(self, machine) -> tuple[bool, str]:
+        """Write under the name given (the buffer takes that name, as nano's does); ^X's write closes."""
+        exiting = self.exiting
+        self._ask("", "", asking=False)
+        self.exiting = False
+        before = (self.name, self.new)
+        if self.answer != self.name and not self.sudoedit:
+            self.name, self.new = self.answer, not self._exists(machine, self.answer)
+        if not self._write(machine):
+            self.name, self.new = before  # the buffer is renamed only once written
+            return False, ""
+        return self._close(machine) if exiting else (False, "")
 
     def _vim(self, machine, command: str) -> tuple[bool, str]:
         """The Ex commands a learner uses to leave vim: :w :q :wq :x, each with or without !."""

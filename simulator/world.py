@@ -587,8 +587,9 @@ class World:
         return result
 
     def edit(self, action: str, buffer: str, command: str = "") -> str:
-        """What the learner did in the open editor: "save", "exit", then "yes", "no" or "cancel" to nano's
-        question, or a vim `command`. Returns what the terminal shows once the editor has closed."""
+        """What the learner did in the open editor: nano's "save" (^O), "savefile" (^S), "exit", "write" with
+        the file name as `command`, "yes", "no" or "cancel" to its questions; or a vim `command`. Returns
+        what the terminal shows once the editor has closed."""
         if self.editor is None:
             raise NoEditor
         closed, output = self.editor.act(self.current[0], action, buffer, command)
@@ -597,8 +598,8 @@ class World:
         return output
 
     def save_editor(self, buffer: str) -> str:
-        """Write the buffer out as nano's ^O or vim's :w does; returns the editor's status line."""
-        self.edit("save", buffer, ":w")
+        """Write the buffer out as nano's ^S or vim's :w does; returns the editor's status line."""
+        self.edit("savefile", buffer, ":w")
         return self.editor.message
 
     def abandon_editor(self) -> None:

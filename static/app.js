@@ -339,7 +339,8 @@ document.addEventListener("htmx:after:swap", setUpTerminal);
 
 // The editor panel (nano or vim over the terminal): while it is open the command line is hidden; when it
 // closes, the command line comes back with the focus. The server decides everything an action does; the
-// keys only press the panel's buttons: nano's ^O, ^X and the Y/N/^C answers, vim's Escape to its command line.
+// keys only press the panel's buttons: nano's ^O, ^S, ^X, the Y/N/^C answers and ^C at "File Name to Write:",
+// vim's Escape to its command line.
 let editorWasOpen = false;
 
 function syncEditor() {
@@ -362,7 +363,8 @@ document.addEventListener("DOMContentLoaded", () => {
   if (!slot) return;
   editorWasOpen = Boolean(document.getElementById("editor"));
   // autofocus does not apply when the address names a fragment (#command-line after a command).
-  if (editorWasOpen) document.getElementById("editor-buffer").focus();
+  // nano's "File Name to Write:" left open takes the focus back, as nano shows its prompt again.
+  if (editorWasOpen) (document.getElementById("editor-filename") || document.getElementById("editor-buffer")).focus();
   new MutationObserver(syncEditor).observe(slot, { childList: true });
 });
 document.addEventListener("htmx:after:swap", syncEditor);
@@ -383,8 +385,15 @@ document.addEventListener("keydown", (event) => {
     else if (key === "escape" || (event.ctrlKey && key === "c")) pressEditorButton(panel, "cancel", event);
     return;
   }
+  if (panel.querySelector("#editor-keys[data-naming]")) {
+    // "File Name to Write:" is a field: typing edits the name, Enter writes it
+    if (key === "escape" || (event.ctrlKey && key === "c")) pressEditorButton(panel, "cancel", event);
+    else if (key === "enter" && event.target.id === "editor-filename") pressEditorButton(panel, "write", event);
+    return;
+  }
   if (panel.dataset.editor === "nano") {
-    if (event.ctrlKey && (key === "o" || key === "s")) pressEditorButton(panel, "save", event);
+    if (event.ctrlKey && key === "o") pressEditorButton(panel, "save", event);
+    else if (event.ctrlKey && key === "s") pressEditorButton(panel, "savefile", event);
     else if ((event.ctrlKey && key === "x") || key === "escape") pressEditorButton(panel, "exit", event);
     return;
   }
@@ -433,12 +442,16 @@ window.addEventListener("beforeunload", (event) => {
   if (buffer && buffer.value !== buffer.defaultValue) event.preventDefault();
 });
 
-// Exam answers are saved as they are given: every change posts the form quietly (go=autosave -> 204).
-// A save that fails (no connection, a server error) is retried with a growing pause until it lands, and the
-// learner is told plainly, in the status region and by a warning before leaving the page, that the answer
-// is not saved yet. Only the newest answer of a question is sent: a retry never overwrites a later choice.
+// Exam answers are saved as they are given (go=autosave -> 204): a choice at once; a typed answer 600 ms
+// after the last keystroke, and at once when the field is left or the page is hidden or left, so a reload
+// straight after typing keeps it. One request at a time per question, always the newest answer: what is
+// typed meanwhile waits for the one on its way. A save that fails (no connection, a server error) is retried
+// with a growing pause until it lands, and the learner is told plainly, in the status region and by a
+// warning before leaving the page, that the answer is not saved yet.
+const SAVE_AFTER_TYPING_MS = 600;
 const RETRY_SECONDS = [1, 2, 4, 8, 15, 30];
-const autosaves = new Map(); // form action -> { data, saving, failures }
+const autosaves = new Map(); // form action -> { data, sending, failures, timer }: an answer not saved yet
+const savedAnswers = new Map(); // form action -> the answer last saved, so the same one is not sent again
 
 function markAnswered(data) {
   const answered = [...data.entries()].some(([name, value]) => (name === "option" || name === "answer") && value.trim());
@@ -451,14 +464,19 @@ function markAnswered(data) {
   return answered;
 }
 
+function answerText(data) {
+  return new URLSearchParams([...data.entries()].filter(([name]) => name !== "csrf_token")).toString();
+}
+
 async function sendAutosave(action) {
   const save = autosaves.get(action);
-  if (!save || save.saving) return;
-  save.saving = true;
+  if (!save || save.sending || save.timer) return;
   const data = save.data;
+  save.sending = data;
   const meta = document.querySelector('meta[name="csrf-token"]');
   let response = null;
   try {
+    // keepalive: a save started as the page goes away still lands
     response = await fetch(action, {
       method: "POST",
       body: data,
@@ -468,8 +486,10 @@ async function sendAutosave(action) {
   } catch (error) {
     response = null; // offline or the server unreachable: retried below
   }
-  save.saving = false;
+  save.sending = null;
   if (response && response.ok) {
+    savedAnswers.set(action, answerText(data));
+    if (data.has("answer")) forgetDraft(action, data.get("answer"));
     if (save.data === data) {
       autosaves.delete(action);
       const answered = action === currentAction() ? markAnswered(data) : true;
@@ -481,6 +501,7 @@ async function sendAutosave(action) {
   }
   if (response && response.status === 409) {
     autosaves.delete(action); // the exam is over: the server says why
+    forgetDraft(action);
     announce(await response.text());
     return;
   }
@@ -500,17 +521,119 @@ function currentAction() {
   return form ? form.action : null;
 }
 
-document.addEventListener("change", (event) => {
-  const form = event.target.closest && event.target.closest("form[data-autosave]");
-  if (!form) return;
+function queueAutosave(form, delay) {
   const data = new FormData(form);
   data.set("go", "autosave");
-  const save = autosaves.get(form.action) || { saving: false, failures: 0 };
-  save.data = data;
-  autosaves.set(form.action, save);
-  sendAutosave(form.action);
+  const save = autosaves.get(form.action);
+  if (!save && savedAnswers.get(form.action) === answerText(data)) return; // saved already, as typed
+  const pending = save || { sending: null, failures: 0, timer: null };
+  pending.data = data;
+  autosaves.set(form.action, pending);
+  clearTimeout(pending.timer);
+  pending.timer = null;
+  if (delay) {
+    pending.timer = setTimeout(() => {
+      pending.timer = null;
+      sendAutosave(form.action);
+    }, delay);
+  } else {
+    sendAutosave(form.action);
+  }
+}
+
+function autosaveForm(event) {
+  return event.target.closest && event.target.closest("form[data-autosave]");
+}
+
+document.addEventListener("change", (event) => {
+  const form = autosaveForm(event);
+  if (form) queueAutosave(form, 0); // a choice made, or a typed answer left
 });
 
-window.addEventListener("beforeunload", (event) => {
-  if (autosaves.size) event.preventDefault(); // the browser asks "Leave site?": an answer is not saved yet
+document.addEventListener("input", (event) => {
+  const form = autosaveForm(event);
+  if (!form || event.target.type === "radio" || event.target.type === "checkbox") return;
+  // "Answer saved." no longer holds for what is in the field; clearing the region says nothing aloud
+  const region = document.getElementById("question-status");
+  if (region && !autosaves.get(form.action)?.failures) region.replaceChildren();
+  queueAutosave(form, SAVE_AFTER_TYPING_MS);
 });
+
+// Whatever waits for the end of typing goes now: the page may not come back (a reload, a closed tab, a
+// phone switching apps).
+function saveNow() {
+  for (const [action, save] of autosaves) {
+    if (!save.timer) continue;
+    clearTimeout(save.timer);
+    save.timer = null;
+    sendAutosave(action);
+  }
+}
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState === "hidden") saveNow();
+});
+window.addEventListener("pagehide", saveNow);
+
+window.addEventListener("beforeunload", (event) => {
+  saveNow();
+  // A save on its way lands (keepalive); one failing, or a newer answer waiting behind one on its way, might
+  // not: the browser asks "Leave site?".
+  const atRisk = [...autosaves.values()].some((save) => save.failures || (save.sending && save.sending !== save.data));
+  if (atRisk) event.preventDefault();
+});
+
+// A typed answer is also kept in this browser until it is safe: a practice's until it is sent (it is checked
+// then, and only then stored), an exam's until the server has saved it (a save sent as the page goes away
+// may reach the server after the reloaded page has left it). When the question comes again, the answer
+// is put back in its field, and an exam's is sent again.
+const DRAFT_FORMS = "form[data-draft], form[data-autosave]";
+
+function draftKey(action) {
+  return `guestlab-draft:${new URL(action, window.location.href).pathname}`;
+}
+
+function forgetDraft(action, answer) {
+  try {
+    if (answer === undefined || localStorage.getItem(draftKey(action)) === answer) localStorage.removeItem(draftKey(action));
+  } catch (error) {
+    // storage forbidden (some private windows): there is nothing kept to forget
+  }
+}
+
+document.addEventListener("input", (event) => {
+  const form = event.target.closest && event.target.closest(DRAFT_FORMS);
+  if (!form || event.target.name !== "answer") return;
+  try {
+    localStorage.setItem(draftKey(form.action), event.target.value);
+  } catch (error) {
+    // storage full or forbidden: the answer is then kept by the server's saves only
+  }
+});
+
+document.addEventListener("submit", (event) => {
+  if (event.target.matches && event.target.matches("form[data-draft]")) forgetDraft(event.target.action);
+});
+
+function restoreDrafts() {
+  for (const form of document.querySelectorAll(DRAFT_FORMS)) {
+    const field = form.elements.namedItem("answer");
+    let draft = null;
+    try {
+      draft = localStorage.getItem(draftKey(form.action));
+    } catch (error) {
+      return;
+    }
+    if (!field || draft === null || field.readOnly) continue;
+    if ("autosave" in form.dataset) {
+      if (field.value === draft) forgetDraft(form.action); // the server has it
+      else {
+        field.value = draft;
+        queueAutosave(form, 0);
+      }
+    } else if (field.value === "") {
+      field.value = draft;
+    }
+  }
+}
+document.addEventListener("DOMContentLoaded", restoreDrafts);
+document.addEventListener("htmx:after:swap", restoreDrafts);

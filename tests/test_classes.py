@@ -152,7 +152,12 @@ def test_assigned_practice_set_may_hold_the_instructors_own_question(app, teache
     assert "Which command lists KVM guests?" in work and "<td>Right</td>" in work
     rows = list(csv.reader(io.StringIO(teacher.get(f"/classes/{class_id}/gradebook.csv").text)))
     late = ["Warm-up: late (%, not counted)", "Warm-up: late on"]
-    assert rows[0][:5] == ["student", "Warm-up (%)", *late, "overall (%)"]
+    assert rows[0][:5] == [
+        "student",
+        "Warm-up (%)",
+        *late,
+        "overall (%: attempted work; closed work not done counts 0)",
+    ]
     assert rows[1][:5] == ["sam", "100", "", "", "100"]
 
 

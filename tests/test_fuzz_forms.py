@@ -171,17 +171,26 @@ def test_lab_forms_answer_and_never_send_elsewhere(client, htmx, next_url, answe
 
 @fuzz
 @given(
-    go=st.one_of(st.sampled_from(["save", "exit", "yes", "no", "cancel", "command", ":w", ":q!"]), TEXT),
+    go=st.one_of(
+        st.sampled_from(["save", "savefile", "write", "exit", "yes", "no", "cancel", "command", ":w", ":q!"]),
+        TEXT,
+    ),
     content=TEXT,
     command=TEXT,
+    filename=TEXT,
     editor=st.sampled_from(["nano", "sudo nano", "vim", "sudoedit"]),
 )
-def test_any_editor_action_gets_an_answer_and_the_lab_carries_on(client, htmx, go, content, command, editor):
+def test_any_editor_action_gets_an_answer_and_the_lab_carries_on(
+    client, htmx, go, content, command, filename, editor
+):
     client.post("/labs/intel-vtx-host/start")
     htmx.post("/labs/intel-vtx-host/run", data={"line": f"{editor} /etc/hosts"})
-    data = {"go": go, "content": content, "command": command}
+    htmx.post("/labs/intel-vtx-host/editor", data={"go": "save", "content": content})  # nano: the name asked
+    data = {"go": go, "content": content, "command": command, "filename": filename}
     assert htmx.post("/labs/intel-vtx-host/editor", data=data).status_code in (200, 409, 422)
     htmx.post("/labs/intel-vtx-host/editor", data={"go": "command", "command": ":q!", "content": ""})
+    for _ in range(2):  # nano: back from a question on another name, then from the name
+        htmx.post("/labs/intel-vtx-host/editor", data={"go": "cancel", "content": content})
     htmx.post("/labs/intel-vtx-host/editor", data={"go": "exit", "content": content})
     htmx.post("/labs/intel-vtx-host/editor", data={"go": "no", "content": content})
     assert htmx.post("/labs/intel-vtx-host/run", data={"line": "true"}).status_code == 200

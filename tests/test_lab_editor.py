@@ -37,6 +37,9 @@ def test_write_out_then_exit_changes_the_file(client, htmx):
     text = "127.0.0.1 localhost\r\n127.0.1.1 devbox web01\r\n"
     response = htmx.post(url + "/editor", data={"go": "save", "content": text})
     assert response.status_code == 200
+    reply = response.get_data(as_text=True)
+    assert "File Name to Write:</label>" in reply and 'name="filename" value="/etc/hosts"' in reply
+    response = htmx.post(url + "/editor", data={"go": "write", "filename": "/etc/hosts", "content": text})
     assert response.get_data(as_text=True).startswith("[ Wrote 2 lines ]")
     response = htmx.post(url + "/editor", data={"go": "exit", "content": text})
     reply = response.get_data(as_text=True)
@@ -48,7 +51,7 @@ def test_write_out_then_exit_changes_the_file(client, htmx):
 def test_nano_without_sudo_keeps_the_buffer_through_a_reload(client, htmx):
     url = _start(client)
     _open(htmx, url, "nano /etc/hosts")
-    reply = htmx.post(url + "/editor", data={"go": "save", "content": "my edit\n"}).get_data(as_text=True)
+    reply = htmx.post(url + "/editor", data={"go": "savefile", "content": "my edit\n"}).get_data(as_text=True)
     assert reply.startswith("[ Error writing /etc/hosts: Permission denied ]")
     page = client.get(url).get_data(as_text=True)
     assert "my edit" in page and 'id="command-form"' in page
@@ -77,7 +80,7 @@ def test_vim_buttons_and_commands(client, htmx):
 def test_saving_regrades_the_tasks(client, htmx):
     url = _start(client, "clone-identifiers")
     _open(htmx, url, "sudo nano /etc/hostname")
-    reply = htmx.post(url + "/editor", data={"go": "save", "content": "web02\n"}).get_data(as_text=True)
+    reply = htmx.post(url + "/editor", data={"go": "savefile", "content": "web02\n"}).get_data(as_text=True)
     assert '<hx-partial hx-target="#lab-tasks"' in reply and "Looked at /etc/hostname: web02" in reply
 
 
@@ -135,6 +138,11 @@ def test_without_javascript_a_form_post_answers_with_the_page(client, htmx):
     page = client.get(url).get_data(as_text=True)
     assert "Save modified buffer?" in page and 'value="yes"' in page
     response = client.post(url + "/editor", data={"go": "yes", "content": "new\n"})
+    assert response.headers["Location"].endswith("#editor")
+    assert 'name="filename" value="/etc/hosts"' in client.get(url).get_data(as_text=True)
+    response = client.post(
+        url + "/editor", data={"go": "write", "filename": "/etc/hosts", "content": "new\n"}
+    )
     assert response.headers["Location"].endswith("#command-line")
     assert 'id="editor"' not in client.get(url).get_data(as_text=True)
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import xlsxwriter
 from sqlite_utils import Database
 
+from quiz.exam import MAX_SCALED, MIN_SCALED, PASS_SCALED, scaled_score
 from quiz.model import AREAS, Question
 from web import class_store, instructor_bank, lab_store
 from web.banks import bank
@@ -47,6 +48,26 @@ class Standing:
     late_percent: int | None = None  # best score with the work done after the close; None without any
     late_at: datetime.datetime | None = None  # the last work after the close
     late_counts: bool = False
+    # An exam is scored as everywhere else, 200-800 with 500 to pass (quiz.exam); these stand beside the
+    # percentages (which the gradebook's overall mean takes), None for a lab or a practice set.
+    scaled: int | None = None
+    late_scaled: int | None = None
+
+    @property
+    def score(self) -> str:
+        """The score that counts as the learner reads it: "520 / 800, passed" for an exam, else "40%"."""
+        return _shown(self.percent, self.scaled)
+
+    @property
+    def late_score(self) -> str:
+        return _shown(self.late_percent, self.late_scaled)
+
+
+def _shown(percent: int | None, scaled: int | None) -> str:
+    if scaled is not None:
+        verdict = "passed" if scaled >= PASS_SCALED else f"not passed ({PASS_SCALED} to pass)"
+        return f"{scaled} / {MAX_SCALED}, {verdict}"
+    return "" if percent is None else f"{percent}%"
 
 
 def _percent(part: float, whole: float) -> int:
@@ -66,10 +87,11 @@ def _by_close(answers: list[tuple[str, bool]], closes_at: datetime.datetime) -> 
     return [(at, right) for at, right in answers if class_store.parse_time(at) <= closes_at]
 
 
-def _attempt_scores(attempt: dict, closes_at) -> tuple[int | None, int | None, datetime.datetime | None]:
-    """An attempt's score by the close, its score with the answers given after it (None if none was), and
-    when it was last worked on after the close. An exam's score is its result; an exam submitted after the
-    close counts by the close the answers right by then, out of all its questions (unanswered is wrong)."""
+def _attempt_scores(attempt: dict, closes_at) -> tuple:
+    """An attempt's score by the close, its score with the answers given after it (None if none was), when
+    it was last worked on after the close, and for an exam the same two scores scaled (200-800). An exam's
+    score is its result; an exam submitted after the close counts by the close the answers right by then,
+    out of all its questions (unanswered is wrong)."""
     answers = attempt.get("answer_times", [])
     total = len(attempt["question_ids"])
     later = [class_store.parse_time(at) for at, _ in answers if class_store.parse_time(at) > closes_at]
@@ -80,14 +102,16 @@ def _attempt_scores(attempt: dict, closes_at) -> tuple[int | None, int | None, d
     if attempt["kind"] == "exam":
         result = attempt["result"] if submitted else None
         if result is None:
-            return None, None, None
+            return None, None, None, None, None
+        scaled = result["scaled"]
         if submitted <= closes_at:
-            return result["percent"], None, None
-        return _percent(right_by_close, total), result["percent"], max(later)
+            return result["percent"], None, None, scaled, None
+        on_time = _percent(right_by_close, total), scaled_score(right_by_close, total)
+        return on_time[0], result["percent"], max(later), on_time[1], scaled
     on_time = _percent(right_by_close, total)
     if not later:
-        return on_time, None, None
-    return on_time, _percent(sum(right for _, right in answers), total), max(later)
+        return on_time, None, None, None, None
+    return on_time, _percent(sum(right for _, right in answers), total), max(later), None, None
 
 
 def _best(scores) -> int | None:
@@ -99,7 +123,7 @@ def standing(assignment: dict, closes_at, now, lab: dict | None, attempts: list[
     judged by the close; a lab's grade at the close is the one kept by its first change after it
     (lab_store.closed_grade), and without one the lab is as it was at the close. The score that counts is
     the one by the close, or the best with the late work when the assignment counts it."""
-    late_percent = late_at = None
+    late_percent = late_at = on_time_scaled = late_scaled = None
     if assignment["kind"] == "lab":
         grade = lab_grade(lab)
         kept = lab_store.closed_grade(lab, closes_at) if lab else None
@@ -126,6 +150,8 @@ def standing(assignment: dict, closes_at, now, lab: dict | None, attempts: list[
         on_time = _best(s[0] for s in scores)
         late_percent = _best(s[1] for s in scores)
         late_at = max((s[2] for s in scores if s[2]), default=None)
+        on_time_scaled = _best(s[3] for s in scores)
+        late_scaled = _best(s[4] for s in scores)
         finished = [class_store.parse_time(a["submitted_at"]) for a in attempts if a["submitted_at"]]
         done = any(at <= closes_at for at in finished)
         started = bool(attempts)
@@ -133,6 +159,7 @@ def standing(assignment: dict, closes_at, now, lab: dict | None, attempts: list[
         detail = ""
     counts = bool(assignment.get("late_counts"))
     percent = _best([on_time, late_percent]) if counts else on_time
+    scaled = _best([on_time_scaled, late_scaled]) if counts else on_time_scaled
     if done:
         status = "done"
     elif now < class_store.parse_time(assignment["opens_at"]):
@@ -141,7 +168,9 @@ def standing(assignment: dict, closes_at, now, lab: dict | None, attempts: list[
         status = "late"
     else:
         status = "started" if started else "due"
-    return Standing(status, percent, count, closes_at, detail, late_percent, late_at, counts)
+    return Standing(
+        status, percent, count, closes_at, detail, late_percent, late_at, counts, scaled, late_scaled
+    )
 
 
 def _answer_times(db: Database, attempt_ids: list[int]) -> dict[int, list[tuple[str, bool]]]:
@@ -368,26 +397,41 @@ def area_mastery(db: Database, class_id: int, owner_ids: list[int]) -> dict[int,
     return mastery
 
 
+# How the gradebook's overall mean is taken, said beside its download links and in its header.
+OVERALL_RULE = (
+    "the mean of the assignments attempted, in % (an exam by its share of right answers); an assignment "
+    "past its close with nothing done counts 0, one not yet closed and not started is left out"
+)
+
+
 def gradebook(db: Database, class_id: int, owner_ids: list[int]) -> list[list]:
-    """The header, then one row per student: for each assignment the score that counts (%: what was done
-    by the close, unless the assignment counts late work), then the score with the late work and when it
-    was done (empty without late work); the overall mean (work not done counts 0 once its assignment has
-    closed); mastery per knowledge area (%) from the class's quizzes.
+    """The header, then one row per student: for each assignment the score that counts (%, or an exam's
+    200-800 score: what was done by the close, unless the assignment counts late work), then the score with
+    the late work and when it was done (empty without late work); the overall mean (OVERALL_RULE);
+    mastery per knowledge area (%) from the class's quizzes.
     Scores are numbers ("" where there is none); the rest is text as learners and teachers wrote it."""
     table = class_table(db, class_id)
     mastery = area_mastery(db, class_id, owner_ids)
     header = ["student"]
     for a in table.assignments:
         counted = "counted" if a.get("late_counts") else "not counted"
-        header += [f"{a['title']} (%)", f"{a['title']}: late (%, {counted})", f"{a['title']}: late on"]
-    rows = [header + ["overall (%)"] + [f"mastery: {AREAS[area]} (%)" for area in AREAS]]
+        scale = f"{MIN_SCALED}-{MAX_SCALED}, {PASS_SCALED} to pass" if a["kind"] == "exam" else "%"
+        header += [
+            f"{a['title']} ({scale})",
+            f"{a['title']}: late ({scale}, {counted})",
+            f"{a['title']}: late on",
+        ]
+    overall = "overall (%: attempted work; closed work not done counts 0)"
+    rows = [header + [overall] + [f"mastery: {AREAS[area]} (%)" for area in AREAS]]
     for student in table.students:
         cells, counted = [], []
         for assignment in table.assignments:
             cell = table.cells[(student["id"], assignment["id"])]
-            cells.append("" if cell.percent is None else cell.percent)
-            cells.append("" if cell.late_percent is None else cell.late_percent)
-            cells.append(readable(cell.late_at) if cell.late_percent is not None else "")
+            exam = assignment["kind"] == "exam"
+            score, late = (cell.scaled, cell.late_scaled) if exam else (cell.percent, cell.late_percent)
+            cells.append("" if score is None else score)
+            cells.append("" if late is None else late)
+            cells.append(readable(cell.late_at) if late is not None else "")
             if cell.percent is not None or cell.status == "late":
                 counted.append(cell.percent or 0)
         overall = round(sum(counted) / len(counted)) if counted else ""

@@ -294,6 +294,39 @@ def class_unanswered(db: Database, class_id: int) -> list[dict]:
     )
 
 
+def mark_seen(db: Database, class_id: int, user_id: int) -> None:
+    """The instructor has looked at the class now: work before this is no longer new to them."""
+    db.execute(
+        "UPDATE class_members SET seen_at = ? WHERE class_id = ? AND user_id = ? AND role = 'instructor'",
+        [iso(now_utc()), class_id, user_id],
+    )
+
+
+def teaching_overview(db: Database, user_id: int) -> list[dict]:
+    """The classes this instructor teaches, open ones first, each with its students and what they have
+    finished since the instructor last looked at it (or joined it): quiz and exam attempts submitted, labs
+    worked on."""
+    since = "COALESCE(m.seen_at, m.joined_at)"
+    work_of_students = """JOIN assignments x ON x.id = w.assignment_id AND x.class_id = c.id
+                          JOIN class_members s ON s.class_id = c.id AND s.user_id = w.user_id
+                               AND s.role = 'student'"""
+    return list(
+        db.query(
+            f"""SELECT c.id, c.name, c.archived_at,
+                       (SELECT count(*) FROM class_members s WHERE s.class_id = c.id
+                        AND s.role = 'student') AS students,
+                       (SELECT count(*) FROM attempts w {work_of_students}
+                        WHERE w.submitted_at > {since}) AS submitted,
+                       (SELECT count(*) FROM labs w {work_of_students}
+                        WHERE w.updated_at > {since}) AS labs_worked
+                FROM classes c JOIN class_members m ON m.class_id = c.id
+                WHERE m.user_id = ? AND m.role = 'instructor'
+                ORDER BY c.archived_at IS NOT NULL, c.name, c.id""",
+            [user_id],
+        )
+    )
+
+
 def student_assignments(db: Database, user_id: int) -> list[dict]:
     """The assignments of the open classes this user is a student of, soonest to close first."""
     rows = db.query(

@@ -19,7 +19,7 @@ from web import class_progress, class_store, lab_store, quiz_store, throttle
 from web.auth import admit_class_member, instructor_required
 from web.db import get_db
 from web.downloads import attachment
-from web.render import render
+from web.render import is_partial, render
 from web.times import days_until, local_moment, readable, viewer_zone, zone_named
 
 bp = Blueprint("classes", __name__, url_prefix="/classes")
@@ -162,6 +162,7 @@ def join():
 def show(class_id):
     db = get_db()
     if g.user and class_store.class_for(db, class_id, g.user.id, "instructor"):
+        class_store.mark_seen(db, class_id, g.user.id)
         return _class_page(class_id)
     found = _attending(class_id)
     items = [i for i in class_progress.student_due(db, g.user.id) if i["assignment"]["class_id"] == class_id]
@@ -177,6 +178,7 @@ def _class_page(class_id: int, status: int = 200, **extra):
         "instructors": class_store.members(db, class_id, "instructor"),
         "assignments": class_store.assignments(db, class_id),
         "join_url": url_for("classes.join_page", code=found["code"], _external=True),
+        "overall_rule": class_progress.OVERALL_RULE,
         "error": None,
         **extra,
     }
@@ -545,6 +547,8 @@ def live(class_id):
     """Who is working on what, and the heat map; the fragment polls itself every POLL_SECONDS."""
     cls = _teaching(class_id)
     db = get_db()
+    if not is_partial():  # the board's own polls are not a look by the instructor
+        class_store.mark_seen(db, class_id, g.user.id)
     table = class_progress.class_table(db, class_id)
     heat = class_progress.heat_map(db, class_id, table)
     return render(

@@ -467,3 +467,10 @@ def add_labs_closed_grade(db):
     """An assigned lab's grade as it stood at its assignment's close for its owner (JSON, with that close),
     kept by the first change after the close: the lab stays open, its grade at the close does not move."""
     db["labs"].add_column("closed_grade", str)
+
+
+@migrations(name="0630_add_class_members_seen_at")
+def add_class_members_seen_at(db):
+    """When an instructor last looked at a class (its page or its live board): their home page counts the
+    work students have finished since."""
+    db["class_members"].add_column("seen_at", str)

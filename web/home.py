@@ -1,9 +1,10 @@
-"""The home page: for a returning learner, where to continue and what is due; for anyone else, what
-GuestLab is, a first lab in one click, and what an account adds."""
+"""The home page: for a returning learner, where to continue and what is due (their classes' work
+first); for an instructor, their classes and what is new in them; for anyone else, what GuestLab is, a
+first lab in one click, and what an account adds."""
 
 from flask import Blueprint, g
 
-from web import dashboard, lab_path, lab_store, quiz_store
+from web import class_store, classes, dashboard, lab_path, lab_store, quiz_store
 from web.banks import bank
 from web.db import get_db
 from web.render import render
@@ -30,10 +31,18 @@ def index():
             exam_date=exam_date,
             days_to_exam=dashboard.days_to(exam_date, zone),
             zone_name=zone.key,
+            class_work=classes.assignments_due(2),
+            teaching=class_store.teaching_overview(db, g.user.id) if g.user.is_instructor else [],
         )
         context["next_lab"] = _next_after_finished(db, g.user.id, context["continue_item"])
         coming = any(day["count"] for day in context["reviews"]["forecast"])
-        context["returning"] = bool(context["continue_item"] or context["results"] or coming)
+        context["returning"] = bool(
+            context["continue_item"]
+            or context["results"]
+            or coming
+            or context["class_work"]
+            or g.user.is_instructor
+        )
     return render("home/index.html", "home/_content.html", **context)
 
 

@@ -20,7 +20,7 @@ bp = Blueprint("labs", __name__, url_prefix="/labs")
 
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
 LINE_NOT_UTF8 = "guestlab: this line did not arrive as UTF-8 text, so it was not run. Type it again.\n"
-EDITOR_ACTIONS = {"save", "exit", "yes", "no", "cancel", "command"}
+EDITOR_ACTIONS = {"save", "savefile", "write", "exit", "yes", "no", "cancel", "command"}
 VIM_BUTTONS = {":w", ":q", ":wq", ":q!"}
 # What the panel may send: a file the lab could hold (its whole state is kept under 512 KiB, with the
 # buffer and the file both in it while the editor is open), and a vim command line of a sane length.
@@ -170,13 +170,16 @@ def _editor_is_open(scenario_id: str, title: str):
 
 @bp.post("/<scenario_id>/editor")
 def editor(scenario_id):
-    """An action in the editor panel: write out, exit, an answer to nano's question, or a vim command."""
+    """An action in the editor panel: write out, exit, a file name or an answer to nano's questions, or a
+    vim command."""
     lab = owned_lab(scenario_id)
     scenario = lab_store.lab_scenario(lab)
     action = request.form.get("go", "")
     command = request.form.get("command", "")
     if action in VIM_BUTTONS:
         action, command = "command", action
+    if action == "write":  # Enter at nano's "File Name to Write:"
+        command = request.form.get("filename", "")
     # Browsers send a text area's line ends as CRLF; files here end lines with LF, as Linux does.
     buffer = request.form.get("content", "").replace("\r\n", "\n")
     if action not in EDITOR_ACTIONS or len(command) > MAX_EDITOR_COMMAND:

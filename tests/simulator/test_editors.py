@@ -56,17 +56,58 @@ def test_nano_asks_before_leaving_a_modified_buffer(world):
     assert world.editor is None and world.run("cat /etc/hosts").stdout == HOSTS
 
 
-def test_nano_yes_writes_then_leaves_but_stays_when_the_write_fails(world):
+def test_nano_yes_asks_the_name_then_writes_and_leaves_but_stays_when_the_write_fails(world):
     _open(world, "nano /etc/hosts")
     world.edit("exit", EDITED)
     world.edit("yes", EDITED)
+    assert world.editor.step == "name" and world.editor.answer == "/etc/hosts"
+    world.edit("write", EDITED, "/etc/hosts")
     assert world.editor.message == "[ Error writing /etc/hosts: Permission denied ]"
+    assert world.editor.step == ""
     world.edit("exit", EDITED)
     world.edit("no", EDITED)
     _open(world, "sudo nano /etc/hosts")
     world.edit("exit", EDITED)
     world.edit("yes", EDITED)
+    assert world.editor is not None and world.run("cat /etc/hosts").stdout == HOSTS  # not yet: the name
+    world.edit("write", EDITED, "/etc/hosts")
     assert world.editor is None and world.run("cat /etc/hosts").stdout == EDITED
+
+
+def test_nano_write_out_asks_the_name_and_ctrl_c_cancels(world):
+    _open(world, "sudo nano /etc/hosts")
+    world.edit("save", EDITED)
+    assert world.editor.step == "name" and world.editor.answer == "/etc/hosts"
+    world.edit("cancel", EDITED)
+    assert world.editor.message == "[ Cancelled ]" and world.editor.step == ""
+    assert world.run("cat /etc/hosts").stdout == HOSTS
+    world.edit("save", EDITED)
+    world.edit("write", EDITED, "")  # an empty name is nano's ^C
+    assert world.editor.message == "[ Cancelled ]"
+    world.edit("save", EDITED)
+    world.edit("write", EDITED, "/etc/hosts")
+    assert world.editor.message == "[ Wrote 6 lines ]" and world.editor is not None
+    assert world.run("cat /etc/hosts").stdout == EDITED
+
+
+def test_nano_under_another_name_asks_twice_and_the_buffer_takes_the_name(world):
+    _open(world, "sudo nano /etc/hosts")
+    world.edit("exit", EDITED)
+    world.edit("yes", EDITED)
+    world.edit("write", EDITED, "/etc/hostname")
+    assert world.editor.asking and world.editor.message == "Save file under DIFFERENT NAME?"
+    world.edit("no", EDITED)  # back to the name, as typed
+    assert world.editor.step == "name" and world.editor.answer == "/etc/hostname"
+    world.edit("write", EDITED, "/etc/hostname")
+    world.edit("yes", EDITED)
+    assert world.editor.message == 'File "/etc/hostname" exists; OVERWRITE?'
+    world.edit("cancel", EDITED)
+    assert world.editor.step == "name"
+    world.edit("write", EDITED, "/tmp/hosts.new")
+    world.edit("yes", EDITED)  # a new file: no second question; ^X's write then closes nano
+    assert world.editor is None
+    assert world.run("cat /tmp/hosts.new").stdout == EDITED
+    assert world.run("cat /etc/hosts").stdout == HOSTS
 
 
 def test_unmodified_buffer_leaves_without_a_question(world):
