@@ -489,7 +489,9 @@ async function sendAutosave(action) {
   save.sending = null;
   if (response && response.ok) {
     savedAnswers.set(action, answerText(data));
-    if (data.has("answer")) forgetDraft(action, data.get("answer"));
+    // A save that lands as the page goes away keeps the draft: the next page may have been read before it
+    // landed, and finds the answer there to put back (it forgets the draft when the server has it).
+    if (data.has("answer") && !save.leaving) forgetDraft(action, data.get("answer"));
     if (save.data === data) {
       autosaves.delete(action);
       const answered = action === currentAction() ? markAnswered(data) : true;
@@ -563,6 +565,7 @@ document.addEventListener("input", (event) => {
 // phone switching apps).
 function saveNow() {
   for (const [action, save] of autosaves) {
+    save.leaving = true;
     if (!save.timer) continue;
     clearTimeout(save.timer);
     save.timer = null;
