@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from simulator import sshd
 from simulator.archive import SOCKET_ACTIVATED, SOCKET_WANTS, STATIC_UNITS, TARGET_WANTS, UNIT_WANTS
+from simulator.syslog import RSYSLOG_PID
 
 ETC = "/etc/systemd/system"
 
@@ -201,6 +202,19 @@ SERVICES = {
         ("man:nginx(8)",),
         reloads=True,
         sysv=True,
+    ),
+    # rsyslog 8.2312.0-3ubuntu9's rsyslog.service: Description=, the three Documentation= lines, ExecStart=,
+    # Alias=syslog.service, Requires=syslog.socket (which journald forwards to); its PID is the one its start
+    # line in /var/log/syslog names (simulator/syslog.py). UNVERIFIED: the memory figures.
+    "rsyslog": Service(
+        "System Logging Service",
+        "/usr/lib/systemd/system/rsyslog.service",
+        "/usr/sbin/rsyslogd -n -iNONE",
+        RSYSLOG_PID,
+        "3.0M (peak: 3.5M)",
+        ("man:rsyslogd(8)", "man:rsyslog.conf(5)", "https://www.rsyslog.com/doc/"),
+        triggered_by="syslog.socket",
+        alias="syslog",
     ),
     "hv-kvp-daemon": Service(
         "Hyper-V KVP Protocol Daemon",

@@ -34,6 +34,16 @@ def test_each_journal_line_is_in_syslog_with_its_rfc_3339_time(world):
     assert syslog[0].split(" ", 3)[1:3] == ["web01", "kernel:"]
 
 
+def test_the_daemon_writing_it_is_the_rsyslog_service(world):
+    """systemctl knows the rsyslogd that /var/log/syslog's start line names, running under its unit."""
+    status = world.run("systemctl status rsyslog").stdout
+    assert status.startswith("● rsyslog.service - System Logging Service\n")
+    assert "Active: active (running)" in status and "TriggeredBy: ● syslog.socket" in status
+    pid = re.search(r"Main PID: (\d+) \(rsyslogd\)", status).group(1)
+    assert f'x-pid="{pid}"' in world.run("sudo cat /var/log/syslog").stdout
+    assert world.run("systemctl is-active rsyslog").stdout == "active\n"
+
+
 def test_a_reboot_appends_its_lines_and_root_may_remove_the_file(world):
     before = world.run("sudo wc -l < /var/log/syslog").stdout
     world.run("sudo reboot")

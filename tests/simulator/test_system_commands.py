@@ -472,6 +472,7 @@ def test_systemctl_list_units_prints_systemd_255s_table_and_legend(worlds):
         "  cloud-init-local.service loaded active exited  Cloud-init: Local Stage (pre-network)\n"
         "  cloud-init.service       loaded active exited  Cloud-init: Network Stage\n"
         "  qemu-guest-agent.service loaded active running QEMU Guest Agent\n"
+        "  rsyslog.service          loaded active running System Logging Service\n"
         "  ssh.service              loaded active running OpenBSD Secure Shell server\n"
         "  systemd-journald.service loaded active running Journal Service\n"
         "  systemd-networkd.service loaded active running Network Configuration\n"
@@ -479,7 +480,7 @@ def test_systemctl_list_units_prints_systemd_255s_table_and_legend(worlds):
         "LOAD   = Reflects whether the unit definition was properly loaded.\n"
         "ACTIVE = The high-level unit activation state, i.e. generalization of SUB.\n"
         "SUB    = The low-level unit activation state, values depend on unit type.\n"
-        "8 loaded units listed. Pass --all to see loaded but inactive units, too.\n"
+        "9 loaded units listed. Pass --all to see loaded but inactive units, too.\n"
         "To show all installed unit files use 'systemctl list-unit-files'.\n"
     )
     assert worlds["kvm"].run("systemctl list-units --state=exited --no-legend 'cloud-init*'").stdout == (
@@ -497,7 +498,7 @@ def test_systemctl_list_units_prints_systemd_255s_table_and_legend(worlds):
 def test_systemctl_unit_files_and_is_enabled(worlds):
     files = worlds["kvm"].run("systemctl list-unit-files").stdout.splitlines()
     assert files[0] == "UNIT FILE                STATE    PRESET"
-    assert "qemu-guest-agent.service static   -" in files and files[-1] == "9 unit files listed."
+    assert "qemu-guest-agent.service static   -" in files and files[-1] == "10 unit files listed."
     assert "ssh.socket               enabled  enabled" in files
     assert worlds["kvm"].run("systemctl is-enabled ssh") == Result("disabled\n", "", 1)
     assert worlds["kvm"].run("systemctl is-enabled ssh.socket") == Result("enabled\n", "", 0)
