@@ -78,17 +78,25 @@ def assert_accessible(page):
     assert not bad, results.generate_report()
 
 
+PASSWORD = "a long enough passphrase"
+
+
+def sign_up(page, name, invite=""):
+    """Create an account through the sign-up form (an instructor's with an invite code), logged in."""
+    page.goto(f"/signup?invite={invite}" if invite else "/signup")
+    page.get_by_label("User name").fill(name)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_text(f"Welcome, {name}")).to_be_visible()
+
+
 @pytest.fixture
 def signed_up(page):
     """A fresh learner account, logged in; returns the user name."""
     import uuid
 
     name = f"learner-{uuid.uuid4().hex[:8]}"
-    page.goto("/signup")
-    page.get_by_label("User name").fill(name)
-    page.get_by_label("Password").fill("a long enough passphrase")
-    page.get_by_role("button", name="Create account").click()
-    page.get_by_text(f"Welcome, {name}").wait_for()
+    sign_up(page, name)
     return name
 
 

@@ -5,24 +5,15 @@ import datetime
 import re
 import uuid
 
-from conftest import assert_accessible
+from conftest import assert_accessible, sign_up
 from playwright.sync_api import expect
 
 from web import class_store, invite_store
 from web.db import connect
 
-PASSWORD = "a long enough passphrase"
 ZONE = "America/Los_Angeles"
 # 20:00 on 4 December in Los Angeles (UTC-8): 04:00 on 5 December in UTC.
 EVENING_IN_LA = datetime.datetime(2026, 12, 5, 4, 0, tzinfo=datetime.UTC)
-
-
-def _sign_up(page, name, invite=""):
-    page.goto(f"/signup?invite={invite}" if invite else "/signup")
-    page.get_by_label("User name").fill(name)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_text(f"Welcome, {name}")).to_be_visible()
 
 
 def _assign(page, title, closes):
@@ -42,7 +33,7 @@ def test_due_dates_follow_the_instructors_and_the_learners_clocks(browser, base_
     contexts = [browser.new_context(base_url=base_url, timezone_id=ZONE, locale="en-GB") for _ in range(2)]
     teacher, learner = (context.new_page() for context in contexts)
 
-    _sign_up(teacher, f"teach-{tag}", invite)
+    sign_up(teacher, f"teach-{tag}", invite)
     teacher.goto("/classes/")
     teacher.get_by_label("Name of a new class").fill(f"Evening {tag}")
     teacher.get_by_role("button", name="Create class").click()
@@ -60,7 +51,7 @@ def test_due_dates_follow_the_instructors_and_the_learners_clocks(browser, base_
     _assign(teacher, "After midnight", "2026-12-05T02:00")
 
     monkeypatch.setattr(class_store, "now_utc", lambda: EVENING_IN_LA)
-    _sign_up(learner, f"ada-{tag}")
+    sign_up(learner, f"ada-{tag}")
     learner.goto("/classes/")
     learner.get_by_label("Join code").fill(code)
     learner.get_by_label("Join code").press("Enter")

@@ -3,25 +3,15 @@ import io
 import re
 import uuid
 
-from conftest import assert_accessible, run_line, terminal
+from conftest import assert_accessible, run_line, sign_up, terminal
 from playwright.sync_api import expect
 
 from web import invite_store
 from web.db import connect
 
-PASSWORD = "a long enough passphrase"
-
-
-def _sign_up(page, name, invite=""):
-    page.goto(f"/signup?invite={invite}" if invite else "/signup")
-    page.get_by_label("User name").fill(name)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_text(f"Welcome, {name}")).to_be_visible()
-
 
 def _join_and_start(page, name, code):
-    _sign_up(page, name)
+    sign_up(page, name)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Classes").click()
     page.get_by_label("Join code").fill(code.lower())
     page.get_by_label("Join code").press("Enter")
@@ -38,7 +28,7 @@ def test_a_class_runs_a_lab_with_a_planted_fault(browser, base_url, live_app):
     contexts = [browser.new_context(base_url=base_url) for _ in range(3)]
     teacher, first, second = (context.new_page() for context in contexts)
 
-    _sign_up(teacher, teacher_name, invite)
+    sign_up(teacher, teacher_name, invite)
     teacher.goto("/classes/")
     teacher.get_by_label("Name of a new class").fill(f"Autumn {tag}")
     teacher.get_by_role("button", name="Create class").click()

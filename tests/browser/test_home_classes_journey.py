@@ -4,21 +4,11 @@ them; a class exam's score on the exam's own scale."""
 import re
 import uuid
 
-from conftest import assert_accessible
+from conftest import assert_accessible, sign_up
 from playwright.sync_api import expect
 
 from web import invite_store
 from web.db import connect
-
-PASSWORD = "a long enough passphrase"
-
-
-def _sign_up(page, name, invite=""):
-    page.goto(f"/signup?invite={invite}" if invite else "/signup")
-    page.get_by_label("User name").fill(name)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_text(f"Welcome, {name}")).to_be_visible()
 
 
 def _home(page):
@@ -30,7 +20,7 @@ def test_home_pages_of_a_class_and_its_exam_score(browser, base_url, live_app):
     tag = uuid.uuid4().hex[:6]
     teacher, student = (browser.new_context(base_url=base_url).new_page() for _ in range(2))
 
-    _sign_up(teacher, f"teach-{tag}", invite)
+    sign_up(teacher, f"teach-{tag}", invite)
     _home(teacher)
     expect(teacher.get_by_role("heading", name="Classes you teach")).to_be_visible()
     teacher.get_by_role("link", name="Create a class").click()
@@ -47,7 +37,7 @@ def test_home_pages_of_a_class_and_its_exam_score(browser, base_url, live_app):
     teacher.get_by_role("button", name="Create assignment").click()
     expect(teacher.get_by_role("heading", level=1)).to_have_text("Quiz")
 
-    _sign_up(student, f"sam-{tag}")
+    sign_up(student, f"sam-{tag}")
     student.get_by_role("navigation", name="Main").get_by_role("link", name="Classes").click()
     student.get_by_label("Join code").fill(code)
     student.get_by_label("Join code").press("Enter")
