@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from simulator import packages, procfs
 from simulator.commands import Context, command
+from simulator.units import SERVICES
 
 SHELL_PID = 4242  # the session's bash, as $$ in simulator/shell.py
 
@@ -28,12 +29,21 @@ class Proc:
     vsz: int = 17000
 
 
-AGENTS = {
-    "qemu-guest-agent": ("/usr/sbin/qemu-ga", "qemu-ga"),
-    "open-vm-tools": ("/usr/bin/vmtoolsd", "vmtoolsd"),
-    "virtualbox-guest-utils": ("/usr/sbin/VBoxService", "VBoxService"),
-    "hv-kvp-daemon": ("/usr/sbin/hv_kvp_daemon -n", "hv_kvp_daemon"),
-}
+# Services whose rows processes() writes itself (their PIDs are fixed points of a session's tree).
+LISTED_APART = {"ssh", "systemd-journald", "systemd-networkd"}
+SERVICE_USERS = {"rsyslog": "syslog"}  # rsyslogd runs as $PrivDropToUser syslog (Ubuntu's rsyslog.conf)
+SINGLE_THREADED = {"nginx"}  # its master forks workers and runs no threads: no "l" in its STAT
+
+
+def _service_process(unit: str) -> Proc:
+    """A running service's main process as its unit describes it: the command line (a daemon that retitles
+    itself, as nginx's master does, shows its title) and the kernel's 15-character comm of its program."""
+    service = SERVICES[unit]
+    args = service.command.strip('"')
+    program = args.split(":")[0] if service.command.startswith('"') else args.split()[0].rsplit("/", 1)[-1]
+    user = SERVICE_USERS.get(unit, "root")
+    stat = "Ss" if unit in SINGLE_THREADED else "Ssl"
+    return Proc(service.pid, 1, user, args, program[:15], stat=stat, rss=3840)
 
 
 def processes(machine, user: str) -> list[Proc]:
@@ -50,9 +60,8 @@ def processes(machine, user: str) -> list[Proc]:
     # ps cuts a user name longer than its 8-column field (systemd-network) to 7 characters and a "+"
     table.append(Proc(598, 1, "systemd+", "/usr/lib/systemd/systemd-networkd", "systemd-network", rss=8960))
     for unit in packages.running_services(machine):
-        if unit in AGENTS:
-            args, comm = AGENTS[unit]
-            table.append(Proc(702, 1, "root", args, comm, stat="Ssl", rss=3840))
+        if unit not in LISTED_APART and SERVICES[unit].state == "running":
+            table.append(_service_process(unit))
     listener = 1051 if "ssh" in packages.running_services(machine) else 1  # sessions outlive the server
     if listener != 1:
         table.append(
@@ -63,7 +72,7 @@ def processes(machine, user: str) -> list[Proc]:
         Proc(4241, 4200, user, f"sshd: {user}@pts/0", "sshd", stat="S", rss=6912),
         Proc(SHELL_PID, 4241, user, "-bash", "bash", "pts/0", "Ss", 5248, 8756),
     ]
-    return table
+    return sorted(table, key=lambda proc: proc.pid)  # as ps reads /proc: in order of PID
 
 
 # procps-ng 4.0.4 src/ps/help.c: `ps --help SECTION` (a word or its letter); all of them for "all"/"a"

@@ -392,6 +392,19 @@ def test_without_openssh_server_no_listener_runs_but_the_session_stays(kvm):
     assert "root        4200       1  0 09:59 ?        00:00:00 sshd: learner [priv]\n" in table
 
 
+def test_ps_lists_the_daemons_systemctl_says_run_and_not_those_stopped(kvm):
+    table = kvm.run("ps -ef").stdout
+    assert "syslog       777       1  0 09:59 ?        00:00:00 /usr/sbin/rsyslogd -n -iNONE\n" in table
+    assert kvm.run("sudo apt-get install -y nginx").status == 0
+    nginx = "root        1187       1  0 09:59 ?        00:00:00 nginx: master process /usr/sbin/nginx"
+    assert nginx in kvm.run("ps -ef").stdout
+    assert "?        Ss   09:59   0:00 nginx: master process" in kvm.run("ps aux").stdout  # no threads
+    pids = [int(line.split()[1]) for line in kvm.run("ps -ef").stdout.splitlines()[1:]]
+    assert pids == sorted(pids)  # in the order ps reads /proc
+    kvm.run("sudo systemctl stop nginx")
+    assert "nginx" not in kvm.run("ps -e").stdout
+
+
 def test_nginx_installed_is_a_service_systemctl_knows_and_runs_as_curl_finds_it(kvm):
     # Ubuntu's nginx postinst enables and starts nginx.service: systemctl must say what curl already sees.
     assert kvm.run("sudo apt-get install -y nginx curl").status == 0

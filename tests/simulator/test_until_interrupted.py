@@ -115,7 +115,7 @@ def test_top_batch_prints_one_snapshot_of_the_machines_processes(world):
     result = world.run("top -b -n 1")
     lines = result.stdout.split("\n")
     assert result.status == 0 and lines[0].startswith("top - 10:00:00 up 0 min,  1 user,  load average: ")
-    assert lines[1].startswith("Tasks:  10 total,   1 running,   9 sleeping,")
+    assert lines[1].startswith("Tasks:  11 total,   1 running,  10 sleeping,")
     assert lines[2].endswith("0.0 si,  0.0 st ")  # show_special leaves one blank after "st"
     assert lines[3].startswith("MiB Mem :") and lines[3].endswith("buff/cache     ")
     assert lines[4].endswith(" avail Mem ") and lines[5] == ""
