@@ -14,7 +14,7 @@ import dataclasses
 import re
 import time
 
-from simulator.commands import Context, command, follow
+from simulator.commands import Context, command, follow, options
 
 WIDTH, HEIGHT = 80, 24  # the terminal watch draws on
 PROCPS = "procps-ng 4.0.4"
@@ -46,19 +46,24 @@ Options:
 
 For more details see watch(1).
 """
-FLAGS = {"-b", "-c", "-C", "-d", "-e", "-g", "-p", "-r", "-t", "-w", "-x"}
-LONG_FLAGS = {
-    "--beep",
-    "--color",
-    "--no-color",
-    "--differences",
-    "--errexit",
-    "--chgexit",
-    "--precise",
-    "--no-rerun",
-    "--no-title",
-    "--no-wrap",
-    "--exec",
+# watch.c's getopt_long: "+" stops at the command, whose own options are its own
+WATCH_SHORT = "+bcCdeghq:n:prtwxv"
+WATCH_LONG = {
+    "beep": "b",
+    "color": "c",
+    "no-color": "C",
+    "differences=?": "d",
+    "errexit": "e",
+    "chgexit": "g",
+    "equexit=": "q",
+    "interval=": "n",
+    "precise": "p",
+    "no-rerun": "r",
+    "no-title": "t",
+    "no-wrap": "w",
+    "exec": "x",
+    "help": "h",
+    "version": "v",
 }
 
 
@@ -73,42 +78,25 @@ In GuestLab the screen is drawn once and waits for Ctrl-C.
 """,
 )
 def watch(ctx: Context, argv: list[str]) -> int:
-    args, interval, title, wrap = argv[1:], 2.0, True, True
-    while args and args[0].startswith("-") and args[0] != "-":  # "+..." getopt: options end at the command
-        arg = args.pop(0)
-        if arg == "--":
-            break
-        if arg in ("-h", "--help"):
-            ctx.out(WATCH_USAGE)
-            return 0
-        if arg in ("-v", "--version"):
-            ctx.out(f"watch from {PROCPS}\n")
-            return 0
-        name, eq, value = arg.partition("=")
-        if name in ("-n", "--interval", "-q", "--equexit") or re.fullmatch(r"-[nq].+", arg):
-            if not eq and len(arg) > 2 and not arg.startswith("--"):  # -n5
-                name, value = arg[:2], arg[2:]
-            elif not eq:
-                if not args:
-                    ctx.err(f"watch: option requires an argument -- '{name.lstrip('-')[0]}'\n{WATCH_USAGE}")
-                    return 1
-                value = args.pop(0)
-            if name in ("-q", "--equexit"):
-                continue
-            try:
-                interval = min(max(float(value), 0.1), 4294967295.0)  # watch.c clamps it so
-            except ValueError:
-                ctx.err(f"watch: failed to parse argument: '{value}'\n")
-                return 1
-        elif arg in FLAGS or arg in LONG_FLAGS or name == "--differences":
-            title = title and arg not in ("-t", "--no-title")
-            wrap = wrap and arg not in ("-w", "--no-wrap")
-        else:
-            refused = (
-                f"unrecognized option '{arg}'" if arg.startswith("--") else f"invalid option -- '{arg[1]}'"
-            )
-            ctx.err(f"watch: {refused}\n{WATCH_USAGE}")
+    try:
+        opts, args = options.parse(argv[1:], WATCH_SHORT, WATCH_LONG)
+    except options.UsageError as error:
+        ctx.err(f"watch: {error}\n{WATCH_USAGE}")
+        return 1
+    if "h" in opts:
+        ctx.out(WATCH_USAGE)
+        return 0
+    if "v" in opts:
+        ctx.out(f"watch from {PROCPS}\n")
+        return 0
+    interval = 2.0
+    for value in opts.all("n"):
+        try:
+            interval = min(max(float(value), 0.1), 4294967295.0)  # watch.c clamps it so
+        except ValueError:
+            ctx.err(f"watch: failed to parse argument: '{value}'\n")
             return 1
+    title, wrap = "t" not in opts, "w" not in opts
     if not args:
         ctx.err(WATCH_USAGE)
         return 1

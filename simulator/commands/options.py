@@ -43,16 +43,19 @@ class Options:
 
 
 def parse(args: list[str], short: str, long: dict[str, str]) -> tuple[Options, list[str]]:
-    """`short` is getopt's string ("n:" takes a value); `long` maps "name", "name=" (takes a value) or
+    """`short` is getopt's string ("n:" takes a value; a leading "+" stops at the first operand, as for a
+    program that runs a command line: `watch -n 5 ls -l`); `long` maps "name", "name=" (takes a value) or
     "name=?" (an optional value, only given as --name=VALUE) to a key."""
+    in_order = short.startswith("+")
+    short = short.removeprefix("+")
     opts = Options()
     operands = []
     i = 0
     while i < len(args):
         arg = args[i]
         i += 1
-        if arg == "--":
-            operands.extend(args[i:])
+        if arg == "--" or (in_order and (not arg.startswith("-") or arg == "-")):
+            operands.extend(args[i:] if arg == "--" else args[i - 1 :])
             break
         if arg.startswith("--"):
             name, has_value, value = arg[2:].partition("=")

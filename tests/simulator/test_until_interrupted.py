@@ -106,6 +106,9 @@ def test_watch_runs_its_command_through_a_pipe_and_knows_its_options(world):
     # -t: no header; ls writes to watch's pipe, so one name a line
     assert shown(world.run("watch -t -n 1 ls /etc/netplan")).splitlines()[0].endswith(".yaml")
     world.run(CTRL_C)
+    # getopt's flags cluster (-tn 1); options stop at the command, whose own options (-l) are its own
+    assert shown(world.run("watch -tn 1 ls -l /etc/netplan")).startswith("total ")
+    world.run(CTRL_C)
     assert world.run("watch --help").stdout.startswith("\nUsage:\n watch [options] command\n")
     assert world.run("watch").status == 1 and world.run("watch").stderr.startswith("\nUsage:\n")
     assert world.run("watch -n x date").stderr == "watch: failed to parse argument: 'x'\n"
