@@ -203,9 +203,10 @@ SERVICES = {
         reloads=True,
         sysv=True,
     ),
-    # rsyslog 8.2312.0-3ubuntu9's rsyslog.service: Description=, the three Documentation= lines, ExecStart=,
-    # Alias=syslog.service, Requires=syslog.socket (which journald forwards to); its PID is the one its start
-    # line in /var/log/syslog names (simulator/syslog.py). UNVERIFIED: the memory figures.
+    # Ubuntu's rsyslog.service (checked against copies of the installed file): Description=, the three
+    # Documentation= lines, ExecStart=, Alias=syslog.service, Requires=syslog.socket (which journald
+    # forwards to); its PID is the one its start line in /var/log/syslog names (simulator/syslog.py).
+    # Not shown: the "Process:" line of its ExecStartPre= (reload-apparmor-profile). UNVERIFIED: memory.
     "rsyslog": Service(
         "System Logging Service",
         "/usr/lib/systemd/system/rsyslog.service",

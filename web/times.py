@@ -4,6 +4,8 @@ in their own time zone."""
 import datetime
 from zoneinfo import ZoneInfo
 
+from flask import request
+
 # The browser's IANA time zone (Intl.DateTimeFormat().resolvedOptions().timeZone), kept by app.js in this
 # cookie so that "due today" is the reader's today; UTC until the browser has said.
 ZONE_COOKIE = "tz"
@@ -54,6 +56,4 @@ def days_until(moment: datetime.datetime, now: datetime.datetime, zone: ZoneInfo
 
 def viewer_zone() -> ZoneInfo:
     """The time zone of the browser making the request (see ZONE_COOKIE)."""
-    from flask import request
-
     return zone_named(request.cookies.get(ZONE_COOKIE))
